@@ -1,0 +1,7 @@
+// Registry of `dj-migrate db <command>` handlers. Each command lives in its own file and exports
+// `run(argv: string[], io: CliIO): Promise<number>` returning the exit code (0 ok, 1 differences/failures, 2 errors).
+import type { CliIO } from '../io';
+
+export type DbCommand = { summary: string; run: (argv: string[], io: CliIO) => Promise<number> };
+
+export const dbCommands: Record<string, DbCommand> = {};
