@@ -1,0 +1,325 @@
+// The DataJoint semantic index of one file: how datajoint is bound, schema objects, table classes
+// (local, imported from the workspace, virtual modules' attributes) and which expressions are queries.
+import type { Node, Tree } from 'web-tree-sitter';
+import { collectSyntax, enclosing, unparen, type SyntaxNodes } from '../python/syntax';
+import { readImports, type Imports } from './imports';
+import type { ModuleExports, Tier, WorkspaceIndex } from './workspace';
+
+/** What an expression is, as far as the rules are concerned. */
+export type ValueKind =
+  | 'table'     // a table class (Session, Session.Note, vm.Session)
+  | 'query'     // a table instance or query expression (Session(), T & key, T * U, q.proj())
+  | 'U'         // dj.U(...)
+  | 'schema'    // a dj.Schema object
+  | 'vmodule'   // a virtual module
+  | 'wsmodule'  // a workspace Python module holding tables
+  | 'config'    // dj.config
+  | 'djmodule'  // the datajoint package
+  | 'unknown';
+
+export interface TableClass {
+  name: string;
+  node: Node | null;                 // class_definition (null for imported tables)
+  tier: Tier | null;
+  master: TableClass | null;
+  parts: Map<string, TableClass>;
+  /** The value of `definition = ...` in the class body. */
+  definition: Node | null;
+  /** The value of `contents = ...` in the class body (Lookup). */
+  contents: Node | null;
+  imported: boolean;
+}
+
+const TIERS: Record<string, Tier> = {
+  Manual: 'manual', Lookup: 'lookup', Imported: 'imported', Computed: 'computed', Part: 'part',
+  UserTable: 'manual',
+};
+
+/** Methods of a query expression that return another query expression. */
+export const QUERY_METHODS = new Set(['proj', 'aggr', 'join', 'restrict', 'extend', 'restrict_in_place']);
+
+export class FileIndex {
+  readonly syntax: SyntaxNodes;
+  readonly imports: Imports;
+  readonly tables = new Map<string, TableClass>();     // module-level names
+  readonly allTables: TableClass[] = [];               // local classes, parts included
+  readonly schemaVars = new Set<string>();
+  readonly vmodules = new Set<string>();
+  readonly wsModules = new Map<string, ModuleExports[]>();
+  private readonly classInfo = new Map<number, TableClass>(); // class_definition id -> table
+  private readonly varCache = new Map<string, ValueKind | null>();
+  private readonly inProgress = new Set<string>();
+
+  constructor(readonly path: string, readonly tree: Tree) {
+    this.syntax = collectSyntax(tree);
+    this.imports = readImports(this.syntax.imports);
+    this.findSchemasAndModules();
+    this.findTables();
+  }
+
+  /** True when anything in the file is DataJoint: a datajoint import or a workspace table import. */
+  get usesDataJoint(): boolean {
+    return this.imports.djModules.size > 0 || this.imports.djNames.size > 0 || this.tables.size > 0 || this.vmodules.size > 0;
+  }
+
+  /** What this file exports for other files. */
+  exports(): ModuleExports {
+    const tables = new Map<string, { tier: Tier | null; parts: string[] }>();
+    for (const [name, t] of this.tables) tables.set(name, { tier: t.tier, parts: [...t.parts.keys()] });
+    return { path: this.path, tables, vmodules: new Set(this.vmodules), schemaVars: new Set(this.schemaVars), modules: new Set(this.wsModules.keys()) };
+  }
+
+  /** Resolve names imported from other workspace files. Call once the workspace index holds the other files. */
+  link(ws: WorkspaceIndex): void {
+    let changed = false;
+    for (const imp of this.imports.other) {
+      if (imp.name === null) {
+        const mods = ws.resolve(this.path, imp.module);
+        if (mods.length) { this.wsModules.set(imp.local, mods); changed = true; }
+        continue;
+      }
+      const mods = ws.resolve(this.path, imp.module);
+      for (const m of mods) {
+        const t = m.tables.get(imp.name);
+        if (t && !this.tables.has(imp.local)) {
+          this.tables.set(imp.local, importedTable(imp.local, t.tier, t.parts));
+          changed = true;
+        } else if (m.vmodules.has(imp.name)) { this.vmodules.add(imp.local); changed = true; }
+        else if (m.schemaVars.has(imp.name)) { this.schemaVars.add(imp.local); changed = true; }
+      }
+      if (!mods.some((m) => m.tables.has(imp.name!))) {
+        const sub = ws.resolve(this.path, imp.module.endsWith('.') ? imp.module + imp.name : `${imp.module}.${imp.name}`);
+        if (sub.length) { this.wsModules.set(imp.local, sub); changed = true; }
+      }
+    }
+    if (changed) {
+      this.varCache.clear();
+      this.findTables(); // subclasses of imported tables
+    }
+  }
+
+  /** The qualified DataJoint name of an identifier or attribute chain ('datajoint.schema'), or null. */
+  qualified(node: Node): string | null {
+    const n = unparen(node);
+    if (n.type === 'identifier') {
+      if (this.imports.djModules.has(n.text)) return 'datajoint';
+      return this.imports.djNames.get(n.text) ?? null;
+    }
+    if (n.type === 'attribute') {
+      const obj = n.childForFieldName('object');
+      const attr = n.childForFieldName('attribute');
+      if (!obj || !attr) return null;
+      const base = this.qualified(obj);
+      return base ? `${base}.${attr.text}` : null;
+    }
+    return null;
+  }
+
+  kindOf(node: Node): ValueKind {
+    const n = unparen(node);
+    switch (n.type) {
+      case 'identifier': return this.kindOfName(n);
+      case 'attribute': return this.kindOfAttribute(n);
+      case 'call': return this.kindOfCall(n);
+      case 'binary_operator': return this.kindOfBinary(n);
+      default: return 'unknown';
+    }
+  }
+
+  isDataJointValue(node: Node): boolean {
+    const k = this.kindOf(node);
+    return k === 'table' || k === 'query' || k === 'U';
+  }
+
+  tableOf(node: Node): TableClass | null {
+    const n = unparen(node);
+    if (n.type === 'identifier') return this.tables.get(n.text) ?? null;
+    if (n.type === 'attribute') {
+      const owner = this.tableOf(n.childForFieldName('object')!);
+      return owner?.parts.get(n.childForFieldName('attribute')!.text) ?? null;
+    }
+    if (n.type === 'call') return this.tableOf(n.childForFieldName('function')!);
+    return null;
+  }
+
+  /** The table class whose body holds this node, if any. */
+  enclosingTable(node: Node): TableClass | null {
+    for (let p = node.parent; p; p = p.parent) {
+      if (p.type === 'class_definition') {
+        const t = this.classInfo.get(p.id);
+        if (t) return t;
+      }
+    }
+    return null;
+  }
+
+  private kindOfName(n: Node): ValueKind {
+    const q = this.qualified(n);
+    if (q === 'datajoint') return 'djmodule';
+    if (q === 'datajoint.config' || q === 'datajoint.settings.config') return 'config';
+    const name = n.text;
+    if ((name === 'self' || name === 'cls') && this.enclosingTable(n)) {
+      const fn = enclosing(n, ['function_definition']);
+      if (fn && fn.childForFieldName('parameters')?.namedChildren[0]?.text === name) return name === 'self' ? 'query' : 'table';
+    }
+    const scope = enclosing(n, ['function_definition', 'lambda']);
+    const local = this.variableKind(scope, name);
+    if (local !== null) return local;
+    if (scope) {
+      const moduleLevel = this.variableKind(null, name);
+      if (moduleLevel !== null) return moduleLevel;
+    }
+    if (this.tables.has(name)) return 'table';
+    if (this.schemaVars.has(name)) return 'schema';
+    if (this.vmodules.has(name)) return 'vmodule';
+    if (this.wsModules.has(name)) return 'wsmodule';
+    return 'unknown';
+  }
+
+  private kindOfAttribute(n: Node): ValueKind {
+    const q = this.qualified(n);
+    if (q === 'datajoint.config') return 'config';
+    const obj = n.childForFieldName('object');
+    const attr = n.childForFieldName('attribute')?.text ?? '';
+    if (!obj) return 'unknown';
+    const ok = this.kindOf(obj);
+    const capital = /^[A-Z]/.test(attr);
+    if (ok === 'vmodule' && capital) return 'table';
+    if (ok === 'wsmodule') {
+      const mods = this.wsModules.get(unparen(obj).text) ?? [];
+      if (mods.some((m) => m.tables.has(attr))) return 'table';
+      if (mods.some((m) => m.vmodules.has(attr))) return 'vmodule';
+      if (mods.some((m) => m.schemaVars.has(attr))) return 'schema';
+      return 'unknown';
+    }
+    if (ok === 'table' && capital) return 'table'; // a Part table, possibly of an imported master
+    return 'unknown';
+  }
+
+  private kindOfCall(n: Node): ValueKind {
+    const fn = n.childForFieldName('function');
+    if (!fn) return 'unknown';
+    const q = this.qualified(fn);
+    if (q) {
+      const member = q.slice(q.lastIndexOf('.') + 1);
+      if (member === 'U') return 'U';
+      if (member === 'FreeTable') return 'query';
+      if (member === 'Schema' || member === 'schema') return 'schema';
+      if (member === 'VirtualModule' || member === 'create_virtual_module' || member === 'virtual_schema') return 'vmodule';
+      return 'unknown';
+    }
+    const fk = this.kindOf(fn);
+    if (fk === 'table') return 'query';
+    if (fn.type === 'attribute') {
+      const method = fn.childForFieldName('attribute')?.text ?? '';
+      const recv = this.kindOf(fn.childForFieldName('object')!);
+      if ((recv === 'table' || recv === 'query' || recv === 'U') && QUERY_METHODS.has(method)) return 'query';
+    }
+    return 'unknown';
+  }
+
+  private kindOfBinary(n: Node): ValueKind {
+    const op = n.childForFieldName('operator')?.type ?? '';
+    const left = n.childForFieldName('left');
+    const right = n.childForFieldName('right');
+    if (!left || !right) return 'unknown';
+    const dj = (k: ValueKind) => k === 'table' || k === 'query' || k === 'U';
+    const lk = this.kindOf(left);
+    if (op === '&' || op === '-' || op === '^') return dj(lk) ? 'query' : 'unknown';
+    if (op === '*' || op === '@' || op === '+') return dj(lk) || dj(this.kindOf(right)) ? 'query' : 'unknown';
+    return 'unknown';
+  }
+
+  /** Kind of a variable assigned in a scope (null scope = module): known only when every assignment agrees. */
+  private variableKind(scope: Node | null, name: string): ValueKind | null {
+    const key = `${scope?.id ?? 0}:${name}`;
+    if (this.varCache.has(key)) return this.varCache.get(key)!;
+    if (this.inProgress.has(key)) return null;
+    this.inProgress.add(key);
+    let result: ValueKind | null = null;
+    for (const a of this.syntax.assignments) {
+      const left = a.childForFieldName('left');
+      if (!left || left.type !== 'identifier' || left.text !== name) continue;
+      if (enclosing(a, ['function_definition', 'lambda'])?.id !== scope?.id) continue;
+      if (enclosing(a, ['class_definition']) && !scope) continue; // class attributes are not module variables
+      const right = a.childForFieldName('right');
+      const k: ValueKind = right ? this.kindOf(right) : 'unknown';
+      result = result === null ? k : result === k ? k : 'unknown';
+    }
+    this.inProgress.delete(key);
+    this.varCache.set(key, result);
+    return result;
+  }
+
+  private findSchemasAndModules(): void {
+    for (const a of this.syntax.assignments) {
+      if (enclosing(a, ['function_definition', 'class_definition'])) continue;
+      const left = a.childForFieldName('left');
+      const right = a.childForFieldName('right');
+      if (!left || !right || left.type !== 'identifier' || right.type !== 'call') continue;
+      const q = this.qualified(right.childForFieldName('function')!);
+      if (!q) continue;
+      const member = q.slice(q.lastIndexOf('.') + 1);
+      if (member === 'Schema' || member === 'schema') this.schemaVars.add(left.text);
+      if (member === 'VirtualModule' || member === 'create_virtual_module' || member === 'virtual_schema') this.vmodules.add(left.text);
+    }
+  }
+
+  private findTables(): void {
+    // Repeat until stable: a class may subclass a table declared later in the file or imported.
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (const cls of this.syntax.classes) {
+        if (this.classInfo.has(cls.id)) continue;
+        const tier = this.tableTier(cls);
+        if (tier === undefined) continue;
+        const name = cls.childForFieldName('name')?.text ?? '';
+        const masterNode = enclosing(cls, ['class_definition']);
+        const master = masterNode ? this.classInfo.get(masterNode.id) ?? null : null;
+        if (masterNode && !master) continue;
+        const t: TableClass = { name, node: cls, tier, master, parts: new Map(), definition: null, contents: null, imported: false };
+        const body = cls.childForFieldName('body');
+        for (const stmt of body?.namedChildren ?? []) {
+          const a = stmt?.type === 'expression_statement' ? stmt.namedChild(0) : null;
+          if (a?.type !== 'assignment') continue;
+          const l = a.childForFieldName('left')?.text;
+          if (l === 'definition') t.definition = a.childForFieldName('right');
+          if (l === 'contents') t.contents = a.childForFieldName('right');
+        }
+        this.classInfo.set(cls.id, t);
+        this.allTables.push(t);
+        if (master) master.parts.set(name, t);
+        else if (!enclosing(cls, ['function_definition'])) this.tables.set(name, t);
+        changed = true;
+      }
+    }
+  }
+
+  /** The tier of a class if it is a DataJoint table (undefined if not; null if a table of unknown tier). */
+  private tableTier(cls: Node): Tier | null | undefined {
+    let isTable = false;
+    let tier: Tier | null = null;
+    for (const base of cls.childForFieldName('superclasses')?.namedChildren ?? []) {
+      if (!base || base.type === 'keyword_argument') continue;
+      const q = this.qualified(base);
+      const member = q?.slice(q.lastIndexOf('.') + 1);
+      if (q && member && TIERS[member]) { isTable = true; tier = TIERS[member]; continue; }
+      const parent = this.kindOf(base) === 'table' ? this.tableOf(base) : null;
+      if (parent) { isTable = true; tier ??= parent.tier; }
+      else if (this.kindOf(base) === 'table') isTable = true;
+    }
+    const decorated = cls.parent?.type === 'decorated_definition' ? cls.parent : null;
+    for (const d of decorated?.namedChildren ?? []) {
+      if (d?.type !== 'decorator') continue;
+      const expr = d.namedChild(0);
+      if (expr && (this.kindOf(expr) === 'schema' || (expr.type === 'identifier' && this.schemaVars.has(expr.text)))) isTable = true;
+    }
+    return isTable ? tier : undefined;
+  }
+}
+
+function importedTable(name: string, tier: Tier | null, parts: string[]): TableClass {
+  const t: TableClass = { name, node: null, tier, master: null, parts: new Map(), definition: null, contents: null, imported: true };
+  for (const p of parts) t.parts.set(p, { name: p, node: null, tier: 'part', master: t, parts: new Map(), definition: null, contents: null, imported: true });
+  return t;
+}

@@ -1,0 +1,88 @@
+// The workspace's DataJoint symbols by module, so `from pipeline import Session` in one file
+// resolves to a table class declared in another.
+import path from 'node:path';
+
+export type Tier = 'manual' | 'lookup' | 'imported' | 'computed' | 'part';
+
+export interface ExportedTable {
+  tier: Tier | null;
+  parts: string[];
+}
+
+/** What one Python file exports that the rules care about. */
+export interface ModuleExports {
+  path: string;
+  tables: Map<string, ExportedTable>;
+  vmodules: Set<string>;
+  schemaVars: Set<string>;
+  /** Names bound to workspace modules inside the file (re-exports such as `from . import pipeline`). */
+  modules: Set<string>;
+}
+
+export class WorkspaceIndex {
+  private byPath = new Map<string, ModuleExports>();
+  private byDotted = new Map<string, Set<string>>();
+
+  constructor(readonly roots: string[] = []) {}
+
+  set(exports: ModuleExports): void {
+    this.remove(exports.path);
+    this.byPath.set(exports.path, exports);
+    for (const key of dottedKeys(exports.path)) {
+      let set = this.byDotted.get(key);
+      if (!set) this.byDotted.set(key, (set = new Set()));
+      set.add(exports.path);
+    }
+  }
+
+  remove(file: string): void {
+    if (!this.byPath.delete(file)) return;
+    for (const key of dottedKeys(file)) this.byDotted.get(key)?.delete(file);
+  }
+
+  get(file: string): ModuleExports | undefined {
+    return this.byPath.get(file);
+  }
+
+  get size(): number {
+    return this.byPath.size;
+  }
+
+  /** Files a module spec may name, seen from `fromFile`: '.pipeline', '..pkg.mod', 'pkg.pipeline', 'pipeline'. */
+  resolve(fromFile: string, spec: string): ModuleExports[] {
+    const rel = /^(\.+)(.*)$/.exec(spec);
+    if (rel) {
+      let dir = path.dirname(fromFile);
+      for (let i = 1; i < rel[1].length; i++) dir = path.dirname(dir);
+      const parts = rel[2] ? rel[2].split('.') : [];
+      const base = path.join(dir, ...parts);
+      return [base + '.py', path.join(base, '__init__.py')].map((p) => this.byPath.get(p)).filter((x): x is ModuleExports => !!x);
+    }
+    const hits = this.byDotted.get(spec);
+    if (!hits) return [];
+    // Prefer the candidate nearest to the importing file (same package first).
+    return [...hits].map((p) => this.byPath.get(p)!).sort((a, b) => commonPrefix(b.path, fromFile) - commonPrefix(a.path, fromFile));
+  }
+}
+
+function commonPrefix(a: string, b: string): number {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return i;
+}
+
+/** 'a/b/pipeline.py' -> ['pipeline', 'b.pipeline', 'a.b.pipeline']; a package's __init__.py stands for the package. */
+export function dottedKeys(file: string): string[] {
+  const parts = file.split(/[\\/]/).filter(Boolean);
+  let last = parts.pop() ?? '';
+  last = last.replace(/\.(py|ipynb)$/, '');
+  if (last === '__init__') last = parts.pop() ?? '';
+  const keys: string[] = [];
+  let key = last;
+  keys.push(key);
+  for (let i = parts.length - 1, n = 0; i >= 0 && n < 4; i--, n++) {
+    key = `${parts[i]}.${key}`;
+    keys.push(key);
+  }
+  return keys;
+}

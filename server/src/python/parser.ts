@@ -1,0 +1,61 @@
+// Loads web-tree-sitter and the Python grammar once per process. The two wasm files sit beside the bundle
+// (dist/) or, when running from compiled sources (tests), in node_modules.
+import fs from 'node:fs';
+import path from 'node:path';
+import { Parser, Language, type Tree } from 'web-tree-sitter';
+
+export interface PythonParser {
+  /** Parse text; pass the previous (already edited) tree for an incremental parse. The caller owns the result. */
+  parse(text: string, oldTree?: Tree | null): Tree;
+  readonly abiVersion: number;
+  readonly runtimeAbi: { min: number; max: number };
+}
+
+let loading: Promise<PythonParser> | undefined;
+
+function locate(file: string, pkgPath: string): string {
+  const beside = path.join(__dirname, file);
+  if (fs.existsSync(beside)) return beside;
+  return require.resolve(pkgPath);
+}
+
+export function loadPython(): Promise<PythonParser> {
+  loading ??= (async () => {
+    const runtimeWasm = locate('web-tree-sitter.wasm', 'web-tree-sitter/web-tree-sitter.wasm');
+    await Parser.init({ locateFile: () => runtimeWasm });
+    const grammarWasm = locate('tree-sitter-python.wasm', 'tree-sitter-python/tree-sitter-python.wasm');
+    const language = await Language.load(grammarWasm);
+    const parser = new Parser();
+    parser.setLanguage(language);
+    // These are module-level `let`s set by init(); read them from the live module object.
+    const live = require('web-tree-sitter') as { MIN_COMPATIBLE_VERSION: number; LANGUAGE_VERSION: number };
+    const runtimeAbi = { min: live.MIN_COMPATIBLE_VERSION, max: live.LANGUAGE_VERSION };
+    if (language.abiVersion < runtimeAbi.min || language.abiVersion > runtimeAbi.max) {
+      throw new Error(`tree-sitter-python ABI ${language.abiVersion} is outside web-tree-sitter's range ${runtimeAbi.min}-${runtimeAbi.max}; pin the two packages together`);
+    }
+    const selfTest = parser.parse('import datajoint as dj\n');
+    if (!selfTest || selfTest.rootNode.hasError) throw new Error('tree-sitter-python self-test failed');
+    selfTest.delete();
+    return {
+      parse(text: string, oldTree?: Tree | null): Tree {
+        const tree = parser.parse(text, oldTree ?? null);
+        if (!tree) throw new Error('tree-sitter returned no tree');
+        return tree;
+      },
+      abiVersion: language.abiVersion,
+      runtimeAbi,
+    };
+  })();
+  return loading;
+}
+
+/** Parse, hand the tree to fn, and always free it: leaked trees exhaust WASM memory after ~200 parses. */
+export async function withTree<T>(text: string, fn: (tree: Tree) => T): Promise<T> {
+  const py = await loadPython();
+  const tree = py.parse(text);
+  try {
+    return fn(tree);
+  } finally {
+    tree.delete();
+  }
+}

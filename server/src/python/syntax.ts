@@ -1,0 +1,85 @@
+// One cursor walk per file that collects the node kinds the index and the rules look at, plus the
+// ranges tree-sitter could not parse (no fix is ever offered inside them).
+import type { Node, Tree } from 'web-tree-sitter';
+
+export interface SyntaxNodes {
+  calls: Node[];
+  binaryOperators: Node[];
+  classes: Node[];
+  assignments: Node[];
+  imports: Node[];            // import_statement and import_from_statement
+  withStatements: Node[];
+  attributes: Node[];
+  keywordArguments: Node[];
+  errorRanges: Array<[number, number]>;
+}
+
+const COLLECT: Record<string, keyof Omit<SyntaxNodes, 'errorRanges'>> = {
+  call: 'calls',
+  binary_operator: 'binaryOperators',
+  class_definition: 'classes',
+  assignment: 'assignments',
+  import_statement: 'imports',
+  import_from_statement: 'imports',
+  with_statement: 'withStatements',
+  attribute: 'attributes',
+  keyword_argument: 'keywordArguments',
+};
+
+export function collectSyntax(tree: Tree): SyntaxNodes {
+  const out: SyntaxNodes = {
+    calls: [], binaryOperators: [], classes: [], assignments: [], imports: [], withStatements: [],
+    attributes: [], keywordArguments: [], errorRanges: [],
+  };
+  const cursor = tree.walk();
+  try {
+    let descend = true;
+    for (;;) {
+      if (descend) {
+        const type = cursor.nodeType;
+        const bucket = COLLECT[type];
+        if (bucket) out[bucket].push(cursor.currentNode);
+        else if (type === 'ERROR' || cursor.nodeIsMissing) out.errorRanges.push([cursor.startIndex, cursor.endIndex]);
+        if (cursor.gotoFirstChild()) continue;
+      }
+      if (cursor.gotoNextSibling()) { descend = true; continue; }
+      if (!cursor.gotoParent()) break;
+      descend = false;
+    }
+  } finally {
+    cursor.delete();
+  }
+  return out;
+}
+
+/** Innermost enclosing node of one of the given types. */
+export function enclosing(node: Node, types: string[]): Node | null {
+  for (let p = node.parent; p; p = p.parent) if (types.includes(p.type)) return p;
+  return null;
+}
+
+/** Strip redundant parentheses. */
+export function unparen(node: Node): Node {
+  let n = node;
+  while (n.type === 'parenthesized_expression' && n.namedChildCount === 1) n = n.namedChild(0)!;
+  return n;
+}
+
+/** The text of a plain (non-f, non-bytes) string literal, or null. */
+export function stringValue(node: Node): string | null {
+  if (node.type !== 'string') return null;
+  const start = node.child(0);
+  if (!start || /[fFbB]/.test(start.text)) return null;
+  let value = '';
+  for (const c of node.namedChildren) {
+    if (!c) continue;
+    if (c.type === 'string_content') value += c.text;
+    else if (c.type === 'interpolation') return null;
+    else if (c.type === 'escape_sequence') value += c.text;
+  }
+  return value;
+}
+
+export function isWithin(start: number, end: number, ranges: Array<[number, number]>): boolean {
+  return ranges.some(([s, e]) => start < e && end > s);
+}

@@ -1,0 +1,78 @@
+// What a rule sees while it checks one file, and how it reports.
+import type { Node } from 'web-tree-sitter';
+import type { UnsignedPolicy } from '../../../common/src/djtypes';
+import type { FileIndex } from '../index/fileIndex';
+import { isWithin } from '../python/syntax';
+import type { Finding, RuleMeta, Severity, TextEdit } from './meta';
+
+export interface EngineOptions {
+  phase: 1 | 2;
+  unsigned: UnsignedPolicy;
+  /** Suffix for parallel schemas ('' disables the schema-name rule). */
+  schemaSuffix: string;
+  /** Cut-over: remove the suffix from schema names instead of adding it. */
+  finalize: boolean;
+  /** 'informational' when the workspace pins DataJoint 0.14.x and migration is not enabled. */
+  mode: 'migrate' | 'informational';
+  /** Store to offer for a bare default-store codec such as `<blob@>`. */
+  defaultStore?: string;
+}
+
+export const DEFAULT_OPTIONS: EngineOptions = { phase: 1, unsigned: 'widen', schemaSuffix: '_v2', finalize: false, mode: 'migrate' };
+
+export interface Rule {
+  metas: RuleMeta[];
+  check(ctx: RuleContext): void;
+}
+
+export interface ReportOptions {
+  message?: string;
+  edits?: TextEdit[];
+  fixTitle?: string;
+  /** The receiver could not be resolved: report as a hint whose fix is unsafe. */
+  uncertain?: boolean;
+  severity?: Severity;
+}
+
+export class RuleContext {
+  readonly findings: Finding[] = [];
+
+  constructor(readonly path: string, readonly text: string, readonly index: FileIndex, readonly options: EngineOptions) {}
+
+  report(meta: RuleMeta, at: Node | { start: number; end: number }, opts: ReportOptions = {}): void {
+    const start = 'startIndex' in at ? at.startIndex : at.start;
+    const end = 'endIndex' in at ? at.endIndex : at.end;
+    let severity: Severity = opts.severity ?? meta.severity;
+    let safety = meta.safety;
+    if (opts.uncertain) {
+      severity = 'hint';
+      if (safety === 'safe') safety = 'unsafe';
+    }
+    if (this.options.mode === 'informational' && severity !== 'hint') severity = 'info';
+    const finding: Finding = { code: meta.code, message: opts.message ?? meta.title, start, end, severity, safety, phase: meta.phase };
+    const edits = opts.edits;
+    if (edits && edits.length && meta.safety !== 'manual' && !edits.some((e) => isWithin(e.start, Math.max(e.end, e.start + 1), this.index.syntax.errorRanges))) {
+      finding.fix = { title: opts.fixTitle ?? meta.title, edits };
+    }
+    this.findings.push(finding);
+  }
+
+  replace(node: Node | { startIndex: number; endIndex: number }, text: string): TextEdit {
+    return { start: node.startIndex, end: node.endIndex, text };
+  }
+
+  /**
+   * Code that already supports both versions (`try: new  except (ImportError, AttributeError): old`) is not flagged.
+   */
+  isGuarded(node: Node): boolean {
+    for (let p = node.parent; p; p = p.parent) {
+      if (p.type !== 'try_statement') continue;
+      for (const c of p.namedChildren) {
+        if (c?.type !== 'except_clause') continue;
+        const caught = c.namedChildren.find((x) => x && x.type !== 'block')?.text ?? '';
+        if (/\b(ImportError|AttributeError|ModuleNotFoundError|TypeError)\b/.test(caught)) return true;
+      }
+    }
+    return false;
+  }
+}
