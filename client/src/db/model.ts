@@ -2,7 +2,8 @@
 // decoded into DataJoint terms (tier, column storage, 0.14.6 type / 2.x label, version verdict).
 import type { Type014 } from '../../../common/src/djtypes';
 
-export type Tier = 'manual' | 'lookup' | 'imported' | 'computed' | 'part' | 'hidden';
+/** `unknown`: a table whose name follows no DataJoint tier pattern (created by some other tool). */
+export type Tier = 'manual' | 'lookup' | 'imported' | 'computed' | 'part' | 'hidden' | 'unknown';
 export type SchemaVersion = '0.14.6' | '2.x' | 'mixed' | 'not-datajoint' | 'empty';
 
 /** How a column's value is stored, whatever the DataJoint version that wrote it. */
