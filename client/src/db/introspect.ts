@@ -6,6 +6,7 @@ import { readCatalog, type Catalog, type ColumnRow } from './catalog';
 import type { Column, ColumnStorage, ForeignKey, Index, Schema, SchemaVersion, Table } from './model';
 import { tierOf } from './model';
 import { checkIdentifier, DbInputError, lit, q } from './sql';
+import { columnTo014, parse2xLabel, splitLabel } from '../../../common/src/djtypes';
 
 export interface IntrospectOptions {
   /** Count rows exactly (`SELECT COUNT(*)` per user table) instead of the server's estimate. */
@@ -33,16 +34,6 @@ export async function introspect(db: Db, schemas: string[], opts: IntrospectOpti
 
 const BLOB_TYPES = new Set(['tinyblob', 'blob', 'mediumblob', 'longblob']);
 const BUILTIN_STORE_CODECS = new Set(['blob', 'attach', 'filepath', 'hash', 'npy', 'object']);
-/** 2.x core type labels (storage-formats.md B6), plus the guide's invalid uint and int24 labels. */
-const CORE_LABEL = /^(?:u?int(?:8|16|24|32|64)|float(?:32|64)|bool|bytes|json|date|datetime(?:\(\d\))?|(?:var)?char\(\d+\)|decimal\(\d+\s*,\s*\d+\)|enum\(.*\))$/s;
-/** 0.14.6's `:label:` forms that 2.x does not write. */
-const LABEL_014 = /^(?:attach|(?:blob|attach|filepath)@[a-z][-\w]*)$/;
-
-/** Split a DataJoint column comment into its `:label:` and the rest (heading.py's regex). */
-export function splitComment(comment: string): { label: string | null; rest: string } {
-  const m = /^:([^:]+):(.*)$/s.exec(comment);
-  return m ? { label: m[1], rest: m[2] } : { label: null, rest: comment };
-}
 
 /**
  * How a column stores its value, from its type and label. `externalStore` is the store of a foreign
@@ -161,7 +152,9 @@ export function decodeCatalog(catalog: Catalog, order: string[]): Schema[] {
       const columns: Column[] = (columnsBy.get(k) ?? []).map((c) => {
         const isJson = c.dataType === 'json' || (flavor === 'mariadb' && c.dataType === 'longtext' && jsonChecks.has(`${k}\u0000${c.column}`));
         const dataType = isJson ? 'json' : c.dataType.toLowerCase();
-        const { label, rest } = splitComment(c.comment ?? '');
+        const { label, rest } = splitLabel(c.comment ?? '');
+        const type014 = columnTo014(isJson ? 'json' : c.columnType, c.comment ?? '');
+        if (/auto_increment/i.test(c.extra ?? '')) type014.autoIncrement = true;
         return {
           name: c.column,
           columnType: isJson ? 'json' : c.columnType,
@@ -174,6 +167,7 @@ export function decodeCatalog(catalog: Catalog, order: string[]): Schema[] {
           collation: isJson ? null : c.collation,
           comment: rest,
           storage: decodeStorage(dataType, label, externalStoreOf.get(c.column)),
+          type014,
           label2x: label,
         };
       });
@@ -216,13 +210,18 @@ function verdict(tables: Table[], hidden: Table[], views: string[], logVersion?:
     for (const c of t.columns) {
       const where = `${t.name}.${c.name}`;
       const label = c.label2x ?? null;
+      if (label === null) {
+        if (c.storage.form === 'blob') of014.push(`${where} is an unlabelled ${c.dataType} (a 0.14.6 serialized blob)`);
+        continue;
+      }
+      const decoded = parse2xLabel(`:${label}:`);
       if (c.storage.form === 'pointer014') of014.push(`${where} is a 0.14.6 ${c.storage.kind}@${c.storage.store} pointer`);
-      else if (label !== null && LABEL_014.test(label)) of014.push(`${where} has the 0.14.6 label :${label}:`);
-      else if (label === null && c.storage.form === 'blob') of014.push(`${where} is an unlabelled ${c.dataType} (a 0.14.6 serialized blob)`);
-      else if (c.storage.form === 'json2x' || (label !== null && /^<(blob|attach)>$/.test(label))) of2x.push(`${where} has the 2.x codec label :${label}:`);
-      else if (label !== null && CORE_LABEL.test(label)) {
-        if (/^(uint\d+|int24)$/.test(label)) invalid2x.push(`${where} has :${label}:, which no 2.x release accepts (written by the published migrate.py)`);
-        of2x.push(`${where} has the 2.x core-type label :${label}:`);
+      else if (decoded.kind === 'legacy') of014.push(`${where} has the 0.14.6 label :${label}:`);
+      else if (decoded.kind === 'core' && decoded.core !== 'uuid') of2x.push(`${where} has the 2.x core-type label :${label}:`);
+      else if (decoded.kind === 'codec' && (decoded.builtin || decoded.store !== undefined)) of2x.push(`${where} has the 2.x codec label :${label}:`);
+      else if (decoded.kind === 'invalid' && /^u?int(8|16|24|32|64)$/i.test(label)) {
+        invalid2x.push(`${where} has :${label}:, which no 2.x release accepts (written by the published migrate.py)`);
+        of2x.push(`${where} has a 2.x-style label :${label}:`);
       }
     }
   }
