@@ -1,0 +1,153 @@
+// Connection settings as the extension stores them (settings `datajoint.connections`, without the password)
+// and the checks the Add/Edit flow applies. No `vscode` here: unit-tested with node's runner.
+
+/** One entry of `datajoint.connections`. The password is in SecretStorage under `secretKey(id)`. */
+export interface ConnectionConfig {
+  id: string;
+  name: string;
+  host: string;
+  port: number;
+  user: string;
+  tls: boolean;
+  /** Store settings file for this connection; falls back to `datajoint.storesFile`. */
+  storesFile?: string;
+  /** Only these schemas are shown (all visible ones when absent). */
+  schemas?: string[];
+}
+
+export const DEFAULT_PORT = 3306;
+
+export function secretKey(id: string): string {
+  return `datajoint.conn:${id}`;
+}
+
+/** Validators return a message for an InputBox, or undefined when the value is fine. */
+export function validateName(name: string, others: readonly ConnectionConfig[], selfId?: string): string | undefined {
+  const n = name.trim();
+  if (!n) return 'Give the connection a name.';
+  if (n.length > 80) return 'Keep the name under 80 characters.';
+  if (others.some((c) => c.id !== selfId && c.name.toLowerCase() === n.toLowerCase())) return `A connection named "${n}" already exists.`;
+  return undefined;
+}
+
+export function validateHost(host: string): string | undefined {
+  const h = host.trim();
+  if (!h) return 'Enter the server host name or address.';
+  if (/\s/.test(h)) return 'A host name has no spaces.';
+  if (/^[a-z]+:\/\//i.test(h)) return 'Enter the host only, without a scheme such as mysql://.';
+  if (/:\d+$/.test(h) && !h.startsWith('[')) return 'Enter the port separately (next step).';
+  return undefined;
+}
+
+export function validatePort(text: string): string | undefined {
+  const t = text.trim();
+  if (!/^\d+$/.test(t)) return 'The port is a number (MySQL uses 3306).';
+  const n = Number(t);
+  if (n < 1 || n > 65535) return 'The port is between 1 and 65535.';
+  return undefined;
+}
+
+export function validateUser(user: string): string | undefined {
+  const u = user.trim();
+  if (!u) return 'Enter the database user.';
+  if (u.length > 80) return 'MySQL user names are at most 80 characters.';
+  return undefined;
+}
+
+/** A stable id from the name, unique among the existing ones. */
+export function newConnectionId(name: string, existing: readonly ConnectionConfig[]): string {
+  const base = name.trim().toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'connection';
+  const taken = new Set(existing.map((c) => c.id));
+  if (!taken.has(base)) return base;
+  for (let i = 2; ; i++) if (!taken.has(`${base}-${i}`)) return `${base}-${i}`;
+}
+
+/**
+ * Read `datajoint.connections` as the user may have edited it by hand: keep what is usable, say
+ * why the rest is skipped. A `password` field is never kept (it does not belong in settings).
+ */
+export function readConnections(raw: unknown): { connections: ConnectionConfig[]; problems: string[] } {
+  const connections: ConnectionConfig[] = [];
+  const problems: string[] = [];
+  if (raw === undefined || raw === null) return { connections, problems };
+  if (!Array.isArray(raw)) return { connections, problems: ['datajoint.connections is not a list'] };
+  raw.forEach((entry, i) => {
+    const where = `datajoint.connections[${i}]`;
+    if (typeof entry !== 'object' || entry === null) return problems.push(`${where} is not an object`);
+    const e = entry as Record<string, unknown>;
+    const name = typeof e.name === 'string' ? e.name : '';
+    const host = typeof e.host === 'string' ? e.host : '';
+    const user = typeof e.user === 'string' ? e.user : '';
+    const port = e.port === undefined ? DEFAULT_PORT : Number(e.port);
+    const issue = (name ? undefined : 'has no name') ?? (validateHost(host) && `host: ${validateHost(host)}`) ?? (validateUser(user) && `user: ${validateUser(user)}`) ??
+      (validatePort(String(port)) && `port: ${validatePort(String(port))}`);
+    if (issue) return problems.push(`${where} ${issue}`);
+    if ('password' in e) problems.push(`${where} has a "password" field, which is ignored: passwords belong in secret storage (Edit Connection)`);
+    const id = typeof e.id === 'string' && e.id ? e.id : newConnectionId(name, connections);
+    if (connections.some((c) => c.id === id)) return problems.push(`${where} repeats the id "${id}"`);
+    connections.push({
+      id, name, host: host.trim(), port, user: user.trim(), tls: e.tls === true,
+      ...(typeof e.storesFile === 'string' && e.storesFile ? { storesFile: e.storesFile } : {}),
+      ...(Array.isArray(e.schemas) ? { schemas: e.schemas.filter((s): s is string => typeof s === 'string') } : {}),
+    });
+  });
+  return { connections, problems };
+}
+
+/** What a DataJoint config file says about the database, for "Import Connection". */
+export interface ImportedConnection {
+  host: string;
+  port: number;
+  user: string;
+  tls: boolean;
+  /** The file holds a password; the flow offers to move it into secret storage. */
+  password?: string;
+  /** The file declares stores; it can serve as the connection's store settings file. */
+  hasStores: boolean;
+}
+
+/**
+ * Read `dj_local_conf.json` (0.14.6: flat dotted keys) or `datajoint.json` (2.x: nested objects or
+ * flat keys). `database.host` may carry the port (`host:3307`).
+ */
+export function importConnection(text: string): ImportedConnection {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`not valid JSON: ${(e as Error).message}`);
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new Error('not a JSON object');
+  const obj = data as Record<string, unknown>;
+  const get = (key: string): unknown => {
+    if (key in obj) return obj[key];
+    let cur: unknown = obj;
+    for (const part of key.split('.')) {
+      if (typeof cur !== 'object' || cur === null) return undefined;
+      cur = (cur as Record<string, unknown>)[part];
+    }
+    return cur;
+  };
+  const hostText = typeof get('database.host') === 'string' ? (get('database.host') as string) : '';
+  if (!hostText) throw new Error('no database.host in the file');
+  const m = /^(.*?):(\d+)$/.exec(hostText);
+  const host = m && !hostText.startsWith('[') ? m[1] : hostText;
+  const portValue = get('database.port') ?? (m ? m[2] : undefined);
+  const port = portValue === undefined || portValue === null ? DEFAULT_PORT : Number(portValue);
+  if (validatePort(String(port))) throw new Error(`database.port ${JSON.stringify(portValue)} is not a port number`);
+  const user = typeof get('database.user') === 'string' ? (get('database.user') as string) : '';
+  const password = get('database.password');
+  const tls = get('database.use_tls');
+  const stores = get('stores');
+  return {
+    host, port, user,
+    tls: tls === true || (typeof tls === 'object' && tls !== null),
+    ...(typeof password === 'string' && password !== '' ? { password } : {}),
+    hasStores: typeof stores === 'object' && stores !== null && Object.keys(stores).length > 0,
+  };
+}
+
+/** `user@host:port`, what the UI shows for a connection (never the password). */
+export function describeConnection(c: Pick<ConnectionConfig, 'user' | 'host' | 'port' | 'tls'>): string {
+  return `${c.user}@${c.host}:${c.port}${c.tls ? ' (TLS)' : ''}`;
+}
