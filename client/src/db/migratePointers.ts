@@ -1,0 +1,241 @@
+// `db migrate-pointers`: convert one 0.14.6 external column (binary(16) + FK to `~external_<store>`) of a
+// table to 2.x JSON in place — the guide's `migrate_external_pointers_v2`, done the way storage-formats.md
+// §C.2 says it must be:
+//   1. add a hidden JSON column `_dj2_<attr>` right after the column (neither version's heading sees it);
+//   2. fill it, one UPDATE per stored object (rows sharing an object share the JSON), from `~external_<store>`;
+//   3. verify: every pointer converted, nothing extra, the JSON read back equals what was computed, every
+//      file present with the right hash (checked while converting);
+//   4. in ONE `ALTER TABLE`: drop the FK, drop the old column, rename the new one into its place with the
+//      original nullability and the comment relabelled `:<kind@store>:rest`.
+// Anything failing (or a cancel) before step 4 removes the hidden column again and the files this run
+// wrote; the FK is never touched before step 4, so the table is exactly as it was.
+import type { Db } from './connection';
+import { convertPointer, PointerError, type ExternalRow, type PointerJson, type PointerKind } from './pointers';
+import { DbInputError, checkIdentifier, formatSql, lit, q, qt } from './sql';
+import { filePath, type StoreMap, type StoreSpec } from './stores';
+import { md5 } from './hash';
+import fsp from 'node:fs/promises';
+
+export interface ProgressEvent {
+  table: string;
+  rows: number;
+  total: number;
+  etaMs: number | null;
+}
+
+export interface MigratePointersOptions {
+  schema: string;
+  table: string;
+  attribute: string;
+  sourceStore: string;
+  /** Store named in the new label and receiving rewritten/relocated objects (default: the source store). */
+  destStore?: string;
+  stores: StoreMap;
+  relocate: boolean;
+  dryRun: boolean;
+  signal?: AbortSignal;
+  onProgress?: (e: ProgressEvent) => void;
+}
+
+export type MigratePointersStatus = 'migrated' | 'dry-run' | 'already-migrated';
+
+export interface MigratePointersReport {
+  status: MigratePointersStatus;
+  table: string;
+  attribute: string;
+  kind: PointerKind | null;
+  /** Rows with a pointer, and distinct stored objects they reference. */
+  rows: number;
+  objects: number;
+  /** Every statement that changes something, in order (in a dry run: what would run). */
+  sql: string[];
+  fileOps: string[];
+  notes: string[];
+}
+
+export class MigrationAborted extends Error {
+  override name = 'AbortError';
+}
+
+interface ColumnInfo {
+  COLUMN_TYPE: string;
+  IS_NULLABLE: string;
+  COLUMN_COMMENT: string;
+}
+
+/** The hidden column's name: `_` makes both versions' headings skip it. */
+export function hiddenColumn(attribute: string): string {
+  return `_dj2_${attribute}`;
+}
+
+export async function migratePointers(db: Db, opts: MigratePointersOptions): Promise<MigratePointersReport> {
+  const { schema, table, attribute } = opts;
+  for (const [name, what] of [[schema, 'schema'], [table, 'table'], [attribute, 'attribute']] as const) checkIdentifier(name, what);
+  const hidden = checkIdentifier(hiddenColumn(attribute), 'hidden column');
+  const t = qt(schema, table);
+  const where = `${schema}.${table}.${attribute}`;
+  const report: MigratePointersReport = { status: opts.dryRun ? 'dry-run' : 'migrated', table: `${schema}.${table}`, attribute, kind: null, rows: 0, objects: 0, sql: [], fileOps: [], notes: [] };
+
+  const columns = await db.query<ColumnInfo & { COLUMN_NAME: string }>(
+    'SELECT COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLUMN_COMMENT FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION',
+    [schema, table],
+  );
+  if (columns.length === 0) throw new DbInputError(`table ${schema}.${table} not found`);
+  const col = columns.find((c) => c.COLUMN_NAME === attribute);
+  if (!col) throw new DbInputError(`${schema}.${table} has no column ${attribute}`);
+  const label = /^:([^:]+):([\s\S]*)$/.exec(col.COLUMN_COMMENT);
+  if (label && /^<(blob|attach|filepath)@[^>]*>$/.test(label[1]) && !/^binary\(16\)$/i.test(col.COLUMN_TYPE)) {
+    report.status = 'already-migrated';
+    report.notes.push(`${where} is already a 2.x in-store column (:${label[1]}:); nothing to do`);
+    return report;
+  }
+  const legacy = label ? /^(blob|attach|filepath)@(.+)$/.exec(label[1]) : null;
+  if (!legacy || !label) throw new DbInputError(`${where} is not a 0.14.6 external column (its comment has no :blob@S:, :attach@S: or :filepath@S: label)`);
+  const kind = legacy[1] as PointerKind;
+  report.kind = kind;
+  if (legacy[2] !== opts.sourceStore) throw new DbInputError(`${where} is ${legacy[0]}, but --source-store is ${opts.sourceStore}`);
+  if (!/^binary\(16\)$/i.test(col.COLUMN_TYPE)) throw new DbInputError(`${where} is ${col.COLUMN_TYPE}, not the binary(16) of a 0.14.6 pointer`);
+  const source = requireStore(opts.stores, opts.sourceStore);
+  const dest = requireStore(opts.stores, opts.destStore ?? opts.sourceStore);
+  const externalTable = `~external_${opts.sourceStore}`;
+  const ext = qt(schema, externalTable);
+  const newComment = `:<${kind}@${dest.name}>:${label[2]}`;
+  if (newComment.length > 1024) throw new DbInputError(`${where}: the relabelled comment would exceed MySQL's 1024-character limit`);
+
+  const fks = await db.query<{ CONSTRAINT_NAME: string }>(
+    'SELECT CONSTRAINT_NAME FROM information_schema.KEY_COLUMN_USAGE WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND COLUMN_NAME = ? AND REFERENCED_TABLE_SCHEMA = ? AND REFERENCED_TABLE_NAME = ?',
+    [schema, table, attribute, schema, externalTable],
+  );
+  if (fks.length === 0) report.notes.push(`${where} has no foreign key to ${externalTable} (already dropped?); only the column swap remains`);
+  const exists = await db.query('SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?', [schema, externalTable]);
+  if (exists.length === 0) throw new DbInputError(`${schema}.${externalTable} not found: the pointers of ${where} cannot be resolved`);
+
+  let updates = 0;
+  /** Runs (or, in a dry run, records) a statement; a real run records the per-object UPDATEs as one summary line. */
+  const run = async (sql: string, params?: unknown[], summarise = false): Promise<void> => {
+    if (summarise) updates++;
+    else report.sql.push(formatSql(sql, params));
+    if (!opts.dryRun) await db.execute(sql, params);
+  };
+  const written: { store: StoreSpec; path: string }[] = [];
+  let added = false;
+  const rollback = async (): Promise<void> => {
+    if (added) await db.execute(`ALTER TABLE ${t} DROP COLUMN ${q(hidden)}`);
+    for (const w of written) await fsp.rm(filePath(w.store, w.path), { force: true });
+  };
+
+  try {
+    if (columns.some((c) => c.COLUMN_NAME === hidden)) {
+      report.notes.push(`${hidden} was left by an interrupted run; it is dropped and rebuilt`);
+      await run(`ALTER TABLE ${t} DROP COLUMN ${q(hidden)}`);
+    }
+    await run(`ALTER TABLE ${t} ADD COLUMN ${q(hidden)} JSON NULL COMMENT ${lit(newComment)} AFTER ${q(attribute)}`);
+    added = !opts.dryRun;
+
+    const expected = new Map<string, string>();
+    const fill = async (onlyMissing: boolean): Promise<number> => {
+      const [{ n: totalRows }] = await db.query<{ n: string | number }>(`SELECT COUNT(*) AS n FROM ${t} WHERE ${q(attribute)} IS NOT NULL`);
+      const total = Number(totalRows);
+      if (!onlyMissing) report.rows = total;
+      const started = Date.now();
+      let done = 0;
+      let objects = 0;
+      const missing = onlyMissing && !opts.dryRun ? ` AND ${q(hidden)} IS NULL` : '';
+      const pointers = db.stream(
+        `SELECT p.ptr, p.n, e.hash, e.size, e.attachment_name, e.filepath, e.contents_hash, e.timestamp FROM ` +
+          `(SELECT ${q(attribute)} AS ptr, COUNT(*) AS n FROM ${t} WHERE ${q(attribute)} IS NOT NULL${missing} GROUP BY ${q(attribute)}) AS p ` +
+          `LEFT JOIN ${ext} AS e ON e.hash = p.ptr`,
+      );
+      for await (const r of pointers) {
+        if (opts.signal?.aborted) throw new MigrationAborted(`migration of ${where} cancelled`);
+        const ptr = r.ptr as Buffer;
+        if (r.hash === null) throw new PointerError(`${where}: pointer ${ptr.toString('hex')} has no row in ${externalTable} (a dangling pointer)`);
+        const converted = await convertPointer(kind, r as unknown as ExternalRow, {
+          sourceSchema: schema, targetSchema: schema, store: source, destStore: dest, relocate: opts.relocate, dryRun: opts.dryRun, verify: true,
+        });
+        written.push(...converted.written);
+        report.fileOps.push(...converted.fileOps);
+        expected.set(ptr.toString('hex'), fingerprint(converted.json));
+        await run(`UPDATE ${t} SET ${q(hidden)} = ? WHERE ${q(attribute)} = ?`, [JSON.stringify(converted.json), ptr], !opts.dryRun);
+        objects++;
+        done += Number(r.n);
+        const elapsed = Date.now() - started;
+        opts.onProgress?.({ table: `${schema}.${table}`, rows: done, total, etaMs: done > 0 ? Math.round((elapsed / done) * Math.max(0, total - done)) : null });
+      }
+      return objects;
+    };
+    report.objects = await fill(false);
+    if (kind === 'blob' && !opts.relocate && report.objects > 0) {
+      report.notes.push(
+        `pointer-only: the JSON points at the 0.14.6 files in store ${source.name}, so both versions now share them. Do not clean up ` +
+          `this store with 0.14.6 delete_external_files or 2.x dj.gc while the other side still uses it: either would delete the other's data. --relocate avoids the sharing.`,
+      );
+    }
+    if (kind === 'filepath') report.notes.push('file paths: the files stay where they are; 2.x reads them at the same relative path.');
+    if (updates > 0) report.sql.push(`-- ${updates} × UPDATE ${t} SET ${q(hidden)} = <JSON> WHERE ${q(attribute)} = <pointer> (one per stored object)`);
+    if (opts.dryRun) {
+      report.sql.push(finalAlter(t, attribute, hidden, fks[0]?.CONSTRAINT_NAME, col.IS_NULLABLE === 'YES', newComment));
+      return report;
+    }
+
+    // Rows written by 0.14.6 clients while filling: convert them too, then insist nothing is left.
+    let left = await countUnconverted(db, t, attribute, hidden);
+    if (left > 0) {
+      report.notes.push(`${left} rows gained pointers while converting (0.14.6 clients still writing); converted them too`);
+      await fill(true);
+      left = await countUnconverted(db, t, attribute, hidden);
+      if (left > 0) throw new PointerError(`${where}: ${left} rows still have a pointer without JSON; stop 0.14.6 writers to this table and re-run`);
+    }
+    const [{ n: extra }] = await db.query<{ n: string | number }>(`SELECT COUNT(*) AS n FROM ${t} WHERE ${q(attribute)} IS NULL AND ${q(hidden)} IS NOT NULL`);
+    if (Number(extra) > 0) throw new PointerError(`${where}: ${extra} rows have JSON but no pointer (rows changed while converting); re-run`);
+    for await (const r of db.stream(`SELECT ${q(attribute)} AS ptr, ${q(hidden)} AS js FROM ${t} WHERE ${q(attribute)} IS NOT NULL`)) {
+      const hex = (r.ptr as Buffer).toString('hex');
+      const stored = typeof r.js === 'string' ? (JSON.parse(r.js) as PointerJson) : (r.js as PointerJson);
+      if (expected.get(hex) !== fingerprint(stored)) throw new PointerError(`${where}: the JSON read back for pointer ${hex} differs from the JSON written`);
+    }
+
+    // The point of no return: one statement, so there is no half-swapped state.
+    await run(finalAlter(t, attribute, hidden, fks[0]?.CONSTRAINT_NAME, col.IS_NULLABLE === 'YES', newComment));
+    added = false;
+    return report;
+  } catch (e) {
+    try {
+      await rollback();
+    } catch (undo) {
+      throw new Error(`${(e as Error).message}; and restoring ${schema}.${table} failed: ${(undo as Error).message}. Drop the column ${hidden} by hand.`);
+    }
+    throw e;
+  }
+}
+
+function finalAlter(t: string, attribute: string, hidden: string, fk: string | undefined, nullable: boolean, comment: string): string {
+  return (
+    `ALTER TABLE ${t} ${fk ? `DROP FOREIGN KEY ${q(fk)}, ` : ''}DROP COLUMN ${q(attribute)}, ` +
+    `CHANGE COLUMN ${q(hidden)} ${q(attribute)} JSON ${nullable ? 'NULL' : 'NOT NULL'} COMMENT ${lit(comment)}`
+  );
+}
+
+async function countUnconverted(db: Db, t: string, attribute: string, hidden: string): Promise<number> {
+  const [{ n }] = await db.query<{ n: string | number }>(`SELECT COUNT(*) AS n FROM ${t} WHERE ${q(attribute)} IS NOT NULL AND ${q(hidden)} IS NULL`);
+  return Number(n);
+}
+
+/** A compact, key-order-independent fingerprint of a JSON value (MySQL 8 reorders keys in JSON columns). */
+function fingerprint(v: unknown): string {
+  const stable = (x: unknown): string =>
+    x === null || typeof x !== 'object'
+      ? JSON.stringify(x)
+      : Array.isArray(x)
+        ? `[${x.map(stable).join(',')}]`
+        : `{${Object.keys(x as object).sort().map((k) => `${JSON.stringify(k)}:${stable((x as Record<string, unknown>)[k])}`).join(',')}}`;
+  return md5(Buffer.from(stable(v))).toString('base64');
+}
+
+function requireStore(stores: StoreMap, name: string): StoreSpec {
+  const s = stores[name];
+  if (!s) {
+    const known = Object.keys(stores);
+    throw new DbInputError(`store ${JSON.stringify(name)} is not in the store settings${known.length ? ` (known: ${known.join(', ')})` : '; pass --stores FILE'}`);
+  }
+  return s;
+}

@@ -1,0 +1,206 @@
+// db migrate-pointers on raw copies of the 0.14.6 `recording` table (the dj014 fixture loaded into MariaDB):
+// every external column converted in place, read back and checked against what 2.x wrote (dj2 fixture);
+// failures, cancels and dry runs leave the table exactly as it was.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import mysql from 'mysql2/promise';
+import { loadFixture, testServer, type LoadedFixture } from './harness';
+import { readDump } from './fixtureDump';
+import { fixturesDir } from '../helpers/paths';
+import { migratePointers, hiddenColumn, MigrationAborted, type MigratePointersOptions } from '../../client/src/db/migratePointers';
+import { PointerError } from '../../client/src/db/pointers';
+import { openDb } from '../../client/src/db/connection';
+import { base32Hash, md5 } from '../../client/src/db/hash';
+import { fileStore, filePath, path014, StoreObjectMissing } from '../../client/src/db/stores';
+import { q, qt } from '../../client/src/db/sql';
+
+const PK = ['subject_id', 'session_date', 'session_idx', 'recording_id'];
+const keyOf = (r: Record<string, unknown>) => PK.map((c) => String(r[c])).join('|');
+const dj2 = new Map<string, Record<string, unknown>>();
+
+let fx: LoadedFixture;
+let ephys: string;
+
+before(async () => {
+  fx = await loadFixture('dj014');
+  ephys = fx.schemas[1];
+  const t = readDump(path.join(fixturesDir, 'dj2', 'pipeline.sql')).find((d) => d.schema === 'djfix2_ephys' && d.name === 'recording')!;
+  for (const row of t.rows) dj2.set(keyOf(Object.fromEntries(t.columns.map((c, i) => [c, row[i]]))), Object.fromEntries(t.columns.map((c, i) => [c, row[i]])));
+});
+after(async () => fx?.cleanup());
+
+/** A raw copy of the 0.14.6 recording table (same DDL, same FKs to ~external_*, same rows) under a new name. */
+async function rawCopy(name: string): Promise<string> {
+  const [{ 'Create Table': ddl }] = await fx.db.query<{ 'Create Table': string }>(`SHOW CREATE TABLE ${qt(ephys, 'recording')}`);
+  const renamed = ddl.replace(/^CREATE TABLE `recording`/, `CREATE TABLE ${qt(ephys, name)}`).replace(/CONSTRAINT `recording_ibfk_/g, `CONSTRAINT \`${name}_ibfk_`);
+  await fx.db.execute(renamed);
+  await fx.db.execute(`INSERT INTO ${qt(ephys, name)} SELECT * FROM ${qt(ephys, 'recording')}`);
+  return name;
+}
+
+async function showCreate(table: string): Promise<string> {
+  const [row] = await fx.db.query<{ 'Create Table': string }>(`SHOW CREATE TABLE ${qt(ephys, table)}`);
+  return row['Create Table'];
+}
+
+async function snapshot(table: string): Promise<string> {
+  const rows = await fx.db.query(`SELECT * FROM ${qt(ephys, table)} ORDER BY ${PK.map(q).join(', ')}`);
+  return (await showCreate(table)) + JSON.stringify(rows, (_k, v) => (v && v.type === 'Buffer' ? Buffer.from(v.data).toString('hex') : v));
+}
+
+const opts = (table: string, attribute: string, sourceStore: string, extra: Partial<MigratePointersOptions> = {}): MigratePointersOptions => ({
+  schema: ephys, table, attribute, sourceStore, stores: fx.storesConfig, relocate: false, dryRun: false, ...extra,
+});
+
+test('every external column of a raw 0.14.6 table migrates in place and reads back as 2.x wrote it', async () => {
+  const table = await rawCopy('rec_all');
+  const before = await fx.db.query(`SELECT * FROM ${qt(ephys, table)}`);
+  const events: number[] = [];
+  for (const [attribute, store] of [['signal', 'raw'], ['lfp', 'external-raw'], ['settings_file', 'attachments'], ['raw_file', 'files']]) {
+    const report = await migratePointers(fx.db, opts(table, attribute, store, { onProgress: (e) => events.push(e.rows) }));
+    assert.equal(report.status, 'migrated');
+    assert.equal(report.rows, before.filter((r) => r[attribute] !== null).length);
+  }
+  assert.ok(events.length > 0 && events.every((n) => n > 0));
+  const ddl = await showCreate(table);
+  assert.doesNotMatch(ddl, /~external_/, 'no foreign key to ~external_* is left');
+  assert.doesNotMatch(ddl, /_dj2_/, 'no hidden column is left');
+  assert.doesNotMatch(ddl, /binary\(16\)/);
+  assert.match(ddl, /`signal` longtext [^\n]*NOT NULL COMMENT ':<blob@raw>:raw trace'/);
+  assert.match(ddl, /`lfp` longtext [^\n]*DEFAULT NULL COMMENT ':<blob@external-raw>:downsampled trace'/);
+  assert.match(ddl, /`settings_file` longtext [^\n]*DEFAULT NULL COMMENT ':<attach@attachments>:'/);
+  assert.match(ddl, /`raw_file` longtext [^\n]*DEFAULT NULL COMMENT ':<filepath@files>:'/);
+  const cols = (await fx.db.query<{ COLUMN_NAME: string }>(
+    'SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION', [ephys, table])).map((c) => c.COLUMN_NAME);
+  assert.deepEqual(cols, ['subject_id', 'session_date', 'session_idx', 'recording_id', 'sampling_rate', 'signal', 'lfp', 'settings_file', 'raw_file', 'thumbnail', 'wiring'], 'columns keep their places');
+
+  const after = await fx.db.query(`SELECT * FROM ${qt(ephys, table)}`);
+  assert.equal(after.length, before.length);
+  for (const row of after) {
+    const old = before.find((b) => keyOf(b) === keyOf(row))!;
+    const want = dj2.get(keyOf(row))!;
+    for (const c of ['signal', 'lfp', 'settings_file', 'raw_file']) {
+      assert.equal(row[c] === null, old[c] === null, `${c} null-ness kept`);
+      if (row[c] === null) continue;
+      const json = JSON.parse(row[c] as string);
+      const theirs = JSON.parse(want[c] as string);
+      const bytes = fs.readFileSync(filePath(fx.storesConfig[json.store], json.path));
+      if (c === 'raw_file') {
+        assert.equal(json.path, theirs.path);
+        assert.equal(json.hash, base32Hash(md5(bytes)));
+      } else {
+        assert.equal(json.hash, theirs.hash, `${c}: the hash 2.x wrote`);
+        assert.equal(json.hash, base32Hash(old[c] as Buffer), `${c}: base32 of the 0.14.6 uuid`);
+        assert.equal(base32Hash(md5(bytes)), json.hash, `${c}: the file at path has that content`);
+      }
+    }
+    for (const c of ['subject_id', 'sampling_rate', 'thumbnail', 'wiring']) assert.deepEqual(row[c], old[c], `${c} untouched`);
+  }
+  // the 0.14.6 files are still there (pointer-only blobs share them)
+  const sig = before[0].signal as Buffer;
+  assert.ok(fs.existsSync(filePath(fx.storesConfig.raw, path014(fx.storesConfig.raw, ephys, sig.toString('hex')))));
+
+  const again = await migratePointers(fx.db, opts(table, 'signal', 'raw'));
+  assert.equal(again.status, 'already-migrated');
+});
+
+test('a dry run changes nothing, works with SELECT rights only, and its SQL on a scratch copy equals the real run', async () => {
+  const scratch = await rawCopy('rec_scratch');
+  const real = await rawCopy('rec_real');
+  const user = `${fx.prefix}ro`;
+  const admin = await mysql.createConnection(testServer);
+  try {
+    await admin.query('CREATE USER ?@? IDENTIFIED BY ?', [user, '%', 'pw']);
+    await admin.query(`GRANT SELECT ON ${q(ephys)}.* TO ?@?`, [user, '%']);
+    const ro = await openDb({ ...testServer, user, password: 'pw' });
+    let dry;
+    try {
+      const before = await snapshot(scratch);
+      dry = await migratePointers(ro, opts(scratch, 'lfp', 'external-raw', { dryRun: true }));
+      assert.equal(dry.status, 'dry-run');
+      assert.equal(await snapshot(scratch), before, 'the dry run changed nothing');
+      await assert.rejects(ro.execute(`ALTER TABLE ${qt(ephys, scratch)} COMMENT 'x'`), 'the user really is read-only');
+    } finally {
+      await ro.close();
+    }
+    assert.equal(dry.objects, 4);
+    assert.equal(dry.sql.filter((s) => s.startsWith('UPDATE')).length, 4, 'one UPDATE per stored object is printed');
+    for (const stmt of dry.sql) await fx.db.execute(stmt);
+    await migratePointers(fx.db, opts(real, 'lfp', 'external-raw'));
+    const norm = (s: string, t: string) => s.split(t).join('T').replace(/CONSTRAINT `T_ibfk_\d+`/g, 'C');
+    assert.equal(norm(await snapshot(scratch), scratch), norm(await snapshot(real), real));
+  } finally {
+    await admin.query('DROP USER IF EXISTS ?@?', [user, '%']);
+    await admin.end();
+  }
+});
+
+test('a missing file, a dangling pointer or a cancel leave the table exactly as it was', async () => {
+  const table = await rawCopy('rec_fail');
+  const pristine = await snapshot(table);
+  const store = fx.storesConfig.raw;
+  const [{ signal }] = await fx.db.query<{ signal: Buffer }>(`SELECT \`signal\` FROM ${qt(ephys, table)} LIMIT 1`);
+  const file = filePath(store, path014(store, ephys, signal.toString('hex')));
+  const saved = fs.readFileSync(file);
+  fs.rmSync(file);
+  try {
+    await assert.rejects(migratePointers(fx.db, opts(table, 'signal', 'raw')), StoreObjectMissing);
+  } finally {
+    fs.writeFileSync(file, saved);
+  }
+  assert.equal(await snapshot(table), pristine, 'missing file: unchanged');
+
+  const controller = new AbortController();
+  controller.abort();
+  await assert.rejects(migratePointers(fx.db, opts(table, 'settings_file', 'attachments', { signal: controller.signal })), MigrationAborted);
+  assert.equal(await snapshot(table), pristine, 'cancelled: unchanged');
+
+  await fx.db.withConnection(async (c) => {
+    await c.execute('SET SESSION FOREIGN_KEY_CHECKS = 0');
+    await c.execute(`UPDATE ${qt(ephys, table)} SET \`lfp\` = ? WHERE subject_id = 100 AND session_idx = 0`, [Buffer.alloc(16, 0xab)]);
+    await c.execute('SET SESSION FOREIGN_KEY_CHECKS = 1');
+  });
+  const dangling = await snapshot(table);
+  await assert.rejects(migratePointers(fx.db, opts(table, 'lfp', 'external-raw')), (e: Error) => e instanceof PointerError && /dangling/.test(e.message));
+  assert.equal(await snapshot(table), dangling, 'dangling pointer: unchanged');
+});
+
+test('an attachment whose file was changed is refused, and files written before the failure are removed', async () => {
+  const table = await rawCopy('rec_att');
+  const pristine = await snapshot(table);
+  const store = fx.storesConfig.attachments;
+  const rows = await fx.db.query<{ settings_file: Buffer | null }>(`SELECT settings_file FROM ${qt(ephys, table)} WHERE settings_file IS NOT NULL ORDER BY settings_file DESC`);
+  const last = rows[0].settings_file!; // the stream groups by pointer, so the largest is converted last
+  const dir = path.dirname(filePath(store, path014(store, ephys, last.toString('hex'))));
+  const file = path.join(dir, fs.readdirSync(dir).find((f) => f.startsWith(last.toString('hex')))!);
+  const saved = fs.readFileSync(file);
+  fs.writeFileSync(file, Buffer.concat([saved, Buffer.from(' ')]));
+  const fresh = fileStore('fresh', fs.mkdtempSync(path.join(os.tmpdir(), 'djm-fresh-')));
+  try {
+    await assert.rejects(migratePointers(fx.db, opts(table, 'settings_file', 'attachments', { destStore: 'fresh', stores: { ...fx.storesConfig, fresh } })), PointerError);
+    assert.equal(await snapshot(table), pristine);
+    const hashDir = path.join(fresh.location, '_hash', ephys);
+    assert.ok(fs.existsSync(hashDir), 'the run had rewritten some attachments before it met the changed one');
+    assert.deepEqual(fs.readdirSync(hashDir), [], 'rewritten attachments of the failed run were removed');
+  } finally {
+    fs.writeFileSync(file, saved);
+    fs.rmSync(fresh.location, { recursive: true, force: true });
+  }
+});
+
+test('a leftover hidden column from an interrupted run is dropped and rebuilt; bad input is refused', async () => {
+  const table = await rawCopy('rec_left');
+  await fx.db.execute(`ALTER TABLE ${qt(ephys, table)} ADD COLUMN ${q(hiddenColumn('signal'))} JSON NULL AFTER \`signal\``);
+  const report = await migratePointers(fx.db, opts(table, 'signal', 'raw'));
+  assert.ok(report.notes.some((n) => n.includes('interrupted run')));
+  assert.doesNotMatch(await showCreate(table), /_dj2_/);
+  await assert.rejects(migratePointers(fx.db, opts(table, 'lfp', 'raw')), /--source-store is raw/);
+  await assert.rejects(migratePointers(fx.db, opts(table, 'wiring', 'raw')), /not a 0.14.6 external column/);
+  await assert.rejects(migratePointers(fx.db, opts(table, 'nope', 'raw')), /has no column/);
+  await assert.rejects(migratePointers(fx.db, opts('no`table', 'lfp', 'external-raw')), /backtick/);
+  await assert.rejects(migratePointers(fx.db, opts(table, 'lfp', 'elsewhere')), /is blob@external-raw/);
+  await assert.rejects(migratePointers(fx.db, { ...opts(table, 'lfp', 'external-raw'), stores: {} }), /not in the store settings/);
+});
