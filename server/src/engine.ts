@@ -7,17 +7,7 @@ import { loadPython, type PythonParser } from './python/parser';
 import { RuleContext, DEFAULT_OPTIONS, type EngineOptions } from './rules/context';
 import type { Finding } from './rules/meta';
 import { pythonRules } from './rules/registry';
-
-export type FileKind = 'python' | 'notebook' | 'config' | 'pins' | 'other';
-
-export function fileKind(path: string): FileKind {
-  const base = path.split(/[\\/]/).pop() ?? '';
-  if (base.endsWith('.py') || base.endsWith('.pyi')) return 'python';
-  if (base.endsWith('.ipynb')) return 'notebook';
-  if (base === 'dj_local_conf.json' || base === '.datajoint_config.json' || base === 'datajoint.json') return 'config';
-  if (/^requirements.*\.(txt|in)$/.test(base) || base === 'pyproject.toml' || base === 'setup.cfg' || base === 'setup.py' || /^environment.*\.ya?ml$/.test(base)) return 'pins';
-  return 'other';
-}
+export { fileKind, type FileKind } from './fileKind';
 
 export class CodeEngine {
   readonly workspace: WorkspaceIndex;
@@ -47,9 +37,18 @@ export class CodeEngine {
     try {
       const index = new FileIndex(path, t);
       this.workspace.set(index.exports());
+      return this.analyzeIndexed(index, text, options);
+    } finally {
+      if (own) t.delete();
+    }
+  }
+
+  /** Findings of a file already indexed (its tree must still be alive). */
+  analyzeIndexed(index: FileIndex, text: string, options: EngineOptions): Finding[] {
+    {
       index.link(this.workspace);
       if (!index.usesDataJoint) return [];
-      const ctx = new RuleContext(path, text, index, options);
+      const ctx = new RuleContext(index.path, text, index, options);
       for (const rule of pythonRules) {
         try {
           rule.check(ctx);
@@ -59,8 +58,6 @@ export class CodeEngine {
         }
       }
       return dedupe(ctx.findings).sort((a, b) => a.start - b.start || a.code.localeCompare(b.code));
-    } finally {
-      if (own) t.delete();
     }
   }
 

@@ -1,2 +1,341 @@
-// Language server wiring only; the engine lives in server/src/{python,index,rules,fix}.
-export {};
+// Language server wiring only: capabilities and handlers that delegate to the engine.
+import path from 'node:path';
+import fs from 'node:fs';
+import { pathToFileURL, fileURLToPath } from 'node:url';
+import {
+  CodeAction, CodeActionKind, CodeActionTriggerKind, createConnection, DocumentDiagnosticReportKind, NotebookDocuments,
+  ProposedFeatures, TextDocumentSyncKind, type AnnotatedTextEdit, type ChangeAnnotation, type CreateFile, type Diagnostic,
+  type InitializeParams, type TextDocumentEdit, type WorkspaceEdit,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { CodeEngine } from './engine';
+import { fileKind } from './fileKind';
+import { listFiles, readText } from './files';
+import { fixPython } from './fix/fixLoop';
+import { FileIndex } from './index/fileIndex';
+import { DocumentStore } from './lsp/documents';
+import { hunkEdits, minimalEdit, toDiagnostic, toLspEdits, type DiagnosticData } from './lsp/convert';
+import { resolveSettings, type EditorSettings, type ResolvedSettings } from './lsp/settings';
+import { confineToCells, readNotebook } from './notebook';
+import { Project } from './project';
+import { buildReport, renderMarkdown } from './report/migrationReport';
+import { renderRule, ruleAnchor } from './report/ruleDocs';
+import type { EngineOptions } from './rules/context';
+import type { Finding, RuleMeta } from './rules/meta';
+import { analyzeOtherFile } from './rules/otherFiles';
+import { detectDataJointPin, type DataJointPin } from './rules/pins';
+import { allRuleMetas } from './rules/registry';
+
+export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.datajoint`;
+export const COMMANDS = {
+  migrateWorkspace: 'datajoint.migrateWorkspace',
+  finalizeSchemaNames: 'datajoint.finalizeSchemaNames',
+  migrationReport: 'datajoint.migrationReport',
+  fixAllInFile: 'datajoint.fixAllInFile',
+};
+
+const connection = createConnection(ProposedFeatures.all);
+const notebooks = new NotebookDocuments({ create: TextDocument.create, update: TextDocument.update });
+let engine: CodeEngine;
+let store: DocumentStore;
+let roots: string[] = [];
+let pin: DataJointPin = { line: 'unknown' };
+let hasConfiguration = false;
+const settingsCache = new Map<string, Promise<ResolvedSettings>>();
+const docsFile = path.join(__dirname, '..', 'docs', 'rules.md');
+let metas: Map<string, RuleMeta>;
+
+const docsHref = (code: string) => `${pathToFileURL(docsFile).href}#${ruleAnchor(code)}`;
+const uriToPath = (uri: string) => (uri.startsWith('file:') ? fileURLToPath(uri) : uri);
+
+connection.onInitialize(async (params: InitializeParams) => {
+  engine = await CodeEngine.create();
+  store = new DocumentStore(engine.python);
+  metas = new Map(allRuleMetas().map((m) => [m.code, m]));
+  connection.console.info(`DataJoint Migrate: tree-sitter-python ABI ${engine.python.abiVersion} (runtime accepts ${engine.python.runtimeAbi.min}-${engine.python.runtimeAbi.max}); ${metas.size} rules`);
+  roots = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri));
+  if (!roots.length && params.rootUri) roots = [uriToPath(params.rootUri)];
+  hasConfiguration = !!params.capabilities.workspace?.configuration;
+  return {
+    capabilities: {
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: false },
+      notebookDocumentSync: { notebookSelector: [{ notebook: { notebookType: 'jupyter-notebook' }, cells: [{ language: 'python' }] }] },
+      diagnosticProvider: { identifier: 'datajoint', interFileDependencies: true, workspaceDiagnostics: false },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: true },
+      hoverProvider: true,
+      executeCommandProvider: { commands: Object.values(COMMANDS) },
+    },
+    serverInfo: { name: 'datajoint-migrate', version: '0.1.0' },
+  };
+});
+
+connection.onInitialized(() => {
+  void indexWorkspace();
+});
+
+async function indexWorkspace(): Promise<void> {
+  const started = Date.now();
+  const files = roots.length ? listFiles(roots) : [];
+  const pins: { path: string; text: string }[] = [];
+  let n = 0;
+  for (const f of files) {
+    const kind = fileKind(f);
+    if (kind !== 'python' && kind !== 'pins' && kind !== 'notebook') continue;
+    const r = readText(f);
+    if (!('text' in r)) continue;
+    if (kind === 'pins') pins.push({ path: f, text: r.text });
+    else if (kind === 'python') engine.indexPython(f, r.text);
+    if (++n % 50 === 0) await new Promise((res) => setImmediate(res));
+  }
+  pin = detectDataJointPin(pins);
+  settingsCache.clear();
+  connection.console.info(`DataJoint Migrate: indexed ${engine.workspace.size} Python files in ${Date.now() - started} ms; DataJoint pin: ${pin.line}${pin.file ? ` (${pin.file})` : ''}`);
+  connection.languages.diagnostics.refresh();
+}
+
+function settingsFor(uri: string): Promise<ResolvedSettings> {
+  let p = settingsCache.get(uri);
+  if (!p) {
+    p = (async () => {
+      const editor = hasConfiguration ? ((await connection.workspace.getConfiguration({ scopeUri: uri, section: 'datajoint' })) as EditorSettings) : null;
+      const r = resolveSettings(uri.startsWith('file:') ? uriToPath(uri) : null, editor, pin.line);
+      for (const w of r.warnings) connection.console.warn(w);
+      return r;
+    })();
+    settingsCache.set(uri, p);
+  }
+  return p;
+}
+
+connection.onDidChangeConfiguration(() => {
+  settingsCache.clear();
+  connection.languages.diagnostics.refresh();
+});
+
+connection.onDidChangeWatchedFiles((params) => {
+  let pinsChanged = false;
+  for (const change of params.changes) {
+    const file = uriToPath(change.uri);
+    const kind = fileKind(file);
+    if (kind === 'pins' || path.basename(file) === 'pyproject.toml' || path.basename(file) === '.dj-migrate.json') pinsChanged = true;
+    if (kind !== 'python' || store.get(change.uri)) continue;
+    if (change.type === 3) engine.workspace.remove(file);
+    else {
+      const r = fs.existsSync(file) ? readText(file) : null;
+      if (r && 'text' in r) engine.indexPython(file, r.text);
+    }
+  }
+  if (pinsChanged) void indexWorkspace();
+  else connection.languages.diagnostics.refresh();
+});
+
+// Plain text documents (Python, config files, pins) are tracked here; notebook cells by `notebooks`.
+connection.onDidOpenTextDocument(({ textDocument: d }) => {
+  const entry = store.open(d.uri, d.languageId, d.version, d.text, fileKind(uriToPath(d.uri)) === 'python' || d.languageId === 'python');
+  if (entry.tree) engine.workspace.set(new FileIndex(uriToPath(d.uri), entry.tree).exports());
+});
+connection.onDidChangeTextDocument(({ textDocument, contentChanges }) => {
+  const entry = store.change(textDocument.uri, textDocument.version, contentChanges);
+  if (entry?.tree) engine.workspace.set(new FileIndex(uriToPath(textDocument.uri), entry.tree).exports());
+});
+connection.onDidCloseTextDocument(({ textDocument }) => store.close(textDocument.uri));
+notebooks.listen(connection);
+
+interface Analysis {
+  doc: TextDocument;
+  findings: Finding[];
+  settings: ResolvedSettings;
+  /** Maps an offset of the analysed text to an offset of `doc` (notebook cells), or null if outside. */
+  toDoc: (o: number) => number | null;
+}
+
+async function analyze(uri: string, optionsOverride?: Partial<EngineOptions>): Promise<Analysis | null> {
+  const settings = await settingsFor(uri);
+  const options = { ...settings.options, ...optionsOverride };
+  const entry = store.get(uri);
+  if (entry) {
+    const file = uriToPath(uri);
+    if (entry.tree) {
+      const index = new FileIndex(file, entry.tree);
+      return { doc: entry.doc, findings: engine.analyzeIndexed(index, entry.doc.getText(), options), settings, toDoc: (o) => o };
+    }
+    return { doc: entry.doc, findings: analyzeOtherFile(file, entry.doc.getText(), { options }), settings, toDoc: (o) => o };
+  }
+  const nbDoc = notebooks.findNotebookDocumentForCell(uri);
+  const cellDoc = notebooks.getCellTextDocument(notebooks.getNotebookCell(uri)!);
+  if (!nbDoc || !cellDoc) return null;
+  // Join every Python cell so names bound in earlier cells resolve; keep this cell's findings.
+  const cells = nbDoc.cells.map((c) => notebooks.getCellTextDocument(c)).filter((d): d is TextDocument => !!d && d.languageId === 'python');
+  const json = JSON.stringify({ cells: cells.map((d) => ({ cell_type: 'code', source: d.getText() })), metadata: {} });
+  const nb = readNotebook(json);
+  const at = cells.findIndex((d) => d.uri === uri);
+  const start = nb.cells[at].start;
+  const len = nb.cells[at].source.length;
+  const findings = confineToCells(nb, engine.analyzePython(uriToPath(nbDoc.uri), nb.text, options))
+    .filter((f) => f.start >= start && f.end <= start + len);
+  return { doc: cellDoc, findings, settings, toDoc: (o) => (o >= start && o <= start + len ? o - start : null) };
+}
+
+connection.languages.diagnostics.on(async (params) => {
+  const a = await analyze(params.textDocument.uri).catch((e) => {
+    connection.console.error(`DataJoint Migrate: analysis failed for ${params.textDocument.uri}: ${(e as Error).stack}`);
+    return null;
+  });
+  const items: Diagnostic[] = a
+    ? a.findings.filter((f) => f.phase <= a.settings.options.phase || f.severity === 'info').map((f) => toDiagnostic(a.doc, f, docsHref, (o) => a.toDoc(o) ?? 0))
+    : [];
+  return { kind: DocumentDiagnosticReportKind.Full, items };
+});
+
+connection.onCodeAction(async (params) => {
+  const uri = params.textDocument.uri;
+  const doc = store.get(uri)?.doc ?? notebooks.getCellTextDocument(notebooks.getNotebookCell(uri)!);
+  if (!doc) return [];
+  const actions: CodeAction[] = [];
+  const only = params.context.only;
+  const wants = (kind: string) => !only || only.some((k) => kind === k || kind.startsWith(k + '.'));
+  if (wants(CodeActionKind.QuickFix)) {
+    const codesWithFixes = new Map<string, number>();
+    for (const d of params.context.diagnostics) {
+      if (d.source !== 'DataJoint') continue;
+      const data = d.data as DiagnosticData | undefined;
+      if (!data?.edits || data.version !== doc.version) continue;
+      const unsafe = data.safety === 'unsafe';
+      const action = CodeAction.create(`DataJoint (${d.code}): ${data.fixTitle}${unsafe ? ' (unsafe: review the change)' : ''}`, { changes: { [uri]: toLspEdits(doc, data.edits) } }, CodeActionKind.QuickFix);
+      action.diagnostics = [d];
+      action.isPreferred = !unsafe;
+      actions.push(action);
+      if (!unsafe) codesWithFixes.set(String(d.code), (codesWithFixes.get(String(d.code)) ?? 0) + 1);
+    }
+    for (const code of codesWithFixes.keys()) {
+      const a = CodeAction.create(`DataJoint: fix all ${code} in file`, CodeActionKind.QuickFix);
+      a.data = { kind: 'fixCode', uri, version: doc.version, code };
+      actions.push(a);
+    }
+  }
+  if (wants(FIX_ALL_KIND) && (only || params.context.diagnostics.some((d) => d.source === 'DataJoint'))) {
+    const settings = await settingsFor(uri);
+    const automatic = params.context.triggerKind === CodeActionTriggerKind.Automatic;
+    if (!(automatic && !settings.fixOnSave)) {
+      const a = CodeAction.create('DataJoint: fix all safe migrations in file', FIX_ALL_KIND);
+      a.data = { kind: 'fixAll', uri, version: doc.version };
+      actions.push(a);
+    }
+  }
+  return actions;
+});
+
+connection.onCodeActionResolve(async (action) => {
+  const data = action.data as { kind: 'fixAll' | 'fixCode'; uri: string; version: number; code?: string } | undefined;
+  if (!data) return action;
+  const entry = store.get(data.uri);
+  if (!entry?.tree || entry.doc.version !== data.version) return action;
+  const settings = await settingsFor(data.uri);
+  const text = entry.doc.getText();
+  const result = fixPython(engine, uriToPath(data.uri), text, settings.options, { unsafe: false, codes: data.code ? new Set([data.code]) : undefined });
+  const edit = minimalEdit(text, result.text);
+  if (edit) action.edit = { changes: { [data.uri]: toLspEdits(entry.doc, [edit]) } };
+  return action;
+});
+
+connection.onHover(async (params) => {
+  const a = await analyze(params.textDocument.uri);
+  if (!a) return null;
+  const offset = a.doc.offsetAt(params.position);
+  const hits = a.findings.filter((f) => {
+    const s = a.toDoc(f.start);
+    const e = a.toDoc(f.end);
+    return s !== null && e !== null && s <= offset && offset <= e;
+  });
+  if (!hits.length) return null;
+  const seen = new Set<string>();
+  const parts = hits.filter((f) => !seen.has(f.code) && seen.add(f.code)).map((f) => {
+    const meta = metas.get(f.code);
+    return `${f.message}\n\n${meta ? renderRule(meta, 4) : ''}`;
+  });
+  return { contents: { kind: 'markdown', value: parts.join('\n\n---\n\n') } };
+});
+
+connection.onExecuteCommand(async (params) => {
+  switch (params.command) {
+    case COMMANDS.migrateWorkspace:
+      return applyWorkspaceMigration(false, params.arguments?.[0] as { apply?: boolean } | undefined);
+    case COMMANDS.finalizeSchemaNames:
+      return applyWorkspaceMigration(true, params.arguments?.[0] as { apply?: boolean } | undefined);
+    case COMMANDS.migrationReport: {
+      const { fixed, project } = await migrateAll(false);
+      return renderMarkdown(buildReport(fixed, allRuleMetas(), [...project.skipped].map(([p, reason]) => ({ path: p, reason }))), roots[0]);
+    }
+    case COMMANDS.fixAllInFile: {
+      const uri = params.arguments?.[0] as string;
+      const entry = store.get(uri);
+      if (!entry?.tree) return null;
+      const settings = await settingsFor(uri);
+      const result = fixPython(engine, uriToPath(uri), entry.doc.getText(), settings.options, { unsafe: false });
+      const edit = minimalEdit(entry.doc.getText(), result.text);
+      if (edit) await connection.workspace.applyEdit({ label: 'DataJoint: fix all', edit: { changes: { [uri]: toLspEdits(entry.doc, [edit]) } } });
+      return result.applied.length;
+    }
+  }
+  return null;
+});
+
+/** Fix every workspace file in memory (open documents use their editor text). */
+async function migrateAll(finalize: boolean) {
+  const project = await Project.open(roots, { finalize });
+  const fixed = [];
+  for (const file of project.files) {
+    const open = store.get(pathToFileURL(file).href);
+    const text = open?.doc.getText() ?? project.texts.get(file);
+    if (text === undefined) continue;
+    const r = project.fix(file, text, { unsafe: false, codes: finalize ? new Set(schemaNameCodes()) : undefined });
+    fixed.push(r);
+  }
+  project.dispose();
+  return { project, fixed };
+}
+
+function schemaNameCodes(): string[] {
+  return allRuleMetas().filter((m) => /^DJ13\d$/.test(m.code)).map((m) => m.code);
+}
+
+/** One WorkspaceEdit with a change annotation per file that needs confirmation: VS Code shows its refactor preview. */
+async function applyWorkspaceMigration(finalize: boolean, opts?: { apply?: boolean }) {
+  const { fixed } = await migrateAll(finalize);
+  const documentChanges: (TextDocumentEdit | CreateFile)[] = [];
+  const changeAnnotations: Record<string, ChangeAnnotation> = {};
+  let files = 0;
+  let fixes = 0;
+  for (const f of fixed) {
+    if (f.after === f.before && !f.fileOps.length) continue;
+    files++;
+    fixes += f.applied.length;
+    const uri = pathToFileURL(f.path).href;
+    const codes = [...new Set(f.applied.map((a) => a.code))].sort();
+    const id = `dj:${path.basename(f.path)}:${files}`;
+    changeAnnotations[id] = { label: `${path.basename(f.path)}: ${codes.join(', ')}`, description: `${f.applied.length} DataJoint 2.x fix(es)`, needsConfirmation: true };
+    const open = store.get(uri);
+    const doc = open?.doc ?? TextDocument.create(uri, 'python', 0, f.before);
+    if (f.after !== f.before) {
+      const edits: AnnotatedTextEdit[] = hunkEdits(f.before, f.after).map((e) => ({ ...toLspEdits(doc, [e])[0], annotationId: id }));
+      documentChanges.push({ textDocument: { uri, version: open ? open.doc.version : null }, edits });
+    }
+    for (const op of f.fileOps) {
+      if (op.kind === 'create') {
+        documentChanges.push({ kind: 'create', uri: pathToFileURL(op.path).href, options: { overwrite: false, ignoreIfExists: true }, annotationId: id });
+        const created = TextDocument.create(pathToFileURL(op.path).href, 'plaintext', 0, '');
+        documentChanges.push({ textDocument: { uri: created.uri, version: null }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: op.content, annotationId: id }] });
+      }
+    }
+  }
+  const edit: WorkspaceEdit = { documentChanges, changeAnnotations };
+  if (opts?.apply !== false && documentChanges.length) {
+    const label = finalize ? 'DataJoint: remove the parallel-schema suffix' : 'DataJoint: migrate workspace to 2.x';
+    const r = await connection.workspace.applyEdit({ label, edit });
+    return { files, fixes, applied: r.applied, failureReason: r.failureReason };
+  }
+  return { files, fixes, applied: false, edit };
+}
+
+connection.onShutdown(() => store?.dispose());
+connection.listen();

@@ -1,6 +1,13 @@
 // Registry of the code-migration commands (check, fix, report, demo); each exports run(argv, io).
 import type { CliIO } from '../io';
+import { runCheck } from './check';
+import { runFix } from './fix';
+import { runReport } from './report';
 
 export type CodeCommand = { summary: string; run: (argv: string[], io: CliIO) => Promise<number> };
 
-export const codeCommands: Record<string, CodeCommand> = {};
+export const codeCommands: Record<string, CodeCommand> = {
+  check: { summary: 'report DataJoint 0.14.6 patterns', run: runCheck },
+  fix: { summary: 'rewrite them to what DataJoint 2.x accepts', run: runFix },
+  report: { summary: 'migration report (markdown or json)', run: runReport },
+};

@@ -1,0 +1,45 @@
+// dj-migrate check: report findings; exit 1 when one at or above --fail-on remains.
+import path from 'node:path';
+import { parse, str, UsageError } from '../args';
+import type { CliIO } from '../io';
+import { CODE_OPTIONS, overridesFrom } from './options';
+import { Project } from '../../../server/src/project';
+import { formatLocation, locator } from '../../../server/src/report/locations';
+import type { Severity } from '../../../server/src/rules/meta';
+
+const RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1, hint: 0 };
+
+export async function runCheck(argv: string[], io: CliIO): Promise<number> {
+  const { positionals, flags } = parse(argv, { ...CODE_OPTIONS, format: { type: 'string' }, 'fail-on': { type: 'string' } });
+  const format = str(flags, 'format') ?? 'text';
+  if (format !== 'text' && format !== 'json') throw new UsageError('--format must be text or json');
+  const failOn = (str(flags, 'fail-on') ?? 'warning') as Severity;
+  if (!(failOn in RANK) || failOn === 'hint') throw new UsageError('--fail-on must be error, warning or info');
+  const paths = positionals.length ? positionals : [io.cwd];
+  const project = await Project.open(paths.map((p) => path.resolve(io.cwd, p)), overridesFrom(flags));
+  const results = project.analyzeAll();
+  const rows = results.flatMap((r) => {
+    if (!r.text) return [];
+    const locate = locator(r.path, r.text);
+    return r.findings.filter((f) => f.phase <= project.options.phase).map((f) => {
+      const loc = locate(f.start);
+      const end = locate(f.end);
+      return {
+        path: path.relative(io.cwd, r.path) || r.path, ...loc, endLine: end.line, endColumn: end.column,
+        code: f.code, severity: f.severity, safety: f.safety, phase: f.phase, message: f.message, fix: f.fix?.title ?? null,
+      };
+    });
+  });
+  const failing = rows.filter((r) => RANK[r.severity] >= RANK[failOn]).length;
+  if (format === 'json') {
+    io.out(JSON.stringify({ findings: rows, skipped: results.filter((r) => r.skipped).map((r) => ({ path: r.path, reason: r.skipped })), context: { pin: project.pin, mode: project.options.mode, phase: project.options.phase } }, null, 2));
+  } else {
+    for (const r of rows) io.out(`${formatLocation(r.path, r)}: ${r.code} ${r.severity} [${r.safety}] ${r.message}`);
+    for (const r of results) if (r.skipped) io.err(`skipped ${r.path}: ${r.skipped}`);
+    const fixable = rows.filter((r) => r.fix && r.safety === 'safe').length;
+    const unsafe = rows.filter((r) => r.fix && r.safety === 'unsafe').length;
+    io.out(`${rows.length} finding(s) in ${results.length} file(s): ${fixable} fixable with \`dj-migrate fix\`${unsafe ? `, ${unsafe} more with --unsafe` : ''}.`);
+    if (project.options.mode === 'informational') io.out(`DataJoint is pinned to 0.14.x (${project.pin.file}): findings are informational. Update the pin on the migration branch or set migration-enabled.`);
+  }
+  return failing > 0 ? 1 : 0;
+}

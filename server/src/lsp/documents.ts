@@ -1,0 +1,79 @@
+// Open Python documents with their syntax trees, re-parsed incrementally on every change:
+// each content change is applied to the old tree with tree.edit() before parsing again, and the
+// superseded tree is deleted at once (leaked trees exhaust WASM memory).
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
+import { Edit, type Tree } from 'web-tree-sitter';
+import type { PythonParser } from '../python/parser';
+
+export interface OpenDocument {
+  doc: TextDocument;
+  tree: Tree | null; // null for non-Python documents
+}
+
+export class DocumentStore {
+  private readonly docs = new Map<string, OpenDocument>();
+
+  constructor(private readonly python: PythonParser) {}
+
+  get(uri: string): OpenDocument | undefined {
+    return this.docs.get(uri);
+  }
+
+  all(): OpenDocument[] {
+    return [...this.docs.values()];
+  }
+
+  open(uri: string, languageId: string, version: number, text: string, parse: boolean): OpenDocument {
+    this.close(uri);
+    const doc = TextDocument.create(uri, languageId, version, text);
+    const entry: OpenDocument = { doc, tree: parse ? this.python.parse(text) : null };
+    this.docs.set(uri, entry);
+    return entry;
+  }
+
+  change(uri: string, version: number, changes: TextDocumentContentChangeEvent[]): OpenDocument | undefined {
+    const entry = this.docs.get(uri);
+    if (!entry) return undefined;
+    let doc = entry.doc;
+    let tree = entry.tree;
+    let full = false;
+    for (const change of changes) {
+      if ('range' in change && tree) {
+        const startIndex = doc.offsetAt(change.range.start);
+        const oldEndIndex = doc.offsetAt(change.range.end);
+        const newEndIndex = startIndex + change.text.length;
+        const startPosition = toPoint(change.range.start);
+        const oldEndPosition = toPoint(change.range.end);
+        doc = TextDocument.update(doc, [change], version);
+        const newEndPosition = toPoint(doc.positionAt(newEndIndex));
+        tree.edit(new Edit({ startIndex, oldEndIndex, newEndIndex, startPosition, oldEndPosition, newEndPosition }));
+      } else {
+        doc = TextDocument.update(doc, [change], version);
+        full = true;
+      }
+    }
+    if (tree) {
+      const next = this.python.parse(doc.getText(), full ? null : tree);
+      tree.delete();
+      tree = next;
+    }
+    entry.doc = doc;
+    entry.tree = tree;
+    return entry;
+  }
+
+  close(uri: string): void {
+    const entry = this.docs.get(uri);
+    entry?.tree?.delete();
+    this.docs.delete(uri);
+  }
+
+  dispose(): void {
+    for (const uri of [...this.docs.keys()]) this.close(uri);
+  }
+}
+
+function toPoint(p: { line: number; character: number }): { row: number; column: number } {
+  return { row: p.line, column: p.character };
+}

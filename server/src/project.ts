@@ -1,0 +1,215 @@
+// A set of files analysed together: one workspace index across them, the migration context from the
+// dependency pins, the project settings, and per-file analysis and fixing for every file kind.
+import path from 'node:path';
+import { loadProjectSettings, mergeSettings, type ProjectSettings } from '../../common/src/projectSettings';
+import { CodeEngine } from './engine';
+import { fileKind, type FileKind } from './fileKind';
+import { applyEdits } from './fix/apply';
+import { listFiles, readText } from './files';
+import { fixPython, type FixOptions } from './fix/fixLoop';
+import { FileIndex } from './index/fileIndex';
+import { confineToCells, readNotebook, writeNotebook } from './notebook';
+import type { EngineOptions } from './rules/context';
+import type { FileOp, Finding } from './rules/meta';
+import { analyzeOtherFile } from './rules/otherFiles';
+import { detectDataJointPin, type DataJointPin } from './rules/pins';
+
+export interface FileResult {
+  path: string;
+  kind: FileKind;
+  text?: string;
+  findings: Finding[];
+  skipped?: string;
+}
+
+export interface FixedFile {
+  path: string;
+  before: string;
+  after: string;
+  applied: Finding[];
+  remaining: Finding[];
+  fileOps: FileOp[];
+  converged: boolean;
+}
+
+export interface ProjectOverrides {
+  phase?: 1 | 2;
+  unsigned?: EngineOptions['unsigned'];
+  schemaSuffix?: string;
+  finalize?: boolean;
+  migrationEnabled?: boolean;
+  defaultStore?: string;
+}
+
+/** Trees kept between the indexing pass and the analysis pass, so each file is parsed once. */
+const TREE_BUDGET_CHARS = 64 * 1024 * 1024;
+
+export class Project {
+  readonly texts = new Map<string, string>();
+  readonly skipped = new Map<string, string>();
+  private readonly indexed = new Map<string, FileIndex>();
+
+  private constructor(
+    readonly engine: CodeEngine,
+    readonly files: string[],
+    readonly settings: ProjectSettings,
+    readonly pin: DataJointPin,
+    readonly options: EngineOptions,
+  ) {}
+
+  static async open(paths: string[], overrides: ProjectOverrides = {}): Promise<Project> {
+    const files = listFiles(paths);
+    const engine = await CodeEngine.create();
+    const root = paths.length ? path.resolve(paths[0]) : process.cwd();
+    const settings = mergeSettings(loadProjectSettings(fileKind(root) === 'other' ? root : path.dirname(root)), stripUndefined({
+      phase: overrides.phase, unsignedIntegers: overrides.unsigned, schemaSuffix: overrides.schemaSuffix,
+      migrationEnabled: overrides.migrationEnabled, defaultStore: overrides.defaultStore,
+    }));
+    const texts = new Map<string, string>();
+    const skipped = new Map<string, string>();
+    for (const f of files) {
+      try {
+        const r = readText(f);
+        if ('text' in r) texts.set(f, r.text);
+        else skipped.set(f, r.skipped);
+      } catch (e) {
+        skipped.set(f, (e as Error).message);
+      }
+    }
+    const pin = detectDataJointPin([...texts].filter(([p]) => fileKind(p) === 'pins').map(([p, text]) => ({ path: p, text })));
+    const migrate = settings.migrationEnabled === true || pin.line !== 'v014';
+    const options: EngineOptions = {
+      phase: settings.phase,
+      unsigned: settings.unsignedIntegers,
+      schemaSuffix: settings.schemaSuffix,
+      finalize: overrides.finalize ?? false,
+      mode: migrate ? 'migrate' : 'informational',
+      defaultStore: settings.defaultStore,
+    };
+    const project = new Project(engine, files, settings, pin, options);
+    for (const [p, t] of texts) project.texts.set(p, t);
+    for (const [p, s] of skipped) project.skipped.set(p, s);
+    project.indexAll();
+    return project;
+  }
+
+  /** Pass 1: parse every Python file and notebook once, record its exports; keep trees within a budget. */
+  private indexAll(): void {
+    let kept = 0;
+    for (const [p, text] of this.texts) {
+      const kind = fileKind(p);
+      const source = kind === 'python' ? text : kind === 'notebook' ? safeNotebookText(text) : null;
+      if (source === null) continue;
+      const tree = this.engine.python.parse(source);
+      const index = new FileIndex(p, tree);
+      this.engine.workspace.set(index.exports());
+      if (kept + source.length <= TREE_BUDGET_CHARS) {
+        this.indexed.set(p, index);
+        kept += source.length;
+      } else tree.delete();
+    }
+  }
+
+  /** Pass 2: findings of every file. Frees the trees kept by pass 1. */
+  analyzeAll(): FileResult[] {
+    const results: FileResult[] = [];
+    for (const f of this.files) {
+      const skipped = this.skipped.get(f);
+      if (skipped) {
+        results.push({ path: f, kind: fileKind(f), findings: [], skipped });
+        continue;
+      }
+      const text = this.texts.get(f)!;
+      results.push({ path: f, kind: fileKind(f), text, findings: this.analyze(f, text) });
+    }
+    this.dispose();
+    return results;
+  }
+
+  /** Findings of one file (offsets into `text`; for notebooks, into the joined code cells). */
+  analyze(file: string, text: string): Finding[] {
+    const kind = fileKind(file);
+    if (kind === 'python') return this.analyzePython(file, text);
+    if (kind === 'notebook') {
+      let nb;
+      try {
+        nb = readNotebook(text);
+      } catch (e) {
+        return [unreadable(file, e)];
+      }
+      return confineToCells(nb, this.analyzePython(file, nb.text));
+    }
+    return analyzeOtherFile(file, text, { options: this.options, project: this });
+  }
+
+  private analyzePython(file: string, text: string): Finding[] {
+    const kept = this.indexed.get(file);
+    if (kept && kept.tree.rootNode.text.length === text.length && this.texts.get(file) === text) {
+      this.indexed.delete(file);
+      try {
+        return this.engine.analyzeIndexed(kept, text, this.options);
+      } finally {
+        kept.tree.delete();
+      }
+    }
+    return this.engine.analyzePython(file, text, this.options);
+  }
+
+  /** Fix one file until stable. Python and notebooks get text edits; config files may also get file operations. */
+  fix(file: string, text: string, fix: FixOptions): FixedFile {
+    const kind = fileKind(file);
+    if (kind === 'python' || kind === 'notebook') {
+      this.forget(file);
+      if (kind === 'python') {
+        const r = fixPython(this.engine, file, text, this.options, fix);
+        return { path: file, before: text, after: r.text, applied: r.applied, remaining: r.remaining, fileOps: [], converged: r.converged };
+      }
+      const nb = readNotebook(text);
+      const r = fixPython(this.engine, file, nb.text, this.options, fix);
+      const after = r.applied.length ? writeNotebook(nb, r.text) : text;
+      return { path: file, before: text, after, applied: r.applied, remaining: confineToCells(nb, r.remaining), fileOps: [], converged: r.converged };
+    }
+    const findings = analyzeOtherFile(file, text, { options: this.options, project: this });
+    const accept = (f: Finding) => f.fix && f.phase <= this.options.phase && (f.safety === 'safe' || (fix.unsafe && f.safety === 'unsafe')) && (!fix.codes || fix.codes.has(f.code));
+    const chosen = findings.filter(accept);
+    const edits = chosen.flatMap((f) => f.fix!.edits);
+    let after = text;
+    try {
+      after = applyEdits(text, edits);
+    } catch {
+      after = applyEdits(text, chosen[0]?.fix?.edits ?? []);
+    }
+    const fileOps = chosen.flatMap((f) => f.fix!.fileOps ?? []);
+    return { path: file, before: text, after, applied: chosen, remaining: findings.filter((f) => !chosen.includes(f)), fileOps, converged: true };
+  }
+
+  private forget(file: string): void {
+    const kept = this.indexed.get(file);
+    if (kept) {
+      kept.tree.delete();
+      this.indexed.delete(file);
+    }
+  }
+
+  dispose(): void {
+    for (const idx of this.indexed.values()) idx.tree.delete();
+    this.indexed.clear();
+  }
+}
+
+function safeNotebookText(json: string): string | null {
+  try {
+    return readNotebook(json).text;
+  } catch {
+    return null;
+  }
+}
+
+function unreadable(file: string, e: unknown): Finding {
+  return { code: 'DJ000', message: `${path.basename(file)} could not be read: ${(e as Error).message}`, start: 0, end: 0, severity: 'warning', safety: 'manual', phase: 1 };
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
