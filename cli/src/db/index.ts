@@ -1,10 +1,12 @@
 // Registry of `dj-migrate db <command>` handlers. Each command lives in its own file and exports
 // `run(argv: string[], io: CliIO): Promise<number>` returning the exit code (0 ok, 1 differences/failures, 2 errors).
 import type { CliIO } from '../io';
+import * as createParallel from './create-parallel';
 import * as migratePointers from './migrate-pointers';
 
 export type DbCommand = { summary: string; run: (argv: string[], io: CliIO) => Promise<number> };
 
 export const dbCommands: Record<string, DbCommand> = {
+  'create-parallel': createParallel,
   'migrate-pointers': migratePointers,
 };

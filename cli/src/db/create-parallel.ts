@@ -1,0 +1,39 @@
+// dj-migrate db create-parallel --schemas a,b,c [--suffix _v2 | --pair a:x ...] [--unsigned widen|native] [--dry-run] [--json]
+// Creates the 2.x parallel schemas (client/src/db/parallel.ts). Exit 0 when everything is as it should be,
+// 1 when an existing table differs from what would be created (reported, never altered), 2 on errors.
+import type { CliIO } from '../io';
+import { DB_OPTIONS, list, parse, UsageError } from '../args';
+import { createParallel, type CreateParallelReport } from '../../../client/src/db/parallel';
+import { pairsFrom, suffixFrom, unsignedFrom, withDb } from './target';
+
+export const summary = 'create <schema><suffix> with the tables 2.x declares and a complete ~lineage';
+
+const OPTIONS = { ...DB_OPTIONS, unsigned: { type: 'string' } } as const;
+
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  const { flags } = parse(argv, OPTIONS);
+  const schemas = list(flags, 'schemas');
+  if (!schemas.length) throw new UsageError('create-parallel needs --schemas a,b,c');
+  const pairs = pairsFrom(flags);
+  const suffix = pairs.length === schemas.length ? '' : suffixFrom(flags, io.cwd);
+  const unsigned = unsignedFrom(flags, io.cwd);
+  const dryRun = flags['dry-run'] === true;
+  const report = await withDb(flags, io, (db) => createParallel(db, { schemas, suffix, pairs, unsigned, dryRun }));
+  io.out(flags.json ? JSON.stringify(report, null, 2) : render(report));
+  return report.differences.length ? 1 : 0;
+}
+
+function render(r: CreateParallelReport): string {
+  const lines: string[] = [];
+  if (r.dryRun) {
+    lines.push(`-- dry run: nothing was changed. ${r.statements.length} statement(s) would run:`);
+    lines.push(...r.statements.map((s) => s + ';'));
+    lines.push('');
+  }
+  lines.push(`schemas: ${r.pairs.map((p) => `${p.source} → ${p.target}`).join(', ')}`);
+  lines.push(`${r.dryRun ? 'would create' : 'created'}: ${r.created.length ? r.created.join(', ') : 'nothing'}`);
+  if (r.unchanged.length) lines.push(`already as expected: ${r.unchanged.length} (${r.unchanged.join(', ')})`);
+  if (r.notes.length) lines.push('changes from 0.14.6:', ...r.notes.map((n) => `  ${n}`));
+  if (r.differences.length) lines.push('DIFFERENCES (existing objects left as they are):', ...r.differences.map((d) => `  ${d}`));
+  return lines.join('\n');
+}
