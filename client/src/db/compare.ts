@@ -1,0 +1,539 @@
+// `db compare`: production against test, table by table, with bounded memory.
+//
+// Each table is walked in primary-key chunks taken from the production side (chunks.ts); the same key
+// range is read on both sides, so no ordering is ever decided in JavaScript (string keys follow the
+// server's collation). Per chunk:
+// - columns both sides store the same way are checksummed on the server (COUNT + BIT_XOR of a 64-bit
+//   slice of MD5 over the row, with lengths and a NULL bitmap so `('a#','b')` ≠ `('a','#b')` and NULL ≠ '');
+//   equal checksums mean equal rows and nothing is fetched;
+// - where the checksums differ, and for columns stored differently (a 0.14.6 pointer vs 2.x JSON,
+//   widened floats, json text), the rows of that chunk are fetched from both sides and compared by
+//   meaning: integers across widths, floats within a tolerance, decimals exactly, bytes by bytes,
+//   pointers by content hash (base32 of the 0.14.6 uuid = JSON `hash`), file paths by path and hash,
+//   JSON by parsed value, temporal values by their UTC text (sessions run at +00:00, so equal text is
+//   an equal instant).
+// FLOAT columns are read as `col + 0e0`: MariaDB prints FLOAT with 6 significant digits, which would
+// hide real differences.
+import type { Db, Row } from './connection';
+import type { Column, Table, Tier } from './model';
+import { tableKey } from './model';
+import { introspect } from './introspect';
+import { dependencyOrder } from './plan';
+import { q, qt, DbInputError } from './sql';
+import {
+  ChunkSizer, type ChunkSizerOptions, type KeyColumn, type Predicate,
+  and, keyAfter, keyColumns, keyOf, keyRange, keySelect, orderBy,
+} from './chunks';
+import type { Key } from './state';
+import type { SchemaPair } from './copy';
+import { base32Hash } from './hash';
+import { statObject, md5OfObject, type StoreMap } from './stores';
+
+export interface CompareOptions {
+  /** production schema → test schema */
+  pairs: SchemaPair[];
+  tables?: string[];
+  tiers?: Tier[];
+  /** Float/double tolerance: equal when the absolute or the relative difference is at most this (default 1e-6). */
+  tolerance?: number;
+  /** Store settings for checking the files test-side JSON points at. Without them files are not checked. */
+  stores?: StoreMap;
+  /** `exists` (default with stores): the file is there with the recorded size; `hash`: also its md5. */
+  fileCheck?: 'exists' | 'hash' | 'none';
+  /** Differences listed per table (all are counted). Default 20. */
+  maxDifferences?: number;
+  chunk?: ChunkSizerOptions;
+  signal?: AbortSignal;
+  onProgress?: (e: { table: string; rows: number; total: number; etaMs: number | null }) => void;
+}
+
+export interface Difference {
+  key: Record<string, unknown>;
+  column: string;
+  production: string;
+  test: string;
+  reason: string;
+}
+
+export interface TableComparison {
+  production: string;
+  test: string;
+  rowsProduction: number;
+  matched: number;
+  differing: number;
+  onlyInProduction: number;
+  onlyInTest: number;
+  differences: Difference[];
+  missingKeys: Record<string, unknown>[];
+  extraKeys: Record<string, unknown>[];
+  /** Columns that exist only on one side. */
+  columnsOnlyInProduction: string[];
+  columnsOnlyInTest: string[];
+  chunks: number;
+  /** Chunks whose checksums matched, so no row was fetched. */
+  chunksByChecksum: number;
+  ms: number;
+}
+
+export interface CompareReport {
+  tables: TableComparison[];
+  equal: boolean;
+  notes: string[];
+}
+
+type ValueKind = 'int' | 'float' | 'decimal' | 'text' | 'bytes' | 'temporal' | 'json' | 'pointer' | 'json2x';
+
+/** How one column is read and compared. */
+interface ColumnRule {
+  name: string;
+  /** Same stored form on both sides: covered by the chunk checksum. */
+  checksum: boolean;
+  kind: ValueKind;
+  prod: Column;
+  test: Column;
+}
+
+const MAX_PENDING = 100_000;
+
+export async function compare(db: Db, opts: CompareOptions): Promise<CompareReport> {
+  const prodNames = opts.pairs.map((p) => p.source);
+  const testNames = opts.pairs.map((p) => p.target);
+  const prod = await introspect(db, prodNames);
+  const test = await introspect(db, testNames);
+  for (const n of prodNames) if (!prod.some((s) => s.name === n)) throw new DbInputError(`schema ${n} does not exist`);
+  for (const n of testNames) if (!test.some((s) => s.name === n)) throw new DbInputError(`schema ${n} does not exist`);
+  const testOf = new Map(opts.pairs.map((p) => [p.source, p.target]));
+  const testTables = new Map(test.flatMap((s) => s.tables.map((t) => [tableKey(t), t] as const)));
+  const report: CompareReport = { tables: [], equal: true, notes: [] };
+  const wanted = (t: Table) =>
+    (!opts.tiers?.length || opts.tiers.includes(t.tier)) && (!opts.tables?.length || opts.tables.some((n) => n === t.name || n === tableKey(t)));
+
+  for (const p of dependencyOrder(prod).filter(wanted)) {
+    const t = testTables.get(`${testOf.get(p.schema)}.${p.name}`);
+    if (!t) {
+      report.notes.push(`${tableKey(p)} has no counterpart in ${testOf.get(p.schema)}`);
+      report.equal = false;
+      continue;
+    }
+    if (p.primaryKey.length === 0) throw new DbInputError(`${tableKey(p)} has no primary key; rows cannot be matched`);
+    if (p.primaryKey.join(',') !== t.primaryKey.join(',')) {
+      report.notes.push(`${tableKey(p)}: primary keys differ (${p.primaryKey.join(',')} vs ${t.primaryKey.join(',')}); not compared`);
+      report.equal = false;
+      continue;
+    }
+    const result = await new TableComparer(db, p, t, opts).run();
+    report.tables.push(result);
+    if (result.differing || result.onlyInProduction || result.onlyInTest || result.columnsOnlyInProduction.length) report.equal = false;
+  }
+  for (const s of test) {
+    const prodName = opts.pairs.find((x) => x.target === s.name)!.source;
+    for (const t of s.tables) {
+      if (!prod.some((ps) => ps.name === prodName && ps.tables.some((pt) => pt.name === t.name)) && wanted({ ...t, schema: prodName })) {
+        report.notes.push(`${tableKey(t)} exists only in test`);
+      }
+    }
+  }
+  return report;
+}
+
+function valueKind(c: Column): ValueKind {
+  const st = c.storage;
+  if (st.form === 'pointer014') return 'pointer';
+  if (st.form === 'json2x') return 'json2x';
+  if (st.form === 'json' || c.dataType === 'json') return 'json';
+  const dt = c.dataType.toLowerCase();
+  if (/^(tinyint|smallint|mediumint|int|integer|bigint)$/.test(dt)) return 'int';
+  if (/^(float|double|real)$/.test(dt)) return 'float';
+  if (/^(decimal|numeric)$/.test(dt)) return 'decimal';
+  if (/^(date|datetime|timestamp|time|year)$/.test(dt)) return 'temporal';
+  if (/(blob|binary)$/.test(dt)) return 'bytes';
+  return 'text';
+}
+
+function sameStoredForm(a: Column, b: Column, kind: ValueKind): boolean {
+  switch (kind) {
+    case 'int': return true;
+    case 'float': return a.dataType === b.dataType;
+    case 'decimal': return a.columnType.replace(/\s*unsigned/, '') === b.columnType.replace(/\s*unsigned/, '');
+    case 'temporal': return a.columnType === b.columnType;
+    case 'bytes': return true;
+    case 'text': return a.charset === b.charset;
+    case 'json': return a.dataType === b.dataType && a.columnType === b.columnType;
+    case 'json2x': return true;
+    default: return false;
+  }
+}
+
+class TableComparer {
+  private readonly rules: ColumnRule[];
+  private readonly keyCols: KeyColumn[];
+  private readonly result: TableComparison;
+  private readonly tol: number;
+  private readonly maxDiffs: number;
+  /** Rows seen on one side only, kept until the other side's chunk could still hold them. */
+  private readonly pendingProd = new Map<string, Row>();
+  private readonly pendingTest = new Map<string, Row>();
+
+  constructor(private readonly db: Db, private readonly p: Table, private readonly t: Table, private readonly opts: CompareOptions) {
+    const testCols = new Map(t.columns.map((c) => [c.name, c]));
+    this.rules = [];
+    for (const c of p.columns) {
+      const tc = testCols.get(c.name);
+      if (!tc) continue;
+      const kp = valueKind(c);
+      const kt = valueKind(tc);
+      const kind: ValueKind = kp === 'pointer' || kt === 'pointer' ? 'pointer' : kp === kt ? kp : kp === 'json2x' || kt === 'json2x' ? 'json2x' : kp;
+      this.rules.push({ name: c.name, kind, prod: c, test: tc, checksum: kp === kt && sameStoredForm(c, tc, kp) });
+    }
+    const types = new Map(p.columns.map((c) => [c.name, c.dataType]));
+    this.keyCols = keyColumns(p.primaryKey, (n) => types.get(n) ?? '');
+    this.tol = opts.tolerance ?? 1e-6;
+    this.maxDiffs = opts.maxDifferences ?? 20;
+    this.result = {
+      production: tableKey(p), test: tableKey(t), rowsProduction: 0, matched: 0, differing: 0, onlyInProduction: 0, onlyInTest: 0,
+      differences: [], missingKeys: [], extraKeys: [],
+      columnsOnlyInProduction: p.columns.filter((c) => !testCols.has(c.name)).map((c) => c.name),
+      columnsOnlyInTest: t.columns.filter((c) => !p.columns.some((x) => x.name === c.name)).map((c) => c.name),
+      chunks: 0, chunksByChecksum: 0, ms: 0,
+    };
+  }
+
+  async run(): Promise<TableComparison> {
+    const started = Date.now();
+    const { p } = this;
+    const src = qt(p.schema, p.name);
+    this.result.rowsProduction = Number((await this.db.query<{ n: string }>(`SELECT COUNT(*) AS n FROM ${src}`))[0].n);
+    const sizer = new ChunkSizer({ maxBytes: 16 * 1024 * 1024, avgRowBytes: p.rowEstimate > 0 && p.sizeBytes ? p.sizeBytes / p.rowEstimate : undefined, ...this.opts.chunk });
+    let last: Key | null = null;
+    let done = 0;
+    for (;;) {
+      if (this.opts.signal?.aborted) throw new Error('compare cancelled');
+      const n = sizer.next();
+      const began = Date.now();
+      const scope: Predicate | null = last ? keyAfter(this.keyCols, last, 's') : null;
+      const boundary: Row[] = await this.db.query(
+        `SELECT ${keySelect(this.keyCols, 's')} FROM ${src} AS s WHERE ${and(scope).sql} ${orderBy(this.keyCols, 's')} LIMIT 1 OFFSET ${n - 1}`,
+        and(scope).params,
+      );
+      const upper: Key | null = boundary.length ? keyOf(boundary[0], this.keyCols.length) : null;
+      const rows = await this.chunk(last, upper);
+      done += rows;
+      this.result.chunks++;
+      sizer.observe(Math.max(rows, 1), Date.now() - began);
+      const rate = done / Math.max(1, Date.now() - started);
+      this.opts.onProgress?.({ table: this.result.production, rows: done, total: this.result.rowsProduction, etaMs: rate > 0 ? Math.round((this.result.rowsProduction - done) / rate) : null });
+      if (!upper) break;
+      last = upper;
+    }
+    for (const [k, r] of this.pendingProd) {
+      const other = this.pendingTest.get(k);
+      if (other) {
+        this.pendingTest.delete(k);
+        await this.compareRows(r, other);
+      } else this.onlyIn('production', r);
+    }
+    for (const r of this.pendingTest.values()) this.onlyIn('test', r);
+    this.result.ms = Date.now() - started;
+    return this.result;
+  }
+
+  /** Compare one key range; returns the production rows in it. */
+  private async chunk(lower: Key | null, upper: Key | null): Promise<number> {
+    const sumP = await this.checksum(this.p, lower, upper, 'prod');
+    const sumT = await this.checksum(this.t, lower, upper, 'test');
+    const rowRules = this.rules.filter((r) => !r.checksum);
+    if (sumP.n === sumT.n && sumP.h === sumT.h) {
+      this.result.chunksByChecksum += rowRules.length === 0 ? 1 : 0;
+      if (rowRules.length === 0) {
+        this.result.matched += sumP.n;
+        return sumP.n;
+      }
+      await this.fetchAndCompare(lower, upper, rowRules);
+      return sumP.n;
+    }
+    await this.fetchAndCompare(lower, upper, this.rules);
+    return sumP.n;
+  }
+
+  private async checksum(table: Table, lower: Key | null, upper: Key | null, side: 'prod' | 'test'): Promise<{ n: number; h: string }> {
+    const range = keyRange(this.keyCols, lower, upper, 's');
+    const cols = this.rules.filter((r) => r.checksum).map((r) => (side === 'prod' ? r.prod : r.test));
+    const keyNames = table.primaryKey;
+    const parts = [...keyNames.map((k) => table.columns.find((c) => c.name === k)!), ...cols.filter((c) => !keyNames.includes(c.name))];
+    const exprs = parts.map((c) => readExpr(c, 's'));
+    const row = exprs.map((e) => `LENGTH(${e}), CAST(${e} AS BINARY)`).join(', ');
+    const nulls = parts.length ? `CONCAT(${parts.map((c) => `ISNULL(s.${q(c.name)})`).join(', ')})` : "''";
+    const r = await this.db.query<{ n: string; h: string | null }>(
+      `SELECT COUNT(*) AS n, CAST(BIT_XOR(CAST(CONV(LEFT(MD5(CONCAT_WS('#', ${row}, ${nulls})), 16), 16, 10) AS UNSIGNED)) AS CHAR) AS h ` +
+        `FROM ${qt(table.schema, table.name)} AS s WHERE ${range.sql}`,
+      range.params,
+    );
+    return { n: Number(r[0].n), h: String(r[0].h ?? '0') };
+  }
+
+  private async fetchSide(table: Table, side: 'prod' | 'test', lower: Key | null, upper: Key | null, rules: ColumnRule[]): Promise<Row[]> {
+    const range = keyRange(this.keyCols, lower, upper, 's');
+    const byName = new Map(table.columns.map((c) => [c.name, c]));
+    const keys = table.primaryKey.map((k, i) => `${readExpr(byName.get(k)!, 's')} AS ${q('__r' + i)}`);
+    const joins: string[] = [];
+    const sel = rules.map((r, i) => {
+      const c = side === 'prod' ? r.prod : r.test;
+      const base = `${readExpr(c, 's')} AS ${q('__c' + i)}`;
+      if (c.storage.form !== 'pointer014') return base;
+      const e = `e${i}`;
+      joins.push(`LEFT JOIN ${qt(table.schema, '~external_' + c.storage.store)} AS ${e} ON ${e}.${q('hash')} = s.${q(c.name)}`);
+      return `${base}, ${e}.${q('hash')} AS ${q(`__e${i}_hash`)}, ${e}.${q('filepath')} AS ${q(`__e${i}_filepath`)}, ${e}.${q('contents_hash')} AS ${q(`__e${i}_contents_hash`)}, ${e}.${q('size')} AS ${q(`__e${i}_size`)}`;
+    });
+    return this.db.query(`SELECT ${[...keys, ...sel].join(', ')} FROM ${qt(table.schema, table.name)} AS s ${joins.join(' ')} WHERE ${range.sql}`, range.params);
+  }
+
+  private async fetchAndCompare(lower: Key | null, upper: Key | null, rules: ColumnRule[]): Promise<void> {
+    const prodRows = await this.fetchSide(this.p, 'prod', lower, upper, rules);
+    const testRows = await this.fetchSide(this.t, 'test', lower, upper, rules);
+    // Rows remember which columns were read (a parked row may meet a partner read with other columns).
+    for (const r of [...prodRows, ...testRows]) rulesOf.set(r, rules);
+    const testByKey = new Map(testRows.map((r) => [this.keyString(r), r]));
+    for (const r of prodRows) {
+      const k = this.keyString(r);
+      const other = testByKey.get(k);
+      if (other) {
+        testByKey.delete(k);
+        await this.compareRows(r, other);
+      } else await this.park(this.pendingProd, this.pendingTest, k, r, 'production');
+    }
+    for (const [k, r] of testByKey) await this.park(this.pendingTest, this.pendingProd, k, r, 'test');
+  }
+
+  /**
+   * A row without a partner in the same key range: match it against the other side's leftovers (a key
+   * the two sides' collations place in different chunks), else keep it until the end of the table.
+   */
+  private async park(mine: Map<string, Row>, theirs: Map<string, Row>, k: string, r: Row, side: 'production' | 'test'): Promise<void> {
+    const other = theirs.get(k);
+    if (other) {
+      theirs.delete(k);
+      await (side === 'production' ? this.compareRows(r, other) : this.compareRows(other, r));
+      return;
+    }
+    if (mine.size >= MAX_PENDING) this.onlyIn(side, r);
+    else mine.set(k, r);
+  }
+
+  private keyString(r: Row): string {
+    return JSON.stringify(this.p.primaryKey.map((_, i) => canonicalKeyPart(r['__r' + i])));
+  }
+
+  private keyRecord(r: Row): Record<string, unknown> {
+    return Object.fromEntries(this.p.primaryKey.map((k, i) => [k, printable(r['__r' + i])]));
+  }
+
+  private onlyIn(side: 'production' | 'test', r: Row): void {
+    if (side === 'production') {
+      this.result.onlyInProduction++;
+      if (this.result.missingKeys.length < this.maxDiffs) this.result.missingKeys.push(this.keyRecord(r));
+    } else {
+      this.result.onlyInTest++;
+      if (this.result.extraKeys.length < this.maxDiffs) this.result.extraKeys.push(this.keyRecord(r));
+    }
+  }
+
+  private async compareRows(pr: Row, tr: Row): Promise<void> {
+    const diffs: Difference[] = [];
+    const prodRules = rulesOf.get(pr) ?? [];
+    const testRules = rulesOf.get(tr) ?? [];
+    for (const [i, rule] of prodRules.entries()) {
+      const j = testRules.indexOf(rule);
+      if (j < 0) continue;
+      const reason = await this.compareValue(rule, pr, cellsAt(tr, j, i), i);
+      if (reason) {
+        diffs.push({ key: this.keyRecord(pr), column: rule.name, production: printable(pr['__c' + i]), test: printable(tr['__c' + j]), reason });
+      }
+    }
+    if (diffs.length === 0) {
+      this.result.matched++;
+      return;
+    }
+    this.result.differing++;
+    for (const d of diffs) if (this.result.differences.length < this.maxDiffs) this.result.differences.push(d);
+  }
+
+  /** null when equal in meaning, else why not. */
+  private async compareValue(rule: ColumnRule, pr: Row, tr: Row, i: number): Promise<string | null> {
+    const a = pr['__c' + i];
+    const b = tr['__c' + i];
+    if (rule.kind === 'pointer') return this.comparePointer(rule, pr, tr, i);
+    if (a === null || b === null) return a === b ? null : 'NULL on one side';
+    switch (rule.kind) {
+      case 'int': return BigInt(String(a)) === BigInt(String(b)) ? null : 'integer differs';
+      case 'float': return floatsEqual(Number(a), Number(b), this.tol) ? null : `differs by more than ${this.tol}`;
+      case 'decimal': return normalizeDecimal(String(a)) === normalizeDecimal(String(b)) ? null : 'decimal differs';
+      case 'temporal': return normalizeTemporal(String(a)) === normalizeTemporal(String(b)) ? null : 'time differs';
+      case 'bytes': return toBuffer(a).equals(toBuffer(b)) ? null : 'bytes differ';
+      case 'json': return compareJsonText(asText(a), asText(b));
+      case 'json2x': return compareJson2x(rule, asText(a), asText(b));
+      default: return asText(a) === asText(b) ? null : 'text differs';
+    }
+  }
+
+  private async comparePointer(rule: ColumnRule, pr: Row, tr: Row, i: number): Promise<string | null> {
+    const pointer = pr['__c' + i] as Buffer | null;
+    const text = tr['__c' + i] === null ? null : asText(tr['__c' + i]);
+    if (pointer === null || text === null) return pointer === null && text === null ? null : 'NULL on one side';
+    const st = rule.prod.storage.form === 'pointer014' ? rule.prod.storage : null;
+    if (!st) return 'test holds a 0.14.6 pointer where production holds 2.x JSON';
+    if (!pr[`__e${i}_hash`]) return `dangling pointer in production: no ~external_${st.store} row`;
+    let json: Record<string, unknown>;
+    try {
+      json = JSON.parse(text) as Record<string, unknown>;
+    } catch {
+      return 'test value is not JSON';
+    }
+    const filepath = asText(pr[`__e${i}_filepath`]);
+    const contentsHash = (pr[`__e${i}_contents_hash`] as Buffer | null) ?? null;
+    if (st.kind === 'filepath') {
+      if (json.path !== filepath) return `path differs: ${filepath} vs ${String(json.path)}`;
+      if (contentsHash && json.hash !== undefined && json.hash !== base32Hash(contentsHash)) return 'contents hash differs';
+    } else {
+      const expected = filepath !== null && contentsHash ? base32Hash(contentsHash) : base32Hash(pointer);
+      if (json.hash !== expected) return `content hash differs: expected ${expected}, test has ${String(json.hash)}`;
+    }
+    if (json.store !== st.store) return `store differs: ${st.store} vs ${String(json.store)}`;
+    return this.checkFile(json, st.kind === 'filepath' ? Number(pr[`__e${i}_size`]) : null, st.kind === 'filepath' ? contentsHash : null);
+  }
+
+  /** The file the test-side JSON points at: present, of the recorded size, and (fileCheck=hash) of the right md5. */
+  private async checkFile(json: Record<string, unknown>, expectedSize: number | null, expectedMd5: Buffer | null): Promise<string | null> {
+    const mode = this.opts.fileCheck ?? (this.opts.stores ? 'exists' : 'none');
+    if (mode === 'none') return null;
+    const store = this.opts.stores?.[String(json.store)];
+    if (!store) return `store ${String(json.store)} is not configured; cannot check the file`;
+    const rel = String(json.path);
+    const st = await statObject(store, rel, 'comparing files');
+    if (!st) return `file missing: ${store.name}:${rel}`;
+    const size = expectedSize ?? (typeof json.size === 'number' ? json.size : null);
+    if (size !== null && !st.isDir && st.size !== size) return `file ${store.name}:${rel} has ${st.size} bytes, expected ${size}`;
+    if (mode === 'hash' && !st.isDir) {
+      const digest = await md5OfObject(store, rel);
+      if (expectedMd5 && !digest.equals(expectedMd5)) return `file ${store.name}:${rel} content changed`;
+      if (!expectedMd5 && typeof json.hash === 'string' && base32Hash(digest) !== json.hash) return `file ${store.name}:${rel} does not match its hash`;
+    }
+    return null;
+  }
+}
+
+const rulesOf = new WeakMap<Row, ColumnRule[]>();
+
+/** The test row's cells of column j, renumbered as column i (so one index reads both rows). */
+function cellsAt(r: Row, j: number, i: number): Row {
+  if (i === j) return r;
+  const out: Row = {};
+  for (const [k, v] of Object.entries(r)) {
+    const m = /^__(c|e)(\d+)(.*)$/.exec(k);
+    if (m && Number(m[2]) === j) out[`__${m[1]}${i}${m[3]}`] = v;
+  }
+  return out;
+}
+
+/** What to select for a column so both sides give comparable, lossless values. */
+function readExpr(c: Column, alias: string): string {
+  const ref = `${alias}.${q(c.name)}`;
+  return /^(float|real)$/i.test(c.dataType) ? `(${ref} + 0e0)` : ref;
+}
+
+function floatsEqual(a: number, b: number, tol: number): boolean {
+  if (a === b) return true;
+  if (Number.isNaN(a) || Number.isNaN(b)) return false;
+  const diff = Math.abs(a - b);
+  return diff <= tol || diff <= tol * Math.max(Math.abs(a), Math.abs(b));
+}
+
+export function normalizeDecimal(s: string): string {
+  let t = s.trim();
+  let neg = false;
+  if (t.startsWith('-')) {
+    neg = true;
+    t = t.slice(1);
+  } else if (t.startsWith('+')) t = t.slice(1);
+  let [int, frac = ''] = t.split('.');
+  int = int.replace(/^0+(?=\d)/, '');
+  frac = frac.replace(/0+$/, '');
+  const body = frac ? `${int}.${frac}` : int;
+  return neg && body !== '0' ? '-' + body : body;
+}
+
+function normalizeTemporal(s: string): string {
+  return s.includes('.') ? s.replace(/\.?0+$/, '') : s;
+}
+
+function toBuffer(v: unknown): Buffer {
+  return Buffer.isBuffer(v) ? v : Buffer.from(String(v), 'utf8');
+}
+
+function asText(v: unknown): string {
+  return Buffer.isBuffer(v) ? v.toString('utf8') : String(v);
+}
+
+/**
+ * JSON by parsed value. A value whose one side is a JSON *string* holding the other side's JSON text
+ * (double encoding, as 2.x writes on MariaDB when given a string for a json column) is a difference:
+ * DataJoint 2.x returns a str there, not the dict 0.14.6 returned.
+ */
+export function compareJsonText(a: string, b: string): string | null {
+  let x: unknown;
+  let y: unknown;
+  try {
+    x = JSON.parse(a);
+    y = JSON.parse(b);
+  } catch {
+    return a === b ? null : 'not valid JSON and the text differs';
+  }
+  if (deepEqual(x, y)) return null;
+  const decoded = (v: unknown) => {
+    if (typeof v !== 'string') return undefined;
+    try {
+      return JSON.parse(v) as unknown;
+    } catch {
+      return undefined;
+    }
+  };
+  if (deepEqual(decoded(y), x)) return 'double-encoded JSON in test: a JSON string holding the production value';
+  if (deepEqual(decoded(x), y)) return 'double-encoded JSON in production: a JSON string holding the test value';
+  return 'JSON value differs';
+}
+
+function compareJson2x(rule: ColumnRule, a: string, b: string): string | null {
+  let x: Record<string, unknown>;
+  let y: Record<string, unknown>;
+  try {
+    x = JSON.parse(a) as Record<string, unknown>;
+    y = JSON.parse(b) as Record<string, unknown>;
+  } catch {
+    return a === b ? null : 'not valid JSON';
+  }
+  const codec = rule.test.storage.form === 'json2x' ? rule.test.storage.codec : null;
+  if (codec === 'filepath') return x.path === y.path && (x.hash === undefined || y.hash === undefined || x.hash === y.hash) ? null : 'file path differs';
+  return x.hash === y.hash ? null : `content hash differs: ${String(x.hash)} vs ${String(y.hash)}`;
+}
+
+function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object') return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) return a.length === (b as unknown[]).length && a.every((v, i) => deepEqual(v, (b as unknown[])[i]));
+  const ka = Object.keys(a as object);
+  const kb = Object.keys(b as object);
+  return ka.length === kb.length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
+
+function canonicalKeyPart(v: unknown): string {
+  if (Buffer.isBuffer(v)) return 'x' + v.toString('hex');
+  return 's' + String(v);
+}
+
+function printable(v: unknown): string {
+  if (v === null || v === undefined) return 'NULL';
+  if (Buffer.isBuffer(v)) return v.length > 64 ? `0x${v.subarray(0, 32).toString('hex')}… (${v.length} bytes)` : '0x' + v.toString('hex');
+  const s = String(v);
+  return s.length > 200 ? s.slice(0, 200) + '…' : s;
+}
+

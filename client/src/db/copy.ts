@@ -1,0 +1,620 @@
+// `db copy`: rows of 0.14.6 tables into their 2.x parallel tables, in dependency order, chunk by chunk
+// along the primary key (chunks.ts), resumable from a checkpoint file (state.ts), idempotent, and
+// never changing a value silently.
+//
+// How a chunk is written:
+// - Tables whose columns all copy verbatim go server-side: `INSERT INTO t (cols) SELECT cols FROM s
+//   WHERE <key range> AND NOT EXISTS (<same key in t>)`. Values never pass through the client; that
+//   matters beyond speed: MariaDB prints FLOAT with 6 significant digits, so a text round trip would
+//   change 1.0000001 into 1.
+// - Tables with 0.14.6 in-store pointers: the client reads only keys, pointers and their `~external`
+//   rows, computes the 2.x JSON (convert.ts → pointers.ts), puts (key, json) into a session-temporary
+//   table, and one `INSERT … SELECT` joins it with the source, so every other column still stays on
+//   the server.
+// - Never `INSERT IGNORE` (it clamps values and skips foreign-key failures). Any warning fails the
+//   chunk and its transaction is rolled back. A key already present with other content is reported as
+//   a conflict and left alone.
+// - One short transaction per chunk; the checkpoint is written after each commit. A re-run re-walks
+//   finished tables (inserting only what is missing, e.g. rows added since) and resumes unfinished
+//   ones from their last committed key.
+import type { Db, DbConnection, Row } from './connection';
+import type { Column, Table, Tier } from './model';
+import { tableKey } from './model';
+import type { StoreMap } from './stores';
+import { q, qt, qList, formatSql, placeholders, DbInputError } from './sql';
+import {
+  ChunkSizer, type ChunkSizerOptions, type KeyColumn, type Predicate,
+  and, keyColumns, keyJoin, keyOf, keyRange, keySelect, orderBy, keyAfter, valueBytes,
+} from './chunks';
+import {
+  type CopyState, type Key, type TableCheckpoint,
+  loadCopyState, newCheckpoint, newCopyState, saveCopyState, tableStateKey,
+} from './state';
+import {
+  type ColumnPlan, type PointerContext, convertPointerCell, planColumns, pointerIdentity, pointerIdentityOfText,
+} from './convert';
+import type { ExternalRow } from './pointers';
+import { introspect } from './introspect';
+import { dependencyOrder } from './plan';
+
+export interface SchemaPair {
+  source: string;
+  target: string;
+}
+
+export interface CopyProgress {
+  /** `source_schema.table` */
+  table: string;
+  /** Source rows handled so far in this run (inserted, already present or conflicting). */
+  rows: number;
+  /** Source rows selected for this table (exact count). */
+  total: number;
+  /** Estimated time left for this table, from the rate so far; null before the first chunk. */
+  etaMs: number | null;
+  /** Chunks committed for this table in this run. */
+  chunks: number;
+}
+
+export interface CopyOptions {
+  pairs: SchemaPair[];
+  /** Only these tables (bare names or `schema.table`). */
+  tables?: string[];
+  tiers?: Tier[];
+  /** Row filters per source table (`schema.table`), SQL on alias `s` — e.g. a restriction closure. */
+  filters?: Map<string, Predicate>;
+  /** A description of the filters, stored with checkpoints (a changed selection restarts the walk). */
+  selection?: string;
+  stores?: StoreMap;
+  destStores?: StoreMap;
+  relocate?: boolean;
+  dryRun?: boolean;
+  /** Checkpoint file; null/undefined = none. Dry runs never write it. */
+  statePath?: string | null;
+  chunk?: ChunkSizerOptions;
+  signal?: AbortSignal;
+  onProgress?: (e: CopyProgress) => void;
+  /** Dry run: every statement that would change something, with values inlined, ending in `;`. */
+  onStatement?: (sql: string) => void;
+  /** File operations (done, or in a dry run, planned). */
+  onFileOp?: (op: string) => void;
+}
+
+export interface RowConflict {
+  key: Record<string, unknown>;
+  columns: string[];
+}
+
+export interface TableCopyResult {
+  source: string;
+  target: string;
+  mode: 'server-side' | 'converted';
+  total: number;
+  rowsInserted: number;
+  rowsAlreadyPresent: number;
+  conflictCount: number;
+  /** The first conflicts (bounded). */
+  conflicts: RowConflict[];
+  chunks: number;
+  ms: number;
+  /** File operations done (or planned, in a dry run). */
+  fileOps: number;
+  status: 'done' | 'cancelled' | 'failed' | 'skipped';
+  error?: string;
+}
+
+export interface CopyReport {
+  tables: TableCopyResult[];
+  cancelled: boolean;
+  failed: boolean;
+  /** Things the user must know (shared store files, skipped tables). */
+  notes: string[];
+  fileOps: number;
+}
+
+export interface PlannedTable {
+  source: Table;
+  target: Table;
+  columns: ColumnPlan[];
+  keyCols: KeyColumn[];
+  filter: Predicate | null;
+}
+
+export interface CopyPlan {
+  tables: PlannedTable[];
+  pairs: SchemaPair[];
+  notes: string[];
+}
+
+const MAX_REPORTED_CONFLICTS = 20;
+
+/** Decide what to copy and how, refusing anything that cannot be copied before a row moves. */
+export async function planCopy(db: Db, opts: CopyOptions): Promise<CopyPlan> {
+  const sourceNames = opts.pairs.map((p) => p.source);
+  const targetNames = opts.pairs.map((p) => p.target);
+  for (const p of opts.pairs) {
+    if (p.source === p.target) throw new DbInputError(`source and target schema are the same (${p.source})`);
+  }
+  const existing = new Set(
+    (await db.query<{ s: string }>('SELECT SCHEMA_NAME AS s FROM information_schema.SCHEMATA WHERE SCHEMA_NAME IN (?)', [[...sourceNames, ...targetNames]])).map((r) => r.s),
+  );
+  for (const name of sourceNames) if (!existing.has(name)) throw new DbInputError(`schema ${name} does not exist`);
+  for (const name of targetNames) {
+    if (!existing.has(name)) throw new DbInputError(`target schema ${name} does not exist; create it first with \`dj-migrate db create-parallel\``);
+  }
+  const sources = await introspect(db, sourceNames);
+  const targets = await introspect(db, targetNames);
+  const targetOf = new Map(opts.pairs.map((p) => [p.source, p.target]));
+  const targetTables = new Map(targets.flatMap((s) => s.tables.map((t) => [tableKey(t), t] as const)));
+
+  const wanted = (t: Table): boolean => {
+    if (opts.tiers?.length && !opts.tiers.includes(t.tier)) return false;
+    if (opts.tables?.length && !opts.tables.some((n) => n === t.name || n === tableKey(t))) return false;
+    if (opts.filters && !opts.filters.has(tableKey(t))) return false;
+    return true;
+  };
+  for (const n of opts.tables ?? []) {
+    if (!sources.some((s) => s.tables.some((t) => t.name === n || tableKey(t) === n))) throw new DbInputError(`table ${n} is not in ${sourceNames.join(', ')}`);
+  }
+
+  const planned: PlannedTable[] = [];
+  const problems: string[] = [];
+  for (const source of dependencyOrder(sources).filter(wanted)) {
+    for (const fk of source.foreignKeys) {
+      if (fk.refTable.startsWith('~external_')) continue;
+      if (!targetOf.has(fk.refSchema)) {
+        problems.push(`${tableKey(source)} references ${fk.refSchema}.${fk.refTable}, outside the selected schemas; add ${fk.refSchema} to --schemas (or map it with --pair)`);
+      }
+    }
+    const target = targetTables.get(`${targetOf.get(source.schema)}.${source.name}`);
+    if (!target) {
+      problems.push(`${tableKey(source)} has no table ${source.name} in ${targetOf.get(source.schema)}; run create-parallel first`);
+      continue;
+    }
+    const { columns, problems: colProblems } = planColumns(source, target);
+    problems.push(...colProblems.map((p) => `${tableKey(source)}: ${p.message}`));
+    if (colProblems.length || source.primaryKey.length === 0) continue;
+    const types = new Map(source.columns.map((c) => [c.name, c.dataType]));
+    planned.push({
+      source, target, columns,
+      keyCols: keyColumns(source.primaryKey, (n) => types.get(n) ?? ''),
+      filter: opts.filters?.get(tableKey(source)) ?? null,
+    });
+  }
+  if (problems.length) throw new DbInputError('cannot copy:\n  ' + problems.join('\n  '));
+  if (opts.relocate && !opts.stores) throw new DbInputError('--relocate needs the store settings (--stores)');
+
+  const notes: string[] = [];
+  const sharedStores = new Set<string>();
+  for (const t of planned) {
+    for (const c of t.columns) {
+      if (c.kind !== 'pointer') continue;
+      if (!opts.stores?.[c.store]) throw new DbInputError(`${tableKey(t.source)}.${c.name} is in store ${c.store}, which is not configured; pass --stores`);
+      if (c.pointerKind === 'filepath' || (c.pointerKind === 'blob' && !opts.relocate)) sharedStores.add(c.store);
+    }
+  }
+  if (sharedStores.size) {
+    notes.push(
+      `Pointer-only copy: the 2.x rows point at the files 0.14.6 wrote in store(s) ${[...sharedStores].sort().join(', ')}. ` +
+        'Old and new schemas now share those files: cleaning either side\'s store (0.14.6 `schema.external[...].delete(delete_external_files=True)`, ' +
+        '2.x `dj.gc`) would delete data the other still uses. Use --relocate to give the 2.x schema its own copies of blobs (file paths are never copied).',
+    );
+  }
+  return { tables: planned, pairs: opts.pairs, notes };
+}
+
+/** Run a plan. Returns a report; cancellation and failures are reported, not thrown. */
+export async function runCopy(db: Db, plan: CopyPlan, opts: CopyOptions): Promise<CopyReport> {
+  const report: CopyReport = { tables: [], cancelled: false, failed: false, notes: [...plan.notes], fileOps: 0 };
+  const pairs = Object.fromEntries(plan.pairs.map((p) => [p.source, p.target]));
+  const statePath = opts.dryRun ? null : opts.statePath ?? null;
+  const state: CopyState = (statePath && loadCopyState(statePath)) || newCopyState(db.describe(), pairs);
+  const save = () => statePath && saveCopyState(statePath, state);
+  const selection = opts.selection ?? '';
+
+  for (const t of plan.tables) {
+    const result: TableCopyResult = {
+      source: tableKey(t.source), target: tableKey(t.target), mode: t.columns.some((c) => c.kind === 'pointer') ? 'converted' : 'server-side',
+      total: 0, rowsInserted: 0, rowsAlreadyPresent: 0, conflictCount: 0, conflicts: [], chunks: 0, ms: 0, fileOps: 0, status: 'done',
+    };
+    report.tables.push(result);
+    if (report.cancelled || report.failed) {
+      result.status = 'skipped';
+      continue;
+    }
+    const key = tableStateKey(t.source.schema, t.source.name);
+    let cp = state.tables[key];
+    if (!cp || cp.selection !== selection || cp.target !== result.target) cp = newCheckpoint(result.source, result.target, selection);
+    // A finished table is walked again from the start (cheap, inserts only what is missing); an unfinished one resumes.
+    if (cp.status === 'done') cp.lastKey = null;
+    cp.status = 'running';
+    cp.startedAt = new Date().toISOString();
+    cp.finishedAt = null;
+    delete cp.error;
+    state.tables[key] = cp;
+    save();
+
+    const started = Date.now();
+    try {
+      await db.withConnection(async (c) => {
+        await new TableCopier(db, c, t, cp, result, opts, save).run();
+      });
+      cp.status = 'done';
+    } catch (e) {
+      if (isCancel(e, opts.signal)) {
+        cp.status = 'cancelled';
+        result.status = 'cancelled';
+        report.cancelled = true;
+      } else {
+        cp.status = 'failed';
+        cp.error = (e as Error).message;
+        result.status = 'failed';
+        result.error = (e as Error).message;
+        report.failed = true;
+      }
+    }
+    result.ms = Date.now() - started;
+    cp.finishedAt = new Date().toISOString();
+    save();
+    report.fileOps += result.fileOps;
+  }
+  return report;
+}
+
+/** Plan and run. */
+export async function copy(db: Db, opts: CopyOptions): Promise<CopyReport> {
+  return runCopy(db, await planCopy(db, opts), opts);
+}
+
+class CancelledError extends Error {
+  override name = 'CancelledError';
+}
+
+function isCancel(e: unknown, signal?: AbortSignal): boolean {
+  if (e instanceof CancelledError) return true;
+  const code = (e as { errno?: number; code?: string }).errno;
+  // 1317 ER_QUERY_INTERRUPTED (KILL QUERY), 1927 MariaDB ER_CONNECTION_KILLED
+  return !!signal?.aborted && (code === 1317 || code === 1927 || (e as { code?: string }).code === 'PROTOCOL_CONNECTION_LOST');
+}
+
+/** Copies one table on one dedicated session. */
+class TableCopier {
+  private readonly src: string;
+  private readonly tgt: string;
+  private sizer = new ChunkSizer();
+  private processed = 0;
+  private readonly verbatim: string[];
+  private readonly pointers: Extract<ColumnPlan, { kind: 'pointer' }>[];
+  private readonly tmp = q('~djm_copy_keys');
+
+  constructor(
+    private readonly db: Db,
+    private readonly c: DbConnection,
+    private readonly t: PlannedTable,
+    private readonly cp: TableCheckpoint,
+    private readonly result: TableCopyResult,
+    private readonly opts: CopyOptions,
+    private readonly save: () => void,
+  ) {
+    this.src = qt(t.source.schema, t.source.name);
+    this.tgt = qt(t.target.schema, t.target.name);
+    this.verbatim = t.columns.filter((x) => x.kind === 'verbatim').map((x) => x.name);
+    this.pointers = t.columns.filter((x): x is Extract<ColumnPlan, { kind: 'pointer' }> => x.kind === 'pointer');
+  }
+
+  async run(): Promise<void> {
+    const { c, t } = this;
+    const maxPacket = Number((await c.query<{ v: string }>('SELECT @@max_allowed_packet AS v'))[0].v);
+    this.maxBytes = Math.floor(maxPacket / 2);
+    const avgRowBytes = t.source.rowEstimate > 0 && t.source.sizeBytes ? t.source.sizeBytes / t.source.rowEstimate : undefined;
+    this.sizer = new ChunkSizer({ maxBytes: this.maxBytes, avgRowBytes, ...this.opts.chunk });
+    const where = and(this.t.filter);
+    this.result.total = Number((await c.query<{ n: string }>(`SELECT COUNT(*) AS n FROM ${this.src} AS s WHERE ${where.sql}`, where.params))[0].n);
+    if (this.pointers.length) await this.write(`CREATE TEMPORARY TABLE IF NOT EXISTS ${qt(t.target.schema, '~djm_copy_keys')} (${this.tmpColumns()}) ENGINE=InnoDB`, []);
+    try {
+      let last = this.cp.lastKey;
+      for (;;) {
+        this.checkAbort();
+        const began = Date.now();
+        const outcome = this.pointers.length ? await this.convertedChunk(last) : await this.serverChunk(last);
+        if (!outcome) break;
+        this.sizer.observe(outcome.rows, Date.now() - began);
+        last = outcome.upper;
+        this.cp.lastKey = last;
+        this.result.chunks++;
+        this.processed += outcome.rows;
+        this.save();
+        this.progress(began);
+        if (outcome.final) break;
+      }
+    } finally {
+      if (this.pointers.length) await this.write(`DROP TEMPORARY TABLE IF EXISTS ${qt(t.target.schema, '~djm_copy_keys')}`, []).catch(() => undefined);
+    }
+  }
+
+  private maxBytes = 8 * 1024 * 1024;
+  private rateStart = Date.now();
+
+  private progress(_chunkStart: number): void {
+    const elapsed = Date.now() - this.rateStart;
+    const rate = this.processed / Math.max(elapsed, 1);
+    const left = Math.max(0, this.result.total - this.processed);
+    this.opts.onProgress?.({
+      table: this.result.source, rows: this.processed, total: this.result.total,
+      etaMs: rate > 0 ? Math.round(left / rate) : null, chunks: this.result.chunks,
+    });
+  }
+
+  private checkAbort(): void {
+    if (this.opts.signal?.aborted) throw new CancelledError('copy cancelled');
+  }
+
+  /** Runs a long statement so that an abort kills it from another session. */
+  private async killable<T>(fn: () => Promise<T>): Promise<T> {
+    const signal = this.opts.signal;
+    if (!signal) return fn();
+    this.checkAbort();
+    const pending: Promise<void>[] = [];
+    const onAbort = () => {
+      pending.push(this.db.kill(this.c.threadId, 'query').catch(() => undefined));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      return await fn();
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      // Wait for the KILL to land so it cannot hit the next statement (ROLLBACK).
+      await Promise.all(pending);
+    }
+  }
+
+  private async read<T = Row>(sql: string, params: unknown[]): Promise<T[]> {
+    return this.killable(() => this.c.query<T>(sql, params));
+  }
+
+  /** A statement that changes data: executed, or in a dry run printed. */
+  private async write(sql: string, params: unknown[]): Promise<{ affectedRows: number }> {
+    if (this.opts.dryRun) {
+      this.opts.onStatement?.(formatSql(sql, params) + ';');
+      return { affectedRows: 0 };
+    }
+    const r = await this.killable(() => this.c.execute(sql, params));
+    if (r.warningStatus > 0) {
+      const warnings = await this.c.query<{ Level: string; Code: number; Message: string }>('SHOW WARNINGS');
+      throw new Error(`a statement produced warnings, chunk rolled back: ${warnings.map((w) => `${w.Level} ${w.Code}: ${w.Message}`).join('; ')}`);
+    }
+    return r;
+  }
+
+  /** One chunk inside a transaction; rolled back on any error or cancel. */
+  private async transaction<T>(fn: () => Promise<T>): Promise<T> {
+    // Read committed: the INSERT … SELECT reads the source without share-locking production rows.
+    await this.write('SET TRANSACTION ISOLATION LEVEL READ COMMITTED', []);
+    await this.write('START TRANSACTION', []);
+    try {
+      const r = await fn();
+      this.checkAbort();
+      await this.write('COMMIT', []);
+      return r;
+    } catch (e) {
+      if (!this.opts.dryRun) await this.c.execute('ROLLBACK').catch(() => undefined);
+      throw e;
+    }
+  }
+
+  private async serverChunk(last: Key | null): Promise<{ rows: number; upper: Key | null; final: boolean } | null> {
+    const { t } = this;
+    const n = this.sizer.next();
+    const after = last ? keyAfter(t.keyCols, last, 's') : null;
+    const scope = and(after, t.filter);
+    const boundary = await this.read(
+      `SELECT ${keySelect(t.keyCols, 's')} FROM ${this.src} AS s WHERE ${scope.sql} ${orderBy(t.keyCols, 's')} LIMIT 1 OFFSET ${n - 1}`,
+      scope.params,
+    );
+    const upper = boundary.length ? keyOf(boundary[0], t.keyCols.length) : null;
+    const range = and(keyRange(t.keyCols, last, upper, 's'), t.filter);
+    const expected = upper ? n : Number((await this.read<{ n: string }>(`SELECT COUNT(*) AS n FROM ${this.src} AS s WHERE ${range.sql}`, range.params))[0].n);
+    if (expected === 0) return null;
+    const cols = this.verbatim;
+    await this.transaction(async () => {
+      const r = await this.write(
+        `INSERT INTO ${this.tgt} (${qList(cols)}) SELECT ${cols.map((x) => 's.' + q(x)).join(', ')} FROM ${this.src} AS s ` +
+          `WHERE ${range.sql} AND NOT EXISTS (SELECT 1 FROM ${this.tgt} AS t WHERE ${keyJoin(t.keyCols, 't', 's')})`,
+        range.params,
+      );
+      await this.account(expected, this.opts.dryRun ? expected : r.affectedRows, range);
+    });
+    return { rows: expected, upper, final: upper === null };
+  }
+
+  /** Rows of the range already in the target: count them, and report those whose verbatim columns differ. */
+  private async account(expected: number, inserted: number, range: Predicate, pointerConflicts: RowConflict[] = []): Promise<void> {
+    this.result.rowsInserted += inserted;
+    this.cp.rowsCopied += inserted;
+    if (inserted >= expected && pointerConflicts.length === 0) return;
+    const { t } = this;
+    const compared = this.verbatim.filter((x) => !t.source.primaryKey.includes(x));
+    const conflicts = new Map<string, RowConflict>();
+    if (compared.length && inserted < expected) {
+      const differs = compared.map((x) => `NOT (s.${q(x)} <=> t.${q(x)})`);
+      const rows = await this.read(
+        `SELECT ${t.source.primaryKey.map((k, i) => `s.${q(k)} AS ${q('__r' + i)}`).join(', ')}, ${differs.map((d, i) => `${d} AS ${q('__d' + i)}`).join(', ')} ` +
+          `FROM ${this.src} AS s JOIN ${this.tgt} AS t ON ${keyJoin(t.keyCols, 's', 't')} WHERE ${range.sql} AND (${differs.join(' OR ')}) ${orderBy(t.keyCols, 's')}`,
+        range.params,
+      );
+      for (const r of rows) {
+        const conflict = { key: this.rawKey(r), columns: compared.filter((_, i) => Number(r['__d' + i]) === 1) };
+        conflicts.set(JSON.stringify(conflict.key, bufferHex), conflict);
+      }
+    }
+    for (const pc of pointerConflicts) {
+      const k = JSON.stringify(pc.key, bufferHex);
+      const existing = conflicts.get(k);
+      if (existing) existing.columns.push(...pc.columns);
+      else conflicts.set(k, pc);
+    }
+    const present = expected - inserted;
+    this.result.rowsAlreadyPresent += present - conflicts.size;
+    this.cp.rowsAlreadyPresent += present - conflicts.size;
+    this.result.conflictCount += conflicts.size;
+    this.cp.rowsConflicting += conflicts.size;
+    for (const x of conflicts.values()) if (this.result.conflicts.length < MAX_REPORTED_CONFLICTS) this.result.conflicts.push(x);
+  }
+
+  private rawKey(r: Row): Record<string, unknown> {
+    return Object.fromEntries(this.t.source.primaryKey.map((k, i) => [k, r['__r' + i]]));
+  }
+
+  private tmpColumns(): string {
+    const byName = new Map(this.t.source.columns.map((c) => [c.name, c]));
+    const keys = this.t.source.primaryKey.map((k, i) => `${q('__r' + i)} ${columnTypeSql(byName.get(k)!)} NOT NULL`);
+    const ptrs = this.pointers.map((_, i) => `${q('__p' + i)} LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NULL`);
+    return [...keys, ...ptrs, `PRIMARY KEY (${this.t.source.primaryKey.map((_, i) => q('__r' + i)).join(', ')})`].join(', ');
+  }
+
+  private async convertedChunk(last: Key | null): Promise<{ rows: number; upper: Key | null; final: boolean } | null> {
+    const { t } = this;
+    const n = this.sizer.next();
+    const scope = and(last ? keyAfter(t.keyCols, last, 's') : null, t.filter);
+    const byName = new Map(t.source.columns.map((c) => [c.name, c]));
+    const rawKeys = t.source.primaryKey.map((k, i) => `${rawKeyExpr(byName.get(k)!, 's')} AS ${q('__r' + i)}`);
+    const ptrSel = this.pointers.map((p, i) => {
+      const e = `e${i}`;
+      return [`s.${q(p.name)} AS ${q('__q' + i)}`, ...EXTERNAL_FIELDS.map((f) => `${e}.${q(f)} AS ${q(`__e${i}_${f}`)}`)].join(', ');
+    });
+    const joins = this.pointers.map((p, i) => `LEFT JOIN ${qt(t.source.schema, '~external_' + p.store)} AS e${i} ON e${i}.${q('hash')} = s.${q(p.name)}`);
+    const rows = await this.read(
+      `SELECT ${keySelect(t.keyCols, 's')}, ${rawKeys.join(', ')}, ${ptrSel.join(', ')} FROM ${this.src} AS s ${joins.join(' ')} ` +
+        `WHERE ${scope.sql} ${orderBy(t.keyCols, 's')} LIMIT ${n}`,
+      scope.params,
+    );
+    if (rows.length === 0) return null;
+    const upper = keyOf(rows[rows.length - 1], t.keyCols.length);
+    const range = keyRange(t.keyCols, last, upper, 's');
+    const tRange = keyRange(t.keyCols, last, upper, 't');
+    const existingRows = await this.read(
+      `SELECT ${keySelect(t.keyCols, 't')}, ${this.pointers.map((p, i) => `t.${q(p.name)} AS ${q('__q' + i)}`).join(', ')} FROM ${this.tgt} AS t WHERE ${tRange.sql}`,
+      tRange.params,
+    );
+    const existing = new Map(existingRows.map((r) => [keyString(keyOf(r, t.keyCols.length)), r]));
+    const ctx: PointerContext = {
+      sourceSchema: t.source.schema, targetSchema: t.target.schema, stores: this.opts.stores ?? {},
+      destStores: this.opts.destStores, relocate: !!this.opts.relocate, dryRun: !!this.opts.dryRun,
+    };
+    const tmpRows: unknown[][] = [];
+    const pointerConflicts: RowConflict[] = [];
+    let fileOps = 0;
+    for (const r of rows) {
+      const present = existing.get(keyString(keyOf(r, t.keyCols.length)));
+      const cells: unknown[] = [];
+      const differing: string[] = [];
+      for (const [i, p] of this.pointers.entries()) {
+        const pointer = (r['__q' + i] as Buffer | null) ?? null;
+        const ext = externalRow(r, i);
+        // Rows already copied are only checked (no file work); new rows are converted for real.
+        const cell = await convertPointerCell(p, pointer, ext, present ? { ...ctx, dryRun: true } : ctx);
+        if (present) {
+          if (pointerIdentity(p.pointerKind, cell.value) !== pointerIdentityOfText(p.pointerKind, asText(present['__q' + i]))) differing.push(p.name);
+        } else {
+          cells.push(cell.json);
+          for (const op of cell.fileOps) {
+            fileOps++;
+            this.opts.onFileOp?.(op);
+          }
+        }
+      }
+      if (present) {
+        if (differing.length) pointerConflicts.push({ key: this.rawKey(r), columns: differing });
+      } else {
+        tmpRows.push([...t.source.primaryKey.map((_, i) => r['__r' + i]), ...cells]);
+      }
+    }
+    this.result.fileOps += fileOps;
+
+    const tmp = qt(t.target.schema, '~djm_copy_keys');
+    const width = t.source.primaryKey.length + this.pointers.length;
+    const select = t.columns.map((col) => {
+      if (col.kind === 'verbatim') return `s.${q(col.name)}`;
+      return `v.${q('__p' + this.pointers.indexOf(col))}`;
+    });
+    const vJoin = t.source.primaryKey.map((k, i) => `s.${q(k)} = v.${q('__r' + i)}`).join(' AND ');
+    await this.transaction(async () => {
+      await this.write(`DELETE FROM ${tmp}`, []);
+      for (const batch of batches(tmpRows, this.maxBytes)) {
+        await this.write(`INSERT INTO ${tmp} VALUES ${batch.map(() => `(${placeholders(width)})`).join(', ')}`, batch.flat());
+      }
+      let inserted = 0;
+      if (tmpRows.length) {
+        const r = await this.write(
+          `INSERT INTO ${this.tgt} (${qList(t.columns.map((x) => x.name))}) SELECT ${select.join(', ')} FROM ${tmp} AS v JOIN ${this.src} AS s ON ${vJoin} ` +
+            `WHERE NOT EXISTS (SELECT 1 FROM ${this.tgt} AS t WHERE ${keyJoin(t.keyCols, 't', 's')})`,
+          [],
+        );
+        inserted = this.opts.dryRun ? tmpRows.length : r.affectedRows;
+      }
+      await this.account(rows.length, inserted, and(range, t.filter), pointerConflicts);
+    });
+    return { rows: rows.length, upper, final: rows.length < n };
+  }
+}
+
+const EXTERNAL_FIELDS = ['hash', 'size', 'attachment_name', 'filepath', 'contents_hash', 'timestamp'] as const;
+
+function externalRow(r: Row, i: number): ExternalRow | null {
+  const f = (name: string) => r[`__e${i}_${name}`];
+  if (f('hash') === null || f('hash') === undefined) return null;
+  return {
+    hash: f('hash') as Buffer,
+    size: f('size') as string | number,
+    attachment_name: asText(f('attachment_name')),
+    filepath: asText(f('filepath')),
+    contents_hash: (f('contents_hash') as Buffer | null) ?? null,
+    timestamp: String(f('timestamp')),
+  };
+}
+
+function asText(v: unknown): string | null {
+  if (v === null || v === undefined) return null;
+  return Buffer.isBuffer(v) ? v.toString('utf8') : String(v);
+}
+
+/** The column's type with its character set, for a scratch column that must compare equal to it. */
+function columnTypeSql(c: Column): string {
+  return c.charset && c.collation ? `${c.columnType} CHARACTER SET ${c.charset} COLLATE ${c.collation}` : c.columnType;
+}
+
+/**
+ * A key value read so that writing it back gives the same value: floating-point keys as exact doubles
+ * (MariaDB prints FLOAT with 6 digits), everything else as the server returns it.
+ */
+function rawKeyExpr(c: Column, alias: string): string {
+  return /^(float|double|real)$/i.test(c.dataType) ? `(${alias}.${q(c.name)} + 0e0)` : `${alias}.${q(c.name)}`;
+}
+
+function* batches(rows: unknown[][], maxBytes: number): Generator<unknown[][]> {
+  let batch: unknown[][] = [];
+  let bytes = 0;
+  for (const r of rows) {
+    const b = r.reduce<number>((s, v) => s + valueBytes(v), 0);
+    if (batch.length && (bytes + b > maxBytes || batch.length >= 1000)) {
+      yield batch;
+      batch = [];
+      bytes = 0;
+    }
+    batch.push(r);
+    bytes += b;
+  }
+  if (batch.length) yield batch;
+}
+
+/** A key as a map key, equal across column widths (an `int unsigned` 5 and a `bigint` '5'). */
+function keyString(key: Key): string {
+  return JSON.stringify(key.map((v) => (Buffer.isBuffer(v) ? 'x' + v.toString('hex') : 's' + String(v))));
+}
+
+function bufferHex(_k: string, v: unknown): unknown {
+  if (v && typeof v === 'object' && (v as { type?: string }).type === 'Buffer' && Array.isArray((v as { data?: unknown }).data)) {
+    return { hex: Buffer.from((v as { data: number[] }).data).toString('hex') };
+  }
+  return v;
+}
+

@@ -1,0 +1,274 @@
+// db copy against the real server: the dj014 pipeline into empty 2.x tables declared by 2.x itself.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { copy, planCopy, runCopy, type CopyProgress } from '../../client/src/db/copy';
+import { compare } from '../../client/src/db/compare';
+import { loadCopyState } from '../../client/src/db/state';
+import { qt } from '../../client/src/db/sql';
+import { restrictionPlan } from '../../client/src/db/plan';
+import { introspect } from '../../client/src/db/introspect';
+import type { Predicate } from '../../client/src/db/chunks';
+import { readDump } from './fixtureDump';
+import { fixturesDir } from '../helpers/paths';
+import { copyScenario, emptyUserTables, rowCounts } from './copyScenario';
+
+const tmpState = () => path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'djm-state-')), 'state.json');
+
+test('copies the whole dj014 pipeline; compare finds no difference; JSON hashes equal 2.x\'s own; a re-run copies nothing', async () => {
+  const s = await copyScenario();
+  try {
+    const report = await copy(s.db, { pairs: s.pairs, stores: s.source.storesConfig, statePath: tmpState() });
+    assert.equal(report.failed, false, JSON.stringify(report.tables.filter((t) => t.error)));
+    assert.equal(report.cancelled, false);
+    const src = await rowCounts(s.db, s.source.schemas);
+    const dst = await rowCounts(s.db, s.target.schemas);
+    assert.deepEqual(dst, src);
+    for (const t of report.tables) {
+      assert.equal(t.rowsInserted, src.get(`${s.source.schemas.indexOf(t.source.split('.')[0])}:${t.source.split('.')[1]}`), t.source);
+      assert.equal(t.conflictCount, 0);
+    }
+    assert.equal(report.tables.find((t) => t.source.endsWith('.recording'))?.mode, 'converted');
+    assert.equal(report.tables.find((t) => t.source.endsWith('._neuron'))?.mode, 'server-side');
+    assert.ok(report.notes.some((n) => /share/.test(n) && /--relocate/.test(n)), 'pointer-only copy warns about shared store files');
+
+    const cmp = await compare(s.db, { pairs: s.pairs, stores: s.source.storesConfig, fileCheck: 'hash' });
+    assert.deepEqual(cmp.tables.filter((t) => t.differing || t.onlyInProduction || t.onlyInTest), []);
+    assert.equal(cmp.equal, true, JSON.stringify(cmp.notes));
+    assert.ok(cmp.tables.every((t) => t.matched === t.rowsProduction));
+
+    // Timestamps are the same instants.
+    const [lab, , analysis] = s.source.schemas;
+    const [lab2, , analysis2] = s.target.schemas;
+    for (const [a, b, table, col] of [[lab, lab2, 'subject', 'registered'], [analysis, analysis2, '__activity_stats', 'computed_at']] as const) {
+      const [{ n }] = await s.db.query<{ n: string }>(
+        `SELECT COUNT(*) AS n FROM ${qt(a, table)} AS x JOIN ${qt(b, table)} AS y USING (subject_id${table === 'subject' ? '' : ', session_date, session_idx, recording_id, neuron_id, params_id'}) ` +
+          `WHERE UNIX_TIMESTAMP(x.${col}) = UNIX_TIMESTAMP(y.${col})`,
+      );
+      const [{ m }] = await s.db.query<{ m: string }>(`SELECT COUNT(*) AS m FROM ${qt(a, table)}`);
+      assert.equal(Number(n), Number(m), `${table}.${col}`);
+    }
+
+    // Every in-store JSON has the hash 2.x itself wrote for the same row, and its file has that content.
+    const dj2 = readDump(path.join(fixturesDir, 'dj2', 'pipeline.sql')).find((t) => t.name === 'recording' && t.schema.endsWith('_ephys'))!;
+    const keyOf = (r: unknown[]) => [String(r[0]), String(r[1]), String(r[2]), String(r[3])].join('|');
+    const ref = new Map(dj2.rows.map((r) => [keyOf(r), r]));
+    const rows = await s.db.query<Record<string, unknown>>(`SELECT subject_id, session_date, session_idx, recording_id, \`signal\`, lfp, settings_file, raw_file FROM ${qt(s.target.schemas[1], 'recording')}`);
+    assert.equal(rows.length, ref.size);
+    let checked = 0;
+    for (const r of rows) {
+      const want = ref.get(keyOf([r.subject_id, r.session_date, r.session_idx, r.recording_id]));
+      assert.ok(want, 'row exists in dj2');
+      for (const col of ['signal', 'lfp', 'settings_file', 'raw_file']) {
+        const idx = dj2.columns.indexOf(col);
+        const mine = r[col] === null ? null : JSON.parse(String(r[col]));
+        const theirs: { hash?: string; path: string; size: number; store: string } | null = want[idx] === null ? null : JSON.parse(String(want[idx]));
+        if (theirs === null) {
+          assert.equal(mine, null, col);
+          continue;
+        }
+        if (col === 'raw_file') {
+          assert.equal(mine.path, theirs.path);
+          assert.equal(mine.size, theirs.size);
+        } else {
+          assert.equal(mine.hash, theirs.hash, col);
+          assert.equal(mine.size, theirs.size, col);
+          const store = s.source.storesConfig[mine.store];
+          const bytes = fs.readFileSync(path.join(store.location, mine.path));
+          const fixtureBytes = fs.readFileSync(path.join(fixturesDir, 'dj2', 'stores', theirs.store, theirs.path));
+          assert.ok(bytes.equals(fixtureBytes), `${col}: the file has the bytes 2.x stored`);
+        }
+        checked++;
+      }
+    }
+    assert.ok(checked >= 15, `checked ${checked} in-store values`);
+
+    // A re-run inserts nothing and finds every row already present.
+    const again = await copy(s.db, { pairs: s.pairs, stores: s.source.storesConfig, statePath: tmpState() });
+    assert.equal(again.failed, false);
+    for (const t of again.tables) {
+      assert.equal(t.rowsInserted, 0, t.source);
+      assert.equal(t.rowsAlreadyPresent, t.total, t.source);
+      assert.equal(t.conflictCount, 0, t.source);
+    }
+  } finally {
+    await s.cleanup();
+  }
+});
+
+test('a copy cancelled after some chunks resumes from its checkpoint and inserts exactly the missing rows', async () => {
+  const s = await copyScenario();
+  try {
+    const statePath = tmpState();
+    const controller = new AbortController();
+    const seen: CopyProgress[] = [];
+    const first = await copy(s.db, {
+      pairs: s.pairs, stores: s.source.storesConfig, statePath, signal: controller.signal,
+      chunk: { initialRows: 2, maxRows: 2 },
+      onProgress: (e) => {
+        seen.push(e);
+        if (e.table.endsWith('._neuron') && e.chunks === 3) controller.abort();
+      },
+    });
+    assert.equal(first.cancelled, true);
+    const neuron = first.tables.find((t) => t.source.endsWith('._neuron'))!;
+    assert.equal(neuron.status, 'cancelled');
+    assert.equal(neuron.rowsInserted, 6, 'three committed chunks of two rows');
+    assert.ok(first.tables.some((t) => t.status === 'skipped'), 'later tables are not started');
+    const afterFirst = await rowCounts(s.db, s.target.schemas);
+    const insertedFirst = first.tables.reduce((n, t) => n + t.rowsInserted, 0);
+    assert.equal([...afterFirst.values()].reduce((a, b) => a + b, 0), insertedFirst, 'the target holds exactly the committed rows');
+    const state = loadCopyState(statePath)!;
+    const cp = Object.values(state.tables).find((t) => t.source.endsWith('._neuron'))!;
+    assert.equal(cp.status, 'cancelled');
+    assert.ok(cp.lastKey && cp.lastKey.length === 5, 'the checkpoint holds the last committed key');
+    assert.ok(seen.every((e) => e.total > 0 && e.rows <= e.total));
+
+    const second = await copy(s.db, { pairs: s.pairs, stores: s.source.storesConfig, statePath, chunk: { initialRows: 2, maxRows: 2 } });
+    assert.equal(second.failed, false);
+    assert.equal(second.cancelled, false);
+    const total = [...(await rowCounts(s.db, s.source.schemas)).values()].reduce((a, b) => a + b, 0);
+    const insertedSecond = second.tables.reduce((n, t) => n + t.rowsInserted, 0);
+    assert.equal(insertedSecond, total - insertedFirst, 'the re-run inserts exactly the missing rows');
+    const resumed = second.tables.find((t) => t.source.endsWith('._neuron'))!;
+    assert.equal(resumed.rowsAlreadyPresent, 0, 'the cancelled table resumed after its checkpoint instead of re-walking');
+    assert.equal(resumed.rowsInserted + 6, resumed.total);
+    assert.deepEqual(await rowCounts(s.db, s.target.schemas), await rowCounts(s.db, s.source.schemas));
+    assert.equal((await compare(s.db, { pairs: s.pairs })).equal, true);
+  } finally {
+    await s.cleanup();
+  }
+});
+
+test('cancelling kills the running statement from another session and rolls its chunk back', async () => {
+  const s = await copyScenario();
+  try {
+    // A manual table big enough that one INSERT … SELECT runs for a while.
+    const [lab] = s.source.schemas;
+    const [lab2] = s.target.schemas;
+    for (const schema of [lab, lab2]) {
+      await s.db.execute(`CREATE TABLE ${qt(schema, 'big')} (id int NOT NULL, pad varchar(200) NOT NULL, PRIMARY KEY (id)) ENGINE=InnoDB`);
+    }
+    await s.db.execute('SET SESSION cte_max_recursion_depth = 1000000').catch(() => undefined);
+    await s.db.withConnection(async (c) => {
+      await c.execute(s.db.flavor === 'mariadb' ? 'SET SESSION max_recursive_iterations = 1000000' : 'SET SESSION cte_max_recursion_depth = 1000000');
+      await c.execute(`INSERT INTO ${qt(lab, 'big')} WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 300000) SELECT n, REPEAT('x', 200) FROM r`);
+    });
+    const controller = new AbortController();
+    const started = Date.now();
+    setTimeout(() => controller.abort(), 150);
+    const report = await copy(s.db, {
+      pairs: [s.pairs[0]], tables: ['big'], signal: controller.signal, chunk: { initialRows: 300000, maxRows: 300000 },
+    });
+    const big = report.tables.find((t) => t.source.endsWith('.big'))!;
+    assert.equal(big.status, 'cancelled', JSON.stringify(big));
+    assert.ok(Date.now() - started < 5000, 'the statement was killed, not waited for');
+    const [{ n }] = await s.db.query<{ n: string }>(`SELECT COUNT(*) AS n FROM ${qt(lab2, 'big')}`);
+    assert.equal(Number(n), 0, 'the killed chunk left nothing behind');
+  } finally {
+    await s.cleanup();
+  }
+});
+
+test('a row present with different content is reported and never overwritten', async () => {
+  const s = await copyScenario();
+  try {
+    const [lab2, ephys2] = s.target.schemas;
+    await copy(s.db, { pairs: s.pairs, stores: s.source.storesConfig });
+    await s.db.execute(`UPDATE ${qt(lab2, 'subject')} SET notes = 'changed in test' WHERE subject_id = 102`);
+    await s.db.execute(`UPDATE ${qt(ephys2, 'recording')} SET lfp = JSON_SET(lfp, '$.hash', 'aaaaaaaaaaaaaaaaaaaaaaaaaa') WHERE subject_id = 100 AND session_idx = 0`);
+    const again = await copy(s.db, { pairs: s.pairs, stores: s.source.storesConfig });
+    const subject = again.tables.find((t) => t.source.endsWith('.subject'))!;
+    assert.equal(subject.conflictCount, 1);
+    assert.deepEqual(subject.conflicts, [{ key: { subject_id: 102 }, columns: ['notes'] }]);
+    const recording = again.tables.find((t) => t.source.endsWith('.recording'))!;
+    assert.equal(recording.conflictCount, 1);
+    assert.deepEqual(recording.conflicts[0].columns, ['lfp']);
+    assert.equal(recording.conflicts[0].key.subject_id, 100);
+    assert.equal(recording.rowsInserted, 0);
+    const [{ notes }] = await s.db.query<{ notes: string }>(`SELECT notes FROM ${qt(lab2, 'subject')} WHERE subject_id = 102`);
+    assert.equal(notes, 'changed in test', 'never overwritten');
+  } finally {
+    await s.cleanup();
+  }
+});
+
+test('a restricted copy takes the rows, their descendants and the ancestors they need', async () => {
+  const s = await copyScenario();
+  try {
+    const schemas = await introspect(s.db, s.source.schemas);
+    const plan = restrictionPlan(schemas, { table: 'session', where: 'subject_id = 101 AND session_idx = 0' });
+    const filters = new Map<string, Predicate>(plan.tables.map((t) => [`${t.table.schema}.${t.table.name}`, { sql: t.condition('s'), params: [] }]));
+    const report = await copy(s.db, { pairs: s.pairs, stores: s.source.storesConfig, filters, selection: 'session: subject_id = 101 AND session_idx = 0' });
+    assert.equal(report.failed, false, JSON.stringify(report.tables.filter((t) => t.error)));
+    const [lab2, ephys2, analysis2] = s.target.schemas;
+    const count = async (schema: string, table: string) => Number((await s.db.query<{ n: string }>(`SELECT COUNT(*) AS n FROM ${qt(schema, table)}`))[0].n);
+    assert.equal(await count(ephys2, 'session'), 1);
+    assert.equal(await count(lab2, 'subject'), 1, 'the ancestor subject');
+    assert.equal(await count(lab2, '#species'), 1, 'only the species it references');
+    assert.equal(await count(lab2, 'user'), 1, 'the experimenter it references');
+    assert.equal(await count(ephys2, 'recording'), 1);
+    assert.equal(await count(ephys2, '_neuron'), 3);
+    assert.equal(await count(analysis2, '__activity_stats'), 6);
+    assert.equal(await count(analysis2, '#activity_params'), 2);
+  } finally {
+    await s.cleanup();
+  }
+});
+
+test('bad input is refused before anything is written', async () => {
+  const s = await copyScenario();
+  try {
+    // Foreign keys into a schema outside the selection.
+    await assert.rejects(copy(s.db, { pairs: [s.pairs[1]], stores: s.source.storesConfig }), /outside the selected schemas/);
+    // Pointer columns need store settings.
+    await assert.rejects(copy(s.db, { pairs: s.pairs }), /not configured; pass --stores/);
+    // A target that does not exist.
+    await assert.rejects(copy(s.db, { pairs: [{ source: s.source.schemas[0], target: s.target.prefix + 'nothere' }] }), /create-parallel/);
+    assert.deepEqual([...(await rowCounts(s.db, s.target.schemas)).values()].filter((n) => n > 0), []);
+  } finally {
+    await s.cleanup();
+  }
+});
+
+test('a missing attachment file fails its chunk and leaves that table empty', async () => {
+  const s = await copyScenario();
+  try {
+    const [, ephys] = s.source.schemas;
+    const [, ephys2] = s.target.schemas;
+    fs.rmSync(path.join(s.source.storesConfig.attachments.location, ephys), { recursive: true });
+    const report = await copy(s.db, { pairs: s.pairs, stores: s.source.storesConfig });
+    const recording = report.tables.find((t) => t.source.endsWith('.recording'))!;
+    assert.equal(recording.status, 'failed');
+    assert.match(recording.error ?? '', /settings_0\.json is missing/);
+    assert.ok(report.tables.filter((t) => t.status === 'skipped').length > 0, 'dependent tables are not attempted');
+    const [{ n }] = await s.db.query<{ n: string }>(`SELECT COUNT(*) AS n FROM ${qt(ephys2, 'recording')}`);
+    assert.equal(Number(n), 0);
+  } finally {
+    await s.cleanup();
+  }
+});
+
+test('a dangling pointer is an error, never a NULL', async () => {
+  const s = await copyScenario();
+  try {
+    const [, ephys] = s.source.schemas;
+    const [, ephys2] = s.target.schemas;
+    await s.db.withConnection(async (c) => {
+      await c.execute('SET SESSION FOREIGN_KEY_CHECKS = 0');
+      await c.execute(`DELETE FROM ${qt(ephys, '~external_raw')} ORDER BY hash LIMIT 1`);
+    });
+    const plan = await planCopy(s.db, { pairs: s.pairs, stores: s.source.storesConfig, tables: ['#species', 'user', 'subject', 'session', 'recording'] });
+    assert.deepEqual(plan.tables.map((t) => t.source.name).sort(), ['#species', 'recording', 'session', 'subject', 'user']);
+    const report = await runCopy(s.db, plan, { pairs: s.pairs, stores: s.source.storesConfig });
+    const recording = report.tables.find((t) => t.source.endsWith('.recording'))!;
+    assert.equal(recording.status, 'failed');
+    assert.match(recording.error ?? '', /dangling pointer: .* column signal holds [0-9a-f]{32}, which has no row in ~external_raw/);
+    const [{ n }] = await s.db.query<{ n: string }>(`SELECT COUNT(*) AS n FROM ${qt(ephys2, 'recording')}`);
+    assert.equal(Number(n), 0);
+  } finally {
+    await s.cleanup();
+  }
+});
