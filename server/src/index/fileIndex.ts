@@ -2,6 +2,7 @@
 // (local, imported from the workspace, virtual modules' attributes) and which expressions are queries.
 import type { Node, Tree } from 'web-tree-sitter';
 import { collectSyntax, enclosing, unparen, type SyntaxNodes } from '../python/syntax';
+import { configKeysWritten } from './configWrites';
 import { readImports, type Imports } from './imports';
 import type { ModuleExports, Tier, WorkspaceIndex } from './workspace';
 
@@ -46,6 +47,8 @@ export class FileIndex {
   readonly schemaVars = new Set<string>();
   readonly vmodules = new Set<string>();
   readonly wsModules = new Map<string, ModuleExports[]>();
+  /** The workspace this file was linked against (null until `link`). */
+  workspace: WorkspaceIndex | null = null;
   private readonly classInfo = new Map<number, TableClass>(); // class_definition id -> table
   private readonly varCache = new Map<string, ValueKind | null>();
   private readonly inProgress = new Set<string>();
@@ -66,11 +69,12 @@ export class FileIndex {
   exports(): ModuleExports {
     const tables = new Map<string, { tier: Tier | null; parts: string[] }>();
     for (const [name, t] of this.tables) tables.set(name, { tier: t.tier, parts: [...t.parts.keys()] });
-    return { path: this.path, tables, vmodules: new Set(this.vmodules), schemaVars: new Set(this.schemaVars), modules: new Set(this.wsModules.keys()) };
+    return { path: this.path, tables, vmodules: new Set(this.vmodules), schemaVars: new Set(this.schemaVars), modules: new Set(this.wsModules.keys()), configKeys: configKeysWritten(this) };
   }
 
   /** Resolve names imported from other workspace files. Call once the workspace index holds the other files. */
   link(ws: WorkspaceIndex): void {
+    this.workspace = ws;
     let changed = false;
     for (const imp of this.imports.other) {
       if (imp.name === null) {

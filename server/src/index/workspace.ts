@@ -17,6 +17,8 @@ export interface ModuleExports {
   schemaVars: Set<string>;
   /** Names bound to workspace modules inside the file (re-exports such as `from . import pipeline`). */
   modules: Set<string>;
+  /** `dj.config` keys the file sets in code (`dj.config["fetch_format"] = ...`). */
+  configKeys?: Set<string>;
 }
 
 export class WorkspaceIndex {
@@ -46,6 +48,10 @@ export class WorkspaceIndex {
 
   get size(): number {
     return this.byPath.size;
+  }
+
+  files(): IterableIterator<ModuleExports> {
+    return this.byPath.values();
   }
 
   /** Files a module spec may name, seen from `fromFile`: '.pipeline', '..pkg.mod', 'pkg.pipeline', 'pipeline'. */

@@ -45,3 +45,38 @@ export function removeArgument(arg: Node): TextEdit {
   if (i < args.length - 1) return { start: arg.startIndex, end: args[i + 1].startIndex, text: '' };
   return { start: args[i - 1].endIndex, end: arg.endIndex, text: '' };
 }
+
+/**
+ * Edits that remove some arguments of a call and append new ones (`add`, e.g. 'include_key=True') after `after`
+ * (default: the last argument kept). Every other byte of the argument list stays as it was; separating commas go
+ * with the removed arguments and a trailing comma survives. Null when the call has no plain argument list.
+ */
+export function editArguments(call: Node, remove: Node[], add: string[] = [], after?: Node): TextEdit[] | null {
+  const list = call.childForFieldName('arguments');
+  if (!list || list.type !== 'argument_list') return null;
+  const items = list.namedChildren.filter((x): x is Node => !!x && x.type !== 'comment');
+  const gone = new Set(remove.map((n) => n.id));
+  const kept = items.filter((a) => !gone.has(a.id));
+  const added = add.join(', ');
+  if (!kept.length) {
+    if (items.length) return [{ start: items[0].startIndex, end: items[items.length - 1].endIndex, text: added }];
+    return added ? [{ start: list.startIndex + 1, end: list.startIndex + 1, text: added }] : [];
+  }
+  const edits: TextEdit[] = [];
+  for (let i = 0; i < items.length; ) {
+    if (!gone.has(items[i].id)) { i++; continue; }
+    let j = i;
+    while (j + 1 < items.length && gone.has(items[j + 1].id)) j++;
+    if (j + 1 < items.length) edits.push({ start: items[i].startIndex, end: items[j + 1].startIndex, text: '' });
+    else edits.push({ start: items[i - 1].endIndex, end: items[j].endIndex, text: '' });
+    i = j + 1;
+  }
+  if (added) {
+    const anchor = after && !gone.has(after.id) ? after : kept[kept.length - 1];
+    const at = anchor.endIndex;
+    const same = edits.find((e) => e.start === at);
+    if (same) same.text = `, ${added}${same.text}`;
+    else edits.push({ start: at, end: at, text: `, ${added}` });
+  }
+  return edits.sort((a, b) => a.start - b.start);
+}

@@ -2,8 +2,15 @@
 import type { Rule } from './context';
 import type { RuleMeta } from './meta';
 import { moduleRules } from './modules';
+import { tableRules } from './tables';
+import { populateRules } from './populate';
+import { configApiRules } from './configApi';
+import { schemaNameRules } from './schemaNames';
+import { definitionRule } from './definitionStrings';
+import { fetchRules } from './fetch';
+import { operatorRules } from './operators';
 
-export const pythonRules: Rule[] = [...moduleRules];
+export const pythonRules: Rule[] = [...moduleRules, ...tableRules, ...populateRules, ...configApiRules, ...schemaNameRules, definitionRule, ...fetchRules, ...operatorRules];
 
 /** Metadata of every rule, Python or not (definitions, config files and pins register theirs here too). */
 export function allRuleMetas(): RuleMeta[] {
