@@ -20,8 +20,8 @@ export interface ProjectSettings {
   schemaSuffix: string;
   /**
    * How `int unsigned` and friends are rewritten: `widen` to the next signed core type (lossless),
-   * `native` keeps the MySQL spelling (2.x accepts it with a warning). `uint` is part of the type only
-   * so callers can name it; no 2.x release has `uint*` types, so the loader rejects it.
+   * `native` keeps the MySQL spelling (2.x accepts it with a warning), `uint` writes the published guide's
+   * `uint32` spelling, which fails on every 2.x release (the diagnostics say so; database commands refuse it).
    */
   unsignedIntegers: UnsignedIntegers;
   phase: 1 | 2;
@@ -159,17 +159,16 @@ function validate(values: Record<string, unknown>, where: string): void {
   };
   const v = values;
   if ('schemaSuffix' in v && v.schemaSuffix !== undefined) {
-    if (typeof v.schemaSuffix !== 'string' || v.schemaSuffix === '') {
-      fail('schema-suffix must be a non-empty string (an empty suffix would make the 2.x copy overwrite the 0.14.6 schema)');
-    }
-    if (!SUFFIX_RE.test(v.schemaSuffix as string)) fail(`schema-suffix "${String(v.schemaSuffix)}" may contain only letters, digits and _`);
+    // '' is allowed: it switches the code's schema-name rule off. Database commands refuse it themselves,
+    // because there an empty suffix would make the 2.x copy overwrite the 0.14.6 schema.
+    if (typeof v.schemaSuffix !== 'string') fail('schema-suffix must be a string');
+    if (v.schemaSuffix !== '' && !SUFFIX_RE.test(v.schemaSuffix as string)) fail(`schema-suffix "${String(v.schemaSuffix)}" may contain only letters, digits and _`);
   }
   if ('unsignedIntegers' in v && v.unsignedIntegers !== undefined) {
-    if (v.unsignedIntegers === 'uint') {
-      fail('unsigned-integers "uint" is not usable: no DataJoint 2.x release has uint8/16/32/64 types (declaring one raises "Unsupported attribute type"); use "widen" or "native"');
-    }
-    if (v.unsignedIntegers !== 'widen' && v.unsignedIntegers !== 'native') {
-      fail(`unsigned-integers must be "widen" or "native", not ${JSON.stringify(v.unsignedIntegers)}`);
+    // 'uint' is the published guide's spelling. It is accepted so the code rules can show what it does
+    // (every such definition fails on 2.0.0+ with "Unsupported attribute type"); database commands refuse it.
+    if (v.unsignedIntegers !== 'widen' && v.unsignedIntegers !== 'native' && v.unsignedIntegers !== 'uint') {
+      fail(`unsigned-integers must be "widen", "native" or "uint", not ${JSON.stringify(v.unsignedIntegers)}`);
     }
   }
   if ('phase' in v && v.phase !== undefined && v.phase !== 1 && v.phase !== 2) {
