@@ -367,7 +367,8 @@ function checkDownloadPath(ctx: RuleContext, mc: MethodCall): void {
     const config = configExpression(ctx);
     const wrap = wrapStatement(ctx, stmt, `with ${config.expr}.override(download_path=${value.text}):`);
     const args = editArguments(mc.call, [kw]);
-    if (wrap && args) edits = [...config.edits, ...wrap, ...args];
+    // A line start inside the removed argument needs no indenting (and an edit there would overlap).
+    if (wrap && args) edits = [...config.edits, ...wrap.filter((w) => !args.some((a) => a.start < w.start && w.start < a.end)), ...args];
   }
   const why = !stmt ? ' (it is part of a compound statement: wrap that by hand)' : others.length > 1 ? ' (several calls in this statement pass download_path: wrap by hand)' : '';
   ctx.report(DOWNLOAD_PATH, mc.call, {

@@ -1,0 +1,19 @@
+import datajoint as dj
+
+dj.config["fetch_format"] = "frame"
+
+schema = dj.Schema("ephys")
+
+
+@schema
+class Unit(dj.Manual):
+    definition = """
+    unit : int32
+    ---
+    depth : float32
+    """
+
+
+table = Unit.fetch()
+arrays = Unit.fetch(format="array")
+rows = Unit.fetch(as_dict=True)
