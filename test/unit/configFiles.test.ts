@@ -108,6 +108,36 @@ test('a 2.x datajoint.json: clean file quiet; credentials, removed keys, custom,
   assert.ok(f.every((x) => !x.fix));
 });
 
+test('credentials in datajoint.json: the fix moves each into .secrets/ and deletes just that property', () => {
+  const dir = tmpdir();
+  const file = path.join(dir, 'datajoint.json');
+  let text = '{\n  "database": {\n    "host": "db",\n    "password": "pw"\n  },\n  "stores": {\n    "s3": {\n      "protocol": "s3",\n      "access_key": "ak",\n      "secret_key": "sk",\n      "endpoint": "e", "bucket": "b", "location": "l"\n    }\n  }\n}\n';
+  fs.writeFileSync(file, text);
+  const opts = { exists: fs.existsSync };
+  for (let round = 0; round < 5; round++) {
+    const movable = analyzeConfigFile(file, text, opts).filter((f) => f.code === 'DJ153' && f.fix);
+    if (!movable.length) break;
+    const fix = movable[0].fix!;
+    assert.equal(movable[0].safety, 'unsafe');
+    const [e] = fix.edits;
+    text = text.slice(0, e.start) + e.text + text.slice(e.end);
+    JSON.parse(text);
+    applyFileOps(fix.fileOps!, { dryRun: false });
+  }
+  assert.equal(text, '{\n  "database": {\n    "host": "db"\n  },\n  "stores": {\n    "s3": {\n      "protocol": "s3",\n      "endpoint": "e", "bucket": "b", "location": "l"\n    }\n  }\n}\n');
+  assert.deepEqual(readTree(path.join(dir, '.secrets')), { '.gitignore': '# Never commit secrets\n*\n!.gitignore\n', 'database.password': 'pw\n', 'stores.s3.access_key': 'ak\n', 'stores.s3.secret_key': 'sk\n' });
+  assert.deepEqual(analyzeConfigFile(file, text, opts), []);
+
+  // The only property of an object; and no fix when the secret file already exists (its value would be lost).
+  const only = '{"database": {"password": "pw"}}';
+  const [f] = analyzeConfigFile(path.join(tmpdir(), 'datajoint.json'), only, opts);
+  const e = f.fix!.edits[0];
+  assert.equal(only.slice(0, e.start) + only.slice(e.end), '{"database": {}}');
+  const [g] = analyzeConfigFile(file, '{"database.password": "other"}', opts);
+  assert.equal(g.fix, undefined);
+  assert.equal(g.safety, 'manual');
+});
+
 test('.secrets/datajoint.json: never read by 2.x; the fix writes one-value files', () => {
   const dir = path.join(tmpdir(), '.secrets');
   fs.mkdirSync(dir);

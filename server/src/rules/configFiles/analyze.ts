@@ -1,6 +1,6 @@
 // analyzeConfigFile: findings (and the file-creating fix) for one DataJoint config file's text.
 import path from 'node:path';
-import type { FileOp, Finding, Severity } from '../meta';
+import type { FileOp, Finding, Severity, TextEdit } from '../meta';
 import { convert014, type ConfigIssue, type SecretFile } from './convert';
 import { parseJson, propertyRanges, type JsonPath } from './jsonText';
 import { CARRIED, GROUPS_2X, REMOVED, STORE_POINTERS, STORE_SECRETS, VALUE_CHECKS } from './keys';
@@ -28,6 +28,11 @@ export interface ConfigFileOptions {
 export const SECRETS_GITIGNORE = '# Never commit secrets\n*\n!.gitignore\n';
 
 export function analyzeConfigFile(file: string, text: string, opts: ConfigFileOptions = {}): Finding[] {
+  // A finding without a fix is an explanation only, whatever its rule offers elsewhere.
+  return analyze(file, text, opts).map((f) => (f.fix || f.safety === 'manual' ? f : { ...f, safety: 'manual' }));
+}
+
+function analyze(file: string, text: string, opts: ConfigFileOptions): Finding[] {
   const kind = configFileKind(file);
   if (!kind) return [];
   const parsed = parseJson(text);
@@ -46,7 +51,11 @@ export function analyzeConfigFile(file: string, text: string, opts: ConfigFileOp
     case 'v014-global':
       return analyze014(path.resolve(file), kind, record, ctx, opts);
     case 'v2':
-      return check2x(record, opts).map((i) => ctx.toFinding(i));
+      return check2x(record, opts).map((i) => {
+        const f = ctx.toFinding(i);
+        if (i.code === 'DJ153') f.fix = moveCredentialFix(path.resolve(file), text, record, i.path, ctx, opts);
+        return f;
+      });
     case 'secrets-json':
       return analyzeSecretsJson(path.resolve(file), record, ctx, opts);
   }
@@ -165,6 +174,28 @@ function checkStores2x(stores: Record<string, unknown>, opts: ConfigFileOptions)
   return issues;
 }
 
+/**
+ * Moves one credential of a datajoint.json into its `.secrets/` file and deletes the property. Offered
+ * only when the caller can tell the secret file does not exist yet: otherwise the value would be removed
+ * from the JSON while a different one stays in .secrets/.
+ */
+function moveCredentialFix(file: string, text: string, data: Record<string, unknown>, p: JsonPath, ctx: Locator, opts: ConfigFileOptions): Finding['fix'] {
+  if (!opts.exists) return undefined;
+  let value: unknown = data;
+  for (const k of p) value = isObject(value) ? value[k] : undefined;
+  if (typeof value !== 'string' || value !== value.trim() || value.includes('\n')) return undefined;
+  const name = p.length === 1 ? p[0] : p.join('.');
+  const secretsDir = path.join(path.dirname(file), '.secrets');
+  const secretPath = path.join(secretsDir, name);
+  if (opts.exists(secretPath)) return undefined;
+  const edit = ctx.removeProperty(p);
+  if (!edit) return undefined;
+  const fileOps: FileOp[] = [];
+  if (!opts.exists(path.join(secretsDir, '.gitignore'))) fileOps.push({ kind: 'create', path: path.join(secretsDir, '.gitignore'), content: SECRETS_GITIGNORE });
+  fileOps.push({ kind: 'create', path: secretPath, content: value + '\n' });
+  return { title: `Move ${name} to .secrets/${name}`, edits: [edit], fileOps };
+}
+
 /** `.secrets/datajoint.json` (from the migration guide): offer the one-value files 2.x actually reads. */
 function analyzeSecretsJson(file: string, data: Record<string, unknown>, ctx: Locator, opts: ConfigFileOptions): Finding[] {
   const exists = opts.exists ?? (() => false);
@@ -207,6 +238,24 @@ class Locator {
   fileFinding(code: string, message: string): Finding {
     const start = Math.max(0, this.text.search(/\S/));
     return finding(code, message, start, Math.min(this.text.length, start + 1));
+  }
+
+  /** The edit deleting one property together with the comma that separates it from a neighbour. */
+  removeProperty(p: JsonPath): TextEdit | undefined {
+    const r = this.ranges.get(JSON.stringify(p));
+    if (!r) return undefined;
+    const t = this.text;
+    let after = r.valueEnd;
+    while (after < t.length && /\s/.test(t[after])) after++;
+    if (t[after] === ',') {
+      after++;
+      while (after < t.length && /\s/.test(t[after])) after++;
+      return { start: r.keyStart, end: after, text: '' };
+    }
+    let before = r.keyStart;
+    while (before > 0 && /\s/.test(t[before - 1])) before--;
+    if (t[before - 1] === ',') return { start: before - 1, end: r.valueEnd, text: '' };
+    return { start: before, end: r.valueEnd, text: '' }; // the only property: keep the braces
   }
 
   toFinding(issue: ConfigIssue): Finding {

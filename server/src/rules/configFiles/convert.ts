@@ -68,7 +68,7 @@ export function convert014(data: Record<string, unknown>, opts: ConvertOptions =
       issues.push({
         code: 'DJ141', path, severity: atDefault ? 'info' : undefined,
         message: atDefault
-          ? `${key} (${JSON.stringify(value)}, the 0.14.6 default) is dropped: ${removed.why}`
+          ? `${key} (${JSON.stringify(value)}, the 0.14.6 default) is dropped; nothing to do. (${removed.why})`
           : `${key} = ${JSON.stringify(value)} is dropped: ${removed.why}`,
       });
     } else if (key === 'custom') {
@@ -142,7 +142,7 @@ function convertStores(stores: Record<string, unknown>, secrets: SecretFile[], i
       store[k] = k === 'protocol' ? protocol : v;
     }
     if (!('subfolding' in spec)) {
-      issues.push({ code: 'DJ145', path, message: `stores.${name} uses the 0.14.6 default subfolding (2, 2): its files sit at <schema>/ab/cd/<hash>. 2.x defaults to no subfolding and it only affects new writes: migrated rows keep their stored path, so nothing moves. Add "subfolding": [2, 2] to datajoint.json only if you want new objects folded the same way.` });
+      issues.push({ code: 'DJ145', path, message: `stores.${name} uses the 0.14.6 default subfolding (2, 2): its blobs and attachments sit at <schema>/ab/cd/<hash>. 2.x defaults to no subfolding, and subfolding only affects new writes: migrated rows keep their stored path, so nothing moves and datajoint.json does not need the old value. Add "subfolding": [2, 2] only if you want new 2.x objects folded too.` });
     } else {
       issues.push({ code: 'DJ145', path: [...path, 'subfolding'], message: `stores.${name}.subfolding ${JSON.stringify(spec.subfolding)} is kept; in 2.x it only decides where new objects go (migrated rows keep their stored path).` });
     }

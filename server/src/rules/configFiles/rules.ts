@@ -99,8 +99,8 @@ export const configFileRules: RuleMeta[] = [
   }),
   rule({
     code: 'DJ153', name: 'datajoint-json-credentials', title: 'Credentials belong in .secrets/, not datajoint.json',
-    safety: 'manual', severity: 'warning', phase: 1, catalogue: ['cfg-files', '§5'],
-    docs: { summary: 'datajoint.json is meant to be committed. Keep `database.password` and store `access_key` / `secret_key` in `.secrets/<name>` files (git-ignored), environment variables (DJ_PASS) or DJ_STORES. 2.x lets datajoint.json win over .secrets/, so remove them from the JSON once moved.', before: '{"database": {"password": "…"}}', after: '.secrets/database.password' },
+    safety: 'unsafe', severity: 'warning', phase: 1, catalogue: ['cfg-files', '§5'],
+    docs: { summary: 'The fix (offered only when the .secrets/ file does not exist yet) writes the value to .secrets/<name>, adds .secrets/.gitignore, and deletes the property. datajoint.json is meant to be committed. Keep `database.password` and store `access_key` / `secret_key` in `.secrets/<name>` files (git-ignored), environment variables (DJ_PASS) or DJ_STORES. 2.x lets datajoint.json win over .secrets/, so remove them from the JSON once moved.', before: '{"database": {"password": "…"}}', after: '.secrets/database.password' },
   }),
   rule({
     code: 'DJ154', name: 'secrets-json-not-read', title: '`.secrets/datajoint.json` is never read',
