@@ -3,10 +3,12 @@
 import type { CliIO } from '../io';
 import * as createParallel from './create-parallel';
 import * as migratePointers from './migrate-pointers';
+import * as verify from './verify';
 
 export type DbCommand = { summary: string; run: (argv: string[], io: CliIO) => Promise<number> };
 
 export const dbCommands: Record<string, DbCommand> = {
   'create-parallel': createParallel,
   'migrate-pointers': migratePointers,
+  verify,
 };
