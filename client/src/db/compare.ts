@@ -324,7 +324,7 @@ class TableComparer {
   }
 
   private keyRecord(r: Row): Record<string, unknown> {
-    return Object.fromEntries(this.p.primaryKey.map((k, i) => [k, printable(r['__r' + i])]));
+    return Object.fromEntries(this.p.primaryKey.map((k, i) => [k, keyValueOut(r['__r' + i])]));
   }
 
   private onlyIn(side: 'production' | 'test', r: Row): void {
@@ -528,6 +528,11 @@ function deepEqual(a: unknown, b: unknown): boolean {
 function canonicalKeyPart(v: unknown): string {
   if (Buffer.isBuffer(v)) return 'x' + v.toString('hex');
   return 's' + String(v);
+}
+
+/** A key value for a report: as the server returned it, binary as 0x-hex. */
+function keyValueOut(v: unknown): unknown {
+  return Buffer.isBuffer(v) ? '0x' + v.toString('hex') : v;
 }
 
 function printable(v: unknown): string {
