@@ -76,7 +76,7 @@ test('the pipeline2.py definitions are left unchanged under every policy', () =>
 
 // ---- before/after pairs and no-op files (test/rules/definitions/pairs) ----
 
-const pairsDir = path.join(repoRoot, 'test', 'rules', 'definitions', 'pairs');
+const pairsDir = path.join(repoRoot, 'test', 'rules', 'definitions');
 
 function optionsOf(source: string): { opts: DefinitionOptions; include: 'safe' | 'all' } {
   const header = /^#\s*dj-migrate:(.*)$/.exec(source.split('\n')[0])?.[1] ?? '';
@@ -228,6 +228,13 @@ test('unsupported and text types are reported without a fix', () => {
   assert.deepEqual(findings.map((f) => [f.code, f.severity, f.replacement]), [
     ['DJ120', 'error', undefined], ['DJ115', 'info', undefined], ['DJ120', 'error', undefined], ['DJ116', 'info', undefined],
   ]);
+});
+
+test('native types are reported in 0.14.6 definitions only', () => {
+  const old = 'id : int\n---\nn : bigint unsigned\nt = CURRENT_TIMESTAMP : timestamp\n';
+  assert.deepEqual(analyzeDefinition(old, WIDEN_ALL).map((f) => f.code), ['DJ100', 'DJ102', 'DJ119']);
+  const v2 = 'id : int32\n---\nn : bigint unsigned\nt = CURRENT_TIMESTAMP : timestamp\n';
+  assert.deepEqual(analyzeDefinition(v2, WIDEN_ALL), []);
 });
 
 test('a divider of more than three underscores is replaced whole', () => {

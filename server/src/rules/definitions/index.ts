@@ -1,6 +1,6 @@
 // DJ100-DJ129: a pure, string-level analyser of DataJoint table definitions. The Python rule engine
 // finds the definition strings and maps the offsets; this module only sees the string's content.
-import { parseType014 } from '../../../../common/src/djtypes';
+import { parseType014, type Type014 } from '../../../../common/src/djtypes';
 import type { UnsignedPolicy } from '../../../../common/src/djtypes';
 import type { Finding, RuleMeta } from '../meta';
 import { readDefinition, type AttributeLine } from './lines';
@@ -61,7 +61,7 @@ function nativePk(attr: AttributeLine, tier: 'imported' | 'computed'): DefFindin
 
 /**
  * Which version the definition was written for, judged from its other attributes: 0.14.6 when it uses
- * spellings 2.x would rewrite (MySQL integer/float names, blobs, attach, `x@store`, `boolean`) and no
+ * spellings 2.x would rewrite (signed MySQL integer/float names, blobs, attach, `x@store`, `boolean`) and no
  * 2.x-only spelling; 2.x when it uses a 2.x-only spelling (`int32`, `<blob>`, …); unknown otherwise.
  * Only `int8` depends on it (BIGINT in 0.14.6, TINYINT in 2.x). Fixes never turn a 0.14.6 verdict into
  * 2.x while an `int8` is left, because the `int8` fix is applied in the same round as the others.
@@ -74,9 +74,15 @@ function writtenFor(attrs: AttributeLine[]): WrittenFor {
     const t = parseType014(a.type.text);
     if (t.kind === 'native2x') new2x = true;
     else if (['blob', 'attach', 'blob@', 'attach@', 'filepath@'].includes(t.kind) || t.base === 'boolean') old = true;
-    else if ((t.kind === 'integer' && t.base !== 'int8' && !t.autoIncrement) || (t.kind === 'float' && t.args === undefined && !t.unsigned)) old = true;
+    else if (hasCoreEquivalent(t)) old = true;
   }
   return new2x ? (old ? 'unknown' : '2.x') : old ? '0.14.6' : 'unknown';
+}
+
+/** A MySQL spelling a 2.x author would have written as a core type (unsigned and 24-bit ones may be kept native). */
+function hasCoreEquivalent(t: Type014): boolean {
+  if (t.kind === 'integer') return !t.unsigned && !t.autoIncrement && t.base !== 'int8' && t.base !== 'mediumint';
+  return t.kind === 'float' && t.args === undefined && !t.unsigned;
 }
 
 /**

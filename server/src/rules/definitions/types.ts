@@ -31,6 +31,8 @@ export function typeFindings(attr: AttributeLine, ctx: TypeContext): DefFinding[
   const target = toType2x(t, ctx.opts.unsigned);
   const verdict = judge(written, t, target, ctx);
   if (!verdict) return [];
+  // A native type in a definition written for 2.x was chosen deliberately: nothing to migrate.
+  if (ctx.writtenFor === '2.x' && (verdict.meta === R.NATIVE_KEPT || verdict.meta === R.BIGINT_UNSIGNED)) return [];
   const finding: DefFinding = {
     code: verdict.meta.code,
     message: verdict.message,
