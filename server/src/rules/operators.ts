@@ -130,7 +130,9 @@ function checkBinary(ctx: RuleContext, bin: Node): void {
     if (!isDj(ctx, left) || ctx.isGuarded(bin)) return;
     const isClass = ctx.index.kindOf(left) === 'table';
     ctx.report(XOR, bin, {
-      message: `\`^\` raises DataJointError in 2.x: use \`${isClass ? `${unparen(left).text}()` : '...'}.restrict(other, semantic_check=False)\`${isClass ? ' (restrict needs an instance)' : ''}`,
+      message: isClass
+        ? `\`^\` raises DataJointError in 2.x: use \`${unparen(left).text}().restrict(other, semantic_check=False)\` (restrict needs an instance)`
+        : '`^` raises DataJointError in 2.x: use `.restrict(other, semantic_check=False)`',
       edits: operatorToMethod(ctx, bin, 'restrict', isClass) ?? undefined, fixTitle: 'Replace with `.restrict(..., semantic_check=False)`',
     });
   } else if (op === '*') {
