@@ -96,6 +96,17 @@ export async function readCatalog(db: Queryable & { flavor: ServerFlavor }, sche
       : Promise.resolve([] as CheckRow[]),
     db.query<CollationRow>(`SELECT COLLATION_NAME AS collation, CHARACTER_SET_NAME AS charset FROM information_schema.COLLATIONS`),
   ]);
+  // MariaDB shows REFERENTIAL_CONSTRAINTS only to users with more than SELECT; a dry run must work with
+  // SELECT alone, so the rules of foreign keys it hides are read from SHOW CREATE TABLE instead.
+  const withRules = new Set(referential.map((r) => `${r.schema}\u0000${r.table}\u0000${r.constraint}`));
+  const hiddenRules = new Set(
+    keyColumns.filter((k) => k.refTable !== null && !withRules.has(`${k.schema}\u0000${k.table}\u0000${k.constraint}`)).map((k) => `${k.schema}\u0000${k.table}`),
+  );
+  for (const key of hiddenRules) {
+    const [schema, table] = key.split('\u0000');
+    const rows = await db.query<Record<string, string>>(`SHOW CREATE TABLE ${q(schema)}.${q(table)}`);
+    referential.push(...foreignKeyRules(schema, table, rows[0]?.['Create Table'] ?? ''));
+  }
   const logVersions: LogVersionRow[] = [];
   for (const t of tables) {
     if (t.table !== '~log') continue;
@@ -105,4 +116,17 @@ export async function readCatalog(db: Queryable & { flavor: ServerFlavor }, sche
     if (rows.length) logVersions.push({ schema: t.schema, version: String(rows[0].version) });
   }
   return { flavor: db.flavor, schemata, tables, columns, keyColumns, referential, statistics, checks, collations, logVersions };
+}
+
+/** The ON UPDATE / ON DELETE rules of every foreign key in a CREATE TABLE text (omitted rules are RESTRICT). */
+export function foreignKeyRules(schema: string, table: string, createTable: string): ReferentialRow[] {
+  const out: ReferentialRow[] = [];
+  const re = /CONSTRAINT `((?:[^`]|``)+)` FOREIGN KEY \([^)]*\) REFERENCES [^()]+\([^)]*\)([^,\n]*)/g;
+  const action = /ON (UPDATE|DELETE) (RESTRICT|CASCADE|SET NULL|NO ACTION|SET DEFAULT)/gi;
+  for (const m of createTable.matchAll(re)) {
+    const rules: Record<string, string> = { UPDATE: 'RESTRICT', DELETE: 'RESTRICT' };
+    for (const a of m[2].matchAll(action)) rules[a[1].toUpperCase()] = a[2].toUpperCase();
+    out.push({ schema, table, constraint: m[1].replace(/``/g, '`'), updateRule: rules.UPDATE, deleteRule: rules.DELETE });
+  }
+  return out;
 }

@@ -123,17 +123,18 @@ export function decodeCatalog(catalog: Catalog, order: string[]): Schema[] {
       const keyRows = keysBy.get(k) ?? [];
       const primaryKey = keyRows.filter((r) => r.constraint === 'PRIMARY').sort((a, b) => Number(a.position) - Number(b.position)).map((r) => r.column);
       const foreignKeys: ForeignKey[] = [];
-      for (const ref of refsBy.get(k) ?? []) {
-        const cols = keyRows.filter((r) => r.constraint === ref.constraint && r.refTable !== null).sort((a, b) => Number(a.position) - Number(b.position));
-        if (!cols.length) continue;
+      const rules = new Map((refsBy.get(k) ?? []).map((r) => [r.constraint, r]));
+      const fkNames = [...new Set(keyRows.filter((r) => r.refTable !== null).map((r) => r.constraint))];
+      for (const constraint of fkNames) {
+        const cols = keyRows.filter((r) => r.constraint === constraint && r.refTable !== null).sort((a, b) => Number(a.position) - Number(b.position));
         foreignKeys.push({
-          name: ref.constraint,
+          name: constraint,
           columns: cols.map((c) => c.column),
           refSchema: cols[0].refSchema ?? name,
           refTable: cols[0].refTable as string,
           refColumns: cols.map((c) => c.refColumn as string),
-          onUpdate: ref.updateRule,
-          onDelete: ref.deleteRule,
+          onUpdate: rules.get(constraint)?.updateRule ?? 'RESTRICT',
+          onDelete: rules.get(constraint)?.deleteRule ?? 'RESTRICT',
         });
       }
       const externalStoreOf = new Map<string, string>();
