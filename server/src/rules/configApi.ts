@@ -1,0 +1,318 @@
+// DJ080-088: `dj.config` in code (api-changes.md §1H, §5). 2.x config is a pydantic model behind a proxy
+// exposing only `[]`, get, override, load, get_store_spec and save_template.
+import type { Node } from 'web-tree-sitter';
+import { stringValue, unparen } from '../python/syntax';
+import type { Rule, RuleContext } from './context';
+import { keywordArgs, positionalArgs } from './edits';
+import type { RuleMeta } from './meta';
+import { methodCall } from './tables';
+
+const m = (meta: RuleMeta) => meta;
+
+export const FETCH_FORMAT = m({
+  code: 'DJ080', name: 'config-fetch-format', title: '`dj.config["fetch_format"]` was removed; call `to_pandas()` where frames are needed',
+  safety: 'manual', severity: 'error', phase: 1, catalogue: ['cfg-removed-keys'],
+  docs: {
+    summary: 'KeyError in 2.x. With `fetch_format = "frame"`, every `fetch()` in the process returned a DataFrame; in 2.x nothing switches that globally. Find the `fetch()` calls that relied on it and write `q.to_pandas()`.',
+    before: 'dj.config["fetch_format"] = "frame"\ndf = Session.fetch()', after: 'df = Session.to_pandas()',
+  },
+});
+export const CONFIG_CUSTOM = m({
+  code: 'DJ081', name: 'config-custom', title: '`dj.config["custom"]` is rejected by DataJoint 2.x; keep these settings elsewhere',
+  safety: 'manual', severity: 'error', phase: 1, catalogue: ['cfg-custom'],
+  docs: {
+    summary: '2.x config forbids unknown keys: setting `custom` raises KeyError, `dj.config.get("custom", {})` silently returns `{}` (settings lost), and `"custom" in dj.config` raises AttributeError on 2.2+ (False on 2.0–2.1). DataJoint Elements keep `database.prefix` and `*_root_data_dir` there: move them to environment variables or your own settings file.',
+    before: 'prefix = dj.config["custom"]["database.prefix"]', after: 'prefix = os.environ.get("DATABASE_PREFIX", "")',
+  },
+});
+export const CONFIG_CALL = m({
+  code: 'DJ082', name: 'config-call', title: '`dj.config(...)` is not callable in DataJoint 2.x; use `dj.config.override(...)`',
+  safety: 'safe', severity: 'error', phase: 1, catalogue: ['cfg-call', 'cfg-db-keys'],
+  docs: { summary: 'TypeError in 2.x. `override` takes the same keywords (`database__host` for `database.host`) and restores the settings on exit. Keys such as `database.*`, `safemode`, `display.*`, `loglevel`, `stores` keep their names.', before: 'with dj.config(safemode=False):', after: 'with dj.config.override(safemode=False):' },
+});
+export const CONFIG_SAVE = m({
+  code: 'DJ083', name: 'config-save', title: '`dj.config.save_local/save_global/save` were removed; edit `datajoint.json`',
+  safety: 'manual', severity: 'error', phase: 1, catalogue: ['cfg-save', 'cfg-load', 'cfg-files'],
+  docs: { summary: 'AttributeError in 2.x. There is no writer: `dj.config.save_template(path)` creates a template, then edit `datajoint.json` (found by walking up from the working directory) and keep credentials in `.secrets/database.user` / `.secrets/database.password`. `dj.config.load(path)` is unchanged. 2.x no longer reads `dj_local_conf.json` or `~/.datajoint_config.json`.', before: 'dj.config.save_local()', after: 'dj.config.save_template("datajoint.json")  # once; then edit it' },
+});
+export const CONFIG_UPDATE = m({
+  code: 'DJ084', name: 'config-update', title: '`dj.config.update(...)` does not exist in DataJoint 2.x; assign the keys one by one',
+  safety: 'unsafe', severity: 'error', phase: 1, catalogue: ['cfg-update'],
+  docs: { summary: 'AttributeError in 2.x (the proxy exposes no `update`). The fix assigns each key; it is unsafe because every key must exist in 2.x (unknown keys raise KeyError, removed keys are reported separately).', before: 'dj.config.update({"database.host": host, "safemode": False})', after: 'dj.config["database.host"] = host\ndj.config["safemode"] = False' },
+});
+export const REMOVED_KEY = m({
+  code: 'DJ085', name: 'config-removed-key', title: 'This `dj.config` key was removed in DataJoint 2.x',
+  safety: 'manual', severity: 'error', phase: 1, catalogue: ['cfg-removed-keys', 'cfg-external', 'conn-initfun'],
+  docs: { summary: 'Reading or writing a removed key raises KeyError (ValueError for a nested field); `dj.config.load()` silently skips them. Delete the line; see the message for what replaces each key.', before: 'dj.config["enable_python_native_blobs"] = True', after: '' },
+});
+export const CONFIG_MAPPING = m({
+  code: 'DJ086', name: 'config-mapping', title: '`dj.config` is not a mapping in DataJoint 2.x',
+  safety: 'unsafe', severity: 'error', phase: 1, catalogue: ['cfg-mapping'],
+  docs: { summary: 'From 2.2, `k in dj.config`, iteration, `keys()`, `items()`, `values()` and `dict(dj.config)` raise AttributeError (on 2.0–2.1 they give wrong results). `k in dj.config` becomes `dj.config.get(k) is not None` (unsafe: a key set to None now reads as absent); the others need `dj.config.model_dump()`, which is nested rather than flat.', before: 'if "database.host" in dj.config:', after: 'if dj.config.get("database.host") is not None:' },
+});
+export const ENV_VARS = m({
+  code: 'DJ087', name: 'config-env-vars', title: 'DataJoint 2.x does not read this environment variable',
+  safety: 'manual', severity: 'info', phase: 1, catalogue: ['cfg-env'],
+  docs: { summary: '`DJ_AWS_ACCESS_KEY_ID` / `DJ_AWS_SECRET_ACCESS_KEY` are ignored (credentials silently missing): use `.secrets/stores.<name>.access_key` / `.secrets/stores.<name>.secret_key`, `datajoint.json` or `DJ_STORES` (2.2.3+). `DJ_SUPPORT_ADAPTED_TYPES` and `DJ_SUPPORT_FILEPATH_MANAGEMENT` are obsolete feature switches. `DJ_HOST`, `DJ_USER`, `DJ_PASS`, `DJ_LOG_LEVEL` are unchanged.', before: 'os.environ["DJ_SUPPORT_FILEPATH_MANAGEMENT"] = "TRUE"', after: '' },
+});
+export const S3_SECURE = m({
+  code: 'DJ088', name: 'config-s3-secure', title: 'The default of an s3 store\'s `secure` changed from False to True',
+  safety: 'manual', severity: 'info', phase: 1, catalogue: ['cfg-stores'],
+  docs: { summary: 'A store without `secure` connected over plain HTTP in 0.14.6 and uses HTTPS in 2.x. Set `"secure": False` only if the endpoint really serves HTTP. The per-store shape is otherwise unchanged; `stage` is accepted but unused and `stores.default` must be a store name.', before: 'dj.config["stores"] = {"raw": {"protocol": "s3", "endpoint": "minio:9000", ...}}', after: 'dj.config["stores"] = {"raw": {"protocol": "s3", "endpoint": "minio:9000", "secure": False, ...}}' },
+});
+
+export const noRuleBecause: Record<string, string> = {};
+
+/** What replaces each removed key (api-changes.md §1H `cfg-removed-keys`). */
+const REMOVED: Record<string, string> = {
+  enable_python_native_blobs: 'native Python blobs are always on in 2.x: delete the line',
+  add_hidden_timestamp: 'delete it; job metadata columns are `dj.config.jobs.add_job_metadata`',
+  filepath_checksum_size_limit: '2.x keeps no checksums for `<filepath@>`: delete the line',
+  cache: 'the external-blob cache is gone in 2.x: delete the line',
+  plugin: 'plugins were removed in 2.x: delete the line',
+  'connection.init_function': 'run the SQL after connecting instead: `dj.conn().query(...)`',
+};
+
+function removedKeyNote(key: string): string | null {
+  if (REMOVED[key]) return REMOVED[key];
+  if (key.startsWith('plugin.')) return REMOVED.plugin;
+  if (key === 'external' || key.startsWith('external-') || key.startsWith('external.')) {
+    return 'pre-0.12 external-store keys: describe stores under `stores` (credentials in `.secrets/stores.<name>.access_key`/`secret_key`)';
+  }
+  return null;
+}
+
+const isCustom = (key: string) => key === 'custom' || key.startsWith('custom.');
+
+/** One finding for a key named in code (subscript, get(), keyword of override, dict key of update). */
+function reportKey(ctx: RuleContext, key: string, at: Node, write: unknown): boolean {
+  if (key === 'fetch_format') {
+    const frame = write === 'frame' ? ': every `fetch()` of this process returned DataFrames, so each must become `.to_pandas()`' : '';
+    ctx.report(FETCH_FORMAT, at, { message: `\`fetch_format\` was removed in DataJoint 2.x (KeyError)${frame}; use \`to_pandas()\` / \`to_arrays()\` / \`to_dicts()\` explicitly` });
+    return true;
+  }
+  if (isCustom(key)) { ctx.report(CONFIG_CUSTOM, at); return true; }
+  const note = removedKeyNote(key);
+  if (note) { ctx.report(REMOVED_KEY, at, { message: `\`dj.config["${key}"]\` was removed in DataJoint 2.x (KeyError): ${note}` }); return true; }
+  return false;
+}
+
+/** Nodes the other buckets of the index do not collect, gathered in one walk when the file mentions config. */
+function collect(ctx: RuleContext): { subscripts: Node[]; comparisons: Node[]; loops: Node[] } {
+  const out = { subscripts: [] as Node[], comparisons: [] as Node[], loops: [] as Node[] };
+  const cursor = ctx.index.tree.walk();
+  try {
+    for (let descend = true; ;) {
+      if (descend) {
+        const t = cursor.nodeType;
+        if (t === 'subscript') out.subscripts.push(cursor.currentNode);
+        else if (t === 'comparison_operator') out.comparisons.push(cursor.currentNode);
+        else if (t === 'for_statement' || t === 'for_in_clause') out.loops.push(cursor.currentNode);
+        if (cursor.gotoFirstChild()) continue;
+      }
+      if (cursor.gotoNextSibling()) { descend = true; continue; }
+      if (!cursor.gotoParent()) break;
+      descend = false;
+    }
+  } finally {
+    cursor.delete();
+  }
+  return out;
+}
+
+const isConfig = (ctx: RuleContext, node: Node | null) => !!node && ctx.index.kindOf(node) === 'config';
+
+function literalValue(node: Node | null | undefined): unknown {
+  if (!node) return undefined;
+  const n = unparen(node);
+  return n.type === 'string' ? stringValue(n) : n.text;
+}
+
+function checkSubscripts(ctx: RuleContext, subscripts: Node[]): void {
+  for (const s of subscripts) {
+    const value = s.childForFieldName('value');
+    const index = s.childForFieldName('subscript');
+    if (!isConfig(ctx, value) || !index || ctx.isGuarded(s)) continue;
+    const key = stringValue(unparen(index));
+    if (key === null) continue;
+    const assign = s.parent?.type === 'assignment' && s.parent.childForFieldName('left')?.id === s.id ? s.parent : null;
+    if (reportKey(ctx, key, s, assign ? literalValue(assign.childForFieldName('right')) : undefined)) continue;
+    if (key === 'stores' && assign) checkStores(ctx, assign.childForFieldName('right'));
+  }
+  // dj.config["stores"]["name"] = {...}
+  for (const s of subscripts) {
+    const inner = s.childForFieldName('value');
+    if (inner?.type !== 'subscript' || !isConfig(ctx, inner.childForFieldName('value')) || stringValue(unparen(inner.childForFieldName('subscript')!)) !== 'stores') continue;
+    const assign = s.parent?.type === 'assignment' && s.parent.childForFieldName('left')?.id === s.id ? s.parent : null;
+    if (assign) checkStore(ctx, assign.childForFieldName('right'));
+  }
+}
+
+/** `{"name": {...}, ...}` or `dict(name=dict(...))`: every s3 store without `secure`. */
+function checkStores(ctx: RuleContext, value: Node | null): void {
+  const v = value && unparen(value);
+  if (v?.type === 'dictionary') for (const pair of v.namedChildren) { if (pair?.type === 'pair') checkStore(ctx, pair.childForFieldName('value')); }
+  else if (v?.type === 'call' && v.childForFieldName('function')?.text === 'dict') for (const a of keywordArgs(v).values()) checkStore(ctx, a.childForFieldName('value'));
+}
+
+function storeEntries(value: Node | null): Map<string, Node> | null {
+  const v = value && unparen(value);
+  if (v?.type === 'dictionary') {
+    const map = new Map<string, Node>();
+    for (const pair of v.namedChildren) {
+      if (pair?.type !== 'pair') { if (pair?.type === 'dictionary_splat') return null; continue; }
+      const k = stringValue(unparen(pair.childForFieldName('key')!));
+      if (k !== null) map.set(k, pair.childForFieldName('value')!);
+    }
+    return map;
+  }
+  if (v?.type === 'call' && v.childForFieldName('function')?.text === 'dict' && positionalArgs(v).length === 0) {
+    return new Map([...keywordArgs(v)].map(([k, a]) => [k, a.childForFieldName('value')!]));
+  }
+  return null;
+}
+
+function checkStore(ctx: RuleContext, value: Node | null): void {
+  const entries = storeEntries(value);
+  if (!entries || entries.has('secure')) return;
+  const protocol = entries.get('protocol');
+  if (!protocol || stringValue(unparen(protocol))?.toLowerCase() !== 's3') return;
+  ctx.report(S3_SECURE, value!, { message: 'This s3 store has no `secure` setting: 0.14.6 connected over HTTP, 2.x defaults to HTTPS (`secure: True`). Set `"secure": False` only if the endpoint serves plain HTTP' });
+}
+
+function checkCalls(ctx: RuleContext): void {
+  for (const call of ctx.index.syntax.calls) {
+    const fn = call.childForFieldName('function')!;
+    if (isConfig(ctx, fn)) {
+      if (ctx.isGuarded(call)) continue;
+      ctx.report(CONFIG_CALL, fn, { edits: [{ start: fn.endIndex, end: fn.endIndex, text: '.override' }], fixTitle: 'Use `dj.config.override(...)`' });
+      for (const [name, arg] of keywordArgs(call)) reportKey(ctx, name.replace(/__/g, '.'), arg, literalValue(arg.childForFieldName('value')));
+      continue;
+    }
+    const mc = methodCall(call);
+    if (mc && isConfig(ctx, mc.receiver)) { checkConfigMethod(ctx, call, mc.method, mc.receiver); continue; }
+    if (fn.type === 'identifier' && ['dict', 'list', 'len', 'set', 'sorted'].includes(fn.text)) {
+      const args = positionalArgs(call);
+      if (args.length === 1 && isConfig(ctx, args[0]) && !ctx.isGuarded(call)) {
+        ctx.report({ ...CONFIG_MAPPING, safety: 'manual' }, call, { message: `\`${fn.text}(dj.config)\` fails in DataJoint 2.2+ (the config is not a mapping): use \`dj.config.model_dump()\`, a nested dict, and adapt the code reading it` });
+      }
+    }
+    checkEnvCall(ctx, call);
+  }
+}
+
+function checkConfigMethod(ctx: RuleContext, call: Node, method: string, receiver: Node): void {
+  if (ctx.isGuarded(call)) return;
+  const args = positionalArgs(call);
+  if (method === 'get' && args[0]) {
+    const key = stringValue(unparen(args[0]));
+    if (key !== null) reportKey(ctx, key, call, undefined);
+  } else if (method === 'save_local' || method === 'save_global' || method === 'save') {
+    ctx.report(CONFIG_SAVE, call, { message: `\`dj.config.${method}()\` was removed in DataJoint 2.x: create a template once with \`dj.config.save_template(...)\`, then edit \`datajoint.json\` (credentials in \`.secrets/\`)` });
+  } else if (method === 'update') {
+    checkUpdate(ctx, call, receiver);
+  } else if (method === 'keys' || method === 'items' || method === 'values') {
+    ctx.report({ ...CONFIG_MAPPING, safety: 'manual' }, call, { message: `\`dj.config.${method}()\` fails in DataJoint 2.2+: use \`dj.config.model_dump()\` (nested groups, not flat dotted keys)` });
+  }
+}
+
+/** `dj.config.update({...})` / `update(k=v)` as a statement → one assignment per key, or a loop. */
+function checkUpdate(ctx: RuleContext, call: Node, receiver: Node): void {
+  const args = positionalArgs(call);
+  const kw = keywordArgs(call);
+  const stmt = call.parent?.type === 'expression_statement' && call.parent.namedChildCount === 1 ? call.parent : null;
+  const target = receiver.text;
+  const dict = args.length === 1 && kw.size === 0 ? unparen(args[0]) : null;
+  let pairs: Array<[string, Node]> | null = null;
+  if (dict?.type === 'dictionary') {
+    pairs = [];
+    for (const p of dict.namedChildren) {
+      if (!p || p.type === 'comment') continue;
+      const k = p.type === 'pair' ? stringValue(unparen(p.childForFieldName('key')!)) : null;
+      if (k === null) { pairs = null; break; }
+      pairs.push([k, p.childForFieldName('value')!]);
+    }
+  } else if (args.length === 0 && kw.size) pairs = [...kw].map(([k, a]) => [k, a.childForFieldName('value')!]);
+  let removed = false;
+  for (const [k, v] of pairs ?? []) removed = reportKey(ctx, k, v.parent!, literalValue(v)) || removed;
+  if (!stmt || removed || pairs?.length === 0 || (pairs === null && !(args.length === 1 && kw.size === 0))) {
+    ctx.report({ ...CONFIG_UPDATE, safety: 'manual' }, call, { message: '`dj.config.update(...)` does not exist in DataJoint 2.x: assign each key with `dj.config[key] = value`' + (removed ? ' (drop the removed keys)' : '') });
+    return;
+  }
+  const indent = /^[ \t]*/.exec(ctx.text.slice(ctx.text.lastIndexOf('\n', stmt.startIndex - 1) + 1))![0];
+  const text = pairs
+    ? pairs.map(([k, v]) => `${target}[${JSON.stringify(k)}] = ${v.text}`).join(`\n${indent}`)
+    : `for _key, _value in ${args[0].text}.items():\n${indent}    ${target}[_key] = _value`;
+  ctx.report(CONFIG_UPDATE, call, { edits: [ctx.replace(call, text)], fixTitle: 'Assign the keys one by one (each must exist in 2.x)' });
+}
+
+function checkComparisons(ctx: RuleContext, comparisons: Node[]): void {
+  for (const c of comparisons) {
+    const ops = c.children.filter((x) => x && !x.isNamed).map((x) => x!.type);
+    const operands = c.namedChildren.filter((x): x is Node => !!x);
+    if (operands.length !== 2 || ops.length < 1) continue;
+    const op = ops.join(' ');
+    if ((op !== 'in' && op !== 'not in') || !isConfig(ctx, operands[1]) || ctx.isGuarded(c)) continue;
+    const key = stringValue(unparen(operands[0]));
+    if (key !== null && isCustom(key)) {
+      ctx.report(CONFIG_CUSTOM, c, { message: '`"custom" in dj.config` raises AttributeError on DataJoint 2.2+ (False on 2.0–2.1): the custom settings must live outside dj.config' });
+      continue;
+    }
+    const text = `${operands[1].text}.get(${operands[0].text}) ${op === 'in' ? 'is not None' : 'is None'}`;
+    ctx.report(CONFIG_MAPPING, c, { edits: [ctx.replace(c, text)], fixTitle: `Use \`${operands[1].text}.get(...) ${op === 'in' ? 'is not None' : 'is None'}\` (a key set to None reads as absent)`, message: `\`${op}\` on dj.config fails in DataJoint 2.2+: test \`dj.config.get(key)\` instead` });
+  }
+}
+
+function checkLoops(ctx: RuleContext, loops: Node[]): void {
+  for (const l of loops) {
+    const right = l.childForFieldName('right');
+    if (!isConfig(ctx, right) || ctx.isGuarded(l)) continue;
+    ctx.report({ ...CONFIG_MAPPING, safety: 'manual' }, right!, { message: 'Iterating over dj.config fails in DataJoint 2.2+: iterate over `dj.config.model_dump()` (nested groups, not flat dotted keys)' });
+  }
+}
+
+const ENV: Record<string, string> = {
+  DJ_AWS_ACCESS_KEY_ID: 'DataJoint 2.x does not read `DJ_AWS_ACCESS_KEY_ID`: put the key in `.secrets/stores.<name>.access_key` (or `DJ_STORES` from 2.2.3)',
+  DJ_AWS_SECRET_ACCESS_KEY: 'DataJoint 2.x does not read `DJ_AWS_SECRET_ACCESS_KEY`: put the secret in `.secrets/stores.<name>.secret_key` (or `DJ_STORES` from 2.2.3)',
+  DJ_SUPPORT_ADAPTED_TYPES: '`DJ_SUPPORT_ADAPTED_TYPES` is an obsolete feature switch: codecs need no switch in 2.x; delete it',
+  DJ_SUPPORT_FILEPATH_MANAGEMENT: '`DJ_SUPPORT_FILEPATH_MANAGEMENT` is an obsolete feature switch: `<filepath@store>` needs no switch in 2.x; delete it',
+};
+
+function envName(node: Node | null | undefined): string | null {
+  const v = node ? stringValue(unparen(node)) : null;
+  return v !== null && ENV[v] ? v : null;
+}
+
+function checkEnvSubscripts(ctx: RuleContext, subscripts: Node[]): void {
+  for (const s of subscripts) {
+    const value = s.childForFieldName('value');
+    if (value?.type !== 'attribute' || value.childForFieldName('attribute')?.text !== 'environ') continue;
+    const name = envName(s.childForFieldName('subscript'));
+    if (name) ctx.report(ENV_VARS, s, { message: ENV[name] });
+  }
+}
+
+function checkEnvCall(ctx: RuleContext, call: Node): void {
+  const fn = call.childForFieldName('function')!;
+  const t = fn.text;
+  if (!/(\benviron\.(get|setdefault|pop)|\bgetenv|\bputenv)$/.test(t)) return;
+  const name = envName(positionalArgs(call)[0]);
+  if (name) ctx.report(ENV_VARS, call, { message: ENV[name] });
+}
+
+export const configApiRules: Rule[] = [{
+  metas: [FETCH_FORMAT, CONFIG_CUSTOM, CONFIG_CALL, CONFIG_SAVE, CONFIG_UPDATE, REMOVED_KEY, CONFIG_MAPPING, ENV_VARS, S3_SECURE],
+  check(ctx) {
+    const mentionsConfig = ctx.text.includes('config');
+    const mentionsEnv = ctx.text.includes('DJ_');
+    if (!mentionsConfig && !mentionsEnv) return;
+    checkCalls(ctx);
+    const nodes = collect(ctx);
+    if (mentionsConfig) {
+      checkSubscripts(ctx, nodes.subscripts);
+      checkComparisons(ctx, nodes.comparisons);
+      checkLoops(ctx, nodes.loops);
+    }
+    if (mentionsEnv) checkEnvSubscripts(ctx, nodes.subscripts);
+  },
+}];

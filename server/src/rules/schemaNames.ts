@@ -1,0 +1,154 @@
+// DJ130-131: schema names for the parallel-schema workflow. The migrated code writes to `<name><suffix>`
+// (`lab_v2`) beside the 0.14.6 schemas; at cut-over, after the database `swap`, finalize removes the suffix.
+import type { Node } from 'web-tree-sitter';
+import { stringValue, unparen } from '../python/syntax';
+import type { Rule, RuleContext } from './context';
+import { keywordArgs, positionalArgs } from './edits';
+import type { RuleMeta, TextEdit } from './meta';
+import { isSchemaValue, methodCall } from './tables';
+
+const m = (meta: RuleMeta) => meta;
+
+export const SCHEMA_SUFFIX = m({
+  code: 'DJ130', name: 'schema-suffix', title: 'Point this schema at its parallel 2.x schema (suffix from the project settings)',
+  safety: 'safe', severity: 'info', phase: 1, catalogue: [],
+  docs: {
+    summary: 'In the parallel-schema workflow the 0.14.6 pipeline keeps running on `lab` while the 2.x code and the copied data live in `lab_v2`. The suffix comes from the project setting `schema-suffix` (`datajoint.migration.schemaSuffix`, default `_v2`; empty disables this rule). It is applied to `dj.Schema(...)`, `schema.activate(...)`, `dj.VirtualModule(...)` and `dj.virtual_schema(...)` names written as literals, f-strings, `prefix + "name"`, `"...".format(...)` and `"..." % ...`, and to a variable assigned once to such a value. A name that already ends with the suffix is left alone (never `_v2_v2`). The fix is safe because the project setting asked for it; the database commands use the same setting.',
+    before: 'schema = dj.Schema(f"{prefix}_lab")', after: 'schema = dj.Schema(f"{prefix}_lab_v2")',
+  },
+});
+export const SCHEMA_FINALIZE = m({
+  code: 'DJ131', name: 'schema-suffix-finalize', title: 'Cut-over: remove the parallel-schema suffix from this schema name',
+  safety: 'safe', severity: 'info', phase: 1, catalogue: [],
+  docs: {
+    summary: 'Finalize (`dj-migrate fix --finalize`, or the Finalize command) belongs with the database `swap` command: once the swap has renamed `lab_v2` back to `lab`, the code must name `lab` again. Run it only after the swap. It removes exactly the configured suffix from every schema name the suffix rule would have edited.',
+    before: 'schema = dj.Schema(f"{prefix}_lab_v2")', after: 'schema = dj.Schema(f"{prefix}_lab")',
+  },
+});
+
+export const noRuleBecause: Record<string, string> = {};
+
+/** The schema-name argument of a call, if the call creates or activates a schema. */
+function schemaNameArgument(ctx: RuleContext, call: Node): Node | null {
+  const fn = call.childForFieldName('function')!;
+  const q = ctx.index.qualified(fn);
+  const member = q ? q.slice(q.lastIndexOf('.') + 1) : null;
+  const kw = keywordArgs(call).get('schema_name')?.childForFieldName('value') ?? null;
+  const pos = positionalArgs(call);
+  if (member === 'Schema' || member === 'schema' || member === 'virtual_schema') return kw ?? pos[0] ?? null;
+  if (member === 'VirtualModule' || member === 'create_virtual_module') return kw ?? pos[1] ?? null;
+  const mc = methodCall(call);
+  if (mc?.method === 'activate' && isSchemaValue(ctx, mc.receiver)) return kw ?? pos[0] ?? null;
+  return null;
+}
+
+/** The string literal (plain or f-string) whose end is the end of the schema name, or null. */
+function lastLiteral(ctx: RuleContext, expr: Node, seen = new Set<number>()): Node | null | 'other' {
+  const n = unparen(expr);
+  if (n.type === 'string') return /^[bB]/.test(n.child(0)?.text ?? '') ? null : n;
+  if (n.type === 'concatenated_string') return lastLiteral(ctx, n.namedChildren[n.namedChildCount - 1]!, seen);
+  if (n.type === 'binary_operator') {
+    const op = n.childForFieldName('operator')?.type;
+    if (op === '+') {
+      const right = lastLiteral(ctx, n.childForFieldName('right')!, seen);
+      return right ?? 'other';
+    }
+    if (op === '%') {
+      const left = unparen(n.childForFieldName('left')!);
+      return left.type === 'string' ? lastLiteral(ctx, left, seen) : null;
+    }
+    return null;
+  }
+  if (n.type === 'call') {
+    const mc = methodCall(n);
+    if (mc?.method === 'format' && unparen(mc.receiver).type === 'string') return unparen(mc.receiver);
+    return null;
+  }
+  return null;
+}
+
+/** What ends a name: the text before the closing quote of its last literal. */
+function literalTail(s: Node): { insertAt: number; tail: string } | null {
+  const end = s.child(s.childCount - 1);
+  if (end?.type !== 'string_end') return null;
+  let tail = '';
+  for (let i = s.childCount - 2; i >= 0; i--) {
+    const c = s.child(i)!;
+    if (c.type === 'string_content' || c.type === 'escape_sequence') tail = c.text + tail;
+    else break;
+  }
+  return { insertAt: end.startIndex, tail };
+}
+
+/** A variable assigned exactly once in the file, to a value whose name can be suffixed. */
+function singleAssignment(ctx: RuleContext, id: Node): Node | null {
+  let found: Node | null = null;
+  for (const a of ctx.index.syntax.assignments) {
+    const left = a.childForFieldName('left');
+    if (left?.type !== 'identifier' || left.text !== id.text) continue;
+    if (found) return null;
+    found = a.childForFieldName('right');
+  }
+  return found && found.type !== 'assignment' ? found : null;
+}
+
+/** The text of an expression after edits inside it. */
+function edited(expr: Node, edits: TextEdit[]): string {
+  let text = expr.text;
+  for (const e of [...edits].sort((a, b) => b.start - a.start)) {
+    text = text.slice(0, e.start - expr.startIndex) + e.text + text.slice(e.end - expr.startIndex);
+  }
+  return text;
+}
+
+function nameEdits(ctx: RuleContext, arg: Node, suffix: string, finalize: boolean): { edits: TextEdit[]; expr: Node; via: string } | null {
+  let expr = unparen(arg);
+  let via = '';
+  if (expr.type === 'identifier') {
+    const value = singleAssignment(ctx, expr);
+    if (!value) return null;
+    via = ` (assigned to \`${expr.text}\`)`;
+    expr = unparen(value);
+  }
+  const last = lastLiteral(ctx, expr);
+  if (last === null) return null;
+  if (last === 'other') {
+    // prefix + name: the last operand is not a literal.
+    if (expr.type !== 'binary_operator') return null;
+    if (finalize) return null;
+    return { edits: [{ start: expr.endIndex, end: expr.endIndex, text: ` + ${JSON.stringify(suffix)}` }], expr, via };
+  }
+  const tail = literalTail(last);
+  if (!tail) return null;
+  const parent = last.parent;
+  const onlySuffix = tail.tail === suffix && parent?.type === 'binary_operator' && parent.childForFieldName('right')?.id === last.id && parent.childForFieldName('operator')?.type === '+';
+  if (finalize) {
+    if (!tail.tail.endsWith(suffix)) return null;
+    if (onlySuffix) return { edits: [{ start: parent!.childForFieldName('left')!.endIndex, end: last.endIndex, text: '' }], expr, via };
+    if (stringValue(last) === suffix) return null; // nothing would be left of the name
+    return { edits: [{ start: tail.insertAt - suffix.length, end: tail.insertAt, text: '' }], expr, via };
+  }
+  if (tail.tail.endsWith(suffix)) return null;
+  return { edits: [{ start: tail.insertAt, end: tail.insertAt, text: suffix }], expr, via };
+}
+
+export const schemaNameRules: Rule[] = [{
+  metas: [SCHEMA_SUFFIX, SCHEMA_FINALIZE],
+  check(ctx) {
+    const suffix = ctx.options.schemaSuffix;
+    if (!suffix) return;
+    const finalize = ctx.options.finalize;
+    for (const call of ctx.index.syntax.calls) {
+      const arg = schemaNameArgument(ctx, call);
+      if (!arg || ctx.isGuarded(call)) continue;
+      const found = nameEdits(ctx, arg, suffix, finalize);
+      if (!found) continue;
+      const shown = `\`${edited(found.expr, found.edits)}\`${found.via}`;
+      if (finalize) {
+        ctx.report(SCHEMA_FINALIZE, arg, { edits: found.edits, fixTitle: `Remove the suffix \`${suffix}\` (after the database swap)`, message: `Cut-over: the schema name loses its \`${suffix}\` suffix (${shown}); run this only after the database swap` });
+      } else {
+        ctx.report(SCHEMA_SUFFIX, arg, { edits: found.edits, fixTitle: `Add the suffix \`${suffix}\``, message: `Parallel-schema workflow: the 2.x code writes to the schema name with \`${suffix}\` (${shown})` });
+      }
+    }
+  },
+}];
