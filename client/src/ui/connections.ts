@@ -1,0 +1,253 @@
+// Connections: non-secret fields in the setting `datajoint.connections`, passwords in SecretStorage under
+// `datajoint.conn:<id>`. Add / Edit / Remove / Test / Import flows, and one open pool per connection.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { openDb, type Db } from '../db/connection';
+import { loadStores, type StoreMap } from '../db/stores';
+import {
+  type ConnectionConfig, DEFAULT_PORT, describeConnection, importConnection, newConnectionId, readConnections, secretKey,
+  validateHost, validateName, validatePort, validateUser,
+} from './connectionModel';
+import type { OutputLog } from './output';
+
+const SETTING = 'datajoint.connections';
+
+export class Connections implements vscode.Disposable {
+  private readonly pools = new Map<string, Promise<Db>>();
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+  private readonly subscriptions: vscode.Disposable[] = [];
+
+  constructor(private readonly secrets: vscode.SecretStorage, private readonly log: OutputLog) {
+    this.subscriptions.push(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration(SETTING)) void this.reset();
+      }),
+      secrets.onDidChange((e) => {
+        if (e.key.startsWith('datajoint.conn:')) void this.reset();
+      }),
+    );
+    void this.updateContext();
+  }
+
+  list(): ConnectionConfig[] {
+    const { connections, problems } = readConnections(vscode.workspace.getConfiguration().get(SETTING));
+    for (const p of problems) this.log.info(`settings: ${p}`);
+    return connections;
+  }
+
+  get(id: string): ConnectionConfig | undefined {
+    return this.list().find((c) => c.id === id);
+  }
+
+  private async save(list: ConnectionConfig[]): Promise<void> {
+    const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+    await vscode.workspace.getConfiguration().update(SETTING, list, target);
+    await this.reset();
+  }
+
+  private async updateContext(): Promise<void> {
+    await vscode.commands.executeCommand('setContext', 'datajoint.connectionCount', this.list().length);
+  }
+
+  private async reset(): Promise<void> {
+    const pools = [...this.pools.values()];
+    this.pools.clear();
+    for (const p of pools) void p.then((db) => db.close()).catch(() => undefined);
+    await this.updateContext();
+    this.changed.fire();
+  }
+
+  /** The pool of a connection, opened on first use; every statement goes to the Output channel. */
+  db(conn: ConnectionConfig): Promise<Db> {
+    let p = this.pools.get(conn.id);
+    if (!p) {
+      p = (async () => {
+        const password = (await this.secrets.get(secretKey(conn.id))) ?? '';
+        this.log.addSecret(password);
+        const where = describeConnection(conn);
+        this.log.info(`connecting to ${where}`);
+        return openDb({ host: conn.host, port: conn.port, user: conn.user, password, tls: conn.tls }, (sql, params) => this.log.sql(where, sql, params));
+      })();
+      this.pools.set(conn.id, p);
+      // A failed open is not cached: the next expand tries again.
+      p.catch(() => this.pools.get(conn.id) === p && this.pools.delete(conn.id));
+    }
+    return p;
+  }
+
+  /** Store settings for a connection: its own file, else `datajoint.storesFile`; {} when none is set. */
+  stores(conn: ConnectionConfig): { stores: StoreMap; file: string | null } {
+    const file = conn.storesFile || vscode.workspace.getConfiguration('datajoint').get<string>('storesFile') || '';
+    if (!file) return { stores: {}, file: null };
+    const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd();
+    const abs = path.resolve(root, file);
+    return { stores: loadStores(abs), file: abs };
+  }
+
+  // -- flows ------------------------------------------------------------------------------------
+
+  async add(prefill?: Partial<ConnectionConfig> & { password?: string }): Promise<ConnectionConfig | undefined> {
+    const list = this.list();
+    const fields = await this.ask(list, prefill);
+    if (!fields) return undefined;
+    const conn: ConnectionConfig = { ...fields.conn, id: newConnectionId(fields.conn.name, list) };
+    await this.storePassword(conn.id, fields.password);
+    await this.save([...list, conn]);
+    await this.test(conn, true);
+    return conn;
+  }
+
+  async edit(id?: string): Promise<void> {
+    const conn = id ? this.get(id) : await this.pick('Edit which connection?');
+    if (!conn) return;
+    const list = this.list();
+    const fields = await this.ask(list, conn, true);
+    if (!fields) return;
+    if (fields.password !== undefined) await this.storePassword(conn.id, fields.password);
+    await this.save(list.map((c) => (c.id === conn.id ? { ...fields.conn, id: conn.id } : c)));
+    await this.test({ ...fields.conn, id: conn.id }, true);
+  }
+
+  async remove(id?: string): Promise<void> {
+    const conn = id ? this.get(id) : await this.pick('Remove which connection?');
+    if (!conn) return;
+    const answer = await vscode.window.showWarningMessage(
+      `Remove the connection "${conn.name}" (${describeConnection(conn)})? Its saved password is deleted too; the database is not touched.`,
+      { modal: true },
+      'Remove',
+    );
+    if (answer !== 'Remove') return;
+    await this.secrets.delete(secretKey(conn.id));
+    await this.save(this.list().filter((c) => c.id !== conn.id));
+  }
+
+  async test(connOrId?: ConnectionConfig | string, quietOnSuccess = false): Promise<boolean> {
+    const conn = typeof connOrId === 'string' ? this.get(connOrId) : connOrId ?? (await this.pick('Test which connection?'));
+    if (!conn) return false;
+    try {
+      const db = await this.db(conn);
+      const rows = await db.query<{ n: number }>('SELECT COUNT(*) AS n FROM information_schema.SCHEMATA');
+      const text = `Connected to ${describeConnection(conn)}: ${db.versionString}, ${rows[0].n} schemas visible.`;
+      this.log.info(text);
+      if (!quietOnSuccess) void vscode.window.showInformationMessage(text);
+      return true;
+    } catch (e) {
+      const message = `Cannot connect "${conn.name}": ${(e as Error).message}`;
+      this.log.info(message);
+      const answer = await vscode.window.showErrorMessage(message, 'Edit Connection');
+      if (answer === 'Edit Connection') await this.edit(conn.id);
+      return false;
+    }
+  }
+
+  /** Import host/user/port/TLS (and optionally the password) from a DataJoint config file in the workspace. */
+  async importFromWorkspace(): Promise<void> {
+    const files = await vscode.workspace.findFiles('**/{dj_local_conf.json,datajoint.json,.datajoint_config.json}', '**/node_modules/**', 50);
+    if (!files.length) {
+      void vscode.window.showInformationMessage('No dj_local_conf.json, .datajoint_config.json or datajoint.json in the workspace. Use Add Connection instead.');
+      return;
+    }
+    const picked = files.length === 1 ? files[0] : (await vscode.window.showQuickPick(files.map((f) => ({ label: vscode.workspace.asRelativePath(f), uri: f })), { title: 'Import a connection from which file?' }))?.uri;
+    if (!picked) return;
+    let imported;
+    try {
+      imported = importConnection(Buffer.from(await vscode.workspace.fs.readFile(picked)).toString('utf8'));
+    } catch (e) {
+      void vscode.window.showErrorMessage(`${vscode.workspace.asRelativePath(picked)}: ${(e as Error).message}`);
+      return;
+    }
+    let password: string | undefined;
+    if (imported.password !== undefined) {
+      const choice = await vscode.window.showQuickPick(
+        [
+          { label: 'Store the password from the file in secret storage', use: true },
+          { label: 'Type the password instead', use: false },
+        ],
+        { title: `${vscode.workspace.asRelativePath(picked)} contains a database password` },
+      );
+      if (!choice) return;
+      if (choice.use) password = imported.password;
+    }
+    await this.add({
+      name: path.basename(path.dirname(picked.fsPath)) || imported.host,
+      host: imported.host, port: imported.port, user: imported.user, tls: imported.tls,
+      ...(imported.hasStores ? { storesFile: vscode.workspace.asRelativePath(picked) } : {}),
+      ...(password !== undefined ? { password } : {}),
+    });
+  }
+
+  async pick(title: string): Promise<ConnectionConfig | undefined> {
+    const list = this.list();
+    if (list.length <= 1) return list[0];
+    return (await vscode.window.showQuickPick(list.map((c) => ({ label: c.name, description: describeConnection(c), c })), { title }))?.c;
+  }
+
+  private async storePassword(id: string, password: string | undefined): Promise<void> {
+    if (password === undefined) return;
+    this.log.addSecret(password);
+    await this.secrets.store(secretKey(id), password);
+  }
+
+  /**
+   * The InputBox sequence. Returns undefined when the user escapes. When editing, an empty password
+   * box keeps the saved password (`password` undefined).
+   */
+  private async ask(
+    list: ConnectionConfig[],
+    prefill: (Partial<ConnectionConfig> & { password?: string }) | undefined,
+    editing = false,
+  ): Promise<{ conn: Omit<ConnectionConfig, 'id'>; password?: string } | undefined> {
+    const steps = editing ? 'Edit' : 'Add';
+    const title = (n: number) => `DataJoint: ${steps} Connection (${n}/6)`;
+    const name = await vscode.window.showInputBox({
+      title: title(1), prompt: 'A name for this connection', value: prefill?.name ?? '', placeHolder: 'lab server', ignoreFocusOut: true,
+      validateInput: (v) => validateName(v, list, prefill?.id),
+    });
+    if (name === undefined) return undefined;
+    const host = await vscode.window.showInputBox({
+      title: title(2), prompt: 'Server host', value: prefill?.host ?? 'localhost', placeHolder: 'db.example.org', ignoreFocusOut: true, validateInput: validateHost,
+    });
+    if (host === undefined) return undefined;
+    const port = await vscode.window.showInputBox({
+      title: title(3), prompt: 'Port', value: String(prefill?.port ?? DEFAULT_PORT), ignoreFocusOut: true, validateInput: validatePort,
+    });
+    if (port === undefined) return undefined;
+    const user = await vscode.window.showInputBox({
+      title: title(4), prompt: 'Database user', value: prefill?.user ?? '', ignoreFocusOut: true, validateInput: validateUser,
+    });
+    if (user === undefined) return undefined;
+    const tls = await vscode.window.showQuickPick(
+      [
+        { label: 'No TLS', picked: !prefill?.tls, tls: false },
+        { label: 'Use TLS', picked: !!prefill?.tls, tls: true },
+      ],
+      { title: title(5), placeHolder: 'Encrypt the connection?', ignoreFocusOut: true },
+    );
+    if (!tls) return undefined;
+    let password = prefill?.password;
+    if (password === undefined) {
+      password = await vscode.window.showInputBox({
+        title: title(6), password: true, ignoreFocusOut: true,
+        prompt: editing ? 'Password (leave empty to keep the saved one). Stored in VS Code secret storage only.' : 'Password. Stored in VS Code secret storage only, never in settings.',
+      });
+      if (password === undefined) return undefined;
+      if (editing && password === '') password = undefined;
+    }
+    return {
+      conn: {
+        name: name.trim(), host: host.trim(), port: Number(port), user: user.trim(), tls: tls.tls,
+        ...(prefill?.storesFile ? { storesFile: prefill.storesFile } : {}),
+        ...(prefill?.schemas ? { schemas: prefill.schemas } : {}),
+      },
+      password,
+    };
+  }
+
+  dispose(): void {
+    for (const s of this.subscriptions) s.dispose();
+    for (const p of this.pools.values()) void p.then((db) => db.close()).catch(() => undefined);
+    this.pools.clear();
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,122 @@
+// The Migration view: per production schema the steps of the published workflow with their state and
+// last result, a "run next" button, and the history of operations with their reports.
+import * as vscode from 'vscode';
+import type { ConnectionConfig } from './connectionModel';
+import { describeConnection } from './connectionModel';
+import type { Connections } from './connections';
+import type { SchemaExplorer } from './explorer';
+import { type HistoryEntry, type HistoryStore, type StepState, nextStep, stepStates } from './workflow';
+
+export type MigrationNode =
+  | { kind: 'schema'; conn: ConnectionConfig; schema: string; steps: StepState[] }
+  | { kind: 'step'; conn: ConnectionConfig; schema: string; state: StepState }
+  | { kind: 'history' }
+  | { kind: 'entry'; entry: HistoryEntry }
+  | { kind: 'message'; label: string; icon: string };
+
+const STATUS_ICON: Record<StepState['status'], [string, string?]> = {
+  pending: ['circle-large-outline'],
+  done: ['pass-filled', 'testing.iconPassed'],
+  attention: ['warning', 'problemsWarningIcon.foreground'],
+  failed: ['error', 'testing.iconFailed'],
+  cancelled: ['debug-pause'],
+  'not-needed': ['circle-slash'],
+  unavailable: ['lock'],
+};
+const OUTCOME_ICON = { ok: 'pass', differences: 'warning', failed: 'error', cancelled: 'debug-pause' } as const;
+
+export class MigrationView implements vscode.TreeDataProvider<MigrationNode> {
+  private readonly changed = new vscode.EventEmitter<MigrationNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+
+  constructor(private readonly connections: Connections, private readonly explorer: SchemaExplorer, private readonly history: HistoryStore) {
+    connections.onDidChange(() => this.refresh());
+    explorer.onDidChangeTreeData(() => this.refresh());
+    history.onDidChange(() => this.refresh());
+  }
+
+  refresh(): void {
+    this.changed.fire(undefined);
+  }
+
+  getTreeItem(node: MigrationNode): vscode.TreeItem {
+    switch (node.kind) {
+      case 'schema': {
+        const next = nextStep(node.steps);
+        const item = new vscode.TreeItem(node.schema, vscode.TreeItemCollapsibleState.Expanded);
+        item.id = `m:${node.conn.id}:${node.schema}`;
+        item.description = next ? `next: ${next.step.title.toLowerCase()}` : 'all steps done';
+        item.tooltip = `${node.schema} on ${describeConnection(node.conn)}`;
+        item.iconPath = new vscode.ThemeIcon('archive');
+        item.contextValue = `workflow${next ? '.hasNext' : ''}`;
+        return item;
+      }
+      case 'step': {
+        const { state } = node;
+        const item = new vscode.TreeItem(state.step.title, vscode.TreeItemCollapsibleState.None);
+        item.id = `m:${node.conn.id}:${node.schema}:${state.step.id}`;
+        const [icon, color] = STATUS_ICON[state.status];
+        item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
+        item.description = state.last ? `${state.last.summary} · ${state.last.finishedAt.slice(0, 16).replace('T', ' ')}` : state.detail ?? state.status;
+        item.tooltip = [state.step.title, `state: ${state.status}`, state.detail, state.last ? `last: ${state.last.summary}` : ''].filter(Boolean).join('\n');
+        item.contextValue = `step.${state.status}${state.last ? '.hasReport' : ''}`;
+        if (state.last) item.command = { command: 'datajoint.migration.openReport', title: 'Open Report', arguments: [state.last.id] };
+        else if (state.step.available && state.status !== 'not-needed')
+          item.command = { command: state.step.command, title: state.step.title, arguments: [{ connectionId: node.conn.id, schema: node.schema }] };
+        return item;
+      }
+      case 'history': {
+        const item = new vscode.TreeItem('History', vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = 'm:history';
+        item.iconPath = new vscode.ThemeIcon('history');
+        item.description = `${this.history.list().length} operations`;
+        return item;
+      }
+      case 'entry': {
+        const e = node.entry;
+        const item = new vscode.TreeItem(`${e.title}: ${e.targets.join(', ')}`, vscode.TreeItemCollapsibleState.None);
+        item.id = `m:h:${e.id}`;
+        item.description = `${e.summary} · ${e.finishedAt.slice(0, 16).replace('T', ' ')}`;
+        item.tooltip = `${e.title} on ${e.where}\n${e.summary}`;
+        item.iconPath = new vscode.ThemeIcon(OUTCOME_ICON[e.outcome]);
+        item.contextValue = 'historyEntry.hasReport';
+        item.command = { command: 'datajoint.migration.openReport', title: 'Open Report', arguments: [e.id] };
+        return item;
+      }
+      case 'message': {
+        const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
+        item.iconPath = new vscode.ThemeIcon(node.icon);
+        return item;
+      }
+    }
+  }
+
+  async getChildren(node?: MigrationNode): Promise<MigrationNode[]> {
+    if (!node) {
+      const out: MigrationNode[] = [];
+      for (const conn of this.connections.list()) {
+        try {
+          const loaded = await this.explorer.load(conn);
+          for (const s of loaded.schemas) {
+            if (s.schema.version !== '0.14.6' && s.schema.version !== 'mixed') continue;
+            const hasPointers = s.schema.tables.some((t) => t.columns.some((c) => c.storage.form === 'pointer014'));
+            const parallelHasPointers = s.parallel?.tables.some((t) => t.columns.some((c) => c.storage.form === 'pointer014')) ?? hasPointers;
+            const steps = stepStates(this.history.list(), describeConnection(conn), s.schema.name, {
+              parallelExists: s.parallel !== null,
+              // Copy converts pointers while copying; the step is needed only for pointers left in the parallel schema.
+              hasPointers: s.parallel ? parallelHasPointers : hasPointers,
+            });
+            out.push({ kind: 'schema', conn, schema: s.schema.name, steps });
+          }
+        } catch (e) {
+          out.push({ kind: 'message', label: `${conn.name}: ${(e as Error).message}`, icon: 'error' });
+        }
+      }
+      if (this.history.list().length) out.push({ kind: 'history' });
+      return out;
+    }
+    if (node.kind === 'schema') return node.steps.map((state) => ({ kind: 'step', conn: node.conn, schema: node.schema, state }));
+    if (node.kind === 'history') return [...this.history.list()].reverse().map((entry) => ({ kind: 'entry', entry }));
+    return [];
+  }
+}

@@ -1,0 +1,33 @@
+// One status-bar item: the workspace's open DataJoint findings, and the operation running (if any).
+import * as vscode from 'vscode';
+import { onRunningChange, running } from './progress';
+
+function isDataJoint(d: vscode.Diagnostic): boolean {
+  const code = typeof d.code === 'object' && d.code !== null ? d.code.value : d.code;
+  return d.source?.toLowerCase().includes('datajoint') === true || /^DJ\d+/.test(String(code ?? ''));
+}
+
+export function registerStatusBar(context: vscode.ExtensionContext): vscode.StatusBarItem {
+  const item = vscode.window.createStatusBarItem('datajoint.status', vscode.StatusBarAlignment.Left, 50);
+  item.name = 'DataJoint Migrate';
+  const update = (): void => {
+    let findings = 0;
+    let files = 0;
+    for (const [, diags] of vscode.languages.getDiagnostics()) {
+      const n = diags.filter(isDataJoint).length;
+      findings += n;
+      if (n) files++;
+    }
+    const op = [...running][0];
+    item.text = op ? `$(sync~spin) DataJoint: ${op}` : `$(database) DJ ${findings}`;
+    item.tooltip = op
+      ? `Running: ${[...running].join(', ')}`
+      : `${findings} open DataJoint migration finding${findings === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}. Click for the code migration report.`;
+    item.command = op ? undefined : 'datajoint.code.showReport';
+    item.show();
+  };
+  update();
+  context.subscriptions.push(item, vscode.languages.onDidChangeDiagnostics(update));
+  onRunningChange(update);
+  return item;
+}
