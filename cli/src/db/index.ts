@@ -1,6 +1,8 @@
 // Registry of `dj-migrate db <command>` handlers. Each command lives in its own file and exports
 // `run(argv: string[], io: CliIO): Promise<number>` returning the exit code (0 ok, 1 differences/failures, 2 errors).
 import type { CliIO } from '../io';
+import * as compare from './compare';
+import * as copy from './copy';
 import * as createParallel from './create-parallel';
 import * as migratePointers from './migrate-pointers';
 import * as verify from './verify';
@@ -8,6 +10,8 @@ import * as verify from './verify';
 export type DbCommand = { summary: string; run: (argv: string[], io: CliIO) => Promise<number> };
 
 export const dbCommands: Record<string, DbCommand> = {
+  compare,
+  copy,
   'create-parallel': createParallel,
   'migrate-pointers': migratePointers,
   verify,

@@ -35,12 +35,10 @@ import {
 } from './convert';
 import type { ExternalRow } from './pointers';
 import { introspect } from './introspect';
+import type { SchemaPair } from './parallel';
 import { dependencyOrder } from './plan';
 
-export interface SchemaPair {
-  source: string;
-  target: string;
-}
+export type { SchemaPair };
 
 export interface CopyProgress {
   /** `source_schema.table` */
