@@ -88,10 +88,6 @@ const RE = {
   inStore: /^(blob|attach|filepath)\s*@\s*([a-z][-\w]*)$/i,
 } as const;
 
-function lowerKeyword(text: string, keyword: string): string {
-  return keyword.toLowerCase() + text.slice(keyword.length);
-}
-
 /**
  * Parse a type as written in a 0.14.6 definition (the text between `:` and `#`), case-insensitively,
  * following 0.14.6 `declare.py` TYPE_PATTERN. Already-2.x spellings (`int32`, `<blob@raw>`) give kind
@@ -99,8 +95,8 @@ function lowerKeyword(text: string, keyword: string): string {
  */
 export function parseType014(text: string): Type014 {
   const raw = text.trim();
-  const s = raw.replace(/\s+/g, ' ');
-  const lower = s.toLowerCase();
+  const s = raw; // patterns allow any blanks; args (enum values) must keep theirs
+  const lower = raw.replace(/\s+/g, ' ').toLowerCase();
   const t = (kind: Kind014, base: string, extra: Partial<Type014> = {}): Type014 =>
     ({ kind, text: raw, base, unsigned: false, autoIncrement: false, ...extra });
   let m: RegExpMatchArray | null;

@@ -246,6 +246,33 @@ test('CRLF line endings and a definition without a trailing newline', () => {
   assert.equal(mapDefinitionTypes(text, WIDEN_ALL), 'id : int32\r\n---\r\nx : <blob>');
 });
 
+test('every spelling, policy and phase: fixing converges in one round and leaves nothing to fix', () => {
+  const spellings = [
+    'int', 'int(11)', 'INTEGER', 'int unsigned', 'int(10) unsigned', 'tinyint', 'tinyint unsigned', 'tinyint(1)', 'smallint',
+    'smallint unsigned', 'mediumint', 'mediumint unsigned', 'bigint', 'bigint unsigned', 'int auto_increment', 'serial', 'int8',
+    'float', 'double', 'real', 'float(7,3)', 'float unsigned', 'double precision', 'decimal(6,2)', 'decimal(6, 2)', 'decimal',
+    'decimal(8)', 'decimal(6,2) unsigned', 'numeric(5,1)', 'numeric', 'numeric(5,1) unsigned', 'VARCHAR(32)', 'char (8)', 'DATE',
+    'datetime(3)', 'time', 'timestamp', 'year', "ENUM('a', 'B')", 'JSON', 'uuid', 'bool', 'boolean', 'longblob', 'MEDIUMBLOB',
+    'tinyblob', 'blob', 'attach', 'blob@raw', 'attach@attachments', 'filepath@files', '<graph>', 'text', 'int32', 'INT64',
+    '<blob>', '<blob@raw>', '<blob@>', '<filepath@>', 'uint8', 'uint32', 'uint64', 'varbinary(16)',
+  ];
+  for (const unsigned of ['widen', 'native', 'uint'] as const) {
+    for (const phase of [1, 2] as const) {
+      for (const spelling of spellings) {
+        const opts: DefinitionOptions = { unsigned, phase, defaultStore: 'raw' };
+        const text = `k : int32\n---\nx = null : ${spelling}   # comment\n`;
+        const findings = analyzeDefinition(text, opts);
+        assert.ok(findings.length <= 1, `${spelling}: one finding per attribute`);
+        for (const f of findings) assert.equal(at(text, f), spelling, `${spelling}: the finding spans the type`);
+        const fixed = mapDefinitionTypes(text, opts);
+        const left = analyzeDefinition(fixed, opts).filter((f) => f.replacement !== undefined);
+        assert.deepEqual(left.map(show(fixed)), [], `${spelling} (${unsigned}, phase ${phase}) → ${JSON.stringify(fixed)}`);
+        assert.match(fixed, /^k : int32\n---\nx = null : .+ {3}# comment\n$/, 'only the type token changes');
+      }
+    }
+  }
+});
+
 // ---- rule metadata ----
 
 test('every DJ1xx rule is described once, in its range, with docs', () => {

@@ -104,6 +104,12 @@ for (const [text, kind, base, extra] of PARSE) {
   });
 }
 
+test('enum values keep their blanks and case', () => {
+  const t = parseType014("ENUM('a  b', 'C')");
+  assert.equal(t.args, "'a  b', 'C'");
+  assert.equal(toType2x(t).spelling, "enum('a  b', 'C')");
+});
+
 test('parseType014 ignores surrounding blanks and keeps the written text', () => {
   const t = parseType014('  int   unsigned  ');
   assert.equal(t.text, 'int   unsigned');
