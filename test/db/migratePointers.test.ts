@@ -12,6 +12,8 @@ import { readDump } from './fixtureDump';
 import { fixturesDir } from '../helpers/paths';
 import { migratePointers, hiddenColumn, MigrationAborted, type MigratePointersOptions } from '../../client/src/db/migratePointers';
 import { PointerError } from '../../client/src/db/pointers';
+import { verifySchemas } from '../../client/src/db/verify';
+import { main } from '../../cli/src/main';
 import { openDb } from '../../client/src/db/connection';
 import { base32Hash, md5 } from '../../client/src/db/hash';
 import { fileStore, filePath, path014, StoreObjectMissing } from '../../client/src/db/stores';
@@ -105,6 +107,16 @@ test('every external column of a raw 0.14.6 table migrates in place and reads ba
 
   const again = await migratePointers(fx.db, opts(table, 'signal', 'raw'));
   assert.equal(again.status, 'already-migrated');
+
+  // db verify: the pointer columns pass (files present, hashes right); only the in-table :attach: label is left,
+  // and once relabelled as 2.x reads it the table is ready.
+  const pick = async () => (await verifySchemas(fx.db, [ephys], { stores: fx.storesConfig })).tables.find((v) => v.table === table)!;
+  const first = await pick();
+  assert.equal(first.checkedValues, 6 + 4 + 5 + 5);
+  assert.deepEqual(first.reasons.map((r) => r.replace(/ —.*/, '')), ['thumbnail: :attach:']);
+  await fx.db.execute(`ALTER TABLE ${qt(ephys, table)} MODIFY \`thumbnail\` longblob DEFAULT NULL COMMENT ':<attach>:in-table attachment'`);
+  const ready = await pick();
+  assert.equal(ready.status, 'pass', ready.reasons.join('\n'));
 });
 
 test('a dry run changes nothing, works with SELECT rights only, and its SQL on a scratch copy equals the real run', async () => {
@@ -203,4 +215,40 @@ test('a leftover hidden column from an interrupted run is dropped and rebuilt; b
   await assert.rejects(migratePointers(fx.db, opts('no`table', 'lfp', 'external-raw')), /backtick/);
   await assert.rejects(migratePointers(fx.db, opts(table, 'lfp', 'elsewhere')), /is blob@external-raw/);
   await assert.rejects(migratePointers(fx.db, { ...opts(table, 'lfp', 'external-raw'), stores: {} }), /not in the store settings/);
+});
+
+test('dj-migrate db migrate-pointers: dry run prints SQL and file operations; exit 1 when verification fails, 2 on bad input', async () => {
+  const table = await rawCopy('rec_cli');
+  const out: string[] = [];
+  const io = { out: (t: string) => out.push(t), err: (t: string) => out.push(t), cwd: fx.storesDir, env: { DJ_HOST: `${testServer.host}:${testServer.port}`, DJ_USER: testServer.user, DJ_PASS: testServer.password } };
+  const args = (attribute: string, store: string, ...more: string[]) =>
+    ['db', 'migrate-pointers', '--schemas', ephys, '--table', table, '--attribute', attribute, '--source-store', store, '--stores', fx.storesFile, ...more];
+  const pristine = await snapshot(table);
+  assert.equal(await main(args('settings_file', 'attachments', '--dry-run'), io), 0, out.join('\n'));
+  const text = out.join('\n');
+  assert.match(text, /dry run — 5 rows, 5 stored objects; nothing was changed/);
+  assert.match(text, /ALTER TABLE `[^`]+`\.`rec_cli` ADD COLUMN `_dj2_settings_file` JSON NULL COMMENT ':<attach@attachments>:' AFTER `settings_file`;/);
+  assert.match(text, /UPDATE `[^`]+`\.`rec_cli` SET `_dj2_settings_file` = '\{\\"hash\\":/);
+  assert.match(text, /DROP FOREIGN KEY `rec_cli_ibfk_4`, DROP COLUMN `settings_file`, CHANGE COLUMN `_dj2_settings_file` `settings_file` JSON NULL/);
+  assert.equal((text.match(/^ {2}rewrite attachments:/gm) ?? []).length, 5, 'five attachment rewrites are listed');
+  assert.equal(await snapshot(table), pristine);
+
+  out.length = 0;
+  const store = fx.storesConfig['external-raw'];
+  const [{ lfp }] = await fx.db.query<{ lfp: Buffer }>(`SELECT lfp FROM ${qt(ephys, table)} WHERE lfp IS NOT NULL LIMIT 1`);
+  const file = filePath(store, path014(store, ephys, lfp.toString('hex')));
+  const saved = fs.readFileSync(file);
+  fs.rmSync(file);
+  try {
+    assert.equal(await main(args('lfp', 'external-raw'), io), 1);
+  } finally {
+    fs.writeFileSync(file, saved);
+  }
+  assert.match(out.join('\n'), /not migrated: .*missing[\s\S]*The table is unchanged/);
+  assert.equal(await snapshot(table), pristine);
+
+  assert.equal(await main(args('lfp', 'external-raw', '--relocate', '--json'), io), 0);
+  assert.equal(JSON.parse(out[out.length - 1]).status, 'migrated');
+  assert.equal(await main(args('wiring', 'raw'), io), 2);
+  assert.equal(await main(['db', 'migrate-pointers', '--schemas', ephys, '--table', table], io), 2);
 });
