@@ -380,13 +380,13 @@ export function columnTo014(columnType: string, comment: string): Type014 {
   const type = lowerOutsideQuotes(columnType.trim());
   if (/^tinyint\s*\(\s*1\s*\)$/.test(type)) return { ...parseType014('bool'), text: 'bool' };
   if (type === 'longtext') return { ...parseType014('json'), text: 'json' };
-  const text = type.replace(/^(tinyint|smallint|mediumint|bigint|int)\s*\(\s*\d+\s*\)/, '$1');
+  const text = type.replace(/^(tinyint|smallint|mediumint|bigint|int)\s*\(\s*\d+\s*\)/, '$1').replace(/^year\s*\(\s*4\s*\)$/, 'year');
   return parseType014(text);
 }
 
 /**
  * A column type in one spelling for comparing what a server reports with what 2.x declares:
- * lower-case, integer display widths removed (MariaDB `int(11)`, `tinyint(4)`; MySQL 8.0.19+ omits them),
+ * lower-case, integer display widths removed (MariaDB `int(11)`, `tinyint(4)`, `year(4)`; MySQL 8.0.19+ omits them),
  * MySQL synonyms resolved (`integer`, `bool`, `numeric`, `real`), no blanks outside quotes.
  * MariaDB reports `json` as `longtext`; `json` normalizes to itself, so compare with `sameColumnType`.
  */
@@ -394,6 +394,7 @@ export function normalizeColumnType(columnType: string): string {
   let out = collapseOutsideQuotes(lowerOutsideQuotes(columnType.trim()));
   out = out
     .replace(/^(tinyint|smallint|mediumint|bigint|int)\(\d+\)/, '$1')
+    .replace(/^year\(4\)$/, 'year')
     .replace(/^integer\b/, 'int')
     .replace(/^bool(ean)?$/, 'tinyint')
     .replace(/^numeric\b/, 'decimal')

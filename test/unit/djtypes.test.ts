@@ -278,6 +278,8 @@ const COLUMNS: Array<[string, string, string, Kind014, string]> = [
   ['both', 'date', '', 'temporal', 'date'],
   ['both', 'datetime(3)', '', 'temporal', 'datetime(3)'],
   ['both', 'timestamp', '', 'temporal', 'timestamp'],
+  ['MariaDB', 'year(4)', '', 'temporal', 'year'],
+  ['MySQL 8', 'year', '', 'temporal', 'year'],
   ['MariaDB', 'longtext', '', 'json', 'json'],
   ['MySQL 8', 'json', '', 'json', 'json'],
   ['both', 'binary(16)', ':uuid:', 'uuid', 'uuid'],
@@ -330,6 +332,7 @@ test('normalizeColumnType resolves server spellings and keeps quoted values', ()
   assert.equal(normalizeColumnType('bool'), 'tinyint');
   assert.equal(normalizeColumnType('tinyint(1)'), 'tinyint');
   assert.equal(normalizeColumnType('integer'), 'int');
+  assert.equal(normalizeColumnType('year(4)'), 'year');
   assert.equal(normalizeColumnType('double precision'), 'double');
   assert.ok(sameColumnType('json', 'longtext'));
   assert.ok(sameColumnType('bigint(20)', 'bigint'));
