@@ -14,6 +14,11 @@ import type { Predicate } from '../../client/src/db/chunks';
 import { readDump } from './fixtureDump';
 import { fixturesDir } from '../helpers/paths';
 import { copyScenario, emptyUserTables, rowCounts } from './copyScenario';
+import mysql from 'mysql2/promise';
+import { loadFixture, testServer } from './harness';
+import { runCli } from './cliRun';
+import { DATAJOINT_SQL_MODE } from '../../client/src/db/connection';
+import { q } from '../../client/src/db/sql';
 
 const tmpState = () => path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'djm-state-')), 'state.json');
 
@@ -270,5 +275,74 @@ test('a dangling pointer is an error, never a NULL', async () => {
     assert.equal(Number(n), 0);
   } finally {
     await s.cleanup();
+  }
+});
+
+test('CLI: create-parallel, a SELECT-only dry run whose SQL reproduces the real copy, compare, exit codes', async () => {
+  const src = await loadFixture('dj014');
+  const user = `${src.prefix}ro`;
+  const admin = await mysql.createConnection({ ...testServer });
+  try {
+    const schemas = src.schemas.join(',');
+    const stores = ['--stores', src.storesFile];
+    for (const suffix of ['_v2', '_v3']) {
+      const made = await runCli(['db', 'create-parallel', '--schemas', schemas, '--suffix', suffix]);
+      assert.equal(made.code, 0, made.err + made.out);
+    }
+    await admin.query('CREATE USER ?@? IDENTIFIED BY ?', [user, '%', 'pw-ro']);
+    for (const s of src.schemas) for (const x of [s, s + '_v2']) await admin.query(`GRANT SELECT ON ${q(x)}.* TO ?@?`, [user, '%']);
+
+    // A dry run as a user who may only read: it prints the statements and writes nothing.
+    const dry = await runCli(['db', 'copy', '--schemas', schemas, '--suffix', '_v2', ...stores, '--dry-run'], { user, password: 'pw-ro' });
+    assert.equal(dry.code, 0, dry.err + dry.out);
+    assert.match(dry.out, /INSERT INTO `[^`]+_lab_v2`\.`subject`/);
+    assert.match(dry.out, /-- file: rewrite attachments:/);
+    assert.doesNotMatch(dry.out + dry.err, /pw-ro/);
+    const v2 = src.schemas.map((s) => s + '_v2');
+    assert.deepEqual([...(await rowCounts(src.db, v2)).values()].filter((n) => n > 0), [], 'a dry run writes nothing');
+
+    // The real run into _v3.
+    const real = await runCli(['db', 'copy', '--schemas', schemas, '--suffix', '_v3', ...stores, '--state', path.join(src.storesDir, 'state.json')]);
+    assert.equal(real.code, 0, real.err + real.out);
+    assert.match(real.out, /NOTE: Pointer-only copy/);
+
+    // The printed SQL, run on the scratch schemas, gives the same rows as the real run.
+    const script = await mysql.createConnection({ ...testServer, multipleStatements: true });
+    try {
+      await script.query(`SET SESSION sql_mode = '${DATAJOINT_SQL_MODE}', SESSION time_zone = '+00:00'`);
+      await script.query(dry.out.split('\n').filter((l) => !l.startsWith('--')).join('\n'));
+    } finally {
+      await script.end();
+    }
+    const same = await runCli(['db', 'compare', '--schemas', v2.join(','), '--pair', `${v2[0]}:${src.schemas[0]}_v3`, '--pair', `${v2[1]}:${src.schemas[1]}_v3`, '--pair', `${v2[2]}:${src.schemas[2]}_v3`]);
+    assert.equal(same.code, 0, same.out);
+    assert.deepEqual(await rowCounts(src.db, v2), await rowCounts(src.db, src.schemas));
+
+    const cmp = await runCli(['db', 'compare', '--schemas', schemas, '--suffix', '_v3', ...stores]);
+    assert.equal(cmp.code, 0, cmp.out);
+    const rerun = await runCli(['db', 'copy', '--schemas', schemas, '--suffix', '_v3', ...stores, '--json', '--state', path.join(src.storesDir, 'state.json')]);
+    assert.equal(rerun.code, 0, rerun.err);
+    assert.equal((JSON.parse(rerun.out) as { tables: { rowsInserted: number }[] }).tables.reduce((n, t) => n + t.rowsInserted, 0), 0);
+
+    await src.db.execute(`UPDATE ${qt(src.schemas[0] + '_v3', 'subject')} SET litter = 4 WHERE subject_id = 100`);
+    const differs = await runCli(['db', 'compare', '--schemas', schemas, '--suffix', '_v3', ...stores]);
+    assert.equal(differs.code, 1);
+    assert.match(differs.out, /\{"subject_id":100\} litter: integer differs/);
+    const conflict = await runCli(['db', 'copy', '--schemas', schemas, '--suffix', '_v3', ...stores]);
+    assert.equal(conflict.code, 1, 'a conflicting row is a difference');
+    assert.match(conflict.out, /conflict \{"subject_id":100\}: litter differ/);
+
+    const badWhere = await runCli(['db', 'copy', '--schemas', schemas, '--suffix', '_v3', ...stores, '--restrict', 'subject', '--where', 'subject_id = = 3']);
+    assert.equal(badWhere.code, 2);
+    assert.match(badWhere.err, /--where .* is not a valid condition/);
+    const noSuffix = await runCli(['db', 'copy', '--schemas', schemas, '--suffix', '']);
+    assert.equal(noSuffix.code, 2);
+    const backtick = await runCli(['db', 'copy', '--schemas', 'a`b', '--suffix', '_v2']);
+    assert.equal(backtick.code, 2);
+    assert.match(backtick.err, /backtick/);
+  } finally {
+    await admin.query('DROP USER IF EXISTS ?@?', [user, '%']);
+    await admin.end();
+    await src.cleanup();
   }
 });

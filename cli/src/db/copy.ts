@@ -113,7 +113,8 @@ function render(r: CopyReport, dryRun: boolean, statePath: string): string {
   if (r.cancelled) lines.push(`Cancelled. Run the same command again to resume (checkpoint: ${statePath}).`);
   if (r.failed) lines.push('Failed: the failing chunk was rolled back; tables after it were not started. Fix the cause and run again to continue.');
   for (const n of r.notes) lines.push(`NOTE: ${n}`);
-  return lines.join('\n');
+  // A dry run's whole output stays a runnable SQL script: the summary becomes comments.
+  return dryRun ? lines.map((l) => '-- ' + l).join('\n') : lines.join('\n');
 }
 
 function jsonBuffers(_k: string, v: unknown): unknown {
