@@ -48,11 +48,11 @@ export function analyzeDefinition(text: string, opts: DefinitionOptions): DefFin
 
 function nativePk(attr: AttributeLine, tier: 'imported' | 'computed'): DefFinding {
   const m = COMPUTED_NATIVE_PK;
-  const tierName = tier === 'imported' ? 'Imported' : 'Computed';
+  const tierName = tier === 'imported' ? 'an Imported' : 'a Computed';
   return {
     code: m.code, start: attr.name.start, end: attr.name.end, severity: m.severity, safety: m.safety, phase: m.phase,
     message:
-      `\`${attr.name.text}\` is a primary-key attribute of a ${tierName} table that does not come from a \`->\` parent. ` +
+      `\`${attr.name.text}\` is a primary-key attribute of ${tierName} table that does not come from a \`->\` parent. ` +
       'Every 2.x release (v2.0.0–v2.3.2) raises "Auto-populated table … has non-FK primary key attribute(s)" when this table is declared, ' +
       'unless dj.config.jobs.allow_new_pk_fields_in_computed_tables = True. Tables that already exist are not affected. ' +
       'The 2.x design moves these rows into a Part table (`-> master` plus this attribute).',

@@ -45,6 +45,8 @@ export function typeFindings(attr: AttributeLine, ctx: TypeContext): DefFinding[
   if (verdict.replacement !== undefined && verdict.replacement !== written) {
     finding.replacement = verdict.replacement;
     finding.fixTitle = `Replace ${quote(written)} with ${quote(verdict.replacement)}`;
+  } else {
+    finding.safety = 'manual';
   }
   return [finding];
 }
@@ -111,7 +113,12 @@ function judge(written: string, t: Type014, target: Type2x, ctx: TypeContext): V
     case 'temporal':
       if (target.native) return native(written, target);
       return sameText ? null : renamed(R.CORE_CASE, written, target);
-    case 'blob': return renamed(R.BLOB, written, target);
+    case 'blob': {
+      const why = t.base === 'blob'
+        ? '2.x rejects plain `blob` ("Unsupported attribute type"); `<blob>` is the serialized codec (LONGBLOB).'
+        : `in 2.x \`${t.base}\` is a raw-bytes column: inserting an array silently stores its text repr (≤2.3.2) and fetch returns bytes; \`<blob>\` is the serialized codec.`;
+      return { meta: R.BLOB, replacement: target.spelling, message: `${quote(written)} → ${quote(target.spelling)}: ${why} ${target.notes.join(' ')}` };
+    }
     case 'attach': return renamed(R.ATTACH, written, target);
     case 'blob@': case 'attach@': case 'filepath@': {
       const meta = t.kind === 'filepath@' ? R.FILEPATH : R.IN_STORE;
@@ -144,7 +151,8 @@ function judge(written: string, t: Type014, target: Type2x, ctx: TypeContext): V
 }
 
 function native(written: string, target: Type2x): Verdict {
-  return { meta: R.NATIVE_KEPT, message: `${quote(written)}: ${R.NATIVE_KEPT.title}. ${target.notes.filter((n) => !/Native type/.test(n)).join(' ')}`.trim() };
+  const extra = target.notes.filter((n) => !/Native type|is a native type in 2\.x/.test(n)).join(' ');
+  return { meta: R.NATIVE_KEPT, message: `${quote(written)} has no 2.x core equivalent and stays native: 2.x accepts it and logs a warning when the table is declared. ${extra}`.trim() };
 }
 
 function judgeNative2x(written: string, t: Type014, target: Type2x, opts: DefinitionOptions): Verdict | null {
