@@ -6,6 +6,7 @@ import path from 'node:path';
 import { repoRoot } from '../helpers/paths';
 import { analyzeConfigFile, configFileRules, convert014 } from '../../server/src/rules/configFiles';
 import { applyFileOps } from '../../server/src/fix/fileOps';
+import { parseJson, propertyRanges } from '../../server/src/rules/configFiles/jsonText';
 
 const casesDir = path.join(repoRoot, 'test', 'rules', 'config');
 
@@ -220,4 +221,24 @@ test('applyFileOps: dry run touches nothing; never overwrites; rename refuses an
   assert.deepEqual(applyFileOps([{ kind: 'rename', from: a, to: c }], { dryRun: false }), [`renamed ${a} → ${c}`]);
   assert.equal(fs.readFileSync(c, 'utf8'), 'original');
   assert.equal(fs.existsSync(a), false);
+});
+
+test('property ranges survive escapes, unicode and nesting; syntax errors carry line and column', () => {
+  const text = '{"a\\"b": "x\\\\\\"}", "n": [1, {"k": "é"}], "o": {"p": {"q": null}}, "e": {}}';
+  JSON.parse(text);
+  const r = propertyRanges(text);
+  const key = (p: string[]) => {
+    const x = r.get(JSON.stringify(p))!;
+    return [text.slice(x.keyStart, x.keyEnd), text.slice(x.keyEnd, x.valueEnd)];
+  };
+  assert.deepEqual(key(['a"b']), ['"a\\"b"', ': "x\\\\\\"}"']);
+  assert.deepEqual(key(['n', '1', 'k']), ['"k"', ': "é"']);
+  assert.deepEqual(key(['o', 'p', 'q']), ['"q"', ': null']);
+  assert.deepEqual(key(['e']), ['"e"', ': {}']);
+  const bad = parseJson('{\n  "a": 1\n  "b": 2\n}');
+  assert.equal(bad.ok, false);
+  if (!bad.ok) assert.deepEqual([bad.error.line, bad.error.column], [3, 3]);
+  const truncated = parseJson('{"a": ');
+  assert.equal(truncated.ok, false);
+  if (!truncated.ok) assert.equal(truncated.error.offset, 6);
 });
