@@ -4,9 +4,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { loadFixture, testServer, type LoadedFixture } from './harness';
-import { verifySchemas, type VerifyReport, type TableVerdict } from '../../client/src/db/verify';
+import { verifySchemas, checkDeclarations, type VerifyReport, type TableVerdict } from '../../client/src/db/verify';
+import { decodeStorage } from '../../client/src/db/introspect';
+import { splitLabel } from '../../common/src/djtypes';
+import type { Column, Table } from '../../client/src/db/model';
 import { main } from '../../cli/src/main';
-import { filePath } from '../../client/src/db/stores';
+import { filePath, fileStore } from '../../client/src/db/stores';
 import { qt } from '../../client/src/db/sql';
 
 async function withDj2(fn: (fx: LoadedFixture, ephys: string) => Promise<void>): Promise<void> {
@@ -130,4 +133,34 @@ test('dj-migrate db verify: exit 0 when ready, 1 when not; the 0.14.6 pipeline i
   } finally {
     await fx.cleanup();
   }
+});
+
+test('declaration checks read both server spellings: MySQL 8 (int unsigned, native json) and MariaDB (int(11), longtext json)', () => {
+  const col = (name: string, columnType: string, dataType: string, comment: string): Column => {
+    const { label, rest } = splitLabel(comment);
+    return { name, columnType, dataType, nullable: false, default: null, extra: '', charset: null, collation: null, comment: rest, storage: decodeStorage(dataType, label), label2x: label };
+  };
+  const table = (columns: Column[]): Table => ({ schema: 's', name: 't', tier: 'manual', comment: '', charset: 'utf8mb4', collation: 'utf8mb4_0900_ai_ci', columns, primaryKey: [columns[0].name], foreignKeys: [], indexes: [], rowEstimate: 0 });
+  const stores = { raw: fileStore('raw', '/tmp/raw') };
+  const ok = (columns: Column[]) => assert.deepEqual(checkDeclarations(table(columns), stores).reasons, []);
+  const fails = (c: Column, reason: RegExp) => {
+    const { reasons } = checkDeclarations(table([c]), stores);
+    assert.equal(reasons.length, 1, reasons.join('\n'));
+    assert.match(reasons[0], reason);
+  };
+  // MySQL 8.0.19+
+  ok([col('a', 'int', 'int', ':int32:'), col('b', 'bigint', 'bigint', ':int64:x'), col('c', 'tinyint(1)', 'tinyint', ':bool:'), col('d', 'json', 'json', ':<blob@raw>:'),
+    col('e', 'json', 'json', ':json:'), col('f', 'longblob', 'longblob', ':<blob>:'), col('g', 'binary(16)', 'binary', ':uuid:'), col('h', "enum('A','b')", 'enum', ":enum('A','b'):")]);
+  assert.match(checkDeclarations(table([col('u', 'int unsigned', 'int', '')]), stores).notes[0], /native int unsigned/);
+  fails(col('u', 'int unsigned', 'int', ':int32:'), /does not describe the column type int unsigned/);
+  fails(col('p', 'binary(16)', 'binary', ':<blob@raw>:'), /in-store codecs need json \(a BINARY\(16\) pointer was relabelled/);
+  fails(col('q', 'json', 'json', ':<blob@elsewhere>:'), /store elsewhere is not in the store settings/);
+  fails(col('i', 'int', 'int', ':Int32:'), /lower case/);
+  // MariaDB 10.11
+  ok([col('a', 'int(11)', 'int', ':int32:'), col('d', 'json', 'json', ':<attach@raw>:'), col('s', 'smallint(6)', 'smallint', ':int16:')]);
+  fails(col('u', 'int(10) unsigned', 'int', ':uint32:'), /:uint32: — .*not a 2\.x core type/);
+  fails(col('m', 'mediumint(9)', 'mediumint', ':int24:'), /:int24: — .*not a 2\.x core type/);
+  fails(col('b', 'longblob', 'longblob', ':attach:'), /0\.14\.6 label/);
+  fails(col('x', 'binary(16)', 'binary', ':filepath@raw:'), /BINARY\(16\) pointer is left/);
+  fails(col('_dj2_x', 'json', 'json', ''), /interrupted migrate-pointers/);
 });

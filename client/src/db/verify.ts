@@ -65,6 +65,24 @@ export async function verifySchemas(db: Db, schemaNames: string[], opts: VerifyO
 
 async function verifyTable(db: Db, t: Table, opts: VerifyOptions): Promise<TableVerdict> {
   const v: TableVerdict = { schema: t.schema, table: t.name, status: 'pass', reasons: [], notes: [], checkedValues: 0 };
+  const declared = checkDeclarations(t, opts.stores);
+  v.reasons.push(...declared.reasons);
+  v.notes.push(...declared.notes);
+  for (const c of t.columns) {
+    if (c.label2x == null && BLOB_TYPES.has(c.dataType)) await sniffBlobs(db, t, c, v, opts.sample ?? SNIFF_DEFAULT);
+    if (c.storage.form === 'json2x') await checkPointers(db, t, c, v, opts);
+  }
+  v.status = v.reasons.length ? 'fail' : 'pass';
+  return v;
+}
+
+/**
+ * The checks that need only the table's declaration (no rows, no files): labels valid in 2.x and true to the
+ * column type, no key to `~external_*`, no hidden `_dj2_` leftovers. Pure, so both server flavours' catalogue
+ * spellings (MariaDB `int(10) unsigned` / longtext json, MySQL 8 `int unsigned` / json) are testable offline.
+ */
+export function checkDeclarations(t: Table, stores: StoreMap): { reasons: string[]; notes: string[] } {
+  const v = { reasons: [] as string[], notes: [] as string[] };
   for (const fk of t.foreignKeys) {
     // A labelled pointer column is reported once, by its label (which names this key).
     const labelled = fk.columns.every((name) => t.columns.find((c) => c.name === name)?.storage.form === 'pointer014');
@@ -74,11 +92,8 @@ async function verifyTable(db: Db, t: Table, opts: VerifyOptions): Promise<Table
   }
   for (const c of t.columns) {
     if (c.name.startsWith('_dj2_')) v.reasons.push(`${c.name}: hidden column left by an interrupted migrate-pointers; re-run it (it drops and rebuilds the column)`);
-    checkLabel(t, c, v, opts.stores);
-    if (c.label2x == null && BLOB_TYPES.has(c.dataType)) await sniffBlobs(db, t, c, v, opts.sample ?? SNIFF_DEFAULT);
-    if (c.storage.form === 'json2x') await checkPointers(db, t, c, v, opts);
+    checkLabel(t, c, v, stores);
   }
-  v.status = v.reasons.length ? 'fail' : 'pass';
   return v;
 }
 
@@ -106,7 +121,7 @@ function unsigned(c: Column): boolean {
   return /\bunsigned\b/i.test(c.columnType);
 }
 
-function checkLabel(t: Table, c: Column, v: TableVerdict, stores: StoreMap): void {
+function checkLabel(t: Table, c: Column, v: { reasons: string[]; notes: string[] }, stores: StoreMap): void {
   if (c.label2x == null) {
     if (/^binary\(16\)$/i.test(c.columnType) && t.foreignKeys.some((fk) => fk.columns.includes(c.name) && fk.refTable.startsWith('~external_'))) return; // reported with the FK
     if (c.dataType !== 'json' && unsigned(c)) v.notes.push(`${c.name}: native ${c.columnType} (no 2.x core type; 2.x accepts it with a warning)`);
