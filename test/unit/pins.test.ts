@@ -75,6 +75,13 @@ test('hash-pinned requirements get no fix; generated files say so; URLs are manu
   assert.equal(urls.slice(u[1].start, u[1].end), 'datajoint @ git+https://github.com/datajoint/datajoint-python@v0.14.6');
 });
 
+test('conda env export pins (name=version=build) are rewritten whole', () => {
+  const text = 'name: lab\ndependencies:\n  - datajoint=0.14.6=pyhd8ed1ab_0\n  - numpy=1.26.4=py311h64a7726_0\n';
+  const f = analyzePins('/p/environment.yml', text, { enabled: true });
+  assert.deepEqual(f.map((x) => x.code), ['DJ160']);
+  assert.equal(applyFixes(text, f), 'name: lab\ndependencies:\n  - datajoint>=2.0.2\n  - numpy=1.26.4=py311h64a7726_0\n');
+});
+
 test('not DataJoint, or already fine: no findings', () => {
   const text = 'datajoint-utilities==0.1\nelement-datajoint==0.14\n# datajoint==0.14.6\ndatajoint>=2.0.2,<3\ndatajoint==2.3.2\n--index-url https://pypi.org/simple\n';
   assert.deepEqual(analyzePins('/p/requirements.txt', text, { enabled: true }), []);
@@ -113,6 +120,10 @@ test('spec classification across dialects', () => {
     ['>=0.14,<0.15', 'conda', 'pre2-only'],
     ['2.0.*', 'conda', 'early2-mixed'],
     ['>=2.1|<0.15', 'conda', 'pre2-mixed'],
+    ['=0.14.6=pyhd8ed1ab_0', 'conda', 'pre2-only'],
+    ['0.14.6 pyhd8ed1ab_0', 'conda', 'pre2-only'],
+    ['=2.3.2=pyhd8ed1ab_0', 'conda', 'ok'],
+    ['==2.0.1', 'conda', 'early2-only'],
   ];
   for (const [spec, dialect, verdict] of cases) assert.equal(classifySpec(spec, dialect).verdict, verdict, `${dialect} ${spec}`);
 });

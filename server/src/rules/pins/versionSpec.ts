@@ -67,8 +67,11 @@ export function specAdmits(spec: Spec, v: Version): boolean {
 
 /** Parses `text` in `dialect`; an empty text is the unconstrained spec `[[]]`. */
 export function parseSpec(text: string, dialect: Dialect): Spec | undefined {
-  const t = text.trim();
+  let t = text.trim();
   if (t === '' || t === '*') return [[]];
+  // `conda env export` writes `=VERSION=BUILD` (or `VERSION BUILD`): an exact version of one build.
+  const build = dialect === 'conda' ? /^(?:==?)?(\d[^=\s,|<>!*]*)(?:=|\s+)[A-Za-z0-9_.*]+$/.exec(t) : null;
+  if (build) t = `==${build[1]}`;
   const alternatives = dialect === 'poetry' ? t.split('||') : dialect === 'conda' ? t.split('|') : [t];
   const out: Spec = [];
   for (const rawAlt of alternatives) {
