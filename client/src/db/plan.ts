@@ -70,6 +70,8 @@ export interface RestrictedTable {
   role: ClosureRole;
   /** A boolean SQL expression selecting this table's included rows, referring to the table through `alias`. */
   condition(alias: string): string;
+  /** For the root and descendants: the rows that descend from the root rows (a subset of `condition`). */
+  descends?(alias: string): string;
 }
 
 export interface RestrictionPlan {
@@ -184,11 +186,18 @@ export function restrictionPlan(schemas: Schema[], spec: RestrictSpec): Restrict
       // Map insertion order is definition order, and every definition is added after the ones it uses.
       const withClause = `WITH ${[...cte.values()].join(', ')}`;
       const set = fName(t);
-      return {
+      const entry: RestrictedTable = {
         table: t,
         role: t === root ? 'root' : down.has(tableKey(t)) ? 'descendant' : 'ancestor',
         condition: (alias: string) => `${tuple(pkCols(t, alias), t.primaryKey.length)} IN (${withClause} SELECT ${kCols(t)} FROM ${set})`,
-      } satisfies RestrictedTable;
+      };
+      if (down.has(tableKey(t))) {
+        cte.clear();
+        defineDown(t);
+        const downWith = `WITH ${[...cte.values()].join(', ')}`;
+        entry.descends = (alias: string) => `${tuple(pkCols(t, alias), t.primaryKey.length)} IN (${downWith} SELECT ${kCols(t)} FROM ${dName(t)})`;
+      }
+      return entry;
     });
   return { root, where: spec.where, limit: spec.limit, tables };
 }
