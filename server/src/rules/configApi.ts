@@ -235,6 +235,12 @@ function checkUpdate(ctx: RuleContext, call: Node, receiver: Node): void {
   } else if (args.length === 0 && kw.size) pairs = [...kw].map(([k, a]) => [k, a.childForFieldName('value')!]);
   let removed = false;
   for (const [k, v] of pairs ?? []) removed = reportKey(ctx, k, v.parent!, literalValue(v)) || removed;
+  // 0.14.6 `update(display__width=30)` stored the key "display__width" as written (only `__call__` mapped `__` to dots).
+  const odd = args.length === 0 && [...kw.keys()].some((k) => k.includes('__'));
+  if (odd) {
+    ctx.report({ ...CONFIG_UPDATE, safety: 'manual' }, call, { message: '`dj.config.update(...)` does not exist in DataJoint 2.x; 0.14.6 stored keyword names such as `a__b` literally, not as `a.b`: assign the dotted keys you meant with `dj.config["a.b"] = value`' });
+    return;
+  }
   if (!stmt || removed || pairs?.length === 0 || (pairs === null && !(args.length === 1 && kw.size === 0))) {
     ctx.report({ ...CONFIG_UPDATE, safety: 'manual' }, call, { message: '`dj.config.update(...)` does not exist in DataJoint 2.x: assign each key with `dj.config[key] = value`' + (removed ? ' (drop the removed keys)' : '') });
     return;

@@ -4,7 +4,7 @@ import { unparen } from '../python/syntax';
 import type { Rule, RuleContext } from './context';
 import { keywordArgs, positionalArgs, removeArgument } from './edits';
 import type { RuleMeta, TextEdit } from './meta';
-import { isSchemaValue, isTableOrQuery, methodCall, ownMember, resolveTable } from './tables';
+import { isSchemaValue, isTableOrQuery, methodCall, ownMember, removeArguments, resolveTable } from './tables';
 
 const m = (meta: RuleMeta) => meta;
 
@@ -87,7 +87,7 @@ function reportKeys(ctx: RuleContext, call: Node, keys: Node, uncertain: boolean
     return;
   }
   if (value.type === 'none') {
-    ctx.report({ ...POPULATE_KEYS, safety: 'safe' }, keys, { edits: [removeArgument(keys)], fixTitle: 'Remove `keys=None` (the default)' });
+    ctx.report({ ...POPULATE_KEYS, safety: 'safe' }, keys, { edits: removeArguments([keys]), fixTitle: 'Remove `keys=None` (the default)' });
     return;
   }
   const list = call.childForFieldName('arguments')!;

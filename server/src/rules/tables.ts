@@ -4,7 +4,7 @@ import type { Node } from 'web-tree-sitter';
 import type { TableClass } from '../index/fileIndex';
 import { stringValue, unparen } from '../python/syntax';
 import type { Rule, RuleContext } from './context';
-import { keywordArgs, positionalArgs, removeArgument } from './edits';
+import { keywordArgs, positionalArgs } from './edits';
 import type { RuleMeta, TextEdit } from './meta';
 
 const m = (meta: RuleMeta) => meta;
@@ -292,7 +292,9 @@ function rowsOf(arg: Node): Node[] | null {
 }
 
 function checkPositionalInserts(ctx: RuleContext, call: Node, mc: { receiver: Node; method: string }): void {
-  const args = positionalArgs(call);
+  const list = call.childForFieldName('arguments');
+  // `T.insert(row for row in ...)`: the generator is the whole argument list.
+  const args = list?.type === 'generator_expression' ? [list] : positionalArgs(call);
   if (!args.length) return;
   const rows = mc.method === 'insert1' ? [args[0]] : rowsOf(args[0]);
   const positional = (rows ?? []).filter(isPositionalRow);
@@ -411,6 +413,7 @@ function checkDelete(ctx: RuleContext, call: Node, mc: { receiver: Node; method:
   if (safemode) ctx.report(DELETE_SAFEMODE, safemode, { uncertain, edits: [renameKeyword(safemode, 'prompt')], fixTitle: 'Rename `safemode=` to `prompt=`' });
   const fp = kw.get('force_parts');
   const fm = kw.get('force_masters');
+  if (!fp && !fm) return;
   const fmValue = fm ? boolLiteral(valueOf(fm)) : false;
   if (positionalArgs(call).length > 2) {
     ctx.report(asManual(DELETE_FORCE_PARTS), call, { message: 'Positional `force_parts`/`force_masters` are `part_integrity` in DataJoint 2.x: name the argument' });
@@ -421,7 +424,7 @@ function checkDelete(ctx: RuleContext, call: Node, mc: { receiver: Node; method:
       ctx.report(asManual(DELETE_FORCE_MASTERS), fm, { message: '`force_masters=` was removed: use `part_integrity="cascade"` where it was true (also deletes the masters of part rows reached)' });
       return;
     }
-    const edits = [ctx.replace(fm, 'part_integrity="cascade"'), ...(fp ? [removeArgument(fp)] : [])];
+    const edits = [ctx.replace(fm, 'part_integrity="cascade"'), ...removeArguments(fp ? [fp] : [])];
     ctx.report(DELETE_FORCE_MASTERS, fm, { uncertain, edits, fixTitle: 'Use `part_integrity="cascade"` (review: also deletes masters)' });
     return;
   }
@@ -432,10 +435,14 @@ function checkDelete(ctx: RuleContext, call: Node, mc: { receiver: Node; method:
   ctx.report(DELETE_FORCE_PARTS, fp ?? fm!, { uncertain, edits, fixTitle: fp ? 'Use `part_integrity=` instead of `force_parts=`' : 'Remove `force_masters=False` (the default)' });
 }
 
-/** Edits removing several arguments of one call, with their commas, without overlapping ranges. */
-function removeArguments(removed: Node[]): TextEdit[] {
+/**
+ * Edits removing arguments of one call with their commas, as non-overlapping ranges. When no argument
+ * is left, a trailing comma goes too (`f(\n    a=1,\n)` → `f(\n)`).
+ */
+export function removeArguments(removed: Node[]): TextEdit[] {
   if (!removed.length) return [];
-  const all = removed[0].parent!.namedChildren.filter((x): x is Node => !!x && x.type !== 'comment');
+  const list = removed[0].parent!;
+  const all = list.namedChildren.filter((x): x is Node => !!x && x.type !== 'comment');
   const gone = new Set(removed.map((r) => r.id));
   const edits: TextEdit[] = [];
   for (let i = 0; i < all.length; i++) {
@@ -444,7 +451,17 @@ function removeArguments(removed: Node[]): TextEdit[] {
     while (j + 1 < all.length && gone.has(all[j + 1].id)) j++;
     if (j + 1 < all.length) edits.push({ start: all[i].startIndex, end: all[j + 1].startIndex, text: '' });
     else if (i > 0) edits.push({ start: all[i - 1].endIndex, end: all[j].endIndex, text: '' });
-    else edits.push({ start: all[i].startIndex, end: all[j].endIndex, text: '' });
+    else {
+      const next = all[j].nextSibling;
+      let start = all[i].startIndex;
+      const end = next?.type === ',' ? next.endIndex : all[j].endIndex;
+      // An argument alone on its line: take the line with it.
+      const before = list.text.slice(0, start - list.startIndex);
+      const after = list.text.slice(end - list.startIndex);
+      const lineStart = before.lastIndexOf('\n');
+      if (lineStart >= 0 && !before.slice(lineStart + 1).trim() && /^[ \t]*\n/.test(after)) start = list.startIndex + lineStart;
+      edits.push({ start, end, text: '' });
+    }
     i = j;
   }
   return edits;
@@ -458,7 +475,7 @@ function checkPartForce(ctx: RuleContext, call: Node, mc: { receiver: Node; meth
   if (!force || ctx.isGuarded(call)) return;
   if (force.type !== 'keyword_argument' && boolLiteral(force) === null) return; // a positional part_integrity value already
   const v = boolLiteral(valueOf(force));
-  const edit = v === true ? ctx.replace(force, 'part_integrity="ignore"') : v === false ? removeArgument(force) : ctx.replace(force, `part_integrity="ignore" if ${valueOf(force).text} else "enforce"`);
+  const edit = v === true ? ctx.replace(force, 'part_integrity="ignore"') : v === false ? removeArguments([force])[0] : ctx.replace(force, `part_integrity="ignore" if ${valueOf(force).text} else "enforce"`);
   const positional = force.type !== 'keyword_argument' ? ` (a positional \`${force.text}\` would be read as \`part_integrity\`)` : '';
   ctx.report(PART_FORCE, force, { edits: [edit], fixTitle: v === false ? 'Remove `force=False` (the default)' : 'Use `part_integrity="ignore"`', message: `\`Part.${mc.method}(force=...)\` is \`part_integrity="ignore"\` in DataJoint 2.x${positional}` });
 }
@@ -469,14 +486,11 @@ function checkSchemaDrop(ctx: RuleContext, call: Node, mc: { receiver: Node; att
   const schema = isSchemaValue(ctx, mc.receiver);
   const force = kw.get('force') ?? (schema && args.length === 1 ? args[0] : undefined);
   if (!force || ctx.isGuarded(call)) return;
-  if (!schema) {
-    if (isTableOrQuery(ctx, mc.receiver)) return; // Part tables are handled with delete; Table.drop() had no force
-    ctx.report(asManual(SCHEMA_DROP_FORCE), force, { uncertain: true, message: '`drop(force=...)` was removed in DataJoint 2.x: a schema takes `prompt=False`, a Part table `part_integrity="ignore"`' });
-    return;
-  }
+  // Part tables are handled with delete; Table.drop() had no `force`; `x.drop(force=True)` on an unknown x is not DataJoint enough.
+  if (!schema) return;
   const v = boolLiteral(valueOf(force));
   const positional = force.type !== 'keyword_argument';
-  const edit = v === true ? ctx.replace(force, 'prompt=False') : v === false ? removeArgument(force) : ctx.replace(force, `prompt=False if ${valueOf(force).text} else None`);
+  const edit = v === true ? ctx.replace(force, 'prompt=False') : v === false ? removeArguments([force])[0] : ctx.replace(force, `prompt=False if ${valueOf(force).text} else None`);
   ctx.report(SCHEMA_DROP_FORCE, force, {
     edits: [edit], fixTitle: v === false ? 'Remove `force=False` (the default)' : 'Use `prompt=False`',
     message: positional ? `\`schema.drop(${force.text})\`: 2.x reads a positional argument as \`prompt\`, the opposite of \`force\`` : undefined,

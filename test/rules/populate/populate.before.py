@@ -1,0 +1,30 @@
+# dj-migrate: unsafe
+import datajoint as dj
+
+schema = dj.Schema("ephys")
+
+
+@schema
+class Unit(dj.Manual):
+    definition = """
+    unit : int32
+    """
+
+
+@schema
+class Spikes(dj.Computed):
+    definition = """
+    -> Unit
+    """
+
+    def make(self, key):
+        todo = self.key_source - self.target
+        print(len(self.target & key), todo)
+
+
+def run(todo, restriction):
+    Spikes.populate(keys=todo)
+    Spikes.populate(reserve_jobs=True, keys=todo, suppress_errors=True)
+    Spikes().populate(keys=None, display_progress=True)
+    Spikes.populate(limit=5)
+    Spikes.populate(restriction, limit=10, reserve_jobs=True)
