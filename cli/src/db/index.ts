@@ -4,6 +4,8 @@ import type { CliIO } from '../io';
 import * as compare from './compare';
 import * as copy from './copy';
 import * as createParallel from './create-parallel';
+import * as inspect from './inspect';
+import * as preflight from './preflight';
 import * as migratePointers from './migrate-pointers';
 import * as verify from './verify';
 
@@ -13,6 +15,8 @@ export const dbCommands: Record<string, DbCommand> = {
   compare,
   copy,
   'create-parallel': createParallel,
+  inspect,
+  preflight,
   'migrate-pointers': migratePointers,
   verify,
 };
