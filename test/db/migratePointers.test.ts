@@ -139,7 +139,9 @@ test('a dry run changes nothing, works with SELECT rights only, and its SQL on a
       await ro.close();
     }
     assert.equal(dry.objects, 4);
-    assert.equal(dry.sql.filter((s) => s.startsWith('UPDATE')).length, 4, 'one UPDATE per stored object is printed');
+    const updates = dry.sql.filter((s) => s.startsWith('UPDATE'));
+    assert.equal(updates.length, 1, 'the four stored objects fit one batched UPDATE');
+    assert.equal((updates[0].match(/SELECT X'[0-9a-f]{32}'/gi) ?? []).length, 4, 'which names every pointer');
     for (const stmt of dry.sql) await fx.db.execute(stmt);
     await migratePointers(fx.db, opts(real, 'lfp', 'external-raw'));
     const norm = (s: string, t: string) => s.split(t).join('T').replace(/CONSTRAINT `T_ibfk_\d+`/g, 'C');
@@ -228,7 +230,7 @@ test('dj-migrate db migrate-pointers: dry run prints SQL and file operations; ex
   const text = out.join('\n');
   assert.match(text, /dry run — 5 rows, 5 stored objects; nothing was changed/);
   assert.match(text, /ALTER TABLE `[^`]+`\.`rec_cli` ADD COLUMN `_dj2_settings_file` JSON NULL COMMENT ':<attach@attachments>:' AFTER `settings_file`;/);
-  assert.match(text, /UPDATE `[^`]+`\.`rec_cli` SET `_dj2_settings_file` = '\{\\"hash\\":/);
+  assert.match(text, /UPDATE `[^`]+`\.`rec_cli` AS x JOIN \(SELECT X'[0-9a-f]{32}' AS ptr, '\{\\"hash\\":/);
   assert.match(text, /DROP FOREIGN KEY `rec_cli_ibfk_4`, DROP COLUMN `settings_file`, CHANGE COLUMN `_dj2_settings_file` `settings_file` JSON NULL/);
   assert.equal((text.match(/^ {2}rewrite attachments:/gm) ?? []).length, 5, 'five attachment rewrites are listed');
   assert.equal(await snapshot(table), pristine);
@@ -251,4 +253,20 @@ test('dj-migrate db migrate-pointers: dry run prints SQL and file operations; ex
   assert.equal(JSON.parse(out[out.length - 1]).status, 'migrated');
   assert.equal(await main(args('wiring', 'raw'), io), 2);
   assert.equal(await main(['db', 'migrate-pointers', '--schemas', ephys, '--table', table], io), 2);
+});
+
+test('the ~lineage row a 2.x rebuild derived from the ~external key is removed with the swap; other rows stay', async () => {
+  const table = await rawCopy('rec_lin');
+  await fx.db.execute(`CREATE TABLE ${qt(ephys, '~lineage')} (table_name varchar(64) NOT NULL, attribute_name varchar(64) NOT NULL, lineage varchar(255) NOT NULL, PRIMARY KEY (table_name, attribute_name))`);
+  try {
+    await fx.db.execute(`INSERT INTO ${qt(ephys, '~lineage')} VALUES (?, 'signal', ?), (?, 'recording_id', ?)`, [table, `${ephys}.~external_raw.hash`, table, `${ephys}.${table}.recording_id`]);
+    const dry = await migratePointers(fx.db, opts(table, 'signal', 'raw', { dryRun: true }));
+    assert.match(dry.sql[dry.sql.length - 1], /^DELETE FROM `[^`]+`\.`~lineage` WHERE table_name = 'rec_lin' AND attribute_name = 'signal'/);
+    const report = await migratePointers(fx.db, opts(table, 'signal', 'raw'));
+    assert.ok(report.notes.some((n) => /removed the ~lineage row/.test(n)));
+    const rows = await fx.db.query<{ attribute_name: string }>(`SELECT attribute_name FROM ${qt(ephys, '~lineage')} WHERE table_name = ?`, [table]);
+    assert.deepEqual(rows.map((r) => r.attribute_name), ['recording_id']);
+  } finally {
+    await fx.db.execute(`DROP TABLE ${qt(ephys, '~lineage')}`);
+  }
 });

@@ -2,7 +2,7 @@
 // table to 2.x JSON in place — the guide's `migrate_external_pointers_v2`, done the way storage-formats.md
 // §C.2 says it must be:
 //   1. add a hidden JSON column `_dj2_<attr>` right after the column (neither version's heading sees it);
-//   2. fill it, one UPDATE per stored object (rows sharing an object share the JSON), from `~external_<store>`;
+//   2. fill it from `~external_<store>`, batched UPDATEs joined on the pointer (rows sharing an object share the JSON);
 //   3. verify: every pointer converted, nothing extra, the JSON read back equals what was computed, every
 //      file present with the right hash (checked while converting);
 //   4. in ONE `ALTER TABLE`: drop the FK, drop the old column, rename the new one into its place with the
@@ -52,6 +52,9 @@ export interface MigratePointersReport {
   fileOps: string[];
   notes: string[];
 }
+
+/** Stored objects per UPDATE statement (a few hundred KB of JSON at most, far below max_allowed_packet). */
+const UPDATE_BATCH = 200;
 
 export class MigrationAborted extends Error {
   override name = 'AbortError';
@@ -112,6 +115,17 @@ export async function migratePointers(db: Db, opts: MigratePointersOptions): Pro
 
   let updates = 0;
   /** Runs (or, in a dry run, records) a statement; a real run records the per-object UPDATEs as one summary line. */
+  // A 2.x lineage rebuild on a 0.14.6 schema gives pointer columns the lineage `<schema>.~external_<store>.hash`
+  // (storage-formats.md B8); once the key is gone that row is wrong, so it goes with the swap.
+  const lineageLeft = fks.length
+    ? await db.query('SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?', [schema, '~lineage'])
+    : [];
+  const staleLineage = lineageLeft.length
+    ? (await db.query(`SELECT 1 FROM ${qt(schema, '~lineage')} WHERE table_name = ? AND attribute_name = ? AND lineage = ?`, [table, attribute, `${schema}.${externalTable}.hash`])).length
+      ? { sql: `DELETE FROM ${qt(schema, '~lineage')} WHERE table_name = ? AND attribute_name = ? AND lineage = ?`, params: [table, attribute, `${schema}.${externalTable}.hash`] }
+      : null
+    : null;
+
   const run = async (sql: string, params?: unknown[], summarise = false): Promise<void> => {
     if (summarise) updates++;
     else report.sql.push(formatSql(sql, params));
@@ -146,6 +160,21 @@ export async function migratePointers(db: Db, opts: MigratePointersOptions): Pro
           `(SELECT ${q(attribute)} AS ptr, COUNT(*) AS n FROM ${t} WHERE ${q(attribute)} IS NOT NULL${missing} GROUP BY ${q(attribute)}) AS p ` +
           `LEFT JOIN ${ext} AS e ON e.hash = p.ptr`,
       );
+      let pending: { ptr: Buffer; json: string; rows: number }[] = [];
+      // One UPDATE per batch of stored objects, joined on the pointer (rows sharing an object share the JSON).
+      const flush = async (): Promise<void> => {
+        if (!pending.length) return;
+        const values = pending.map((_, i) => (i === 0 ? 'SELECT ? AS ptr, ? AS js' : 'SELECT ?, ?')).join(' UNION ALL ');
+        await run(
+          `UPDATE ${t} AS x JOIN (${values}) AS v ON x.${q(attribute)} = v.ptr SET x.${q(hidden)} = v.js`,
+          pending.flatMap((p) => [p.ptr, p.json]),
+          !opts.dryRun,
+        );
+        done += pending.reduce((a, p) => a + p.rows, 0);
+        pending = [];
+        const elapsed = Date.now() - started;
+        opts.onProgress?.({ table: `${schema}.${table}`, rows: done, total, etaMs: done > 0 ? Math.round((elapsed / done) * Math.max(0, total - done)) : null });
+      };
       for await (const r of pointers) {
         if (opts.signal?.aborted) throw new MigrationAborted(`migration of ${where} cancelled`);
         const ptr = r.ptr as Buffer;
@@ -156,12 +185,11 @@ export async function migratePointers(db: Db, opts: MigratePointersOptions): Pro
         written.push(...converted.written);
         report.fileOps.push(...converted.fileOps);
         expected.set(ptr.toString('hex'), fingerprint(converted.json));
-        await run(`UPDATE ${t} SET ${q(hidden)} = ? WHERE ${q(attribute)} = ?`, [JSON.stringify(converted.json), ptr], !opts.dryRun);
+        pending.push({ ptr, json: JSON.stringify(converted.json), rows: Number(r.n) });
         objects++;
-        done += Number(r.n);
-        const elapsed = Date.now() - started;
-        opts.onProgress?.({ table: `${schema}.${table}`, rows: done, total, etaMs: done > 0 ? Math.round((elapsed / done) * Math.max(0, total - done)) : null });
+        if (pending.length >= UPDATE_BATCH) await flush();
       }
+      await flush();
       return objects;
     };
     report.objects = await fill(false);
@@ -172,9 +200,10 @@ export async function migratePointers(db: Db, opts: MigratePointersOptions): Pro
       );
     }
     if (kind === 'filepath') report.notes.push('file paths: the files stay where they are; 2.x reads them at the same relative path.');
-    if (updates > 0) report.sql.push(`-- ${updates} × UPDATE ${t} SET ${q(hidden)} = <JSON> WHERE ${q(attribute)} = <pointer> (one per stored object)`);
+    if (updates > 0) report.sql.push(`-- ${updates} × UPDATE ${t} … SET ${q(hidden)} = <JSON> (batches of up to ${UPDATE_BATCH} stored objects, joined on ${q(attribute)})`);
     if (opts.dryRun) {
       report.sql.push(finalAlter(t, attribute, hidden, fks[0]?.CONSTRAINT_NAME, col.IS_NULLABLE === 'YES', newComment));
+      if (staleLineage) report.sql.push(formatSql(staleLineage.sql, staleLineage.params));
       return report;
     }
 
@@ -197,7 +226,7 @@ export async function migratePointers(db: Db, opts: MigratePointersOptions): Pro
     // The point of no return: one statement, so there is no half-swapped state.
     await run(finalAlter(t, attribute, hidden, fks[0]?.CONSTRAINT_NAME, col.IS_NULLABLE === 'YES', newComment));
     added = false;
-    return report;
+    written.length = 0; // the table now references them
   } catch (e) {
     try {
       await rollback();
@@ -206,6 +235,11 @@ export async function migratePointers(db: Db, opts: MigratePointersOptions): Pro
     }
     throw e;
   }
+  if (staleLineage) {
+    await run(staleLineage.sql, staleLineage.params);
+    report.notes.push(`removed the ~lineage row of ${table}.${attribute}, which 2.x's rebuild had derived from the foreign key to ${externalTable}`);
+  }
+  return report;
 }
 
 function finalAlter(t: string, attribute: string, hidden: string, fk: string | undefined, nullable: boolean, comment: string): string {
