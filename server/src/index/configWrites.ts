@@ -3,16 +3,18 @@
 // Rules use it across the workspace, e.g. a `fetch()` is only safely `to_arrays()` if no file sets `fetch_format`.
 import type { Node } from 'web-tree-sitter';
 import { stringValue, unparen } from '../python/syntax';
-import type { ValueKind } from './fileIndex';
 
 interface ConfigSource {
   syntax: { assignments: Node[]; calls: Node[] };
-  kindOf(node: Node): ValueKind;
+  qualified(node: Node): string | null;
 }
+
+// Name resolution only (no variable tracking): this runs for every file the workspace indexes.
+const CONFIG = new Set(['datajoint.config', 'datajoint.settings.config']);
 
 export function configKeysWritten(index: ConfigSource): Set<string> {
   const keys = new Set<string>();
-  const isConfig = (n: Node | null) => !!n && index.kindOf(n) === 'config';
+  const isConfig = (n: Node | null) => !!n && CONFIG.has(index.qualified(n) ?? '');
   for (const a of index.syntax.assignments) {
     const left = a.childForFieldName('left');
     if (left?.type === 'subscript' && isConfig(left.childForFieldName('value'))) {

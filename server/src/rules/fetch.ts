@@ -134,6 +134,12 @@ export interface MethodCall {
   splat: boolean;          // *args or **kwargs present
 }
 
+/** The method name of `x.name(...)`, cheaply (node field access is costly in the WASM binding), or null. */
+export function methodName(call: Node): string | null {
+  const fn = call.firstNamedChild;
+  return fn?.type === 'attribute' ? fn.lastNamedChild?.text ?? null : null;
+}
+
 export function methodCall(call: Node): MethodCall | null {
   const fn = call.childForFieldName('function');
   const list = call.childForFieldName('arguments');
@@ -449,8 +455,9 @@ export const fetchRules: Rule[] = [{
   metas: [FETCH_KEY, FETCH_ALL, FETCH_AS_DICT, FETCH_ATTRS, FETCH_KEY_ATTRS, FETCH_ATTRS_DICT, FETCH_KEY_ATTRS_DICT, FETCH_FRAME, DOWNLOAD_PATH, HEAD_TAIL, NEW_NAME_SHADOW, FETCH_ALL_CONFIGURED],
   check(ctx) {
     for (const call of ctx.index.syntax.calls) {
+      if (!OUTPUT_METHODS.has(methodName(call) ?? '')) continue;
       const mc = methodCall(call);
-      if (!mc || !OUTPUT_METHODS.has(mc.method.text)) continue;
+      if (!mc) continue;
       const name = mc.method.text;
       if (name === 'fetch') checkFetch(ctx, mc);
       else if (name === 'head' || name === 'tail') checkHeadTail(ctx, mc);

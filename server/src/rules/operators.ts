@@ -5,7 +5,7 @@ import type { Node } from 'web-tree-sitter';
 import { enclosing, unparen } from '../python/syntax';
 import type { Rule, RuleContext } from './context';
 import { editArguments } from './edits';
-import { methodCall, receiverKind, type MethodCall } from './fetch';
+import { methodCall, methodName, receiverKind, type MethodCall } from './fetch';
 import type { RuleMeta, TextEdit } from './meta';
 
 const m = (meta: RuleMeta) => meta;
@@ -112,8 +112,9 @@ function operatorToMethod(ctx: RuleContext, bin: Node, method: string, instantia
   return edits;
 }
 
-function checkBinary(ctx: RuleContext, bin: Node): void {
+function checkBinary(ctx: RuleContext, bin: Node, mayHaveU: boolean): void {
   const op = bin.childForFieldName('operator')?.type;
+  if (op !== '@' && op !== '^' && !((op === '*' || op === '-') && mayHaveU)) return;
   const left = bin.childForFieldName('left');
   const right = bin.childForFieldName('right');
   if (!left || !right) return;
@@ -166,7 +167,8 @@ function checkAggr(ctx: RuleContext, mc: MethodCall): void {
   if (ctx.isGuarded(call)) return;
   const note = uncertain ? ' (if this is a DataJoint query)' : '';
   if (keep) {
-    const v = keep.childForFieldName('value')!;
+    const v = keep.childForFieldName('value');
+    if (!v) return;
     let edits: TextEdit[] | null;
     // `keep_all_rows=True` becomes an explicit `exclude_nonmatching=False` rather than nothing: a bare `aggr`
     // reads as 0.14.6 code (DJ044), so dropping the keyword would be undone into the opposite query.
@@ -240,11 +242,17 @@ function checkJoinKeys(ctx: RuleContext, mc: MethodCall): void {
   ctx.report(JOIN_PK, mc.call, { message: `The primary key of \`${join.text.length > 60 ? 'this join' : join.text}\` follows functional dependency in 2.x and may have fewer attributes than PK(A) ∪ PK(B): review what these keys are used for` });
 }
 
+/** Methods whose calls this family looks at (aggregation, joins, and the key-returning fetches of DJ048). */
+const CALL_METHODS = new Set(['aggr', 'aggregate', 'join', 'fetch', 'keys', 'to_pandas', 'to_arrays']);
+
 export const operatorRules: Rule[] = [{
   metas: [MATMUL, XOR, U_JOIN, U_MINUS, AGGR_DEFAULT, AGGR_KEEP_ALL_ROWS, U_AGGR_KEEP, LEFT_JOIN, JOIN_PK],
   check(ctx) {
-    for (const bin of ctx.index.syntax.binaryOperators) checkBinary(ctx, bin);
+    // Every dj.U value is spelled `U(` somewhere in the file (a call, or the call a variable was assigned from).
+    const mayHaveU = ctx.text.includes('U(');
+    for (const bin of ctx.index.syntax.binaryOperators) checkBinary(ctx, bin, mayHaveU);
     for (const call of ctx.index.syntax.calls) {
+      if (!CALL_METHODS.has(methodName(call) ?? '')) continue;
       const mc = methodCall(call);
       if (!mc) continue;
       const name = mc.method.text;
