@@ -1,0 +1,56 @@
+// Schema names (DJ130-131): the suffix for the parallel-schema workflow and its removal at cut-over.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CodeEngine } from '../../server/src/engine';
+import { fixPython } from '../../server/src/fix/fixLoop';
+import { DEFAULT_OPTIONS, type EngineOptions } from '../../server/src/rules/context';
+import { SCHEMA_FINALIZE, SCHEMA_SUFFIX } from '../../server/src/rules/schemaNames';
+
+const enginePromise = CodeEngine.create();
+const SOURCE = `import datajoint as dj
+
+PREFIX = "lab_"
+a = dj.Schema("lab")
+b = dj.Schema(f"{PREFIX}ephys", context=locals())
+c = dj.Schema(PREFIX + "analysis")
+d = dj.VirtualModule("d", PREFIX + name)
+`;
+
+async function fix(text: string, opts: Partial<EngineOptions>) {
+  const engine = await enginePromise;
+  return fixPython(engine, '/ws/names.py', text, { ...DEFAULT_OPTIONS, ...opts }, { unsafe: false });
+}
+
+test('the default project suffix _v2 is applied by fix-all (safe) and a second run adds nothing', async () => {
+  const once = await fix(SOURCE, {});
+  assert.match(once.text, /dj\.Schema\("lab_v2"\)/);
+  assert.match(once.text, /dj\.Schema\(f"\{PREFIX\}ephys_v2", context=locals\(\)\)/);
+  assert.match(once.text, /dj\.Schema\(PREFIX \+ "analysis_v2"\)/);
+  assert.match(once.text, /dj\.VirtualModule\("d", PREFIX \+ name \+ "_v2"\)/);
+  assert.ok(once.applied.every((f) => f.code === 'DJ130' && f.safety === 'safe' && f.severity === 'info'));
+  const twice = await fix(once.text, {});
+  assert.equal(twice.text, once.text);
+  assert.doesNotMatch(twice.text, /_v2_v2/);
+});
+
+test('finalize removes exactly the suffix again, restoring the original text', async () => {
+  const suffixed = (await fix(SOURCE, { schemaSuffix: '_new' })).text;
+  assert.match(suffixed, /"lab_new"/);
+  const final = await fix(suffixed, { schemaSuffix: '_new', finalize: true });
+  assert.equal(final.text, SOURCE);
+  assert.ok(final.applied.every((f) => f.code === 'DJ131'));
+});
+
+test('an empty suffix disables both rules', async () => {
+  const engine = await enginePromise;
+  const findings = engine.analyzePython('/ws/names.py', SOURCE, { ...DEFAULT_OPTIONS, schemaSuffix: '' }).filter((f) => /^DJ13/.test(f.code));
+  assert.deepEqual(findings, []);
+});
+
+test('the messages show the resulting name; the docs tie finalize to the database swap', async () => {
+  const engine = await enginePromise;
+  const findings = engine.analyzePython('/ws/names.py', SOURCE, DEFAULT_OPTIONS).filter((f) => f.code === 'DJ130');
+  assert.match(findings[0].message, /`"lab_v2"`/);
+  assert.match(SCHEMA_FINALIZE.docs.summary, /swap/);
+  assert.match(SCHEMA_SUFFIX.docs.summary, /safe because the project setting asked for it/);
+});
