@@ -15,6 +15,7 @@ export const FETCH_KEY = m({
     summary: '`q.keys()` returns the same list of primary-key dicts and takes the same `order_by`/`limit`/`offset`. `fetch("KEY")` raises DataJointError on 2.0.0–2.0.1 and is deprecated from 2.0.2. `q.fetch(dj.key)` is the same call (`dj.key` itself is gone).',
     before: 'keys = (Session & key).fetch("KEY", order_by="session_date")',
     after: 'keys = (Session & key).keys(order_by="session_date")',
+    guideCorrection: 'The migration guide also rewrites `fetch1("KEY")` to `keys()`. That is wrong: `fetch1("KEY")` is unchanged in 2.x and returns one dict, `keys()` a list; this tool never touches `fetch1`.',
   },
 });
 export const FETCH_ALL = m({
@@ -24,6 +25,7 @@ export const FETCH_ALL = m({
     summary: '`to_arrays()` builds the same structured array as 0.14.6 `fetch()`. `order_by`, `limit`, `offset` and `squeeze` are carried over unchanged. Safe only while nothing sets `dj.config["fetch_format"]` (see DJ031).',
     before: 'rows = Session.fetch(order_by="session_date", limit=10)',
     after: 'rows = Session.to_arrays(order_by="session_date", limit=10)',
+    guideCorrection: '"What\'s new in 2.0" says `fetch()` was removed; it is deprecated and still present in every 2.x release, so unmigrated calls keep working (with a DeprecationWarning) until they are rewritten.',
   },
 });
 export const FETCH_AS_DICT = m({
@@ -84,6 +86,7 @@ export const DOWNLOAD_PATH = m({
     summary: 'Neither `fetch()` nor `fetch1()` nor the new output methods accept `download_path` in 2.x (TypeError). Attachments and file paths download to `dj.config["download_path"]`; the context manager sets it for exactly the statement that fetched.',
     before: 'path = (Recording & key).fetch1("raw_file", download_path=tmp)',
     after: 'with dj.config.override(download_path=tmp):\n    path = (Recording & key).fetch1("raw_file")',
+    guideCorrection: 'The published guide does not mention that `download_path=` was removed from `fetch`/`fetch1`.',
   },
 });
 export const HEAD_TAIL = m({
@@ -93,6 +96,7 @@ export const HEAD_TAIL = m({
     summary: '0.14.6 `head(n, **kw)` was `fetch(order_by="KEY", limit=n, **kw)` and `tail(n, **kw)` was `fetch(order_by="KEY DESC", limit=n, **kw)[::-1]`. In 2.x both return `list[dict]` (a silent type change) and keyword arguments raise TypeError. The fix keeps the old return type with the explicit output method.',
     before: 'first = Session.head(5)\nlast = Session.tail(format="frame")',
     after: 'first = Session.to_arrays(order_by="KEY", limit=5)\nlast = Session.to_pandas(order_by="KEY DESC", limit=25)[::-1]',
+    guideCorrection: 'The published guide does not mention that `head`/`tail` changed their return type.',
   },
 });
 export const NEW_NAME_SHADOW = m({

@@ -47,6 +47,7 @@ export const AGGR_DEFAULT = m({
   docs: {
     summary: 'SILENT change: 0.14.6 `A.aggr(B, ...)` was an inner join; 2.x defaults to a LEFT join, so rows of A without a match in B appear, with `count(*)` = 1 (the NULL row) and NULL for other aggregates. `exclude_nonmatching=True` restores the exact old result.',
     before: 'n = Session.aggr(Trial, n_trials="count(*)")', after: 'n = Session.aggr(Trial, n_trials="count(*)", exclude_nonmatching=True)',
+    guideCorrection: 'The published guide does not mention the flipped `aggr` default, the most dangerous change for pipeline results: nothing fails, the numbers change.',
   },
 });
 export const AGGR_KEEP_ALL_ROWS = m({
@@ -56,6 +57,7 @@ export const AGGR_KEEP_ALL_ROWS = m({
     summary: 'The keyword now falls into the computed attributes and raises TypeError. `keep_all_rows=True` is the 2.x default; the fix writes it as `exclude_nonmatching=False` rather than dropping it, so the call cannot be mistaken for a 0.14.6 inner aggregation (DJ044). `keep_all_rows=False` is `exclude_nonmatching=True`; any other value `v` is `exclude_nonmatching=not v`.',
     before: 'a = Session.aggr(Trial, n="count(*)", keep_all_rows=True)\nb = Session.aggr(Trial, n="count(*)", keep_all_rows=False)',
     after: 'a = Session.aggr(Trial, n="count(*)", exclude_nonmatching=False)\nb = Session.aggr(Trial, n="count(*)", exclude_nonmatching=True)',
+    guideCorrection: 'The published guide does not mention that `keep_all_rows` was removed.',
   },
 });
 export const U_AGGR_KEEP = m({
@@ -80,6 +82,7 @@ export const JOIN_PK = m({
   docs: {
     summary: 'SILENT change: 0.14.6 gave `A * B` the key PK(A) ∪ PK(B). 2.x gives PK(A) when every key attribute of B is an attribute of A (and PK(B) in the reverse case). `Session(subject, session; rig) * Rig(rig)` had key (subject, session, rig) and now has (subject, session). Review the keys fetched from a join, a DataFrame index built from one and code that depends on column order.',
     before: 'keys = (Session * Rig).fetch("KEY")', after: 'keys = (Session * Rig).keys()  # now [{subject, session}], without rig',
+    guideCorrection: 'The published guide does not mention the new primary-key rule for joins; in both of its `@` rewrites the result key follows it.',
   },
 });
 
