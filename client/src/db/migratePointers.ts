@@ -129,7 +129,10 @@ export async function migratePointers(db: Db, opts: MigratePointersOptions): Pro
   const run = async (sql: string, params?: unknown[], summarise = false): Promise<void> => {
     if (summarise) updates++;
     else report.sql.push(formatSql(sql, params));
-    if (!opts.dryRun) await db.execute(sql, params);
+    if (opts.dryRun) return;
+    const result = await db.execute(sql, params);
+    // DataJoint's strict sql_mode turns most bad values into errors; anything still reported as a warning is refused too.
+    if (result.warningStatus > 0) throw new PointerError(`${where}: ${sql.slice(0, 60)}… raised ${result.warningStatus} warning(s); stopping rather than keep a silently changed value`);
   };
   const written: { store: StoreSpec; path: string }[] = [];
   let added = false;
