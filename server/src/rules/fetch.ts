@@ -110,9 +110,9 @@ export const NEW_NAME_SHADOW = m({
 });
 export const FETCH_ALL_CONFIGURED = m({
   code: 'DJ031', name: 'fetch-all-format-config', title: '`fetch()` is deprecated, and `dj.config["fetch_format"]` is set in this workspace: it may have returned a DataFrame',
-  safety: 'unsafe', severity: 'warning', phase: 1, catalogue: ['fetch-all'],
+  safety: 'unsafe', severity: 'warning', phase: 1, catalogue: ['fetch-all', 'fetch-format-frame-config'],
   docs: {
-    summary: 'With `dj.config["fetch_format"] = "frame"`, 0.14.6 `fetch()` (and `head`/`tail`) returned a DataFrame. 2.x ignores the setting (the key is gone), so `to_arrays()` is right only for calls that ran with the default; where the frame format was in effect use `to_pandas()`.',
+    summary: 'With `dj.config["fetch_format"] = "frame"`, 0.14.6 `fetch()` (and `head`/`tail`) returned a DataFrame. 2.x ignores the setting (the key is gone), so `to_arrays()` is right only for calls that ran with the default; where the frame format was in effect use `to_pandas()`. This rule finds every such call in every file of the workspace (the setting itself is DJ080).',
     before: 'dj.config["fetch_format"] = "frame"\ndf = Session.fetch()', after: 'df = Session.to_pandas()',
   },
 });
