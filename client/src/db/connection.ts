@@ -266,7 +266,13 @@ async function* streamRows(
         });
         await killQuery(conn.threadId);
         readable.resume();
-        await Promise.race([drained, new Promise((_, reject) => setTimeout(() => reject(new Error('drain timeout')), 10_000))]);
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('drain timeout')), 10_000)));
+        try {
+          await Promise.race([drained, timeout]);
+        } finally {
+          clearTimeout(timer);
+        }
       } catch {
         markBroken();
       }
