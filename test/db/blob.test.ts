@@ -208,4 +208,6 @@ test('ZL123 wrapper: inflates, checks the declared length; corrupt blobs are err
   assert.throws(() => unpackBlob(Buffer.from('name\0contents')), /not a DataJoint blob/);
   assert.throws(() => unpackBlob(dj0(Buffer.from('P'))), /sparse/);
   assert.equal(isSerializedBlob(Buffer.from('thumb_0.png\0\x89PNG', 'latin1')), false);
+  assert.throws(() => unpackBlob(dj0(Buffer.from([2]), u64(2n ** 40n))), /truncated/, 'an absurd count fails at the first short read');
+  assert.throws(() => unpackBlob(dj0(Buffer.from('A'), u64(1), u64(2n ** 40n), u32(6), u32(0))), /truncated/);
 });

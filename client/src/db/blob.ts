@@ -273,7 +273,8 @@ class Reader {
   private len(): number {
     if (this.dims32) return this.u32();
     const v = this.take(8).readBigUInt64LE(0);
-    if (v > BigInt(this.buf.length)) throw new BlobFormatError(`length ${v} at offset ${this.pos - 8} exceeds the blob`);
+    // Every element consumes bytes, so an absurd count fails at the first short read; only guard the conversion.
+    if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new BlobFormatError(`length ${v} at offset ${this.pos - 8} is not a plausible size`);
     return Number(v);
   }
 
