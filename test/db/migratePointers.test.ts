@@ -212,7 +212,7 @@ test('a leftover hidden column from an interrupted run is dropped and rebuilt; b
   assert.ok(report.notes.some((n) => n.includes('interrupted run')));
   assert.doesNotMatch(await showCreate(table), /_dj2_/);
   await assert.rejects(migratePointers(fx.db, opts(table, 'lfp', 'raw')), /--source-store is raw/);
-  await assert.rejects(migratePointers(fx.db, opts(table, 'wiring', 'raw')), /not a 0.14.6 external column/);
+  await assert.rejects(migratePointers(fx.db, opts(table, 'wiring', 'raw')), /not a 0.14.6 external column \(it is longblob/);
   await assert.rejects(migratePointers(fx.db, opts(table, 'nope', 'raw')), /has no column/);
   await assert.rejects(migratePointers(fx.db, opts('no`table', 'lfp', 'external-raw')), /backtick/);
   await assert.rejects(migratePointers(fx.db, opts(table, 'lfp', 'elsewhere')), /is blob@external-raw/);
@@ -269,4 +269,17 @@ test('the ~lineage row a 2.x rebuild derived from the ~external key is removed w
   } finally {
     await fx.db.execute(`DROP TABLE ${qt(ephys, '~lineage')}`);
   }
+});
+
+test('an adapter over an external store (:<name>: on binary(16) with a key to ~external_*) migrates once its kind is given', async () => {
+  const table = await rawCopy('rec_adapter');
+  await fx.db.execute(`ALTER TABLE ${qt(ephys, table)} MODIFY \`lfp\` binary(16) DEFAULT NULL COMMENT ':<trace>:downsampled trace'`);
+  await assert.rejects(migratePointers(fx.db, opts(table, 'lfp', 'external-raw')), /adapter <trace> over store external-raw; pass --kind/);
+  const report = await migratePointers(fx.db, opts(table, 'lfp', 'external-raw', { adapterKind: 'blob' }));
+  assert.equal(report.status, 'migrated');
+  assert.ok(report.notes.some((n) => /Codec named "trace"/.test(n)));
+  assert.match(await showCreate(table), /`lfp` longtext [^\n]*DEFAULT NULL COMMENT ':<trace@external-raw>:downsampled trace'/);
+  const rows = await fx.db.query<{ lfp: string | null }>(`SELECT lfp FROM ${qt(ephys, table)} WHERE lfp IS NOT NULL`);
+  assert.equal(rows.length, 4);
+  for (const r of rows) assert.match(JSON.parse(r.lfp as string).hash, /^[a-z2-7]{26}$/);
 });

@@ -1,5 +1,5 @@
 // dj-migrate db migrate-pointers --schemas a --table T --attribute A --source-store X [--dest-store Y]
-//   [--relocate] [--stores F] [--dry-run] [--json]
+//   [--relocate] [--stores F] [--dry-run] [--json] [--kind blob|attach|filepath  (adapter columns over a store)]
 // Converts one 0.14.6 external column to 2.x JSON in place (client/src/db/migratePointers.ts).
 import type { CliIO } from '../io';
 import { DB_OPTIONS, list, parse, str, UsageError } from '../args';
@@ -18,6 +18,7 @@ const OPTIONS = {
   'source-store': { type: 'string' },
   'dest-store': { type: 'string' },
   relocate: { type: 'boolean' },
+  kind: { type: 'string' },
 } as const;
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
@@ -31,6 +32,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const { stores, file } = storesFromFlags(flags, io.cwd);
   if (!file) throw new UsageError('no store settings: pass --stores FILE (a dj_local_conf.json, datajoint.json or stores file)');
   const dryRun = flags['dry-run'] === true;
+  const kind = str(flags, 'kind');
+  if (kind !== undefined && kind !== 'blob' && kind !== 'attach' && kind !== 'filepath') throw new UsageError(`--kind ${kind}: expected blob, attach or filepath`);
 
   const db = await openDb(await connectionOptionsFrom(flags, io.env, io.promptSecret));
   const controller = new AbortController();
@@ -40,7 +43,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   try {
     const report = await migratePointers(db, {
       schema: schemas[0], table, attribute, sourceStore, destStore: str(flags, 'dest-store'), stores,
-      relocate: flags.relocate === true, dryRun, signal: controller.signal,
+      relocate: flags.relocate === true, dryRun, adapterKind: kind, signal: controller.signal,
       onProgress: (e) => {
         if (flags.json || Date.now() - lastShown < 1000) return;
         lastShown = Date.now();

@@ -33,6 +33,8 @@ export interface MigratePointersOptions {
   stores: StoreMap;
   relocate: boolean;
   dryRun: boolean;
+  /** For an adapter column (`:<name>:` over an external store): what its attribute_type stored. */
+  adapterKind?: PointerKind;
   signal?: AbortSignal;
   onProgress?: (e: ProgressEvent) => void;
 }
@@ -87,34 +89,47 @@ export async function migratePointers(db: Db, opts: MigratePointersOptions): Pro
   const col = columns.find((c) => c.COLUMN_NAME === attribute);
   if (!col) throw new DbInputError(`${schema}.${table} has no column ${attribute}`);
   const label = /^:([^:]+):([\s\S]*)$/.exec(col.COLUMN_COMMENT);
-  if (label && /^<(blob|attach|filepath)@[^>]*>$/.test(label[1]) && !/^binary\(16\)$/i.test(col.COLUMN_TYPE)) {
+  if (label && /^<[A-Za-z][\w-]*@[^>]*>$/.test(label[1]) && !/^binary\(16\)$/i.test(col.COLUMN_TYPE)) {
     report.status = 'already-migrated';
     report.notes.push(`${where} is already a 2.x in-store column (:${label[1]}:); nothing to do`);
     return report;
   }
-  const legacy = label ? /^(blob|attach|filepath)@(.+)$/.exec(label[1]) : null;
-  if (!legacy || !label) throw new DbInputError(`${where} is not a 0.14.6 external column (its comment has no :blob@S:, :attach@S: or :filepath@S: label)`);
-  const kind = legacy[1] as PointerKind;
-  report.kind = kind;
-  if (legacy[2] !== opts.sourceStore) throw new DbInputError(`${where} is ${legacy[0]}, but --source-store is ${opts.sourceStore}`);
-  if (!/^binary\(16\)$/i.test(col.COLUMN_TYPE)) throw new DbInputError(`${where} is ${col.COLUMN_TYPE}, not the binary(16) of a 0.14.6 pointer`);
-  const source = requireStore(opts.stores, opts.sourceStore);
-  const dest = requireStore(opts.stores, opts.destStore ?? opts.sourceStore);
+  if (!/^binary\(16\)$/i.test(col.COLUMN_TYPE)) throw new DbInputError(`${where} is not a 0.14.6 external column (it is ${col.COLUMN_TYPE}, not a binary(16) pointer)`);
   const externalTable = `~external_${opts.sourceStore}`;
   const ext = qt(schema, externalTable);
-  const newComment = `:<${kind}@${dest.name}>:${label[2]}`;
-  if (newComment.length > 1024) throw new DbInputError(`${where}: the relabelled comment would exceed MySQL's 1024-character limit`);
-
   const fks = await db.query<{ CONSTRAINT_NAME: string }>(
     'SELECT CONSTRAINT_NAME FROM information_schema.KEY_COLUMN_USAGE WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND COLUMN_NAME = ? AND REFERENCED_TABLE_SCHEMA = ? AND REFERENCED_TABLE_NAME = ?',
     [schema, table, attribute, schema, externalTable],
   );
+  const legacy = label ? /^(blob|attach|filepath)@(.+)$/.exec(label[1]) : null;
+  const adapter = label ? /^<([A-Za-z][\w-]*)>$/.exec(label[1]) : null;
+  let kind: PointerKind;
+  let newLabel: string;
+  if (legacy) {
+    kind = legacy[1] as PointerKind;
+    if (legacy[2] !== opts.sourceStore) throw new DbInputError(`${where} is ${legacy[0]}, but --source-store is ${opts.sourceStore}`);
+    newLabel = `<${kind}@${opts.destStore ?? opts.sourceStore}>`;
+  } else if (adapter && fks.length) {
+    // An AttributeAdapter whose attribute_type was blob@S / attach@S / filepath@S: only the ~external key tells
+    // it is external, and nothing in the database tells which kind, so the user says (storage-formats.md §C.1).
+    if (!opts.adapterKind) {
+      throw new DbInputError(`${where} is the adapter <${adapter[1]}> over store ${opts.sourceStore}; pass --kind blob, attach or filepath (the adapter's attribute_type)`);
+    }
+    kind = opts.adapterKind;
+    newLabel = `<${adapter[1]}@${opts.destStore ?? opts.sourceStore}>`;
+    report.notes.push(`${where}: register a 2.x Codec named "${adapter[1]}" whose get_dtype is "<${kind}@>" and whose decode does what the adapter's get did`);
+  } else {
+    throw new DbInputError(`${where} is not a 0.14.6 external column (its comment has no :blob@S:, :attach@S: or :filepath@S: label${adapter ? `, and <${adapter[1]}> has no key to ${externalTable}` : ''})`);
+  }
+  report.kind = kind;
+  const source = requireStore(opts.stores, opts.sourceStore);
+  const dest = requireStore(opts.stores, opts.destStore ?? opts.sourceStore);
+  const newComment = `:${newLabel}:${(label as RegExpExecArray)[2]}`;
+  if (newComment.length > 1024) throw new DbInputError(`${where}: the relabelled comment would exceed MySQL's 1024-character limit`);
   if (fks.length === 0) report.notes.push(`${where} has no foreign key to ${externalTable} (already dropped?); only the column swap remains`);
   const exists = await db.query('SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?', [schema, externalTable]);
   if (exists.length === 0) throw new DbInputError(`${schema}.${externalTable} not found: the pointers of ${where} cannot be resolved`);
 
-  let updates = 0;
-  /** Runs (or, in a dry run, records) a statement; a real run records the per-object UPDATEs as one summary line. */
   // A 2.x lineage rebuild on a 0.14.6 schema gives pointer columns the lineage `<schema>.~external_<store>.hash`
   // (storage-formats.md B8); once the key is gone that row is wrong, so it goes with the swap.
   const lineageLeft = fks.length
@@ -126,6 +141,8 @@ export async function migratePointers(db: Db, opts: MigratePointersOptions): Pro
       : null
     : null;
 
+  let updates = 0;
+  /** Runs (or, in a dry run, records) a statement; a real run records the per-object UPDATEs as one summary line. */
   const run = async (sql: string, params?: unknown[], summarise = false): Promise<void> => {
     if (summarise) updates++;
     else report.sql.push(formatSql(sql, params));
