@@ -7,6 +7,7 @@ import path from 'node:path';
 import { CodeEngine } from '../../server/src/engine';
 import { fixPython } from '../../server/src/fix/fixLoop';
 import { applyEdits } from '../../server/src/fix/apply';
+import { editArguments } from '../../server/src/rules/edits';
 import { DEFAULT_OPTIONS, type EngineOptions } from '../../server/src/rules/context';
 import { fetchRules, noRuleBecause } from '../../server/src/rules/fetch';
 import type { Finding } from '../../server/src/rules/meta';
@@ -273,4 +274,34 @@ test('every fetch rule documents a before/after, cites catalogue ids that exist,
   const rows = [...section.matchAll(/^\| `([a-z0-9-]+)` \|/gm)].map((m) => m[1]);
   assert.ok(rows.length >= 18, 'the §1B table was not found');
   for (const id of rows) assert.ok(covered.has(id), id);
+});
+
+test('editArguments: removes and appends arguments without touching other bytes, comments or trailing commas', async () => {
+  const engine = await enginePromise;
+  const run = (src: string, remove: string[], add: string[] = [], after?: string): string | null => {
+    const tree = engine.python.parse(src);
+    try {
+      const call = tree.rootNode.descendantsOfType('call')[0]!;
+      const args = call.childForFieldName('arguments')!.namedChildren.filter((n): n is NonNullable<typeof n> => !!n && n.type !== 'comment');
+      const pick = (t: string) => args.find((a) => a.text === t || a.text.startsWith(`${t}=`))!;
+      const edits = editArguments(call, remove.map(pick), add, after ? pick(after) : undefined);
+      return edits && applyEdits(src, edits);
+    } finally {
+      tree.delete();
+    }
+  };
+  assert.equal(run('f(a, b, c)', ['b']), 'f(a, c)');
+  assert.equal(run('f(a, b, c)', ['c']), 'f(a, b)');
+  assert.equal(run('f(a, b, c)', ['a', 'b']), 'f(c)');
+  assert.equal(run('f(a, b, c)', ['a', 'c']), 'f(b)');
+  assert.equal(run('f(a, b, c)', ['a', 'b', 'c']), 'f()');
+  assert.equal(run('f(\n    a,\n    b,\n)', ['a', 'b']), 'f()');
+  assert.equal(run('f(\n    a,\n    b,\n)', ['b']), 'f(\n    a,\n)');
+  assert.equal(run('f("x", "KEY", k=1)', ['"KEY"'], ['include_key=True'], '"x"'), 'f("x", include_key=True, k=1)');
+  assert.equal(run('f("x", "KEY")', ['"KEY"'], ['include_key=True'], '"x"'), 'f("x", include_key=True)');
+  assert.equal(run('f()', [], ['z=1']), 'f(z=1)');
+  assert.equal(run('f(\n    a,  # why a\n    b=2,\n)', ['a']), 'f(\n    # why a\n    b=2,\n)');
+  assert.equal(run('f(\n    a,  # why a\n    b=2,\n)', ['b']), null, 'the comment would go');
+  assert.equal(run('f(\n    a,  # why a\n)', ['a']), null);
+  assert.equal(run('f(x for x in y)', []), null);
 });

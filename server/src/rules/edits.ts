@@ -54,23 +54,32 @@ export function removeArgument(arg: Node): TextEdit {
 export function editArguments(call: Node, remove: Node[], add: string[] = [], after?: Node): TextEdit[] | null {
   const list = call.childForFieldName('arguments');
   if (!list || list.type !== 'argument_list') return null;
-  const items = list.namedChildren.filter((x): x is Node => !!x && x.type !== 'comment');
+  const all = list.namedChildren.filter((x): x is Node => !!x);
+  const items = all.filter((x) => x.type !== 'comment');
+  const comments = all.filter((x) => x.type === 'comment');
   const gone = new Set(remove.map((n) => n.id));
   const kept = items.filter((a) => !gone.has(a.id));
   const added = add.join(', ');
   if (!kept.length) {
-    if (items.length) return [{ start: items[0].startIndex, end: items[items.length - 1].endIndex, text: added }];
-    return added ? [{ start: list.startIndex + 1, end: list.startIndex + 1, text: added }] : [];
+    if (!items.length) return added ? [{ start: list.startIndex + 1, end: list.startIndex + 1, text: added }] : [];
+    if (comments.length) return null;
+    // Everything between the parentheses goes, including a trailing comma and the line breaks.
+    return [{ start: list.startIndex + 1, end: list.endIndex - 1, text: added }];
   }
   const edits: TextEdit[] = [];
   for (let i = 0; i < items.length; ) {
     if (!gone.has(items[i].id)) { i++; continue; }
     let j = i;
     while (j + 1 < items.length && gone.has(items[j + 1].id)) j++;
-    if (j + 1 < items.length) edits.push({ start: items[i].startIndex, end: items[j + 1].startIndex, text: '' });
-    else edits.push({ start: items[i - 1].endIndex, end: items[j].endIndex, text: '' });
+    if (j + 1 < items.length) {
+      // Stop before a comment that follows the removed run, so it stays where it was.
+      const next = comments.find((c) => c.startIndex >= items[j].endIndex && c.startIndex < items[j + 1].startIndex);
+      edits.push({ start: items[i].startIndex, end: next ? next.startIndex : items[j + 1].startIndex, text: '' });
+    } else edits.push({ start: items[i - 1].endIndex, end: items[j].endIndex, text: '' });
     i = j + 1;
   }
+  // Never delete a comment.
+  if (edits.some((e) => comments.some((c) => c.startIndex >= e.start && c.startIndex < e.end))) return null;
   if (added) {
     const anchor = after && !gone.has(after.id) ? after : kept[kept.length - 1];
     const at = anchor.endIndex;
