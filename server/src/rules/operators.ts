@@ -94,6 +94,12 @@ export const noRuleBecause: Record<string, string> = {
   'op-unchanged': '`proj`, union, `dj.AndList`, `dj.Not`, dict/string/list restrictions, `len`, `bool`, `in` are unchanged.',
 };
 
+/** The expression's text when it is short enough to quote in a message, else a placeholder. */
+function short(node: Node, placeholder: string): string {
+  const t = unparen(node).text;
+  return t.length <= 40 && !t.includes('\n') ? t : placeholder;
+}
+
 /** Node types that can take `.method(...)` without parentheses. */
 const PRIMARY = new Set(['identifier', 'attribute', 'call', 'subscript', 'parenthesized_expression']);
 
@@ -142,13 +148,14 @@ function checkBinary(ctx: RuleContext, bin: Node, mayHaveU: boolean): void {
   } else if (op === '*') {
     const u = ctx.index.kindOf(left) === 'U' ? left : ctx.index.kindOf(right) === 'U' ? right : null;
     if (!u || ctx.isGuarded(bin)) return;
-    const other = u === left ? right : left;
+    const U = short(u, 'dj.U(...)');
+    const t = short(u === left ? right : left, 't');
     ctx.report(U_JOIN, bin, {
-      message: `\`${u.text} * ${other.text}\` raises DataJointError in 2.x. \`${u.text} & ${other.text}\` is NOT a replacement: it returns only the distinct ${u.text} values, while this kept every row of ${other.text} with the U attributes added to its key. Rewrite by intent (see the rule documentation).`,
+      message: `\`${U} * ${t}\` raises DataJointError in 2.x. \`${U} & ${t}\` is NOT a replacement: it returns only the distinct ${U} values, while this kept every row of ${t} with the U attributes added to its key. Rewrite by intent (see the rule documentation).`,
     });
   } else if (op === '-') {
     if (ctx.index.kindOf(left) !== 'U' || ctx.isGuarded(bin)) return;
-    ctx.report(U_MINUS, bin, { message: `\`${left.text} - ...\` raises DataJointError in 2.x (the complement of the universal set); restate the query` });
+    ctx.report(U_MINUS, bin, { message: `\`${short(left, 'dj.U(...)')} - ...\` raises DataJointError in 2.x (the complement of the universal set); restate the query` });
   }
 }
 
@@ -197,7 +204,7 @@ function checkAggr(ctx: RuleContext, mc: MethodCall): void {
 function checkJoinCall(ctx: RuleContext, mc: MethodCall): void {
   const rk = ctx.index.kindOf(mc.receiver);
   if (rk === 'U') {
-    if (!ctx.isGuarded(mc.call)) ctx.report(U_JOIN, mc.call, { message: `\`${mc.receiver.text}.join(...)\` does not exist in 2.x (AttributeError); \`&\` is NOT a replacement (it returns only the distinct U values). Rewrite by intent (see the rule documentation).` });
+    if (!ctx.isGuarded(mc.call)) ctx.report(U_JOIN, mc.call, { message: `\`${short(mc.receiver, 'dj.U(...)')}.join(...)\` does not exist in 2.x (AttributeError); \`&\` is NOT a replacement (it returns only the distinct U values). Rewrite by intent (see the rule documentation).` });
     return;
   }
   const left = mc.keywords.get('left');
