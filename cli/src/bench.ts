@@ -1,4 +1,16 @@
-// npm run bench / bench:db entry point; the benchmarks themselves live beside their engines.
-const which = process.argv[2];
-console.error(`benchmark ${which}: not built yet`);
-process.exit(2);
+// npm run bench (code) / npm run bench:db (database): benchmarks print ratios against a baseline measured
+// in the same process; they never assert times.
+import { runCodeBench } from '../../server/src/bench/codeBench';
+import { runDbBench } from '../../client/src/db/bench';
+
+async function main(which: string | undefined): Promise<number> {
+  if (which === 'code') {
+    await runCodeBench();
+    return 0;
+  }
+  if (which === 'db') return runDbBench();
+  console.error('usage: bench code|db');
+  return 2;
+}
+
+main(process.argv[2]).then((c) => process.exit(c), (e) => { console.error(e); process.exit(2); });

@@ -89,6 +89,7 @@ async function indexWorkspace(): Promise<void> {
   }
   pin = detectDataJointPin(pins);
   settingsCache.clear();
+  workspaceGen++;
   connection.console.info(`DataJoint Migrate: indexed ${engine.workspace.size} Python files in ${Date.now() - started} ms; DataJoint pin: ${pin.line}${pin.file ? ` (${pin.file})` : ''}`);
   connection.languages.diagnostics.refresh();
 }
@@ -109,6 +110,7 @@ function settingsFor(uri: string): Promise<ResolvedSettings> {
 
 connection.onDidChangeConfiguration(() => {
   settingsCache.clear();
+  workspaceGen++;
   connection.languages.diagnostics.refresh();
 });
 
@@ -125,20 +127,23 @@ connection.onDidChangeWatchedFiles((params) => {
       if (r && 'text' in r) engine.indexPython(file, r.text);
     }
   }
+  workspaceGen++;
   if (pinsChanged) void indexWorkspace();
   else connection.languages.diagnostics.refresh();
 });
 
 // Plain text documents (Python, config files, pins) are tracked here; notebook cells by `notebooks`.
+// The workspace index learns an open file's exports when the file is analysed (see analyze()).
 connection.onDidOpenTextDocument(({ textDocument: d }) => {
-  const entry = store.open(d.uri, d.languageId, d.version, d.text, fileKind(uriToPath(d.uri)) === 'python' || d.languageId === 'python');
-  if (entry.tree) engine.workspace.set(new FileIndex(uriToPath(d.uri), entry.tree).exports());
+  store.open(d.uri, d.languageId, d.version, d.text, fileKind(uriToPath(d.uri)) === 'python' || d.languageId === 'python');
 });
 connection.onDidChangeTextDocument(({ textDocument, contentChanges }) => {
-  const entry = store.change(textDocument.uri, textDocument.version, contentChanges);
-  if (entry?.tree) engine.workspace.set(new FileIndex(uriToPath(textDocument.uri), entry.tree).exports());
+  store.change(textDocument.uri, textDocument.version, contentChanges);
 });
-connection.onDidCloseTextDocument(({ textDocument }) => store.close(textDocument.uri));
+connection.onDidCloseTextDocument(({ textDocument }) => {
+  store.close(textDocument.uri);
+  analysisCache.delete(textDocument.uri);
+});
 notebooks.listen(connection);
 
 interface Analysis {
@@ -149,17 +154,28 @@ interface Analysis {
   toDoc: (o: number) => number | null;
 }
 
-async function analyze(uri: string, optionsOverride?: Partial<EngineOptions>): Promise<Analysis | null> {
+/** The last analysis of each open document, reused while its version and the settings are unchanged. */
+const analysisCache = new Map<string, { version: number; settings: ResolvedSettings; workspaceGen: number; analysis: Analysis }>();
+let workspaceGen = 0;
+
+async function analyze(uri: string): Promise<Analysis | null> {
   const settings = await settingsFor(uri);
-  const options = { ...settings.options, ...optionsOverride };
+  const options = settings.options;
   const entry = store.get(uri);
   if (entry) {
     const file = uriToPath(uri);
+    const cached = analysisCache.get(uri);
+    if (cached && cached.version === entry.doc.version && cached.settings === settings && cached.workspaceGen === workspaceGen) return cached.analysis;
+    let analysis: Analysis;
     if (entry.tree) {
       const index = new FileIndex(file, entry.tree);
-      return { doc: entry.doc, findings: engine.analyzeIndexed(index, entry.doc.getText(), options), settings, toDoc: (o) => o };
+      engine.workspace.set(index.exports());
+      analysis = { doc: entry.doc, findings: engine.analyzeIndexed(index, entry.doc.getText(), options), settings, toDoc: (o) => o };
+    } else {
+      analysis = { doc: entry.doc, findings: analyzeOtherFile(file, entry.doc.getText(), { options }), settings, toDoc: (o) => o };
     }
-    return { doc: entry.doc, findings: analyzeOtherFile(file, entry.doc.getText(), { options }), settings, toDoc: (o) => o };
+    analysisCache.set(uri, { version: entry.doc.version, settings, workspaceGen, analysis });
+    return analysis;
   }
   const nbDoc = notebooks.findNotebookDocumentForCell(uri);
   const cellDoc = notebooks.getCellTextDocument(notebooks.getNotebookCell(uri)!);

@@ -135,7 +135,7 @@ test('findings point at the whole type token and carry the rule safety', () => {
   const text = '\n  id : int unsigned   # c: int\n  ---\n  x : longblob\n';
   const findings = analyzeDefinition(text, { unsigned: 'widen', phase: 1 });
   assert.deepEqual(findings.map((f) => [f.code, at(text, f), f.replacement, f.safety]), [
-    ['DJ101', 'int unsigned', 'int64', 'unsafe'],
+    ['DJ101', 'int unsigned', 'int64', 'safe'],
     ['DJ106', 'longblob', '<blob>', 'safe'],
   ]);
   assert.match(findings[0].fixTitle ?? '', /`int unsigned` with `int64`/);
@@ -152,7 +152,7 @@ test('in phase 1 in-store types are reported as deferred, without a fix', () => 
   const phase2 = analyzeDefinition(text, { unsigned: 'widen', phase: 2 });
   assert.deepEqual(phase2.map((f) => [f.code, f.replacement, f.safety]), [
     ['DJ108', '<blob@raw>', 'safe'],
-    ['DJ109', '<filepath@files>', 'unsafe'],
+    ['DJ109', '<filepath@files>', 'safe'],
   ]);
 });
 

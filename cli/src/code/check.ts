@@ -21,7 +21,7 @@ export async function runCheck(argv: string[], io: CliIO): Promise<number> {
   const rows = results.flatMap((r) => {
     if (!r.text) return [];
     const locate = locator(r.path, r.text);
-    return r.findings.filter((f) => f.phase <= project.options.phase).map((f) => {
+    return r.findings.filter((f) => f.phase <= project.options.phase || f.severity === 'info' || f.severity === 'hint').map((f) => {
       const loc = locate(f.start);
       const end = locate(f.end);
       return {

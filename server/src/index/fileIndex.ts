@@ -1,7 +1,7 @@
 // The DataJoint semantic index of one file: how datajoint is bound, schema objects, table classes
 // (local, imported from the workspace, virtual modules' attributes) and which expressions are queries.
 import type { Node, Tree } from 'web-tree-sitter';
-import { collectSyntax, enclosing, unparen, type SyntaxNodes } from '../python/syntax';
+import { collectSyntax, innermost, unparen, type SyntaxNodes } from '../python/syntax';
 import { configKeysWritten } from './configWrites';
 import { readImports, type Imports } from './imports';
 import type { ModuleExports, Tier, WorkspaceIndex } from './workspace';
@@ -52,6 +52,12 @@ export class FileIndex {
   private readonly classInfo = new Map<number, TableClass>(); // class_definition id -> table
   private readonly varCache = new Map<string, ValueKind | null>();
   private readonly inProgress = new Set<string>();
+  private readonly kindCache = new Map<number, ValueKind>();
+  private readonly firstParam = new Map<number, string | null>();
+  private assignmentsByKey: Map<string, Node[]> | null = null;
+  private functionStarts: number[] | null = null;
+  private classStarts: number[] | null = null;
+  private guardedTries: Node[] | null = null;
 
   constructor(readonly path: string, readonly tree: Tree) {
     this.syntax = collectSyntax(tree);
@@ -98,6 +104,7 @@ export class FileIndex {
     }
     if (changed) {
       this.varCache.clear();
+      this.kindCache.clear();
       this.findTables(); // subclasses of imported tables
     }
   }
@@ -120,14 +127,39 @@ export class FileIndex {
   }
 
   kindOf(node: Node): ValueKind {
+    const cached = this.kindCache.get(node.id);
+    if (cached !== undefined) return cached;
     const n = unparen(node);
+    let k: ValueKind;
     switch (n.type) {
-      case 'identifier': return this.kindOfName(n);
-      case 'attribute': return this.kindOfAttribute(n);
-      case 'call': return this.kindOfCall(n);
-      case 'binary_operator': return this.kindOfBinary(n);
-      default: return 'unknown';
+      case 'identifier': k = this.kindOfName(n); break;
+      case 'attribute': k = this.kindOfAttribute(n); break;
+      case 'call': k = this.kindOfCall(n); break;
+      case 'binary_operator': k = this.kindOfBinary(n); break;
+      default: k = 'unknown';
     }
+    if (!this.inProgress.size) this.kindCache.set(node.id, k);
+    return k;
+  }
+
+  /** The innermost function or lambda holding a node (null at module level). */
+  scopeOf(node: Node): Node | null {
+    this.functionStarts ??= this.syntax.functions.map((f) => f.startIndex);
+    return innermost(this.syntax.functions, node.startIndex, node.endIndex, this.functionStarts);
+  }
+
+  /** The innermost class holding a node. */
+  classOf(node: Node): Node | null {
+    this.classStarts ??= this.syntax.classes.map((c) => c.startIndex);
+    const start = node.type === 'class_definition' ? node.startIndex - 1 : node.startIndex;
+    return innermost(this.syntax.classes, Math.max(0, start), node.endIndex, this.classStarts);
+  }
+
+  /** Inside `try: … except (ImportError, AttributeError, …):` — code that already supports both versions. */
+  isGuarded(node: Node): boolean {
+    this.guardedTries ??= this.syntax.tries.filter((t) =>
+      t.namedChildren.some((c) => c?.type === 'except_clause' && /\b(ImportError|AttributeError|ModuleNotFoundError|TypeError)\b/.test(c.namedChildren.find((x) => x && x.type !== 'block')?.text ?? '')));
+    return this.guardedTries.some((t) => t.startIndex <= node.startIndex && node.endIndex <= t.endIndex);
   }
 
   isDataJointValue(node: Node): boolean {
@@ -148,13 +180,10 @@ export class FileIndex {
 
   /** The table class whose body holds this node, if any. */
   enclosingTable(node: Node): TableClass | null {
-    for (let p = node.parent; p; p = p.parent) {
-      if (p.type === 'class_definition') {
-        const t = this.classInfo.get(p.id);
-        if (t) return t;
-      }
-    }
-    return null;
+    this.classStarts ??= this.syntax.classes.map((c) => c.startIndex);
+    // innermost first, then outward (a helper class nested in a table class is not the table)
+    const cls = this.classOf(node);
+    return cls ? this.classInfo.get(cls.id) ?? null : null;
   }
 
   private kindOfName(n: Node): ValueKind {
@@ -162,11 +191,15 @@ export class FileIndex {
     if (q === 'datajoint') return 'djmodule';
     if (q === 'datajoint.config' || q === 'datajoint.settings.config') return 'config';
     const name = n.text;
-    if ((name === 'self' || name === 'cls') && this.enclosingTable(n)) {
-      const fn = enclosing(n, ['function_definition']);
-      if (fn && fn.childForFieldName('parameters')?.namedChildren[0]?.text === name) return name === 'self' ? 'query' : 'table';
+    const scope = this.scopeOf(n);
+    if ((name === 'self' || name === 'cls') && scope?.type === 'function_definition' && this.enclosingTable(n)) {
+      let first = this.firstParam.get(scope.id);
+      if (first === undefined) {
+        first = scope.childForFieldName('parameters')?.namedChildren[0]?.text ?? null;
+        this.firstParam.set(scope.id, first);
+      }
+      if (first === name) return name === 'self' ? 'query' : 'table';
     }
-    const scope = enclosing(n, ['function_definition', 'lambda']);
     const local = this.variableKind(scope, name);
     if (local !== null) return local;
     if (scope) {
@@ -241,12 +274,7 @@ export class FileIndex {
     if (this.inProgress.has(key)) return null;
     this.inProgress.add(key);
     let result: ValueKind | null = null;
-    for (const a of this.syntax.assignments) {
-      const left = a.childForFieldName('left');
-      if (!left || left.type !== 'identifier' || left.text !== name) continue;
-      if (enclosing(a, ['function_definition', 'lambda'])?.id !== scope?.id) continue;
-      if (enclosing(a, ['class_definition']) && !scope) continue; // class attributes are not module variables
-      const right = a.childForFieldName('right');
+    for (const right of this.assignments().get(key) ?? []) {
       const k: ValueKind = right ? this.kindOf(right) : 'unknown';
       result = result === null ? k : result === k ? k : 'unknown';
     }
@@ -255,9 +283,28 @@ export class FileIndex {
     return result;
   }
 
+  /** Right-hand sides of `name = …` by scope and name; class-body assignments are attributes, not variables. */
+  private assignments(): Map<string, Node[]> {
+    if (this.assignmentsByKey) return this.assignmentsByKey;
+    const map = new Map<string, Node[]>();
+    for (const a of this.syntax.assignments) {
+      const left = a.childForFieldName('left');
+      if (!left || left.type !== 'identifier') continue;
+      const scope = this.scopeOf(a);
+      const cls = this.classOf(a);
+      if (cls && (!scope || cls.startIndex > scope.startIndex)) continue;
+      const key = `${scope?.id ?? 0}:${left.text}`;
+      let list = map.get(key);
+      if (!list) map.set(key, (list = []));
+      const right = a.childForFieldName('right');
+      if (right) list.push(right);
+    }
+    return (this.assignmentsByKey = map);
+  }
+
   private findSchemasAndModules(): void {
     for (const a of this.syntax.assignments) {
-      if (enclosing(a, ['function_definition', 'class_definition'])) continue;
+      if (this.scopeOf(a) || this.classOf(a)) continue;
       const left = a.childForFieldName('left');
       const right = a.childForFieldName('right');
       if (!left || !right || left.type !== 'identifier' || right.type !== 'call') continue;
@@ -278,7 +325,7 @@ export class FileIndex {
         const tier = this.tableTier(cls);
         if (tier === undefined) continue;
         const name = cls.childForFieldName('name')?.text ?? '';
-        const masterNode = enclosing(cls, ['class_definition']);
+        const masterNode = this.classOf(cls);
         const master = masterNode ? this.classInfo.get(masterNode.id) ?? null : null;
         if (masterNode && !master) continue;
         const t: TableClass = { name, node: cls, tier, master, parts: new Map(), definition: null, contents: null, imported: false };
@@ -293,7 +340,7 @@ export class FileIndex {
         this.classInfo.set(cls.id, t);
         this.allTables.push(t);
         if (master) master.parts.set(name, t);
-        else if (!enclosing(cls, ['function_definition'])) this.tables.set(name, t);
+        else if (!this.scopeOf(cls)) this.tables.set(name, t);
         changed = true;
       }
     }

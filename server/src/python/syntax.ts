@@ -12,6 +12,10 @@ export interface SyntaxNodes {
   attributes: Node[];
   keywordArguments: Node[];
   errorRanges: Array<[number, number]>;
+  /** function_definition and lambda nodes (scopes for variables), in start order. */
+  functions: Node[];
+  /** try statements, in start order (for the compat-shim guard). */
+  tries: Node[];
 }
 
 const COLLECT: Record<string, keyof Omit<SyntaxNodes, 'errorRanges'>> = {
@@ -24,12 +28,15 @@ const COLLECT: Record<string, keyof Omit<SyntaxNodes, 'errorRanges'>> = {
   with_statement: 'withStatements',
   attribute: 'attributes',
   keyword_argument: 'keywordArguments',
+  function_definition: 'functions',
+  lambda: 'functions',
+  try_statement: 'tries',
 };
 
 export function collectSyntax(tree: Tree): SyntaxNodes {
   const out: SyntaxNodes = {
     calls: [], binaryOperators: [], classes: [], assignments: [], imports: [], withStatements: [],
-    attributes: [], keywordArguments: [], errorRanges: [],
+    attributes: [], keywordArguments: [], errorRanges: [], functions: [], tries: [],
   };
   const cursor = tree.walk();
   try {
@@ -50,6 +57,26 @@ export function collectSyntax(tree: Tree): SyntaxNodes {
     cursor.delete();
   }
   return out;
+}
+
+/**
+ * The innermost of `sorted` (nodes in start order, properly nested or disjoint) that contains [start, end),
+ * found without walking parents (every `.parent` crosses into WASM and allocates).
+ */
+export function innermost(sorted: Node[], start: number, end: number, starts?: number[]): Node | null {
+  const s = starts ?? sorted.map((n) => n.startIndex);
+  let lo = 0;
+  let hi = s.length - 1;
+  let last = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (s[mid] <= start) { last = mid; lo = mid + 1; } else hi = mid - 1;
+  }
+  for (let i = last; i >= 0; i--) {
+    const n = sorted[i];
+    if (n.endIndex >= end) return n;
+  }
+  return null;
 }
 
 /** Innermost enclosing node of one of the given types. */

@@ -65,14 +65,7 @@ export class RuleContext {
    * Code that already supports both versions (`try: new  except (ImportError, AttributeError): old`) is not flagged.
    */
   isGuarded(node: Node): boolean {
-    for (let p = node.parent; p; p = p.parent) {
-      if (p.type !== 'try_statement') continue;
-      for (const c of p.namedChildren) {
-        if (c?.type !== 'except_clause') continue;
-        const caught = c.namedChildren.find((x) => x && x.type !== 'block')?.text ?? '';
-        if (/\b(ImportError|AttributeError|ModuleNotFoundError|TypeError)\b/.test(caught)) return true;
-      }
-    }
-    return false;
+    return this.index.isGuarded(node);
   }
+
 }

@@ -5,7 +5,7 @@ import type { Node } from 'web-tree-sitter';
 import { unparen } from '../python/syntax';
 import type { Rule, RuleContext } from './context';
 import { analyzeDefinition, definitionRules } from './definitions';
-import type { TextEdit } from './meta';
+import type { RuleMeta, TextEdit } from './meta';
 
 interface Segment {
   vStart: number;
@@ -80,6 +80,44 @@ export const definitionRule: Rule = {
         if (f.replacement !== undefined && a && b && a.seg === b.seg && !a.seg.opaque) edits = [{ start: a.offset, end: b.offset, text: f.replacement }];
         ctx.report({ ...meta, safety: f.safety, severity: f.severity, phase: f.phase }, range, { message: f.message, edits, fixTitle: f.fixTitle });
       }
+    }
+  },
+};
+
+export const FILEPATH_INSERT: RuleMeta = {
+  code: 'DJ121', name: 'filepath-insert-values', title: 'Values inserted into `<filepath@store>` attributes become paths relative to the store',
+  safety: 'manual', severity: 'warning', phase: 2, catalogue: ['store-filepath'],
+  docs: {
+    summary: '0.14.6 took a local absolute path under the store\'s `stage` and uploaded the file; 2.x takes a path relative to the store `location`, the file must already be there, and nothing is uploaded. Fetch returns an `ObjectRef` (`.download()`, `.open()`, `.full_path`) instead of a local path string. The values cannot be rewritten mechanically.',
+    before: 'raw = STORE_ROOT / "files" / "raw" / f"sub{sid}" / "rec.bin"\nRecording.insert1(dict(key, raw_file=str(raw)))',
+    after: 'rel = f"raw/sub{sid}/rec.bin"          # relative to the store location\nRecording.insert1(dict(key, raw_file=rel))',
+  },
+};
+
+const FILEPATH_ATTR = /^\s*([a-z][a-z0-9_]*)\s*(?:=[^:#\n]*)?:\s*<?filepath@/gim;
+
+export const filepathInsertRule: Rule = {
+  metas: [FILEPATH_INSERT],
+  check(ctx: RuleContext) {
+    const byTable = new Map<string, string[]>();
+    for (const t of ctx.index.allTables) {
+      if (!t.definition) continue;
+      const d = definitionText(t.definition);
+      const attrs = d ? [...d.text.matchAll(FILEPATH_ATTR)].map((m) => m[1]) : [];
+      if (attrs.length) byTable.set(t.name, attrs);
+    }
+    if (!byTable.size) return;
+    for (const call of ctx.index.syntax.calls) {
+      const fn = call.childForFieldName('function');
+      const method = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+      if (method !== 'insert' && method !== 'insert1') continue;
+      const recv = fn!.childForFieldName('object')!;
+      const table = recv.text === 'self' ? ctx.index.enclosingTable(call) : ctx.index.tableOf(recv);
+      const attrs = table ? byTable.get(table.name) : undefined;
+      if (!attrs) continue;
+      ctx.report(FILEPATH_INSERT, call, {
+        message: `${table!.name}.${method}: ${attrs.map((a) => `\`${a}\``).join(', ')} must now be given relative to the store location (2.x does not upload from \`stage\`), and fetch returns an ObjectRef`,
+      });
     }
   },
 };

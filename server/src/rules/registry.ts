@@ -6,19 +6,17 @@ import { tableRules } from './tables';
 import { populateRules } from './populate';
 import { configApiRules } from './configApi';
 import { schemaNameRules } from './schemaNames';
-import { definitionRule } from './definitionStrings';
+import { definitionRule, filepathInsertRule } from './definitionStrings';
 import { fetchRules } from './fetch';
 import { operatorRules } from './operators';
+import { configFileRules } from './configFiles';
+import { pinRules } from './pins';
 
-export const pythonRules: Rule[] = [...moduleRules, ...tableRules, ...populateRules, ...configApiRules, ...schemaNameRules, definitionRule, ...fetchRules, ...operatorRules];
+export const pythonRules: Rule[] = [...moduleRules, ...tableRules, ...populateRules, ...configApiRules, ...schemaNameRules, definitionRule, filepathInsertRule, ...fetchRules, ...operatorRules];
 
-/** Metadata of every rule, Python or not (definitions, config files and pins register theirs here too). */
+/** Metadata of every rule: Python rules, config-file rules and dependency-pin rules. */
 export function allRuleMetas(): RuleMeta[] {
-  const metas = pythonRules.flatMap((r) => r.metas);
-  return [...metas, ...extraMetas].sort((a, b) => a.code.localeCompare(b.code));
-}
-
-const extraMetas: RuleMeta[] = [];
-export function registerMetas(metas: RuleMeta[]): void {
-  for (const m of metas) if (!extraMetas.some((x) => x.code === m.code)) extraMetas.push(m);
+  const metas = [...pythonRules.flatMap((r) => r.metas), ...configFileRules, ...pinRules];
+  const seen = new Set<string>();
+  return metas.filter((m) => !seen.has(m.code) && seen.add(m.code)).sort((a, b) => a.code.localeCompare(b.code));
 }

@@ -18,9 +18,9 @@ export const INTEGER_NAMES = m({
 
 export const INTEGER_WIDENING = m({
   code: 'DJ101', name: 'integer-widening', title: 'Unsigned and 24-bit integers have no 2.x core type: widen them (or keep them native)',
-  safety: 'unsafe', severity: 'info', phase: 1, catalogue: ['§2.1 int unsigned', '§2.1 tinyint unsigned', '§2.1 mediumint'],
+  safety: 'safe', severity: 'info', phase: 1, catalogue: ['§2.1 int unsigned', '§2.1 tinyint unsigned', '§2.1 mediumint'],
   docs: {
-    summary: 'The setting `datajoint.migration.unsignedIntegers` decides. `widen` (default): `tinyint unsigned` → `int16`, `smallint unsigned` → `int32`, `mediumint [unsigned]` → `int32`, `int unsigned` → `int64`; every existing value fits. The fix is unsafe because a table declared from the new definition gets a different MySQL column than 0.14.6 created (e.g. BIGINT instead of INT UNSIGNED): apply it together with the database migration, which uses the same mapping, so that foreign keys keep matching types. `native`: keep the unsigned spelling, which 2.x accepts with a warning (no fix). `uint`: see DJ112 — the guide\'s spelling fails.',
+    summary: 'The setting `datajoint.migration.unsignedIntegers` decides. `widen` (default): `tinyint unsigned` → `int16`, `smallint unsigned` → `int32`, `mediumint [unsigned]` → `int32`, `int unsigned` → `int64`; every existing value fits. A table declared from the new definition gets a different MySQL column than 0.14.6 created (e.g. BIGINT instead of INT UNSIGNED); the database commands (`dj-migrate db create-parallel`) use the same policy and mapping, so the parallel `_v2` schema and the code agree and foreign keys keep matching types. For in-place migration (which keeps column types) choose `native`. `native`: keep the unsigned spelling, which 2.x accepts with a warning (no fix). `uint`: see DJ112 — the guide\'s spelling fails.',
     before: 'subject_id : int unsigned\nlitter : tinyint unsigned', after: 'subject_id : int64\nlitter : int16',
     guideCorrection: 'The published guide maps `int unsigned` → `uint32` etc. No uint* type exists in any 2.x release (removed before v2.0.0, PR #1335): declaring one raises "Unsupported attribute type".',
   },
@@ -84,9 +84,9 @@ export const IN_STORE = m({
 
 export const FILEPATH = m({
   code: 'DJ109', name: 'filepath-codec', title: '`filepath@store` is `<filepath@store>` in 2.x, with new insert/fetch semantics (phase 2)',
-  safety: 'unsafe', severity: 'error', phase: 2, catalogue: ['store-filepath'],
+  safety: 'safe', severity: 'error', phase: 2, catalogue: ['store-filepath'],
   docs: {
-    summary: 'Deferred to phase 2 with the pointer migration (see DJ108). Unsafe because the code around it must change too: 2.x inserts a path relative to the store location (the file must already be there; nothing is uploaded from `stage`), and fetch returns an `ObjectRef` (use `.download()`, `.open()` or `.full_path`) instead of a local path string.',
+    summary: 'Deferred to phase 2 with the pointer migration (see DJ108). The definition must change for 2.x to declare the table; the code around it must change too, and DJ121 flags every insert into such a table: 2.x inserts a path relative to the store location (the file must already be there; nothing is uploaded from `stage`), and fetch returns an `ObjectRef` (use `.download()`, `.open()` or `.full_path`) instead of a local path string.',
     before: 'raw_file = null : filepath@files', after: 'raw_file = null : <filepath@files>',
   },
 });
@@ -122,6 +122,7 @@ export const UINT = m({
 export const DECIMAL = m({
   code: 'DJ113', name: 'decimal-forms', title: '2.x accepts decimals only as `decimal(p,s)`',
   safety: 'unsafe', severity: 'error', phase: 1, catalogue: ['§2.1 decimal', '§2.1 numeric'],
+  // per finding: `decimal(p,s) unsigned` → `decimal(p,s)` is safe (every stored value fits); a guessed scale is not
   docs: {
     summary: '2.x rejects `decimal(p,s) unsigned`, bare `decimal` and `decimal(p)` ("Unsupported attribute type"). `decimal(p,s) unsigned` → `decimal(p,s)` (admits negative values: unsafe) or, with the `native` policy, `numeric(p,s) unsigned` (the identical MySQL column, accepted as native: safe). Bare `decimal` / `decimal(p)` → `decimal(10,0)` / `decimal(p,0)`, exactly what MySQL made of them, offered as an unsafe fix because a scale of 0 is rarely what was meant: a person should confirm. `numeric(p,s)` → `decimal(p,s)` is the same column (safe).',
     before: 'weight = null : decimal(6,2) unsigned', after: 'weight = null : decimal(6,2)',

@@ -87,7 +87,8 @@ function judge(written: string, t: Type014, target: Type2x, ctx: TypeContext): V
           if (sameText) return null;
           return { meta: R.NATIVE_KEPT, message: `${quote(written)} is kept native (unsigned-integer policy \`native\`); 2.x accepts it with a warning.` };
         }
-        return renamed(R.INTEGER_WIDENING, written, target);
+        // The `widen` policy is the user's choice, shared with create-parallel (same mapping): safe to apply.
+        return renamed(R.INTEGER_WIDENING, written, target, { safety: 'safe' });
       }
       return sameText ? null : renamed(R.INTEGER_NAMES, written, target);
     }
@@ -100,6 +101,8 @@ function judge(written: string, t: Type014, target: Type2x, ctx: TypeContext): V
       const p = /^decimal\s*\(\s*\d+\s*,\s*\d+\s*\)$/i.test(written);
       if (p) return renamed(R.CORE_CASE, written, target);
       if (t.base === 'numeric' && !t.unsigned && t.args?.includes(',')) return renamed(R.DECIMAL, written, target, { safety: 'safe', severity: 'info' });
+      // decimal(p,s) unsigned → decimal(p,s): 2.x rejects the original; every stored value fits (safe).
+      if (t.unsigned && /^\s*\d+\s*,\s*\d+\s*$/.test(t.args ?? '')) return renamed(R.DECIMAL, written, target, { safety: 'safe' });
       return renamed(R.DECIMAL, written, target);
     }
     case 'bool':
@@ -128,7 +131,9 @@ function judge(written: string, t: Type014, target: Type2x, ctx: TypeContext): V
           message: `${quote(written)} → ${quote(target.spelling)} is deferred to phase 2: existing rows hold 0.14.6 pointers into ~external_${t.store} that must be migrated to 2.x JSON metadata together with this change.`,
         };
       }
-      return renamed(meta, written, target);
+      // The definition must change to be declarable at all; the new insert/fetch semantics of file paths are
+      // reported where values are inserted (DJ121), so the definition fix itself is safe in phase 2.
+      return renamed(meta, written, target, { safety: 'safe' });
     }
     case 'adapted':
       return { meta: R.ADAPTED, message: `${quote(written)}: 2.x needs a registered \`dj.Codec\` with name = "${t.adapter}" (0.14.6 AttributeAdapters are not read). The definition itself stays.` };

@@ -1,0 +1,86 @@
+// npm run bench: CLI throughput over a generated corpus versus a parse-only pass in the same process, and
+// edit → diagnostics latency of the built language server on a 5,000-line file (over its real IPC protocol).
+import cp from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createMessageConnection, IPCMessageReader, IPCMessageWriter } from 'vscode-jsonrpc/node';
+import { loadPython } from '../python/parser';
+import { Project } from '../project';
+import { largeFile, writeCorpus } from './corpus';
+
+function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+}
+
+export async function runCodeBench(opts: { files?: number; serverPath?: string; log?: (s: string) => void } = {}): Promise<void> {
+  const log = opts.log ?? ((s: string) => console.log(s));
+  const files = opts.files ?? 1000;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'djbench-'));
+  try {
+    const paths = writeCorpus(dir, files);
+    const py = await loadPython();
+    // warm-up both paths once
+    for (const p of paths.slice(0, 20)) py.parse(fs.readFileSync(p, 'utf8')).delete();
+
+    let t = process.hrtime.bigint();
+    for (const p of paths) py.parse(fs.readFileSync(p, 'utf8')).delete();
+    const parseMs = Number(process.hrtime.bigint() - t) / 1e6;
+
+    t = process.hrtime.bigint();
+    const project = await Project.open([dir], { schemaSuffix: '' });
+    const results = project.analyzeAll();
+    const cliMs = Number(process.hrtime.bigint() - t) / 1e6;
+    const findings = results.reduce((a, r) => a + r.findings.length, 0);
+
+    log(`code bench: ${files} generated DataJoint files, ${findings} findings, ${os.cpus().length} cores`);
+    log(`  parse-only pass : ${(files / (parseMs / 1000)).toFixed(0)} files/s (${parseMs.toFixed(0)} ms)`);
+    log(`  dj-migrate check: ${(files / (cliMs / 1000)).toFixed(0)} files/s (${cliMs.toFixed(0)} ms)   aim ≥ 300 files/s`);
+    log(`  ratio check / parse-only throughput: ${(parseMs / cliMs).toFixed(2)}   aim ≥ 0.5`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  await editLatency(opts.serverPath ?? path.join(__dirname, 'server.js'), log);
+}
+
+async function editLatency(serverPath: string, log: (s: string) => void): Promise<void> {
+  if (!fs.existsSync(serverPath)) {
+    log(`edit latency: skipped, ${serverPath} not built`);
+    return;
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'djbench-lsp-'));
+  const file = path.join(dir, 'big.py');
+  const text = largeFile(5000);
+  fs.writeFileSync(file, text);
+  const child = cp.fork(serverPath, ['--node-ipc'], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+  const conn = createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
+  conn.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => ({})));
+  conn.onRequest('workspace/diagnostic/refresh', () => null);
+  conn.onRequest('client/registerCapability', () => null);
+  conn.onNotification('window/logMessage', () => undefined);
+  conn.listen();
+  try {
+    await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, workspaceFolders: null, capabilities: { workspace: { configuration: true } } });
+    conn.sendNotification('initialized', {});
+    const uri = pathToFileURL(file).href;
+    conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'python', version: 1, text } });
+    await conn.sendRequest('textDocument/diagnostic', { textDocument: { uri } });
+    const lines = text.split('\n');
+    const times: number[] = [];
+    for (let v = 2; v < 102; v++) {
+      const line = 10 + ((v * 37) % (lines.length - 20));
+      const started = process.hrtime.bigint();
+      conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: v }, contentChanges: [{ range: { start: { line, character: 0 }, end: { line, character: 0 } }, text: v % 2 ? '# ' : '' }] });
+      const r = (await conn.sendRequest('textDocument/diagnostic', { textDocument: { uri } })) as { items: unknown[] };
+      times.push(Number(process.hrtime.bigint() - started) / 1e6);
+      if (!r.items.length) throw new Error('no diagnostics for the benchmark file');
+    }
+    log(`edit → diagnostics (language server over IPC, ${lines.length}-line file, 100 edits): p50 ${percentile(times, 50).toFixed(1)} ms, p95 ${percentile(times, 95).toFixed(1)} ms   aim p95 ≤ 50 ms`);
+  } finally {
+    conn.dispose();
+    child.kill();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,151 @@
+// The built language server over its real protocol (IPC), as VS Code drives it:
+// initialize → didOpen → textDocument/diagnostic → codeAction → codeAction/resolve → executeCommand.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import cp from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createMessageConnection, IPCMessageReader, IPCMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { repoRoot } from '../helpers/paths';
+
+let child: cp.ChildProcess;
+let conn: MessageConnection;
+let workspace: string;
+const applied: unknown[] = [];
+let configuration: Record<string, unknown> = {};
+let refreshes = 0;
+
+const SOURCE = `import datajoint as dj
+
+schema = dj.schema("lab")
+
+
+@schema
+class Session(dj.Manual):
+    definition = """
+    session_id : int unsigned
+    ---
+    weight : double
+    """
+
+
+keys = Session.fetch("KEY")
+`;
+
+before(async () => {
+  workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'djlsp-'));
+  fs.writeFileSync(path.join(workspace, 'pipeline.py'), SOURCE);
+  fs.writeFileSync(path.join(workspace, 'analysis.py'), 'from pipeline import Session\n\nrows = Session.fetch(as_dict=True)\n');
+  const server = path.join(repoRoot, 'dist', 'server.js');
+  assert.ok(fs.existsSync(server), 'build first: npm run build');
+  child = cp.fork(server, ['--node-ipc'], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  conn = createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
+  conn.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => configuration));
+  conn.onRequest('client/registerCapability', () => null);
+  conn.onRequest('workspace/diagnostic/refresh', () => { refreshes++; return null; });
+  conn.onRequest('workspace/applyEdit', (p: unknown) => { applied.push(p); return { applied: true }; });
+  conn.onNotification('window/logMessage', () => undefined);
+  conn.listen();
+  const init = await conn.sendRequest('initialize', {
+    processId: process.pid, rootUri: pathToFileURL(workspace).href,
+    workspaceFolders: [{ uri: pathToFileURL(workspace).href, name: 'ws' }],
+    capabilities: { workspace: { configuration: true, applyEdit: true, workspaceEdit: { documentChanges: true, changeAnnotationSupport: {} }, diagnostics: { refreshSupport: true } }, textDocument: { diagnostic: {}, codeAction: { resolveSupport: { properties: ['edit'] } } } },
+  }) as { capabilities: Record<string, unknown> };
+  assert.ok(init.capabilities.diagnosticProvider, 'pull diagnostics');
+  conn.sendNotification('initialized', {});
+  // wait for the workspace index (the server asks for a diagnostics refresh when done)
+  for (let i = 0; i < 100 && refreshes === 0; i++) await new Promise((r) => setTimeout(r, 50));
+});
+
+after(() => {
+  conn?.dispose();
+  child?.kill();
+  fs.rmSync(workspace, { recursive: true, force: true });
+});
+
+function open(file: string, text: string, version = 1): string {
+  const uri = pathToFileURL(path.join(workspace, file)).href;
+  conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'python', version, text } });
+  return uri;
+}
+
+type Diag = { code: string; message: string; severity: number; range: { start: { line: number; character: number }; end: { line: number; character: number } }; data?: unknown; source: string; codeDescription?: { href: string } };
+
+async function diagnostics(uri: string): Promise<Diag[]> {
+  const r = (await conn.sendRequest('textDocument/diagnostic', { textDocument: { uri } })) as { items: Diag[] };
+  return r.items;
+}
+
+test('diagnostics, quick fix, fix-all resolve, hover and the workspace migration command', async () => {
+  const uri = open('pipeline.py', SOURCE);
+  const diags = await diagnostics(uri);
+  const codes = diags.map((d) => d.code);
+  assert.ok(codes.includes('DJ001'), `dj.schema flagged: ${codes}`);
+  assert.ok(diags.every((d) => d.source === 'DataJoint' && d.codeDescription?.href.includes('rules.md#dj')));
+  const dj001 = diags.find((d) => d.code === 'DJ001')!;
+  assert.equal(dj001.severity, 1);
+  assert.deepEqual(dj001.range.start, { line: 2, character: 9 });
+
+  const actions = (await conn.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: dj001.range, context: { diagnostics: [dj001] } })) as Array<{ title: string; kind: string; isPreferred?: boolean; edit?: { changes: Record<string, Array<{ newText: string }>> } }>;
+  const quick = actions.find((a) => a.title.startsWith('DataJoint (DJ001)'))!;
+  assert.ok(quick, JSON.stringify(actions.map((a) => a.title)));
+  assert.equal(quick.isPreferred, true);
+  const doc = TextDocument.create(uri, 'python', 1, SOURCE);
+  const fixed = TextDocument.applyEdits(doc, quick.edit!.changes[uri] as never);
+  assert.match(fixed, /schema = dj\.Schema\("lab"\)/);
+
+  // source.fixAll.datajoint: lazily computed in codeAction/resolve
+  const fixAll = ((await conn.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: dj001.range, context: { diagnostics: [], only: ['source.fixAll.datajoint'] } })) as Array<{ title: string; kind: string; data: unknown; edit?: unknown }>);
+  assert.equal(fixAll.length, 1);
+  assert.equal(fixAll[0].kind, 'source.fixAll.datajoint');
+  assert.equal(fixAll[0].edit, undefined, 'edits are computed only on resolve');
+  const resolved = (await conn.sendRequest('codeAction/resolve', fixAll[0])) as { edit: { changes: Record<string, Array<{ newText: string; range: unknown }>> } };
+  const all = TextDocument.applyEdits(doc, resolved.edit.changes[uri] as never);
+  assert.match(all, /dj\.Schema\("lab"\)/);
+  assert.match(all, /session_id : int64/);
+  assert.match(all, /Session\.keys\(\)/);
+
+  const hover = (await conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 2, character: 12 } })) as { contents: { value: string } };
+  assert.match(hover.contents.value, /DJ001/);
+  assert.match(hover.contents.value, /dj\.Schema/);
+
+  // a stale version gets no quick fix (document-version guard)
+  conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '# edited\n' }] });
+  const stale = (await conn.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: dj001.range, context: { diagnostics: [dj001] } })) as Array<{ title: string }>;
+  assert.ok(!stale.some((a) => a.title.startsWith('DataJoint (DJ001)')), 'no fix for an outdated diagnostic');
+  const after = await diagnostics(uri);
+  assert.deepEqual(after.find((d) => d.code === 'DJ001')!.range.start, { line: 3, character: 9 }, 'incremental re-parse moved the finding');
+
+  // cross-file: a table imported from pipeline.py is a DataJoint query in analysis.py
+  const a2 = open('analysis.py', fs.readFileSync(path.join(workspace, 'analysis.py'), 'utf8'));
+  const d2 = await diagnostics(a2);
+  assert.ok(d2.some((d) => d.code.startsWith('DJ02')), `fetch on an imported table is flagged: ${d2.map((d) => d.code)}`);
+
+  const res = (await conn.sendRequest('workspace/executeCommand', { command: 'datajoint.migrateWorkspace', arguments: [] })) as { files: number; applied: boolean };
+  assert.equal(res.applied, true);
+  assert.ok(res.files >= 2);
+  const edit = (applied[0] as { edit: { documentChanges: Array<{ edits: Array<{ annotationId: string }> }>; changeAnnotations: Record<string, { needsConfirmation: boolean }> } }).edit;
+  assert.ok(Object.values(edit.changeAnnotations).every((a) => a.needsConfirmation), 'refactor preview: every change needs confirmation');
+  assert.ok(edit.documentChanges.every((c) => !('edits' in c) || c.edits.every((e) => e.annotationId in edit.changeAnnotations)));
+
+  const report = (await conn.sendRequest('workspace/executeCommand', { command: 'datajoint.migrationReport', arguments: [] })) as string;
+  assert.match(report, /Files changed: 2/);
+  assert.match(report, /DJ001/);
+});
+
+test('a workspace that pins DataJoint 0.14.x gets informational findings and no fix-on-save', async () => {
+  fs.writeFileSync(path.join(workspace, 'requirements.txt'), 'datajoint==0.14.6\n');
+  refreshes = 0;
+  conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(path.join(workspace, 'requirements.txt')).href, type: 1 }] });
+  for (let i = 0; i < 100 && refreshes === 0; i++) await new Promise((r) => setTimeout(r, 50));
+  const uri = open('pipeline.py', SOURCE, 10);
+  const diags = await diagnostics(uri);
+  assert.ok(diags.length > 0);
+  assert.ok(diags.every((d) => d.severity >= 3), 'informational only');
+  const onSave = (await conn.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: diags[0].range, context: { diagnostics: [], only: ['source.fixAll.datajoint'], triggerKind: 2 } })) as unknown[];
+  assert.equal(onSave.length, 0, 'fix-all on save is off while 0.14.x is pinned');
+  fs.rmSync(path.join(workspace, 'requirements.txt'));
+});
