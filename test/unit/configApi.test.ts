@@ -7,7 +7,7 @@ import path from 'node:path';
 import { CodeEngine } from '../../server/src/engine';
 import { DEFAULT_OPTIONS, type EngineOptions } from '../../server/src/rules/context';
 import type { Finding } from '../../server/src/rules/meta';
-import { configApiRules } from '../../server/src/rules/configApi';
+import { configApiRules, noRuleBecause } from '../../server/src/rules/configApi';
 import { repoRoot } from '../helpers/paths';
 
 const options: EngineOptions = { ...DEFAULT_OPTIONS, schemaSuffix: '' };
@@ -126,4 +126,5 @@ test('every rule of the family documents a before/after, its catalogue ids exist
     assert.ok(meta.docs.before && meta.docs.summary, meta.code);
     for (const id of meta.catalogue) assert.ok(ids.has(id), `${meta.code}: unknown catalogue id ${id}`);
   }
+  for (const id of Object.keys(noRuleBecause)) assert.ok(ids.has(id), id);
 });

@@ -5,7 +5,7 @@ import { stringValue, unparen } from '../python/syntax';
 import type { Rule, RuleContext } from './context';
 import { keywordArgs, positionalArgs } from './edits';
 import type { RuleMeta } from './meta';
-import { methodCall } from './tables';
+import { callOf, identifiersNamed } from './tables';
 
 const m = (meta: RuleMeta) => meta;
 
@@ -27,12 +27,12 @@ export const CONFIG_CUSTOM = m({
 });
 export const CONFIG_CALL = m({
   code: 'DJ082', name: 'config-call', title: '`dj.config(...)` is not callable in DataJoint 2.x; use `dj.config.override(...)`',
-  safety: 'safe', severity: 'error', phase: 1, catalogue: ['cfg-call', 'cfg-db-keys'],
+  safety: 'safe', severity: 'error', phase: 1, catalogue: ['cfg-call'],
   docs: { summary: 'TypeError in 2.x. `override` takes the same keywords (`database__host` for `database.host`) and restores the settings on exit. Keys such as `database.*`, `safemode`, `display.*`, `loglevel`, `stores` keep their names.', before: 'with dj.config(safemode=False):', after: 'with dj.config.override(safemode=False):' },
 });
 export const CONFIG_SAVE = m({
   code: 'DJ083', name: 'config-save', title: '`dj.config.save_local/save_global/save` were removed; edit `datajoint.json`',
-  safety: 'manual', severity: 'error', phase: 1, catalogue: ['cfg-save', 'cfg-load', 'cfg-files'],
+  safety: 'manual', severity: 'error', phase: 1, catalogue: ['cfg-save', 'cfg-files'],
   docs: { summary: 'AttributeError in 2.x. There is no writer: `dj.config.save_template(path)` creates a template, then edit `datajoint.json` (found by walking up from the working directory) and keep credentials in `.secrets/database.user` / `.secrets/database.password`. `dj.config.load(path)` is unchanged. 2.x no longer reads `dj_local_conf.json` or `~/.datajoint_config.json`.', before: 'dj.config.save_local()', after: 'dj.config.save_template("datajoint.json")  # once; then edit it' },
 });
 export const CONFIG_UPDATE = m({
@@ -61,7 +61,10 @@ export const S3_SECURE = m({
   docs: { summary: 'A store without `secure` connected over plain HTTP in 0.14.6 and uses HTTPS in 2.x. Set `"secure": False` only if the endpoint really serves HTTP. The per-store shape is otherwise unchanged; `stage` is accepted but unused and `stores.default` must be a store name.', before: 'dj.config["stores"] = {"raw": {"protocol": "s3", "endpoint": "minio:9000", ...}}', after: 'dj.config["stores"] = {"raw": {"protocol": "s3", "endpoint": "minio:9000", "secure": False, ...}}' },
 });
 
-export const noRuleBecause: Record<string, string> = {};
+export const noRuleBecause: Record<string, string> = {
+  'cfg-db-keys': 'database, connection, display, safemode, loglevel, query_cache and stores keys keep their names',
+  'cfg-load': '`dj.config.load(path)` is unchanged',
+};
 
 /** What replaces each removed key (api-changes.md §1H `cfg-removed-keys`). */
 const REMOVED: Record<string, string> = {
@@ -97,29 +100,6 @@ function reportKey(ctx: RuleContext, key: string, at: Node, write: unknown): boo
   return false;
 }
 
-/** Nodes the other buckets of the index do not collect, gathered in one walk when the file mentions config. */
-function collect(ctx: RuleContext): { subscripts: Node[]; comparisons: Node[]; loops: Node[] } {
-  const out = { subscripts: [] as Node[], comparisons: [] as Node[], loops: [] as Node[] };
-  const cursor = ctx.index.tree.walk();
-  try {
-    for (let descend = true; ;) {
-      if (descend) {
-        const t = cursor.nodeType;
-        if (t === 'subscript') out.subscripts.push(cursor.currentNode);
-        else if (t === 'comparison_operator') out.comparisons.push(cursor.currentNode);
-        else if (t === 'for_statement' || t === 'for_in_clause') out.loops.push(cursor.currentNode);
-        if (cursor.gotoFirstChild()) continue;
-      }
-      if (cursor.gotoNextSibling()) { descend = true; continue; }
-      if (!cursor.gotoParent()) break;
-      descend = false;
-    }
-  } finally {
-    cursor.delete();
-  }
-  return out;
-}
-
 const isConfig = (ctx: RuleContext, node: Node | null) => !!node && ctx.index.kindOf(node) === 'config';
 
 function literalValue(node: Node | null | undefined): unknown {
@@ -128,24 +108,24 @@ function literalValue(node: Node | null | undefined): unknown {
   return n.type === 'string' ? stringValue(n) : n.text;
 }
 
-function checkSubscripts(ctx: RuleContext, subscripts: Node[]): void {
-  for (const s of subscripts) {
-    const value = s.childForFieldName('value');
-    const index = s.childForFieldName('subscript');
-    if (!isConfig(ctx, value) || !index || ctx.isGuarded(s)) continue;
-    const key = stringValue(unparen(index));
-    if (key === null) continue;
-    const assign = s.parent?.type === 'assignment' && s.parent.childForFieldName('left')?.id === s.id ? s.parent : null;
-    if (reportKey(ctx, key, s, assign ? literalValue(assign.childForFieldName('right')) : undefined)) continue;
-    if (key === 'stores' && assign) checkStores(ctx, assign.childForFieldName('right'));
+/** `dj.config["key"]`, read or written; `dj.config["stores"] = {...}` and `dj.config["stores"]["name"] = {...}`. */
+function checkSubscript(ctx: RuleContext, s: Node): void {
+  const index = s.childForFieldName('subscript');
+  const key = index ? stringValue(unparen(index)) : null;
+  if (key === null || ctx.isGuarded(s)) return;
+  const assign = assignmentTo(s);
+  if (reportKey(ctx, key, s, assign ? literalValue(assign.childForFieldName('right')) : undefined) || key !== 'stores') return;
+  if (assign) { checkStores(ctx, assign.childForFieldName('right')); return; }
+  const outer = s.parent;
+  if (outer?.type === 'subscript' && outer.childForFieldName('value')?.id === s.id) {
+    const inner = assignmentTo(outer);
+    if (inner) checkStore(ctx, inner.childForFieldName('right'));
   }
-  // dj.config["stores"]["name"] = {...}
-  for (const s of subscripts) {
-    const inner = s.childForFieldName('value');
-    if (inner?.type !== 'subscript' || !isConfig(ctx, inner.childForFieldName('value')) || stringValue(unparen(inner.childForFieldName('subscript')!)) !== 'stores') continue;
-    const assign = s.parent?.type === 'assignment' && s.parent.childForFieldName('left')?.id === s.id ? s.parent : null;
-    if (assign) checkStore(ctx, assign.childForFieldName('right'));
-  }
+}
+
+function assignmentTo(target: Node): Node | null {
+  const p = target.parent;
+  return p?.type === 'assignment' && p.childForFieldName('left')?.id === target.id ? p : null;
 }
 
 /** `{"name": {...}, ...}` or `dict(name=dict(...))`: every s3 store without `secure`. */
@@ -180,24 +160,51 @@ function checkStore(ctx: RuleContext, value: Node | null): void {
   ctx.report(S3_SECURE, value!, { message: 'This s3 store has no `secure` setting: 0.14.6 connected over HTTP, 2.x defaults to HTTPS (`secure: True`). Set `"secure": False` only if the endpoint serves plain HTTP' });
 }
 
-function checkCalls(ctx: RuleContext): void {
-  for (const call of ctx.index.syntax.calls) {
-    const fn = call.childForFieldName('function')!;
-    if (isConfig(ctx, fn)) {
-      if (ctx.isGuarded(call)) continue;
-      ctx.report(CONFIG_CALL, fn, { edits: [{ start: fn.endIndex, end: fn.endIndex, text: '.override' }], fixTitle: 'Use `dj.config.override(...)`' });
-      for (const [name, arg] of keywordArgs(call)) reportKey(ctx, name.replace(/__/g, '.'), arg, literalValue(arg.childForFieldName('value')));
-      continue;
-    }
-    const mc = methodCall(call);
-    if (mc && isConfig(ctx, mc.receiver)) { checkConfigMethod(ctx, call, mc.method, mc.receiver); continue; }
-    if (fn.type === 'identifier' && ['dict', 'list', 'len', 'set', 'sorted'].includes(fn.text)) {
-      const args = positionalArgs(call);
-      if (args.length === 1 && isConfig(ctx, args[0]) && !ctx.isGuarded(call)) {
-        ctx.report({ ...CONFIG_MAPPING, safety: 'manual' }, call, { message: `\`${fn.text}(dj.config)\` fails in DataJoint 2.2+ (the config is not a mapping): use \`dj.config.model_dump()\`, a nested dict, and adapt the code reading it` });
+/** Every `dj.config` (or `config` imported from datajoint) in code, found from the text. */
+function configUses(ctx: RuleContext): Node[] {
+  const out: Node[] = [];
+  for (const id of identifiersNamed(ctx, ['config'])) {
+    const p = id.parent;
+    const expr = p?.type === 'attribute' && p.childForFieldName('attribute')?.id === id.id ? p : id;
+    if (isConfig(ctx, expr)) out.push(expr);
+  }
+  return out;
+}
+
+function checkUse(ctx: RuleContext, expr: Node): void {
+  const p = expr.parent;
+  if (!p) return;
+  switch (p.type) {
+    case 'call':
+      if (p.childForFieldName('function')?.id === expr.id && !ctx.isGuarded(p)) {
+        ctx.report(CONFIG_CALL, expr, { edits: [{ start: expr.endIndex, end: expr.endIndex, text: '.override' }], fixTitle: 'Use `dj.config.override(...)`' });
+        for (const [name, arg] of keywordArgs(p)) reportKey(ctx, name.replace(/__/g, '.'), arg, literalValue(arg.childForFieldName('value')));
       }
+      return;
+    case 'attribute': {
+      const call = callOf(p);
+      if (call) checkConfigMethod(ctx, call, p.childForFieldName('attribute')!.text, expr);
+      return;
     }
-    checkEnvCall(ctx, call);
+    case 'subscript':
+      if (p.childForFieldName('value')?.id === expr.id) checkSubscript(ctx, p);
+      return;
+    case 'comparison_operator':
+      checkComparison(ctx, p, expr);
+      return;
+    case 'for_statement': case 'for_in_clause':
+      if (p.childForFieldName('right')?.id === expr.id && !ctx.isGuarded(p)) {
+        ctx.report({ ...CONFIG_MAPPING, safety: 'manual' }, expr, { message: 'Iterating over dj.config fails in DataJoint 2.2+: iterate over `dj.config.model_dump()` (nested groups, not flat dotted keys)' });
+      }
+      return;
+    case 'argument_list': {
+      const call = p.parent;
+      const fn = call?.type === 'call' ? call.childForFieldName('function') : null;
+      if (fn?.type === 'identifier' && ['dict', 'list', 'len', 'set', 'sorted'].includes(fn.text) && p.namedChildCount === 1 && !ctx.isGuarded(call!)) {
+        ctx.report({ ...CONFIG_MAPPING, safety: 'manual' }, call!, { message: `\`${fn.text}(dj.config)\` fails in DataJoint 2.2+ (the config is not a mapping): use \`dj.config.model_dump()\`, a nested dict, and adapt the code reading it` });
+      }
+      return;
+    }
   }
 }
 
@@ -252,29 +259,19 @@ function checkUpdate(ctx: RuleContext, call: Node, receiver: Node): void {
   ctx.report(CONFIG_UPDATE, call, { edits: [ctx.replace(call, text)], fixTitle: 'Assign the keys one by one (each must exist in 2.x)' });
 }
 
-function checkComparisons(ctx: RuleContext, comparisons: Node[]): void {
-  for (const c of comparisons) {
-    const ops = c.children.filter((x) => x && !x.isNamed).map((x) => x!.type);
-    const operands = c.namedChildren.filter((x): x is Node => !!x);
-    if (operands.length !== 2 || ops.length < 1) continue;
-    const op = ops.join(' ');
-    if ((op !== 'in' && op !== 'not in') || !isConfig(ctx, operands[1]) || ctx.isGuarded(c)) continue;
-    const key = stringValue(unparen(operands[0]));
-    if (key !== null && isCustom(key)) {
-      ctx.report(CONFIG_CUSTOM, c, { message: '`"custom" in dj.config` raises AttributeError on DataJoint 2.2+ (False on 2.0–2.1): the custom settings must live outside dj.config' });
-      continue;
-    }
-    const text = `${operands[1].text}.get(${operands[0].text}) ${op === 'in' ? 'is not None' : 'is None'}`;
-    ctx.report(CONFIG_MAPPING, c, { edits: [ctx.replace(c, text)], fixTitle: `Use \`${operands[1].text}.get(...) ${op === 'in' ? 'is not None' : 'is None'}\` (a key set to None reads as absent)`, message: `\`${op}\` on dj.config fails in DataJoint 2.2+: test \`dj.config.get(key)\` instead` });
+/** `"k" in dj.config` / `not in`. */
+function checkComparison(ctx: RuleContext, c: Node, expr: Node): void {
+  const ops = c.children.filter((x) => x && !x.isNamed).map((x) => x!.type);
+  const operands = c.namedChildren.filter((x): x is Node => !!x);
+  const op = ops.join(' ');
+  if (operands.length !== 2 || operands[1].id !== expr.id || (op !== 'in' && op !== 'not in') || ctx.isGuarded(c)) return;
+  const key = stringValue(unparen(operands[0]));
+  if (key !== null && isCustom(key)) {
+    ctx.report(CONFIG_CUSTOM, c, { message: '`"custom" in dj.config` raises AttributeError on DataJoint 2.2+ (False on 2.0–2.1): the custom settings must live outside dj.config' });
+    return;
   }
-}
-
-function checkLoops(ctx: RuleContext, loops: Node[]): void {
-  for (const l of loops) {
-    const right = l.childForFieldName('right');
-    if (!isConfig(ctx, right) || ctx.isGuarded(l)) continue;
-    ctx.report({ ...CONFIG_MAPPING, safety: 'manual' }, right!, { message: 'Iterating over dj.config fails in DataJoint 2.2+: iterate over `dj.config.model_dump()` (nested groups, not flat dotted keys)' });
-  }
+  const test = op === 'in' ? 'is not None' : 'is None';
+  ctx.report(CONFIG_MAPPING, c, { edits: [ctx.replace(c, `${expr.text}.get(${operands[0].text}) ${test}`)], fixTitle: `Use \`${expr.text}.get(...) ${test}\` (a key set to None reads as absent)`, message: `\`${op}\` on dj.config fails in DataJoint 2.2+: test \`dj.config.get(key)\` instead` });
 }
 
 const ENV: Record<string, string> = {
@@ -289,36 +286,27 @@ function envName(node: Node | null | undefined): string | null {
   return v !== null && ENV[v] ? v : null;
 }
 
-function checkEnvSubscripts(ctx: RuleContext, subscripts: Node[]): void {
-  for (const s of subscripts) {
-    const value = s.childForFieldName('value');
-    if (value?.type !== 'attribute' || value.childForFieldName('attribute')?.text !== 'environ') continue;
-    const name = envName(s.childForFieldName('subscript'));
-    if (name) ctx.report(ENV_VARS, s, { message: ENV[name] });
+/** The removed variables, found as string literals in `os.environ[...]`, `os.environ.get(...)`, `os.getenv(...)`. */
+function checkEnv(ctx: RuleContext): void {
+  const re = new RegExp(`["'](${Object.keys(ENV).join('|')})["']`, 'g');
+  for (const m of ctx.text.matchAll(re)) {
+    let str: Node | null = ctx.index.tree.rootNode.descendantForIndex(m.index!, m.index! + m[0].length);
+    while (str && str.type !== 'string') str = str.parent;
+    const name = str && envName(str);
+    const p = str?.parent;
+    if (!name || !p) continue;
+    if (p.type === 'subscript' && /\benviron$/.test(p.childForFieldName('value')?.text ?? '')) {
+      ctx.report(ENV_VARS, p, { message: ENV[name] });
+    } else if (p.type === 'argument_list' && p.parent?.type === 'call' && p.namedChildren[0]?.id === str!.id) {
+      if (/(\benviron\.(get|setdefault|pop)|\bgetenv|\bputenv)$/.test(p.parent.childForFieldName('function')?.text ?? '')) ctx.report(ENV_VARS, p.parent, { message: ENV[name] });
+    }
   }
-}
-
-function checkEnvCall(ctx: RuleContext, call: Node): void {
-  const fn = call.childForFieldName('function')!;
-  const t = fn.text;
-  if (!/(\benviron\.(get|setdefault|pop)|\bgetenv|\bputenv)$/.test(t)) return;
-  const name = envName(positionalArgs(call)[0]);
-  if (name) ctx.report(ENV_VARS, call, { message: ENV[name] });
 }
 
 export const configApiRules: Rule[] = [{
   metas: [FETCH_FORMAT, CONFIG_CUSTOM, CONFIG_CALL, CONFIG_SAVE, CONFIG_UPDATE, REMOVED_KEY, CONFIG_MAPPING, ENV_VARS, S3_SECURE],
   check(ctx) {
-    const mentionsConfig = ctx.text.includes('config');
-    const mentionsEnv = ctx.text.includes('DJ_');
-    if (!mentionsConfig && !mentionsEnv) return;
-    checkCalls(ctx);
-    const nodes = collect(ctx);
-    if (mentionsConfig) {
-      checkSubscripts(ctx, nodes.subscripts);
-      checkComparisons(ctx, nodes.comparisons);
-      checkLoops(ctx, nodes.loops);
-    }
-    if (mentionsEnv) checkEnvSubscripts(ctx, nodes.subscripts);
+    if (ctx.text.includes('config')) for (const use of configUses(ctx)) checkUse(ctx, use);
+    if (ctx.text.includes('DJ_')) checkEnv(ctx);
   },
 }];

@@ -4,13 +4,13 @@ import { unparen } from '../python/syntax';
 import type { Rule, RuleContext } from './context';
 import { keywordArgs, positionalArgs, removeArgument } from './edits';
 import type { RuleMeta, TextEdit } from './meta';
-import { isSchemaValue, isTableOrQuery, methodCall, ownMember, removeArguments, resolveTable } from './tables';
+import { callOf, isSchemaValue, isTableOrQuery, membersNamed, ownMember, removeArguments, resolveTable } from './tables';
 
 const m = (meta: RuleMeta) => meta;
 
 export const POPULATE_KEYS = m({
   code: 'DJ071', name: 'populate-keys', title: '`populate(keys=K)` was removed; pass the keys as a restriction: `populate(K)`',
-  safety: 'unsafe', severity: 'error', phase: 1, catalogue: ['pop-keys', 'pop-same', 'pop-make'],
+  safety: 'unsafe', severity: 'error', phase: 1, catalogue: ['pop-keys'],
   docs: {
     summary: 'TypeError in 2.x. `populate(K)` restricts `key_source` by the keys (a list of dicts is OR-ed). 0.14.6 bypassed `key_source` and called `make` on exactly these keys, so keys outside `key_source` are no longer computed: the fix is unsafe. Other populate arguments (`reserve_jobs`, `suppress_errors`, `max_calls`, `display_progress`, `processes`, `make_kwargs`) and `make`/`key_source` are unchanged.',
     before: 'Spikes.populate(keys=todo, reserve_jobs=True)', after: 'Spikes.populate(todo, reserve_jobs=True)',
@@ -45,6 +45,8 @@ export const SCHEMA_JOBS = m({
 });
 
 export const noRuleBecause: Record<string, string> = {
+  'pop-same': 'the other populate arguments are unchanged',
+  'pop-make': '`make`, `_make_tuples`, tripartite make and `key_source` are unchanged',
   'pop-native-pk': 'a definition rule (DJ100-129): a Computed/Imported definition with a non-FK primary-key attribute',
 };
 
@@ -102,8 +104,7 @@ function reportKeys(ctx: RuleContext, call: Node, keys: Node, uncertain: boolean
 }
 
 function checkTarget(ctx: RuleContext): void {
-  for (const node of ctx.index.syntax.attributes) {
-    if (node.childForFieldName('attribute')?.text !== 'target') continue;
+  for (const node of membersNamed(ctx, ['target'])) {
     const obj = node.childForFieldName('object')!;
     if (obj.type !== 'identifier' || obj.text !== 'self' || ctx.index.kindOf(obj) !== 'query') continue;
     const table = resolveTable(ctx, obj);
@@ -129,8 +130,7 @@ function jobsMessage(use: Node): string {
 }
 
 function checkJobs(ctx: RuleContext): void {
-  for (const node of ctx.index.syntax.attributes) {
-    if (node.childForFieldName('attribute')?.text !== 'jobs') continue;
+  for (const node of membersNamed(ctx, ['jobs'])) {
     if (!isSchemaValue(ctx, node.childForFieldName('object')!) || ctx.isGuarded(node)) continue;
     // `(schema.jobs & ...)` in parentheses: judge the use from outside the parentheses.
     let use: Node = node;
@@ -142,9 +142,9 @@ function checkJobs(ctx: RuleContext): void {
 export const populateRules: Rule[] = [{
   metas: [POPULATE_KEYS, POPULATE_ORDER, POPULATE_LIMIT, SELF_TARGET, SCHEMA_JOBS],
   check(ctx) {
-    for (const call of ctx.index.syntax.calls) {
-      const mc = methodCall(call);
-      if (mc?.method === 'populate') checkPopulate(ctx, call, mc.receiver);
+    for (const attr of membersNamed(ctx, ['populate'])) {
+      const call = callOf(attr);
+      if (call) checkPopulate(ctx, call, attr.childForFieldName('object')!);
     }
     checkTarget(ctx);
     checkJobs(ctx);

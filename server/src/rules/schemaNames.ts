@@ -5,7 +5,7 @@ import { stringValue, unparen } from '../python/syntax';
 import type { Rule, RuleContext } from './context';
 import { keywordArgs, positionalArgs } from './edits';
 import type { RuleMeta, TextEdit } from './meta';
-import { isSchemaValue, methodCall } from './tables';
+import { callOf, identifiersNamed, isSchemaValue, methodCall } from './tables';
 
 const m = (meta: RuleMeta) => meta;
 
@@ -138,8 +138,10 @@ export const schemaNameRules: Rule[] = [{
     const suffix = ctx.options.schemaSuffix;
     if (!suffix) return;
     const finalize = ctx.options.finalize;
-    for (const call of ctx.index.syntax.calls) {
-      const arg = schemaNameArgument(ctx, call);
+    for (const id of identifiersNamed(ctx, ['Schema', 'schema', 'VirtualModule', 'create_virtual_module', 'virtual_schema', 'activate'])) {
+      const p = id.parent;
+      const call = callOf(p?.type === 'attribute' && p.childForFieldName('attribute')?.id === id.id ? p : id);
+      const arg = call && schemaNameArgument(ctx, call);
       if (!arg || ctx.isGuarded(call)) continue;
       const found = nameEdits(ctx, arg, suffix, finalize);
       if (!found) continue;

@@ -11,7 +11,7 @@ const m = (meta: RuleMeta) => meta;
 
 export const UPDATE_UNDERSCORE = m({
   code: 'DJ060', name: 'update-underscore', title: '`_update` does not exist (removed in 0.14.0); use `update1` with the full primary key',
-  safety: 'unsafe', severity: 'error', phase: 1, catalogue: ['upd-underscore', 'upd1'],
+  safety: 'unsafe', severity: 'error', phase: 1, catalogue: ['upd-underscore'],
   docs: {
     summary: '`(T & key)._update("a", v)` raises AttributeError on 0.14.6 and 2.x alike. `T.update1({**key, "a": v})` updates one row. The fix is unsafe: `key` must be a mapping holding the full primary key, and `_update("a")` without a value meant NULL while `update1` with None resets the attribute to its default.',
     before: '(Session & key)._update("notes", "re-sorted")', after: 'Session.update1({**key, "notes": "re-sorted"})',
@@ -20,7 +20,7 @@ export const UPDATE_UNDERSCORE = m({
 });
 export const DELETE_SAFEMODE = m({
   code: 'DJ061', name: 'delete-safemode', title: '`delete(safemode=...)` is `delete(prompt=...)` in DataJoint 2.x',
-  safety: 'safe', severity: 'error', phase: 1, catalogue: ['del-safemode', 'del-transaction'],
+  safety: 'safe', severity: 'error', phase: 1, catalogue: ['del-safemode'],
   docs: { summary: 'TypeError in 2.x. `prompt` has the same meaning (None = use `dj.config["safemode"]`). `transaction=` is unchanged.', before: '(Session & key).delete(safemode=False)', after: '(Session & key).delete(prompt=False)' },
 });
 export const DELETE_FORCE_PARTS = m({
@@ -35,7 +35,7 @@ export const DELETE_FORCE_MASTERS = m({
 });
 export const PART_FORCE = m({
   code: 'DJ064', name: 'part-force', title: '`Part.delete/drop(force=True)` is `part_integrity="ignore"` in DataJoint 2.x',
-  safety: 'safe', severity: 'error', phase: 1, catalogue: ['part-delete-force', 'part-drop-force', 'drop'],
+  safety: 'safe', severity: 'error', phase: 1, catalogue: ['part-delete-force', 'part-drop-force'],
   docs: { summary: 'TypeError in 2.x (`force` reaches `Table.delete` through **kwargs). `part_integrity="ignore"` deletes or drops the part without its master, exactly what `force=True` did. `T.drop()`, `drop_quick()` and `delete_quick()` are unchanged.', before: 'Session.Note.drop(force=True)', after: 'Session.Note.drop(part_integrity="ignore")' },
 });
 export const SCHEMA_DROP_FORCE = m({
@@ -45,7 +45,7 @@ export const SCHEMA_DROP_FORCE = m({
 });
 export const SPAWN_MISSING = m({
   code: 'DJ066', name: 'spawn-missing-classes', title: '`schema.spawn_missing_classes(context=...)` is `schema.make_classes(into=...)` in DataJoint 2.x',
-  safety: 'safe', severity: 'error', phase: 1, catalogue: ['schema-spawn', 'schema-ctor', 'schema-new'],
+  safety: 'safe', severity: 'error', phase: 1, catalogue: ['schema-spawn'],
   docs: {
     summary: 'AttributeError in 2.x. `make_classes` behaves identically: without `into` it fills the schema context or else the calling namespace.',
     before: 'schema.spawn_missing_classes(context=locals())', after: 'schema.make_classes(into=locals())',
@@ -67,7 +67,7 @@ export const TABLE_REMOVED = m({
 });
 export const POSITIONAL_INSERT = m({
   code: 'DJ069', name: 'positional-insert', title: 'Positional rows are deprecated in DataJoint 2.x; insert dicts',
-  safety: 'unsafe', severity: 'info', phase: 1, catalogue: ['ins-positional', 'ins-kwargs', 'classname'],
+  safety: 'unsafe', severity: 'info', phase: 1, catalogue: ['ins-positional'],
   docs: {
     summary: 'Tuples and lists still insert in 2.x but emit a DeprecationWarning. When the table definition and its parents\' primary keys are in the workspace, the fix names every value in heading order (the primary key in declared order with foreign-key attributes expanded from the parents, then the secondary attributes). It is unsafe because the declared table may differ from the definition text; without a known heading the finding only explains (at runtime: `dict(zip(T.heading.names, row))`). Keyword arguments of insert, inserts of dicts, DataFrames and queries are unchanged.',
     before: 'User.insert([("alice", "Alice A")])', after: 'User.insert([{"username": "alice", "full_name": "Alice A"}])',
@@ -85,11 +85,53 @@ export const LOOKUP_CONTENTS = m({
 
 /** Catalogue ids of §1D/§1E that need no rule of this family. */
 export const noRuleBecause: Record<string, string> = {
-  'heading-attr-fields': 'covered by DJ015 in modules.ts',
+  'heading-attr-fields': 'covered by DJ015 (modules.ts)',
+  'ins-kwargs': 'insert keywords, DataFrame/query/CSV inserts are unchanged',
+  'upd1': '`update1` is unchanged (it is the target of DJ060)',
+  'del-transaction': '`delete(transaction=...)` is unchanged',
+  'drop': '`drop()`, `drop_quick()`, `delete_quick()` are unchanged',
+  'classname': 'a relaxation: 0.14.6 rejected such class names, so working 0.14.6 code has none',
+  'schema-ctor': '`dj.Schema(...)` arguments and `schema.activate(...)` are unchanged (the name suffix is DJ130)',
+  'schema-new': 'new 2.x API only; nothing in 0.14.6 code to rewrite',
 };
 
 // ---------------------------------------------------------------------------------------------
 // Small helpers shared with populate.ts and configApi.ts
+
+/**
+ * The nodes `x.name` for the given member names, found from the text rather than by visiting every
+ * attribute of the file (each node access crosses into WASM): a regex finds candidates, tree-sitter
+ * confirms them, so matches in strings and comments are dropped.
+ */
+export function membersNamed(ctx: RuleContext, names: string[]): Node[] {
+  const re = new RegExp(`\\.\\s*(${names.join('|')})\\b`, 'g');
+  const out: Node[] = [];
+  for (const m of ctx.text.matchAll(re)) {
+    const start = m.index! + m[0].length - m[1].length;
+    const id = ctx.index.tree.rootNode.descendantForIndex(start, start + m[1].length);
+    if (id?.type !== 'identifier') continue;
+    const attr = id.parent;
+    if (attr?.type === 'attribute' && attr.childForFieldName('attribute')?.id === id.id) out.push(attr);
+  }
+  return out;
+}
+
+/** Identifiers spelled `name` in code (not in strings or comments), found from the text. */
+export function identifiersNamed(ctx: RuleContext, names: string[]): Node[] {
+  const re = new RegExp(`\\b(?:${names.join('|')})\\b`, 'g');
+  const out: Node[] = [];
+  for (const m of ctx.text.matchAll(re)) {
+    const id = ctx.index.tree.rootNode.descendantForIndex(m.index!, m.index! + m[0].length);
+    if (id?.type === 'identifier') out.push(id);
+  }
+  return out;
+}
+
+/** The call whose function is this node (`node(...)`), or null. */
+export function callOf(fn: Node): Node | null {
+  const p = fn.parent;
+  return p?.type === 'call' && p.childForFieldName('function')?.id === fn.id ? p : null;
+}
 
 /** `recv.method(...)`: the receiver, method name and the attribute node, or null. */
 export function methodCall(call: Node): { receiver: Node; method: string; attr: Node } | null {
@@ -521,9 +563,8 @@ const TABLE_GONE: Record<string, string> = {
 };
 
 function checkRemovedAttributes(ctx: RuleContext): void {
-  for (const node of ctx.index.syntax.attributes) {
-    const attr = node.childForFieldName('attribute')?.text ?? '';
-    if (!(attr in SCHEMA_GONE) && !(attr in TABLE_GONE)) continue;
+  for (const node of membersNamed(ctx, [...new Set([...Object.keys(SCHEMA_GONE), ...Object.keys(TABLE_GONE)])])) {
+    const attr = node.childForFieldName('attribute')!.text;
     const obj = node.childForFieldName('object')!;
     if (SCHEMA_GONE[attr] && isSchemaValue(ctx, obj)) {
       if (!ctx.isGuarded(node)) ctx.report(SCHEMA_REMOVED, node, { message: SCHEMA_GONE[attr] });
@@ -549,9 +590,10 @@ export function ownMember(ctx: RuleContext, obj: Node, name: string): boolean {
 export const tableRules: Rule[] = [{
   metas: [UPDATE_UNDERSCORE, DELETE_SAFEMODE, DELETE_FORCE_PARTS, DELETE_FORCE_MASTERS, PART_FORCE, SCHEMA_DROP_FORCE, SPAWN_MISSING, SCHEMA_REMOVED, TABLE_REMOVED, POSITIONAL_INSERT, LOOKUP_CONTENTS],
   check(ctx) {
-    for (const call of ctx.index.syntax.calls) {
-      const mc = methodCall(call);
-      if (!mc) continue;
+    for (const attr of membersNamed(ctx, ['_update', 'delete', 'drop', 'spawn_missing_classes', 'insert', 'insert1'])) {
+      const call = callOf(attr);
+      const mc = call && methodCall(call);
+      if (!call || !mc) continue;
       switch (mc.method) {
         case '_update': checkUpdate(ctx, call, mc); break;
         case 'delete': checkDelete(ctx, call, mc); break;
