@@ -282,4 +282,17 @@ test('an adapter over an external store (:<name>: on binary(16) with a key to ~e
   const rows = await fx.db.query<{ lfp: string | null }>(`SELECT lfp FROM ${qt(ephys, table)} WHERE lfp IS NOT NULL`);
   assert.equal(rows.length, 4);
   for (const r of rows) assert.match(JSON.parse(r.lfp as string).hash, /^[a-z2-7]{26}$/);
+  // db verify follows a custom codec's JSON to its files too
+  const verdict = async () => (await verifySchemas(fx.db, [ephys], { stores: fx.storesConfig })).tables.find((v) => v.table === table)!;
+  assert.equal((await verdict()).checkedValues, 4);
+  assert.ok(!(await verdict()).reasons.some((r) => r.startsWith('lfp:')));
+  const first = JSON.parse(rows[0].lfp as string);
+  const file = filePath(fx.storesConfig[first.store], first.path);
+  const saved = fs.readFileSync(file);
+  fs.writeFileSync(file, Buffer.concat([saved, Buffer.from('x')]));
+  try {
+    assert.ok((await verdict()).reasons.some((r) => /^lfp: file content does not match the JSON hash/.test(r)));
+  } finally {
+    fs.writeFileSync(file, saved);
+  }
 });

@@ -70,7 +70,7 @@ async function verifyTable(db: Db, t: Table, opts: VerifyOptions): Promise<Table
   v.notes.push(...declared.notes);
   for (const c of t.columns) {
     if (c.label2x == null && BLOB_TYPES.has(c.dataType)) await sniffBlobs(db, t, c, v, opts.sample ?? SNIFF_DEFAULT);
-    if (c.storage.form === 'json2x') await checkPointers(db, t, c, v, opts);
+    if (c.storage.form === 'json2x' || (c.storage.form === 'adapted' && c.storage.store !== undefined && c.dataType === 'json')) await checkPointers(db, t, c, v, opts);
   }
   v.status = v.reasons.length ? 'fail' : 'pass';
   return v;
@@ -189,8 +189,10 @@ interface PointerProblem { count: number; examples: string[] }
 
 /** Every (or a sample of) in-store JSON value: well-formed, store known, file present with the right hash. */
 async function checkPointers(db: Db, t: Table, c: Column, v: TableVerdict, opts: VerifyOptions): Promise<void> {
-  if (c.storage.form !== 'json2x') return;
-  const { codec, store: labelStore } = c.storage;
+  // A custom codec over a store: its JSON is whatever its dtype writes; check path, and hash where present.
+  const { codec, store: labelStore } =
+    c.storage.form === 'json2x' ? c.storage : c.storage.form === 'adapted' ? { codec: 'custom', store: c.storage.store ?? '' } : { codec: '', store: '' };
+  if (!codec) return;
   const problems = new Map<string, PointerProblem>();
   const problem = (kind: string, example: string) => {
     const p = problems.get(kind) ?? { count: 0, examples: [] };
@@ -253,6 +255,8 @@ function shapeProblem(codec: string, meta: unknown): string | null {
   if (m.store !== undefined && m.store !== null && typeof m.store !== 'string') return 'JSON store is not a string';
   if (HASH_CODECS.has(codec)) {
     if (!isBase32Hash(m.hash)) return `JSON hash ${JSON.stringify(m.hash)} is not a 26-character base32 MD5 (a 0.14.6-style hex hash fails 2.x's check)`;
+  } else if (codec === 'custom') {
+    if (m.hash !== undefined && !isBase32Hash(m.hash)) return `JSON hash ${JSON.stringify(m.hash)} is not a base32 MD5`;
   } else if (codec === 'filepath') {
     if (!('size' in m) || (m.size !== null && typeof m.size !== 'number')) return 'filepath JSON has no size (2.x ObjectRef requires it)';
     if (m.hash !== undefined && !isBase32Hash(m.hash)) return `JSON hash ${JSON.stringify(m.hash)} is not a base32 MD5`;
