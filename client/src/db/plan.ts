@@ -156,6 +156,20 @@ export function restrictionPlan(schemas: Schema[], spec: RestrictSpec): Restrict
     return `EXISTS (SELECT 1 FROM ${qt(parent.schema, parent.name)} AS ${q('p')} WHERE ${match} AND ${tuple(pkCols(parent, 'p'), parent.primaryKey.length)} IN (SELECT ${kCols(parent)} FROM ${set}))`;
   };
 
+  // A child's rows can only add parents that are not already in d<t> when they reach the root by another
+  // path. When a descendant reaches it only through this key, and nothing below it adds rows (f = d),
+  // the term is redundant: dropping it keeps the usual DataJoint chain down to one CTE per table.
+  const fullIsDown = new Map<string, boolean>();
+  const redundant = (c: Table, fk: Table['foreignKeys'][number]): boolean =>
+    down.has(tableKey(c)) && isFullDown(c) && fksTo(c).filter((f) => down.has(`${f.refSchema}.${f.refTable}`)).length === 1 && down.has(`${fk.refSchema}.${fk.refTable}`);
+  const childTerms = (t: Table) =>
+    order.filter((c) => closure.has(tableKey(c))).flatMap((c) => fksTo(c).filter((fk) => parentOf(fk) === t).map((fk) => ({ c, fk })));
+  function isFullDown(t: Table): boolean {
+    const k = tableKey(t);
+    if (!fullIsDown.has(k)) fullIsDown.set(k, down.has(k) && childTerms(t).every(({ c, fk }) => redundant(c, fk)));
+    return fullIsDown.get(k) as boolean;
+  }
+
   const defineFull = (t: Table): void => {
     const name = fName(t);
     if (cte.has(name)) return;
@@ -164,16 +178,13 @@ export function restrictionPlan(schemas: Schema[], spec: RestrictSpec): Restrict
       defineDown(t);
       parts.push(`SELECT ${kCols(t)} FROM ${dName(t)}`);
     }
-    for (const c of order) {
-      if (!closure.has(tableKey(c))) continue;
-      for (const fk of fksTo(c)) {
-        if (parentOf(fk) !== t) continue;
-        defineFull(c);
-        const match = fk.columns.map((col, i) => `${q('c')}.${q(col)} = ${q('x')}.${q(fk.refColumns[i])}`).join(' AND ');
-        parts.push(
-          `SELECT ${pkCols(t, 'x')} FROM ${qt(t.schema, t.name)} AS ${q('x')} WHERE EXISTS (SELECT 1 FROM ${qt(c.schema, c.name)} AS ${q('c')} WHERE ${match} AND ${tuple(pkCols(c, 'c'), c.primaryKey.length)} IN (SELECT ${kCols(c)} FROM ${fName(c)}))`,
-        );
-      }
+    for (const { c, fk } of childTerms(t)) {
+      if (redundant(c, fk)) continue;
+      defineFull(c);
+      const match = fk.columns.map((col, i) => `${q('c')}.${q(col)} = ${q('x')}.${q(fk.refColumns[i])}`).join(' AND ');
+      parts.push(
+        `SELECT ${pkCols(t, 'x')} FROM ${qt(t.schema, t.name)} AS ${q('x')} WHERE EXISTS (SELECT 1 FROM ${qt(c.schema, c.name)} AS ${q('c')} WHERE ${match} AND ${tuple(pkCols(c, 'c'), c.primaryKey.length)} IN (SELECT ${kCols(c)} FROM ${fName(c)}))`,
+      );
     }
     cte.set(name, `${name} (${kCols(t)}) AS (${parts.join(' UNION ')})`);
   };
