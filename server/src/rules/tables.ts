@@ -338,7 +338,8 @@ function checkPositionalInserts(ctx: RuleContext, call: Node, mc: { receiver: No
   // `T.insert(row for row in ...)`: the generator is the whole argument list.
   const args = list?.type === 'generator_expression' ? [list] : positionalArgs(call);
   if (!args.length) return;
-  const rows = mc.method === 'insert1' ? [args[0]] : rowsOf(args[0]);
+  const source = mc.method === 'insert' && unparen(args[0]).type === 'identifier' ? rowsVariable(ctx, unparen(args[0])) ?? args[0] : args[0];
+  const rows = mc.method === 'insert1' ? [args[0]] : rowsOf(source);
   const positional = (rows ?? []).filter(isPositionalRow);
   if (!positional.length) return;
   const known = isTableOrQuery(ctx, mc.receiver);
@@ -347,6 +348,20 @@ function checkPositionalInserts(ctx: RuleContext, call: Node, mc: { receiver: No
   const table = known ? resolveTable(ctx, mc.receiver) : null;
   const heading = table ? headingOf(ctx, table) : null;
   reportRows(ctx, POSITIONAL_INSERT, call, positional, heading?.all ?? null, table?.name ?? null, !known);
+}
+
+/**
+ * `rows = [(1, "a"), ...]` then `T.insert(rows)`: the literal, when the variable is assigned once in the
+ * file and used nowhere else (so rewriting its rows cannot affect other code).
+ */
+function rowsVariable(ctx: RuleContext, id: Node): Node | null {
+  const uses = identifiersNamed(ctx, [id.text]);
+  if (uses.length !== 2) return null;
+  const target = uses.find((u) => u.id !== id.id)!;
+  const assign = target.parent;
+  if (assign?.type !== 'assignment' || assign.childForFieldName('left')?.id !== target.id) return null;
+  const value = assign.childForFieldName('right');
+  return value && ['list', 'tuple', 'list_comprehension'].includes(unparen(value).type) ? value : null;
 }
 
 function reportRows(ctx: RuleContext, meta: RuleMeta, at: Node, rows: Node[], names: string[] | null, table: string | null, uncertain: boolean): void {

@@ -68,3 +68,14 @@ def fill(key, rows):
     Session.update1({**key, "start": "2024-01-02"})
     Session.update1({"subject_id": 1, "session_idx": 0, "experimenter": None})
     (Subject & key).delete(part_integrity="cascade")
+
+
+def load():
+    species = [
+        {"species": "cat", "latin_name": "Felis catus"},
+        {"species": "dog", "latin_name": "Canis familiaris"},
+    ]
+    Species.insert(species)
+    shared = [("owl", "Strix")]
+    Species.insert(shared)
+    print(shared)

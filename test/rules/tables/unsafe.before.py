@@ -68,3 +68,14 @@ def fill(key, rows):
     (Session & key)._update("start", "2024-01-02")
     (Session & {"subject_id": 1, "session_idx": 0})._update("experimenter", None)
     (Subject & key).delete(force_masters=True, force_parts=True)
+
+
+def load():
+    species = [
+        ("cat", "Felis catus"),
+        ("dog", "Canis familiaris"),
+    ]
+    Species.insert(species)
+    shared = [("owl", "Strix")]
+    Species.insert(shared)
+    print(shared)
