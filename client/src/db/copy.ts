@@ -469,6 +469,23 @@ class TableCopier {
     return [...keys, ...ptrs, `PRIMARY KEY (${this.t.source.primaryKey.map((_, i) => q('__r' + i)).join(', ')})`].join(', ');
   }
 
+  /** Converted cells by column and object: pipelines share objects (one blob, many rows), and each converts once. */
+  private readonly converted = new Map<string, Awaited<ReturnType<typeof convertPointerCell>>>();
+
+  private async convertCached(
+    i: number, p: Extract<ColumnPlan, { kind: 'pointer' }>, pointer: Buffer | null, ext: ExternalRow | null, ctx: PointerContext,
+  ): Promise<Awaited<ReturnType<typeof convertPointerCell>>> {
+    if (pointer === null || ext === null) return convertPointerCell(p, pointer, ext, ctx);
+    const id = `${i}:${pointer.toString('hex')}`;
+    const done = this.converted.get(`${id}:real`) ?? this.converted.get(`${id}:${ctx.dryRun ? 'dry' : 'real'}`);
+    // A repeat of an object already converted: same JSON, and its file work is already done.
+    if (done) return { ...done, fileOps: [] };
+    const cell = await convertPointerCell(p, pointer, ext, ctx);
+    if (this.converted.size >= 100_000) this.converted.clear();
+    this.converted.set(`${id}:${ctx.dryRun ? 'dry' : 'real'}`, cell);
+    return cell;
+  }
+
   private async convertedChunk(last: Key | null): Promise<{ rows: number; upper: Key | null; final: boolean } | null> {
     const { t } = this;
     const n = this.sizer.next();
@@ -509,7 +526,7 @@ class TableCopier {
         const pointer = (r['__q' + i] as Buffer | null) ?? null;
         const ext = externalRow(r, i);
         // Rows already copied are only checked (no file work); new rows are converted for real.
-        const cell = await convertPointerCell(p, pointer, ext, present ? { ...ctx, dryRun: true } : ctx);
+        const cell = await this.convertCached(i, p, pointer, ext, present ? { ...ctx, dryRun: true } : ctx);
         if (present) {
           if (pointerIdentity(p.pointerKind, cell.value) !== pointerIdentityOfText(p.pointerKind, asText(present['__q' + i]))) differing.push(p.name);
         } else {
@@ -535,15 +552,18 @@ class TableCopier {
       return `v.${q('__p' + this.pointers.indexOf(col))}`;
     });
     const vJoin = t.source.primaryKey.map((k, i) => `s.${q(k)} = v.${q('__r' + i)}`).join(' AND ');
+    // The session-private key table is scratch space, filled outside the chunk's transaction.
+    await this.write(`TRUNCATE TABLE ${tmp}`, []);
+    for (const batch of batches(tmpRows, this.maxBytes)) {
+      await this.write(`INSERT INTO ${tmp} VALUES ${batch.map(() => `(${placeholders(width)})`).join(', ')}`, batch.flat());
+    }
     await this.transaction(async () => {
-      await this.write(`DELETE FROM ${tmp}`, []);
-      for (const batch of batches(tmpRows, this.maxBytes)) {
-        await this.write(`INSERT INTO ${tmp} VALUES ${batch.map(() => `(${placeholders(width)})`).join(', ')}`, batch.flat());
-      }
       let inserted = 0;
       if (tmpRows.length) {
+        // STRAIGHT_JOIN: drive from the chunk's keys; a temporary table's statistics could make the
+        // optimizer scan the whole source instead.
         const r = await this.write(
-          `INSERT INTO ${this.tgt} (${qList(t.columns.map((x) => x.name))}) SELECT ${select.join(', ')} FROM ${tmp} AS v JOIN ${this.src} AS s ON ${vJoin} ` +
+          `INSERT INTO ${this.tgt} (${qList(t.columns.map((x) => x.name))}) SELECT ${select.join(', ')} FROM ${tmp} AS v STRAIGHT_JOIN ${this.src} AS s ON ${vJoin} ` +
             `WHERE NOT EXISTS (SELECT 1 FROM ${this.tgt} AS t WHERE ${keyJoin(t.keyCols, 't', 's')})`,
           [],
         );
