@@ -52,6 +52,7 @@ export class FileIndex {
   private readonly classInfo = new Map<number, TableClass>(); // class_definition id -> table
   private readonly varCache = new Map<string, ValueKind | null>();
   private readonly inProgress = new Set<string>();
+  private readonly provisional = new Map<string, ValueKind | null>();
   private readonly kindCache = new Map<number, ValueKind>();
   private readonly firstParam = new Map<number, string | null>();
   private assignmentsByKey: Map<string, Node[]> | null = null;
@@ -271,13 +272,16 @@ export class FileIndex {
   private variableKind(scope: Node | null, name: string): ValueKind | null {
     const key = `${scope?.id ?? 0}:${name}`;
     if (this.varCache.has(key)) return this.varCache.get(key)!;
-    if (this.inProgress.has(key)) return null;
+    // A self-referencing assignment (`q = q & x`) sees the kind the earlier assignments agree on.
+    if (this.inProgress.has(key)) return this.provisional.get(key) ?? null;
     this.inProgress.add(key);
     let result: ValueKind | null = null;
     for (const right of this.assignments().get(key) ?? []) {
+      this.provisional.set(key, result);
       const k: ValueKind = right ? this.kindOf(right) : 'unknown';
       result = result === null ? k : result === k ? k : 'unknown';
     }
+    this.provisional.delete(key);
     this.inProgress.delete(key);
     this.varCache.set(key, result);
     return result;

@@ -159,6 +159,30 @@ function checkBinary(ctx: RuleContext, bin: Node, mayHaveU: boolean): void {
   }
 }
 
+/** `q @= B` / `q ^= B` on a query variable → `q = q.join(B, ...)` / `q = q.restrict(B, ...)`. */
+function checkAugmented(ctx: RuleContext): void {
+  if (!ctx.text.includes('@=') && !ctx.text.includes('^=')) return;
+  for (const aug of ctx.index.tree.rootNode.descendantsOfType('augmented_assignment')) {
+    const left = aug?.childForFieldName('left');
+    const right = aug?.childForFieldName('right');
+    const op = aug?.childForFieldName('operator');
+    if (!aug || !left || !right || !op || (op.type !== '@=' && op.type !== '^=')) continue;
+    // A class cannot be re-bound to a query sensibly; only query variables (and self) are rewritten.
+    if (ctx.index.kindOf(left) !== 'query' || left.type !== 'identifier' || ctx.isGuarded(aug)) continue;
+    const matmul = op.type === '@=';
+    const method = matmul ? 'join' : 'restrict';
+    const between = ctx.text.slice(left.endIndex, right.startIndex);
+    ctx.report(matmul ? MATMUL : XOR, aug, {
+      message: `\`${op.type}\` raises DataJointError in 2.x: use \`${left.text} = ${left.text}.${method}(other, semantic_check=False)\``,
+      edits: between.includes('#') ? undefined : [
+        { start: left.endIndex, end: right.startIndex, text: ` = ${left.text}.${method}(` },
+        { start: right.endIndex, end: right.endIndex, text: ', semantic_check=False)' },
+      ],
+      fixTitle: `Replace with \`.${method}(..., semantic_check=False)\``,
+    });
+  }
+}
+
 function checkAggr(ctx: RuleContext, mc: MethodCall): void {
   const { call, keywords } = mc;
   const rk = ctx.index.kindOf(mc.receiver);
@@ -261,6 +285,7 @@ export const operatorRules: Rule[] = [{
     // Every dj.U value is spelled `U(` somewhere in the file (a call, or the call a variable was assigned from).
     const mayHaveU = ctx.text.includes('U(');
     for (const bin of ctx.index.syntax.binaryOperators) checkBinary(ctx, bin, mayHaveU);
+    checkAugmented(ctx);
     for (const call of ctx.index.syntax.calls) {
       if (!CALL_METHODS.has(methodName(call) ?? '')) continue;
       const mc = methodCall(call);

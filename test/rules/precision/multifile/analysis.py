@@ -21,6 +21,9 @@ def report(key, restriction):
     counts = Session.aggr(pl.Unit.Spike, n="count(*)")  # expect: DJ044
     later = q ^ restriction  # expect: DJ041
     widened = dj.U("rig") * Session  # expect: DJ042
+    narrowed = Session & key
+    narrowed = narrowed & restriction
+    narrowed_rows = narrowed.fetch(as_dict=True)  # expect: DJ022
     one = (Session & key).fetch1("KEY")
     matrix = np.ones(3) @ np.ones(3)
     return everything, rows, keys, subjects, spikes, depth, joined, counts, later, widened, one, matrix
