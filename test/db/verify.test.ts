@@ -10,7 +10,7 @@ import { splitLabel } from '../../common/src/djtypes';
 import type { Column, Table } from '../../client/src/db/model';
 import { main } from '../../cli/src/main';
 import { filePath, fileStore } from '../../client/src/db/stores';
-import { qt } from '../../client/src/db/sql';
+import { q, qt } from '../../client/src/db/sql';
 
 async function withDj2(fn: (fx: LoadedFixture, ephys: string) => Promise<void>): Promise<void> {
   const fx = await loadFixture('dj2');
@@ -163,4 +163,16 @@ test('declaration checks read both server spellings: MySQL 8 (int unsigned, nati
   fails(col('b', 'longblob', 'longblob', ':attach:'), /0\.14\.6 label/);
   fails(col('x', 'binary(16)', 'binary', ':filepath@raw:'), /BINARY\(16\) pointer is left/);
   fails(col('_dj2_x', 'json', 'json', ''), /interrupted migrate-pointers/);
+});
+
+test('a schema that is not DataJoint fails as a whole, with the evidence', async () => {
+  await withDj2(async (fx) => {
+    const other = `${fx.prefix}other`;
+    await fx.db.execute(`CREATE DATABASE ${q(other)}`);
+    await fx.db.execute(`CREATE TABLE ${qt(other, 'Orders')} (id int, note text)`);
+    const r = await verifySchemas(fx.db, [other], { stores: fx.storesConfig });
+    assert.equal(r.ok, false);
+    const v = verdict(r, other, '*');
+    assert.match(v.reasons[0], /^not a DataJoint schema: /);
+  });
 });
