@@ -186,3 +186,27 @@ test('bad input is refused with a clear message before anything is written', asy
     await dropPrefixed(prefix);
   }
 });
+
+test('cancelling stops between statements; a re-run completes the schemas without differences', async () => {
+  const src = await loadFixture('dj014');
+  try {
+    const controller = new AbortController();
+    let seen = 0;
+    await assert.rejects(
+      createParallel(src.db, {
+        schemas: src.schemas, suffix: '_v2', unsigned: 'widen', signal: controller.signal,
+        onStatement: () => { if (++seen === 6) controller.abort(); },
+      }),
+      (e: Error) => e.name === 'AbortError',
+    );
+    const made = await src.db.query<{ n: string }>('SELECT COUNT(*) AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA IN (?)', [v2(src.schemas)]);
+    assert.equal(Number(made[0].n), 3, 'three CREATE TABLE statements ran before the cancel');
+    const rest = await createParallel(src.db, { schemas: src.schemas, suffix: '_v2', unsigned: 'widen' });
+    assert.equal(rest.unchanged.length, 3);
+    assert.deepEqual(rest.differences, []);
+    const lineage = await src.db.query<{ n: string }>(`SELECT COUNT(*) AS n FROM ${qt(v2(src.schemas)[1], '~lineage')}`);
+    assert.equal(Number(lineage[0].n), 17);
+  } finally {
+    await src.cleanup();
+  }
+});

@@ -11,6 +11,7 @@ import { targetTables, createTableSql } from '../../client/src/db/ddl';
 import { dependencyOrder } from '../../client/src/db/plan';
 import { tableShapeDifferences } from '../../client/src/db/shape';
 import { openDb } from '../../client/src/db/connection';
+import { runCli } from './cliRun';
 import { DbInputError, q, qt } from '../../client/src/db/sql';
 import type { Schema, Table } from '../../client/src/db/model';
 
@@ -295,4 +296,28 @@ test('foreign-key rules are read from SHOW CREATE TABLE when REFERENTIAL_CONSTRA
     { schema: 's', table: 'x', constraint: 'x_ibfk_1', updateRule: 'CASCADE', deleteRule: 'RESTRICT' },
     { schema: 's', table: 'x', constraint: 'x`2', updateRule: 'NO ACTION', deleteRule: 'SET NULL' },
   ]);
+});
+
+test('db inspect prints tiers, column kinds, keys and the verdict; --json gives the model and the dependency order', async () => {
+  const f = await loadFixture('dj014');
+  try {
+    const text = await runCli(['db', 'inspect', '--schemas', f.schemas[1]]);
+    assert.equal(text.code, 0, text.err);
+    assert.match(text.out, /schema .*_ephys \(utf8mb4\/utf8mb4_general_ci\): 0\.14\.6/);
+    assert.match(text.out, /recording \[manual\] ~6 rows/);
+    assert.match(text.out, /signal: binary\(16\) — blob@raw \(0\.14\.6 pointer\) # raw trace/);
+    assert.match(text.out, /wiring: longblob — <graph> \(adapter\/codec\)/);
+    assert.match(text.out, /-> .*_lab\.user \(experimenter\) as \(username\)/);
+    const json = await runCli(['db', 'inspect', '--schemas', f.schemas.join(','), '--json', '--exact']);
+    assert.equal(json.code, 0, json.err);
+    const parsed = JSON.parse(json.out) as { schemas: Schema[]; order: string[] };
+    assert.deepEqual(parsed.schemas.map((x) => x.version), ['0.14.6', '0.14.6', '0.14.6']);
+    assert.equal(parsed.order.length, 11);
+    assert.ok(parsed.order.indexOf(`${f.schemas[0]}.subject`) < parsed.order.indexOf(`${f.schemas[1]}.session`));
+    const bad = await runCli(['db', 'inspect', '--schemas', `${f.prefix}nope`]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /not found/);
+  } finally {
+    await f.cleanup();
+  }
 });

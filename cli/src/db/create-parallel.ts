@@ -18,7 +18,12 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const suffix = pairs.length === schemas.length ? '' : suffixFrom(flags, io.cwd);
   const unsigned = unsignedFrom(flags, io.cwd);
   const dryRun = flags['dry-run'] === true;
-  const report = await withDb(flags, io, (db) => createParallel(db, { schemas, suffix, pairs, unsigned, dryRun }));
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once('SIGINT', onSigint);
+  const report = await withDb(flags, io, (db) => createParallel(db, { schemas, suffix, pairs, unsigned, dryRun, signal: controller.signal })).finally(() =>
+    process.removeListener('SIGINT', onSigint),
+  );
   io.out(flags.json ? JSON.stringify(report, null, 2) : render(report));
   return report.differences.length ? 1 : 0;
 }

@@ -28,6 +28,8 @@ export interface CreateParallelOptions {
   dryRun?: boolean;
   /** Called with each statement as it is about to run (or would run, in a dry run). */
   onStatement?: (sql: string) => void;
+  /** Stops between statements; a schema's ~lineage is still all-or-nothing (renamed into place last). */
+  signal?: AbortSignal;
 }
 
 export interface Statement {
@@ -150,6 +152,7 @@ export async function createParallel(db: Db, opts: CreateParallelOptions): Promi
   }
 
   for (const step of steps) {
+    opts.signal?.throwIfAborted();
     const text = formatSql(step.sql, step.params);
     report.statements.push(text);
     opts.onStatement?.(text);
