@@ -1,5 +1,6 @@
 // DJ020-039: the fetch family (api-changes.md §1B, §3). `fetch()` still exists in 2.x but is deprecated and
 // no longer honours `fetch_format`; each variant has its own exact replacement, some with behaviour changes.
+import path from 'node:path';
 import type { Node } from 'web-tree-sitter';
 import { stringValue, unparen } from '../python/syntax';
 import type { Rule, RuleContext } from './context';
@@ -203,10 +204,12 @@ function readAttrs(ctx: RuleContext, positional: Node[]): FetchAttr[] {
   });
 }
 
+/** Where `dj.config["fetch_format"]` is set ('this file', or a path relative to this file), or null. */
 function fetchFormatConfigured(ctx: RuleContext): string | null {
   const files = ctx.index.workspace ? [...ctx.index.workspace.files()] : [];
-  const hit = files.find((f) => f.configKeys?.has('fetch_format'));
-  return hit ? hit.path : null;
+  const hit = files.find((f) => f.path === ctx.path && f.configKeys?.has('fetch_format')) ?? files.find((f) => f.configKeys?.has('fetch_format'));
+  if (!hit) return null;
+  return hit.path === ctx.path ? 'this file' : path.relative(path.dirname(ctx.path), hit.path);
 }
 
 /** Edits that reorder `a, keys = ...` so the keys come first, or null if the target cannot be reordered. */
@@ -246,8 +249,8 @@ function checkFetch(ctx: RuleContext, mc: MethodCall): void {
   const dropped = (names: string[]) => names.map((n) => keywords.get(n)).filter((n): n is Node => !!n);
 
   // Simple renames: `fetch(...)` → `<target>(...)` dropping the keywords the target does not take.
-  const rename = (meta: RuleMeta, target: string, drop: Node[], message: string, add: string[] = [], after?: Node) => {
-    const args = fixable ? editArguments(call, drop, add, after) : null;
+  const rename = (meta: RuleMeta, target: string, drop: Node[], message: string) => {
+    const args = fixable ? editArguments(call, drop) : null;
     ctx.report(meta, call, {
       message: message + note, uncertain,
       edits: args ? [ctx.replace(method, target), ...args] : undefined,
