@@ -117,6 +117,17 @@ dj.config["stores"]["more"] = dict(protocol="S3", endpoint="e")
   assert.match(findings[0].message, /HTTPS/);
 });
 
+test('stores: `stage` is unused in 2.x, a store named `default` must be renamed', async () => {
+  const { findings } = await analyze(`dj.config["stores"] = {
+    "files": dict(protocol="file", location="/data", stage="/data"),
+    "default": {"protocol": "file", "location": "/d"},
+}
+`);
+  assert.deepEqual(findings.map((f) => `${f.code}:${f.severity}`), ['DJ088:info', 'DJ088:warning']);
+  assert.match(findings[0].message, /relative to the store `location`/);
+  assert.match(findings[1].message, /must be renamed/);
+});
+
 test('every rule of the family documents a before/after, its catalogue ids exist, and codes stay in DJ080-099', () => {
   const catalogue = fs.readFileSync(path.join(repoRoot, '..', 'shared', 'spec', 'api-changes.md'), 'utf8');
   const ids = new Set([...catalogue.matchAll(/^\| `([a-z0-9-]+)` \|/gm)].map((m) => m[1]));

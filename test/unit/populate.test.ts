@@ -110,7 +110,7 @@ print(len(vm.schema.jobs))
   assert.match(findings[0].message, /T\.jobs\.errors/);
   assert.match(findings[1].message, /T\.jobs\.delete\(\)/);
   assert.match(findings[2].message, /T\.jobs\.ignore\(key\)/);
-  assert.match(findings[3].message, /list of per-table job tables/);
+  assert.match(findings[3].message, /counts job tables, not jobs/);
 });
 
 test('every rule of the family documents a before/after, its catalogue ids exist, and codes stay in DJ060-079', () => {

@@ -55,10 +55,13 @@ export const ENV_VARS = m({
   safety: 'manual', severity: 'info', phase: 1, catalogue: ['cfg-env'],
   docs: { summary: '`DJ_AWS_ACCESS_KEY_ID` / `DJ_AWS_SECRET_ACCESS_KEY` are ignored (credentials silently missing): use `.secrets/stores.<name>.access_key` / `.secrets/stores.<name>.secret_key`, `datajoint.json` or `DJ_STORES` (2.2.3+). `DJ_SUPPORT_ADAPTED_TYPES` and `DJ_SUPPORT_FILEPATH_MANAGEMENT` are obsolete feature switches. `DJ_HOST`, `DJ_USER`, `DJ_PASS`, `DJ_LOG_LEVEL` are unchanged.', before: 'os.environ["DJ_SUPPORT_FILEPATH_MANAGEMENT"] = "TRUE"', after: '' },
 });
-export const S3_SECURE = m({
-  code: 'DJ088', name: 'config-s3-secure', title: 'The default of an s3 store\'s `secure` changed from False to True',
+export const STORE_SETTINGS = m({
+  code: 'DJ088', name: 'config-stores', title: 'A store setting whose meaning changed in DataJoint 2.x',
   safety: 'manual', severity: 'info', phase: 1, catalogue: ['cfg-stores'],
-  docs: { summary: 'A store without `secure` connected over plain HTTP in 0.14.6 and uses HTTPS in 2.x. Set `"secure": False` only if the endpoint really serves HTTP. The per-store shape is otherwise unchanged; `stage` is accepted but unused and `stores.default` must be a store name.', before: 'dj.config["stores"] = {"raw": {"protocol": "s3", "endpoint": "minio:9000", ...}}', after: 'dj.config["stores"] = {"raw": {"protocol": "s3", "endpoint": "minio:9000", "secure": False, ...}}' },
+  docs: {
+    summary: 'The per-store shape carries over, but: an s3 store without `secure` connected over plain HTTP in 0.14.6 and uses HTTPS in 2.x (set `"secure": False` only if the endpoint really serves HTTP); `stage` is accepted but unused, because `<filepath@store>` inserts take paths relative to the store `location` and upload nothing; a store literally named `default` must be renamed, since `stores.default` now holds the *name* of the default store. Data written by 2.x lands under `_hash/<schema>/...` with no subfolding by default; migrated rows keep their paths.',
+    before: 'dj.config["stores"] = {"raw": {"protocol": "s3", "endpoint": "minio:9000", ...}}', after: 'dj.config["stores"] = {"raw": {"protocol": "s3", "endpoint": "minio:9000", "secure": False, ...}}',
+  },
 });
 
 export const noRuleBecause: Record<string, string> = {
@@ -128,11 +131,15 @@ function assignmentTo(target: Node): Node | null {
   return p?.type === 'assignment' && p.childForFieldName('left')?.id === target.id ? p : null;
 }
 
-/** `{"name": {...}, ...}` or `dict(name=dict(...))`: every s3 store without `secure`. */
+/** `{"name": {...}, ...}` or `dict(name=dict(...))`: each store, and a store named `default`. */
 function checkStores(ctx: RuleContext, value: Node | null): void {
-  const v = value && unparen(value);
-  if (v?.type === 'dictionary') for (const pair of v.namedChildren) { if (pair?.type === 'pair') checkStore(ctx, pair.childForFieldName('value')); }
-  else if (v?.type === 'call' && v.childForFieldName('function')?.text === 'dict') for (const a of keywordArgs(v).values()) checkStore(ctx, a.childForFieldName('value'));
+  const stores = storeEntries(value);
+  for (const [name, spec] of stores ?? []) {
+    if (name === 'default' && storeEntries(spec)) {
+      ctx.report(STORE_SETTINGS, spec.parent!, { severity: 'warning', message: 'A store named `default` must be renamed for DataJoint 2.x: `stores.default` now holds the name of the default store (a string), so this store cannot be configured under that name' });
+    }
+    checkStore(ctx, spec);
+  }
 }
 
 function storeEntries(value: Node | null): Map<string, Node> | null {
@@ -154,10 +161,15 @@ function storeEntries(value: Node | null): Map<string, Node> | null {
 
 function checkStore(ctx: RuleContext, value: Node | null): void {
   const entries = storeEntries(value);
-  if (!entries || entries.has('secure')) return;
+  if (!entries) return;
   const protocol = entries.get('protocol');
-  if (!protocol || stringValue(unparen(protocol))?.toLowerCase() !== 's3') return;
-  ctx.report(S3_SECURE, value!, { message: 'This s3 store has no `secure` setting: 0.14.6 connected over HTTP, 2.x defaults to HTTPS (`secure: True`). Set `"secure": False` only if the endpoint serves plain HTTP' });
+  if (!entries.has('secure') && protocol && stringValue(unparen(protocol))?.toLowerCase() === 's3') {
+    ctx.report(STORE_SETTINGS, value!, { message: 'This s3 store has no `secure` setting: 0.14.6 connected over HTTP, 2.x defaults to HTTPS (`secure: True`). Set `"secure": False` only if the endpoint serves plain HTTP' });
+  }
+  const stage = entries.get('stage');
+  if (stage) {
+    ctx.report(STORE_SETTINGS, stage.parent!, { message: '`stage` is accepted but unused by DataJoint 2.x: `<filepath@store>` inserts take a path relative to the store `location`, and the file must already be there (nothing is uploaded)' });
+  }
 }
 
 /** Every `dj.config` (or `config` imported from datajoint) in code, found from the text. */
@@ -304,7 +316,7 @@ function checkEnv(ctx: RuleContext): void {
 }
 
 export const configApiRules: Rule[] = [{
-  metas: [FETCH_FORMAT, CONFIG_CUSTOM, CONFIG_CALL, CONFIG_SAVE, CONFIG_UPDATE, REMOVED_KEY, CONFIG_MAPPING, ENV_VARS, S3_SECURE],
+  metas: [FETCH_FORMAT, CONFIG_CUSTOM, CONFIG_CALL, CONFIG_SAVE, CONFIG_UPDATE, REMOVED_KEY, CONFIG_MAPPING, ENV_VARS, STORE_SETTINGS],
   check(ctx) {
     if (ctx.text.includes('config')) for (const use of configUses(ctx)) checkUse(ctx, use);
     if (ctx.text.includes('DJ_')) checkEnv(ctx);

@@ -126,6 +126,9 @@ function jobsMessage(use: Node): string {
     if (['ignore', 'reserve', 'complete', 'error'].includes(method)) return `\`schema.jobs.${method}(table_name, key)\` fails in DataJoint 2.x: call \`T.jobs.${method}(key)\` on the table (new signatures; see also \`T.jobs.refresh()\`, \`T.jobs.progress()\`)`;
     if (method === 'fetch' || method === 'fetch1') return '`schema.jobs.fetch()` fails in DataJoint 2.x: read each table\'s jobs, e.g. `T.jobs.errors.to_dicts()`; the key is the target\'s primary key, not `key_hash`';
   }
+  if (p?.type === 'argument_list' && p.parent?.type === 'call' && p.parent.childForFieldName('function')?.text === 'len') {
+    return '`len(schema.jobs)` silently changes meaning in DataJoint 2.x: it counts job tables, not jobs; count per table with `len(T.jobs)` (or `len(T.jobs.errors)`)';
+  }
   return '`schema.jobs` is a list of per-table job tables in DataJoint 2.x; use `T.jobs`, `T.jobs.errors`, `T.jobs.delete()` on each auto-populated table';
 }
 
