@@ -25,6 +25,7 @@ def analysis(key):
         order_by="depth",
     )
     stacked = zip(*Unit.to_arrays("depth", "snr", include_key=True))
+    keys, _ = (Unit & key).to_arrays("depth", include_key=True, order_by="depth")
     plain = Unit.proj("depth", "snr").to_dicts()
     arr = Unit.to_arrays("depth")
     frame = (Unit & key).to_pandas(order_by="depth")

@@ -26,6 +26,7 @@ def analysis(key):
         order_by="depth",
     )
     stacked = zip(*Unit.fetch("KEY", "depth", "snr"))
+    keys, _ = (Unit & key).fetch("KEY", "depth", order_by="depth")
     plain = Unit.fetch("depth", "snr", as_dict=True)
     arr = Unit.fetch("depth", as_dict=False)
     frame = (Unit & key).fetch(format="frame", order_by="depth")
