@@ -57,7 +57,9 @@ export class FileIndex {
   private readonly firstParam = new Map<number, string | null>();
   private assignmentsByKey: Map<string, Node[]> | null = null;
   private functionStarts: number[] | null = null;
+  private functionEnds: number[] | null = null;
   private classStarts: number[] | null = null;
+  private classEnds: number[] | null = null;
   private guardedTries: Node[] | null = null;
 
   constructor(readonly path: string, readonly tree: Tree) {
@@ -146,14 +148,16 @@ export class FileIndex {
   /** The innermost function or lambda holding a node (null at module level). */
   scopeOf(node: Node): Node | null {
     this.functionStarts ??= this.syntax.functions.map((f) => f.startIndex);
-    return innermost(this.syntax.functions, node.startIndex, node.endIndex, this.functionStarts);
+    this.functionEnds ??= this.syntax.functions.map((f) => f.endIndex);
+    return innermost(this.syntax.functions, node.startIndex, node.endIndex, this.functionStarts, this.functionEnds);
   }
 
   /** The innermost class holding a node. */
   classOf(node: Node): Node | null {
     this.classStarts ??= this.syntax.classes.map((c) => c.startIndex);
+    this.classEnds ??= this.syntax.classes.map((c) => c.endIndex);
     const start = node.type === 'class_definition' ? node.startIndex - 1 : node.startIndex;
-    return innermost(this.syntax.classes, Math.max(0, start), node.endIndex, this.classStarts);
+    return innermost(this.syntax.classes, Math.max(0, start), node.endIndex, this.classStarts, this.classEnds);
   }
 
   /** Inside `try: … except (ImportError, AttributeError, …):` — code that already supports both versions. */
@@ -181,7 +185,6 @@ export class FileIndex {
 
   /** The table class whose body holds this node, if any. */
   enclosingTable(node: Node): TableClass | null {
-    this.classStarts ??= this.syntax.classes.map((c) => c.startIndex);
     // innermost first, then outward (a helper class nested in a table class is not the table)
     const cls = this.classOf(node);
     return cls ? this.classInfo.get(cls.id) ?? null : null;

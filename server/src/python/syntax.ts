@@ -33,20 +33,40 @@ const COLLECT: Record<string, keyof Omit<SyntaxNodes, 'errorRanges'>> = {
   try_statement: 'tries',
 };
 
+const WANTED = [...Object.keys(COLLECT), 'ERROR'];
+
 export function collectSyntax(tree: Tree): SyntaxNodes {
   const out: SyntaxNodes = {
     calls: [], binaryOperators: [], classes: [], assignments: [], imports: [], withStatements: [],
     attributes: [], keywordArguments: [], errorRanges: [], functions: [], tries: [],
   };
+  // One search inside WASM returns only the nodes we want, in document order; bucketing by numeric type id
+  // avoids a JS-side cursor walk over every node (each step crosses into WASM).
+  const buckets = new Map<number, keyof Omit<SyntaxNodes, 'errorRanges'> | 'ERROR'>();
+  for (const node of tree.rootNode.descendantsOfType(WANTED)) {
+    if (!node) continue;
+    const id = node.typeId;
+    let bucket = buckets.get(id);
+    if (bucket === undefined) {
+      const type = node.type;
+      bucket = type === 'ERROR' ? 'ERROR' : COLLECT[type];
+      buckets.set(id, bucket);
+    }
+    if (bucket === 'ERROR') out.errorRanges.push([node.startIndex, node.endIndex]);
+    else if (bucket) out[bucket].push(node);
+  }
+  if (tree.rootNode.hasError) collectMissing(tree, out.errorRanges);
+  return out;
+}
+
+/** MISSING nodes (inserted by error recovery) are invisible to type searches: walk for them, only when needed. */
+function collectMissing(tree: Tree, ranges: Array<[number, number]>): void {
   const cursor = tree.walk();
   try {
     let descend = true;
     for (;;) {
       if (descend) {
-        const type = cursor.nodeType;
-        const bucket = COLLECT[type];
-        if (bucket) out[bucket].push(cursor.currentNode);
-        else if (type === 'ERROR' || cursor.nodeIsMissing) out.errorRanges.push([cursor.startIndex, cursor.endIndex]);
+        if (cursor.nodeIsMissing) ranges.push([Math.max(0, cursor.startIndex - 1), cursor.endIndex + 1]);
         if (cursor.gotoFirstChild()) continue;
       }
       if (cursor.gotoNextSibling()) { descend = true; continue; }
@@ -56,15 +76,15 @@ export function collectSyntax(tree: Tree): SyntaxNodes {
   } finally {
     cursor.delete();
   }
-  return out;
 }
 
 /**
  * The innermost of `sorted` (nodes in start order, properly nested or disjoint) that contains [start, end),
  * found without walking parents (every `.parent` crosses into WASM and allocates).
  */
-export function innermost(sorted: Node[], start: number, end: number, starts?: number[]): Node | null {
+export function innermost(sorted: Node[], start: number, end: number, starts?: number[], ends?: number[]): Node | null {
   const s = starts ?? sorted.map((n) => n.startIndex);
+  const e = ends ?? sorted.map((n) => n.endIndex);
   let lo = 0;
   let hi = s.length - 1;
   let last = -1;
@@ -72,10 +92,7 @@ export function innermost(sorted: Node[], start: number, end: number, starts?: n
     const mid = (lo + hi) >> 1;
     if (s[mid] <= start) { last = mid; lo = mid + 1; } else hi = mid - 1;
   }
-  for (let i = last; i >= 0; i--) {
-    const n = sorted[i];
-    if (n.endIndex >= end) return n;
-  }
+  for (let i = last; i >= 0; i--) if (e[i] >= end) return sorted[i];
   return null;
 }
 
