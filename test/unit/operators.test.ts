@@ -172,3 +172,25 @@ test('every operator rule documents before/after, cites catalogue ids that exist
   for (const m of section.matchAll(/^\| `([a-z0-9-]+)` \|/gm)) assert.ok(covered.has(m[1]), m[1]);
   for (const id of Object.keys(noRuleBecause)) assert.ok(ids.has(id), id);
 });
+
+test('each fetch/operator fix on its own (as a quick fix applies it) parses and resolves its finding', async () => {
+  const engine = await enginePromise;
+  let checked = 0;
+  for (const family of ['fetch', 'operators']) {
+    const dir = path.join(repoRoot, 'test', 'rules', family);
+    for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.before.py'))) {
+      const full = path.join(dir, file);
+      const text = fs.readFileSync(full, 'utf8');
+      const findings = engine.analyzePython(full, text, options).filter((f) => /^DJ0[2-5]\d$/.test(f.code) && f.fix);
+      for (const f of findings) {
+        const out = applyEdits(text, f.fix!.edits);
+        assert.equal(engine.errorCount(out), engine.errorCount(text), `${file}: ${f.code} at ${f.start} breaks parsing`);
+        const again = engine.analyzePython(full, out, options);
+        const stillThere = again.some((g) => g.code === f.code && out.slice(g.start, g.end) === text.slice(f.start, f.end));
+        assert.ok(!stillThere, `${file}: ${f.code} "${text.slice(f.start, f.end)}" survives its own fix`);
+        checked++;
+      }
+    }
+  }
+  assert.ok(checked > 40, `only ${checked} fixes checked`);
+});
