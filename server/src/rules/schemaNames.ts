@@ -13,7 +13,7 @@ export const SCHEMA_SUFFIX = m({
   code: 'DJ130', name: 'schema-suffix', title: 'Point this schema at its parallel 2.x schema (suffix from the project settings)',
   safety: 'safe', severity: 'info', phase: 1, catalogue: [],
   docs: {
-    summary: 'In the parallel-schema workflow the 0.14.6 pipeline keeps running on `lab` while the 2.x code and the copied data live in `lab_v2`. The suffix comes from the project setting `schema-suffix` (`datajoint.migration.schemaSuffix`, default `_v2`; empty disables this rule). It is applied to `dj.Schema(...)`, `schema.activate(...)`, `dj.VirtualModule(...)` and `dj.virtual_schema(...)` names written as literals, f-strings, `prefix + "name"`, `"...".format(...)` and `"..." % ...`, and to a variable assigned once to such a value. A name that already ends with the suffix is left alone (never `_v2_v2`). The fix is safe because the project setting asked for it; the database commands use the same setting.',
+    summary: 'In the parallel-schema workflow the 0.14.6 pipeline keeps running on `lab` while the 2.x code and the copied data live in `lab_v2`. The suffix comes from the project setting `schema-suffix` (`datajoint.migration.schemaSuffix`, default `_v2`; empty disables this rule). It is applied to `dj.Schema(...)`, `schema.activate(...)`, `dj.VirtualModule(...)` and `dj.virtual_schema(...)` names and to `name in dj.list_schemas()` checks, written as literals, f-strings, `prefix + "name"`, `"...".format(...)` and `"..." % ...`, and to a variable assigned once to such a value. A name that already ends with the suffix is left alone (never `_v2_v2`). The fix is safe because the project setting asked for it; the database commands use the same setting.',
     before: 'schema = dj.Schema(f"{prefix}_lab")', after: 'schema = dj.Schema(f"{prefix}_lab_v2")',
   },
 });
@@ -40,6 +40,16 @@ function schemaNameArgument(ctx: RuleContext, call: Node): Node | null {
   const mc = methodCall(call);
   if (mc?.method === 'activate' && isSchemaValue(ctx, mc.receiver)) return kw ?? pos[0] ?? null;
   return null;
+}
+
+/** `name in dj.list_schemas()`: the name tested, so existence checks follow the suffixed schema. */
+function listedName(ctx: RuleContext, call: Node): Node | null {
+  if (ctx.index.qualified(call.childForFieldName('function')!) !== 'datajoint.list_schemas') return null;
+  const cmp = call.parent;
+  if (cmp?.type !== 'comparison_operator') return null;
+  const operands = cmp.namedChildren.filter((x): x is Node => !!x);
+  const op = cmp.children.filter((x) => x && !x.isNamed).map((x) => x!.type).join(' ');
+  return operands.length === 2 && operands[1].id === call.id && (op === 'in' || op === 'not in') ? operands[0] : null;
 }
 
 /** The string literal (plain or f-string) whose end is the end of the schema name, or null. */
@@ -138,10 +148,10 @@ export const schemaNameRules: Rule[] = [{
     const suffix = ctx.options.schemaSuffix;
     if (!suffix) return;
     const finalize = ctx.options.finalize;
-    for (const id of identifiersNamed(ctx, ['Schema', 'schema', 'VirtualModule', 'create_virtual_module', 'virtual_schema', 'activate'])) {
+    for (const id of identifiersNamed(ctx, ['Schema', 'schema', 'VirtualModule', 'create_virtual_module', 'virtual_schema', 'activate', 'list_schemas'])) {
       const p = id.parent;
       const call = callOf(p?.type === 'attribute' && p.childForFieldName('attribute')?.id === id.id ? p : id);
-      const arg = call && schemaNameArgument(ctx, call);
+      const arg = call && (id.text === 'list_schemas' ? listedName(ctx, call) : schemaNameArgument(ctx, call));
       if (!arg || ctx.isGuarded(call)) continue;
       const found = nameEdits(ctx, arg, suffix, finalize);
       if (!found) continue;

@@ -19,3 +19,5 @@ later.activate("later_v2", create_schema=True)
 vm = dj.VirtualModule("vm", "lab_v2")
 vm2 = dj.VirtualModule("vm2", schema_name=f"{prefix}ephys_v2")
 vm3 = dj.virtual_schema("lab_v2")
+if f"{prefix}_lab_v2" in dj.list_schemas():
+    dj.Schema(f"{prefix}_lab_v2").drop(prompt=False)

@@ -19,3 +19,5 @@ later.activate("later", create_schema=True)
 vm = dj.VirtualModule("vm", "lab")
 vm2 = dj.VirtualModule("vm2", schema_name=f"{prefix}ephys")
 vm3 = dj.virtual_schema("lab")
+if f"{prefix}_lab" in dj.list_schemas():
+    dj.Schema(f"{prefix}_lab").drop(prompt=False)
