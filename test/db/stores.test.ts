@@ -7,7 +7,7 @@ import path from 'node:path';
 import { base32, base32Decode, base32Hash, isBase32Hash, md5, uuidHex } from '../../client/src/db/hash';
 import {
   fileStore, hashPath2x, loadStores, parseStores, path014, readObject, subfold, writeObjectOnce, describeObject, filePath,
-  StoreConfigError, StoreIoUnavailable, StoreObjectMissing,
+  StoreConfigError, StoreIoUnavailable, StoreObjectMissing, copyObjectOnce, ObjectDigestMismatch,
 } from '../../client/src/db/stores';
 
 test('base32: RFC 4648 vectors, lower-case, no padding; 16-byte digests give 26 characters', () => {
@@ -102,6 +102,30 @@ test('objects: written once (atomically, never overwritten), missing ones named,
     assert.throws(() => filePath(store, '../outside'), /leaves the store root/);
     const s3 = parseStores({ s: { protocol: 's3', endpoint: 'e', bucket: 'b', location: 'p' } }).s;
     await assert.rejects(readObject(s3, 'x'), (e: Error) => e instanceof StoreIoUnavailable && /S3/.test(e.message) && /--stores/.test(e.message));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('copyObjectOnce streams with an optional prefix, checks the md5 before the object appears, and never overwrites', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'djm-copy-'));
+  try {
+    const a = fileStore('a', path.join(dir, 'a'));
+    const b = fileStore('b', path.join(dir, 'b'));
+    fs.mkdirSync(a.location, { recursive: true });
+    const contents = Buffer.alloc(3 * 1024 * 1024 + 7, 7); // several read chunks
+    fs.writeFileSync(path.join(a.location, 'src.bin'), contents);
+    const prefix = Buffer.from('name.json\0');
+    const framed = Buffer.concat([prefix, contents]);
+    const bad = await copyObjectOnce(a, 'src.bin', b, 'x/bad', { md5: md5(Buffer.from('other')), prefix }).catch((e) => e);
+    assert.ok(bad instanceof ObjectDigestMismatch);
+    assert.deepEqual(fs.readdirSync(path.join(b.location, 'x')), [], 'nothing visible, no temporary file left');
+    assert.deepEqual(await copyObjectOnce(a, 'src.bin', b, 'x/good', { md5: md5(framed), prefix }), { result: 'written', size: framed.length });
+    assert.ok(fs.readFileSync(path.join(b.location, 'x/good')).equals(framed));
+    assert.deepEqual(await copyObjectOnce(a, 'src.bin', b, 'x/good', { md5: md5(framed), prefix }), { result: 'exists', size: framed.length });
+    await assert.rejects(copyObjectOnce(a, 'src.bin', b, 'x/good', { md5: md5(contents) }), /different content/);
+    await assert.rejects(copyObjectOnce(a, 'missing', b, 'x/m', { md5: md5(contents) }), StoreObjectMissing);
+    assert.deepEqual(fs.readdirSync(path.join(b.location, 'x')), ['good']);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

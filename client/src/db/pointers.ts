@@ -8,11 +8,11 @@
 //               0.14.6 stored only the contents, so pointer-only is impossible.
 //   filepath@S  path/store/size/is_dir/timestamp/hash; files untouched.
 import type { Queryable } from './connection';
-import { base32Hash, md5, uuidHex } from './hash';
+import { base32Hash, uuidHex } from './hash';
 import { qt, placeholders } from './sql';
 import {
-  describeObject, hashPath2x, md5OfObject, path014, readObject, statObject, writeObjectOnce,
-  StoreIoUnavailable, StoreObjectMissing, type StoreSpec,
+  copyObjectOnce, describeObject, hashPath2x, md5OfObject, path014, statObject,
+  ObjectDigestMismatch, StoreIoUnavailable, StoreObjectMissing, type StoreSpec,
 } from './stores';
 
 export type PointerKind = 'blob' | 'attach' | 'filepath';
@@ -92,11 +92,9 @@ async function convertBlob(row: ExternalRow, ctx: ConvertContext): Promise<Conve
     if (ctx.verify) await verifyObject(ctx.store, source, row.hash, size);
     return { json: hashJson(hash, target, ctx.targetSchema, dest.name, size), fileOps: [op], written: [], sharesSourceFile: false };
   }
-  const bytes = await readObject(ctx.store, source, 'relocating a blob');
-  checkDigest(bytes, row.hash, ctx.store, source);
-  const result = await writeObjectOnce(dest, target, bytes, 'relocating a blob');
+  const { result, size: copied } = await copyVerified(ctx.store, source, dest, target, row.hash, 'relocating a blob');
   return {
-    json: hashJson(hash, target, ctx.targetSchema, dest.name, bytes.length),
+    json: hashJson(hash, target, ctx.targetSchema, dest.name, copied),
     fileOps: [result === 'written' ? op : `${op}: already present with the same bytes`],
     written: result === 'written' ? [{ store: dest, path: target }] : [],
     sharesSourceFile: false,
@@ -117,11 +115,9 @@ async function convertLegacyBlob(row: ExternalRow, ctx: ConvertContext): Promise
   const target = hashPath2x(dest, ctx.targetSchema, hash);
   const op = `copy ${ctx.store.name}:${source} → ${dest.name}:${target} (0.11 blob, ${size} bytes, md5 checked)`;
   if (ctx.dryRun) return { json: hashJson(hash, target, ctx.targetSchema, dest.name, size), fileOps: [op], written: [], sharesSourceFile: false };
-  const bytes = await readObject(ctx.store, source, 'relocating a blob');
-  checkDigest(bytes, digest, ctx.store, source);
-  const result = await writeObjectOnce(dest, target, bytes, 'relocating a blob');
+  const { result, size: copied } = await copyVerified(ctx.store, source, dest, target, digest, 'relocating a blob');
   return {
-    json: hashJson(hash, target, ctx.targetSchema, dest.name, bytes.length),
+    json: hashJson(hash, target, ctx.targetSchema, dest.name, copied),
     fileOps: [result === 'written' ? op : `${op}: already present with the same bytes`],
     written: result === 'written' ? [{ store: dest, path: target }] : [],
     sharesSourceFile: false,
@@ -146,14 +142,9 @@ async function convertAttach(row: ExternalRow, ctx: ConvertContext): Promise<Con
     if (ctx.verify) await verifyObject(ctx.store, source, null, sizeOf(row));
     return { json: hashJson(hash, target, ctx.targetSchema, dest.name, size), fileOps: [op], written: [], sharesSourceFile: false };
   }
-  const contents = await readObject(ctx.store, source, 'rewriting an attachment');
-  const framed = Buffer.concat([nameBytes, Buffer.from([0]), contents]);
-  if (!md5(framed).equals(row.hash)) {
-    throw new PointerError(`attachment ${describeObject(ctx.store, source)}: md5(name + NUL + contents) does not equal the 0.14.6 hash ${uuidHex(row.hash)}; the file was changed after it was stored`);
-  }
-  const result = await writeObjectOnce(dest, target, framed, 'rewriting an attachment');
+  const { result, size: framed } = await copyVerified(ctx.store, source, dest, target, row.hash, 'rewriting an attachment', Buffer.concat([nameBytes, Buffer.from([0])]));
   return {
-    json: hashJson(hash, target, ctx.targetSchema, dest.name, framed.length),
+    json: hashJson(hash, target, ctx.targetSchema, dest.name, framed),
     fileOps: [result === 'written' ? op : `${op}: already present with the same bytes`],
     written: result === 'written' ? [{ store: dest, path: target }] : [],
     sharesSourceFile: false,
@@ -192,9 +183,18 @@ async function verifyObject(store: StoreSpec, rel: string, digest: Buffer | null
   }
 }
 
-function checkDigest(bytes: Buffer, digest: Buffer, store: StoreSpec, rel: string): void {
-  const actual = md5(bytes);
-  if (!actual.equals(digest)) throw new PointerError(`${describeObject(store, rel)}: md5 ${actual.toString('hex')} does not match ${uuidHex(digest)}`);
+/** Streams the object into place, md5 checked before it becomes visible; a mismatch is the pointer's problem. */
+async function copyVerified(
+  from: StoreSpec, fromRel: string, to: StoreSpec, toRel: string, digest: Buffer, what: string, prefix?: Buffer,
+): Promise<{ result: 'written' | 'exists'; size: number }> {
+  try {
+    return await copyObjectOnce(from, fromRel, to, toRel, { md5: digest, prefix, what });
+  } catch (e) {
+    if (e instanceof ObjectDigestMismatch) {
+      throw new PointerError(`${e.message}${prefix ? ' (as name + NUL + contents)' : ''}; the file was changed after 0.14.6 stored it`);
+    }
+    throw e;
+  }
 }
 
 function sizeOf(row: ExternalRow): number {

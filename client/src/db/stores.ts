@@ -278,6 +278,63 @@ export async function writeObjectOnce(store: StoreSpec, rel: string, data: Buffe
   return 'written';
 }
 
+/** A copied object whose bytes do not hash to what the database recorded. */
+export class ObjectDigestMismatch extends Error {
+  override name = 'ObjectDigestMismatch';
+}
+
+/**
+ * Streams an object from one store to another (optionally behind a prefix, as attachments get `name\0`),
+ * checking the MD5 of what is written against `md5` before it becomes visible. Memory stays bounded whatever
+ * the object's size. An existing target is kept if it hashes right ('exists') and refused otherwise.
+ */
+export async function copyObjectOnce(
+  from: StoreSpec, fromRel: string, to: StoreSpec, toRel: string,
+  opts: { md5: Buffer; prefix?: Buffer; what?: string },
+): Promise<{ result: 'written' | 'exists'; size: number }> {
+  const what = opts.what ?? 'copying a file';
+  requireFile(from, what);
+  requireFile(to, what);
+  const source = filePath(from, fromRel);
+  const target = filePath(to, toRel);
+  const existing = await statObject(to, toRel, what);
+  if (existing) {
+    const digest = await md5OfObject(to, toRel, what);
+    if (!digest.equals(opts.md5)) throw new StoreConfigError(`store ${JSON.stringify(to.name)}: ${toRel} already exists with different content; not overwriting it`);
+    return { result: 'exists', size: existing.size };
+  }
+  await fsp.mkdir(path.dirname(target), { recursive: true });
+  const temp = `${target}.copying.${randomBytes(4).toString('hex')}`;
+  const hash = createHash('md5');
+  let size = 0;
+  const out = fs.createWriteStream(temp, { flags: 'wx' });
+  try {
+    const write = (chunk: Buffer) =>
+      new Promise<void>((resolve, reject) => {
+        hash.update(chunk);
+        size += chunk.length;
+        out.write(chunk, (e) => (e ? reject(e) : resolve()));
+      });
+    if (opts.prefix) await write(opts.prefix);
+    try {
+      for await (const chunk of fs.createReadStream(source)) await write(chunk as Buffer);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new StoreObjectMissing(from.name, fromRel, source);
+      throw e;
+    }
+    await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
+    const digest = hash.digest();
+    if (!digest.equals(opts.md5)) {
+      throw new ObjectDigestMismatch(`${describeObject(from, fromRel)}: md5 of the copied object is ${digest.toString('hex')}, the database recorded ${opts.md5.toString('hex')}`);
+    }
+    await fsp.rename(temp, target);
+    return { result: 'written', size };
+  } finally {
+    out.destroy();
+    await fsp.rm(temp, { force: true });
+  }
+}
+
 async function readIfExists(full: string): Promise<Buffer | null> {
   try {
     return await fsp.readFile(full);
