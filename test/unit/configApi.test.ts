@@ -139,3 +139,8 @@ test('every rule of the family documents a before/after, its catalogue ids exist
   }
   for (const id of Object.keys(noRuleBecause)) assert.ok(ids.has(id), id);
 });
+
+test('config imported under another name is recognised', async () => {
+  const { findings } = await analyze('from datajoint import config as cfg\ncfg.save_local()\nwith cfg(safemode=False):\n    pass\n');
+  assert.deepEqual(codes(findings), ['DJ083', 'DJ082']);
+});

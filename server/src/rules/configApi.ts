@@ -175,7 +175,8 @@ function checkStore(ctx: RuleContext, value: Node | null): void {
 /** Every `dj.config` (or `config` imported from datajoint) in code, found from the text. */
 function configUses(ctx: RuleContext): Node[] {
   const out: Node[] = [];
-  for (const id of identifiersNamed(ctx, ['config'])) {
+  const aliases = [...ctx.index.imports.djNames].filter(([, q]) => q === 'datajoint.config' || q === 'datajoint.settings.config').map(([local]) => local);
+  for (const id of identifiersNamed(ctx, [...new Set(['config', ...aliases])])) {
     const p = id.parent;
     const expr = p?.type === 'attribute' && p.childForFieldName('attribute')?.id === id.id ? p : id;
     if (isConfig(ctx, expr)) out.push(expr);
@@ -318,7 +319,7 @@ function checkEnv(ctx: RuleContext): void {
 export const configApiRules: Rule[] = [{
   metas: [FETCH_FORMAT, CONFIG_CUSTOM, CONFIG_CALL, CONFIG_SAVE, CONFIG_UPDATE, REMOVED_KEY, CONFIG_MAPPING, ENV_VARS, STORE_SETTINGS],
   check(ctx) {
-    if (ctx.text.includes('config')) for (const use of configUses(ctx)) checkUse(ctx, use);
+    if (ctx.text.includes('config')) for (const use of configUses(ctx)) checkUse(ctx, use); // aliases are imported under `config`, so the file mentions it
     if (ctx.text.includes('DJ_')) checkEnv(ctx);
   },
 }];

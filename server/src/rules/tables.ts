@@ -450,7 +450,7 @@ function checkUpdate(ctx: RuleContext, call: Node, mc: { receiver: Node; attr: N
     return;
   }
   const keyText = key!.type === 'dictionary' ? key!.text.replace(/^\{\s*/, '').replace(/,?\s*\}$/, '') : `**${key!.text}`;
-  const text = `${table!.text}.update1({${keyText}, ${args[0].text}: ${args[1].text}})`;
+  const text = `${table!.text}.update1({${keyText ? `${keyText}, ` : ''}${args[0].text}: ${args[1].text}})`;
   ctx.report(UPDATE_UNDERSCORE, mc.attr, {
     edits: [ctx.replace(call, text)],
     fixTitle: `Use \`${table!.text}.update1(...)\` (the key must hold the full primary key)`,
