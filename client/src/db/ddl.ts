@@ -135,7 +135,12 @@ function ownColumn(c: Column, policy: DbUnsignedPolicy, notes: string[], where: 
     const t014: Type014 = c.type014 ?? { kind: 'unknown', text: c.columnType, base: c.dataType, unsigned: false, autoIncrement: false };
     const adapterTypes = s.form === 'adapted' ? { [s.name]: normalizeColumnType(c.columnType) } : undefined;
     const t2 = toType2x({ ...t014, autoIncrement: /auto_increment/i.test(c.extra) || t014.autoIncrement }, policy, { adapterTypes });
-    if (t2.failsIn2x) {
+    if (t2.failsIn2x && s.form === 'adapted') {
+      // An adapter over a type 2.x has no core name for (binary(16), say): the column stays as it is.
+      sql = c.columnType;
+      label = `<${s.name}>`;
+      notes.push(`${c.name}: adapter <${s.name}> over ${c.columnType}; the column is kept, register a 2.x Codec named ${s.name}`);
+    } else if (t2.failsIn2x) {
       if (t014.kind !== 'unknown') throw new DbInputError(`${at}: ${t2.notes.join(' ')}`);
       sql = c.columnType;
       label = null;
@@ -144,6 +149,7 @@ function ownColumn(c: Column, policy: DbUnsignedPolicy, notes: string[], where: 
       sql = t2.sql;
       label = t2.label;
       if (normalizeColumnType(sql) !== normalizeColumnType(c.columnType)) notes.push(`${c.name}: ${c.columnType} → ${sql}${label ? ` :${label}:` : ''}`);
+      else if (t2.native) notes.push(`${c.name}: ${sql} stays a native type (2.x declares it without a label and warns)`);
     }
   }
   const dataType = /^[a-z]+/.exec(sql.toLowerCase())?.[0] ?? sql;

@@ -250,6 +250,7 @@ function verdict(tables: Table[], hidden: Table[], views: string[], logVersion?:
   if (of014.length) {
     reasons.push(`0.14.6 columns: ${summarise(of014)}`);
     if (logVersion) reasons.push(`~log last written by DataJoint ${logVersion}`);
+    if (names.has('~lineage')) reasons.push('has a ~lineage table although its columns are 0.14.6 (2.3+ creates one per decorated class: it is probably partial)');
     return { version: '0.14.6', reasons };
   }
   if (names.has('~lineage') || jobs2x.length) return { version: '2.x', reasons: [...reasons, `2.x hidden tables: ${[...(names.has('~lineage') ? ['~lineage'] : []), ...jobs2x].join(', ')}`] };

@@ -130,7 +130,10 @@ export async function preflight(db: Db, opts: PreflightOptions): Promise<Preflig
   const missingSteps = steps.filter((s) => s.missing.length && !s.optional);
   checks.push(
     missingSteps.length
-      ? { level: 'fail', message: `${server.user} lacks privileges for: ${[...new Set(missingSteps.map((s) => s.step))].join('; ')} (GRANT statements below)` }
+      ? {
+          level: 'fail',
+          message: `${server.user} lacks privileges for: ${[...new Set(missingSteps.map((s) => s.step))].join('; ')} (GRANT statements below; privileges held through roles or table-level grants are not examined)`,
+        }
       : { level: 'ok', message: `${server.user} has the privileges the parallel migration needs` },
   );
   for (const s of steps.filter((x) => x.missing.length && x.optional))
