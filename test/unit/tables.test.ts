@@ -225,3 +225,16 @@ test('every rule of the family documents a before/after, its catalogue ids exist
   }
   for (const id of Object.keys(noRuleBecause)) assert.ok(ids.has(id), id);
 });
+
+test('tables imported from another workspace file: real findings (not hints), Part tables recognised through the import', async () => {
+  const engine = await enginePromise;
+  engine.indexPython('/ws2/pipeline.py', HEADER);
+  const file = '/ws2/cleanup.py';
+  const text = 'from pipeline import Subject, schema\nimport pipeline as pl\n\n(Subject & "subject_id=1").delete(safemode=False)\nSubject.Weight.delete(force=True)\npl.Subject.Weight.drop(force=True)\nschema.drop(force=True)\nSubject.insert1((1, "M"))\n';
+  const findings = engine.analyzePython(file, text, options).filter((f) => /^DJ0[67]\d$/.test(f.code));
+  assert.deepEqual(findings.map((f) => `${f.code}:${f.severity}:${f.safety}`), [
+    'DJ061:error:safe', 'DJ064:error:safe', 'DJ064:error:safe', 'DJ065:error:safe',
+    // The imported table's definition is in another file: deprecated, explained, no fix.
+    'DJ069:info:manual',
+  ]);
+});
