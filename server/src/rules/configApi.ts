@@ -38,7 +38,7 @@ export const CONFIG_SAVE = m({
 export const CONFIG_UPDATE = m({
   code: 'DJ084', name: 'config-update', title: '`dj.config.update(...)` does not exist in DataJoint 2.x; assign the keys one by one',
   safety: 'unsafe', severity: 'error', phase: 1, catalogue: ['cfg-update'],
-  docs: { summary: 'AttributeError in 2.x (the proxy exposes no `update`). The fix assigns each key; it is unsafe because every key must exist in 2.x (unknown keys raise KeyError, removed keys are reported separately).', before: 'dj.config.update({"database.host": host, "safemode": False})', after: 'dj.config["database.host"] = host\ndj.config["safemode"] = False' },
+  docs: { summary: 'AttributeError in 2.x (the proxy exposes no `update`). The fix assigns each key. It is safe when every key is a literal that 2.x keeps (`database.*`, `connection.charset`, `display.*`, `loglevel`, `safemode`, `query_cache`, `stores`); otherwise unsafe, because every key must exist in 2.x (unknown keys raise KeyError; removed keys are reported separately and get no rewrite).', before: 'dj.config.update({"database.host": host, "safemode": False})', after: 'dj.config["database.host"] = host\ndj.config["safemode"] = False' },
 });
 export const REMOVED_KEY = m({
   code: 'DJ085', name: 'config-removed-key', title: 'This `dj.config` key was removed in DataJoint 2.x',
@@ -68,6 +68,12 @@ export const noRuleBecause: Record<string, string> = {
   'cfg-db-keys': 'database, connection, display, safemode, loglevel, query_cache and stores keys keep their names',
   'cfg-load': '`dj.config.load(path)` is unchanged',
 };
+
+/** 0.14.6 keys that 2.x still accepts under the same dotted name (api-changes.md `cfg-db-keys`). */
+const KEPT_KEYS = new Set([
+  'database.host', 'database.user', 'database.password', 'database.port', 'database.reconnect', 'database.use_tls',
+  'connection.charset', 'loglevel', 'safemode', 'display.limit', 'display.width', 'display.show_tuple_count', 'query_cache', 'stores',
+]);
 
 /** What replaces each removed key (api-changes.md §1H `cfg-removed-keys`). */
 const REMOVED: Record<string, string> = {
@@ -269,7 +275,9 @@ function checkUpdate(ctx: RuleContext, call: Node, receiver: Node): void {
   const text = pairs
     ? pairs.map(([k, v]) => `${target}[${JSON.stringify(k)}] = ${v.text}`).join(`\n${indent}`)
     : `for _key, _value in ${args[0].text}.items():\n${indent}    ${target}[_key] = _value`;
-  ctx.report(CONFIG_UPDATE, call, { edits: [ctx.replace(call, text)], fixTitle: 'Assign the keys one by one (each must exist in 2.x)' });
+  // Every key literal and one that 2.x keeps: the condition of the rewrite is proven, so it is safe.
+  const proven = pairs !== null && pairs.every(([k]) => KEPT_KEYS.has(k));
+  ctx.report(proven ? { ...CONFIG_UPDATE, safety: 'safe' } : CONFIG_UPDATE, call, { edits: [ctx.replace(call, text)], fixTitle: proven ? 'Assign the keys one by one' : 'Assign the keys one by one (each must exist in 2.x)' });
 }
 
 /** `"k" in dj.config` / `not in`. */

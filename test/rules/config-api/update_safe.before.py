@@ -1,0 +1,4 @@
+import datajoint as dj
+
+dj.config.update({"database.host": "db", "safemode": False})
+dj.config.update({"database.host": "db", "my.own.key": 1})
