@@ -9,7 +9,7 @@ import { decodeStorage } from '../../client/src/db/introspect';
 import { splitLabel } from '../../common/src/djtypes';
 import type { Column, Table } from '../../client/src/db/model';
 import { main } from '../../cli/src/main';
-import { filePath, fileStore } from '../../client/src/db/stores';
+import { filePath, fileStore, parseStores } from '../../client/src/db/stores';
 import { q, qt } from '../../client/src/db/sql';
 
 async function withDj2(fn: (fx: LoadedFixture, ephys: string) => Promise<void>): Promise<void> {
@@ -174,5 +174,15 @@ test('a schema that is not DataJoint fails as a whole, with the evidence', async
     assert.equal(r.ok, false);
     const v = verdict(r, other, '*');
     assert.match(v.reasons[0], /^not a DataJoint schema: /);
+  });
+});
+
+test('in-store values on an S3 store: the JSON is checked, the files are reported as not checkable (S3 access not built)', async () => {
+  await withDj2(async (fx, ephys) => {
+    const stores = { ...fx.storesConfig, ...parseStores({ raw: { protocol: 's3', endpoint: 'minio:9000', bucket: 'lab', location: 'raw' } }) };
+    const r = await verifySchemas(fx.db, [ephys], { stores });
+    const v = verdict(r, ephys, 'recording');
+    assert.equal(v.reasons.length, 1, v.reasons.join('\n'));
+    assert.match(v.reasons[0], /^signal: cannot check files: store "raw" is on S3 .* — 6 values/);
   });
 });

@@ -23,7 +23,15 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
   try {
-    const report = await verifySchemas(db, schemas, { stores, sample: sampleText === undefined ? undefined : Number(sampleText), signal: controller.signal });
+    let lastShown = 0;
+    const report = await verifySchemas(db, schemas, {
+      stores, sample: sampleText === undefined ? undefined : Number(sampleText), signal: controller.signal,
+      onProgress: (e) => {
+        if (flags.json || Date.now() - lastShown < 1000) return;
+        lastShown = Date.now();
+        io.err(`${e.table}: ${e.rows}/${e.total} values${e.etaMs !== null ? `, ETA ${Math.ceil(e.etaMs / 1000)}s` : ''}`);
+      },
+    });
     io.out(flags.json ? JSON.stringify(report, null, 2) : render(report, file));
     return report.ok ? 0 : 1;
   } finally {
