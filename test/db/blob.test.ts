@@ -9,7 +9,7 @@ import { deflateSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
 import { fixturesDir } from '../helpers/paths';
 import { readDump, type DumpTable } from './fixtureDump';
-import { unpackBlob, canonicalize, isSerializedBlob, BlobFormatError, type Canonical, type BlobValue } from '../../client/src/db/blob';
+import { unpackBlob, canonicalize, describeBlob, isSerializedBlob, BlobFormatError, type Canonical, type BlobValue } from '../../client/src/db/blob';
 import { fileStore, path014 } from '../../client/src/db/stores';
 
 const dj014 = path.join(fixturesDir, 'dj014');
@@ -210,4 +210,15 @@ test('ZL123 wrapper: inflates, checks the declared length; corrupt blobs are err
   assert.equal(isSerializedBlob(Buffer.from('thumb_0.png\0\x89PNG', 'latin1')), false);
   assert.throws(() => unpackBlob(dj0(Buffer.from([2]), u64(2n ** 40n))), /truncated/, 'an absurd count fails at the first short read');
   assert.throws(() => unpackBlob(dj0(Buffer.from('A'), u64(1), u64(2n ** 40n), u32(6), u32(0))), /truncated/);
+});
+
+test('one-line previews of decoded values', () => {
+  const t = table('djfix_analysis', '__activity_stats');
+  const summary = unpackBlob(t.rows[0][t.columns.indexOf('summary')] as Buffer);
+  assert.equal(describeBlob(summary), 'dict {n, label, shape, nested}');
+  const neuron = table('djfix_ephys', '_neuron');
+  assert.equal(describeBlob(unpackBlob(neuron.rows[0][neuron.columns.indexOf('waveform')] as Buffer)), 'float32 array 30');
+  assert.equal(describeBlob(unpackBlob(Buffer.from('646a30000d0000000000000840', 'hex'))), '3');
+  assert.equal(describeBlob(unpackBlob(Buffer.from('646a300074e6d63401467b471407000000', 'hex'))), 'datetime 2024-01-02T03:04:05.000006');
+  assert.equal(describeBlob(unpackBlob(dj0(str('x'.repeat(100)))), 30).length, 30);
 });
