@@ -130,16 +130,7 @@ export async function migratePointers(db: Db, opts: MigratePointersOptions): Pro
   const exists = await db.query('SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?', [schema, externalTable]);
   if (exists.length === 0) throw new DbInputError(`${schema}.${externalTable} not found: the pointers of ${where} cannot be resolved`);
 
-  // A 2.x lineage rebuild on a 0.14.6 schema gives pointer columns the lineage `<schema>.~external_<store>.hash`
-  // (storage-formats.md B8); once the key is gone that row is wrong, so it goes with the swap.
-  const lineageLeft = fks.length
-    ? await db.query('SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?', [schema, '~lineage'])
-    : [];
-  const staleLineage = lineageLeft.length
-    ? (await db.query(`SELECT 1 FROM ${qt(schema, '~lineage')} WHERE table_name = ? AND attribute_name = ? AND lineage = ?`, [table, attribute, `${schema}.${externalTable}.hash`])).length
-      ? { sql: `DELETE FROM ${qt(schema, '~lineage')} WHERE table_name = ? AND attribute_name = ? AND lineage = ?`, params: [table, attribute, `${schema}.${externalTable}.hash`] }
-      : null
-    : null;
+  const staleLineage = fks.length ? await staleLineageRow(db, schema, table, attribute, externalTable) : null;
 
   let updates = 0;
   /** Runs (or, in a dry run, records) a statement; a real run records the per-object UPDATEs as one summary line. */
@@ -260,6 +251,19 @@ export async function migratePointers(db: Db, opts: MigratePointersOptions): Pro
     report.notes.push(`removed the ~lineage row of ${table}.${attribute}, which 2.x's rebuild had derived from the foreign key to ${externalTable}`);
   }
   return report;
+}
+
+/**
+ * A 2.x lineage rebuild on a 0.14.6 schema gives pointer columns the lineage `<schema>.~external_<store>.hash`
+ * (storage-formats.md B8); once the key is gone that row is wrong, so it is deleted with the swap.
+ */
+async function staleLineageRow(db: Db, schema: string, table: string, attribute: string, externalTable: string): Promise<{ sql: string; params: string[] } | null> {
+  const hasLineage = await db.query('SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?', [schema, '~lineage']);
+  if (!hasLineage.length) return null;
+  const params = [table, attribute, `${schema}.${externalTable}.hash`];
+  const where = 'WHERE table_name = ? AND attribute_name = ? AND lineage = ?';
+  const found = await db.query(`SELECT 1 FROM ${qt(schema, '~lineage')} ${where}`, params);
+  return found.length ? { sql: `DELETE FROM ${qt(schema, '~lineage')} ${where}`, params } : null;
 }
 
 function finalAlter(t: string, attribute: string, hidden: string, fk: string | undefined, nullable: boolean, comment: string): string {
