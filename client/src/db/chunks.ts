@@ -136,8 +136,10 @@ export class ChunkSizer {
 
   constructor(opts: ChunkSizerOptions = {}) {
     this.targetMs = opts.targetMs ?? 500;
-    this.minRows = Math.max(1, opts.minRows ?? 1);
-    this.maxRows = Math.max(this.minRows, opts.maxRows ?? 200_000);
+    // A floor of 100 rows: below that, the fixed cost of each statement dominates, and shrinking
+    // further would only make every chunk slower per row.
+    this.maxRows = Math.max(1, opts.maxRows ?? 200_000);
+    this.minRows = Math.min(this.maxRows, Math.max(1, opts.minRows ?? 100));
     this.maxBytes = opts.maxBytes ?? 8 * 1024 * 1024;
     this.avgRowBytes = Math.max(1, opts.avgRowBytes ?? 256);
     this.current = this.bound(opts.initialRows ?? 1000);
@@ -159,9 +161,10 @@ export class ChunkSizer {
     if (rows <= 0) return;
     const r = rows / Math.max(ms, 1);
     this.rate = this.rate === null ? r : 0.5 * this.rate + 0.5 * r;
-    // Grow at most 4x per step, so one fast chunk on a cached page does not overshoot.
     const wanted = Math.round(this.rate * this.targetMs);
-    this.current = this.bound(Math.min(wanted, this.current * 4));
+    // Grow at most 4x and shrink at most 2x per step: one fast chunk on cached pages must not
+    // overshoot, and one slow chunk (a lock wait, a busy server) must not collapse the size.
+    this.current = this.bound(Math.max(Math.min(wanted, this.current * 4), Math.floor(this.current / 2)));
   }
 
   private bound(rows: number): number {

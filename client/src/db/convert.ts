@@ -150,20 +150,3 @@ export async function convertPointerCell(
   });
   return { json: JSON.stringify(json), value: json, fileOps };
 }
-
-/** The identity of a converted value for idempotency checks: the content hash, or the path of a file. */
-export function pointerIdentity(kind: PointerKind, value: PointerJson | null): string | null {
-  if (value === null) return null;
-  if (kind === 'filepath') return `path:${String(value.path)}`;
-  return `hash:${String(value.hash)}`;
-}
-
-/** The same identity read from a target cell (JSON text). */
-export function pointerIdentityOfText(kind: PointerKind, text: string | null): string | null {
-  if (text === null) return null;
-  try {
-    return pointerIdentity(kind, JSON.parse(text) as PointerJson);
-  } catch {
-    return `unparseable:${text}`;
-  }
-}

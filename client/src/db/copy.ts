@@ -7,10 +7,10 @@
 //   WHERE <key range> AND NOT EXISTS (<same key in t>)`. Values never pass through the client; that
 //   matters beyond speed: MariaDB prints FLOAT with 6 significant digits, so a text round trip would
 //   change 1.0000001 into 1.
-// - Tables with 0.14.6 in-store pointers: the client reads only keys, pointers and their `~external`
-//   rows, computes the 2.x JSON (convert.ts → pointers.ts), puts (key, json) into a session-temporary
-//   table, and one `INSERT … SELECT` joins it with the source, so every other column still stays on
-//   the server.
+// - Tables with 0.14.6 in-store pointers go the same way: the client reads only the distinct stored
+//   objects the chunk references (pointer + `~external` row), converts each to the 2.x JSON once
+//   (convert.ts → pointers.ts), puts (pointer, json) into a session-temporary table, and the same
+//   `INSERT … SELECT` joins it on the pointer. Every other column stays on the server.
 // - Never `INSERT IGNORE` (it clamps values and skips foreign-key failures). Any warning fails the
 //   chunk and its transaction is rolled back. A key already present with other content is reported as
 //   a conflict and left alone.
@@ -18,10 +18,10 @@
 //   finished tables (inserting only what is missing, e.g. rows added since) and resumes unfinished
 //   ones from their last committed key.
 import type { Db, DbConnection, Row } from './connection';
-import type { Column, Table, Tier } from './model';
+import type { Table, Tier } from './model';
 import { tableKey } from './model';
 import type { StoreMap } from './stores';
-import { q, qt, qList, formatSql, placeholders, DbInputError } from './sql';
+import { q, qt, qList, formatSql, DbInputError } from './sql';
 import {
   ChunkSizer, type ChunkSizerOptions, type KeyColumn, type Predicate,
   and, keyColumns, keyJoin, keyOf, keyRange, keySelect, orderBy, keyAfter, valueBytes,
@@ -31,7 +31,7 @@ import {
   loadCopyState, newCheckpoint, newCopyState, saveCopyState, tableStateKey,
 } from './state';
 import {
-  type ColumnPlan, type PointerContext, convertPointerCell, planColumns, pointerIdentity, pointerIdentityOfText,
+  type ColumnPlan, type PointerContext, convertPointerCell, planColumns,
 } from './convert';
 import type { ExternalRow } from './pointers';
 import { introspect } from './introspect';
@@ -97,6 +97,8 @@ export interface TableCopyResult {
   /** File operations done (or planned, in a dry run). */
   fileOps: number;
   status: 'done' | 'cancelled' | 'failed' | 'skipped';
+  /** Cancelled while a statement ran: it was killed on the server (KILL QUERY) and its chunk rolled back. */
+  interrupted?: boolean;
   error?: string;
 }
 
@@ -241,6 +243,7 @@ export async function runCopy(db: Db, plan: CopyPlan, opts: CopyOptions): Promis
       if (isCancel(e, opts.signal)) {
         cp.status = 'cancelled';
         result.status = 'cancelled';
+        result.interrupted = !(e instanceof CancelledError);
         report.cancelled = true;
       } else {
         cp.status = 'failed';
@@ -278,11 +281,11 @@ function isCancel(e: unknown, signal?: AbortSignal): boolean {
 class TableCopier {
   private readonly src: string;
   private readonly tgt: string;
+  /** Session-temporary table of the chunk's stored objects and their 2.x JSON. */
+  private readonly objects: string;
   private sizer = new ChunkSizer();
   private processed = 0;
-  private readonly verbatim: string[];
   private readonly pointers: Extract<ColumnPlan, { kind: 'pointer' }>[];
-  private readonly tmp = q('~djm_copy_keys');
 
   constructor(
     private readonly db: Db,
@@ -295,7 +298,7 @@ class TableCopier {
   ) {
     this.src = qt(t.source.schema, t.source.name);
     this.tgt = qt(t.target.schema, t.target.name);
-    this.verbatim = t.columns.filter((x) => x.kind === 'verbatim').map((x) => x.name);
+    this.objects = qt(t.target.schema, '~djm_copy_objects');
     this.pointers = t.columns.filter((x): x is Extract<ColumnPlan, { kind: 'pointer' }> => x.kind === 'pointer');
   }
 
@@ -307,13 +310,19 @@ class TableCopier {
     this.sizer = new ChunkSizer({ maxBytes: this.maxBytes, avgRowBytes, ...this.opts.chunk });
     const where = and(this.t.filter);
     this.result.total = Number((await c.query<{ n: string }>(`SELECT COUNT(*) AS n FROM ${this.src} AS s WHERE ${where.sql}`, where.params))[0].n);
-    if (this.pointers.length) await this.write(`CREATE TEMPORARY TABLE IF NOT EXISTS ${qt(t.target.schema, '~djm_copy_keys')} (${this.tmpColumns()}) ENGINE=InnoDB`, []);
+    if (this.pointers.length) {
+      await this.write(
+        `CREATE TEMPORARY TABLE IF NOT EXISTS ${this.objects} (${q('col')} smallint NOT NULL, ${q('h')} binary(16) NOT NULL, ` +
+          `${q('json')} LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL, PRIMARY KEY (${q('col')}, ${q('h')})) ENGINE=InnoDB`,
+        [],
+      );
+    }
     try {
       let last = this.cp.lastKey;
       for (;;) {
         this.checkAbort();
         const began = Date.now();
-        const outcome = this.pointers.length ? await this.convertedChunk(last) : await this.serverChunk(last);
+        const outcome = await this.chunk(last);
         if (!outcome) break;
         this.sizer.observe(outcome.rows, Date.now() - began);
         last = outcome.upper;
@@ -325,7 +334,7 @@ class TableCopier {
         if (outcome.final) break;
       }
     } finally {
-      if (this.pointers.length) await this.write(`DROP TEMPORARY TABLE IF EXISTS ${qt(t.target.schema, '~djm_copy_keys')}`, []).catch(() => undefined);
+      if (this.pointers.length) await this.write(`DROP TEMPORARY TABLE IF EXISTS ${this.objects}`, []).catch(() => undefined);
     }
   }
 
@@ -399,11 +408,15 @@ class TableCopier {
     }
   }
 
-  private async serverChunk(last: Key | null): Promise<{ rows: number; upper: Key | null; final: boolean } | null> {
+  /**
+   * One chunk: the next `n` source keys after `last` (a boundary query on the primary key), copied with one
+   * `INSERT … SELECT`. Pointer columns take their JSON from the session's object table, joined on the
+   * pointer: the client only ever handles the distinct stored objects of the chunk, never the rows.
+   */
+  private async chunk(last: Key | null): Promise<{ rows: number; upper: Key | null; final: boolean } | null> {
     const { t } = this;
     const n = this.sizer.next();
-    const after = last ? keyAfter(t.keyCols, last, 's') : null;
-    const scope = and(after, t.filter);
+    const scope = and(last ? keyAfter(t.keyCols, last, 's') : null, t.filter);
     const boundary = await this.read(
       `SELECT ${keySelect(t.keyCols, 's')} FROM ${this.src} AS s WHERE ${scope.sql} ${orderBy(t.keyCols, 's')} LIMIT 1 OFFSET ${n - 1}`,
       scope.params,
@@ -412,11 +425,16 @@ class TableCopier {
     const range = and(keyRange(t.keyCols, last, upper, 's'), t.filter);
     const expected = upper ? n : Number((await this.read<{ n: string }>(`SELECT COUNT(*) AS n FROM ${this.src} AS s WHERE ${range.sql}`, range.params))[0].n);
     if (expected === 0) return null;
-    const cols = this.verbatim;
+    if (this.pointers.length) await this.fillObjects(last, upper, range, expected);
+
+    const select = t.columns.map((col) => (col.kind === 'verbatim' ? `s.${q(col.name)}` : `${this.objAlias(col)}.${q('json')}`));
+    // A pointer whose object is missing from the object table (the source changed after it was read) is
+    // not copied in this chunk rather than copied as NULL; a re-run picks it up.
+    const complete = this.pointers.map((p) => `(s.${q(p.name)} IS NULL OR ${this.objAlias(p)}.${q('h')} IS NOT NULL)`);
     await this.transaction(async () => {
       const r = await this.write(
-        `INSERT INTO ${this.tgt} (${qList(cols)}) SELECT ${cols.map((x) => 's.' + q(x)).join(', ')} FROM ${this.src} AS s ` +
-          `WHERE ${range.sql} AND NOT EXISTS (SELECT 1 FROM ${this.tgt} AS t WHERE ${keyJoin(t.keyCols, 't', 's')})`,
+        `INSERT INTO ${this.tgt} (${qList(t.columns.map((x) => x.name))}) SELECT ${select.join(', ')} FROM ${this.src} AS s ${this.objectJoins()} ` +
+          `WHERE ${[range.sql, ...complete].join(' AND ')} AND NOT EXISTS (SELECT 1 FROM ${this.tgt} AS t WHERE ${keyJoin(t.keyCols, 't', 's')})`,
         range.params,
       );
       await this.account(expected, this.opts.dryRun ? expected : r.affectedRows, range);
@@ -424,58 +442,101 @@ class TableCopier {
     return { rows: expected, upper, final: upper === null };
   }
 
-  /** Rows of the range already in the target: count them, and report those whose verbatim columns differ. */
-  private async account(expected: number, inserted: number, range: Predicate, pointerConflicts: RowConflict[] = []): Promise<void> {
-    this.result.rowsInserted += inserted;
-    this.cp.rowsCopied += inserted;
-    if (inserted >= expected && pointerConflicts.length === 0) return;
+
+  private objAlias(p: ColumnPlan): string {
+    return `j${this.pointers.indexOf(p as Extract<ColumnPlan, { kind: 'pointer' }>)}`;
+  }
+
+  private objectJoins(): string {
+    return this.pointers
+      .map((p, i) => `LEFT JOIN ${this.objects} AS j${i} ON j${i}.${q('col')} = ${i} AND j${i}.${q('h')} = s.${q(p.name)}`)
+      .join(' ');
+  }
+
+  /**
+   * The distinct objects the chunk's pointers reference, converted to 2.x JSON (pointers.ts) and put in the
+   * session's object table. When every row of the chunk is already in the target, the conversion only
+   * computes the JSON (for the conflict check) and touches no file.
+   */
+  private async fillObjects(last: Key | null, upper: Key | null, range: Predicate, expected: number): Promise<void> {
     const { t } = this;
-    const compared = this.verbatim.filter((x) => !t.source.primaryKey.includes(x));
-    const conflicts = new Map<string, RowConflict>();
-    if (compared.length && inserted < expected) {
-      const differs = compared.map((x) => `NOT (s.${q(x)} <=> t.${q(x)})`);
-      const rows = await this.read(
-        `SELECT ${t.source.primaryKey.map((k, i) => `s.${q(k)} AS ${q('__r' + i)}`).join(', ')}, ${differs.map((d, i) => `${d} AS ${q('__d' + i)}`).join(', ')} ` +
-          `FROM ${this.src} AS s JOIN ${this.tgt} AS t ON ${keyJoin(t.keyCols, 's', 't')} WHERE ${range.sql} AND (${differs.join(' OR ')}) ${orderBy(t.keyCols, 's')}`,
+    const tRange = keyRange(t.keyCols, last, upper, 't');
+    const present = Number((await this.read<{ n: string }>(`SELECT COUNT(*) AS n FROM ${this.tgt} AS t WHERE ${tRange.sql}`, tRange.params))[0].n);
+    const ctx: PointerContext = {
+      sourceSchema: t.source.schema, targetSchema: t.target.schema, stores: this.opts.stores ?? {},
+      destStores: this.opts.destStores, relocate: !!this.opts.relocate, dryRun: !!this.opts.dryRun || present >= expected,
+    };
+    const rows: unknown[][] = [];
+    for (const [i, p] of this.pointers.entries()) {
+      const objects = await this.read(
+        `SELECT DISTINCT s.${q(p.name)} AS ${q('__q')}, ${EXTERNAL_FIELDS.map((f) => `e.${q(f)} AS ${q('__e0_' + f)}`).join(', ')} ` +
+          `FROM ${this.src} AS s LEFT JOIN ${qt(t.source.schema, '~external_' + p.store)} AS e ON e.${q('hash')} = s.${q(p.name)} ` +
+          `WHERE ${range.sql} AND s.${q(p.name)} IS NOT NULL`,
         range.params,
       );
-      for (const r of rows) {
-        const conflict = { key: this.rawKey(r), columns: compared.filter((_, i) => Number(r['__d' + i]) === 1) };
-        conflicts.set(JSON.stringify(conflict.key, bufferHex), conflict);
+      for (const o of objects) {
+        const pointer = o['__q'] as Buffer;
+        const cell = await this.convertCached(i, p, pointer, externalRow(o, 0), ctx);
+        for (const op of cell.fileOps) {
+          this.result.fileOps++;
+          this.opts.onFileOp?.(op);
+        }
+        rows.push([i, pointer, cell.json]);
       }
     }
-    for (const pc of pointerConflicts) {
-      const k = JSON.stringify(pc.key, bufferHex);
-      const existing = conflicts.get(k);
-      if (existing) existing.columns.push(...pc.columns);
-      else conflicts.set(k, pc);
+    // Scratch space private to this session, filled outside the chunk's transaction.
+    await this.write(`TRUNCATE TABLE ${this.objects}`, []);
+    for (const batch of batches(rows, this.maxBytes)) {
+      await this.write(`INSERT INTO ${this.objects} (${q('col')}, ${q('h')}, ${q('json')}) VALUES ${batch.map(() => '(?, ?, ?)').join(', ')}`, batch.flat());
     }
+  }
+
+  /**
+   * Rows of the range already in the target: count them, and report those whose content differs
+   * (verbatim columns by value, pointer columns by the identity of the object: hash, or path for files).
+   */
+  private async account(expected: number, inserted: number, range: Predicate): Promise<void> {
+    this.result.rowsInserted += inserted;
+    this.cp.rowsCopied += inserted;
+    if (inserted >= expected) return;
+    const { t } = this;
+    const compared = t.columns.filter((x) => !t.source.primaryKey.includes(x.name));
+    const differs = compared.map((col) => {
+      if (col.kind === 'verbatim') return `NOT (s.${q(col.name)} <=> t.${q(col.name)})`;
+      const field = col.pointerKind === 'filepath' ? '$.path' : '$.hash';
+      const id = (expr: string) => `JSON_UNQUOTE(JSON_EXTRACT(${expr}, '${field}'))`;
+      return `NOT (${id(`t.${q(col.name)}`)} <=> ${id(`${this.objAlias(col)}.${q('json')}`)})`;
+    });
     const present = expected - inserted;
-    this.result.rowsAlreadyPresent += present - conflicts.size;
-    this.cp.rowsAlreadyPresent += present - conflicts.size;
-    this.result.conflictCount += conflicts.size;
-    this.cp.rowsConflicting += conflicts.size;
-    for (const x of conflicts.values()) if (this.result.conflicts.length < MAX_REPORTED_CONFLICTS) this.result.conflicts.push(x);
+    let conflicts: Row[] = [];
+    if (differs.length) {
+      conflicts = await this.read(
+        `SELECT ${t.source.primaryKey.map((k, i) => `s.${q(k)} AS ${q('__r' + i)}`).join(', ')}, ${differs.map((d, i) => `${d} AS ${q('__d' + i)}`).join(', ')} ` +
+          `FROM ${this.src} AS s JOIN ${this.tgt} AS t ON ${keyJoin(t.keyCols, 's', 't')} ${this.objectJoins()} ` +
+          `WHERE ${range.sql} AND (${differs.join(' OR ')}) ${orderBy(t.keyCols, 's')}`,
+        range.params,
+      );
+    }
+    this.result.rowsAlreadyPresent += present - conflicts.length;
+    this.cp.rowsAlreadyPresent += present - conflicts.length;
+    this.result.conflictCount += conflicts.length;
+    this.cp.rowsConflicting += conflicts.length;
+    for (const r of conflicts) {
+      if (this.result.conflicts.length >= MAX_REPORTED_CONFLICTS) break;
+      this.result.conflicts.push({ key: this.rawKey(r), columns: compared.filter((_, i) => Number(r['__d' + i]) === 1).map((x) => x.name) });
+    }
   }
 
   private rawKey(r: Row): Record<string, unknown> {
     return Object.fromEntries(this.t.source.primaryKey.map((k, i) => [k, r['__r' + i]]));
   }
 
-  private tmpColumns(): string {
-    const byName = new Map(this.t.source.columns.map((c) => [c.name, c]));
-    const keys = this.t.source.primaryKey.map((k, i) => `${q('__r' + i)} ${columnTypeSql(byName.get(k)!)} NOT NULL`);
-    const ptrs = this.pointers.map((_, i) => `${q('__p' + i)} LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NULL`);
-    return [...keys, ...ptrs, `PRIMARY KEY (${this.t.source.primaryKey.map((_, i) => q('__r' + i)).join(', ')})`].join(', ');
-  }
-
   /** Converted cells by column and object: pipelines share objects (one blob, many rows), and each converts once. */
   private readonly converted = new Map<string, Awaited<ReturnType<typeof convertPointerCell>>>();
 
   private async convertCached(
-    i: number, p: Extract<ColumnPlan, { kind: 'pointer' }>, pointer: Buffer | null, ext: ExternalRow | null, ctx: PointerContext,
+    i: number, p: Extract<ColumnPlan, { kind: 'pointer' }>, pointer: Buffer, ext: ExternalRow | null, ctx: PointerContext,
   ): Promise<Awaited<ReturnType<typeof convertPointerCell>>> {
-    if (pointer === null || ext === null) return convertPointerCell(p, pointer, ext, ctx);
     const id = `${i}:${pointer.toString('hex')}`;
     const done = this.converted.get(`${id}:real`) ?? this.converted.get(`${id}:${ctx.dryRun ? 'dry' : 'real'}`);
     // A repeat of an object already converted: same JSON, and its file work is already done.
@@ -484,94 +545,6 @@ class TableCopier {
     if (this.converted.size >= 100_000) this.converted.clear();
     this.converted.set(`${id}:${ctx.dryRun ? 'dry' : 'real'}`, cell);
     return cell;
-  }
-
-  private async convertedChunk(last: Key | null): Promise<{ rows: number; upper: Key | null; final: boolean } | null> {
-    const { t } = this;
-    const n = this.sizer.next();
-    const scope = and(last ? keyAfter(t.keyCols, last, 's') : null, t.filter);
-    const byName = new Map(t.source.columns.map((c) => [c.name, c]));
-    const rawKeys = t.source.primaryKey.map((k, i) => `${rawKeyExpr(byName.get(k)!, 's')} AS ${q('__r' + i)}`);
-    const ptrSel = this.pointers.map((p, i) => {
-      const e = `e${i}`;
-      return [`s.${q(p.name)} AS ${q('__q' + i)}`, ...EXTERNAL_FIELDS.map((f) => `${e}.${q(f)} AS ${q(`__e${i}_${f}`)}`)].join(', ');
-    });
-    const joins = this.pointers.map((p, i) => `LEFT JOIN ${qt(t.source.schema, '~external_' + p.store)} AS e${i} ON e${i}.${q('hash')} = s.${q(p.name)}`);
-    const rows = await this.read(
-      `SELECT ${keySelect(t.keyCols, 's')}, ${rawKeys.join(', ')}, ${ptrSel.join(', ')} FROM ${this.src} AS s ${joins.join(' ')} ` +
-        `WHERE ${scope.sql} ${orderBy(t.keyCols, 's')} LIMIT ${n}`,
-      scope.params,
-    );
-    if (rows.length === 0) return null;
-    const upper = keyOf(rows[rows.length - 1], t.keyCols.length);
-    const range = keyRange(t.keyCols, last, upper, 's');
-    const tRange = keyRange(t.keyCols, last, upper, 't');
-    const existingRows = await this.read(
-      `SELECT ${keySelect(t.keyCols, 't')}, ${this.pointers.map((p, i) => `t.${q(p.name)} AS ${q('__q' + i)}`).join(', ')} FROM ${this.tgt} AS t WHERE ${tRange.sql}`,
-      tRange.params,
-    );
-    const existing = new Map(existingRows.map((r) => [keyString(keyOf(r, t.keyCols.length)), r]));
-    const ctx: PointerContext = {
-      sourceSchema: t.source.schema, targetSchema: t.target.schema, stores: this.opts.stores ?? {},
-      destStores: this.opts.destStores, relocate: !!this.opts.relocate, dryRun: !!this.opts.dryRun,
-    };
-    const tmpRows: unknown[][] = [];
-    const pointerConflicts: RowConflict[] = [];
-    let fileOps = 0;
-    for (const r of rows) {
-      const present = existing.get(keyString(keyOf(r, t.keyCols.length)));
-      const cells: unknown[] = [];
-      const differing: string[] = [];
-      for (const [i, p] of this.pointers.entries()) {
-        const pointer = (r['__q' + i] as Buffer | null) ?? null;
-        const ext = externalRow(r, i);
-        // Rows already copied are only checked (no file work); new rows are converted for real.
-        const cell = await this.convertCached(i, p, pointer, ext, present ? { ...ctx, dryRun: true } : ctx);
-        if (present) {
-          if (pointerIdentity(p.pointerKind, cell.value) !== pointerIdentityOfText(p.pointerKind, asText(present['__q' + i]))) differing.push(p.name);
-        } else {
-          cells.push(cell.json);
-          for (const op of cell.fileOps) {
-            fileOps++;
-            this.opts.onFileOp?.(op);
-          }
-        }
-      }
-      if (present) {
-        if (differing.length) pointerConflicts.push({ key: this.rawKey(r), columns: differing });
-      } else {
-        tmpRows.push([...t.source.primaryKey.map((_, i) => r['__r' + i]), ...cells]);
-      }
-    }
-    this.result.fileOps += fileOps;
-
-    const tmp = qt(t.target.schema, '~djm_copy_keys');
-    const width = t.source.primaryKey.length + this.pointers.length;
-    const select = t.columns.map((col) => {
-      if (col.kind === 'verbatim') return `s.${q(col.name)}`;
-      return `v.${q('__p' + this.pointers.indexOf(col))}`;
-    });
-    const vJoin = t.source.primaryKey.map((k, i) => `s.${q(k)} = v.${q('__r' + i)}`).join(' AND ');
-    // The session-private key table is scratch space, filled outside the chunk's transaction.
-    await this.write(`TRUNCATE TABLE ${tmp}`, []);
-    for (const batch of batches(tmpRows, this.maxBytes)) {
-      await this.write(`INSERT INTO ${tmp} VALUES ${batch.map(() => `(${placeholders(width)})`).join(', ')}`, batch.flat());
-    }
-    await this.transaction(async () => {
-      let inserted = 0;
-      if (tmpRows.length) {
-        // STRAIGHT_JOIN: drive from the chunk's keys; a temporary table's statistics could make the
-        // optimizer scan the whole source instead.
-        const r = await this.write(
-          `INSERT INTO ${this.tgt} (${qList(t.columns.map((x) => x.name))}) SELECT ${select.join(', ')} FROM ${tmp} AS v STRAIGHT_JOIN ${this.src} AS s ON ${vJoin} ` +
-            `WHERE NOT EXISTS (SELECT 1 FROM ${this.tgt} AS t WHERE ${keyJoin(t.keyCols, 't', 's')})`,
-          [],
-        );
-        inserted = this.opts.dryRun ? tmpRows.length : r.affectedRows;
-      }
-      await this.account(rows.length, inserted, and(range, t.filter), pointerConflicts);
-    });
-    return { rows: rows.length, upper, final: rows.length < n };
   }
 }
 
@@ -595,19 +568,6 @@ function asText(v: unknown): string | null {
   return Buffer.isBuffer(v) ? v.toString('utf8') : String(v);
 }
 
-/** The column's type with its character set, for a scratch column that must compare equal to it. */
-function columnTypeSql(c: Column): string {
-  return c.charset && c.collation ? `${c.columnType} CHARACTER SET ${c.charset} COLLATE ${c.collation}` : c.columnType;
-}
-
-/**
- * A key value read so that writing it back gives the same value: floating-point keys as exact doubles
- * (MariaDB prints FLOAT with 6 digits), everything else as the server returns it.
- */
-function rawKeyExpr(c: Column, alias: string): string {
-  return /^(float|double|real)$/i.test(c.dataType) ? `(${alias}.${q(c.name)} + 0e0)` : `${alias}.${q(c.name)}`;
-}
-
 function* batches(rows: unknown[][], maxBytes: number): Generator<unknown[][]> {
   let batch: unknown[][] = [];
   let bytes = 0;
@@ -622,17 +582,5 @@ function* batches(rows: unknown[][], maxBytes: number): Generator<unknown[][]> {
     bytes += b;
   }
   if (batch.length) yield batch;
-}
-
-/** A key as a map key, equal across column widths (an `int unsigned` 5 and a `bigint` '5'). */
-function keyString(key: Key): string {
-  return JSON.stringify(key.map((v) => (Buffer.isBuffer(v) ? 'x' + v.toString('hex') : 's' + String(v))));
-}
-
-function bufferHex(_k: string, v: unknown): unknown {
-  if (v && typeof v === 'object' && (v as { type?: string }).type === 'Buffer' && Array.isArray((v as { data?: unknown }).data)) {
-    return { hex: Buffer.from((v as { data: number[] }).data).toString('hex') };
-  }
-  return v;
 }
 
