@@ -39,6 +39,7 @@ const entries = [
   { entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js' },
   { entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js', plugins: [copyWasm] },
   { entryPoints: ['cli/src/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { entryPoints: ['server/src/parallel/worker.ts'], outfile: 'dist/projectWorker.js' },
   { entryPoints: ['cli/src/bench.ts'], outfile: 'dist/bench.js' },
 ];
 

@@ -11,6 +11,7 @@ import { FileIndex } from './index/fileIndex';
 import { confineToCells, readNotebook, writeNotebook } from './notebook';
 import type { EngineOptions } from './rules/context';
 import type { FileOp, Finding } from './rules/meta';
+import type { ModuleExports } from './index/workspace';
 import { analyzeOtherFile } from './rules/otherFiles';
 import { detectDataJointPin, type DataJointPin } from './rules/pins';
 
@@ -57,7 +58,7 @@ export class Project {
     readonly options: EngineOptions,
   ) {}
 
-  static async open(paths: string[], overrides: ProjectOverrides = {}): Promise<Project> {
+  static async open(paths: string[], overrides: ProjectOverrides = {}, opts: { index?: boolean } = {}): Promise<Project> {
     const files = listFiles(paths);
     const engine = await CodeEngine.create();
     const root = paths.length ? path.resolve(paths[0]) : process.cwd();
@@ -89,12 +90,28 @@ export class Project {
     const project = new Project(engine, files, settings, pin, options);
     for (const [p, t] of texts) project.texts.set(p, t);
     for (const [p, s] of skipped) project.skipped.set(p, s);
-    project.indexAll();
+    if (opts.index !== false) project.indexAll();
+    return project;
+  }
+
+  /** A project over some files with settings decided elsewhere (a worker's share of a parallel run). */
+  static async subset(files: string[], settings: ProjectSettings, pin: DataJointPin, options: EngineOptions): Promise<Project> {
+    const project = new Project(await CodeEngine.create(), files, settings, pin, options);
+    for (const f of files) {
+      try {
+        const r = readText(f);
+        if ('text' in r) project.texts.set(f, r.text);
+        else project.skipped.set(f, r.skipped);
+      } catch (e) {
+        project.skipped.set(f, (e as Error).message);
+      }
+    }
     return project;
   }
 
   /** Pass 1: parse every Python file and notebook once, record its exports; keep trees within a budget. */
-  private indexAll(): void {
+  indexAll(): ModuleExports[] {
+    const all: ModuleExports[] = [];
     let kept = 0;
     for (const [p, text] of this.texts) {
       const kind = fileKind(p);
@@ -102,12 +119,15 @@ export class Project {
       if (source === null) continue;
       const tree = this.engine.python.parse(source);
       const index = new FileIndex(p, tree);
-      this.engine.workspace.set(index.exports());
+      const exported = index.exports();
+      all.push(exported);
+      this.engine.workspace.set(exported);
       if (kept + source.length <= TREE_BUDGET_CHARS) {
         this.indexed.set(p, index);
         kept += source.length;
       } else tree.delete();
     }
+    return all;
   }
 
   /** Pass 2: findings of every file. Frees the trees kept by pass 1. */

@@ -6,19 +6,32 @@ import { CODE_OPTIONS, overridesFrom } from './options';
 import { Project } from '../../../server/src/project';
 import { formatLocation, locator } from '../../../server/src/report/locations';
 import type { Severity } from '../../../server/src/rules/meta';
+import { analyzeInParallel, defaultWorkers, PARALLEL_THRESHOLD } from '../../../server/src/parallel/pool';
+import type { ProjectOverrides } from '../../../server/src/project';
+
+/** Findings of every file under `paths`, on `jobs` threads when there are enough files to pay for them. */
+export async function analyzePaths(paths: string[], overrides: ProjectOverrides, jobs: number) {
+  const project = await Project.open(paths, overrides, { index: false });
+  const parallel = jobs > 1 && project.files.length >= PARALLEL_THRESHOLD;
+  if (!parallel) project.indexAll();
+  const files = parallel ? await analyzeInParallel(project, jobs) : project.analyzeAll();
+  return { project, files };
+}
 
 const RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1, hint: 0 };
 
 export async function runCheck(argv: string[], io: CliIO): Promise<number> {
-  const { positionals, flags } = parse(argv, { ...CODE_OPTIONS, format: { type: 'string' }, 'fail-on': { type: 'string' } });
+  const { positionals, flags } = parse(argv, { ...CODE_OPTIONS, format: { type: 'string' }, 'fail-on': { type: 'string' }, jobs: { type: 'string' } });
   const format = str(flags, 'format') ?? 'text';
   if (format !== 'text' && format !== 'json') throw new UsageError('--format must be text or json');
   const failOn = (str(flags, 'fail-on') ?? 'warning') as Severity;
   if (!(failOn in RANK) || failOn === 'hint') throw new UsageError('--fail-on must be error, warning or info');
   const paths = positionals.length ? positionals : [io.cwd];
-  const project = await Project.open(paths.map((p) => path.resolve(io.cwd, p)), overridesFrom(flags));
-  const results = project.analyzeAll();
-  const rows = results.flatMap((r) => {
+  const jobs = str(flags, 'jobs') === undefined ? defaultWorkers() : Number(str(flags, 'jobs'));
+  if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError('--jobs must be a positive integer');
+  const results = await analyzePaths(paths.map((p) => path.resolve(io.cwd, p)), overridesFrom(flags), jobs);
+  const project = results.project;
+  const rows = results.files.flatMap((r) => {
     if (!r.text) return [];
     const locate = locator(r.path, r.text);
     return r.findings.filter((f) => f.phase <= project.options.phase || f.severity === 'info' || f.severity === 'hint').map((f) => {
@@ -32,13 +45,13 @@ export async function runCheck(argv: string[], io: CliIO): Promise<number> {
   });
   const failing = rows.filter((r) => RANK[r.severity] >= RANK[failOn]).length;
   if (format === 'json') {
-    io.out(JSON.stringify({ findings: rows, skipped: results.filter((r) => r.skipped).map((r) => ({ path: r.path, reason: r.skipped })), context: { pin: project.pin, mode: project.options.mode, phase: project.options.phase } }, null, 2));
+    io.out(JSON.stringify({ findings: rows, skipped: results.files.filter((r) => r.skipped).map((r) => ({ path: r.path, reason: r.skipped })), context: { pin: project.pin, mode: project.options.mode, phase: project.options.phase } }, null, 2));
   } else {
     for (const r of rows) io.out(`${formatLocation(r.path, r)}: ${r.code} ${r.severity} [${r.safety}] ${r.message}`);
-    for (const r of results) if (r.skipped) io.err(`skipped ${r.path}: ${r.skipped}`);
+    for (const r of results.files) if (r.skipped) io.err(`skipped ${r.path}: ${r.skipped}`);
     const fixable = rows.filter((r) => r.fix && r.safety === 'safe').length;
     const unsafe = rows.filter((r) => r.fix && r.safety === 'unsafe').length;
-    io.out(`${rows.length} finding(s) in ${results.length} file(s): ${fixable} fixable with \`dj-migrate fix\`${unsafe ? `, ${unsafe} more with --unsafe` : ''}.`);
+    io.out(`${rows.length} finding(s) in ${results.files.length} file(s): ${fixable} fixable with \`dj-migrate fix\`${unsafe ? `, ${unsafe} more with --unsafe` : ''}.`);
     if (project.options.mode === 'informational') io.out(`DataJoint is pinned to 0.14.x (${project.pin.file}): findings are informational. Update the pin on the migration branch or set migration-enabled.`);
   }
   return failing > 0 ? 1 : 0;

@@ -36,6 +36,15 @@ export function pipelineFile(i: number, tablesPerFile = 6): string {
       out.push('    def make(self, key):', `        rows = (Table${i}_${Math.max(0, t - 1)} & key).fetch(as_dict=True)`, '        x = np.ones(3) @ np.ones(3)', '        self.insert1(dict(key, attr_0=len(rows)))', '');
     }
   }
+  // Ordinary scientific Python around the DataJoint code, as in real pipeline modules (cf. the fixture pipeline014.py).
+  for (let h = 0; h < 6; h++) {
+    out.push('', `def helper_${i}_${h}(signal, fs=30000.0, window=${50 + h}):`, `    \"\"\"Smooth and summarise a trace (helper ${h}).\"\"\"`);
+    out.push('    kernel = np.hanning(window)', '    kernel = kernel / kernel.sum()', '    smooth = np.convolve(signal, kernel, mode="same")');
+    out.push('    peaks = [i for i in range(1, len(smooth) - 1) if smooth[i - 1] < smooth[i] > smooth[i + 1]]');
+    out.push('    stats = {"mean": float(np.mean(smooth)), "std": float(np.std(smooth)), "n_peaks": len(peaks)}');
+    out.push('    for name, value in sorted(stats.items()):', '        if value is None or (isinstance(value, float) and np.isnan(value)):', '            stats[name] = 0.0');
+    out.push('    edges = np.linspace(0, len(signal) / fs, 20)', '    hist, _ = np.histogram(np.asarray(peaks) / fs, bins=edges)', '    return smooth, stats, hist');
+  }
   out.push('', 'def analysis(key):');
   out.push(`    keys = (Table${i}_0 & key).fetch("KEY")`);
   out.push(`    a, b = Table${i}_1.fetch("attr_0", "attr_1", order_by="attr_0")`);

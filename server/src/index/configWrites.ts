@@ -15,7 +15,9 @@ const CONFIG = new Set(['datajoint.config', 'datajoint.settings.config']);
 export function configKeysWritten(index: ConfigSource): Set<string> {
   const keys = new Set<string>();
   const isConfig = (n: Node | null) => !!n && CONFIG.has(index.qualified(n) ?? '');
+  // node.text is a slice of the source held in JS (no WASM call): a cheap filter before any child lookup.
   for (const a of index.syntax.assignments) {
+    if (!a.text.includes('config')) continue;
     const left = a.childForFieldName('left');
     if (left?.type === 'subscript' && isConfig(left.childForFieldName('value'))) {
       const k = left.childForFieldName('subscript');
@@ -26,6 +28,7 @@ export function configKeysWritten(index: ConfigSource): Set<string> {
     }
   }
   for (const call of index.syntax.calls) {
+    if (!call.text.includes('config')) continue;
     const fn = call.childForFieldName('function');
     if (!fn) continue;
     const direct = isConfig(fn);

@@ -54,6 +54,7 @@ export class FileIndex {
   private readonly inProgress = new Set<string>();
   private readonly provisional = new Map<string, ValueKind | null>();
   private readonly kindCache = new Map<number, ValueKind>();
+  private readonly qualifiedCache = new Map<number, string | null>();
   private readonly firstParam = new Map<number, string | null>();
   private assignmentsByKey: Map<string, Node[]> | null = null;
   private functionStarts: number[] | null = null;
@@ -78,7 +79,7 @@ export class FileIndex {
   exports(): ModuleExports {
     const tables = new Map<string, { tier: Tier | null; parts: string[] }>();
     for (const [name, t] of this.tables) tables.set(name, { tier: t.tier, parts: [...t.parts.keys()] });
-    return { path: this.path, tables, vmodules: new Set(this.vmodules), schemaVars: new Set(this.schemaVars), modules: new Set(this.wsModules.keys()), configKeys: configKeysWritten(this) };
+    return { path: this.path, tables, vmodules: new Set(this.vmodules), schemaVars: new Set(this.schemaVars), modules: new Set(this.wsModules.keys()), configKeys: this.tree.rootNode.text.includes('config') ? configKeysWritten(this) : new Set<string>() };
   }
 
   /** Resolve names imported from other workspace files. Call once the workspace index holds the other files. */
@@ -114,6 +115,15 @@ export class FileIndex {
 
   /** The qualified DataJoint name of an identifier or attribute chain ('datajoint.schema'), or null. */
   qualified(node: Node): string | null {
+    const cached = this.qualifiedCache.get(node.id);
+    if (cached !== undefined) return cached;
+    const q = this.qualifiedUncached(node);
+    this.qualifiedCache.set(node.id, q);
+    return q;
+  }
+
+  private qualifiedUncached(node: Node): string | null {
+    if (!this.imports.djModules.size && !this.imports.djNames.size) return null;
     const n = unparen(node);
     if (n.type === 'identifier') {
       if (this.imports.djModules.has(n.text)) return 'datajoint';
@@ -288,6 +298,11 @@ export class FileIndex {
     this.inProgress.delete(key);
     this.varCache.set(key, result);
     return result;
+  }
+
+  /** The values assigned to this identifier's name in its own scope (function or module), in file order. */
+  assignedValues(name: Node): Node[] {
+    return this.assignments().get(`${this.scopeOf(name)?.id ?? 0}:${name.text}`) ?? [];
   }
 
   /** Right-hand sides of `name = …` by scope and name; class-body assignments are attributes, not variables. */

@@ -137,7 +137,10 @@ function checkImports(ctx: RuleContext): void {
 }
 
 function checkAttributes(ctx: RuleContext): void {
+  const aliases = [...ctx.index.imports.djModules].map((a) => a + '.');
   for (const node of ctx.index.syntax.attributes) {
+    const text = node.text;
+    if (!aliases.some((a) => text.startsWith(a))) continue; // node.text is a JS-side slice: filter before child lookups
     const obj = node.childForFieldName('object');
     const attr = node.childForFieldName('attribute');
     if (!obj || !attr || ctx.index.qualified(obj) !== 'datajoint') continue;
@@ -181,6 +184,7 @@ function checkAttributes(ctx: RuleContext): void {
 
 function checkConnections(ctx: RuleContext): void {
   for (const call of ctx.index.syntax.calls) {
+    if (!/conn|Connection/.test(call.text)) continue;
     const q = ctx.index.qualified(call.childForFieldName('function')!);
     if (q !== 'datajoint.conn' && q !== 'datajoint.Connection' && q !== 'datajoint.connection.Connection') continue;
     if (keywordArgs(call).has('init_fun')) ctx.report(CONN_INIT, call);
@@ -191,6 +195,7 @@ function checkConnections(ctx: RuleContext): void {
 function checkHeadingFields(ctx: RuleContext): void {
   const FIELDS = new Set(['is_external', 'is_attachment', 'is_filepath', 'adapter']);
   for (const node of ctx.index.syntax.attributes) {
+    if (!/\.(is_external|is_attachment|is_filepath|adapter)$/.test(node.text)) continue;
     const attr = node.childForFieldName('attribute')?.text ?? '';
     if (!FIELDS.has(attr)) continue;
     if (/\.heading\b/.test(node.childForFieldName('object')?.text ?? '') && ctx.index.usesDataJoint) ctx.report(HEADING_FIELDS, node);

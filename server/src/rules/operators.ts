@@ -2,7 +2,7 @@
 // flipped its default to a left join and lost `keep_all_rows`, left joins need functional dependency, and the
 // primary key of a join now follows functional dependency.
 import type { Node } from 'web-tree-sitter';
-import { enclosing, unparen } from '../python/syntax';
+import { unparen } from '../python/syntax';
 import type { Rule, RuleContext } from './context';
 import { editArguments } from './edits';
 import { methodCall, methodName, receiverKind, type MethodCall } from './fetch';
@@ -255,11 +255,8 @@ function joinIn(ctx: RuleContext, receiver: Node, depth = 0): Node | null {
     return null;
   }
   if (n.type === 'identifier' && depth < 3) {
-    const scope = enclosing(n, ['function_definition', 'lambda']);
-    const defs = ctx.index.syntax.assignments.filter((a) => a.childForFieldName('left')?.text === n.text && a.startIndex < n.startIndex
-      && enclosing(a, ['function_definition', 'lambda'])?.id === scope?.id);
-    const right = defs.length === 1 ? defs[0].childForFieldName('right') : null;
-    return right ? joinIn(ctx, right, depth + 1) : null;
+    const defs = ctx.index.assignedValues(n).filter((right) => right.startIndex < n.startIndex);
+    return defs.length === 1 ? joinIn(ctx, defs[0], depth + 1) : null;
   }
   return null;
 }
