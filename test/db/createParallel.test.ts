@@ -162,9 +162,14 @@ test('bad input is refused with a clear message before anything is written', asy
     await db.execute(`CREATE DATABASE ${q(noPk)}`);
     await db.execute(`CREATE TABLE ${qt(noPk, 'session')} (id int, note varchar(10))`);
     await db.execute(`CREATE TABLE ${qt(noPk, '#kind')} (kind varchar(10) PRIMARY KEY)`);
+    await db.execute(`CREATE TABLE ${qt(noPk, '~log')} (id int unsigned auto_increment PRIMARY KEY, version varchar(12) NOT NULL)`);
 
+    const plain = `${prefix}plain`;
+    await db.execute(`CREATE DATABASE ${q(plain)}`);
+    await db.execute(`CREATE TABLE ${qt(plain, 'orders')} (id int PRIMARY KEY, total decimal(8,2))`);
     const cases: [string[], RegExp][] = [
       [['--schemas', notDj], /is not a DataJoint schema/],
+      [['--schemas', plain], /is not a DataJoint schema .*no ~log table/],
       [['--schemas', noPk], /session has no primary key/],
       [['--schemas', 'a`b'], /contains a backtick/],
       [['--schemas', `${prefix}missing`], /not found/],

@@ -237,8 +237,14 @@ function verdict(tables: Table[], hidden: Table[], views: string[], logVersion?:
 
   if (tables.length === 0 && hidden.length === 0) return { version: views.length ? 'not-datajoint' : 'empty', reasons: [...reasons, 'the schema has no tables'] };
   const djTables = tables.length - nonDj.length;
-  if (djTables === 0 && hidden014.length === 0 && !names.has('~lineage') && jobs2x.length === 0)
+  const djHidden = hidden014.length > 0 || names.has('~lineage') || jobs2x.length > 0;
+  if (djTables === 0 && !djHidden)
     return { version: 'not-datajoint', reasons: [...reasons, 'no table follows DataJoint naming and there are no DataJoint hidden tables (~log, ~jobs, ~external_*, ~lineage)'] };
+  // Lower-case table names are common outside DataJoint; without ~log (every DataJoint declaration
+  // writes one) and without a single DataJoint label, nothing says DataJoint made these tables.
+  const anyLabel = tables.some((t) => t.columns.some((c) => c.label2x !== null && c.label2x !== undefined));
+  if (!djHidden && !anyLabel)
+    return { version: 'not-datajoint', reasons: [...reasons, 'no ~log table (DataJoint logs every declaration there) and no column carries a DataJoint :label:'] };
   if (of014.length && of2x.length)
     return { version: 'mixed', reasons: [...reasons, `0.14.6 columns: ${summarise(of014)}`, `2.x columns: ${summarise(of2x)}`] };
   if (of2x.length) {
