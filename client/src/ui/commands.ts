@@ -4,7 +4,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { ExecuteCommandRequest, type WorkspaceEdit as LspWorkspaceEdit } from 'vscode-languageclient/node';
+import { ExecuteCommandRequest } from 'vscode-languageclient/node';
 import type { Tier } from '../db/model';
 import { defaultStatePath } from '../db/state';
 import type { ConnectionConfig } from './connectionModel';
@@ -284,25 +284,23 @@ async function migrateWorkspaceCode(d: CommandDeps): Promise<void> {
   const client = requireClient(d);
   if (!client) return;
   const startedAt = new Date().toISOString();
-  const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'DataJoint: computing the workspace migration…' }, () =>
+  // The server computes every safe fix and sends one WorkspaceEdit whose change annotations need
+  // confirmation, so VS Code opens the refactor preview before anything is written.
+  const result = (await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'DataJoint: computing the workspace migration…' }, () =>
     client.sendRequest(ExecuteCommandRequest.type, { command: 'datajoint.migrateWorkspace', arguments: [] }),
-  );
-  if (!result) {
-    void vscode.window.showInformationMessage('Nothing to migrate: no DataJoint fix applies in this workspace.');
+  )) as { files?: number; fixes?: number; applied?: boolean; failureReason?: string } | null;
+  if (!result || !result.files) {
+    void vscode.window.showInformationMessage('Nothing to migrate: no safe DataJoint fix applies in this workspace. The Problems panel lists what needs a human.');
     return;
   }
-  const edit = await client.protocol2CodeConverter.asWorkspaceEdit(result as LspWorkspaceEdit);
-  if (!edit) return;
-  const files = edit.entries().map(([uri]) => vscode.workspace.asRelativePath(uri));
-  // isRefactoring + the server's change annotations (needsConfirmation) open the refactor preview.
-  const applied = await vscode.workspace.applyEdit(edit, { isRefactoring: true });
-  d.history.record(codeReport('code', 'Migrate Workspace Code', startedAt, applied ? files : [], applied ? `${files.length} files changed` : 'not applied', applied ? 'ok' : 'cancelled'));
+  const summary = result.applied ? `${result.fixes} fixes in ${result.files} files applied` : `not applied${result.failureReason ? `: ${result.failureReason}` : ''}`;
+  d.history.record(codeReport('code', 'Migrate Workspace Code', startedAt, [], summary, result.applied ? 'ok' : 'cancelled'));
 }
 
 async function showCodeReport(d: CommandDeps): Promise<void> {
   const client = requireClient(d);
   if (!client) return;
-  const result = await client.sendRequest(ExecuteCommandRequest.type, { command: 'datajoint.showReport', arguments: [] });
+  const result = await client.sendRequest(ExecuteCommandRequest.type, { command: 'datajoint.migrationReport', arguments: [] });
   const text =
     typeof result === 'string' ? result : result && typeof result === 'object' && 'markdown' in result ? String((result as { markdown: unknown }).markdown) : '```json\n' + JSON.stringify(result, null, 2) + '\n```';
   const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: text });

@@ -83,7 +83,6 @@ export class SchemaExplorer implements vscode.TreeDataProvider<ExplorerNode> {
     item.iconPath = new vscode.ThemeIcon(view.icon);
     item.contextValue = view.contextValue;
     item.id = nodeId(node);
-    if (node.kind === 'table') item.command = { command: 'datajoint.table.showDdl', title: 'Show Table DDL', arguments: [node] };
     return item;
   }
 

@@ -1,0 +1,286 @@
+// End-to-end: the packaged .vsix in a real VS Code (code-server + Chromium via Playwright), against the
+// real MariaDB loaded with the dj014 fixture. Drives the flows a person would and asserts on the page;
+// screenshots of each step go to test-output/e2e/.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import mysql from 'mysql2/promise';
+import { repoRoot, fixturesDir } from '../helpers/paths';
+import { loadFixture, testServer, type LoadedFixture } from '../db/harness';
+import {
+  type CodeServer, type Page, Workbench, ensureInstalled, installExtension, launchBrowser, runNpm, startCodeServer, until,
+} from './codeServer';
+
+const shotsDir = path.join(repoRoot, 'test-output', 'e2e');
+const vsix = path.join(repoRoot, 'datajoint-migrate.vsix');
+
+describe('DataJoint Migrate in a real VS Code (code-server + Chromium)', { timeout: 15 * 60_000 }, () => {
+  let fixture: LoadedFixture | undefined;
+  let server: CodeServer | undefined;
+  let browser: { close(): Promise<void> } | undefined;
+  let page: Page;
+  let wb: Workbench;
+  let tmp: string;
+  let workspace: string;
+  const user = `djm_e2e_${randomBytes(3).toString('hex')}`;
+  const password = `Pw-${randomBytes(9).toString('hex')}`;
+  let lab: string;
+
+  before(async () => {
+    ensureInstalled();
+    runNpm(['run', 'package']);
+    assert.ok(fs.existsSync(vsix), 'npm run package produced the .vsix');
+    fs.rmSync(shotsDir, { recursive: true, force: true });
+    fixture = await loadFixture('dj014');
+    lab = fixture.schemas[0];
+    // A user of its own, with a password typed into the UI, limited to the test's schemas.
+    const admin = await mysql.createConnection(testServer);
+    try {
+      for (const host of ['127.0.0.1', 'localhost']) {
+        await admin.query('CREATE USER ?@? IDENTIFIED BY ?', [user, host, password]);
+        await admin.query(`GRANT ALL PRIVILEGES ON \`${fixture.prefix.replace(/_/g, '\\_')}%\`.* TO ?@?`, [user, host]);
+      }
+    } finally {
+      await admin.end();
+    }
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'djm-e2e-'));
+    workspace = path.join(tmp, 'pipeline');
+    fs.mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
+    fs.copyFileSync(path.join(fixturesDir, 'dj014', 'pipeline014.py'), path.join(workspace, 'pipeline014.py'));
+    fs.chmodSync(path.join(workspace, 'pipeline014.py'), 0o644);
+    fs.writeFileSync(path.join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'datajoint.storesFile': fixture.storesFile }, null, 2));
+    const userDataDir = path.join(tmp, 'ud');
+    const extensionsDir = path.join(tmp, 'ext');
+    fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
+    fs.writeFileSync(
+      path.join(userDataDir, 'User', 'settings.json'),
+      JSON.stringify({
+        'security.workspace.trust.enabled': false, 'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off',
+        'extensions.autoCheckUpdates': false, 'extensions.autoUpdate': false, 'workbench.tips.enabled': false,
+        'workbench.enableExperiments': false, 'update.mode': 'none', 'editor.codeActionWidget.includeNearbyQuickFixes': true, 'chat.disableAIFeatures': true, 'workbench.secondarySideBar.defaultVisibility': 'hidden',
+      }, null, 2),
+    );
+    installExtension(vsix, extensionsDir, userDataDir);
+    server = await startCodeServer(workspace, userDataDir, extensionsDir);
+    const launched = await launchBrowser();
+    browser = launched.browser;
+    page = launched.page;
+    wb = new Workbench(page, shotsDir);
+    await wb.open(`${server.url}/?folder=${encodeURIComponent(workspace)}`);
+  });
+
+  after(async () => {
+    if (wb) await wb.screenshot('final').catch(() => undefined);
+    await browser?.close().catch(() => undefined);
+    await server?.stop();
+    const admin = await mysql.createConnection(testServer).catch(() => undefined);
+    if (admin) {
+      for (const host of ['127.0.0.1', 'localhost']) await admin.query('DROP USER IF EXISTS ?@?', [user, host]).catch(() => undefined);
+      await admin.end();
+    }
+    await fixture?.cleanup();
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('shows DataJoint diagnostics in the Problems panel for the fixture pipeline', async () => {
+    await wb.openFile('pipeline014.py');
+    await wb.command('View: Focus Problems');
+    const problems = page.locator('.markers-panel');
+    const text = await until('a DJ code in the Problems panel', async () => {
+      const t = await problems.innerText();
+      return /DJ001/.test(t) ? t : null;
+    }, 120_000);
+    await wb.screenshot('problems-panel');
+    assert.match(text, /DJ001/);
+    assert.match(text, /dj\.Schema/);
+  });
+
+  it('applies a quick fix and the file on disk changes exactly as expected', async () => {
+    const file = path.join(workspace, 'pipeline014.py');
+    const before = fs.readFileSync(file, 'utf8');
+    const lines = before.split('\n');
+    const lineNo = lines.findIndex((l) => /\bdj\.schema\(/.test(l));
+    assert.ok(lineNo >= 0, 'the fixture has a dj.schema( call');
+    const col = lines[lineNo].indexOf('dj.schema(') + 4;
+    const expected = [...lines.slice(0, lineNo), lines[lineNo].replace('dj.schema(', 'dj.Schema('), ...lines.slice(lineNo + 1)].join('\n');
+    await page.locator('.monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+G');
+    await wb.answer(`${lineNo + 1}:${col}`);
+    await page.keyboard.press('Control+.');
+    const item = page.locator('.action-widget .monaco-list-row', { hasText: /DJ001/ }).first();
+    await item.waitFor({ state: 'visible' });
+    await wb.screenshot('quick-fix-menu');
+    await item.click();
+    await page.keyboard.press('Control+S');
+    const after = await until('the fixed file on disk', async () => {
+      const t = fs.readFileSync(file, 'utf8');
+      return t !== before ? t : null;
+    }, 30_000);
+    await wb.screenshot('after-quick-fix');
+    assert.equal(after, expected);
+  });
+
+  it('adds a connection through the UI, password into secret storage', async () => {
+    await wb.command('DataJoint: Add Connection');
+    await wb.answer('e2e mariadb', /1\/6/);
+    await wb.answer('127.0.0.1', /2\/6/);
+    await wb.answer(String(testServer.port), /3\/6/);
+    await wb.answer(user, /4\/6/);
+    await wb.pick('No TLS');
+    await wb.quickInput().waitFor({ state: 'visible' });
+    await page.locator('.quick-input-widget .quick-input-title', { hasText: /6\/6/ }).waitFor({ state: 'visible' });
+    assert.equal(await page.locator('.quick-input-widget input[type="password"]').count(), 1, 'the password box masks what is typed');
+    await wb.quickInput().fill(password);
+    await wb.screenshot('password-box');
+    await wb.quickInput().press('Enter');
+    const settings = await until('the connection in workspace settings', async () => {
+      const s = JSON.parse(fs.readFileSync(path.join(workspace, '.vscode', 'settings.json'), 'utf8')) as Record<string, unknown>;
+      return Array.isArray(s['datajoint.connections']) && s['datajoint.connections'].length ? s : null;
+    });
+    assert.deepEqual((settings['datajoint.connections'] as Record<string, unknown>[])[0], { name: 'e2e mariadb', host: '127.0.0.1', port: testServer.port, user, tls: false, id: 'e2e-mariadb' });
+  });
+
+  it('expands the explorer down to a column and shows int unsigned → int64', async () => {
+    await page.locator('.activitybar .action-item [aria-label^="DataJoint"], .activitybar a[aria-label^="DataJoint"]').first().click();
+    const conn = wb.treeRow('Schema Explorer', 'e2e mariadb');
+    await wb.expand(conn);
+    const schema = wb.treeRow('Schema Explorer', new RegExp(`^\\s*${lab}`));
+    await schema.waitFor({ state: 'visible' });
+    assert.match(await schema.innerText(), /0\.14\.6/);
+    await wb.expand(schema);
+    const subject = wb.treeRow('Schema Explorer', /Subject\s*Manual/);
+    await wb.expand(subject);
+    const column = wb.treeRow('Schema Explorer', /subject_id/);
+    await column.waitFor({ state: 'visible' });
+    const text = await column.innerText();
+    await wb.screenshot('explorer-column');
+    assert.match(text, /int unsigned → int64/);
+  });
+
+  async function report(): Promise<{ outcome: string; differences: number; text: string; body: ReturnType<Workbench['webviewBody']> }> {
+    const body = wb.webviewBody();
+    await body.waitFor({ state: 'attached', timeout: 120_000 });
+    return {
+      outcome: (await body.getAttribute('data-outcome')) ?? '',
+      differences: Number(await body.getAttribute('data-differences')),
+      text: await body.innerText(),
+      body,
+    };
+  }
+
+  async function closeEditors(): Promise<void> {
+    await wb.command('View: Close All Editors');
+  }
+
+  it('creates the parallel schema from the context menu after showing the plan', async () => {
+    await closeEditors();
+    const schema = wb.treeRow('Schema Explorer', new RegExp(`^\\s*${lab}`));
+    await wb.contextMenu(schema, 'Create Parallel Schema');
+    const message = await until('the confirmation dialog', async () => ((await page.locator('.monaco-dialog-box').isVisible()) ? page.locator('.monaco-dialog-box').innerText() : null));
+    const planText = await wb.editorText();
+    await wb.screenshot('create-parallel-plan');
+    assert.match(planText, /CREATE DATABASE IF NOT EXISTS/);
+    assert.match(message, new RegExp(`${lab}_v2`));
+    await wb.dialogButton('Run');
+    const r = await until('the create-parallel report', async () => {
+      const x = await report();
+      return /Create Parallel Schema/.test(x.text) ? x : null;
+    }, 120_000);
+    await wb.screenshot('create-parallel-report');
+    assert.equal(r.outcome, 'ok', r.text);
+    const conn = await mysql.createConnection(testServer);
+    try {
+      const [rows] = await conn.query('SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? ORDER BY 1', [`${lab}_v2`]);
+      const [src] = await conn.query("SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME NOT LIKE '~%' ORDER BY 1", [lab]);
+      const created = (rows as { t: string }[]).map((r) => r.t);
+      for (const { t } of src as { t: string }[]) assert.ok(created.includes(t), `${lab}_v2.${t} was created`);
+    } finally {
+      await conn.end();
+    }
+  });
+
+  it('copies the schema and compares it: 0 differences with the fixture row counts', async () => {
+    await closeEditors();
+    const schema = wb.treeRow('Schema Explorer', new RegExp(`^\\s*${lab}`));
+    await wb.contextMenu(schema, 'Copy Data');
+    await wb.pick(/^Schema/);
+    await wb.answer('', /restriction/);
+    await page.locator('.monaco-dialog-box').waitFor({ state: 'visible' });
+    await wb.screenshot('copy-plan');
+    await wb.dialogButton('Run');
+    const copied = await until('the copy report', async () => {
+      const x = await report();
+      return /Copy Data/.test(x.text) ? x : null;
+    }, 180_000);
+    await wb.screenshot('copy-report');
+    assert.equal(copied.outcome, 'ok', copied.text);
+
+    await closeEditors();
+    await wb.contextMenu(wb.treeRow('Schema Explorer', new RegExp(`^\\s*${lab}`)), 'Compare');
+    const compared = await until('the compare report', async () => {
+      const x = await report();
+      return /Compare/.test(x.text) ? x : null;
+    }, 180_000);
+    await wb.screenshot('compare-report');
+    assert.equal(compared.outcome, 'ok', compared.text);
+    assert.equal(compared.differences, 0);
+    assert.match(compared.text, /0 differences/);
+    const conn = await mysql.createConnection(testServer);
+    try {
+      const [tables] = await conn.query("SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME NOT LIKE '~%'", [lab]);
+      for (const { t } of tables as { t: string }[]) {
+        const [[{ n }]] = (await conn.query(`SELECT COUNT(*) AS n FROM \`${lab}\`.\`${t}\``)) as unknown as [[{ n: number }]];
+        const row = compared.body.locator('table.tables tr', { hasText: `${lab}.${t}` }).first();
+        const cells = await row.locator('td').allInnerTexts();
+        assert.ok(cells.length > 3, `the report has a row for ${lab}.${t}`);
+        assert.equal(Number(cells[3].replace(/,/g, '')), Number(n), `${t}: production rows in the report = COUNT(*) of the fixture`);
+        assert.equal(cells[cells.length - 1], '0', `${t}: 0 differences`);
+      }
+    } finally {
+      await conn.end();
+    }
+  });
+
+  it('verifies 2.x readiness of the parallel schema', async () => {
+    await closeEditors();
+    await wb.contextMenu(wb.treeRow('Schema Explorer', new RegExp(`^\\s*${lab}`)), 'Verify 2.x Readiness');
+    const r = await until('the verify report', async () => {
+      const x = await report();
+      return /Verify 2\.x Readiness/.test(x.text) ? x : null;
+    }, 120_000);
+    await wb.screenshot('verify-report');
+    assert.equal(r.outcome, 'ok', r.text);
+    await wb.command('DataJoint: Refresh');
+    await page.locator('.pane-header', { hasText: 'Migration' }).first().click().catch(() => undefined);
+    await wb.screenshot('migration-view');
+  });
+
+  it('never shows or stores the password: settings, logs, history, Output channel', async () => {
+    await wb.command('DataJoint: Show Output (SQL log)');
+    const output = page.locator('.output-view .view-lines, .panel .view-lines').last();
+    const shown = await until('SQL in the Output channel', async () => {
+      const t = await output.innerText();
+      return /SELECT|CREATE/.test(t) ? t : null;
+    });
+    await wb.screenshot('output-channel');
+    assert.ok(!shown.includes(password), 'the Output channel does not show the password');
+    const files: string[] = [];
+    const walk = (dir: string): void => {
+      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (e.isFile() && fs.statSync(p).size < 20_000_000) files.push(p);
+      }
+    };
+    walk(path.join(tmp, 'ud'));
+    walk(workspace);
+    const logs = files.filter((f) => /DataJoint Migrate/.test(path.basename(f)));
+    assert.ok(logs.length > 0, 'the Output channel is persisted in the logs folder');
+    assert.ok(logs.some((f) => /CREATE TABLE/.test(fs.readFileSync(f, 'utf8'))), 'the Output channel logged the SQL statements');
+    for (const f of files) assert.ok(!fs.readFileSync(f).includes(Buffer.from(password)), `the password does not appear in ${path.relative(tmp, f)}`);
+    assert.ok(!(server?.log() ?? '').includes(password), 'code-server output does not contain the password');
+  });
+});
