@@ -215,3 +215,21 @@ test('cancelling stops between statements; a re-run completes the schemas withou
     await src.cleanup();
   }
 });
+
+test('a partly migrated (mixed) source: columns already labelled for 2.x map to the same 2.x tables', async () => {
+  const src = await loadFixture('dj014');
+  const dj2 = await loadFixture('dj2');
+  try {
+    const [, ephys, analysis] = src.schemas;
+    await src.db.execute(`ALTER TABLE ${qt(analysis, '#activity_params')} MODIFY ${q('options')} longblob NOT NULL COMMENT ':<blob>:'`);
+    await src.db.execute(`ALTER TABLE ${qt(ephys, '_neuron')} MODIFY ${q('firing_rate')} float NOT NULL COMMENT ':float32:'`);
+    const [mixed] = await introspect(src.db, [analysis]);
+    assert.equal(mixed.version, 'mixed');
+    const r = await runCli(['db', 'create-parallel', '--schemas', src.schemas.join(',')]);
+    assert.equal(r.code, 0, r.err);
+    assert.deepEqual(await differencesFromDj2(src.db, v2(src.schemas), dj2, src.prefix), []);
+  } finally {
+    await src.cleanup();
+    await dj2.cleanup();
+  }
+});
