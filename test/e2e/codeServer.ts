@@ -192,6 +192,18 @@ export class Workbench {
     return t.replace(/\u00a0/g, ' ');
   }
 
+  /** Put the cursor at a line and column of the active editor (Quick Open `:line:column`). */
+  async goTo(line: number, column: number): Promise<void> {
+    await this.closeQuickInput();
+    await this.page.keyboard.press('F1');
+    const input = this.quickInput();
+    await input.waitFor({ state: 'visible' });
+    await input.fill(`:${line}:${column}`);
+    await this.page.waitForTimeout(200);
+    await input.press('Enter');
+    await until(`cursor at ${line}:${column}`, async () => /Ln (\d+), Col (\d+)/.exec(await this.page.locator('.statusbar').innerText())?.slice(1).join(':') === `${line}:${column}`, 10_000, 200);
+  }
+
   quickInput(): Locator {
     return this.page.locator('.quick-input-widget input');
   }
@@ -242,6 +254,8 @@ export class Workbench {
 
   async contextMenu(row: Locator, item: string): Promise<void> {
     await row.click({ button: 'right' });
+    await this.page.locator('.context-view .monaco-menu').first().waitFor({ state: 'visible' });
+    await this.screenshot(`menu-${item.replace(/\W+/g, '-')}`);
     const entry = this.page.locator('.context-view .action-item, .monaco-menu .action-item', { hasText: item }).first();
     await entry.waitFor({ state: 'visible' });
     await entry.click();

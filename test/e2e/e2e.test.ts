@@ -106,10 +106,8 @@ describe('DataJoint Migrate in a real VS Code (code-server + Chromium)', { timeo
     assert.ok(lineNo >= 0, 'the fixture has a dj.schema( call');
     const col = lines[lineNo].indexOf('dj.schema(') + 4;
     const expected = [...lines.slice(0, lineNo), lines[lineNo].replace('dj.schema(', 'dj.Schema('), ...lines.slice(lineNo + 1)].join('\n');
-    await page.locator('.monaco-editor .view-lines').first().click();
-    await page.keyboard.press('Control+G');
-    await wb.answer(`${lineNo + 1}:${col}`);
-    await page.keyboard.press('Control+.');
+    await wb.goTo(lineNo + 1, col);
+    await wb.command('Quick Fix...');
     const item = page.locator('.action-widget .monaco-list-row', { hasText: /DJ001/ }).first();
     await item.waitFor({ state: 'visible' });
     await wb.screenshot('quick-fix-menu');
