@@ -230,11 +230,34 @@ test('tables imported from another workspace file: real findings (not hints), Pa
   const engine = await enginePromise;
   engine.indexPython('/ws2/pipeline.py', HEADER);
   const file = '/ws2/cleanup.py';
-  const text = 'from pipeline import Subject, schema\nimport pipeline as pl\n\n(Subject & "subject_id=1").delete(safemode=False)\nSubject.Weight.delete(force=True)\npl.Subject.Weight.drop(force=True)\nschema.drop(force=True)\nSubject.insert1((1, "M"))\n';
+  const text = 'from pipeline import Subject, schema\nimport pipeline as pl\n\n(Subject & "subject_id=1").delete(safemode=False)\nSubject.Weight.delete(force=True)\npl.Subject.Weight.drop(force=True)\nschema.drop(force=True)\n';
   const findings = engine.analyzePython(file, text, options).filter((f) => /^DJ0[67]\d$/.test(f.code));
-  assert.deepEqual(findings.map((f) => `${f.code}:${f.severity}:${f.safety}`), [
-    'DJ061:error:safe', 'DJ064:error:safe', 'DJ064:error:safe', 'DJ065:error:safe',
-    // The imported table's definition is in another file: deprecated, explained, no fix.
-    'DJ069:info:manual',
-  ]);
+  assert.deepEqual(findings.map((f) => `${f.code}:${f.severity}:${f.safety}`), ['DJ061:error:safe', 'DJ064:error:safe', 'DJ064:error:safe', 'DJ065:error:safe']);
+});
+
+test('positional inserts into tables declared in another workspace file: headings resolve there, parents included', async () => {
+  const engine = await enginePromise;
+  engine.indexPython('/ws3/lab.py', HEADER);
+  engine.indexPython('/ws3/ephys.py', `import datajoint as dj
+from lab import Subject
+
+schema = dj.Schema("ephys")
+
+
+@schema
+class Session(dj.Manual):
+    definition = \"\"\"
+    -> Subject
+    session_idx : int16
+    \"\"\"
+`);
+  const file = '/ws3/ingest.py';
+  const text = 'from lab import Subject\nimport lab\nfrom ephys import Session\n\nSubject.insert1((1, "M"))\nlab.Subject.Weight.insert([(1, 0, 20.5)])\nSession.insert1((1, 0))\n';
+  const findings = engine.analyzePython(file, text, options).filter((f) => f.code === 'DJ069');
+  assert.deepEqual(findings.map((f) => f.safety), ['unsafe', 'unsafe', 'manual']);
+  const fixed = applyEdits(text, [...findings[0].fix!.edits, ...findings[1].fix!.edits]);
+  assert.match(fixed, /Subject\.insert1\(\{"subject_id": 1, "sex": "M"\}\)/);
+  assert.match(fixed, /lab\.Subject\.Weight\.insert\(\[\{"subject_id": 1, "weigh_idx": 0, "grams": 20\.5\}\]\)/);
+  // ephys.py imports Subject itself: its parent is not resolvable from the exported definitions alone.
+  assert.match(findings[2].message, /cannot be resolved/);
 });

@@ -1,10 +1,10 @@
 // The DataJoint semantic index of one file: how datajoint is bound, schema objects, table classes
 // (local, imported from the workspace, virtual modules' attributes) and which expressions are queries.
 import type { Node, Tree } from 'web-tree-sitter';
-import { collectSyntax, innermost, unparen, type SyntaxNodes } from '../python/syntax';
+import { collectSyntax, innermost, stringValue, unparen, type SyntaxNodes } from '../python/syntax';
 import { configKeysWritten } from './configWrites';
 import { readImports, type Imports } from './imports';
-import type { ModuleExports, Tier, WorkspaceIndex } from './workspace';
+import type { ExportedTable, ModuleExports, Tier, WorkspaceIndex } from './workspace';
 
 /** What an expression is, as far as the rules are concerned. */
 export type ValueKind =
@@ -18,6 +18,12 @@ export type ValueKind =
   | 'djmodule'  // the datajoint package
   | 'unknown';
 
+/** Where an imported table is declared: the exporting file and the table's name there. */
+export interface TableOrigin {
+  module: ModuleExports;
+  name: string;
+}
+
 export interface TableClass {
   name: string;
   node: Node | null;                 // class_definition (null for imported tables)
@@ -29,6 +35,8 @@ export interface TableClass {
   /** The value of `contents = ...` in the class body (Lookup). */
   contents: Node | null;
   imported: boolean;
+  /** For a table imported from another workspace file (its parts reach it through `master`). */
+  origin?: TableOrigin;
 }
 
 const TIERS: Record<string, Tier> = {
@@ -77,8 +85,12 @@ export class FileIndex {
 
   /** What this file exports for other files. */
   exports(): ModuleExports {
-    const tables = new Map<string, { tier: Tier | null; parts: string[] }>();
-    for (const [name, t] of this.tables) tables.set(name, { tier: t.tier, parts: [...t.parts.keys()] });
+    const tables = new Map<string, ExportedTable>();
+    const text = (n: Node | null) => (n ? stringValue(unparen(n)) : null);
+    for (const [name, t] of this.tables) {
+      if (t.imported) { tables.set(name, { tier: t.tier, parts: [...t.parts.keys()] }); continue; }
+      tables.set(name, { tier: t.tier, parts: [...t.parts.keys()], definition: text(t.definition), partDefinitions: new Map([...t.parts].map(([p, pt]) => [p, text(pt.definition)])) });
+    }
     return { path: this.path, tables, vmodules: new Set(this.vmodules), schemaVars: new Set(this.schemaVars), modules: new Set(this.wsModules.keys()), configKeys: this.tree.rootNode.text.includes('config') ? configKeysWritten(this) : new Set<string>() };
   }
 
@@ -96,7 +108,7 @@ export class FileIndex {
       for (const m of mods) {
         const t = m.tables.get(imp.name);
         if (t && !this.tables.has(imp.local)) {
-          this.tables.set(imp.local, importedTable(imp.local, t.tier, t.parts));
+          this.tables.set(imp.local, importedTable(imp.local, t.tier, t.parts, { module: m, name: imp.name }));
           changed = true;
         } else if (m.vmodules.has(imp.name)) { this.vmodules.add(imp.local); changed = true; }
         else if (m.schemaVars.has(imp.name)) { this.schemaVars.add(imp.local); changed = true; }
@@ -391,8 +403,8 @@ export class FileIndex {
   }
 }
 
-function importedTable(name: string, tier: Tier | null, parts: string[]): TableClass {
-  const t: TableClass = { name, node: null, tier, master: null, parts: new Map(), definition: null, contents: null, imported: true };
+function importedTable(name: string, tier: Tier | null, parts: string[], origin: TableOrigin): TableClass {
+  const t: TableClass = { name, node: null, tier, master: null, parts: new Map(), definition: null, contents: null, imported: true, origin };
   for (const p of parts) t.parts.set(p, { name: p, node: null, tier: 'part', master: t, parts: new Map(), definition: null, contents: null, imported: true });
   return t;
 }

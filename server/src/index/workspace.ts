@@ -7,6 +7,10 @@ export type Tier = 'manual' | 'lookup' | 'imported' | 'computed' | 'part';
 export interface ExportedTable {
   tier: Tier | null;
   parts: string[];
+  /** The plain-string `definition` of the table (null when absent or not a plain literal), for headings across files. */
+  definition?: string | null;
+  /** The same for each part table, by part name. */
+  partDefinitions?: Map<string, string | null>;
 }
 
 /** What one Python file exports that the rules care about. */

@@ -2,6 +2,7 @@
 // `spawn_missing_classes`, removed attributes, positional inserts and Lookup `contents`.
 import type { Node } from 'web-tree-sitter';
 import type { TableClass } from '../index/fileIndex';
+import type { ModuleExports } from '../index/workspace';
 import { stringValue, unparen } from '../python/syntax';
 import type { Rule, RuleContext } from './context';
 import { keywordArgs, positionalArgs } from './edits';
@@ -165,9 +166,12 @@ export function resolveTable(ctx: RuleContext, node: Node): TableClass | null {
   const n = unparen(node);
   if (n.type === 'identifier' && (n.text === 'self' || n.text === 'cls') && ctx.index.kindOf(n) !== 'unknown') return ctx.index.enclosingTable(n);
   if (n.type === 'attribute') {
-    const owner = resolveTable(ctx, n.childForFieldName('object')!);
-    const part = owner?.parts.get(n.childForFieldName('attribute')!.text);
+    const obj = n.childForFieldName('object')!;
+    const name = n.childForFieldName('attribute')!.text;
+    const owner = resolveTable(ctx, obj);
+    const part = owner?.parts.get(name);
     if (part) return part;
+    if (!owner && ctx.index.kindOf(obj) === 'wsmodule') return moduleTable(ctx, unparen(obj).text, name);
   }
   if (n.type === 'call' && positionalArgs(n).length === 0 && keywordArgs(n).size === 0) return resolveTable(ctx, n.childForFieldName('function')!);
   if (n.type === 'binary_operator') {
@@ -176,6 +180,16 @@ export function resolveTable(ctx: RuleContext, node: Node): TableClass | null {
     return null;
   }
   return ctx.index.tableOf(n);
+}
+
+/** `pipeline.Subject` where `pipeline` is a workspace module: the table as an import would see it. */
+function moduleTable(ctx: RuleContext, module: string, name: string): TableClass | null {
+  const m = ctx.index.wsModules.get(module)?.find((x) => x.tables.has(name));
+  const exported = m?.tables.get(name);
+  if (!m || !exported) return null;
+  const t: TableClass = { name, node: null, tier: exported.tier, master: null, parts: new Map(), definition: null, contents: null, imported: true, origin: { module: m, name } };
+  for (const p of exported.parts) t.parts.set(p, { name: p, node: null, tier: 'part', master: t, parts: new Map(), definition: null, contents: null, imported: true });
+  return t;
 }
 
 /** A Part table: tier 'part' in the index, or the `Master.Part` attribute form of a known master. */
@@ -250,16 +264,65 @@ function parseRenames(args: string | undefined): Map<string, string> | null {
   return map;
 }
 
+export interface Heading {
+  primary: string[];
+  all: string[];
+}
+
+/** A table whose definition can be read: declared in this file, or exported by another workspace file. */
+type HeadingSource =
+  | { kind: 'local'; table: TableClass }
+  | { kind: 'exported'; module: ModuleExports; name: string; part: string | null };
+
+function sourceOf(table: TableClass): HeadingSource | null {
+  if (!table.imported) return { kind: 'local', table };
+  if (table.origin) return { kind: 'exported', module: table.origin.module, name: table.origin.name, part: null };
+  const origin = table.master?.origin;
+  return origin ? { kind: 'exported', module: origin.module, name: origin.name, part: table.name } : null;
+}
+
+function sourceKey(src: HeadingSource): string {
+  return src.kind === 'local' ? `local:${src.table.node?.id ?? src.table.name}` : `${src.module.path}:${src.name}:${src.part ?? ''}`;
+}
+
+function definitionText(src: HeadingSource): string | null {
+  if (src.kind === 'local') return src.table.definition ? stringValue(unparen(src.table.definition)) : null;
+  const t = src.module.tables.get(src.name);
+  if (!t) return null;
+  return (src.part === null ? t.definition : t.partDefinitions?.get(src.part)) ?? null;
+}
+
+/** The table a `-> ref` line names, resolved in the namespace of the module that declares the table. */
+function referencedSource(ctx: RuleContext, src: HeadingSource, ref: string): HeadingSource | null {
+  const parts = ref.split('.');
+  if (src.kind === 'local') {
+    const table = src.table;
+    let t: TableClass | null | undefined = parts[0] === 'master' ? table.master : ctx.index.tables.get(parts[0]) ?? table.master?.parts.get(parts[0]);
+    for (const p of parts.slice(1)) t = t?.parts.get(p);
+    return t ? sourceOf(t) : null;
+  }
+  if (parts[0] === 'master') return src.part !== null ? { ...src, part: null } : null;
+  const t = src.module.tables.get(parts[0]);
+  if (!t || parts.length > 2 || (parts.length === 2 && !t.parts.includes(parts[1]))) return null;
+  return { kind: 'exported', module: src.module, name: parts[0], part: parts[1] ?? null };
+}
+
 /**
  * The heading of a table as 0.14.6 declared it: primary-key names, then secondary names, with foreign-key
- * attributes expanded from the parents (each attribute once, at its first occurrence). Null when any
- * part of it cannot be resolved from definitions in this file.
+ * attributes expanded from the parents (each attribute once, at its first occurrence). Definitions are read
+ * in this file or, for imported tables, in the workspace file that declares them. Null when any part of the
+ * heading cannot be resolved.
  */
-export function headingOf(ctx: RuleContext, table: TableClass, seen = new Set<TableClass>()): { primary: string[]; all: string[] } | null {
-  if (seen.has(table) || !table.definition) return null;
-  const text = stringValue(unparen(table.definition));
+export function headingOf(ctx: RuleContext, table: TableClass): Heading | null {
+  const src = sourceOf(table);
+  return src ? headingOfSource(ctx, src, new Set()) : null;
+}
+
+function headingOfSource(ctx: RuleContext, src: HeadingSource, seen: Set<string>): Heading | null {
+  const key = sourceKey(src);
+  const text = seen.has(key) ? null : definitionText(src);
   if (text === null) return null;
-  seen.add(table);
+  seen.add(key);
   try {
     const def = parseDefinition(text);
     const names: string[] = [];
@@ -267,8 +330,8 @@ export function headingOf(ctx: RuleContext, table: TableClass, seen = new Set<Ta
       for (const item of items) {
         if (item.kind === 'unknown') return false;
         if (item.kind === 'attr') { if (!names.includes(item.name)) names.push(item.name); continue; }
-        const parent = referencedTable(ctx, table, item.ref);
-        const ph = parent && headingOf(ctx, parent, seen);
+        const parent = referencedSource(ctx, src, item.ref);
+        const ph = parent && headingOfSource(ctx, parent, seen);
         if (!ph) return false;
         const back = new Map([...item.renames].map(([n, o]) => [o, n]));
         if ([...item.renames.values()].some((o) => !ph.primary.includes(o))) return false;
@@ -284,18 +347,8 @@ export function headingOf(ctx: RuleContext, table: TableClass, seen = new Set<Ta
     if (!add(def.secondary)) return null;
     return { primary, all: names };
   } finally {
-    seen.delete(table);
+    seen.delete(key);
   }
-}
-
-/** The table a `-> ref` line names, seen from the module that declares `table`. */
-function referencedTable(ctx: RuleContext, table: TableClass, ref: string): TableClass | null {
-  const parts = ref.split('.');
-  let t: TableClass | null | undefined;
-  if (parts[0] === 'master') t = table.master;
-  else t = ctx.index.tables.get(parts[0]) ?? (table.master?.parts.get(parts[0]) ?? null);
-  for (const p of parts.slice(1)) t = t?.parts.get(p) ?? null;
-  return t ?? null;
 }
 
 // ---------------------------------------------------------------------------------------------
