@@ -8,6 +8,8 @@ import * as inspect from './inspect';
 import * as preflight from './preflight';
 import * as migratePointers from './migrate-pointers';
 import * as verify from './verify';
+import * as swap from './swap';
+import * as unswap from './unswap';
 
 export type DbCommand = { summary: string; run: (argv: string[], io: CliIO) => Promise<number> };
 
@@ -19,4 +21,6 @@ export const dbCommands: Record<string, DbCommand> = {
   preflight,
   'migrate-pointers': migratePointers,
   verify,
+  swap,
+  unswap,
 };

@@ -1,0 +1,224 @@
+// db swap / unswap against the real server: the dj014 pipeline, its 2.x parallel schemas created and
+// copied by the engine, then cut over and rolled back. Every refusal must leave every table where it was.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import mysql from 'mysql2/promise';
+import { loadFixture, testServer, type LoadedFixture } from './harness';
+import { createParallel } from '../../client/src/db/parallel';
+import { copy } from '../../client/src/db/copy';
+import { compare } from '../../client/src/db/compare';
+import { verifySchemas } from '../../client/src/db/verify';
+import { alignForeignKeys, summariseCompare, swapSchemas, tableChecksums, unswapSchemas, type SwapOptions } from '../../client/src/db/swap';
+import { q, qt } from '../../client/src/db/sql';
+import { runCli } from './cliRun';
+
+let fx: LoadedFixture;
+let v2: string[];
+let old: string[];
+
+/** Where every table is: `schema.table` for every base table of the pipeline's names (all three roles). */
+async function layout(): Promise<string[]> {
+  const rows = await fx.db.query<{ s: string; t: string }>(
+    'SELECT TABLE_SCHEMA AS s, TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA IN (?) ORDER BY 1, 2',
+    [[...fx.schemas, ...v2, ...old]],
+  );
+  return rows.map((r) => `${r.s}.${r.t}`);
+}
+
+function options(extra: Partial<SwapOptions> = {}): SwapOptions {
+  return { schemas: fx.schemas, suffix: '_v2', oldSuffix: '_old', stores: fx.storesConfig, confirm: async () => true, lockWaitSeconds: 2, ...extra };
+}
+
+/** Every foreign key of the schemas, as `schema.table → refSchema.refTable`. */
+async function foreignKeys(schemas: string[]): Promise<{ from: string; to: string }[]> {
+  const rows = await fx.db.query<{ s: string; t: string; rs: string; rt: string }>(
+    'SELECT DISTINCT TABLE_SCHEMA AS s, TABLE_NAME AS t, REFERENCED_TABLE_SCHEMA AS rs, REFERENCED_TABLE_NAME AS rt FROM information_schema.KEY_COLUMN_USAGE WHERE TABLE_SCHEMA IN (?) AND REFERENCED_TABLE_NAME IS NOT NULL',
+    [schemas],
+  );
+  return rows.map((r) => ({ from: `${r.s}.${r.t}`, to: `${r.rs}.${r.rt}` }));
+}
+
+describe('db swap / unswap', () => {
+  before(async () => {
+    fx = await loadFixture('dj014');
+    v2 = fx.schemas.map((s) => s + '_v2');
+    old = fx.schemas.map((s) => s + '_old');
+    await createParallel(fx.db, { schemas: fx.schemas, suffix: '_v2', unsigned: 'widen' });
+    const r = await copy(fx.db, { pairs: fx.schemas.map((s, i) => ({ source: s, target: v2[i] })), stores: fx.storesConfig });
+    assert.equal(r.failed, false);
+  });
+  after(async () => fx?.cleanup());
+
+  it('a dry run prints the one RENAME and the catch-up copy, and moves nothing', async () => {
+    const before = await layout();
+    const r = await swapSchemas(fx.db, options({ dryRun: true, confirm: async () => assert.fail('a dry run asks nothing') }));
+    assert.equal(r.status, 'dry-run');
+    const sql = r.plan.statements.map((s) => s.sql).join('\n');
+    assert.equal((sql.match(/RENAME TABLE/g) ?? []).length, 1);
+    assert.match(sql, new RegExp(`${qt(fx.schemas[0], 'subject').replace(/[.`]/g, '\\$&')} TO ${qt(old[0], 'subject').replace(/[.`]/g, '\\$&')}`));
+    assert.match(sql, /CREATE DATABASE IF NOT EXISTS/);
+    // production tables leave a schema before the parallel ones arrive in it
+    const rename = r.plan.statements.find((s) => s.rename)!.sql;
+    assert.ok(rename.includes(`${qt(v2[0], '~lineage_swap')} TO ${qt(fx.schemas[0], '~lineage')}`), 'the rewritten ~lineage arrives in the same statement');
+    assert.ok(rename.indexOf(`${qt(fx.schemas[0], 'subject')} TO`) < rename.indexOf(`${qt(v2[0], 'subject')} TO`));
+    assert.deepEqual(await layout(), before);
+  });
+
+  it('refuses when not confirmed', async () => {
+    const before = await layout();
+    let asked = '';
+    const r = await swapSchemas(fx.db, options({ confirm: async (q) => ((asked = q.question), false) }));
+    assert.equal(r.status, 'refused');
+    for (const s of fx.schemas) assert.ok(asked.includes(s), `the confirmation names ${s}`);
+    assert.deepEqual(await layout(), before);
+  });
+
+  it('refuses when compare has differences, naming the table', async () => {
+    // A row only in the parallel table: the catch-up copy (production → parallel) cannot see it, compare must.
+    const t = qt(v2[0], 'user');
+    await fx.db.execute(`INSERT INTO ${t} (username, full_name) VALUES ('ghost', 'Only In Test')`);
+    const before = await layout();
+    try {
+      const r = await swapSchemas(fx.db, options());
+      assert.equal(r.status, 'refused');
+      assert.match(r.refusals.join('\n'), /compare found differences/);
+      assert.match(r.refusals.join('\n'), new RegExp(`${fx.schemas[0]}\\.user vs ${v2[0]}\\.user: 0 differing, 0 only in ${fx.schemas[0]}, 1 only in ${v2[0]}`));
+      assert.deepEqual(await layout(), before);
+    } finally {
+      await fx.db.execute(`DELETE FROM ${t} WHERE username = 'ghost'`);
+    }
+  });
+
+  it('refuses when the catch-up copy finds a copied row changed in production', async () => {
+    const t = qt(fx.schemas[0], 'user');
+    const [row] = await fx.db.query<{ username: string; full_name: string }>(`SELECT username, full_name FROM ${t} ORDER BY username LIMIT 1`);
+    await fx.db.execute(`UPDATE ${t} SET full_name = ? WHERE username = ?`, [row.full_name + ' (changed)', row.username]);
+    const before = await layout();
+    try {
+      const r = await swapSchemas(fx.db, options());
+      assert.equal(r.status, 'refused');
+      assert.match(r.refusals.join('\n'), new RegExp(`${fx.schemas[0]}\\.user: 1 row\\(s\\) differ from the copy`));
+      assert.deepEqual(await layout(), before);
+    } finally {
+      await fx.db.execute(`UPDATE ${t} SET full_name = ? WHERE username = ?`, [row.full_name, row.username]);
+    }
+  });
+
+  it('refuses on a name conflict, moving nothing', async () => {
+    await fx.db.execute(`CREATE DATABASE ${q(old[1])}`);
+    await fx.db.execute(`CREATE TABLE ${qt(old[1], 'leftover')} (id int PRIMARY KEY)`);
+    const before = await layout();
+    try {
+      const r = await swapSchemas(fx.db, options({ confirm: async () => assert.fail('refused before asking') }));
+      assert.equal(r.status, 'refused');
+      assert.match(r.refusals.join('\n'), new RegExp(`schema ${old[1]} already has 1 table`));
+      assert.deepEqual(await layout(), before);
+    } finally {
+      await fx.db.execute(`DROP DATABASE ${q(old[1])}`);
+    }
+  });
+
+  it('refuses when a row is added after the compare', async () => {
+    const before = await layout();
+    const t = qt(fx.schemas[0], 'user');
+    const r = await swapSchemas(fx.db, options({
+      afterCompare: async () => void (await fx.db.execute(`INSERT INTO ${t} (username, full_name) VALUES ('late', 'Late Writer')`)),
+    }));
+    try {
+      assert.equal(r.status, 'refused');
+      assert.match(r.refusals.join('\n'), new RegExp(`rows changed after the compare in .*${fx.schemas[0]}\\.user`));
+      assert.deepEqual((await layout()).filter((x) => !x.endsWith('.~lineage_pending')), before);
+    } finally {
+      await fx.db.execute(`DELETE FROM ${t} WHERE username = 'late'`);
+      // the catch-up copy of that run had already inserted it into the parallel table
+      await fx.db.execute(`DELETE FROM ${qt(v2[0], 'user')} WHERE username = 'late'`);
+    }
+  });
+
+  it('refuses while another session has a transaction open, naming it', async () => {
+    const other = await mysql.createConnection({ ...testServer });
+    try {
+      await other.query('START TRANSACTION');
+      await other.query(`SELECT COUNT(*) FROM ${qt(fx.schemas[1], 'recording')}`);
+      const before = await layout();
+      const r = await swapSchemas(fx.db, options());
+      assert.equal(r.status, 'refused');
+      assert.ok(r.blockers.some((b) => b.id === other.threadId), `the blocker is the other session ${other.threadId}: ${r.refusals.join("\n")} ${r.notes.join("\n")}`);
+      assert.match(r.refusals.join('\n'), new RegExp(`session ${other.threadId} .*transaction open`));
+      assert.deepEqual(await layout(), before);
+    } finally {
+      await other.query('ROLLBACK').catch(() => undefined);
+      await other.end();
+    }
+  });
+
+  it('swaps in one statement (keys on their own side, 2.x verifies under the production names), then unswap restores everything', async () => {
+    const layoutBefore = await layout();
+    const sumsBefore = await tableChecksums(fx.db, [...fx.schemas, ...v2]);
+    const steps: string[] = [];
+    const r = await swapSchemas(fx.db, options({ onProgress: (e) => steps.push(e.step) }));
+    assert.equal(r.status, 'swapped', r.refusals.join('\n'));
+    assert.deepEqual(steps.filter((s, i) => steps.indexOf(s) === i), ['plan', 'blockers', 'catch-up', 'compare', 'verify', 'recheck', 'rename', 'foreign-keys']);
+    assert.equal(r.compare?.equal, true, JSON.stringify(r.compare?.notes));
+    assert.equal(r.verify?.ok, true, JSON.stringify(r.verify?.tables.filter((t) => t.status === 'fail')));
+
+    // production names now hold the 2.x tables (with ~lineage), the old names the 0.14.6 ones (with ~external_*)
+    const after = await layout();
+    assert.ok(after.includes(`${fx.schemas[0]}.~lineage`));
+    assert.ok(after.includes(`${old[1]}.~external_raw`));
+    assert.ok(!after.some((x) => v2.some((s) => x.startsWith(s + '.'))), 'the parallel schemas are empty');
+    for (const fk of await foreignKeys(fx.schemas)) assert.ok(fx.schemas.some((s) => fk.to.startsWith(s + '.')), `${fk.from} → ${fk.to} stays on the 2.x side`);
+    for (const fk of await foreignKeys(old)) assert.ok(old.some((s) => fk.to.startsWith(s + '.')), `${fk.from} → ${fk.to} stays on the old side`);
+    assert.deepEqual(r.foreignKeyFixes, [], 'the server moved the keys with their tables');
+    const v = await verifySchemas(fx.db, fx.schemas, { stores: fx.storesConfig });
+    assert.equal(v.ok, true);
+    const c = await compare(fx.db, { pairs: old.map((s, i) => ({ source: s, target: fx.schemas[i] })), stores: fx.storesConfig });
+    assert.equal(c.equal, true, JSON.stringify(summariseCompare(c)));
+
+    // a second swap is refused: the old names are taken
+    const again = await swapSchemas(fx.db, options());
+    assert.equal(again.status, 'refused');
+
+    const u = await unswapSchemas(fx.db, options());
+    assert.equal(u.status, 'swapped', u.refusals.join('\n'));
+    assert.deepEqual((await layout()).filter((x) => !old.some((s) => x.startsWith(s + '.'))), layoutBefore);
+    assert.deepEqual(await tableChecksums(fx.db, [...fx.schemas, ...v2]), sumsBefore);
+    for (const fk of await foreignKeys(fx.schemas)) assert.ok(fx.schemas.some((s) => fk.to.startsWith(s + '.')));
+    for (const fk of await foreignKeys(v2)) assert.ok(v2.some((s) => fk.to.startsWith(s + '.')));
+    const back = await compare(fx.db, { pairs: fx.schemas.map((s, i) => ({ source: s, target: v2[i] })), stores: fx.storesConfig });
+    assert.equal(back.equal, true);
+  });
+
+  it('re-points a key that a server left on the other side', async () => {
+    // Two sides of two schemas each; a child on side 2 points at side 1's parent, as if a server had not
+    // moved the key with its parent.
+    const [a1, b1, a2, b2] = ['xa1', 'xb1', 'xa2', 'xb2'].map((n) => fx.prefix + n);
+    for (const s of [a1, b1, a2, b2]) await fx.db.execute(`CREATE DATABASE ${q(s)}`);
+    for (const [a, b] of [[a1, b1], [a2, b2]]) {
+      await fx.db.execute(`CREATE TABLE ${qt(a, 'p')} (id int PRIMARY KEY, k int NOT NULL, UNIQUE KEY (id, k)) ENGINE=InnoDB`);
+      await fx.db.execute(`CREATE TABLE ${qt(b, 'c')} (id int PRIMARY KEY, k int NOT NULL) ENGINE=InnoDB`);
+    }
+    await fx.db.execute(`ALTER TABLE ${qt(b1, 'c')} ADD CONSTRAINT c_p FOREIGN KEY (id, k) REFERENCES ${qt(a1, 'p')} (id, k) ON UPDATE CASCADE ON DELETE RESTRICT`);
+    await fx.db.execute(`ALTER TABLE ${qt(b2, 'c')} ADD CONSTRAINT c_p FOREIGN KEY (id, k) REFERENCES ${qt(a1, 'p')} (id, k) ON UPDATE CASCADE ON DELETE RESTRICT`);
+    const dry = await alignForeignKeys(fx.db, [[a1, b1], [a2, b2]], true);
+    assert.equal(dry.fixes.length, 1);
+    assert.equal((await foreignKeys([b2]))[0].to, `${a1}.p`, 'a dry run changes nothing');
+    const r = await alignForeignKeys(fx.db, [[a1, b1], [a2, b2]]);
+    assert.deepEqual(r.fixes, [`${b2}.c key c_p pointed at ${a1}.p; now ${a2}.p`]);
+    assert.deepEqual((await foreignKeys([b1, b2])).sort((x, y) => x.from.localeCompare(y.from)), [{ from: `${b1}.c`, to: `${a1}.p` }, { from: `${b2}.c`, to: `${a2}.p` }]);
+    const [rules] = await fx.db.query<{ u: string; d: string }>(
+      "SELECT UPDATE_RULE AS u, DELETE_RULE AS d FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = ? AND CONSTRAINT_NAME = 'c_p'", [b2]);
+    assert.deepEqual(rules, { u: 'CASCADE', d: 'RESTRICT' });
+    assert.deepEqual((await alignForeignKeys(fx.db, [[a1, b1], [a2, b2]])).fixes, [], 'a second run finds nothing to do');
+  });
+
+  it('CLI: swap --dry-run prints every statement and exits 0; a refused swap exits 1', async () => {
+    const dry = await runCli(['db', 'swap', '--schemas', fx.schemas.join(','), '--suffix', '_v2', '--stores', fx.storesFile, '--dry-run']);
+    assert.equal(dry.code, 0, dry.err + dry.out);
+    assert.match(dry.out, /RENAME TABLE/);
+    assert.match(dry.out, /--finalize/);
+    const refused = await runCli(['db', 'swap', '--schemas', fx.schemas.join(','), '--suffix', '_v2', '--stores', fx.storesFile]);
+    assert.equal(refused.code, 1, 'without --yes on a non-terminal the freeze is not confirmed');
+    assert.match(refused.out + refused.err, /not confirmed/);
+  });
+});
