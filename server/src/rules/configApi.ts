@@ -33,7 +33,8 @@ export const CONFIG_CALL = m({
 export const CONFIG_SAVE = m({
   code: 'DJ083', name: 'config-save', title: '`dj.config.save_local/save_global/save` were removed; edit `datajoint.json`',
   safety: 'manual', severity: 'error', phase: 1, catalogue: ['cfg-save', 'cfg-files'],
-  docs: { summary: 'AttributeError in 2.x. There is no writer: `dj.config.save_template(path)` creates a template, then edit `datajoint.json` (found by walking up from the working directory) and keep credentials in `.secrets/database.user` / `.secrets/database.password`. `dj.config.load(path)` is unchanged. 2.x no longer reads `dj_local_conf.json` or `~/.datajoint_config.json`.', before: 'dj.config.save_local()', after: 'dj.config.save_template("datajoint.json")  # once; then edit it' },
+  docs: { summary: 'AttributeError in 2.x. There is no writer: `dj.config.save_template(path)` creates a template, then edit `datajoint.json` (found by walking up from the working directory) and keep credentials in `.secrets/database.user` / `.secrets/database.password`. `dj.config.load(path)` is unchanged. 2.x no longer reads `dj_local_conf.json` or `~/.datajoint_config.json`.', before: 'dj.config.save_local()', after: 'dj.config.save_template("datajoint.json")  # once; then edit it',
+    guideCorrection: 'The guide puts credentials in `.secrets/datajoint.json`; the library never reads that file, only `.secrets/database.user`, `.secrets/database.password` and `.secrets/stores.<name>.<attr>` (one value per file).' },
 });
 export const CONFIG_UPDATE = m({
   code: 'DJ084', name: 'config-update', title: '`dj.config.update(...)` does not exist in DataJoint 2.x; assign the keys one by one',

@@ -41,6 +41,7 @@ export const SCHEMA_JOBS = m({
   docs: {
     summary: '2.x keeps one job table per auto-populated table (`~~<table>`), reached as `T.jobs`; `schema.jobs` is a `list[Job]`, so `schema.jobs & ...` is a TypeError and `schema.jobs.delete()` an AttributeError. The new job table\'s key is the target\'s primary key (no `table_name`, `key_hash` or `key` blob). The old `~jobs` table is ignored.',
     before: '(schema.jobs & {"table_name": Spikes.table_name} & \'status="error"\').delete()', after: 'Spikes.jobs.errors.delete()',
+    guideCorrection: 'The "what\'s new" page shows `Analysis.jobs.update(..., priority=1)`; the 2.x `Job` table has no `update` method.',
   },
 });
 
