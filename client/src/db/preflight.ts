@@ -288,5 +288,20 @@ async function fileStoreCheck(db: Db, spec: StoreSpec, schemas: Schema[], kinds:
   }
   const needsWrite = kinds.has('attach');
   if (!writable && needsWrite) return { level: 'fail', message: `store ${spec.name}: ${spec.location} is not writable, and attachments are rewritten into _hash/` };
-  return { level: writable ? 'ok' : 'warn', message: `store ${spec.name}: ${spec.location} readable${writable ? ' and writable' : ' (not writable: --relocate is impossible)'}, sampled object present` };
+  // Attachments are always rewritten as name\0contents; blobs are written again only with --relocate.
+  let bytes = 0;
+  for (const s of schemas.filter((x) => x.externalStores.includes(spec.name))) {
+    const [row] = await db.query<{ n: string | null; names: string | null }>(
+      `SELECT SUM(size) AS n, SUM(COALESCE(LENGTH(attachment_name), 0) + 1) AS names FROM ${qt(s.name, '~external_' + spec.name)}`,
+    );
+    bytes += Number(row.n ?? 0) + (kinds.has('attach') ? Number(row.names ?? 0) : 0);
+  }
+  const fs = await fsp.statfs(spec.location);
+  const free = Number(fs.bavail) * Number(fs.bsize);
+  if (needsWrite && free < bytes) return { level: 'fail', message: `store ${spec.name}: rewriting its attachments needs ${bytes} bytes, ${free} are free under ${spec.location}` };
+  const relocateNote = !needsWrite && kinds.has('blob') && free < bytes ? `; too little free space (${free} bytes) for --relocate of ${bytes} bytes` : '';
+  return {
+    level: writable && !relocateNote ? 'ok' : 'warn',
+    message: `store ${spec.name}: ${spec.location} readable${writable ? ' and writable' : ' (not writable: --relocate is impossible)'}, sampled object present${relocateNote}`,
+  };
 }
