@@ -391,8 +391,8 @@ function checkPositionalInserts(ctx: RuleContext, call: Node, mc: { receiver: No
   // `T.insert(row for row in ...)`: the generator is the whole argument list.
   const args = list?.type === 'generator_expression' ? [list] : positionalArgs(call);
   if (!args.length) return;
-  const source = mc.method === 'insert' && unparen(args[0]).type === 'identifier' ? rowsVariable(ctx, unparen(args[0])) ?? args[0] : args[0];
-  const rows = mc.method === 'insert1' ? [args[0]] : rowsOf(source);
+  const source = unparen(args[0]).type === 'identifier' ? rowsVariable(ctx, unparen(args[0])) ?? args[0] : args[0];
+  const rows = mc.method === 'insert1' ? [source] : rowsOf(source);
   const positional = (rows ?? []).filter(isPositionalRow);
   if (!positional.length) return;
   const known = isTableOrQuery(ctx, mc.receiver);
@@ -404,7 +404,7 @@ function checkPositionalInserts(ctx: RuleContext, call: Node, mc: { receiver: No
 }
 
 /**
- * `rows = [(1, "a"), ...]` then `T.insert(rows)`: the literal, when the variable is assigned once in the
+ * `rows = [(1, "a"), ...]` then `T.insert(rows)` (or `row = (1, "a")` then `T.insert1(row)`): the literal, when the variable is assigned once in the
  * file and used nowhere else (so rewriting its rows cannot affect other code).
  */
 function rowsVariable(ctx: RuleContext, id: Node): Node | null {

@@ -79,3 +79,5 @@ def load():
     shared = [("owl", "Strix")]
     Species.insert(shared)
     print(shared)
+    row = {"subject_id": 8, "species": "owl", "sex": "F"}
+    Subject.insert1(row)

@@ -79,3 +79,5 @@ def load():
     shared = [("owl", "Strix")]
     Species.insert(shared)
     print(shared)
+    row = (8, "owl", "F")
+    Subject.insert1(row)
