@@ -82,7 +82,7 @@ export const FETCH_FRAME = m({
 });
 export const DOWNLOAD_PATH = m({
   code: 'DJ028', name: 'fetch-download-path', title: '`download_path=` is no longer a fetch argument; wrap the statement in `with dj.config.override(download_path=...)`',
-  safety: 'safe', severity: 'error', phase: 1, catalogue: ['fetch-download-path'],
+  safety: 'safe', severity: 'error', phase: 1, catalogue: ['fetch-download-path', 'store-download'],
   docs: {
     summary: 'Neither `fetch()` nor `fetch1()` nor the new output methods accept `download_path` in 2.x (TypeError). Attachments and file paths download to `dj.config["download_path"]`; the context manager sets it for exactly the statement that fetched.',
     before: 'path = (Recording & key).fetch1("raw_file", download_path=tmp)',

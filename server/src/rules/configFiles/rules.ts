@@ -80,7 +80,7 @@ export const configFileRules: RuleMeta[] = [
   rule({
     code: 'DJ149', name: 'stores-default-missing', title: 'A bare `<blob@>` needs `stores.default`',
     safety: 'manual', severity: 'warning', phase: 2, catalogue: ['cfg-stores', 'store-blob'],
-    docs: { summary: '`stores.default` is written only when definitions use a bare `<blob@>` / `<attach@>` (and `stores.filepath_default` for a bare `<filepath@>`); choose the store with the `default-store` project setting.', before: '', after: '"stores": {"default": "raw", "raw": {…}}' },
+    docs: { summary: '`stores.default` is written only when definitions use a bare `<blob@>` / `<attach@>` (and `stores.filepath_default` for a bare `<filepath@>`); choose the store with the `default-store` project setting.', before: '"stores": {"raw": {…}}   # with `signal : <blob@>` in a definition', after: '"stores": {"default": "raw", "raw": {…}}' },
   }),
   rule({
     code: 'DJ150', name: 'config-use-tls-options', title: '`database.use_tls` with TLS options cannot go in datajoint.json',
@@ -114,7 +114,7 @@ export const configFileRules: RuleMeta[] = [
   rule({
     code: 'DJ155', name: 'config-file-014-migrated', title: 'The 0.14.6 config file is kept beside datajoint.json',
     safety: 'manual', severity: 'info', phase: 1, catalogue: ['cfg-files'],
-    docs: { summary: 'datajoint.json exists, so this file is only read by 0.14.6 (or explicit `dj.config.load(...)` calls). Delete it once 0.14.6 is retired: it holds credentials in plain text.', before: '', after: '' },
+    docs: { summary: 'datajoint.json exists, so this file is only read by 0.14.6 (or explicit `dj.config.load(...)` calls). Delete it once 0.14.6 is retired: it holds credentials in plain text.', before: 'dj_local_conf.json   # beside a migrated datajoint.json', after: '' },
   }),
 ];
 

@@ -102,9 +102,9 @@ export const DEFAULT_STORE = m({
 
 export const INT8 = m({
   code: 'DJ111', name: 'int8-meaning', title: '`int8` meant BIGINT in 0.14.6 but is TINYINT in 2.x',
-  safety: 'safe', severity: 'warning', phase: 1, catalogue: ['§2.1 int8'],
+  safety: 'unsafe', severity: 'warning', phase: 1, catalogue: ['§2.1 int8'],
   docs: {
-    summary: '0.14.6 passed `int8` to MySQL, where it is a synonym for BIGINT (8 bytes). 2.x reads `int8` as its core 8-bit type: a table declared from this definition gets a TINYINT column and values above 127 no longer fit. `int64` keeps the BIGINT. The other attributes tell which version the definition was written for: with 0.14.6 spellings (and no 2.x-only ones) the fix is safe and is applied with the others; with 2.x spellings `int8` is left alone; when it cannot be told, a hint explains both meanings without a fix.',
+    summary: '0.14.6 passed `int8` to MySQL, where it is a synonym for BIGINT (8 bytes). 2.x reads `int8` as its core 8-bit type: a table declared from this definition gets a TINYINT column and values above 127 no longer fit. `int64` keeps the BIGINT. The other attributes tell which version the definition was written for: with 0.14.6 spellings (and no 2.x-only ones) `int64` is offered as an unsafe fix (a definition half-way through a migration looks the same, so a person confirms); with 2.x spellings `int8` is left alone; when it cannot be told, a hint explains both meanings without a fix.',
     before: 'n_samples : int8\nspikes : longblob', after: 'n_samples : int64\nspikes : <blob>',
   },
 });

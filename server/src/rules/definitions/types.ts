@@ -71,7 +71,9 @@ function judge(written: string, t: Type014, target: Type2x, ctx: TypeContext): V
         if (ctx.writtenFor === '2.x') return null;
         const meaning = `${quote(written)} is BIGINT in 0.14.6 (MySQL synonym) but TINYINT in 2.x`;
         if (ctx.writtenFor === '0.14.6') {
-          return renamed(R.INT8, written, target, { safety: 'safe', message: `${meaning}; this definition is written for 0.14.6, so ${quote('int64')} keeps its column.` });
+          // Unsafe: a half-migrated definition (e.g. `tinyint` already fixed to `int8` by a quick fix, `int` not yet)
+          // looks like 0.14.6 too, so the guess must be confirmed by a person, never applied by fix-all.
+          return renamed(R.INT8, written, target, { safety: 'unsafe', message: `${meaning}; this definition looks written for 0.14.6, where ${quote('int64')} keeps its column (if the \`int8\` came from a migration, keep it).` });
         }
         return { meta: R.INT8, severity: 'hint', safety: 'manual', message: `${meaning}. If this definition was written for 0.14.6, write ${quote('int64')}; if for 2.x, nothing to do.` };
       }
