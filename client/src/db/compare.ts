@@ -208,7 +208,11 @@ class TableComparer {
     const { p } = this;
     const src = qt(p.schema, p.name);
     this.result.rowsProduction = Number((await this.db.query<{ n: string }>(`SELECT COUNT(*) AS n FROM ${src}`))[0].n);
-    const sizer = new ChunkSizer({ maxBytes: 16 * 1024 * 1024, avgRowBytes: p.rowEstimate > 0 && p.sizeBytes ? p.sizeBytes / p.rowEstimate : undefined, ...this.opts.chunk });
+    // Chunks whose rows may be fetched stay small enough to hold both sides in memory.
+    const sizer = new ChunkSizer({
+      maxBytes: 16 * 1024 * 1024, maxRows: 50_000,
+      avgRowBytes: p.rowEstimate > 0 && p.sizeBytes ? p.sizeBytes / p.rowEstimate : undefined, ...this.opts.chunk,
+    });
     let last: Key | null = null;
     let done = 0;
     for (;;) {
@@ -244,8 +248,8 @@ class TableComparer {
 
   /** Compare one key range; returns the production rows in it. */
   private async chunk(lower: Key | null, upper: Key | null): Promise<number> {
-    const sumP = await this.checksum(this.p, lower, upper, 'prod');
-    const sumT = await this.checksum(this.t, lower, upper, 'test');
+    // Both sides at once, on two sessions.
+    const [sumP, sumT] = await Promise.all([this.checksum(this.p, lower, upper, 'prod'), this.checksum(this.t, lower, upper, 'test')]);
     const rowRules = this.rules.filter((r) => !r.checksum);
     if (sumP.n === sumT.n && sumP.h === sumT.h) {
       this.result.chunksByChecksum += rowRules.length === 0 ? 1 : 0;
@@ -324,8 +328,10 @@ class TableComparer {
   }
 
   private async fetchAndCompare(lower: Key | null, upper: Key | null, rules: ColumnRule[]): Promise<void> {
-    const prodRows = await this.fetchSide(this.p, 'prod', lower, upper, rules);
-    const testRows = await this.fetchSide(this.t, 'test', lower, upper, rules);
+    const [prodRows, testRows] = await Promise.all([
+      this.fetchSide(this.p, 'prod', lower, upper, rules),
+      this.fetchSide(this.t, 'test', lower, upper, rules),
+    ]);
     // Rows remember which columns were read (a parked row may meet a partner read with other columns).
     for (const r of [...prodRows, ...testRows]) rulesOf.set(r, rules);
     const testByKey = new Map(testRows.map((r) => [this.keyString(r), r]));

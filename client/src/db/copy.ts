@@ -425,7 +425,14 @@ class TableCopier {
     const range = and(keyRange(t.keyCols, last, upper, 's'), t.filter);
     const expected = upper ? n : Number((await this.read<{ n: string }>(`SELECT COUNT(*) AS n FROM ${this.src} AS s WHERE ${range.sql}`, range.params))[0].n);
     if (expected === 0) return null;
-    if (this.pointers.length) await this.fillObjects(last, upper, range, expected);
+    // Target rows already in the key range (none on a first copy: a cheap probe of an empty range).
+    const tRange = keyRange(t.keyCols, last, upper, 't');
+    const present = Number((await this.read<{ n: string }>(`SELECT COUNT(*) AS n FROM ${this.tgt} AS t WHERE ${tRange.sql}`, tRange.params))[0].n);
+    if (this.pointers.length) await this.fillObjects(range, present >= expected);
+    // Into an empty range the plain INSERT … SELECT is enough: a row written there meanwhile by someone
+    // else makes it fail on the duplicate key (an error, never a silent skip). Dry runs always print
+    // the guarded form, so their script is right whatever the target holds when it is run.
+    const guard = present > 0 || this.opts.dryRun ? ` AND NOT EXISTS (SELECT 1 FROM ${this.tgt} AS t WHERE ${keyJoin(t.keyCols, 't', 's')})` : '';
 
     const select = t.columns.map((col) => (col.kind === 'verbatim' ? `s.${q(col.name)}` : `${this.objAlias(col)}.${q('json')}`));
     // A pointer whose object is missing from the object table (the source changed after it was read) is
@@ -434,14 +441,13 @@ class TableCopier {
     await this.transaction(async () => {
       const r = await this.write(
         `INSERT INTO ${this.tgt} (${qList(t.columns.map((x) => x.name))}) SELECT ${select.join(', ')} FROM ${this.src} AS s ${this.objectJoins()} ` +
-          `WHERE ${[range.sql, ...complete].join(' AND ')} AND NOT EXISTS (SELECT 1 FROM ${this.tgt} AS t WHERE ${keyJoin(t.keyCols, 't', 's')})`,
+          `WHERE ${[range.sql, ...complete].join(' AND ')}${guard}`,
         range.params,
       );
       await this.account(expected, this.opts.dryRun ? expected : r.affectedRows, range);
     });
     return { rows: expected, upper, final: upper === null };
   }
-
 
   private objAlias(p: ColumnPlan): string {
     return `j${this.pointers.indexOf(p as Extract<ColumnPlan, { kind: 'pointer' }>)}`;
@@ -458,13 +464,11 @@ class TableCopier {
    * session's object table. When every row of the chunk is already in the target, the conversion only
    * computes the JSON (for the conflict check) and touches no file.
    */
-  private async fillObjects(last: Key | null, upper: Key | null, range: Predicate, expected: number): Promise<void> {
+  private async fillObjects(range: Predicate, allPresent: boolean): Promise<void> {
     const { t } = this;
-    const tRange = keyRange(t.keyCols, last, upper, 't');
-    const present = Number((await this.read<{ n: string }>(`SELECT COUNT(*) AS n FROM ${this.tgt} AS t WHERE ${tRange.sql}`, tRange.params))[0].n);
     const ctx: PointerContext = {
       sourceSchema: t.source.schema, targetSchema: t.target.schema, stores: this.opts.stores ?? {},
-      destStores: this.opts.destStores, relocate: !!this.opts.relocate, dryRun: !!this.opts.dryRun || present >= expected,
+      destStores: this.opts.destStores, relocate: !!this.opts.relocate, dryRun: !!this.opts.dryRun || allPresent,
     };
     const rows: unknown[][] = [];
     for (const [i, p] of this.pointers.entries()) {
