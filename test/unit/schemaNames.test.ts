@@ -54,3 +54,20 @@ test('the messages show the resulting name; the docs tie finalize to the databas
   assert.match(SCHEMA_FINALIZE.docs.summary, /swap/);
   assert.match(SCHEMA_SUFFIX.docs.summary, /safe because the project setting asked for it/);
 });
+
+test('an Element module\'s activate(...) gets a hint with an unsafe fix for every schema-name argument', async () => {
+  const engine = await enginePromise;
+  const text = `import datajoint as dj
+from element_array_ephys import ephys
+
+db_prefix = dj.config["database.prefix"]
+ephys.activate(db_prefix + "ephys", probe_schema_name=db_prefix + "probe", linking_module=__name__)
+other.activate("not a schema")
+`;
+  const findings = engine.analyzePython('/ws/element.py', text, DEFAULT_OPTIONS).filter((f) => f.code === 'DJ130');
+  assert.deepEqual(findings.map((f) => `${text.slice(f.start, f.end)}:${f.severity}:${f.safety}`), ['db_prefix + "ephys":hint:unsafe', 'db_prefix + "probe":hint:unsafe']);
+  const fixed = fixPython(engine, '/ws/element.py', text, DEFAULT_OPTIONS, { unsafe: true }).text;
+  assert.match(fixed, /ephys\.activate\(db_prefix \+ "ephys_v2", probe_schema_name=db_prefix \+ "probe_v2", linking_module=__name__\)/);
+  const final = fixPython(engine, '/ws/element.py', fixed, { ...DEFAULT_OPTIONS, finalize: true }, { unsafe: true }).text;
+  assert.equal(final, text);
+});

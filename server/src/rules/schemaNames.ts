@@ -13,7 +13,7 @@ export const SCHEMA_SUFFIX = m({
   code: 'DJ130', name: 'schema-suffix', title: 'Point this schema at its parallel 2.x schema (suffix from the project settings)',
   safety: 'safe', severity: 'info', phase: 1, catalogue: [],
   docs: {
-    summary: 'In the parallel-schema workflow the 0.14.6 pipeline keeps running on `lab` while the 2.x code and the copied data live in `lab_v2`. The suffix comes from the project setting `schema-suffix` (`datajoint.migration.schemaSuffix`, default `_v2`; empty disables this rule). It is applied to `dj.Schema(...)`, `schema.activate(...)`, `dj.VirtualModule(...)` and `dj.virtual_schema(...)` names and to `name in dj.list_schemas()` checks, written as literals, f-strings, `prefix + "name"`, `"...".format(...)` and `"..." % ...`, and to a variable assigned once to such a value. A name that already ends with the suffix is left alone (never `_v2_v2`). The fix is safe because the project setting asked for it; the database commands use the same setting.',
+    summary: 'In the parallel-schema workflow the 0.14.6 pipeline keeps running on `lab` while the 2.x code and the copied data live in `lab_v2`. The suffix comes from the project setting `schema-suffix` (`datajoint.migration.schemaSuffix`, default `_v2`; empty disables this rule). It is applied to `dj.Schema(...)`, `schema.activate(...)`, `dj.VirtualModule(...)` and `dj.virtual_schema(...)` names and to `name in dj.list_schemas()` checks, written as literals, f-strings, `prefix + "name"`, `"...".format(...)` and `"..." % ...`, and to a variable assigned once to such a value. A DataJoint Element\'s `module.activate(name, other_schema_name=..., create_schema=...)` gets a hint with an unsafe fix, since the module is not in the workspace. A name that already ends with the suffix is left alone (never `_v2_v2`). The fix is safe because the project setting asked for it; the database commands use the same setting.',
     before: 'schema = dj.Schema(f"{prefix}_lab")', after: 'schema = dj.Schema(f"{prefix}_lab_v2")',
   },
 });
@@ -28,18 +28,31 @@ export const SCHEMA_FINALIZE = m({
 
 export const noRuleBecause: Record<string, string> = {};
 
-/** The schema-name argument of a call, if the call creates or activates a schema. */
-function schemaNameArgument(ctx: RuleContext, call: Node): Node | null {
+interface NameArgument {
+  arg: Node;
+  /** The call is only probably DataJoint (an Element module's `activate`): a hint with an unsafe fix. */
+  uncertain: boolean;
+}
+
+/** The schema-name arguments of a call, if the call creates or activates a schema. */
+function schemaNameArguments(ctx: RuleContext, call: Node): NameArgument[] {
   const fn = call.childForFieldName('function')!;
   const q = ctx.index.qualified(fn);
   const member = q ? q.slice(q.lastIndexOf('.') + 1) : null;
-  const kw = keywordArgs(call).get('schema_name')?.childForFieldName('value') ?? null;
+  const kws = keywordArgs(call);
+  const kw = kws.get('schema_name')?.childForFieldName('value') ?? null;
   const pos = positionalArgs(call);
-  if (member === 'Schema' || member === 'schema' || member === 'virtual_schema') return kw ?? pos[0] ?? null;
-  if (member === 'VirtualModule' || member === 'create_virtual_module') return kw ?? pos[1] ?? null;
+  const sure = (n: Node | null | undefined) => (n ? [{ arg: n, uncertain: false }] : []);
+  if (member === 'Schema' || member === 'schema' || member === 'virtual_schema') return sure(kw ?? pos[0]);
+  if (member === 'VirtualModule' || member === 'create_virtual_module') return sure(kw ?? pos[1]);
   const mc = methodCall(call);
-  if (mc?.method === 'activate' && isSchemaValue(ctx, mc.receiver)) return kw ?? pos[0] ?? null;
-  return null;
+  if (mc?.method !== 'activate') return [];
+  if (isSchemaValue(ctx, mc.receiver)) return sure(kw ?? pos[0]);
+  // DataJoint Elements: `ephys.activate(prefix + "ephys", probe_schema_name=prefix + "probe", create_schema=True, linking_module=...)`.
+  const kind = ctx.index.kindOf(mc.receiver);
+  if ((kind !== 'unknown' && kind !== 'wsmodule') || !['create_schema', 'create_tables', 'linking_module'].some((k) => kws.has(k))) return [];
+  const names = [pos[0], ...[...kws].filter(([k]) => k.endsWith('schema_name')).map(([, a]) => a.childForFieldName('value'))];
+  return names.filter((n): n is Node => !!n).map((arg) => ({ arg, uncertain: true }));
 }
 
 /** `name in dj.list_schemas()`: the name tested, so existence checks follow the suffixed schema. */
@@ -151,15 +164,19 @@ export const schemaNameRules: Rule[] = [{
     for (const id of identifiersNamed(ctx, ['Schema', 'schema', 'VirtualModule', 'create_virtual_module', 'virtual_schema', 'activate', 'list_schemas'])) {
       const p = id.parent;
       const call = callOf(p?.type === 'attribute' && p.childForFieldName('attribute')?.id === id.id ? p : id);
-      const arg = call && (id.text === 'list_schemas' ? listedName(ctx, call) : schemaNameArgument(ctx, call));
-      if (!arg || ctx.isGuarded(call)) continue;
-      const found = nameEdits(ctx, arg, suffix, finalize);
-      if (!found) continue;
-      const shown = `\`${edited(found.expr, found.edits)}\`${found.via}`;
-      if (finalize) {
-        ctx.report(SCHEMA_FINALIZE, arg, { edits: found.edits, fixTitle: `Remove the suffix \`${suffix}\` (after the database swap)`, message: `Cut-over: the schema name loses its \`${suffix}\` suffix (${shown}); run this only after the database swap` });
-      } else {
-        ctx.report(SCHEMA_SUFFIX, arg, { edits: found.edits, fixTitle: `Add the suffix \`${suffix}\``, message: `Parallel-schema workflow: the 2.x code writes to the schema name with \`${suffix}\` (${shown})` });
+      if (!call || ctx.isGuarded(call)) continue;
+      const listed = id.text === 'list_schemas' ? listedName(ctx, call) : null;
+      const args = listed ? [{ arg: listed, uncertain: false }] : id.text === 'list_schemas' ? [] : schemaNameArguments(ctx, call);
+      for (const { arg, uncertain } of args) {
+        const found = nameEdits(ctx, arg, suffix, finalize);
+        if (!found) continue;
+        const shown = `\`${edited(found.expr, found.edits)}\`${found.via}`;
+        const probably = uncertain ? ' — if this `activate` is a DataJoint Element\'s, whose schema names these are' : '';
+        if (finalize) {
+          ctx.report(SCHEMA_FINALIZE, arg, { uncertain, edits: found.edits, fixTitle: `Remove the suffix \`${suffix}\` (after the database swap)`, message: `Cut-over: the schema name loses its \`${suffix}\` suffix (${shown}); run this only after the database swap${probably}` });
+        } else {
+          ctx.report(SCHEMA_SUFFIX, arg, { uncertain, edits: found.edits, fixTitle: `Add the suffix \`${suffix}\``, message: `Parallel-schema workflow: the 2.x code writes to the schema name with \`${suffix}\` (${shown})${probably}` });
+        }
       }
     }
   },
