@@ -90,21 +90,22 @@ async function createParallelStatements(ctx: OperationContext, target: Operation
   const { db, suffix, policy } = ctx;
   const schemas = await orderSchemas(db, target.schemas);
   const schemaMap = new Map(schemas.map((s) => [s.name, s.name + suffix]));
-  // Foreign keys into schemas outside the selection go to those schemas' parallel schemas, which must exist.
-  const outside = outsideReferences(schemas);
-  const outsideNames = [...new Set(outside.map((o) => o.refSchema))];
+  // Foreign keys into schemas outside the selection go to those schemas' parallel schemas, which must
+  // exist. Their tables are mapped again (same policy) only so inherited key columns get the same types.
+  let all = schemas;
+  for (;;) {
+    const names = new Set(all.map((s) => s.name));
+    const more = [...new Set(outsideReferences(all).map((o) => o.refSchema))].filter((n) => !names.has(n));
+    if (!more.length) break;
+    all = [...all, ...(await introspect(db, more))];
+  }
+  const outsideNames = all.filter((s) => !target.schemas.includes(s.name)).map((s) => s.name);
   const present = await existingSchemas(db, outsideNames.map((n) => n + suffix));
   const missing = outsideNames.filter((n) => !present.has(n + suffix));
   if (missing.length) throw new Error(`${target.schemas.join(', ')} reference${target.schemas.length === 1 ? 's' : ''} ${missing.join(', ')}: create the parallel schema of ${missing.join(', ')} first, or select them together`);
-  let outsideModel: Schema[] = [];
-  if (outsideNames.length) {
-    outsideModel = await introspect(db, outsideNames.map((n) => n + suffix));
-    for (const n of outsideNames) schemaMap.set(n, n + suffix);
-  }
-  // Parent tables outside the selection are mapped through their existing 2.x tables.
-  const parents = outsideModel.flatMap((s) => s.tables.map((t) => ({ ...t, schema: s.name.slice(0, -suffix.length) })));
-  const order = dependencyOrder(schemas);
-  const mapped = targetTables([...parents, ...order], schemaMap, policy).slice(parents.length);
+  for (const n of outsideNames) schemaMap.set(n, n + suffix);
+  const selected = new Set(target.schemas);
+  const mapped = targetTables(dependencyOrder(all), schemaMap, policy).filter((t) => selected.has(t.source.schema));
   const existingTargets = await existingSchemas(db, schemas.map((s) => s.name + suffix));
   const statements: CreateStatements['statements'] = [];
   const notes: string[] = [];
@@ -166,9 +167,28 @@ const createParallel: Operation = {
 // Copy
 // ---------------------------------------------------------------------------------------------------
 
+/**
+ * Schemas the selection references (transitively), which the copy must know as pairs for foreign keys
+ * to resolve; their own tables are not copied unless selected.
+ */
+async function withReferences(db: Db, schemas: readonly string[]): Promise<{ all: string[]; selectedTables: string[] }> {
+  let model = await introspect(db, [...schemas]);
+  const selectedTables = model.flatMap((s) => s.tables.map((t) => tableKey(t)));
+  for (;;) {
+    const names = new Set(model.map((s) => s.name));
+    const more = [...new Set(outsideReferences(model).map((o) => o.refSchema))].filter((n) => !names.has(n));
+    if (!more.length) return { all: model.map((s) => s.name), selectedTables };
+    model = [...model, ...(await introspect(db, more))];
+  }
+}
+
 async function copyOptions(ctx: OperationContext, target: OperationTarget): Promise<CopyOptions> {
+  const { all, selectedTables } = await withReferences(ctx.db, target.schemas);
+  const referencesOthers = all.length > target.schemas.length;
   const opts: CopyOptions = {
-    pairs: pairsFor(target.schemas, ctx.suffix), tables: target.tables, tiers: target.tiers,
+    pairs: pairsFor(all, ctx.suffix),
+    tables: target.tables ?? (referencesOthers ? selectedTables : undefined),
+    tiers: target.tiers,
     stores: ctx.stores, statePath: ctx.statePath,
   };
   if (target.restriction) {

@@ -1,0 +1,134 @@
+// The operations the UI runs, against the real server: plan (writes nothing), run, cancel and resume.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { OPERATIONS, type OperationContext, type RunHooks } from '../../client/src/ui/operations';
+import { loadFixture, type LoadedFixture } from '../db/harness';
+
+function hooks(signal = new AbortController().signal): RunHooks & { messages: string[] } {
+  const messages: string[] = [];
+  return { signal, messages, progress: (m) => messages.push(m) };
+}
+
+async function tableNames(fx: LoadedFixture, schema: string): Promise<string[]> {
+  const rows = await fx.db.query<{ t: string }>('SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? ORDER BY 1', [schema]);
+  return rows.map((r) => r.t);
+}
+
+async function count(fx: LoadedFixture, schema: string, table: string): Promise<number> {
+  const [r] = await fx.db.query<{ n: string }>(`SELECT COUNT(*) AS n FROM \`${schema}\`.\`${table.replace(/`/g, '``')}\``);
+  return Number(r.n);
+}
+
+describe('UI operations on the dj014 fixture', { timeout: 300_000 }, () => {
+  let fx: LoadedFixture;
+  let ctx: OperationContext;
+  let stateDir: string;
+  let lab: string;
+  let ephys: string;
+
+  before(async () => {
+    fx = await loadFixture('dj014');
+    [lab, ephys] = fx.schemas;
+    stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'djm-ops-'));
+    ctx = { db: fx.db, suffix: '_v2', policy: 'widen', stores: fx.storesConfig, statePath: path.join(stateDir, 'copy.json') };
+  });
+  after(async () => {
+    await fx?.cleanup();
+    if (stateDir) fs.rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  it('preflight reports the fixture ready (0.14.6, stores configured)', async () => {
+    const r = await OPERATIONS.preflight.run(ctx, { schemas: fx.schemas }, hooks());
+    assert.equal(r.outcome, 'ok', JSON.stringify(r, null, 1));
+    assert.deepEqual(r.tables.map((t) => t.status), ['ready', 'ready', 'ready']);
+    const noStores = await OPERATIONS.preflight.run({ ...ctx, stores: {} }, { schemas: [ephys] }, hooks());
+    assert.equal(noStores.outcome, 'differences');
+    assert.match(JSON.stringify(noStores.tables[0].differences), /store \\"raw\\" is not in the store settings file/);
+  });
+
+  it('refuses to create a schema whose references have no parallel schema yet, naming them', async () => {
+    await assert.rejects(OPERATIONS['create-parallel'].plan(ctx, { schemas: [ephys] }), new RegExp(`create the parallel schema of ${lab} first`));
+  });
+
+  it('plans create-parallel without writing, then creates every table and the lineage', async () => {
+    const plan = await OPERATIONS['create-parallel'].plan(ctx, { schemas: [lab] });
+    assert.match(plan.statements[0], new RegExp(`^CREATE DATABASE IF NOT EXISTS \`${lab}_v2\``));
+    assert.ok(plan.statements.some((s) => s.includes(`CREATE TABLE IF NOT EXISTS \`${lab}_v2\`.\`subject\``)));
+    assert.deepEqual(await tableNames(fx, `${lab}_v2`), [], 'planning wrote nothing');
+    const r = await OPERATIONS['create-parallel'].run(ctx, { schemas: [lab] }, hooks());
+    assert.equal(r.outcome, 'ok');
+    const created = await tableNames(fx, `${lab}_v2`);
+    for (const t of (await tableNames(fx, lab)).filter((n) => !n.startsWith('~'))) assert.ok(created.includes(t), `${t} created`);
+    assert.ok(created.includes('~lineage'));
+    assert.ok(r.tables.every((t) => t.status === 'created'));
+    const again = await OPERATIONS['create-parallel'].run(ctx, { schemas: [lab] }, hooks());
+    assert.equal(again.outcome, 'ok', 're-running is harmless');
+    assert.match(again.notes.join('\n'), /exists already/);
+  });
+
+  it('copy: the plan lists statements and writes nothing; a cancelled run is reported and resumes', async () => {
+    const plan = await OPERATIONS.copy.plan(ctx, { schemas: [lab] });
+    assert.ok(plan.statements.some((s) => /^INSERT INTO/.test(s)), plan.statements.join('\n'));
+    assert.equal(await count(fx, `${lab}_v2`, 'subject'), 0, 'the dry run inserted nothing');
+    const aborted = new AbortController();
+    aborted.abort(new Error('cancelled by the test'));
+    const cancelled = await OPERATIONS.copy.run(ctx, { schemas: [lab] }, hooks(aborted.signal));
+    assert.equal(cancelled.outcome, 'cancelled');
+    const h = hooks();
+    const done = await OPERATIONS.copy.run(ctx, { schemas: [lab] }, h);
+    assert.equal(done.outcome, 'ok', JSON.stringify(done.tables));
+    for (const t of ['#species', 'subject', 'user']) assert.equal(await count(fx, `${lab}_v2`, t), await count(fx, lab, t), `${t} copied`);
+    assert.ok(h.messages.some((m) => /rows$/.test(m)), 'progress reported rows');
+  });
+
+  it('compare finds 0 differences with the source row counts, then finds a changed row by its key', async () => {
+    const r = await OPERATIONS.compare.run(ctx, { schemas: [lab] }, hooks());
+    assert.equal(r.outcome, 'ok');
+    for (const t of r.tables) {
+      const name = t.table.slice(lab.length + 1);
+      assert.equal(t.counts['production rows'], await count(fx, lab, name));
+      assert.equal(t.differenceCount, 0);
+    }
+    const [{ id }] = await fx.db.query<{ id: string }>(`SELECT subject_id AS id FROM \`${lab}_v2\`.subject ORDER BY subject_id LIMIT 1`);
+    await fx.db.execute(`UPDATE \`${lab}_v2\`.subject SET litter = litter + 1 WHERE subject_id = ?`, [id]);
+    const changed = await OPERATIONS.compare.run(ctx, { schemas: [lab], tables: [`${lab}.subject`] }, hooks());
+    assert.equal(changed.outcome, 'differences');
+    assert.equal(changed.tables.length, 1);
+    assert.equal(changed.tables[0].differenceCount, 1);
+    assert.deepEqual(changed.tables[0].differences[0].key, { subject_id: String(id) });
+    assert.match(changed.tables[0].differences[0].what, /^litter: /);
+    await fx.db.execute(`UPDATE \`${lab}_v2\`.subject SET litter = litter - 1 WHERE subject_id = ?`, [id]);
+  });
+
+  it('creates, copies and compares a schema whose foreign keys point into an already migrated one', async () => {
+    const created = await OPERATIONS['create-parallel'].run(ctx, { schemas: [ephys] }, hooks());
+    assert.equal(created.outcome, 'ok', JSON.stringify(created, null, 1));
+    const [fk] = await fx.db.query<{ ref: string }>(
+      'SELECT REFERENCED_TABLE_SCHEMA AS ref FROM information_schema.KEY_COLUMN_USAGE WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND REFERENCED_TABLE_SCHEMA = ?',
+      [`${ephys}_v2`, 'session', `${lab}_v2`],
+    );
+    assert.equal(fk?.ref, `${lab}_v2`, 'ephys_v2.session references lab_v2.subject');
+    const [parent, child] = await Promise.all(
+      [[`${lab}_v2`, 'subject'], [`${ephys}_v2`, 'session']].map(([s, t]) =>
+        fx.db.query<{ type: string }>('SELECT COLUMN_TYPE AS type FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND COLUMN_NAME = ?', [s, t, 'subject_id']),
+      ),
+    );
+    assert.equal(child[0].type, parent[0].type, 'the inherited key column has the parent\'s 2.x type');
+    const copied = await OPERATIONS.copy.run(ctx, { schemas: [ephys] }, hooks());
+    assert.equal(copied.outcome, 'ok', JSON.stringify(copied.tables.filter((t) => t.error)));
+    const compared = await OPERATIONS.compare.run(ctx, { schemas: [ephys] }, hooks());
+    assert.equal(compared.outcome, 'ok', JSON.stringify(compared, null, 1));
+  });
+
+  it('verify passes on the parallel schema and fails, with the column, on the 0.14.6 one', async () => {
+    const ok = await OPERATIONS.verify.run(ctx, { schemas: [lab] }, hooks());
+    assert.equal(ok.outcome, 'ok', JSON.stringify(ok, null, 1));
+    assert.deepEqual(ok.targets, [`${lab}_v2`]);
+    const bad = await OPERATIONS.verify.run({ ...ctx, suffix: '' }, { schemas: [ephys] }, hooks());
+    assert.notEqual(bad.outcome, 'ok');
+    assert.ok(bad.tables.some((t) => t.differences.some((d) => /pointer|unlabelled blob/.test(d.what))), JSON.stringify(bad.tables.map((t) => t.differences)));
+  });
+});
