@@ -348,3 +348,56 @@ test('CLI: create-parallel, a SELECT-only dry run whose SQL reproduces the real 
     await src.cleanup();
   }
 });
+
+test('--relocate gives the 2.x schema its own md5-checked copies of blobs in the _hash/ layout', async () => {
+  const s = await copyScenario();
+  try {
+    const report = await copy(s.db, { pairs: s.pairs, stores: s.source.storesConfig, relocate: true });
+    assert.equal(report.failed, false, JSON.stringify(report.tables.filter((t) => t.error)));
+    const note = report.notes.find((n) => /share/.test(n)) ?? '';
+    assert.match(note, /store\(s\) files\b/, 'only file paths still share files');
+    assert.doesNotMatch(note, /raw/);
+    const [, ephys2] = s.target.schemas;
+    const rows = await s.db.query<{ signal: string; lfp: string | null }>(`SELECT \`signal\`, lfp FROM ${qt(ephys2, 'recording')}`);
+    for (const r of rows) {
+      for (const text of [r.signal, r.lfp]) {
+        if (text === null) continue;
+        const json = JSON.parse(text) as { path: string; hash: string; store: string; schema: string };
+        assert.equal(json.path, `_hash/${ephys2}/${json.hash}`);
+        assert.equal(json.schema, ephys2);
+        assert.ok(fs.existsSync(path.join(s.source.storesConfig[json.store].location, json.path)), json.path);
+      }
+    }
+    assert.ok(report.fileOps > 0);
+    const cmp = await compare(s.db, { pairs: s.pairs, stores: s.source.storesConfig, fileCheck: 'hash' });
+    assert.equal(cmp.equal, true, JSON.stringify(cmp.tables.flatMap((t) => t.differences)));
+  } finally {
+    await s.cleanup();
+  }
+});
+
+test('a restricted copy with a limit takes the first rows in key order, and refuses non-DataJoint and key-less tables', async () => {
+  const s = await copyScenario();
+  try {
+    const schemas = await introspect(s.db, s.source.schemas);
+    const plan = restrictionPlan(schemas, { table: 'session', where: 'session_idx = 1', limit: 2 });
+    const filters = new Map<string, Predicate>(plan.tables.map((t) => [`${t.table.schema}.${t.table.name}`, { sql: t.condition('s'), params: [] }]));
+    const report = await copy(s.db, { pairs: s.pairs, stores: s.source.storesConfig, filters, selection: 'session_idx = 1 LIMIT 2' });
+    assert.equal(report.failed, false);
+    const sessions = await s.db.query<{ subject_id: number }>(`SELECT subject_id FROM ${qt(s.target.schemas[1], 'session')} ORDER BY subject_id`);
+    assert.deepEqual(sessions.map((r) => Number(r.subject_id)), [100, 101]);
+
+    const [lab, , analysis] = s.source.schemas;
+    const [lab2] = s.target.schemas;
+    await s.db.execute(`CREATE TABLE ${qt(lab, 'loose')} (x int NOT NULL) ENGINE=InnoDB`);
+    await s.db.execute(`CREATE TABLE ${qt(lab2, 'loose')} (x int NOT NULL) ENGINE=InnoDB`);
+    await assert.rejects(copy(s.db, { pairs: s.pairs, stores: s.source.storesConfig, tables: ['loose'] }), /loose has no primary key/);
+
+    const other = s.target.prefix + 'other';
+    await s.db.execute(`CREATE DATABASE ${q(other)}`);
+    await s.db.execute(`CREATE TABLE ${qt(other, 'Orders')} (id int NOT NULL PRIMARY KEY) ENGINE=InnoDB`);
+    await assert.rejects(copy(s.db, { pairs: [{ source: other, target: analysis }] }), /not a DataJoint schema/);
+  } finally {
+    await s.cleanup();
+  }
+});

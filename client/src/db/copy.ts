@@ -142,6 +142,9 @@ export async function planCopy(db: Db, opts: CopyOptions): Promise<CopyPlan> {
     if (!existing.has(name)) throw new DbInputError(`target schema ${name} does not exist; create it first with \`dj-migrate db create-parallel\``);
   }
   const sources = await introspect(db, sourceNames);
+  for (const s of sources) {
+    if (s.version === 'not-datajoint') throw new DbInputError(`schema ${s.name} is not a DataJoint schema (${s.reasons.join('; ')})`);
+  }
   const targets = await introspect(db, targetNames);
   const targetOf = new Map(opts.pairs.map((p) => [p.source, p.target]));
   const targetTables = new Map(targets.flatMap((s) => s.tables.map((t) => [tableKey(t), t] as const)));
