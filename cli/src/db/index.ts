@@ -10,6 +10,8 @@ import * as migratePointers from './migrate-pointers';
 import * as verify from './verify';
 import * as swap from './swap';
 import * as unswap from './unswap';
+import * as backup from './backup';
+import * as restore from './restore';
 
 export type DbCommand = { summary: string; run: (argv: string[], io: CliIO) => Promise<number> };
 
@@ -23,4 +25,6 @@ export const dbCommands: Record<string, DbCommand> = {
   verify,
   swap,
   unswap,
+  backup,
+  restore,
 };
