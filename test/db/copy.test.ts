@@ -401,3 +401,22 @@ test('a restricted copy with a limit takes the first rows in key order, and refu
     await s.cleanup();
   }
 });
+
+test('a value the target would round (a warning, not an error, under strict mode) fails the chunk', async () => {
+  const s = await copyScenario();
+  try {
+    const [lab] = s.source.schemas;
+    const [lab2] = s.target.schemas;
+    await s.db.execute(`CREATE TABLE ${qt(lab, 'scale')} (id int NOT NULL, v decimal(6,3) NOT NULL, PRIMARY KEY (id)) ENGINE=InnoDB`);
+    await s.db.execute(`CREATE TABLE ${qt(lab2, 'scale')} (id int NOT NULL, v decimal(6,2) NOT NULL, PRIMARY KEY (id)) ENGINE=InnoDB`);
+    await s.db.execute(`INSERT INTO ${qt(lab, 'scale')} VALUES (1, 1.5), (2, 1.234), (3, 2.5)`);
+    const report = await copy(s.db, { pairs: [s.pairs[0]], tables: ['scale'] });
+    const t = report.tables[0];
+    assert.equal(t.status, 'failed');
+    assert.match(t.error ?? '', /warnings, chunk rolled back: Note 1265: Data truncated for column 'v'/);
+    const [{ n }] = await s.db.query<{ n: string }>(`SELECT COUNT(*) AS n FROM ${qt(lab2, 'scale')}`);
+    assert.equal(Number(n), 0, 'rolled back: not even the rows that fit');
+  } finally {
+    await s.cleanup();
+  }
+});
