@@ -14,6 +14,15 @@ import { HistoryStore } from './ui/workflow';
 
 let client: LanguageClient | undefined;
 
+/** What `activate` returns to other extensions and to the @vscode/test-electron suite. */
+export interface DataJointApi {
+  connections: Connections;
+  explorer: SchemaExplorer;
+  history: HistoryStore;
+  reports: ReportPanel;
+  languageClient(): LanguageClient | undefined;
+}
+
 /** Files the language server analyses: Python, notebook cells, DataJoint config files, dependency pins. */
 export const DOCUMENT_SELECTOR = [
   { scheme: 'file', language: 'python' },
@@ -39,7 +48,7 @@ async function startLanguageClient(context: vscode.ExtensionContext): Promise<La
   return c;
 }
 
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
+export async function activate(context: vscode.ExtensionContext): Promise<DataJointApi> {
   const log = new OutputLog();
   context.subscriptions.push(log);
   const connections = new Connections(context.secrets, log);
@@ -89,6 +98,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       void vscode.window.showErrorMessage(`DataJoint language server failed to start: ${(e as Error).message}`);
     }
   }
+  return { connections, explorer, history, reports, languageClient: () => client };
 }
 
 export async function deactivate(): Promise<void> {

@@ -35,7 +35,20 @@ export interface CommandDeps {
 }
 
 /** What a database command was invoked on: a tree item, a Migration-view step, or nothing (palette). */
-type CommandArg = ExplorerNode | { connectionId: string; schema: string } | undefined;
+type CommandArg = ExplorerNode | ProgrammaticTarget | undefined;
+
+/**
+ * How the Migration view, tests and other extensions name a target. With `yes`, nothing is asked: the
+ * whole schema (or `tables`) is used, without restriction unless given, and the plan is not confirmed
+ * (like the CLI's --yes); the plan is still logged to the Output channel.
+ */
+export interface ProgrammaticTarget {
+  connectionId: string;
+  schema: string;
+  tables?: string[];
+  restriction?: { table: string; where: string; limit?: number };
+  yes?: boolean;
+}
 
 interface Resolved {
   conn: ConnectionConfig;
@@ -137,7 +150,9 @@ async function resolveTarget(d: CommandDeps, op: Operation, arg: CommandArg): Pr
     }
   } else if (arg && 'connectionId' in arg) {
     conn = d.connections.get(arg.connectionId);
+    if (!conn) throw new Error(`no connection with id ${arg.connectionId}`);
     schemas = [arg.schema];
+    if (arg.yes) return { conn, target: { schemas, ...(arg.tables ? { tables: arg.tables } : {}), ...(arg.restriction ? { restriction: arg.restriction } : {}) } };
   }
   conn ??= await d.connections.pick(`${op.title}: which connection?`);
   if (!conn) {
@@ -220,13 +235,9 @@ async function runDbOperation(d: CommandDeps, op: Operation, arg: CommandArg): P
     } catch (e) {
       return record(d, op.kind, op.title, conn, target, startedAt, statementsBefore, e);
     }
-    await d.plans.open(`${op.kind}-plan-${target.schemas.join('+')}`, planText);
-    const answer = await vscode.window.showWarningMessage(
-      `${op.title} on ${describeConnection(conn)} (${target.schemas.join(', ')} → ${target.schemas.map((s) => s + suffix).join(', ')}). The dry-run plan is open. Run it? Production schemas are only read.`,
-      { modal: true },
-      'Run',
-    );
-    if (answer !== 'Run') {
+    if (arg && 'connectionId' in arg && arg.yes) {
+      d.log.info(`${op.title}: confirmed by the caller (yes); plan:\n${planText}`);
+    } else if (!(await confirmPlan(d, op, conn, target, suffix, planText))) {
       d.log.info(`${op.title}: not confirmed, nothing written`);
       return undefined;
     }
@@ -247,6 +258,17 @@ async function runDbOperation(d: CommandDeps, op: Operation, arg: CommandArg): P
   d.reports.show(report);
   if (report.outcome === 'cancelled') void vscode.window.showInformationMessage(`${op.title} was cancelled. Nothing half-done is kept; run it again to resume.`);
   return report;
+}
+
+/** Show the dry-run plan in a read-only document and ask before any write. */
+async function confirmPlan(d: CommandDeps, op: Operation, conn: ConnectionConfig, target: OperationTarget, suffix: string, planText: string): Promise<boolean> {
+  await d.plans.open(`${op.kind}-plan-${target.schemas.join('+')}`, planText);
+  const answer = await vscode.window.showWarningMessage(
+    `${op.title} on ${describeConnection(conn)} (${target.schemas.join(', ')} → ${target.schemas.map((s) => s + suffix).join(', ')}). The dry-run plan is open. Run it? Production schemas are only read.`,
+    { modal: true },
+    'Run',
+  );
+  return answer === 'Run';
 }
 
 /** A report for an operation that threw (cancellation included), recorded in the history. */

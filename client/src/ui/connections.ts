@@ -183,6 +183,12 @@ export class Connections implements vscode.Disposable {
     return (await vscode.window.showQuickPick(list.map((c) => ({ label: c.name, description: describeConnection(c), c })), { title }))?.c;
   }
 
+  /** Store a connection's password without the InputBox flow (API for tests and setup scripts). */
+  async setPassword(id: string, password: string): Promise<void> {
+    await this.storePassword(id, password);
+    await this.reset();
+  }
+
   private async storePassword(id: string, password: string | undefined): Promise<void> {
     if (password === undefined) return;
     this.log.addSecret(password);
