@@ -144,3 +144,23 @@ test('config imported under another name is recognised', async () => {
   const { findings } = await analyze('from datajoint import config as cfg\ncfg.save_local()\nwith cfg(safemode=False):\n    pass\n');
   assert.deepEqual(codes(findings), ['DJ083', 'DJ082']);
 });
+
+test('free-form keys are rejected by 2.x; keys 2.0–2.1 still defined say so; 2.x keys are left alone', async () => {
+  const { findings } = await analyze(`dj.config["database.prefix"] = "lab_"
+dj.config["my_lab.root"] = "/data"
+dj.config["cache"] = "/tmp"
+dj.config["stores.raw.location"] = "/data"
+dj.config["database.use_tls"] = True
+dj.config["jobs.add_job_metadata"] = True
+`);
+  assert.deepEqual(codes(findings), ['DJ081', 'DJ081', 'DJ085']);
+  assert.match(findings[0].message, /database\.database_prefix/);
+  assert.match(findings[1].message, /0\.14\.6 stored any key/);
+  assert.match(findings[2].message, /from DataJoint 2\.2\.0 .*2\.0–2\.1 still define it/);
+});
+
+test('get() of a key 2.x does not define is a silent default, and the message says so', async () => {
+  const { findings } = await analyze('root = dj.config.get("lab.root", "/data")\nc = dj.config.get("custom", {})\nff = dj.config.get("fetch_format")\n');
+  assert.deepEqual(codes(findings), ['DJ081', 'DJ081', 'DJ080']);
+  for (const f of findings) assert.match(f.message, /silently returns the default/);
+});

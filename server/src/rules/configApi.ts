@@ -21,7 +21,7 @@ export const CONFIG_CUSTOM = m({
   code: 'DJ081', name: 'config-custom', title: '`dj.config["custom"]` is rejected by DataJoint 2.x; keep these settings elsewhere',
   safety: 'manual', severity: 'error', phase: 1, catalogue: ['cfg-custom'],
   docs: {
-    summary: '2.x config forbids unknown keys: setting `custom` raises KeyError, `dj.config.get("custom", {})` silently returns `{}` (settings lost), and `"custom" in dj.config` raises AttributeError on 2.2+ (False on 2.0–2.1). DataJoint Elements keep `database.prefix` and `*_root_data_dir` there: move them to environment variables or your own settings file.',
+    summary: '2.x config forbids keys it does not define (0.14.6 stored any key): setting `custom` or any other free-form key raises KeyError, `dj.config.get("custom", {})` silently returns `{}` (settings lost), and `"custom" in dj.config` raises AttributeError on 2.2+ (False on 2.0–2.1). DataJoint Elements keep `database.prefix` and `*_root_data_dir` there: move them to environment variables or your own settings file.',
     before: 'prefix = dj.config["custom"]["database.prefix"]', after: 'prefix = os.environ.get("DATABASE_PREFIX", "")',
   },
 });
@@ -86,6 +86,19 @@ const REMOVED: Record<string, string> = {
   'connection.init_function': 'run the SQL after connecting instead: `dj.conn().query(...)`',
 };
 
+/** Keys that 2.0–2.1 still defined and 2.2.0 dropped from the settings model. */
+const REMOVED_IN_2_2 = new Set(['enable_python_native_blobs', 'filepath_checksum_size_limit', 'cache', 'connection.init_function']);
+
+/** Every key some 2.x release defines (settings.py of v2.0.0–v2.3.2); `stores.<name>...` is free-form. */
+const KEYS_2X = new Set([
+  'database', 'database.host', 'database.user', 'database.password', 'database.backend', 'database.port', 'database.name',
+  'database.reconnect', 'database.use_tls', 'database.database_prefix', 'database.create_tables',
+  'connection', 'connection.charset', 'display', 'display.limit', 'display.width', 'display.show_tuple_count', 'display.diagram_direction',
+  'jobs', 'jobs.auto_refresh', 'jobs.keep_completed', 'jobs.stale_timeout', 'jobs.default_priority', 'jobs.version_method',
+  'jobs.allow_new_pk_fields_in_computed_tables', 'jobs.add_job_metadata',
+  'stores', 'loglevel', 'safemode', 'ignore_config_file', 'query_cache', 'download_path',
+]);
+
 function removedKeyNote(key: string): string | null {
   if (REMOVED[key]) return REMOVED[key];
   if (key.startsWith('plugin.')) return REMOVED.plugin;
@@ -98,15 +111,29 @@ function removedKeyNote(key: string): string | null {
 const isCustom = (key: string) => key === 'custom' || key.startsWith('custom.');
 
 /** One finding for a key named in code (subscript, get(), keyword of override, dict key of update). */
-function reportKey(ctx: RuleContext, key: string, at: Node, write: unknown): boolean {
+function reportKey(ctx: RuleContext, key: string, at: Node, write: unknown, viaGet = false): boolean {
+  // `dj.config.get(key, default)` catches the KeyError: the default comes back silently.
+  const error = viaGet ? 'silently returns the default' : 'KeyError';
   if (key === 'fetch_format') {
     const frame = write === 'frame' ? ': every `fetch()` of this process returned DataFrames, so each must become `.to_pandas()`' : '';
-    ctx.report(FETCH_FORMAT, at, { message: `\`fetch_format\` was removed in DataJoint 2.x (KeyError)${frame}; use \`to_pandas()\` / \`to_arrays()\` / \`to_dicts()\` explicitly` });
+    ctx.report(FETCH_FORMAT, at, { message: `\`fetch_format\` was removed in DataJoint 2.x (${error})${frame}; use \`to_pandas()\` / \`to_arrays()\` / \`to_dicts()\` explicitly` });
     return true;
   }
-  if (isCustom(key)) { ctx.report(CONFIG_CUSTOM, at); return true; }
+  if (isCustom(key)) {
+    ctx.report(CONFIG_CUSTOM, at, viaGet ? { message: '`dj.config.get("custom", ...)` silently returns the default in DataJoint 2.x: the custom settings are lost; keep them in your own settings or environment variables' } : {});
+    return true;
+  }
   const note = removedKeyNote(key);
-  if (note) { ctx.report(REMOVED_KEY, at, { message: `\`dj.config["${key}"]\` was removed in DataJoint 2.x (KeyError): ${note}` }); return true; }
+  if (note) {
+    const when = REMOVED_IN_2_2.has(key) ? `is rejected from DataJoint 2.2.0 (${error}; 2.0–2.1 still define it)` : `was removed in DataJoint 2.x (${error})`;
+    ctx.report(REMOVED_KEY, at, { message: `\`dj.config["${key}"]\` ${when}: ${note}` });
+    return true;
+  }
+  if (!KEYS_2X.has(key) && !key.startsWith('stores.')) {
+    const hint = key === 'database.prefix' ? ' (2.x has `database.database_prefix`, deprecated in favour of `database.name`)' : '';
+    ctx.report(CONFIG_CUSTOM, at, { message: `\`${key}\` is not a DataJoint 2.x setting: 2.x rejects keys it does not define (${error}), while 0.14.6 stored any key${hint}. Keep it in your own settings or an environment variable` });
+    return true;
+  }
   return false;
 }
 
@@ -233,7 +260,7 @@ function checkConfigMethod(ctx: RuleContext, call: Node, method: string, receive
   const args = positionalArgs(call);
   if (method === 'get' && args[0]) {
     const key = stringValue(unparen(args[0]));
-    if (key !== null) reportKey(ctx, key, call, undefined);
+    if (key !== null) reportKey(ctx, key, call, undefined, true);
   } else if (method === 'save_local' || method === 'save_global' || method === 'save') {
     ctx.report(CONFIG_SAVE, call, { message: `\`dj.config.${method}()\` was removed in DataJoint 2.x: create a template once with \`dj.config.save_template(...)\`, then edit \`datajoint.json\` (credentials in \`.secrets/\`)` });
   } else if (method === 'update') {
@@ -260,16 +287,16 @@ function checkUpdate(ctx: RuleContext, call: Node, receiver: Node): void {
       pairs.push([k, p.childForFieldName('value')!]);
     }
   } else if (args.length === 0 && kw.size) pairs = [...kw].map(([k, a]) => [k, a.childForFieldName('value')!]);
-  let removed = false;
-  for (const [k, v] of pairs ?? []) removed = reportKey(ctx, k, v.parent!, literalValue(v)) || removed;
   // 0.14.6 `update(display__width=30)` stored the key "display__width" as written (only `__call__` mapped `__` to dots).
   const odd = args.length === 0 && [...kw.keys()].some((k) => k.includes('__'));
   if (odd) {
     ctx.report({ ...CONFIG_UPDATE, safety: 'manual' }, call, { message: '`dj.config.update(...)` does not exist in DataJoint 2.x; 0.14.6 stored keyword names such as `a__b` literally, not as `a.b`: assign the dotted keys you meant with `dj.config["a.b"] = value`' });
     return;
   }
+  let removed = false;
+  for (const [k, v] of pairs ?? []) removed = reportKey(ctx, k, v.parent!, literalValue(v)) || removed;
   if (!stmt || removed || pairs?.length === 0 || (pairs === null && !(args.length === 1 && kw.size === 0))) {
-    ctx.report({ ...CONFIG_UPDATE, safety: 'manual' }, call, { message: '`dj.config.update(...)` does not exist in DataJoint 2.x: assign each key with `dj.config[key] = value`' + (removed ? ' (drop the removed keys)' : '') });
+    ctx.report({ ...CONFIG_UPDATE, safety: 'manual' }, call, { message: '`dj.config.update(...)` does not exist in DataJoint 2.x: assign each key with `dj.config[key] = value`' + (removed ? ' (drop or move the keys 2.x does not define)' : '') });
     return;
   }
   const indent = /^[ \t]*/.exec(ctx.text.slice(ctx.text.lastIndexOf('\n', stmt.startIndex - 1) + 1))![0];
