@@ -3,7 +3,7 @@ import type { Node } from 'web-tree-sitter';
 import { unparen } from '../python/syntax';
 import type { Rule, RuleContext } from './context';
 import { keywordArgs, positionalArgs, removeArgument } from './edits';
-import type { RuleMeta, TextEdit } from './meta';
+import type { RuleMeta, Severity, TextEdit } from './meta';
 import { callOf, isSchemaValue, isTableOrQuery, membersNamed, ownMember, removeArguments, resolveTable } from './tables';
 
 const m = (meta: RuleMeta) => meta;
@@ -116,21 +116,29 @@ function checkTarget(ctx: RuleContext): void {
   }
 }
 
-function jobsMessage(use: Node): string {
+/**
+ * What a use of `schema.jobs` does in 2.x. Restriction, delete, fetch and the old job methods fail (error);
+ * `len()` and other uses silently mean something else (warning); iteration is valid 2.x over the job
+ * tables, so only information.
+ */
+function jobsUse(use: Node): { message: string; severity: Severity } {
   const p = use.parent;
   if (p?.type === 'binary_operator' && p.childForFieldName('left')?.id === use.id) {
-    return '`schema.jobs & ...` fails in DataJoint 2.x (`schema.jobs` is a list): restrict the per-table job table instead, e.g. `T.jobs.errors` for `status="error"`, `T.jobs & key`';
+    return { severity: 'error', message: '`schema.jobs & ...` fails in DataJoint 2.x (`schema.jobs` is a list): restrict the per-table job table instead, e.g. `T.jobs.errors` for `status="error"`, `T.jobs & key`' };
   }
   if (p?.type === 'attribute' && p.childForFieldName('object')?.id === use.id) {
     const method = p.childForFieldName('attribute')!.text;
-    if (method === 'delete') return '`schema.jobs.delete()` fails in DataJoint 2.x: clear each table\'s jobs with `T.jobs.delete()` (errors only: `T.jobs.errors.delete()`)';
-    if (['ignore', 'reserve', 'complete', 'error'].includes(method)) return `\`schema.jobs.${method}(table_name, key)\` fails in DataJoint 2.x: call \`T.jobs.${method}(key)\` on the table (new signatures; see also \`T.jobs.refresh()\`, \`T.jobs.progress()\`)`;
-    if (method === 'fetch' || method === 'fetch1') return '`schema.jobs.fetch()` fails in DataJoint 2.x: read each table\'s jobs, e.g. `T.jobs.errors.to_dicts()`; the key is the target\'s primary key, not `key_hash`';
+    if (method === 'delete') return { severity: 'error', message: '`schema.jobs.delete()` fails in DataJoint 2.x: clear each table\'s jobs with `T.jobs.delete()` (errors only: `T.jobs.errors.delete()`)' };
+    if (['ignore', 'reserve', 'complete', 'error'].includes(method)) return { severity: 'error', message: `\`schema.jobs.${method}(table_name, key)\` fails in DataJoint 2.x: call \`T.jobs.${method}(key)\` on the table (new signatures; see also \`T.jobs.refresh()\`, \`T.jobs.progress()\`)` };
+    if (method === 'fetch' || method === 'fetch1') return { severity: 'error', message: '`schema.jobs.fetch()` fails in DataJoint 2.x: read each table\'s jobs, e.g. `T.jobs.errors.to_dicts()`; the key is the target\'s primary key, not `key_hash`' };
   }
   if (p?.type === 'argument_list' && p.parent?.type === 'call' && p.parent.childForFieldName('function')?.text === 'len') {
-    return '`len(schema.jobs)` silently changes meaning in DataJoint 2.x: it counts job tables, not jobs; count per table with `len(T.jobs)` (or `len(T.jobs.errors)`)';
+    return { severity: 'warning', message: '`len(schema.jobs)` silently changes meaning in DataJoint 2.x: it counts job tables, not jobs; count per table with `len(T.jobs)` (or `len(T.jobs.errors)`)' };
   }
-  return '`schema.jobs` is a list of per-table job tables in DataJoint 2.x; use `T.jobs`, `T.jobs.errors`, `T.jobs.delete()` on each auto-populated table';
+  if ((p?.type === 'for_statement' || p?.type === 'for_in_clause') && p.childForFieldName('right')?.id === use.id) {
+    return { severity: 'info', message: 'Iterating over `schema.jobs` yields one job table per auto-populated table in DataJoint 2.x (0.14.6 yielded job rows); fine if the loop is written for 2.x' };
+  }
+  return { severity: 'warning', message: '`schema.jobs` is a list of per-table job tables in DataJoint 2.x; use `T.jobs`, `T.jobs.errors`, `T.jobs.delete()` on each auto-populated table' };
 }
 
 function checkJobs(ctx: RuleContext): void {
@@ -139,7 +147,7 @@ function checkJobs(ctx: RuleContext): void {
     // `(schema.jobs & ...)` in parentheses: judge the use from outside the parentheses.
     let use: Node = node;
     while (use.parent?.type === 'parenthesized_expression') use = use.parent;
-    ctx.report(SCHEMA_JOBS, node, { message: jobsMessage(use) });
+    ctx.report(SCHEMA_JOBS, node, jobsUse(use));
   }
 }
 
