@@ -121,8 +121,13 @@ describe('DataJoint Migrate in a real VS Code (code-server + Chromium)', { timeo
     assert.equal(after, expected);
   });
 
-  it('adds a connection through the UI, password into secret storage', async () => {
-    await wb.command('DataJoint: Add Connection');
+  it('offers "Add connection" in the empty explorer and adds one, password into secret storage', async () => {
+    await page.locator('.activitybar .action-item [aria-label^="DataJoint"], .activitybar a[aria-label^="DataJoint"]').first().click();
+    const welcome = page.locator('.pane:has(.pane-header:has-text("Schema Explorer")) .welcome-view-content');
+    await welcome.waitFor({ state: 'visible' });
+    assert.match(await welcome.innerText(), /No DataJoint database connections yet/);
+    await wb.screenshot('welcome-view');
+    await welcome.locator('.monaco-button', { hasText: 'Add connection' }).first().click();
     await wb.answer('e2e mariadb', /1\/6/);
     await wb.answer('127.0.0.1', /2\/6/);
     await wb.answer(String(testServer.port), /3\/6/);
@@ -251,8 +256,23 @@ describe('DataJoint Migrate in a real VS Code (code-server + Chromium)', { timeo
     }, 120_000);
     await wb.screenshot('verify-report');
     assert.equal(r.outcome, 'ok', r.text);
-    await wb.command('DataJoint: Refresh');
-    await page.locator('.pane-header', { hasText: 'Migration' }).first().click().catch(() => undefined);
+  });
+
+  it('shows each step of the schema with its last result in the Migration view', async () => {
+    await closeEditors();
+    await page.locator('.pane-header', { hasText: 'Schema Explorer' }).first().click();
+    const migrationHeader = page.locator('.pane-header', { hasText: 'Migration' }).first();
+    if ((await migrationHeader.getAttribute('aria-expanded')) !== 'true') await migrationHeader.click();
+    const row = (text: RegExp) => wb.treeRow('Migration', text);
+    const schemaRow = row(new RegExp(`^\\s*${lab}\\b(?!_v2)`));
+    await until('the Migration view lists the schema with its next step', async () => /next: Migrate code/.test(await schemaRow.innerText()));
+    await wb.expand(schemaRow);
+    const stepText = async (title: string) => (await row(new RegExp(`^\\s*${title}`)).innerText()).replace(/\s+/g, ' ');
+    await until('the compare step shows its result', async () => /0 differences/.test(await stepText('Compared')));
+    assert.match(await stepText('Parallel schema created'), /Declared 3 tables, 0 differences/);
+    assert.match(await stepText('Data copied'), /Copied 3 tables, 0 differences/);
+    assert.match(await stepText('Compared'), /Compared 3 tables, 0 differences/);
+    assert.match(await stepText('Verified for 2.x'), /Verified 3 tables, 0 differences/);
     await wb.screenshot('migration-view');
   });
 

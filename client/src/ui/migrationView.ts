@@ -45,7 +45,7 @@ export class MigrationView implements vscode.TreeDataProvider<MigrationNode> {
         const next = nextStep(node.steps);
         const item = new vscode.TreeItem(node.schema, vscode.TreeItemCollapsibleState.Expanded);
         item.id = `m:${node.conn.id}:${node.schema}`;
-        item.description = next ? `next: ${next.step.title.toLowerCase()}` : 'all steps done';
+        item.description = next ? `next: ${next.step.action}` : 'all steps done';
         item.tooltip = `${node.schema} on ${describeConnection(node.conn)}`;
         item.iconPath = new vscode.ThemeIcon('archive');
         item.contextValue = `workflow${next ? '.hasNext' : ''}`;
@@ -57,7 +57,7 @@ export class MigrationView implements vscode.TreeDataProvider<MigrationNode> {
         item.id = `m:${node.conn.id}:${node.schema}:${state.step.id}`;
         const [icon, color] = STATUS_ICON[state.status];
         item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
-        item.description = state.last ? `${state.last.summary} · ${state.last.finishedAt.slice(0, 16).replace('T', ' ')}` : state.detail ?? state.status;
+        item.description = state.last ? `${state.last.summary} · ${state.last.finishedAt.slice(0, 16).replace('T', ' ')}` : state.detail ?? (state.status === 'pending' ? '' : state.status);
         item.tooltip = [state.step.title, `state: ${state.status}`, state.detail, state.last ? `last: ${state.last.summary}` : ''].filter(Boolean).join('\n');
         item.contextValue = `step.${state.status}${state.last ? '.hasReport' : ''}`;
         if (state.last) item.command = { command: 'datajoint.migration.openReport', title: 'Open Report', arguments: [state.last.id] };

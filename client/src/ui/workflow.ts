@@ -10,6 +10,8 @@ export type StepId = 'code' | 'preflight' | 'parallel' | 'copy' | 'pointers' | '
 export interface StepDefinition {
   id: StepId;
   title: string;
+  /** What running it is called ("Copy data"). */
+  action: string;
   /** The command that runs the step. */
   command: string;
   /** The operations whose reports complete the step. */
@@ -21,15 +23,15 @@ export interface StepDefinition {
 }
 
 export const STEPS: readonly StepDefinition[] = [
-  { id: 'code', title: 'Code migrated', command: 'datajoint.code.migrateWorkspace', kinds: ['code'], scope: 'workspace', available: true },
-  { id: 'preflight', title: 'Preflight passed', command: 'datajoint.db.preflight', kinds: ['preflight'], scope: 'schema', available: true },
-  { id: 'parallel', title: 'Parallel schema created', command: 'datajoint.db.createParallel', kinds: ['create-parallel'], scope: 'schema', available: true },
-  { id: 'copy', title: 'Data copied', command: 'datajoint.db.copy', kinds: ['copy'], scope: 'schema', available: true },
-  { id: 'pointers', title: 'External pointers migrated', command: 'datajoint.db.migratePointers', kinds: ['pointers'], scope: 'schema', available: true },
-  { id: 'compare', title: 'Compared', command: 'datajoint.db.compare', kinds: ['compare'], scope: 'schema', available: true },
-  { id: 'verify', title: 'Verified for 2.x', command: 'datajoint.db.verify', kinds: ['verify'], scope: 'schema', available: true },
+  { id: 'code', title: 'Code migrated', action: 'Migrate code', command: 'datajoint.code.migrateWorkspace', kinds: ['code'], scope: 'workspace', available: true },
+  { id: 'preflight', title: 'Preflight passed', action: 'Run preflight', command: 'datajoint.db.preflight', kinds: ['preflight'], scope: 'schema', available: true },
+  { id: 'parallel', title: 'Parallel schema created', action: 'Create parallel schema', command: 'datajoint.db.createParallel', kinds: ['create-parallel'], scope: 'schema', available: true },
+  { id: 'copy', title: 'Data copied', action: 'Copy data', command: 'datajoint.db.copy', kinds: ['copy'], scope: 'schema', available: true },
+  { id: 'pointers', title: 'External pointers migrated', action: 'Migrate external pointers', command: 'datajoint.db.migratePointers', kinds: ['pointers'], scope: 'schema', available: true },
+  { id: 'compare', title: 'Compared', action: 'Compare', command: 'datajoint.db.compare', kinds: ['compare'], scope: 'schema', available: true },
+  { id: 'verify', title: 'Verified for 2.x', action: 'Verify 2.x readiness', command: 'datajoint.db.verify', kinds: ['verify'], scope: 'schema', available: true },
   // Issue 5 (backup / swap / in-place) provides the command; until then the step is shown as not available.
-  { id: 'cutover', title: 'Cut over', command: 'datajoint.db.cutOver', kinds: ['cutover'], scope: 'schema', available: false },
+  { id: 'cutover', title: 'Cut over', action: 'Cut over', command: 'datajoint.db.cutOver', kinds: ['cutover'], scope: 'schema', available: false },
 ];
 
 export type StepStatus = 'pending' | 'done' | 'attention' | 'failed' | 'cancelled' | 'not-needed' | 'unavailable';
