@@ -420,3 +420,21 @@ test('a value the target would round (a warning, not an error, under strict mode
     await s.cleanup();
   }
 });
+
+test('MySQL 8 compatibility: no statement opens one temporary table twice (error 1137 there)', async () => {
+  const s = await copyScenario();
+  try {
+    const statements: string[] = [];
+    const report = await copy(s.db, { pairs: s.pairs, stores: s.source.storesConfig, dryRun: true, onStatement: (sql) => statements.push(sql) });
+    assert.equal(report.failed, false);
+    const withObjects = statements.filter((x) => x.includes('~djm_copy_objects'));
+    assert.ok(withObjects.some((x) => /^INSERT INTO `[^`]+`\.`recording`/.test(x)), 'the recording insert joins the object tables');
+    for (const sql of withObjects) {
+      const names = sql.match(/~djm_copy_objects_\d+/g) ?? [];
+      assert.equal(new Set(names).size, names.length, sql.slice(0, 300));
+    }
+    assert.deepEqual([...(await rowCounts(s.db, s.target.schemas)).values()].filter((n) => n > 0), [], 'a dry run writes nothing');
+  } finally {
+    await s.cleanup();
+  }
+});

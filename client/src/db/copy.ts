@@ -284,8 +284,11 @@ function isCancel(e: unknown, signal?: AbortSignal): boolean {
 class TableCopier {
   private readonly src: string;
   private readonly tgt: string;
-  /** Session-temporary table of the chunk's stored objects and their 2.x JSON. */
-  private readonly objects: string;
+  /**
+   * Per pointer column, a session-temporary table of the chunk's stored objects and their 2.x JSON. One
+   * table per column because MySQL cannot open a temporary table twice in one statement (error 1137).
+   */
+  private readonly objects: string[];
   private sizer = new ChunkSizer();
   private processed = 0;
   private readonly pointers: Extract<ColumnPlan, { kind: 'pointer' }>[];
@@ -301,8 +304,8 @@ class TableCopier {
   ) {
     this.src = qt(t.source.schema, t.source.name);
     this.tgt = qt(t.target.schema, t.target.name);
-    this.objects = qt(t.target.schema, '~djm_copy_objects');
     this.pointers = t.columns.filter((x): x is Extract<ColumnPlan, { kind: 'pointer' }> => x.kind === 'pointer');
+    this.objects = this.pointers.map((_, i) => qt(t.target.schema, `~djm_copy_objects_${i}`));
   }
 
   async run(): Promise<void> {
@@ -313,10 +316,10 @@ class TableCopier {
     this.sizer = new ChunkSizer({ maxBytes: this.maxBytes, avgRowBytes, ...this.opts.chunk });
     const where = and(this.t.filter);
     this.result.total = Number((await c.query<{ n: string }>(`SELECT COUNT(*) AS n FROM ${this.src} AS s WHERE ${where.sql}`, where.params))[0].n);
-    if (this.pointers.length) {
+    for (const table of this.objects) {
       await this.write(
-        `CREATE TEMPORARY TABLE IF NOT EXISTS ${this.objects} (${q('col')} smallint NOT NULL, ${q('h')} binary(16) NOT NULL, ` +
-          `${q('json')} LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL, PRIMARY KEY (${q('col')}, ${q('h')})) ENGINE=InnoDB`,
+        `CREATE TEMPORARY TABLE IF NOT EXISTS ${table} (${q('h')} binary(16) NOT NULL, ` +
+          `${q('json')} LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL, PRIMARY KEY (${q('h')})) ENGINE=InnoDB`,
         [],
       );
     }
@@ -337,7 +340,7 @@ class TableCopier {
         if (outcome.final) break;
       }
     } finally {
-      if (this.pointers.length) await this.write(`DROP TEMPORARY TABLE IF EXISTS ${this.objects}`, []).catch(() => undefined);
+      for (const table of this.objects) await this.write(`DROP TEMPORARY TABLE IF EXISTS ${table}`, []).catch(() => undefined);
     }
   }
 
@@ -413,7 +416,7 @@ class TableCopier {
 
   /**
    * One chunk: the next `n` source keys after `last` (a boundary query on the primary key), copied with one
-   * `INSERT … SELECT`. Pointer columns take their JSON from the session's object table, joined on the
+   * `INSERT … SELECT`. Pointer columns take their JSON from the session's object tables, joined on the
    * pointer: the client only ever handles the distinct stored objects of the chunk, never the rows.
    */
   private async chunk(last: Key | null): Promise<{ rows: number; upper: Key | null; final: boolean } | null> {
@@ -438,7 +441,7 @@ class TableCopier {
     const guard = present > 0 || this.opts.dryRun ? ` AND NOT EXISTS (SELECT 1 FROM ${this.tgt} AS t WHERE ${keyJoin(t.keyCols, 't', 's')})` : '';
 
     const select = t.columns.map((col) => (col.kind === 'verbatim' ? `s.${q(col.name)}` : `${this.objAlias(col)}.${q('json')}`));
-    // A pointer whose object is missing from the object table (the source changed after it was read) is
+    // A pointer whose object is missing from its object table (the source changed after it was read) is
     // not copied in this chunk rather than copied as NULL; a re-run picks it up.
     const complete = this.pointers.map((p) => `(s.${q(p.name)} IS NULL OR ${this.objAlias(p)}.${q('h')} IS NOT NULL)`);
     await this.transaction(async () => {
@@ -458,13 +461,13 @@ class TableCopier {
 
   private objectJoins(): string {
     return this.pointers
-      .map((p, i) => `LEFT JOIN ${this.objects} AS j${i} ON j${i}.${q('col')} = ${i} AND j${i}.${q('h')} = s.${q(p.name)}`)
+      .map((p, i) => `LEFT JOIN ${this.objects[i]} AS j${i} ON j${i}.${q('h')} = s.${q(p.name)}`)
       .join(' ');
   }
 
   /**
    * The distinct objects the chunk's pointers reference, converted to 2.x JSON (pointers.ts) and put in the
-   * session's object table. When every row of the chunk is already in the target, the conversion only
+   * session's object tables. When every row of the chunk is already in the target, the conversion only
    * computes the JSON (for the conflict check) and touches no file.
    */
   private async fillObjects(range: Predicate, allPresent: boolean): Promise<void> {
@@ -473,8 +476,8 @@ class TableCopier {
       sourceSchema: t.source.schema, targetSchema: t.target.schema, stores: this.opts.stores ?? {},
       destStores: this.opts.destStores, relocate: !!this.opts.relocate, dryRun: !!this.opts.dryRun || allPresent,
     };
-    const rows: unknown[][] = [];
     for (const [i, p] of this.pointers.entries()) {
+      const rows: unknown[][] = [];
       const objects = await this.read(
         `SELECT DISTINCT s.${q(p.name)} AS ${q('__q')}, ${EXTERNAL_FIELDS.map((f) => `e.${q(f)} AS ${q('__e0_' + f)}`).join(', ')} ` +
           `FROM ${this.src} AS s LEFT JOIN ${qt(t.source.schema, '~external_' + p.store)} AS e ON e.${q('hash')} = s.${q(p.name)} ` +
@@ -488,13 +491,13 @@ class TableCopier {
           this.result.fileOps++;
           this.opts.onFileOp?.(op);
         }
-        rows.push([i, pointer, cell.json]);
+        rows.push([pointer, cell.json]);
       }
-    }
-    // Scratch space private to this session, filled outside the chunk's transaction.
-    await this.write(`TRUNCATE TABLE ${this.objects}`, []);
-    for (const batch of batches(rows, this.maxBytes)) {
-      await this.write(`INSERT INTO ${this.objects} (${q('col')}, ${q('h')}, ${q('json')}) VALUES ${batch.map(() => '(?, ?, ?)').join(', ')}`, batch.flat());
+      // Scratch space private to this session, filled outside the chunk's transaction.
+      await this.write(`TRUNCATE TABLE ${this.objects[i]}`, []);
+      for (const batch of batches(rows, this.maxBytes)) {
+        await this.write(`INSERT INTO ${this.objects[i]} (${q('h')}, ${q('json')}) VALUES ${batch.map(() => '(?, ?)').join(', ')}`, batch.flat());
+      }
     }
   }
 
