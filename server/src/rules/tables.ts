@@ -366,6 +366,9 @@ function rowToDict(row: Node, names: string[]): TextEdit[] | null {
   if (open.text !== (isTuple ? '(' : '[') || close.text !== (isTuple ? ')' : ']')) return null;
   const edits: TextEdit[] = [{ start: open.startIndex, end: open.endIndex, text: '{' }];
   values.forEach((v, i) => edits.push({ start: v.startIndex, end: v.startIndex, text: `${JSON.stringify(names[i])}: ` }));
+  // `(x,)`: the comma only made it a tuple; a dict does not need it.
+  const comma = values.length === 1 && isTuple ? values[0].nextSibling : null;
+  if (comma?.type === ',') edits.push({ start: comma.startIndex, end: comma.endIndex, text: '' });
   edits.push({ start: close.startIndex, end: close.endIndex, text: '}' });
   return edits;
 }
@@ -404,8 +407,8 @@ function checkPositionalInserts(ctx: RuleContext, call: Node, mc: { receiver: No
 }
 
 /**
- * `rows = [(1, "a"), ...]` then `T.insert(rows)` (or `row = (1, "a")` then `T.insert1(row)`): the literal, when the variable is assigned once in the
- * file and used nowhere else (so rewriting its rows cannot affect other code).
+ * `rows = [(1, "a"), ...]` then `T.insert(rows)`, or `row = (1, "a")` then `T.insert1(row)`: the literal,
+ * when the variable is assigned once in the file and used nowhere else (so rewriting it affects nothing else).
  */
 function rowsVariable(ctx: RuleContext, id: Node): Node | null {
   const uses = identifiersNamed(ctx, [id.text]);
@@ -419,7 +422,7 @@ function rowsVariable(ctx: RuleContext, id: Node): Node | null {
 
 function reportRows(ctx: RuleContext, meta: RuleMeta, at: Node, rows: Node[], names: string[] | null, table: string | null, uncertain: boolean): void {
   if (!names) {
-    const why = table ? `the heading of \`${table}\` cannot be resolved from definitions in this file` : 'the table is not known';
+    const why = table ? `the heading of \`${table}\` cannot be resolved from the definitions in the workspace` : 'the table is not known';
     ctx.report(asManual(meta), at, {
       uncertain,
       message: `Positional rows are deprecated in DataJoint 2.x (DeprecationWarning, not removed); ${why}, so write dicts by hand or use \`dict(zip(T.heading.names, row))\``,
@@ -452,14 +455,12 @@ function checkLookupContents(ctx: RuleContext): void {
   for (const table of ctx.index.allTables) {
     const value = table.contents ? unparen(table.contents) : null;
     if (!value || ctx.isGuarded(value)) continue;
-    const heading = headingOf(ctx, table);
     if (value.type === 'call' && ctx.index.qualified(value.childForFieldName('function')!) === null && value.childForFieldName('function')?.text === 'zip') {
-      checkZipContents(ctx, table, value, heading?.all ?? null);
+      checkZipContents(ctx, table, value, headingOf(ctx, table)?.all ?? null);
       continue;
     }
     const rows = rowsOf(value)?.filter(isPositionalRow) ?? [];
-    if (value.type !== 'list' && value.type !== 'tuple') continue;
-    if (rows.length) reportRows(ctx, LOOKUP_CONTENTS, value, rows, heading?.all ?? null, table.name, false);
+    if (rows.length) reportRows(ctx, LOOKUP_CONTENTS, value, rows, headingOf(ctx, table)?.all ?? null, table.name, false);
   }
 }
 
@@ -471,7 +472,7 @@ function checkZipContents(ctx: RuleContext, table: TableClass, call: Node, names
   const n = values[0]?.length ?? 0;
   const fits = literal && names && names.length === cols.length && values.every((v) => v.length === n && v.every((x) => x.type !== 'list_splat'));
   if (!fits || !names) {
-    const reason = !names ? `the heading of \`${table.name}\` cannot be resolved from definitions in this file` : !literal ? 'the columns are not literal lists' : `the columns do not match the ${names.length} fields (${names.join(', ')})`;
+    const reason = !names ? `the heading of \`${table.name}\` cannot be resolved from the definitions in the workspace` : !literal ? 'the columns are not literal lists' : `the columns do not match the ${names.length} fields (${names.join(', ')})`;
     ctx.report(asManual(LOOKUP_CONTENTS), call, { message: `Positional Lookup contents (\`zip(...)\`) are deprecated in DataJoint 2.x; ${reason}, so write a list of dicts by hand` });
     return;
   }
