@@ -12,6 +12,7 @@ import * as swap from './swap';
 import * as unswap from './unswap';
 import * as backup from './backup';
 import * as restore from './restore';
+import * as migrateInPlace from './migrate-in-place';
 
 export type DbCommand = { summary: string; run: (argv: string[], io: CliIO) => Promise<number> };
 
@@ -27,4 +28,5 @@ export const dbCommands: Record<string, DbCommand> = {
   unswap,
   backup,
   restore,
+  'migrate-in-place': migrateInPlace,
 };

@@ -182,7 +182,8 @@ function word(name: string, what: string): string {
   return name;
 }
 
-function columnSql(c: Column): string {
+/** One column's full definition (type, charset, nullability, default, extra, comment), as CREATE TABLE and ALTER … MODIFY need it. */
+export function columnSql(c: Column): string {
   const parts = [q(c.name), c.columnType];
   if (c.charset && c.collation) parts.push(`CHARACTER SET ${word(c.charset, 'character set')} COLLATE ${word(c.collation, 'collation')}`);
   parts.push(c.nullable ? 'NULL' : 'NOT NULL');

@@ -37,7 +37,15 @@ export interface MigratePointersOptions {
   adapterKind?: PointerKind;
   signal?: AbortSignal;
   onProgress?: (e: ProgressEvent) => void;
+  /**
+   * Called after each stage of a real run (`added`: hidden column; `filled`; `verified`: just before the
+   * one ALTER; `swapped`: after it). Throwing before `swapped` undoes the run like any failure: callers
+   * (migrate-in-place) and tests use it to stop at a chosen point.
+   */
+  onStage?: (stage: MigrationStage) => void | Promise<void>;
 }
+
+export type MigrationStage = 'added' | 'filled' | 'verified' | 'swapped';
 
 export type MigratePointersStatus = 'migrated' | 'dry-run' | 'already-migrated';
 
@@ -156,6 +164,7 @@ export async function migratePointers(db: Db, opts: MigratePointersOptions): Pro
     }
     await run(`ALTER TABLE ${t} ADD COLUMN ${q(hidden)} JSON NULL COMMENT ${lit(newComment)} AFTER ${q(attribute)}`);
     added = !opts.dryRun;
+    if (added) await opts.onStage?.('added');
 
     const expected = new Map<string, string>();
     const fill = async (onlyMissing: boolean): Promise<number> => {
@@ -204,6 +213,7 @@ export async function migratePointers(db: Db, opts: MigratePointersOptions): Pro
       return objects;
     };
     report.objects = await fill(false);
+    if (!opts.dryRun) await opts.onStage?.('filled');
     if (kind === 'blob' && !opts.relocate && report.objects > 0) {
       report.notes.push(
         `pointer-only: the JSON points at the 0.14.6 files in store ${source.name}, so both versions now share them. Do not clean up ` +
@@ -234,10 +244,12 @@ export async function migratePointers(db: Db, opts: MigratePointersOptions): Pro
       if (expected.get(hex) !== fingerprint(stored)) throw new PointerError(`${where}: the JSON read back for pointer ${hex} differs from the JSON written`);
     }
 
+    await opts.onStage?.('verified');
     // The point of no return: one statement, so there is no half-swapped state.
     await run(finalAlter(t, attribute, hidden, fks[0]?.CONSTRAINT_NAME, col.IS_NULLABLE === 'YES', newComment));
     added = false;
     written.length = 0; // the table now references them
+    await opts.onStage?.('swapped');
   } catch (e) {
     try {
       await rollback();
