@@ -164,3 +164,8 @@ test('get() of a key 2.x does not define is a silent default, and the message sa
   assert.deepEqual(codes(findings), ['DJ081', 'DJ081', 'DJ080']);
   for (const f of findings) assert.match(f.message, /silently returns the default/);
 });
+
+test('stores set through update() are checked like an assignment', async () => {
+  const { findings } = await analyze('dj.config.update({"stores": {"raw": {"protocol": "s3", "endpoint": "e"}}, "safemode": False})\n');
+  assert.deepEqual(findings.map((f) => `${f.code}:${f.safety}`), ['DJ084:safe', 'DJ088:manual']);
+});

@@ -294,7 +294,10 @@ function checkUpdate(ctx: RuleContext, call: Node, receiver: Node): void {
     return;
   }
   let removed = false;
-  for (const [k, v] of pairs ?? []) removed = reportKey(ctx, k, v.parent!, literalValue(v)) || removed;
+  for (const [k, v] of pairs ?? []) {
+    removed = reportKey(ctx, k, v.parent!, literalValue(v)) || removed;
+    if (k === 'stores') checkStores(ctx, v);
+  }
   if (!stmt || removed || pairs?.length === 0 || (pairs === null && !(args.length === 1 && kw.size === 0))) {
     ctx.report({ ...CONFIG_UPDATE, safety: 'manual' }, call, { message: '`dj.config.update(...)` does not exist in DataJoint 2.x: assign each key with `dj.config[key] = value`' + (removed ? ' (drop or move the keys 2.x does not define)' : '') });
     return;
