@@ -169,3 +169,9 @@ test('stores set through update() are checked like an assignment', async () => {
   const { findings } = await analyze('dj.config.update({"stores": {"raw": {"protocol": "s3", "endpoint": "e"}}, "safemode": False})\n');
   assert.deepEqual(findings.map((f) => `${f.code}:${f.safety}`), ['DJ084:safe', 'DJ088:manual']);
 });
+
+test('update() with comments inside is explained, not rewritten (the comments would be lost)', async () => {
+  const { findings } = await analyze('dj.config.update({\n    "safemode": False,  # CI only\n})\n');
+  assert.equal(findings.length, 1);
+  assert.equal(findings[0].safety, 'manual');
+});

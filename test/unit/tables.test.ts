@@ -261,3 +261,18 @@ class Session(dj.Manual):
   // ephys.py imports Subject itself: its parent is not resolvable from the exported definitions alone.
   assert.match(findings[2].message, /cannot be resolved/);
 });
+
+test('a rewrite that would re-print values never drops comments: zip(...) with a comment stays manual', async () => {
+  const { findings } = await analyze(`
+@schema
+class Kind(dj.Lookup):
+    definition = """
+    kind : varchar(8)
+    """
+    contents = zip(["a",  # the first
+                    "b"])
+`);
+  const f = one(findings, 'DJ070');
+  assert.equal(f.safety, 'manual');
+  assert.match(f.message, /comments/);
+});

@@ -298,7 +298,9 @@ function checkUpdate(ctx: RuleContext, call: Node, receiver: Node): void {
     removed = reportKey(ctx, k, v.parent!, literalValue(v)) || removed;
     if (k === 'stores') checkStores(ctx, v);
   }
-  if (!stmt || removed || pairs?.length === 0 || (pairs === null && !(args.length === 1 && kw.size === 0))) {
+  // The rewrite re-prints the values; comments inside the call would be lost.
+  const comments = call.descendantsOfType('comment').length > 0;
+  if (!stmt || removed || comments || pairs?.length === 0 || (pairs === null && !(args.length === 1 && kw.size === 0))) {
     ctx.report({ ...CONFIG_UPDATE, safety: 'manual' }, call, { message: '`dj.config.update(...)` does not exist in DataJoint 2.x: assign each key with `dj.config[key] = value`' + (removed ? ' (drop or move the keys 2.x does not define)' : '') });
     return;
   }
@@ -323,7 +325,8 @@ function checkComparison(ctx: RuleContext, c: Node, expr: Node): void {
     return;
   }
   const test = op === 'in' ? 'is not None' : 'is None';
-  ctx.report(CONFIG_MAPPING, c, { edits: [ctx.replace(c, `${expr.text}.get(${operands[0].text}) ${test}`)], fixTitle: `Use \`${expr.text}.get(...) ${test}\` (a key set to None reads as absent)`, message: `\`${op}\` on dj.config fails in DataJoint 2.2+: test \`dj.config.get(key)\` instead` });
+  const edits = c.descendantsOfType('comment').length ? undefined : [ctx.replace(c, `${expr.text}.get(${operands[0].text}) ${test}`)];
+  ctx.report(CONFIG_MAPPING, c, { edits, fixTitle: `Use \`${expr.text}.get(...) ${test}\` (a key set to None reads as absent)`, message: `\`${op}\` on dj.config fails in DataJoint 2.2+: test \`dj.config.get(key)\` instead` });
 }
 
 const ENV: Record<string, string> = {

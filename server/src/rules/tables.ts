@@ -471,8 +471,10 @@ function checkZipContents(ctx: RuleContext, table: TableClass, call: Node, names
   const values = literal ? cols.map((c) => c.namedChildren.filter((x): x is Node => !!x && x.type !== 'comment')) : [];
   const n = values[0]?.length ?? 0;
   const fits = literal && names && names.length === cols.length && values.every((v) => v.length === n && v.every((x) => x.type !== 'list_splat'));
-  if (!fits || !names) {
-    const reason = !names ? `the heading of \`${table.name}\` cannot be resolved from the definitions in the workspace` : !literal ? 'the columns are not literal lists' : `the columns do not match the ${names.length} fields (${names.join(', ')})`;
+  // The rewrite re-prints the values; comments between them would be lost.
+  const comments = call.descendantsOfType('comment').length > 0;
+  if (!fits || !names || comments) {
+    const reason = !names ? `the heading of \`${table.name}\` cannot be resolved from the definitions in the workspace` : !literal ? 'the columns are not literal lists' : comments ? 'comments inside `zip(...)` would be lost' : `the columns do not match the ${names.length} fields (${names.join(', ')})`;
     ctx.report(asManual(LOOKUP_CONTENTS), call, { message: `Positional Lookup contents (\`zip(...)\`) are deprecated in DataJoint 2.x; ${reason}, so write a list of dicts by hand` });
     return;
   }
@@ -498,7 +500,7 @@ function checkUpdate(ctx: RuleContext, call: Node, mc: { receiver: Node; attr: N
   const name = args[0] ? stringValue(args[0]) : null;
   const simpleTable = table && (table.type === 'identifier' || table.type === 'attribute') && ctx.index.kindOf(table) === 'table';
   const simpleKey = key && ['identifier', 'attribute', 'subscript', 'dictionary', 'call'].includes(key.type);
-  if (!simpleTable || !simpleKey || name === null || args.length !== 2 || keywordArgs(call).size) {
+  if (!simpleTable || !simpleKey || name === null || args.length !== 2 || keywordArgs(call).size || call.descendantsOfType('comment').length) {
     const why = args.length === 1 ? ' `_update("a")` without a value meant NULL; `update1` with None resets to the default.' : '';
     ctx.report(asManual(UPDATE_UNDERSCORE), mc.attr, { message: `\`_update\` does not exist in DataJoint (removed in 0.14.0): use \`T.update1({**key, "attr": value})\` with the full primary key.${why}` });
     return;
