@@ -13,6 +13,7 @@ import * as unswap from './unswap';
 import * as backup from './backup';
 import * as restore from './restore';
 import * as migrateInPlace from './migrate-in-place';
+import * as retire from './retire';
 
 export type DbCommand = { summary: string; run: (argv: string[], io: CliIO) => Promise<number> };
 
@@ -29,4 +30,5 @@ export const dbCommands: Record<string, DbCommand> = {
   backup,
   restore,
   'migrate-in-place': migrateInPlace,
+  retire,
 };
