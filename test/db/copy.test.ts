@@ -38,6 +38,7 @@ test('copies the whole dj014 pipeline; compare finds no difference; JSON hashes 
     assert.equal(report.tables.find((t) => t.source.endsWith('.recording'))?.mode, 'converted');
     assert.equal(report.tables.find((t) => t.source.endsWith('._neuron'))?.mode, 'server-side');
     assert.ok(report.notes.some((n) => /share/.test(n) && /--relocate/.test(n)), 'pointer-only copy warns about shared store files');
+    assert.ok(report.notes.some((n) => /^Attachments in store\(s\) attachments are rewritten .*pointer-only/.test(n)), 'says why attachments are rewritten');
 
     const cmp = await compare(s.db, { pairs: s.pairs, stores: s.source.storesConfig, fileCheck: 'hash' });
     assert.deepEqual(cmp.tables.filter((t) => t.differing || t.onlyInProduction || t.onlyInTest), []);

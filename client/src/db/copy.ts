@@ -33,7 +33,7 @@ import {
 import {
   type ColumnPlan, type PointerContext, convertPointerCell, planColumns,
 } from './convert';
-import type { ExternalRow } from './pointers';
+import { ATTACH_POINTER_ONLY_IMPOSSIBLE, type ExternalRow } from './pointers';
 import { introspect } from './introspect';
 import type { SchemaPair } from './parallel';
 import { dependencyOrder } from './plan';
@@ -188,19 +188,25 @@ export async function planCopy(db: Db, opts: CopyOptions): Promise<CopyPlan> {
 
   const notes: string[] = [];
   const sharedStores = new Set<string>();
+  const attachStores = new Set<string>();
   for (const t of planned) {
     for (const c of t.columns) {
       if (c.kind !== 'pointer') continue;
       if (!opts.stores?.[c.store]) throw new DbInputError(`${tableKey(t.source)}.${c.name} is in store ${c.store}, which is not configured; pass --stores`);
       if (c.pointerKind === 'filepath' || (c.pointerKind === 'blob' && !opts.relocate)) sharedStores.add(c.store);
+      if (c.pointerKind === 'attach') attachStores.add(c.store);
     }
   }
   if (sharedStores.size) {
     notes.push(
-      `Pointer-only copy: the 2.x rows point at the files 0.14.6 wrote in store(s) ${[...sharedStores].sort().join(', ')}. ` +
+      `${opts.relocate ? 'File paths are never copied' : 'Pointer-only copy'}: the 2.x rows point at the files 0.14.6 wrote in store(s) ${[...sharedStores].sort().join(', ')}. ` +
         'Old and new schemas now share those files: cleaning either side\'s store (0.14.6 `schema.external[...].delete(delete_external_files=True)`, ' +
-        '2.x `dj.gc`) would delete data the other still uses. Use --relocate to give the 2.x schema its own copies of blobs (file paths are never copied).',
+        '2.x `dj.gc`) would delete data the other still uses.' +
+        (opts.relocate ? '' : ' Use --relocate to give the 2.x schema its own copies of blobs (file paths are never copied).'),
     );
+  }
+  if (attachStores.size) {
+    notes.push(`Attachments in store(s) ${[...attachStores].sort().join(', ')} are rewritten into the 2.x _hash/ layout: ${ATTACH_POINTER_ONLY_IMPOSSIBLE}`);
   }
   return { tables: planned, pairs: opts.pairs, notes };
 }
