@@ -2,7 +2,7 @@
 import type { Node } from 'web-tree-sitter';
 import { unparen } from '../python/syntax';
 import type { Rule, RuleContext } from './context';
-import { keywordArgs, positionalArgs, removeArgument } from './edits';
+import { keywordArgs, positionalArgs } from './edits';
 import type { RuleMeta, Severity, TextEdit } from './meta';
 import { callOf, isSchemaValue, isTableOrQuery, membersNamed, ownMember, removeArguments, resolveTable } from './tables';
 
@@ -97,7 +97,7 @@ function reportKeys(ctx: RuleContext, call: Node, keys: Node, uncertain: boolean
   const first = list.namedChildren.find((c) => c && c.type !== 'comment');
   const edits: TextEdit[] = first?.id === keys.id
     ? [{ start: keys.startIndex, end: value.startIndex, text: '' }]
-    : [{ start: first!.startIndex, end: first!.startIndex, text: `${value.text}, ` }, removeArgument(keys)];
+    : [{ start: first!.startIndex, end: first!.startIndex, text: `${value.text}, ` }, ...removeArguments([keys])];
   ctx.report(POPULATE_KEYS, keys, {
     uncertain, edits, fixTitle: 'Pass the keys as a restriction (they must lie within key_source)',
     message: '`populate(keys=K)` was removed in DataJoint 2.x: `populate(K)` restricts `key_source` by the keys, while 0.14.6 called `make` on exactly these keys',

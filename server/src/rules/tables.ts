@@ -549,26 +549,30 @@ function checkDelete(ctx: RuleContext, call: Node, mc: { receiver: Node; method:
 }
 
 /**
- * Edits removing arguments of one call with their commas, as non-overlapping ranges. When no argument
- * is left, a trailing comma goes too (`f(\n    a=1,\n)` → `f(\n)`).
+ * Edits removing arguments of one call with their commas, as non-overlapping ranges. Comments that belong
+ * to kept arguments stay; when no argument is left, a trailing comma goes too (`f(\n    a=1,\n)` → `f(\n)`).
  */
 export function removeArguments(removed: Node[]): TextEdit[] {
   if (!removed.length) return [];
   const list = removed[0].parent!;
-  const all = list.namedChildren.filter((x): x is Node => !!x && x.type !== 'comment');
+  const children = list.namedChildren.filter((x): x is Node => !!x);
+  const all = children.filter((x) => x.type !== 'comment');
+  const comments = children.filter((x) => x.type === 'comment');
   const gone = new Set(removed.map((r) => r.id));
   const edits: TextEdit[] = [];
   for (let i = 0; i < all.length; i++) {
     if (!gone.has(all[i].id)) continue;
     let j = i;
     while (j + 1 < all.length && gone.has(all[j + 1].id)) j++;
+    const keptBefore = i > 0 && !comments.some((c) => c.startIndex >= all[i - 1].endIndex && c.endIndex <= all[i].startIndex);
     if (j + 1 < all.length) edits.push({ start: all[i].startIndex, end: all[j + 1].startIndex, text: '' });
-    else if (i > 0) edits.push({ start: all[i - 1].endIndex, end: all[j].endIndex, text: '' });
+    else if (keptBefore) edits.push({ start: all[i - 1].endIndex, end: all[j].endIndex, text: '' });
     else {
+      // The first arguments, or trailing ones after a commented line: remove them with their own comma only.
       const next = all[j].nextSibling;
       let start = all[i].startIndex;
       const end = next?.type === ',' ? next.endIndex : all[j].endIndex;
-      // An argument alone on its line: take the line with it.
+      // Arguments alone on their lines: take the lines with them.
       const before = list.text.slice(0, start - list.startIndex);
       const after = list.text.slice(end - list.startIndex);
       const lineStart = before.lastIndexOf('\n');

@@ -28,3 +28,12 @@ def run(todo, restriction):
     Spikes().populate(display_progress=True)
     Spikes.populate(max_calls=5)
     Spikes.populate(restriction, max_calls=10, reserve_jobs=True)
+
+
+def distributed(todo):
+    Spikes.populate(
+        todo, reserve_jobs=True,  # many workers
+    )
+    Spikes.populate(
+        display_progress=True,  # show it
+    )

@@ -28,3 +28,14 @@ def run(todo, restriction):
     Spikes().populate(keys=None, display_progress=True)
     Spikes.populate(limit=5)
     Spikes.populate(restriction, limit=10, reserve_jobs=True)
+
+
+def distributed(todo):
+    Spikes.populate(
+        reserve_jobs=True,  # many workers
+        keys=todo,
+    )
+    Spikes.populate(
+        display_progress=True,  # show it
+        keys=None,
+    )
