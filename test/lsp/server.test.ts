@@ -104,7 +104,7 @@ test('diagnostics, quick fix, fix-all resolve, hover and the workspace migration
   assert.equal(fixAll[0].edit, undefined, 'edits are computed only on resolve');
   const resolved = (await conn.sendRequest('codeAction/resolve', fixAll[0])) as { edit: { changes: Record<string, Array<{ newText: string; range: unknown }>> } };
   const all = TextDocument.applyEdits(doc, resolved.edit.changes[uri] as never);
-  assert.match(all, /dj\.Schema\("lab"\)/);
+  assert.match(all, /dj\.Schema\("lab_v2"\)/); // DJ130: the default project suffix `_v2` is a safe fix
   assert.match(all, /session_id : int64/);
   assert.match(all, /Session\.keys\(\)/);
 
