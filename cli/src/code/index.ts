@@ -4,6 +4,7 @@ import { runCheck } from './check';
 import { runFix } from './fix';
 import { runReport } from './report';
 import { runRules } from './rules';
+import { runDemo } from '../demo';
 
 export type CodeCommand = { summary: string; run: (argv: string[], io: CliIO) => Promise<number> };
 
@@ -12,4 +13,5 @@ export const codeCommands: Record<string, CodeCommand> = {
   fix: { summary: 'rewrite them to what DataJoint 2.x accepts', run: runFix },
   report: { summary: 'migration report (markdown or json)', run: runReport },
   rules: { summary: 'every rule with its documentation', run: runRules },
+  demo: { summary: 'the whole migration on the bundled fixture pipeline against a local server', run: runDemo },
 };
