@@ -111,6 +111,7 @@ for job_table in schema.jobs:
   assert.ok(findings.every((f) => f.code === 'DJ075' && f.safety === 'manual'));
   assert.deepEqual(findings.map((f) => f.severity), ['error', 'error', 'error', 'warning', 'info']);
   assert.match(findings[0].message, /T\.jobs\.errors/);
+  assert.doesNotMatch(findings[0].message, /here:/); // a bare status restriction names no table
   assert.match(findings[1].message, /T\.jobs\.delete\(\)/);
   assert.match(findings[2].message, /T\.jobs\.ignore\(key\)/);
   assert.match(findings[3].message, /counts job tables, not jobs/);
@@ -126,4 +127,13 @@ test('every rule of the family documents a before/after, its catalogue ids exist
     for (const id of meta.catalogue) assert.ok(ids.has(id), `${meta.code}: unknown catalogue id ${id}`);
   }
   for (const id of Object.keys(noRuleBecause)) assert.ok(ids.has(id), id);
+});
+
+test('schema.jobs clean-up idiom: the message names the per-table equivalent', async () => {
+  const { findings } = await analyze(`(schema.jobs & {"table_name": Spikes.table_name} & 'status="error"').delete()
+errs = (schema.jobs & {"table_name": Spikes.table_name}).fetch()
+`);
+  assert.equal(findings.length, 2);
+  assert.match(findings[0].message, /here: `Spikes\.jobs\.errors\.delete\(\)`/);
+  assert.match(findings[1].message, /here: `Spikes\.jobs\.to_dicts\(\)`/);
 });

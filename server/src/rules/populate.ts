@@ -1,6 +1,6 @@
 // DJ071-075: AutoPopulate and jobs (api-changes.md §1F): populate(keys/order/limit), self.target, schema.jobs.
 import type { Node } from 'web-tree-sitter';
-import { unparen } from '../python/syntax';
+import { stringValue, unparen } from '../python/syntax';
 import type { Rule, RuleContext } from './context';
 import { keywordArgs, positionalArgs } from './edits';
 import type { RuleMeta, Severity, TextEdit } from './meta';
@@ -124,7 +124,8 @@ function checkTarget(ctx: RuleContext): void {
 function jobsUse(use: Node): { message: string; severity: Severity } {
   const p = use.parent;
   if (p?.type === 'binary_operator' && p.childForFieldName('left')?.id === use.id) {
-    return { severity: 'error', message: '`schema.jobs & ...` fails in DataJoint 2.x (`schema.jobs` is a list): restrict the per-table job table instead, e.g. `T.jobs.errors` for `status="error"`, `T.jobs & key`' };
+    const here = perTableEquivalent(use);
+    return { severity: 'error', message: '`schema.jobs & ...` fails in DataJoint 2.x (`schema.jobs` is a list): restrict the per-table job table instead, e.g. `T.jobs.errors` for `status="error"`, `T.jobs & key`' + (here ? `; here: \`${here}\`` : '') };
   }
   if (p?.type === 'attribute' && p.childForFieldName('object')?.id === use.id) {
     const method = p.childForFieldName('attribute')!.text;
@@ -139,6 +140,38 @@ function jobsUse(use: Node): { message: string; severity: Severity } {
     return { severity: 'info', message: 'Iterating over `schema.jobs` yields one job table per auto-populated table in DataJoint 2.x (0.14.6 yielded job rows); fine if the loop is written for 2.x' };
   }
   return { severity: 'warning', message: '`schema.jobs` is a list of per-table job tables in DataJoint 2.x; use `T.jobs`, `T.jobs.errors`, `T.jobs.delete()` on each auto-populated table' };
+}
+
+const STATUS_VIEW: Record<string, string> = { error: 'errors', reserved: 'reserved', ignore: 'ignored' };
+
+/**
+ * The 2.x form of the common clean-up idiom `(schema.jobs & {"table_name": T.table_name} & 'status="error"').delete()`:
+ * `T.jobs.errors.delete()`. Null when the restrictions are anything else.
+ */
+function perTableEquivalent(jobs: Node): string | null {
+  let table: string | null = null;
+  let view = '';
+  let cur = jobs;
+  for (;;) {
+    const p = cur.parent?.type === 'parenthesized_expression' ? cur.parent : cur;
+    const op = p.parent;
+    if (op?.type !== 'binary_operator' || op.childForFieldName('operator')?.type !== '&' || op.childForFieldName('left')?.id !== p.id) { cur = p; break; }
+    const right = unparen(op.childForFieldName('right')!);
+    const text = right.type === 'string' ? stringValue(right) : null;
+    const status = text === null ? null : /^\s*status\s*=\s*["'](\w+)["']\s*$/.exec(text)?.[1];
+    if (right.type === 'dictionary') {
+      const pairs = right.namedChildren.filter((x): x is Node => !!x && x.type !== 'comment');
+      const value = pairs.length === 1 && pairs[0].type === 'pair' && stringValue(unparen(pairs[0].childForFieldName('key')!)) === 'table_name' ? unparen(pairs[0].childForFieldName('value')!) : null;
+      if (value?.type !== 'attribute' || value.childForFieldName('attribute')?.text !== 'table_name') return null;
+      table = value.childForFieldName('object')!.text;
+    } else if (status && STATUS_VIEW[status]) view = `.${STATUS_VIEW[status]}`;
+    else return null;
+    cur = op;
+  }
+  if (!table) return null;
+  const outer = cur.parent?.type === 'parenthesized_expression' ? cur.parent : cur;
+  const method = outer.parent?.type === 'attribute' && outer.parent.childForFieldName('object')?.id === outer.id ? outer.parent.childForFieldName('attribute')!.text : null;
+  return `${table}.jobs${view}${method === 'delete' ? '.delete()' : method === 'fetch' ? '.to_dicts()' : ''}`;
 }
 
 function checkJobs(ctx: RuleContext): void {
