@@ -152,6 +152,27 @@ describe('db swap / unswap', () => {
     }
   });
 
+  it('refuses on triggers, views and foreign keys from schemas outside the swap, naming them', async () => {
+    const before = await layout();
+    const outside = fx.prefix + 'outside';
+    await fx.db.execute(`CREATE TRIGGER ${qt(v2[0], 'user_touch')} BEFORE INSERT ON ${qt(v2[0], 'user')} FOR EACH ROW SET NEW.full_name = NEW.full_name`);
+    await fx.db.execute(`CREATE DATABASE ${q(outside)}`);
+    await fx.db.execute(`CREATE VIEW ${qt(outside, 'users')} AS SELECT username FROM ${qt(fx.schemas[0], 'user')}`);
+    await fx.db.execute(`CREATE TABLE ${qt(outside, 'note')} (username varchar(16) NOT NULL PRIMARY KEY, FOREIGN KEY (username) REFERENCES ${qt(fx.schemas[0], 'user')} (username)) ENGINE=InnoDB`);
+    try {
+      const r = await swapSchemas(fx.db, options({ confirm: async () => assert.fail('refused before asking') }));
+      assert.equal(r.status, 'refused');
+      const text = r.refusals.join('\n');
+      assert.match(text, new RegExp(`triggers make a cross-database RENAME TABLE fail: ${v2[0]}\\.user_touch`));
+      assert.match(text, new RegExp(`views outside the moved schemas .*${outside}\\.users`));
+      assert.match(text, new RegExp(`${outside}\\.note has a foreign key .* to ${fx.schemas[0]}\\.user`));
+      assert.deepEqual(await layout(), before);
+    } finally {
+      await fx.db.execute(`DROP TRIGGER ${qt(v2[0], 'user_touch')}`);
+      await fx.db.execute(`DROP DATABASE ${q(outside)}`);
+    }
+  });
+
   it('swaps in one statement (keys on their own side, 2.x verifies under the production names), then unswap restores everything', async () => {
     const layoutBefore = await layout();
     const sumsBefore = await tableChecksums(fx.db, [...fx.schemas, ...v2]);
@@ -178,6 +199,13 @@ describe('db swap / unswap', () => {
     // a second swap is refused: the old names are taken
     const again = await swapSchemas(fx.db, options());
     assert.equal(again.status, 'refused');
+
+    // rows that 2.x wrote after the swap would be left behind: unswap refuses unless told
+    await fx.db.execute(`INSERT INTO ${qt(fx.schemas[0], 'user')} (username, full_name, active) VALUES ('new2x', 'Written by 2.x', 1)`);
+    const refusedBack = await unswapSchemas(fx.db, options());
+    assert.equal(refusedBack.status, 'refused');
+    assert.match(refusedBack.refusals.join('\n'), new RegExp(`rows written since the swap[\\s\\S]*1 only in ${fx.schemas[0]}`));
+    await fx.db.execute(`DELETE FROM ${qt(fx.schemas[0], 'user')} WHERE username = 'new2x'`);
 
     const u = await unswapSchemas(fx.db, options());
     assert.equal(u.status, 'swapped', u.refusals.join('\n'));
