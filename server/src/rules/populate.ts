@@ -90,7 +90,7 @@ function reportKeys(ctx: RuleContext, call: Node, keys: Node, uncertain: boolean
     return;
   }
   if (value.type === 'none') {
-    ctx.report({ ...POPULATE_KEYS, safety: 'safe' }, keys, { edits: removeArguments([keys]), fixTitle: 'Remove `keys=None` (the default)' });
+    ctx.report({ ...POPULATE_KEYS, safety: 'safe' }, keys, { uncertain, edits: removeArguments([keys]), fixTitle: 'Remove `keys=None` (the default)' });
     return;
   }
   const list = call.childForFieldName('arguments')!;
