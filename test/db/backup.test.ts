@@ -1,13 +1,13 @@
 // db backup / restore / --to-file against the real server with the dj014 pipeline (and the dj2 one for
 // ~lineage): backup → damage production → restore gives the backed-up data back; nothing is dropped first.
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import mysql from 'mysql2/promise';
 import { loadFixture, testServer, type LoadedFixture } from './harness';
-import { backupSchemas, cloneSchemas, defaultBackupSuffix, verifyClone } from '../../client/src/db/backup';
+import { backupSchemas, cloneSchemas, defaultBackupSuffix, repointReferences, verifyClone } from '../../client/src/db/backup';
 import { restoreSchemas, REPLACED_SUFFIX, RESTORING_SUFFIX } from '../../client/src/db/restore';
 import { writeDumpFile } from '../../client/src/db/dumpFile';
 import { tableChecksums } from '../../client/src/db/swap';
@@ -172,4 +172,32 @@ describe('db backup and restore', () => {
     const notConfirmed = await runCli(['db', 'restore', '--schemas', fx.schemas.join(','), '--backup-suffix', '_bk2']);
     assert.equal(notConfirmed.code, 1);
   });
+});
+
+// SHOW CREATE TABLE as MySQL 8.0 prints it (no display widths, utf8mb4_0900_ai_ci, cross-schema keys
+// qualified, same-schema keys not); a column comment that looks like a reference must stay as it is.
+test('MySQL 8 and MariaDB SHOW CREATE TABLE: only constraint references to cloned schemas are re-pointed', () => {
+  const mysql8 = [
+    'CREATE TABLE `recording` (',
+    "  `subject_id` int unsigned NOT NULL COMMENT 'unique animal id',",
+    '  `session_date` date NOT NULL,',
+    "  `note` varchar(64) NOT NULL DEFAULT '' COMMENT 'see REFERENCES `lab`.`subject`',",
+    '  `signal` binary(16) NOT NULL COMMENT \':blob@raw:raw trace\',',
+    '  PRIMARY KEY (`subject_id`,`session_date`),',
+    '  KEY `signal` (`signal`),',
+    '  CONSTRAINT `recording_ibfk_1` FOREIGN KEY (`subject_id`, `session_date`) REFERENCES `session` (`subject_id`, `session_date`) ON DELETE RESTRICT ON UPDATE CASCADE,',
+    '  CONSTRAINT `recording_ibfk_2` FOREIGN KEY (`subject_id`) REFERENCES `lab`.`subject` (`subject_id`) ON UPDATE CASCADE,',
+    '  CONSTRAINT `recording_ibfk_3` FOREIGN KEY (`signal`) REFERENCES `~external_raw` (`hash`),',
+    '  CONSTRAINT `recording_ibfk_4` FOREIGN KEY (`subject_id`) REFERENCES `elsewhere`.`animal` (`id`)',
+    ') ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_0900_ai_ci',
+  ].join('\n');
+  const out = repointReferences(mysql8, new Map([['lab', 'lab_bk'], ['ephys', 'ephys_bk']]));
+  const lines = out.split('\n');
+  assert.equal(lines[3], mysql8.split('\n')[3], 'a comment is never rewritten');
+  assert.match(lines[8], /REFERENCES `lab_bk`\.`subject` \(`subject_id`\)/);
+  assert.match(lines[7], /REFERENCES `session` \(/, 'same-schema references stay unqualified');
+  assert.match(lines[10], /REFERENCES `elsewhere`\.`animal`/, 'schemas not being cloned stay');
+  assert.equal(out.split('\n').filter((l, i) => l !== mysql8.split('\n')[i]).length, 1);
+  // a schema name with a backtick, as SHOW CREATE quotes it
+  assert.match(repointReferences('  CONSTRAINT `x` FOREIGN KEY (`a`) REFERENCES `we``ird`.`t` (`a`)', new Map([['we`ird', 'n']])), /REFERENCES `n`\.`t`/);
 });

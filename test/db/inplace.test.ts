@@ -1,13 +1,15 @@
 // db migrate-in-place against the real server on a copy of the dj014 pipeline: interrupted at every kind of
 // step (inside a pointer column, between columns, between tables) each column is fully old or fully new;
 // re-runs finish the job; the result verifies and every value reads as dj014/values.json records.
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { loadFixture, type LoadedFixture } from './harness';
-import { migrateInPlace, planInPlace, type InPlaceOptions, type InPlaceStep } from '../../client/src/db/inplace';
+import { migrateInPlace, planInPlace, relabelSql, type InPlaceOptions, type InPlaceStep } from '../../client/src/db/inplace';
+import { decodeCatalog } from '../../client/src/db/introspect';
+import type { Catalog, ColumnRow } from '../../client/src/db/catalog';
 import { introspect } from '../../client/src/db/introspect';
 import { verifySchemas } from '../../client/src/db/verify';
 import { tableChecksums } from '../../client/src/db/swap';
@@ -279,4 +281,39 @@ describe('db migrate-in-place', () => {
     assert.match(dry.out, /needs no change/);
     assert.match(dry.err, /unsigned policy is "widen"/);
   });
+});
+
+// MySQL 8 spells the catalogue differently (no display widths, bare defaults, DEFAULT_GENERATED in EXTRA,
+// native json); the relabelling must re-emit the same full definition from those rows. Rows recorded
+// from MySQL 8.0 semantics for a table with a blob beside an auto_increment key and an ON UPDATE column.
+test('MySQL 8 catalogue rows: the relabel ALTER re-emits each blob/attach column whole and touches nothing else', () => {
+  const col = (position: number, column: string, columnType: string, extra: Partial<ColumnRow> = {}): ColumnRow => ({
+    schema: 'e8', table: '#thing', column, position, default: null, nullable: 'NO', dataType: columnType.split(/[ (]/)[0], columnType,
+    charset: null, collation: null, extra: '', comment: '', ...extra,
+  });
+  const catalog: Catalog = {
+    flavor: 'mysql',
+    schemata: [{ name: 'e8', charset: 'utf8mb4', collation: 'utf8mb4_0900_ai_ci' }],
+    tables: [{ schema: 'e8', table: '#thing', type: 'BASE TABLE', engine: 'InnoDB', collation: 'utf8mb4_0900_ai_ci', comment: '', rows: 0, dataLength: 0, indexLength: 0 }],
+    columns: [
+      col(1, 'id', 'int unsigned', { extra: 'auto_increment' }),
+      col(2, 'n', 'int', { default: '7' }),
+      col(3, 'created', 'datetime(3)', { default: 'CURRENT_TIMESTAMP(3)', extra: 'DEFAULT_GENERATED on update CURRENT_TIMESTAMP(3)' }),
+      col(4, 'data', 'longblob', { nullable: 'YES', comment: "raw data, 'quoted'" }),
+      col(5, 'att', 'longblob', { comment: ':attach:the file' }),
+      col(6, 'meta', 'json', { nullable: 'YES' }),
+    ],
+    keyColumns: [{ schema: 'e8', table: '#thing', constraint: 'PRIMARY', column: 'id', position: 1, refSchema: null, refTable: null, refColumn: null }],
+    referential: [], statistics: [], checks: [], collations: [{ collation: 'utf8mb4_0900_ai_ci', charset: 'utf8mb4' }], logVersions: [],
+  };
+  const [s] = decodeCatalog(catalog, ['e8']);
+  const t = s.tables[0];
+  const data = t.columns.find((c) => c.name === 'data')!;
+  const att = t.columns.find((c) => c.name === 'att')!;
+  assert.equal(data.storage.form, 'blob');
+  assert.equal(att.storage.form, 'attach');
+  assert.equal(
+    relabelSql(t, [{ column: data, label: '<blob>' }, { column: att, label: '<attach>' }]),
+    "ALTER TABLE `e8`.`#thing` MODIFY COLUMN `data` longblob NULL DEFAULT NULL COMMENT ':<blob>:raw data, ''quoted''', MODIFY COLUMN `att` longblob NOT NULL COMMENT ':<attach>:the file'",
+  );
 });

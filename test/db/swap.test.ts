@@ -1,6 +1,6 @@
 // db swap / unswap against the real server: the dj014 pipeline, its 2.x parallel schemas created and
 // copied by the engine, then cut over and rolled back. Every refusal must leave every table where it was.
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it, test } from 'node:test';
 import assert from 'node:assert/strict';
 import mysql from 'mysql2/promise';
 import { loadFixture, testServer, type LoadedFixture } from './harness';
@@ -8,7 +8,7 @@ import { createParallel } from '../../client/src/db/parallel';
 import { copy } from '../../client/src/db/copy';
 import { compare } from '../../client/src/db/compare';
 import { verifySchemas } from '../../client/src/db/verify';
-import { alignForeignKeys, summariseCompare, swapSchemas, tableChecksums, unswapSchemas, type SwapOptions } from '../../client/src/db/swap';
+import { alignForeignKeys, assembleBlockers, describeBlocker, lockMap, MYSQL8_METADATA_LOCKS, summariseCompare, swapSchemas, tableChecksums, unswapSchemas, type SwapOptions } from '../../client/src/db/swap';
 import { q, qt } from '../../client/src/db/sql';
 import { runCli } from './cliRun';
 
@@ -249,4 +249,43 @@ describe('db swap / unswap', () => {
     assert.equal(refused.code, 1, 'without --yes on a non-terminal the freeze is not confirmed');
     assert.match(refused.out + refused.err, /not confirmed/);
   });
+});
+
+// Who blocks, from rows as each server reports them. MySQL 8 (performance_schema on by default) names the
+// lock holders exactly; MariaDB without metadata_lock_info only knows after the LOCK TABLES probe.
+test('MySQL 8 metadata-lock rows: exactly the holders and waiters are blockers, other transactions are not', () => {
+  const processes = [
+    { id: 12, user: 'me', host: 'h:1', db: null, command: 'Query', time: 0, state: 'executing', info: 'SELECT ...' },
+    { id: 41, user: 'alice', host: 'lab-pc:5000', db: 'lab', command: 'Sleep', time: 35, state: '', info: null },
+    { id: 57, user: 'bob', host: 'rig:6000', db: 'lab', command: 'Query', time: 3, state: 'Waiting for table metadata lock', info: 'ALTER TABLE `lab`.`user` ADD x int' },
+    { id: 60, user: 'carol', host: 'ws:7000', db: 'other', command: 'Sleep', time: 90, state: '', info: null },
+  ];
+  const locks = lockMap([
+    { id: 41, s: 'lab', t: 'user', status: 'GRANTED' },
+    { id: 41, s: 'lab', t: 'subject', status: 'GRANTED' },
+    { id: 57, s: 'lab', t: 'user', status: 'PENDING' },
+    { id: 12, s: 'lab', t: 'user', status: 'GRANTED' },
+  ]);
+  const blockers = assembleBlockers({
+    self: 12, schemas: ['lab', 'lab_v2'], processes, locks, probeFailed: false,
+    transactions: [{ id: 41, started: '2026-01-01 10:00:00', state: 'RUNNING' }, { id: 60, started: '2026-01-01 09:00:00', state: 'RUNNING' }],
+  });
+  assert.deepEqual(blockers.map((b) => b.id), [41, 57]);
+  assert.match(describeBlocker(blockers[0]), /^session 41 \(alice@lab-pc:5000, database lab, Sleep for 35s\) holds a metadata lock on lab\.user, lab\.subject \(transaction open since 2026-01-01 10:00:00\)/);
+  assert.match(blockers[1].why, /lab\.user \(waiting\).*waiting for a metadata lock/);
+  assert.match(MYSQL8_METADATA_LOCKS, /performance_schema\.metadata_locks .*performance_schema\.threads/);
+});
+
+test('MariaDB without lock information: nobody blocks when the probe got the locks; otherwise every candidate is named', () => {
+  const processes = [
+    { id: 7, user: 'me', host: 'h', db: null, command: 'Query', time: 0, state: '', info: 'SHOW PROCESSLIST' },
+    { id: 8, user: 'x', host: 'h', db: 'lab', command: 'Sleep', time: 5, state: '', info: null },
+    { id: 9, user: 'y', host: 'h', db: null, command: 'Query', time: 2, state: 'Sending data', info: 'SELECT * FROM `lab`.`user`' },
+  ];
+  const transactions = [{ id: 8, started: '2026-01-01 10:00:00', state: 'RUNNING' }];
+  assert.deepEqual(assembleBlockers({ self: 7, schemas: ['lab'], processes, transactions, locks: null, probeFailed: false }), []);
+  const named = assembleBlockers({ self: 7, schemas: ['lab'], processes, transactions, locks: null, probeFailed: true });
+  assert.deepEqual(named.map((b) => [b.id, b.why]), [[8, 'has a transaction open since 2026-01-01 10:00:00 (RUNNING)'], [9, 'is running a statement on these schemas']]);
+  const unknown = assembleBlockers({ self: 7, schemas: ['lab'], processes: [], transactions: [], locks: null, probeFailed: true });
+  assert.match(unknown[0].why, /no session could be identified/);
 });

@@ -144,6 +144,15 @@ async function cloneDdl(c: DbConnection, t: Table, targetOf: Map<string, string>
   const [row] = await c.query<Record<string, string>>(`SHOW CREATE TABLE ${qt(t.schema, t.name)}`);
   const ddl = row['Create Table'];
   if (!ddl) throw new DbInputError(`${tableKey(t)} has no CREATE TABLE (is it a view?)`);
+  return repointReferences(ddl, targetOf);
+}
+
+/**
+ * In SHOW CREATE TABLE text (MariaDB or MySQL 8), make `REFERENCES \`s\`.\`t\`` point at `targetOf(s)` for
+ * the schemas being cloned. Only constraint lines are touched; same-schema references are unqualified
+ * there and resolve in the session's default database, which is the clone.
+ */
+export function repointReferences(ddl: string, targetOf: ReadonlyMap<string, string>): string {
   return ddl
     .split('\n')
     .map((line) => {

@@ -149,7 +149,7 @@ export async function planInPlace(db: Db, schema: string, opts: Pick<InPlaceOpti
 }
 
 /** One ALTER TABLE re-emitting each relabelled column's full definition with the new label. */
-function relabelSql(t: Table, relabel: { column: Column; label: string }[]): string {
+export function relabelSql(t: Table, relabel: { column: Column; label: string }[]): string {
   const parts = relabel.map(({ column, label }) => {
     const comment = `:${label}:${column.comment}`;
     if (comment.length > 1024) throw new DbInputError(`${tableKey(t)}.${column.name}: the relabelled comment would exceed MySQL's 1024-character limit`);
