@@ -159,7 +159,7 @@ export class Project {
       }
       return confineToCells(nb, this.analyzePython(file, nb.text));
     }
-    return analyzeOtherFile(file, text, { options: this.options, project: this });
+    return analyzeOtherFile(file, text, { options: this.options, workspace: this.engine.workspace });
   }
 
   private analyzePython(file: string, text: string): Finding[] {
@@ -189,7 +189,7 @@ export class Project {
       const after = r.applied.length ? writeNotebook(nb, r.text) : text;
       return { path: file, before: text, after, applied: r.applied, remaining: confineToCells(nb, r.remaining), fileOps: [], converged: r.converged };
     }
-    const findings = analyzeOtherFile(file, text, { options: this.options, project: this });
+    const findings = analyzeOtherFile(file, text, { options: this.options, workspace: this.engine.workspace });
     const accept = (f: Finding) => f.fix && f.phase <= this.options.phase && (f.safety === 'safe' || (fix.unsafe && f.safety === 'unsafe')) && (!fix.codes || fix.codes.has(f.code));
     const chosen = findings.filter(accept);
     const edits = chosen.flatMap((f) => f.fix!.edits);

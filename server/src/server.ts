@@ -172,7 +172,7 @@ async function analyze(uri: string): Promise<Analysis | null> {
       engine.workspace.set(index.exports());
       analysis = { doc: entry.doc, findings: engine.analyzeIndexed(index, entry.doc.getText(), options), settings, toDoc: (o) => o };
     } else {
-      analysis = { doc: entry.doc, findings: analyzeOtherFile(file, entry.doc.getText(), { options }), settings, toDoc: (o) => o };
+      analysis = { doc: entry.doc, findings: analyzeOtherFile(file, entry.doc.getText(), { options, workspace: engine.workspace }), settings, toDoc: (o) => o };
     }
     analysisCache.set(uri, { version: entry.doc.version, settings, workspaceGen, analysis });
     return analysis;

@@ -178,3 +178,31 @@ test('bad input never crashes: binary, huge and half-typed files', async () => {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('config migration: dj_local_conf.json → datajoint.json + .secrets/, stores.default only for a bare <x@>', async () => {
+  const dir = scratch();
+  try {
+    fs.writeFileSync(path.join(dir, '.dj-migrate.json'), JSON.stringify({ 'default-store': 'raw' }));
+    const conf = { 'database.host': 'db.lab.org', 'database.user': 'alice', 'database.password': 's3cret', 'fetch_format': 'frame', stores: { raw: { protocol: 'file', location: '/data/raw' } } };
+    fs.writeFileSync(path.join(dir, 'dj_local_conf.json'), JSON.stringify(conf, null, 2));
+    const py = path.join(dir, 'pipeline.py');
+    fs.writeFileSync(py, 'import datajoint as dj\nschema = dj.Schema("lab")\n\n@schema\nclass Rec(dj.Manual):\n    definition = """\n    id : int32\n    ---\n    x : <blob@>\n    """\n');
+    const r = await runCli(['fix', '--unsafe', '--suffix', '', dir], dir);
+    assert.equal(r.code, 0, r.err);
+    const written = JSON.parse(fs.readFileSync(path.join(dir, 'datajoint.json'), 'utf8'));
+    assert.equal(written.database.host, 'db.lab.org');
+    assert.equal(written.stores.default, 'raw');
+    assert.equal(written.database.password, undefined, 'no credentials in the JSON');
+    assert.equal(fs.readFileSync(path.join(dir, '.secrets', 'database.password'), 'utf8').trim(), 's3cret');
+    assert.ok(!JSON.stringify(written).includes('fetch_format'));
+    assert.ok(fs.existsSync(path.join(dir, 'dj_local_conf.json')), 'the 0.14.6 file is kept');
+    // without a bare codec, no stores.default
+    fs.rmSync(path.join(dir, 'datajoint.json'));
+    fs.rmSync(path.join(dir, '.secrets'), { recursive: true });
+    fs.writeFileSync(py, fs.readFileSync(py, 'utf8').replace('<blob@>', '<blob@raw>'));
+    await runCli(['fix', '--unsafe', '--suffix', '', dir], dir);
+    assert.equal(JSON.parse(fs.readFileSync(path.join(dir, 'datajoint.json'), 'utf8')).stores.default, undefined);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
