@@ -4,7 +4,7 @@ import path from 'node:path';
 import { loadProjectSettings, mergeSettings, type ProjectSettings } from '../../common/src/projectSettings';
 import { CodeEngine } from './engine';
 import { fileKind, type FileKind } from './fileKind';
-import { applyEdits } from './fix/apply';
+import { applyEdits, selectFixes } from './fix/apply';
 import { listFiles, readText } from './files';
 import { fixPython, type FixOptions } from './fix/fixLoop';
 import { FileIndex } from './index/fileIndex';
@@ -190,15 +190,9 @@ export class Project {
       return { path: file, before: text, after, applied: r.applied, remaining: confineToCells(nb, r.remaining), fileOps: [], converged: r.converged };
     }
     const findings = analyzeOtherFile(file, text, { options: this.options, workspace: this.engine.workspace });
-    const accept = (f: Finding) => f.fix && f.phase <= this.options.phase && (f.safety === 'safe' || (fix.unsafe && f.safety === 'unsafe')) && (!fix.codes || fix.codes.has(f.code));
-    const chosen = findings.filter(accept);
-    const edits = chosen.flatMap((f) => f.fix!.edits);
-    let after = text;
-    try {
-      after = applyEdits(text, edits);
-    } catch {
-      after = applyEdits(text, chosen[0]?.fix?.edits ?? []);
-    }
+    const accept = (f: Finding) => f.phase <= this.options.phase && (f.safety === 'safe' || (fix.unsafe && f.safety === 'unsafe')) && (!fix.codes || fix.codes.has(f.code));
+    const { chosen, edits } = selectFixes(findings, accept);
+    const after = applyEdits(text, edits);
     const fileOps = chosen.flatMap((f) => f.fix!.fileOps ?? []);
     return { path: file, before: text, after, applied: chosen, remaining: findings.filter((f) => !chosen.includes(f)), fileOps, converged: true };
   }

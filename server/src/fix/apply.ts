@@ -25,7 +25,7 @@ export function selectFixes(findings: Finding[], accept: (f: Finding) => boolean
   const chosen: Finding[] = [];
   const edits: TextEdit[] = [];
   for (const f of findings) {
-    if (!f.fix || !accept(f)) continue;
+    if (!f.fix || !accept(f) || overlapsItself(f.fix.edits)) continue;
     const fresh = f.fix.edits.filter((e) => !edits.some((x) => x.start === e.start && x.end === e.end && x.text === e.text));
     const clash = fresh.some((e) => edits.some((x) => e.start < x.end && x.start < e.end || (e.start === x.start && e.end === x.end && e.start === e.end && e.text !== x.text)));
     if (clash) continue;
@@ -33,4 +33,11 @@ export function selectFixes(findings: Finding[], accept: (f: Finding) => boolean
     edits.push(...fresh);
   }
   return { chosen, edits };
+}
+
+/** A fix whose own edits overlap is a rule bug: it is never applied (the finding stays, without its fix). */
+function overlapsItself(edits: TextEdit[]): boolean {
+  const sorted = [...edits].sort((a, b) => a.start - b.start || a.end - b.end);
+  for (let i = 1; i < sorted.length; i++) if (sorted[i].start < sorted[i - 1].end) return true;
+  return false;
 }
