@@ -8,6 +8,9 @@ import { copy } from '../../client/src/db/copy';
 import { compare, compareJsonText, normalizeDecimal, type Difference } from '../../client/src/db/compare';
 import { qt } from '../../client/src/db/sql';
 import { copyScenario } from './copyScenario';
+import { dropPrefixed, testServer, uniquePrefix } from './harness';
+import { openDb } from '../../client/src/db/connection';
+import { q } from '../../client/src/db/sql';
 
 test('compare reports exactly the planted defects, one per column kind, and missing and extra rows', async () => {
   const s = await copyScenario();
@@ -110,4 +113,30 @@ test('decimal and JSON comparison by meaning', () => {
   assert.equal(compareJsonText('{"a": 1, "b": [1, 2]}', '{"b":[1,2],"a":1.0}'), null);
   assert.match(compareJsonText('{"a": 1}', '"{\\"a\\": 1}"') ?? '', /double-encoded JSON in test/);
   assert.match(compareJsonText('[1, 2]', '[2, 1]') ?? '', /differs/);
+});
+
+test('string keys under different collations: test-side key ranges follow production\'s order, so every row is compared exactly once', async () => {
+  const prefix = uniquePrefix();
+  const db = await openDb(testServer);
+  try {
+    const prod = prefix + 'prod';
+    const test2 = prefix + 'test';
+    for (const [schema, collation] of [[prod, 'utf8mb4_bin'], [test2, 'utf8mb4_general_ci']]) {
+      await db.execute(`CREATE DATABASE ${q(schema)}`);
+      await db.execute(`CREATE TABLE ${qt(schema, 'item')} (k varchar(8) CHARACTER SET utf8mb4 COLLATE ${collation} NOT NULL, v double NOT NULL, PRIMARY KEY (k)) ENGINE=InnoDB`);
+    }
+    await db.execute(`INSERT INTO ${qt(prod, 'item')} VALUES ('B', 1), ('a', 2), ('c', 3), ('D', 4)`);
+    await db.execute(`INSERT INTO ${qt(test2, 'item')} VALUES ('B', 1), ('a', 2.5), ('c', 3), ('D', 4)`);
+    // utf8mb4_bin orders B, D, a, c; utf8mb4_general_ci orders a, B, c, D.
+    const report = await compare(db, { pairs: [{ source: prod, target: test2 }], chunk: { initialRows: 1, maxRows: 1 } });
+    const t = report.tables[0];
+    assert.equal(t.onlyInProduction, 0);
+    assert.equal(t.onlyInTest, 0);
+    assert.equal(t.matched, 3);
+    assert.equal(t.differing, 1);
+    assert.deepEqual(t.differences.map((d) => [d.key, d.column]), [[{ k: 'a' }, 'v']]);
+  } finally {
+    await db.close();
+    await dropPrefixed(prefix);
+  }
 });

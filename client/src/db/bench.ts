@@ -27,7 +27,8 @@ export async function runDbBench(): Promise<number> {
   const base = `${src}_base`;
   const gen = `${src}_gen`;
   const storeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'djm-bench-store-'));
-  const line = (label: string, value: string) => console.log(`${label.padEnd(52)} ${value}`);
+  const line = (label: string, value: string) =>
+    console.log(`${label.padEnd(52)} ${value.padEnd(46)} rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB`);
   try {
     console.log(`db benchmark on ${db.versionString} (${db.describe()}), ${total.toLocaleString('en')} rows per table`);
     await setUp(db, { src, base, gen, side });
@@ -78,7 +79,8 @@ export async function runDbBench(): Promise<number> {
   }
 }
 
-async function setUp(db: Db, n: { src: string; base: string; gen: string; side: number }): Promise<void> {
+/** The generated 0.14.6 tables (`trial`, `recording` with `~external_raw`) and empty baseline copies. */
+export async function setUp(db: Db, n: { src: string; base: string; gen: string; side: number }): Promise<void> {
   for (const s of [n.src, n.base, n.gen]) await db.execute(`CREATE DATABASE ${q(s)} CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci`);
   // Numbers 0..side-1, by doubling (portable: no recursion limits).
   await db.execute(`CREATE TABLE ${qt(n.gen, 'n')} (i int unsigned NOT NULL PRIMARY KEY) ENGINE=InnoDB`);

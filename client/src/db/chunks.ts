@@ -15,6 +15,11 @@ export interface KeyColumn {
   name: string;
   /** True for enum columns: their key value is the 1-based index (`col+0`), the order ORDER BY uses. */
   byIndex: boolean;
+  /**
+   * Compare under this collation instead of the column's own (and convert to its character set first when
+   * given): applying another table's key ranges must follow that table's order, or ranges would overlap.
+   */
+  collate?: { collation: string; charset?: string };
 }
 
 /** The primary-key columns of a table, as chunk keys. */
@@ -66,6 +71,15 @@ export function keyAtMost(cols: readonly KeyColumn[], upTo: Key, alias?: string)
   return keyCompare(cols, upTo, alias, '<=');
 }
 
+/** A key column as compared in range predicates. */
+function keyExpr(c: KeyColumn, alias: string | undefined): string {
+  if (!c.collate) return col(alias, c.name);
+  const { collation, charset } = c.collate;
+  if (!/^\w+$/.test(collation) || (charset !== undefined && !/^\w+$/.test(charset))) throw new Error(`unexpected collation ${collation}`);
+  const value = charset ? `CONVERT(${col(alias, c.name)} USING ${charset})` : col(alias, c.name);
+  return `(${value} COLLATE ${collation})`;
+}
+
 function keyCompare(cols: readonly KeyColumn[], key: Key, alias: string | undefined, op: '>' | '<='): Predicate {
   if (key.length !== cols.length) throw new Error(`key has ${key.length} values for ${cols.length} key columns`);
   const strict = op === '>' ? '>' : '<';
@@ -74,7 +88,7 @@ function keyCompare(cols: readonly KeyColumn[], key: Key, alias: string | undefi
   // Innermost first: last column uses the full operator, outer columns `c strict v OR (c = v AND inner)`.
   let inner = '';
   for (let i = cols.length - 1; i >= 0; i--) {
-    const c = col(alias, cols[i].name);
+    const c = keyExpr(cols[i], alias);
     if (i === cols.length - 1) {
       inner = `${c} ${op} ?`;
     } else {
@@ -88,7 +102,7 @@ function keyCompare(cols: readonly KeyColumn[], key: Key, alias: string | undefi
   }
   if (cols.length === 1) return { sql: `(${inner})`, params };
   // A leading single-column bound gives the optimizer a simple range on the first key column.
-  return { sql: `(${col(alias, cols[0].name)} ${lead} ? AND (${inner}))`, params: [key[0], ...params] };
+  return { sql: `(${keyExpr(cols[0], alias)} ${lead} ? AND (${inner}))`, params: [key[0], ...params] };
 }
 
 /** The conjunction of predicates, skipping absent ones; `TRUE` when none. */

@@ -167,12 +167,13 @@ function sameStoredForm(a: Column, b: Column, kind: ValueKind): boolean {
 class TableComparer {
   private readonly rules: ColumnRule[];
   private readonly keyCols: KeyColumn[];
+  private readonly testKeyCols: KeyColumn[];
   private readonly result: TableComparison;
   private readonly tol: number;
   private readonly maxDiffs: number;
   /** Rows seen on one side only, kept until the other side's chunk could still hold them. */
-  private readonly pendingProd = new Map<string, Row>();
-  private readonly pendingTest = new Map<string, Row>();
+  private readonly pendingProd = new Map<string, Fetched>();
+  private readonly pendingTest = new Map<string, Fetched>();
 
   constructor(private readonly db: Db, private readonly p: Table, private readonly t: Table, private readonly opts: CompareOptions) {
     const testCols = new Map(t.columns.map((c) => [c.name, c]));
@@ -192,6 +193,14 @@ class TableComparer {
     }
     const types = new Map(p.columns.map((c) => [c.name, c.dataType]));
     this.keyCols = keyColumns(p.primaryKey, (n) => types.get(n) ?? '');
+    // Key ranges come from production; on the test side they must follow production's collation.
+    const adjusted = this.keyCols.map((k) => {
+      const pc = p.columns.find((c) => c.name === k.name);
+      const tc = t.columns.find((c) => c.name === k.name);
+      if (!pc?.collation || !tc?.collation || pc.collation === tc.collation) return k;
+      return { ...k, collate: { collation: pc.collation, charset: pc.charset !== tc.charset ? pc.charset ?? undefined : undefined } };
+    });
+    this.testKeyCols = adjusted.some((k) => k.collate) ? adjusted : this.keyCols;
     this.tol = opts.tolerance ?? 1e-6;
     this.maxDiffs = opts.maxDifferences ?? 20;
     this.result = {
@@ -210,7 +219,7 @@ class TableComparer {
     this.result.rowsProduction = Number((await this.db.query<{ n: string }>(`SELECT COUNT(*) AS n FROM ${src}`))[0].n);
     // Chunks whose rows may be fetched stay small enough to hold both sides in memory.
     const sizer = new ChunkSizer({
-      maxBytes: 16 * 1024 * 1024, maxRows: 50_000,
+      maxBytes: 16 * 1024 * 1024, maxRows: this.rules.every((r) => r.checksum) ? 200_000 : 20_000,
       avgRowBytes: p.rowEstimate > 0 && p.sizeBytes ? p.sizeBytes / p.rowEstimate : undefined, ...this.opts.chunk,
     });
     let last: Key | null = null;
@@ -238,27 +247,35 @@ class TableComparer {
       const other = this.pendingTest.get(k);
       if (other) {
         this.pendingTest.delete(k);
-        await this.compareRows(r, other);
-      } else this.onlyIn('production', r);
+        await this.comparePair(r, other);
+      } else this.onlyIn('production', r.row);
     }
-    for (const r of this.pendingTest.values()) this.onlyIn('test', r);
+    for (const r of this.pendingTest.values()) this.onlyIn('test', r.row);
     this.result.ms = Date.now() - started;
     return this.result;
   }
 
   /** Compare one key range; returns the production rows in it. */
   private async chunk(lower: Key | null, upper: Key | null): Promise<number> {
-    // Both sides at once, on two sessions.
-    const [sumP, sumT] = await Promise.all([this.checksum(this.p, lower, upper, 'prod'), this.checksum(this.t, lower, upper, 'test')]);
     const rowRules = this.rules.filter((r) => !r.checksum);
+    // Both sides' checksums at once, on two sessions; with columns the checksum cannot cover, the joined
+    // read of those columns runs alongside (it is used when the checksums agree, the usual case).
+    const [sumP, sumT, joined] = await Promise.all([
+      this.checksum(this.p, lower, upper, 'prod'),
+      this.checksum(this.t, lower, upper, 'test'),
+      // (Not when the key collations differ: joining on the key would mix them.)
+      rowRules.length && this.testKeyCols === this.keyCols ? this.joinedRead(lower, upper, rowRules) : Promise.resolve(null),
+    ]);
     if (sumP.n === sumT.n && sumP.h === sumT.h) {
       this.result.chunksByChecksum += rowRules.length === 0 ? 1 : 0;
       if (rowRules.length === 0) {
         this.result.matched += sumP.n;
         return sumP.n;
       }
-      // Equal checksums over the keys mean the same key set: one joined read serves both sides.
-      if (!(await this.joinedCompare(lower, upper, rowRules, sumP.n))) await this.fetchAndCompare(lower, upper, rowRules);
+      // Equal checksums over the keys mean the same key set: the joined read serves both sides.
+      if (joined && joined.length === sumP.n) {
+        for (const row of joined) await this.compareRow(row, rowRules, (i) => row['__t' + i]);
+      } else await this.fetchAndCompare(lower, upper, rowRules);
       return sumP.n;
     }
     await this.fetchAndCompare(lower, upper, this.rules);
@@ -266,7 +283,7 @@ class TableComparer {
   }
 
   private async checksum(table: Table, lower: Key | null, upper: Key | null, side: 'prod' | 'test'): Promise<{ n: number; h: string }> {
-    const range = keyRange(this.keyCols, lower, upper, 's');
+    const range = keyRange(side === 'prod' ? this.keyCols : this.testKeyCols, lower, upper, 's');
     const cols = this.rules.filter((r) => r.checksum).map((r) => (side === 'prod' ? r.prod : r.test));
     const keyNames = table.primaryKey;
     const parts = [...keyNames.map((k) => table.columns.find((c) => c.name === k)!), ...cols.filter((c) => !keyNames.includes(c.name))];
@@ -282,7 +299,7 @@ class TableComparer {
   }
 
   /** Columns not covered by the checksum, read from both sides in one query joined on the key. */
-  private async joinedCompare(lower: Key | null, upper: Key | null, rules: ColumnRule[], expected: number): Promise<boolean> {
+  private async joinedRead(lower: Key | null, upper: Key | null, rules: ColumnRule[]): Promise<Row[]> {
     const range = keyRange(this.keyCols, lower, upper, 's');
     const { p, t } = this;
     const byName = new Map(p.columns.map((c) => [c.name, c]));
@@ -296,23 +313,14 @@ class TableComparer {
       joins.push(`LEFT JOIN ${qt(p.schema, '~external_' + r.prod.storage.store)} AS ${e} ON ${e}.${q('hash')} = s.${q(r.name)}`);
       return `${base}, ${test}, ${e}.${q('hash')} AS ${q(`__e${i}_hash`)}, ${e}.${q('filepath')} AS ${q(`__e${i}_filepath`)}, ${e}.${q('contents_hash')} AS ${q(`__e${i}_contents_hash`)}, ${e}.${q('size')} AS ${q(`__e${i}_size`)}`;
     });
-    const rows = await this.db.query(
+    return this.db.query(
       `SELECT ${[...keys, ...sel].join(', ')} FROM ${qt(p.schema, p.name)} AS s JOIN ${qt(t.schema, t.name)} AS x ON ${keyJoin(this.keyCols, 's', 'x')} ${joins.join(' ')} WHERE ${range.sql}`,
       range.params,
     );
-    if (rows.length !== expected) return false;
-    for (const pr of rows) {
-      const tr: Row = {};
-      for (let i = 0; i < rules.length; i++) tr['__c' + i] = pr['__t' + i];
-      rulesOf.set(pr, rules);
-      rulesOf.set(tr, rules);
-      await this.compareRows(pr, tr);
-    }
-    return true;
   }
 
   private async fetchSide(table: Table, side: 'prod' | 'test', lower: Key | null, upper: Key | null, rules: ColumnRule[]): Promise<Row[]> {
-    const range = keyRange(this.keyCols, lower, upper, 's');
+    const range = keyRange(side === 'prod' ? this.keyCols : this.testKeyCols, lower, upper, 's');
     const byName = new Map(table.columns.map((c) => [c.name, c]));
     const keys = table.primaryKey.map((k, i) => `${readExpr(byName.get(k)!, 's')} AS ${q('__r' + i)}`);
     const joins: string[] = [];
@@ -332,33 +340,47 @@ class TableComparer {
       this.fetchSide(this.p, 'prod', lower, upper, rules),
       this.fetchSide(this.t, 'test', lower, upper, rules),
     ]);
-    // Rows remember which columns were read (a parked row may meet a partner read with other columns).
-    for (const r of [...prodRows, ...testRows]) rulesOf.set(r, rules);
     const testByKey = new Map(testRows.map((r) => [this.keyString(r), r]));
     for (const r of prodRows) {
       const k = this.keyString(r);
       const other = testByKey.get(k);
       if (other) {
         testByKey.delete(k);
-        await this.compareRows(r, other);
-      } else await this.park(this.pendingProd, this.pendingTest, k, r, 'production');
+        await this.compareRow(r, rules, (i) => other['__c' + i]);
+      } else await this.park(this.pendingProd, this.pendingTest, k, { row: r, rules }, 'production');
     }
-    for (const [k, r] of testByKey) await this.park(this.pendingTest, this.pendingProd, k, r, 'test');
+    for (const [k, r] of testByKey) await this.park(this.pendingTest, this.pendingProd, k, { row: r, rules }, 'test');
   }
 
   /**
    * A row without a partner in the same key range: match it against the other side's leftovers (a key
    * the two sides' collations place in different chunks), else keep it until the end of the table.
    */
-  private async park(mine: Map<string, Row>, theirs: Map<string, Row>, k: string, r: Row, side: 'production' | 'test'): Promise<void> {
+  private async park(mine: Map<string, Fetched>, theirs: Map<string, Fetched>, k: string, r: Fetched, side: 'production' | 'test'): Promise<void> {
     const other = theirs.get(k);
     if (other) {
       theirs.delete(k);
-      await (side === 'production' ? this.compareRows(r, other) : this.compareRows(other, r));
+      await (side === 'production' ? this.comparePair(r, other) : this.comparePair(other, r));
       return;
     }
-    if (mine.size >= MAX_PENDING) this.onlyIn(side, r);
+    if (mine.size >= MAX_PENDING) this.onlyIn(side, r.row);
     else mine.set(k, r);
+  }
+
+  /** Two rows read separately (possibly with different column lists). */
+  private async comparePair(prod: Fetched, test: Fetched): Promise<void> {
+    const shared = prod.rules.filter((r) => test.rules.includes(r));
+    const cells = (row: Row, rules: ColumnRule[]) => (i: number) => row['__c' + rules.indexOf(shared[i])];
+    const pr: Row = { ...prod.row };
+    // Renumber the production row's cells to the shared list, so index i means the same column on both.
+    for (const [i, r] of shared.entries()) {
+      const j = prod.rules.indexOf(r);
+      for (const suffix of ['', '_hash', '_filepath', '_contents_hash', '_size']) {
+        const from = suffix ? `__e${j}${suffix}` : `__c${j}`;
+        pr[suffix ? `__e${i}${suffix}` : `__c${i}`] = prod.row[from];
+      }
+    }
+    await this.compareRow(pr, shared, cells(test.row, test.rules));
   }
 
   private keyString(r: Row): string {
@@ -379,17 +401,15 @@ class TableComparer {
     }
   }
 
-  private async compareRows(pr: Row, tr: Row): Promise<void> {
+  /** One production row (cells `__c<i>`, external fields `__e<i>_…`) against the test cells `test(i)`. */
+  private async compareRow(pr: Row, rules: ColumnRule[], test: (i: number) => unknown): Promise<void> {
     const diffs: Difference[] = [];
-    const prodRules = rulesOf.get(pr) ?? [];
-    const testRules = rulesOf.get(tr) ?? [];
-    for (const [i, rule] of prodRules.entries()) {
-      const j = testRules.indexOf(rule);
-      if (j < 0) continue;
-      const reason = await this.compareValue(rule, pr, cellsAt(tr, j, i), i);
-      if (reason) {
-        diffs.push({ key: this.keyRecord(pr), column: rule.name, production: printable(pr['__c' + i]), test: printable(tr['__c' + j]), reason });
-      }
+    for (let i = 0; i < rules.length; i++) {
+      const rule = rules[i];
+      const b = test(i);
+      let reason = this.compareValue(rule, pr, i, b);
+      if (reason instanceof Promise) reason = await reason;
+      if (reason) diffs.push({ key: this.keyRecord(pr), column: rule.name, production: printable(pr['__c' + i]), test: printable(b), reason });
     }
     if (diffs.length === 0) {
       this.result.matched++;
@@ -399,11 +419,10 @@ class TableComparer {
     for (const d of diffs) if (this.result.differences.length < this.maxDiffs) this.result.differences.push(d);
   }
 
-  /** null when equal in meaning, else why not. */
-  private async compareValue(rule: ColumnRule, pr: Row, tr: Row, i: number): Promise<string | null> {
+  /** null when equal in meaning, else why not. Synchronous unless a file must be looked at. */
+  private compareValue(rule: ColumnRule, pr: Row, i: number, b: unknown): string | null | Promise<string | null> {
     const a = pr['__c' + i];
-    const b = tr['__c' + i];
-    if (rule.kind === 'pointer') return this.comparePointer(rule, pr, tr, i);
+    if (rule.kind === 'pointer') return this.comparePointer(rule, pr, i, b);
     if (a === null || b === null) return a === b ? null : 'NULL on one side';
     switch (rule.kind) {
       case 'int': return BigInt(String(a)) === BigInt(String(b)) ? null : 'integer differs';
@@ -417,9 +436,9 @@ class TableComparer {
     }
   }
 
-  private async comparePointer(rule: ColumnRule, pr: Row, tr: Row, i: number): Promise<string | null> {
+  private comparePointer(rule: ColumnRule, pr: Row, i: number, testCell: unknown): string | null | Promise<string | null> {
     const pointer = pr['__c' + i] as Buffer | null;
-    const text = tr['__c' + i] === null ? null : asText(tr['__c' + i]);
+    const text = testCell === null ? null : asText(testCell);
     if (pointer === null || text === null) return pointer === null && text === null ? null : 'NULL on one side';
     const st = rule.prod.storage.form === 'pointer014' ? rule.prod.storage : null;
     if (!st) return 'test holds a 0.14.6 pointer where production holds 2.x JSON';
@@ -440,13 +459,17 @@ class TableComparer {
       if (json.hash !== expected) return `content hash differs: expected ${expected}, test has ${String(json.hash)}`;
     }
     if (json.store !== st.store) return `store differs: ${st.store} vs ${String(json.store)}`;
+    if (this.fileMode === 'none') return null;
     return this.checkFile(json, st.kind === 'filepath' ? Number(pr[`__e${i}_size`]) : null, st.kind === 'filepath' ? contentsHash : null);
   }
 
   /** The file the test-side JSON points at: present, of the recorded size, and (fileCheck=hash) of the right md5. */
+  private get fileMode(): 'exists' | 'hash' | 'none' {
+    return this.opts.fileCheck ?? (this.opts.stores ? 'exists' : 'none');
+  }
+
   private async checkFile(json: Record<string, unknown>, expectedSize: number | null, expectedMd5: Buffer | null): Promise<string | null> {
-    const mode = this.opts.fileCheck ?? (this.opts.stores ? 'exists' : 'none');
-    if (mode === 'none') return null;
+    const mode = this.fileMode;
     const store = this.opts.stores?.[String(json.store)];
     if (!store) return `store ${String(json.store)} is not configured; cannot check the file`;
     const rel = String(json.path);
@@ -463,17 +486,10 @@ class TableComparer {
   }
 }
 
-const rulesOf = new WeakMap<Row, ColumnRule[]>();
-
-/** The test row's cells of column j, renumbered as column i (so one index reads both rows). */
-function cellsAt(r: Row, j: number, i: number): Row {
-  if (i === j) return r;
-  const out: Row = {};
-  for (const [k, v] of Object.entries(r)) {
-    const m = /^__(c|e)(\d+)(.*)$/.exec(k);
-    if (m && Number(m[2]) === j) out[`__${m[1]}${i}${m[3]}`] = v;
-  }
-  return out;
+/** Rows read from one side, with the column list they were read with. */
+interface Fetched {
+  row: Row;
+  rules: ColumnRule[];
 }
 
 /** What to select for a column so both sides give comparable, lossless values. */
