@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import mysql from 'mysql2/promise';
+import { spawnSync } from 'node:child_process';
 import { loadFixture, testServer, type LoadedFixture } from './harness';
 import { backupSchemas, cloneSchemas, defaultBackupSuffix, repointReferences, verifyClone } from '../../client/src/db/backup';
 import { restoreSchemas, REPLACED_SUFFIX, RESTORING_SUFFIX } from '../../client/src/db/restore';
@@ -79,6 +80,25 @@ describe('db backup and restore', () => {
     }
   });
 
+  it('a restore stopped halfway through copying the backup leaves production untouched and removes its partial copy', async () => {
+    const before = await tableChecksums(fx.db, fx.schemas);
+    const stop = new AbortController();
+    let copied = 0;
+    await assert.rejects(
+      restoreSchemas(fx.db, {
+        schemas: fx.schemas, backupSuffix: SUFFIX, confirm: async () => true, signal: stop.signal,
+        onProgress: (e) => void (e.step === 'clone' && e.message.startsWith('copy') && ++copied === 5 && stop.abort()),
+      }),
+      /cancelled/,
+    );
+    assert.equal(copied, 5);
+    assert.deepEqual(await tableChecksums(fx.db, fx.schemas), before);
+    for (const s of fx.schemas) {
+      const [{ n }] = await fx.db.query<{ n: string }>('SELECT COUNT(*) AS n FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [s + RESTORING_SUFFIX]);
+      assert.equal(Number(n), 0, `${s}${RESTORING_SUFFIX} was removed`);
+    }
+  });
+
   it('restore after production was damaged gives the backed-up data back, keeping the damaged tables', async () => {
     const before = await tableChecksums(fx.db, fx.schemas);
     // damage: a changed value, a deleted part row, an extra row
@@ -143,10 +163,14 @@ describe('db backup and restore', () => {
         await conn.query('SET FOREIGN_KEY_CHECKS = 0');
         for (const s of backups) await conn.query(`DROP DATABASE ${q(s)}`);
         await conn.query('SET FOREIGN_KEY_CHECKS = 1');
-        await conn.query(text);
       } finally {
         await conn.end();
       }
+      // loaded by the real command-line client, as a user would (`mysql < backup.sql`)
+      const client = spawnSync('mysql', ['-h', testServer.host, '-P', String(testServer.port), '-u', testServer.user], {
+        input: fs.readFileSync(file), env: { ...process.env, MYSQL_PWD: testServer.password }, encoding: 'utf8',
+      });
+      assert.equal(client.status, 0, `mysql client: ${client.stderr}${client.error ? String(client.error) : ''}`);
       assert.deepEqual(await tableChecksums(fx.db, backups), sums, 'every table, hidden ones included, is back as it was');
       const targets = backups;
       const v = await verifyClone(fx.db, fx.schemas.map((s, i) => ({ source: s, target: targets[i] })));

@@ -107,7 +107,10 @@ export async function restoreSchemas(db: Db, opts: RestoreOptions): Promise<Rest
     for (const n of names) await db.execute(`DROP DATABASE IF EXISTS ${q(n.staging)}`);
   };
   try {
-    report.clone = await cloneSchemas(db, names.map((n) => ({ source: n.backup, target: n.staging })), { signal: opts.signal });
+    report.clone = await cloneSchemas(db, names.map((n) => ({ source: n.backup, target: n.staging })), {
+      signal: opts.signal,
+      onProgress: (e) => progress('clone', `${e.step} ${e.table} (${e.done}/${e.total})`),
+    });
   } catch (e) {
     // Only the staging copy this run created is dropped; production was not touched.
     await dropStaging();

@@ -742,6 +742,7 @@ async function cutOver(db: Db, opts: SwapOptions & { acceptDifferences?: boolean
     report.notes.push(
       `The code must now use the production names again: run \`dj-migrate fix <paths> --finalize\` (or the editor's "finalize" action) to remove the ${opts.suffix} suffix from dj.Schema names. ` +
         `To roll back: \`dj-migrate db unswap --schemas ${lives.join(',')} --suffix ${opts.suffix} --old-suffix ${opts.oldSuffix}\`.`,
+      `Store objects the copy wrote in the 2.x layout stay under _hash/<name>${opts.suffix}/: every row's JSON records that path, so 2.x reads them where they are.`,
     );
   else report.notes.push(`0.14.6 code works again with ${lives.join(', ')}; 2.x code that uses the ${opts.suffix} suffix reads ${parkeds.join(', ')}.`);
   return report;
