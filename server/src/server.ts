@@ -177,8 +177,9 @@ async function analyze(uri: string): Promise<Analysis | null> {
     analysisCache.set(uri, { version: entry.doc.version, settings, workspaceGen, analysis });
     return analysis;
   }
-  const nbDoc = notebooks.findNotebookDocumentForCell(uri);
-  const cellDoc = notebooks.getCellTextDocument(notebooks.getNotebookCell(uri)!);
+  const cell = notebooks.getNotebookCell(uri);
+  const nbDoc = cell ? notebooks.findNotebookDocumentForCell(cell) : undefined;
+  const cellDoc = cell ? notebooks.getCellTextDocument(cell) : undefined;
   if (!nbDoc || !cellDoc) return null;
   // Join every Python cell so names bound in earlier cells resolve; keep this cell's findings.
   const cells = nbDoc.cells.map((c) => notebooks.getCellTextDocument(c)).filter((d): d is TextDocument => !!d && d.languageId === 'python');
@@ -205,7 +206,8 @@ connection.languages.diagnostics.on(async (params) => {
 
 connection.onCodeAction(async (params) => {
   const uri = params.textDocument.uri;
-  const doc = store.get(uri)?.doc ?? notebooks.getCellTextDocument(notebooks.getNotebookCell(uri)!);
+  const cell = store.get(uri) ? undefined : notebooks.getNotebookCell(uri);
+  const doc = store.get(uri)?.doc ?? (cell ? notebooks.getCellTextDocument(cell) : undefined);
   if (!doc) return [];
   const actions: CodeAction[] = [];
   const only = params.context.only;
@@ -229,7 +231,8 @@ connection.onCodeAction(async (params) => {
       actions.push(a);
     }
   }
-  if (wants(FIX_ALL_KIND) && (only || params.context.diagnostics.some((d) => d.source === 'DataJoint'))) {
+  // fix-all works on whole Python files (notebook cells get their quick fixes one by one)
+  if (wants(FIX_ALL_KIND) && store.get(uri)?.tree && (only || params.context.diagnostics.some((d) => d.source === 'DataJoint'))) {
     const settings = await settingsFor(uri);
     const automatic = params.context.triggerKind === CodeActionTriggerKind.Automatic;
     if (!(automatic && !settings.fixOnSave)) {

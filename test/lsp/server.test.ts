@@ -149,3 +149,25 @@ test('a workspace that pins DataJoint 0.14.x gets informational findings and no 
   assert.equal(onSave.length, 0, 'fix-all on save is off while 0.14.x is pinned');
   fs.rmSync(path.join(workspace, 'requirements.txt'));
 });
+
+test('notebook cells: names bound in an earlier cell resolve; findings and quick fixes are per cell', async () => {
+  const nbUri = pathToFileURL(path.join(workspace, 'analysis.ipynb')).href;
+  const cell1 = `vscode-notebook-cell:${path.join(workspace, 'analysis.ipynb')}#c1`;
+  const cell2 = `vscode-notebook-cell:${path.join(workspace, 'analysis.ipynb')}#c2`;
+  conn.sendNotification('notebookDocument/didOpen', {
+    notebookDocument: { uri: nbUri, notebookType: 'jupyter-notebook', version: 1, cells: [{ kind: 2, document: cell1 }, { kind: 2, document: cell2 }] },
+    cellTextDocuments: [
+      { uri: cell1, languageId: 'python', version: 1, text: 'import datajoint as dj\n' },
+      { uri: cell2, languageId: 'python', version: 1, text: 'lab = dj.schema("lab")\n' },
+    ],
+  });
+  const d1 = await diagnostics(cell1);
+  const d2 = await diagnostics(cell2);
+  assert.deepEqual(d1.map((d) => d.code), []);
+  const dj001 = d2.find((d) => d.code === 'DJ001');
+  assert.ok(dj001, JSON.stringify(d2.map((d) => d.code)));
+  assert.deepEqual(dj001.range.start, { line: 0, character: 6 });
+  const actions = (await conn.sendRequest('textDocument/codeAction', { textDocument: { uri: cell2 }, range: dj001.range, context: { diagnostics: [dj001] } })) as Array<{ title: string; edit?: { changes: Record<string, Array<{ range: { start: { character: number } }; newText: string }>> } }>;
+  const fix = actions.find((a) => a.title.startsWith('DataJoint (DJ001)'))!;
+  assert.deepEqual(fix.edit!.changes[cell2].map((e) => [e.range.start.character, e.newText]), [[9, 'Schema']]);
+});
