@@ -28,6 +28,25 @@ export function keyColumns(primaryKey: readonly string[], dataTypeOf: (column: s
   return primaryKey.map((name) => ({ name, byIndex: /^(enum|set)$/i.test(dataTypeOf(name)) }));
 }
 
+/**
+ * The key columns for applying ranges taken from one table (`from`) to another (`to`): where a key
+ * column's collation differs, the comparison uses `from`'s, so the ranges partition both tables the same
+ * way. Returns `cols` itself when nothing differs (the usual case: parallel tables copy collations).
+ */
+export function keyColumnsFor(
+  cols: readonly KeyColumn[],
+  from: readonly { name: string; charset: string | null; collation: string | null }[],
+  to: readonly { name: string; charset: string | null; collation: string | null }[],
+): readonly KeyColumn[] {
+  const adjusted = cols.map((k) => {
+    const a = from.find((c) => c.name === k.name);
+    const b = to.find((c) => c.name === k.name);
+    if (!a?.collation || !b?.collation || a.collation === b.collation) return k;
+    return { ...k, collate: { collation: a.collation, charset: a.charset !== b.charset ? a.charset ?? undefined : undefined } };
+  });
+  return adjusted.some((k) => k.collate) ? adjusted : cols;
+}
+
 /** `a.`x`` or `x` */
 function col(alias: string | undefined, name: string): string {
   return alias ? `${alias}.${q(name)}` : q(name);

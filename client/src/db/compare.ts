@@ -22,7 +22,7 @@ import { dependencyOrder } from './plan';
 import { q, qt, DbInputError } from './sql';
 import {
   ChunkSizer, type ChunkSizerOptions, type KeyColumn, type Predicate,
-  and, keyAfter, keyColumns, keyJoin, keyOf, keyRange, keySelect, orderBy,
+  and, keyAfter, keyColumns, keyColumnsFor, keyJoin, keyOf, keyRange, keySelect, orderBy,
 } from './chunks';
 import type { Key } from './state';
 import type { SchemaPair } from './copy';
@@ -167,7 +167,7 @@ function sameStoredForm(a: Column, b: Column, kind: ValueKind): boolean {
 class TableComparer {
   private readonly rules: ColumnRule[];
   private readonly keyCols: KeyColumn[];
-  private readonly testKeyCols: KeyColumn[];
+  private readonly testKeyCols: readonly KeyColumn[];
   private readonly result: TableComparison;
   private readonly tol: number;
   private readonly maxDiffs: number;
@@ -194,13 +194,7 @@ class TableComparer {
     const types = new Map(p.columns.map((c) => [c.name, c.dataType]));
     this.keyCols = keyColumns(p.primaryKey, (n) => types.get(n) ?? '');
     // Key ranges come from production; on the test side they must follow production's collation.
-    const adjusted = this.keyCols.map((k) => {
-      const pc = p.columns.find((c) => c.name === k.name);
-      const tc = t.columns.find((c) => c.name === k.name);
-      if (!pc?.collation || !tc?.collation || pc.collation === tc.collation) return k;
-      return { ...k, collate: { collation: pc.collation, charset: pc.charset !== tc.charset ? pc.charset ?? undefined : undefined } };
-    });
-    this.testKeyCols = adjusted.some((k) => k.collate) ? adjusted : this.keyCols;
+    this.testKeyCols = keyColumnsFor(this.keyCols, p.columns, t.columns);
     this.tol = opts.tolerance ?? 1e-6;
     this.maxDiffs = opts.maxDifferences ?? 20;
     this.result = {

@@ -24,7 +24,7 @@ import type { StoreMap } from './stores';
 import { q, qt, qList, formatSql, DbInputError } from './sql';
 import {
   ChunkSizer, type ChunkSizerOptions, type KeyColumn, type Predicate,
-  and, keyColumns, keyJoin, keyOf, keyRange, keySelect, orderBy, keyAfter, valueBytes,
+  and, keyColumns, keyColumnsFor, keyJoin, keyOf, keyRange, keySelect, orderBy, keyAfter, valueBytes,
 } from './chunks';
 import {
   type CopyState, type Key, type TableCheckpoint,
@@ -438,7 +438,7 @@ class TableCopier {
     const expected = upper ? n : Number((await this.read<{ n: string }>(`SELECT COUNT(*) AS n FROM ${this.src} AS s WHERE ${range.sql}`, range.params))[0].n);
     if (expected === 0) return null;
     // Target rows already in the key range (none on a first copy: a cheap probe of an empty range).
-    const tRange = keyRange(t.keyCols, last, upper, 't');
+    const tRange = keyRange(keyColumnsFor(t.keyCols, t.source.columns, t.target.columns), last, upper, 't');
     const present = Number((await this.read<{ n: string }>(`SELECT COUNT(*) AS n FROM ${this.tgt} AS t WHERE ${tRange.sql}`, tRange.params))[0].n);
     if (this.pointers.length) await this.fillObjects(range, present >= expected);
     // Into an empty range the plain INSERT … SELECT is enough: a row written there meanwhile by someone
