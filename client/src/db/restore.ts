@@ -7,7 +7,7 @@
 import type { Db } from './connection';
 import { cloneSchemas, verifyClone, type CloneReport } from './backup';
 import {
-  describeBlocker, findBlockers, planRotation, runRotation,
+  alignForeignKeys, describeBlocker, findBlockers, planRotation, runRotation,
   type Blocker, type ConfirmRequest, type RotationPlan, type SchemaMove,
 } from './swap';
 import { checkIdentifier, DbInputError, q } from './sql';
@@ -131,6 +131,9 @@ export async function restoreSchemas(db: Db, opts: RestoreOptions): Promise<Rest
     const err = e as { code?: string; sqlMessage?: string; message: string };
     return refuse([`the rename failed as a whole, nothing was moved (${err.sqlMessage ?? err.message}); the verified copy is kept in ${names.map((n) => n.staging).join(', ')}`]);
   }
+  // Keys follow their tables on both servers; checked anyway, as after a swap.
+  const fk = await alignForeignKeys(db, [names.map((n) => n.live), names.map((n) => n.replaced)]);
+  if (fk.fixes.length) report.notes.push(...fk.fixes.map((f) => `re-pointed ${f}`));
   for (const n of names) {
     const [left] = await db.query<{ n: number | string }>('SELECT COUNT(*) AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?', [n.staging]);
     if (Number(left.n) === 0) await db.execute(`DROP DATABASE ${q(n.staging)}`); // empty: it only held the restored tables
