@@ -42,8 +42,15 @@ async function assertOldOrNew(fx: LoadedFixture, schema: string, original: { def
   const sums = await tableChecksums(fx.db, [schema]);
   for (const t of s.tables) {
     let changed = false;
+    const jobColumns = t.columns.filter((c) => c.name.startsWith('_job_')).map((c) => c.name);
+    assert.ok(jobColumns.length === 0 || jobColumns.length === 3, `${t.name}: the job-metadata columns come all together (${jobColumns.join(', ')})`);
+    if (jobColumns.length) {
+      counts.new++;
+      changed = true;
+    }
     for (const c of t.columns) {
       assert.ok(!c.name.startsWith('_dj2_'), `${t.name}.${c.name}: no hidden conversion column is left`);
+      if (jobColumns.includes(c.name)) continue;
       const was = JSON.parse(original.defs.get(`${t.name}.${c.name}`) as string) as Record<string, unknown>;
       const wasComment = String(was.COLUMN_COMMENT);
       if (c.storage.form === 'pointer014') {
@@ -316,4 +323,55 @@ test('MySQL 8 catalogue rows: the relabel ALTER re-emits each blob/attach column
     relabelSql(t, [{ column: data, label: '<blob>' }, { column: att, label: '<attach>' }]),
     "ALTER TABLE `e8`.`#thing` MODIFY COLUMN `data` longblob NULL DEFAULT NULL COMMENT ':<blob>:raw data, ''quoted''', MODIFY COLUMN `att` longblob NOT NULL COMMENT ':<attach>:the file'",
   );
+});
+
+describe('db migrate-in-place, stopped after every single step in turn', () => {
+  let fx: LoadedFixture;
+  after(async () => fx?.cleanup());
+
+  it('each stop leaves every column fully old or fully new, and the runs finish the migration', async () => {
+    fx = await loadFixture('dj014');
+    const ephys = fx.schemas[1];
+    await fx.db.execute(`CREATE DATABASE \`${ephys}_orig\``);
+    await fx.db.execute(`CREATE TABLE ${qt(ephys + '_orig', 'recording')} AS SELECT * FROM ${qt(ephys, 'recording')}`);
+    const original = { defs: await columnDefinitions(fx, ephys), sums: await tableChecksums(fx.db, [ephys]) };
+    // Every step a run reports, in order, from the plan: per table its pointer columns' four stages, its relabel, then ~lineage.
+    const plan = await planInPlace(fx.db, ephys, { jobColumns: true });
+    const expected: string[] = [];
+    for (const t of plan.tables) {
+      for (const p of t.pointers) for (const stage of ['added', 'filled', 'verified', 'swapped']) expected.push(`pointer ${t.table}.${p.column} ${stage}`);
+      if (t.relabelSql) expected.push(`relabelled ${t.table}`);
+      if (t.jobColumnsSql) expected.push(`job-columns ${t.table}`);
+    }
+    expected.push('lineage');
+    assert.ok(expected.length >= 18, expected.join('\n'));
+    const name = (s: InPlaceStep) => (s.kind === 'pointer' ? `pointer ${s.table}.${s.column} ${s.stage}` : s.kind === 'lineage' ? 'lineage' : `${s.kind} ${s.table}`);
+
+    for (const target of expected) {
+      const seen: string[] = [];
+      await assert.rejects(
+        migrateInPlace(fx.db, {
+          schema: ephys, stores: fx.storesConfig, backup: 'none', jobColumns: true, confirm: async () => true,
+          onStep: (s) => {
+            seen.push(name(s));
+            if (name(s) === target) throw new Stop(target);
+          },
+        }),
+        Stop,
+        target,
+      );
+      // a re-run redoes only what is still old: the steps it reported are the expected ones from where it resumed
+      const at = expected.indexOf(target);
+      assert.deepEqual(seen, expected.slice(at - seen.length + 1, at + 1));
+      await assertOldOrNew(fx, ephys, original);
+    }
+    // the stop after the last step (~lineage) came after all the work: nothing is left
+    const r = await migrateInPlace(fx.db, { schema: ephys, stores: fx.storesConfig, backup: 'none', jobColumns: true, confirm: async () => true });
+    assert.equal(r.status, 'migrated');
+    assert.match(r.notes.join('\n'), /needs no change/);
+    const v = await verifySchemas(fx.db, [ephys], { stores: fx.storesConfig });
+    assert.equal(v.ok, true, JSON.stringify(v.tables.filter((t) => t.status === 'fail')));
+    const done = await assertOldOrNew(fx, ephys, original);
+    assert.equal(done.old, 0);
+  });
 });
