@@ -98,6 +98,21 @@ export async function cloneSchemas(db: Db, pairs: SchemaPair[], opts: CloneOptio
   };
 
   await db.withConnection(async (c) => {
+    // INSERT … SELECT under REPEATABLE READ takes shared locks on every source row it reads, which would stall
+    // production writers for as long as a large table is being copied; READ COMMITTED reads without them.
+    // Rows written meanwhile then show up in the verification (or as a foreign-key failure), never silently.
+    const restoreIsolation = opts.dryRun ? null : await readCommitted(c);
+    try {
+      await cloneInto(c);
+    } finally {
+      if (restoreIsolation) await c.execute(restoreIsolation);
+    }
+  });
+  if (opts.dryRun) return report;
+  Object.assign(report, await verifyClone(db, pairs, sources, opts));
+  return report;
+
+  async function cloneInto(c: DbConnection): Promise<void> {
     for (const s of sources) {
       const sql = `CREATE DATABASE IF NOT EXISTS ${q(targetOf.get(s.name) as string)} CHARACTER SET ${word(s.charset)} COLLATE ${word(s.collation)}`;
       say(sql);
@@ -128,10 +143,21 @@ export async function cloneSchemas(db: Db, pairs: SchemaPair[], opts: CloneOptio
       report.tables.push({ source: tableKey(t), target: `${target}.${t.name}`, rows });
       done++;
     }
-  });
-  if (opts.dryRun) return report;
-  Object.assign(report, await verifyClone(db, pairs, sources, opts));
-  return report;
+  }
+}
+
+/** Switch the session to READ COMMITTED; returns the statement that puts the previous level back. */
+async function readCommitted(c: DbConnection): Promise<string> {
+  let level: string;
+  try {
+    [{ level }] = await c.query<{ level: string }>('SELECT @@SESSION.transaction_isolation AS level'); // MySQL 8, MariaDB 11.1+
+  } catch {
+    [{ level }] = await c.query<{ level: string }>('SELECT @@SESSION.tx_isolation AS level'); // MariaDB 10.x
+  }
+  const previous = String(level).replace(/-/g, ' ').toUpperCase();
+  if (!/^(READ UNCOMMITTED|READ COMMITTED|REPEATABLE READ|SERIALIZABLE)$/.test(previous)) throw new DbInputError(`unexpected isolation level ${level}`);
+  await c.execute('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED');
+  return `SET SESSION TRANSACTION ISOLATION LEVEL ${previous}`;
 }
 
 /** Hidden tables first, then user tables parents first (foreign-key checks stay on). */
