@@ -177,6 +177,8 @@ export async function planRotation(db: Queryable, moves: SchemaMove[]): Promise<
       }
     }
   }
+  const pending = all.filter((t) => t.name === '~lineage_pending' && movedOut.has(t.schema));
+  if (pending.length) refusals.push(`${pending.map((t) => `${t.schema}.~lineage_pending`).join(', ')} was left by an interrupted create-parallel or migrate-in-place; run that again to finish it first`);
   const views = all.filter((t) => t.type !== 'BASE TABLE' && movedOut.has(t.schema));
   if (views.length) refusals.push(`views are not moved by RENAME TABLE and would be left behind: ${views.map((v) => `${v.schema}.${v.name}`).join(', ')}; drop them (and re-create them after the swap)`);
   refusals.push(...(await triggersAndViews(db, names, movedOut)));
