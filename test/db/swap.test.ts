@@ -8,9 +8,11 @@ import { createParallel } from '../../client/src/db/parallel';
 import { copy } from '../../client/src/db/copy';
 import { compare } from '../../client/src/db/compare';
 import { verifySchemas } from '../../client/src/db/verify';
-import { alignForeignKeys, assembleBlockers, describeBlocker, lockMap, MYSQL8_METADATA_LOCKS, summariseCompare, swapSchemas, tableChecksums, unswapSchemas, type SwapOptions } from '../../client/src/db/swap';
+import { alignForeignKeys, assembleBlockers, findBlockers, describeBlocker, lockMap, MYSQL8_METADATA_LOCKS, summariseCompare, swapSchemas, tableChecksums, unswapSchemas, type SwapOptions } from '../../client/src/db/swap';
 import { q, qt } from '../../client/src/db/sql';
 import { runCli } from './cliRun';
+import { grantSchemaName } from '../../client/src/db/preflight';
+import { openDb } from '../../client/src/db/connection';
 
 let fx: LoadedFixture;
 let v2: string[];
@@ -170,6 +172,26 @@ describe('db swap / unswap', () => {
     } finally {
       await fx.db.execute(`DROP TRIGGER ${qt(v2[0], 'user_touch')}`);
       await fx.db.execute(`DROP DATABASE ${q(outside)}`);
+    }
+  });
+
+  it('a user without LOCK TABLES is told the locks could not be probed (the rename bounds its own wait)', async () => {
+    const user = `${fx.prefix}nolock`;
+    const admin = await mysql.createConnection({ ...testServer });
+    try {
+      await admin.query('CREATE USER ?@? IDENTIFIED BY ?', [user, '%', 'pw-nolock']);
+      for (const s of [...fx.schemas, ...v2]) await admin.query(`GRANT SELECT ON ${grantSchemaName(s)}.* TO ?@?`, [user, '%']);
+      const db = await openDb({ ...testServer, user, password: 'pw-nolock' });
+      try {
+        const r = await findBlockers(db, [...fx.schemas, ...v2]);
+        assert.deepEqual(r.blockers, []);
+        assert.match(r.notes.join('\n'), /may not LOCK TABLES/);
+      } finally {
+        await db.close();
+      }
+    } finally {
+      await admin.query('DROP USER IF EXISTS ?@?', [user, '%']);
+      await admin.end();
     }
   });
 

@@ -316,14 +316,15 @@ export async function findBlockers(db: Db, schemas: string[]): Promise<{ blocker
       'SELECT ID AS id, USER AS user, HOST AS host, DB AS db, COMMAND AS command, TIME AS time, STATE AS state, INFO AS info FROM information_schema.PROCESSLIST',
     );
     const locks = await metadataLocks(c, db.flavor, schemas);
-    let probeFailed = false;
-    if (!locks && !(await lockProbe(c, schemas))) {
-      probeFailed = true;
+    const probe = locks ? 'free' : await lockProbe(c, schemas);
+    if (probe === 'denied')
+      notes.push('the user may not LOCK TABLES, so held locks could not be probed; the rename itself waits at most --lock-wait seconds and then fails as a whole');
+    if (probe === 'held') {
       // INNODB_TRX is a cache refreshed at most every 100 ms; after the probe's wait it is current.
       transactions = await openTransactions(c, notes);
       notes.push('another session holds a lock on these tables (LOCK TABLES … WRITE could not get them within 1 s); the server does not say which, so every candidate is named');
     }
-    return { blockers: assembleBlockers({ self: Number(me), schemas, processes, transactions, locks, probeFailed }), notes };
+    return { blockers: assembleBlockers({ self: Number(me), schemas, processes, transactions, locks, probeFailed: probe === 'held' }), notes };
   });
 }
 
@@ -404,20 +405,22 @@ async function openTransactions(c: Queryable, notes: string[]): Promise<Transact
   }
 }
 
-/** True when every base table of the schemas can be write-locked within a second (then released at once). */
-async function lockProbe(c: Queryable, schemas: string[]): Promise<boolean> {
+/** `free`: every base table of the schemas could be write-locked within a second (released at once); `held`: not; `denied`: no LOCK TABLES privilege. */
+async function lockProbe(c: Queryable, schemas: string[]): Promise<'free' | 'held' | 'denied'> {
   const tables = await c.query<{ s: string; t: string }>(
     "SELECT TABLE_SCHEMA AS s, TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA IN (?) AND TABLE_TYPE = 'BASE TABLE'",
     [schemas],
   );
-  if (!tables.length) return true;
+  if (!tables.length) return 'free';
   await c.execute('SET SESSION lock_wait_timeout = 1');
   try {
     await c.execute('LOCK TABLES ' + tables.map((t) => `${qt(t.s, t.t)} WRITE`).join(', '));
     await c.execute('UNLOCK TABLES');
-    return true;
+    return 'free';
   } catch (e) {
-    if ((e as { code?: string }).code === 'ER_LOCK_WAIT_TIMEOUT') return false;
+    const code = (e as { code?: string }).code;
+    if (code === 'ER_LOCK_WAIT_TIMEOUT') return 'held';
+    if (code === 'ER_DBACCESS_DENIED_ERROR' || code === 'ER_TABLEACCESS_DENIED_ERROR' || code === 'ER_SPECIFIC_ACCESS_DENIED_ERROR') return 'denied';
     throw e;
   } finally {
     await c.execute('UNLOCK TABLES').catch(() => undefined);
