@@ -21,7 +21,7 @@ import { introspect } from './introspect';
 import { dependencyOrder } from './plan';
 import { q, qt, DbInputError } from './sql';
 import {
-  ChunkSizer, type ChunkSizerOptions, type KeyColumn, type Predicate,
+  ChunkSizer, type ChunkSizerOptions, type KeyColumn,
   and, keyAfter, keyColumns, keyColumnsFor, keyJoin, keyOf, keyRange, keySelect, orderBy,
 } from './chunks';
 import type { Key } from './state';
@@ -216,18 +216,23 @@ class TableComparer {
       maxBytes: 16 * 1024 * 1024, maxRows: this.rules.every((r) => r.checksum) ? 200_000 : 20_000,
       avgRowBytes: p.rowEstimate > 0 && p.sizeBytes ? p.sizeBytes / p.rowEstimate : undefined, ...this.opts.chunk,
     });
-    let last: Key | null = null;
     let done = 0;
+    // The next chunk's upper key is looked up while the current chunk is compared.
+    const boundaryAfter = (after: Key | null, n: number): Promise<Key | null> => {
+      const scope = and(after ? keyAfter(this.keyCols, after, 's') : null);
+      const found = this.db
+        .query(`SELECT ${keySelect(this.keyCols, 's')} FROM ${src} AS s WHERE ${scope.sql} ${orderBy(this.keyCols, 's')} LIMIT 1 OFFSET ${n - 1}`, scope.params)
+        .then((rows) => (rows.length ? keyOf(rows[0], this.keyCols.length) : null));
+      found.catch(() => undefined); // awaited below; never an unhandled rejection if the walk stops first
+      return found;
+    };
+    let last: Key | null = null;
+    let next = boundaryAfter(null, sizer.next());
     for (;;) {
       if (this.opts.signal?.aborted) throw new Error('compare cancelled');
-      const n = sizer.next();
+      const upper = await next;
       const began = Date.now();
-      const scope: Predicate | null = last ? keyAfter(this.keyCols, last, 's') : null;
-      const boundary: Row[] = await this.db.query(
-        `SELECT ${keySelect(this.keyCols, 's')} FROM ${src} AS s WHERE ${and(scope).sql} ${orderBy(this.keyCols, 's')} LIMIT 1 OFFSET ${n - 1}`,
-        and(scope).params,
-      );
-      const upper: Key | null = boundary.length ? keyOf(boundary[0], this.keyCols.length) : null;
+      if (upper) next = boundaryAfter(upper, sizer.next());
       const rows = await this.chunk(last, upper);
       done += rows;
       this.result.chunks++;
@@ -281,8 +286,7 @@ class TableComparer {
     const cols = this.rules.filter((r) => r.checksum).map((r) => (side === 'prod' ? r.prod : r.test));
     const keyNames = table.primaryKey;
     const parts = [...keyNames.map((k) => table.columns.find((c) => c.name === k)!), ...cols.filter((c) => !keyNames.includes(c.name))];
-    const exprs = parts.map((c) => readExpr(c, 's'));
-    const row = exprs.map((e) => `LENGTH(${e}), CAST(${e} AS BINARY)`).join(', ');
+    const row = parts.map((c) => checksumExpr(c, 's')).join(', ');
     const nulls = parts.length ? `CONCAT(${parts.map((c) => `ISNULL(s.${q(c.name)})`).join(', ')})` : "''";
     const r = await this.db.query<{ n: string; h: string | null }>(
       `SELECT COUNT(*) AS n, CAST(BIT_XOR(CAST(CONV(LEFT(MD5(CONCAT_WS('#', ${row}, ${nulls})), 16), 16, 10) AS UNSIGNED)) AS CHAR) AS h ` +
@@ -484,6 +488,27 @@ class TableComparer {
 interface Fetched {
   row: Row;
   rules: ColumnRule[];
+}
+
+/**
+ * A column's contribution to a row checksum. Numbers and times print without `#`, so the separator keeps
+ * them apart; strings and bytes are preceded by their length, so `('a#','b')` and `('a','#b')` differ.
+ * Strings go in as bytes (columns of different collations cannot be concatenated as text).
+ */
+function checksumExpr(c: Column, alias: string): string {
+  const ref = `${alias}.${q(c.name)}`;
+  switch (valueKind(c)) {
+    case 'int':
+    case 'decimal':
+    case 'temporal':
+      return ref;
+    case 'float':
+      return `(${ref} + 0e0)`;
+    case 'bytes':
+      return `LENGTH(${ref}), ${ref}`;
+    default:
+      return `LENGTH(${ref}), CAST(${ref} AS BINARY)`;
+  }
 }
 
 /** What to select for a column so both sides give comparable, lossless values. */
