@@ -11,7 +11,7 @@ import { loadFixture, testServer, type LoadedFixture } from './harness';
 import { backupSchemas, cloneSchemas, defaultBackupSuffix, repointReferences, verifyClone } from '../../client/src/db/backup';
 import { restoreSchemas, REPLACED_SUFFIX, RESTORING_SUFFIX } from '../../client/src/db/restore';
 import { writeDumpFile } from '../../client/src/db/dumpFile';
-import { tableChecksums } from '../../client/src/db/swap';
+import { tableChecksums } from '../../client/src/db/rotation';
 import { q, qt } from '../../client/src/db/sql';
 import { runCli } from './cliRun';
 

@@ -12,7 +12,7 @@ import { decodeCatalog } from '../../client/src/db/introspect';
 import type { Catalog, ColumnRow } from '../../client/src/db/catalog';
 import { introspect } from '../../client/src/db/introspect';
 import { verifySchemas } from '../../client/src/db/verify';
-import { tableChecksums } from '../../client/src/db/swap';
+import { tableChecksums } from '../../client/src/db/rotation';
 import { canonicalize, unpackBlob, type Canonical } from '../../client/src/db/blob';
 import { filePath } from '../../client/src/db/stores';
 import { qt } from '../../client/src/db/sql';

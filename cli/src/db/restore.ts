@@ -5,7 +5,7 @@
 import type { CliIO } from '../io';
 import { DB_OPTIONS, list, parse, str, UsageError } from '../args';
 import { restoreSchemas, type RestoreReport } from '../../../client/src/db/restore';
-import { statementText } from '../../../client/src/db/swap';
+import { statementText } from '../../../client/src/db/rotation';
 import { withDb } from './target';
 import { confirmFrom } from './confirm';
 

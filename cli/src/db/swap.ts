@@ -5,7 +5,8 @@
 // --finalize`) so it uses the production names again. Exit 0 swapped (or dry run), 1 refused, 2 error.
 import type { CliIO } from '../io';
 import { DB_OPTIONS, list, parse, str, UsageError } from '../args';
-import { statementText, swapSchemas, unswapSchemas, type SwapReport } from '../../../client/src/db/swap';
+import { swapSchemas, unswapSchemas, type SwapReport } from '../../../client/src/db/swap';
+import { statementText } from '../../../client/src/db/rotation';
 import { suffixFrom, withDb } from './target';
 import { storesFromFlags } from './storeSettings';
 import { confirmFrom } from './confirm';

@@ -6,10 +6,9 @@
 // stay in `<name>_before_restore` until the user retires them.
 import type { Db } from './connection';
 import { cloneSchemas, verifyClone, type CloneReport } from './backup';
-import {
-  alignForeignKeys, describeBlocker, findBlockers, planRotation, runRotation,
-  type Blocker, type ConfirmRequest, type RotationPlan, type SchemaMove,
-} from './swap';
+import { alignForeignKeys, planRotation, runRotation, type RotationPlan, type SchemaMove } from './rotation';
+import { describeBlocker, findBlockers, type Blocker } from './blockers';
+import type { ConfirmRequest } from './swap';
 import { checkIdentifier, DbInputError, q } from './sql';
 
 export const RESTORING_SUFFIX = '_restoring';
