@@ -10,6 +10,10 @@ Code (Python files, notebooks, config files, dependency pins):
   dj-migrate check  <paths...> [--format text|json] [--phase 1|2] [--fail-on error|warning|info]
   dj-migrate fix    <paths...> [--unsafe] [--diff] [--phase 1|2] [--unsigned widen|native|uint] [--suffix _v2] [--finalize]
   dj-migrate report <paths...> [--format markdown|json]
+  dj-migrate rules  [--format markdown|json]
+
+The example pipeline, end to end (code and database; needs a MySQL/MariaDB server, DJ_HOST/DJ_USER/DJ_PASS):
+  dj-migrate demo
 
 Database (MySQL 8 / MariaDB; password from DJ_PASS or a prompt):
   dj-migrate db <command> --schemas a,b,c [--host H] [--port P] [--user U] [--tls] [--dry-run] ...
