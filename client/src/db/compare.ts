@@ -107,6 +107,9 @@ export async function compare(db: Db, opts: CompareOptions): Promise<CompareRepo
   const report: CompareReport = { tables: [], equal: true, notes: [] };
   const wanted = (t: Table) =>
     (!opts.tiers?.length || opts.tiers.includes(t.tier)) && (!opts.tables?.length || opts.tables.some((n) => n === t.name || n === tableKey(t)));
+  for (const n of opts.tables ?? []) {
+    if (!prod.some((s) => s.tables.some((t) => t.name === n || tableKey(t) === n))) throw new DbInputError(`table ${n} is not in ${prodNames.join(', ')}`);
+  }
 
   for (const p of dependencyOrder(prod).filter(wanted)) {
     const t = testTables.get(`${testOf.get(p.schema)}.${p.name}`);
