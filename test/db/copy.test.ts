@@ -132,7 +132,13 @@ test('a copy cancelled after some chunks resumes from its checkpoint and inserts
     assert.ok(cp.lastKey && cp.lastKey.length === 5, 'the checkpoint holds the last committed key');
     assert.ok(seen.every((e) => e.total > 0 && e.rows <= e.total));
 
-    const second = await copy(s.db, { pairs: s.pairs, stores: s.source.storesConfig, statePath, chunk: { initialRows: 2, maxRows: 2 } });
+    const resumedProgress: CopyProgress[] = [];
+    const second = await copy(s.db, {
+      pairs: s.pairs, stores: s.source.storesConfig, statePath, chunk: { initialRows: 2, maxRows: 2 },
+      onProgress: (e) => e.table.endsWith('._neuron') && resumedProgress.push(e),
+    });
+    assert.equal(resumedProgress[0].rows, 6 + 2, 'progress counts the rows done before the cancel');
+    assert.equal(resumedProgress.at(-1)!.rows, resumedProgress.at(-1)!.total);
     assert.equal(second.failed, false);
     assert.equal(second.cancelled, false);
     const total = [...(await rowCounts(s.db, s.source.schemas)).values()].reduce((a, b) => a + b, 0);

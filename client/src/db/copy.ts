@@ -24,7 +24,7 @@ import type { StoreMap } from './stores';
 import { q, qt, qList, formatSql, DbInputError } from './sql';
 import {
   ChunkSizer, type ChunkSizerOptions, type KeyColumn, type Predicate,
-  and, keyColumns, keyColumnsFor, keyJoin, keyOf, keyRange, keySelect, orderBy, keyAfter, valueBytes,
+  and, keyColumns, keyColumnsFor, keyJoin, keyOf, keyRange, keySelect, orderBy, keyAfter, keyAtMost, valueBytes,
 } from './chunks';
 import {
   type CopyState, type Key, type TableCheckpoint,
@@ -320,8 +320,10 @@ class TableCopier {
     this.maxBytes = Math.floor(maxPacket / 2);
     const avgRowBytes = t.source.rowEstimate > 0 && t.source.sizeBytes ? t.source.sizeBytes / t.source.rowEstimate : undefined;
     this.sizer = new ChunkSizer({ maxBytes: this.maxBytes, avgRowBytes, ...this.opts.chunk });
-    const where = and(this.t.filter);
-    this.result.total = Number((await c.query<{ n: string }>(`SELECT COUNT(*) AS n FROM ${this.src} AS s WHERE ${where.sql}`, where.params))[0].n);
+    const count = async (p: Predicate) => Number((await this.read<{ n: string }>(`SELECT COUNT(*) AS n FROM ${this.src} AS s WHERE ${p.sql}`, p.params))[0].n);
+    this.result.total = await count(and(t.filter));
+    // Resuming: the rows up to the checkpoint are done, so progress and ETA start from there.
+    if (this.cp.lastKey) this.processed = this.resumedAt = await count(and(t.filter, keyAtMost(t.keyCols, this.cp.lastKey, 's')));
     for (const table of this.objects) {
       await this.write(
         `CREATE TEMPORARY TABLE IF NOT EXISTS ${table} (${q('h')} binary(16) NOT NULL, ` +
@@ -342,7 +344,7 @@ class TableCopier {
         this.result.chunks++;
         this.processed += outcome.rows;
         this.save();
-        this.progress(began);
+        this.progress();
         if (outcome.final) break;
       }
     } finally {
@@ -353,9 +355,11 @@ class TableCopier {
   private maxBytes = 8 * 1024 * 1024;
   private rateStart = Date.now();
 
-  private progress(_chunkStart: number): void {
+  private resumedAt = 0;
+
+  private progress(): void {
     const elapsed = Date.now() - this.rateStart;
-    const rate = this.processed / Math.max(elapsed, 1);
+    const rate = (this.processed - this.resumedAt) / Math.max(elapsed, 1);
     const left = Math.max(0, this.result.total - this.processed);
     this.opts.onProgress?.({
       table: this.result.source, rows: this.processed, total: this.result.total,
