@@ -445,3 +445,18 @@ test('MySQL 8 compatibility: no statement opens one temporary table twice (error
     await s.cleanup();
   }
 });
+
+test('--tiers manual,lookup copies those tables with their parts, and leaves computed tables (and their parts) to populate', async () => {
+  const s = await copyScenario();
+  try {
+    const report = await copy(s.db, { pairs: s.pairs, stores: s.source.storesConfig, tiers: ['manual', 'lookup'] });
+    assert.equal(report.failed, false, JSON.stringify(report.tables.filter((t) => t.error)));
+    assert.deepEqual(report.tables.map((t) => t.source.split('.')[1]).sort(), ['#activity_params', '#species', 'recording', 'session', 'session__note', 'subject', 'user']);
+    const counts = await rowCounts(s.db, s.target.schemas);
+    assert.equal(counts.get('1:session__note'), 8);
+    assert.equal(counts.get('1:_neuron'), 0);
+    assert.equal(counts.get('2:__activity_stats__bin'), 0);
+  } finally {
+    await s.cleanup();
+  }
+});

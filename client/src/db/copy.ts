@@ -19,7 +19,7 @@
 //   ones from their last committed key.
 import type { Db, DbConnection, Row } from './connection';
 import type { Table, Tier } from './model';
-import { tableKey } from './model';
+import { masterOf, tableKey } from './model';
 import type { StoreMap } from './stores';
 import { q, qt, qList, formatSql, DbInputError } from './sql';
 import {
@@ -149,8 +149,15 @@ export async function planCopy(db: Db, opts: CopyOptions): Promise<CopyPlan> {
   const targetOf = new Map(opts.pairs.map((p) => [p.source, p.target]));
   const targetTables = new Map(targets.flatMap((s) => s.tables.map((t) => [tableKey(t), t] as const)));
 
+  const sourceTables = new Map(sources.flatMap((s) => s.tables.map((t) => [tableKey(t), t] as const)));
+  // A part table goes with its master: `--tiers manual,lookup` takes a manual master's parts, and
+  // leaves a computed master's parts to be populated with it.
+  const tierOf = (t: Table): Tier => {
+    const master = t.tier === 'part' ? masterOf(t.name) : null;
+    return (master && sourceTables.get(`${t.schema}.${master}`)?.tier) || t.tier;
+  };
   const wanted = (t: Table): boolean => {
-    if (opts.tiers?.length && !opts.tiers.includes(t.tier)) return false;
+    if (opts.tiers?.length && !opts.tiers.includes(tierOf(t)) && !opts.tiers.includes(t.tier)) return false;
     if (opts.tables?.length && !opts.tables.some((n) => n === t.name || n === tableKey(t))) return false;
     if (opts.filters && !opts.filters.has(tableKey(t))) return false;
     return true;
