@@ -144,11 +144,16 @@ test('a copy cancelled after some chunks resumes from its checkpoint and inserts
     const total = [...(await rowCounts(s.db, s.source.schemas)).values()].reduce((a, b) => a + b, 0);
     const insertedSecond = second.tables.reduce((n, t) => n + t.rowsInserted, 0);
     assert.equal(insertedSecond, total - insertedFirst, 'the re-run inserts exactly the missing rows');
+    assert.ok(second.tables.filter((t) => t.finishedEarlier).length >= 4, 'tables finished before the cancel are not walked again');
+    assert.ok(second.tables.every((t) => !t.finishedEarlier || (t.rowsInserted === 0 && t.rowsAlreadyPresent === 0)));
     const resumed = second.tables.find((t) => t.source.endsWith('._neuron'))!;
     assert.equal(resumed.rowsAlreadyPresent, 0, 'the cancelled table resumed after its checkpoint instead of re-walking');
     assert.equal(resumed.rowsInserted + 6, resumed.total);
     assert.deepEqual(await rowCounts(s.db, s.target.schemas), await rowCounts(s.db, s.source.schemas));
     assert.equal((await compare(s.db, { pairs: s.pairs })).equal, true);
+    // The job is complete: the next run walks every table again and finds nothing to copy.
+    const third = await copy(s.db, { pairs: s.pairs, stores: s.source.storesConfig, statePath });
+    assert.ok(third.tables.every((t) => !t.finishedEarlier && t.rowsInserted === 0 && t.rowsAlreadyPresent === t.total));
   } finally {
     await s.cleanup();
   }

@@ -105,6 +105,10 @@ function render(r: CopyReport, dryRun: boolean, statePath: string): string {
       lines.push(`${head}: not started`);
       continue;
     }
+    if (t.finishedEarlier) {
+      lines.push(`${head}: finished by the interrupted run`);
+      continue;
+    }
     const what = dryRun ? `${t.total} source rows` : `${t.rowsInserted} inserted, ${t.rowsAlreadyPresent} already present of ${t.total}`;
     lines.push(`${head}: ${what}${t.conflictCount ? `, ${t.conflictCount} CONFLICTING` : ''}${t.fileOps ? `, ${t.fileOps} file operation(s)` : ''} — ${t.status}`);
     if (t.error) lines.push(`  error: ${t.error}`);

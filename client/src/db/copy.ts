@@ -14,9 +14,10 @@
 // - Never `INSERT IGNORE` (it clamps values and skips foreign-key failures). Any warning fails the
 //   chunk and its transaction is rolled back. A key already present with other content is reported as
 //   a conflict and left alone.
-// - One short transaction per chunk; the checkpoint is written after each commit. A re-run re-walks
-//   finished tables (inserting only what is missing, e.g. rows added since) and resumes unfinished
-//   ones from their last committed key.
+// - One short transaction per chunk; the checkpoint is written after each commit. Running the same copy
+//   again after a cancel or failure resumes it (finished tables stay finished, the interrupted one
+//   continues after its last committed key); after a completed copy, a new run walks every table and
+//   inserts only what is missing (e.g. rows added to production since).
 import type { Db, DbConnection, Row } from './connection';
 import type { Table, Tier } from './model';
 import { masterOf, tableKey } from './model';
@@ -99,6 +100,8 @@ export interface TableCopyResult {
   status: 'done' | 'cancelled' | 'failed' | 'skipped';
   /** Cancelled while a statement ran: it was killed on the server (KILL QUERY) and its chunk rolled back. */
   interrupted?: boolean;
+  /** Resuming an interrupted job: this table was finished by an earlier run and not walked again. */
+  finishedEarlier?: boolean;
   error?: string;
 }
 
@@ -226,6 +229,17 @@ export async function runCopy(db: Db, plan: CopyPlan, opts: CopyOptions): Promis
   const state: CopyState = (statePath && loadCopyState(statePath)) || newCopyState(db.describe(), pairs);
   const save = () => statePath && saveCopyState(statePath, state);
   const selection = opts.selection ?? '';
+  const checkpointOf = (t: PlannedTable): TableCheckpoint | undefined => {
+    const cp = state.tables[tableStateKey(t.source.schema, t.source.name)];
+    return cp && cp.selection === selection && cp.target === tableKey(t.target) ? cp : undefined;
+  };
+  // After a cancel or failure the job resumes: tables it finished are not walked again, the interrupted one
+  // continues from its checkpoint. After a completed job, a new run walks every table again (it inserts
+  // only what is missing, such as rows added to production since).
+  const resuming = plan.tables.some((t) => {
+    const status = checkpointOf(t)?.status;
+    return status !== undefined && status !== 'done';
+  });
 
   for (const t of plan.tables) {
     const result: TableCopyResult = {
@@ -238,9 +252,11 @@ export async function runCopy(db: Db, plan: CopyPlan, opts: CopyOptions): Promis
       continue;
     }
     const key = tableStateKey(t.source.schema, t.source.name);
-    let cp = state.tables[key];
-    if (!cp || cp.selection !== selection || cp.target !== result.target) cp = newCheckpoint(result.source, result.target, selection);
-    // A finished table is walked again from the start (cheap, inserts only what is missing); an unfinished one resumes.
+    const cp = checkpointOf(t) ?? newCheckpoint(result.source, result.target, selection);
+    if (resuming && cp.status === 'done') {
+      result.finishedEarlier = true;
+      continue;
+    }
     if (cp.status === 'done') cp.lastKey = null;
     cp.status = 'running';
     cp.startedAt = new Date().toISOString();
