@@ -240,6 +240,10 @@ export async function runCopy(db: Db, plan: CopyPlan, opts: CopyOptions): Promis
     const status = checkpointOf(t)?.status;
     return status !== undefined && status !== 'done';
   });
+  if (!resuming) {
+    // A new job: every table starts pending, so an interruption later resumes exactly this job's work.
+    for (const t of plan.tables) state.tables[tableStateKey(t.source.schema, t.source.name)] = newCheckpoint(tableKey(t.source), tableKey(t.target), selection);
+  }
 
   for (const t of plan.tables) {
     const result: TableCopyResult = {
@@ -257,7 +261,6 @@ export async function runCopy(db: Db, plan: CopyPlan, opts: CopyOptions): Promis
       result.finishedEarlier = true;
       continue;
     }
-    if (cp.status === 'done') cp.lastKey = null;
     cp.status = 'running';
     cp.startedAt = new Date().toISOString();
     cp.finishedAt = null;

@@ -21,7 +21,7 @@ export interface TableCheckpoint {
   status: TableCopyStatus;
   /** The last primary key whose chunk was committed; null before the first chunk. */
   lastKey: Key | null;
-  /** Rows inserted into the target by this job (all runs together). */
+  /** Rows inserted into the target by this job, across the runs that resumed it. */
   rowsCopied: number;
   /** Source rows whose key was already in the target with the same content. */
   rowsAlreadyPresent: number;
