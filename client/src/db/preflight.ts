@@ -68,7 +68,8 @@ const STEPS: { step: string; on: 'source' | 'target'; privileges: string[]; opti
   // which is filled under another name and renamed into place.
   { step: 'create-parallel', on: 'target', privileges: ['SELECT', 'CREATE', 'REFERENCES', 'INDEX', 'INSERT', 'DELETE', 'ALTER', 'DROP'] },
   { step: 'copy', on: 'source', privileges: ['SELECT'] },
-  { step: 'copy', on: 'target', privileges: ['SELECT', 'INSERT'] },
+  // CREATE TEMPORARY TABLES: pointer columns take their 2.x JSON from session-temporary tables (copy.ts).
+  { step: 'copy', on: 'target', privileges: ['SELECT', 'INSERT', 'CREATE TEMPORARY TABLES'] },
   { step: 'compare', on: 'target', privileges: ['SELECT'] },
   { step: 'migrate-pointers (in place, on the source)', on: 'source', privileges: ['SELECT', 'UPDATE', 'ALTER', 'REFERENCES', 'INDEX'], optional: true },
 ];
