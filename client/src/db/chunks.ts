@@ -20,12 +20,20 @@ export interface KeyColumn {
    * given): applying another table's key ranges must follow that table's order, or ranges would overlap.
    */
   collate?: { collation: string; charset?: string };
+  /**
+   * Floating-point columns are read as `col + 0e0`, the exact double: MariaDB prints FLOAT with 6 digits,
+   * and a rounded-up boundary (0.99999994 printed as 1) would make the next chunk skip rows.
+   */
+  floating?: boolean;
 }
 
 /** The primary-key columns of a table, as chunk keys. */
 export function keyColumns(primaryKey: readonly string[], dataTypeOf: (column: string) => string): KeyColumn[] {
   if (primaryKey.length === 0) throw new Error('a table without a primary key cannot be walked in chunks');
-  return primaryKey.map((name) => ({ name, byIndex: /^(enum|set)$/i.test(dataTypeOf(name)) }));
+  return primaryKey.map((name) => {
+    const type = dataTypeOf(name);
+    return { name, byIndex: /^(enum|set)$/i.test(type), ...(/^(float|double|real)$/i.test(type) ? { floating: true } : {}) };
+  });
 }
 
 /**
@@ -54,7 +62,8 @@ function col(alias: string | undefined, name: string): string {
 
 /** The select list that reads a key: enum columns as their index. Aliases are `__k0`, `__k1`, … */
 export function keySelect(cols: readonly KeyColumn[], alias?: string): string {
-  return cols.map((c, i) => (c.byIndex ? `(${col(alias, c.name)}+0)` : col(alias, c.name)) + ` AS ${q('__k' + i)}`).join(', ');
+  const read = (c: KeyColumn) => (c.byIndex ? `(${col(alias, c.name)}+0)` : c.floating ? `(${col(alias, c.name)} + 0e0)` : col(alias, c.name));
+  return cols.map((c, i) => `${read(c)} AS ${q('__k' + i)}`).join(', ');
 }
 
 /** Read the key out of a row selected with `keySelect`. */
