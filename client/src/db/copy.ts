@@ -1,6 +1,6 @@
 // `db copy`: rows of 0.14.6 tables into their 2.x parallel tables, in dependency order, chunk by chunk
-// along the primary key (chunks.ts), resumable from a checkpoint file (state.ts), idempotent, and
-// never changing a value silently.
+// along the primary key (chunks.ts; one table at a time in copyTable.ts), resumable from a checkpoint
+// file (state.ts), idempotent, and never changing a value silently.
 //
 // How a chunk is written:
 // - Tables whose columns all copy verbatim go server-side: `INSERT INTO t (cols) SELECT cols FROM s
@@ -18,26 +18,19 @@
 //   again after a cancel or failure resumes it (finished tables stay finished, the interrupted one
 //   continues after its last committed key); after a completed copy, a new run walks every table and
 //   inserts only what is missing (e.g. rows added to production since).
-import type { Db, DbConnection, Row } from './connection';
+import type { Db } from './connection';
 import type { Table, Tier } from './model';
 import { masterOf, tableKey } from './model';
 import type { StoreMap } from './stores';
-import { q, qt, qList, formatSql, DbInputError } from './sql';
-import {
-  ChunkSizer, type ChunkSizerOptions, type KeyColumn, type Predicate,
-  and, keyColumns, keyColumnsFor, keyJoin, keyOf, keyRange, keySelect, orderBy, keyAfter, keyAtMost, valueBytes,
-} from './chunks';
-import {
-  type CopyState, type Key, type TableCheckpoint,
-  loadCopyState, newCheckpoint, newCopyState, saveCopyState, tableStateKey,
-} from './state';
-import {
-  type ColumnPlan, type PointerContext, convertPointerCell, planColumns,
-} from './convert';
-import { ATTACH_POINTER_ONLY_IMPOSSIBLE, type ExternalRow } from './pointers';
+import { DbInputError } from './sql';
+import { type ChunkSizerOptions, type KeyColumn, type Predicate, keyColumns } from './chunks';
+import { type CopyState, type TableCheckpoint, loadCopyState, newCheckpoint, newCopyState, saveCopyState, tableStateKey } from './state';
+import { type ColumnPlan, planColumns } from './convert';
+import { ATTACH_POINTER_ONLY_IMPOSSIBLE } from './pointers';
 import { introspect } from './introspect';
 import type { SchemaPair } from './parallel';
 import { dependencyOrder } from './plan';
+import { CancelledError, TableCopier } from './copyTable';
 
 export type { SchemaPair };
 
@@ -127,8 +120,6 @@ export interface CopyPlan {
   pairs: SchemaPair[];
   notes: string[];
 }
-
-const MAX_REPORTED_CONFLICTS = 20;
 
 /** Decide what to copy and how, refusing anything that cannot be copied before a row moves. */
 export async function planCopy(db: Db, opts: CopyOptions): Promise<CopyPlan> {
@@ -301,332 +292,9 @@ export async function copy(db: Db, opts: CopyOptions): Promise<CopyReport> {
   return runCopy(db, await planCopy(db, opts), opts);
 }
 
-class CancelledError extends Error {
-  override name = 'CancelledError';
-}
-
 function isCancel(e: unknown, signal?: AbortSignal): boolean {
   if (e instanceof CancelledError) return true;
   const code = (e as { errno?: number; code?: string }).errno;
   // 1317 ER_QUERY_INTERRUPTED (KILL QUERY), 1927 MariaDB ER_CONNECTION_KILLED
   return !!signal?.aborted && (code === 1317 || code === 1927 || (e as { code?: string }).code === 'PROTOCOL_CONNECTION_LOST');
 }
-
-/** Copies one table on one dedicated session. */
-class TableCopier {
-  private readonly src: string;
-  private readonly tgt: string;
-  /**
-   * Per pointer column, a session-temporary table of the chunk's stored objects and their 2.x JSON. One
-   * table per column because MySQL cannot open a temporary table twice in one statement (error 1137).
-   */
-  private readonly objects: string[];
-  private sizer = new ChunkSizer();
-  private processed = 0;
-  private readonly pointers: Extract<ColumnPlan, { kind: 'pointer' }>[];
-
-  constructor(
-    private readonly db: Db,
-    private readonly c: DbConnection,
-    private readonly t: PlannedTable,
-    private readonly cp: TableCheckpoint,
-    private readonly result: TableCopyResult,
-    private readonly opts: CopyOptions,
-    private readonly save: () => void,
-  ) {
-    this.src = qt(t.source.schema, t.source.name);
-    this.tgt = qt(t.target.schema, t.target.name);
-    this.pointers = t.columns.filter((x): x is Extract<ColumnPlan, { kind: 'pointer' }> => x.kind === 'pointer');
-    this.objects = this.pointers.map((_, i) => qt(t.target.schema, `~djm_copy_objects_${i}`));
-  }
-
-  async run(): Promise<void> {
-    const { c, t } = this;
-    const maxPacket = Number((await c.query<{ v: string }>('SELECT @@max_allowed_packet AS v'))[0].v);
-    this.maxBytes = Math.floor(maxPacket / 2);
-    const avgRowBytes = t.source.rowEstimate > 0 && t.source.sizeBytes ? t.source.sizeBytes / t.source.rowEstimate : undefined;
-    this.sizer = new ChunkSizer({ maxBytes: this.maxBytes, avgRowBytes, ...this.opts.chunk });
-    const count = async (p: Predicate) => Number((await this.read<{ n: string }>(`SELECT COUNT(*) AS n FROM ${this.src} AS s WHERE ${p.sql}`, p.params))[0].n);
-    this.result.total = await count(and(t.filter));
-    // Resuming: the rows up to the checkpoint are done, so progress and ETA start from there.
-    if (this.cp.lastKey) this.processed = this.resumedAt = await count(and(t.filter, keyAtMost(t.keyCols, this.cp.lastKey, 's')));
-    for (const table of this.objects) {
-      await this.write(
-        `CREATE TEMPORARY TABLE IF NOT EXISTS ${table} (${q('h')} binary(16) NOT NULL, ` +
-          `${q('json')} LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL, PRIMARY KEY (${q('h')})) ENGINE=InnoDB`,
-        [],
-      );
-    }
-    try {
-      let last = this.cp.lastKey;
-      for (;;) {
-        this.checkAbort();
-        const began = Date.now();
-        const outcome = await this.chunk(last);
-        if (!outcome) break;
-        this.sizer.observe(outcome.rows, Date.now() - began);
-        last = outcome.upper;
-        this.cp.lastKey = last;
-        this.result.chunks++;
-        this.processed += outcome.rows;
-        this.save();
-        this.progress();
-        if (outcome.final) break;
-      }
-    } finally {
-      for (const table of this.objects) await this.write(`DROP TEMPORARY TABLE IF EXISTS ${table}`, []).catch(() => undefined);
-    }
-  }
-
-  private maxBytes = 8 * 1024 * 1024;
-  private rateStart = Date.now();
-
-  private resumedAt = 0;
-
-  private progress(): void {
-    const elapsed = Date.now() - this.rateStart;
-    const rate = (this.processed - this.resumedAt) / Math.max(elapsed, 1);
-    const left = Math.max(0, this.result.total - this.processed);
-    this.opts.onProgress?.({
-      table: this.result.source, rows: this.processed, total: this.result.total,
-      etaMs: rate > 0 ? Math.round(left / rate) : null, chunks: this.result.chunks,
-    });
-  }
-
-  private checkAbort(): void {
-    if (this.opts.signal?.aborted) throw new CancelledError('copy cancelled');
-  }
-
-  /** Runs a long statement so that an abort kills it from another session. */
-  private async killable<T>(fn: () => Promise<T>): Promise<T> {
-    const signal = this.opts.signal;
-    if (!signal) return fn();
-    this.checkAbort();
-    const pending: Promise<void>[] = [];
-    const onAbort = () => {
-      pending.push(this.db.kill(this.c.threadId, 'query').catch(() => undefined));
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    try {
-      return await fn();
-    } finally {
-      signal.removeEventListener('abort', onAbort);
-      // Wait for the KILL to land so it cannot hit the next statement (ROLLBACK).
-      await Promise.all(pending);
-    }
-  }
-
-  private async read<T = Row>(sql: string, params: unknown[]): Promise<T[]> {
-    return this.killable(() => this.c.query<T>(sql, params));
-  }
-
-  /** A statement that changes data: executed, or in a dry run printed. */
-  private async write(sql: string, params: unknown[]): Promise<{ affectedRows: number }> {
-    if (this.opts.dryRun) {
-      this.opts.onStatement?.(formatSql(sql, params) + ';');
-      return { affectedRows: 0 };
-    }
-    const r = await this.killable(() => this.c.execute(sql, params));
-    if (r.warningStatus > 0) {
-      const warnings = await this.c.query<{ Level: string; Code: number; Message: string }>('SHOW WARNINGS');
-      throw new Error(`a statement produced warnings, chunk rolled back: ${warnings.map((w) => `${w.Level} ${w.Code}: ${w.Message}`).join('; ')}`);
-    }
-    return r;
-  }
-
-  /** One chunk inside a transaction; rolled back on any error or cancel. */
-  private async transaction<T>(fn: () => Promise<T>): Promise<T> {
-    // Read committed: the INSERT … SELECT reads the source without share-locking production rows.
-    await this.write('SET TRANSACTION ISOLATION LEVEL READ COMMITTED', []);
-    await this.write('START TRANSACTION', []);
-    try {
-      const r = await fn();
-      this.checkAbort();
-      await this.write('COMMIT', []);
-      return r;
-    } catch (e) {
-      if (!this.opts.dryRun) await this.c.execute('ROLLBACK').catch(() => undefined);
-      throw e;
-    }
-  }
-
-  /**
-   * One chunk: the next `n` source keys after `last` (a boundary query on the primary key), copied with one
-   * `INSERT … SELECT`. Pointer columns take their JSON from the session's object tables, joined on the
-   * pointer: the client only ever handles the distinct stored objects of the chunk, never the rows.
-   */
-  private async chunk(last: Key | null): Promise<{ rows: number; upper: Key | null; final: boolean } | null> {
-    const { t } = this;
-    const n = this.sizer.next();
-    const scope = and(last ? keyAfter(t.keyCols, last, 's') : null, t.filter);
-    const boundary = await this.read(
-      `SELECT ${keySelect(t.keyCols, 's')} FROM ${this.src} AS s WHERE ${scope.sql} ${orderBy(t.keyCols, 's')} LIMIT 1 OFFSET ${n - 1}`,
-      scope.params,
-    );
-    const upper = boundary.length ? keyOf(boundary[0], t.keyCols.length) : null;
-    const range = and(keyRange(t.keyCols, last, upper, 's'), t.filter);
-    const expected = upper ? n : Number((await this.read<{ n: string }>(`SELECT COUNT(*) AS n FROM ${this.src} AS s WHERE ${range.sql}`, range.params))[0].n);
-    if (expected === 0) return null;
-    // Target rows already in the key range (none on a first copy: a cheap probe of an empty range).
-    const tRange = keyRange(keyColumnsFor(t.keyCols, t.source.columns, t.target.columns), last, upper, 't');
-    const present = Number((await this.read<{ n: string }>(`SELECT COUNT(*) AS n FROM ${this.tgt} AS t WHERE ${tRange.sql}`, tRange.params))[0].n);
-    if (this.pointers.length) await this.fillObjects(range, present >= expected);
-    // Into an empty range the plain INSERT … SELECT is enough: a row written there meanwhile by someone
-    // else makes it fail on the duplicate key (an error, never a silent skip). Dry runs always print
-    // the guarded form, so their script is right whatever the target holds when it is run.
-    const guard = present > 0 || this.opts.dryRun ? ` AND NOT EXISTS (SELECT 1 FROM ${this.tgt} AS t WHERE ${keyJoin(t.keyCols, 't', 's')})` : '';
-
-    const select = t.columns.map((col) => (col.kind === 'verbatim' ? `s.${q(col.name)}` : `${this.objAlias(col)}.${q('json')}`));
-    // A pointer whose object is missing from its object table (the source changed after it was read) is
-    // not copied in this chunk rather than copied as NULL; a re-run picks it up.
-    const complete = this.pointers.map((p) => `(s.${q(p.name)} IS NULL OR ${this.objAlias(p)}.${q('h')} IS NOT NULL)`);
-    await this.transaction(async () => {
-      const r = await this.write(
-        `INSERT INTO ${this.tgt} (${qList(t.columns.map((x) => x.name))}) SELECT ${select.join(', ')} FROM ${this.src} AS s ${this.objectJoins()} ` +
-          `WHERE ${[range.sql, ...complete].join(' AND ')}${guard}`,
-        range.params,
-      );
-      await this.account(expected, this.opts.dryRun ? expected : r.affectedRows, range);
-    });
-    return { rows: expected, upper, final: upper === null };
-  }
-
-  private objAlias(p: ColumnPlan): string {
-    return `j${this.pointers.indexOf(p as Extract<ColumnPlan, { kind: 'pointer' }>)}`;
-  }
-
-  private objectJoins(): string {
-    return this.pointers
-      .map((p, i) => `LEFT JOIN ${this.objects[i]} AS j${i} ON j${i}.${q('h')} = s.${q(p.name)}`)
-      .join(' ');
-  }
-
-  /**
-   * The distinct objects the chunk's pointers reference, converted to 2.x JSON (pointers.ts) and put in the
-   * session's object tables. When every row of the chunk is already in the target, the conversion only
-   * computes the JSON (for the conflict check) and touches no file.
-   */
-  private async fillObjects(range: Predicate, allPresent: boolean): Promise<void> {
-    const { t } = this;
-    const ctx: PointerContext = {
-      sourceSchema: t.source.schema, targetSchema: t.target.schema, stores: this.opts.stores ?? {},
-      destStores: this.opts.destStores, relocate: !!this.opts.relocate, dryRun: !!this.opts.dryRun || allPresent,
-    };
-    for (const [i, p] of this.pointers.entries()) {
-      const rows: unknown[][] = [];
-      const objects = await this.read(
-        `SELECT DISTINCT s.${q(p.name)} AS ${q('__q')}, ${EXTERNAL_FIELDS.map((f) => `e.${q(f)} AS ${q('__e0_' + f)}`).join(', ')} ` +
-          `FROM ${this.src} AS s LEFT JOIN ${qt(t.source.schema, '~external_' + p.store)} AS e ON e.${q('hash')} = s.${q(p.name)} ` +
-          `WHERE ${range.sql} AND s.${q(p.name)} IS NOT NULL`,
-        range.params,
-      );
-      for (const o of objects) {
-        const pointer = o['__q'] as Buffer;
-        const cell = await this.convertCached(i, p, pointer, externalRow(o, 0), ctx);
-        for (const op of cell.fileOps) {
-          this.result.fileOps++;
-          this.opts.onFileOp?.(op);
-        }
-        rows.push([pointer, cell.json]);
-      }
-      // Scratch space private to this session, filled outside the chunk's transaction.
-      await this.write(`TRUNCATE TABLE ${this.objects[i]}`, []);
-      for (const batch of batches(rows, this.maxBytes)) {
-        await this.write(`INSERT INTO ${this.objects[i]} (${q('h')}, ${q('json')}) VALUES ${batch.map(() => '(?, ?)').join(', ')}`, batch.flat());
-      }
-    }
-  }
-
-  /**
-   * Rows of the range already in the target: count them, and report those whose content differs
-   * (verbatim columns by value, pointer columns by the identity of the object: hash, or path for files).
-   */
-  private async account(expected: number, inserted: number, range: Predicate): Promise<void> {
-    this.result.rowsInserted += inserted;
-    this.cp.rowsCopied += inserted;
-    if (inserted >= expected) return;
-    const { t } = this;
-    const compared = t.columns.filter((x) => !t.source.primaryKey.includes(x.name));
-    const differs = compared.map((col) => {
-      if (col.kind === 'verbatim') return `NOT (s.${q(col.name)} <=> t.${q(col.name)})`;
-      const field = col.pointerKind === 'filepath' ? '$.path' : '$.hash';
-      const id = (expr: string) => `JSON_UNQUOTE(JSON_EXTRACT(${expr}, '${field}'))`;
-      return `NOT (${id(`t.${q(col.name)}`)} <=> ${id(`${this.objAlias(col)}.${q('json')}`)})`;
-    });
-    const present = expected - inserted;
-    let conflicts: Row[] = [];
-    if (differs.length) {
-      conflicts = await this.read(
-        `SELECT ${t.source.primaryKey.map((k, i) => `s.${q(k)} AS ${q('__r' + i)}`).join(', ')}, ${differs.map((d, i) => `${d} AS ${q('__d' + i)}`).join(', ')} ` +
-          `FROM ${this.src} AS s JOIN ${this.tgt} AS t ON ${keyJoin(t.keyCols, 's', 't')} ${this.objectJoins()} ` +
-          `WHERE ${range.sql} AND (${differs.join(' OR ')}) ${orderBy(t.keyCols, 's')}`,
-        range.params,
-      );
-    }
-    this.result.rowsAlreadyPresent += present - conflicts.length;
-    this.cp.rowsAlreadyPresent += present - conflicts.length;
-    this.result.conflictCount += conflicts.length;
-    this.cp.rowsConflicting += conflicts.length;
-    for (const r of conflicts) {
-      if (this.result.conflicts.length >= MAX_REPORTED_CONFLICTS) break;
-      this.result.conflicts.push({ key: this.rawKey(r), columns: compared.filter((_, i) => Number(r['__d' + i]) === 1).map((x) => x.name) });
-    }
-  }
-
-  private rawKey(r: Row): Record<string, unknown> {
-    return Object.fromEntries(this.t.source.primaryKey.map((k, i) => [k, r['__r' + i]]));
-  }
-
-  /** Converted cells by column and object: pipelines share objects (one blob, many rows), and each converts once. */
-  private readonly converted = new Map<string, Awaited<ReturnType<typeof convertPointerCell>>>();
-
-  private async convertCached(
-    i: number, p: Extract<ColumnPlan, { kind: 'pointer' }>, pointer: Buffer, ext: ExternalRow | null, ctx: PointerContext,
-  ): Promise<Awaited<ReturnType<typeof convertPointerCell>>> {
-    const id = `${i}:${pointer.toString('hex')}`;
-    const done = this.converted.get(`${id}:real`) ?? this.converted.get(`${id}:${ctx.dryRun ? 'dry' : 'real'}`);
-    // A repeat of an object already converted: same JSON, and its file work is already done.
-    if (done) return { ...done, fileOps: [] };
-    const cell = await convertPointerCell(p, pointer, ext, ctx);
-    if (this.converted.size >= 100_000) this.converted.clear();
-    this.converted.set(`${id}:${ctx.dryRun ? 'dry' : 'real'}`, cell);
-    return cell;
-  }
-}
-
-const EXTERNAL_FIELDS = ['hash', 'size', 'attachment_name', 'filepath', 'contents_hash', 'timestamp'] as const;
-
-function externalRow(r: Row, i: number): ExternalRow | null {
-  const f = (name: string) => r[`__e${i}_${name}`];
-  if (f('hash') === null || f('hash') === undefined) return null;
-  return {
-    hash: f('hash') as Buffer,
-    size: f('size') as string | number,
-    attachment_name: asText(f('attachment_name')),
-    filepath: asText(f('filepath')),
-    contents_hash: (f('contents_hash') as Buffer | null) ?? null,
-    timestamp: String(f('timestamp')),
-  };
-}
-
-function asText(v: unknown): string | null {
-  if (v === null || v === undefined) return null;
-  return Buffer.isBuffer(v) ? v.toString('utf8') : String(v);
-}
-
-function* batches(rows: unknown[][], maxBytes: number): Generator<unknown[][]> {
-  let batch: unknown[][] = [];
-  let bytes = 0;
-  for (const r of rows) {
-    const b = r.reduce<number>((s, v) => s + valueBytes(v), 0);
-    if (batch.length && (bytes + b > maxBytes || batch.length >= 1000)) {
-      yield batch;
-      batch = [];
-      bytes = 0;
-    }
-    batch.push(r);
-    bytes += b;
-  }
-  if (batch.length) yield batch;
-}
-
