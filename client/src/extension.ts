@@ -90,13 +90,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<DataJo
   registerCommands({ context, connections, explorer, migration, history, log, plans, reports, client: () => client });
   registerStatusBar(context);
 
-  if (vscode.workspace.getConfiguration('datajoint.migration').get<boolean>('enabled') !== false) {
-    try {
-      client = await startLanguageClient(context);
-    } catch (e) {
-      log.info(`language server failed to start: ${(e as Error).message}`);
-      void vscode.window.showErrorMessage(`DataJoint language server failed to start: ${(e as Error).message}`);
-    }
+  // Always started: `datajoint.migration.enabled` only decides (in the server) whether findings in a
+  // workspace still pinned to 0.14.x are informational or full severity.
+  try {
+    log.info(`starting the DataJoint language server (${context.asAbsolutePath(path.join('dist', 'server.js'))})`);
+    client = await startLanguageClient(context);
+    log.info('language server running');
+  } catch (e) {
+    log.info(`language server failed to start: ${(e as Error).message}`);
+    void vscode.window.showErrorMessage(`DataJoint language server failed to start: ${(e as Error).message}`);
   }
   return { connections, explorer, history, reports, languageClient: () => client };
 }

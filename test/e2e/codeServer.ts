@@ -174,6 +174,14 @@ export class Workbench {
     await this.page.locator('.statusbar').waitFor({ timeout: 90_000 });
   }
 
+  /** Show the DataJoint view container (clicking its icon when it is already shown would hide it). */
+  async showDataJoint(): Promise<void> {
+    const header = this.page.locator('.pane-header', { hasText: 'Schema Explorer' }).first();
+    if (await header.isVisible().catch(() => false)) return;
+    await this.page.locator('.activitybar .action-item [aria-label^="DataJoint"], .activitybar a[aria-label^="DataJoint"]').first().click();
+    await header.waitFor({ state: 'visible' });
+  }
+
   /** Open a workspace file through Quick Open. */
   async openFile(name: string): Promise<void> {
     await this.closeQuickInput();

@@ -51,7 +51,7 @@ describe('DataJoint Migrate in a real VS Code (code-server + Chromium)', { timeo
     fs.mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
     fs.copyFileSync(path.join(fixturesDir, 'dj014', 'pipeline014.py'), path.join(workspace, 'pipeline014.py'));
     fs.chmodSync(path.join(workspace, 'pipeline014.py'), 0o644);
-    fs.writeFileSync(path.join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'datajoint.storesFile': fixture.storesFile }, null, 2));
+    fs.writeFileSync(path.join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'datajoint.storesFile': fixture.storesFile, 'datajoint.trace.server': 'messages' }, null, 2));
     const userDataDir = path.join(tmp, 'ud');
     const extensionsDir = path.join(tmp, 'ext');
     fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
@@ -69,6 +69,10 @@ describe('DataJoint Migrate in a real VS Code (code-server + Chromium)', { timeo
     browser = launched.browser;
     page = launched.page;
     wb = new Workbench(page, shotsDir);
+    fs.mkdirSync(shotsDir, { recursive: true });
+    const consoleLog = fs.createWriteStream(path.join(shotsDir, 'browser-console.log'));
+    page.on('console', (m) => consoleLog.write(`${m.text?.() ?? ''}\n`));
+    page.on('pageerror', (e) => consoleLog.write(`pageerror: ${e.message ?? ''}\n`));
     await wb.open(`${server.url}/?folder=${encodeURIComponent(workspace)}`);
   });
 
@@ -76,6 +80,9 @@ describe('DataJoint Migrate in a real VS Code (code-server + Chromium)', { timeo
     if (wb) await wb.screenshot('final').catch(() => undefined);
     await browser?.close().catch(() => undefined);
     await server?.stop();
+    // Keep VS Code's logs (language server, extension host, Output channels) as evidence beside the screenshots.
+    if (tmp && fs.existsSync(path.join(tmp, 'ud', 'logs'))) fs.cpSync(path.join(tmp, 'ud', 'logs'), path.join(shotsDir, 'logs'), { recursive: true });
+    if (server) fs.writeFileSync(path.join(shotsDir, 'code-server.log'), server.log());
     const admin = await mysql.createConnection(testServer).catch(() => undefined);
     if (admin) {
       for (const host of ['127.0.0.1', 'localhost']) await admin.query('DROP USER IF EXISTS ?@?', [user, host]).catch(() => undefined);
@@ -122,7 +129,7 @@ describe('DataJoint Migrate in a real VS Code (code-server + Chromium)', { timeo
   });
 
   it('offers "Add connection" in the empty explorer and adds one, password into secret storage', async () => {
-    await page.locator('.activitybar .action-item [aria-label^="DataJoint"], .activitybar a[aria-label^="DataJoint"]').first().click();
+    await wb.showDataJoint();
     const welcome = page.locator('.pane:has(.pane-header:has-text("Schema Explorer")) .welcome-view-content');
     await welcome.waitFor({ state: 'visible' });
     assert.match(await welcome.innerText(), /No DataJoint database connections yet/);
@@ -147,7 +154,7 @@ describe('DataJoint Migrate in a real VS Code (code-server + Chromium)', { timeo
   });
 
   it('expands the explorer down to a column and shows int unsigned → int64', async () => {
-    await page.locator('.activitybar .action-item [aria-label^="DataJoint"], .activitybar a[aria-label^="DataJoint"]').first().click();
+    await wb.showDataJoint();
     const conn = wb.treeRow('Schema Explorer', 'e2e mariadb');
     await wb.expand(conn);
     const schema = wb.treeRow('Schema Explorer', new RegExp(`^\\s*${lab}`));
@@ -260,6 +267,7 @@ describe('DataJoint Migrate in a real VS Code (code-server + Chromium)', { timeo
 
   it('shows each step of the schema with its last result in the Migration view', async () => {
     await closeEditors();
+    await wb.showDataJoint();
     await page.locator('.pane-header', { hasText: 'Schema Explorer' }).first().click();
     const migrationHeader = page.locator('.pane-header', { hasText: 'Migration' }).first();
     if ((await migrationHeader.getAttribute('aria-expanded')) !== 'true') await migrationHeader.click();
