@@ -272,10 +272,10 @@ describe('DataJoint Migrate in a real VS Code (code-server + Chromium)', { timeo
     const migrationHeader = page.locator('.pane-header', { hasText: 'Migration' }).first();
     if ((await migrationHeader.getAttribute('aria-expanded')) !== 'true') await migrationHeader.click();
     const row = (text: RegExp) => wb.treeRow('Migration', text);
-    const schemaRow = row(new RegExp(`^\\s*${lab}\\b(?!_v2)`));
+    const schemaRow = row(new RegExp(`^\\s*${lab}(?!_v2)`));
     await until('the Migration view lists the schema with its next step', async () => /next: Migrate code/.test(await schemaRow.innerText()));
     await wb.expand(schemaRow);
-    const stepText = async (title: string) => (await row(new RegExp(`^\\s*${title}`)).innerText()).replace(/\s+/g, ' ');
+    const stepText = async (title: string) => (await page.locator(`.pane:has(.pane-header:has-text("Migration")) .monaco-list-row[aria-label^="${lab}: ${title}:"]`).first().getAttribute('aria-label')) ?? '';
     await until('the compare step shows its result', async () => /0 differences/.test(await stepText('Compared')));
     assert.match(await stepText('Parallel schema created'), /Declared 3 tables, 0 differences/);
     assert.match(await stepText('Data copied'), /Copied 3 tables, 0 differences/);

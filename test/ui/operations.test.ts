@@ -126,7 +126,8 @@ describe('UI operations on the dj014 fixture', { timeout: 300_000 }, () => {
   it('verify passes on the parallel schema and fails, with the column, on the 0.14.6 one', async () => {
     const ok = await OPERATIONS.verify.run(ctx, { schemas: [lab] }, hooks());
     assert.equal(ok.outcome, 'ok', JSON.stringify(ok, null, 1));
-    assert.deepEqual(ok.targets, [`${lab}_v2`]);
+    assert.deepEqual(ok.targets, [lab]);
+    assert.ok(ok.tables.length > 0 && ok.tables.every((t) => t.table.startsWith(`${lab}_v2.`)), 'the parallel tables were verified');
     const bad = await OPERATIONS.verify.run({ ...ctx, suffix: '' }, { schemas: [ephys] }, hooks());
     assert.notEqual(bad.outcome, 'ok');
     assert.ok(bad.tables.some((t) => t.differences.some((d) => /pointer|unlabelled blob/.test(d.what))), JSON.stringify(bad.tables.map((t) => t.differences)));

@@ -60,6 +60,8 @@ export class MigrationView implements vscode.TreeDataProvider<MigrationNode> {
         item.description = state.last ? `${state.last.summary} · ${state.last.finishedAt.slice(0, 16).replace('T', ' ')}` : state.detail ?? (state.status === 'pending' ? '' : state.status);
         item.tooltip = [state.step.title, `state: ${state.status}`, state.detail, state.last ? `last: ${state.last.summary}` : ''].filter(Boolean).join('\n');
         item.contextValue = `step.${state.status}${state.last ? '.hasReport' : ''}`;
+        // Screen readers (and the end-to-end test) need to know which schema a step row belongs to.
+        item.accessibilityInformation = { label: `${node.schema}: ${state.step.title}: ${item.description || state.status}` };
         if (state.last) item.command = { command: 'datajoint.migration.openReport', title: 'Open Report', arguments: [state.last.id] };
         else if (state.step.available && state.status !== 'not-needed')
           item.command = { command: state.step.command, title: state.step.title, arguments: [{ connectionId: node.conn.id, schema: node.schema }] };

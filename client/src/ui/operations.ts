@@ -355,7 +355,9 @@ const verify: Operation = {
     return { title: this.title, where: ctx.db.describe(), targets: target.schemas, statements: [], fileOps: [], readsOnly: true, notes: ['Reads the parallel schemas\' catalogue; nothing is written.'] };
   },
   async run(ctx, target) {
-    const names = target.schemas.map((s) => (s.endsWith(ctx.suffix) ? s : s + ctx.suffix));
+    // A production schema is verified through its parallel schema; a schema without one (already 2.x) as itself.
+    const parallels = await existingSchemas(ctx.db, target.schemas.map((s) => s + ctx.suffix));
+    const names = target.schemas.map((s) => (parallels.has(s + ctx.suffix) ? s + ctx.suffix : s));
     const model = await introspect(ctx.db, names);
     const tables: ReportTable[] = [];
     const notes: string[] = [];
@@ -375,7 +377,8 @@ const verify: Operation = {
     }
     const s = summarise('Verified', tables);
     const outcome = s.outcome === 'ok' && notes.length ? 'differences' : s.outcome;
-    return { kind: 'verify', title: this.title, where: ctx.db.describe(), targets: names, outcome, summary: s.summary, tables, notes };
+    // Reported under the production schemas (the workflow's unit); the table rows name the parallel ones.
+    return { kind: 'verify', title: this.title, where: ctx.db.describe(), targets: target.schemas, outcome, summary: s.summary, tables, notes };
   },
 };
 
