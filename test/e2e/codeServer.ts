@@ -272,7 +272,8 @@ export class Workbench {
   /** Click a button of a modal dialog (the confirmation before a write). */
   async dialogButton(label: string): Promise<string> {
     const dialog = this.page.locator('.monaco-dialog-box');
-    await dialog.waitFor({ state: 'visible' });
+    // Planning reads the whole selection first; on a busy server that takes a while.
+    await dialog.waitFor({ state: 'visible', timeout: 120_000 });
     const message = await dialog.innerText();
     await dialog.locator('.monaco-button', { hasText: label }).first().click();
     await dialog.waitFor({ state: 'hidden' });

@@ -265,6 +265,65 @@ describe('DataJoint Migrate in a real VS Code (code-server + Chromium)', { timeo
     assert.equal(r.outcome, 'ok', r.text);
   });
 
+  it('cancels a copy that is waiting on the server, then resumes it: ephys with its in-store columns compares equal', async () => {
+    const ephys = fixture!.schemas[1];
+    await closeEditors();
+    await wb.showDataJoint();
+    const ephysRow = () => wb.treeRow('Schema Explorer', new RegExp(`^\\s*${ephys}`));
+    await wb.contextMenu(ephysRow(), 'Create Parallel Schema');
+    await wb.dialogButton('Run');
+    await until('the ephys create report', async () => {
+      const x = await report();
+      return /Create Parallel Schema/.test(x.text) && x.text.includes(`${ephys}.session`) && x.outcome === 'ok' ? x : null;
+    }, 120_000);
+    await closeEditors();
+    // Another session holds a target table, as a busy server would: the copy waits on it.
+    const locker = await mysql.createConnection(testServer);
+    try {
+      await wb.contextMenu(ephysRow(), 'Copy Data');
+      await wb.pick(/^Schema/);
+      await wb.answer('', /restriction/);
+      await page.locator('.monaco-dialog-box').waitFor({ state: 'visible', timeout: 60_000 });
+      // Taken after planning (the dry run reads the target too), before the run.
+      await locker.query(`LOCK TABLES \`${ephys}_v2\`.\`session\` WRITE`);
+      await wb.dialogButton('Run');
+      const cancel = page.locator('.notifications-toasts .notification-toast', { hasText: 'Copy Data' }).locator('.monaco-button', { hasText: 'Cancel' }).first();
+      await cancel.waitFor({ state: 'visible' });
+      await wb.screenshot('copy-running-cancel');
+      await cancel.click();
+      const cancelled = await until('the cancelled copy report', async () => {
+        const x = await report();
+        return /Copy Data/.test(x.text) && x.text.includes(ephys) ? x : null;
+      }, 60_000);
+      await wb.screenshot('copy-cancelled-report');
+      assert.equal(cancelled.outcome, 'cancelled', cancelled.text);
+      assert.match(cancelled.text, /run again to resume/);
+    } finally {
+      await locker.query('UNLOCK TABLES').catch(() => undefined);
+      await locker.end();
+    }
+    await closeEditors();
+    await wb.contextMenu(ephysRow(), 'Copy Data');
+    await wb.pick(/^Schema/);
+    await wb.answer('', /restriction/);
+    await wb.dialogButton('Run');
+    const resumed = await until('the resumed copy report', async () => {
+      const x = await report();
+      return /Copy Data/.test(x.text) && x.text.includes(ephys) && x.outcome !== 'cancelled' ? x : null;
+    }, 180_000);
+    await wb.screenshot('copy-resumed-report');
+    assert.equal(resumed.outcome, 'ok', resumed.text);
+    await closeEditors();
+    await wb.contextMenu(ephysRow(), 'Compare');
+    const compared = await until('the ephys compare report', async () => {
+      const x = await report();
+      return /Compare/.test(x.text) && x.text.includes(`${ephys}.session`) ? x : null;
+    }, 180_000);
+    await wb.screenshot('compare-ephys-report');
+    assert.equal(compared.outcome, 'ok', compared.text);
+    assert.equal(compared.differences, 0);
+  });
+
   it('shows each step of the schema with its last result in the Migration view', async () => {
     await closeEditors();
     await wb.showDataJoint();

@@ -133,3 +133,44 @@ describe('UI operations on the dj014 fixture', { timeout: 300_000 }, () => {
     assert.ok(bad.tables.some((t) => t.differences.some((d) => /pointer|unlabelled blob/.test(d.what))), JSON.stringify(bad.tables.map((t) => t.differences)));
   });
 });
+
+describe('cancelling a copy that waits on the server', { timeout: 120_000 }, () => {
+  let fx: LoadedFixture;
+  let stateDir: string;
+  before(async () => {
+    fx = await loadFixture('dj014');
+    stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'djm-cancel-'));
+  });
+  after(async () => {
+    await fx?.cleanup();
+    if (stateDir) fs.rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  it('stops the blocked statement (the engine kills it), reports cancelled, and the next run completes', async () => {
+    const [lab] = fx.schemas;
+    const ctx: OperationContext = { db: fx.db, suffix: '_v2', policy: 'widen', stores: fx.storesConfig, statePath: path.join(stateDir, 'copy.json') };
+    assert.equal((await OPERATIONS['create-parallel'].run(ctx, { schemas: [lab] }, hooks())).outcome, 'ok');
+    const controller = new AbortController();
+    const started = Date.now();
+    const cancelled = await fx.db.withConnection(async (locker) => {
+      // Another session holds the target table, as a busy server would: the copy's INSERT waits for it.
+      await locker.execute(`LOCK TABLES \`${lab}_v2\`.\`user\` WRITE`);
+      try {
+        setTimeout(() => controller.abort(new Error('cancelled by the test')), 1500);
+        return await OPERATIONS.copy.run(ctx, { schemas: [lab] }, hooks(controller.signal));
+      } finally {
+        await locker.execute('UNLOCK TABLES');
+      }
+    });
+    assert.ok(Date.now() - started < 30_000, 'the cancel did not wait for the lock');
+    assert.equal(cancelled.outcome, 'cancelled', JSON.stringify(cancelled.tables));
+    assert.equal(cancelled.tables.find((t) => t.table === `${lab}.user`)?.status, 'cancelled');
+    assert.equal(await count(fx, `${lab}_v2`, 'user'), 0, 'the interrupted chunk was rolled back');
+    const state = JSON.parse(fs.readFileSync(ctx.statePath!, 'utf8')) as { tables: Record<string, { status: string }> };
+    assert.equal(state.tables[`${lab}.user`].status, 'cancelled', 'the checkpoint remembers where it stopped');
+    const resumed = await OPERATIONS.copy.run(ctx, { schemas: [lab] }, hooks());
+    assert.equal(resumed.outcome, 'ok', JSON.stringify(resumed.tables));
+    assert.equal(await count(fx, `${lab}_v2`, 'user'), await count(fx, lab, 'user'));
+    assert.equal((await OPERATIONS.compare.run(ctx, { schemas: [lab] }, hooks())).outcome, 'ok');
+  });
+});
