@@ -56,6 +56,8 @@ describe('report rendering', () => {
     assert.equal(summarise('Copied', [t(0, 'boom')]).outcome, 'failed');
     assert.equal(summarise('Copied', [t(0, 'boom')], { cancelled: true }).outcome, 'cancelled');
     assert.match(summarise('Copied', [t(0)], { cancelled: true }).summary, /run again to resume/);
+    const cancelled = summarise('Copied', [{ ...t(0), status: 'done' }, { ...t(0), status: 'cancelled' }, { ...t(0), status: 'skipped' }], { cancelled: true });
+    assert.equal(cancelled.summary, 'Copied 1 of 3 tables, 0 differences, cancelled (run again to resume)');
   });
 
   it('prints key values of every type the engines return', () => {

@@ -80,7 +80,10 @@ export function summarise(
   const diffs = tables.reduce((n, t) => n + t.differenceCount, 0);
   const failed = tables.filter((t) => t.error).length;
   const outcome: Outcome = flags.cancelled ? 'cancelled' : flags.failed || failed ? 'failed' : diffs ? 'differences' : 'ok';
-  const parts = [`${verb} ${tables.length} table${tables.length === 1 ? '' : 's'}`, `${diffs} difference${diffs === 1 ? '' : 's'}`];
+  const n = tables.length;
+  const finished = tables.filter((t) => !/cancel|skip|not created/.test(t.status)).length;
+  const count = flags.cancelled ? `${finished} of ${n}` : String(n);
+  const parts = [`${verb} ${count} table${n === 1 ? '' : 's'}`, `${diffs} difference${diffs === 1 ? '' : 's'}`];
   if (failed) parts.push(`${failed} failed`);
   if (flags.cancelled) parts.push('cancelled (run again to resume)');
   return { outcome, summary: parts.join(', ') };
