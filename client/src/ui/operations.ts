@@ -4,18 +4,18 @@
 //
 // Extension point: cut-over operations (backup, swap, in-place; issue 5) add an entry to OPERATIONS.
 import type { Db } from '../db/connection';
-import type { Schema, Tier } from '../db/model';
+import type { Tier } from '../db/model';
 import { tableKey } from '../db/model';
 import { introspect } from '../db/introspect';
-import { dependencyOrder, outsideReferences, restrictionPlan, type RestrictSpec } from '../db/plan';
+import { outsideReferences, restrictionPlan, type RestrictSpec } from '../db/plan';
 import { planCopy, runCopy, type CopyOptions, type SchemaPair } from '../db/copy';
 import { compare as compareEngine } from '../db/compare';
 import { migratePointers } from '../db/migratePointers';
-import { createSchemaSql, createTableSql, targetTables, type DbUnsignedPolicy } from '../db/ddl';
-import { insertLineageSql, lineageRows, lineageTableSql } from '../db/lineage';
+import type { DbUnsignedPolicy } from '../db/ddl';
+import { createParallel, type CreateParallelReport } from '../db/parallel';
+import { preflight as preflight_ } from '../db/preflight';
+import { verifySchemas } from '../db/verify';
 import type { StoreMap } from '../db/stores';
-import { formatSql, q } from '../db/sql';
-import { parse2xLabel } from '../../../common/src/djtypes';
 import type { OperationPlan } from './render';
 import { keyText, summarise, type OperationKind, type OperationReport, type ReportTable } from './report';
 
@@ -60,13 +60,6 @@ export function pairsFor(schemas: readonly string[], suffix: string): SchemaPair
   return schemas.map((s) => ({ source: s, target: s + suffix }));
 }
 
-/** Parents before children across the chosen schemas (a parallel schema's FKs must exist first). */
-export async function orderSchemas(db: Db, schemas: readonly string[]): Promise<Schema[]> {
-  const model = await introspect(db, [...schemas]);
-  const order = dependencyOrder(model).map((t) => t.schema);
-  return [...model].sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
-}
-
 async function existingSchemas(db: Db, names: readonly string[]): Promise<Set<string>> {
   if (!names.length) return new Set();
   const rows = await db.query<{ name: string }>(
@@ -77,89 +70,53 @@ async function existingSchemas(db: Db, names: readonly string[]): Promise<Set<st
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Create parallel schema: CREATE DATABASE + the 2.x tables (ddl.ts) + 2.x's ~lineage (lineage.ts).
+// Create parallel schema (parallel.ts). Schemas the selection references are passed along: the engine
+// leaves their existing parallel tables as they are (reporting any that differ) and creates the rest.
 // ---------------------------------------------------------------------------------------------------
 
-interface CreateStatements {
-  statements: { sql: string; params?: unknown[]; target?: string }[];
-  notes: string[];
-  tables: ReportTable[];
+function parallelReport(r: CreateParallelReport, selected: readonly string[]): { tables: ReportTable[]; notes: string[] } {
+  const status = new Map<string, string>();
+  for (const t of r.created) status.set(t, r.dryRun ? 'to create' : 'created');
+  for (const t of r.unchanged) status.set(t, 'already as expected');
+  const targets = new Set(r.pairs.filter((p) => selected.includes(p.source)).map((p) => p.target));
+  const tables: ReportTable[] = [...status]
+    .filter(([name]) => targets.has(name.split('.')[0]))
+    .map(([name, st]) => ({ table: name, status: st, counts: {}, differences: [], differenceCount: 0 }));
+  // Existing objects that differ are reported, never altered: they are the report's differences.
+  for (const d of r.differences) tables.push({ table: d.split(':')[0], status: 'differs (left as it is)', counts: {}, differences: [{ key: {}, what: d }], differenceCount: 1 });
+  return { tables, notes: r.notes };
 }
 
-async function createParallelStatements(ctx: OperationContext, target: OperationTarget): Promise<CreateStatements> {
-  const { db, suffix, policy } = ctx;
-  const schemas = await orderSchemas(db, target.schemas);
-  const schemaMap = new Map(schemas.map((s) => [s.name, s.name + suffix]));
-  // Foreign keys into schemas outside the selection go to those schemas' parallel schemas, which must
-  // exist. Their tables are mapped again (same policy) only so inherited key columns get the same types.
-  let all = schemas;
-  for (;;) {
-    const names = new Set(all.map((s) => s.name));
-    const more = [...new Set(outsideReferences(all).map((o) => o.refSchema))].filter((n) => !names.has(n));
-    if (!more.length) break;
-    all = [...all, ...(await introspect(db, more))];
-  }
-  const outsideNames = all.filter((s) => !target.schemas.includes(s.name)).map((s) => s.name);
-  const present = await existingSchemas(db, outsideNames.map((n) => n + suffix));
-  const missing = outsideNames.filter((n) => !present.has(n + suffix));
-  if (missing.length) throw new Error(`${target.schemas.join(', ')} reference${target.schemas.length === 1 ? 's' : ''} ${missing.join(', ')}: create the parallel schema of ${missing.join(', ')} first, or select them together`);
-  for (const n of outsideNames) schemaMap.set(n, n + suffix);
-  const selected = new Set(target.schemas);
-  const mapped = targetTables(dependencyOrder(all), schemaMap, policy).filter((t) => selected.has(t.source.schema));
-  const existingTargets = await existingSchemas(db, schemas.map((s) => s.name + suffix));
-  const statements: CreateStatements['statements'] = [];
-  const notes: string[] = [];
-  for (const s of schemas) {
-    const name = s.name + suffix;
-    if (existingTargets.has(name)) notes.push(`${name} exists already; only missing tables are created (CREATE TABLE IF NOT EXISTS)`);
-    statements.push({ sql: createSchemaSql(name, s.charset, s.collation) });
-  }
-  for (const t of mapped) statements.push({ sql: createTableSql(t.target), target: tableKey(t.target) });
-  const lineage = lineageRows(mapped.map((t) => t.target));
-  for (const s of schemas) {
-    const name = s.name + suffix;
-    const rows = lineage.get(name) ?? [];
-    statements.push({ sql: lineageTableSql(name) });
-    if (rows.length) {
-      const ins = insertLineageSql(name, '~lineage', rows);
-      // Re-runs must not fail on rows already there: replace the schema's lineage as a whole.
-      statements.push({ sql: `DELETE FROM ${q(name)}.${q('~lineage')}` });
-      statements.push({ sql: ins.sql, params: ins.params });
-    }
-  }
-  for (const t of mapped) notes.push(...t.notes.map((n) => `${tableKey(t.source)}: ${n}`));
-  const tables: ReportTable[] = mapped.map((t) => ({
-    table: tableKey(t.source), target: tableKey(t.target), status: 'planned',
-    counts: { columns: t.target.columns.length }, differences: [], differenceCount: 0,
-  }));
-  return { statements, notes, tables };
-}
-
-const createParallel: Operation = {
+const createParallelOp: Operation = {
   kind: 'create-parallel',
   title: 'Create Parallel Schema',
   writes: true,
   async plan(ctx, target) {
-    const c = await createParallelStatements(ctx, target);
+    const { all } = await withReferences(ctx.db, target.schemas);
+    const r = await createParallel(ctx.db, { schemas: all, suffix: ctx.suffix, unsigned: ctx.policy, dryRun: true });
     return {
-      title: this.title, where: ctx.db.describe(), targets: target.schemas,
-      statements: c.statements.map((s) => formatSql(s.sql, s.params) + ';'), fileOps: [], notes: c.notes,
+      title: this.title, where: ctx.db.describe(), targets: target.schemas, statements: r.statements, fileOps: [],
+      notes: [...(all.length > target.schemas.length ? [`Referenced schemas included (their existing parallel tables are checked, not changed): ${all.filter((a) => !target.schemas.includes(a)).join(', ')}`] : []), ...r.differences.map((d) => `differs, left as it is: ${d}`), ...r.notes],
     };
   },
   async run(ctx, target, hooks) {
-    const c = await createParallelStatements(ctx, target);
-    let done = 0;
-    for (const s of c.statements) {
-      if (hooks.signal.aborted) break;
-      hooks.progress(s.sql.split('\n')[0].slice(0, 80), 100 / c.statements.length);
-      await ctx.db.execute(s.sql, s.params);
-      done++;
+    const { all } = await withReferences(ctx.db, target.schemas);
+    let n = 0;
+    let report: CreateParallelReport;
+    let cancelled = false;
+    try {
+      report = await createParallel(ctx.db, {
+        schemas: all, suffix: ctx.suffix, unsigned: ctx.policy, signal: hooks.signal,
+        onStatement: (sql) => hooks.progress(`${++n}: ${sql.split('\n')[0].slice(0, 90)}`),
+      });
+    } catch (e) {
+      if (!hooks.signal.aborted) throw e;
+      cancelled = true;
+      report = { pairs: [], statements: [], created: [], unchanged: [], differences: [], notes: [], dryRun: false };
     }
-    const cancelled = done < c.statements.length;
-    const created = new Set(c.statements.slice(0, done).map((s) => s.target));
-    for (const t of c.tables) t.status = created.has(t.target) ? 'created' : 'not created (cancelled)';
-    const { outcome, summary } = summarise('Declared', c.tables, { cancelled });
-    return { kind: 'create-parallel', title: this.title, where: ctx.db.describe(), targets: target.schemas, outcome, summary, tables: c.tables, notes: c.notes };
+    const { tables, notes } = parallelReport(report, target.schemas);
+    const s = summarise('Declared', tables, { cancelled });
+    return { kind: 'create-parallel', title: this.title, where: ctx.db.describe(), targets: target.schemas, outcome: s.outcome, summary: s.summary, tables, notes };
   },
 };
 
@@ -344,7 +301,7 @@ const migrateExternalPointers: Operation = {
 };
 
 // ---------------------------------------------------------------------------------------------------
-// Verify 2.x readiness: the parallel schemas as 2.x will read them (labels, in-store columns, lineage).
+// Verify 2.x readiness (verify.ts): the parallel schemas as 2.x will read them, files included.
 // ---------------------------------------------------------------------------------------------------
 
 const verify: Operation = {
@@ -352,38 +309,31 @@ const verify: Operation = {
   title: 'Verify 2.x Readiness',
   writes: false,
   async plan(ctx, target) {
-    return { title: this.title, where: ctx.db.describe(), targets: target.schemas, statements: [], fileOps: [], readsOnly: true, notes: ['Reads the parallel schemas\' catalogue; nothing is written.'] };
+    return { title: this.title, where: ctx.db.describe(), targets: target.schemas, statements: [], fileOps: [], readsOnly: true, notes: ['Reads the parallel schemas and the store files; nothing is written.'] };
   },
-  async run(ctx, target) {
+  async run(ctx, target, hooks) {
     // A production schema is verified through its parallel schema; a schema without one (already 2.x) as itself.
     const parallels = await existingSchemas(ctx.db, target.schemas.map((s) => s + ctx.suffix));
     const names = target.schemas.map((s) => (parallels.has(s + ctx.suffix) ? s + ctx.suffix : s));
-    const model = await introspect(ctx.db, names);
-    const tables: ReportTable[] = [];
-    const notes: string[] = [];
-    for (const s of model) {
-      if (s.version !== '2.x') notes.push(`${s.name}: DataJoint ${s.version}, not 2.x — ${s.reasons.join('; ')}`);
-      if (!s.hidden.some((h) => h.name === '~lineage')) notes.push(`${s.name} has no ~lineage table (2.x rebuilds it, but semantic matching needs it)`);
-      for (const t of s.tables) {
-        const problems: { key: Record<string, string>; what: string }[] = [];
-        for (const c of t.columns) {
-          if (c.storage.form === 'pointer014') problems.push({ key: { column: c.name }, what: `0.14.6 ${c.storage.kind}@${c.storage.store} pointer: run Migrate External Pointers` });
-          const label = parse2xLabel(c.label2x != null ? `:${c.label2x}:${c.comment}` : c.comment);
-          if (!label.valid || label.kind === 'legacy') problems.push({ key: { column: c.name }, what: `label :${label.label}: ${label.reason ?? 'is not read by 2.x'}` });
-          else if (label.kind === 'none' && c.storage.form === 'blob') problems.push({ key: { column: c.name }, what: 'unlabelled blob: 2.x reads it as raw bytes; label it :<blob>:' });
-        }
-        tables.push({ table: `${s.name}.${t.name}`, status: problems.length ? 'not ready' : 'ready', counts: { columns: t.columns.length }, differences: problems, differenceCount: problems.length });
-      }
-    }
+    const r = await verifySchemas(ctx.db, names, {
+      stores: ctx.stores, signal: hooks.signal,
+      onProgress: (e) => hooks.progress(`${e.table}: ${e.rows}/${e.total}`),
+    });
+    const tables: ReportTable[] = r.tables.map((t) => ({
+      table: `${t.schema}.${t.table}`, status: t.status === 'pass' ? 'ready' : 'not ready',
+      counts: { 'values checked': t.checkedValues },
+      differences: t.reasons.map((why) => ({ key: {}, what: why })), differenceCount: t.reasons.length,
+    }));
+    const notes = r.tables.flatMap((t) => t.notes.map((n) => `${t.schema}.${t.table}: ${n}`));
     const s = summarise('Verified', tables);
-    const outcome = s.outcome === 'ok' && notes.length ? 'differences' : s.outcome;
+    const outcome = r.ok ? s.outcome : s.outcome === 'ok' ? 'differences' : s.outcome;
     // Reported under the production schemas (the workflow's unit); the table rows name the parallel ones.
     return { kind: 'verify', title: this.title, where: ctx.db.describe(), targets: target.schemas, outcome, summary: s.summary, tables, notes };
   },
 };
 
 // ---------------------------------------------------------------------------------------------------
-// Preflight (reads only): what would stop the migration before anything is written.
+// Preflight (preflight.ts, reads only): privileges, space, stores and blockers before anything is written.
 // ---------------------------------------------------------------------------------------------------
 
 const preflight: Operation = {
@@ -391,35 +341,36 @@ const preflight: Operation = {
   title: 'Preflight',
   writes: false,
   async plan(ctx, target) {
-    return { title: this.title, where: ctx.db.describe(), targets: target.schemas, statements: [], fileOps: [], readsOnly: true, notes: ['Reads the catalogue and grants; nothing is written.'] };
+    return { title: this.title, where: ctx.db.describe(), targets: target.schemas, statements: [], fileOps: [], readsOnly: true, notes: ['Reads the catalogue, grants and store settings; nothing is written.'] };
   },
   async run(ctx, target) {
-    const model = await introspect(ctx.db, target.schemas);
-    const tables: ReportTable[] = [];
-    const notes: string[] = [`Server ${ctx.db.versionString}`];
-    const grants = (await ctx.db.query<Record<string, string>>('SHOW GRANTS')).map((r) => Object.values(r)[0]);
-    const global = grants.some((g) => /GRANT ALL PRIVILEGES ON \*\.\*/i.test(g));
-    if (!global) notes.push(`Grants of ${ctx.db.describe()}: ${grants.join(' | ')} — the user needs CREATE, INSERT, SELECT, REFERENCES on the parallel schemas.`);
-    for (const s of model) {
-      const problems: { key: Record<string, string>; what: string }[] = [];
-      if (s.version !== '0.14.6') problems.push({ key: { schema: s.name }, what: `schema is ${s.version}, not 0.14.6: ${s.reasons.join('; ')}` });
-      for (const store of s.externalStores) if (!ctx.stores[store]) problems.push({ key: { store }, what: `store "${store}" is not in the store settings file (set datajoint.storesFile or the connection's storesFile)` });
-      for (const t of s.tables) if (t.primaryKey.length === 0) problems.push({ key: { table: t.name }, what: 'no primary key' });
-      tables.push({
-        table: s.name, status: problems.length ? 'blocked' : 'ready',
-        counts: { tables: s.tables.length, 'rows (estimate)': s.tables.reduce((n, t) => n + t.rowEstimate, 0) },
-        differences: problems, differenceCount: problems.length,
-      });
-      for (const o of outsideReferences([s])) if (!target.schemas.includes(o.refSchema)) notes.push(`${tableKey(o.table)} references ${o.refSchema}.${o.refTable}: migrate ${o.refSchema} first or together`);
-    }
-    const { outcome, summary } = summarise('Checked', tables);
-    return { kind: 'preflight', title: this.title, where: ctx.db.describe(), targets: target.schemas, outcome, summary, tables, notes };
+    const { all } = await withReferences(ctx.db, target.schemas);
+    const r = await preflight_(ctx.db, { schemas: all, suffix: ctx.suffix, stores: Object.keys(ctx.stores).length ? ctx.stores : undefined });
+    const tables: ReportTable[] = r.schemas.map((s) => ({
+      table: s.name, status: s.version, counts: { tables: s.tables, rows: s.rows, bytes: s.bytes }, differences: [], differenceCount: 0,
+    }));
+    const failing = [
+      ...r.checks.filter((c) => c.level === 'fail').map((c) => c.message),
+      ...r.stores.filter((c) => c.level === 'fail').map((c) => `store ${c.store}: ${c.message}`),
+      ...r.steps.filter((st) => !st.optional && st.missing.length).map((st) => `${st.step}: missing ${st.missing.map((m) => `${m.privileges.join(', ')} on ${m.schema}`).join('; ')}`),
+    ];
+    if (failing.length) tables.push({ table: 'checks', status: 'blocked', counts: {}, differences: failing.map((what) => ({ key: {}, what })), differenceCount: failing.length });
+    const notes = [
+      `Server ${r.server.versionString} (${r.server.flavor}), user ${r.server.user}`,
+      `Parallel tables need about ${Math.ceil(r.space.parallelTablesBytes / 1e6)} MB; attachments rewrite ${Math.ceil(r.space.storeBytesAttachments / 1e6)} MB into the stores`,
+      ...r.checks.filter((c) => c.level === 'warn').map((c) => `warning: ${c.message}`),
+      ...r.stores.filter((c) => c.level === 'warn').map((c) => `store ${c.store}: ${c.message}`),
+      ...(r.grants.length ? ['Grants that would give this user what every step needs:', ...r.grants] : []),
+    ];
+    const s = summarise('Checked', tables);
+    const outcome = r.ok ? s.outcome : s.outcome === 'ok' ? 'failed' : s.outcome;
+    return { kind: 'preflight', title: this.title, where: ctx.db.describe(), targets: target.schemas, outcome, summary: r.ok ? `ready: ${s.summary}` : `blocked: ${failing.length} problem(s)`, tables, notes };
   },
 };
 
 export const OPERATIONS: Readonly<Record<'preflight' | 'create-parallel' | 'copy' | 'pointers' | 'compare' | 'verify', Operation>> = {
   preflight,
-  'create-parallel': createParallel,
+  'create-parallel': createParallelOp,
   copy: copyData,
   pointers: migrateExternalPointers,
   compare: compareData,
