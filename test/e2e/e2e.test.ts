@@ -339,7 +339,7 @@ describe('DataJoint Migrate in a real VS Code (code-server + Chromium)', { timeo
     assert.match(await stepText('Parallel schema created'), /Declared 3 tables, 0 differences/);
     assert.match(await stepText('Data copied'), /Copied 3 tables, 0 differences/);
     assert.match(await stepText('Compared'), /Compared 3 tables, 0 differences/);
-    assert.match(await stepText('Verified for 2.x'), /Verified 3 tables, 0 differences/);
+    assert.match(await stepText('Verified for 2.x'), /Verified \d+ tables, 0 differences/);
     await wb.screenshot('migration-view');
   });
 

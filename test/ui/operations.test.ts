@@ -69,6 +69,10 @@ describe('UI operations on the dj014 fixture', { timeout: 300_000 }, () => {
     for (const t of (await tableNames(fx, lab)).filter((n) => !n.startsWith('~'))) assert.ok(created.includes(t), `${t} created`);
     assert.ok(created.includes('~lineage'));
     assert.ok(r.tables.length > 0 && r.tables.every((t) => t.status === 'created'), JSON.stringify(r.tables));
+    const sourceTables = (await tableNames(fx, lab)).filter((n) => !n.startsWith('~')).map((n) => `${lab}.${n}`);
+    assert.deepEqual(r.tables.map((t) => t.table).sort(), sourceTables.sort(), 'one report row per production table');
+    assert.ok(r.tables.every((t) => t.target === t.table.replace(lab, `${lab}_v2`)));
+    assert.match(r.notes.join('\n'), /~lineage/);
     const again = await OPERATIONS['create-parallel'].run(ctx, { schemas: [lab] }, hooks());
     assert.equal(again.outcome, 'ok', 're-running is harmless');
     assert.ok(again.tables.every((t) => t.status === 'already as expected'), JSON.stringify(again.tables));

@@ -74,17 +74,28 @@ async function existingSchemas(db: Db, names: readonly string[]): Promise<Set<st
 // leaves their existing parallel tables as they are (reporting any that differ) and creates the rest.
 // ---------------------------------------------------------------------------------------------------
 
+/**
+ * The engine's lists name what they hold (`schema x`, `table x.t`, `x.~lineage (4 rows)`): tables become
+ * report rows (production name, parallel name), the rest notes. Only the selected schemas are listed.
+ */
 function parallelReport(r: CreateParallelReport, selected: readonly string[]): { tables: ReportTable[]; notes: string[] } {
-  const status = new Map<string, string>();
-  for (const t of r.created) status.set(t, r.dryRun ? 'to create' : 'created');
-  for (const t of r.unchanged) status.set(t, 'already as expected');
-  const targets = new Set(r.pairs.filter((p) => selected.includes(p.source)).map((p) => p.target));
-  const tables: ReportTable[] = [...status]
-    .filter(([name]) => targets.has(name.split('.')[0]))
-    .map(([name, st]) => ({ table: name, status: st, counts: {}, differences: [], differenceCount: 0 }));
+  const sourceOf = new Map(r.pairs.filter((p) => selected.includes(p.source)).map((p) => [p.target, p.source]));
+  const tables: ReportTable[] = [];
+  const notes: string[] = [];
+  const add = (entries: readonly string[], status: string) => {
+    for (const e of entries) {
+      const m = /^table (([^.]+)\.(.+))$/.exec(e);
+      const source = m && sourceOf.get(m[2]);
+      if (m && source) tables.push({ table: `${source}.${m[3]}`, target: m[1], status, counts: {}, differences: [], differenceCount: 0 });
+      else if ([...sourceOf.keys()].some((t) => e.includes(t))) notes.push(`${status}: ${e}`);
+    }
+  };
+  add(r.created, r.dryRun ? 'to create' : 'created');
+  add(r.unchanged, 'already as expected');
   // Existing objects that differ are reported, never altered: they are the report's differences.
-  for (const d of r.differences) tables.push({ table: d.split(':')[0], status: 'differs (left as it is)', counts: {}, differences: [{ key: {}, what: d }], differenceCount: 1 });
-  return { tables, notes: r.notes };
+  if (r.differences.length)
+    tables.push({ table: 'existing objects', status: 'differ (left as they are)', counts: {}, differences: r.differences.map((what) => ({ key: {}, what })), differenceCount: r.differences.length });
+  return { tables, notes: [...notes, ...r.notes] };
 }
 
 const createParallelOp: Operation = {
