@@ -343,6 +343,48 @@ describe('DataJoint Migrate in a real VS Code (code-server + Chromium)', { timeo
     await wb.screenshot('migration-view');
   });
 
+  it('migrates the workspace code through the refactor preview', async () => {
+    await closeEditors();
+    const file = path.join(workspace, 'pipeline014.py');
+    const before = fs.readFileSync(file, 'utf8');
+    assert.match(before, /dj\.schema\(/, 'calls the quick fix did not touch are still there');
+    await wb.command('DataJoint: Migrate Workspace Code');
+    const preview = page.locator('.pane:has(.pane-header:has-text("Refactor Preview"))').first();
+    await preview.waitFor({ state: 'visible', timeout: 120_000 });
+    await until('the preview lists the file', async () => /pipeline014\.py/.test(await preview.innerText()));
+    // Changes that need confirmation start unticked: the person reviews and ticks them.
+    const fileBox = preview.locator('.monaco-list-row', { hasText: 'pipeline014.py' }).first().locator('.monaco-checkbox, .monaco-custom-toggle').first();
+    await fileBox.click();
+    await until('the file is ticked', async () => (await fileBox.getAttribute('aria-checked')) === 'true', 10_000, 200);
+    await wb.screenshot('refactor-preview');
+    await preview.locator('.monaco-button', { hasText: 'Apply' }).first().click();
+    await wb.command('File: Save All Files');
+    const after = await until('the migrated file on disk', async () => {
+      const t = fs.readFileSync(file, 'utf8');
+      return t !== before ? t : null;
+    }, 60_000);
+    assert.doesNotMatch(after, /dj\.schema\(/, 'every dj.schema( became dj.Schema(');
+    assert.equal((after.match(/dj\.Schema\(/g) ?? []).length, (before.match(/dj\.(schema|Schema)\(/g) ?? []).length);
+    await wb.showDataJoint();
+    const codeStep = page.locator(`.pane:has(.pane-header:has-text("Migration")) .monaco-list-row[aria-label^="${lab}: Code migrated:"]`).first();
+    await until('the code step is done', async () => /fixes in \d+ files applied/.test((await codeStep.getAttribute('aria-label')) ?? ''));
+    await wb.screenshot('code-step-done');
+  });
+
+  it('offers the walkthrough of the published phases', async () => {
+    await closeEditors();
+    await wb.command('Welcome: Open Walkthrough...');
+    await wb.pick(/Migrate a DataJoint 0\.14\.6 pipeline/);
+    const steps = page.locator('.gettingStartedContainer');
+    await steps.waitFor({ state: 'visible' });
+    const text = await until('the walkthrough steps', async () => {
+      const t = await steps.innerText();
+      return /Pin and branch/.test(t) && /Verify and cut over/.test(t) ? t : null;
+    });
+    for (const title of ['Pin and branch', 'Migrate the code', 'Connect to the database', 'Copy and compare the data', 'Verify and cut over']) assert.match(text, new RegExp(title));
+    await wb.screenshot('walkthrough');
+  });
+
   it('never shows or stores the password: settings, logs, history, Output channel', async () => {
     await wb.command('DataJoint: Show Output (SQL log)');
     const output = page.locator('.output-view .view-lines, .panel .view-lines').last();
