@@ -218,14 +218,24 @@ export class Workbench {
 
   /** Run a command from the palette by its title as shown there ("DataJoint: Add Connection"). */
   async command(title: string): Promise<void> {
-    await this.closeQuickInput();
-    await this.page.keyboard.press('F1');
-    const input = this.quickInput();
-    await input.waitFor({ state: 'visible' });
-    await input.fill(`>${title}`);
-    const row = this.page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
-    await row.waitFor({ state: 'visible', timeout: 20_000 });
-    await this.page.keyboard.press('Enter');
+    // The palette sometimes opens before focus settles (after a webview or walkthrough): try again.
+    for (let attempt = 1; ; attempt++) {
+      await this.closeQuickInput();
+      await this.page.keyboard.press('F1');
+      const input = this.quickInput();
+      await input.waitFor({ state: 'visible' });
+      await input.fill(`>${title}`);
+      const row = this.page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
+      try {
+        await row.waitFor({ state: 'visible', timeout: 10_000 });
+      } catch (e) {
+        if (attempt >= 3) throw e;
+        await this.screenshot(`palette-retry-${attempt}`);
+        continue;
+      }
+      await input.press('Enter');
+      return;
+    }
   }
 
   async closeQuickInput(): Promise<void> {

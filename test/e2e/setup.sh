@@ -31,10 +31,15 @@ if [ ! -x node_modules/.bin/node ] || [ "$(node_modules/.bin/node --version | cu
   npm install --no-audit --no-fund node@24 || { echo "e2e setup failed: npm install node@24" >&2; exit 1; }
 fi
 export PATH="$E2E/node_modules/.bin:$PATH"
+# Run npm itself under Node 24: npm puts the directory of the node that runs it first on the PATH of install
+# scripts, and code-server's postinstall refuses any node but 24.
+NPM_CLI="$(dirname "$(readlink -f "$(command -v npm)")")/npm-cli.js"
+[ -f "$NPM_CLI" ] || NPM_CLI="$(npm root -g)/npm/bin/npm-cli.js"
+npm24() { "$E2E/node_modules/.bin/node" "$NPM_CLI" "$@"; }
 have_version() { node -p "require('./node_modules/$1/package.json').version" 2>/dev/null || true; }
 if [ "$(have_version code-server)" != "$CODE_SERVER_VERSION" ] || [ "$(have_version playwright-core)" != "$PLAYWRIGHT_VERSION" ]; then
   echo "e2e setup: installing code-server@$CODE_SERVER_VERSION playwright-core@$PLAYWRIGHT_VERSION (compiles native modules, several minutes)"
-  npm install --no-audit --no-fund "code-server@$CODE_SERVER_VERSION" "playwright-core@$PLAYWRIGHT_VERSION" ||
+  npm24 install --no-audit --no-fund "code-server@$CODE_SERVER_VERSION" "playwright-core@$PLAYWRIGHT_VERSION" ||
     { echo "e2e setup failed: npm install code-server/playwright-core" >&2; exit 1; }
 fi
 "$E2E/node_modules/.bin/code-server" --version >/dev/null || { echo "e2e setup failed: code-server does not start" >&2; exit 1; }

@@ -145,8 +145,11 @@ async function resolveTarget(d: CommandDeps, op: Operation, arg: CommandArg): Pr
     if (arg.kind === 'schema') schemas = [arg.schema.name];
     else if (arg.kind === 'parallel') schemas = [arg.production.name];
     else if (arg.kind === 'table' || arg.kind === 'column') {
-      table = arg.table;
-      schemas = [arg.table.schema];
+      const suffix = setting<string>('schemaSuffix', '_v2');
+      // A table of a parallel schema stands for its production table.
+      const schema = arg.role === 'parallel' && suffix && arg.table.schema.endsWith(suffix) ? arg.table.schema.slice(0, -suffix.length) : arg.table.schema;
+      table = { ...arg.table, schema };
+      schemas = [schema];
     }
   } else if (arg && 'connectionId' in arg) {
     conn = d.connections.get(arg.connectionId);
@@ -275,13 +278,15 @@ async function confirmPlan(d: CommandDeps, op: Operation, conn: ConnectionConfig
 function record(d: CommandDeps, kind: OperationKind, title: string, conn: ConnectionConfig, target: OperationTarget, startedAt: string, before: number, e: unknown): OperationReport {
   const message = (e as Error)?.message ?? String(e);
   const cancelled = (e as Error)?.name === 'AbortError' || /cancel/i.test(message);
+  // Error texts come from the server and the engines; they are masked like every logged line before they are stored.
+  const masked = d.log.formatter.mask(message);
   const report: OperationReport = {
     id: newReportId(kind), kind, title, where: describeConnection(conn), targets: target.schemas, startedAt, finishedAt: new Date().toISOString(),
-    outcome: cancelled ? 'cancelled' : 'failed', summary: cancelled ? 'cancelled (run again to resume)' : message, tables: [], notes: cancelled ? [] : [message],
+    outcome: cancelled ? 'cancelled' : 'failed', summary: cancelled ? 'cancelled (run again to resume)' : masked, tables: [], notes: cancelled ? [] : [masked],
     statements: d.log.statements - before,
   };
   d.history.record(report);
-  if (!cancelled) void vscode.window.showErrorMessage(`${title} failed: ${message}`);
+  if (!cancelled) void vscode.window.showErrorMessage(`${title} failed: ${masked}`);
   return report;
 }
 

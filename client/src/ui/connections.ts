@@ -17,6 +17,7 @@ export class Connections implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   private readonly subscriptions: vscode.Disposable[] = [];
+  private reportedProblems = '';
 
   constructor(private readonly secrets: vscode.SecretStorage, private readonly log: OutputLog) {
     this.subscriptions.push(
@@ -32,7 +33,13 @@ export class Connections implements vscode.Disposable {
 
   list(): ConnectionConfig[] {
     const { connections, problems } = readConnections(vscode.workspace.getConfiguration().get(SETTING));
-    for (const p of problems) this.log.info(`settings: ${p}`);
+    const text = problems.join('\n');
+    if (text !== this.reportedProblems) {
+      // Said once per change, not on every tree refresh.
+      this.reportedProblems = text;
+      for (const p of problems) this.log.info(`settings: ${p}`);
+      if (problems.length) void vscode.window.showWarningMessage(`datajoint.connections: ${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more, see the DataJoint Migrate output)` : ''}`);
+    }
     return connections;
   }
 
