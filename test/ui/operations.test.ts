@@ -126,8 +126,10 @@ describe('UI operations on the dj014 fixture', { timeout: 300_000 }, () => {
       ),
     );
     assert.equal(child[0].type, parent[0].type, 'the inherited key column has the parent\'s 2.x type');
-    const copied = await OPERATIONS.copy.run(ctx, { schemas: [ephys] }, hooks());
+    const fileOps: string[] = [];
+    const copied = await OPERATIONS.copy.run(ctx, { schemas: [ephys] }, { ...hooks(), fileOp: (f) => fileOps.push(f) });
     assert.equal(copied.outcome, 'ok', JSON.stringify(copied.tables.filter((t) => t.error)));
+    assert.ok(fileOps.length > 0, 'attachments rewritten into the 2.x layout are reported as file operations');
     const compared = await OPERATIONS.compare.run(ctx, { schemas: [ephys] }, hooks());
     assert.equal(compared.outcome, 'ok', JSON.stringify(compared, null, 1));
   });

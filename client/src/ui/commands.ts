@@ -248,7 +248,9 @@ async function runDbOperation(d: CommandDeps, op: Operation, arg: CommandArg): P
 
   let report: OperationReport;
   try {
-    const result = await withCancellableProgress(`${op.title}: ${target.schemas.join(', ')}`, (sink) => op.run(ctx, target, sink));
+    const result = await withCancellableProgress(`${op.title}: ${target.schemas.join(', ')}`, (sink) =>
+      op.run(ctx, target, { ...sink, fileOp: (f) => d.log.info(`file: ${f}`) }),
+    );
     report = {
       ...result, id: newReportId(op.kind), startedAt, finishedAt: new Date().toISOString(), statements: d.log.statements - statementsBefore,
     };

@@ -42,6 +42,8 @@ export interface RunHooks {
   signal: AbortSignal;
   /** A line for the progress notification; `increment` in percent of the whole operation when known. */
   progress(message: string, increment?: number): void;
+  /** A file written or checked in a store (logged beside the SQL statements). */
+  fileOp?(op: string): void;
 }
 
 export type OperationResult = Omit<OperationReport, 'id' | 'startedAt' | 'finishedAt' | 'statements'>;
@@ -188,6 +190,7 @@ const copyData: Operation = {
     const report = await runCopy(ctx.db, plan, {
       ...opts,
       signal: hooks.signal,
+      onFileOp: (op) => hooks.fileOp?.(op),
       onProgress: (e) => {
         const before = seen.get(e.table) ?? 0;
         const fraction = e.total ? Math.min(1, e.rows / e.total) : 1;
@@ -297,6 +300,7 @@ const migrateExternalPointers: Operation = {
           ...c, sourceStore: c.store, stores: ctx.stores, relocate: false, dryRun: false, signal: hooks.signal,
           onProgress: (e) => hooks.progress(`${e.table}.${c.attribute}: ${e.rows}/${e.total}`),
         });
+        for (const op of r.fileOps) hooks.fileOp?.(op);
         tables.push({ table: `${c.schema}.${c.table}`, status: `${c.attribute}: ${r.status}`, counts: { rows: r.rows, objects: r.objects }, differences: [], differenceCount: 0 });
       } catch (e) {
         if (hooks.signal.aborted) {
