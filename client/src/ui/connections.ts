@@ -212,7 +212,7 @@ export class Connections implements vscode.Disposable {
     editing = false,
   ): Promise<{ conn: Omit<ConnectionConfig, 'id'>; password?: string } | undefined> {
     const steps = editing ? 'Edit' : 'Add';
-    const title = (n: number) => `DataJoint: ${steps} Connection (${n}/6)`;
+    const title = (n: number) => `DataJoint: ${steps} Connection (${n}/7)`;
     const name = await vscode.window.showInputBox({
       title: title(1), prompt: 'A name for this connection', value: prefill?.name ?? '', placeHolder: 'lab server', ignoreFocusOut: true,
       validateInput: (v) => validateName(v, list, prefill?.id),
@@ -238,10 +238,12 @@ export class Connections implements vscode.Disposable {
       { title: title(5), placeHolder: 'Encrypt the connection?', ignoreFocusOut: true },
     );
     if (!tls) return undefined;
+    const storesFile = await this.askStoresFile(title(6), prefill?.storesFile);
+    if (storesFile === undefined) return undefined;
     let password = prefill?.password;
     if (password === undefined) {
       password = await vscode.window.showInputBox({
-        title: title(6), password: true, ignoreFocusOut: true,
+        title: title(7), password: true, ignoreFocusOut: true,
         prompt: editing ? 'Password (leave empty to keep the saved one). Stored in VS Code secret storage only.' : 'Password. Stored in VS Code secret storage only, never in settings.',
       });
       if (password === undefined) return undefined;
@@ -250,11 +252,32 @@ export class Connections implements vscode.Disposable {
     return {
       conn: {
         name: name.trim(), host: host.trim(), port: Number(port), user: user.trim(), tls: tls.tls,
-        ...(prefill?.storesFile ? { storesFile: prefill.storesFile } : {}),
+        ...(storesFile ? { storesFile } : {}),
         ...(prefill?.schemas ? { schemas: prefill.schemas } : {}),
       },
       password,
     };
+  }
+
+  /**
+   * Where copy and pointer migration find the stores: the shared `datajoint.storesFile` setting (''),
+   * a DataJoint config file of the workspace that declares stores, or any file. Undefined: escaped.
+   */
+  private async askStoresFile(title: string, current?: string): Promise<string | undefined> {
+    const shared = vscode.workspace.getConfiguration('datajoint').get<string>('storesFile') || '';
+    const found = await vscode.workspace.findFiles('**/{dj_local_conf.json,datajoint.json,.datajoint_config.json}', '**/node_modules/**', 20);
+    type Item = vscode.QuickPickItem & { value: string | null };
+    const items: Item[] = [
+      { label: 'Use the datajoint.storesFile setting', description: shared || '(not set: no stores)', value: '' },
+      ...found.map((f) => ({ label: vscode.workspace.asRelativePath(f), description: 'store settings from this file', value: vscode.workspace.asRelativePath(f) })),
+      { label: 'Choose a file…', value: null },
+    ];
+    if (current && !items.some((i) => i.value === current)) items.splice(1, 0, { label: current, description: 'current', value: current });
+    const picked = await vscode.window.showQuickPick(items, { title, placeHolder: 'Store settings for in-store columns (blob@, attach@, filepath@)', ignoreFocusOut: true });
+    if (!picked) return undefined;
+    if (picked.value !== null) return picked.value;
+    const chosen = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'DataJoint config': ['json'] }, title: 'Store settings file' });
+    return chosen?.[0]?.fsPath;
   }
 
   dispose(): void {
