@@ -23,7 +23,14 @@ if ((${#missing[@]})); then
 fi
 [ -x /usr/bin/chromium ] || { echo "e2e setup failed: /usr/bin/chromium missing after install" >&2; exit 1; }
 
-mkdir -p "$E2E"
+# The tools live outside the clone (about 600 MB, several minutes to build), so every clone on this machine —
+# CI's included — reuses one installation: .e2e is a link to the cache unless it already exists.
+CACHE="${DJ_MIGRATE_E2E_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/dj-migrate-e2e}"
+if [ ! -e "$E2E" ]; then
+  mkdir -p "$CACHE"
+  ln -s "$CACHE" "$E2E"
+fi
+mkdir -p "$E2E/"
 cd "$E2E"
 [ -f package.json ] || printf '{ "name": "dj-migrate-e2e", "private": true, "version": "0.0.0" }\n' > package.json
 if [ ! -x node_modules/.bin/node ] || [ "$(node_modules/.bin/node --version | cut -d. -f1)" != "v24" ]; then
