@@ -4,6 +4,7 @@ import type { Tree } from 'web-tree-sitter';
 import { FileIndex } from './index/fileIndex';
 import { WorkspaceIndex } from './index/workspace';
 import { loadPython, type PythonParser } from './python/parser';
+import { forEachMissing } from './python/syntax';
 import { RuleContext, DEFAULT_OPTIONS, type EngineOptions } from './rules/context';
 import type { Finding } from './rules/meta';
 import { pythonRules } from './rules/registry';
@@ -75,21 +76,7 @@ export class CodeEngine {
 
 function countMissing(tree: Tree): number {
   let n = 0;
-  const cursor = tree.walk();
-  try {
-    let descend = true;
-    for (;;) {
-      if (descend) {
-        if (cursor.nodeIsMissing) n++;
-        if (cursor.gotoFirstChild()) continue;
-      }
-      if (cursor.gotoNextSibling()) { descend = true; continue; }
-      if (!cursor.gotoParent()) break;
-      descend = false;
-    }
-  } finally {
-    cursor.delete();
-  }
+  forEachMissing(tree, () => n++);
   return n;
 }
 

@@ -1,12 +1,14 @@
-// What kind of file a path is, for the engine's dispatch.
+// What kind of file a path is, for the engine's dispatch. Dependency files are recognised by the pin rules'
+// own test, so the engine and the pin rules always agree on which files hold requirements.
+import { pinFileKind } from './rules/pins/locate';
+
 export type FileKind = 'python' | 'notebook' | 'config' | 'pins' | 'other';
 
 export function fileKind(path: string): FileKind {
+  if (pinFileKind(path)) return 'pins'; // before .py: setup.py holds requirements
   const base = path.split(/[\\/]/).pop() ?? '';
-  if (base === 'setup.py') return 'pins';
   if (base.endsWith('.py') || base.endsWith('.pyi')) return 'python';
   if (base.endsWith('.ipynb')) return 'notebook';
   if (base === 'dj_local_conf.json' || base === '.datajoint_config.json' || base === 'datajoint.json') return 'config';
-  if (/^requirements.*\.(txt|in)$/.test(base) || base === 'pyproject.toml' || base === 'setup.cfg' || base === 'setup.py' || /^environment.*\.ya?ml$/.test(base)) return 'pins';
   return 'other';
 }

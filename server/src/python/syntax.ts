@@ -55,18 +55,18 @@ export function collectSyntax(tree: Tree): SyntaxNodes {
     if (bucket === 'ERROR') out.errorRanges.push([node.startIndex, node.endIndex]);
     else if (bucket) out[bucket].push(node);
   }
-  if (tree.rootNode.hasError) collectMissing(tree, out.errorRanges);
+  if (tree.rootNode.hasError) forEachMissing(tree, (start, end) => out.errorRanges.push([Math.max(0, start - 1), end + 1]));
   return out;
 }
 
 /** MISSING nodes (inserted by error recovery) are invisible to type searches: walk for them, only when needed. */
-function collectMissing(tree: Tree, ranges: Array<[number, number]>): void {
+export function forEachMissing(tree: Tree, found: (start: number, end: number) => void): void {
   const cursor = tree.walk();
   try {
     let descend = true;
     for (;;) {
       if (descend) {
-        if (cursor.nodeIsMissing) ranges.push([Math.max(0, cursor.startIndex - 1), cursor.endIndex + 1]);
+        if (cursor.nodeIsMissing) found(cursor.startIndex, cursor.endIndex);
         if (cursor.gotoFirstChild()) continue;
       }
       if (cursor.gotoNextSibling()) { descend = true; continue; }
