@@ -11,10 +11,11 @@ const entry = (kind: HistoryEntry['kind'], outcome: HistoryEntry['outcome'], tar
 });
 
 describe('workflow steps', () => {
-  it('starts with everything pending and code migration next; cut-over is shown but never offered', () => {
+  it('starts with everything pending and code migration next; cut-over not swapped', () => {
     const states = stepStates([], 'u@h:3306', 'lab');
     assert.deepEqual(states.map((s) => s.step.id), STEPS.map((s) => s.id));
-    assert.equal(states.find((s) => s.step.id === 'cutover')?.status, 'unavailable');
+    assert.equal(states.find((s) => s.step.id === 'cutover')?.status, 'pending');
+    assert.equal(states.find((s) => s.step.id === 'cutover')?.detail, 'not swapped');
     assert.equal(nextStep(states)?.step.id, 'code');
   });
 
@@ -29,7 +30,7 @@ describe('workflow steps', () => {
     ];
     const states = stepStates(history, 'u@h:3306', 'lab', { hasPointers: false });
     const by = Object.fromEntries(states.map((s) => [s.step.id, s.status]));
-    assert.deepEqual(by, { code: 'done', preflight: 'done', parallel: 'done', copy: 'failed', pointers: 'not-needed', compare: 'pending', verify: 'pending', cutover: 'unavailable' });
+    assert.deepEqual(by, { code: 'done', preflight: 'done', parallel: 'done', copy: 'failed', pointers: 'not-needed', compare: 'pending', verify: 'pending', backup: 'pending', cutover: 'pending' });
     assert.equal(nextStep(states)?.step.id, 'copy');
     const later = stepStates([...history, entry('copy', 'ok'), entry('compare', 'differences')], 'u@h:3306', 'lab', { hasPointers: false });
     assert.equal(nextStep(later)?.step.id, 'compare', 'a compare with differences still needs attention');

@@ -5,7 +5,7 @@ import type { ConnectionConfig } from './connectionModel';
 import { describeConnection } from './connectionModel';
 import type { Connections } from './connections';
 import type { SchemaExplorer } from './explorer';
-import { type HistoryEntry, type HistoryStore, type StepState, nextStep, stepStates } from './workflow';
+import { type HistoryEntry, type HistoryStore, type StepState, cutOverRole, nextStep, stepStates } from './workflow';
 
 export type MigrationNode =
   | { kind: 'schema'; conn: ConnectionConfig; schema: string; steps: StepState[] }
@@ -57,9 +57,11 @@ export class MigrationView implements vscode.TreeDataProvider<MigrationNode> {
         item.id = `m:${node.conn.id}:${node.schema}:${state.step.id}`;
         const [icon, color] = STATUS_ICON[state.status];
         item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
-        item.description = state.last ? `${state.last.summary} · ${state.last.finishedAt.slice(0, 16).replace('T', ' ')}` : state.detail ?? (state.status === 'pending' ? '' : state.status);
+        // The cut-over step leads with its state on the server (swapped / not swapped), then its last result.
+        const lead = state.step.id === 'cutover' && state.detail ? `${state.detail} · ` : '';
+        item.description = state.last ? `${lead}${state.last.summary} · ${state.last.finishedAt.slice(0, 16).replace('T', ' ')}` : state.detail ?? (state.status === 'pending' ? '' : state.status);
         item.tooltip = [state.step.title, `state: ${state.status}`, state.detail, state.last ? `last: ${state.last.summary}` : ''].filter(Boolean).join('\n');
-        item.contextValue = `step.${state.status}${state.last ? '.hasReport' : ''}`;
+        item.contextValue = `step.${state.status}${state.last ? '.hasReport' : ''}.step-${state.step.id}`;
         // Screen readers (and the end-to-end test) need to know which schema a step row belongs to.
         item.accessibilityInformation = { label: `${node.schema}: ${state.step.title}: ${item.description || state.status}` };
         if (state.last) item.command = { command: 'datajoint.migration.openReport', title: 'Open Report', arguments: [state.last.id] };
@@ -99,14 +101,24 @@ export class MigrationView implements vscode.TreeDataProvider<MigrationNode> {
       for (const conn of this.connections.list()) {
         try {
           const loaded = await this.explorer.load(conn);
+          const versions = new Map<string, string>();
           for (const s of loaded.schemas) {
-            if (s.schema.version !== '0.14.6' && s.schema.version !== 'mixed') continue;
+            versions.set(s.schema.name, s.schema.version);
+            if (s.parallel) versions.set(s.parallel.name, s.parallel.version);
+          }
+          for (const s of loaded.schemas) {
+            const role = cutOverRole(s.schema.name, versions);
+            // Schemas a swap or backup made are shown in the explorer, not as workflows of their own.
+            if (role === 'derived') continue;
+            const swapped = role === 'swapped';
+            if (!swapped && s.schema.version !== '0.14.6' && s.schema.version !== 'mixed') continue;
             const hasPointers = s.schema.tables.some((t) => t.columns.some((c) => c.storage.form === 'pointer014'));
             const parallelHasPointers = s.parallel?.tables.some((t) => t.columns.some((c) => c.storage.form === 'pointer014')) ?? hasPointers;
             const steps = stepStates(this.history.list(), describeConnection(conn), s.schema.name, {
               parallelExists: s.parallel !== null,
               // Copy converts pointers while copying; the step is needed only for pointers left in the parallel schema.
-              hasPointers: s.parallel ? parallelHasPointers : hasPointers,
+              hasPointers: swapped ? false : s.parallel ? parallelHasPointers : hasPointers,
+              swapped,
             });
             out.push({ kind: 'schema', conn, schema: s.schema.name, steps });
           }

@@ -3,6 +3,7 @@
 
 export type OperationKind =
   | 'preflight' | 'create-parallel' | 'copy' | 'pointers' | 'compare' | 'verify' | 'cutover'
+  | 'backup' | 'restore' | 'swap' | 'unswap' | 'retire' | 'in-place'
   | 'code' | 'config' | 'pin';
 
 /** ok: done, nothing to worry about; differences: done, but something differs or needs a human. */

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { OperationKind, OperationReport, Outcome } from './report';
 
-export type StepId = 'code' | 'preflight' | 'parallel' | 'copy' | 'pointers' | 'compare' | 'verify' | 'cutover';
+export type StepId = 'code' | 'preflight' | 'parallel' | 'copy' | 'pointers' | 'compare' | 'verify' | 'backup' | 'cutover';
 
 export interface StepDefinition {
   id: StepId;
@@ -30,8 +30,9 @@ export const STEPS: readonly StepDefinition[] = [
   { id: 'pointers', title: 'External pointers migrated', action: 'Migrate external pointers', command: 'datajoint.db.migratePointers', kinds: ['pointers'], scope: 'schema', available: true },
   { id: 'compare', title: 'Compared', action: 'Compare', command: 'datajoint.db.compare', kinds: ['compare'], scope: 'schema', available: true },
   { id: 'verify', title: 'Verified for 2.x', action: 'Verify 2.x readiness', command: 'datajoint.db.verify', kinds: ['verify'], scope: 'schema', available: true },
-  // Issue 5 (backup / swap / in-place) provides the command; until then the step is shown as not available.
-  { id: 'cutover', title: 'Cut over', action: 'Cut over', command: 'datajoint.db.cutOver', kinds: ['cutover'], scope: 'schema', available: false },
+  { id: 'backup', title: 'Backed up', action: 'Back up', command: 'datajoint.db.backup', kinds: ['backup'], scope: 'schema', available: true },
+  // Swap (then Finalize Schema Names in the code), or in-place migration; an unswap undoes a swap.
+  { id: 'cutover', title: 'Cut over', action: 'Swap (cut over)', command: 'datajoint.db.swap', kinds: ['swap', 'unswap', 'in-place'], scope: 'schema', available: true },
 ];
 
 export type StepStatus = 'pending' | 'done' | 'attention' | 'failed' | 'cancelled' | 'not-needed' | 'unavailable';
@@ -59,26 +60,67 @@ export interface HistoryEntry {
 
 const OUTCOME_STATUS: Record<Outcome, StepStatus> = { ok: 'done', differences: 'attention', failed: 'failed', cancelled: 'cancelled' };
 
+/** What the database says about a schema, regardless of history. */
+export interface SchemaFacts {
+  /** The parallel schema exists. */
+  parallelExists?: boolean;
+  /** The schema has 0.14.6 in-store columns (false: the pointer step is not needed). */
+  hasPointers?: boolean;
+  pointersHandledByCopy?: boolean;
+  /**
+   * Swapped: the production name holds the 2.x tables and `<name>_old` the 0.14.6 ones. Undefined when
+   * unknown; then the history decides.
+   */
+  swapped?: boolean;
+  /** Where the 0.14.6 tables are parked after a swap (`<name>_old`). */
+  oldSchema?: string;
+}
+
+/** The cut-over step: the database's word on swapped / not swapped wins over the history. */
+function cutOverState(step: StepDefinition, last: HistoryEntry | undefined, schema: string, facts: SchemaFacts): StepState {
+  const old = facts.oldSchema ?? `${schema}_old`;
+  if (facts.swapped === true) return { step, status: 'done', last, detail: `swapped: 2.x tables in ${schema}, 0.14.6 tables in ${old}` };
+  if (last?.kind === 'in-place' && last.outcome === 'ok') return { step, status: 'done', last, detail: 'migrated in place' };
+  if (last?.outcome === 'ok' && last.kind === 'unswap') return { step, status: 'pending', last, detail: 'not swapped (rolled back)' };
+  if (last?.outcome === 'ok' && last.kind === 'swap')
+    return facts.swapped === false ? { step, status: 'pending', last, detail: 'not swapped (the database no longer shows the swap)' } : { step, status: 'done', last, detail: 'swapped' };
+  if (last) return { step, status: OUTCOME_STATUS[last.outcome], last, detail: 'not swapped' };
+  return { step, status: 'pending', detail: 'not swapped' };
+}
+
 /**
  * The steps of one production schema. `facts` carry what the database says regardless of history:
- * the parallel schema exists; the schema has no in-store columns (pointer step not needed).
+ * the parallel schema exists; the schema has no in-store columns (pointer step not needed); it is swapped.
  */
-export function stepStates(
-  history: readonly HistoryEntry[],
-  where: string,
-  schema: string,
-  facts: { parallelExists?: boolean; hasPointers?: boolean; pointersHandledByCopy?: boolean } = {},
-): StepState[] {
+export function stepStates(history: readonly HistoryEntry[], where: string, schema: string, facts: SchemaFacts = {}): StepState[] {
   return STEPS.map((step) => {
     const last = [...history].reverse().find(
       (h) => step.kinds.includes(h.kind) && (step.scope === 'workspace' || (h.where === where && h.targets.includes(schema))),
     );
-    if (!step.available) return { step, status: 'unavailable', detail: 'comes with the cut-over commands (backup, swap, in-place)' };
+    if (!step.available) return { step, status: 'unavailable', detail: 'not available yet' };
+    if (step.id === 'cutover') return cutOverState(step, last, schema, facts);
+    // After a swap, the production name holds the 2.x tables: the steps before it are history, done.
+    if (facts.swapped && step.scope === 'schema' && !(last && last.outcome === 'ok')) return { step, status: 'done', last, detail: 'before the swap' };
     if (step.id === 'pointers' && facts.hasPointers === false) return { step, status: 'not-needed', last, detail: 'no 0.14.6 in-store columns' };
     if (last) return { step, status: OUTCOME_STATUS[last.outcome], last };
     if (step.id === 'parallel' && facts.parallelExists) return { step, status: 'done', detail: 'the parallel schema exists' };
     return { step, status: 'pending' };
   });
+}
+
+/**
+ * Whether a schema is swapped, from the names on the server: `<name>` holds 2.x tables and `<name><old>`
+ * holds 0.14.6 tables. Schemas a cut-over or backup creates (`_old`, `_backup_*`, `_restoring`,
+ * `_before_restore`) are not production schemas of their own.
+ */
+export function cutOverRole(name: string, versions: ReadonlyMap<string, string>, oldSuffix = '_old'): 'swapped' | 'production' | 'derived' {
+  const base = (suffix: string) => (name.endsWith(suffix) ? name.slice(0, -suffix.length) : null);
+  for (const derived of [base(oldSuffix), base('_restoring'), base('_before_restore'), /_backup_\w+$/.test(name) ? name.replace(/_backup_\w+$/, '') : null])
+    if (derived && versions.has(derived)) return 'derived';
+  const old = versions.get(name + oldSuffix);
+  const v = versions.get(name);
+  if (v === '2.x' && (old === '0.14.6' || old === 'mixed')) return 'swapped';
+  return 'production';
 }
 
 /** The first step still to run (pending, failed, cancelled or needing attention), or null when all are done. */

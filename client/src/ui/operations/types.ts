@@ -9,6 +9,7 @@ import { outsideReferences, type RestrictSpec } from '../../db/plan';
 import type { SchemaPair } from '../../db/copy';
 import type { DbUnsignedPolicy } from '../../db/ddl';
 import type { StoreMap } from '../../db/stores';
+import type { ConfirmRequest } from '../../db/swap';
 import type { OperationPlan } from '../render';
 import type { OperationKind, OperationReport } from '../report';
 
@@ -20,6 +21,21 @@ export interface OperationTarget {
   tiers?: Tier[];
   /** Copy only the restriction closure of these rows. */
   restriction?: RestrictSpec;
+  /** Cut-over operations (backup, restore, swap, unswap, retire, in-place). */
+  cutover?: CutoverOptions;
+}
+
+export interface CutoverOptions {
+  /** Backups are `<name><backupSuffix>` (backup, restore, in-place, retire). */
+  backupSuffix?: string;
+  /** A swap parks production tables in `<name><oldSuffix>` (default `_old`). */
+  oldSuffix?: string;
+  /** In-place: take a verified backup first (default true). */
+  backup?: boolean;
+  /** In-place: add the 2.x job-metadata columns. */
+  jobColumns?: boolean;
+  /** Backup: also write a SQL file the mysql client loads. */
+  toFile?: string;
 }
 
 export interface OperationContext {
@@ -37,6 +53,8 @@ export interface RunHooks {
   progress(message: string, increment?: number): void;
   /** A file written or checked in a store (logged beside the SQL statements). */
   fileOp?(op: string): void;
+  /** The engine's own confirmation (writes frozen, drop, restore, in-place), asked mid-run; absent means no. */
+  confirm?(req: ConfirmRequest): Promise<boolean>;
 }
 
 export type OperationResult = Omit<OperationReport, 'id' | 'startedAt' | 'finishedAt' | 'statements'>;
