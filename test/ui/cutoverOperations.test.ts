@@ -148,10 +148,13 @@ describe('cut-over operations of the UI on the dj014 fixture', { timeout: 600_00
     const olds = fx.schemas.map((x) => x + '_old');
     const b = await OPERATIONS.backup.run(ctx, { schemas: olds, cutover: { backupSuffix: '_backup_20260102' } }, hooks());
     assert.equal(b.outcome, 'ok', b.summary);
-    const plan = await OPERATIONS.retire.plan(ctx, { schemas: fx.schemas });
+    // Choosing lab alone takes the old schemas with keys into lab_old along.
+    const plan = await OPERATIONS.retire.plan(ctx, { schemas: [lab] });
+    assert.deepEqual(plan.targets, olds);
+    assert.match(plan.notes[0], new RegExp(`foreign keys into the old schemas: ${ephys}_old, ${analysis}_old`));
     assert.deepEqual(plan.statements, [analysis, ephys, lab].map((x) => `DROP DATABASE \`${x}_old\``), 'children first');
     const h = hooks(() => true);
-    const r = await OPERATIONS.retire.run(ctx, { schemas: fx.schemas }, h);
+    const r = await OPERATIONS.retire.run(ctx, { schemas: [lab] }, h);
     assert.equal(r.outcome, 'ok', r.summary);
     assert.equal(h.asked[0].kind, 'drop');
     assert.deepEqual([...h.asked[0].schemas].sort(), [...olds].sort(), 'the confirmation names what is dropped');

@@ -281,7 +281,7 @@ async function cutOverOptions(d: CommandDeps, op: Operation, conn: ConnectionCon
   }
   if (op.kind === 'in-place') {
     const config = vscode.workspace.getConfiguration('datajoint.migration');
-    const note = unsignedPolicyNote(config.get<string>('unsignedIntegers') === 'native' ? 'native' : 'widen');
+    const note = unsignedPolicyNote(config.get<string>('unsignedIntegers') ?? 'widen');
     if (note) {
       const answer = await vscode.window.showWarningMessage(note, { modal: true, detail: 'Migrate In Place keeps numeric column types; the code must declare them as they are.' }, 'Switch to native', 'Keep the setting');
       if (!answer) return null;

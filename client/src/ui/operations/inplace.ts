@@ -10,7 +10,7 @@ import { confirmer, refusedResult } from './cutoverReport';
 import type { Operation, OperationResult, OperationTarget } from './types';
 
 /** Why the unsigned policy must change on this path (null when it is `native` already). */
-export function unsignedPolicyNote(policy: DbUnsignedPolicy): string | null {
+export function unsignedPolicyNote(policy: DbUnsignedPolicy | string): string | null {
   return policy === 'native'
     ? null
     : `In-place migration keeps integer column types as they are, but datajoint.migration.unsignedIntegers is "${policy}": the migrated code would declare other types than the schema has. Switch it to "native".`;
