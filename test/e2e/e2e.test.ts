@@ -344,6 +344,154 @@ describe('DataJoint Migrate in a real VS Code (code-server + Chromium)', { timeo
     await wb.screenshot('migration-view');
   });
 
+  it('backs up the lab schema, swaps it (with the schemas whose keys point into it) and rolls the swap back, from the UI', async () => {
+    const [, ephys, analysis] = fixture!.schemas;
+    const schemaRow = (name: string) => wb.treeRow('Schema Explorer', new RegExp(`^\\s*${name}(?!_)`));
+    const sql = await mysql.createConnection(testServer);
+    /** table.column → type and comment: tells the 0.14.6 tables from the 2.x ones. */
+    const columns = async (schema: string): Promise<Record<string, string>> => {
+      const [rows] = await sql.query('SELECT TABLE_NAME AS t, COLUMN_NAME AS c, COLUMN_TYPE AS ty, COLUMN_COMMENT AS cm FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? ORDER BY 1, 2', [schema]);
+      return Object.fromEntries((rows as { t: string; c: string; ty: string; cm: string }[]).map((r) => [`${r.t}.${r.c}`, `${r.ty} ${r.cm}`]));
+    };
+    const tables = async (schema: string): Promise<string[]> => {
+      const [rows] = await sql.query('SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? ORDER BY 1', [schema]);
+      return (rows as { t: string }[]).map((r) => r.t);
+    };
+    /** Show one of the two views of the DataJoint container, the other collapsed to leave it room. */
+    const showView = async (open: 'Schema Explorer' | 'Migration') => {
+      await wb.showDataJoint();
+      for (const name of ['Schema Explorer', 'Migration'] as const) {
+        const header = page.locator('.pane-header', { hasText: name }).first();
+        if (((await header.getAttribute('aria-expanded')) === 'true') !== (name === open)) await header.click();
+      }
+      await until(`${open} is open`, async () => (await page.locator('.pane-header', { hasText: open }).first().getAttribute('aria-expanded')) === 'true', 10_000, 200);
+    };
+    try {
+      // ephys and analysis have foreign keys into lab, so a swap moves them together: analysis gets its parallel copy too.
+      await closeEditors();
+      await showView('Schema Explorer');
+      const labRow = schemaRow(lab);
+      // Collapsed, so the schemas below it are on screen.
+      if ((await labRow.getAttribute('aria-expanded')) === 'true') await labRow.click();
+      await wb.screenshot('cutover-explorer');
+      await wb.contextMenu(schemaRow(analysis), 'Create Parallel Schema');
+      await wb.dialogButton('Run');
+      await until('the analysis create report', async () => {
+        const x = await report();
+        return /Create Parallel Schema/.test(x.text) && x.text.includes(`${analysis}.`) && x.outcome === 'ok' ? x : null;
+      }, 120_000);
+      await closeEditors();
+      await wb.contextMenu(schemaRow(analysis), 'Copy Data');
+      await wb.pick(/^Schema/);
+      await wb.answer('', /restriction/);
+      await wb.dialogButton('Run');
+      const copied = await until('the analysis copy report', async () => {
+        const x = await report();
+        return /Copy Data/.test(x.text) && x.text.includes(analysis) ? x : null;
+      }, 180_000);
+      assert.equal(copied.outcome, 'ok', copied.text);
+
+      // Back Up: suffix, where, the plan, Run; the report says the copy is verified.
+      await closeEditors();
+      await wb.contextMenu(schemaRow(lab), 'Back Up');
+      await wb.answer('_backup_e2e', /name of the backup schemas/);
+      await wb.pick('On the server');
+      await page.locator('.monaco-dialog-box').waitFor({ state: 'visible', timeout: 120_000 });
+      const backupPlan = await wb.editorText();
+      await wb.screenshot('backup-plan');
+      assert.match(backupPlan, new RegExp(`${lab}_backup_e2e`));
+      await wb.dialogButton('Run');
+      const backedUp = await until('the backup report', async () => {
+        const x = await report();
+        return /Backup/.test(x.text) && x.text.includes(`${lab}_backup_e2e`) ? x : null;
+      }, 180_000);
+      await wb.screenshot('backup-report');
+      assert.equal(backedUp.outcome, 'ok', backedUp.text);
+      assert.match(backedUp.text, new RegExp(`backup ${lab}_backup_e2e verified`));
+      assert.deepEqual(await tables(`${lab}_backup_e2e`), await tables(lab), 'every table of lab, hidden ones included');
+
+      const production = await columns(lab);
+      const parallel = await columns(`${lab}_v2`);
+      assert.notDeepEqual(production, parallel);
+
+      // Swap: the plan, the names typed, the "writes are frozen" question naming the schemas, the report.
+      await closeEditors();
+      await wb.contextMenu(schemaRow(lab), 'Swap (Cut Over)');
+      await page.locator('.quick-input-widget .quick-input-title', { hasText: /confirm by name/ }).waitFor({ state: 'visible', timeout: 180_000 });
+      const swapPlan = await wb.editorText();
+      await wb.screenshot('swap-plan');
+      assert.match(swapPlan, new RegExp(`Targets: ${lab}, ${ephys}, ${analysis}`));
+      assert.match(swapPlan, /Finalize Schema Names/);
+      // The one RENAME TABLE comes after the catch-up copy's statements: find it in the plan.
+      await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
+      await page.keyboard.press('Control+F');
+      await page.keyboard.type('RENAME TABLE');
+      await page.keyboard.press('Enter');
+      const planEnd = await until('the RENAME in the plan', async () => {
+        const t = await wb.editorText();
+        return /RENAME TABLE/.test(t) ? t : null;
+      }, 10_000, 200);
+      await wb.screenshot('swap-plan-rename');
+      assert.match(planEnd, new RegExp(`\`${lab}\`\\.\`\\w+\` TO \`${lab}_old\``));
+      await wb.answer(`${lab}, ${ephys}, ${analysis}`, /confirm by name/);
+      await page.locator('.monaco-dialog-box').waitFor({ state: 'visible', timeout: 60_000 });
+      await wb.screenshot('swap-freeze-question');
+      const frozen = await wb.dialogButton('Writes are frozen: Swap');
+      for (const s of [lab, ephys, analysis]) assert.ok(frozen.includes(s), `the question names ${s}: ${frozen}`);
+      const swapped = await until('the swap report', async () => {
+        const x = await report();
+        return /Swap \(Cut Over\)/.test(x.text) ? x : null;
+      }, 300_000);
+      await wb.screenshot('swap-report');
+      assert.equal(swapped.outcome, 'ok', swapped.text);
+      assert.match(swapped.text, new RegExp(`Swapped ${lab}, ${ephys}, ${analysis}: \\d+ tables moved in one RENAME`));
+      assert.match(swapped.text, /Swap and Finalize Schema Names go together/);
+      const finalize = page.locator('.notifications-toasts .notification-toast', { hasText: 'Finalize Schema Names' });
+      await finalize.first().waitFor({ state: 'visible' });
+      assert.equal(await finalize.locator('.monaco-button', { hasText: 'Finalize Schema Names' }).count(), 1, 'the notification offers Finalize Schema Names');
+      assert.deepEqual(await columns(`${lab}_old`), production, `${lab}_old holds the 0.14.6 tables`);
+      assert.deepEqual(await columns(lab), parallel, `${lab} now holds the 2.x tables`);
+      assert.deepEqual(await tables(`${lab}_v2`), []);
+
+      // The Migration view shows the cut-over step swapped.
+      await closeEditors();
+      await showView('Migration');
+      const cutStep = page.locator(`.pane:has(.pane-header:has-text("Migration")) .monaco-list-row[aria-label^="${lab}: Cut over:"]`).first();
+      const labMigration = wb.treeRow('Migration', new RegExp(`^\\s*${lab}(?!_)`));
+      await labMigration.waitFor({ state: 'visible', timeout: 60_000 });
+      if ((await labMigration.getAttribute('aria-expanded')) !== 'true') await wb.expand(labMigration);
+      await until('the cut-over step shows swapped', async () => /: swapped: 2\.x tables in/.test((await cutStep.getAttribute('aria-label')) ?? ''), 60_000);
+      await wb.screenshot('migration-view-swapped');
+
+      // Unswap: names typed, the question answered, everything back where it was.
+      await closeEditors();
+      await showView('Schema Explorer');
+      await wb.contextMenu(schemaRow(lab), 'Unswap (Roll Back)');
+      await page.locator('.quick-input-widget .quick-input-title', { hasText: /confirm by name/ }).waitFor({ state: 'visible', timeout: 180_000 });
+      await wb.screenshot('unswap-plan');
+      await wb.answer(`${lab}, ${ephys}, ${analysis}`, /confirm by name/);
+      await wb.dialogButton('Writes are frozen: Roll Back');
+      const rolledBack = await until('the unswap report', async () => {
+        const x = await report();
+        return /Unswap \(Roll Back\)/.test(x.text) ? x : null;
+      }, 300_000);
+      await wb.screenshot('unswap-report');
+      assert.equal(rolledBack.outcome, 'ok', rolledBack.text);
+      assert.match(rolledBack.text, /Rolled back/);
+      assert.deepEqual(await columns(lab), production, `${lab} holds the 0.14.6 tables again`);
+      assert.deepEqual(await columns(`${lab}_v2`), parallel, `${lab}_v2 holds the 2.x tables again`);
+      assert.deepEqual(await tables(`${lab}_old`), []);
+      await closeEditors();
+      await showView('Migration');
+      await until('the cut-over step shows not swapped', async () => /: not swapped \(rolled back\)/.test((await cutStep.getAttribute('aria-label')) ?? ''), 60_000);
+      await wb.screenshot('migration-view-rolled-back');
+    } finally {
+      await sql.end();
+      // The next steps read the Migration view.
+      await showView('Migration').catch(() => undefined);
+    }
+  });
+
   it('migrates the workspace code through the refactor preview', async () => {
     await closeEditors();
     const file = path.join(workspace, 'pipeline014.py');
