@@ -70,7 +70,8 @@ describe('the cut-over step', () => {
     const onServer = stepStates([], 'u@h:3306', 'lab', { swapped: true });
     assert.equal(onServer.find((s) => s.step.id === 'cutover')?.status, 'done', 'swapped on the server (e.g. from the CLI) without history');
     assert.match(onServer.find((s) => s.step.id === 'cutover')?.detail ?? '', /2\.x tables in lab, 0\.14\.6 tables in lab_old/);
-    assert.ok(onServer.filter((s) => s.step.scope === 'schema').every((s) => s.status === 'done'), 'every database step before a swap is done once swapped');
+    assert.ok(onServer.filter((s) => s.step.scope === 'schema' && s.step.id !== 'backup').every((s) => s.status === 'done'), 'every data step before a swap is done once swapped');
+    assert.equal(onServer.find((s) => s.step.id === 'backup')?.status, 'pending', 'a backup is not implied by a swap');
     assert.equal(nextStep(onServer)?.step.id, 'code', 'the code is the workspace\'s own step');
 
     const gone = stepStates([entry('swap', 'ok', ['lab'], 1)], 'u@h:3306', 'lab', { swapped: false }).find((s) => s.step.id === 'cutover')!;

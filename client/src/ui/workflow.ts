@@ -99,8 +99,9 @@ export function stepStates(history: readonly HistoryEntry[], where: string, sche
     );
     if (!step.available) return { step, status: 'unavailable', detail: 'not available yet' };
     if (step.id === 'cutover') return cutOverState(step, last, schema, facts);
-    // After a swap, the production name holds the 2.x tables: the steps before it are history, done.
-    if (facts.swapped && step.scope === 'schema' && !(last && last.outcome === 'ok')) return { step, status: 'done', last, detail: 'before the swap' };
+    // After a swap, the production name holds the 2.x tables: the data steps before it are history (the
+    // swap itself copied, compared and verified afresh). A backup is not implied: it stays as the history says.
+    if (facts.swapped && step.scope === 'schema' && step.id !== 'backup' && !(last && last.outcome === 'ok')) return { step, status: 'done', last, detail: 'before the swap' };
     if (step.id === 'pointers' && facts.hasPointers === false) return { step, status: 'not-needed', last, detail: 'no 0.14.6 in-store columns' };
     if (last) return { step, status: OUTCOME_STATUS[last.outcome], last };
     if (step.id === 'parallel' && facts.parallelExists) return { step, status: 'done', detail: 'the parallel schema exists' };
