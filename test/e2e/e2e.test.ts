@@ -366,6 +366,26 @@ describe('DataJoint Migrate in a real VS Code (code-server + Chromium)', { timeo
       }
       await until(`${open} is open`, async () => (await page.locator('.pane-header', { hasText: open }).first().getAttribute('aria-expanded')) === 'true', 10_000, 200);
     };
+    /**
+     * Run a context-menu command on a schema row and wait until it has started (`started` visible). A tree
+     * that re-renders while the menu opens (its schemas loading after the pane is shown) can swallow the
+     * click; then the menu is opened again.
+     */
+    const fromMenu = async (name: string, item: string, started: () => ReturnType<Page['locator']>) => {
+      for (let attempt = 1; ; attempt++) {
+        await wb.contextMenu(schemaRow(name), item);
+        try {
+          await started().first().waitFor({ state: 'visible', timeout: 20_000 });
+          return;
+        } catch (e) {
+          if (attempt === 3) throw e;
+          await wb.screenshot(`menu-retry-${item.replace(/\W+/g, '-')}-${attempt}`);
+          await page.keyboard.press('Escape');
+        }
+      }
+    };
+    const planning = (title: string) => () =>
+      page.locator(`.notifications-toasts .notification-toast:has-text("${title}: planning"), .quick-input-widget .quick-input-title:has-text("confirm by name")`);
     try {
       // ephys and analysis have foreign keys into lab, so a swap moves them together: analysis gets its parallel copy too.
       await closeEditors();
@@ -393,7 +413,7 @@ describe('DataJoint Migrate in a real VS Code (code-server + Chromium)', { timeo
 
       // Back Up: suffix, where, the plan, Run; the report says the copy is verified.
       await closeEditors();
-      await wb.contextMenu(schemaRow(lab), 'Back Up');
+      await fromMenu(lab, 'Back Up', () => page.locator('.quick-input-widget .quick-input-title', { hasText: /name of the backup schemas/ }));
       await wb.answer('_backup_e2e', /name of the backup schemas/);
       await wb.pick('On the server');
       await page.locator('.monaco-dialog-box').waitFor({ state: 'visible', timeout: 120_000 });
@@ -416,7 +436,7 @@ describe('DataJoint Migrate in a real VS Code (code-server + Chromium)', { timeo
 
       // Swap: the plan, the names typed, the "writes are frozen" question naming the schemas, the report.
       await closeEditors();
-      await wb.contextMenu(schemaRow(lab), 'Swap (Cut Over)');
+      await fromMenu(lab, 'Swap (Cut Over)', planning('Swap (Cut Over)'));
       await page.locator('.quick-input-widget .quick-input-title', { hasText: /confirm by name/ }).waitFor({ state: 'visible', timeout: 180_000 });
       const swapPlan = await wb.editorText();
       await wb.screenshot('swap-plan');
@@ -466,7 +486,7 @@ describe('DataJoint Migrate in a real VS Code (code-server + Chromium)', { timeo
       // Unswap: names typed, the question answered, everything back where it was.
       await closeEditors();
       await showView('Schema Explorer');
-      await wb.contextMenu(schemaRow(lab), 'Unswap (Roll Back)');
+      await fromMenu(lab, 'Unswap (Roll Back)', planning('Unswap (Roll Back)'));
       await page.locator('.quick-input-widget .quick-input-title', { hasText: /confirm by name/ }).waitFor({ state: 'visible', timeout: 180_000 });
       await wb.screenshot('unswap-plan');
       await wb.answer(`${lab}, ${ephys}, ${analysis}`, /confirm by name/);
