@@ -7,7 +7,7 @@ import type { CliIO } from '../io';
 import { DB_OPTIONS, list, parse, str, UsageError } from '../args';
 import { backupSchemas, defaultBackupSuffix, type CloneReport } from '../../../client/src/db/backup';
 import { writeDumpFile } from '../../../client/src/db/dumpFile';
-import { withDb } from './target';
+import { withDb, onInterrupt } from './target';
 
 export const summary = 'full verified copy of schemas on the server (<name>_backup_YYYYMMDD), and/or a SQL file (--to-file)';
 
@@ -22,15 +22,13 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const serverCopy = flags['no-server-copy'] !== true;
   if (!serverCopy && !toFile) throw new UsageError('--no-server-copy needs --to-file');
   const dryRun = flags['dry-run'] === true;
-  const controller = new AbortController();
-  const onSigint = () => controller.abort();
-  process.once('SIGINT', onSigint);
+  const interrupt = onInterrupt();
   try {
     return await withDb(flags, io, async (db) => {
       let code = 0;
       if (serverCopy) {
         const report = await backupSchemas(db, {
-          schemas, suffix, dryRun, signal: controller.signal,
+          schemas, suffix, dryRun, signal: interrupt.signal,
           onStatement: dryRun && !flags.json ? (sql) => io.out(sql + ';') : undefined,
           onProgress: (e) => e.step !== 'verify' || io.err(`verifying ${schemas.map((s) => s + suffix).join(', ')}`),
         });
@@ -41,14 +39,14 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         const file = path.resolve(io.cwd, toFile);
         if (dryRun) io.out(`-- would write ${file}`);
         else {
-          const dump = await writeDumpFile(db, { schemas, file, signal: controller.signal });
+          const dump = await writeDumpFile(db, { schemas, file, signal: interrupt.signal });
           io.out(`wrote ${file}: ${dump.tables.length} tables, ${dump.tables.reduce((a, t) => a + t.rows, 0)} rows, ${dump.bytes} bytes (load it with: mysql < ${path.basename(file)})`);
         }
       }
       return code;
     });
   } finally {
-    process.removeListener('SIGINT', onSigint);
+    interrupt.dispose();
   }
 }
 

@@ -7,7 +7,7 @@ import { DB_OPTIONS, list, parse, str, UsageError } from '../args';
 import { compare, type CompareReport } from '../../../client/src/db/compare';
 import { resolvePairs } from '../../../client/src/db/parallel';
 import type { Tier } from '../../../client/src/db/model';
-import { pairsFrom, suffixFrom, withDb } from './target';
+import { pairsFrom, suffixFrom, withDb, onInterrupt } from './target';
 import { storesFromFlags } from './storeSettings';
 
 export const summary = 'compare production with the 2.x copy row by row, by meaning (exit 1 on differences)';
@@ -31,15 +31,13 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const fileCheck = str(flags, 'file-check');
   if (fileCheck !== undefined && !['exists', 'hash', 'none'].includes(fileCheck)) throw new UsageError('--file-check: expected exists, hash or none');
   const { stores, file } = storesFromFlags(flags, io.cwd);
-  const controller = new AbortController();
-  const onSigint = () => controller.abort();
-  process.once('SIGINT', onSigint);
+  const interrupt = onInterrupt();
   let lastShown = 0;
   try {
     const report = await withDb(flags, io, (db) =>
       compare(db, {
         pairs, tables: list(flags, 'tables'), tiers: list(flags, 'tiers') as Tier[], tolerance, maxDifferences,
-        stores: file ? stores : undefined, fileCheck: fileCheck as 'exists' | 'hash' | 'none' | undefined, signal: controller.signal,
+        stores: file ? stores : undefined, fileCheck: fileCheck as 'exists' | 'hash' | 'none' | undefined, signal: interrupt.signal,
         onProgress: (e) => {
           if (flags.json || Date.now() - lastShown < 1000) return;
           lastShown = Date.now();
@@ -51,7 +49,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     io.out(flags.json ? JSON.stringify(report, null, 2) : render(report, tolerance));
     return report.equal ? 0 : 1;
   } finally {
-    process.removeListener('SIGINT', onSigint);
+    interrupt.dispose();
   }
 }
 

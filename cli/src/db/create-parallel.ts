@@ -4,7 +4,7 @@
 import type { CliIO } from '../io';
 import { DB_OPTIONS, list, parse, UsageError } from '../args';
 import { createParallel, type CreateParallelReport } from '../../../client/src/db/parallel';
-import { pairsFrom, suffixFrom, unsignedFrom, withDb } from './target';
+import { pairsFrom, suffixFrom, unsignedFrom, withDb, onInterrupt } from './target';
 
 export const summary = 'create <schema><suffix> with the tables 2.x declares and a complete ~lineage';
 
@@ -18,11 +18,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const suffix = pairs.length === schemas.length ? '' : suffixFrom(flags, io.cwd);
   const unsigned = unsignedFrom(flags, io.cwd);
   const dryRun = flags['dry-run'] === true;
-  const controller = new AbortController();
-  const onSigint = () => controller.abort();
-  process.once('SIGINT', onSigint);
-  const report = await withDb(flags, io, (db) => createParallel(db, { schemas, suffix, pairs, unsigned, dryRun, signal: controller.signal })).finally(() =>
-    process.removeListener('SIGINT', onSigint),
+  const interrupt = onInterrupt();
+  const report = await withDb(flags, io, (db) => createParallel(db, { schemas, suffix, pairs, unsigned, dryRun, signal: interrupt.signal })).finally(() =>
+    interrupt.dispose(),
   );
   io.out(flags.json ? JSON.stringify(report, null, 2) : render(report));
   return report.differences.length ? 1 : 0;

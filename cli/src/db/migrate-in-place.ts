@@ -9,7 +9,7 @@ import { migrateInPlace, type InPlaceReport } from '../../../client/src/db/inpla
 import { defaultBackupSuffix } from '../../../client/src/db/backup';
 import type { PointerKind } from '../../../client/src/db/pointers';
 import { loadProjectSettings } from '../../../common/src/projectSettings';
-import { withDb } from './target';
+import { withDb, onInterrupt } from './target';
 import { storesFromFlags } from './storeSettings';
 import { confirmFrom } from './confirm';
 
@@ -46,22 +46,20 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     io.err(`note: in-place migration keeps integer column types as they are; the project's unsigned policy is "${unsigned}". ` +
       'Switch it to "native" (setting datajoint.migration.unsignedIntegers, or `dj-migrate fix --unsigned native`) so the code declares what the schema has.');
   const { stores } = storesFromFlags(flags, io.cwd);
-  const controller = new AbortController();
-  const onSigint = () => controller.abort();
-  process.once('SIGINT', onSigint);
+  const interrupt = onInterrupt();
   try {
     return await withDb(flags, io, async (db) => {
       const report = await migrateInPlace(db, {
         schema, stores, dryRun, adapterKinds, relocate: flags.relocate === true, jobColumns: flags['job-columns'] === true,
         backup: flags['no-backup'] === true ? 'none' : { suffix: str(flags, 'backup-suffix') ?? defaultBackupSuffix() },
-        confirm: confirmFrom(flags, io), signal: controller.signal, onProgress: (e) => io.err(`[${e.step}] ${e.message}`),
+        confirm: confirmFrom(flags, io), signal: interrupt.signal, onProgress: (e) => io.err(`[${e.step}] ${e.message}`),
       });
       io.out(flags.json ? JSON.stringify(report, null, 2) : render(report));
       if (report.status === 'refused') return 1;
       return report.verify && !report.verify.ok ? 1 : 0;
     });
   } finally {
-    process.removeListener('SIGINT', onSigint);
+    interrupt.dispose();
   }
 }
 

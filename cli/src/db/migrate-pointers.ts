@@ -8,6 +8,7 @@ import { migratePointers, MigrationAborted, type MigratePointersReport } from '.
 import { PointerError } from '../../../client/src/db/pointers';
 import { StoreObjectMissing } from '../../../client/src/db/stores';
 import { storesFromFlags } from './storeSettings';
+import { onInterrupt } from './target';
 
 export const summary = 'convert one 0.14.6 blob@/attach@/filepath@ column to 2.x JSON in place';
 
@@ -36,14 +37,12 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (kind !== undefined && kind !== 'blob' && kind !== 'attach' && kind !== 'filepath') throw new UsageError(`--kind ${kind}: expected blob, attach or filepath`);
 
   const db = await openDb(await connectionOptionsFrom(flags, io.env, io.promptSecret));
-  const controller = new AbortController();
-  const onSigint = () => controller.abort();
-  process.once('SIGINT', onSigint);
+  const interrupt = onInterrupt();
   let lastShown = 0;
   try {
     const report = await migratePointers(db, {
       schema: schemas[0], table, attribute, sourceStore, destStore: str(flags, 'dest-store'), stores,
-      relocate: flags.relocate === true, dryRun, adapterKind: kind, signal: controller.signal,
+      relocate: flags.relocate === true, dryRun, adapterKind: kind, signal: interrupt.signal,
       onProgress: (e) => {
         if (flags.json || Date.now() - lastShown < 1000) return;
         lastShown = Date.now();
@@ -61,7 +60,7 @@ The table is unchanged (the hidden column was removed; the foreign key was never
     }
     throw e;
   } finally {
-    process.removeListener('SIGINT', onSigint);
+    interrupt.dispose();
     await db.close();
   }
 }

@@ -7,7 +7,7 @@ import type { CliIO } from '../io';
 import { DB_OPTIONS, list, parse, str, UsageError } from '../args';
 import { swapSchemas, unswapSchemas, type SwapReport } from '../../../client/src/db/swap';
 import { statementText } from '../../../client/src/db/rotation';
-import { suffixFrom, withDb } from './target';
+import { suffixFrom, withDb, onInterrupt } from './target';
 import { storesFromFlags } from './storeSettings';
 import { confirmFrom } from './confirm';
 
@@ -40,13 +40,11 @@ export async function runCutOver(argv: string[], io: CliIO, direction: 'swap' | 
     return n;
   };
   const { stores } = storesFromFlags(flags, io.cwd);
-  const controller = new AbortController();
-  const onSigint = () => controller.abort();
-  process.once('SIGINT', onSigint);
+  const interrupt = onInterrupt();
   try {
     return await withDb(flags, io, async (db) => {
       const opts = {
-        schemas, suffix, oldSuffix, stores, dryRun: flags['dry-run'] === true, signal: controller.signal,
+        schemas, suffix, oldSuffix, stores, dryRun: flags['dry-run'] === true, signal: interrupt.signal,
         tolerance: number('tolerance'), sample: number('sample'), lockWaitSeconds: number('lock-wait'),
         confirm: confirmFrom(flags, io), onProgress: (e: { step: string; message: string }) => io.err(`[${e.step}] ${e.message}`),
       };
@@ -55,7 +53,7 @@ export async function runCutOver(argv: string[], io: CliIO, direction: 'swap' | 
       return report.status === 'refused' ? 1 : 0;
     });
   } finally {
-    process.removeListener('SIGINT', onSigint);
+    interrupt.dispose();
   }
 }
 

@@ -45,3 +45,11 @@ export async function withDb<T>(flags: Flags, io: CliIO, fn: (db: Db) => Promise
     await db.close();
   }
 }
+
+/** Ctrl-C cancels a long operation cleanly: the engine sees an aborted signal (and kills its running statement). */
+export function onInterrupt(): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController();
+  const abort = () => controller.abort();
+  process.once('SIGINT', abort);
+  return { signal: controller.signal, dispose: () => process.removeListener('SIGINT', abort) };
+}

@@ -6,6 +6,7 @@ import { DB_OPTIONS, list, parse, str, UsageError } from '../args';
 import { connectionOptionsFrom, openDb } from '../../../client/src/db/connection';
 import { verifySchemas, type VerifyReport } from '../../../client/src/db/verify';
 import { storesFromFlags } from './storeSettings';
+import { onInterrupt } from './target';
 
 export const summary = 'check that schemas are ready for DataJoint 2.x (labels, blobs, pointers, files, ~lineage)';
 
@@ -19,13 +20,11 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (sampleText !== undefined && !/^\d+$/.test(sampleText)) throw new UsageError(`--sample ${sampleText}: expected a number of rows`);
   const { stores, file } = storesFromFlags(flags, io.cwd);
   const db = await openDb(await connectionOptionsFrom(flags, io.env, io.promptSecret));
-  const controller = new AbortController();
-  const onSigint = () => controller.abort();
-  process.once('SIGINT', onSigint);
+  const interrupt = onInterrupt();
   try {
     let lastShown = 0;
     const report = await verifySchemas(db, schemas, {
-      stores, sample: sampleText === undefined ? undefined : Number(sampleText), signal: controller.signal,
+      stores, sample: sampleText === undefined ? undefined : Number(sampleText), signal: interrupt.signal,
       onProgress: (e) => {
         if (flags.json || Date.now() - lastShown < 1000) return;
         lastShown = Date.now();
@@ -35,7 +34,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     io.out(flags.json ? JSON.stringify(report, null, 2) : render(report, file));
     return report.ok ? 0 : 1;
   } finally {
-    process.removeListener('SIGINT', onSigint);
+    interrupt.dispose();
     await db.close();
   }
 }
