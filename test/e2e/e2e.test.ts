@@ -394,14 +394,14 @@ describe('DataJoint Migrate in a real VS Code (code-server + Chromium)', { timeo
       // Collapsed, so the schemas below it are on screen.
       if ((await labRow.getAttribute('aria-expanded')) === 'true') await labRow.click();
       await wb.screenshot('cutover-explorer');
-      await wb.contextMenu(schemaRow(analysis), 'Create Parallel Schema');
+      await fromMenu(analysis, 'Create Parallel Schema', () => page.locator('.monaco-dialog-box'));
       await wb.dialogButton('Run');
       await until('the analysis create report', async () => {
         const x = await report();
         return /Create Parallel Schema/.test(x.text) && x.text.includes(`${analysis}.`) && x.outcome === 'ok' ? x : null;
       }, 120_000);
       await closeEditors();
-      await wb.contextMenu(schemaRow(analysis), 'Copy Data');
+      await fromMenu(analysis, 'Copy Data', () => page.locator('.quick-input-widget:visible'));
       await wb.pick(/^Schema/);
       await wb.answer('', /restriction/);
       await wb.dialogButton('Run');
