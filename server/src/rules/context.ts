@@ -42,6 +42,7 @@ export class RuleContext {
   report(meta: RuleMeta, at: Node | { start: number; end: number }, opts: ReportOptions = {}): void {
     const start = 'startIndex' in at ? at.startIndex : at.start;
     const end = 'endIndex' in at ? at.endIndex : at.end;
+    if (this.suppressed(meta.code, start)) return;
     let severity: Severity = opts.severity ?? meta.severity;
     let safety = meta.safety;
     if (opts.uncertain) {
@@ -56,6 +57,23 @@ export class RuleContext {
     }
     this.findings.push(finding);
   }
+
+  /**
+   * `# dj-migrate: ignore` on the line where a finding starts silences every rule there; `# dj-migrate: ignore[DJ130, DJ021]`
+   * only those (e.g. a virtual module that reads another team's schema, which is not copied to `_v2`).
+   */
+  private suppressed(code: string, offset: number): boolean {
+    this.mayIgnore ??= /dj-migrate:\s*ignore/.test(this.text);
+    if (!this.mayIgnore) return false;
+    const lineStart = this.text.lastIndexOf('\n', offset - 1) + 1;
+    const lineEnd = this.text.indexOf('\n', offset);
+    const line = this.text.slice(lineStart, lineEnd < 0 ? undefined : lineEnd);
+    const m = /#\s*dj-migrate:\s*ignore(?:\[([^\]]*)\])?/.exec(line);
+    if (!m) return false;
+    return m[1] === undefined || m[1].split(',').map((c) => c.trim()).includes(code);
+  }
+
+  private mayIgnore: boolean | undefined;
 
   replace(node: Node | { startIndex: number; endIndex: number }, text: string): TextEdit {
     return { start: node.startIndex, end: node.endIndex, text };

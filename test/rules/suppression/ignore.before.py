@@ -1,0 +1,6 @@
+# dj-migrate: suffix=_v2
+import datajoint as dj
+
+lab = dj.schema("lab")
+shared = dj.VirtualModule("shared", "other_team_db")  # dj-migrate: ignore[DJ130]
+old = dj.create_virtual_module("old", "legacy")  # dj-migrate: ignore
