@@ -20,7 +20,6 @@ import { confineToCells, readNotebook } from './notebook';
 import { Project } from './project';
 import { buildReport, renderMarkdown } from './report/migrationReport';
 import { renderRule, ruleAnchor } from './report/ruleDocs';
-import type { EngineOptions } from './rules/context';
 import type { Finding, RuleMeta } from './rules/meta';
 import { analyzeOtherFile } from './rules/otherFiles';
 import { detectDataJointPin, type DataJointPin } from './rules/pins';

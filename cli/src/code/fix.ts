@@ -7,7 +7,7 @@ import type { CliIO } from '../io';
 import { CODE_OPTIONS, overridesFrom } from './options';
 import { Project, type FixedFile } from '../../../server/src/project';
 import { allRuleMetas } from '../../../server/src/rules/registry';
-import { buildReport, renderMarkdown } from '../../../server/src/report/migrationReport';
+import { buildReport } from '../../../server/src/report/migrationReport';
 import { applyFileOps } from '../../../server/src/fix/fileOps';
 
 export async function fixProject(paths: string[], overrides: Parameters<typeof Project.open>[1], unsafe: boolean): Promise<{ project: Project; fixed: FixedFile[] }> {
@@ -43,6 +43,5 @@ export async function runFix(argv: string[], io: CliIO): Promise<number> {
     io.err(`${flags.diff ? 'Would change' : 'Changed'} ${report.filesChanged.length} file(s), ${applied} fix(es); ${report.remaining.length} item(s) remain (run \`dj-migrate report\` for the list).`);
     if (report.unconverged.length) io.err(`fixes did not converge in: ${report.unconverged.map(rel).join(', ')}`);
   }
-  void renderMarkdown;
   return report.unconverged.length ? 2 : 0;
 }

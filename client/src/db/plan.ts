@@ -143,7 +143,7 @@ export function restrictionPlan(schemas: Schema[], spec: RestrictSpec): Restrict
         const p = parentOf(fk);
         if (!down.has(tableKey(p))) continue;
         defineDown(p);
-        terms.push(semijoin(t, 'x', p, fk.columns, fk.refColumns, dName(p)));
+        terms.push(semijoin('x', p, fk.columns, fk.refColumns, dName(p)));
       }
       body = `SELECT ${pkCols(t, 'x')} FROM ${qt(t.schema, t.name)} AS ${q('x')} WHERE ${terms.join(' OR ')}`;
     }
@@ -151,7 +151,7 @@ export function restrictionPlan(schemas: Schema[], spec: RestrictSpec): Restrict
   };
 
   /** `EXISTS (SELECT 1 FROM parent p WHERE p.ref = x.col AND (p.pk) IN (SELECT k… FROM set))` */
-  const semijoin = (child: Table, childAlias: string, parent: Table, cols: string[], refCols: string[], set: string): string => {
+  const semijoin = (childAlias: string, parent: Table, cols: string[], refCols: string[], set: string): string => {
     const match = cols.map((c, i) => `${q('p')}.${q(refCols[i])} = ${q(childAlias)}.${q(c)}`).join(' AND ');
     return `EXISTS (SELECT 1 FROM ${qt(parent.schema, parent.name)} AS ${q('p')} WHERE ${match} AND ${tuple(pkCols(parent, 'p'), parent.primaryKey.length)} IN (SELECT ${kCols(parent)} FROM ${set}))`;
   };

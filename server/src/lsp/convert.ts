@@ -35,7 +35,7 @@ export function toDiagnostic(doc: TextDocument, f: Finding, docsHref: (code: str
     code: f.code,
     codeDescription: { href: docsHref(f.code) },
     source: SOURCE,
-    message: f.message + (f.safety === 'manual' ? '' : f.fix ? '' : ''),
+    message: f.message,
     data,
   };
 }

@@ -96,12 +96,6 @@ export function innermost(sorted: Node[], start: number, end: number, starts?: n
   return null;
 }
 
-/** Innermost enclosing node of one of the given types. */
-export function enclosing(node: Node, types: string[]): Node | null {
-  for (let p = node.parent; p; p = p.parent) if (types.includes(p.type)) return p;
-  return null;
-}
-
 /** Strip redundant parentheses. */
 export function unparen(node: Node): Node {
   let n = node;

@@ -36,16 +36,6 @@ export function positionalArgs(call: Node): Node[] {
   );
 }
 
-/** Edits removing one argument together with its separating comma. */
-export function removeArgument(arg: Node): TextEdit {
-  const list = arg.parent!;
-  const args = list.namedChildren.filter((x): x is Node => !!x && x.type !== 'comment');
-  const i = args.findIndex((a) => a.id === arg.id);
-  if (args.length === 1) return { start: arg.startIndex, end: arg.endIndex, text: '' };
-  if (i < args.length - 1) return { start: arg.startIndex, end: args[i + 1].startIndex, text: '' };
-  return { start: args[i - 1].endIndex, end: arg.endIndex, text: '' };
-}
-
 /**
  * Edits that remove some arguments of a call and append new ones (`add`, e.g. 'include_key=True') after `after`
  * (default: the last argument kept). Every other byte of the argument list stays as it was; separating commas go

@@ -53,7 +53,7 @@ function analyze(file: string, text: string, opts: ConfigFileOptions): Finding[]
     case 'v2':
       return check2x(record, opts).map((i) => {
         const f = ctx.toFinding(i);
-        if (i.code === 'DJ153') f.fix = moveCredentialFix(path.resolve(file), text, record, i.path, ctx, opts);
+        if (i.code === 'DJ153') f.fix = moveCredentialFix(path.resolve(file), record, i.path, ctx, opts);
         return f;
       });
     case 'secrets-json':
@@ -179,7 +179,7 @@ function checkStores2x(stores: Record<string, unknown>, opts: ConfigFileOptions)
  * only when the caller can tell the secret file does not exist yet: otherwise the value would be removed
  * from the JSON while a different one stays in .secrets/.
  */
-function moveCredentialFix(file: string, text: string, data: Record<string, unknown>, p: JsonPath, ctx: Locator, opts: ConfigFileOptions): Finding['fix'] {
+function moveCredentialFix(file: string, data: Record<string, unknown>, p: JsonPath, ctx: Locator, opts: ConfigFileOptions): Finding['fix'] {
   if (!opts.exists) return undefined;
   let value: unknown = data;
   for (const k of p) value = isObject(value) ? value[k] : undefined;
