@@ -6,7 +6,7 @@ import { CodeEngine } from './engine';
 import { fileKind, type FileKind } from './fileKind';
 import { applyEdits, selectFixes } from './fix/apply';
 import { listFiles, readText } from './files';
-import { fixPython, type FixOptions } from './fix/fixLoop';
+import { fixAllowed, fixPython, type FixOptions } from './fix/fixLoop';
 import { FileIndex } from './index/fileIndex';
 import { confineToCells, readNotebook, writeNotebook } from './notebook';
 import type { EngineOptions } from './rules/context';
@@ -190,8 +190,7 @@ export class Project {
       return { path: file, before: text, after, applied: r.applied, remaining: confineToCells(nb, r.remaining), fileOps: [], converged: r.converged };
     }
     const findings = analyzeOtherFile(file, text, { options: this.options, workspace: this.engine.workspace });
-    const accept = (f: Finding) => f.phase <= this.options.phase && (f.safety === 'safe' || (fix.unsafe && f.safety === 'unsafe')) && (!fix.codes || fix.codes.has(f.code));
-    const { chosen, edits } = selectFixes(findings, accept);
+    const { chosen, edits } = selectFixes(findings, (f) => fixAllowed(f, this.options.phase, fix));
     const after = applyEdits(text, edits);
     const fileOps = chosen.flatMap((f) => f.fix!.fileOps ?? []);
     return { path: file, before: text, after, applied: chosen, remaining: findings.filter((f) => !chosen.includes(f)), fileOps, converged: true };

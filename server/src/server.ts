@@ -20,6 +20,7 @@ import { confineToCells, readNotebook } from './notebook';
 import { Project } from './project';
 import { buildReport, renderMarkdown } from './report/migrationReport';
 import { renderRule, ruleAnchor } from './report/ruleDocs';
+import { shownInPhase } from './rules/context';
 import type { Finding, RuleMeta } from './rules/meta';
 import { analyzeOtherFile } from './rules/otherFiles';
 import { detectDataJointPin, type DataJointPin } from './rules/pins';
@@ -198,7 +199,7 @@ connection.languages.diagnostics.on(async (params) => {
     return null;
   });
   const items: Diagnostic[] = a
-    ? a.findings.filter((f) => f.phase <= a.settings.options.phase || f.severity === 'info').map((f) => toDiagnostic(a.doc, f, docsHref, (o) => a.toDoc(o) ?? 0))
+    ? a.findings.filter((f) => shownInPhase(f, a.settings.options.phase)).map((f) => toDiagnostic(a.doc, f, docsHref, (o) => a.toDoc(o) ?? 0))
     : [];
   return { kind: DocumentDiagnosticReportKind.Full, items };
 });

@@ -6,6 +6,7 @@ import { CODE_OPTIONS, overridesFrom } from './options';
 import { Project } from '../../../server/src/project';
 import { formatLocation, locator } from '../../../server/src/report/locations';
 import type { Severity } from '../../../server/src/rules/meta';
+import { shownInPhase } from '../../../server/src/rules/context';
 import { analyzeInParallel, defaultWorkers, PARALLEL_THRESHOLD } from '../../../server/src/parallel/pool';
 import type { ProjectOverrides } from '../../../server/src/project';
 
@@ -34,7 +35,7 @@ export async function runCheck(argv: string[], io: CliIO): Promise<number> {
   const rows = results.files.flatMap((r) => {
     if (!r.text) return [];
     const locate = locator(r.path, r.text);
-    return r.findings.filter((f) => f.phase <= project.options.phase || f.severity === 'info' || f.severity === 'hint').map((f) => {
+    return r.findings.filter((f) => shownInPhase(f, project.options.phase)).map((f) => {
       const loc = locate(f.start);
       const end = locate(f.end);
       return {

@@ -22,9 +22,13 @@ export interface FixResult {
   rejected: Finding[];      // fixes dropped because their result did not parse
 }
 
+/** A finding whose fix the given options allow: in phase, safe (or unsafe when asked), of the requested codes. */
+export function fixAllowed(f: Finding, phase: 1 | 2, fix: FixOptions): boolean {
+  return !!f.fix && f.phase <= phase && (f.safety === 'safe' || (fix.unsafe && f.safety === 'unsafe')) && (!fix.codes || fix.codes.has(f.code));
+}
+
 export function fixPython(engine: CodeEngine, path: string, text: string, options: EngineOptions, fix: FixOptions): FixResult {
-  const accept = (f: Finding) =>
-    f.phase <= options.phase && (f.safety === 'safe' || (fix.unsafe && f.safety === 'unsafe')) && (!fix.codes || fix.codes.has(f.code));
+  const accept = (f: Finding) => fixAllowed(f, options.phase, fix);
   const applied: Finding[] = [];
   const rejected: Finding[] = [];
   const rejectedKeys = new Set<string>();

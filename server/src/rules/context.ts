@@ -20,6 +20,14 @@ export interface EngineOptions {
 
 export const DEFAULT_OPTIONS: EngineOptions = { phase: 1, unsigned: 'widen', schemaSuffix: '_v2', finalize: false, mode: 'migrate' };
 
+/**
+ * Whether a finding is shown in a phase: findings of the chosen phase or earlier, plus information and hints of
+ * later phases (phase 1 says, as information, which in-store types are deferred to phase 2 and why).
+ */
+export function shownInPhase(f: Finding, phase: 1 | 2): boolean {
+  return f.phase <= phase || f.severity === 'info' || f.severity === 'hint';
+}
+
 export interface Rule {
   metas: RuleMeta[];
   check(ctx: RuleContext): void;
