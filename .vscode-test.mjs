@@ -4,7 +4,8 @@
 import { defineConfig } from '@vscode/test-cli';
 
 const executable = process.env.VSCODE_EXECUTABLE;
-if (!executable) throw new Error('Set VSCODE_EXECUTABLE to a desktop VS Code binary to run the @vscode/test-electron suite.');
+if (!executable)
+  throw new Error('Set VSCODE_EXECUTABLE to a desktop VS Code binary to run the @vscode/test-electron suite.');
 
 export default defineConfig({
   files: 'out/test/electron/suite/index.js',

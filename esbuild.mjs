@@ -18,7 +18,8 @@ const copyWasm = {
       for (const file of [
         require.resolve('web-tree-sitter/web-tree-sitter.wasm'),
         path.join(path.dirname(require.resolve('tree-sitter-python/package.json')), 'tree-sitter-python.wasm'),
-      ]) copyFileSync(file, path.join('dist', path.basename(file)));
+      ])
+        copyFileSync(file, path.join('dist', path.basename(file)));
     });
   },
 };

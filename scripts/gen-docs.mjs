@@ -5,8 +5,14 @@ import fs from 'node:fs';
 const cli = new URL('../dist/cli.js', import.meta.url).pathname;
 fs.writeFileSync('docs/rules.md', execFileSync('node', [cli, 'rules'], { encoding: 'utf8' }));
 const metas = JSON.parse(execFileSync('node', [cli, 'rules', '--format', 'json'], { encoding: 'utf8' }));
-const table = ['| code | safety | phase | what |', '|---|---|---|---|',
-  ...metas.map((m) => `| [${m.code}](docs/rules.md#${m.code.toLowerCase()}-${m.name}) | ${m.safety} | ${m.phase} | ${m.title.replace(/\|/g, '\\|')} |`)].join('\n');
+const table = [
+  '| code | safety | phase | what |',
+  '|---|---|---|---|',
+  ...metas.map(
+    (m) =>
+      `| [${m.code}](docs/rules.md#${m.code.toLowerCase()}-${m.name}) | ${m.safety} | ${m.phase} | ${m.title.replace(/\|/g, '\\|')} |`,
+  ),
+].join('\n');
 const readme = fs.readFileSync('README.md', 'utf8');
 const start = '<!-- rules:start -->';
 const end = '<!-- rules:end -->';

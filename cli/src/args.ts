@@ -26,9 +26,17 @@ export const DB_OPTIONS = {
   project: { type: 'string' },
 } as const;
 
-export function parse(argv: string[], options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }>): ParsedArgs {
+export function parse(
+  argv: string[],
+  options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }>,
+): ParsedArgs {
   try {
-    const { values, positionals } = parseArgs({ args: argv, options: options as never, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({
+      args: argv,
+      options: options as never,
+      allowPositionals: true,
+      strict: true,
+    });
     return { positionals, flags: values as ParsedArgs['flags'] };
   } catch (e) {
     throw new UsageError((e as Error).message);
@@ -42,5 +50,10 @@ export function str(flags: ParsedArgs['flags'], name: string): string | undefine
 
 export function list(flags: ParsedArgs['flags'], name: string): string[] {
   const v = str(flags, name);
-  return v ? v.split(',').map((s) => s.trim()).filter(Boolean) : [];
+  return v
+    ? v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : [];
 }

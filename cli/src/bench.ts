@@ -13,4 +13,10 @@ async function main(which: string | undefined): Promise<number> {
   return 2;
 }
 
-main(process.argv[2]).then((c) => process.exit(c), (e) => { console.error(e); process.exit(2); });
+main(process.argv[2]).then(
+  (c) => process.exit(c),
+  (e) => {
+    console.error(e);
+    process.exit(2);
+  },
+);

@@ -38,10 +38,12 @@ export async function runDemo(argv: string[], io: CliIO): Promise<number> {
   const started = Date.now();
   const { flags } = parse(argv, OPTIONS);
   const prefix = str(flags, 'prefix') ?? 'demo_';
-  if (!/^[a-z][a-z0-9_]*_$/.test(prefix)) throw new UsageError(`--prefix ${prefix}: lower-case letters, digits and _, ending in _`);
+  if (!/^[a-z][a-z0-9_]*_$/.test(prefix))
+    throw new UsageError(`--prefix ${prefix}: lower-case letters, digits and _, ending in _`);
   const fixture = path.resolve(io.cwd, str(flags, 'fixture') ?? defaultFixture());
   const dumpFile = path.join(fixture, 'pipeline.sql');
-  if (!fs.existsSync(dumpFile)) throw new UsageError(`no fixture pipeline at ${fixture} (expected pipeline.sql, pipeline014.py and stores/)`);
+  if (!fs.existsSync(dumpFile))
+    throw new UsageError(`no fixture pipeline at ${fixture} (expected pipeline.sql, pipeline014.py and stores/)`);
   const conn = connectionFrom(flags, io.env);
   const schemas = SCHEMAS.map((s) => checkIdentifier(prefix + s, 'schema'));
   const targets = schemas.map((s) => s + SUFFIX);
@@ -105,7 +107,10 @@ export async function runDemo(argv: string[], io: CliIO): Promise<number> {
     step('copying rows');
     const copied = await copy(db, { pairs, stores: storeMap });
     if (copied.failed) {
-      const why = copied.tables.filter((t) => t.error).map((t) => `${t.source}: ${t.error}`).join('\n  ');
+      const why = copied.tables
+        .filter((t) => t.error)
+        .map((t) => `${t.source}: ${t.error}`)
+        .join('\n  ');
       io.out(`Demo FAILED while copying:\n  ${why}`);
       return 1;
     }
@@ -158,7 +163,12 @@ function connectionFrom(flags: Record<string, unknown>, env: NodeJS.ProcessEnv):
   const { host, port } = splitHostPort((flags.host as string | undefined) ?? env.DJ_HOST ?? '127.0.0.1');
   const portText = (flags.port as string | undefined) ?? port ?? '3306';
   if (!/^\d+$/.test(portText)) throw new UsageError(`--port ${portText} is not a number`);
-  return { host, port: Number(portText), user: (flags.user as string | undefined) ?? env.DJ_USER ?? 'root', password: env.DJ_PASS ?? '' };
+  return {
+    host,
+    port: Number(portText),
+    user: (flags.user as string | undefined) ?? env.DJ_USER ?? 'root',
+    password: env.DJ_PASS ?? '',
+  };
 }
 
 /**
@@ -166,14 +176,23 @@ function connectionFrom(flags: Record<string, unknown>, env: NodeJS.ProcessEnv):
  * hold only tables the fixture pipeline declares (or 2.x's hidden tables); otherwise the demo stops.
  */
 async function dropEarlierDemo(db: Db, conn: ConnectionOptions, names: string[], fixture: string): Promise<void> {
-  const declared = new Set([...fs.readFileSync(path.join(fixture, 'pipeline.sql'), 'utf8').matchAll(/CREATE TABLE `([^`]+)`/g)].map((m) => m[1]));
+  const declared = new Set(
+    [...fs.readFileSync(path.join(fixture, 'pipeline.sql'), 'utf8').matchAll(/CREATE TABLE `([^`]+)`/g)].map(
+      (m) => m[1],
+    ),
+  );
   const rows = await db.query<{ s: string; t: string | null }>(
     'SELECT s.SCHEMA_NAME AS s, t.TABLE_NAME AS t FROM information_schema.SCHEMATA s LEFT JOIN information_schema.TABLES t ON t.TABLE_SCHEMA = s.SCHEMA_NAME WHERE s.SCHEMA_NAME IN (?)',
     [names],
   );
   const foreign = rows.filter((r) => r.t !== null && !declared.has(r.t) && !r.t.startsWith('~'));
   if (foreign.length)
-    throw new UsageError(`${[...new Set(foreign.map((r) => r.s))].join(', ')} exist and hold tables the demo did not create (${foreign.slice(0, 3).map((r) => r.t).join(', ')}); choose another --prefix`);
+    throw new UsageError(
+      `${[...new Set(foreign.map((r) => r.s))].join(', ')} exist and hold tables the demo did not create (${foreign
+        .slice(0, 3)
+        .map((r) => r.t)
+        .join(', ')}); choose another --prefix`,
+    );
   const existing = [...new Set(rows.map((r) => r.s))];
   if (!existing.length) return;
   const c = await mysql.createConnection({ ...conn });

@@ -53,7 +53,9 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
 
 function dbUsage(): string {
   const names = Object.keys(dbCommands).sort();
-  return names.length ? '\nDatabase commands:\n' + names.map((n) => `  db ${n.padEnd(18)} ${dbCommands[n].summary}`).join('\n') + '\n' : '';
+  return names.length
+    ? '\nDatabase commands:\n' + names.map((n) => `  db ${n.padEnd(18)} ${dbCommands[n].summary}`).join('\n') + '\n'
+    : '';
 }
 
 if (require.main === module) {

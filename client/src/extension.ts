@@ -1,7 +1,12 @@
 // VS Code entry point: a thin shell that starts the language client and registers views and commands.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import {
+  LanguageClient,
+  TransportKind,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
 import { loadCopyState, defaultStatePath } from './db/state';
 import { registerCommands } from './ui/commands';
 import { Connections } from './ui/connections';
@@ -29,7 +34,11 @@ export const DOCUMENT_SELECTOR = [
   { scheme: 'untitled', language: 'python' },
   { notebook: 'jupyter-notebook', language: 'python' },
   { scheme: 'file', pattern: '**/{dj_local_conf.json,.datajoint_config.json,datajoint.json}' },
-  { scheme: 'file', pattern: '**/{requirements*.txt,requirements*.in,pyproject.toml,setup.cfg,setup.py,environment*.yml,environment*.yaml}' },
+  {
+    scheme: 'file',
+    pattern:
+      '**/{requirements*.txt,requirements*.in,pyproject.toml,setup.cfg,setup.py,environment*.yml,environment*.yaml}',
+  },
 ];
 
 async function startLanguageClient(context: vscode.ExtensionContext): Promise<LanguageClient> {
@@ -57,21 +66,35 @@ export async function activate(context: vscode.ExtensionContext): Promise<DataJo
   const storageDir = (context.storageUri ?? context.globalStorageUri).fsPath;
   const history = new HistoryStore(path.join(storageDir, 'operations'));
   const root = (): string => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd();
-  const suffix = (): string => vscode.workspace.getConfiguration('datajoint.migration').get<string>('schemaSuffix') || '_v2';
+  const suffix = (): string =>
+    vscode.workspace.getConfiguration('datajoint.migration').get<string>('schemaSuffix') || '_v2';
 
   const facts: MigrationFacts = (conn, schema) => {
     const checkpoints = new Map<string, { status: string; rowsCopied: number; error?: string }>();
     try {
       // Copy checkpoints are per run target set; the single-schema file is the one the explorer can find.
       const state = loadCopyState(defaultStatePath(root(), conn.host, conn.port, [schema + suffix()]));
-      for (const [key, cp] of Object.entries(state?.tables ?? {})) if (key.startsWith(`${schema}.`)) checkpoints.set(key.slice(schema.length + 1), cp);
+      for (const [key, cp] of Object.entries(state?.tables ?? {}))
+        if (key.startsWith(`${schema}.`)) checkpoints.set(key.slice(schema.length + 1), cp);
     } catch (e) {
       log.info(`copy state for ${schema}: ${(e as Error).message}`);
     }
     const compared = new Map<string, { equal: boolean; differences: number }>();
-    const last = [...history.list()].reverse().find((h) => h.kind === 'compare' && h.targets.includes(schema) && h.where.startsWith(`${conn.user}@${conn.host}:${conn.port}`));
+    const last = [...history.list()]
+      .reverse()
+      .find(
+        (h) =>
+          h.kind === 'compare' &&
+          h.targets.includes(schema) &&
+          h.where.startsWith(`${conn.user}@${conn.host}:${conn.port}`),
+      );
     const report = last ? history.report(last.id) : null;
-    for (const t of report?.tables ?? []) if (t.table.startsWith(`${schema}.`)) compared.set(t.table.slice(schema.length + 1), { equal: t.differenceCount === 0 && !t.error, differences: t.differenceCount });
+    for (const t of report?.tables ?? [])
+      if (t.table.startsWith(`${schema}.`))
+        compared.set(t.table.slice(schema.length + 1), {
+          equal: t.differenceCount === 0 && !t.error,
+          differences: t.differenceCount,
+        });
     return { checkpoints, compared };
   };
 

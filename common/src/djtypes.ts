@@ -4,15 +4,22 @@
 
 /** How a 0.14.6 type is interpreted (declare.py categories). */
 export type Kind014 =
-  | 'integer' | 'decimal' | 'float' | 'string' | 'json' | 'enum' | 'bool' | 'temporal'
-  | 'blob'            // tinyblob/blob/mediumblob/longblob: serialized DataJoint blob
+  | 'integer'
+  | 'decimal'
+  | 'float'
+  | 'string'
+  | 'json'
+  | 'enum'
+  | 'bool'
+  | 'temporal'
+  | 'blob' // tinyblob/blob/mediumblob/longblob: serialized DataJoint blob
   | 'uuid'
-  | 'attach'          // internal attachment (longblob, :attach:)
-  | 'blob@'           // blob@store
-  | 'attach@'         // attach@store
-  | 'filepath@'       // filepath@store
-  | 'adapted'         // <name>
-  | 'native2x'        // already a 2.x core type or codec spelling (int32, <blob>, ...)
+  | 'attach' // internal attachment (longblob, :attach:)
+  | 'blob@' // blob@store
+  | 'attach@' // attach@store
+  | 'filepath@' // filepath@store
+  | 'adapted' // <name>
+  | 'native2x' // already a 2.x core type or codec spelling (int32, <blob>, ...)
   | 'unknown';
 
 /** The user's choice for unsigned integers (setting datajoint.migration.unsignedIntegers). */
@@ -64,17 +71,31 @@ const STORE_ONLY_CODECS: ReadonlySet<string> = new Set(['hash', 'object', 'npy',
 
 /** 2.x core type → MySQL column type (`adapters/mysql.py` CORE_TYPE_MAP). */
 const CORE_SQL: Readonly<Record<string, string>> = {
-  int64: 'bigint', int32: 'int', int16: 'smallint', int8: 'tinyint',
-  float32: 'float', float64: 'double', bool: 'tinyint', uuid: 'binary(16)', bytes: 'longblob',
-  json: 'json', date: 'date',
+  int64: 'bigint',
+  int32: 'int',
+  int16: 'smallint',
+  int8: 'tinyint',
+  float32: 'float',
+  float64: 'double',
+  bool: 'tinyint',
+  uuid: 'binary(16)',
+  bytes: 'longblob',
+  json: 'json',
+  date: 'date',
 };
 
 /** MySQL's numbered integer synonyms. `int8` is BIGINT in MySQL (so in 0.14.6) but TINYINT in 2.x. */
-const INT_SYNONYMS: Readonly<Record<string, string>> = { int1: 'tinyint', int2: 'smallint', int3: 'mediumint', int4: 'int' };
+const INT_SYNONYMS: Readonly<Record<string, string>> = {
+  int1: 'tinyint',
+  int2: 'smallint',
+  int3: 'mediumint',
+  int4: 'int',
+};
 
 const RE = {
   codec: /^<\s*([^<>@\s]*)\s*(?:@\s*([^<>\s]*)\s*)?>$/,
-  integer: /^(tinyint|smallint|mediumint|bigint|integer|int)(?:\s*\(\s*(\d+)\s*\))?(\s+unsigned)?(\s+auto_increment)?$/i,
+  integer:
+    /^(tinyint|smallint|mediumint|bigint|integer|int)(?:\s*\(\s*(\d+)\s*\))?(\s+unsigned)?(\s+auto_increment)?$/i,
   intSynonym: /^(int[12348])(\s+unsigned)?(\s+auto_increment)?$/i,
   core2x: /^(int64|int32|int16|float32|float64|bytes)$/i,
   uint: /^uint(8|16|24|32|64)$/i,
@@ -97,8 +118,14 @@ export function parseType014(text: string): Type014 {
   const raw = text.trim();
   const s = raw; // patterns allow any blanks; args (enum values) must keep theirs
   const lower = raw.replace(/\s+/g, ' ').toLowerCase();
-  const t = (kind: Kind014, base: string, extra: Partial<Type014> = {}): Type014 =>
-    ({ kind, text: raw, base, unsigned: false, autoIncrement: false, ...extra });
+  const t = (kind: Kind014, base: string, extra: Partial<Type014> = {}): Type014 => ({
+    kind,
+    text: raw,
+    base,
+    unsigned: false,
+    autoIncrement: false,
+    ...extra,
+  });
   let m: RegExpMatchArray | null;
 
   if ((m = s.match(RE.codec))) {
@@ -136,7 +163,7 @@ export function parseType014(text: string): Type014 {
     const base = m[1].toLowerCase();
     return t(`${base}@` as Kind014, base, { store: m[2] });
   }
-  return t('unknown', (lower.match(/^[a-z0-9_]+/)?.[0] ?? lower));
+  return t('unknown', lower.match(/^[a-z0-9_]+/)?.[0] ?? lower);
 }
 
 /**
@@ -146,7 +173,9 @@ export function parseType014(text: string): Type014 {
 export function uintIntent(text: string): Type014 | null {
   const m = text.trim().match(RE.uint);
   if (!m) return null;
-  const base = ({ 8: 'tinyint', 16: 'smallint', 24: 'mediumint', 32: 'int', 64: 'bigint' } as Record<string, string>)[m[1]];
+  const base = ({ 8: 'tinyint', 16: 'smallint', 24: 'mediumint', 32: 'int', 64: 'bigint' } as Record<string, string>)[
+    m[1]
+  ];
   return { kind: 'integer', text: `${base} unsigned`, base, unsigned: true, autoIncrement: false };
 }
 
@@ -162,38 +191,64 @@ export interface ToType2xOptions {
   adapterTypes?: Readonly<Record<string, string>>;
 }
 
-const SIGNED_CORE: Readonly<Record<string, string>> = { tinyint: 'int8', smallint: 'int16', int: 'int32', bigint: 'int64' };
+const SIGNED_CORE: Readonly<Record<string, string>> = {
+  tinyint: 'int8',
+  smallint: 'int16',
+  int: 'int32',
+  bigint: 'int64',
+};
 /** Lossless widening of unsigned integers into signed core types; bigint unsigned has none. */
-const WIDENED: Readonly<Record<string, string>> = { tinyint: 'int16', smallint: 'int32', mediumint: 'int32', int: 'int64' };
-const UINT_SPELLING: Readonly<Record<string, string>> = { tinyint: 'uint8', smallint: 'uint16', mediumint: 'uint32', int: 'uint32', bigint: 'uint64' };
+const WIDENED: Readonly<Record<string, string>> = {
+  tinyint: 'int16',
+  smallint: 'int32',
+  mediumint: 'int32',
+  int: 'int64',
+};
+const UINT_SPELLING: Readonly<Record<string, string>> = {
+  tinyint: 'uint8',
+  smallint: 'uint16',
+  mediumint: 'uint32',
+  int: 'uint32',
+  bigint: 'uint64',
+};
 
 const NOTE = {
-  nativeWarning: '2.x accepts this native type and logs "Native type … is used … Consider using a core DataJoint type".',
+  nativeWarning:
+    '2.x accepts this native type and logs "Native type … is used … Consider using a core DataJoint type".',
   widened: (from: string, to: string) =>
     `widened: \`${from}\` → \`${to}\` (${CORE_SQL[to]}); every existing value fits, but new tables get a different column type than 0.14.6 created.`,
-  bigintUnsigned:
-    '`bigint unsigned` has no lossless core type in 2.x (int64 loses values above 2**63-1); kept native.',
+  bigintUnsigned: '`bigint unsigned` has no lossless core type in 2.x (int64 loses values above 2**63-1); kept native.',
   uintFails: (spelling: string) =>
     `\`${spelling}\` is the published migration guide's spelling, but no uint* type exists in any 2.x release: declaring it raises "Unsupported attribute type ${spelling}" (removed before v2.0.0, PR #1335). Use the widen or native policy.`,
-  int8Means: '`int8` in 0.14.6 is MySQL\'s synonym for BIGINT; in 2.x `int8` is TINYINT, so keeping it would shrink the column silently. Rewritten to int64 (bigint).',
+  int8Means:
+    "`int8` in 0.14.6 is MySQL's synonym for BIGINT; in 2.x `int8` is TINYINT, so keeping it would shrink the column silently. Rewritten to int64 (bigint).",
   autoIncrement: 'auto_increment has no core equivalent in 2.x; kept native.',
   tinyint1: '`tinyint(1)` is how MySQL stores a bool: if this is a flag, `bool` is the 2.x spelling (same column).',
-  decimalUnsigned: 'decimal(p,s) unsigned is rejected by 2.x ("Unsupported attribute type"); the unsigned qualifier is dropped, which also admits negative values.',
-  decimalNativeUnsigned: '2.x rejects `decimal(p,s) unsigned`; `numeric(p,s) unsigned` is the identical MySQL column, accepted as a native type.',
+  decimalUnsigned:
+    'decimal(p,s) unsigned is rejected by 2.x ("Unsupported attribute type"); the unsigned qualifier is dropped, which also admits negative values.',
+  decimalNativeUnsigned:
+    '2.x rejects `decimal(p,s) unsigned`; `numeric(p,s) unsigned` is the identical MySQL column, accepted as a native type.',
   decimalImplicit: (spelling: string) =>
     `needs a human: MySQL reads this as \`${spelling}\` (scale 0, integer values only); 2.x needs the precision and scale written out. \`${spelling}\` keeps the column identical — check it is what was meant.`,
-  floatNative: 'float/double with precision arguments or `unsigned` have no core equivalent; kept native (float32/float64 would change the column).',
+  floatNative:
+    'float/double with precision arguments or `unsigned` have no core equivalent; kept native (float32/float64 would change the column).',
   real: '`real` is DOUBLE unless the server runs with sql_mode REAL_AS_FLOAT.',
   doublePrecision: '`double precision` was rejected by 0.14.6 too; it is MySQL DOUBLE, i.e. float64.',
   text: 'text types were rejected by 0.14.6; 2.x passes them through as native types.',
-  blobBigger: (base: string) => `\`${base}\` becomes LONGBLOB when a table is declared by 2.x (existing columns keep their type).`,
-  blobComment: 'existing columns also need their comment relabelled `:<blob>:` (the definition alone does not change how 2.x reads a table that exists).',
+  blobBigger: (base: string) =>
+    `\`${base}\` becomes LONGBLOB when a table is declared by 2.x (existing columns keep their type).`,
+  blobComment:
+    'existing columns also need their comment relabelled `:<blob>:` (the definition alone does not change how 2.x reads a table that exists).',
   nativeTemporal: (base: string) => `\`${base}\` is a native type in 2.x (accepted with a warning).`,
-  inStore: 'phase 2: existing rows hold 0.14.6 UUID pointers into ~external_<store>; they must be migrated to 2.x JSON metadata.',
-  filepath: '<filepath@…> changes semantics: insert takes a path relative to the store location (no upload) and fetch returns an ObjectRef.',
-  adapterUnknown: 'the adapter\'s attribute_type is unknown here; assumed longblob (the usual case).',
-  adapterCodec: (name: string) => `needs a registered dj.Codec with name = "${name}" (0.14.6 AttributeAdapters are not read by 2.x).`,
-  defaultStore: 'a bare `@` (default store) declares fine but every write fails in 2.x ≤ 2.3.2 ("Storage \'\' is requested but not configured"); name the store.',
+  inStore:
+    'phase 2: existing rows hold 0.14.6 UUID pointers into ~external_<store>; they must be migrated to 2.x JSON metadata.',
+  filepath:
+    '<filepath@…> changes semantics: insert takes a path relative to the store location (no upload) and fetch returns an ObjectRef.',
+  adapterUnknown: "the adapter's attribute_type is unknown here; assumed longblob (the usual case).",
+  adapterCodec: (name: string) =>
+    `needs a registered dj.Codec with name = "${name}" (0.14.6 AttributeAdapters are not read by 2.x).`,
+  defaultStore:
+    'a bare `@` (default store) declares fine but every write fails in 2.x ≤ 2.3.2 ("Storage \'\' is requested but not configured"); name the store.',
   storeRequired: (name: string) => `<${name}> requires @store in 2.x.`,
   unknown: 'not a type 0.14.6 or 2.x accepts.',
 };
@@ -212,9 +267,12 @@ function nativeType(spelling: string, sql: string, notes: string[] = []): Type2x
  */
 export function toType2x(t: Type014, policy: UnsignedPolicy = 'widen', opts: ToType2xOptions = {}): Type2x {
   switch (t.kind) {
-    case 'integer': return integerTo2x(t, policy);
-    case 'decimal': return decimalTo2x(t, policy);
-    case 'float': return floatTo2x(t);
+    case 'integer':
+      return integerTo2x(t, policy);
+    case 'decimal':
+      return decimalTo2x(t, policy);
+    case 'float':
+      return floatTo2x(t);
     case 'string': {
       if (t.base === 'char' || t.base === 'varchar') {
         const spelling = `${t.base}(${t.args})`;
@@ -222,9 +280,14 @@ export function toType2x(t: Type014, policy: UnsignedPolicy = 'widen', opts: ToT
       }
       return nativeType(t.base, t.base, [NOTE.text]);
     }
-    case 'json': return core('json', 'json');
-    case 'enum': { const spelling = `enum(${t.args})`; return core(spelling, spelling); }
-    case 'bool': return core('bool', 'tinyint', t.base === 'boolean' ? ['2.x rejects `boolean`; `bool` is the same column.'] : []);
+    case 'json':
+      return core('json', 'json');
+    case 'enum': {
+      const spelling = `enum(${t.args})`;
+      return core(spelling, spelling);
+    }
+    case 'bool':
+      return core('bool', 'tinyint', t.base === 'boolean' ? ['2.x rejects `boolean`; `bool` is the same column.'] : []);
     case 'temporal': {
       const spelling = t.args !== undefined ? `${t.base}(${t.args})` : t.base;
       if (t.base === 'date' || t.base === 'datetime') return core(spelling, spelling);
@@ -234,17 +297,37 @@ export function toType2x(t: Type014, policy: UnsignedPolicy = 'widen', opts: ToT
       const notes = t.base === 'longblob' ? [NOTE.blobComment] : [NOTE.blobBigger(t.base), NOTE.blobComment];
       return core('<blob>', 'longblob', notes);
     }
-    case 'uuid': return core('uuid', 'binary(16)');
-    case 'attach': return core('<attach>', 'longblob', ['existing columns also need their comment relabelled `:<attach>:`.']);
-    case 'blob@': return core(`<blob@${t.store}>`, 'json', [NOTE.inStore], 2);
-    case 'attach@': return core(`<attach@${t.store}>`, 'json', [NOTE.inStore, 'attachment objects must also be rewritten as name + NUL + contents under _hash/.'], 2);
-    case 'filepath@': return core(`<filepath@${t.store}>`, 'json', [NOTE.inStore, NOTE.filepath], 2);
-    case 'adapted': return adaptedTo2x(t, policy, opts);
-    case 'native2x': return native2xTo2x(t);
+    case 'uuid':
+      return core('uuid', 'binary(16)');
+    case 'attach':
+      return core('<attach>', 'longblob', ['existing columns also need their comment relabelled `:<attach>:`.']);
+    case 'blob@':
+      return core(`<blob@${t.store}>`, 'json', [NOTE.inStore], 2);
+    case 'attach@':
+      return core(
+        `<attach@${t.store}>`,
+        'json',
+        [NOTE.inStore, 'attachment objects must also be rewritten as name + NUL + contents under _hash/.'],
+        2,
+      );
+    case 'filepath@':
+      return core(`<filepath@${t.store}>`, 'json', [NOTE.inStore, NOTE.filepath], 2);
+    case 'adapted':
+      return adaptedTo2x(t, policy, opts);
+    case 'native2x':
+      return native2xTo2x(t);
     case 'unknown': {
       const intent = uintIntent(t.text);
       const notes = intent ? [NOTE.uintFails(t.text.trim().toLowerCase())] : [NOTE.unknown];
-      return { spelling: t.text, label: null, sql: intent ? intent.text : t.text, native: false, phase: 1, notes, failsIn2x: true };
+      return {
+        spelling: t.text,
+        label: null,
+        sql: intent ? intent.text : t.text,
+        native: false,
+        phase: 1,
+        notes,
+        failsIn2x: true,
+      };
     }
   }
 }
@@ -270,9 +353,11 @@ function integerTo2x(t: Type014, policy: UnsignedPolicy): Type2x {
     return nativeType('bigint unsigned', 'bigint unsigned', [NOTE.bigintUnsigned]);
   }
   switch (policy) {
-    case 'native': return nativeType(nativeSpelling, nativeSpelling, ['kept native by the unsigned-integer policy.']);
+    case 'native':
+      return nativeType(nativeSpelling, nativeSpelling, ['kept native by the unsigned-integer policy.']);
     case 'uint':
-      if (t.base === 'mediumint') return core('int32', 'int', ['the guide has no uint spelling for mediumint unsigned; widened to int32.']);
+      if (t.base === 'mediumint')
+        return core('int32', 'int', ['the guide has no uint spelling for mediumint unsigned; widened to int32.']);
       return uintType(UINT_SPELLING[t.base], nativeSpelling);
     case 'widen': {
       const spelling = WIDENED[t.base];
@@ -282,14 +367,30 @@ function integerTo2x(t: Type014, policy: UnsignedPolicy): Type2x {
 }
 
 function uintType(spelling: string, intendedSql: string): Type2x {
-  return { spelling, label: null, sql: intendedSql, native: false, phase: 1, notes: [NOTE.uintFails(spelling)], failsIn2x: true };
+  return {
+    spelling,
+    label: null,
+    sql: intendedSql,
+    native: false,
+    phase: 1,
+    notes: [NOTE.uintFails(spelling)],
+    failsIn2x: true,
+  };
 }
 
 function decimalTo2x(t: Type014, policy: UnsignedPolicy): Type2x {
-  const parts = (t.args ?? '').split(',').map((p) => p.trim()).filter((p) => p !== '');
+  const parts = (t.args ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
   if (parts.length === 2 && parts.every((p) => /^\d+$/.test(p))) {
     const spelling = `decimal(${t.args})`;
-    if (!t.unsigned) return core(spelling, spelling, t.base === 'numeric' ? ['`numeric` is MySQL DECIMAL; 2.x treats only `decimal(p,s)` as core.'] : []);
+    if (!t.unsigned)
+      return core(
+        spelling,
+        spelling,
+        t.base === 'numeric' ? ['`numeric` is MySQL DECIMAL; 2.x treats only `decimal(p,s)` as core.'] : [],
+      );
     if (policy === 'native') {
       const keep = `numeric(${t.args}) unsigned`;
       return nativeType(keep, keep, [NOTE.decimalNativeUnsigned]);
@@ -336,7 +437,15 @@ function native2xTo2x(t: Type014): Type2x {
     const name = t.adapter ?? t.base;
     if (t.store === undefined) {
       if (STORE_ONLY_CODECS.has(name)) {
-        return { spelling: `<${name}>`, label: `<${name}>`, sql: 'json', native: false, phase: 2, notes: [NOTE.storeRequired(name)], failsIn2x: true };
+        return {
+          spelling: `<${name}>`,
+          label: `<${name}>`,
+          sql: 'json',
+          native: false,
+          phase: 2,
+          notes: [NOTE.storeRequired(name)],
+          failsIn2x: true,
+        };
       }
       const notes = BUILTIN_CODECS.has(name) ? [] : [NOTE.adapterCodec(name), NOTE.adapterUnknown];
       return core(`<${name}>`, 'longblob', notes);
@@ -380,7 +489,9 @@ export function columnTo014(columnType: string, comment: string): Type014 {
   const type = lowerOutsideQuotes(columnType.trim());
   if (/^tinyint\s*\(\s*1\s*\)$/.test(type)) return { ...parseType014('bool'), text: 'bool' };
   if (type === 'longtext') return { ...parseType014('json'), text: 'json' };
-  const text = type.replace(/^(tinyint|smallint|mediumint|bigint|int)\s*\(\s*\d+\s*\)/, '$1').replace(/^year\s*\(\s*4\s*\)$/, 'year');
+  const text = type
+    .replace(/^(tinyint|smallint|mediumint|bigint|int)\s*\(\s*\d+\s*\)/, '$1')
+    .replace(/^year\s*\(\s*4\s*\)$/, 'year');
   return parseType014(text);
 }
 
@@ -432,12 +543,19 @@ function collapseOutsideQuotes(s: string): string {
     if (quote) {
       out += ch;
       if (ch === quote) {
-        if (s[i + 1] === quote) { out += s[++i]; continue; }
+        if (s[i + 1] === quote) {
+          out += s[++i];
+          continue;
+        }
         quote = null;
       }
       continue;
     }
-    if (ch === "'" || ch === '"') { quote = ch; out += ch; continue; }
+    if (ch === "'" || ch === '"') {
+      quote = ch;
+      out += ch;
+      continue;
+    }
     if (/\s/.test(ch)) {
       const prev = out[out.length - 1];
       let j = i;
@@ -494,10 +612,21 @@ export interface Label2x {
 
 /** 2.x core type patterns (`declare.py` CORE_TYPES), matched case-insensitively from the start. */
 const CORE_LABELS: ReadonlyArray<[string, RegExp]> = [
-  ['float32', /^float32$/i], ['float64', /^float64$/i], ['int64', /^int64$/i], ['int32', /^int32$/i],
-  ['int16', /^int16$/i], ['int8', /^int8$/i], ['bool', /^bool$/i], ['uuid', /^uuid$/i], ['json', /^jsonb?$/i],
-  ['bytes', /^bytes$/i], ['date', /^date$/i], ['datetime', /^datetime(\s*\(\d+\))?$/i],
-  ['char', /^char\s*\(\d+\)$/i], ['varchar', /^varchar\s*\(\d+\)$/i], ['enum', /^enum\s*\(.+\)$/is],
+  ['float32', /^float32$/i],
+  ['float64', /^float64$/i],
+  ['int64', /^int64$/i],
+  ['int32', /^int32$/i],
+  ['int16', /^int16$/i],
+  ['int8', /^int8$/i],
+  ['bool', /^bool$/i],
+  ['uuid', /^uuid$/i],
+  ['json', /^jsonb?$/i],
+  ['bytes', /^bytes$/i],
+  ['date', /^date$/i],
+  ['datetime', /^datetime(\s*\(\d+\))?$/i],
+  ['char', /^char\s*\(\d+\)$/i],
+  ['varchar', /^varchar\s*\(\d+\)$/i],
+  ['enum', /^enum\s*\(.+\)$/is],
   ['decimal', /^decimal\s*\(\d+\s*,\s*\d+\)$/i],
 ];
 
@@ -513,7 +642,15 @@ export function parse2xLabel(comment: string): Label2x {
     const codec = m[1];
     const store = m[2];
     const builtin = BUILTIN_CODECS.has(codec);
-    const base: Label2x = { label, rest, kind: 'codec', valid: true, codec, builtin, ...(store !== undefined ? { store } : {}) };
+    const base: Label2x = {
+      label,
+      rest,
+      kind: 'codec',
+      valid: true,
+      codec,
+      builtin,
+      ...(store !== undefined ? { store } : {}),
+    };
     if (builtin && STORE_ONLY_CODECS.has(codec) && store === undefined) {
       return { ...base, valid: false, reason: NOTE.storeRequired(codec) };
     }
@@ -522,13 +659,37 @@ export function parse2xLabel(comment: string): Label2x {
     return base;
   }
   if (/^(attach|(blob|attach|filepath)@.+)$/i.test(label)) {
-    return { label, rest, kind: 'legacy', valid: false, reason: `0.14.6 label: 2.x reads the column as raw bytes until it is relabelled :${toType2x(parseType014(label)).label}:` };
+    return {
+      label,
+      rest,
+      kind: 'legacy',
+      valid: false,
+      reason: `0.14.6 label: 2.x reads the column as raw bytes until it is relabelled :${toType2x(parseType014(label)).label}:`,
+    };
   }
   if (/^u?int(24|8|16|32|64)$/i.test(label)) {
-    return { label, rest, kind: 'invalid', valid: false, reason: `\`${label}\` is not a 2.x core type (written by datajoint.migrate, ignored by 2.x)` };
+    return {
+      label,
+      rest,
+      kind: 'invalid',
+      valid: false,
+      reason: `\`${label}\` is not a 2.x core type (written by datajoint.migrate, ignored by 2.x)`,
+    };
   }
   if (/^external/i.test(label)) {
-    return { label, rest, kind: 'invalid', valid: false, reason: 'pre-0.12 external label: 2.x raises "Legacy datatype" when it reads the heading' };
+    return {
+      label,
+      rest,
+      kind: 'invalid',
+      valid: false,
+      reason: 'pre-0.12 external label: 2.x raises "Legacy datatype" when it reads the heading',
+    };
   }
-  return { label, rest, kind: 'invalid', valid: false, reason: `\`${label}\` is not a 2.x core type or codec; 2.x ignores it` };
+  return {
+    label,
+    rest,
+    kind: 'invalid',
+    valid: false,
+    reason: `\`${label}\` is not a 2.x core type or codec; 2.x ignores it`,
+  };
 }

@@ -138,7 +138,9 @@ function readSettingsTable(file: string, table: Record<string, unknown>, baseDir
   for (const [key, value] of Object.entries(table)) {
     const name = KEYS[key];
     if (!name) {
-      const known = Object.keys(KEYS).filter((k) => k.toLowerCase() === k).join(', ');
+      const known = Object.keys(KEYS)
+        .filter((k) => k.toLowerCase() === k)
+        .join(', ');
       throw new SettingsError(`${file}: unknown dj-migrate setting "${key}" (known: ${known})`);
     }
     if (name in out) throw new SettingsError(`${file}: setting "${key}" is given twice (kebab-case and camelCase)`);
@@ -162,7 +164,8 @@ function validate(values: Record<string, unknown>, where: string): void {
     // '' is allowed: it switches the code's schema-name rule off. Database commands refuse it themselves,
     // because there an empty suffix would make the 2.x copy overwrite the 0.14.6 schema.
     if (typeof v.schemaSuffix !== 'string') fail('schema-suffix must be a string');
-    if (v.schemaSuffix !== '' && !SUFFIX_RE.test(v.schemaSuffix as string)) fail(`schema-suffix "${String(v.schemaSuffix)}" may contain only letters, digits and _`);
+    if (v.schemaSuffix !== '' && !SUFFIX_RE.test(v.schemaSuffix as string))
+      fail(`schema-suffix "${String(v.schemaSuffix)}" may contain only letters, digits and _`);
   }
   if ('unsignedIntegers' in v && v.unsignedIntegers !== undefined) {
     // 'uint' is the published guide's spelling. It is accepted so the code rules can show what it does
@@ -177,7 +180,10 @@ function validate(values: Record<string, unknown>, where: string): void {
   if ('migrationEnabled' in v && v.migrationEnabled !== undefined && typeof v.migrationEnabled !== 'boolean') {
     fail(`migration-enabled must be true or false, not ${JSON.stringify(v.migrationEnabled)}`);
   }
-  for (const [key, label] of [['storesFile', 'stores-file'], ['defaultStore', 'default-store']] as const) {
+  for (const [key, label] of [
+    ['storesFile', 'stores-file'],
+    ['defaultStore', 'default-store'],
+  ] as const) {
     if (key in v && v[key] !== undefined && (typeof v[key] !== 'string' || v[key] === '')) {
       fail(`${label} must be a non-empty string, not ${JSON.stringify(v[key])}`);
     }

@@ -13,7 +13,10 @@ export { fileKind, type FileKind } from './fileKind';
 export class CodeEngine {
   readonly workspace: WorkspaceIndex;
 
-  private constructor(readonly python: PythonParser, workspace?: WorkspaceIndex) {
+  private constructor(
+    readonly python: PythonParser,
+    workspace?: WorkspaceIndex,
+  ) {
     this.workspace = workspace ?? new WorkspaceIndex();
   }
 
@@ -55,7 +58,15 @@ export class CodeEngine {
           rule.check(ctx);
         } catch (e) {
           // A rule bug must never take the whole file (or the server) down.
-          ctx.findings.push({ code: 'DJ000', message: `internal error in rule ${rule.metas[0]?.code}: ${(e as Error).message}`, start: 0, end: 0, severity: 'hint', safety: 'manual', phase: 1 });
+          ctx.findings.push({
+            code: 'DJ000',
+            message: `internal error in rule ${rule.metas[0]?.code}: ${(e as Error).message}`,
+            start: 0,
+            end: 0,
+            severity: 'hint',
+            safety: 'manual',
+            phase: 1,
+          });
         }
       }
       return dedupe(ctx.findings).sort((a, b) => a.start - b.start || a.code.localeCompare(b.code));

@@ -5,8 +5,23 @@ import path from 'node:path';
 import { fileKind } from './fileKind';
 
 const SKIP_DIRS = new Set([
-  'node_modules', '.venv', 'venv', 'site-packages', 'dist-packages', '.git', '.hg', '.svn', '__pycache__',
-  '.tox', '.nox', '.mypy_cache', '.pytest_cache', '.ruff_cache', '.ipynb_checkpoints', '.e2e', '.vscode-test',
+  'node_modules',
+  '.venv',
+  'venv',
+  'site-packages',
+  'dist-packages',
+  '.git',
+  '.hg',
+  '.svn',
+  '__pycache__',
+  '.tox',
+  '.nox',
+  '.mypy_cache',
+  '.pytest_cache',
+  '.ruff_cache',
+  '.ipynb_checkpoints',
+  '.e2e',
+  '.vscode-test',
 ]);
 
 export function isSkippedDir(dir: string): boolean {

@@ -5,7 +5,12 @@ import type { Finding } from './rules/meta';
 
 const MARKER = '# ---- dj-migrate cell boundary ----';
 
-interface Cell { index: number; start: number; source: string; magics: Array<[string, string]> }
+interface Cell {
+  index: number;
+  start: number;
+  source: string;
+  magics: Array<[string, string]>;
+}
 
 export interface NotebookCells {
   /** The joined Python text of the code cells. */
@@ -18,7 +23,9 @@ export interface NotebookCells {
 export function readNotebook(json: string): NotebookCells {
   const nb = JSON.parse(json) as NotebookCells['nb'];
   if (!nb || !Array.isArray(nb.cells)) throw new Error('not a Jupyter notebook (no "cells" array)');
-  const language = ((nb.metadata as { kernelspec?: { language?: string } } | undefined)?.kernelspec?.language ?? 'python').toLowerCase();
+  const language = (
+    (nb.metadata as { kernelspec?: { language?: string } } | undefined)?.kernelspec?.language ?? 'python'
+  ).toLowerCase();
   const cells: Cell[] = [];
   let text = '';
   nb.cells.forEach((cell, index) => {

@@ -58,14 +58,24 @@ export class Project {
     readonly options: EngineOptions,
   ) {}
 
-  static async open(paths: string[], overrides: ProjectOverrides = {}, opts: { index?: boolean } = {}): Promise<Project> {
+  static async open(
+    paths: string[],
+    overrides: ProjectOverrides = {},
+    opts: { index?: boolean } = {},
+  ): Promise<Project> {
     const files = listFiles(paths);
     const engine = await CodeEngine.create();
     const root = paths.length ? path.resolve(paths[0]) : process.cwd();
-    const settings = mergeSettings(loadProjectSettings(fileKind(root) === 'other' ? root : path.dirname(root)), stripUndefined({
-      phase: overrides.phase, unsignedIntegers: overrides.unsigned, schemaSuffix: overrides.schemaSuffix,
-      migrationEnabled: overrides.migrationEnabled, defaultStore: overrides.defaultStore,
-    }));
+    const settings = mergeSettings(
+      loadProjectSettings(fileKind(root) === 'other' ? root : path.dirname(root)),
+      stripUndefined({
+        phase: overrides.phase,
+        unsignedIntegers: overrides.unsigned,
+        schemaSuffix: overrides.schemaSuffix,
+        migrationEnabled: overrides.migrationEnabled,
+        defaultStore: overrides.defaultStore,
+      }),
+    );
     const texts = new Map<string, string>();
     const skipped = new Map<string, string>();
     for (const f of files) {
@@ -77,7 +87,9 @@ export class Project {
         skipped.set(f, (e as Error).message);
       }
     }
-    const pin = detectDataJointPin([...texts].filter(([p]) => fileKind(p) === 'pins').map(([p, text]) => ({ path: p, text })));
+    const pin = detectDataJointPin(
+      [...texts].filter(([p]) => fileKind(p) === 'pins').map(([p, text]) => ({ path: p, text })),
+    );
     const migrate = settings.migrationEnabled === true || pin.line !== 'v014';
     const options: EngineOptions = {
       phase: settings.phase,
@@ -95,7 +107,12 @@ export class Project {
   }
 
   /** A project over some files with settings decided elsewhere (a worker's share of a parallel run). */
-  static async subset(files: string[], settings: ProjectSettings, pin: DataJointPin, options: EngineOptions): Promise<Project> {
+  static async subset(
+    files: string[],
+    settings: ProjectSettings,
+    pin: DataJointPin,
+    options: EngineOptions,
+  ): Promise<Project> {
     const project = new Project(await CodeEngine.create(), files, settings, pin, options);
     for (const f of files) {
       try {
@@ -182,18 +199,42 @@ export class Project {
       this.forget(file);
       if (kind === 'python') {
         const r = fixPython(this.engine, file, text, this.options, fix);
-        return { path: file, before: text, after: r.text, applied: r.applied, remaining: r.remaining, fileOps: [], converged: r.converged };
+        return {
+          path: file,
+          before: text,
+          after: r.text,
+          applied: r.applied,
+          remaining: r.remaining,
+          fileOps: [],
+          converged: r.converged,
+        };
       }
       const nb = readNotebook(text);
       const r = fixPython(this.engine, file, nb.text, this.options, fix);
       const after = r.applied.length ? writeNotebook(nb, r.text) : text;
-      return { path: file, before: text, after, applied: r.applied, remaining: confineToCells(nb, r.remaining), fileOps: [], converged: r.converged };
+      return {
+        path: file,
+        before: text,
+        after,
+        applied: r.applied,
+        remaining: confineToCells(nb, r.remaining),
+        fileOps: [],
+        converged: r.converged,
+      };
     }
     const findings = analyzeOtherFile(file, text, { options: this.options, workspace: this.engine.workspace });
     const { chosen, edits } = selectFixes(findings, (f) => fixAllowed(f, this.options.phase, fix));
     const after = applyEdits(text, edits);
     const fileOps = chosen.flatMap((f) => f.fix!.fileOps ?? []);
-    return { path: file, before: text, after, applied: chosen, remaining: findings.filter((f) => !chosen.includes(f)), fileOps, converged: true };
+    return {
+      path: file,
+      before: text,
+      after,
+      applied: chosen,
+      remaining: findings.filter((f) => !chosen.includes(f)),
+      fileOps,
+      converged: true,
+    };
   }
 
   private forget(file: string): void {
@@ -219,10 +260,17 @@ function safeNotebookText(json: string): string | null {
 }
 
 function unreadable(file: string, e: unknown): Finding {
-  return { code: 'DJ000', message: `${path.basename(file)} could not be read: ${(e as Error).message}`, start: 0, end: 0, severity: 'warning', safety: 'manual', phase: 1 };
+  return {
+    code: 'DJ000',
+    message: `${path.basename(file)} could not be read: ${(e as Error).message}`,
+    start: 0,
+    end: 0,
+    severity: 'warning',
+    safety: 'manual',
+    phase: 1,
+  };
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
-

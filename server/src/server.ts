@@ -3,9 +3,21 @@ import path from 'node:path';
 import fs from 'node:fs';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import {
-  CodeAction, CodeActionKind, CodeActionTriggerKind, createConnection, DocumentDiagnosticReportKind, NotebookDocuments,
-  ProposedFeatures, TextDocumentSyncKind, type AnnotatedTextEdit, type ChangeAnnotation, type CreateFile, type Diagnostic,
-  type InitializeParams, type TextDocumentEdit, type WorkspaceEdit,
+  CodeAction,
+  CodeActionKind,
+  CodeActionTriggerKind,
+  createConnection,
+  DocumentDiagnosticReportKind,
+  NotebookDocuments,
+  ProposedFeatures,
+  TextDocumentSyncKind,
+  type AnnotatedTextEdit,
+  type ChangeAnnotation,
+  type CreateFile,
+  type Diagnostic,
+  type InitializeParams,
+  type TextDocumentEdit,
+  type WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { CodeEngine } from './engine';
@@ -52,14 +64,18 @@ connection.onInitialize(async (params: InitializeParams) => {
   engine = await CodeEngine.create();
   store = new DocumentStore(engine.python);
   metas = new Map(allRuleMetas().map((m) => [m.code, m]));
-  connection.console.info(`DataJoint Migrate: tree-sitter-python ABI ${engine.python.abiVersion} (runtime accepts ${engine.python.runtimeAbi.min}-${engine.python.runtimeAbi.max}); ${metas.size} rules`);
+  connection.console.info(
+    `DataJoint Migrate: tree-sitter-python ABI ${engine.python.abiVersion} (runtime accepts ${engine.python.runtimeAbi.min}-${engine.python.runtimeAbi.max}); ${metas.size} rules`,
+  );
   roots = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri));
   if (!roots.length && params.rootUri) roots = [uriToPath(params.rootUri)];
   hasConfiguration = !!params.capabilities.workspace?.configuration;
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: false },
-      notebookDocumentSync: { notebookSelector: [{ notebook: { notebookType: 'jupyter-notebook' }, cells: [{ language: 'python' }] }] },
+      notebookDocumentSync: {
+        notebookSelector: [{ notebook: { notebookType: 'jupyter-notebook' }, cells: [{ language: 'python' }] }],
+      },
       diagnosticProvider: { identifier: 'datajoint', interFileDependencies: true, workspaceDiagnostics: false },
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: true },
       hoverProvider: true,
@@ -90,7 +106,9 @@ async function indexWorkspace(): Promise<void> {
   pin = detectDataJointPin(pins);
   settingsCache.clear();
   workspaceGen++;
-  connection.console.info(`DataJoint Migrate: indexed ${engine.workspace.size} Python files in ${Date.now() - started} ms; DataJoint pin: ${pin.line}${pin.file ? ` (${pin.file})` : ''}`);
+  connection.console.info(
+    `DataJoint Migrate: indexed ${engine.workspace.size} Python files in ${Date.now() - started} ms; DataJoint pin: ${pin.line}${pin.file ? ` (${pin.file})` : ''}`,
+  );
   connection.languages.diagnostics.refresh();
 }
 
@@ -98,7 +116,9 @@ function settingsFor(uri: string): Promise<ResolvedSettings> {
   let p = settingsCache.get(uri);
   if (!p) {
     p = (async () => {
-      const editor = hasConfiguration ? ((await connection.workspace.getConfiguration({ scopeUri: uri, section: 'datajoint' })) as EditorSettings) : null;
+      const editor = hasConfiguration
+        ? ((await connection.workspace.getConfiguration({ scopeUri: uri, section: 'datajoint' })) as EditorSettings)
+        : null;
       const r = resolveSettings(uri.startsWith('file:') ? uriToPath(uri) : null, editor, pin.line);
       for (const w of r.warnings) connection.console.warn(w);
       return r;
@@ -119,7 +139,8 @@ connection.onDidChangeWatchedFiles((params) => {
   for (const change of params.changes) {
     const file = uriToPath(change.uri);
     const kind = fileKind(file);
-    if (kind === 'pins' || path.basename(file) === 'pyproject.toml' || path.basename(file) === '.dj-migrate.json') pinsChanged = true;
+    if (kind === 'pins' || path.basename(file) === 'pyproject.toml' || path.basename(file) === '.dj-migrate.json')
+      pinsChanged = true;
     if (kind !== 'python' || store.get(change.uri)) continue;
     if (change.type === 3) engine.workspace.remove(file);
     else {
@@ -135,7 +156,13 @@ connection.onDidChangeWatchedFiles((params) => {
 // Plain text documents (Python, config files, pins) are tracked here; notebook cells by `notebooks`.
 // The workspace index learns an open file's exports when the file is analysed (see analyze()).
 connection.onDidOpenTextDocument(({ textDocument: d }) => {
-  store.open(d.uri, d.languageId, d.version, d.text, fileKind(uriToPath(d.uri)) === 'python' || d.languageId === 'python');
+  store.open(
+    d.uri,
+    d.languageId,
+    d.version,
+    d.text,
+    fileKind(uriToPath(d.uri)) === 'python' || d.languageId === 'python',
+  );
 });
 connection.onDidChangeTextDocument(({ textDocument, contentChanges }) => {
   store.change(textDocument.uri, textDocument.version, contentChanges);
@@ -155,7 +182,10 @@ interface Analysis {
 }
 
 /** The last analysis of each open document, reused while its version and the settings are unchanged. */
-const analysisCache = new Map<string, { version: number; settings: ResolvedSettings; workspaceGen: number; analysis: Analysis }>();
+const analysisCache = new Map<
+  string,
+  { version: number; settings: ResolvedSettings; workspaceGen: number; analysis: Analysis }
+>();
 let workspaceGen = 0;
 
 async function analyze(uri: string): Promise<Analysis | null> {
@@ -165,14 +195,30 @@ async function analyze(uri: string): Promise<Analysis | null> {
   if (entry) {
     const file = uriToPath(uri);
     const cached = analysisCache.get(uri);
-    if (cached && cached.version === entry.doc.version && cached.settings === settings && cached.workspaceGen === workspaceGen) return cached.analysis;
+    if (
+      cached &&
+      cached.version === entry.doc.version &&
+      cached.settings === settings &&
+      cached.workspaceGen === workspaceGen
+    )
+      return cached.analysis;
     let analysis: Analysis;
     if (entry.tree) {
       const index = new FileIndex(file, entry.tree);
       engine.workspace.set(index.exports());
-      analysis = { doc: entry.doc, findings: engine.analyzeIndexed(index, entry.doc.getText(), options), settings, toDoc: (o) => o };
+      analysis = {
+        doc: entry.doc,
+        findings: engine.analyzeIndexed(index, entry.doc.getText(), options),
+        settings,
+        toDoc: (o) => o,
+      };
     } else {
-      analysis = { doc: entry.doc, findings: analyzeOtherFile(file, entry.doc.getText(), { options, workspace: engine.workspace }), settings, toDoc: (o) => o };
+      analysis = {
+        doc: entry.doc,
+        findings: analyzeOtherFile(file, entry.doc.getText(), { options, workspace: engine.workspace }),
+        settings,
+        toDoc: (o) => o,
+      };
     }
     analysisCache.set(uri, { version: entry.doc.version, settings, workspaceGen, analysis });
     return analysis;
@@ -182,24 +228,31 @@ async function analyze(uri: string): Promise<Analysis | null> {
   const cellDoc = cell ? notebooks.getCellTextDocument(cell) : undefined;
   if (!nbDoc || !cellDoc) return null;
   // Join every Python cell so names bound in earlier cells resolve; keep this cell's findings.
-  const cells = nbDoc.cells.map((c) => notebooks.getCellTextDocument(c)).filter((d): d is TextDocument => !!d && d.languageId === 'python');
+  const cells = nbDoc.cells
+    .map((c) => notebooks.getCellTextDocument(c))
+    .filter((d): d is TextDocument => !!d && d.languageId === 'python');
   const json = JSON.stringify({ cells: cells.map((d) => ({ cell_type: 'code', source: d.getText() })), metadata: {} });
   const nb = readNotebook(json);
   const at = cells.findIndex((d) => d.uri === uri);
   const start = nb.cells[at].start;
   const len = nb.cells[at].source.length;
-  const findings = confineToCells(nb, engine.analyzePython(uriToPath(nbDoc.uri), nb.text, options))
-    .filter((f) => f.start >= start && f.end <= start + len);
+  const findings = confineToCells(nb, engine.analyzePython(uriToPath(nbDoc.uri), nb.text, options)).filter(
+    (f) => f.start >= start && f.end <= start + len,
+  );
   return { doc: cellDoc, findings, settings, toDoc: (o) => (o >= start && o <= start + len ? o - start : null) };
 }
 
 connection.languages.diagnostics.on(async (params) => {
   const a = await analyze(params.textDocument.uri).catch((e) => {
-    connection.console.error(`DataJoint Migrate: analysis failed for ${params.textDocument.uri}: ${(e as Error).stack}`);
+    connection.console.error(
+      `DataJoint Migrate: analysis failed for ${params.textDocument.uri}: ${(e as Error).stack}`,
+    );
     return null;
   });
   const items: Diagnostic[] = a
-    ? a.findings.filter((f) => shownInPhase(f, a.settings.options.phase)).map((f) => toDiagnostic(a.doc, f, docsHref, (o) => a.toDoc(o) ?? 0))
+    ? a.findings
+        .filter((f) => shownInPhase(f, a.settings.options.phase))
+        .map((f) => toDiagnostic(a.doc, f, docsHref, (o) => a.toDoc(o) ?? 0))
     : [];
   return { kind: DocumentDiagnosticReportKind.Full, items };
 });
@@ -219,7 +272,11 @@ connection.onCodeAction(async (params) => {
       const data = d.data as DiagnosticData | undefined;
       if (!data?.edits || data.version !== doc.version) continue;
       const unsafe = data.safety === 'unsafe';
-      const action = CodeAction.create(`DataJoint (${d.code}): ${data.fixTitle}${unsafe ? ' (unsafe: review the change)' : ''}`, { changes: { [uri]: toLspEdits(doc, data.edits) } }, CodeActionKind.QuickFix);
+      const action = CodeAction.create(
+        `DataJoint (${d.code}): ${data.fixTitle}${unsafe ? ' (unsafe: review the change)' : ''}`,
+        { changes: { [uri]: toLspEdits(doc, data.edits) } },
+        CodeActionKind.QuickFix,
+      );
       action.diagnostics = [d];
       action.isPreferred = !unsafe;
       actions.push(action);
@@ -232,7 +289,11 @@ connection.onCodeAction(async (params) => {
     }
   }
   // fix-all works on whole Python files (notebook cells get their quick fixes one by one)
-  if (wants(FIX_ALL_KIND) && store.get(uri)?.tree && (only || params.context.diagnostics.some((d) => d.source === 'DataJoint'))) {
+  if (
+    wants(FIX_ALL_KIND) &&
+    store.get(uri)?.tree &&
+    (only || params.context.diagnostics.some((d) => d.source === 'DataJoint'))
+  ) {
     const settings = await settingsFor(uri);
     const automatic = params.context.triggerKind === CodeActionTriggerKind.Automatic;
     if (!(automatic && !settings.fixOnSave)) {
@@ -251,7 +312,10 @@ connection.onCodeActionResolve(async (action) => {
   if (!entry?.tree || entry.doc.version !== data.version) return action;
   const settings = await settingsFor(data.uri);
   const text = entry.doc.getText();
-  const result = fixPython(engine, uriToPath(data.uri), text, settings.options, { unsafe: false, codes: data.code ? new Set([data.code]) : undefined });
+  const result = fixPython(engine, uriToPath(data.uri), text, settings.options, {
+    unsafe: false,
+    codes: data.code ? new Set([data.code]) : undefined,
+  });
   const edit = minimalEdit(text, result.text);
   if (edit) action.edit = { changes: { [data.uri]: toLspEdits(entry.doc, [edit]) } };
   return action;
@@ -268,10 +332,12 @@ connection.onHover(async (params) => {
   });
   if (!hits.length) return null;
   const seen = new Set<string>();
-  const parts = hits.filter((f) => !seen.has(f.code) && seen.add(f.code)).map((f) => {
-    const meta = metas.get(f.code);
-    return `${f.message}\n\n${meta ? renderRule(meta, 4) : ''}`;
-  });
+  const parts = hits
+    .filter((f) => !seen.has(f.code) && seen.add(f.code))
+    .map((f) => {
+      const meta = metas.get(f.code);
+      return `${f.message}\n\n${meta ? renderRule(meta, 4) : ''}`;
+    });
   return { contents: { kind: 'markdown', value: parts.join('\n\n---\n\n') } };
 });
 
@@ -283,7 +349,14 @@ connection.onExecuteCommand(async (params) => {
       return applyWorkspaceMigration(true, params.arguments?.[0] as { apply?: boolean } | undefined);
     case COMMANDS.migrationReport: {
       const { fixed, project } = await migrateAll(false);
-      return renderMarkdown(buildReport(fixed, allRuleMetas(), [...project.skipped].map(([p, reason]) => ({ path: p, reason }))), roots[0]);
+      return renderMarkdown(
+        buildReport(
+          fixed,
+          allRuleMetas(),
+          [...project.skipped].map(([p, reason]) => ({ path: p, reason })),
+        ),
+        roots[0],
+      );
     }
     case COMMANDS.fixAllInFile: {
       const uri = params.arguments?.[0] as string;
@@ -292,7 +365,11 @@ connection.onExecuteCommand(async (params) => {
       const settings = await settingsFor(uri);
       const result = fixPython(engine, uriToPath(uri), entry.doc.getText(), settings.options, { unsafe: false });
       const edit = minimalEdit(entry.doc.getText(), result.text);
-      if (edit) await connection.workspace.applyEdit({ label: 'DataJoint: fix all', edit: { changes: { [uri]: toLspEdits(entry.doc, [edit]) } } });
+      if (edit)
+        await connection.workspace.applyEdit({
+          label: 'DataJoint: fix all',
+          edit: { changes: { [uri]: toLspEdits(entry.doc, [edit]) } },
+        });
       return result.applied.length;
     }
   }
@@ -315,7 +392,9 @@ async function migrateAll(finalize: boolean) {
 }
 
 function schemaNameCodes(): string[] {
-  return allRuleMetas().filter((m) => /^DJ13\d$/.test(m.code)).map((m) => m.code);
+  return allRuleMetas()
+    .filter((m) => /^DJ13\d$/.test(m.code))
+    .map((m) => m.code);
 }
 
 /** One WorkspaceEdit with a change annotation per file that needs confirmation: VS Code shows its refactor preview. */
@@ -332,18 +411,39 @@ async function applyWorkspaceMigration(finalize: boolean, opts?: { apply?: boole
     const uri = pathToFileURL(f.path).href;
     const codes = [...new Set(f.applied.map((a) => a.code))].sort();
     const id = `dj:${path.basename(f.path)}:${files}`;
-    changeAnnotations[id] = { label: `${path.basename(f.path)}: ${codes.join(', ')}`, description: `${f.applied.length} DataJoint 2.x fix(es)`, needsConfirmation: true };
+    changeAnnotations[id] = {
+      label: `${path.basename(f.path)}: ${codes.join(', ')}`,
+      description: `${f.applied.length} DataJoint 2.x fix(es)`,
+      needsConfirmation: true,
+    };
     const open = store.get(uri);
     const doc = open?.doc ?? TextDocument.create(uri, 'python', 0, f.before);
     if (f.after !== f.before) {
-      const edits: AnnotatedTextEdit[] = hunkEdits(f.before, f.after).map((e) => ({ ...toLspEdits(doc, [e])[0], annotationId: id }));
+      const edits: AnnotatedTextEdit[] = hunkEdits(f.before, f.after).map((e) => ({
+        ...toLspEdits(doc, [e])[0],
+        annotationId: id,
+      }));
       documentChanges.push({ textDocument: { uri, version: open ? open.doc.version : null }, edits });
     }
     for (const op of f.fileOps) {
       if (op.kind === 'create') {
-        documentChanges.push({ kind: 'create', uri: pathToFileURL(op.path).href, options: { overwrite: false, ignoreIfExists: true }, annotationId: id });
+        documentChanges.push({
+          kind: 'create',
+          uri: pathToFileURL(op.path).href,
+          options: { overwrite: false, ignoreIfExists: true },
+          annotationId: id,
+        });
         const created = TextDocument.create(pathToFileURL(op.path).href, 'plaintext', 0, '');
-        documentChanges.push({ textDocument: { uri: created.uri, version: null }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: op.content, annotationId: id }] });
+        documentChanges.push({
+          textDocument: { uri: created.uri, version: null },
+          edits: [
+            {
+              range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+              newText: op.content,
+              annotationId: id,
+            },
+          ],
+        });
       }
     }
   }

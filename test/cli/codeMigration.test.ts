@@ -22,7 +22,10 @@ function definitions(source: string): Map<string, string[][]> {
     for (const raw of m[2].split('\n')) {
       const line = raw.replace(/#.*$/, '').trim();
       if (!line) continue;
-      if (line.startsWith('->') || /^-{3,}$/.test(line) || /^(unique\s+)?index/.test(line)) { attrs.push([line.replace(/\s+/g, ' ')]); continue; }
+      if (line.startsWith('->') || /^-{3,}$/.test(line) || /^(unique\s+)?index/.test(line)) {
+        attrs.push([line.replace(/\s+/g, ' ')]);
+        continue;
+      }
       const a = /^([a-z][a-z0-9_]*)\s*(?:=\s*(.*?))?\s*:\s*(.*)$/.exec(line);
       assert.ok(a, `unparsed definition line ${line}`);
       attrs.push([a[1], (a[2] ?? '').replace(/"/g, "'"), a[3].replace(/\s+/g, '')]);
@@ -57,11 +60,18 @@ test('fix --phase 2 --suffix "" turns pipeline014.py into pipeline2.py, table by
 
     // What is left for a person, with locations.
     const report = await runCli(['report', '--phase', '2', '--suffix', '', '--format', 'json', file], dir);
-    const remaining = (JSON.parse(report.out) as { remaining: Array<{ code: string; line: number; safety: string; severity: string; message: string }> }).remaining;
+    const remaining = (
+      JSON.parse(report.out) as {
+        remaining: Array<{ code: string; line: number; safety: string; severity: string; message: string }>;
+      }
+    ).remaining;
     const lines = fixed.split('\n');
     const at = (code: string, pattern: RegExp) => {
       const hit = remaining.find((r) => r.code === code && pattern.test(lines[r.line - 1]));
-      assert.ok(hit, `${code} at a line matching ${pattern}: ${JSON.stringify(remaining.filter((r) => r.code === code))}`);
+      assert.ok(
+        hit,
+        `${code} at a line matching ${pattern}: ${JSON.stringify(remaining.filter((r) => r.code === code))}`,
+      );
       return hit;
     };
     at('DJ008', /class GraphAdapter\(dj\.AttributeAdapter\)/);
@@ -88,7 +98,10 @@ test('check: exit codes follow --fail-on, JSON has locations, --diff writes noth
     const json = await runCli(['check', '--format', 'json', '--suffix', '', file], dir);
     assert.equal(json.code, 1);
     const f = (JSON.parse(json.out) as { findings: Array<{ code: string; line: number; column: number }> }).findings;
-    assert.deepEqual(f.map((x) => [x.code, x.line, x.column]), [['DJ001', 3, 10]]);
+    assert.deepEqual(
+      f.map((x) => [x.code, x.line, x.column]),
+      [['DJ001', 3, 10]],
+    );
     assert.equal((await runCli(['check', '--fail-on', 'error', '--suffix', '', file], dir)).code, 1);
     fs.writeFileSync(file, 'import datajoint as dj\n\nschema = dj.Schema("lab")\n');
     assert.equal((await runCli(['check', '--suffix', '', file], dir)).code, 0);
@@ -123,10 +136,24 @@ test('notebooks: code cells are analysed together and fixed in place; magics sur
     const nb = {
       cells: [
         { cell_type: 'markdown', metadata: {}, source: ['# Analysis\n'] },
-        { cell_type: 'code', metadata: {}, execution_count: null, outputs: [], source: ['%matplotlib inline\n', 'import datajoint as dj\n'] },
-        { cell_type: 'code', metadata: {}, execution_count: null, outputs: [], source: ['schema = dj.schema("lab")\n', 'vm = dj.create_virtual_module("lab", "lab")'] },
+        {
+          cell_type: 'code',
+          metadata: {},
+          execution_count: null,
+          outputs: [],
+          source: ['%matplotlib inline\n', 'import datajoint as dj\n'],
+        },
+        {
+          cell_type: 'code',
+          metadata: {},
+          execution_count: null,
+          outputs: [],
+          source: ['schema = dj.schema("lab")\n', 'vm = dj.create_virtual_module("lab", "lab")'],
+        },
       ],
-      metadata: { kernelspec: { language: 'python', name: 'python3', display_name: 'Python 3' } }, nbformat: 4, nbformat_minor: 5,
+      metadata: { kernelspec: { language: 'python', name: 'python3', display_name: 'Python 3' } },
+      nbformat: 4,
+      nbformat_minor: 5,
     };
     const file = path.join(dir, 'a.ipynb');
     fs.writeFileSync(file, JSON.stringify(nb, null, 1) + '\n');
@@ -166,7 +193,10 @@ test('bad input never crashes: binary, huge and half-typed files', async () => {
   const dir = scratch();
   try {
     fs.writeFileSync(path.join(dir, 'bin.py'), Buffer.from([0, 1, 2, 3, 0, 255]));
-    fs.writeFileSync(path.join(dir, 'half.py'), 'import datajoint as dj\nschema = dj.schema("lab"\n@schema\nclass A(dj.Manual):\n    definition = """\n    a : int\n');
+    fs.writeFileSync(
+      path.join(dir, 'half.py'),
+      'import datajoint as dj\nschema = dj.schema("lab"\n@schema\nclass A(dj.Manual):\n    definition = """\n    a : int\n',
+    );
     const r = await runCli(['check', '--suffix', '', dir], dir);
     assert.match(r.err, /skipped .*bin\.py: binary file/);
     assert.ok(r.code === 0 || r.code === 1);
@@ -183,10 +213,19 @@ test('config migration: dj_local_conf.json → datajoint.json + .secrets/, store
   const dir = scratch();
   try {
     fs.writeFileSync(path.join(dir, '.dj-migrate.json'), JSON.stringify({ 'default-store': 'raw' }));
-    const conf = { 'database.host': 'db.lab.org', 'database.user': 'alice', 'database.password': 's3cret', 'fetch_format': 'frame', stores: { raw: { protocol: 'file', location: '/data/raw' } } };
+    const conf = {
+      'database.host': 'db.lab.org',
+      'database.user': 'alice',
+      'database.password': 's3cret',
+      fetch_format: 'frame',
+      stores: { raw: { protocol: 'file', location: '/data/raw' } },
+    };
     fs.writeFileSync(path.join(dir, 'dj_local_conf.json'), JSON.stringify(conf, null, 2));
     const py = path.join(dir, 'pipeline.py');
-    fs.writeFileSync(py, 'import datajoint as dj\nschema = dj.Schema("lab")\n\n@schema\nclass Rec(dj.Manual):\n    definition = """\n    id : int32\n    ---\n    x : <blob@>\n    """\n');
+    fs.writeFileSync(
+      py,
+      'import datajoint as dj\nschema = dj.Schema("lab")\n\n@schema\nclass Rec(dj.Manual):\n    definition = """\n    id : int32\n    ---\n    x : <blob@>\n    """\n',
+    );
     const r = await runCli(['fix', '--unsafe', '--suffix', '', dir], dir);
     assert.equal(r.code, 0, r.err);
     const written = JSON.parse(fs.readFileSync(path.join(dir, 'datajoint.json'), 'utf8'));

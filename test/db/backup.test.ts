@@ -8,7 +8,13 @@ import path from 'node:path';
 import mysql from 'mysql2/promise';
 import { spawnSync } from 'node:child_process';
 import { loadFixture, testServer, type LoadedFixture } from './harness';
-import { backupSchemas, cloneSchemas, defaultBackupSuffix, repointReferences, verifyClone } from '../../client/src/db/backup';
+import {
+  backupSchemas,
+  cloneSchemas,
+  defaultBackupSuffix,
+  repointReferences,
+  verifyClone,
+} from '../../client/src/db/backup';
 import { restoreSchemas, REPLACED_SUFFIX, RESTORING_SUFFIX } from '../../client/src/db/restore';
 import { writeDumpFile } from '../../client/src/db/dumpFile';
 import { tableChecksums } from '../../client/src/db/rotation';
@@ -19,7 +25,10 @@ let fx: LoadedFixture;
 const SUFFIX = '_bk';
 
 async function tablesOf(schema: string): Promise<string[]> {
-  const rows = await fx.db.query<{ t: string }>('SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? ORDER BY 1', [schema]);
+  const rows = await fx.db.query<{ t: string }>(
+    'SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? ORDER BY 1',
+    [schema],
+  );
   return rows.map((r) => r.t);
 }
 
@@ -37,8 +46,14 @@ describe('db backup and restore', () => {
     const r = await backupSchemas(fx.db, { schemas: fx.schemas, suffix: SUFFIX, dryRun: true });
     assert.equal(r.verified, false);
     assert.ok(r.statements.some((s) => s.startsWith(`CREATE DATABASE IF NOT EXISTS ${q(fx.schemas[0] + SUFFIX)}`)));
-    assert.ok(r.statements.some((s) => s.includes(`INSERT INTO ${qt(fx.schemas[1] + SUFFIX, '~external_raw')}`)), 'hidden tables are copied');
-    const [{ n }] = await fx.db.query<{ n: string }>('SELECT COUNT(*) AS n FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [fx.schemas[0] + SUFFIX]);
+    assert.ok(
+      r.statements.some((s) => s.includes(`INSERT INTO ${qt(fx.schemas[1] + SUFFIX, '~external_raw')}`)),
+      'hidden tables are copied',
+    );
+    const [{ n }] = await fx.db.query<{ n: string }>(
+      'SELECT COUNT(*) AS n FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?',
+      [fx.schemas[0] + SUFFIX],
+    );
     assert.equal(Number(n), 0);
   });
 
@@ -50,7 +65,10 @@ describe('db backup and restore', () => {
     assert.equal(r.compare?.equal, true);
     // every user table's rows landed: the same CHECKSUM TABLE as the source (identical DDL, same server)
     const src = await tableChecksums(fx.db, fx.schemas);
-    const dst = await tableChecksums(fx.db, fx.schemas.map((s) => s + SUFFIX));
+    const dst = await tableChecksums(
+      fx.db,
+      fx.schemas.map((s) => s + SUFFIX),
+    );
     for (const [k, v] of src) {
       const [schema, ...rest] = k.split('.');
       assert.equal(dst.get(`${schema}${SUFFIX}.${rest.join('.')}`), v, k);
@@ -72,7 +90,10 @@ describe('db backup and restore', () => {
     const [row] = await fx.db.query<{ hash: Buffer; size: string }>(`SELECT hash, size FROM ${t} LIMIT 1`);
     await fx.db.execute(`UPDATE ${t} SET size = size + 1 WHERE hash = ?`, [row.hash]);
     try {
-      const v = await verifyClone(fx.db, fx.schemas.map((s) => ({ source: s, target: s + SUFFIX })));
+      const v = await verifyClone(
+        fx.db,
+        fx.schemas.map((s) => ({ source: s, target: s + SUFFIX })),
+      );
       assert.equal(v.verified, false);
       assert.match(v.problems.join('\n'), /~external_raw: content differs/);
     } finally {
@@ -86,7 +107,10 @@ describe('db backup and restore', () => {
     let copied = 0;
     await assert.rejects(
       restoreSchemas(fx.db, {
-        schemas: fx.schemas, backupSuffix: SUFFIX, confirm: async () => true, signal: stop.signal,
+        schemas: fx.schemas,
+        backupSuffix: SUFFIX,
+        confirm: async () => true,
+        signal: stop.signal,
         onProgress: (e) => void (e.step === 'clone' && e.message.startsWith('copy') && ++copied === 5 && stop.abort()),
       }),
       /cancelled/,
@@ -94,7 +118,10 @@ describe('db backup and restore', () => {
     assert.equal(copied, 5);
     assert.deepEqual(await tableChecksums(fx.db, fx.schemas), before);
     for (const s of fx.schemas) {
-      const [{ n }] = await fx.db.query<{ n: string }>('SELECT COUNT(*) AS n FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [s + RESTORING_SUFFIX]);
+      const [{ n }] = await fx.db.query<{ n: string }>(
+        'SELECT COUNT(*) AS n FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?',
+        [s + RESTORING_SUFFIX],
+      );
       assert.equal(Number(n), 0, `${s}${RESTORING_SUFFIX} was removed`);
     }
   });
@@ -107,21 +134,34 @@ describe('db backup and restore', () => {
     await fx.db.execute(`INSERT INTO ${qt(fx.schemas[0], 'user')} (username, full_name) VALUES ('intruder', 'x')`);
     const damaged = await tableChecksums(fx.db, fx.schemas);
 
-    const dry = await restoreSchemas(fx.db, { schemas: fx.schemas, backupSuffix: SUFFIX, dryRun: true, confirm: async () => assert.fail('dry runs ask nothing') });
+    const dry = await restoreSchemas(fx.db, {
+      schemas: fx.schemas,
+      backupSuffix: SUFFIX,
+      dryRun: true,
+      confirm: async () => assert.fail('dry runs ask nothing'),
+    });
     assert.equal(dry.status, 'dry-run');
     assert.deepEqual(await tableChecksums(fx.db, fx.schemas), damaged, 'a dry run changes nothing');
 
     let asked: string[] = [];
-    const r = await restoreSchemas(fx.db, { schemas: fx.schemas, backupSuffix: SUFFIX, confirm: async (req) => ((asked = req.schemas), true) });
+    const r = await restoreSchemas(fx.db, {
+      schemas: fx.schemas,
+      backupSuffix: SUFFIX,
+      confirm: async (req) => ((asked = req.schemas), true),
+    });
     assert.equal(r.status, 'restored', r.refusals.join('\n'));
     assert.deepEqual(asked, fx.schemas);
     assert.equal(r.clone?.verified, true);
     assert.equal(r.afterCheck?.verified, true, r.afterCheck?.problems.join('\n'));
     assert.deepEqual(await tableChecksums(fx.db, fx.schemas), before, 'production holds the backed-up rows again');
     // the damaged tables were moved aside, not dropped
-    const aside = await tableChecksums(fx.db, fx.schemas.map((s) => s + REPLACED_SUFFIX));
+    const aside = await tableChecksums(
+      fx.db,
+      fx.schemas.map((s) => s + REPLACED_SUFFIX),
+    );
     assert.equal(aside.get(`${fx.schemas[0]}${REPLACED_SUFFIX}.user`), damaged.get(`${fx.schemas[0]}.user`));
-    for (const s of fx.schemas) assert.deepEqual(await tablesOf(s + RESTORING_SUFFIX), [], 'the staging schema is gone');
+    for (const s of fx.schemas)
+      assert.deepEqual(await tablesOf(s + RESTORING_SUFFIX), [], 'the staging schema is gone');
   });
 
   it('restore refuses (changing nothing) when the tables of an earlier restore are still aside', async () => {
@@ -168,16 +208,29 @@ describe('db backup and restore', () => {
       }
       // loaded by the real command-line client, as a user would (`mysql < backup.sql`)
       const client = spawnSync('mysql', ['-h', testServer.host, '-P', String(testServer.port), '-u', testServer.user], {
-        input: fs.readFileSync(file), env: { ...process.env, MYSQL_PWD: testServer.password }, encoding: 'utf8',
+        input: fs.readFileSync(file),
+        env: { ...process.env, MYSQL_PWD: testServer.password },
+        encoding: 'utf8',
       });
       assert.equal(client.status, 0, `mysql client: ${client.stderr}${client.error ? String(client.error) : ''}`);
-      assert.deepEqual(await tableChecksums(fx.db, backups), sums, 'every table, hidden ones included, is back as it was');
+      assert.deepEqual(
+        await tableChecksums(fx.db, backups),
+        sums,
+        'every table, hidden ones included, is back as it was',
+      );
       const targets = backups;
-      const v = await verifyClone(fx.db, fx.schemas.map((s, i) => ({ source: s, target: targets[i] })));
+      const v = await verifyClone(
+        fx.db,
+        fx.schemas.map((s, i) => ({ source: s, target: targets[i] })),
+      );
       assert.equal(v.verified, true, v.problems.join('\n'));
       // FLOAT survived exactly (MariaDB prints FLOAT with 6 digits; the dump must not go through that text)
-      const [a] = await fx.db.query<{ x: string }>(`SELECT GROUP_CONCAT(firing_rate + 0e0 ORDER BY neuron_id, recording_id) AS x FROM ${qt(fx.schemas[1], '_neuron')}`);
-      const [b] = await fx.db.query<{ x: string }>(`SELECT GROUP_CONCAT(firing_rate + 0e0 ORDER BY neuron_id, recording_id) AS x FROM ${qt(targets[1], '_neuron')}`);
+      const [a] = await fx.db.query<{ x: string }>(
+        `SELECT GROUP_CONCAT(firing_rate + 0e0 ORDER BY neuron_id, recording_id) AS x FROM ${qt(fx.schemas[1], '_neuron')}`,
+      );
+      const [b] = await fx.db.query<{ x: string }>(
+        `SELECT GROUP_CONCAT(firing_rate + 0e0 ORDER BY neuron_id, recording_id) AS x FROM ${qt(targets[1], '_neuron')}`,
+      );
       assert.equal(b.x, a.x);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -206,7 +259,7 @@ test('MySQL 8 and MariaDB SHOW CREATE TABLE: only constraint references to clone
     "  `subject_id` int unsigned NOT NULL COMMENT 'unique animal id',",
     '  `session_date` date NOT NULL,',
     "  `note` varchar(64) NOT NULL DEFAULT '' COMMENT 'see REFERENCES `lab`.`subject`',",
-    '  `signal` binary(16) NOT NULL COMMENT \':blob@raw:raw trace\',',
+    "  `signal` binary(16) NOT NULL COMMENT ':blob@raw:raw trace',",
     '  PRIMARY KEY (`subject_id`,`session_date`),',
     '  KEY `signal` (`signal`),',
     '  CONSTRAINT `recording_ibfk_1` FOREIGN KEY (`subject_id`, `session_date`) REFERENCES `session` (`subject_id`, `session_date`) ON DELETE RESTRICT ON UPDATE CASCADE,',
@@ -215,7 +268,13 @@ test('MySQL 8 and MariaDB SHOW CREATE TABLE: only constraint references to clone
     '  CONSTRAINT `recording_ibfk_4` FOREIGN KEY (`subject_id`) REFERENCES `elsewhere`.`animal` (`id`)',
     ') ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_0900_ai_ci',
   ].join('\n');
-  const out = repointReferences(mysql8, new Map([['lab', 'lab_bk'], ['ephys', 'ephys_bk']]));
+  const out = repointReferences(
+    mysql8,
+    new Map([
+      ['lab', 'lab_bk'],
+      ['ephys', 'ephys_bk'],
+    ]),
+  );
   const lines = out.split('\n');
   assert.equal(lines[3], mysql8.split('\n')[3], 'a comment is never rewritten');
   assert.match(lines[8], /REFERENCES `lab_bk`\.`subject` \(`subject_id`\)/);
@@ -223,5 +282,8 @@ test('MySQL 8 and MariaDB SHOW CREATE TABLE: only constraint references to clone
   assert.match(lines[10], /REFERENCES `elsewhere`\.`animal`/, 'schemas not being cloned stay');
   assert.equal(out.split('\n').filter((l, i) => l !== mysql8.split('\n')[i]).length, 1);
   // a schema name with a backtick, as SHOW CREATE quotes it
-  assert.match(repointReferences('  CONSTRAINT `x` FOREIGN KEY (`a`) REFERENCES `we``ird`.`t` (`a`)', new Map([['we`ird', 'n']])), /REFERENCES `n`\.`t`/);
+  assert.match(
+    repointReferences('  CONSTRAINT `x` FOREIGN KEY (`a`) REFERENCES `we``ird`.`t` (`a`)', new Map([['we`ird', 'n']])),
+    /REFERENCES `n`\.`t`/,
+  );
 });

@@ -9,11 +9,22 @@ import { deflateSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
 import { fixturesDir } from '../helpers/paths';
 import { readDump, type DumpTable } from './fixtureDump';
-import { unpackBlob, canonicalize, describeBlob, isSerializedBlob, BlobFormatError, type Canonical, type BlobValue } from '../../client/src/db/blob';
+import {
+  unpackBlob,
+  canonicalize,
+  describeBlob,
+  isSerializedBlob,
+  BlobFormatError,
+  type Canonical,
+  type BlobValue,
+} from '../../client/src/db/blob';
 import { fileStore, path014 } from '../../client/src/db/stores';
 
 const dj014 = path.join(fixturesDir, 'dj014');
-const values = JSON.parse(fs.readFileSync(path.join(dj014, 'values.json'), 'utf8')) as Record<string, Record<string, unknown>[]>;
+const values = JSON.parse(fs.readFileSync(path.join(dj014, 'values.json'), 'utf8')) as Record<
+  string,
+  Record<string, unknown>[]
+>;
 const dump = readDump(path.join(dj014, 'pipeline.sql'));
 
 function table(schema: string, name: string): DumpTable {
@@ -76,7 +87,10 @@ test('the adapted <graph> column holds the sorted edge list values.json records'
 test('external blob files (blob@raw, blob@external-raw) decode to values.json, found by the 0.14.6 path', () => {
   const t = table('djfix_ephys', 'recording');
   let files = 0;
-  for (const [col, store] of [['signal', 'raw'], ['lfp', 'external-raw']] as const) {
+  for (const [col, store] of [
+    ['signal', 'raw'],
+    ['lfp', 'external-raw'],
+  ] as const) {
     const spec = fileStore(store, path.join(dj014, 'stores', store));
     for (const row of t.rows) {
       const pointer = row[t.columns.indexOf(col)];
@@ -108,12 +122,25 @@ test('~jobs keys and error stacks decode (dj0 dicts and strings)', () => {
 
 // ---- hand-made blobs for type codes outside the fixture (byte layouts from storage-formats.md A4) ----
 
-const u64 = (n: number | bigint) => { const b = Buffer.alloc(8); b.writeBigUInt64LE(BigInt(n)); return b; };
-const u32 = (n: number) => { const b = Buffer.alloc(4); b.writeUInt32LE(n); return b; };
+const u64 = (n: number | bigint) => {
+  const b = Buffer.alloc(8);
+  b.writeBigUInt64LE(BigInt(n));
+  return b;
+};
+const u32 = (n: number) => {
+  const b = Buffer.alloc(4);
+  b.writeUInt32LE(n);
+  return b;
+};
 const dj0 = (...parts: Buffer[]) => Buffer.concat([Buffer.from('dj0\0', 'latin1'), ...parts]);
 const item = (body: Buffer) => Buffer.concat([u64(body.length), body]);
 const str = (s: string) => Buffer.concat([Buffer.from([5]), u64(Buffer.byteLength(s)), Buffer.from(s)]);
-const int = (hex: string) => { const b = Buffer.from(hex, 'hex'); const n = Buffer.alloc(2); n.writeUInt16LE(b.length); return Buffer.concat([Buffer.from([0x0a]), n, b]); };
+const int = (hex: string) => {
+  const b = Buffer.from(hex, 'hex');
+  const n = Buffer.alloc(2);
+  n.writeUInt16LE(b.length);
+  return Buffer.concat([Buffer.from([0x0a]), n, b]);
+};
 
 test('spec examples: scalars, strings, dict, uuid, datetime, date', () => {
   const cases: [string, Canonical][] = [
@@ -121,12 +148,34 @@ test('spec examples: scalars, strings, dict, uuid, datetime, date', () => {
     ['646a30000a010005', 5],
     ['646a30000a02000001', 256],
     ['646a3000050200000000000000' + '6869', 'hi'],
-    ['646a3000040100000000000000' + '0a00000000000000' + '050100000000000000' + '61' + '0400000000000000' + '0a0100' + '01', { a: 1 }],
+    [
+      '646a3000040100000000000000' +
+        '0a00000000000000' +
+        '050100000000000000' +
+        '61' +
+        '0400000000000000' +
+        '0a0100' +
+        '01',
+      { a: 1 },
+    ],
     ['646a300075' + '12345678123456781234567812345678', '12345678-1234-5678-1234-567812345678'],
     ['646a300074' + 'e6d63401' + '467b471407000000', '2024-01-02T03:04:05.000006'],
     ['646a300074' + 'e6d63401' + 'ffffffffffffffff', '2024-01-02'],
-    ['6d596d0041' + '0100000000000000' + '0300000000000000' + '0e000000' + '00000000' + '0100000000000000' + '0200000000000000' + '0300000000000000', { dtype: 'int64', shape: [3], data: [1, 2, 3] }],
-    ['646a300041' + '0000000000000000' + '03000100' + '00000000' + '0c4d000000000000', { dtype: 'datetime64[D]', shape: [], data: [19724] }],
+    [
+      '6d596d0041' +
+        '0100000000000000' +
+        '0300000000000000' +
+        '0e000000' +
+        '00000000' +
+        '0100000000000000' +
+        '0200000000000000' +
+        '0300000000000000',
+      { dtype: 'int64', shape: [3], data: [1, 2, 3] },
+    ],
+    [
+      '646a300041' + '0000000000000000' + '03000100' + '00000000' + '0c4d000000000000',
+      { dtype: 'datetime64[D]', shape: [], data: [19724] },
+    ],
   ];
   for (const [hex, want] of cases) assert.deepEqual(canonicalize(unpackBlob(Buffer.from(hex, 'hex'))), want, hex);
 });
@@ -142,7 +191,8 @@ test('variable-length ints: negative, and beyond 2^53 as bigint', () => {
 test('None, bool, float, complex, decimal, bytes, tuple, list, set, time', () => {
   const bytes = Buffer.from('\x00\x01binary', 'latin1');
   const blob = dj0(
-    Buffer.from([0x02]), u64(9),
+    Buffer.from([0x02]),
+    u64(9),
     item(Buffer.from([0xff])),
     item(Buffer.from([0x0b, 1])),
     item(Buffer.concat([Buffer.from([0x0d]), Buffer.from(new Float64Array([0.1 + 0.2]).buffer)])),
@@ -156,43 +206,119 @@ test('None, bool, float, complex, decimal, bytes, tuple, list, set, time', () =>
   const v = unpackBlob(blob) as BlobValue[];
   assert.deepEqual(v.slice(0, 3), [null, true, 0.30000000000000004]);
   assert.deepEqual(canonicalize(v), [
-    null, true, 0.3, [1.5, -2], '-12.50', { bytes_md5: createHash('md5').update(bytes).digest('hex') },
-    ['x', 7], ['a', 'b'], '09:30:15.000123',
+    null,
+    true,
+    0.3,
+    [1.5, -2],
+    '-12.50',
+    { bytes_md5: createHash('md5').update(bytes).digest('hex') },
+    ['x', 7],
+    ['a', 'b'],
+    '09:30:15.000123',
   ]);
 });
 
 test('arrays: column-major data, complex, bool, char, object (unicode) arrays', () => {
   // 2×3 float32 in Fortran order: [[1,2,3],[4,5,6]] → 1,4,2,5,3,6
   const f32 = Buffer.from(new Float32Array([1, 4, 2, 5, 3, 6]).buffer);
-  const a = canonicalize(unpackBlob(Buffer.concat([Buffer.from('mYm\0A', 'latin1'), u64(2), u64(2), u64(3), u32(7), u32(0), f32])));
+  const a = canonicalize(
+    unpackBlob(Buffer.concat([Buffer.from('mYm\0A', 'latin1'), u64(2), u64(2), u64(3), u32(7), u32(0), f32])),
+  );
   assert.deepEqual(a, { dtype: 'float32', shape: [2, 3], data: [1, 4, 2, 5, 3, 6] });
-  const cplx = Buffer.concat([Buffer.from('mYm\0A', 'latin1'), u64(1), u64(2), u32(6), u32(1), Buffer.from(new Float64Array([1, 2, -1, 0.5]).buffer)]);
-  assert.deepEqual(canonicalize(unpackBlob(cplx)), { dtype: 'complex128', shape: [2], data: [[1, -1], [2, 0.5]] });
+  const cplx = Buffer.concat([
+    Buffer.from('mYm\0A', 'latin1'),
+    u64(1),
+    u64(2),
+    u32(6),
+    u32(1),
+    Buffer.from(new Float64Array([1, 2, -1, 0.5]).buffer),
+  ]);
+  assert.deepEqual(canonicalize(unpackBlob(cplx)), {
+    dtype: 'complex128',
+    shape: [2],
+    data: [
+      [1, -1],
+      [2, 0.5],
+    ],
+  });
   const bool = Buffer.concat([Buffer.from('mYm\0A', 'latin1'), u64(1), u64(3), u32(3), u32(0), Buffer.from([1, 0, 1])]);
   assert.deepEqual(canonicalize(unpackBlob(bool)), { dtype: 'bool', shape: [3], data: [true, false, true] });
-  const chars = Buffer.concat([Buffer.from('mYm\0A', 'latin1'), u64(2), u64(1), u64(3), u32(4), u32(0), Buffer.from([0x61, 0, 0x62, 0, 0x63, 0])]);
+  const chars = Buffer.concat([
+    Buffer.from('mYm\0A', 'latin1'),
+    u64(2),
+    u64(1),
+    u64(3),
+    u32(4),
+    u32(0),
+    Buffer.from([0x61, 0, 0x62, 0, 0x63, 0]),
+  ]);
   assert.deepEqual(canonicalize(unpackBlob(chars)), { dtype: 'char', shape: [1], data: ['abc'] });
   const uni = dj0(Buffer.from('A'), u64(1), u64(2), u32(5), u32(0), item(str('ab')), item(str('c')));
   assert.deepEqual(canonicalize(unpackBlob(uni)), { dtype: 'object', shape: [2], data: ['ab', 'c'] });
 });
 
 test('MATLAB struct and cell arrays, numpy record arrays', () => {
-  const scalar = (x: number) => Buffer.concat([Buffer.from('A'), u64(2), u64(1), u64(1), u32(6), u32(0), Buffer.from(new Float64Array([x]).buffer)]);
-  const struct = Buffer.concat([Buffer.from('mYm\0S', 'latin1'), u64(2), u64(1), u64(2), u32(2), Buffer.from('a\0b\0'),
-    item(scalar(1)), item(scalar(2)), item(scalar(3)), item(scalar(4))]);
+  const scalar = (x: number) =>
+    Buffer.concat([
+      Buffer.from('A'),
+      u64(2),
+      u64(1),
+      u64(1),
+      u32(6),
+      u32(0),
+      Buffer.from(new Float64Array([x]).buffer),
+    ]);
+  const struct = Buffer.concat([
+    Buffer.from('mYm\0S', 'latin1'),
+    u64(2),
+    u64(1),
+    u64(2),
+    u32(2),
+    Buffer.from('a\0b\0'),
+    item(scalar(1)),
+    item(scalar(2)),
+    item(scalar(3)),
+    item(scalar(4)),
+  ]);
   const s = canonicalize(unpackBlob(struct));
-  assert.deepEqual(s, { dtype: 'struct', shape: [1, 2], data: [
-    { a: { dtype: 'float64', shape: [1, 1], data: [1] }, b: { dtype: 'float64', shape: [1, 1], data: [2] } },
-    { a: { dtype: 'float64', shape: [1, 1], data: [3] }, b: { dtype: 'float64', shape: [1, 1], data: [4] } },
-  ] });
-  const cell = Buffer.concat([Buffer.from('mYm\0C', 'latin1'), u64(2), u64(1), u64(2), item(scalar(7)), item(scalar(8))]);
-  assert.deepEqual(canonicalize(unpackBlob(cell)), { dtype: 'cell', shape: [1, 2], data: [
-    { dtype: 'float64', shape: [1, 1], data: [7] }, { dtype: 'float64', shape: [1, 1], data: [8] }] });
-  const rec = dj0(Buffer.from('F'), u32(2), Buffer.from('x\0y\0'),
+  assert.deepEqual(s, {
+    dtype: 'struct',
+    shape: [1, 2],
+    data: [
+      { a: { dtype: 'float64', shape: [1, 1], data: [1] }, b: { dtype: 'float64', shape: [1, 1], data: [2] } },
+      { a: { dtype: 'float64', shape: [1, 1], data: [3] }, b: { dtype: 'float64', shape: [1, 1], data: [4] } },
+    ],
+  });
+  const cell = Buffer.concat([
+    Buffer.from('mYm\0C', 'latin1'),
+    u64(2),
+    u64(1),
+    u64(2),
+    item(scalar(7)),
+    item(scalar(8)),
+  ]);
+  assert.deepEqual(canonicalize(unpackBlob(cell)), {
+    dtype: 'cell',
+    shape: [1, 2],
+    data: [
+      { dtype: 'float64', shape: [1, 1], data: [7] },
+      { dtype: 'float64', shape: [1, 1], data: [8] },
+    ],
+  });
+  const rec = dj0(
+    Buffer.from('F'),
+    u32(2),
+    Buffer.from('x\0y\0'),
     Buffer.concat([Buffer.from('A'), u64(1), u64(2), u32(12), u32(0), u32(1), u32(2)]),
-    Buffer.concat([Buffer.from('A'), u64(1), u64(2), u32(6), u32(0), Buffer.from(new Float64Array([0.5, 1.5]).buffer)]));
-  assert.deepEqual(canonicalize(unpackBlob(rec)), { dtype: 'record', fields: {
-    x: { dtype: 'int32', shape: [2], data: [1, 2] }, y: { dtype: 'float64', shape: [2], data: [0.5, 1.5] } } });
+    Buffer.concat([Buffer.from('A'), u64(1), u64(2), u32(6), u32(0), Buffer.from(new Float64Array([0.5, 1.5]).buffer)]),
+  );
+  assert.deepEqual(canonicalize(unpackBlob(rec)), {
+    dtype: 'record',
+    fields: {
+      x: { dtype: 'int32', shape: [2], data: [1, 2] },
+      y: { dtype: 'float64', shape: [2], data: [0.5, 1.5] },
+    },
+  });
 });
 
 test('ZL123 wrapper: inflates, checks the declared length; corrupt blobs are errors', () => {
@@ -208,7 +334,11 @@ test('ZL123 wrapper: inflates, checks the declared length; corrupt blobs are err
   assert.throws(() => unpackBlob(Buffer.from('name\0contents')), /not a DataJoint blob/);
   assert.throws(() => unpackBlob(dj0(Buffer.from('P'))), /sparse/);
   assert.equal(isSerializedBlob(Buffer.from('thumb_0.png\0\x89PNG', 'latin1')), false);
-  assert.throws(() => unpackBlob(dj0(Buffer.from([2]), u64(2n ** 40n))), /truncated/, 'an absurd count fails at the first short read');
+  assert.throws(
+    () => unpackBlob(dj0(Buffer.from([2]), u64(2n ** 40n))),
+    /truncated/,
+    'an absurd count fails at the first short read',
+  );
   assert.throws(() => unpackBlob(dj0(Buffer.from('A'), u64(1), u64(2n ** 40n), u32(6), u32(0))), /truncated/);
 });
 
@@ -217,8 +347,14 @@ test('one-line previews of decoded values', () => {
   const summary = unpackBlob(t.rows[0][t.columns.indexOf('summary')] as Buffer);
   assert.equal(describeBlob(summary), 'dict {n, label, shape, nested}');
   const neuron = table('djfix_ephys', '_neuron');
-  assert.equal(describeBlob(unpackBlob(neuron.rows[0][neuron.columns.indexOf('waveform')] as Buffer)), 'float32 array 30');
+  assert.equal(
+    describeBlob(unpackBlob(neuron.rows[0][neuron.columns.indexOf('waveform')] as Buffer)),
+    'float32 array 30',
+  );
   assert.equal(describeBlob(unpackBlob(Buffer.from('646a30000d0000000000000840', 'hex'))), '3');
-  assert.equal(describeBlob(unpackBlob(Buffer.from('646a300074e6d63401467b471407000000', 'hex'))), 'datetime 2024-01-02T03:04:05.000006');
+  assert.equal(
+    describeBlob(unpackBlob(Buffer.from('646a300074e6d63401467b471407000000', 'hex'))),
+    'datetime 2024-01-02T03:04:05.000006',
+  );
   assert.equal(describeBlob(unpackBlob(dj0(str('x'.repeat(100)))), 30).length, 30);
 });

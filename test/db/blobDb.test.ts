@@ -12,15 +12,24 @@ import { canonicalize, unpackBlob, type Canonical } from '../../client/src/db/bl
 import { path014, readObject } from '../../client/src/db/stores';
 import { qt } from '../../client/src/db/sql';
 
-const values = JSON.parse(fs.readFileSync(path.join(fixturesDir, 'dj014', 'values.json'), 'utf8')) as Record<string, Record<string, unknown>[]>;
+const values = JSON.parse(fs.readFileSync(path.join(fixturesDir, 'dj014', 'values.json'), 'utf8')) as Record<
+  string,
+  Record<string, unknown>[]
+>;
 let fx: LoadedFixture;
 before(async () => (fx = await loadFixture('dj014')));
 after(async () => fx?.cleanup());
 
 /** `__activity_stats__bin` → `Bin`, `#species` → `Species`: the class names values.json uses. */
 function className(table: string): string {
-  const last = table.replace(/^[#_]+/, '').split('__').pop() as string;
-  return last.split('_').map((w) => w[0].toUpperCase() + w.slice(1)).join('');
+  const last = table
+    .replace(/^[#_]+/, '')
+    .split('__')
+    .pop() as string;
+  return last
+    .split('_')
+    .map((w) => w[0].toUpperCase() + w.slice(1))
+    .join('');
 }
 
 test('every blob column of every row, read through the engine, equals values.json', async () => {
@@ -29,7 +38,10 @@ test('every blob column of every row, read through the engine, equals values.jso
   let count = 0;
   for (const t of schemas.flatMap((s) => s.tables)) {
     const blobColumns = t.columns.filter(
-      (c) => c.storage.form === 'blob' || (c.storage.form === 'adapted' && c.storage.store === undefined) || (c.storage.form === 'pointer014' && c.storage.kind === 'blob'),
+      (c) =>
+        c.storage.form === 'blob' ||
+        (c.storage.form === 'adapted' && c.storage.store === undefined) ||
+        (c.storage.form === 'pointer014' && c.storage.kind === 'blob'),
     );
     if (!blobColumns.length) continue;
     const expected = values[className(t.name)];
@@ -54,8 +66,14 @@ test('every blob column of every row, read through the engine, equals values.jso
     }
   }
   assert.deepEqual([...checked].sort(), [
-    '#activity_params.options', '__activity_stats.rate_hist', '__activity_stats.summary', '_neuron.spike_times', '_neuron.waveform',
-    'recording.lfp', 'recording.signal', 'recording.wiring',
+    '#activity_params.options',
+    '__activity_stats.rate_hist',
+    '__activity_stats.summary',
+    '_neuron.spike_times',
+    '_neuron.waveform',
+    'recording.lfp',
+    'recording.signal',
+    'recording.wiring',
   ]);
   assert.equal(count, 2 + 36 * 2 + 18 * 2 + 6 * 3);
 });

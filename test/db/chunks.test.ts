@@ -6,7 +6,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { openDb } from '../../client/src/db/connection';
 import { q, qt } from '../../client/src/db/sql';
-import { ChunkSizer, and, keyAfter, keyAtMost, keyColumns, keyOf, keyRange, keySelect, orderBy } from '../../client/src/db/chunks';
+import {
+  ChunkSizer,
+  and,
+  keyAfter,
+  keyAtMost,
+  keyColumns,
+  keyOf,
+  keyRange,
+  keySelect,
+  orderBy,
+} from '../../client/src/db/chunks';
 import { defaultStatePath, loadCopyState, newCheckpoint, newCopyState, saveCopyState } from '../../client/src/db/state';
 import { testServer, uniquePrefix, dropPrefixed } from './harness';
 
@@ -15,14 +25,20 @@ test('keyAfter expands the row comparison with a leading range bound, parameters
   const p = keyAfter(cols, [1, 2, 3], 's');
   assert.equal(p.sql, '(s.`a` >= ? AND (s.`a` > ? OR (s.`a` = ? AND (s.`b` > ? OR (s.`b` = ? AND (s.`c` > ?))))))');
   assert.deepEqual(p.params, [1, 1, 1, 2, 2, 3]);
-  const u = keyAtMost(keyColumns(['x'], () => 'varchar'), ['k']);
+  const u = keyAtMost(
+    keyColumns(['x'], () => 'varchar'),
+    ['k'],
+  );
   assert.equal(u.sql, '(`x` <= ?)');
   assert.deepEqual(keyRange(cols, null, null).sql, 'TRUE');
-  assert.deepEqual(keyColumns(['e', 'n'], (c) => (c === 'e' ? 'enum' : 'int')).map((c) => c.byIndex), [true, false]);
+  assert.deepEqual(
+    keyColumns(['e', 'n'], (c) => (c === 'e' ? 'enum' : 'int')).map((c) => c.byIndex),
+    [true, false],
+  );
   assert.throws(() => keyColumns([], () => 'int'), /without a primary key/);
 });
 
-test('walking chunks visits every row once, in the server\'s order (enum index, case-insensitive collation)', async () => {
+test("walking chunks visits every row once, in the server's order (enum index, case-insensitive collation)", async () => {
   const prefix = uniquePrefix();
   const db = await openDb(testServer);
   try {
@@ -33,10 +49,13 @@ test('walking chunks visits every row once, in the server\'s order (enum index, 
         'PRIMARY KEY (e, s, n)) ENGINE=InnoDB',
     );
     const values: string[] = [];
-    for (const e of ['alpha', 'mid', 'zeta']) for (const s of ['B', 'a', 'c', 'ö']) for (const n of [2, 1]) values.push(`('${e}', '${s}', ${n})`);
+    for (const e of ['alpha', 'mid', 'zeta'])
+      for (const s of ['B', 'a', 'c', 'ö']) for (const n of [2, 1]) values.push(`('${e}', '${s}', ${n})`);
     await db.execute(`INSERT INTO ${qt(schema, 't')} VALUES ${values.join(', ')}`);
     const cols = keyColumns(['e', 's', 'n'], (c) => (c === 'e' ? 'enum' : c === 's' ? 'varchar' : 'int'));
-    const all = await db.query<{ e: string; s: string; n: number }>(`SELECT e, s, n FROM ${qt(schema, 't')} ${orderBy(cols)}`);
+    const all = await db.query<{ e: string; s: string; n: number }>(
+      `SELECT e, s, n FROM ${qt(schema, 't')} ${orderBy(cols)}`,
+    );
     assert.equal(all[0].e, 'zeta', 'enum order is declaration order, not alphabetical');
 
     for (const size of [1, 3, 5, 24, 100]) {
@@ -52,7 +71,11 @@ test('walking chunks visits every row once, in the server\'s order (enum index, 
         for (const r of rows) seen.push(`${r.e}|${r.s}|${r.n}`);
         last = keyOf(rows[rows.length - 1], cols.length);
       }
-      assert.deepEqual(seen, all.map((r) => `${r.e}|${r.s}|${r.n}`), `chunk size ${size}`);
+      assert.deepEqual(
+        seen,
+        all.map((r) => `${r.e}|${r.s}|${r.n}`),
+        `chunk size ${size}`,
+      );
     }
   } finally {
     await db.close();
@@ -109,7 +132,10 @@ test('floating-point keys are read exactly, so a boundary MariaDB would print ro
     let seen = 0;
     for (;;) {
       const where = and(last ? keyAfter(cols, last) : null);
-      const rows: Record<string, unknown>[] = await db.query(`SELECT ${keySelect(cols)} FROM ${qt(schema, 'f')} WHERE ${where.sql} ${orderBy(cols)} LIMIT 1`, where.params);
+      const rows: Record<string, unknown>[] = await db.query(
+        `SELECT ${keySelect(cols)} FROM ${qt(schema, 'f')} WHERE ${where.sql} ${orderBy(cols)} LIMIT 1`,
+        where.params,
+      );
       if (!rows.length) break;
       seen++;
       last = keyOf(rows[0], 1);

@@ -15,7 +15,10 @@ export interface CliResult {
 /** A working directory without project settings, so the documented defaults apply. */
 const scratchCwd = fs.mkdtempSync(path.join(os.tmpdir(), 'djm-cli-'));
 
-export async function runCli(args: string[], opts: { user?: string; password?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+export async function runCli(
+  args: string[],
+  opts: { user?: string; password?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<CliResult> {
   let out = '';
   let err = '';
   const io: CliIO = {

@@ -20,7 +20,10 @@ test('compare reports exactly the planted defects, one per column kind, and miss
     assert.equal(copied.failed, false);
     const clean = await compare(s.db, { pairs: s.pairs, stores: s.source.storesConfig });
     assert.equal(clean.equal, true);
-    assert.ok(clean.tables.filter((t) => t.chunksByChecksum > 0).length >= 5, 'tables stored alike are settled by chunk checksums');
+    assert.ok(
+      clean.tables.filter((t) => t.chunksByChecksum > 0).length >= 5,
+      'tables stored alike are settled by chunk checksums',
+    );
 
     const [lab2, ephys2, analysis2] = s.target.schemas;
     const run = (sql: string) => s.db.execute(sql);
@@ -28,18 +31,30 @@ test('compare reports exactly the planted defects, one per column kind, and miss
     await run(`UPDATE ${qt(lab2, 'subject')} SET weight = 22.26 WHERE subject_id = 102`);
     await run(`UPDATE ${qt(lab2, 'user')} SET full_name = 'Bob C' WHERE username = 'bob'`);
     await run(`UPDATE ${qt(ephys2, 'session')} SET temperature = 36.7 WHERE subject_id = 100 AND session_idx = 0`);
-    await run(`UPDATE ${qt(ephys2, 'session')} SET metadata = JSON_SET(metadata, '$.rig', 'B') WHERE subject_id = 101 AND session_idx = 0`);
+    await run(
+      `UPDATE ${qt(ephys2, 'session')} SET metadata = JSON_SET(metadata, '$.rig', 'B') WHERE subject_id = 101 AND session_idx = 0`,
+    );
     // 2.x on MariaDB double-encodes a str given for a json column: a JSON string holding the JSON text.
-    await run(`UPDATE ${qt(ephys2, 'session')} SET metadata = JSON_QUOTE(metadata) WHERE subject_id = 102 AND session_idx = 0`);
+    await run(
+      `UPDATE ${qt(ephys2, 'session')} SET metadata = JSON_QUOTE(metadata) WHERE subject_id = 102 AND session_idx = 0`,
+    );
     await run(
       `UPDATE ${qt(ephys2, '_neuron')} SET spike_times = INSERT(spike_times, 41, 1, IF(SUBSTRING(spike_times, 41, 1) = X'00', X'01', X'00')) ` +
         `WHERE subject_id = 101 AND session_idx = 0 AND neuron_id = 1`,
     );
     // Within tolerance: a float nudged by one unit in the last place is not a difference.
-    await run(`UPDATE ${qt(ephys2, '_neuron')} SET firing_rate = 2.0000002 WHERE subject_id = 100 AND session_idx = 0 AND neuron_id = 0`);
-    await run(`UPDATE ${qt(ephys2, 'recording')} SET \`signal\` = JSON_SET(\`signal\`, '$.hash', 'aaaaaaaaaaaaaaaaaaaaaaaaaa') WHERE subject_id = 101 AND session_idx = 0`);
-    await run(`UPDATE ${qt(ephys2, 'recording')} SET raw_file = JSON_SET(raw_file, '$.path', 'raw/sub100/rec_9.bin') WHERE subject_id = 100 AND session_idx = 1`);
-    const [{ settings }] = await s.db.query<{ settings: string }>(`SELECT settings_file AS settings FROM ${qt(ephys2, 'recording')} WHERE subject_id = 102 AND session_idx = 0`);
+    await run(
+      `UPDATE ${qt(ephys2, '_neuron')} SET firing_rate = 2.0000002 WHERE subject_id = 100 AND session_idx = 0 AND neuron_id = 0`,
+    );
+    await run(
+      `UPDATE ${qt(ephys2, 'recording')} SET \`signal\` = JSON_SET(\`signal\`, '$.hash', 'aaaaaaaaaaaaaaaaaaaaaaaaaa') WHERE subject_id = 101 AND session_idx = 0`,
+    );
+    await run(
+      `UPDATE ${qt(ephys2, 'recording')} SET raw_file = JSON_SET(raw_file, '$.path', 'raw/sub100/rec_9.bin') WHERE subject_id = 100 AND session_idx = 1`,
+    );
+    const [{ settings }] = await s.db.query<{ settings: string }>(
+      `SELECT settings_file AS settings FROM ${qt(ephys2, 'recording')} WHERE subject_id = 102 AND session_idx = 0`,
+    );
     const attachment = JSON.parse(settings) as { path: string; store: string };
     fs.rmSync(path.join(s.source.storesConfig[attachment.store].location, attachment.path));
     await run(`DELETE FROM ${qt(ephys2, 'session__note')} WHERE subject_id = 100 AND session_idx = 0 AND note_idx = 1`);
@@ -49,20 +64,25 @@ test('compare reports exactly the planted defects, one per column kind, and miss
     assert.equal(report.equal, false);
     const found = report.tables.flatMap((t) => t.differences.map((d) => ({ table: t.test.split('.')[1], ...d })));
     const summary = (d: Difference & { table: string }) => `${d.table} ${JSON.stringify(d.key)} ${d.column}`;
-    assert.deepEqual(found.map(summary).sort(), [
-      `_neuron {"subject_id":101,"session_date":"2024-06-01","session_idx":0,"recording_id":1,"neuron_id":1} spike_times`,
-      `recording {"subject_id":100,"session_date":"2024-06-02","session_idx":1,"recording_id":1} raw_file`,
-      `recording {"subject_id":101,"session_date":"2024-06-01","session_idx":0,"recording_id":1} signal`,
-      `recording {"subject_id":102,"session_date":"2024-06-01","session_idx":0,"recording_id":1} settings_file`,
-      `session {"subject_id":100,"session_date":"2024-06-01","session_idx":0} temperature`,
-      `session {"subject_id":101,"session_date":"2024-06-01","session_idx":0} metadata`,
-      `session {"subject_id":102,"session_date":"2024-06-01","session_idx":0} metadata`,
-      `subject {"subject_id":101} litter`,
-      `subject {"subject_id":102} weight`,
-      `user {"username":"bob"} full_name`,
-    ].sort());
+    assert.deepEqual(
+      found.map(summary).sort(),
+      [
+        `_neuron {"subject_id":101,"session_date":"2024-06-01","session_idx":0,"recording_id":1,"neuron_id":1} spike_times`,
+        `recording {"subject_id":100,"session_date":"2024-06-02","session_idx":1,"recording_id":1} raw_file`,
+        `recording {"subject_id":101,"session_date":"2024-06-01","session_idx":0,"recording_id":1} signal`,
+        `recording {"subject_id":102,"session_date":"2024-06-01","session_idx":0,"recording_id":1} settings_file`,
+        `session {"subject_id":100,"session_date":"2024-06-01","session_idx":0} temperature`,
+        `session {"subject_id":101,"session_date":"2024-06-01","session_idx":0} metadata`,
+        `session {"subject_id":102,"session_date":"2024-06-01","session_idx":0} metadata`,
+        `subject {"subject_id":101} litter`,
+        `subject {"subject_id":102} weight`,
+        `user {"username":"bob"} full_name`,
+      ].sort(),
+    );
     const reason = (table: string, column: string, subject?: number) =>
-      found.find((d) => d.table === table && d.column === column && (subject === undefined || d.key.subject_id === subject))!.reason;
+      found.find(
+        (d) => d.table === table && d.column === column && (subject === undefined || d.key.subject_id === subject),
+      )!.reason;
     assert.match(reason('recording', 'settings_file'), /file missing/);
     assert.match(reason('recording', 'raw_file'), /path differs/);
     assert.match(reason('recording', 'signal'), /content hash differs/);
@@ -72,7 +92,9 @@ test('compare reports exactly the planted defects, one per column kind, and miss
 
     const byTable = new Map(report.tables.map((t) => [t.test.split('.')[1], t]));
     assert.equal(byTable.get('session__note')!.onlyInProduction, 1);
-    assert.deepEqual(byTable.get('session__note')!.missingKeys, [{ subject_id: 100, session_date: '2024-06-01', session_idx: 0, note_idx: 1 }]);
+    assert.deepEqual(byTable.get('session__note')!.missingKeys, [
+      { subject_id: 100, session_date: '2024-06-01', session_idx: 0, note_idx: 1 },
+    ]);
     assert.equal(byTable.get('#species')!.onlyInTest, 1);
     assert.deepEqual(byTable.get('#species')!.extraKeys, [{ species: 'hamster' }]);
     assert.equal(byTable.get('_neuron')!.differing, 1, 'the nudged float is within tolerance');
@@ -82,7 +104,12 @@ test('compare reports exactly the planted defects, one per column kind, and miss
     assert.equal(analysis2.length > 0, true);
 
     // A tolerance of zero makes the nudged float a difference too.
-    const strict = await compare(s.db, { pairs: s.pairs, stores: s.source.storesConfig, tolerance: 0, tables: ['_neuron'] });
+    const strict = await compare(s.db, {
+      pairs: s.pairs,
+      stores: s.source.storesConfig,
+      tolerance: 0,
+      tables: ['_neuron'],
+    });
     assert.equal(strict.tables[0].differing, 2);
   } finally {
     await s.cleanup();
@@ -95,7 +122,11 @@ test('compare walks chunks: a small chunk size gives the same verdict and counts
     await copy(s.db, { pairs: s.pairs, stores: s.source.storesConfig });
     const [lab2] = s.target.schemas;
     await s.db.execute(`DELETE FROM ${qt(lab2, 'subject')} WHERE subject_id = 103`);
-    const report = await compare(s.db, { pairs: s.pairs.slice(0, 1), chunk: { initialRows: 1, maxRows: 1 }, tables: ['subject'] });
+    const report = await compare(s.db, {
+      pairs: s.pairs.slice(0, 1),
+      chunk: { initialRows: 1, maxRows: 1 },
+      tables: ['subject'],
+    });
     const subject = report.tables[0];
     assert.equal(subject.chunks >= 4, true);
     assert.equal(subject.matched, 3);
@@ -116,26 +147,37 @@ test('decimal and JSON comparison by meaning', () => {
   assert.match(compareJsonText('[1, 2]', '[2, 1]') ?? '', /differs/);
 });
 
-test('string keys under different collations: test-side key ranges follow production\'s order, so every row is compared exactly once', async () => {
+test("string keys under different collations: test-side key ranges follow production's order, so every row is compared exactly once", async () => {
   const prefix = uniquePrefix();
   const db = await openDb(testServer);
   try {
     const prod = prefix + 'prod';
     const test2 = prefix + 'test';
-    for (const [schema, collation] of [[prod, 'utf8mb4_bin'], [test2, 'utf8mb4_general_ci']]) {
+    for (const [schema, collation] of [
+      [prod, 'utf8mb4_bin'],
+      [test2, 'utf8mb4_general_ci'],
+    ]) {
       await db.execute(`CREATE DATABASE ${q(schema)}`);
-      await db.execute(`CREATE TABLE ${qt(schema, 'item')} (k varchar(8) CHARACTER SET utf8mb4 COLLATE ${collation} NOT NULL, v double NOT NULL, PRIMARY KEY (k)) ENGINE=InnoDB`);
+      await db.execute(
+        `CREATE TABLE ${qt(schema, 'item')} (k varchar(8) CHARACTER SET utf8mb4 COLLATE ${collation} NOT NULL, v double NOT NULL, PRIMARY KEY (k)) ENGINE=InnoDB`,
+      );
     }
     await db.execute(`INSERT INTO ${qt(prod, 'item')} VALUES ('B', 1), ('a', 2), ('c', 3), ('D', 4)`);
     await db.execute(`INSERT INTO ${qt(test2, 'item')} VALUES ('B', 1), ('a', 2.5), ('c', 3), ('D', 4)`);
     // utf8mb4_bin orders B, D, a, c; utf8mb4_general_ci orders a, B, c, D.
-    const report = await compare(db, { pairs: [{ source: prod, target: test2 }], chunk: { initialRows: 1, maxRows: 1 } });
+    const report = await compare(db, {
+      pairs: [{ source: prod, target: test2 }],
+      chunk: { initialRows: 1, maxRows: 1 },
+    });
     const t = report.tables[0];
     assert.equal(t.onlyInProduction, 0);
     assert.equal(t.onlyInTest, 0);
     assert.equal(t.matched, 3);
     assert.equal(t.differing, 1);
-    assert.deepEqual(t.differences.map((d) => [d.key, d.column]), [[{ k: 'a' }, 'v']]);
+    assert.deepEqual(
+      t.differences.map((d) => [d.key, d.column]),
+      [[{ k: 'a' }, 'v']],
+    );
   } finally {
     await db.close();
     await dropPrefixed(prefix);

@@ -15,19 +15,52 @@ import { testServer, uniquePrefix, dropPrefixed } from './harness';
 import type { Table } from '../../client/src/db/model';
 
 const S = 'src';
-const col = (table: string, position: number, column: string, columnType: string, x: Partial<ColumnRow> = {}): ColumnRow => ({
-  schema: S, table, column, position, default: null, nullable: 'NO', dataType: columnType.split(/[ (]/)[0], columnType,
-  charset: /char|text|enum/.test(columnType) ? 'utf8mb4' : null, collation: /char|text|enum/.test(columnType) ? 'utf8mb4_general_ci' : null,
-  extra: '', comment: '', ...x,
+const col = (
+  table: string,
+  position: number,
+  column: string,
+  columnType: string,
+  x: Partial<ColumnRow> = {},
+): ColumnRow => ({
+  schema: S,
+  table,
+  column,
+  position,
+  default: null,
+  nullable: 'NO',
+  dataType: columnType.split(/[ (]/)[0],
+  columnType,
+  charset: /char|text|enum/.test(columnType) ? 'utf8mb4' : null,
+  collation: /char|text|enum/.test(columnType) ? 'utf8mb4_general_ci' : null,
+  extra: '',
+  comment: '',
+  ...x,
 });
 const key = (table: string, constraint: string, cols: string[], ref?: [string, string[]]): KeyColumnRow[] =>
-  cols.map((column, i) => ({ schema: S, table, constraint, column, position: i + 1, refSchema: ref ? S : null, refTable: ref ? ref[0] : null, refColumn: ref ? ref[1][i] : null }));
+  cols.map((column, i) => ({
+    schema: S,
+    table,
+    constraint,
+    column,
+    position: i + 1,
+    refSchema: ref ? S : null,
+    refTable: ref ? ref[0] : null,
+    refColumn: ref ? ref[1][i] : null,
+  }));
 
 const catalog: Catalog = {
   flavor: 'mariadb',
   schemata: [{ name: S, charset: 'utf8mb4', collation: 'utf8mb4_general_ci' }],
   tables: ['#probe', 'scan', 'scan__frame', '~external_raw'].map((table) => ({
-    schema: S, table, type: 'BASE TABLE', engine: 'InnoDB', collation: 'utf8mb4_general_ci', comment: table === 'scan' ? 'a scan' : '', rows: 0, dataLength: 0, indexLength: 0,
+    schema: S,
+    table,
+    type: 'BASE TABLE',
+    engine: 'InnoDB',
+    collation: 'utf8mb4_general_ci',
+    comment: table === 'scan' ? 'a scan' : '',
+    rows: 0,
+    dataLength: 0,
+    indexLength: 0,
   })),
   columns: [
     col('#probe', 1, 'probe_id', 'binary(16)', { comment: ':uuid:probe uuid' }),
@@ -42,7 +75,10 @@ const catalog: Catalog = {
     col('scan', 7, 'graph', 'longblob', { comment: ':<graph>:' }),
     col('scan', 8, 'notes', 'text', { nullable: 'YES', default: 'NULL' }),
     col('scan', 9, 'label', 'varchar(20)'),
-    col('scan', 10, '_scan_ts', 'timestamp', { default: 'current_timestamp()', extra: 'on update current_timestamp()' }),
+    col('scan', 10, '_scan_ts', 'timestamp', {
+      default: 'current_timestamp()',
+      extra: 'on update current_timestamp()',
+    }),
     col('scan__frame', 1, 'scan_id', 'int(10) unsigned', { comment: 'scan number' }),
     col('scan__frame', 2, 'frame', 'smallint(6)', { default: '0' }),
     col('scan__frame', 3, 'trace', 'binary(16)', { nullable: 'YES', default: 'NULL', comment: ':blob@raw:' }),
@@ -60,8 +96,20 @@ const catalog: Catalog = {
   referential: [
     { schema: S, table: 'scan', constraint: 'scan_ibfk_1', updateRule: 'CASCADE', deleteRule: 'RESTRICT' },
     { schema: S, table: 'scan', constraint: 'scan_ibfk_2', updateRule: 'RESTRICT', deleteRule: 'RESTRICT' },
-    { schema: S, table: 'scan__frame', constraint: 'scan__frame_ibfk_1', updateRule: 'CASCADE', deleteRule: 'RESTRICT' },
-    { schema: S, table: 'scan__frame', constraint: 'scan__frame_ibfk_2', updateRule: 'RESTRICT', deleteRule: 'RESTRICT' },
+    {
+      schema: S,
+      table: 'scan__frame',
+      constraint: 'scan__frame_ibfk_1',
+      updateRule: 'CASCADE',
+      deleteRule: 'RESTRICT',
+    },
+    {
+      schema: S,
+      table: 'scan__frame',
+      constraint: 'scan__frame_ibfk_2',
+      updateRule: 'RESTRICT',
+      deleteRule: 'RESTRICT',
+    },
   ],
   statistics: [
     { schema: S, table: 'scan', index: 'probe_id', nonUnique: 1, seq: 1, column: 'probe_id', subPart: null },
@@ -103,14 +151,20 @@ test('2.x columns for adapters, auto_increment, hidden and foreign-key columns; 
     assert.deepEqual(shape('notes'), ['text', null, '']);
     assert.deepEqual(shape('_scan_ts'), ['timestamp', null, '']);
     assert.equal(c(scan.target, '_scan_ts')?.extra, 'on update current_timestamp()');
-    assert.deepEqual(scan.target.foreignKeys.map((f) => f.refTable), ['#probe']);
+    assert.deepEqual(
+      scan.target.foreignKeys.map((f) => f.refTable),
+      ['#probe'],
+    );
     assert.deepEqual(scan.target.indexes.map((i) => i.name).sort(), ['depth_ticks', 'label']);
     // The index InnoDB made for the ~external key goes with the key; a declared one on the column cannot be kept.
     assert.ok(!scan.notes.some((n) => /index image /.test(n)));
     assert.ok(scan.notes.some((n) => /index label_image on image is not created: the column becomes JSON/.test(n)));
     assert.ok(scan.notes.some((n) => /notes: text stays a native type/.test(n)));
     const frame = mapped.find((t) => t.target.name === 'scan__frame')?.target as Table;
-    assert.deepEqual([c(frame, 'scan_id')?.columnType, c(frame, 'scan_id')?.comment, c(frame, 'scan_id')?.extra], ['int unsigned', 'scan number', '']);
+    assert.deepEqual(
+      [c(frame, 'scan_id')?.columnType, c(frame, 'scan_id')?.comment, c(frame, 'scan_id')?.extra],
+      ['int unsigned', 'scan number', ''],
+    );
     assert.deepEqual([c(frame, 'trace')?.columnType, c(frame, 'trace')?.label2x], ['json', '<blob@raw>']);
 
     assert.deepEqual(lineageRows(mapped.map((t) => t.target)).get(target), [

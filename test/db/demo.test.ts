@@ -11,13 +11,21 @@ import { dropPrefixed, testServer, uniquePrefix } from './harness';
 import { fixturesDir } from '../helpers/paths';
 import { openDb } from '../../client/src/db/connection';
 
-async function demo(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: string; err: string; ms: number }> {
+async function demo(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number; out: string; err: string; ms: number }> {
   let out = '';
   let err = '';
   const io: CliIO = {
     out: (t) => (out += t + '\n'),
     err: (t) => (err += t + '\n'),
-    env: { DJ_HOST: `${testServer.host}:${testServer.port}`, DJ_USER: testServer.user, DJ_PASS: testServer.password, ...env },
+    env: {
+      DJ_HOST: `${testServer.host}:${testServer.port}`,
+      DJ_USER: testServer.user,
+      DJ_PASS: testServer.password,
+      ...env,
+    },
     cwd: os.tmpdir(),
   };
   const t0 = Date.now();
@@ -27,7 +35,10 @@ async function demo(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code
 
 /** The numbers the report prints, so two runs can be compared. */
 function numbers(out: string): string {
-  return out.split('\n').filter((l) => /^ {2}(copy|compare|verify):/.test(l)).join('\n');
+  return out
+    .split('\n')
+    .filter((l) => /^ {2}(copy|compare|verify):/.test(l))
+    .join('\n');
 }
 
 describe('dj-migrate demo', () => {
@@ -65,7 +76,10 @@ describe('dj-migrate demo', () => {
       const r = await demo(['--prefix', prefix]);
       assert.equal(r.code, 2);
       assert.match(r.err, /hold tables the demo did not create \(precious\)/);
-      const [{ n }] = await db.query<{ n: string }>('SELECT COUNT(*) AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?', [`${prefix}lab`]);
+      const [{ n }] = await db.query<{ n: string }>(
+        'SELECT COUNT(*) AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?',
+        [`${prefix}lab`],
+      );
       assert.ok(Number(n) > 1, 'nothing was dropped');
       await db.execute(`DROP TABLE \`${prefix}lab\`.\`precious\``);
     } finally {

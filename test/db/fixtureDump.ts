@@ -4,7 +4,13 @@
 import fs from 'node:fs';
 
 export type DumpValue = null | string | Buffer;
-export interface DumpTable { schema: string; name: string; columns: string[]; createSql: string; rows: DumpValue[][] }
+export interface DumpTable {
+  schema: string;
+  name: string;
+  columns: string[];
+  createSql: string;
+  rows: DumpValue[][];
+}
 
 export function readDump(file: string): DumpTable[] {
   const text = fs.readFileSync(file, 'utf8');
@@ -42,7 +48,9 @@ export function readDump(file: string): DumpTable[] {
 function parseTuples(s: string): DumpValue[][] {
   const rows: DumpValue[][] = [];
   let i = 0;
-  const skip = () => { while (i < s.length && /[\s,;]/.test(s[i])) i++; };
+  const skip = () => {
+    while (i < s.length && /[\s,;]/.test(s[i])) i++;
+  };
   skip();
   while (i < s.length && s[i] === '(') {
     i++;
@@ -53,7 +61,8 @@ function parseTuples(s: string): DumpValue[][] {
         for (i++; s[i] !== "'"; i++) {
           if (s[i] === '\\') {
             i++;
-            out += ({ n: '\n', r: '\r', t: '\t', '0': '\0', Z: '\x1a', b: '\b' } as Record<string, string>)[s[i]] ?? s[i];
+            out +=
+              ({ n: '\n', r: '\r', t: '\t', '0': '\0', Z: '\x1a', b: '\b' } as Record<string, string>)[s[i]] ?? s[i];
           } else out += s[i];
         }
         i++;
@@ -65,8 +74,14 @@ function parseTuples(s: string): DumpValue[][] {
         i += tok.length;
         row.push(tok === 'NULL' ? null : tok.startsWith('0x') ? Buffer.from(tok.slice(2), 'hex') : tok);
       }
-      if (s[i] === ',') { i++; continue; }
-      if (s[i] === ')') { i++; break; }
+      if (s[i] === ',') {
+        i++;
+        continue;
+      }
+      if (s[i] === ')') {
+        i++;
+        break;
+      }
       throw new Error(`unexpected ${JSON.stringify(s.slice(i, i + 20))} in dump`);
     }
     rows.push(row);

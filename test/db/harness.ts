@@ -53,7 +53,10 @@ async function rawSession(multipleStatements = false): Promise<mysql.Connection>
 export async function loadFixture(which: FixtureName, opts: { prefix?: string } = {}): Promise<LoadedFixture> {
   const prefix = opts.prefix ?? uniquePrefix();
   const from = DUMP_PREFIX[which];
-  const dump = fs.readFileSync(path.join(fixturesDir, which, 'pipeline.sql'), 'utf8').split(from).join(prefix);
+  const dump = fs
+    .readFileSync(path.join(fixturesDir, which, 'pipeline.sql'), 'utf8')
+    .split(from)
+    .join(prefix);
   const schemas = ['lab', 'ephys', 'analysis'].map((s) => prefix + s);
 
   const storesDir = await fsp.mkdtemp(path.join(os.tmpdir(), `djm-${prefix}stores-`));
@@ -83,11 +86,15 @@ export async function loadFixture(which: FixtureName, opts: { prefix?: string } 
 
 /** Drop every database whose name starts with `prefix` (fixtures, parallel schemas, scratch copies). */
 export async function dropPrefixed(prefix: string): Promise<void> {
-  if (!/^t[0-9a-f]+_$/.test(prefix)) throw new Error(`refusing to drop schemas for prefix ${prefix}: not a test prefix`);
+  if (!/^t[0-9a-f]+_$/.test(prefix))
+    throw new Error(`refusing to drop schemas for prefix ${prefix}: not a test prefix`);
   const conn = await rawSession();
   try {
     await conn.query('SET SESSION FOREIGN_KEY_CHECKS = 0');
-    const [rows] = await conn.query('SELECT SCHEMA_NAME AS s FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE ?', [likeEscape(prefix) + '%']);
+    const [rows] = await conn.query(
+      'SELECT SCHEMA_NAME AS s FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE ?',
+      [likeEscape(prefix) + '%'],
+    );
     for (const { s } of rows as { s: string }[]) await conn.query(`DROP DATABASE ${q(s)}`);
   } finally {
     await conn.end();

@@ -32,20 +32,38 @@ test('dj014 on MariaDB: tiers, storage of every column kind, keys across schemas
   try {
     const s = await introspect(f.db, f.schemas, { exactCounts: true });
     const [lab, ephys, analysis] = s;
-    assert.deepEqual(s.map((x) => x.version), ['0.14.6', '0.14.6', '0.14.6']);
+    assert.deepEqual(
+      s.map((x) => x.version),
+      ['0.14.6', '0.14.6', '0.14.6'],
+    );
     assert.match(ephys.reasons.join(' '), /recording\.signal is a 0\.14\.6 blob@raw pointer/);
     assert.match(lab.reasons.join(' '), /~log last written by DataJoint 0\.14\.5py/);
     assert.deepEqual(ephys.externalStores, ['attachments', 'external-raw', 'files', 'raw']);
-    assert.deepEqual(analysis.hidden.map((t) => t.name), ['~jobs', '~log']);
-
     assert.deepEqual(
-      Object.fromEntries(s.flatMap((x) => x.tables).map((t) => [t.name, t.tier])),
-      { '#species': 'lookup', subject: 'manual', user: 'manual', _neuron: 'imported', recording: 'manual', session: 'manual', session__note: 'part',
-        '#activity_params': 'lookup', __activity_stats: 'computed', __activity_stats__bin: 'part', __failing: 'computed' },
+      analysis.hidden.map((t) => t.name),
+      ['~jobs', '~log'],
     );
+
+    assert.deepEqual(Object.fromEntries(s.flatMap((x) => x.tables).map((t) => [t.name, t.tier])), {
+      '#species': 'lookup',
+      subject: 'manual',
+      user: 'manual',
+      _neuron: 'imported',
+      recording: 'manual',
+      session: 'manual',
+      session__note: 'part',
+      '#activity_params': 'lookup',
+      __activity_stats: 'computed',
+      __activity_stats__bin: 'part',
+      __failing: 'computed',
+    });
     assert.deepEqual(col(s, 'recording', 'signal').storage, { form: 'pointer014', kind: 'blob', store: 'raw' });
     assert.deepEqual(col(s, 'recording', 'lfp').storage, { form: 'pointer014', kind: 'blob', store: 'external-raw' });
-    assert.deepEqual(col(s, 'recording', 'settings_file').storage, { form: 'pointer014', kind: 'attach', store: 'attachments' });
+    assert.deepEqual(col(s, 'recording', 'settings_file').storage, {
+      form: 'pointer014',
+      kind: 'attach',
+      store: 'attachments',
+    });
     assert.deepEqual(col(s, 'recording', 'raw_file').storage, { form: 'pointer014', kind: 'filepath', store: 'files' });
     assert.deepEqual(col(s, 'recording', 'thumbnail').storage, { form: 'attach' });
     assert.deepEqual(col(s, 'recording', 'wiring').storage, { form: 'adapted', name: 'graph' });
@@ -76,10 +94,24 @@ test('dj014 on MariaDB: tiers, storage of every column kind, keys across schemas
     const session = table(s, 'session');
     assert.deepEqual(session.primaryKey, ['subject_id', 'session_date', 'session_idx']);
     const toUser = session.foreignKeys.find((fk) => fk.refTable === 'user');
-    assert.deepEqual(toUser, { name: 'session_ibfk_2', columns: ['experimenter'], refSchema: lab.name, refTable: 'user', refColumns: ['username'], onUpdate: 'CASCADE', onDelete: 'RESTRICT' });
-    assert.ok(session.indexes.some((i) => i.name === 'session_start' && !i.unique && i.columns.join() === 'session_start'));
+    assert.deepEqual(toUser, {
+      name: 'session_ibfk_2',
+      columns: ['experimenter'],
+      refSchema: lab.name,
+      refTable: 'user',
+      refColumns: ['username'],
+      onUpdate: 'CASCADE',
+      onDelete: 'RESTRICT',
+    });
+    assert.ok(
+      session.indexes.some((i) => i.name === 'session_start' && !i.unique && i.columns.join() === 'session_start'),
+    );
     const stats = table(s, '__activity_stats');
-    assert.ok(stats.foreignKeys.some((fk) => fk.refSchema === ephys.name && fk.refTable === '_neuron' && fk.columns.length === 5));
+    assert.ok(
+      stats.foreignKeys.some(
+        (fk) => fk.refSchema === ephys.name && fk.refTable === '_neuron' && fk.columns.length === 5,
+      ),
+    );
     assert.equal(table(s, 'recording').foreignKeys.filter((fk) => fk.refTable.startsWith('~external_')).length, 4);
     assert.equal(table(s, 'subject').rowEstimate, 4);
     assert.equal(table(s, '__activity_stats__bin').rowEstimate, 180);
@@ -95,14 +127,24 @@ test('dj2 on MariaDB: verdict 2.x, codec labels decoded to JSON metadata and blo
   const f = await loadFixture('dj2');
   try {
     const s = await introspect(f.db, f.schemas);
-    assert.deepEqual(s.map((x) => x.version), ['2.x', '2.x', '2.x']);
+    assert.deepEqual(
+      s.map((x) => x.version),
+      ['2.x', '2.x', '2.x'],
+    );
     assert.deepEqual(col(s, 'recording', 'signal').storage, { form: 'json2x', codec: 'blob', store: 'raw' });
-    assert.deepEqual(col(s, 'recording', 'settings_file').storage, { form: 'json2x', codec: 'attach', store: 'attachments' });
+    assert.deepEqual(col(s, 'recording', 'settings_file').storage, {
+      form: 'json2x',
+      codec: 'attach',
+      store: 'attachments',
+    });
     assert.deepEqual(col(s, 'recording', 'raw_file').storage, { form: 'json2x', codec: 'filepath', store: 'files' });
     assert.deepEqual(col(s, 'recording', 'thumbnail').storage, { form: 'attach' });
     assert.deepEqual(col(s, '_neuron', 'spike_times').storage, { form: 'blob' });
     assert.equal(col(s, 'subject', 'subject_id').label2x, 'int64');
-    assert.deepEqual(s[1].hidden.map((t) => t.name), ['~lineage', '~~neuron']);
+    assert.deepEqual(
+      s[1].hidden.map((t) => t.name),
+      ['~lineage', '~~neuron'],
+    );
   } finally {
     await f.cleanup();
   }
@@ -114,7 +156,9 @@ test('verdicts: mixed, not DataJoint, empty; missing schemas and backticks are i
   const db = await openDb(testServer);
   try {
     const analysis = f.schemas[2];
-    await db.execute(`ALTER TABLE ${qt(analysis, '#activity_params')} MODIFY ${q('options')} longblob NOT NULL COMMENT ':<blob>:'`);
+    await db.execute(
+      `ALTER TABLE ${qt(analysis, '#activity_params')} MODIFY ${q('options')} longblob NOT NULL COMMENT ':<blob>:'`,
+    );
     await db.execute(`CREATE DATABASE ${q(prefix + 'other')}`);
     await db.execute(`CREATE TABLE ${qt(prefix + 'other', 'Orders')} (id int PRIMARY KEY)`);
     await db.execute(`CREATE DATABASE ${q(prefix + 'empty')}`);
@@ -125,8 +169,14 @@ test('verdicts: mixed, not DataJoint, empty; missing schemas and backticks are i
     assert.equal(other.version, 'not-datajoint');
     assert.equal(other.tables[0].tier, 'unknown');
     assert.equal(empty.version, 'empty');
-    await assert.rejects(introspect(db, [prefix + 'nope']), (e: Error) => e instanceof DbInputError && /not found/.test(e.message));
-    await assert.rejects(introspect(db, ['bad`name']), (e: Error) => e instanceof DbInputError && /backtick/.test(e.message));
+    await assert.rejects(
+      introspect(db, [prefix + 'nope']),
+      (e: Error) => e instanceof DbInputError && /not found/.test(e.message),
+    );
+    await assert.rejects(
+      introspect(db, ['bad`name']),
+      (e: Error) => e instanceof DbInputError && /backtick/.test(e.message),
+    );
   } finally {
     await db.close();
     await f.cleanup();
@@ -139,31 +189,103 @@ test('verdicts: mixed, not DataJoint, empty; missing schemas and backticks are i
 
 const S = 'lab8';
 const E = 'ephys8';
-function c(schema: string, tbl: string, position: number, column: string, columnType: string, extra: Partial<ColumnRow> = {}): ColumnRow {
+function c(
+  schema: string,
+  tbl: string,
+  position: number,
+  column: string,
+  columnType: string,
+  extra: Partial<ColumnRow> = {},
+): ColumnRow {
   const dataType = columnType.split(/[ (]/)[0];
   const isString = /^(var)?char|enum|text/.test(columnType);
   return {
-    schema, table: tbl, column, position, default: null, nullable: 'NO', dataType, columnType,
-    charset: isString ? 'utf8mb4' : null, collation: isString ? 'utf8mb4_general_ci' : null, extra: '', comment: '', ...extra,
+    schema,
+    table: tbl,
+    column,
+    position,
+    default: null,
+    nullable: 'NO',
+    dataType,
+    columnType,
+    charset: isString ? 'utf8mb4' : null,
+    collation: isString ? 'utf8mb4_general_ci' : null,
+    extra: '',
+    comment: '',
+    ...extra,
   };
 }
 function pk(schema: string, tbl: string, cols: string[]): KeyColumnRow[] {
-  return cols.map((column, i) => ({ schema, table: tbl, constraint: 'PRIMARY', column, position: i + 1, refSchema: null, refTable: null, refColumn: null }));
+  return cols.map((column, i) => ({
+    schema,
+    table: tbl,
+    constraint: 'PRIMARY',
+    column,
+    position: i + 1,
+    refSchema: null,
+    refTable: null,
+    refColumn: null,
+  }));
 }
-function fk(schema: string, tbl: string, name: string, cols: string[], refSchema: string, refTable: string, refCols: string[]): KeyColumnRow[] {
-  return cols.map((column, i) => ({ schema, table: tbl, constraint: name, column, position: i + 1, refSchema, refTable, refColumn: refCols[i] }));
+function fk(
+  schema: string,
+  tbl: string,
+  name: string,
+  cols: string[],
+  refSchema: string,
+  refTable: string,
+  refCols: string[],
+): KeyColumnRow[] {
+  return cols.map((column, i) => ({
+    schema,
+    table: tbl,
+    constraint: name,
+    column,
+    position: i + 1,
+    refSchema,
+    refTable,
+    refColumn: refCols[i],
+  }));
 }
 function idx(schema: string, tbl: string, index: string, cols: string[], unique = false): StatisticsRow[] {
-  return cols.map((column, i) => ({ schema, table: tbl, index, nonUnique: unique ? 0 : 1, seq: i + 1, column, subPart: null }));
+  return cols.map((column, i) => ({
+    schema,
+    table: tbl,
+    index,
+    nonUnique: unique ? 0 : 1,
+    seq: i + 1,
+    column,
+    subPart: null,
+  }));
 }
 function t(schema: string, tbl: string, comment = ''): TableRow {
-  return { schema, table: tbl, type: 'BASE TABLE', engine: 'InnoDB', collation: 'utf8mb4_general_ci', comment, rows: 0, dataLength: 16384, indexLength: 0 };
+  return {
+    schema,
+    table: tbl,
+    type: 'BASE TABLE',
+    engine: 'InnoDB',
+    collation: 'utf8mb4_general_ci',
+    comment,
+    rows: 0,
+    dataLength: 16384,
+    indexLength: 0,
+  };
 }
 
 const mysql8: Catalog = {
   flavor: 'mysql',
-  schemata: [{ name: S, charset: 'utf8mb4', collation: 'utf8mb4_general_ci' }, { name: E, charset: 'utf8mb4', collation: 'utf8mb4_general_ci' }],
-  tables: [t(S, '#species', 'animal species'), t(S, 'subject', 'experimental animal'), t(S, 'user'), t(E, 'session'), t(E, '~external_raw', 'external storage tracking'), t(E, 'recording')],
+  schemata: [
+    { name: S, charset: 'utf8mb4', collation: 'utf8mb4_general_ci' },
+    { name: E, charset: 'utf8mb4', collation: 'utf8mb4_general_ci' },
+  ],
+  tables: [
+    t(S, '#species', 'animal species'),
+    t(S, 'subject', 'experimental animal'),
+    t(S, 'user'),
+    t(E, 'session'),
+    t(E, '~external_raw', 'external storage tracking'),
+    t(E, 'recording'),
+  ],
   columns: [
     c(S, '#species', 1, 'species', 'varchar(32)'),
     c(S, '#species', 2, 'latin_name', 'varchar(64)', { default: '' }),
@@ -188,14 +310,19 @@ const mysql8: Catalog = {
     c(E, 'session', 5, 'session_start', 'datetime(3)'),
     c(E, 'session', 6, 'temperature', 'float', { nullable: 'YES' }),
     c(E, 'session', 7, 'metadata', 'json', { nullable: 'YES' }),
-    c(E, '~external_raw', 1, 'hash', 'binary(16)', { comment: ':uuid:hash of contents (blob), of filename + contents (attach), or relative filepath (filepath)' }),
+    c(E, '~external_raw', 1, 'hash', 'binary(16)', {
+      comment: ':uuid:hash of contents (blob), of filename + contents (attach), or relative filepath (filepath)',
+    }),
     c(E, '~external_raw', 2, 'size', 'bigint unsigned'),
     c(E, 'recording', 1, 'subject_id', 'int unsigned', { comment: 'unique animal id' }),
     c(E, 'recording', 2, 'session_date', 'date'),
     c(E, 'recording', 3, 'session_idx', 'tinyint unsigned'),
     c(E, 'recording', 4, 'recording_id', 'int'),
     c(E, 'recording', 5, 'signal', 'binary(16)', { comment: ':blob@raw:raw trace' }),
-    c(E, 'recording', 6, 'updated', 'datetime(3)', { default: 'CURRENT_TIMESTAMP(3)', extra: 'DEFAULT_GENERATED on update CURRENT_TIMESTAMP(3)' }),
+    c(E, 'recording', 6, 'updated', 'datetime(3)', {
+      default: 'CURRENT_TIMESTAMP(3)',
+      extra: 'DEFAULT_GENERATED on update CURRENT_TIMESTAMP(3)',
+    }),
   ],
   keyColumns: [
     ...pk(S, '#species', ['species']),
@@ -207,7 +334,11 @@ const mysql8: Catalog = {
     ...fk(E, 'session', 'session_ibfk_2', ['experimenter'], S, 'user', ['username']),
     ...pk(E, '~external_raw', ['hash']),
     ...pk(E, 'recording', ['subject_id', 'session_date', 'session_idx', 'recording_id']),
-    ...fk(E, 'recording', 'recording_ibfk_1', ['subject_id', 'session_date', 'session_idx'], E, 'session', ['subject_id', 'session_date', 'session_idx']),
+    ...fk(E, 'recording', 'recording_ibfk_1', ['subject_id', 'session_date', 'session_idx'], E, 'session', [
+      'subject_id',
+      'session_date',
+      'session_idx',
+    ]),
     ...fk(E, 'recording', 'recording_ibfk_2', ['signal'], E, '~external_raw', ['hash']),
   ],
   referential: [
@@ -224,13 +355,19 @@ const mysql8: Catalog = {
     ...idx(E, 'recording', 'signal', ['signal']),
   ],
   checks: [],
-  collations: [{ collation: 'utf8mb4_general_ci', charset: 'utf8mb4' }, { collation: 'utf8mb4_0900_ai_ci', charset: 'utf8mb4' }],
+  collations: [
+    { collation: 'utf8mb4_general_ci', charset: 'utf8mb4' },
+    { collation: 'utf8mb4_0900_ai_ci', charset: 'utf8mb4' },
+  ],
   logVersions: [],
 };
 
 test('MySQL 8 catalogue: no display widths, native json, bare defaults and DEFAULT_GENERATED decode correctly', () => {
   const s = decodeCatalog(mysql8, [S, E]);
-  assert.deepEqual(s.map((x) => x.version), ['0.14.6', '0.14.6']);
+  assert.deepEqual(
+    s.map((x) => x.version),
+    ['0.14.6', '0.14.6'],
+  );
   assert.equal(col(s, 'subject', 'subject_id').columnType, 'int unsigned');
   assert.equal(col(s, 'subject', 'subject_id').type014?.kind, 'integer');
   assert.equal(col(s, 'subject', 'subject_id').type014?.unsigned, true);
@@ -252,7 +389,8 @@ test('MySQL 8 catalogue: no display widths, native json, bare defaults and DEFAU
 });
 
 test('MySQL 8 defaults: literals are quoted, numbers are not, expressions are parenthesised', () => {
-  const row = (dataType: string, value: string | null, extra = '', nullable = 'NO') => defaultClause({ default: value, nullable, dataType, extra }, 'mysql');
+  const row = (dataType: string, value: string | null, extra = '', nullable = 'NO') =>
+    defaultClause({ default: value, nullable, dataType, extra }, 'mysql');
   assert.equal(row('varchar', "it's"), "'it''s'");
   assert.equal(row('varchar', 'back\\slash'), "'back\\\\slash'");
   assert.equal(row('int', '0'), '0');
@@ -272,16 +410,32 @@ test('the 2.x tables derived from MySQL 8 rows equal those derived from the same
     const maria = await introspect(f.db, f.schemas.slice(0, 2));
     const fromMaria = targetTables(dependencyOrder(maria), new Map(f.schemas.map((x) => [x, x + '_v2'])), 'widen');
     const my = decodeCatalog(mysql8, [S, E]);
-    const fromMysql = targetTables(dependencyOrder(my), new Map([[S, S + '_v2'], [E, E + '_v2']]), 'widen');
+    const fromMysql = targetTables(
+      dependencyOrder(my),
+      new Map([
+        [S, S + '_v2'],
+        [E, E + '_v2'],
+      ]),
+      'widen',
+    );
     for (const name of ['#species', 'subject', 'user', 'session']) {
       const a = fromMaria.find((x) => x.target.name === name)?.target as Table;
       const b = fromMysql.find((x) => x.target.name === name)?.target as Table;
-      assert.deepEqual(tableShapeDifferences(a, b, { mapActualSchema: (x) => x.replace(/^lab8/, f.schemas[0]).replace(/^ephys8/, f.schemas[1]) }), [], name);
+      assert.deepEqual(
+        tableShapeDifferences(a, b, {
+          mapActualSchema: (x) => x.replace(/^lab8/, f.schemas[0]).replace(/^ephys8/, f.schemas[1]),
+        }),
+        [],
+        name,
+      );
     }
     const rec = fromMysql.find((x) => x.target.name === 'recording')?.target as Table;
     const ddl = createTableSql(rec);
     assert.match(ddl, /`signal` json NOT NULL COMMENT ':<blob@raw>:raw trace'/);
-    assert.match(ddl, /`updated` datetime\(3\) NOT NULL DEFAULT CURRENT_TIMESTAMP\(3\) on update CURRENT_TIMESTAMP\(3\) COMMENT ':datetime\(3\):'/);
+    assert.match(
+      ddl,
+      /`updated` datetime\(3\) NOT NULL DEFAULT CURRENT_TIMESTAMP\(3\) on update CURRENT_TIMESTAMP\(3\) COMMENT ':datetime\(3\):'/,
+    );
     assert.match(ddl, /`subject_id` bigint NOT NULL COMMENT 'unique animal id'/);
     assert.doesNotMatch(ddl, /~external/);
     assert.doesNotMatch(ddl, /INDEX `signal`/);
@@ -291,7 +445,8 @@ test('the 2.x tables derived from MySQL 8 rows equal those derived from the same
 });
 
 test('foreign-key rules are read from SHOW CREATE TABLE when REFERENTIAL_CONSTRAINTS is hidden', () => {
-  const text = 'CREATE TABLE `x` (\n  `a` int NOT NULL,\n  `b` varchar(3),\n  CONSTRAINT `x_ibfk_1` FOREIGN KEY (`a`) REFERENCES `p` (`a`) ON UPDATE CASCADE,\n  CONSTRAINT `x``2` FOREIGN KEY (`b`) REFERENCES `o`.`q` (`b`) ON DELETE SET NULL ON UPDATE NO ACTION\n) ENGINE=InnoDB';
+  const text =
+    'CREATE TABLE `x` (\n  `a` int NOT NULL,\n  `b` varchar(3),\n  CONSTRAINT `x_ibfk_1` FOREIGN KEY (`a`) REFERENCES `p` (`a`) ON UPDATE CASCADE,\n  CONSTRAINT `x``2` FOREIGN KEY (`b`) REFERENCES `o`.`q` (`b`) ON DELETE SET NULL ON UPDATE NO ACTION\n) ENGINE=InnoDB';
   assert.deepEqual(foreignKeyRules('s', 'x', text), [
     { schema: 's', table: 'x', constraint: 'x_ibfk_1', updateRule: 'CASCADE', deleteRule: 'RESTRICT' },
     { schema: 's', table: 'x', constraint: 'x`2', updateRule: 'NO ACTION', deleteRule: 'SET NULL' },
@@ -311,7 +466,10 @@ test('db inspect prints tiers, column kinds, keys and the verdict; --json gives 
     const json = await runCli(['db', 'inspect', '--schemas', f.schemas.join(','), '--json', '--exact']);
     assert.equal(json.code, 0, json.err);
     const parsed = JSON.parse(json.out) as { schemas: Schema[]; order: string[] };
-    assert.deepEqual(parsed.schemas.map((x) => x.version), ['0.14.6', '0.14.6', '0.14.6']);
+    assert.deepEqual(
+      parsed.schemas.map((x) => x.version),
+      ['0.14.6', '0.14.6', '0.14.6'],
+    );
     assert.equal(parsed.order.length, 11);
     assert.ok(parsed.order.indexOf(`${f.schemas[0]}.subject`) < parsed.order.indexOf(`${f.schemas[1]}.session`));
     const bad = await runCli(['db', 'inspect', '--schemas', `${f.prefix}nope`]);

@@ -4,7 +4,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadFixture, uniquePrefix, dropPrefixed, testServer } from './harness';
 import { introspect } from '../../client/src/db/introspect';
-import { dependencyOrder, restrictionPlan, checkWhere, findTable, type RestrictionPlan } from '../../client/src/db/plan';
+import {
+  dependencyOrder,
+  restrictionPlan,
+  checkWhere,
+  findTable,
+  type RestrictionPlan,
+} from '../../client/src/db/plan';
 import { openDb, type Db } from '../../client/src/db/connection';
 import { DbInputError, q, qt } from '../../client/src/db/sql';
 import { tableKey, type Table } from '../../client/src/db/model';
@@ -41,11 +47,18 @@ async function checkClosure(db: Db, plan: RestrictionPlan): Promise<void> {
     }
   }
   for (const a of plan.tables.filter((t) => t.role === 'ancestor')) {
-    const referrers = plan.tables.flatMap((c) => c.table.foreignKeys.filter((fk) => `${fk.refSchema}.${fk.refTable}` === tableKey(a.table)).map((fk) => ({ c, fk })));
+    const referrers = plan.tables.flatMap((c) =>
+      c.table.foreignKeys
+        .filter((fk) => `${fk.refSchema}.${fk.refTable}` === tableKey(a.table))
+        .map((fk) => ({ c, fk })),
+    );
     const unreferenced = await count(
       db,
       `SELECT COUNT(*) AS n FROM ${from(a.table, 'a')} WHERE ${a.condition('a')} AND NOT (${referrers
-        .map(({ c, fk }) => `EXISTS (SELECT 1 FROM ${from(c.table, 'c')} WHERE ${match(fk.columns, fk.refColumns, 'c', 'a')} AND ${c.condition('c')})`)
+        .map(
+          ({ c, fk }) =>
+            `EXISTS (SELECT 1 FROM ${from(c.table, 'c')} WHERE ${match(fk.columns, fk.refColumns, 'c', 'a')} AND ${c.condition('c')})`,
+        )
         .join(' OR ')})`,
     );
     assert.equal(unreferenced, 0, `${tableKey(a.table)} has included rows nothing included refers to`);
@@ -62,7 +75,10 @@ test('dependency order puts every parent before its children, across schemas, wh
       for (const t of order)
         for (const fk of t.foreignKeys) {
           if (fk.refTable.startsWith('~')) continue;
-          assert.ok((pos.get(`${fk.refSchema}.${fk.refTable}`) as number) < (pos.get(tableKey(t)) as number), `${fk.refTable} before ${t.name}`);
+          assert.ok(
+            (pos.get(`${fk.refSchema}.${fk.refTable}`) as number) < (pos.get(tableKey(t)) as number),
+            `${fk.refTable} before ${t.name}`,
+          );
         }
       assert.ok(order.every((t) => !t.name.startsWith('~')));
     }
@@ -78,19 +94,40 @@ test('restriction closure on the fixture: the limited root rows, all their desce
     const plan = restrictionPlan(schemas, { table: `${f.schemas[1]}.session`, where: 'subject_id = 101', limit: 1 });
     await checkClosure(f.db, plan);
     const counts: Record<string, number> = {};
-    for (const t of plan.tables) counts[t.table.name] = await count(f.db, `SELECT COUNT(*) AS n FROM ${from(t.table, 'x')} WHERE ${t.condition('x')}`);
-    const expectedRoot = await f.db.query(`SELECT subject_id, session_date, session_idx FROM ${qt(f.schemas[1], 'session')} WHERE subject_id = 101 ORDER BY 1, 2, 3 LIMIT 1`);
-    const gotRoot = await f.db.query(`SELECT subject_id, session_date, session_idx FROM ${from(plan.root, 'x')} WHERE ${plan.tables.find((t) => t.role === 'root')?.condition('x')}`);
+    for (const t of plan.tables)
+      counts[t.table.name] = await count(
+        f.db,
+        `SELECT COUNT(*) AS n FROM ${from(t.table, 'x')} WHERE ${t.condition('x')}`,
+      );
+    const expectedRoot = await f.db.query(
+      `SELECT subject_id, session_date, session_idx FROM ${qt(f.schemas[1], 'session')} WHERE subject_id = 101 ORDER BY 1, 2, 3 LIMIT 1`,
+    );
+    const gotRoot = await f.db.query(
+      `SELECT subject_id, session_date, session_idx FROM ${from(plan.root, 'x')} WHERE ${plan.tables.find((t) => t.role === 'root')?.condition('x')}`,
+    );
     assert.deepEqual(gotRoot, expectedRoot);
     assert.deepEqual(counts, {
-      '#species': 1, subject: 1, user: 1, session: 1, recording: 1, _neuron: 3, session__note: 2,
-      '#activity_params': 2, __activity_stats: 6, __activity_stats__bin: 30, __failing: 0,
+      '#species': 1,
+      subject: 1,
+      user: 1,
+      session: 1,
+      recording: 1,
+      _neuron: 3,
+      session__note: 2,
+      '#activity_params': 2,
+      __activity_stats: 6,
+      __activity_stats__bin: 30,
+      __failing: 0,
     });
     assert.deepEqual(Object.fromEntries(plan.tables.map((t) => [t.table.name, t.role])).user, 'ancestor');
 
     const wide = restrictionPlan(schemas, { table: '_neuron', where: 'neuron_id = 2' });
     await checkClosure(f.db, wide);
-    assert.equal(wide.tables.some((t) => t.table.name === 'session__note'), false, 'siblings of the root are not in the closure');
+    assert.equal(
+      wide.tables.some((t) => t.table.name === 'session__note'),
+      false,
+      'siblings of the root are not in the closure',
+    );
   } finally {
     await f.cleanup();
   }
@@ -107,7 +144,9 @@ test('a row reached through one parent brings its other parents along (diamond t
       `CREATE TABLE ${qt(s, 'pair')} (a_id int NOT NULL, b_id int NOT NULL, PRIMARY KEY (a_id, b_id),
         FOREIGN KEY (a_id) REFERENCES ${qt(s, 'cell')} (cell_id) ON UPDATE CASCADE, FOREIGN KEY (b_id) REFERENCES ${qt(s, 'cell')} (cell_id) ON UPDATE CASCADE)`,
     );
-    await db.execute(`CREATE TABLE ${qt(s, 'pair__score')} (a_id int NOT NULL, b_id int NOT NULL, score double NOT NULL, PRIMARY KEY (a_id, b_id), FOREIGN KEY (a_id, b_id) REFERENCES ${qt(s, 'pair')} (a_id, b_id))`);
+    await db.execute(
+      `CREATE TABLE ${qt(s, 'pair__score')} (a_id int NOT NULL, b_id int NOT NULL, score double NOT NULL, PRIMARY KEY (a_id, b_id), FOREIGN KEY (a_id, b_id) REFERENCES ${qt(s, 'pair')} (a_id, b_id))`,
+    );
     await db.execute(`INSERT INTO ${qt(s, 'cell')} VALUES (1), (2), (3), (4)`);
     await db.execute(`INSERT INTO ${qt(s, 'pair')} VALUES (1, 2), (3, 1), (3, 4)`);
     await db.execute(`INSERT INTO ${qt(s, 'pair__score')} VALUES (1, 2, 0.5), (3, 4, 0.1)`);
@@ -115,10 +154,18 @@ test('a row reached through one parent brings its other parents along (diamond t
     await checkClosure(db, plan);
     const rows = async (name: string) => {
       const t = plan.tables.find((x) => x.table.name === name) as (typeof plan.tables)[number];
-      return db.query(`SELECT * FROM ${from(t.table, 'x')} WHERE ${t.condition('x')} ORDER BY ${t.table.primaryKey.map(q).join(', ')}`);
+      return db.query(
+        `SELECT * FROM ${from(t.table, 'x')} WHERE ${t.condition('x')} ORDER BY ${t.table.primaryKey.map(q).join(', ')}`,
+      );
     };
-    assert.deepEqual((await rows('cell')).map((r) => r.cell_id), [1, 2, 3]);
-    assert.deepEqual(await rows('pair'), [{ a_id: 1, b_id: 2 }, { a_id: 3, b_id: 1 }]);
+    assert.deepEqual(
+      (await rows('cell')).map((r) => r.cell_id),
+      [1, 2, 3],
+    );
+    assert.deepEqual(await rows('pair'), [
+      { a_id: 1, b_id: 2 },
+      { a_id: 3, b_id: 1 },
+    ]);
     assert.deepEqual((await rows('pair__score')).length, 1);
   } finally {
     await db.close();
@@ -134,11 +181,14 @@ test('bad restrictions are input errors: invalid SQL, several statements, unknow
     const isInput = (re: RegExp) => (e: Error) => e instanceof DbInputError && re.test(e.message);
     await assert.rejects(checkWhere(f.db, session, 'subject_id = = 3'), isInput(/not a valid condition.*syntax/));
     await assert.rejects(checkWhere(f.db, session, 'no_such_column = 1'), isInput(/Unknown column/));
-    await assert.rejects(checkWhere(f.db, session, "1; DROP TABLE x"), isInput(/single condition/));
+    await assert.rejects(checkWhere(f.db, session, '1; DROP TABLE x'), isInput(/single condition/));
     await checkWhere(f.db, session, "notes_free_text = 'a;b'".replace('notes_free_text', 'experimenter'));
     assert.throws(() => findTable(schemas, 'nope'), isInput(/is not among the tables/));
     assert.throws(() => restrictionPlan(schemas, { table: 'session', where: ' ' }), isInput(/empty/));
-    assert.throws(() => restrictionPlan(schemas, { table: 'session', where: '1', limit: 0 }), isInput(/positive integer/));
+    assert.throws(
+      () => restrictionPlan(schemas, { table: 'session', where: '1', limit: 0 }),
+      isInput(/positive integer/),
+    );
   } finally {
     await f.cleanup();
   }

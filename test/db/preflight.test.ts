@@ -20,15 +20,29 @@ test('a fully privileged user passes; space and store checks reflect the fixture
     const report = JSON.parse(r.out) as PreflightReport;
     assert.equal(report.ok, true);
     assert.equal(report.server.flavor, 'mariadb');
-    assert.deepEqual(report.schemas.map((s) => s.version), ['0.14.6', '0.14.6', '0.14.6']);
-    assert.deepEqual(report.pairs.map((p) => p.target), f.schemas.map((s) => s + '_v2'));
+    assert.deepEqual(
+      report.schemas.map((s) => s.version),
+      ['0.14.6', '0.14.6', '0.14.6'],
+    );
+    assert.deepEqual(
+      report.pairs.map((p) => p.target),
+      f.schemas.map((s) => s + '_v2'),
+    );
     assert.ok(report.steps.every((s) => s.missing.length === 0));
     assert.deepEqual(report.grants, []);
-    assert.deepEqual(report.stores.map((s) => [s.store, s.level, s.kinds.join()]), [
-      ['attachments', 'ok', 'attach'], ['external-raw', 'ok', 'blob'], ['files', 'ok', 'filepath'], ['raw', 'ok', 'blob'],
-    ]);
+    assert.deepEqual(
+      report.stores.map((s) => [s.store, s.level, s.kinds.join()]),
+      [
+        ['attachments', 'ok', 'attach'],
+        ['external-raw', 'ok', 'blob'],
+        ['files', 'ok', 'filepath'],
+        ['raw', 'ok', 'blob'],
+      ],
+    );
     const ephys = f.schemas[1];
-    const [att] = await f.db.query<{ n: string }>(`SELECT SUM(size) + SUM(LENGTH(attachment_name) + 1) AS n FROM ${qt(ephys, '~external_attachments')}`);
+    const [att] = await f.db.query<{ n: string }>(
+      `SELECT SUM(size) + SUM(LENGTH(attachment_name) + 1) AS n FROM ${qt(ephys, '~external_attachments')}`,
+    );
     assert.equal(report.space.storeBytesAttachments, Number(att.n));
     const [blobs] = await f.db.query<{ n: string }>(
       `SELECT (SELECT SUM(size) FROM ${qt(ephys, '~external_raw')}) + (SELECT SUM(size) FROM ${qt(ephys, '~external_external-raw')}) AS n`,
@@ -52,14 +66,21 @@ test('a SELECT-only user is told which privileges each step lacks, and the print
     const before = await runCli(['db', 'preflight', '--schemas', f.schemas.join(','), '--stores', f.storesFile], as);
     assert.equal(before.code, 1, before.out);
     assert.match(before.out, /FAIL .*lacks privileges for: create-parallel; copy; compare/);
-    assert.match(before.out, /missing create-parallel — .*_lab_v2: SELECT, CREATE, REFERENCES, INDEX, INSERT, DELETE, ALTER, DROP/);
+    assert.match(
+      before.out,
+      /missing create-parallel — .*_lab_v2: SELECT, CREATE, REFERENCES, INDEX, INSERT, DELETE, ALTER, DROP/,
+    );
     assert.match(before.out, /WARN .*cannot run migrate-pointers/);
     const grants = [...before.out.matchAll(/^ {2}(GRANT .*);$/gm)].map((m) => m[1]);
     assert.equal(grants.length, 3);
-    for (const g of grants) assert.match(g, new RegExp(`ON \`${f.prefix.replace(/_$/, '')}\\\\_[a-z]+\\\\_v2\`\\.\\* TO '${user}'@'%'$`));
+    for (const g of grants)
+      assert.match(g, new RegExp(`ON \`${f.prefix.replace(/_$/, '')}\\\\_[a-z]+\\\\_v2\`\\.\\* TO '${user}'@'%'$`));
 
     for (const g of grants) await admin.query(g);
-    const after = await runCli(['db', 'preflight', '--schemas', f.schemas.join(','), '--stores', f.storesFile, '--json'], as);
+    const after = await runCli(
+      ['db', 'preflight', '--schemas', f.schemas.join(','), '--stores', f.storesFile, '--json'],
+      as,
+    );
     assert.equal(after.code, 0, after.out);
     const created = await runCli(['db', 'create-parallel', '--schemas', f.schemas.join(',')], as);
     assert.equal(created.code, 0, created.err);

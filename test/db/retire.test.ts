@@ -15,14 +15,25 @@ import { qt } from '../../client/src/db/sql';
 import { runCli } from './cliRun';
 
 function files(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true, recursive: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name)).sort();
+  return fs
+    .readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.join(e.parentPath, e.name))
+    .sort();
 }
 
 describe('db retire', () => {
   let fx: LoadedFixture;
   let old: string[];
   const schemasExist = async (names: string[]) =>
-    (await fx.db.query<{ s: string }>('SELECT SCHEMA_NAME AS s FROM information_schema.SCHEMATA WHERE SCHEMA_NAME IN (?)', [names])).map((r) => r.s).sort();
+    (
+      await fx.db.query<{ s: string }>(
+        'SELECT SCHEMA_NAME AS s FROM information_schema.SCHEMATA WHERE SCHEMA_NAME IN (?)',
+        [names],
+      )
+    )
+      .map((r) => r.s)
+      .sort();
 
   before(async () => {
     fx = await loadFixture('dj014');
@@ -30,14 +41,28 @@ describe('db retire', () => {
     const b = await backupSchemas(fx.db, { schemas: fx.schemas, suffix: '_backup_20260101' });
     assert.equal(b.verified, true);
     await createParallel(fx.db, { schemas: fx.schemas, suffix: '_v2', unsigned: 'widen' });
-    const c = await copy(fx.db, { pairs: fx.schemas.map((s) => ({ source: s, target: s + '_v2' })), stores: fx.storesConfig });
+    const c = await copy(fx.db, {
+      pairs: fx.schemas.map((s) => ({ source: s, target: s + '_v2' })),
+      stores: fx.storesConfig,
+    });
     assert.equal(c.failed, false);
-    const s = await swapSchemas(fx.db, { schemas: fx.schemas, suffix: '_v2', oldSuffix: '_old', stores: fx.storesConfig, confirm: async () => true });
+    const s = await swapSchemas(fx.db, {
+      schemas: fx.schemas,
+      suffix: '_v2',
+      oldSuffix: '_old',
+      stores: fx.storesConfig,
+      confirm: async () => true,
+    });
     assert.equal(s.status, 'swapped', s.refusals.join('\n'));
   });
   after(async () => fx?.cleanup());
 
-  const opts = (extra: Partial<RetireOptions> = {}): RetireOptions => ({ schemas: fx.schemas, oldSuffix: '_old', confirm: async () => true, ...extra });
+  const opts = (extra: Partial<RetireOptions> = {}): RetireOptions => ({
+    schemas: fx.schemas,
+    oldSuffix: '_old',
+    confirm: async () => true,
+    ...extra,
+  });
 
   it('refuses without a backup equal to the old schemas, naming what differs', async () => {
     const t = qt(fx.schemas[0] + '_backup_20260101', 'user');
@@ -45,7 +70,10 @@ describe('db retire', () => {
     try {
       const r = await retireSchemas(fx.db, opts({ confirm: async () => assert.fail('refused before asking') }));
       assert.equal(r.status, 'refused');
-      assert.match(r.refusals.join('\n'), new RegExp(`no backup equal to ${old[0]}: ${fx.schemas[0]}_backup_20260101 differs`));
+      assert.match(
+        r.refusals.join('\n'),
+        new RegExp(`no backup equal to ${old[0]}: ${fx.schemas[0]}_backup_20260101 differs`),
+      );
       assert.deepEqual(await schemasExist(old), [...old].sort());
     } finally {
       await fx.db.execute(`DELETE FROM ${t} WHERE username = 'extra'`);
@@ -66,7 +94,11 @@ describe('db retire', () => {
   it('a dry run lists the drops children first', async () => {
     const r = await retireSchemas(fx.db, opts({ dryRun: true }));
     assert.equal(r.status, 'dry-run');
-    assert.deepEqual(r.statements, [`DROP DATABASE \`${old[2]}\``, `DROP DATABASE \`${old[1]}\``, `DROP DATABASE \`${old[0]}\``]);
+    assert.deepEqual(r.statements, [
+      `DROP DATABASE \`${old[2]}\``,
+      `DROP DATABASE \`${old[1]}\``,
+      `DROP DATABASE \`${old[0]}\``,
+    ]);
     assert.deepEqual(await schemasExist(old), [...old].sort());
   });
 

@@ -6,12 +6,33 @@ import os from 'node:os';
 import path from 'node:path';
 import { base32, base32Decode, base32Hash, isBase32Hash, md5, uuidHex } from '../../client/src/db/hash';
 import {
-  fileStore, hashPath2x, loadStores, parseStores, path014, readObject, subfold, writeObjectOnce, describeObject, filePath,
-  StoreConfigError, StoreIoUnavailable, StoreObjectMissing, copyObjectOnce, ObjectDigestMismatch,
+  fileStore,
+  hashPath2x,
+  loadStores,
+  parseStores,
+  path014,
+  readObject,
+  subfold,
+  writeObjectOnce,
+  describeObject,
+  filePath,
+  StoreConfigError,
+  StoreIoUnavailable,
+  StoreObjectMissing,
+  copyObjectOnce,
+  ObjectDigestMismatch,
 } from '../../client/src/db/stores';
 
 test('base32: RFC 4648 vectors, lower-case, no padding; 16-byte digests give 26 characters', () => {
-  const vectors: [string, string][] = [['', ''], ['f', 'my'], ['fo', 'mzxq'], ['foo', 'mzxw6'], ['foob', 'mzxw6yq'], ['fooba', 'mzxw6ytb'], ['foobar', 'mzxw6ytboi']];
+  const vectors: [string, string][] = [
+    ['', ''],
+    ['f', 'my'],
+    ['fo', 'mzxq'],
+    ['foo', 'mzxw6'],
+    ['foob', 'mzxw6yq'],
+    ['fooba', 'mzxw6ytb'],
+    ['foobar', 'mzxw6ytboi'],
+  ];
   for (const [plain, encoded] of vectors) {
     assert.equal(base32(Buffer.from(plain)), encoded);
     assert.equal(base32Decode(encoded).toString(), plain);
@@ -31,12 +52,21 @@ test('0.14.6 paths follow each store’s own subfolding; 2.x paths its hash_pref
   const hex = 'DB1392F4B466331E5B058DC56C2313D2';
   assert.deepEqual(subfold('AbCdEf', [2, 3]), ['ab', 'cde']);
   assert.equal(path014(fileStore('raw', '/s'), 'lab', hex), 'lab/db/13/db1392f4b466331e5b058dc56c2313d2');
-  assert.equal(path014(fileStore('raw', '/s', { subfolding014: [1, 1, 1] }), 'lab', hex), 'lab/d/b/1/db1392f4b466331e5b058dc56c2313d2');
-  assert.equal(path014(fileStore('raw', '/s', { subfolding014: [] }), 'lab', hex, 'data.tar.gz'), 'lab/db1392f4b466331e5b058dc56c2313d2.data.tar.gz');
+  assert.equal(
+    path014(fileStore('raw', '/s', { subfolding014: [1, 1, 1] }), 'lab', hex),
+    'lab/d/b/1/db1392f4b466331e5b058dc56c2313d2',
+  );
+  assert.equal(
+    path014(fileStore('raw', '/s', { subfolding014: [] }), 'lab', hex, 'data.tar.gz'),
+    'lab/db1392f4b466331e5b058dc56c2313d2.data.tar.gz',
+  );
   assert.throws(() => path014(fileStore('raw', '/s'), 'lab', 'xyz'));
   const h = '3mjzf5fumyzr4wyfrxcwyiyt2i';
   assert.equal(hashPath2x(fileStore('raw', '/s'), 'lab_v2', h), `_hash/lab_v2/${h}`);
-  assert.equal(hashPath2x(fileStore('raw', '/s', { subfolding2x: [2, 2], hashPrefix: 'objs' }), 'lab_v2', h), `objs/lab_v2/3m/jz/${h}`);
+  assert.equal(
+    hashPath2x(fileStore('raw', '/s', { subfolding2x: [2, 2], hashPrefix: 'objs' }), 'lab_v2', h),
+    `objs/lab_v2/3m/jz/${h}`,
+  );
 });
 
 function writeJson(dir: string, name: string, value: unknown): string {
@@ -48,14 +78,24 @@ function writeJson(dir: string, name: string, value: unknown): string {
 test('loadStores reads dj_local_conf.json (0.14.6), datajoint.json (2.x) and bare --stores maps', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'djm-stores-'));
   try {
-    const conf = loadStores(writeJson(dir, 'dj_local_conf.json', {
-      'database.host': 'db', stores: {
-        raw: { protocol: 'file', location: 'data/raw' },
-        flat: { protocol: 'file', location: '/abs/flat', subfolding: null },
-        deep: { protocol: 'file', location: '/abs/deep', subfolding: [3], stage: 'stage' },
-        cloud: { protocol: 's3', endpoint: 'minio:9000', bucket: 'b', location: '/lab/raw/', access_key: 'k', secret_key: 's' },
-      },
-    }));
+    const conf = loadStores(
+      writeJson(dir, 'dj_local_conf.json', {
+        'database.host': 'db',
+        stores: {
+          raw: { protocol: 'file', location: 'data/raw' },
+          flat: { protocol: 'file', location: '/abs/flat', subfolding: null },
+          deep: { protocol: 'file', location: '/abs/deep', subfolding: [3], stage: 'stage' },
+          cloud: {
+            protocol: 's3',
+            endpoint: 'minio:9000',
+            bucket: 'b',
+            location: '/lab/raw/',
+            access_key: 'k',
+            secret_key: 's',
+          },
+        },
+      }),
+    );
     assert.equal(conf.raw.location, path.join(dir, 'data/raw'), 'relative locations resolve against the file');
     assert.deepEqual([conf.raw.subfolding014, conf.raw.subfolding2x, conf.raw.hashPrefix], [[2, 2], null, '_hash']);
     assert.deepEqual(conf.flat.subfolding014, [], 'subfolding None means no folders');
@@ -64,24 +104,59 @@ test('loadStores reads dj_local_conf.json (0.14.6), datajoint.json (2.x) and bar
     assert.deepEqual([conf.cloud.location, conf.cloud.secure, conf.cloud.bucket], ['lab/raw', false, 'b']);
     assert.equal(describeObject(conf.cloud, 'lab/ab/cd/x'), 's3://b/lab/raw/lab/ab/cd/x');
 
-    const v2 = loadStores(writeJson(dir, 'datajoint.json', {
-      stores: { default: 'main', main: { protocol: 'file', location: '/data/main', subfolding: [2, 2], hash_prefix: 'h' },
-        cloud: { protocol: 's3', endpoint: 'e', bucket: 'b', location: 'p' } },
-    }));
+    const v2 = loadStores(
+      writeJson(dir, 'datajoint.json', {
+        stores: {
+          default: 'main',
+          main: { protocol: 'file', location: '/data/main', subfolding: [2, 2], hash_prefix: 'h' },
+          cloud: { protocol: 's3', endpoint: 'e', bucket: 'b', location: 'p' },
+        },
+      }),
+    );
     assert.deepEqual(Object.keys(v2), ['main', 'cloud'], 'the string `default` entry is not a store');
-    assert.deepEqual([v2.main.subfolding2x, v2.main.subfolding014, v2.main.hashPrefix, v2.cloud.secure], [[2, 2], [2, 2], 'h', true]);
+    assert.deepEqual(
+      [v2.main.subfolding2x, v2.main.subfolding014, v2.main.hashPrefix, v2.cloud.secure],
+      [[2, 2], [2, 2], 'h', true],
+    );
 
-    const bare = loadStores(writeJson(dir, 'my-stores.json', { raw: { protocol: 'file', location: '/r', subfolding014: [1], subfolding2x: [2] } }));
+    const bare = loadStores(
+      writeJson(dir, 'my-stores.json', {
+        raw: { protocol: 'file', location: '/r', subfolding014: [1], subfolding2x: [2] },
+      }),
+    );
     assert.deepEqual([bare.raw.subfolding014, bare.raw.subfolding2x], [[1], [2]]);
-    const detected = loadStores(writeJson(dir, 'other.json', { stores: { raw: { protocol: 'file', location: '/r', subfolding: [4], schema_prefix: '_s' } } }));
-    assert.deepEqual([detected.raw.subfolding2x, detected.raw.subfolding014], [[4], [2, 2]], 'a 2.x-only key marks the 2.x flavour');
+    const detected = loadStores(
+      writeJson(dir, 'other.json', {
+        stores: { raw: { protocol: 'file', location: '/r', subfolding: [4], schema_prefix: '_s' } },
+      }),
+    );
+    assert.deepEqual(
+      [detected.raw.subfolding2x, detected.raw.subfolding014],
+      [[4], [2, 2]],
+      'a 2.x-only key marks the 2.x flavour',
+    );
 
     assert.throws(() => loadStores(path.join(dir, 'missing.json')), StoreConfigError);
-    assert.throws(() => loadStores(writeJson(dir, 'bad1.json', { stores: { raw: { protocol: 'gcs', location: 'x' } } })), /not supported/);
+    assert.throws(
+      () => loadStores(writeJson(dir, 'bad1.json', { stores: { raw: { protocol: 'gcs', location: 'x' } } })),
+      /not supported/,
+    );
     assert.throws(() => loadStores(writeJson(dir, 'bad2.json', { stores: { raw: { protocol: 'file' } } })), /location/);
-    assert.throws(() => loadStores(writeJson(dir, 'bad3.json', { stores: { Raw: { protocol: 'file', location: '/x' } } })), /store names/);
-    assert.throws(() => loadStores(writeJson(dir, 'bad4.json', { stores: { s: { protocol: 's3', location: 'x' } } })), /endpoint/);
-    assert.throws(() => loadStores(writeJson(dir, 'bad5.json', { stores: { s: { protocol: 'file', location: '/x', subfolding: [0] } } })), /positive integers/);
+    assert.throws(
+      () => loadStores(writeJson(dir, 'bad3.json', { stores: { Raw: { protocol: 'file', location: '/x' } } })),
+      /store names/,
+    );
+    assert.throws(
+      () => loadStores(writeJson(dir, 'bad4.json', { stores: { s: { protocol: 's3', location: 'x' } } })),
+      /endpoint/,
+    );
+    assert.throws(
+      () =>
+        loadStores(
+          writeJson(dir, 'bad5.json', { stores: { s: { protocol: 'file', location: '/x', subfolding: [0] } } }),
+        ),
+      /positive integers/,
+    );
     fs.writeFileSync(path.join(dir, 'broken.json'), '{');
     assert.throws(() => loadStores(path.join(dir, 'broken.json')), /not valid JSON/);
   } finally {
@@ -101,7 +176,10 @@ test('objects: written once (atomically, never overwritten), missing ones named,
     await assert.rejects(readObject(store, 'nope'), StoreObjectMissing);
     assert.throws(() => filePath(store, '../outside'), /leaves the store root/);
     const s3 = parseStores({ s: { protocol: 's3', endpoint: 'e', bucket: 'b', location: 'p' } }).s;
-    await assert.rejects(readObject(s3, 'x'), (e: Error) => e instanceof StoreIoUnavailable && /S3/.test(e.message) && /--stores/.test(e.message));
+    await assert.rejects(
+      readObject(s3, 'x'),
+      (e: Error) => e instanceof StoreIoUnavailable && /S3/.test(e.message) && /--stores/.test(e.message),
+    );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -117,12 +195,20 @@ test('copyObjectOnce streams with an optional prefix, checks the md5 before the 
     fs.writeFileSync(path.join(a.location, 'src.bin'), contents);
     const prefix = Buffer.from('name.json\0');
     const framed = Buffer.concat([prefix, contents]);
-    const bad = await copyObjectOnce(a, 'src.bin', b, 'x/bad', { md5: md5(Buffer.from('other')), prefix }).catch((e) => e);
+    const bad = await copyObjectOnce(a, 'src.bin', b, 'x/bad', { md5: md5(Buffer.from('other')), prefix }).catch(
+      (e) => e,
+    );
     assert.ok(bad instanceof ObjectDigestMismatch);
     assert.deepEqual(fs.readdirSync(path.join(b.location, 'x')), [], 'nothing visible, no temporary file left');
-    assert.deepEqual(await copyObjectOnce(a, 'src.bin', b, 'x/good', { md5: md5(framed), prefix }), { result: 'written', size: framed.length });
+    assert.deepEqual(await copyObjectOnce(a, 'src.bin', b, 'x/good', { md5: md5(framed), prefix }), {
+      result: 'written',
+      size: framed.length,
+    });
     assert.ok(fs.readFileSync(path.join(b.location, 'x/good')).equals(framed));
-    assert.deepEqual(await copyObjectOnce(a, 'src.bin', b, 'x/good', { md5: md5(framed), prefix }), { result: 'exists', size: framed.length });
+    assert.deepEqual(await copyObjectOnce(a, 'src.bin', b, 'x/good', { md5: md5(framed), prefix }), {
+      result: 'exists',
+      size: framed.length,
+    });
     await assert.rejects(copyObjectOnce(a, 'src.bin', b, 'x/good', { md5: md5(contents) }), /different content/);
     await assert.rejects(copyObjectOnce(a, 'missing', b, 'x/m', { md5: md5(contents) }), StoreObjectMissing);
     assert.deepEqual(fs.readdirSync(path.join(b.location, 'x')), ['good']);

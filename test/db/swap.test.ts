@@ -10,7 +10,13 @@ import { compare } from '../../client/src/db/compare';
 import { verifySchemas } from '../../client/src/db/verify';
 import { summariseCompare, swapSchemas, unswapSchemas, type SwapOptions } from '../../client/src/db/swap';
 import { alignForeignKeys, tableChecksums } from '../../client/src/db/rotation';
-import { assembleBlockers, describeBlocker, findBlockers, lockMap, MYSQL8_METADATA_LOCKS } from '../../client/src/db/blockers';
+import {
+  assembleBlockers,
+  describeBlocker,
+  findBlockers,
+  lockMap,
+  MYSQL8_METADATA_LOCKS,
+} from '../../client/src/db/blockers';
 import { q, qt } from '../../client/src/db/sql';
 import { runCli } from './cliRun';
 import { grantSchemaName } from '../../client/src/db/preflight';
@@ -30,7 +36,15 @@ async function layout(): Promise<string[]> {
 }
 
 function options(extra: Partial<SwapOptions> = {}): SwapOptions {
-  return { schemas: fx.schemas, suffix: '_v2', oldSuffix: '_old', stores: fx.storesConfig, confirm: async () => true, lockWaitSeconds: 2, ...extra };
+  return {
+    schemas: fx.schemas,
+    suffix: '_v2',
+    oldSuffix: '_old',
+    stores: fx.storesConfig,
+    confirm: async () => true,
+    lockWaitSeconds: 2,
+    ...extra,
+  };
 }
 
 /** Every foreign key of the schemas, as `schema.table → refSchema.refTable`. */
@@ -48,22 +62,36 @@ describe('db swap / unswap', () => {
     v2 = fx.schemas.map((s) => s + '_v2');
     old = fx.schemas.map((s) => s + '_old');
     await createParallel(fx.db, { schemas: fx.schemas, suffix: '_v2', unsigned: 'widen' });
-    const r = await copy(fx.db, { pairs: fx.schemas.map((s, i) => ({ source: s, target: v2[i] })), stores: fx.storesConfig });
+    const r = await copy(fx.db, {
+      pairs: fx.schemas.map((s, i) => ({ source: s, target: v2[i] })),
+      stores: fx.storesConfig,
+    });
     assert.equal(r.failed, false);
   });
   after(async () => fx?.cleanup());
 
   it('a dry run prints the one RENAME and the catch-up copy, and moves nothing', async () => {
     const before = await layout();
-    const r = await swapSchemas(fx.db, options({ dryRun: true, confirm: async () => assert.fail('a dry run asks nothing') }));
+    const r = await swapSchemas(
+      fx.db,
+      options({ dryRun: true, confirm: async () => assert.fail('a dry run asks nothing') }),
+    );
     assert.equal(r.status, 'dry-run');
     const sql = r.plan.statements.map((s) => s.sql).join('\n');
     assert.equal((sql.match(/RENAME TABLE/g) ?? []).length, 1);
-    assert.match(sql, new RegExp(`${qt(fx.schemas[0], 'subject').replace(/[.`]/g, '\\$&')} TO ${qt(old[0], 'subject').replace(/[.`]/g, '\\$&')}`));
+    assert.match(
+      sql,
+      new RegExp(
+        `${qt(fx.schemas[0], 'subject').replace(/[.`]/g, '\\$&')} TO ${qt(old[0], 'subject').replace(/[.`]/g, '\\$&')}`,
+      ),
+    );
     assert.match(sql, /CREATE DATABASE IF NOT EXISTS/);
     // production tables leave a schema before the parallel ones arrive in it
     const rename = r.plan.statements.find((s) => s.rename)!.sql;
-    assert.ok(rename.includes(`${qt(v2[0], '~lineage_swap')} TO ${qt(fx.schemas[0], '~lineage')}`), 'the rewritten ~lineage arrives in the same statement');
+    assert.ok(
+      rename.includes(`${qt(v2[0], '~lineage_swap')} TO ${qt(fx.schemas[0], '~lineage')}`),
+      'the rewritten ~lineage arrives in the same statement',
+    );
     assert.ok(rename.indexOf(`${qt(fx.schemas[0], 'subject')} TO`) < rename.indexOf(`${qt(v2[0], 'subject')} TO`));
     assert.deepEqual(await layout(), before);
   });
@@ -86,7 +114,12 @@ describe('db swap / unswap', () => {
       const r = await swapSchemas(fx.db, options());
       assert.equal(r.status, 'refused');
       assert.match(r.refusals.join('\n'), /compare found differences/);
-      assert.match(r.refusals.join('\n'), new RegExp(`${fx.schemas[0]}\\.user vs ${v2[0]}\\.user: 0 differing, 0 only in ${fx.schemas[0]}, 1 only in ${v2[0]}`));
+      assert.match(
+        r.refusals.join('\n'),
+        new RegExp(
+          `${fx.schemas[0]}\\.user vs ${v2[0]}\\.user: 0 differing, 0 only in ${fx.schemas[0]}, 1 only in ${v2[0]}`,
+        ),
+      );
       assert.deepEqual(await layout(), before);
     } finally {
       await fx.db.execute(`DELETE FROM ${t} WHERE username = 'ghost'`);
@@ -95,8 +128,13 @@ describe('db swap / unswap', () => {
 
   it('refuses when the catch-up copy finds a copied row changed in production', async () => {
     const t = qt(fx.schemas[0], 'user');
-    const [row] = await fx.db.query<{ username: string; full_name: string }>(`SELECT username, full_name FROM ${t} ORDER BY username LIMIT 1`);
-    await fx.db.execute(`UPDATE ${t} SET full_name = ? WHERE username = ?`, [row.full_name + ' (changed)', row.username]);
+    const [row] = await fx.db.query<{ username: string; full_name: string }>(
+      `SELECT username, full_name FROM ${t} ORDER BY username LIMIT 1`,
+    );
+    await fx.db.execute(`UPDATE ${t} SET full_name = ? WHERE username = ?`, [
+      row.full_name + ' (changed)',
+      row.username,
+    ]);
     const before = await layout();
     try {
       const r = await swapSchemas(fx.db, options());
@@ -125,13 +163,20 @@ describe('db swap / unswap', () => {
   it('refuses when a row is added after the compare', async () => {
     const before = await layout();
     const t = qt(fx.schemas[0], 'user');
-    const r = await swapSchemas(fx.db, options({
-      afterCompare: async () => void (await fx.db.execute(`INSERT INTO ${t} (username, full_name) VALUES ('late', 'Late Writer')`)),
-    }));
+    const r = await swapSchemas(
+      fx.db,
+      options({
+        afterCompare: async () =>
+          void (await fx.db.execute(`INSERT INTO ${t} (username, full_name) VALUES ('late', 'Late Writer')`)),
+      }),
+    );
     try {
       assert.equal(r.status, 'refused');
       assert.match(r.refusals.join('\n'), new RegExp(`rows changed after the compare in .*${fx.schemas[0]}\\.user`));
-      assert.deepEqual((await layout()).filter((x) => !x.endsWith('.~lineage_pending')), before);
+      assert.deepEqual(
+        (await layout()).filter((x) => !x.endsWith('.~lineage_pending')),
+        before,
+      );
     } finally {
       await fx.db.execute(`DELETE FROM ${t} WHERE username = 'late'`);
       // the catch-up copy of that run had already inserted it into the parallel table
@@ -147,7 +192,10 @@ describe('db swap / unswap', () => {
       const before = await layout();
       const r = await swapSchemas(fx.db, options());
       assert.equal(r.status, 'refused');
-      assert.ok(r.blockers.some((b) => b.id === other.threadId), `the blocker is the other session ${other.threadId}: ${r.refusals.join("\n")} ${r.notes.join("\n")}`);
+      assert.ok(
+        r.blockers.some((b) => b.id === other.threadId),
+        `the blocker is the other session ${other.threadId}: ${r.refusals.join('\n')} ${r.notes.join('\n')}`,
+      );
       assert.match(r.refusals.join('\n'), new RegExp(`session ${other.threadId} .*transaction open`));
       assert.deepEqual(await layout(), before);
     } finally {
@@ -159,10 +207,14 @@ describe('db swap / unswap', () => {
   it('refuses on triggers, views and foreign keys from schemas outside the swap, naming them', async () => {
     const before = await layout();
     const outside = fx.prefix + 'outside';
-    await fx.db.execute(`CREATE TRIGGER ${qt(v2[0], 'user_touch')} BEFORE INSERT ON ${qt(v2[0], 'user')} FOR EACH ROW SET NEW.full_name = NEW.full_name`);
+    await fx.db.execute(
+      `CREATE TRIGGER ${qt(v2[0], 'user_touch')} BEFORE INSERT ON ${qt(v2[0], 'user')} FOR EACH ROW SET NEW.full_name = NEW.full_name`,
+    );
     await fx.db.execute(`CREATE DATABASE ${q(outside)}`);
     await fx.db.execute(`CREATE VIEW ${qt(outside, 'users')} AS SELECT username FROM ${qt(fx.schemas[0], 'user')}`);
-    await fx.db.execute(`CREATE TABLE ${qt(outside, 'note')} (username varchar(16) NOT NULL PRIMARY KEY, FOREIGN KEY (username) REFERENCES ${qt(fx.schemas[0], 'user')} (username)) ENGINE=InnoDB`);
+    await fx.db.execute(
+      `CREATE TABLE ${qt(outside, 'note')} (username varchar(16) NOT NULL PRIMARY KEY, FOREIGN KEY (username) REFERENCES ${qt(fx.schemas[0], 'user')} (username)) ENGINE=InnoDB`,
+    );
     try {
       const r = await swapSchemas(fx.db, options({ confirm: async () => assert.fail('refused before asking') }));
       assert.equal(r.status, 'refused');
@@ -182,7 +234,8 @@ describe('db swap / unswap', () => {
     const admin = await mysql.createConnection({ ...testServer });
     try {
       await admin.query('CREATE USER ?@? IDENTIFIED BY ?', [user, '%', 'pw-nolock']);
-      for (const s of [...fx.schemas, ...v2]) await admin.query(`GRANT SELECT ON ${grantSchemaName(s)}.* TO ?@?`, [user, '%']);
+      for (const s of [...fx.schemas, ...v2])
+        await admin.query(`GRANT SELECT ON ${grantSchemaName(s)}.* TO ?@?`, [user, '%']);
       const db = await openDb({ ...testServer, user, password: 'pw-nolock' });
       try {
         const r = await findBlockers(db, [...fx.schemas, ...v2]);
@@ -203,7 +256,10 @@ describe('db swap / unswap', () => {
     const steps: string[] = [];
     const r = await swapSchemas(fx.db, options({ onProgress: (e) => steps.push(e.step) }));
     assert.equal(r.status, 'swapped', r.refusals.join('\n'));
-    assert.deepEqual(steps.filter((s, i) => steps.indexOf(s) === i), ['plan', 'blockers', 'catch-up', 'compare', 'verify', 'recheck', 'rename', 'foreign-keys']);
+    assert.deepEqual(
+      steps.filter((s, i) => steps.indexOf(s) === i),
+      ['plan', 'blockers', 'catch-up', 'compare', 'verify', 'recheck', 'rename', 'foreign-keys'],
+    );
     assert.equal(r.compare?.equal, true, JSON.stringify(r.compare?.notes));
     assert.equal(r.verify?.ok, true, JSON.stringify(r.verify?.tables.filter((t) => t.status === 'fail')));
 
@@ -212,12 +268,23 @@ describe('db swap / unswap', () => {
     assert.ok(after.includes(`${fx.schemas[0]}.~lineage`));
     assert.ok(after.includes(`${old[1]}.~external_raw`));
     assert.ok(!after.some((x) => v2.some((s) => x.startsWith(s + '.'))), 'the parallel schemas are empty');
-    for (const fk of await foreignKeys(fx.schemas)) assert.ok(fx.schemas.some((s) => fk.to.startsWith(s + '.')), `${fk.from} → ${fk.to} stays on the 2.x side`);
-    for (const fk of await foreignKeys(old)) assert.ok(old.some((s) => fk.to.startsWith(s + '.')), `${fk.from} → ${fk.to} stays on the old side`);
+    for (const fk of await foreignKeys(fx.schemas))
+      assert.ok(
+        fx.schemas.some((s) => fk.to.startsWith(s + '.')),
+        `${fk.from} → ${fk.to} stays on the 2.x side`,
+      );
+    for (const fk of await foreignKeys(old))
+      assert.ok(
+        old.some((s) => fk.to.startsWith(s + '.')),
+        `${fk.from} → ${fk.to} stays on the old side`,
+      );
     assert.deepEqual(r.foreignKeyFixes, [], 'the server moved the keys with their tables');
     const v = await verifySchemas(fx.db, fx.schemas, { stores: fx.storesConfig });
     assert.equal(v.ok, true);
-    const c = await compare(fx.db, { pairs: old.map((s, i) => ({ source: s, target: fx.schemas[i] })), stores: fx.storesConfig });
+    const c = await compare(fx.db, {
+      pairs: old.map((s, i) => ({ source: s, target: fx.schemas[i] })),
+      stores: fx.storesConfig,
+    });
     assert.equal(c.equal, true, JSON.stringify(summariseCompare(c)));
 
     // a second swap is refused: the old names are taken
@@ -225,19 +292,30 @@ describe('db swap / unswap', () => {
     assert.equal(again.status, 'refused');
 
     // rows that 2.x wrote after the swap would be left behind: unswap refuses unless told
-    await fx.db.execute(`INSERT INTO ${qt(fx.schemas[0], 'user')} (username, full_name, active) VALUES ('new2x', 'Written by 2.x', 1)`);
+    await fx.db.execute(
+      `INSERT INTO ${qt(fx.schemas[0], 'user')} (username, full_name, active) VALUES ('new2x', 'Written by 2.x', 1)`,
+    );
     const refusedBack = await unswapSchemas(fx.db, options());
     assert.equal(refusedBack.status, 'refused');
-    assert.match(refusedBack.refusals.join('\n'), new RegExp(`rows written since the swap[\\s\\S]*1 only in ${fx.schemas[0]}`));
+    assert.match(
+      refusedBack.refusals.join('\n'),
+      new RegExp(`rows written since the swap[\\s\\S]*1 only in ${fx.schemas[0]}`),
+    );
     await fx.db.execute(`DELETE FROM ${qt(fx.schemas[0], 'user')} WHERE username = 'new2x'`);
 
     const u = await unswapSchemas(fx.db, options());
     assert.equal(u.status, 'swapped', u.refusals.join('\n'));
-    assert.deepEqual((await layout()).filter((x) => !old.some((s) => x.startsWith(s + '.'))), layoutBefore);
+    assert.deepEqual(
+      (await layout()).filter((x) => !old.some((s) => x.startsWith(s + '.'))),
+      layoutBefore,
+    );
     assert.deepEqual(await tableChecksums(fx.db, [...fx.schemas, ...v2]), sumsBefore);
     for (const fk of await foreignKeys(fx.schemas)) assert.ok(fx.schemas.some((s) => fk.to.startsWith(s + '.')));
     for (const fk of await foreignKeys(v2)) assert.ok(v2.some((s) => fk.to.startsWith(s + '.')));
-    const back = await compare(fx.db, { pairs: fx.schemas.map((s, i) => ({ source: s, target: v2[i] })), stores: fx.storesConfig });
+    const back = await compare(fx.db, {
+      pairs: fx.schemas.map((s, i) => ({ source: s, target: v2[i] })),
+      stores: fx.storesConfig,
+    });
     assert.equal(back.equal, true);
   });
 
@@ -246,30 +324,85 @@ describe('db swap / unswap', () => {
     // moved the key with its parent.
     const [a1, b1, a2, b2] = ['xa1', 'xb1', 'xa2', 'xb2'].map((n) => fx.prefix + n);
     for (const s of [a1, b1, a2, b2]) await fx.db.execute(`CREATE DATABASE ${q(s)}`);
-    for (const [a, b] of [[a1, b1], [a2, b2]]) {
-      await fx.db.execute(`CREATE TABLE ${qt(a, 'p')} (id int PRIMARY KEY, k int NOT NULL, UNIQUE KEY (id, k)) ENGINE=InnoDB`);
+    for (const [a, b] of [
+      [a1, b1],
+      [a2, b2],
+    ]) {
+      await fx.db.execute(
+        `CREATE TABLE ${qt(a, 'p')} (id int PRIMARY KEY, k int NOT NULL, UNIQUE KEY (id, k)) ENGINE=InnoDB`,
+      );
       await fx.db.execute(`CREATE TABLE ${qt(b, 'c')} (id int PRIMARY KEY, k int NOT NULL) ENGINE=InnoDB`);
     }
-    await fx.db.execute(`ALTER TABLE ${qt(b1, 'c')} ADD CONSTRAINT c_p FOREIGN KEY (id, k) REFERENCES ${qt(a1, 'p')} (id, k) ON UPDATE CASCADE ON DELETE RESTRICT`);
-    await fx.db.execute(`ALTER TABLE ${qt(b2, 'c')} ADD CONSTRAINT c_p FOREIGN KEY (id, k) REFERENCES ${qt(a1, 'p')} (id, k) ON UPDATE CASCADE ON DELETE RESTRICT`);
-    const dry = await alignForeignKeys(fx.db, [[a1, b1], [a2, b2]], true);
+    await fx.db.execute(
+      `ALTER TABLE ${qt(b1, 'c')} ADD CONSTRAINT c_p FOREIGN KEY (id, k) REFERENCES ${qt(a1, 'p')} (id, k) ON UPDATE CASCADE ON DELETE RESTRICT`,
+    );
+    await fx.db.execute(
+      `ALTER TABLE ${qt(b2, 'c')} ADD CONSTRAINT c_p FOREIGN KEY (id, k) REFERENCES ${qt(a1, 'p')} (id, k) ON UPDATE CASCADE ON DELETE RESTRICT`,
+    );
+    const dry = await alignForeignKeys(
+      fx.db,
+      [
+        [a1, b1],
+        [a2, b2],
+      ],
+      true,
+    );
     assert.equal(dry.fixes.length, 1);
     assert.equal((await foreignKeys([b2]))[0].to, `${a1}.p`, 'a dry run changes nothing');
-    const r = await alignForeignKeys(fx.db, [[a1, b1], [a2, b2]]);
+    const r = await alignForeignKeys(fx.db, [
+      [a1, b1],
+      [a2, b2],
+    ]);
     assert.deepEqual(r.fixes, [`${b2}.c key c_p pointed at ${a1}.p; now ${a2}.p`]);
-    assert.deepEqual((await foreignKeys([b1, b2])).sort((x, y) => x.from.localeCompare(y.from)), [{ from: `${b1}.c`, to: `${a1}.p` }, { from: `${b2}.c`, to: `${a2}.p` }]);
+    assert.deepEqual(
+      (await foreignKeys([b1, b2])).sort((x, y) => x.from.localeCompare(y.from)),
+      [
+        { from: `${b1}.c`, to: `${a1}.p` },
+        { from: `${b2}.c`, to: `${a2}.p` },
+      ],
+    );
     const [rules] = await fx.db.query<{ u: string; d: string }>(
-      "SELECT UPDATE_RULE AS u, DELETE_RULE AS d FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = ? AND CONSTRAINT_NAME = 'c_p'", [b2]);
+      "SELECT UPDATE_RULE AS u, DELETE_RULE AS d FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = ? AND CONSTRAINT_NAME = 'c_p'",
+      [b2],
+    );
     assert.deepEqual(rules, { u: 'CASCADE', d: 'RESTRICT' });
-    assert.deepEqual((await alignForeignKeys(fx.db, [[a1, b1], [a2, b2]])).fixes, [], 'a second run finds nothing to do');
+    assert.deepEqual(
+      (
+        await alignForeignKeys(fx.db, [
+          [a1, b1],
+          [a2, b2],
+        ])
+      ).fixes,
+      [],
+      'a second run finds nothing to do',
+    );
   });
 
   it('CLI: swap --dry-run prints every statement and exits 0; a refused swap exits 1', async () => {
-    const dry = await runCli(['db', 'swap', '--schemas', fx.schemas.join(','), '--suffix', '_v2', '--stores', fx.storesFile, '--dry-run']);
+    const dry = await runCli([
+      'db',
+      'swap',
+      '--schemas',
+      fx.schemas.join(','),
+      '--suffix',
+      '_v2',
+      '--stores',
+      fx.storesFile,
+      '--dry-run',
+    ]);
     assert.equal(dry.code, 0, dry.err + dry.out);
     assert.match(dry.out, /RENAME TABLE/);
     assert.match(dry.out, /--finalize/);
-    const refused = await runCli(['db', 'swap', '--schemas', fx.schemas.join(','), '--suffix', '_v2', '--stores', fx.storesFile]);
+    const refused = await runCli([
+      'db',
+      'swap',
+      '--schemas',
+      fx.schemas.join(','),
+      '--suffix',
+      '_v2',
+      '--stores',
+      fx.storesFile,
+    ]);
     assert.equal(refused.code, 1, 'without --yes on a non-terminal the freeze is not confirmed');
     assert.match(refused.out + refused.err, /not confirmed/);
   });
@@ -281,7 +414,16 @@ test('MySQL 8 metadata-lock rows: exactly the holders and waiters are blockers, 
   const processes = [
     { id: 12, user: 'me', host: 'h:1', db: null, command: 'Query', time: 0, state: 'executing', info: 'SELECT ...' },
     { id: 41, user: 'alice', host: 'lab-pc:5000', db: 'lab', command: 'Sleep', time: 35, state: '', info: null },
-    { id: 57, user: 'bob', host: 'rig:6000', db: 'lab', command: 'Query', time: 3, state: 'Waiting for table metadata lock', info: 'ALTER TABLE `lab`.`user` ADD x int' },
+    {
+      id: 57,
+      user: 'bob',
+      host: 'rig:6000',
+      db: 'lab',
+      command: 'Query',
+      time: 3,
+      state: 'Waiting for table metadata lock',
+      info: 'ALTER TABLE `lab`.`user` ADD x int',
+    },
     { id: 60, user: 'carol', host: 'ws:7000', db: 'other', command: 'Sleep', time: 90, state: '', info: null },
   ];
   const locks = lockMap([
@@ -291,11 +433,24 @@ test('MySQL 8 metadata-lock rows: exactly the holders and waiters are blockers, 
     { id: 12, s: 'lab', t: 'user', status: 'GRANTED' },
   ]);
   const blockers = assembleBlockers({
-    self: 12, schemas: ['lab', 'lab_v2'], processes, locks, probeFailed: false,
-    transactions: [{ id: 41, started: '2026-01-01 10:00:00', state: 'RUNNING' }, { id: 60, started: '2026-01-01 09:00:00', state: 'RUNNING' }],
+    self: 12,
+    schemas: ['lab', 'lab_v2'],
+    processes,
+    locks,
+    probeFailed: false,
+    transactions: [
+      { id: 41, started: '2026-01-01 10:00:00', state: 'RUNNING' },
+      { id: 60, started: '2026-01-01 09:00:00', state: 'RUNNING' },
+    ],
   });
-  assert.deepEqual(blockers.map((b) => b.id), [41, 57]);
-  assert.match(describeBlocker(blockers[0]), /^session 41 \(alice@lab-pc:5000, database lab, Sleep for 35s\) holds a metadata lock on lab\.user, lab\.subject \(transaction open since 2026-01-01 10:00:00\)/);
+  assert.deepEqual(
+    blockers.map((b) => b.id),
+    [41, 57],
+  );
+  assert.match(
+    describeBlocker(blockers[0]),
+    /^session 41 \(alice@lab-pc:5000, database lab, Sleep for 35s\) holds a metadata lock on lab\.user, lab\.subject \(transaction open since 2026-01-01 10:00:00\)/,
+  );
   assert.match(blockers[1].why, /lab\.user \(waiting\).*waiting for a metadata lock/);
   assert.match(MYSQL8_METADATA_LOCKS, /performance_schema\.metadata_locks .*performance_schema\.threads/);
 });
@@ -304,12 +459,44 @@ test('MariaDB without lock information: nobody blocks when the probe got the loc
   const processes = [
     { id: 7, user: 'me', host: 'h', db: null, command: 'Query', time: 0, state: '', info: 'SHOW PROCESSLIST' },
     { id: 8, user: 'x', host: 'h', db: 'lab', command: 'Sleep', time: 5, state: '', info: null },
-    { id: 9, user: 'y', host: 'h', db: null, command: 'Query', time: 2, state: 'Sending data', info: 'SELECT * FROM `lab`.`user`' },
+    {
+      id: 9,
+      user: 'y',
+      host: 'h',
+      db: null,
+      command: 'Query',
+      time: 2,
+      state: 'Sending data',
+      info: 'SELECT * FROM `lab`.`user`',
+    },
   ];
   const transactions = [{ id: 8, started: '2026-01-01 10:00:00', state: 'RUNNING' }];
-  assert.deepEqual(assembleBlockers({ self: 7, schemas: ['lab'], processes, transactions, locks: null, probeFailed: false }), []);
-  const named = assembleBlockers({ self: 7, schemas: ['lab'], processes, transactions, locks: null, probeFailed: true });
-  assert.deepEqual(named.map((b) => [b.id, b.why]), [[8, 'has a transaction open since 2026-01-01 10:00:00 (RUNNING)'], [9, 'is running a statement on these schemas']]);
-  const unknown = assembleBlockers({ self: 7, schemas: ['lab'], processes: [], transactions: [], locks: null, probeFailed: true });
+  assert.deepEqual(
+    assembleBlockers({ self: 7, schemas: ['lab'], processes, transactions, locks: null, probeFailed: false }),
+    [],
+  );
+  const named = assembleBlockers({
+    self: 7,
+    schemas: ['lab'],
+    processes,
+    transactions,
+    locks: null,
+    probeFailed: true,
+  });
+  assert.deepEqual(
+    named.map((b) => [b.id, b.why]),
+    [
+      [8, 'has a transaction open since 2026-01-01 10:00:00 (RUNNING)'],
+      [9, 'is running a statement on these schemas'],
+    ],
+  );
+  const unknown = assembleBlockers({
+    self: 7,
+    schemas: ['lab'],
+    processes: [],
+    transactions: [],
+    locks: null,
+    probeFailed: true,
+  });
   assert.match(unknown[0].why, /no session could be identified/);
 });

@@ -53,11 +53,16 @@ interface Browser {
 
 /** Why the environment cannot run the test, or null when it can. Runs setup.sh once if needed. */
 export function ensureInstalled(): void {
-  const ready = () => fs.existsSync(codeServerBin) && fs.existsSync(chromiumPath) && fs.existsSync(path.join(e2eDir, 'node_modules', 'playwright-core'));
+  const ready = () =>
+    fs.existsSync(codeServerBin) &&
+    fs.existsSync(chromiumPath) &&
+    fs.existsSync(path.join(e2eDir, 'node_modules', 'playwright-core'));
   if (ready()) return;
   const r = spawnSync('bash', [path.join(repoRoot, 'test', 'e2e', 'setup.sh')], { stdio: 'inherit', cwd: repoRoot });
   if (r.status !== 0 || !ready())
-    throw new Error(`end-to-end dependencies missing and test/e2e/setup.sh failed (exit ${r.status}); code-server: ${fs.existsSync(codeServerBin)}, chromium: ${fs.existsSync(chromiumPath)}`);
+    throw new Error(
+      `end-to-end dependencies missing and test/e2e/setup.sh failed (exit ${r.status}); code-server: ${fs.existsSync(codeServerBin)}, chromium: ${fs.existsSync(chromiumPath)}`,
+    );
 }
 
 export function freePort(): Promise<number> {
@@ -84,17 +89,37 @@ function env(): NodeJS.ProcessEnv {
 }
 
 export function installExtension(vsix: string, extensionsDir: string, userDataDir: string): void {
-  const r = spawnSync(codeServerBin, ['--extensions-dir', extensionsDir, '--user-data-dir', userDataDir, '--install-extension', vsix, '--force'], { env: env(), encoding: 'utf8' });
+  const r = spawnSync(
+    codeServerBin,
+    ['--extensions-dir', extensionsDir, '--user-data-dir', userDataDir, '--install-extension', vsix, '--force'],
+    { env: env(), encoding: 'utf8' },
+  );
   if (r.status !== 0) throw new Error(`code-server --install-extension failed: ${r.stderr || r.stdout}`);
 }
 
-export async function startCodeServer(workspace: string, userDataDir: string, extensionsDir: string): Promise<CodeServer> {
+export async function startCodeServer(
+  workspace: string,
+  userDataDir: string,
+  extensionsDir: string,
+): Promise<CodeServer> {
   const port = await freePort();
   let output = '';
   const child: ChildProcess = spawn(
     codeServerBin,
-    ['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
-      '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, workspace],
+    [
+      '--auth',
+      'none',
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      '--user-data-dir',
+      userDataDir,
+      '--extensions-dir',
+      extensionsDir,
+      workspace,
+    ],
     { env: env(), stdio: ['ignore', 'pipe', 'pipe'] },
   );
   child.stdout?.on('data', (b) => (output += b));
@@ -113,7 +138,10 @@ export async function startCodeServer(workspace: string, userDataDir: string, ex
     await new Promise((r) => setTimeout(r, 300));
   }
   return {
-    url, userDataDir, extensionsDir, log: () => output,
+    url,
+    userDataDir,
+    extensionsDir,
+    log: () => output,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
@@ -126,11 +154,21 @@ export async function startCodeServer(workspace: string, userDataDir: string, ex
 
 export async function launchBrowser(): Promise<{ browser: Browser; page: Page }> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { chromium } = require(path.join(e2eDir, 'node_modules', 'playwright-core')) as { chromium: { launch(o: Record<string, unknown>): Promise<Browser> } };
+  const { chromium } = require(path.join(e2eDir, 'node_modules', 'playwright-core')) as {
+    chromium: { launch(o: Record<string, unknown>): Promise<Browser> };
+  };
   const browser = await chromium.launch({
     executablePath: chromiumPath,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   const ctx = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
   const page = await ctx.newPage();
@@ -139,7 +177,12 @@ export async function launchBrowser(): Promise<{ browser: Browser; page: Page }>
 }
 
 /** Poll `fn` until it returns a truthy value; the last error or value is in the failure message. */
-export async function until<T>(what: string, fn: () => Promise<T | undefined | null | false>, timeoutMs = 60_000, everyMs = 500): Promise<T> {
+export async function until<T>(
+  what: string,
+  fn: () => Promise<T | undefined | null | false>,
+  timeoutMs = 60_000,
+  everyMs = 500,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -150,14 +193,20 @@ export async function until<T>(what: string, fn: () => Promise<T | undefined | n
     } catch (e) {
       last = e;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out waiting for ${what}; last: ${last instanceof Error ? last.message : JSON.stringify(last)}`,
+      );
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
 
 /** A person at the VS Code window. */
 export class Workbench {
-  constructor(readonly page: Page, readonly shotsDir: string) {}
+  constructor(
+    readonly page: Page,
+    readonly shotsDir: string,
+  ) {}
 
   private shots = 0;
 
@@ -178,7 +227,10 @@ export class Workbench {
   async showDataJoint(): Promise<void> {
     const header = this.page.locator('.pane-header', { hasText: 'Schema Explorer' }).first();
     if (await header.isVisible().catch(() => false)) return;
-    await this.page.locator('.activitybar .action-item [aria-label^="DataJoint"], .activitybar a[aria-label^="DataJoint"]').first().click();
+    await this.page
+      .locator('.activitybar .action-item [aria-label^="DataJoint"], .activitybar a[aria-label^="DataJoint"]')
+      .first()
+      .click();
     await header.waitFor({ state: 'visible' });
   }
 
@@ -189,7 +241,10 @@ export class Workbench {
     const input = this.quickInput();
     await input.waitFor({ state: 'visible' });
     await input.fill(name);
-    await this.page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first().waitFor({ state: 'visible' });
+    await this.page
+      .locator('.quick-input-widget .monaco-list-row', { hasText: name })
+      .first()
+      .waitFor({ state: 'visible' });
     await input.press('Enter');
     await this.page.locator('.tab', { hasText: name }).first().waitFor({ state: 'visible' });
   }
@@ -209,7 +264,16 @@ export class Workbench {
     await input.fill(`:${line}:${column}`);
     await this.page.waitForTimeout(200);
     await input.press('Enter');
-    await until(`cursor at ${line}:${column}`, async () => /Ln (\d+), Col (\d+)/.exec(await this.page.locator('.statusbar').innerText())?.slice(1).join(':') === `${line}:${column}`, 10_000, 200);
+    await until(
+      `cursor at ${line}:${column}`,
+      async () =>
+        /Ln (\d+), Col (\d+)/
+          .exec(await this.page.locator('.statusbar').innerText())
+          ?.slice(1)
+          .join(':') === `${line}:${column}`,
+      10_000,
+      200,
+    );
   }
 
   quickInput(): Locator {
@@ -239,14 +303,26 @@ export class Workbench {
   }
 
   async closeQuickInput(): Promise<void> {
-    if (await this.page.locator('.quick-input-widget').isVisible().catch(() => false)) await this.page.keyboard.press('Escape');
+    if (
+      await this.page
+        .locator('.quick-input-widget')
+        .isVisible()
+        .catch(() => false)
+    )
+      await this.page.keyboard.press('Escape');
   }
 
   /** Answer the visible quick input (InputBox: type and Enter; QuickPick: filter and Enter). */
   async answer(text: string, expectTitle?: string | RegExp): Promise<void> {
     const input = this.quickInput();
     await input.waitFor({ state: 'visible' });
-    if (expectTitle) await this.page.locator('.quick-input-widget .quick-input-title, .quick-input-widget .quick-input-message', { hasText: expectTitle }).first().waitFor({ state: 'visible' });
+    if (expectTitle)
+      await this.page
+        .locator('.quick-input-widget .quick-input-title, .quick-input-widget .quick-input-message', {
+          hasText: expectTitle,
+        })
+        .first()
+        .waitFor({ state: 'visible' });
     await input.fill(text);
     await this.page.waitForTimeout(150);
     await input.press('Enter');
@@ -261,7 +337,9 @@ export class Workbench {
 
   /** A tree row in a view, found by text. */
   treeRow(viewName: string, text: string | RegExp): Locator {
-    return this.page.locator(`.pane:has(.pane-header:has-text("${viewName}")) .monaco-list-row`, { hasText: text }).first();
+    return this.page
+      .locator(`.pane:has(.pane-header:has-text("${viewName}")) .monaco-list-row`, { hasText: text })
+      .first();
   }
 
   async expand(row: Locator): Promise<void> {

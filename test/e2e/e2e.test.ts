@@ -11,7 +11,15 @@ import mysql from 'mysql2/promise';
 import { repoRoot, fixturesDir } from '../helpers/paths';
 import { loadFixture, testServer, type LoadedFixture } from '../db/harness';
 import {
-  type CodeServer, type Page, Workbench, ensureInstalled, installExtension, launchBrowser, runNpm, startCodeServer, until,
+  type CodeServer,
+  type Page,
+  Workbench,
+  ensureInstalled,
+  installExtension,
+  launchBrowser,
+  runNpm,
+  startCodeServer,
+  until,
 } from './codeServer';
 
 const shotsDir = path.join(repoRoot, 'test-output', 'e2e');
@@ -51,17 +59,32 @@ describe('DataJoint Migrate in a real VS Code (code-server + Chromium)', { timeo
     fs.mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
     fs.copyFileSync(path.join(fixturesDir, 'dj014', 'pipeline014.py'), path.join(workspace, 'pipeline014.py'));
     fs.chmodSync(path.join(workspace, 'pipeline014.py'), 0o644);
-    fs.writeFileSync(path.join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'datajoint.storesFile': fixture.storesFile, 'datajoint.trace.server': 'messages' }, null, 2));
+    fs.writeFileSync(
+      path.join(workspace, '.vscode', 'settings.json'),
+      JSON.stringify({ 'datajoint.storesFile': fixture.storesFile, 'datajoint.trace.server': 'messages' }, null, 2),
+    );
     const userDataDir = path.join(tmp, 'ud');
     const extensionsDir = path.join(tmp, 'ext');
     fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
     fs.writeFileSync(
       path.join(userDataDir, 'User', 'settings.json'),
-      JSON.stringify({
-        'security.workspace.trust.enabled': false, 'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off',
-        'extensions.autoCheckUpdates': false, 'extensions.autoUpdate': false, 'workbench.tips.enabled': false,
-        'workbench.enableExperiments': false, 'update.mode': 'none', 'editor.codeActionWidget.includeNearbyQuickFixes': true, 'chat.disableAIFeatures': true, 'workbench.secondarySideBar.defaultVisibility': 'hidden',
-      }, null, 2),
+      JSON.stringify(
+        {
+          'security.workspace.trust.enabled': false,
+          'workbench.startupEditor': 'none',
+          'telemetry.telemetryLevel': 'off',
+          'extensions.autoCheckUpdates': false,
+          'extensions.autoUpdate': false,
+          'workbench.tips.enabled': false,
+          'workbench.enableExperiments': false,
+          'update.mode': 'none',
+          'editor.codeActionWidget.includeNearbyQuickFixes': true,
+          'chat.disableAIFeatures': true,
+          'workbench.secondarySideBar.defaultVisibility': 'hidden',
+        },
+        null,
+        2,
+      ),
     );
     installExtension(vsix, extensionsDir, userDataDir);
     server = await startCodeServer(workspace, userDataDir, extensionsDir);
@@ -81,11 +104,13 @@ describe('DataJoint Migrate in a real VS Code (code-server + Chromium)', { timeo
     await browser?.close().catch(() => undefined);
     await server?.stop();
     // Keep VS Code's logs (language server, extension host, Output channels) as evidence beside the screenshots.
-    if (tmp && fs.existsSync(path.join(tmp, 'ud', 'logs'))) fs.cpSync(path.join(tmp, 'ud', 'logs'), path.join(shotsDir, 'logs'), { recursive: true });
+    if (tmp && fs.existsSync(path.join(tmp, 'ud', 'logs')))
+      fs.cpSync(path.join(tmp, 'ud', 'logs'), path.join(shotsDir, 'logs'), { recursive: true });
     if (server) fs.writeFileSync(path.join(shotsDir, 'code-server.log'), server.log());
     const admin = await mysql.createConnection(testServer).catch(() => undefined);
     if (admin) {
-      for (const host of ['127.0.0.1', 'localhost']) await admin.query('DROP USER IF EXISTS ?@?', [user, host]).catch(() => undefined);
+      for (const host of ['127.0.0.1', 'localhost'])
+        await admin.query('DROP USER IF EXISTS ?@?', [user, host]).catch(() => undefined);
       await admin.end();
     }
     await fixture?.cleanup();
@@ -96,10 +121,14 @@ describe('DataJoint Migrate in a real VS Code (code-server + Chromium)', { timeo
     await wb.openFile('pipeline014.py');
     await wb.command('View: Focus Problems');
     const problems = page.locator('.markers-panel');
-    const text = await until('a DJ code in the Problems panel', async () => {
-      const t = await problems.innerText();
-      return /DJ001/.test(t) ? t : null;
-    }, 120_000);
+    const text = await until(
+      'a DJ code in the Problems panel',
+      async () => {
+        const t = await problems.innerText();
+        return /DJ001/.test(t) ? t : null;
+      },
+      120_000,
+    );
     await wb.screenshot('problems-panel');
     assert.match(text, /DJ001/);
     assert.match(text, /dj\.Schema/);
@@ -112,7 +141,11 @@ describe('DataJoint Migrate in a real VS Code (code-server + Chromium)', { timeo
     const lineNo = lines.findIndex((l) => /\bdj\.schema\(/.test(l));
     assert.ok(lineNo >= 0, 'the fixture has a dj.schema( call');
     const col = lines[lineNo].indexOf('dj.schema(') + 4;
-    const expected = [...lines.slice(0, lineNo), lines[lineNo].replace('dj.schema(', 'dj.Schema('), ...lines.slice(lineNo + 1)].join('\n');
+    const expected = [
+      ...lines.slice(0, lineNo),
+      lines[lineNo].replace('dj.schema(', 'dj.Schema('),
+      ...lines.slice(lineNo + 1),
+    ].join('\n');
     await wb.goTo(lineNo + 1, col);
     await wb.command('Quick Fix...');
     const item = page.locator('.action-widget .monaco-list-row', { hasText: /DJ001/ }).first();
@@ -120,10 +153,14 @@ describe('DataJoint Migrate in a real VS Code (code-server + Chromium)', { timeo
     await wb.screenshot('quick-fix-menu');
     await item.click();
     await page.keyboard.press('Control+S');
-    const after = await until('the fixed file on disk', async () => {
-      const t = fs.readFileSync(file, 'utf8');
-      return t !== before ? t : null;
-    }, 30_000);
+    const after = await until(
+      'the fixed file on disk',
+      async () => {
+        const t = fs.readFileSync(file, 'utf8');
+        return t !== before ? t : null;
+      },
+      30_000,
+    );
     await wb.screenshot('after-quick-fix');
     assert.equal(after, expected);
   });
@@ -143,15 +180,29 @@ describe('DataJoint Migrate in a real VS Code (code-server + Chromium)', { timeo
     await wb.pick(/Use the datajoint\.storesFile setting/);
     await wb.quickInput().waitFor({ state: 'visible' });
     await page.locator('.quick-input-widget .quick-input-title', { hasText: /7\/7/ }).waitFor({ state: 'visible' });
-    assert.equal(await page.locator('.quick-input-widget input[type="password"]').count(), 1, 'the password box masks what is typed');
+    assert.equal(
+      await page.locator('.quick-input-widget input[type="password"]').count(),
+      1,
+      'the password box masks what is typed',
+    );
     await wb.quickInput().fill(password);
     await wb.screenshot('password-box');
     await wb.quickInput().press('Enter');
     const settings = await until('the connection in workspace settings', async () => {
-      const s = JSON.parse(fs.readFileSync(path.join(workspace, '.vscode', 'settings.json'), 'utf8')) as Record<string, unknown>;
+      const s = JSON.parse(fs.readFileSync(path.join(workspace, '.vscode', 'settings.json'), 'utf8')) as Record<
+        string,
+        unknown
+      >;
       return Array.isArray(s['datajoint.connections']) && s['datajoint.connections'].length ? s : null;
     });
-    assert.deepEqual((settings['datajoint.connections'] as Record<string, unknown>[])[0], { name: 'e2e mariadb', host: '127.0.0.1', port: testServer.port, user, tls: false, id: 'e2e-mariadb' });
+    assert.deepEqual((settings['datajoint.connections'] as Record<string, unknown>[])[0], {
+      name: 'e2e mariadb',
+      host: '127.0.0.1',
+      port: testServer.port,
+      user,
+      tls: false,
+      id: 'e2e-mariadb',
+    });
   });
 
   it('expands the explorer down to a column and shows int unsigned → int64', async () => {
@@ -171,7 +222,12 @@ describe('DataJoint Migrate in a real VS Code (code-server + Chromium)', { timeo
     assert.match(text, /int unsigned → int64/);
   });
 
-  async function report(): Promise<{ outcome: string; differences: number; text: string; body: ReturnType<Workbench['webviewBody']> }> {
+  async function report(): Promise<{
+    outcome: string;
+    differences: number;
+    text: string;
+    body: ReturnType<Workbench['webviewBody']>;
+  }> {
     const body = wb.webviewBody();
     await body.waitFor({ state: 'attached', timeout: 120_000 });
     return {
@@ -190,22 +246,34 @@ describe('DataJoint Migrate in a real VS Code (code-server + Chromium)', { timeo
     await closeEditors();
     const schema = wb.treeRow('Schema Explorer', new RegExp(`^\\s*${lab}`));
     await wb.contextMenu(schema, 'Create Parallel Schema');
-    const message = await until('the confirmation dialog', async () => ((await page.locator('.monaco-dialog-box').isVisible()) ? page.locator('.monaco-dialog-box').innerText() : null));
+    const message = await until('the confirmation dialog', async () =>
+      (await page.locator('.monaco-dialog-box').isVisible()) ? page.locator('.monaco-dialog-box').innerText() : null,
+    );
     const planText = await wb.editorText();
     await wb.screenshot('create-parallel-plan');
     assert.match(planText, /CREATE DATABASE IF NOT EXISTS/);
     assert.match(message, new RegExp(`${lab}_v2`));
     await wb.dialogButton('Run');
-    const r = await until('the create-parallel report', async () => {
-      const x = await report();
-      return /Create Parallel Schema/.test(x.text) ? x : null;
-    }, 120_000);
+    const r = await until(
+      'the create-parallel report',
+      async () => {
+        const x = await report();
+        return /Create Parallel Schema/.test(x.text) ? x : null;
+      },
+      120_000,
+    );
     await wb.screenshot('create-parallel-report');
     assert.equal(r.outcome, 'ok', r.text);
     const conn = await mysql.createConnection(testServer);
     try {
-      const [rows] = await conn.query('SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? ORDER BY 1', [`${lab}_v2`]);
-      const [src] = await conn.query("SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME NOT LIKE '~%' ORDER BY 1", [lab]);
+      const [rows] = await conn.query(
+        'SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? ORDER BY 1',
+        [`${lab}_v2`],
+      );
+      const [src] = await conn.query(
+        "SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME NOT LIKE '~%' ORDER BY 1",
+        [lab],
+      );
       const created = (rows as { t: string }[]).map((r) => r.t);
       for (const { t } of src as { t: string }[]) assert.ok(created.includes(t), `${lab}_v2.${t} was created`);
     } finally {
@@ -222,32 +290,49 @@ describe('DataJoint Migrate in a real VS Code (code-server + Chromium)', { timeo
     await page.locator('.monaco-dialog-box').waitFor({ state: 'visible' });
     await wb.screenshot('copy-plan');
     await wb.dialogButton('Run');
-    const copied = await until('the copy report', async () => {
-      const x = await report();
-      return /Copy Data/.test(x.text) ? x : null;
-    }, 180_000);
+    const copied = await until(
+      'the copy report',
+      async () => {
+        const x = await report();
+        return /Copy Data/.test(x.text) ? x : null;
+      },
+      180_000,
+    );
     await wb.screenshot('copy-report');
     assert.equal(copied.outcome, 'ok', copied.text);
 
     await closeEditors();
     await wb.contextMenu(wb.treeRow('Schema Explorer', new RegExp(`^\\s*${lab}`)), 'Compare');
-    const compared = await until('the compare report', async () => {
-      const x = await report();
-      return /Compare/.test(x.text) ? x : null;
-    }, 180_000);
+    const compared = await until(
+      'the compare report',
+      async () => {
+        const x = await report();
+        return /Compare/.test(x.text) ? x : null;
+      },
+      180_000,
+    );
     await wb.screenshot('compare-report');
     assert.equal(compared.outcome, 'ok', compared.text);
     assert.equal(compared.differences, 0);
     assert.match(compared.text, /0 differences/);
     const conn = await mysql.createConnection(testServer);
     try {
-      const [tables] = await conn.query("SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME NOT LIKE '~%'", [lab]);
+      const [tables] = await conn.query(
+        "SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME NOT LIKE '~%'",
+        [lab],
+      );
       for (const { t } of tables as { t: string }[]) {
-        const [[{ n }]] = (await conn.query(`SELECT COUNT(*) AS n FROM \`${lab}\`.\`${t}\``)) as unknown as [[{ n: number }]];
+        const [[{ n }]] = (await conn.query(`SELECT COUNT(*) AS n FROM \`${lab}\`.\`${t}\``)) as unknown as [
+          [{ n: number }],
+        ];
         const row = compared.body.locator('table.tables tr', { hasText: `${lab}.${t}` }).first();
         const cells = await row.locator('td').allInnerTexts();
         assert.ok(cells.length > 3, `the report has a row for ${lab}.${t}`);
-        assert.equal(Number(cells[3].replace(/,/g, '')), Number(n), `${t}: production rows in the report = COUNT(*) of the fixture`);
+        assert.equal(
+          Number(cells[3].replace(/,/g, '')),
+          Number(n),
+          `${t}: production rows in the report = COUNT(*) of the fixture`,
+        );
         assert.equal(cells[cells.length - 1], '0', `${t}: 0 differences`);
       }
     } finally {
@@ -258,10 +343,14 @@ describe('DataJoint Migrate in a real VS Code (code-server + Chromium)', { timeo
   it('verifies 2.x readiness of the parallel schema', async () => {
     await closeEditors();
     await wb.contextMenu(wb.treeRow('Schema Explorer', new RegExp(`^\\s*${lab}`)), 'Verify 2.x Readiness');
-    const r = await until('the verify report', async () => {
-      const x = await report();
-      return /Verify 2\.x Readiness/.test(x.text) ? x : null;
-    }, 120_000);
+    const r = await until(
+      'the verify report',
+      async () => {
+        const x = await report();
+        return /Verify 2\.x Readiness/.test(x.text) ? x : null;
+      },
+      120_000,
+    );
     await wb.screenshot('verify-report');
     assert.equal(r.outcome, 'ok', r.text);
   });
@@ -273,10 +362,16 @@ describe('DataJoint Migrate in a real VS Code (code-server + Chromium)', { timeo
     const ephysRow = () => wb.treeRow('Schema Explorer', new RegExp(`^\\s*${ephys}`));
     await wb.contextMenu(ephysRow(), 'Create Parallel Schema');
     await wb.dialogButton('Run');
-    await until('the ephys create report', async () => {
-      const x = await report();
-      return /Create Parallel Schema/.test(x.text) && x.text.includes(`${ephys}.session`) && x.outcome === 'ok' ? x : null;
-    }, 120_000);
+    await until(
+      'the ephys create report',
+      async () => {
+        const x = await report();
+        return /Create Parallel Schema/.test(x.text) && x.text.includes(`${ephys}.session`) && x.outcome === 'ok'
+          ? x
+          : null;
+      },
+      120_000,
+    );
     await closeEditors();
     // Another session holds a target table, as a busy server would: the copy waits on it.
     const locker = await mysql.createConnection(testServer);
@@ -288,14 +383,21 @@ describe('DataJoint Migrate in a real VS Code (code-server + Chromium)', { timeo
       // Taken after planning (the dry run reads the target too), before the run.
       await locker.query(`LOCK TABLES \`${ephys}_v2\`.\`session\` WRITE`);
       await wb.dialogButton('Run');
-      const cancel = page.locator('.notifications-toasts .notification-toast', { hasText: 'Copy Data' }).locator('.monaco-button', { hasText: 'Cancel' }).first();
+      const cancel = page
+        .locator('.notifications-toasts .notification-toast', { hasText: 'Copy Data' })
+        .locator('.monaco-button', { hasText: 'Cancel' })
+        .first();
       await cancel.waitFor({ state: 'visible' });
       await wb.screenshot('copy-running-cancel');
       await cancel.click();
-      const cancelled = await until('the cancelled copy report', async () => {
-        const x = await report();
-        return /Copy Data/.test(x.text) && x.text.includes(ephys) ? x : null;
-      }, 60_000);
+      const cancelled = await until(
+        'the cancelled copy report',
+        async () => {
+          const x = await report();
+          return /Copy Data/.test(x.text) && x.text.includes(ephys) ? x : null;
+        },
+        60_000,
+      );
       await wb.screenshot('copy-cancelled-report');
       assert.equal(cancelled.outcome, 'cancelled', cancelled.text);
       assert.match(cancelled.text, /run again to resume/);
@@ -308,18 +410,26 @@ describe('DataJoint Migrate in a real VS Code (code-server + Chromium)', { timeo
     await wb.pick(/^Schema/);
     await wb.answer('', /restriction/);
     await wb.dialogButton('Run');
-    const resumed = await until('the resumed copy report', async () => {
-      const x = await report();
-      return /Copy Data/.test(x.text) && x.text.includes(ephys) && x.outcome !== 'cancelled' ? x : null;
-    }, 180_000);
+    const resumed = await until(
+      'the resumed copy report',
+      async () => {
+        const x = await report();
+        return /Copy Data/.test(x.text) && x.text.includes(ephys) && x.outcome !== 'cancelled' ? x : null;
+      },
+      180_000,
+    );
     await wb.screenshot('copy-resumed-report');
     assert.equal(resumed.outcome, 'ok', resumed.text);
     await closeEditors();
     await wb.contextMenu(ephysRow(), 'Compare');
-    const compared = await until('the ephys compare report', async () => {
-      const x = await report();
-      return /Compare/.test(x.text) && x.text.includes(`${ephys}.session`) ? x : null;
-    }, 180_000);
+    const compared = await until(
+      'the ephys compare report',
+      async () => {
+        const x = await report();
+        return /Compare/.test(x.text) && x.text.includes(`${ephys}.session`) ? x : null;
+      },
+      180_000,
+    );
     await wb.screenshot('compare-ephys-report');
     assert.equal(compared.outcome, 'ok', compared.text);
     assert.equal(compared.differences, 0);
@@ -333,9 +443,15 @@ describe('DataJoint Migrate in a real VS Code (code-server + Chromium)', { timeo
     if ((await migrationHeader.getAttribute('aria-expanded')) !== 'true') await migrationHeader.click();
     const row = (text: RegExp) => wb.treeRow('Migration', text);
     const schemaRow = row(new RegExp(`^\\s*${lab}(?!_v2)`));
-    await until('the Migration view lists the schema with its next step', async () => /next: Migrate code/.test(await schemaRow.innerText()));
+    await until('the Migration view lists the schema with its next step', async () =>
+      /next: Migrate code/.test(await schemaRow.innerText()),
+    );
     await wb.expand(schemaRow);
-    const stepText = async (title: string) => (await page.locator(`.pane:has(.pane-header:has-text("Migration")) .monaco-list-row[aria-label^="${lab}: ${title}:"]`).first().getAttribute('aria-label')) ?? '';
+    const stepText = async (title: string) =>
+      (await page
+        .locator(`.pane:has(.pane-header:has-text("Migration")) .monaco-list-row[aria-label^="${lab}: ${title}:"]`)
+        .first()
+        .getAttribute('aria-label')) ?? '';
     await until('the compare step shows its result', async () => /0 differences/.test(await stepText('Compared')));
     assert.match(await stepText('Parallel schema created'), /Declared 3 tables, 0 differences/);
     assert.match(await stepText('Data copied'), /Copied 3 tables, 0 differences/);
@@ -350,11 +466,19 @@ describe('DataJoint Migrate in a real VS Code (code-server + Chromium)', { timeo
     const sql = await mysql.createConnection(testServer);
     /** table.column → type and comment: tells the 0.14.6 tables from the 2.x ones. */
     const columns = async (schema: string): Promise<Record<string, string>> => {
-      const [rows] = await sql.query('SELECT TABLE_NAME AS t, COLUMN_NAME AS c, COLUMN_TYPE AS ty, COLUMN_COMMENT AS cm FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? ORDER BY 1, 2', [schema]);
-      return Object.fromEntries((rows as { t: string; c: string; ty: string; cm: string }[]).map((r) => [`${r.t}.${r.c}`, `${r.ty} ${r.cm}`]));
+      const [rows] = await sql.query(
+        'SELECT TABLE_NAME AS t, COLUMN_NAME AS c, COLUMN_TYPE AS ty, COLUMN_COMMENT AS cm FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? ORDER BY 1, 2',
+        [schema],
+      );
+      return Object.fromEntries(
+        (rows as { t: string; c: string; ty: string; cm: string }[]).map((r) => [`${r.t}.${r.c}`, `${r.ty} ${r.cm}`]),
+      );
     };
     const tables = async (schema: string): Promise<string[]> => {
-      const [rows] = await sql.query('SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? ORDER BY 1', [schema]);
+      const [rows] = await sql.query(
+        'SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? ORDER BY 1',
+        [schema],
+      );
       return (rows as { t: string }[]).map((r) => r.t);
     };
     /** Show one of the two views of the DataJoint container, the other collapsed to leave it room. */
@@ -364,7 +488,13 @@ describe('DataJoint Migrate in a real VS Code (code-server + Chromium)', { timeo
         const header = page.locator('.pane-header', { hasText: name }).first();
         if (((await header.getAttribute('aria-expanded')) === 'true') !== (name === open)) await header.click();
       }
-      await until(`${open} is open`, async () => (await page.locator('.pane-header', { hasText: open }).first().getAttribute('aria-expanded')) === 'true', 10_000, 200);
+      await until(
+        `${open} is open`,
+        async () =>
+          (await page.locator('.pane-header', { hasText: open }).first().getAttribute('aria-expanded')) === 'true',
+        10_000,
+        200,
+      );
     };
     /**
      * Run a context-menu command on a schema row and wait until it has started (`started` visible). A tree
@@ -385,7 +515,9 @@ describe('DataJoint Migrate in a real VS Code (code-server + Chromium)', { timeo
       }
     };
     const planning = (title: string) => () =>
-      page.locator(`.notifications-toasts .notification-toast:has-text("${title}: planning"), .quick-input-widget .quick-input-title:has-text("confirm by name")`);
+      page.locator(
+        `.notifications-toasts .notification-toast:has-text("${title}: planning"), .quick-input-widget .quick-input-title:has-text("confirm by name")`,
+      );
     try {
       // ephys and analysis have foreign keys into lab, so a swap moves them together: analysis gets its parallel copy too.
       await closeEditors();
@@ -396,24 +528,36 @@ describe('DataJoint Migrate in a real VS Code (code-server + Chromium)', { timeo
       await wb.screenshot('cutover-explorer');
       await fromMenu(analysis, 'Create Parallel Schema', () => page.locator('.monaco-dialog-box'));
       await wb.dialogButton('Run');
-      await until('the analysis create report', async () => {
-        const x = await report();
-        return /Create Parallel Schema/.test(x.text) && x.text.includes(`${analysis}.`) && x.outcome === 'ok' ? x : null;
-      }, 120_000);
+      await until(
+        'the analysis create report',
+        async () => {
+          const x = await report();
+          return /Create Parallel Schema/.test(x.text) && x.text.includes(`${analysis}.`) && x.outcome === 'ok'
+            ? x
+            : null;
+        },
+        120_000,
+      );
       await closeEditors();
       await fromMenu(analysis, 'Copy Data', () => page.locator('.quick-input-widget:visible'));
       await wb.pick(/^Schema/);
       await wb.answer('', /restriction/);
       await wb.dialogButton('Run');
-      const copied = await until('the analysis copy report', async () => {
-        const x = await report();
-        return /Copy Data/.test(x.text) && x.text.includes(analysis) ? x : null;
-      }, 180_000);
+      const copied = await until(
+        'the analysis copy report',
+        async () => {
+          const x = await report();
+          return /Copy Data/.test(x.text) && x.text.includes(analysis) ? x : null;
+        },
+        180_000,
+      );
       assert.equal(copied.outcome, 'ok', copied.text);
 
       // Back Up: suffix, where, the plan, Run; the report says the copy is verified.
       await closeEditors();
-      await fromMenu(lab, 'Back Up', () => page.locator('.quick-input-widget .quick-input-title', { hasText: /name of the backup schemas/ }));
+      await fromMenu(lab, 'Back Up', () =>
+        page.locator('.quick-input-widget .quick-input-title', { hasText: /name of the backup schemas/ }),
+      );
       await wb.answer('_backup_e2e', /name of the backup schemas/);
       await wb.pick('On the server');
       await page.locator('.monaco-dialog-box').waitFor({ state: 'visible', timeout: 120_000 });
@@ -421,14 +565,22 @@ describe('DataJoint Migrate in a real VS Code (code-server + Chromium)', { timeo
       await wb.screenshot('backup-plan');
       assert.match(backupPlan, new RegExp(`${lab}_backup_e2e`));
       await wb.dialogButton('Run');
-      const backedUp = await until('the backup report', async () => {
-        const x = await report();
-        return /Backup/.test(x.text) && x.text.includes(`${lab}_backup_e2e`) ? x : null;
-      }, 180_000);
+      const backedUp = await until(
+        'the backup report',
+        async () => {
+          const x = await report();
+          return /Backup/.test(x.text) && x.text.includes(`${lab}_backup_e2e`) ? x : null;
+        },
+        180_000,
+      );
       await wb.screenshot('backup-report');
       assert.equal(backedUp.outcome, 'ok', backedUp.text);
       assert.match(backedUp.text, new RegExp(`backup ${lab}_backup_e2e verified`));
-      assert.deepEqual(await tables(`${lab}_backup_e2e`), await tables(lab), 'every table of lab, hidden ones included');
+      assert.deepEqual(
+        await tables(`${lab}_backup_e2e`),
+        await tables(lab),
+        'every table of lab, hidden ones included',
+      );
 
       const production = await columns(lab);
       const parallel = await columns(`${lab}_v2`);
@@ -437,7 +589,9 @@ describe('DataJoint Migrate in a real VS Code (code-server + Chromium)', { timeo
       // Swap: the plan, the names typed, the "writes are frozen" question naming the schemas, the report.
       await closeEditors();
       await fromMenu(lab, 'Swap (Cut Over)', planning('Swap (Cut Over)'));
-      await page.locator('.quick-input-widget .quick-input-title', { hasText: /confirm by name/ }).waitFor({ state: 'visible', timeout: 180_000 });
+      await page
+        .locator('.quick-input-widget .quick-input-title', { hasText: /confirm by name/ })
+        .waitFor({ state: 'visible', timeout: 180_000 });
       const swapPlan = await wb.editorText();
       await wb.screenshot('swap-plan');
       assert.match(swapPlan, new RegExp(`Targets: ${lab}, ${ephys}, ${analysis}`));
@@ -447,10 +601,15 @@ describe('DataJoint Migrate in a real VS Code (code-server + Chromium)', { timeo
       await page.keyboard.press('Control+F');
       await page.keyboard.type('RENAME TABLE');
       await page.keyboard.press('Enter');
-      const planEnd = await until('the RENAME in the plan', async () => {
-        const t = await wb.editorText();
-        return /RENAME TABLE/.test(t) ? t : null;
-      }, 10_000, 200);
+      const planEnd = await until(
+        'the RENAME in the plan',
+        async () => {
+          const t = await wb.editorText();
+          return /RENAME TABLE/.test(t) ? t : null;
+        },
+        10_000,
+        200,
+      );
       await wb.screenshot('swap-plan-rename');
       assert.match(planEnd, new RegExp(`\`${lab}\`\\.\`\\w+\` TO \`${lab}_old\``));
       await wb.answer(`${lab}, ${ephys}, ${analysis}`, /confirm by name/);
@@ -458,17 +617,25 @@ describe('DataJoint Migrate in a real VS Code (code-server + Chromium)', { timeo
       await wb.screenshot('swap-freeze-question');
       const frozen = await wb.dialogButton('Writes are frozen: Swap');
       for (const s of [lab, ephys, analysis]) assert.ok(frozen.includes(s), `the question names ${s}: ${frozen}`);
-      const swapped = await until('the swap report', async () => {
-        const x = await report();
-        return /Swap \(Cut Over\)/.test(x.text) ? x : null;
-      }, 300_000);
+      const swapped = await until(
+        'the swap report',
+        async () => {
+          const x = await report();
+          return /Swap \(Cut Over\)/.test(x.text) ? x : null;
+        },
+        300_000,
+      );
       await wb.screenshot('swap-report');
       assert.equal(swapped.outcome, 'ok', swapped.text);
       assert.match(swapped.text, new RegExp(`Swapped ${lab}, ${ephys}, ${analysis}: \\d+ tables moved in one RENAME`));
       assert.match(swapped.text, /Swap and Finalize Schema Names go together/);
       const finalize = page.locator('.notifications-toasts .notification-toast', { hasText: 'Finalize Schema Names' });
       await finalize.first().waitFor({ state: 'visible' });
-      assert.equal(await finalize.locator('.monaco-button', { hasText: 'Finalize Schema Names' }).count(), 1, 'the notification offers Finalize Schema Names');
+      assert.equal(
+        await finalize.locator('.monaco-button', { hasText: 'Finalize Schema Names' }).count(),
+        1,
+        'the notification offers Finalize Schema Names',
+      );
       assert.deepEqual(await columns(`${lab}_old`), production, `${lab}_old holds the 0.14.6 tables`);
       assert.deepEqual(await columns(lab), parallel, `${lab} now holds the 2.x tables`);
       assert.deepEqual(await tables(`${lab}_v2`), []);
@@ -476,25 +643,37 @@ describe('DataJoint Migrate in a real VS Code (code-server + Chromium)', { timeo
       // The Migration view shows the cut-over step swapped.
       await closeEditors();
       await showView('Migration');
-      const cutStep = page.locator(`.pane:has(.pane-header:has-text("Migration")) .monaco-list-row[aria-label^="${lab}: Cut over:"]`).first();
+      const cutStep = page
+        .locator(`.pane:has(.pane-header:has-text("Migration")) .monaco-list-row[aria-label^="${lab}: Cut over:"]`)
+        .first();
       const labMigration = wb.treeRow('Migration', new RegExp(`^\\s*${lab}(?!_)`));
       await labMigration.waitFor({ state: 'visible', timeout: 60_000 });
       if ((await labMigration.getAttribute('aria-expanded')) !== 'true') await wb.expand(labMigration);
-      await until('the cut-over step shows swapped', async () => /: swapped: 2\.x tables in/.test((await cutStep.getAttribute('aria-label')) ?? ''), 60_000);
+      await until(
+        'the cut-over step shows swapped',
+        async () => /: swapped: 2\.x tables in/.test((await cutStep.getAttribute('aria-label')) ?? ''),
+        60_000,
+      );
       await wb.screenshot('migration-view-swapped');
 
       // Unswap: names typed, the question answered, everything back where it was.
       await closeEditors();
       await showView('Schema Explorer');
       await fromMenu(lab, 'Unswap (Roll Back)', planning('Unswap (Roll Back)'));
-      await page.locator('.quick-input-widget .quick-input-title', { hasText: /confirm by name/ }).waitFor({ state: 'visible', timeout: 180_000 });
+      await page
+        .locator('.quick-input-widget .quick-input-title', { hasText: /confirm by name/ })
+        .waitFor({ state: 'visible', timeout: 180_000 });
       await wb.screenshot('unswap-plan');
       await wb.answer(`${lab}, ${ephys}, ${analysis}`, /confirm by name/);
       await wb.dialogButton('Writes are frozen: Roll Back');
-      const rolledBack = await until('the unswap report', async () => {
-        const x = await report();
-        return /Unswap \(Roll Back\)/.test(x.text) ? x : null;
-      }, 300_000);
+      const rolledBack = await until(
+        'the unswap report',
+        async () => {
+          const x = await report();
+          return /Unswap \(Roll Back\)/.test(x.text) ? x : null;
+        },
+        300_000,
+      );
       await wb.screenshot('unswap-report');
       assert.equal(rolledBack.outcome, 'ok', rolledBack.text);
       assert.match(rolledBack.text, /Rolled back/);
@@ -503,7 +682,11 @@ describe('DataJoint Migrate in a real VS Code (code-server + Chromium)', { timeo
       assert.deepEqual(await tables(`${lab}_old`), []);
       await closeEditors();
       await showView('Migration');
-      await until('the cut-over step shows not swapped', async () => /: not swapped \(rolled back\)/.test((await cutStep.getAttribute('aria-label')) ?? ''), 60_000);
+      await until(
+        'the cut-over step shows not swapped',
+        async () => /: not swapped \(rolled back\)/.test((await cutStep.getAttribute('aria-label')) ?? ''),
+        60_000,
+      );
       await wb.screenshot('migration-view-rolled-back');
     } finally {
       await sql.end();
@@ -522,21 +705,33 @@ describe('DataJoint Migrate in a real VS Code (code-server + Chromium)', { timeo
     await preview.waitFor({ state: 'visible', timeout: 120_000 });
     await until('the preview lists the file', async () => /pipeline014\.py/.test(await preview.innerText()));
     // Changes that need confirmation start unticked: the person reviews and ticks them.
-    const fileBox = preview.locator('.monaco-list-row', { hasText: 'pipeline014.py' }).first().locator('.monaco-checkbox, .monaco-custom-toggle').first();
+    const fileBox = preview
+      .locator('.monaco-list-row', { hasText: 'pipeline014.py' })
+      .first()
+      .locator('.monaco-checkbox, .monaco-custom-toggle')
+      .first();
     await fileBox.click();
     await until('the file is ticked', async () => (await fileBox.getAttribute('aria-checked')) === 'true', 10_000, 200);
     await wb.screenshot('refactor-preview');
     await preview.locator('.monaco-button', { hasText: 'Apply' }).first().click();
     await wb.command('File: Save All Files');
-    const after = await until('the migrated file on disk', async () => {
-      const t = fs.readFileSync(file, 'utf8');
-      return t !== before ? t : null;
-    }, 60_000);
+    const after = await until(
+      'the migrated file on disk',
+      async () => {
+        const t = fs.readFileSync(file, 'utf8');
+        return t !== before ? t : null;
+      },
+      60_000,
+    );
     assert.doesNotMatch(after, /dj\.schema\(/, 'every dj.schema( became dj.Schema(');
     assert.equal((after.match(/dj\.Schema\(/g) ?? []).length, (before.match(/dj\.(schema|Schema)\(/g) ?? []).length);
     await wb.showDataJoint();
-    const codeStep = page.locator(`.pane:has(.pane-header:has-text("Migration")) .monaco-list-row[aria-label^="${lab}: Code migrated:"]`).first();
-    await until('the code step is done', async () => /fixes in \d+ files applied/.test((await codeStep.getAttribute('aria-label')) ?? ''));
+    const codeStep = page
+      .locator(`.pane:has(.pane-header:has-text("Migration")) .monaco-list-row[aria-label^="${lab}: Code migrated:"]`)
+      .first();
+    await until('the code step is done', async () =>
+      /fixes in \d+ files applied/.test((await codeStep.getAttribute('aria-label')) ?? ''),
+    );
     await wb.screenshot('code-step-done');
   });
 
@@ -550,7 +745,14 @@ describe('DataJoint Migrate in a real VS Code (code-server + Chromium)', { timeo
       const t = await steps.innerText();
       return /Pin and branch/.test(t) && /Verify and cut over/.test(t) ? t : null;
     });
-    for (const title of ['Pin and branch', 'Migrate the code', 'Connect to the database', 'Copy and compare the data', 'Verify and cut over']) assert.match(text, new RegExp(title));
+    for (const title of [
+      'Pin and branch',
+      'Migrate the code',
+      'Connect to the database',
+      'Copy and compare the data',
+      'Verify and cut over',
+    ])
+      assert.match(text, new RegExp(title));
     await wb.screenshot('walkthrough');
   });
 
@@ -575,8 +777,15 @@ describe('DataJoint Migrate in a real VS Code (code-server + Chromium)', { timeo
     walk(workspace);
     const logs = files.filter((f) => /DataJoint Migrate/.test(path.basename(f)));
     assert.ok(logs.length > 0, 'the Output channel is persisted in the logs folder');
-    assert.ok(logs.some((f) => /CREATE TABLE/.test(fs.readFileSync(f, 'utf8'))), 'the Output channel logged the SQL statements');
-    for (const f of files) assert.ok(!fs.readFileSync(f).includes(Buffer.from(password)), `the password does not appear in ${path.relative(tmp, f)}`);
+    assert.ok(
+      logs.some((f) => /CREATE TABLE/.test(fs.readFileSync(f, 'utf8'))),
+      'the Output channel logged the SQL statements',
+    );
+    for (const f of files)
+      assert.ok(
+        !fs.readFileSync(f).includes(Buffer.from(password)),
+        `the password does not appear in ${path.relative(tmp, f)}`,
+      );
     assert.ok(!(server?.log() ?? '').includes(password), 'code-server output does not contain the password');
   });
 });

@@ -10,14 +10,19 @@ import { repoRoot, fixturesDir } from '../helpers/paths';
 import { loadFixture, testServer, type LoadedFixture } from '../db/harness';
 
 const executable = process.env.VSCODE_EXECUTABLE;
-const skip = executable ? false : 'VSCODE_EXECUTABLE is not set: no desktop VS Code to run @vscode/test-electron with (the code-server suite in test/e2e covers these flows)';
+const skip = executable
+  ? false
+  : 'VSCODE_EXECUTABLE is not set: no desktop VS Code to run @vscode/test-electron with (the code-server suite in test/e2e covers these flows)';
 
 describe('DataJoint Migrate in desktop VS Code (@vscode/test-electron)', { skip, timeout: 10 * 60_000 }, () => {
   let fixture: LoadedFixture | undefined;
   let tmp = '';
 
   before(async () => {
-    assert.ok(executable && fs.existsSync(executable), `VSCODE_EXECUTABLE points at ${executable}, which does not exist`);
+    assert.ok(
+      executable && fs.existsSync(executable),
+      `VSCODE_EXECUTABLE points at ${executable}, which does not exist`,
+    );
     fixture = await loadFixture('dj014');
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'djm-electron-'));
   });
@@ -36,7 +41,12 @@ describe('DataJoint Migrate in desktop VS Code (@vscode/test-electron)', { skip,
       vscodeExecutablePath: executable!,
       extensionDevelopmentPath: repoRoot,
       extensionTestsPath: path.join(repoRoot, 'out', 'test', 'electron', 'suite', 'index.js'),
-      launchArgs: [workspace, '--disable-extensions', '--disable-workspace-trust', `--user-data-dir=${path.join(tmp, 'ud')}`],
+      launchArgs: [
+        workspace,
+        '--disable-extensions',
+        '--disable-workspace-trust',
+        `--user-data-dir=${path.join(tmp, 'ud')}`,
+      ],
       extensionTestsEnv: {
         DJM_TEST_SCHEMA: fixture!.schemas[0],
         DJM_TEST_STORES: fixture!.storesFile,

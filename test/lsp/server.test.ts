@@ -7,7 +7,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createMessageConnection, IPCMessageReader, IPCMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import {
+  createMessageConnection,
+  IPCMessageReader,
+  IPCMessageWriter,
+  type MessageConnection,
+} from 'vscode-jsonrpc/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { repoRoot } from '../helpers/paths';
 
@@ -38,22 +43,40 @@ keys = Session.fetch("KEY")
 before(async () => {
   workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'djlsp-'));
   fs.writeFileSync(path.join(workspace, 'pipeline.py'), SOURCE);
-  fs.writeFileSync(path.join(workspace, 'analysis.py'), 'from pipeline import Session\n\nrows = Session.fetch(as_dict=True)\n');
+  fs.writeFileSync(
+    path.join(workspace, 'analysis.py'),
+    'from pipeline import Session\n\nrows = Session.fetch(as_dict=True)\n',
+  );
   const server = path.join(repoRoot, 'dist', 'server.js');
   assert.ok(fs.existsSync(server), 'build first: npm run build');
   child = cp.fork(server, ['--node-ipc'], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
   conn = createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
   conn.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => configuration));
   conn.onRequest('client/registerCapability', () => null);
-  conn.onRequest('workspace/diagnostic/refresh', () => { refreshes++; return null; });
-  conn.onRequest('workspace/applyEdit', (p: unknown) => { applied.push(p); return { applied: true }; });
+  conn.onRequest('workspace/diagnostic/refresh', () => {
+    refreshes++;
+    return null;
+  });
+  conn.onRequest('workspace/applyEdit', (p: unknown) => {
+    applied.push(p);
+    return { applied: true };
+  });
   conn.onNotification('window/logMessage', () => undefined);
   conn.listen();
-  const init = await conn.sendRequest('initialize', {
-    processId: process.pid, rootUri: pathToFileURL(workspace).href,
+  const init = (await conn.sendRequest('initialize', {
+    processId: process.pid,
+    rootUri: pathToFileURL(workspace).href,
     workspaceFolders: [{ uri: pathToFileURL(workspace).href, name: 'ws' }],
-    capabilities: { workspace: { configuration: true, applyEdit: true, workspaceEdit: { documentChanges: true, changeAnnotationSupport: {} }, diagnostics: { refreshSupport: true } }, textDocument: { diagnostic: {}, codeAction: { resolveSupport: { properties: ['edit'] } } } },
-  }) as { capabilities: Record<string, unknown> };
+    capabilities: {
+      workspace: {
+        configuration: true,
+        applyEdit: true,
+        workspaceEdit: { documentChanges: true, changeAnnotationSupport: {} },
+        diagnostics: { refreshSupport: true },
+      },
+      textDocument: { diagnostic: {}, codeAction: { resolveSupport: { properties: ['edit'] } } },
+    },
+  })) as { capabilities: Record<string, unknown> };
   assert.ok(init.capabilities.diagnosticProvider, 'pull diagnostics');
   conn.sendNotification('initialized', {});
   // wait for the workspace index (the server asks for a diagnostics refresh when done)
@@ -72,7 +95,15 @@ function open(file: string, text: string, version = 1): string {
   return uri;
 }
 
-type Diag = { code: string; message: string; severity: number; range: { start: { line: number; character: number }; end: { line: number; character: number } }; data?: unknown; source: string; codeDescription?: { href: string } };
+type Diag = {
+  code: string;
+  message: string;
+  severity: number;
+  range: { start: { line: number; character: number }; end: { line: number; character: number } };
+  data?: unknown;
+  source: string;
+  codeDescription?: { href: string };
+};
 
 async function diagnostics(uri: string): Promise<Diag[]> {
   const r = (await conn.sendRequest('textDocument/diagnostic', { textDocument: { uri } })) as { items: Diag[] };
@@ -89,7 +120,16 @@ test('diagnostics, quick fix, fix-all resolve, hover and the workspace migration
   assert.equal(dj001.severity, 1);
   assert.deepEqual(dj001.range.start, { line: 2, character: 9 });
 
-  const actions = (await conn.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: dj001.range, context: { diagnostics: [dj001] } })) as Array<{ title: string; kind: string; isPreferred?: boolean; edit?: { changes: Record<string, Array<{ newText: string }>> } }>;
+  const actions = (await conn.sendRequest('textDocument/codeAction', {
+    textDocument: { uri },
+    range: dj001.range,
+    context: { diagnostics: [dj001] },
+  })) as Array<{
+    title: string;
+    kind: string;
+    isPreferred?: boolean;
+    edit?: { changes: Record<string, Array<{ newText: string }>> };
+  }>;
   const quick = actions.find((a) => a.title.startsWith('DataJoint (DJ001)'))!;
   assert.ok(quick, JSON.stringify(actions.map((a) => a.title)));
   assert.equal(quick.isPreferred, true);
@@ -98,40 +138,85 @@ test('diagnostics, quick fix, fix-all resolve, hover and the workspace migration
   assert.match(fixed, /schema = dj\.Schema\("lab"\)/);
 
   // source.fixAll.datajoint: lazily computed in codeAction/resolve
-  const fixAll = ((await conn.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: dj001.range, context: { diagnostics: [], only: ['source.fixAll.datajoint'] } })) as Array<{ title: string; kind: string; data: unknown; edit?: unknown }>);
+  const fixAll = (await conn.sendRequest('textDocument/codeAction', {
+    textDocument: { uri },
+    range: dj001.range,
+    context: { diagnostics: [], only: ['source.fixAll.datajoint'] },
+  })) as Array<{ title: string; kind: string; data: unknown; edit?: unknown }>;
   assert.equal(fixAll.length, 1);
   assert.equal(fixAll[0].kind, 'source.fixAll.datajoint');
   assert.equal(fixAll[0].edit, undefined, 'edits are computed only on resolve');
-  const resolved = (await conn.sendRequest('codeAction/resolve', fixAll[0])) as { edit: { changes: Record<string, Array<{ newText: string; range: unknown }>> } };
+  const resolved = (await conn.sendRequest('codeAction/resolve', fixAll[0])) as {
+    edit: { changes: Record<string, Array<{ newText: string; range: unknown }>> };
+  };
   const all = TextDocument.applyEdits(doc, resolved.edit.changes[uri] as never);
   assert.match(all, /dj\.Schema\("lab_v2"\)/); // DJ130: the default project suffix `_v2` is a safe fix
   assert.match(all, /session_id : int64/);
   assert.match(all, /Session\.keys\(\)/);
 
-  const hover = (await conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 2, character: 12 } })) as { contents: { value: string } };
+  const hover = (await conn.sendRequest('textDocument/hover', {
+    textDocument: { uri },
+    position: { line: 2, character: 12 },
+  })) as { contents: { value: string } };
   assert.match(hover.contents.value, /DJ001/);
   assert.match(hover.contents.value, /dj\.Schema/);
 
   // a stale version gets no quick fix (document-version guard)
-  conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '# edited\n' }] });
-  const stale = (await conn.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: dj001.range, context: { diagnostics: [dj001] } })) as Array<{ title: string }>;
+  conn.sendNotification('textDocument/didChange', {
+    textDocument: { uri, version: 2 },
+    contentChanges: [
+      { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '# edited\n' },
+    ],
+  });
+  const stale = (await conn.sendRequest('textDocument/codeAction', {
+    textDocument: { uri },
+    range: dj001.range,
+    context: { diagnostics: [dj001] },
+  })) as Array<{ title: string }>;
   assert.ok(!stale.some((a) => a.title.startsWith('DataJoint (DJ001)')), 'no fix for an outdated diagnostic');
   const after = await diagnostics(uri);
-  assert.deepEqual(after.find((d) => d.code === 'DJ001')!.range.start, { line: 3, character: 9 }, 'incremental re-parse moved the finding');
+  assert.deepEqual(
+    after.find((d) => d.code === 'DJ001')!.range.start,
+    { line: 3, character: 9 },
+    'incremental re-parse moved the finding',
+  );
 
   // cross-file: a table imported from pipeline.py is a DataJoint query in analysis.py
   const a2 = open('analysis.py', fs.readFileSync(path.join(workspace, 'analysis.py'), 'utf8'));
   const d2 = await diagnostics(a2);
-  assert.ok(d2.some((d) => d.code.startsWith('DJ02')), `fetch on an imported table is flagged: ${d2.map((d) => d.code)}`);
+  assert.ok(
+    d2.some((d) => d.code.startsWith('DJ02')),
+    `fetch on an imported table is flagged: ${d2.map((d) => d.code)}`,
+  );
 
-  const res = (await conn.sendRequest('workspace/executeCommand', { command: 'datajoint.migrateWorkspace', arguments: [] })) as { files: number; applied: boolean };
+  const res = (await conn.sendRequest('workspace/executeCommand', {
+    command: 'datajoint.migrateWorkspace',
+    arguments: [],
+  })) as { files: number; applied: boolean };
   assert.equal(res.applied, true);
   assert.ok(res.files >= 2);
-  const edit = (applied[0] as { edit: { documentChanges: Array<{ edits: Array<{ annotationId: string }> }>; changeAnnotations: Record<string, { needsConfirmation: boolean }> } }).edit;
-  assert.ok(Object.values(edit.changeAnnotations).every((a) => a.needsConfirmation), 'refactor preview: every change needs confirmation');
-  assert.ok(edit.documentChanges.every((c) => !('edits' in c) || c.edits.every((e) => e.annotationId in edit.changeAnnotations)));
+  const edit = (
+    applied[0] as {
+      edit: {
+        documentChanges: Array<{ edits: Array<{ annotationId: string }> }>;
+        changeAnnotations: Record<string, { needsConfirmation: boolean }>;
+      };
+    }
+  ).edit;
+  assert.ok(
+    Object.values(edit.changeAnnotations).every((a) => a.needsConfirmation),
+    'refactor preview: every change needs confirmation',
+  );
+  assert.ok(
+    edit.documentChanges.every(
+      (c) => !('edits' in c) || c.edits.every((e) => e.annotationId in edit.changeAnnotations),
+    ),
+  );
 
-  const report = (await conn.sendRequest('workspace/executeCommand', { command: 'datajoint.migrationReport', arguments: [] })) as string;
+  const report = (await conn.sendRequest('workspace/executeCommand', {
+    command: 'datajoint.migrationReport',
+    arguments: [],
+  })) as string;
   assert.match(report, /Files changed: 2/);
   assert.match(report, /DJ001/);
 });
@@ -139,13 +224,22 @@ test('diagnostics, quick fix, fix-all resolve, hover and the workspace migration
 test('a workspace that pins DataJoint 0.14.x gets informational findings and no fix-on-save', async () => {
   fs.writeFileSync(path.join(workspace, 'requirements.txt'), 'datajoint==0.14.6\n');
   refreshes = 0;
-  conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(path.join(workspace, 'requirements.txt')).href, type: 1 }] });
+  conn.sendNotification('workspace/didChangeWatchedFiles', {
+    changes: [{ uri: pathToFileURL(path.join(workspace, 'requirements.txt')).href, type: 1 }],
+  });
   for (let i = 0; i < 100 && refreshes === 0; i++) await new Promise((r) => setTimeout(r, 50));
   const uri = open('pipeline.py', SOURCE, 10);
   const diags = await diagnostics(uri);
   assert.ok(diags.length > 0);
-  assert.ok(diags.every((d) => d.severity >= 3), 'informational only');
-  const onSave = (await conn.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: diags[0].range, context: { diagnostics: [], only: ['source.fixAll.datajoint'], triggerKind: 2 } })) as unknown[];
+  assert.ok(
+    diags.every((d) => d.severity >= 3),
+    'informational only',
+  );
+  const onSave = (await conn.sendRequest('textDocument/codeAction', {
+    textDocument: { uri },
+    range: diags[0].range,
+    context: { diagnostics: [], only: ['source.fixAll.datajoint'], triggerKind: 2 },
+  })) as unknown[];
   assert.equal(onSave.length, 0, 'fix-all on save is off while 0.14.x is pinned');
   fs.rmSync(path.join(workspace, 'requirements.txt'));
 });
@@ -155,7 +249,15 @@ test('notebook cells: names bound in an earlier cell resolve; findings and quick
   const cell1 = `vscode-notebook-cell:${path.join(workspace, 'analysis.ipynb')}#c1`;
   const cell2 = `vscode-notebook-cell:${path.join(workspace, 'analysis.ipynb')}#c2`;
   conn.sendNotification('notebookDocument/didOpen', {
-    notebookDocument: { uri: nbUri, notebookType: 'jupyter-notebook', version: 1, cells: [{ kind: 2, document: cell1 }, { kind: 2, document: cell2 }] },
+    notebookDocument: {
+      uri: nbUri,
+      notebookType: 'jupyter-notebook',
+      version: 1,
+      cells: [
+        { kind: 2, document: cell1 },
+        { kind: 2, document: cell2 },
+      ],
+    },
     cellTextDocuments: [
       { uri: cell1, languageId: 'python', version: 1, text: 'import datajoint as dj\n' },
       { uri: cell2, languageId: 'python', version: 1, text: 'lab = dj.schema("lab")\n' },
@@ -163,11 +265,24 @@ test('notebook cells: names bound in an earlier cell resolve; findings and quick
   });
   const d1 = await diagnostics(cell1);
   const d2 = await diagnostics(cell2);
-  assert.deepEqual(d1.map((d) => d.code), []);
+  assert.deepEqual(
+    d1.map((d) => d.code),
+    [],
+  );
   const dj001 = d2.find((d) => d.code === 'DJ001');
   assert.ok(dj001, JSON.stringify(d2.map((d) => d.code)));
   assert.deepEqual(dj001.range.start, { line: 0, character: 6 });
-  const actions = (await conn.sendRequest('textDocument/codeAction', { textDocument: { uri: cell2 }, range: dj001.range, context: { diagnostics: [dj001] } })) as Array<{ title: string; edit?: { changes: Record<string, Array<{ range: { start: { character: number } }; newText: string }>> } }>;
+  const actions = (await conn.sendRequest('textDocument/codeAction', {
+    textDocument: { uri: cell2 },
+    range: dj001.range,
+    context: { diagnostics: [dj001] },
+  })) as Array<{
+    title: string;
+    edit?: { changes: Record<string, Array<{ range: { start: { character: number } }; newText: string }>> };
+  }>;
   const fix = actions.find((a) => a.title.startsWith('DataJoint (DJ001)'))!;
-  assert.deepEqual(fix.edit!.changes[cell2].map((e) => [e.range.start.character, e.newText]), [[9, 'Schema']]);
+  assert.deepEqual(
+    fix.edit!.changes[cell2].map((e) => [e.range.start.character, e.newText]),
+    [[9, 'Schema']],
+  );
 });

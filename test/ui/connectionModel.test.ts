@@ -1,7 +1,15 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  describeConnection, importConnection, newConnectionId, readConnections, secretKey, validateHost, validateName, validatePort, validateUser,
+  describeConnection,
+  importConnection,
+  newConnectionId,
+  readConnections,
+  secretKey,
+  validateHost,
+  validateName,
+  validatePort,
+  validateUser,
   type ConnectionConfig,
 } from '../../client/src/ui/connectionModel';
 
@@ -69,12 +77,29 @@ describe('readConnections (settings edited by hand)', () => {
 
 describe('importConnection', () => {
   it('reads a 0.14.6 dj_local_conf.json with flat dotted keys and host:port', () => {
-    const r = importConnection(JSON.stringify({ 'database.host': 'db.lab.org:3307', 'database.user': 'alice', 'database.password': 's3cret', 'database.use_tls': null, stores: { raw: { protocol: 'file', location: '/x' } } }));
-    assert.deepEqual(r, { host: 'db.lab.org', port: 3307, user: 'alice', tls: false, password: 's3cret', hasStores: true });
+    const r = importConnection(
+      JSON.stringify({
+        'database.host': 'db.lab.org:3307',
+        'database.user': 'alice',
+        'database.password': 's3cret',
+        'database.use_tls': null,
+        stores: { raw: { protocol: 'file', location: '/x' } },
+      }),
+    );
+    assert.deepEqual(r, {
+      host: 'db.lab.org',
+      port: 3307,
+      user: 'alice',
+      tls: false,
+      password: 's3cret',
+      hasStores: true,
+    });
   });
 
   it('reads a 2.x datajoint.json with nested objects, without a password', () => {
-    const r = importConnection(JSON.stringify({ database: { host: '10.0.0.5', port: 3310, user: 'bob', use_tls: true } }));
+    const r = importConnection(
+      JSON.stringify({ database: { host: '10.0.0.5', port: 3310, user: 'bob', use_tls: true } }),
+    );
     assert.deepEqual(r, { host: '10.0.0.5', port: 3310, user: 'bob', tls: true, hasStores: false });
   });
 

@@ -7,10 +7,25 @@ import { unsignedPolicyNote } from '../../client/src/ui/operations/inplace';
 import { cutOverRole, nextStep, stepStates, type HistoryEntry } from '../../client/src/ui/workflow';
 import { renderReportHtml } from '../../client/src/ui/render';
 
-const entry = (kind: HistoryEntry['kind'], outcome: HistoryEntry['outcome'], targets = ['lab'], n = 0): HistoryEntry => ({
-  id: `${kind}-${outcome}-${n}`, kind, title: kind, where: 'u@h:3306', targets, finishedAt: `2026-01-01T00:00:0${n}Z`, outcome, summary: `${kind} ${outcome}`,
+const entry = (
+  kind: HistoryEntry['kind'],
+  outcome: HistoryEntry['outcome'],
+  targets = ['lab'],
+  n = 0,
+): HistoryEntry => ({
+  id: `${kind}-${outcome}-${n}`,
+  kind,
+  title: kind,
+  where: 'u@h:3306',
+  targets,
+  finishedAt: `2026-01-01T00:00:0${n}Z`,
+  outcome,
+  summary: `${kind} ${outcome}`,
 });
-const beforeCutOver = [entry('code', 'ok', ['workspace']), ...(['preflight', 'create-parallel', 'copy', 'compare', 'verify'] as const).map((k) => entry(k, 'ok'))];
+const beforeCutOver = [
+  entry('code', 'ok', ['workspace']),
+  ...(['preflight', 'create-parallel', 'copy', 'compare', 'verify'] as const).map((k) => entry(k, 'ok')),
+];
 
 describe('confirmation by name', () => {
   it('accepts exactly the schema names, in any order, separated by commas or spaces', () => {
@@ -29,15 +44,35 @@ describe('confirmation by name', () => {
 
 describe('refusals as reports', () => {
   it('a refusal fails with its reasons as differences; declining is a cancel with none', () => {
-    const r = refusedResult('swap', 'Swap (Cut Over)', 'u@h:3306', ['lab'], ['compare found differences', 'lab.subject vs lab_v2.subject: 1 differing'], ['n']);
+    const r = refusedResult(
+      'swap',
+      'Swap (Cut Over)',
+      'u@h:3306',
+      ['lab'],
+      ['compare found differences', 'lab.subject vs lab_v2.subject: 1 differing'],
+      ['n'],
+    );
     assert.equal(r.outcome, 'failed');
     assert.match(r.summary, /^refused, nothing was changed: compare found differences/);
-    assert.deepEqual(r.tables[0].differences.map((d) => d.what), ['compare found differences', 'lab.subject vs lab_v2.subject: 1 differing']);
+    assert.deepEqual(
+      r.tables[0].differences.map((d) => d.what),
+      ['compare found differences', 'lab.subject vs lab_v2.subject: 1 differing'],
+    );
     assert.equal(r.tables[0].differenceCount, 2);
-    const html = renderReportHtml({ ...r, id: 'x', startedAt: 's', finishedAt: 'f', statements: 0 }, { nonce: 'n', cspSource: 'c' });
+    const html = renderReportHtml(
+      { ...r, id: 'x', startedAt: 's', finishedAt: 'f', statements: 0 },
+      { nonce: 'n', cspSource: 'c' },
+    );
     assert.match(html, /data-outcome="failed"/);
     assert.match(html, /lab\.subject vs lab_v2\.subject: 1 differing/);
-    const declined = refusedResult('retire', 'Retire Old Schemas', 'u@h:3306', ['lab'], ['not confirmed; nothing was dropped'], []);
+    const declined = refusedResult(
+      'retire',
+      'Retire Old Schemas',
+      'u@h:3306',
+      ['lab'],
+      ['not confirmed; nothing was dropped'],
+      [],
+    );
     assert.equal(declined.outcome, 'cancelled');
     assert.equal(declined.tables[0].differenceCount, 0);
   });
@@ -56,34 +91,60 @@ describe('the cut-over step', () => {
   });
 
   it('shows swapped after a swap, not swapped after its roll back, and the database wins over the history', () => {
-    const swapped = stepStates([...beforeCutOver, entry('swap', 'ok', ['lab', 'ephys'], 1)], 'u@h:3306', 'lab', { hasPointers: false });
+    const swapped = stepStates([...beforeCutOver, entry('swap', 'ok', ['lab', 'ephys'], 1)], 'u@h:3306', 'lab', {
+      hasPointers: false,
+    });
     const cut = swapped.find((s) => s.step.id === 'cutover')!;
     assert.equal(cut.status, 'done');
     assert.equal(cut.last?.kind, 'swap');
-    assert.equal(stepStates([entry('swap', 'ok', ['lab'], 1)], 'u@h:3306', 'ephys').find((s) => s.step.id === 'cutover')?.status, 'pending', 'another schema is not swapped');
+    assert.equal(
+      stepStates([entry('swap', 'ok', ['lab'], 1)], 'u@h:3306', 'ephys').find((s) => s.step.id === 'cutover')?.status,
+      'pending',
+      'another schema is not swapped',
+    );
 
-    const rolledBack = stepStates([...beforeCutOver, entry('swap', 'ok', ['lab'], 1), entry('unswap', 'ok', ['lab'], 2)], 'u@h:3306', 'lab').find((s) => s.step.id === 'cutover')!;
+    const rolledBack = stepStates(
+      [...beforeCutOver, entry('swap', 'ok', ['lab'], 1), entry('unswap', 'ok', ['lab'], 2)],
+      'u@h:3306',
+      'lab',
+    ).find((s) => s.step.id === 'cutover')!;
     assert.equal(rolledBack.status, 'pending');
     assert.equal(rolledBack.detail, 'not swapped (rolled back)');
     assert.equal(rolledBack.last?.kind, 'unswap');
 
     const onServer = stepStates([], 'u@h:3306', 'lab', { swapped: true });
-    assert.equal(onServer.find((s) => s.step.id === 'cutover')?.status, 'done', 'swapped on the server (e.g. from the CLI) without history');
-    assert.match(onServer.find((s) => s.step.id === 'cutover')?.detail ?? '', /2\.x tables in lab, 0\.14\.6 tables in lab_old/);
-    assert.ok(onServer.filter((s) => s.step.scope === 'schema' && s.step.id !== 'backup').every((s) => s.status === 'done'), 'every data step before a swap is done once swapped');
+    assert.equal(
+      onServer.find((s) => s.step.id === 'cutover')?.status,
+      'done',
+      'swapped on the server (e.g. from the CLI) without history',
+    );
+    assert.match(
+      onServer.find((s) => s.step.id === 'cutover')?.detail ?? '',
+      /2\.x tables in lab, 0\.14\.6 tables in lab_old/,
+    );
+    assert.ok(
+      onServer.filter((s) => s.step.scope === 'schema' && s.step.id !== 'backup').every((s) => s.status === 'done'),
+      'every data step before a swap is done once swapped',
+    );
     assert.equal(onServer.find((s) => s.step.id === 'backup')?.status, 'pending', 'a backup is not implied by a swap');
-    assert.equal(nextStep(onServer)?.step.id, 'code', 'the code is the workspace\'s own step');
+    assert.equal(nextStep(onServer)?.step.id, 'code', "the code is the workspace's own step");
 
-    const gone = stepStates([entry('swap', 'ok', ['lab'], 1)], 'u@h:3306', 'lab', { swapped: false }).find((s) => s.step.id === 'cutover')!;
+    const gone = stepStates([entry('swap', 'ok', ['lab'], 1)], 'u@h:3306', 'lab', { swapped: false }).find(
+      (s) => s.step.id === 'cutover',
+    )!;
     assert.equal(gone.status, 'pending');
     assert.match(gone.detail ?? '', /no longer shows the swap/);
   });
 
   it('a refused swap needs attention; an in-place migration completes the step', () => {
-    const refused = stepStates([...beforeCutOver, entry('swap', 'failed', ['lab'], 1)], 'u@h:3306', 'lab', { swapped: false }).find((s) => s.step.id === 'cutover')!;
+    const refused = stepStates([...beforeCutOver, entry('swap', 'failed', ['lab'], 1)], 'u@h:3306', 'lab', {
+      swapped: false,
+    }).find((s) => s.step.id === 'cutover')!;
     assert.equal(refused.status, 'failed');
     assert.equal(refused.detail, 'not swapped');
-    const inPlace = stepStates([entry('in-place', 'ok', ['lab'], 1)], 'u@h:3306', 'lab').find((s) => s.step.id === 'cutover')!;
+    const inPlace = stepStates([entry('in-place', 'ok', ['lab'], 1)], 'u@h:3306', 'lab').find(
+      (s) => s.step.id === 'cutover',
+    )!;
     assert.equal(inPlace.status, 'done');
     assert.equal(inPlace.detail, 'migrated in place');
   });
@@ -91,7 +152,14 @@ describe('the cut-over step', () => {
 
 describe('schemas a cut-over or backup made', () => {
   const versions = new Map([
-    ['lab', '2.x'], ['lab_old', '0.14.6'], ['lab_v2', 'empty'], ['lab_backup_20260101', '0.14.6'], ['ephys', '0.14.6'], ['ephys_restoring', '0.14.6'], ['ephys_before_restore', '0.14.6'], ['solo_old', '0.14.6'],
+    ['lab', '2.x'],
+    ['lab_old', '0.14.6'],
+    ['lab_v2', 'empty'],
+    ['lab_backup_20260101', '0.14.6'],
+    ['ephys', '0.14.6'],
+    ['ephys_restoring', '0.14.6'],
+    ['ephys_before_restore', '0.14.6'],
+    ['solo_old', '0.14.6'],
   ]);
   it('a 2.x schema whose _old holds 0.14.6 tables is swapped; _old, backups and restore staging are by-products', () => {
     assert.equal(cutOverRole('lab', versions), 'swapped');
@@ -100,8 +168,22 @@ describe('schemas a cut-over or backup made', () => {
     assert.equal(cutOverRole('ephys_restoring', versions), 'derived');
     assert.equal(cutOverRole('ephys_before_restore', versions), 'derived');
     assert.equal(cutOverRole('ephys', versions), 'production');
-    assert.equal(cutOverRole('solo_old', versions), 'production', 'an _old schema without its production schema is a schema of its own');
-    assert.equal(cutOverRole('lab', new Map([['lab', '2.x'], ['lab_old', 'empty']])), 'production', 'after a roll back _old is empty: not swapped');
+    assert.equal(
+      cutOverRole('solo_old', versions),
+      'production',
+      'an _old schema without its production schema is a schema of its own',
+    );
+    assert.equal(
+      cutOverRole(
+        'lab',
+        new Map([
+          ['lab', '2.x'],
+          ['lab_old', 'empty'],
+        ]),
+      ),
+      'production',
+      'after a roll back _old is empty: not swapped',
+    );
   });
 });
 

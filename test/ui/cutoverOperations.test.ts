@@ -17,7 +17,10 @@ function hooks(answer?: (req: ConfirmRequest) => boolean): RunHooks & { asked: C
   const asked: ConfirmRequest[] = [];
   const messages: string[] = [];
   return {
-    signal: new AbortController().signal, asked, messages, progress: (m) => messages.push(m),
+    signal: new AbortController().signal,
+    asked,
+    messages,
+    progress: (m) => messages.push(m),
     ...(answer ? { confirm: async (req: ConfirmRequest) => (asked.push(req), answer(req)) } : {}),
   };
 }
@@ -25,7 +28,8 @@ function hooks(answer?: (req: ConfirmRequest) => boolean): RunHooks & { asked: C
 /** Schema → its table names (sorted), for the schemas starting with the fixture's prefix. */
 async function layout(fx: LoadedFixture): Promise<Record<string, string[]>> {
   const rows = await fx.db.query<{ s: string; t: string }>(
-    'SELECT TABLE_SCHEMA AS s, TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA LIKE ? ORDER BY 1, 2', [`${fx.prefix.replace(/_/g, '\\_')}%`],
+    'SELECT TABLE_SCHEMA AS s, TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA LIKE ? ORDER BY 1, 2',
+    [`${fx.prefix.replace(/_/g, '\\_')}%`],
   );
   const out: Record<string, string[]> = {};
   for (const r of rows) (out[r.s] ??= []).push(r.t);
@@ -35,13 +39,16 @@ async function layout(fx: LoadedFixture): Promise<Record<string, string[]>> {
 /** Every column's definition in a schema (table.column → type + comment), to tell 0.14.6 tables from 2.x ones. */
 async function columns(fx: LoadedFixture, schema: string): Promise<Record<string, string>> {
   const rows = await fx.db.query<{ t: string; c: string; ty: string; cm: string }>(
-    'SELECT TABLE_NAME AS t, COLUMN_NAME AS c, COLUMN_TYPE AS ty, COLUMN_COMMENT AS cm FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? ORDER BY 1, 2', [schema],
+    'SELECT TABLE_NAME AS t, COLUMN_NAME AS c, COLUMN_TYPE AS ty, COLUMN_COMMENT AS cm FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? ORDER BY 1, 2',
+    [schema],
   );
   return Object.fromEntries(rows.map((r) => [`${r.t}.${r.c}`, `${r.ty} ${r.cm}`]));
 }
 
 async function count(fx: LoadedFixture, schema: string, table: string): Promise<number> {
-  const [r] = await fx.db.query<{ n: string }>(`SELECT COUNT(*) AS n FROM \`${schema}\`.\`${table.replace(/`/g, '``')}\``);
+  const [r] = await fx.db.query<{ n: string }>(
+    `SELECT COUNT(*) AS n FROM \`${schema}\`.\`${table.replace(/`/g, '``')}\``,
+  );
   return Number(r.n);
 }
 
@@ -57,14 +64,26 @@ describe('cut-over operations of the UI on the dj014 fixture', { timeout: 600_00
     fx = await loadFixture('dj014');
     [lab, ephys, analysis] = fx.schemas;
     stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'djm-cutover-'));
-    ctx = { db: fx.db, suffix: '_v2', policy: 'widen', stores: fx.storesConfig, statePath: path.join(stateDir, 'copy.json') };
+    ctx = {
+      db: fx.db,
+      suffix: '_v2',
+      policy: 'widen',
+      stores: fx.storesConfig,
+      statePath: path.join(stateDir, 'copy.json'),
+    };
     for (const op of ['create-parallel', 'copy'] as const) {
       const r = await OPERATIONS[op].run(ctx, { schemas: fx.schemas }, hooks());
       assert.equal(r.outcome, 'ok', `${op}: ${r.summary}`);
     }
     production = Object.fromEntries(await Promise.all(fx.schemas.map(async (s) => [s, await columns(fx, s)] as const)));
-    parallel = Object.fromEntries(await Promise.all(fx.schemas.map(async (s) => [s, await columns(fx, s + '_v2')] as const)));
-    assert.notDeepEqual(production[lab], parallel[lab], 'the 2.x tables are told apart from the 0.14.6 ones by their columns');
+    parallel = Object.fromEntries(
+      await Promise.all(fx.schemas.map(async (s) => [s, await columns(fx, s + '_v2')] as const)),
+    );
+    assert.notDeepEqual(
+      production[lab],
+      parallel[lab],
+      'the 2.x tables are told apart from the 0.14.6 ones by their columns',
+    );
   });
   after(async () => {
     await fx?.cleanup();
@@ -75,14 +94,22 @@ describe('cut-over operations of the UI on the dj014 fixture', { timeout: 600_00
     const target = { schemas: [lab], cutover: { backupSuffix: '_backup_20260101' } };
     const before = await layout(fx);
     const plan = await OPERATIONS.backup.plan(ctx, target);
-    assert.ok(plan.statements.some((s) => s.includes(`\`${lab}_backup_20260101\``)), plan.statements.slice(0, 3).join('\n'));
+    assert.ok(
+      plan.statements.some((s) => s.includes(`\`${lab}_backup_20260101\``)),
+      plan.statements.slice(0, 3).join('\n'),
+    );
     assert.deepEqual(await layout(fx), before, 'planning wrote nothing');
     const r = await OPERATIONS.backup.run(ctx, target, hooks());
     assert.equal(r.outcome, 'ok', r.summary);
     assert.match(r.summary, new RegExp(`backup ${lab}_backup_20260101 verified`));
     const after = await layout(fx);
     assert.deepEqual(after[`${lab}_backup_20260101`], before[lab], 'every table, hidden ones included');
-    for (const t of r.tables) assert.equal(t.counts.rows, await count(fx, lab, t.table.slice(lab.length + 1)), `${t.table}: rows in the report = COUNT(*)`);
+    for (const t of r.tables)
+      assert.equal(
+        t.counts.rows,
+        await count(fx, lab, t.table.slice(lab.length + 1)),
+        `${t.table}: rows in the report = COUNT(*)`,
+      );
   });
 
   it('swap: the plan takes the schemas with keys into the chosen one along, lists the one RENAME and moves nothing', async () => {
@@ -114,12 +141,19 @@ describe('cut-over operations of the UI on the dj014 fixture', { timeout: 600_00
   it('swap then unswap: the 2.x tables take the production names, the 0.14.6 ones go to _old, and back', async () => {
     const h = hooks(() => true);
     const r = await OPERATIONS.swap.run(ctx, { schemas: [lab] }, h);
-    assert.equal(r.outcome, 'ok', `${r.summary}\n${r.tables.flatMap((t) => t.differences.map((d) => d.what)).join('\n')}`);
+    assert.equal(
+      r.outcome,
+      'ok',
+      `${r.summary}\n${r.tables.flatMap((t) => t.differences.map((d) => d.what)).join('\n')}`,
+    );
     assert.equal(r.kind, 'swap');
     assert.deepEqual(r.targets, [lab, ephys, analysis]);
     assert.match(r.summary, new RegExp(`^Swapped ${lab}, ${ephys}, ${analysis}: \\d+ tables moved in one RENAME`));
     assert.equal(r.notes[0], FINALIZE_NOTE);
-    assert.ok(r.notes.some((n) => /fresh compare: .*0 differences/.test(n)) && r.notes.includes('verify: passed'), r.notes.join('\n'));
+    assert.ok(
+      r.notes.some((n) => /fresh compare: .*0 differences/.test(n)) && r.notes.includes('verify: passed'),
+      r.notes.join('\n'),
+    );
     for (const s of fx.schemas) {
       assert.deepEqual(await columns(fx, s), parallel[s], `${s} now holds the 2.x tables`);
       assert.deepEqual(await columns(fx, s + '_old'), production[s], `${s}_old holds the 0.14.6 tables`);
@@ -128,7 +162,11 @@ describe('cut-over operations of the UI on the dj014 fixture', { timeout: 600_00
     const moved = r.tables.find((t) => t.table === lab && t.target === `${lab}_old`);
     assert.equal(moved?.counts.tables, (await layout(fx))[`${lab}_old`].length);
 
-    const u = await OPERATIONS.unswap.run(ctx, { schemas: [lab] }, hooks(() => true));
+    const u = await OPERATIONS.unswap.run(
+      ctx,
+      { schemas: [lab] },
+      hooks(() => true),
+    );
     assert.equal(u.outcome, 'ok', u.summary);
     assert.match(u.summary, /^Rolled back/);
     for (const s of fx.schemas) {
@@ -138,21 +176,44 @@ describe('cut-over operations of the UI on the dj014 fixture', { timeout: 600_00
   });
 
   it('retire: refused without a verified backup of the _old schemas, then drops them once backed up', async () => {
-    const s = await OPERATIONS.swap.run(ctx, { schemas: [lab] }, hooks(() => true));
+    const s = await OPERATIONS.swap.run(
+      ctx,
+      { schemas: [lab] },
+      hooks(() => true),
+    );
     assert.equal(s.outcome, 'ok', s.summary);
-    const refused = await OPERATIONS.retire.run(ctx, { schemas: fx.schemas }, hooks(() => assert.fail('refused before asking')));
+    const refused = await OPERATIONS.retire.run(
+      ctx,
+      { schemas: fx.schemas },
+      hooks(() => assert.fail('refused before asking')),
+    );
     assert.equal(refused.outcome, 'failed');
     const reasons = refused.tables[0].differences.map((d) => d.what);
-    assert.ok(reasons.some((w) => w.startsWith(`no backup of ${ephys}_old`)) && reasons.some((w) => w.startsWith(`no backup of ${analysis}_old`)), reasons.join('\n'));
-    assert.ok(!reasons.some((w) => w.includes(`${lab}_old`)), `the first test's backup of ${lab} is verified equal to ${lab}_old and counts`);
+    assert.ok(
+      reasons.some((w) => w.startsWith(`no backup of ${ephys}_old`)) &&
+        reasons.some((w) => w.startsWith(`no backup of ${analysis}_old`)),
+      reasons.join('\n'),
+    );
+    assert.ok(
+      !reasons.some((w) => w.includes(`${lab}_old`)),
+      `the first test's backup of ${lab} is verified equal to ${lab}_old and counts`,
+    );
     const olds = fx.schemas.map((x) => x + '_old');
-    const b = await OPERATIONS.backup.run(ctx, { schemas: olds, cutover: { backupSuffix: '_backup_20260102' } }, hooks());
+    const b = await OPERATIONS.backup.run(
+      ctx,
+      { schemas: olds, cutover: { backupSuffix: '_backup_20260102' } },
+      hooks(),
+    );
     assert.equal(b.outcome, 'ok', b.summary);
     // Choosing lab alone takes the old schemas with keys into lab_old along.
     const plan = await OPERATIONS.retire.plan(ctx, { schemas: [lab] });
     assert.deepEqual(plan.targets, olds);
     assert.match(plan.notes[0], new RegExp(`foreign keys into the old schemas: ${ephys}_old, ${analysis}_old`));
-    assert.deepEqual(plan.statements, [analysis, ephys, lab].map((x) => `DROP DATABASE \`${x}_old\``), 'children first');
+    assert.deepEqual(
+      plan.statements,
+      [analysis, ephys, lab].map((x) => `DROP DATABASE \`${x}_old\``),
+      'children first',
+    );
     const h = hooks(() => true);
     const r = await OPERATIONS.retire.run(ctx, { schemas: [lab] }, h);
     assert.equal(r.outcome, 'ok', r.summary);
@@ -202,9 +263,19 @@ describe('Migrate In Place from the UI on a copy of the dj014 fixture', { timeou
     const plan = await OPERATIONS['in-place'].plan(ctx, target);
     assert.equal(plan.notes[0], OLD_CLIENTS_WARNING);
     assert.match(plan.notes[1], /Switch it to "native"/);
-    assert.ok(plan.statements.some((s) => /ALTER TABLE/.test(s)), plan.statements.join('\n'));
-    assert.ok(plan.statements.some((s) => s.includes(`${ephys}_backup_20260104`)), 'the backup comes first');
-    const declined = await OPERATIONS['in-place'].run(ctx, target, hooks(() => false));
+    assert.ok(
+      plan.statements.some((s) => /ALTER TABLE/.test(s)),
+      plan.statements.join('\n'),
+    );
+    assert.ok(
+      plan.statements.some((s) => s.includes(`${ephys}_backup_20260104`)),
+      'the backup comes first',
+    );
+    const declined = await OPERATIONS['in-place'].run(
+      ctx,
+      target,
+      hooks(() => false),
+    );
     assert.equal(declined.outcome, 'cancelled');
     assert.deepEqual(await columns(fx, ephys), before, 'nothing changed');
     const h = hooks(() => true);
@@ -213,7 +284,10 @@ describe('Migrate In Place from the UI on a copy of the dj014 fixture', { timeou
     assert.match(r.summary, /verify passed/);
     assert.equal(h.asked[0].kind, 'in-place');
     assert.match(h.asked[0].question, /cannot read the relabelled columns/);
-    assert.ok(r.tables.some((t) => t.counts['pointer columns'] > 0) && r.tables.some((t) => t.counts.relabelled > 0), JSON.stringify(r.tables));
+    assert.ok(
+      r.tables.some((t) => t.counts['pointer columns'] > 0) && r.tables.some((t) => t.counts.relabelled > 0),
+      JSON.stringify(r.tables),
+    );
     assert.deepEqual(await columns(fx, `${ephys}_backup_20260104`), before, 'the backup holds the schema as it was');
     assert.notDeepEqual(await columns(fx, ephys), before);
   });

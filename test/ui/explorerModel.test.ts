@@ -4,17 +4,30 @@ import { introspect } from '../../client/src/db/introspect';
 import type { Column, Schema, Table } from '../../client/src/db/model';
 import { decodeStorage } from '../../client/src/db/introspect';
 import {
-  className, columnTypeText, columnView, errorView, pairSchemas, schemaView, tableStates, tableView,
+  className,
+  columnTypeText,
+  columnView,
+  errorView,
+  pairSchemas,
+  schemaView,
+  tableStates,
+  tableView,
 } from '../../client/src/ui/explorerModel';
 import { loadFixture, type LoadedFixture } from '../db/harness';
 
 describe('explorer items from pure data', () => {
   it('pairs each production schema with its parallel schema by the suffix, hiding system schemas', () => {
-    assert.deepEqual(pairSchemas(['mysql', 'lab_v2', 'lab', 'ephys', 'other_v2', 'information_schema', 'sys', 'performance_schema'], '_v2'), [
-      { name: 'ephys', parallel: null },
-      { name: 'lab', parallel: 'lab_v2' },
-      { name: 'other_v2', parallel: null },
-    ]);
+    assert.deepEqual(
+      pairSchemas(
+        ['mysql', 'lab_v2', 'lab', 'ephys', 'other_v2', 'information_schema', 'sys', 'performance_schema'],
+        '_v2',
+      ),
+      [
+        { name: 'ephys', parallel: null },
+        { name: 'lab', parallel: 'lab_v2' },
+        { name: 'other_v2', parallel: null },
+      ],
+    );
     assert.deepEqual(pairSchemas(['lab', 'lab_new'], '_new'), [{ name: 'lab', parallel: 'lab_new' }]);
   });
 
@@ -27,8 +40,17 @@ describe('explorer items from pure data', () => {
 
   it('shows the 0.14.6 → 2.x type of MySQL 8 columns (no display width) as of MariaDB ones', () => {
     const col = (columnType: string, extra = ''): Column => ({
-      name: 'x', columnType, dataType: columnType.split(/[ (]/)[0], nullable: false, default: null, extra, charset: null, collation: null,
-      comment: '', storage: { form: 'plain' }, label2x: null,
+      name: 'x',
+      columnType,
+      dataType: columnType.split(/[ (]/)[0],
+      nullable: false,
+      default: null,
+      extra,
+      charset: null,
+      collation: null,
+      comment: '',
+      storage: { form: 'plain' },
+      label2x: null,
     });
     assert.equal(columnTypeText(col('int unsigned'), 'production', 'widen').text, 'int unsigned → int64');
     assert.equal(columnTypeText(col('int(10) unsigned'), 'production', 'widen').text, 'int unsigned → int64');
@@ -75,7 +97,14 @@ describe('explorer items from the introspected dj014 fixture', { timeout: 120_00
     assert.match(v.description ?? '', /^Manual · ~\d+ rows? · no 2\.x table$/);
     assert.equal(v.icon, 'person');
     assert.equal(v.contextValue, 'table.v014.manual.not-created');
-    assert.equal(tableView(table(0, '#species'), { state: 'compared', equal: true, differences: 0 }, 'production').description?.endsWith('compared: equal'), true);
+    assert.equal(
+      tableView(
+        table(0, '#species'),
+        { state: 'compared', equal: true, differences: 0 },
+        'production',
+      ).description?.endsWith('compared: equal'),
+      true,
+    );
   });
 
   it('shows int unsigned → int64 for the fixture key column, and marks in-store columns', () => {
@@ -84,7 +113,10 @@ describe('explorer items from the introspected dj014 fixture', { timeout: 120_00
     const v = columnView(id, subject, 'production', 'widen');
     assert.match(v.description ?? '', /^int unsigned → int64/);
     assert.equal(v.icon, 'key');
-    const inStore = schemas.flatMap((s) => s.tables).flatMap((t) => t.columns.map((c) => ({ t, c }))).find(({ c }) => c.storage.form === 'pointer014');
+    const inStore = schemas
+      .flatMap((s) => s.tables)
+      .flatMap((t) => t.columns.map((c) => ({ t, c })))
+      .find(({ c }) => c.storage.form === 'pointer014');
     assert.ok(inStore, 'the fixture has 0.14.6 in-store columns');
     const sv = columnView(inStore.c, inStore.t, 'production', 'widen');
     assert.match(sv.description ?? '', /in store [a-z-]+/);
@@ -96,8 +128,12 @@ describe('explorer items from the introspected dj014 fixture', { timeout: 120_00
     const [lab] = schemas;
     const parallel: Schema = { ...lab, name: `${lab.name}_v2`, tables: lab.tables.filter((t) => t.name !== 'user') };
     const states = tableStates(
-      lab, parallel,
-      new Map([['subject', { status: 'done', rowsCopied: 4 }], ['#species', { status: 'cancelled', rowsCopied: 1 }]]),
+      lab,
+      parallel,
+      new Map([
+        ['subject', { status: 'done', rowsCopied: 4 }],
+        ['#species', { status: 'cancelled', rowsCopied: 1 }],
+      ]),
       new Map(),
     );
     assert.deepEqual(states.get('user'), { state: 'not-created' });

@@ -13,12 +13,17 @@ function hooks(signal = new AbortController().signal): RunHooks & { messages: st
 }
 
 async function tableNames(fx: LoadedFixture, schema: string): Promise<string[]> {
-  const rows = await fx.db.query<{ t: string }>('SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? ORDER BY 1', [schema]);
+  const rows = await fx.db.query<{ t: string }>(
+    'SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? ORDER BY 1',
+    [schema],
+  );
   return rows.map((r) => r.t);
 }
 
 async function count(fx: LoadedFixture, schema: string, table: string): Promise<number> {
-  const [r] = await fx.db.query<{ n: string }>(`SELECT COUNT(*) AS n FROM \`${schema}\`.\`${table.replace(/`/g, '``')}\``);
+  const [r] = await fx.db.query<{ n: string }>(
+    `SELECT COUNT(*) AS n FROM \`${schema}\`.\`${table.replace(/`/g, '``')}\``,
+  );
   return Number(r.n);
 }
 
@@ -33,7 +38,13 @@ describe('UI operations on the dj014 fixture', { timeout: 300_000 }, () => {
     fx = await loadFixture('dj014');
     [lab, ephys] = fx.schemas;
     stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'djm-ops-'));
-    ctx = { db: fx.db, suffix: '_v2', policy: 'widen', stores: fx.storesConfig, statePath: path.join(stateDir, 'copy.json') };
+    ctx = {
+      db: fx.db,
+      suffix: '_v2',
+      policy: 'widen',
+      stores: fx.storesConfig,
+      statePath: path.join(stateDir, 'copy.json'),
+    };
   });
   after(async () => {
     await fx?.cleanup();
@@ -43,7 +54,10 @@ describe('UI operations on the dj014 fixture', { timeout: 300_000 }, () => {
   it('preflight reports the fixture ready (0.14.6, stores configured) and blocks without store settings', async () => {
     const r = await OPERATIONS.preflight.run(ctx, { schemas: fx.schemas }, hooks());
     assert.equal(r.outcome, 'ok', JSON.stringify(r, null, 1));
-    assert.deepEqual(r.tables.map((t) => [t.table, t.status]), fx.schemas.map((s) => [s, '0.14.6']));
+    assert.deepEqual(
+      r.tables.map((t) => [t.table, t.status]),
+      fx.schemas.map((s) => [s, '0.14.6']),
+    );
     const noStores = await OPERATIONS.preflight.run({ ...ctx, stores: {} }, { schemas: [ephys] }, hooks());
     assert.notEqual(noStores.outcome, 'ok', JSON.stringify(noStores, null, 1));
     assert.match(JSON.stringify(noStores), /raw/);
@@ -51,10 +65,16 @@ describe('UI operations on the dj014 fixture', { timeout: 300_000 }, () => {
 
   it('plans a schema together with the schemas it references, says so, and writes nothing', async () => {
     const plan = await OPERATIONS['create-parallel'].plan(ctx, { schemas: [ephys] });
-    assert.ok(plan.statements.some((s) => s.startsWith(`CREATE DATABASE IF NOT EXISTS \`${lab}_v2\``)), plan.statements.slice(0, 3).join('\n'));
+    assert.ok(
+      plan.statements.some((s) => s.startsWith(`CREATE DATABASE IF NOT EXISTS \`${lab}_v2\``)),
+      plan.statements.slice(0, 3).join('\n'),
+    );
     assert.ok(plan.statements.some((s) => s.startsWith(`CREATE DATABASE IF NOT EXISTS \`${ephys}_v2\``)));
     assert.match(plan.notes[0], new RegExp(`Referenced schemas included.*${lab}`));
-    const [{ n }] = await fx.db.query<{ n: string }>('SELECT COUNT(*) AS n FROM information_schema.SCHEMATA WHERE SCHEMA_NAME IN (?, ?)', [`${lab}_v2`, `${ephys}_v2`]);
+    const [{ n }] = await fx.db.query<{ n: string }>(
+      'SELECT COUNT(*) AS n FROM information_schema.SCHEMATA WHERE SCHEMA_NAME IN (?, ?)',
+      [`${lab}_v2`, `${ephys}_v2`],
+    );
     assert.equal(Number(n), 0, 'planning wrote nothing');
   });
 
@@ -66,7 +86,8 @@ describe('UI operations on the dj014 fixture', { timeout: 300_000 }, () => {
     const r = await OPERATIONS['create-parallel'].run(ctx, { schemas: [lab] }, hooks());
     assert.equal(r.outcome, 'ok');
     const created = await tableNames(fx, `${lab}_v2`);
-    for (const t of (await tableNames(fx, lab)).filter((n) => !n.startsWith('~'))) assert.ok(created.includes(t), `${t} created`);
+    for (const t of (await tableNames(fx, lab)).filter((n) => !n.startsWith('~')))
+      assert.ok(created.includes(t), `${t} created`);
     assert.ok(created.includes('~lineage'));
     assert.ok(r.tables.length > 0 && r.tables.every((t) => t.status === 'created'), JSON.stringify(r.tables));
     const sourceTables = (await tableNames(fx, lab)).filter((n) => !n.startsWith('~')).map((n) => `${lab}.${n}`);
@@ -75,12 +96,18 @@ describe('UI operations on the dj014 fixture', { timeout: 300_000 }, () => {
     assert.match(r.notes.join('\n'), /~lineage/);
     const again = await OPERATIONS['create-parallel'].run(ctx, { schemas: [lab] }, hooks());
     assert.equal(again.outcome, 'ok', 're-running is harmless');
-    assert.ok(again.tables.every((t) => t.status === 'already as expected'), JSON.stringify(again.tables));
+    assert.ok(
+      again.tables.every((t) => t.status === 'already as expected'),
+      JSON.stringify(again.tables),
+    );
   });
 
   it('copy: the plan lists statements and writes nothing; a cancelled run is reported and resumes', async () => {
     const plan = await OPERATIONS.copy.plan(ctx, { schemas: [lab] });
-    assert.ok(plan.statements.some((s) => /^INSERT INTO/.test(s)), plan.statements.join('\n'));
+    assert.ok(
+      plan.statements.some((s) => /^INSERT INTO/.test(s)),
+      plan.statements.join('\n'),
+    );
     assert.equal(await count(fx, `${lab}_v2`, 'subject'), 0, 'the dry run inserted nothing');
     const aborted = new AbortController();
     aborted.abort(new Error('cancelled by the test'));
@@ -89,8 +116,12 @@ describe('UI operations on the dj014 fixture', { timeout: 300_000 }, () => {
     const h = hooks();
     const done = await OPERATIONS.copy.run(ctx, { schemas: [lab] }, h);
     assert.equal(done.outcome, 'ok', JSON.stringify(done.tables));
-    for (const t of ['#species', 'subject', 'user']) assert.equal(await count(fx, `${lab}_v2`, t), await count(fx, lab, t), `${t} copied`);
-    assert.ok(h.messages.some((m) => /rows$/.test(m)), 'progress reported rows');
+    for (const t of ['#species', 'subject', 'user'])
+      assert.equal(await count(fx, `${lab}_v2`, t), await count(fx, lab, t), `${t} copied`);
+    assert.ok(
+      h.messages.some((m) => /rows$/.test(m)),
+      'progress reported rows',
+    );
   });
 
   it('compare finds 0 differences with the source row counts, then finds a changed row by its key', async () => {
@@ -101,7 +132,9 @@ describe('UI operations on the dj014 fixture', { timeout: 300_000 }, () => {
       assert.equal(t.counts['production rows'], await count(fx, lab, name));
       assert.equal(t.differenceCount, 0);
     }
-    const [{ id }] = await fx.db.query<{ id: string }>(`SELECT subject_id AS id FROM \`${lab}_v2\`.subject ORDER BY subject_id LIMIT 1`);
+    const [{ id }] = await fx.db.query<{ id: string }>(
+      `SELECT subject_id AS id FROM \`${lab}_v2\`.subject ORDER BY subject_id LIMIT 1`,
+    );
     await fx.db.execute(`UPDATE \`${lab}_v2\`.subject SET litter = litter + 1 WHERE subject_id = ?`, [id]);
     const changed = await OPERATIONS.compare.run(ctx, { schemas: [lab], tables: [`${lab}.subject`] }, hooks());
     assert.equal(changed.outcome, 'differences');
@@ -121,11 +154,17 @@ describe('UI operations on the dj014 fixture', { timeout: 300_000 }, () => {
     );
     assert.equal(fk?.ref, `${lab}_v2`, 'ephys_v2.session references lab_v2.subject');
     const [parent, child] = await Promise.all(
-      [[`${lab}_v2`, 'subject'], [`${ephys}_v2`, 'session']].map(([s, t]) =>
-        fx.db.query<{ type: string }>('SELECT COLUMN_TYPE AS type FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND COLUMN_NAME = ?', [s, t, 'subject_id']),
+      [
+        [`${lab}_v2`, 'subject'],
+        [`${ephys}_v2`, 'session'],
+      ].map(([s, t]) =>
+        fx.db.query<{ type: string }>(
+          'SELECT COLUMN_TYPE AS type FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND COLUMN_NAME = ?',
+          [s, t, 'subject_id'],
+        ),
       ),
     );
-    assert.equal(child[0].type, parent[0].type, 'the inherited key column has the parent\'s 2.x type');
+    assert.equal(child[0].type, parent[0].type, "the inherited key column has the parent's 2.x type");
     const fileOps: string[] = [];
     const copied = await OPERATIONS.copy.run(ctx, { schemas: [ephys] }, { ...hooks(), fileOp: (f) => fileOps.push(f) });
     assert.equal(copied.outcome, 'ok', JSON.stringify(copied.tables.filter((t) => t.error)));
@@ -138,10 +177,16 @@ describe('UI operations on the dj014 fixture', { timeout: 300_000 }, () => {
     const ok = await OPERATIONS.verify.run(ctx, { schemas: [lab] }, hooks());
     assert.equal(ok.outcome, 'ok', JSON.stringify(ok, null, 1));
     assert.deepEqual(ok.targets, [lab]);
-    assert.ok(ok.tables.length > 0 && ok.tables.every((t) => t.table.startsWith(`${lab}_v2.`)), 'the parallel tables were verified');
+    assert.ok(
+      ok.tables.length > 0 && ok.tables.every((t) => t.table.startsWith(`${lab}_v2.`)),
+      'the parallel tables were verified',
+    );
     const bad = await OPERATIONS.verify.run({ ...ctx, suffix: '' }, { schemas: [ephys] }, hooks());
     assert.notEqual(bad.outcome, 'ok');
-    assert.ok(bad.tables.some((t) => t.differences.some((d) => /pointer|unlabelled blob/.test(d.what))), JSON.stringify(bad.tables.map((t) => t.differences)));
+    assert.ok(
+      bad.tables.some((t) => t.differences.some((d) => /pointer|unlabelled blob/.test(d.what))),
+      JSON.stringify(bad.tables.map((t) => t.differences)),
+    );
   });
 });
 
@@ -159,7 +204,13 @@ describe('cancelling a copy that waits on the server', { timeout: 120_000 }, () 
 
   it('stops the blocked statement (the engine kills it), reports cancelled, and the next run completes', async () => {
     const [lab] = fx.schemas;
-    const ctx: OperationContext = { db: fx.db, suffix: '_v2', policy: 'widen', stores: fx.storesConfig, statePath: path.join(stateDir, 'copy.json') };
+    const ctx: OperationContext = {
+      db: fx.db,
+      suffix: '_v2',
+      policy: 'widen',
+      stores: fx.storesConfig,
+      statePath: path.join(stateDir, 'copy.json'),
+    };
     assert.equal((await OPERATIONS['create-parallel'].run(ctx, { schemas: [lab] }, hooks())).outcome, 'ok');
     const controller = new AbortController();
     const started = Date.now();

@@ -5,7 +5,11 @@ import { SqlLogFormatter } from '../../client/src/ui/sqlLog';
 describe('SQL log lines', () => {
   it('inline parameters, one line per statement, with a timestamp', () => {
     const f = new SqlLogFormatter();
-    const line = f.line('SELECT *\n  FROM `a`.`b` WHERE x = ? AND y = ?', [5, "it's"], new Date('2026-01-02T03:04:05Z'));
+    const line = f.line(
+      'SELECT *\n  FROM `a`.`b` WHERE x = ? AND y = ?',
+      [5, "it's"],
+      new Date('2026-01-02T03:04:05Z'),
+    );
     assert.equal(line, "[2026-01-02T03:04:05.000Z] SELECT * FROM `a`.`b` WHERE x = 5 AND y = 'it\\'s'");
   });
 

@@ -6,14 +6,29 @@ import path from 'node:path';
 import { HistoryStore, STEPS, nextStep, stepStates, type HistoryEntry } from '../../client/src/ui/workflow';
 import type { OperationReport } from '../../client/src/ui/report';
 
-const entry = (kind: HistoryEntry['kind'], outcome: HistoryEntry['outcome'], targets = ['lab'], where = 'u@h:3306'): HistoryEntry => ({
-  id: `${kind}-${outcome}`, kind, title: kind, where, targets, finishedAt: '2026-01-01T00:00:00Z', outcome, summary: `${kind} ${outcome}`,
+const entry = (
+  kind: HistoryEntry['kind'],
+  outcome: HistoryEntry['outcome'],
+  targets = ['lab'],
+  where = 'u@h:3306',
+): HistoryEntry => ({
+  id: `${kind}-${outcome}`,
+  kind,
+  title: kind,
+  where,
+  targets,
+  finishedAt: '2026-01-01T00:00:00Z',
+  outcome,
+  summary: `${kind} ${outcome}`,
 });
 
 describe('workflow steps', () => {
   it('starts with everything pending and code migration next; cut-over not swapped', () => {
     const states = stepStates([], 'u@h:3306', 'lab');
-    assert.deepEqual(states.map((s) => s.step.id), STEPS.map((s) => s.id));
+    assert.deepEqual(
+      states.map((s) => s.step.id),
+      STEPS.map((s) => s.id),
+    );
     assert.equal(states.find((s) => s.step.id === 'cutover')?.status, 'pending');
     assert.equal(states.find((s) => s.step.id === 'cutover')?.detail, 'not swapped');
     assert.equal(nextStep(states)?.step.id, 'code');
@@ -30,14 +45,28 @@ describe('workflow steps', () => {
     ];
     const states = stepStates(history, 'u@h:3306', 'lab', { hasPointers: false });
     const by = Object.fromEntries(states.map((s) => [s.step.id, s.status]));
-    assert.deepEqual(by, { code: 'done', preflight: 'done', parallel: 'done', copy: 'failed', pointers: 'not-needed', compare: 'pending', verify: 'pending', backup: 'pending', cutover: 'pending' });
+    assert.deepEqual(by, {
+      code: 'done',
+      preflight: 'done',
+      parallel: 'done',
+      copy: 'failed',
+      pointers: 'not-needed',
+      compare: 'pending',
+      verify: 'pending',
+      backup: 'pending',
+      cutover: 'pending',
+    });
     assert.equal(nextStep(states)?.step.id, 'copy');
-    const later = stepStates([...history, entry('copy', 'ok'), entry('compare', 'differences')], 'u@h:3306', 'lab', { hasPointers: false });
+    const later = stepStates([...history, entry('copy', 'ok'), entry('compare', 'differences')], 'u@h:3306', 'lab', {
+      hasPointers: false,
+    });
     assert.equal(nextStep(later)?.step.id, 'compare', 'a compare with differences still needs attention');
   });
 
   it('counts an existing parallel schema as created even without history', () => {
-    const states = stepStates([entry('code', 'ok', ['workspace'], 'ws'), entry('preflight', 'ok')], 'u@h:3306', 'lab', { parallelExists: true });
+    const states = stepStates([entry('code', 'ok', ['workspace'], 'ws'), entry('preflight', 'ok')], 'u@h:3306', 'lab', {
+      parallelExists: true,
+    });
     assert.equal(states.find((s) => s.step.id === 'parallel')?.status, 'done');
     assert.equal(nextStep(states)?.step.id, 'copy');
   });
@@ -45,7 +74,18 @@ describe('workflow steps', () => {
 
 describe('HistoryStore', () => {
   const report = (id: string): OperationReport => ({
-    id, kind: 'copy', title: 'Copy Data', where: 'u@h:3306', targets: ['lab'], startedAt: 's', finishedAt: 'f', outcome: 'ok', summary: 'ok', tables: [], notes: [], statements: 3,
+    id,
+    kind: 'copy',
+    title: 'Copy Data',
+    where: 'u@h:3306',
+    targets: ['lab'],
+    startedAt: 's',
+    finishedAt: 'f',
+    outcome: 'ok',
+    summary: 'ok',
+    tables: [],
+    notes: [],
+    statements: 3,
   });
 
   it('keeps entries and reports across restarts, bounded, and clears them', () => {
@@ -59,7 +99,10 @@ describe('HistoryStore', () => {
       store.record(report('c'));
       assert.equal(changes, 3);
       const reopened = new HistoryStore(dir, 2);
-      assert.deepEqual(reopened.list().map((e) => e.id), ['b', 'c']);
+      assert.deepEqual(
+        reopened.list().map((e) => e.id),
+        ['b', 'c'],
+      );
       assert.equal(reopened.report('a'), null, 'the dropped report file is deleted');
       assert.equal(reopened.report('c')?.statements, 3);
       assert.equal(reopened.report('../../etc/passwd'), null);

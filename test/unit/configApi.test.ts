@@ -16,7 +16,10 @@ const enginePromise = CodeEngine.create();
 async function analyze(body: string): Promise<{ text: string; findings: Finding[] }> {
   const engine = await enginePromise;
   const text = `import os\nimport datajoint as dj\n${body}`;
-  return { text, findings: engine.analyzePython('/ws/config_probe.py', text, options).filter((f) => /^DJ08\d$/.test(f.code)) };
+  return {
+    text,
+    findings: engine.analyzePython('/ws/config_probe.py', text, options).filter((f) => /^DJ08\d$/.test(f.code)),
+  };
 }
 
 const codes = (fs: Finding[]) => fs.map((f) => f.code);
@@ -74,7 +77,10 @@ ok = "database.host" in dj.config
 `);
   const mapping = findings.filter((f) => f.code === 'DJ086');
   assert.equal(mapping.length, 5);
-  assert.deepEqual(mapping.map((f) => f.safety), ['manual', 'manual', 'manual', 'manual', 'unsafe']);
+  assert.deepEqual(
+    mapping.map((f) => f.safety),
+    ['manual', 'manual', 'manual', 'manual', 'unsafe'],
+  );
   assert.match(mapping[1].message, /model_dump/);
 });
 
@@ -123,7 +129,10 @@ test('stores: `stage` is unused in 2.x, a store named `default` must be renamed'
     "default": {"protocol": "file", "location": "/d"},
 }
 `);
-  assert.deepEqual(findings.map((f) => `${f.code}:${f.severity}`), ['DJ088:info', 'DJ088:warning']);
+  assert.deepEqual(
+    findings.map((f) => `${f.code}:${f.severity}`),
+    ['DJ088:info', 'DJ088:warning'],
+  );
   assert.match(findings[0].message, /relative to the store `location`/);
   assert.match(findings[1].message, /must be renamed/);
 });
@@ -141,7 +150,9 @@ test('every rule of the family documents a before/after, its catalogue ids exist
 });
 
 test('config imported under another name is recognised', async () => {
-  const { findings } = await analyze('from datajoint import config as cfg\ncfg.save_local()\nwith cfg(safemode=False):\n    pass\n');
+  const { findings } = await analyze(
+    'from datajoint import config as cfg\ncfg.save_local()\nwith cfg(safemode=False):\n    pass\n',
+  );
   assert.deepEqual(codes(findings), ['DJ083', 'DJ082']);
 });
 
@@ -160,14 +171,21 @@ dj.config["jobs.add_job_metadata"] = True
 });
 
 test('get() of a key 2.x does not define is a silent default, and the message says so', async () => {
-  const { findings } = await analyze('root = dj.config.get("lab.root", "/data")\nc = dj.config.get("custom", {})\nff = dj.config.get("fetch_format")\n');
+  const { findings } = await analyze(
+    'root = dj.config.get("lab.root", "/data")\nc = dj.config.get("custom", {})\nff = dj.config.get("fetch_format")\n',
+  );
   assert.deepEqual(codes(findings), ['DJ081', 'DJ081', 'DJ080']);
   for (const f of findings) assert.match(f.message, /silently returns the default/);
 });
 
 test('stores set through update() are checked like an assignment', async () => {
-  const { findings } = await analyze('dj.config.update({"stores": {"raw": {"protocol": "s3", "endpoint": "e"}}, "safemode": False})\n');
-  assert.deepEqual(findings.map((f) => `${f.code}:${f.safety}`), ['DJ084:safe', 'DJ088:manual']);
+  const { findings } = await analyze(
+    'dj.config.update({"stores": {"raw": {"protocol": "s3", "endpoint": "e"}}, "safemode": False})\n',
+  );
+  assert.deepEqual(
+    findings.map((f) => `${f.code}:${f.safety}`),
+    ['DJ084:safe', 'DJ088:manual'],
+  );
 });
 
 test('update() with comments inside is explained, not rewritten (the comments would be lost)', async () => {

@@ -40,15 +40,27 @@ for (const name of fs.readdirSync(casesDir).sort()) {
     const text = input[oldName];
 
     const findings = analyzeConfigFile(oldPath, text, { ...opts, exists: fs.existsSync });
-    const expectedFindings: [string, string, string][] = JSON.parse(fs.readFileSync(path.join(caseDir, 'findings.json'), 'utf8'));
-    assert.deepEqual(findings.map((f) => [f.code, f.severity, text.slice(f.start, f.end)]), expectedFindings);
-    for (const f of findings) assert.ok(configFileRules.some((r) => r.code === f.code && r.safety === f.safety), f.code);
+    const expectedFindings: [string, string, string][] = JSON.parse(
+      fs.readFileSync(path.join(caseDir, 'findings.json'), 'utf8'),
+    );
+    assert.deepEqual(
+      findings.map((f) => [f.code, f.severity, text.slice(f.start, f.end)]),
+      expectedFindings,
+    );
+    for (const f of findings)
+      assert.ok(
+        configFileRules.some((r) => r.code === f.code && r.safety === f.safety),
+        f.code,
+      );
 
     const fix = findings[0].fix;
     assert.ok(fix?.fileOps?.length, 'DJ140 carries file operations');
     assert.deepEqual(fix.edits, [], 'the old file is not edited');
     const report = applyFileOps(fix.fileOps, { dryRun: false });
-    assert.ok(report.every((l) => l.startsWith('created ')), report.join('\n'));
+    assert.ok(
+      report.every((l) => l.startsWith('created ')),
+      report.join('\n'),
+    );
 
     const expected = readTree(path.join(caseDir, 'expected'));
     assert.deepEqual(readTree(work), { ...input, ...expected });
@@ -59,9 +71,15 @@ for (const name of fs.readdirSync(casesDir).sort()) {
     // Idempotence: the new datajoint.json has no findings except a still-undecided default store, and the
     // old file now only gets the "kept" note.
     const undecided = expectedFindings.filter(([code]) => code === 'DJ149').map(([code]) => code);
-    assert.deepEqual(analyzeConfigFile(path.join(work, 'datajoint.json'), expected['datajoint.json'], opts).map((f) => f.code), undecided);
+    assert.deepEqual(
+      analyzeConfigFile(path.join(work, 'datajoint.json'), expected['datajoint.json'], opts).map((f) => f.code),
+      undecided,
+    );
     const again = analyzeConfigFile(oldPath, text, { ...opts, exists: fs.existsSync });
-    assert.deepEqual(again.map((f) => [f.code, f.fix]), [['DJ155', undefined]]);
+    assert.deepEqual(
+      again.map((f) => [f.code, f.fix]),
+      [['DJ155', undefined]],
+    );
     // Applying the same operations again changes nothing and says so.
     assert.ok(applyFileOps(fix.fileOps, { dryRun: false }).every((l) => l.startsWith('skipped ')));
     assert.deepEqual(readTree(work), { ...input, ...expected });
@@ -84,35 +102,55 @@ test('syntax errors give a clear positioned finding, not a crash', () => {
 });
 
 test('a 2.x datajoint.json: clean file quiet; credentials, removed keys, custom, bad pointers reported at their keys', () => {
-  const clean = JSON.stringify({ database: { host: 'db', port: 3306, use_tls: true }, stores: { default: 'main', main: { protocol: 'file', location: '/d' } }, safemode: false, download_path: '.' }, null, 2);
+  const clean = JSON.stringify(
+    {
+      database: { host: 'db', port: 3306, use_tls: true },
+      stores: { default: 'main', main: { protocol: 'file', location: '/d' } },
+      safemode: false,
+      download_path: '.',
+    },
+    null,
+    2,
+  );
   assert.deepEqual(analyzeConfigFile('/p/datajoint.json', clean, { bareStoreCodecUsed: true }), []);
   const flat = '{"database.host": "db", "display.limit": 5, "stores.main.location": "/x"}';
   assert.deepEqual(analyzeConfigFile('/p/datajoint.json', flat), [], 'flat dotted 2.x keys are accepted');
 
-  const text = JSON.stringify({
-    database: { host: 'db', password: 'pw', prefix: 'lab_' },
-    fetch_format: 'frame',
-    custom: { x: 1 },
-    'database.port': 'abc',
-    stores: { default: { protocol: 'file', location: '/d' }, s3: { protocol: 's3', endpoint: 'e', bucket: 'b', location: 'l', secret_key: 'k' } },
-  }, null, 2);
+  const text = JSON.stringify(
+    {
+      database: { host: 'db', password: 'pw', prefix: 'lab_' },
+      fetch_format: 'frame',
+      custom: { x: 1 },
+      'database.port': 'abc',
+      stores: {
+        default: { protocol: 'file', location: '/d' },
+        s3: { protocol: 's3', endpoint: 'e', bucket: 'b', location: 'l', secret_key: 'k' },
+      },
+    },
+    null,
+    2,
+  );
   const f = analyzeConfigFile('/p/datajoint.json', text, { bareStoreCodecUsed: true });
-  assert.deepEqual(f.map((x) => [x.code, text.slice(x.start, x.end)]), [
-    ['DJ153', '"password"'],
-    ['DJ144', '"prefix"'],
-    ['DJ141', '"fetch_format"'],
-    ['DJ142', '"custom"'],
-    ['DJ152', '"database.port"'],
-    ['DJ148', '"default"'],
-    ['DJ153', '"secret_key"'],
-  ]);
+  assert.deepEqual(
+    f.map((x) => [x.code, text.slice(x.start, x.end)]),
+    [
+      ['DJ153', '"password"'],
+      ['DJ144', '"prefix"'],
+      ['DJ141', '"fetch_format"'],
+      ['DJ142', '"custom"'],
+      ['DJ152', '"database.port"'],
+      ['DJ148', '"default"'],
+      ['DJ153', '"secret_key"'],
+    ],
+  );
   assert.ok(f.every((x) => !x.fix));
 });
 
 test('credentials in datajoint.json: the fix moves each into .secrets/ and deletes just that property', () => {
   const dir = tmpdir();
   const file = path.join(dir, 'datajoint.json');
-  let text = '{\n  "database": {\n    "host": "db",\n    "password": "pw"\n  },\n  "stores": {\n    "s3": {\n      "protocol": "s3",\n      "access_key": "ak",\n      "secret_key": "sk",\n      "endpoint": "e", "bucket": "b", "location": "l"\n    }\n  }\n}\n';
+  let text =
+    '{\n  "database": {\n    "host": "db",\n    "password": "pw"\n  },\n  "stores": {\n    "s3": {\n      "protocol": "s3",\n      "access_key": "ak",\n      "secret_key": "sk",\n      "endpoint": "e", "bucket": "b", "location": "l"\n    }\n  }\n}\n';
   fs.writeFileSync(file, text);
   const opts = { exists: fs.existsSync };
   for (let round = 0; round < 5; round++) {
@@ -125,8 +163,16 @@ test('credentials in datajoint.json: the fix moves each into .secrets/ and delet
     JSON.parse(text);
     applyFileOps(fix.fileOps!, { dryRun: false });
   }
-  assert.equal(text, '{\n  "database": {\n    "host": "db"\n  },\n  "stores": {\n    "s3": {\n      "protocol": "s3",\n      "endpoint": "e", "bucket": "b", "location": "l"\n    }\n  }\n}\n');
-  assert.deepEqual(readTree(path.join(dir, '.secrets')), { '.gitignore': '# Never commit secrets\n*\n!.gitignore\n', 'database.password': 'pw\n', 'stores.s3.access_key': 'ak\n', 'stores.s3.secret_key': 'sk\n' });
+  assert.equal(
+    text,
+    '{\n  "database": {\n    "host": "db"\n  },\n  "stores": {\n    "s3": {\n      "protocol": "s3",\n      "endpoint": "e", "bucket": "b", "location": "l"\n    }\n  }\n}\n',
+  );
+  assert.deepEqual(readTree(path.join(dir, '.secrets')), {
+    '.gitignore': '# Never commit secrets\n*\n!.gitignore\n',
+    'database.password': 'pw\n',
+    'stores.s3.access_key': 'ak\n',
+    'stores.s3.secret_key': 'sk\n',
+  });
   assert.deepEqual(analyzeConfigFile(file, text, opts), []);
 
   // The only property of an object; and no fix when the secret file already exists (its value would be lost).
@@ -143,52 +189,105 @@ test('.secrets/datajoint.json: never read by 2.x; the fix writes one-value files
   const dir = path.join(tmpdir(), '.secrets');
   fs.mkdirSync(dir);
   const file = path.join(dir, 'datajoint.json');
-  const text = JSON.stringify({ database: { user: 'u', password: 'p' }, stores: { raw: { secret_key: 'sk' } }, 'database.host': 'h' });
+  const text = JSON.stringify({
+    database: { user: 'u', password: 'p' },
+    stores: { raw: { secret_key: 'sk' } },
+    'database.host': 'h',
+  });
   fs.writeFileSync(file, text);
   fs.writeFileSync(path.join(dir, 'database.user'), 'already\n');
   const [f] = analyzeConfigFile(file, text, { exists: fs.existsSync });
   assert.equal(f.code, 'DJ154');
   assert.match(f.message, /never reads \.secrets\/datajoint\.json/);
   assert.match(f.message, /database\.host/);
-  assert.deepEqual(f.fix?.fileOps?.map((o) => o.kind === 'create' && path.basename(o.path)), ['.gitignore', 'database.password', 'stores.raw.secret_key']);
+  assert.deepEqual(
+    f.fix?.fileOps?.map((o) => o.kind === 'create' && path.basename(o.path)),
+    ['.gitignore', 'database.password', 'stores.raw.secret_key'],
+  );
   applyFileOps(f.fix!.fileOps!, { dryRun: false });
   assert.equal(fs.readFileSync(path.join(dir, 'database.user'), 'utf8'), 'already\n', 'existing secret untouched');
   assert.equal(fs.readFileSync(path.join(dir, 'stores.raw.secret_key'), 'utf8'), 'sk\n');
   const rule = configFileRules.find((r) => r.code === 'DJ154')!;
   assert.match(rule.docs.guideCorrection ?? '', /never reads/);
-  assert.match(configFileRules.find((r) => r.code === 'DJ140')!.docs.guideCorrection ?? '', /\.secrets\/datajoint\.json/);
+  assert.match(
+    configFileRules.find((r) => r.code === 'DJ140')!.docs.guideCorrection ?? '',
+    /\.secrets\/datajoint\.json/,
+  );
 });
 
 test('convert014: secrets with surrounding whitespace stay out of .secrets/; dotted store names keep keys in JSON', () => {
   const c = convert014({
     'database.password': ' padded ',
-    stores: { 'a.b': { protocol: 's3', endpoint: 'e', bucket: 'b', location: 'l', access_key: 'ak', secret_key: 'sk', secure: true } },
+    stores: {
+      'a.b': {
+        protocol: 's3',
+        endpoint: 'e',
+        bucket: 'b',
+        location: 'l',
+        access_key: 'ak',
+        secret_key: 'sk',
+        secure: true,
+      },
+    },
   });
   assert.deepEqual(c.secrets, []);
-  assert.deepEqual(c.config, { stores: { 'a.b': { protocol: 's3', endpoint: 'e', bucket: 'b', location: 'l', access_key: 'ak', secret_key: 'sk', secure: true } } });
-  assert.deepEqual(c.issues.map((i) => [i.code, i.path.join('/')]), [
-    ['DJ153', 'database.password'],
-    ['DJ153', 'stores/a.b/access_key'],
-    ['DJ153', 'stores/a.b/secret_key'],
-    ['DJ145', 'stores/a.b'],
-  ]);
+  assert.deepEqual(c.config, {
+    stores: {
+      'a.b': {
+        protocol: 's3',
+        endpoint: 'e',
+        bucket: 'b',
+        location: 'l',
+        access_key: 'ak',
+        secret_key: 'sk',
+        secure: true,
+      },
+    },
+  });
+  assert.deepEqual(
+    c.issues.map((i) => [i.code, i.path.join('/')]),
+    [
+      ['DJ153', 'database.password'],
+      ['DJ153', 'stores/a.b/access_key'],
+      ['DJ153', 'stores/a.b/secret_key'],
+      ['DJ145', 'stores/a.b'],
+    ],
+  );
 });
 
 test('without a default store choice, a single store is suggested; a chosen store that does not exist is reported', () => {
   const one = convert014({ stores: { raw: { protocol: 'file', location: '/r' } } }, { bareStoreCodecUsed: true });
   assert.match(one.issues.find((i) => i.code === 'DJ149')!.message, /default-store = "raw"/);
   assert.equal((one.config.stores as Record<string, unknown>).default, undefined);
-  const wrong = convert014({ stores: { raw: { protocol: 'file', location: '/r' } } }, { bareStoreCodecUsed: true, defaultStore: 'main' });
+  const wrong = convert014(
+    { stores: { raw: { protocol: 'file', location: '/r' } } },
+    { bareStoreCodecUsed: true, defaultStore: 'main' },
+  );
   assert.match(wrong.issues.find((i) => i.code === 'DJ149')!.message, /"main", which this file does not define/);
-  const unused = convert014({ stores: { raw: { protocol: 'file', location: '/r' } } }, { bareStoreCodecUsed: false, defaultStore: 'raw' });
-  assert.equal((unused.config.stores as Record<string, unknown>).default, undefined, 'stores.default only when a bare <x@> is used');
+  const unused = convert014(
+    { stores: { raw: { protocol: 'file', location: '/r' } } },
+    { bareStoreCodecUsed: false, defaultStore: 'raw' },
+  );
+  assert.equal(
+    (unused.config.stores as Record<string, unknown>).default,
+    undefined,
+    'stores.default only when a bare <x@> is used',
+  );
 });
 
 test('the per-user ~/.datajoint_config.json goes to the project given as targetDir', () => {
   const home = tmpdir();
   const project = tmpdir();
-  const [f] = analyzeConfigFile(path.join(home, '.datajoint_config.json'), '{"database.host": "h"}', { targetDir: project });
-  assert.deepEqual(f.fix?.fileOps, [{ kind: 'create', path: path.join(project, 'datajoint.json'), content: '{\n  "database": {\n    "host": "h"\n  }\n}\n' }]);
+  const [f] = analyzeConfigFile(path.join(home, '.datajoint_config.json'), '{"database.host": "h"}', {
+    targetDir: project,
+  });
+  assert.deepEqual(f.fix?.fileOps, [
+    {
+      kind: 'create',
+      path: path.join(project, 'datajoint.json'),
+      content: '{\n  "database": {\n    "host": "h"\n  }\n}\n',
+    },
+  ]);
   const [g] = analyzeConfigFile(path.join(home, '.datajoint_config.json'), '{}');
   assert.match(g.message, /per-user file/);
 });
@@ -216,7 +315,9 @@ test('applyFileOps: dry run touches nothing; never overwrites; rename refuses an
   ]);
   assert.equal(fs.readFileSync(a, 'utf8'), 'original');
   assert.equal(fs.readFileSync(b, 'utf8'), 'b');
-  assert.deepEqual(applyFileOps([{ kind: 'rename', from: a, to: b }], { dryRun: false }), [`skipped rename of ${a}: ${b} already exists (not overwritten)`]);
+  assert.deepEqual(applyFileOps([{ kind: 'rename', from: a, to: b }], { dryRun: false }), [
+    `skipped rename of ${a}: ${b} already exists (not overwritten)`,
+  ]);
   const c = path.join(dir, 'c.txt');
   assert.deepEqual(applyFileOps([{ kind: 'rename', from: a, to: c }], { dryRun: false }), [`renamed ${a} → ${c}`]);
   assert.equal(fs.readFileSync(c, 'utf8'), 'original');

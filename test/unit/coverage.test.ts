@@ -55,7 +55,15 @@ function concrete(row: string): string[] {
   return [...row.matchAll(/`([^`]+)`/g)]
     .map((m) => m[1])
     .filter((t) => !t.includes('=') && !t.startsWith('x'))
-    .map((t) => t.replace(/\(p,s\)/g, '(6,2)').replace(/\(p\)/g, '(6)').replace(/\(n\)/g, '(32)').replace(/\(…\)/g, '(6,2)').replace('<name>', '<graph>').replace(/@store/g, '@raw'));
+    .map((t) =>
+      t
+        .replace(/\(p,s\)/g, '(6,2)')
+        .replace(/\(p\)/g, '(6)')
+        .replace(/\(n\)/g, '(32)')
+        .replace(/\(…\)/g, '(6,2)')
+        .replace('<name>', '<graph>')
+        .replace(/@store/g, '@raw'),
+    );
 }
 
 test('every 0.14.6 type spelling of §2.1 is judged by a rule, or is a 2.x core type left alone', () => {
@@ -66,7 +74,9 @@ test('every 0.14.6 type spelling of §2.1 is judged by a rule, or is a 2.x core 
   for (const row of spellings) {
     for (const type of concrete(row)) {
       const text = `id : int\n---\nx : ${type}\n`;
-      const findings = analyzeDefinition(text, { unsigned: 'widen', phase: 2 }).filter((f) => f.start >= text.indexOf('x :'));
+      const findings = analyzeDefinition(text, { unsigned: 'widen', phase: 2 }).filter(
+        (f) => f.start >= text.indexOf('x :'),
+      );
       if (!findings.length) {
         unchanged.push(type);
         continue;
@@ -76,17 +86,47 @@ test('every 0.14.6 type spelling of §2.1 is judged by a rule, or is a 2.x core 
       const fix = findings.find((f) => f.replacement !== undefined && f.safety === 'safe');
       if (fix) {
         const after = text.slice(0, fix.start) + fix.replacement + text.slice(fix.end);
-        const again = analyzeDefinition(after, { unsigned: 'widen', phase: 2 }).filter((f) => f.replacement !== undefined && f.safety === 'safe' && f.start >= after.indexOf('x :'));
-        assert.deepEqual(again.map((f) => f.code), [], `${type} → ${fix.replacement} is final`);
+        const again = analyzeDefinition(after, { unsigned: 'widen', phase: 2 }).filter(
+          (f) => f.replacement !== undefined && f.safety === 'safe' && f.start >= after.indexOf('x :'),
+        );
+        assert.deepEqual(
+          again.map((f) => f.code),
+          [],
+          `${type} → ${fix.replacement} is final`,
+        );
       }
     }
   }
   // What is left alone must be exactly the spellings 2.x accepts as core types (api-changes.md §2.1).
-  assert.deepEqual(unchanged.sort(), ['bool', 'char(32)', 'date', 'datetime', 'datetime(32)', 'decimal(6,2)', 'decimal(6, 2)', 'enum(\'a\',\'b\')', 'float32', 'float64', 'int16', 'int32', 'int64', 'json', 'uuid', 'varchar(32)', 'bytes'].sort());
+  assert.deepEqual(
+    unchanged.sort(),
+    [
+      'bool',
+      'char(32)',
+      'date',
+      'datetime',
+      'datetime(32)',
+      'decimal(6,2)',
+      'decimal(6, 2)',
+      "enum('a','b')",
+      'float32',
+      'float64',
+      'int16',
+      'int32',
+      'int64',
+      'json',
+      'uuid',
+      'varchar(32)',
+      'bytes',
+    ].sort(),
+  );
 });
 
 test('the repository keeps the spec the coverage test reads, identical to ../shared when present', () => {
   const shared = path.resolve(fixturesDir, '..', '..', '..', 'shared', 'spec', 'api-changes.md');
   if (!fs.existsSync(shared)) return;
-  assert.equal(fs.readFileSync(path.join(repoRoot, 'test', 'spec', 'api-changes.md'), 'utf8'), fs.readFileSync(shared, 'utf8'));
+  assert.equal(
+    fs.readFileSync(path.join(repoRoot, 'test', 'spec', 'api-changes.md'), 'utf8'),
+    fs.readFileSync(shared, 'utf8'),
+  );
 });

@@ -3,14 +3,30 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  parseType014, toType2x, columnTo014, parse2xLabel, uintIntent, normalizeColumnType, sameColumnType,
-  composeComment2x, splitLabel, type Kind014, type UnsignedPolicy,
+  parseType014,
+  toType2x,
+  columnTo014,
+  parse2xLabel,
+  uintIntent,
+  normalizeColumnType,
+  sameColumnType,
+  composeComment2x,
+  splitLabel,
+  type Kind014,
+  type UnsignedPolicy,
 } from '../../common/src/djtypes';
 import { fixturesDir } from '../helpers/paths';
 
 // ---- parseType014: every 0.14.6 spelling of api-changes.md §2.1 ----
 
-const PARSE: Array<[string, Kind014, string, Partial<{ unsigned: boolean; autoIncrement: boolean; args: string; store: string; adapter: string }>]> = [
+const PARSE: Array<
+  [
+    string,
+    Kind014,
+    string,
+    Partial<{ unsigned: boolean; autoIncrement: boolean; args: string; store: string; adapter: string }>,
+  ]
+> = [
   ['int', 'integer', 'int', { unsigned: false }],
   ['int(11)', 'integer', 'int', { args: '11' }],
   ['INT(11)', 'integer', 'int', { args: '11' }],
@@ -196,8 +212,16 @@ for (const [text, spelling, label, sql, o] of WIDEN) {
     assert.equal(t.native, o.native ?? false);
     assert.equal(t.phase, o.phase ?? 1);
     assert.equal(t.failsIn2x ?? false, o.fails ?? false);
-    if (o.note) assert.ok(t.notes.some((n) => o.note!.test(n)), `notes ${JSON.stringify(t.notes)} should match ${o.note}`);
-    if (t.native) assert.ok(t.notes.some((n) => /Native type/.test(n)), 'native types carry the 2.x warning note');
+    if (o.note)
+      assert.ok(
+        t.notes.some((n) => o.note!.test(n)),
+        `notes ${JSON.stringify(t.notes)} should match ${o.note}`,
+      );
+    if (t.native)
+      assert.ok(
+        t.notes.some((n) => /Native type/.test(n)),
+        'native types carry the 2.x warning note',
+      );
   });
 }
 
@@ -220,7 +244,10 @@ const POLICIES: Array<[string, UnsignedPolicy, string, string | null, string, bo
 for (const [text, policy, spelling, label, sql, native, fails] of POLICIES) {
   test(`toType2x(${JSON.stringify(text)}, ${policy})`, () => {
     const t = toType2x(parseType014(text), policy);
-    assert.deepEqual([t.spelling, t.label, t.sql, t.native, t.failsIn2x ?? false], [spelling, label, sql, native, fails]);
+    assert.deepEqual(
+      [t.spelling, t.label, t.sql, t.native, t.failsIn2x ?? false],
+      [spelling, label, sql, native, fails],
+    );
     if (fails) assert.ok(t.notes.some((n) => /Unsupported attribute type/.test(n)));
   });
 }
@@ -231,10 +258,16 @@ test('toType2x defaults to the widen policy', () => {
 
 test('adapted types take their column from the adapter when it is known', () => {
   const blobAdapter = toType2x(parseType014('<graph>'), 'widen', { adapterTypes: { graph: 'longblob' } });
-  assert.deepEqual([blobAdapter.spelling, blobAdapter.label, blobAdapter.sql, blobAdapter.phase], ['<graph>', '<graph>', 'longblob', 1]);
+  assert.deepEqual(
+    [blobAdapter.spelling, blobAdapter.label, blobAdapter.sql, blobAdapter.phase],
+    ['<graph>', '<graph>', 'longblob', 1],
+  );
   assert.ok(!blobAdapter.notes.some((n) => /assumed longblob/.test(n)));
   const storeAdapter = toType2x(parseType014('<graph>'), 'widen', { adapterTypes: { graph: 'blob@raw' } });
-  assert.deepEqual([storeAdapter.spelling, storeAdapter.label, storeAdapter.sql, storeAdapter.phase], ['<graph@raw>', '<graph@raw>', 'json', 2]);
+  assert.deepEqual(
+    [storeAdapter.spelling, storeAdapter.label, storeAdapter.sql, storeAdapter.phase],
+    ['<graph@raw>', '<graph@raw>', 'json', 2],
+  );
   const unknown = toType2x(parseType014('<graph>'), 'widen', { adapterTypes: {} });
   assert.ok(unknown.notes.some((n) => /assumed longblob/.test(n)));
 });
@@ -308,12 +341,21 @@ for (const [server, columnType, comment, kind, text] of COLUMNS) {
 
 test('MariaDB and MySQL 8 spellings of the same column map to the same 2.x type', () => {
   const pairs: Array<[string, string]> = [
-    ['int(10) unsigned', 'int unsigned'], ['tinyint(3) unsigned', 'tinyint unsigned'], ['smallint(6)', 'smallint'],
-    ['bigint(20) unsigned', 'bigint unsigned'], ['longtext', 'json'], ['int(11)', 'int'], ['tinyint(4)', 'tinyint'],
+    ['int(10) unsigned', 'int unsigned'],
+    ['tinyint(3) unsigned', 'tinyint unsigned'],
+    ['smallint(6)', 'smallint'],
+    ['bigint(20) unsigned', 'bigint unsigned'],
+    ['longtext', 'json'],
+    ['int(11)', 'int'],
+    ['tinyint(4)', 'tinyint'],
   ];
   for (const policy of ['widen', 'native'] as const) {
     for (const [maria, mysql] of pairs) {
-      assert.deepEqual(toType2x(columnTo014(maria, ''), policy), toType2x(columnTo014(mysql, ''), policy), `${maria} vs ${mysql} (${policy})`);
+      assert.deepEqual(
+        toType2x(columnTo014(maria, ''), policy),
+        toType2x(columnTo014(mysql, ''), policy),
+        `${maria} vs ${mysql} (${policy})`,
+      );
     }
   }
 });
@@ -343,7 +385,9 @@ test('normalizeColumnType resolves server spellings and keeps quoted values', ()
 
 // ---- parse2xLabel ----
 
-const LABELS: Array<[string, string, boolean, Partial<{ core: string; codec: string; store: string; rest: string; reason: RegExp }>]> = [
+const LABELS: Array<
+  [string, string, boolean, Partial<{ core: string; codec: string; store: string; rest: string; reason: RegExp }>]
+> = [
   ['plain comment', 'none', true, { rest: 'plain comment' }],
   ['', 'none', true, { rest: '' }],
   [':int64:unique animal id', 'core', true, { core: 'int64', rest: 'unique animal id' }],
@@ -388,12 +432,19 @@ for (const [comment, kind, valid, o] of LABELS) {
 test('composeComment2x and splitLabel round-trip', () => {
   assert.equal(composeComment2x('int64', 'unique animal id'), ':int64:unique animal id');
   assert.equal(composeComment2x(null, 'Hz'), 'Hz');
-  assert.deepEqual(splitLabel(composeComment2x('<blob@raw>', 'raw: trace')), { label: '<blob@raw>', rest: 'raw: trace' });
+  assert.deepEqual(splitLabel(composeComment2x('<blob@raw>', 'raw: trace')), {
+    label: '<blob@raw>',
+    rest: 'raw: trace',
+  });
 });
 
 // ---- the real dumps: dj014 columns mapped by the one mapping reproduce what 2.x created ----
 
-interface DumpColumn { type: string; comment: string; inherited: boolean }
+interface DumpColumn {
+  type: string;
+  comment: string;
+  inherited: boolean;
+}
 type DumpTables = Map<string, Map<string, DumpColumn>>;
 
 /** Columns of every non-hidden table of a mariadb-dump, keyed `schema-suffix.table` (the djfix/djfix2 prefix dropped). */
@@ -420,7 +471,8 @@ function readDump(file: string): DumpTables {
     }
     const fk = /FOREIGN KEY \(([^)]*)\) REFERENCES (?:`[^`]+`\.)?`([^`]+)`/.exec(line);
     if (fk && !fk[2].startsWith('~')) {
-      for (const name of fk[1].split(',').map((c) => c.trim().replace(/`/g, ''))) current.cols.get(name)!.inherited = true;
+      for (const name of fk[1].split(',').map((c) => c.trim().replace(/`/g, '')))
+        current.cols.get(name)!.inherited = true;
     }
     if (/^\) ENGINE/.test(line)) current = null;
   }
@@ -439,7 +491,10 @@ test('every dj014 column maps to the column type and label the real 2.x created 
     for (const [name, col] of cols) {
       const want = target.get(name)!;
       const mapped = toType2x(columnTo014(col.type, col.comment), 'widen');
-      assert.ok(sameColumnType(mapped.sql, want.type), `${table}.${name}: ${col.type} → ${mapped.sql}, 2.x made ${want.type}`);
+      assert.ok(
+        sameColumnType(mapped.sql, want.type),
+        `${table}.${name}: ${col.type} → ${mapped.sql}, 2.x made ${want.type}`,
+      );
       const got = parse2xLabel(want.comment);
       if (col.inherited) {
         // 2.x copies a parent's column without its core label (heading.py), keeping only :uuid:.

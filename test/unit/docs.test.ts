@@ -14,6 +14,8 @@ test('docs/rules.md is up to date (regenerate with npm run docs)', () => {
 
 test('the README lists every rule code', () => {
   const readme = fs.readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
-  const missing = allRuleMetas().map((m) => m.code).filter((c) => !readme.includes(c));
+  const missing = allRuleMetas()
+    .map((m) => m.code)
+    .filter((c) => !readme.includes(c));
   assert.deepEqual(missing, []);
 });

@@ -31,7 +31,11 @@ class Unit(dj.Manual):
 
 `;
 
-async function analyze(body: string, opts: EngineOptions = options, file = '/ws/probe.py'): Promise<{ text: string; findings: Finding[] }> {
+async function analyze(
+  body: string,
+  opts: EngineOptions = options,
+  file = '/ws/probe.py',
+): Promise<{ text: string; findings: Finding[] }> {
   const engine = await enginePromise;
   const text = HEADER + body;
   const findings = engine.analyzePython(file, text, opts).filter((f) => /^DJ0[23]\d$/.test(f.code));
@@ -40,7 +44,11 @@ async function analyze(body: string, opts: EngineOptions = options, file = '/ws/
 
 function only(findings: Finding[], code?: string): Finding {
   const list = code ? findings.filter((f) => f.code === code) : findings;
-  assert.equal(list.length, 1, `expected one ${code ?? ''} finding, got ${findings.map((f) => f.code).join(', ') || 'none'}`);
+  assert.equal(
+    list.length,
+    1,
+    `expected one ${code ?? ''} finding, got ${findings.map((f) => f.code).join(', ') || 'none'}`,
+  );
   return list[0];
 }
 
@@ -74,7 +82,12 @@ test('fetch() is unsafe (DJ031) when another workspace file sets dj.config["fetc
 });
 
 test('the ways a file sets fetch_format are all recognised', async () => {
-  for (const line of ['dj.config["fetch_format"] = "frame"', 'dj.config.update({"fetch_format": "frame"})', 'with dj.config(fetch_format="frame"):\n    pass', 'dj.config.fetch_format = "frame"']) {
+  for (const line of [
+    'dj.config["fetch_format"] = "frame"',
+    'dj.config.update({"fetch_format": "frame"})',
+    'with dj.config(fetch_format="frame"):\n    pass',
+    'dj.config.fetch_format = "frame"',
+  ]) {
     const text = `${HEADER}${line}\nrows = Unit.fetch()\n`;
     // A fresh engine each time: the setting would otherwise stay in the shared workspace.
     const findings = (await CodeEngine.create()).analyzePython('/ws-ff/probe.py', text, options);
@@ -83,7 +96,9 @@ test('the ways a file sets fetch_format are all recognised', async () => {
 });
 
 test('fetch("KEY") and fetch(dj.key) → keys(), carrying order_by/limit/offset and dropping squeeze', async () => {
-  const { text, findings } = await analyze('k = (Unit & "unit > 2").fetch(dj.key, order_by="unit", squeeze=True, offset=1)\n');
+  const { text, findings } = await analyze(
+    'k = (Unit & "unit > 2").fetch(dj.key, order_by="unit", squeeze=True, offset=1)\n',
+  );
   const f = only(findings, 'DJ020');
   assert.equal(f.safety, 'safe');
   assert.match(f.message, /fetch\(dj\.key\)/);
@@ -92,7 +107,13 @@ test('fetch("KEY") and fetch(dj.key) → keys(), carrying order_by/limit/offset 
 
 test('fetch("a") and fetch("a", "b") are unsafe and say why', async () => {
   const { findings } = await analyze('a = Unit.fetch("depth")\na, b = Unit.fetch("depth", "unit")\n');
-  assert.deepEqual(findings.map((f) => [f.code, f.safety]), [['DJ023', 'unsafe'], ['DJ023', 'unsafe']]);
+  assert.deepEqual(
+    findings.map((f) => [f.code, f.safety]),
+    [
+      ['DJ023', 'unsafe'],
+      ['DJ023', 'unsafe'],
+    ],
+  );
   assert.match(findings[1].message, /tuple/);
   assert.doesNotMatch(findings[0].message, /tuple/);
 });
@@ -121,7 +142,9 @@ test('"KEY" first needs no unpacking: zip(*q.fetch("KEY", ...)) is fixed', async
 });
 
 test('as_dict with attributes: proj(...).to_dicts(); unsafe without KEY (adds the PK), safe with KEY', async () => {
-  const { text, findings } = await analyze('a = Unit.fetch("depth", as_dict=True, limit=2)\nb = Unit.fetch("KEY", "depth", as_dict=True)\n');
+  const { text, findings } = await analyze(
+    'a = Unit.fetch("depth", as_dict=True, limit=2)\nb = Unit.fetch("KEY", "depth", as_dict=True)\n',
+  );
   const [a, b] = findings;
   assert.equal(a.code, 'DJ025');
   assert.equal(a.safety, 'unsafe');
@@ -133,7 +156,9 @@ test('as_dict with attributes: proj(...).to_dicts(); unsafe without KEY (adds th
 });
 
 test('format="frame" → to_pandas() (unsafe); combined with attributes it is an error in both versions: no fix', async () => {
-  const { text, findings } = await analyze('df = Unit.fetch(format="frame", order_by="unit")\nbad = Unit.fetch("depth", format="frame")\n');
+  const { text, findings } = await analyze(
+    'df = Unit.fetch(format="frame", order_by="unit")\nbad = Unit.fetch("depth", format="frame")\n',
+  );
   const [good, bad] = findings;
   assert.equal(good.code, 'DJ027');
   assert.equal(good.safety, 'unsafe');
@@ -142,31 +167,38 @@ test('format="frame" → to_pandas() (unsafe); combined with attributes it is an
 });
 
 test('cases that are reported without a fix', async () => {
-  const { findings } = await analyze([
-    'a = Unit.fetch(*attrs)',                     // attribute names unknown
-    'b = Unit.fetch(name)',                       // could be "KEY"
-    'c = Unit.fetch("KEY", "depth", as_dict=False)', // KEY came back as numpy records
-    'd = Unit.fetch("KEY", "KEY")',
-    'e = Unit.fetch(as_dict=flag)',
-    'f = Unit.fetch(fmt="x")',
-    'g = Unit.head(5, order_by="depth")',         // TypeError in 0.14.6
-  ].join('\n') + '\n');
+  const { findings } = await analyze(
+    [
+      'a = Unit.fetch(*attrs)', // attribute names unknown
+      'b = Unit.fetch(name)', // could be "KEY"
+      'c = Unit.fetch("KEY", "depth", as_dict=False)', // KEY came back as numpy records
+      'd = Unit.fetch("KEY", "KEY")',
+      'e = Unit.fetch(as_dict=flag)',
+      'f = Unit.fetch(fmt="x")',
+      'g = Unit.head(5, order_by="depth")', // TypeError in 0.14.6
+    ].join('\n') + '\n',
+  );
   assert.equal(findings.length, 7);
   for (const f of findings) assert.equal(f.fix, undefined, `${f.code}: ${f.message}`);
 });
 
 test('unresolved receivers: hints with unsafe fixes, only for calls that can only be DataJoint', async () => {
-  const { findings } = await analyze([
-    'def f(q):',
-    '    a = q.fetch("KEY")',
-    '    b = q.fetch(as_dict=True)',
-    '    c = q.fetch(download_path="/tmp")',
-    '    d = q.fetch()',
-    '    e = q.fetch("depth")',
-    '    g = q.head(3)',
-    '    h = q.head(3, format="frame")',
-  ].join('\n') + '\n');
-  assert.deepEqual(findings.map((f) => f.code), ['DJ020', 'DJ022', 'DJ021', 'DJ028', 'DJ029']);
+  const { findings } = await analyze(
+    [
+      'def f(q):',
+      '    a = q.fetch("KEY")',
+      '    b = q.fetch(as_dict=True)',
+      '    c = q.fetch(download_path="/tmp")',
+      '    d = q.fetch()',
+      '    e = q.fetch("depth")',
+      '    g = q.head(3)',
+      '    h = q.head(3, format="frame")',
+    ].join('\n') + '\n',
+  );
+  assert.deepEqual(
+    findings.map((f) => f.code),
+    ['DJ020', 'DJ022', 'DJ021', 'DJ028', 'DJ029'],
+  );
   for (const f of findings) {
     assert.equal(f.severity, 'hint');
     assert.equal(f.safety, 'unsafe');
@@ -175,7 +207,9 @@ test('unresolved receivers: hints with unsafe fixes, only for calls that can onl
 });
 
 test('other kinds of receivers are never fetch receivers', async () => {
-  const { findings } = await analyze('x = dj.config.fetch("KEY")\ny = schema.fetch(as_dict=True)\nz = dj.U("unit").fetch("KEY")\n');
+  const { findings } = await analyze(
+    'x = dj.config.fetch("KEY")\ny = schema.fetch(as_dict=True)\nz = dj.U("unit").fetch("KEY")\n',
+  );
   assert.deepEqual(findings, []);
 });
 
@@ -191,23 +225,32 @@ test('download_path: an error; wraps exactly the statement; spells dj.config as 
   const f = only(engine.analyzePython('/ws/dp.py', text, options).filter((x) => x.code === 'DJ028'));
   assert.equal(f.severity, 'error');
   assert.equal(f.safety, 'safe');
-  assert.equal(fixed(text, f), top + 'def get(p):\n    with cfg.override(download_path=p):\n        x = Rec.fetch1("raw")  # the raw file\n    return x\n');
+  assert.equal(
+    fixed(text, f),
+    top +
+      'def get(p):\n    with cfg.override(download_path=p):\n        x = Rec.fetch1("raw")  # the raw file\n    return x\n',
+  );
 });
 
 test('download_path without any binding of datajoint.config imports datajoint', async () => {
   const engine = await enginePromise;
-  const text = 'from datajoint import Manual\n\n\nclass Rec(Manual):\n    definition = "r: int"\n\n\nx = Rec.fetch1("raw", download_path="/d")\n';
+  const text =
+    'from datajoint import Manual\n\n\nclass Rec(Manual):\n    definition = "r: int"\n\n\nx = Rec.fetch1("raw", download_path="/d")\n';
   const out = fixed(text, only(engine.analyzePython('/ws/dp2.py', text, options).filter((x) => x.code === 'DJ028')));
   assert.match(out, /^from datajoint import Manual\nimport datajoint\n/);
   assert.match(out, /\nwith datajoint\.config\.override\(download_path="\/d"\):\n {4}x = Rec\.fetch1\("raw"\)\n$/);
 });
 
 test('download_path: no fix where wrapping would change a string or is not one statement', async () => {
-  const { findings } = await analyze([
-    'x = Unit.fetch1("""raw', 'more""", download_path="/d")',
-    'if True: y = Unit.fetch1("raw", download_path="/d")',
-    'for r in Unit.fetch("KEY", download_path="/d"):', '    pass',
-  ].join('\n') + '\n');
+  const { findings } = await analyze(
+    [
+      'x = Unit.fetch1("""raw',
+      'more""", download_path="/d")',
+      'if True: y = Unit.fetch1("raw", download_path="/d")',
+      'for r in Unit.fetch("KEY", download_path="/d"):',
+      '    pass',
+    ].join('\n') + '\n',
+  );
   const dp = findings.filter((f) => f.code === 'DJ028');
   assert.equal(dp.length, 3);
   for (const f of dp) assert.equal(f.fix, undefined);
@@ -228,15 +271,21 @@ test('head/tail: unsafe; tail keeps the old ascending order with [::-1]', async 
 });
 
 test('fetch1 is never touched, including fetch1("KEY")', async () => {
-  const { findings } = await analyze('k = (Unit & "unit=1").fetch1("KEY")\nd = Unit.fetch1()\na, b = Unit.fetch1("unit", "depth", squeeze=True)\n');
+  const { findings } = await analyze(
+    'k = (Unit & "unit=1").fetch1("KEY")\nd = Unit.fetch1()\na, b = Unit.fetch1("unit", "depth", squeeze=True)\n',
+  );
   assert.deepEqual(findings, []);
 });
 
 test('DJ030: a table member named like a new 2.x method is a manual warning', async () => {
   const engine = await enginePromise;
-  const text = 'import datajoint as dj\nschema = dj.Schema("s")\n\n\n@schema\nclass T(dj.Manual):\n    definition = "t: int"\n    validate = True\n\n    @property\n    def to_pandas(self):\n        return 1\n\n    def keys(self):\n        return 2\n\n\nclass NotATable:\n    def keys(self):\n        return 3\n';
+  const text =
+    'import datajoint as dj\nschema = dj.Schema("s")\n\n\n@schema\nclass T(dj.Manual):\n    definition = "t: int"\n    validate = True\n\n    @property\n    def to_pandas(self):\n        return 1\n\n    def keys(self):\n        return 2\n\n\nclass NotATable:\n    def keys(self):\n        return 3\n';
   const found = engine.analyzePython('/ws/shadow.py', text, options).filter((f) => f.code === 'DJ030');
-  assert.deepEqual(found.map((f) => text.slice(f.start, f.end)), ['validate', 'to_pandas', 'keys']);
+  assert.deepEqual(
+    found.map((f) => text.slice(f.start, f.end)),
+    ['validate', 'to_pandas', 'keys'],
+  );
   for (const f of found) {
     assert.equal(f.safety, 'manual');
     assert.equal(f.severity, 'warning');
@@ -270,7 +319,10 @@ test('every fetch rule documents a before/after, cites catalogue ids that exist,
   for (const id of Object.keys(noRuleBecause)) assert.ok(ids.has(id), id);
   // Every §1B row is covered here, by a rule or by a reason.
   const section = spec.slice(spec.indexOf('### 1B.'), spec.indexOf('### 1C.'));
-  const covered = new Set([...fetchRules.flatMap((r) => r.metas.flatMap((m) => m.catalogue)), ...Object.keys(noRuleBecause)]);
+  const covered = new Set([
+    ...fetchRules.flatMap((r) => r.metas.flatMap((m) => m.catalogue)),
+    ...Object.keys(noRuleBecause),
+  ]);
   const rows = [...section.matchAll(/^\| `([a-z0-9-]+)` \|/gm)].map((m) => m[1]);
   assert.ok(rows.length >= 18, 'the §1B table was not found');
   for (const id of rows) assert.ok(covered.has(id), id);
@@ -282,7 +334,9 @@ test('editArguments: removes and appends arguments without touching other bytes,
     const tree = engine.python.parse(src);
     try {
       const call = tree.rootNode.descendantsOfType('call')[0]!;
-      const args = call.childForFieldName('arguments')!.namedChildren.filter((n): n is NonNullable<typeof n> => !!n && n.type !== 'comment');
+      const args = call
+        .childForFieldName('arguments')!
+        .namedChildren.filter((n): n is NonNullable<typeof n> => !!n && n.type !== 'comment');
       const pick = (t: string) => args.find((a) => a.text === t || a.text.startsWith(`${t}=`))!;
       const edits = editArguments(call, remove.map(pick), add, after ? pick(after) : undefined);
       return edits && applyEdits(src, edits);

@@ -22,7 +22,14 @@ function files(dir: string): Map<string, string> {
 
 test('the fixtures in the repository are complete', () => {
   const mine = files(fixturesDir);
-  for (const needed of ['dj014/pipeline.sql', 'dj014/values.json', 'dj014/pipeline014.py', 'dj2/pipeline.sql', 'dj2/pipeline2.py', 'README.md']) {
+  for (const needed of [
+    'dj014/pipeline.sql',
+    'dj014/values.json',
+    'dj014/pipeline014.py',
+    'dj2/pipeline.sql',
+    'dj2/pipeline2.py',
+    'README.md',
+  ]) {
     assert.ok(mine.has(needed), needed);
   }
   assert.ok([...mine.keys()].some((k) => k.startsWith('dj014/stores/raw/')));

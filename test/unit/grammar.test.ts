@@ -13,10 +13,15 @@ async function loadGrammar(): Promise<IGrammar> {
   await oniguruma.loadWASM(wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength));
   const injection = path.join(repoRoot, 'syntaxes', 'datajoint-definition.injection.json');
   const registry = new Registry({
-    onigLib: Promise.resolve({ createOnigScanner: (s: string[]) => new oniguruma.OnigScanner(s), createOnigString: (s: string) => new oniguruma.OnigString(s) }),
+    onigLib: Promise.resolve({
+      createOnigScanner: (s: string[]) => new oniguruma.OnigScanner(s),
+      createOnigString: (s: string) => new oniguruma.OnigString(s),
+    }),
     loadGrammar: async (scope: string) => {
-      if (scope === 'source.python') return parseRawGrammar(JSON.stringify({ scopeName: 'source.python', patterns: [] }), 'python.json');
-      if (scope === 'datajoint.definition.injection') return parseRawGrammar(fs.readFileSync(injection, 'utf8'), injection);
+      if (scope === 'source.python')
+        return parseRawGrammar(JSON.stringify({ scopeName: 'source.python', patterns: [] }), 'python.json');
+      if (scope === 'datajoint.definition.injection')
+        return parseRawGrammar(fs.readFileSync(injection, 'utf8'), injection);
       return null;
     },
     getInjections: (scope: string) => (scope === 'source.python' ? ['datajoint.definition.injection'] : undefined),
@@ -42,19 +47,22 @@ function tokens(grammar: IGrammar, text: string): Array<[string, string]> {
 
 test('definition strings are highlighted; other strings are not', async () => {
   const grammar = await loadGrammar();
-  const t = tokens(grammar, [
-    'class Session(dj.Manual):',
-    '    definition = """',
-    '    # a session',
-    '    -> Subject',
-    '    session_idx : tinyint unsigned   # index',
-    '    ---',
-    "    notes = '' : varchar(255)",
-    '    signal : <blob@raw>',
-    '    index (session_idx)',
-    '    """',
-    'doc = """x : int"""',
-  ].join('\n'));
+  const t = tokens(
+    grammar,
+    [
+      'class Session(dj.Manual):',
+      '    definition = """',
+      '    # a session',
+      '    -> Subject',
+      '    session_idx : tinyint unsigned   # index',
+      '    ---',
+      "    notes = '' : varchar(255)",
+      '    signal : <blob@raw>',
+      '    index (session_idx)',
+      '    """',
+      'doc = """x : int"""',
+    ].join('\n'),
+  );
   const scopeOf = (v: string) => t.find(([value]) => value === v)?.[1];
   assert.equal(scopeOf('->'), 'keyword.operator.reference.datajoint');
   assert.equal(scopeOf('Subject'), 'entity.name.type.class.table.datajoint');
@@ -66,5 +74,8 @@ test('definition strings are highlighted; other strings are not', async () => {
   assert.equal(scopeOf('<blob@raw>'), 'storage.type.attribute-type.datajoint');
   assert.equal(scopeOf('# a session'), 'comment.line.number-sign.table-comment.datajoint');
   assert.equal(scopeOf('index'), 'keyword.other.index.datajoint');
-  assert.ok(!t.some(([v, s]) => v.includes('x : int') && s.includes('datajoint')), 'a string that is not a definition stays plain');
+  assert.ok(
+    !t.some(([v, s]) => v.includes('x : int') && s.includes('datajoint')),
+    'a string that is not a definition stays plain',
+  );
 });

@@ -41,7 +41,10 @@ class Trial(dj.Manual):
 async function analyze(body: string): Promise<{ text: string; findings: Finding[] }> {
   const engine = await enginePromise;
   const text = HEADER + body;
-  return { text, findings: engine.analyzePython('/ops/probe.py', text, options).filter((f) => /^DJ0[45]\d$/.test(f.code)) };
+  return {
+    text,
+    findings: engine.analyzePython('/ops/probe.py', text, options).filter((f) => /^DJ0[45]\d$/.test(f.code)),
+  };
 }
 
 function fixedLine(text: string, f: Finding): string {
@@ -73,7 +76,9 @@ test('@ with an unresolved left operand but a query on the right: a hint with an
 });
 
 test('^ on a class instantiates it; on a query it does not', async () => {
-  const { text, findings } = await analyze('a = Session ^ "rig=\'A\'"\nb = (Session & "session=1") ^ Trial\nc = Session.Part ^ Trial if False else None\n');
+  const { text, findings } = await analyze(
+    'a = Session ^ "rig=\'A\'"\nb = (Session & "session=1") ^ Trial\nc = Session.Part ^ Trial if False else None\n',
+  );
   const [a, b] = findings;
   assert.equal(a.code, 'DJ041');
   assert.equal(a.safety, 'safe');
@@ -83,13 +88,20 @@ test('^ on a class instantiates it; on a query it does not', async () => {
 });
 
 test('numpy @, bitwise ^ and decorators are never touched', async () => {
-  const { findings } = await analyze('m = np.eye(2) @ np.ones(2)\nx = 5 ^ 3\ny = flags ^ Session.rig_mask if False else 0\n\n\n@schema\nclass Other(dj.Lookup):\n    definition = "o: int"\n');
+  const { findings } = await analyze(
+    'm = np.eye(2) @ np.ones(2)\nx = 5 ^ 3\ny = flags ^ Session.rig_mask if False else 0\n\n\n@schema\nclass Other(dj.Lookup):\n    definition = "o: int"\n',
+  );
   assert.deepEqual(findings, []);
 });
 
 test('dj.U(...) * t, t * dj.U(...) and dj.U(...).join(t): manual errors that explain why & is not equivalent', async () => {
-  const { findings } = await analyze('a = dj.U("rig") * Session\nb = Session * dj.U("rig")\nc = dj.U("rig").join(Session)\nd = dj.U("rig") * Session * Trial\n');
-  assert.deepEqual(findings.map((f) => f.code), ['DJ042', 'DJ042', 'DJ042', 'DJ042']);
+  const { findings } = await analyze(
+    'a = dj.U("rig") * Session\nb = Session * dj.U("rig")\nc = dj.U("rig").join(Session)\nd = dj.U("rig") * Session * Trial\n',
+  );
+  assert.deepEqual(
+    findings.map((f) => f.code),
+    ['DJ042', 'DJ042', 'DJ042', 'DJ042'],
+  );
   for (const f of findings) {
     assert.equal(f.safety, 'manual');
     assert.equal(f.severity, 'error');
@@ -99,12 +111,19 @@ test('dj.U(...) * t, t * dj.U(...) and dj.U(...).join(t): manual errors that exp
 });
 
 test('dj.U(...) - t is a manual error; dj.U(...) & t and dj.U(...).aggr(t) are unchanged', async () => {
-  const { findings } = await analyze('a = dj.U("rig") - Session\nb = dj.U("rig") & Session\nc = dj.U("rig").aggr(Session, n="count(*)")\n');
-  assert.deepEqual(findings.map((f) => [f.code, f.safety]), [['DJ043', 'manual']]);
+  const { findings } = await analyze(
+    'a = dj.U("rig") - Session\nb = dj.U("rig") & Session\nc = dj.U("rig").aggr(Session, n="count(*)")\n',
+  );
+  assert.deepEqual(
+    findings.map((f) => [f.code, f.safety]),
+    [['DJ043', 'manual']],
+  );
 });
 
 test('aggr without keep_all_rows: a safe warning that adds exclude_nonmatching=True; not on dj.U', async () => {
-  const { text, findings } = await analyze('n = Session.aggr(Trial, n="count(*)")\nu = dj.U("rig").aggr(Session, n="count(*)")\n');
+  const { text, findings } = await analyze(
+    'n = Session.aggr(Trial, n="count(*)")\nu = dj.U("rig").aggr(Session, n="count(*)")\n',
+  );
   const [f] = findings;
   assert.equal(findings.length, 1);
   assert.equal(f.code, 'DJ044');
@@ -121,11 +140,29 @@ test('aggr with **kwargs: reported, no fix (keep_all_rows may hide inside)', asy
 });
 
 test('keep_all_rows: True → exclude_nonmatching=False, False → True, other values negated', async () => {
-  const { text, findings } = await analyze('a = Session.aggr(Trial, n="count(*)", keep_all_rows=True)\nb = Session.aggr(Trial, keep_all_rows=False, n="count(*)")\nc = Session.aggr(Trial, n="count(*)", keep_all_rows=x > 1)\n');
-  assert.deepEqual(findings.map((f) => [f.code, f.safety, f.severity]), [['DJ045', 'safe', 'error'], ['DJ045', 'safe', 'error'], ['DJ045', 'safe', 'error']]);
-  assert.match(fixedLine(text, findings[0]), /^a = Session\.aggr\(Trial, n="count\(\*\)", exclude_nonmatching=False\)$/m);
-  assert.match(fixedLine(text, findings[1]), /^b = Session\.aggr\(Trial, exclude_nonmatching=True, n="count\(\*\)"\)$/m);
-  assert.match(fixedLine(text, findings[2]), /^c = Session\.aggr\(Trial, n="count\(\*\)", exclude_nonmatching=not \(x > 1\)\)$/m);
+  const { text, findings } = await analyze(
+    'a = Session.aggr(Trial, n="count(*)", keep_all_rows=True)\nb = Session.aggr(Trial, keep_all_rows=False, n="count(*)")\nc = Session.aggr(Trial, n="count(*)", keep_all_rows=x > 1)\n',
+  );
+  assert.deepEqual(
+    findings.map((f) => [f.code, f.safety, f.severity]),
+    [
+      ['DJ045', 'safe', 'error'],
+      ['DJ045', 'safe', 'error'],
+      ['DJ045', 'safe', 'error'],
+    ],
+  );
+  assert.match(
+    fixedLine(text, findings[0]),
+    /^a = Session\.aggr\(Trial, n="count\(\*\)", exclude_nonmatching=False\)$/m,
+  );
+  assert.match(
+    fixedLine(text, findings[1]),
+    /^b = Session\.aggr\(Trial, exclude_nonmatching=True, n="count\(\*\)"\)$/m,
+  );
+  assert.match(
+    fixedLine(text, findings[2]),
+    /^c = Session\.aggr\(Trial, n="count\(\*\)", exclude_nonmatching=not \(x > 1\)\)$/m,
+  );
 });
 
 test('dj.U().aggr(..., keep_all_rows=...) drops the keyword', async () => {
@@ -135,18 +172,28 @@ test('dj.U().aggr(..., keep_all_rows=...) drops the keyword', async () => {
 });
 
 test('pandas aggregate on an unresolved receiver is not flagged; aggr there is a hint', async () => {
-  const { findings } = await analyze('def f(df, q):\n    a = df.aggregate("mean")\n    b = q.aggr(Trial, n="count(*)")\n');
-  assert.deepEqual(findings.map((f) => [f.code, f.severity, f.safety]), [['DJ044', 'hint', 'unsafe']]);
+  const { findings } = await analyze(
+    'def f(df, q):\n    a = df.aggregate("mean")\n    b = q.aggr(Trial, n="count(*)")\n',
+  );
+  assert.deepEqual(
+    findings.map((f) => [f.code, f.severity, f.safety]),
+    [['DJ044', 'hint', 'unsafe']],
+  );
 });
 
 test('join(..., left=True) is a manual warning pointing at extend', async () => {
   const { findings } = await analyze('q = Session.join(Trial, left=True)\nr = Session.join(Trial, left=False)\n');
-  assert.deepEqual(findings.map((f) => [f.code, f.safety]), [['DJ047', 'manual']]);
+  assert.deepEqual(
+    findings.map((f) => [f.code, f.safety]),
+    [['DJ047', 'manual']],
+  );
   assert.match(findings[0].message, /extend/);
 });
 
 test('keys of a join: an information item, also through a variable; not for a plain table', async () => {
-  const { findings } = await analyze('k = (Session * Trial).fetch("KEY")\nj = Session * Trial & "trial > 1"\ndf = j.fetch(format="frame")\nplain = Session.fetch("KEY")\n');
+  const { findings } = await analyze(
+    'k = (Session * Trial).fetch("KEY")\nj = Session * Trial & "trial > 1"\ndf = j.fetch(format="frame")\nplain = Session.fetch("KEY")\n',
+  );
   const pk = findings.filter((f) => f.code === 'DJ048');
   assert.equal(pk.length, 2);
   for (const f of pk) {
@@ -184,9 +231,15 @@ test('each fetch/operator fix on its own (as a quick fix applies it) parses and 
       const findings = engine.analyzePython(full, text, options).filter((f) => /^DJ0[2-5]\d$/.test(f.code) && f.fix);
       for (const f of findings) {
         const out = applyEdits(text, f.fix!.edits);
-        assert.equal(engine.errorCount(out), engine.errorCount(text), `${file}: ${f.code} at ${f.start} breaks parsing`);
+        assert.equal(
+          engine.errorCount(out),
+          engine.errorCount(text),
+          `${file}: ${f.code} at ${f.start} breaks parsing`,
+        );
         const again = engine.analyzePython(full, out, options);
-        const stillThere = again.some((g) => g.code === f.code && out.slice(g.start, g.end) === text.slice(f.start, f.end));
+        const stillThere = again.some(
+          (g) => g.code === f.code && out.slice(g.start, g.end) === text.slice(f.start, f.end),
+        );
         assert.ok(!stillThere, `${file}: ${f.code} "${text.slice(f.start, f.end)}" survives its own fix`);
         checked++;
       }

@@ -37,7 +37,10 @@ class Spikes(dj.Computed):
 async function analyze(body: string): Promise<{ text: string; findings: Finding[] }> {
   const engine = await enginePromise;
   const text = HEADER + body;
-  return { text, findings: engine.analyzePython('/ws/populate_probe.py', text, options).filter((f) => /^DJ07[1-5]$/.test(f.code)) };
+  return {
+    text,
+    findings: engine.analyzePython('/ws/populate_probe.py', text, options).filter((f) => /^DJ07[1-5]$/.test(f.code)),
+  };
 }
 
 test('populate(keys=K) with restrictions is manual: 0.14.6 ignored the restrictions when keys were given', async () => {
@@ -68,8 +71,13 @@ test('populate(order=) is manual with the priority hint; limit= beside max_calls
 });
 
 test('an unresolved receiver is reported only with another DataJoint populate keyword, as a hint', async () => {
-  const { findings } = await analyze('def f(t, k):\n    t.populate(keys=k)\n    t.populate(keys=k, reserve_jobs=True)\n    t.populate(order="reverse")\n');
-  assert.deepEqual(findings.map((f) => `${f.code}:${f.severity}`), ['DJ071:hint', 'DJ072:hint']);
+  const { findings } = await analyze(
+    'def f(t, k):\n    t.populate(keys=k)\n    t.populate(keys=k, reserve_jobs=True)\n    t.populate(order="reverse")\n',
+  );
+  assert.deepEqual(
+    findings.map((f) => `${f.code}:${f.severity}`),
+    ['DJ071:hint', 'DJ072:hint'],
+  );
 });
 
 test('self.target: only in auto-populated tables, never assigned, never where the class defines target', async () => {
@@ -109,7 +117,10 @@ for job_table in schema.jobs:
 `);
   assert.equal(findings.length, 5);
   assert.ok(findings.every((f) => f.code === 'DJ075' && f.safety === 'manual'));
-  assert.deepEqual(findings.map((f) => f.severity), ['error', 'error', 'error', 'warning', 'info']);
+  assert.deepEqual(
+    findings.map((f) => f.severity),
+    ['error', 'error', 'error', 'warning', 'info'],
+  );
   assert.match(findings[0].message, /T\.jobs\.errors/);
   assert.doesNotMatch(findings[0].message, /here:/); // a bare status restriction names no table
   assert.match(findings[1].message, /T\.jobs\.delete\(\)/);

@@ -30,13 +30,21 @@ function expected(text: string): string[] {
   const out: string[] = [];
   text.split('\n').forEach((line, i) => {
     const m = /#\s*expect:\s*([A-Z0-9, ]+)$/.exec(line);
-    if (m) for (const code of m[1].split(',').map((c) => c.trim()).filter(Boolean)) out.push(`${code}:${i + 1}`);
+    if (m)
+      for (const code of m[1]
+        .split(',')
+        .map((c) => c.trim())
+        .filter(Boolean))
+        out.push(`${code}:${i + 1}`);
   });
   return out.sort();
 }
 
 function found(text: string, findings: Finding[]): string[] {
-  return findings.filter((f) => QUERY_CODES.test(f.code)).map((f) => `${f.code}:${lineOf(text, f.start)}`).sort();
+  return findings
+    .filter((f) => QUERY_CODES.test(f.code))
+    .map((f) => `${f.code}:${lineOf(text, f.start)}`)
+    .sort();
 }
 
 test('multi-file fixture: every expected finding in analysis.py, at its line, and nothing else', async () => {
@@ -49,7 +57,8 @@ test('multi-file fixture: every expected finding in analysis.py, at its line, an
   const findings = engine.analyzePython(file, text, options);
   assert.deepEqual(found(text, findings), want);
   // Resolved receivers give real diagnostics, not the hints reserved for unresolved ones.
-  for (const f of findings.filter((x) => QUERY_CODES.test(x.code))) assert.notEqual(f.severity, 'hint', `${f.code} at line ${lineOf(text, f.start)}`);
+  for (const f of findings.filter((x) => QUERY_CODES.test(x.code)))
+    assert.notEqual(f.severity, 'hint', `${f.code} at line ${lineOf(text, f.start)}`);
 });
 
 test('multi-file fixture: the imported tables are what makes those lines DataJoint', async () => {
@@ -59,8 +68,14 @@ test('multi-file fixture: the imported tables are what makes those lines DataJoi
   // pipeline.py not indexed: `Session`, `Unit`, `pl.Unit` and `lab.Subject` stay unresolved, so their lines give
   // nothing or (for a call only DataJoint has, like `aggr`) a hint.
   const findings = engine.analyzePython(file, text, options);
-  const alone = found(text, findings.filter((f) => f.severity !== 'hint'));
-  const hints = found(text, findings.filter((f) => f.severity === 'hint'));
+  const alone = found(
+    text,
+    findings.filter((f) => f.severity !== 'hint'),
+  );
+  const hints = found(
+    text,
+    findings.filter((f) => f.severity === 'hint'),
+  );
   const line = (needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
   assert.ok(!alone.includes(`DJ021:${line('everything = Session.fetch()')}`));
   assert.ok(!hints.includes(`DJ021:${line('everything = Session.fetch()')}`));
@@ -83,9 +98,21 @@ test('negative corpus: look-alikes give no finding, even with every rule family 
   const file = path.join(dir, 'negative.noop.py');
   const text = read(file);
   assert.match(text, /import datajoint as dj/, 'the corpus must use DataJoint, or the engine would skip it');
-  for (const needle of ['requests.get(url).fetch()', 'a @ b', 'flags ^ mask', 'df.head(5)', 'class Session:', 'Session().fetch()', 'cursor.fetch()', '@functools.lru_cache']) {
+  for (const needle of [
+    'requests.get(url).fetch()',
+    'a @ b',
+    'flags ^ mask',
+    'df.head(5)',
+    'class Session:',
+    'Session().fetch()',
+    'cursor.fetch()',
+    '@functools.lru_cache',
+  ]) {
     assert.ok(text.includes(needle), `the corpus lacks ${needle}`);
   }
   const findings = engine.analyzePython(file, text, { ...options, phase: 2 });
-  assert.deepEqual(findings.map((f) => `${f.code}:${lineOf(text, f.start)}`), []);
+  assert.deepEqual(
+    findings.map((f) => `${f.code}:${lineOf(text, f.start)}`),
+    [],
+  );
 });

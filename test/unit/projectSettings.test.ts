@@ -25,7 +25,8 @@ test('no settings file: defaults, source "defaults"', () => {
 test('[tool.dj-migrate] in pyproject.toml is found by walking up', () => {
   const root = tree({
     '.git/HEAD': '',
-    'pyproject.toml': '[project]\nname = "lab"\n\n[tool.dj-migrate]\nschema-suffix = "_dj2"\nunsigned-integers = "native"\nphase = 2\nmigration-enabled = true\nstores-file = "conf/stores.json"\ndefault-store = "raw"\n',
+    'pyproject.toml':
+      '[project]\nname = "lab"\n\n[tool.dj-migrate]\nschema-suffix = "_dj2"\nunsigned-integers = "native"\nphase = 2\nmigration-enabled = true\nstores-file = "conf/stores.json"\ndefault-store = "raw"\n',
     'pkg/sub/x.py': '',
   });
   const s = loadProjectSettings(path.join(root, 'pkg', 'sub'));
@@ -52,7 +53,11 @@ test('.dj-migrate.json accepts camelCase keys; a pyproject without the table doe
 });
 
 test('the walk stops at the directory holding .git', () => {
-  const root = tree({ '.dj-migrate.json': JSON.stringify({ 'schema-suffix': '_outer' }), 'repo/.git/HEAD': '', 'repo/a/b.py': '' });
+  const root = tree({
+    '.dj-migrate.json': JSON.stringify({ 'schema-suffix': '_outer' }),
+    'repo/.git/HEAD': '',
+    'repo/a/b.py': '',
+  });
   assert.equal(loadProjectSettings(path.join(root, 'repo', 'a')).source, 'defaults');
   // …but a file beside .git is still read.
   fs.writeFileSync(path.join(root, 'repo', '.dj-migrate.json'), JSON.stringify({ 'schema-suffix': '_inner' }));
@@ -74,12 +79,15 @@ test('invalid values give errors naming the file and the setting', () => {
   ];
   for (const [text, re] of cases) {
     const root = tree({ '.git/HEAD': '', '.dj-migrate.json': text });
-    assert.throws(() => loadProjectSettings(root), (e: unknown) => {
-      assert.ok(e instanceof SettingsError, String(e));
-      assert.match(e.message, re);
-      assert.ok(e.message.startsWith(path.join(root, '.dj-migrate.json')), e.message);
-      return true;
-    });
+    assert.throws(
+      () => loadProjectSettings(root),
+      (e: unknown) => {
+        assert.ok(e instanceof SettingsError, String(e));
+        assert.match(e.message, re);
+        assert.ok(e.message.startsWith(path.join(root, '.dj-migrate.json')), e.message);
+        return true;
+      },
+    );
   }
 });
 
@@ -93,9 +101,17 @@ test('broken pyproject.toml and duplicate definitions are reported, not ignored'
 test('mergeSettings: defined overrides win, undefined ones do not, and overrides are validated', () => {
   const file = { ...DEFAULT_SETTINGS, schemaSuffix: '_file', phase: 2 as const, source: '/p/pyproject.toml' };
   const merged = mergeSettings(file, { schemaSuffix: '_flag', phase: undefined, unsignedIntegers: 'native' });
-  assert.deepEqual(merged, { schemaSuffix: '_flag', unsignedIntegers: 'native', phase: 2, source: '/p/pyproject.toml' });
+  assert.deepEqual(merged, {
+    schemaSuffix: '_flag',
+    unsignedIntegers: 'native',
+    phase: 2,
+    source: '/p/pyproject.toml',
+  });
   assert.equal(file.schemaSuffix, '_file', 'base is not mutated');
-  assert.throws(() => mergeSettings(file, { unsignedIntegers: 'wide' as never }), /command-line or editor settings: unsigned-integers/);
+  assert.throws(
+    () => mergeSettings(file, { unsignedIntegers: 'wide' as never }),
+    /command-line or editor settings: unsigned-integers/,
+  );
   // '' switches the code's schema-name rule off and 'uint' shows the guide's (failing) spelling; the database
   // commands refuse both on their own (cli/src/db/target.ts).
   assert.equal(mergeSettings(file, { schemaSuffix: '' }).schemaSuffix, '');

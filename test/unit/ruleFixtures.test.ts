@@ -31,11 +31,16 @@ function optionsOf(text: string): { options: EngineOptions; unsafe: boolean; cod
   return { options, unsafe, codes };
 }
 
-const families = fs.existsSync(rulesDir) ? fs.readdirSync(rulesDir).filter((d) => fs.statSync(path.join(rulesDir, d)).isDirectory()) : [];
+const families = fs.existsSync(rulesDir)
+  ? fs.readdirSync(rulesDir).filter((d) => fs.statSync(path.join(rulesDir, d)).isDirectory())
+  : [];
 
 for (const family of families) {
   const dir = path.join(rulesDir, family);
-  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.py')).sort();
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.py'))
+    .sort();
   for (const file of files) {
     const full = path.join(dir, file);
     if (file.endsWith('.before.py')) {
@@ -62,7 +67,10 @@ for (const family of families) {
         const text = fs.readFileSync(full, 'utf8');
         const { options } = optionsOf(text);
         const findings = engine.analyzePython(full, text, options);
-        assert.deepEqual(findings.map((f) => `${f.code} ${JSON.stringify(text.slice(f.start, f.end))}`), []);
+        assert.deepEqual(
+          findings.map((f) => `${f.code} ${JSON.stringify(text.slice(f.start, f.end))}`),
+          [],
+        );
       });
     }
   }

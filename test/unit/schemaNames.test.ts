@@ -43,7 +43,9 @@ test('finalize removes exactly the suffix again, restoring the original text', a
 
 test('an empty suffix disables both rules', async () => {
   const engine = await enginePromise;
-  const findings = engine.analyzePython('/ws/names.py', SOURCE, { ...DEFAULT_OPTIONS, schemaSuffix: '' }).filter((f) => /^DJ13/.test(f.code));
+  const findings = engine
+    .analyzePython('/ws/names.py', SOURCE, { ...DEFAULT_OPTIONS, schemaSuffix: '' })
+    .filter((f) => /^DJ13/.test(f.code));
   assert.deepEqual(findings, []);
 });
 
@@ -55,7 +57,7 @@ test('the messages show the resulting name; the docs tie finalize to the databas
   assert.match(SCHEMA_SUFFIX.docs.summary, /safe because the project setting asked for it/);
 });
 
-test('an Element module\'s activate(...) gets a hint with an unsafe fix for every schema-name argument', async () => {
+test("an Element module's activate(...) gets a hint with an unsafe fix for every schema-name argument", async () => {
   const engine = await enginePromise;
   const text = `import datajoint as dj
 from element_array_ephys import ephys
@@ -65,9 +67,21 @@ ephys.activate(db_prefix + "ephys", probe_schema_name=db_prefix + "probe", linki
 other.activate("not a schema")
 `;
   const findings = engine.analyzePython('/ws/element.py', text, DEFAULT_OPTIONS).filter((f) => f.code === 'DJ130');
-  assert.deepEqual(findings.map((f) => `${text.slice(f.start, f.end)}:${f.severity}:${f.safety}`), ['db_prefix + "ephys":hint:unsafe', 'db_prefix + "probe":hint:unsafe']);
+  assert.deepEqual(
+    findings.map((f) => `${text.slice(f.start, f.end)}:${f.severity}:${f.safety}`),
+    ['db_prefix + "ephys":hint:unsafe', 'db_prefix + "probe":hint:unsafe'],
+  );
   const fixed = fixPython(engine, '/ws/element.py', text, DEFAULT_OPTIONS, { unsafe: true }).text;
-  assert.match(fixed, /ephys\.activate\(db_prefix \+ "ephys_v2", probe_schema_name=db_prefix \+ "probe_v2", linking_module=__name__\)/);
-  const final = fixPython(engine, '/ws/element.py', fixed, { ...DEFAULT_OPTIONS, finalize: true }, { unsafe: true }).text;
+  assert.match(
+    fixed,
+    /ephys\.activate\(db_prefix \+ "ephys_v2", probe_schema_name=db_prefix \+ "probe_v2", linking_module=__name__\)/,
+  );
+  const final = fixPython(
+    engine,
+    '/ws/element.py',
+    fixed,
+    { ...DEFAULT_OPTIONS, finalize: true },
+    { unsafe: true },
+  ).text;
   assert.equal(final, text);
 });

@@ -38,7 +38,11 @@ class Subject(dj.Manual):
 
 `;
 
-async function analyze(body: string, opts: EngineOptions = options, file = '/ws/tables_probe.py'): Promise<{ text: string; findings: Finding[] }> {
+async function analyze(
+  body: string,
+  opts: EngineOptions = options,
+  file = '/ws/tables_probe.py',
+): Promise<{ text: string; findings: Finding[] }> {
   const engine = await enginePromise;
   const text = HEADER + body;
   const findings = engine.analyzePython(file, text, opts).filter((f) => /^DJ0(6\d|70)$/.test(f.code));
@@ -63,9 +67,19 @@ test('parseDefinition: names, foreign keys with options and renames, both divide
     index(experimenter)
     -> master
   `);
-  assert.deepEqual(def.primary, [{ kind: 'fk', ref: 'Subject', renames: new Map() }, { kind: 'attr', name: 'session_idx' }]);
+  assert.deepEqual(def.primary, [
+    { kind: 'fk', ref: 'Subject', renames: new Map() },
+    { kind: 'attr', name: 'session_idx' },
+  ]);
   assert.deepEqual(def.secondary, [
-    { kind: 'fk', ref: 'User', renames: new Map([['experimenter', 'username'], ['other', 'x']]) },
+    {
+      kind: 'fk',
+      ref: 'User',
+      renames: new Map([
+        ['experimenter', 'username'],
+        ['other', 'x'],
+      ]),
+    },
     { kind: 'attr', name: 'notes' },
     { kind: 'fk', ref: 'master', renames: new Map() },
   ]);
@@ -82,7 +96,10 @@ test('positional insert: heading order through -> master and renamed parents; th
   assert.match(f.message, /DeprecationWarning/);
   assert.match(f.message, /subject_id, weigh_idx, grams/);
   assert.ok(f.fix);
-  assert.match(applyEdits(text, f.fix.edits), /Subject\.Weight\.insert1\(\{"subject_id": 1, "weigh_idx": 0, "grams": 20\.5\}\)/);
+  assert.match(
+    applyEdits(text, f.fix.edits),
+    /Subject\.Weight\.insert1\(\{"subject_id": 1, "weigh_idx": 0, "grams": 20\.5\}\)/,
+  );
 });
 
 test('positional insert: an unresolvable parent or a wrong row length gives a manual finding without a fix', async () => {
@@ -118,7 +135,9 @@ test('positional insert1 on an unresolved receiver is a hint without a fix; inse
 });
 
 test('delete keywords: safe renames, unsafe cascade, manual when the value is not a literal', async () => {
-  const { findings } = await analyze('def f(key, flag):\n    (Subject & key).delete(safemode=False, force_masters=True)\n    Subject.delete(force_masters=flag)\n');
+  const { findings } = await analyze(
+    'def f(key, flag):\n    (Subject & key).delete(safemode=False, force_masters=True)\n    Subject.delete(force_masters=flag)\n',
+  );
   const safemode = one(findings, 'DJ061');
   assert.equal(safemode.safety, 'safe');
   assert.equal(safemode.severity, 'error');
@@ -142,7 +161,9 @@ test('delete(safemode=) on an unresolved receiver is a hint with an unsafe fix',
 });
 
 test('Part.delete(force=) needs a Part receiver; delete(force=) on a master is left alone', async () => {
-  const { findings } = await analyze('Subject.Weight.delete(force=True)\nSubject.delete(force=True)\n(Subject.Weight() & "grams > 3").drop(force=True)\n');
+  const { findings } = await analyze(
+    'Subject.Weight.delete(force=True)\nSubject.delete(force=True)\n(Subject.Weight() & "grams > 3").drop(force=True)\n',
+  );
   const parts = findings.filter((f) => f.code === 'DJ064');
   assert.equal(parts.length, 2);
   assert.ok(parts.every((f) => f.safety === 'safe' && f.fix));
@@ -156,7 +177,9 @@ test('schema.drop(True) warns that 2.x reads a positional argument as prompt', a
 });
 
 test('_update: unsafe fix for `(T & key)._update(a, v)`, manual without a value', async () => {
-  const { text, findings } = await analyze('def f(key):\n    (Subject & key)._update("sex", "F")\n    (Subject & key)._update("sex")\n');
+  const { text, findings } = await analyze(
+    'def f(key):\n    (Subject & key)._update("sex", "F")\n    (Subject & key)._update("sex")\n',
+  );
   const hits = findings.filter((f) => f.code === 'DJ060');
   assert.equal(hits.length, 2);
   assert.equal(hits[0].safety, 'unsafe');
@@ -166,7 +189,8 @@ test('_update: unsafe fix for `(T & key)._update(a, v)`, manual without a value'
 });
 
 test('removed schema and table attributes are manual errors; a table that defines the member itself is not flagged', async () => {
-  const { findings } = await analyze(`print(schema.log, schema.size_on_disk, Subject.size_on_disk, (Subject & "1").external)
+  const { findings } =
+    await analyze(`print(schema.log, schema.size_on_disk, Subject.size_on_disk, (Subject & "1").external)
 schema.save()
 
 
@@ -189,7 +213,9 @@ print(Sized.size_on_disk)
 });
 
 test('code inside a try/except AttributeError compatibility shim is not flagged', async () => {
-  const { findings } = await analyze('try:\n    schema.make_classes()\nexcept AttributeError:\n    schema.spawn_missing_classes()\n');
+  const { findings } = await analyze(
+    'try:\n    schema.make_classes()\nexcept AttributeError:\n    schema.spawn_missing_classes()\n',
+  );
   assert.deepEqual(findings, []);
 });
 
@@ -204,12 +230,29 @@ test('the 0.14.6 fixture pipeline: the expected findings of this family, and the
   const text = fs.readFileSync(file, 'utf8');
   const mine = engine.analyzePython(file, text, options).filter((f) => /^DJ0(6\d|7\d)$/.test(f.code));
   const at = (f: Finding) => `${f.code}@${text.slice(0, f.start).split('\n').length}:${f.safety}`;
-  assert.deepEqual(mine.map(at), ['DJ065@53:safe', 'DJ070@68:unsafe', 'DJ070@174:unsafe', 'DJ069@223:unsafe', 'DJ075@273:manual', 'DJ067@273:manual', 'DJ067@273:manual']);
+  assert.deepEqual(mine.map(at), [
+    'DJ065@53:safe',
+    'DJ070@68:unsafe',
+    'DJ070@174:unsafe',
+    'DJ069@223:unsafe',
+    'DJ075@273:manual',
+    'DJ067@273:manual',
+    'DJ067@273:manual',
+  ]);
   const fixed = fixPython(engine, file, text, options, { unsafe: true, codes: new Set(['DJ065', 'DJ069', 'DJ070']) });
   assert.ok(fixed.converged);
-  assert.match(fixed.text, /contents = \[\{"species": "mouse", "latin_name": "Mus musculus"\}, \{"species": "rat", "latin_name": "Rattus norvegicus"\}\]/);
-  assert.match(fixed.text, /contents = \[\{"params_id": 0, "bin_size": 0\.01, "method": "mean", "options": \{"smooth": False\}\}, /);
-  assert.match(fixed.text, /User\.insert\(\[\{"username": "alice", "full_name": "Alice A", "email": "alice@example\.org", "active": 1\}, /);
+  assert.match(
+    fixed.text,
+    /contents = \[\{"species": "mouse", "latin_name": "Mus musculus"\}, \{"species": "rat", "latin_name": "Rattus norvegicus"\}\]/,
+  );
+  assert.match(
+    fixed.text,
+    /contents = \[\{"params_id": 0, "bin_size": 0\.01, "method": "mean", "options": \{"smooth": False\}\}, /,
+  );
+  assert.match(
+    fixed.text,
+    /User\.insert\(\[\{"username": "alice", "full_name": "Alice A", "email": "alice@example\.org", "active": 1\}, /,
+  );
   assert.match(fixed.text, /dj\.Schema\(f"\{PREFIX\}_\{name\}"\)\.drop\(prompt=False\)/);
 });
 
@@ -230,15 +273,21 @@ test('tables imported from another workspace file: real findings (not hints), Pa
   const engine = await enginePromise;
   engine.indexPython('/ws2/pipeline.py', HEADER);
   const file = '/ws2/cleanup.py';
-  const text = 'from pipeline import Subject, schema\nimport pipeline as pl\n\n(Subject & "subject_id=1").delete(safemode=False)\nSubject.Weight.delete(force=True)\npl.Subject.Weight.drop(force=True)\nschema.drop(force=True)\n';
+  const text =
+    'from pipeline import Subject, schema\nimport pipeline as pl\n\n(Subject & "subject_id=1").delete(safemode=False)\nSubject.Weight.delete(force=True)\npl.Subject.Weight.drop(force=True)\nschema.drop(force=True)\n';
   const findings = engine.analyzePython(file, text, options).filter((f) => /^DJ0[67]\d$/.test(f.code));
-  assert.deepEqual(findings.map((f) => `${f.code}:${f.severity}:${f.safety}`), ['DJ061:error:safe', 'DJ064:error:safe', 'DJ064:error:safe', 'DJ065:error:safe']);
+  assert.deepEqual(
+    findings.map((f) => `${f.code}:${f.severity}:${f.safety}`),
+    ['DJ061:error:safe', 'DJ064:error:safe', 'DJ064:error:safe', 'DJ065:error:safe'],
+  );
 });
 
 test('positional inserts into tables declared in another workspace file: headings resolve there, parents included', async () => {
   const engine = await enginePromise;
   engine.indexPython('/ws3/lab.py', HEADER);
-  engine.indexPython('/ws3/ephys.py', `import datajoint as dj
+  engine.indexPython(
+    '/ws3/ephys.py',
+    `import datajoint as dj
 from lab import Subject
 
 schema = dj.Schema("ephys")
@@ -250,11 +299,16 @@ class Session(dj.Manual):
     -> Subject
     session_idx : int16
     \"\"\"
-`);
+`,
+  );
   const file = '/ws3/ingest.py';
-  const text = 'from lab import Subject\nimport lab\nfrom ephys import Session\n\nSubject.insert1((1, "M"))\nlab.Subject.Weight.insert([(1, 0, 20.5)])\nSession.insert1((1, 0))\n';
+  const text =
+    'from lab import Subject\nimport lab\nfrom ephys import Session\n\nSubject.insert1((1, "M"))\nlab.Subject.Weight.insert([(1, 0, 20.5)])\nSession.insert1((1, 0))\n';
   const findings = engine.analyzePython(file, text, options).filter((f) => f.code === 'DJ069');
-  assert.deepEqual(findings.map((f) => f.safety), ['unsafe', 'unsafe', 'manual']);
+  assert.deepEqual(
+    findings.map((f) => f.safety),
+    ['unsafe', 'unsafe', 'manual'],
+  );
   const fixed = applyEdits(text, [...findings[0].fix!.edits, ...findings[1].fix!.edits]);
   assert.match(fixed, /Subject\.insert1\(\{"subject_id": 1, "sex": "M"\}\)/);
   assert.match(fixed, /lab\.Subject\.Weight\.insert\(\[\{"subject_id": 1, "weigh_idx": 0, "grams": 20\.5\}\]\)/);

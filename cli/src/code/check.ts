@@ -22,7 +22,12 @@ export async function analyzePaths(paths: string[], overrides: ProjectOverrides,
 const RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1, hint: 0 };
 
 export async function runCheck(argv: string[], io: CliIO): Promise<number> {
-  const { positionals, flags } = parse(argv, { ...CODE_OPTIONS, format: { type: 'string' }, 'fail-on': { type: 'string' }, jobs: { type: 'string' } });
+  const { positionals, flags } = parse(argv, {
+    ...CODE_OPTIONS,
+    format: { type: 'string' },
+    'fail-on': { type: 'string' },
+    jobs: { type: 'string' },
+  });
   const format = str(flags, 'format') ?? 'text';
   if (format !== 'text' && format !== 'json') throw new UsageError('--format must be text or json');
   const failOn = (str(flags, 'fail-on') ?? 'warning') as Severity;
@@ -30,30 +35,59 @@ export async function runCheck(argv: string[], io: CliIO): Promise<number> {
   const paths = positionals.length ? positionals : [io.cwd];
   const jobs = str(flags, 'jobs') === undefined ? defaultWorkers() : Number(str(flags, 'jobs'));
   if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError('--jobs must be a positive integer');
-  const results = await analyzePaths(paths.map((p) => path.resolve(io.cwd, p)), overridesFrom(flags), jobs);
+  const results = await analyzePaths(
+    paths.map((p) => path.resolve(io.cwd, p)),
+    overridesFrom(flags),
+    jobs,
+  );
   const project = results.project;
   const rows = results.files.flatMap((r) => {
     if (!r.text) return [];
     const locate = locator(r.path, r.text);
-    return r.findings.filter((f) => shownInPhase(f, project.options.phase)).map((f) => {
-      const loc = locate(f.start);
-      const end = locate(f.end);
-      return {
-        path: path.relative(io.cwd, r.path) || r.path, ...loc, endLine: end.line, endColumn: end.column,
-        code: f.code, severity: f.severity, safety: f.safety, phase: f.phase, message: f.message, fix: f.fix?.title ?? null,
-      };
-    });
+    return r.findings
+      .filter((f) => shownInPhase(f, project.options.phase))
+      .map((f) => {
+        const loc = locate(f.start);
+        const end = locate(f.end);
+        return {
+          path: path.relative(io.cwd, r.path) || r.path,
+          ...loc,
+          endLine: end.line,
+          endColumn: end.column,
+          code: f.code,
+          severity: f.severity,
+          safety: f.safety,
+          phase: f.phase,
+          message: f.message,
+          fix: f.fix?.title ?? null,
+        };
+      });
   });
   const failing = rows.filter((r) => RANK[r.severity] >= RANK[failOn]).length;
   if (format === 'json') {
-    io.out(JSON.stringify({ findings: rows, skipped: results.files.filter((r) => r.skipped).map((r) => ({ path: r.path, reason: r.skipped })), context: { pin: project.pin, mode: project.options.mode, phase: project.options.phase } }, null, 2));
+    io.out(
+      JSON.stringify(
+        {
+          findings: rows,
+          skipped: results.files.filter((r) => r.skipped).map((r) => ({ path: r.path, reason: r.skipped })),
+          context: { pin: project.pin, mode: project.options.mode, phase: project.options.phase },
+        },
+        null,
+        2,
+      ),
+    );
   } else {
     for (const r of rows) io.out(`${formatLocation(r.path, r)}: ${r.code} ${r.severity} [${r.safety}] ${r.message}`);
     for (const r of results.files) if (r.skipped) io.err(`skipped ${r.path}: ${r.skipped}`);
     const fixable = rows.filter((r) => r.fix && r.safety === 'safe').length;
     const unsafe = rows.filter((r) => r.fix && r.safety === 'unsafe').length;
-    io.out(`${rows.length} finding(s) in ${results.files.length} file(s): ${fixable} fixable with \`dj-migrate fix\`${unsafe ? `, ${unsafe} more with --unsafe` : ''}.`);
-    if (project.options.mode === 'informational') io.out(`DataJoint is pinned to 0.14.x (${project.pin.file}): findings are informational. Update the pin on the migration branch or set migration-enabled.`);
+    io.out(
+      `${rows.length} finding(s) in ${results.files.length} file(s): ${fixable} fixable with \`dj-migrate fix\`${unsafe ? `, ${unsafe} more with --unsafe` : ''}.`,
+    );
+    if (project.options.mode === 'informational')
+      io.out(
+        `DataJoint is pinned to 0.14.x (${project.pin.file}): findings are informational. Update the pin on the migration branch or set migration-enabled.`,
+      );
   }
   return failing > 0 ? 1 : 0;
 }

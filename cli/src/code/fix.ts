@@ -10,7 +10,11 @@ import { allRuleMetas } from '../../../server/src/rules/registry';
 import { buildReport } from '../../../server/src/report/migrationReport';
 import { applyFileOps } from '../../../server/src/fix/fileOps';
 
-export async function fixProject(paths: string[], overrides: Parameters<typeof Project.open>[1], unsafe: boolean): Promise<{ project: Project; fixed: FixedFile[] }> {
+export async function fixProject(
+  paths: string[],
+  overrides: Parameters<typeof Project.open>[1],
+  unsafe: boolean,
+): Promise<{ project: Project; fixed: FixedFile[] }> {
   const project = await Project.open(paths, overrides);
   const fixed: FixedFile[] = [];
   for (const file of project.files) {
@@ -23,24 +27,40 @@ export async function fixProject(paths: string[], overrides: Parameters<typeof P
 }
 
 export async function runFix(argv: string[], io: CliIO): Promise<number> {
-  const { positionals, flags } = parse(argv, { ...CODE_OPTIONS, unsafe: { type: 'boolean' }, diff: { type: 'boolean' }, quiet: { type: 'boolean' } });
+  const { positionals, flags } = parse(argv, {
+    ...CODE_OPTIONS,
+    unsafe: { type: 'boolean' },
+    diff: { type: 'boolean' },
+    quiet: { type: 'boolean' },
+  });
   const paths = (positionals.length ? positionals : [io.cwd]).map((p) => path.resolve(io.cwd, p));
   const { project, fixed } = await fixProject(paths, overridesFrom(flags), !!flags.unsafe);
   const rel = (p: string) => path.relative(io.cwd, p) || p;
   for (const f of fixed) {
     if (f.after === f.before && !f.fileOps.length) continue;
     if (flags.diff) {
-      if (f.after !== f.before) io.out(createTwoFilesPatch(`a/${rel(f.path)}`, `b/${rel(f.path)}`, f.before, f.after, '', '', { context: 3 }).replace(/^=+\n/, ''));
+      if (f.after !== f.before)
+        io.out(
+          createTwoFilesPatch(`a/${rel(f.path)}`, `b/${rel(f.path)}`, f.before, f.after, '', '', {
+            context: 3,
+          }).replace(/^=+\n/, ''),
+        );
       for (const line of applyFileOps(f.fileOps, { dryRun: true })) io.out(line);
     } else {
       if (f.after !== f.before) fs.writeFileSync(f.path, f.after);
       for (const line of applyFileOps(f.fileOps, { dryRun: false })) io.out(line);
     }
   }
-  const report = buildReport(fixed, allRuleMetas(), [...project.skipped].map(([p, reason]) => ({ path: p, reason })));
+  const report = buildReport(
+    fixed,
+    allRuleMetas(),
+    [...project.skipped].map(([p, reason]) => ({ path: p, reason })),
+  );
   if (!flags.quiet) {
     const applied = Object.values(report.replacedByRule).reduce((a, b) => a + b.count, 0);
-    io.err(`${flags.diff ? 'Would change' : 'Changed'} ${report.filesChanged.length} file(s), ${applied} fix(es); ${report.remaining.length} item(s) remain (run \`dj-migrate report\` for the list).`);
+    io.err(
+      `${flags.diff ? 'Would change' : 'Changed'} ${report.filesChanged.length} file(s), ${applied} fix(es); ${report.remaining.length} item(s) remain (run \`dj-migrate report\` for the list).`,
+    );
     if (report.unconverged.length) io.err(`fixes did not converge in: ${report.unconverged.map(rel).join(', ')}`);
   }
   return report.unconverged.length ? 2 : 0;

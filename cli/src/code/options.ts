@@ -20,12 +20,14 @@ export function overridesFrom(flags: ParsedArgs['flags']): ProjectOverrides {
   }
   const unsigned = str(flags, 'unsigned');
   if (unsigned !== undefined) {
-    if (!['widen', 'native', 'uint'].includes(unsigned)) throw new UsageError(`--unsigned must be widen, native or uint (got ${unsigned})`);
+    if (!['widen', 'native', 'uint'].includes(unsigned))
+      throw new UsageError(`--unsigned must be widen, native or uint (got ${unsigned})`);
     o.unsigned = unsigned as ProjectOverrides['unsigned'];
   }
   const suffix = str(flags, 'suffix');
   if (suffix !== undefined) {
-    if (suffix && !/^[A-Za-z0-9_]+$/.test(suffix)) throw new UsageError(`--suffix may contain only letters, digits and _ (got ${suffix})`);
+    if (suffix && !/^[A-Za-z0-9_]+$/.test(suffix))
+      throw new UsageError(`--suffix may contain only letters, digits and _ (got ${suffix})`);
     o.schemaSuffix = suffix;
   }
   if (flags.finalize) o.finalize = true;

@@ -8,12 +8,20 @@ import { allRuleMetas } from '../../../server/src/rules/registry';
 import { buildReport, renderMarkdown } from '../../../server/src/report/migrationReport';
 
 export async function runReport(argv: string[], io: CliIO): Promise<number> {
-  const { positionals, flags } = parse(argv, { ...CODE_OPTIONS, unsafe: { type: 'boolean' }, format: { type: 'string' } });
+  const { positionals, flags } = parse(argv, {
+    ...CODE_OPTIONS,
+    unsafe: { type: 'boolean' },
+    format: { type: 'string' },
+  });
   const format = str(flags, 'format') ?? 'markdown';
   if (format !== 'markdown' && format !== 'json') throw new UsageError('--format must be markdown or json');
   const paths = (positionals.length ? positionals : [io.cwd]).map((p) => path.resolve(io.cwd, p));
   const { project, fixed } = await fixProject(paths, overridesFrom(flags), !!flags.unsafe);
-  const report = buildReport(fixed, allRuleMetas(), [...project.skipped].map(([p, reason]) => ({ path: p, reason })));
+  const report = buildReport(
+    fixed,
+    allRuleMetas(),
+    [...project.skipped].map(([p, reason]) => ({ path: p, reason })),
+  );
   io.out(format === 'json' ? JSON.stringify(report, null, 2) : renderMarkdown(report, io.cwd));
   return 0;
 }

@@ -9,9 +9,15 @@ import { backupSchemas, defaultBackupSuffix, type CloneReport } from '../../../c
 import { writeDumpFile } from '../../../client/src/db/dumpFile';
 import { withDb, onInterrupt } from './target';
 
-export const summary = 'full verified copy of schemas on the server (<name>_backup_YYYYMMDD), and/or a SQL file (--to-file)';
+export const summary =
+  'full verified copy of schemas on the server (<name>_backup_YYYYMMDD), and/or a SQL file (--to-file)';
 
-const OPTIONS = { ...DB_OPTIONS, 'backup-suffix': { type: 'string' }, 'to-file': { type: 'string' }, 'no-server-copy': { type: 'boolean' } } as const;
+const OPTIONS = {
+  ...DB_OPTIONS,
+  'backup-suffix': { type: 'string' },
+  'to-file': { type: 'string' },
+  'no-server-copy': { type: 'boolean' },
+} as const;
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const { flags } = parse(argv, OPTIONS);
@@ -28,7 +34,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       let code = 0;
       if (serverCopy) {
         const report = await backupSchemas(db, {
-          schemas, suffix, dryRun, signal: interrupt.signal,
+          schemas,
+          suffix,
+          dryRun,
+          signal: interrupt.signal,
           onStatement: dryRun && !flags.json ? (sql) => io.out(sql + ';') : undefined,
           onProgress: (e) => e.step !== 'verify' || io.err(`verifying ${schemas.map((s) => s + suffix).join(', ')}`),
         });
@@ -40,7 +49,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         if (dryRun) io.out(`-- would write ${file}`);
         else {
           const dump = await writeDumpFile(db, { schemas, file, signal: interrupt.signal });
-          io.out(`wrote ${file}: ${dump.tables.length} tables, ${dump.tables.reduce((a, t) => a + t.rows, 0)} rows, ${dump.bytes} bytes (load it with: mysql < ${path.basename(file)})`);
+          io.out(
+            `wrote ${file}: ${dump.tables.length} tables, ${dump.tables.reduce((a, t) => a + t.rows, 0)} rows, ${dump.bytes} bytes (load it with: mysql < ${path.basename(file)})`,
+          );
         }
       }
       return code;
@@ -51,10 +62,18 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 }
 
 function render(r: CloneReport): string {
-  if (r.dryRun) return `-- dry run: ${r.statements.length} statements would copy ${r.pairs.map((p) => `${p.source} → ${p.target}`).join(', ')}, then verify the copy`;
-  const lines = [`backup ${r.verified ? 'verified' : 'NOT VERIFIED'}: ${r.pairs.map((p) => `${p.source} → ${p.target}`).join(', ')}`];
-  lines.push(`  ${r.tables.length} tables, ${r.tables.reduce((a, t) => a + t.rows, 0)} rows; compared ${r.compare?.tables.length ?? 0} tables, checked ${r.hidden.length} hidden tables`);
+  if (r.dryRun)
+    return `-- dry run: ${r.statements.length} statements would copy ${r.pairs.map((p) => `${p.source} → ${p.target}`).join(', ')}, then verify the copy`;
+  const lines = [
+    `backup ${r.verified ? 'verified' : 'NOT VERIFIED'}: ${r.pairs.map((p) => `${p.source} → ${p.target}`).join(', ')}`,
+  ];
+  lines.push(
+    `  ${r.tables.length} tables, ${r.tables.reduce((a, t) => a + t.rows, 0)} rows; compared ${r.compare?.tables.length ?? 0} tables, checked ${r.hidden.length} hidden tables`,
+  );
   for (const p of r.problems) lines.push(`  ✗ ${p}`);
-  if (r.verified) lines.push(`  restore with: dj-migrate db restore --schemas ${r.pairs.map((p) => p.source).join(',')} --backup-suffix ${r.pairs[0].target.slice(r.pairs[0].source.length)}`);
+  if (r.verified)
+    lines.push(
+      `  restore with: dj-migrate db restore --schemas ${r.pairs.map((p) => p.source).join(',')} --backup-suffix ${r.pairs[0].target.slice(r.pairs[0].source.length)}`,
+    );
   return lines.join('\n');
 }

@@ -29,15 +29,22 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (tolerance < 0) throw new UsageError('--tolerance must not be negative');
   const maxDifferences = number(str(flags, 'max-differences'), '--max-differences', 20);
   const fileCheck = str(flags, 'file-check');
-  if (fileCheck !== undefined && !['exists', 'hash', 'none'].includes(fileCheck)) throw new UsageError('--file-check: expected exists, hash or none');
+  if (fileCheck !== undefined && !['exists', 'hash', 'none'].includes(fileCheck))
+    throw new UsageError('--file-check: expected exists, hash or none');
   const { stores, file } = storesFromFlags(flags, io.cwd);
   const interrupt = onInterrupt();
   let lastShown = 0;
   try {
     const report = await withDb(flags, io, (db) =>
       compare(db, {
-        pairs, tables: list(flags, 'tables'), tiers: list(flags, 'tiers') as Tier[], tolerance, maxDifferences,
-        stores: file ? stores : undefined, fileCheck: fileCheck as 'exists' | 'hash' | 'none' | undefined, signal: interrupt.signal,
+        pairs,
+        tables: list(flags, 'tables'),
+        tiers: list(flags, 'tiers') as Tier[],
+        tolerance,
+        maxDifferences,
+        stores: file ? stores : undefined,
+        fileCheck: fileCheck as 'exists' | 'hash' | 'none' | undefined,
+        signal: interrupt.signal,
         onProgress: (e) => {
           if (flags.json || Date.now() - lastShown < 1000) return;
           lastShown = Date.now();
@@ -45,7 +52,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         },
       }),
     );
-    if (!file) report.notes.push('no store settings found (--stores): the files in-store JSON points at were not checked');
+    if (!file)
+      report.notes.push('no store settings found (--stores): the files in-store JSON points at were not checked');
     io.out(flags.json ? JSON.stringify(report, null, 2) : render(report, tolerance));
     return report.equal ? 0 : 1;
   } finally {
@@ -68,10 +76,12 @@ function render(r: CompareReport, tolerance: number): string {
       `${bad ? 'DIFFERENT' : 'equal    '} ${t.production} ↔ ${t.test}: ${t.matched} matched, ${t.differing} differing, ` +
         `${t.onlyInProduction} only in production, ${t.onlyInTest} only in test`,
     );
-    for (const d of t.differences) lines.push(`    ${JSON.stringify(d.key)} ${d.column}: ${d.reason} (production ${d.production}, test ${d.test})`);
+    for (const d of t.differences)
+      lines.push(`    ${JSON.stringify(d.key)} ${d.column}: ${d.reason} (production ${d.production}, test ${d.test})`);
     for (const k of t.missingKeys) lines.push(`    only in production: ${JSON.stringify(k)}`);
     for (const k of t.extraKeys) lines.push(`    only in test: ${JSON.stringify(k)}`);
-    if (t.columnsOnlyInProduction.length) lines.push(`    columns only in production: ${t.columnsOnlyInProduction.join(', ')}`);
+    if (t.columnsOnlyInProduction.length)
+      lines.push(`    columns only in production: ${t.columnsOnlyInProduction.join(', ')}`);
   }
   for (const n of r.notes) lines.push(`NOTE: ${n}`);
   lines.push(r.equal ? `Equal (floats within ${tolerance}).` : 'Differences found.');

@@ -18,7 +18,9 @@ export function confirmFrom(flags: Record<string, unknown>, io: CliIO): (req: Co
     }
     const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
     try {
-      const answer = await new Promise<string>((resolve) => rl.question(`Type "${req.kind === 'drop' ? 'drop' : 'yes'}" to continue: `, resolve));
+      const answer = await new Promise<string>((resolve) =>
+        rl.question(`Type "${req.kind === 'drop' ? 'drop' : 'yes'}" to continue: `, resolve),
+      );
       return answer.trim() === (req.kind === 'drop' ? 'drop' : 'yes');
     } finally {
       rl.close();

@@ -63,19 +63,34 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       const sources = await introspect(db, schemas);
       const plan = restrictionPlan(sources, { table: restrict, where, limit });
       await checkWhere(db, plan.root, where);
-      filters = new Map(plan.tables.map((t) => [`${t.table.schema}.${t.table.name}`, { sql: t.condition('s'), params: [] }]));
+      filters = new Map(
+        plan.tables.map((t) => [`${t.table.schema}.${t.table.name}`, { sql: t.condition('s'), params: [] }]),
+      );
       selection = `${plan.root.schema}.${plan.root.name} WHERE ${where}${limit !== undefined ? ` LIMIT ${limit}` : ''}`;
     }
     const statePath = str(flags, 'state')
       ? path.resolve(io.cwd, str(flags, 'state') as string)
-      : defaultStatePath(io.cwd, conn.host, conn.port, pairs.map((p) => p.target));
+      : defaultStatePath(
+          io.cwd,
+          conn.host,
+          conn.port,
+          pairs.map((p) => p.target),
+        );
     const json = flags.json === true;
     const statements: string[] = [];
     const fileOps: string[] = [];
     if (dryRun && !json) io.out('-- dry run: nothing is changed; these statements and file operations would run:');
     const report = await copy(db, {
-      pairs, tables: list(flags, 'tables'), tiers, filters, selection, stores,
-      relocate: flags.relocate === true, dryRun, statePath, signal: controller.signal,
+      pairs,
+      tables: list(flags, 'tables'),
+      tiers,
+      filters,
+      selection,
+      stores,
+      relocate: flags.relocate === true,
+      dryRun,
+      statePath,
+      signal: controller.signal,
       onStatement: (sql) => (json ? statements.push(sql) : io.out(sql)),
       onFileOp: (op) => {
         if (!dryRun) return;
@@ -88,7 +103,11 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         io.err(`${e.table}: ${e.rows}/${e.total} rows${e.etaMs !== null ? `, ETA ${Math.ceil(e.etaMs / 1000)}s` : ''}`);
       },
     });
-    io.out(json ? JSON.stringify(dryRun ? { ...report, statements, plannedFileOps: fileOps } : report, jsonBuffers, 2) : render(report, dryRun, statePath));
+    io.out(
+      json
+        ? JSON.stringify(dryRun ? { ...report, statements, plannedFileOps: fileOps } : report, jsonBuffers, 2)
+        : render(report, dryRun, statePath),
+    );
     if (report.failed) return 2;
     return report.cancelled || report.tables.some((t) => t.conflictCount > 0) ? 1 : 0;
   } finally {
@@ -109,19 +128,30 @@ function render(r: CopyReport, dryRun: boolean, statePath: string): string {
       lines.push(`${head}: finished by the interrupted run`);
       continue;
     }
-    const what = dryRun ? `${t.total} source rows` : `${t.rowsInserted} inserted, ${t.rowsAlreadyPresent} already present of ${t.total}`;
-    lines.push(`${head}: ${what}${t.conflictCount ? `, ${t.conflictCount} CONFLICTING` : ''}${t.fileOps ? `, ${t.fileOps} file operation(s)` : ''} — ${t.status}`);
+    const what = dryRun
+      ? `${t.total} source rows`
+      : `${t.rowsInserted} inserted, ${t.rowsAlreadyPresent} already present of ${t.total}`;
+    lines.push(
+      `${head}: ${what}${t.conflictCount ? `, ${t.conflictCount} CONFLICTING` : ''}${t.fileOps ? `, ${t.fileOps} file operation(s)` : ''} — ${t.status}`,
+    );
     if (t.error) lines.push(`  error: ${t.error}`);
-    for (const c of t.conflicts) lines.push(`  conflict ${JSON.stringify(c.key, jsonBuffers)}: ${c.columns.join(', ')} differ (target left as it is)`);
+    for (const c of t.conflicts)
+      lines.push(
+        `  conflict ${JSON.stringify(c.key, jsonBuffers)}: ${c.columns.join(', ')} differ (target left as it is)`,
+      );
   }
   if (r.cancelled) lines.push(`Cancelled. Run the same command again to resume (checkpoint: ${statePath}).`);
-  if (r.failed) lines.push('Failed: the failing chunk was rolled back; tables after it were not started. Fix the cause and run again to continue.');
+  if (r.failed)
+    lines.push(
+      'Failed: the failing chunk was rolled back; tables after it were not started. Fix the cause and run again to continue.',
+    );
   for (const n of r.notes) lines.push(`NOTE: ${n}`);
   // A dry run's whole output stays a runnable SQL script: the summary becomes comments.
   return dryRun ? lines.map((l) => '-- ' + l).join('\n') : lines.join('\n');
 }
 
 function jsonBuffers(_k: string, v: unknown): unknown {
-  if (v && typeof v === 'object' && (v as { type?: string }).type === 'Buffer') return '0x' + Buffer.from((v as { data: number[] }).data).toString('hex');
+  if (v && typeof v === 'object' && (v as { type?: string }).type === 'Buffer')
+    return '0x' + Buffer.from((v as { data: number[] }).data).toString('hex');
   return v;
 }

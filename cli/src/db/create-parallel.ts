@@ -19,9 +19,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const unsigned = unsignedFrom(flags, io.cwd);
   const dryRun = flags['dry-run'] === true;
   const interrupt = onInterrupt();
-  const report = await withDb(flags, io, (db) => createParallel(db, { schemas, suffix, pairs, unsigned, dryRun, signal: interrupt.signal })).finally(() =>
-    interrupt.dispose(),
-  );
+  const report = await withDb(flags, io, (db) =>
+    createParallel(db, { schemas, suffix, pairs, unsigned, dryRun, signal: interrupt.signal }),
+  ).finally(() => interrupt.dispose());
   io.out(flags.json ? JSON.stringify(report, null, 2) : render(report));
   return report.differences.length ? 1 : 0;
 }
@@ -37,6 +37,7 @@ function render(r: CreateParallelReport): string {
   lines.push(`${r.dryRun ? 'would create' : 'created'}: ${r.created.length ? r.created.join(', ') : 'nothing'}`);
   if (r.unchanged.length) lines.push(`already as expected: ${r.unchanged.length} (${r.unchanged.join(', ')})`);
   if (r.notes.length) lines.push('changes from 0.14.6:', ...r.notes.map((n) => `  ${n}`));
-  if (r.differences.length) lines.push('DIFFERENCES (existing objects left as they are):', ...r.differences.map((d) => `  ${d}`));
+  if (r.differences.length)
+    lines.push('DIFFERENCES (existing objects left as they are):', ...r.differences.map((d) => `  ${d}`));
   return lines.join('\n');
 }

@@ -24,12 +24,18 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 export function kindOf(c: Column): string {
   const s = c.storage;
   switch (s.form) {
-    case 'pointer014': return `${s.kind}@${s.store} (0.14.6 pointer)`;
-    case 'json2x': return `<${s.codec}@${s.store}> (2.x JSON)`;
-    case 'adapted': return `<${s.name}${s.store !== undefined ? '@' + s.store : ''}> (adapter/codec)`;
-    case 'blob': return 'serialized blob';
-    case 'attach': return 'attachment in row';
-    default: return s.form === 'plain' ? (c.label2x ? `:${c.label2x}:` : 'native') : s.form;
+    case 'pointer014':
+      return `${s.kind}@${s.store} (0.14.6 pointer)`;
+    case 'json2x':
+      return `<${s.codec}@${s.store}> (2.x JSON)`;
+    case 'adapted':
+      return `<${s.name}${s.store !== undefined ? '@' + s.store : ''}> (adapter/codec)`;
+    case 'blob':
+      return 'serialized blob';
+    case 'attach':
+      return 'attachment in row';
+    default:
+      return s.form === 'plain' ? (c.label2x ? `:${c.label2x}:` : 'native') : s.form;
   }
 }
 
@@ -44,10 +50,16 @@ function render(schemas: Schema[], order: string[]): string {
       lines.push(`  ${t.name} [${t.tier}] ~${t.rowEstimate} rows${t.comment ? ` — ${t.comment}` : ''}`);
       for (const c of t.columns) {
         const pk = t.primaryKey.includes(c.name) ? '*' : ' ';
-        lines.push(`    ${pk} ${c.name}: ${c.columnType}${c.nullable ? ' null' : ''} — ${kindOf(c)}${c.comment ? ` # ${c.comment}` : ''}`);
+        lines.push(
+          `    ${pk} ${c.name}: ${c.columnType}${c.nullable ? ' null' : ''} — ${kindOf(c)}${c.comment ? ` # ${c.comment}` : ''}`,
+        );
       }
-      for (const fk of t.foreignKeys) lines.push(`    -> ${fk.refSchema}.${fk.refTable} (${fk.columns.join(', ')})${fk.columns.join() !== fk.refColumns.join() ? ` as (${fk.refColumns.join(', ')})` : ''}`);
-      for (const i of t.indexes) lines.push(`    ${i.unique ? 'unique ' : ''}index ${i.name} (${i.columns.join(', ')})`);
+      for (const fk of t.foreignKeys)
+        lines.push(
+          `    -> ${fk.refSchema}.${fk.refTable} (${fk.columns.join(', ')})${fk.columns.join() !== fk.refColumns.join() ? ` as (${fk.refColumns.join(', ')})` : ''}`,
+        );
+      for (const i of t.indexes)
+        lines.push(`    ${i.unique ? 'unique ' : ''}index ${i.name} (${i.columns.join(', ')})`);
     }
     lines.push('');
   }

@@ -13,7 +13,8 @@ import { withDb, onInterrupt } from './target';
 import { storesFromFlags } from './storeSettings';
 import { confirmFrom } from './confirm';
 
-export const summary = 'migrate one 0.14.6 schema to 2.x where it is (relabel blobs, convert pointers, ~lineage); needs --backup or --no-backup';
+export const summary =
+  'migrate one 0.14.6 schema to 2.x where it is (relabel blobs, convert pointers, ~lineage); needs --backup or --no-backup';
 
 const OPTIONS = {
   ...DB_OPTIONS,
@@ -28,12 +29,17 @@ const OPTIONS = {
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const { flags } = parse(argv, OPTIONS);
-  const schema = str(flags, 'schema') ?? (typeof flags.schemas === 'string' && !flags.schemas.includes(',') ? flags.schemas : undefined);
+  const schema =
+    str(flags, 'schema') ??
+    (typeof flags.schemas === 'string' && !flags.schemas.includes(',') ? flags.schemas : undefined);
   if (!schema) throw new UsageError('migrate-in-place works on one schema: --schema S');
   const dryRun = flags['dry-run'] === true;
-  if (flags.backup === true && flags['no-backup'] === true) throw new UsageError('--backup and --no-backup contradict each other');
+  if (flags.backup === true && flags['no-backup'] === true)
+    throw new UsageError('--backup and --no-backup contradict each other');
   if (!dryRun && flags.backup !== true && flags['no-backup'] !== true)
-    throw new UsageError('migrate-in-place changes the schema so that 0.14.6 can no longer read it: pass --backup (a verified copy is made first) or, if you have your own, --no-backup');
+    throw new UsageError(
+      'migrate-in-place changes the schema so that 0.14.6 can no longer read it: pass --backup (a verified copy is made first) or, if you have your own, --no-backup',
+    );
   const adapterKinds: Record<string, PointerKind> = {};
   const raw = flags['adapter-kind'];
   for (const item of Array.isArray(raw) ? raw : []) {
@@ -43,16 +49,25 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   }
   const unsigned = loadProjectSettings(io.cwd).unsignedIntegers;
   if (unsigned !== 'native')
-    io.err(`note: in-place migration keeps integer column types as they are; the project's unsigned policy is "${unsigned}". ` +
-      'Switch it to "native" (setting datajoint.migration.unsignedIntegers, or `dj-migrate fix --unsigned native`) so the code declares what the schema has.');
+    io.err(
+      `note: in-place migration keeps integer column types as they are; the project's unsigned policy is "${unsigned}". ` +
+        'Switch it to "native" (setting datajoint.migration.unsignedIntegers, or `dj-migrate fix --unsigned native`) so the code declares what the schema has.',
+    );
   const { stores } = storesFromFlags(flags, io.cwd);
   const interrupt = onInterrupt();
   try {
     return await withDb(flags, io, async (db) => {
       const report = await migrateInPlace(db, {
-        schema, stores, dryRun, adapterKinds, relocate: flags.relocate === true, jobColumns: flags['job-columns'] === true,
+        schema,
+        stores,
+        dryRun,
+        adapterKinds,
+        relocate: flags.relocate === true,
+        jobColumns: flags['job-columns'] === true,
         backup: flags['no-backup'] === true ? 'none' : { suffix: str(flags, 'backup-suffix') ?? defaultBackupSuffix() },
-        confirm: confirmFrom(flags, io), signal: interrupt.signal, onProgress: (e) => io.err(`[${e.step}] ${e.message}`),
+        confirm: confirmFrom(flags, io),
+        signal: interrupt.signal,
+        onProgress: (e) => io.err(`[${e.step}] ${e.message}`),
       });
       io.out(flags.json ? JSON.stringify(report, null, 2) : render(report));
       if (report.status === 'refused') return 1;
@@ -73,9 +88,12 @@ function render(r: InPlaceReport): string {
     for (const s of r.statements) lines.push(s.startsWith('--') ? s : s + ';');
   } else {
     const relabelled = r.plan.tables.reduce((a, t) => a + t.relabel.length, 0);
-    lines.push(`${r.plan.schema} migrated in place: ${relabelled} column(s) relabelled, ${r.pointers.length} pointer column(s) converted, ~lineage ${r.plan.lineage.rows.length ? 'built' : 'unchanged'}`);
+    lines.push(
+      `${r.plan.schema} migrated in place: ${relabelled} column(s) relabelled, ${r.pointers.length} pointer column(s) converted, ~lineage ${r.plan.lineage.rows.length ? 'built' : 'unchanged'}`,
+    );
     if (r.verify) lines.push(`verify: ${r.verify.ok ? 'pass' : 'FAIL'}`);
-    for (const t of r.verify?.tables ?? []) if (t.status === 'fail') lines.push(`  ✗ ${t.schema}.${t.table}: ${t.reasons.join('; ')}`);
+    for (const t of r.verify?.tables ?? [])
+      if (t.status === 'fail') lines.push(`  ✗ ${t.schema}.${t.table}: ${t.reasons.join('; ')}`);
   }
   for (const n of r.notes) lines.push(`NOTE: ${n}`);
   return lines.join('\n');

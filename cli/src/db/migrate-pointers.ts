@@ -25,24 +25,36 @@ const OPTIONS = {
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const { flags } = parse(argv, OPTIONS);
   const schemas = list(flags, 'schemas');
-  if (schemas.length !== 1) throw new UsageError('migrate-pointers works on one table: pass --schemas with exactly one schema');
+  if (schemas.length !== 1)
+    throw new UsageError('migrate-pointers works on one table: pass --schemas with exactly one schema');
   const table = str(flags, 'table');
   const attribute = str(flags, 'attribute');
   const sourceStore = str(flags, 'source-store');
-  if (!table || !attribute || !sourceStore) throw new UsageError('migrate-pointers needs --table, --attribute and --source-store');
+  if (!table || !attribute || !sourceStore)
+    throw new UsageError('migrate-pointers needs --table, --attribute and --source-store');
   const { stores, file } = storesFromFlags(flags, io.cwd);
-  if (!file) throw new UsageError('no store settings: pass --stores FILE (a dj_local_conf.json, datajoint.json or stores file)');
+  if (!file)
+    throw new UsageError('no store settings: pass --stores FILE (a dj_local_conf.json, datajoint.json or stores file)');
   const dryRun = flags['dry-run'] === true;
   const kind = str(flags, 'kind');
-  if (kind !== undefined && kind !== 'blob' && kind !== 'attach' && kind !== 'filepath') throw new UsageError(`--kind ${kind}: expected blob, attach or filepath`);
+  if (kind !== undefined && kind !== 'blob' && kind !== 'attach' && kind !== 'filepath')
+    throw new UsageError(`--kind ${kind}: expected blob, attach or filepath`);
 
   const db = await openDb(await connectionOptionsFrom(flags, io.env, io.promptSecret));
   const interrupt = onInterrupt();
   let lastShown = 0;
   try {
     const report = await migratePointers(db, {
-      schema: schemas[0], table, attribute, sourceStore, destStore: str(flags, 'dest-store'), stores,
-      relocate: flags.relocate === true, dryRun, adapterKind: kind, signal: interrupt.signal,
+      schema: schemas[0],
+      table,
+      attribute,
+      sourceStore,
+      destStore: str(flags, 'dest-store'),
+      stores,
+      relocate: flags.relocate === true,
+      dryRun,
+      adapterKind: kind,
+      signal: interrupt.signal,
       onProgress: (e) => {
         if (flags.json || Date.now() - lastShown < 1000) return;
         lastShown = Date.now();
@@ -67,12 +79,22 @@ The table is unchanged (the hidden column was removed; the foreign key was never
 
 function render(r: MigratePointersReport): string {
   const head =
-    r.status === 'already-migrated' ? `${r.table}.${r.attribute}: already migrated`
-      : r.status === 'dry-run' ? `${r.table}.${r.attribute} (${r.kind}): dry run — ${r.rows} rows, ${r.objects} stored objects; nothing was changed`
+    r.status === 'already-migrated'
+      ? `${r.table}.${r.attribute}: already migrated`
+      : r.status === 'dry-run'
+        ? `${r.table}.${r.attribute} (${r.kind}): dry run — ${r.rows} rows, ${r.objects} stored objects; nothing was changed`
         : `${r.table}.${r.attribute} (${r.kind}): migrated ${r.rows} rows, ${r.objects} stored objects, verified`;
   const parts = [head];
-  if (r.sql.length) parts.push(`\n-- SQL${r.status === 'dry-run' ? ' that would run' : ' run'}:\n` + r.sql.map((s) => (s.startsWith('--') ? s : s + ';')).join('\n'));
-  if (r.fileOps.length) parts.push(`\nFile operations${r.status === 'dry-run' ? ' that would run' : ''}:\n` + r.fileOps.map((o) => '  ' + o).join('\n'));
+  if (r.sql.length)
+    parts.push(
+      `\n-- SQL${r.status === 'dry-run' ? ' that would run' : ' run'}:\n` +
+        r.sql.map((s) => (s.startsWith('--') ? s : s + ';')).join('\n'),
+    );
+  if (r.fileOps.length)
+    parts.push(
+      `\nFile operations${r.status === 'dry-run' ? ' that would run' : ''}:\n` +
+        r.fileOps.map((o) => '  ' + o).join('\n'),
+    );
   if (r.notes.length) parts.push('\nNotes:\n' + r.notes.map((n) => '  - ' + n).join('\n'));
   return parts.join('\n');
 }

@@ -15,7 +15,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const pairs = pairsFrom(flags);
   const suffix = pairs.length === schemas.length ? '' : suffixFrom(flags, io.cwd);
   const found = storesFromFlags(flags, io.cwd);
-  const report = await withDb(flags, io, (db) => preflight(db, { schemas, suffix, pairs, stores: found.file ? found.stores : undefined }));
+  const report = await withDb(flags, io, (db) =>
+    preflight(db, { schemas, suffix, pairs, stores: found.file ? found.stores : undefined }),
+  );
   io.out(flags.json ? JSON.stringify(report, null, 2) : render(report, found.file));
   return report.ok ? 0 : 1;
 }
@@ -31,7 +33,8 @@ function bytes(n: number): string {
 
 function render(r: PreflightReport, storesFile: string | null): string {
   const lines = [`server: ${r.server.versionString} as ${r.server.user}`];
-  for (const s of r.schemas) lines.push(`schema ${s.name}: ${s.version}, ${s.tables} tables, ~${s.rows} rows, ${bytes(s.bytes)}`);
+  for (const s of r.schemas)
+    lines.push(`schema ${s.name}: ${s.version}, ${s.tables} tables, ~${s.rows} rows, ${bytes(s.bytes)}`);
   lines.push(`targets: ${r.pairs.map((p) => `${p.source} → ${p.target}`).join(', ')}`, '');
   for (const c of r.checks) lines.push(`${mark[c.level]} ${c.message}`);
   lines.push('', 'privileges by step:');
@@ -47,7 +50,8 @@ function render(r: PreflightReport, storesFile: string | null): string {
   );
   lines.push('', `stores${storesFile ? ` (from ${storesFile})` : ''}:`);
   if (!r.stores.length) lines.push('  none used');
-  for (const s of r.stores) lines.push(`  ${mark[s.level]} ${s.message}${s.kinds.length ? ` [${s.kinds.join(', ')}]` : ''}`);
+  for (const s of r.stores)
+    lines.push(`  ${mark[s.level]} ${s.message}${s.kinds.length ? ` [${s.kinds.join(', ')}]` : ''}`);
   lines.push('', r.ok ? 'preflight passed' : 'preflight found problems (FAIL above)');
   return lines.join('\n');
 }

@@ -21,7 +21,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (!backupSuffix) throw new UsageError('restore needs --backup-suffix (e.g. _backup_20260101)');
   return withDb(flags, io, async (db) => {
     const report = await restoreSchemas(db, {
-      schemas, backupSuffix, dryRun: flags['dry-run'] === true, confirm: confirmFrom(flags, io),
+      schemas,
+      backupSuffix,
+      dryRun: flags['dry-run'] === true,
+      confirm: confirmFrom(flags, io),
       onProgress: (e) => io.err(`[${e.step}] ${e.message}`),
     });
     io.out(flags.json ? JSON.stringify(report, null, 2) : render(report));

@@ -18,8 +18,12 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (!schemas.length) throw new UsageError('retire needs --schemas a,b,c (the production names)');
   return withDb(flags, io, async (db) => {
     const report = await retireSchemas(db, {
-      schemas, oldSuffix: str(flags, 'old-suffix') ?? '_old', backupSuffix: str(flags, 'backup-suffix'), dryRun: flags['dry-run'] === true,
-      confirm: confirmFrom(flags, io), onProgress: (e) => io.err(`[${e.step}] ${e.message}`),
+      schemas,
+      oldSuffix: str(flags, 'old-suffix') ?? '_old',
+      backupSuffix: str(flags, 'backup-suffix'),
+      dryRun: flags['dry-run'] === true,
+      confirm: confirmFrom(flags, io),
+      onProgress: (e) => io.err(`[${e.step}] ${e.message}`),
     });
     io.out(flags.json ? JSON.stringify(report, null, 2) : render(report));
     return report.status === 'refused' ? 1 : 0;
@@ -33,7 +37,8 @@ function render(r: RetireReport): string {
     for (const why of r.refusals) lines.push(`  ✗ ${why}`);
   } else {
     if (r.status === 'dry-run') lines.push('-- dry run: nothing is dropped; these statements would run:');
-    for (const b of r.backups) lines.push(`${r.status === 'dry-run' ? '-- ' : ''}backup verified: ${b.old} = ${b.backup}`);
+    for (const b of r.backups)
+      lines.push(`${r.status === 'dry-run' ? '-- ' : ''}backup verified: ${b.old} = ${b.backup}`);
     for (const s of r.statements) lines.push(s + ';');
     if (r.status === 'retired') lines.push(`dropped ${r.dropped.join(', ')}`);
   }

@@ -11,7 +11,8 @@ import { suffixFrom, withDb, onInterrupt } from './target';
 import { storesFromFlags } from './storeSettings';
 import { confirmFrom } from './confirm';
 
-export const summary = 'cut over: production tables → <name>_old, <name>_v2 tables → <name>, one atomic RENAME (then `fix --finalize`)';
+export const summary =
+  'cut over: production tables → <name>_old, <name>_v2 tables → <name>, one atomic RENAME (then `fix --finalize`)';
 
 export const SWAP_OPTIONS = {
   ...DB_OPTIONS,
@@ -44,11 +45,22 @@ export async function runCutOver(argv: string[], io: CliIO, direction: 'swap' | 
   try {
     return await withDb(flags, io, async (db) => {
       const opts = {
-        schemas, suffix, oldSuffix, stores, dryRun: flags['dry-run'] === true, signal: interrupt.signal,
-        tolerance: number('tolerance'), sample: number('sample'), lockWaitSeconds: number('lock-wait'),
-        confirm: confirmFrom(flags, io), onProgress: (e: { step: string; message: string }) => io.err(`[${e.step}] ${e.message}`),
+        schemas,
+        suffix,
+        oldSuffix,
+        stores,
+        dryRun: flags['dry-run'] === true,
+        signal: interrupt.signal,
+        tolerance: number('tolerance'),
+        sample: number('sample'),
+        lockWaitSeconds: number('lock-wait'),
+        confirm: confirmFrom(flags, io),
+        onProgress: (e: { step: string; message: string }) => io.err(`[${e.step}] ${e.message}`),
       };
-      const report = direction === 'swap' ? await swapSchemas(db, opts) : await unswapSchemas(db, { ...opts, acceptDifferences: flags['accept-differences'] === true });
+      const report =
+        direction === 'swap'
+          ? await swapSchemas(db, opts)
+          : await unswapSchemas(db, { ...opts, acceptDifferences: flags['accept-differences'] === true });
       io.out(flags.json ? JSON.stringify(report, null, 2) : render(report));
       return report.status === 'refused' ? 1 : 0;
     });
@@ -67,7 +79,8 @@ function render(r: SwapReport): string {
   }
   if (r.status === 'dry-run') {
     lines.push(`-- dry run: nothing is changed.`);
-    for (const n of r.notes) lines.push(...n.split('\n').map((l) => (l.startsWith('--') || /^[A-Z]+ /.test(l) ? l : `-- ${l}`)));
+    for (const n of r.notes)
+      lines.push(...n.split('\n').map((l) => (l.startsWith('--') || /^[A-Z]+ /.test(l) ? l : `-- ${l}`)));
     for (const s of r.plan.statements) lines.push(`-- ${s.purpose}`, `${statementText(s)};`);
     lines.push(
       r.direction === 'swap'
@@ -76,10 +89,15 @@ function render(r: SwapReport): string {
     );
     return lines.join('\n');
   }
-  lines.push(`${r.direction === 'swap' ? 'Swapped' : 'Rolled back'}: ${r.plan.tables.length} tables moved in one statement.`);
+  lines.push(
+    `${r.direction === 'swap' ? 'Swapped' : 'Rolled back'}: ${r.plan.tables.length} tables moved in one statement.`,
+  );
   for (const m of r.plan.moves) lines.push(`  ${m.from} → ${m.to}`);
   if (r.catchUp) lines.push(`catch-up copy: ${r.catchUp.tables.reduce((a, t) => a + t.rowsInserted, 0)} rows`);
-  if (r.compare) lines.push(`compare: ${r.compare.tables.length} tables, ${r.compare.tables.reduce((a, t) => a + t.matched, 0)} rows matched, equal: ${r.compare.equal}`);
+  if (r.compare)
+    lines.push(
+      `compare: ${r.compare.tables.length} tables, ${r.compare.tables.reduce((a, t) => a + t.matched, 0)} rows matched, equal: ${r.compare.equal}`,
+    );
   if (r.verify) lines.push(`verify: ${r.verify.ok ? 'pass' : 'FAIL'}`);
   for (const f of r.foreignKeyFixes) lines.push(`re-pointed: ${f}`);
   for (const n of r.notes) lines.push(`NOTE: ${n}`);

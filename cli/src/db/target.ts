@@ -12,7 +12,10 @@ type Flags = ParsedArgs['flags'];
 /** `--suffix`, else the project's schemaSuffix (default `_v2`). An empty suffix is refused. */
 export function suffixFrom(flags: Flags, cwd: string): string {
   const suffix = str(flags, 'suffix') ?? loadProjectSettings(cwd).schemaSuffix;
-  if (!suffix) throw new UsageError('the schema suffix is empty: database commands never write into the source schemas (use --suffix _v2 or --pair a:b)');
+  if (!suffix)
+    throw new UsageError(
+      'the schema suffix is empty: database commands never write into the source schemas (use --suffix _v2 or --pair a:b)',
+    );
   return suffix;
 }
 
@@ -32,7 +35,9 @@ export function unsignedFrom(flags: Flags, cwd: string): DbUnsignedPolicy {
   const value = str(flags, 'unsigned') ?? loadProjectSettings(cwd).unsignedIntegers;
   if (value === 'widen' || value === 'native') return value;
   if (value === 'uint')
-    throw new UsageError('the unsigned-integer policy is uint, but no 2.x release has uint8/16/32/64 types: a table declared with them cannot be created. Use --unsigned widen (default) or native');
+    throw new UsageError(
+      'the unsigned-integer policy is uint, but no 2.x release has uint8/16/32/64 types: a table declared with them cannot be created. Use --unsigned widen (default) or native',
+    );
   throw new UsageError(`--unsigned ${value}: expected widen or native`);
 }
 

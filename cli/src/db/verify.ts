@@ -17,18 +17,23 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const schemas = list(flags, 'schemas');
   if (!schemas.length) throw new UsageError('verify needs --schemas a,b,c');
   const sampleText = str(flags, 'sample');
-  if (sampleText !== undefined && !/^\d+$/.test(sampleText)) throw new UsageError(`--sample ${sampleText}: expected a number of rows`);
+  if (sampleText !== undefined && !/^\d+$/.test(sampleText))
+    throw new UsageError(`--sample ${sampleText}: expected a number of rows`);
   const { stores, file } = storesFromFlags(flags, io.cwd);
   const db = await openDb(await connectionOptionsFrom(flags, io.env, io.promptSecret));
   const interrupt = onInterrupt();
   try {
     let lastShown = 0;
     const report = await verifySchemas(db, schemas, {
-      stores, sample: sampleText === undefined ? undefined : Number(sampleText), signal: interrupt.signal,
+      stores,
+      sample: sampleText === undefined ? undefined : Number(sampleText),
+      signal: interrupt.signal,
       onProgress: (e) => {
         if (flags.json || Date.now() - lastShown < 1000) return;
         lastShown = Date.now();
-        io.err(`${e.table}: ${e.rows}/${e.total} values${e.etaMs !== null ? `, ETA ${Math.ceil(e.etaMs / 1000)}s` : ''}`);
+        io.err(
+          `${e.table}: ${e.rows}/${e.total} values${e.etaMs !== null ? `, ETA ${Math.ceil(e.etaMs / 1000)}s` : ''}`,
+        );
       },
     });
     io.out(flags.json ? JSON.stringify(report, null, 2) : render(report, file));
@@ -42,13 +47,19 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 function render(r: VerifyReport, storesFile: string | null): string {
   const lines: string[] = [];
   for (const t of r.tables) {
-    lines.push(`${t.status === 'pass' ? 'PASS' : 'FAIL'}  ${t.schema}.${t.table}${t.checkedValues ? `  (${t.checkedValues} values checked)` : ''}`);
+    lines.push(
+      `${t.status === 'pass' ? 'PASS' : 'FAIL'}  ${t.schema}.${t.table}${t.checkedValues ? `  (${t.checkedValues} values checked)` : ''}`,
+    );
     for (const reason of t.reasons) lines.push(`      ✗ ${reason}`);
     for (const note of t.notes) lines.push(`      · ${note}`);
   }
   const failed = r.tables.filter((t) => t.status === 'fail').length;
   lines.push('');
-  lines.push(r.ok ? `ready for DataJoint 2.x: ${r.schemas.join(', ')} (${r.tables.length} checks passed)` : `not ready: ${failed} of ${r.tables.length} checks failed`);
+  lines.push(
+    r.ok
+      ? `ready for DataJoint 2.x: ${r.schemas.join(', ')} (${r.tables.length} checks passed)`
+      : `not ready: ${failed} of ${r.tables.length} checks failed`,
+  );
   if (!storesFile) lines.push('no store settings were given (--stores): in-store files could not be checked');
   return lines.join('\n');
 }

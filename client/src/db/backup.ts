@@ -73,7 +73,10 @@ export function defaultBackupSuffix(date = new Date()): string {
 export async function backupSchemas(db: Db, opts: BackupOptions): Promise<CloneReport> {
   const suffix = opts.suffix ?? defaultBackupSuffix();
   if (!suffix) throw new DbInputError('the backup suffix is empty');
-  const pairs = opts.schemas.map((s) => ({ source: checkIdentifier(s, 'schema'), target: checkIdentifier(s + suffix, 'backup schema') }));
+  const pairs = opts.schemas.map((s) => ({
+    source: checkIdentifier(s, 'schema'),
+    target: checkIdentifier(s + suffix, 'backup schema'),
+  }));
   return cloneSchemas(db, pairs, opts);
 }
 
@@ -81,15 +84,30 @@ export async function backupSchemas(db: Db, opts: BackupOptions): Promise<CloneR
 export async function cloneSchemas(db: Db, pairs: SchemaPair[], opts: CloneOptions = {}): Promise<CloneReport> {
   if (!pairs.length) throw new DbInputError('no schemas given (use --schemas a,b,c)');
   const targetOf = new Map(pairs.map((p) => [p.source, p.target]));
-  for (const p of pairs) if (targetOf.has(p.target)) throw new DbInputError(`${p.target} is both a source and a target`);
+  for (const p of pairs)
+    if (targetOf.has(p.target)) throw new DbInputError(`${p.target} is both a source and a target`);
   const existing = await db.query<{ s: string; n: number | string }>(
     'SELECT s.SCHEMA_NAME AS s, COUNT(t.TABLE_NAME) AS n FROM information_schema.SCHEMATA s LEFT JOIN information_schema.TABLES t ON t.TABLE_SCHEMA = s.SCHEMA_NAME WHERE s.SCHEMA_NAME IN (?) GROUP BY s.SCHEMA_NAME',
     [pairs.map((p) => p.target)],
   );
   const taken = existing.filter((e) => Number(e.n) > 0).map((e) => e.s);
-  if (taken.length) throw new DbInputError(`${taken.join(', ')} already exist${taken.length === 1 ? 's' : ''} with tables; choose another suffix or drop ${taken.length === 1 ? 'it' : 'them'} first (nothing was written)`);
-  const sources = await introspect(db, pairs.map((p) => p.source));
-  const report: CloneReport = { pairs, statements: [], tables: [], hidden: [], verified: false, problems: [], dryRun: !!opts.dryRun };
+  if (taken.length)
+    throw new DbInputError(
+      `${taken.join(', ')} already exist${taken.length === 1 ? 's' : ''} with tables; choose another suffix or drop ${taken.length === 1 ? 'it' : 'them'} first (nothing was written)`,
+    );
+  const sources = await introspect(
+    db,
+    pairs.map((p) => p.source),
+  );
+  const report: CloneReport = {
+    pairs,
+    statements: [],
+    tables: [],
+    hidden: [],
+    verified: false,
+    problems: [],
+    dryRun: !!opts.dryRun,
+  };
   const order = cloneOrder(sources);
   const say = (sql: string, params?: unknown[]) => {
     const text = formatSql(sql, params);
@@ -131,13 +149,22 @@ export async function cloneSchemas(db: Db, pairs: SchemaPair[], opts: CloneOptio
         await c.execute(ddl);
       }
       const cols = qList(t.columns.map((col) => col.name));
-      const fill = t.name === '~lineage' ? lineageFill(t, target, targetOf) : { sql: `INSERT INTO ${qt(target, t.name)} (${cols}) SELECT ${cols} FROM ${qt(t.schema, t.name)}`, params: [] };
+      const fill =
+        t.name === '~lineage'
+          ? lineageFill(t, target, targetOf)
+          : {
+              sql: `INSERT INTO ${qt(target, t.name)} (${cols}) SELECT ${cols} FROM ${qt(t.schema, t.name)}`,
+              params: [],
+            };
       say(fill.sql, fill.params);
       opts.onProgress?.({ step: 'copy', table: tableKey(t), done, total: order.length });
       let rows = 0;
       if (!opts.dryRun) {
         const r = await c.execute(fill.sql, fill.params);
-        if (r.warningStatus > 0) throw new DbInputError(`copying ${tableKey(t)} raised ${r.warningStatus} warning(s); the clone is incomplete (a value would have changed)`);
+        if (r.warningStatus > 0)
+          throw new DbInputError(
+            `copying ${tableKey(t)} raised ${r.warningStatus} warning(s); the clone is incomplete (a value would have changed)`,
+          );
         rows = r.affectedRows;
       }
       report.tables.push({ source: tableKey(t), target: `${target}.${t.name}`, rows });
@@ -155,7 +182,8 @@ async function readCommitted(c: DbConnection): Promise<string> {
     [{ level }] = await c.query<{ level: string }>('SELECT @@SESSION.tx_isolation AS level'); // MariaDB 10.x
   }
   const previous = String(level).replace(/-/g, ' ').toUpperCase();
-  if (!/^(READ UNCOMMITTED|READ COMMITTED|REPEATABLE READ|SERIALIZABLE)$/.test(previous)) throw new DbInputError(`unexpected isolation level ${level}`);
+  if (!/^(READ UNCOMMITTED|READ COMMITTED|REPEATABLE READ|SERIALIZABLE)$/.test(previous))
+    throw new DbInputError(`unexpected isolation level ${level}`);
   await c.execute('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED');
   return `SET SESSION TRANSACTION ISOLATION LEVEL ${previous}`;
 }
@@ -195,10 +223,16 @@ export function repointReferences(ddl: string, targetOf: ReadonlyMap<string, str
 function lineageFill(t: Table, target: string, targetOf: Map<string, string>): { sql: string; params: unknown[] } {
   const names = [...targetOf.keys()].sort((a, b) => b.length - a.length);
   // Longest source name first, so `lab_x` is not taken for `lab`; one CASE expression, evaluated on the server.
-  const cases = names.map(() => 'WHEN `lineage` LIKE CONCAT(?, \'.%\') THEN CONCAT(?, SUBSTRING(`lineage`, ?))').join(' ');
+  const cases = names
+    .map(() => "WHEN `lineage` LIKE CONCAT(?, '.%') THEN CONCAT(?, SUBSTRING(`lineage`, ?))")
+    .join(' ');
   const params = names.flatMap((n) => [likeLiteral(n), targetOf.get(n), n.length + 1]);
   const cols = qList(t.columns.map((c) => c.name));
-  const select = t.columns.map((c) => (c.name === 'lineage' ? (names.length ? `CASE ${cases} ELSE \`lineage\` END` : q('lineage')) : q(c.name))).join(', ');
+  const select = t.columns
+    .map((c) =>
+      c.name === 'lineage' ? (names.length ? `CASE ${cases} ELSE \`lineage\` END` : q('lineage')) : q(c.name),
+    )
+    .join(', ');
   return { sql: `INSERT INTO ${qt(target, t.name)} (${cols}) SELECT ${select} FROM ${qt(t.schema, t.name)}`, params };
 }
 
@@ -207,8 +241,18 @@ function likeLiteral(s: string): string {
 }
 
 /** Compare every user table; hidden tables by count and CHECKSUM TABLE; ~lineage under the renaming. */
-export async function verifyClone(db: Db, pairs: SchemaPair[], sources?: Schema[], opts: CloneOptions = {}): Promise<Pick<CloneReport, 'compare' | 'hidden' | 'verified' | 'problems'>> {
-  const src = sources ?? (await introspect(db, pairs.map((p) => p.source)));
+export async function verifyClone(
+  db: Db,
+  pairs: SchemaPair[],
+  sources?: Schema[],
+  opts: CloneOptions = {},
+): Promise<Pick<CloneReport, 'compare' | 'hidden' | 'verified' | 'problems'>> {
+  const src =
+    sources ??
+    (await introspect(
+      db,
+      pairs.map((p) => p.source),
+    ));
   const targetOf = new Map(pairs.map((p) => [p.source, p.target]));
   const problems: string[] = [];
   opts.onProgress?.({ step: 'verify', table: '', done: 0, total: 1 });
@@ -216,9 +260,12 @@ export async function verifyClone(db: Db, pairs: SchemaPair[], sources?: Schema[
   if (!cmp.equal) problems.push(...summariseCompare(cmp));
   const hidden: HiddenCheck[] = [];
   const targetTables = new Set(
-    (await db.query<{ s: string; t: string }>('SELECT TABLE_SCHEMA AS s, TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA IN (?)', [pairs.map((p) => p.target)])).map(
-      (r) => `${r.s}.${r.t}`,
-    ),
+    (
+      await db.query<{ s: string; t: string }>(
+        'SELECT TABLE_SCHEMA AS s, TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA IN (?)',
+        [pairs.map((p) => p.target)],
+      )
+    ).map((r) => `${r.s}.${r.t}`),
   );
   for (const s of src) {
     const target = targetOf.get(s.name) as string;
@@ -245,13 +292,21 @@ export async function verifyClone(db: Db, pairs: SchemaPair[], sources?: Schema[
   return { compare: cmp, hidden, verified: problems.length === 0, problems };
 }
 
-async function lineageDifference(db: Db, source: string, target: string, targetOf: Map<string, string>): Promise<string | undefined> {
+async function lineageDifference(
+  db: Db,
+  source: string,
+  target: string,
+  targetOf: Map<string, string>,
+): Promise<string | undefined> {
   const names = [...targetOf.keys()].sort((a, b) => b.length - a.length);
   const renamed = (v: string) => {
     const n = names.find((x) => v.startsWith(x + '.'));
     return n ? (targetOf.get(n) as string) + v.slice(n.length) : v;
   };
-  const read = (s: string) => db.query<LineageRow>(`SELECT table_name, attribute_name, lineage FROM ${qt(s, '~lineage')} ORDER BY table_name, attribute_name`);
+  const read = (s: string) =>
+    db.query<LineageRow>(
+      `SELECT table_name, attribute_name, lineage FROM ${qt(s, '~lineage')} ORDER BY table_name, attribute_name`,
+    );
   const a = (await read(source)).map((r) => `${r.table_name}.${r.attribute_name}=${renamed(r.lineage)}`);
   const b = (await read(target)).map((r) => `${r.table_name}.${r.attribute_name}=${r.lineage}`);
   const diff = a.filter((x, i) => b[i] !== x);

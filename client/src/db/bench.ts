@@ -20,7 +20,12 @@ export async function runDbBench(): Promise<number> {
   const side = Math.ceil(Math.cbrt(rows));
   const total = side * side * side;
   const { host, port } = splitHostPort(process.env.DJ_HOST ?? '127.0.0.1');
-  const db = await openDb({ host, port: Number(port ?? 3306), user: process.env.DJ_USER ?? 'root', password: process.env.DJ_PASS ?? '' });
+  const db = await openDb({
+    host,
+    port: Number(port ?? 3306),
+    user: process.env.DJ_USER ?? 'root',
+    password: process.env.DJ_PASS ?? '',
+  });
   const tag = randomBytes(3).toString('hex');
   const src = `djm_bench_${tag}`;
   const dst = `${src}_v2`;
@@ -35,23 +40,35 @@ export async function runDbBench(): Promise<number> {
     await createParallel(db, { schemas: [src], suffix: '_v2', unsigned: 'widen' });
 
     // 1. Plain table: the tool's copy vs INSERT … SELECT of the same rows.
-    const plainBase = await timed(() => db.execute(`INSERT INTO ${qt(base, 'trial')} SELECT * FROM ${qt(src, 'trial')}`));
+    const plainBase = await timed(() =>
+      db.execute(`INSERT INTO ${qt(base, 'trial')} SELECT * FROM ${qt(src, 'trial')}`),
+    );
     const plainCopy = await timed(() => copy(db, { pairs: [{ source: src, target: dst }], tables: ['trial'] }));
     assertCopied(plainCopy.value.tables, total);
     const rPlainBase = total / plainBase.s;
     const rPlainCopy = total / plainCopy.s;
     line('plain INSERT … SELECT (baseline)', `${fmt(rPlainBase)} rows/s`);
-    line('db copy, 0.14.6 table without pointers', `${fmt(rPlainCopy)} rows/s  ratio ${(rPlainCopy / rPlainBase).toFixed(2)} (aim ≥ 0.5)`);
+    line(
+      'db copy, 0.14.6 table without pointers',
+      `${fmt(rPlainCopy)} rows/s  ratio ${(rPlainCopy / rPlainBase).toFixed(2)} (aim ≥ 0.5)`,
+    );
 
     // 2. A table with an in-store pointer column (blob@raw → 2.x JSON, pointer-only).
     const stores = { raw: fileStore('raw', storeDir) };
-    const ptrBase = await timed(() => db.execute(`INSERT INTO ${qt(base, 'recording')} SELECT * FROM ${qt(src, 'recording')}`));
-    const ptrCopy = await timed(() => copy(db, { pairs: [{ source: src, target: dst }], tables: ['recording'], stores }));
+    const ptrBase = await timed(() =>
+      db.execute(`INSERT INTO ${qt(base, 'recording')} SELECT * FROM ${qt(src, 'recording')}`),
+    );
+    const ptrCopy = await timed(() =>
+      copy(db, { pairs: [{ source: src, target: dst }], tables: ['recording'], stores }),
+    );
     assertCopied(ptrCopy.value.tables, total);
     const rPtrBase = total / ptrBase.s;
     const rPtrCopy = total / ptrCopy.s;
     line('plain INSERT … SELECT with a pointer column', `${fmt(rPtrBase)} rows/s`);
-    line('db copy, blob@raw pointers converted to JSON', `${fmt(rPtrCopy)} rows/s  ratio ${(rPtrCopy / rPtrBase).toFixed(2)} (aim ≥ 0.3)`);
+    line(
+      'db copy, blob@raw pointers converted to JSON',
+      `${fmt(rPtrCopy)} rows/s  ratio ${(rPtrCopy / rPtrBase).toFixed(2)} (aim ≥ 0.3)`,
+    );
 
     // 3. Compare vs a plain streaming read of both tables.
     const pairs = [{ source: src, target: dst }];
@@ -81,7 +98,8 @@ export async function runDbBench(): Promise<number> {
 
 /** The generated 0.14.6 tables (`trial`, `recording` with `~external_raw`) and empty baseline copies. */
 export async function setUp(db: Db, n: { src: string; base: string; gen: string; side: number }): Promise<void> {
-  for (const s of [n.src, n.base, n.gen]) await db.execute(`CREATE DATABASE ${q(s)} CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci`);
+  for (const s of [n.src, n.base, n.gen])
+    await db.execute(`CREATE DATABASE ${q(s)} CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci`);
   // Numbers 0..side-1, by doubling (portable: no recursion limits).
   await db.execute(`CREATE TABLE ${qt(n.gen, 'n')} (i int unsigned NOT NULL PRIMARY KEY) ENGINE=InnoDB`);
   await db.execute(`INSERT INTO ${qt(n.gen, 'n')} VALUES (0)`);
@@ -140,7 +158,8 @@ export async function setUp(db: Db, n: { src: string; base: string; gen: string;
 
 function assertCopied(tables: { status: string; rowsInserted: number; error?: string }[], total: number): void {
   const t = tables[0];
-  if (!t || t.status !== 'done' || t.rowsInserted !== total) throw new Error(`benchmark copy did not complete: ${JSON.stringify(t)}`);
+  if (!t || t.status !== 'done' || t.rowsInserted !== total)
+    throw new Error(`benchmark copy did not complete: ${JSON.stringify(t)}`);
 }
 
 async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; s: number }> {

@@ -34,13 +34,27 @@ export async function findBlockers(db: Db, schemas: string[]): Promise<{ blocker
     const locks = await metadataLocks(c, db.flavor, schemas);
     const probe = locks ? 'free' : await lockProbe(c, schemas);
     if (probe === 'denied')
-      notes.push('the user may not LOCK TABLES, so held locks could not be probed; the rename itself waits at most --lock-wait seconds and then fails as a whole');
+      notes.push(
+        'the user may not LOCK TABLES, so held locks could not be probed; the rename itself waits at most --lock-wait seconds and then fails as a whole',
+      );
     if (probe === 'held') {
       // INNODB_TRX is a cache refreshed at most every 100 ms; after the probe's wait it is current.
       transactions = await openTransactions(c, notes);
-      notes.push('another session holds a lock on these tables (LOCK TABLES … WRITE could not get them within 1 s); the server does not say which, so every candidate is named');
+      notes.push(
+        'another session holds a lock on these tables (LOCK TABLES … WRITE could not get them within 1 s); the server does not say which, so every candidate is named',
+      );
     }
-    return { blockers: assembleBlockers({ self: Number(me), schemas, processes, transactions, locks, probeFailed: probe === 'held' }), notes };
+    return {
+      blockers: assembleBlockers({
+        self: Number(me),
+        schemas,
+        processes,
+        transactions,
+        locks,
+        probeFailed: probe === 'held',
+      }),
+      notes,
+    };
   });
 }
 
@@ -69,9 +83,14 @@ export function assembleBlockers(e: BlockerEvidence): Blocker[] {
   if (e.locks) {
     for (const [id, tables] of e.locks) {
       const t = e.transactions.find((x) => Number(x.id) === id);
-      add(id, `holds a metadata lock on ${tables.slice(0, 3).join(', ')}${tables.length > 3 ? ', …' : ''}${t ? ` (transaction open since ${t.started})` : ''}`);
+      add(
+        id,
+        `holds a metadata lock on ${tables.slice(0, 3).join(', ')}${tables.length > 3 ? ', …' : ''}${t ? ` (transaction open since ${t.started})` : ''}`,
+      );
     }
-    for (const p of e.processes) if (/metadata lock/i.test(p.state ?? '') && mentionsAny(p, e.schemas)) add(Number(p.id), `is waiting for a metadata lock (${p.state})`);
+    for (const p of e.processes)
+      if (/metadata lock/i.test(p.state ?? '') && mentionsAny(p, e.schemas))
+        add(Number(p.id), `is waiting for a metadata lock (${p.state})`);
   } else if (e.probeFailed) {
     for (const t of e.transactions) add(Number(t.id), `has a transaction open since ${t.started} (${t.state})`);
     for (const p of e.processes) {
@@ -79,14 +98,22 @@ export function assembleBlockers(e: BlockerEvidence): Blocker[] {
       if (/metadata lock/i.test(p.state ?? '')) add(Number(p.id), `is waiting for a metadata lock (${p.state})`);
       else if (mentionsAny(p, e.schemas)) add(Number(p.id), 'is running a statement on these schemas');
     }
-    if (!reasons.size) add(-1, 'holds a lock on these tables (no session could be identified: grant PROCESS to see them all)');
+    if (!reasons.size)
+      add(-1, 'holds a lock on these tables (no session could be identified: grant PROCESS to see them all)');
   }
   const byId = new Map(e.processes.map((p) => [Number(p.id), p]));
   return [...reasons].map(([id, why]) => {
     const p = byId.get(id);
     return {
-      id, user: p?.user ?? '?', host: p?.host ?? '?', db: p?.db ?? null, command: p?.command ?? '?', seconds: Number(p?.time ?? 0),
-      state: p?.state ?? '', info: p?.info ?? null, why: why.join('; '),
+      id,
+      user: p?.user ?? '?',
+      host: p?.host ?? '?',
+      db: p?.db ?? null,
+      command: p?.command ?? '?',
+      seconds: Number(p?.time ?? 0),
+      state: p?.state ?? '',
+      info: p?.info ?? null,
+      why: why.join('; '),
     };
   });
 }
@@ -114,9 +141,13 @@ function mentionsAny(p: ProcessRow, schemas: string[]): boolean {
 
 async function openTransactions(c: Queryable, notes: string[]): Promise<TransactionRow[]> {
   try {
-    return await c.query('SELECT trx_mysql_thread_id AS id, trx_started AS started, trx_state AS state FROM information_schema.INNODB_TRX');
+    return await c.query(
+      'SELECT trx_mysql_thread_id AS id, trx_started AS started, trx_state AS state FROM information_schema.INNODB_TRX',
+    );
   } catch (e) {
-    notes.push(`cannot read information_schema.INNODB_TRX (${(e as { sqlMessage?: string }).sqlMessage ?? (e as Error).message}); grant PROCESS to see open transactions`);
+    notes.push(
+      `cannot read information_schema.INNODB_TRX (${(e as { sqlMessage?: string }).sqlMessage ?? (e as Error).message}); grant PROCESS to see open transactions`,
+    );
     return [];
   }
 }
@@ -136,7 +167,12 @@ async function lockProbe(c: Queryable, schemas: string[]): Promise<'free' | 'hel
   } catch (e) {
     const code = (e as { code?: string }).code;
     if (code === 'ER_LOCK_WAIT_TIMEOUT') return 'held';
-    if (code === 'ER_DBACCESS_DENIED_ERROR' || code === 'ER_TABLEACCESS_DENIED_ERROR' || code === 'ER_SPECIFIC_ACCESS_DENIED_ERROR') return 'denied';
+    if (
+      code === 'ER_DBACCESS_DENIED_ERROR' ||
+      code === 'ER_TABLEACCESS_DENIED_ERROR' ||
+      code === 'ER_SPECIFIC_ACCESS_DENIED_ERROR'
+    )
+      return 'denied';
     throw e;
   } finally {
     await c.execute('UNLOCK TABLES').catch(() => undefined);
@@ -150,7 +186,11 @@ export function describeBlocker(b: Blocker): string {
 }
 
 /** Sessions holding metadata locks on the schemas' tables, or null when the server does not expose them. */
-async function metadataLocks(c: Queryable, flavor: Db['flavor'], schemas: string[]): Promise<Map<number, string[]> | null> {
+async function metadataLocks(
+  c: Queryable,
+  flavor: Db['flavor'],
+  schemas: string[],
+): Promise<Map<number, string[]> | null> {
   try {
     if (flavor === 'mysql') {
       const on = await c.query<{ v: string | number }>('SELECT @@performance_schema AS v');

@@ -3,30 +3,78 @@
 import type { Queryable, ServerFlavor } from './connection';
 import { q } from './sql';
 
-export interface SchemataRow { name: string; charset: string; collation: string }
+export interface SchemataRow {
+  name: string;
+  charset: string;
+  collation: string;
+}
 export interface TableRow {
-  schema: string; table: string; type: string; engine: string | null; collation: string | null;
-  comment: string; rows: string | number | null; dataLength: string | number | null; indexLength: string | number | null;
+  schema: string;
+  table: string;
+  type: string;
+  engine: string | null;
+  collation: string | null;
+  comment: string;
+  rows: string | number | null;
+  dataLength: string | number | null;
+  indexLength: string | number | null;
 }
 export interface ColumnRow {
-  schema: string; table: string; column: string; position: number | string;
+  schema: string;
+  table: string;
+  column: string;
+  position: number | string;
   /** COLUMN_DEFAULT exactly as the server reports it (MariaDB: SQL text; MySQL 8: the bare value). */
   default: string | null;
-  nullable: string; dataType: string; columnType: string;
-  charset: string | null; collation: string | null; extra: string; comment: string;
+  nullable: string;
+  dataType: string;
+  columnType: string;
+  charset: string | null;
+  collation: string | null;
+  extra: string;
+  comment: string;
 }
 export interface KeyColumnRow {
-  schema: string; table: string; constraint: string; column: string; position: number | string;
-  refSchema: string | null; refTable: string | null; refColumn: string | null;
+  schema: string;
+  table: string;
+  constraint: string;
+  column: string;
+  position: number | string;
+  refSchema: string | null;
+  refTable: string | null;
+  refColumn: string | null;
 }
-export interface ReferentialRow { schema: string; table: string; constraint: string; updateRule: string; deleteRule: string }
+export interface ReferentialRow {
+  schema: string;
+  table: string;
+  constraint: string;
+  updateRule: string;
+  deleteRule: string;
+}
 export interface StatisticsRow {
-  schema: string; table: string; index: string; nonUnique: number | string; seq: number | string; column: string | null; subPart: number | string | null;
+  schema: string;
+  table: string;
+  index: string;
+  nonUnique: number | string;
+  seq: number | string;
+  column: string | null;
+  subPart: number | string | null;
 }
 /** MariaDB only: column CHECK constraints, which is how MariaDB stores `json` (longtext + json_valid). */
-export interface CheckRow { schema: string; table: string; constraint: string; clause: string }
-export interface CollationRow { collation: string; charset: string }
-export interface LogVersionRow { schema: string; version: string }
+export interface CheckRow {
+  schema: string;
+  table: string;
+  constraint: string;
+  clause: string;
+}
+export interface CollationRow {
+  collation: string;
+  charset: string;
+}
+export interface LogVersionRow {
+  schema: string;
+  version: string;
+}
 
 export interface Catalog {
   flavor: ServerFlavor;
@@ -94,13 +142,17 @@ export async function readCatalog(db: Queryable & { flavor: ServerFlavor }, sche
           inList,
         )
       : Promise.resolve([] as CheckRow[]),
-    db.query<CollationRow>(`SELECT COLLATION_NAME AS collation, CHARACTER_SET_NAME AS charset FROM information_schema.COLLATIONS`),
+    db.query<CollationRow>(
+      `SELECT COLLATION_NAME AS collation, CHARACTER_SET_NAME AS charset FROM information_schema.COLLATIONS`,
+    ),
   ]);
   // MariaDB shows REFERENTIAL_CONSTRAINTS only to users with more than SELECT; a dry run must work with
   // SELECT alone, so the rules of foreign keys it hides are read from SHOW CREATE TABLE instead.
   const withRules = new Set(referential.map((r) => `${r.schema}\u0000${r.table}\u0000${r.constraint}`));
   const hiddenRules = new Set(
-    keyColumns.filter((k) => k.refTable !== null && !withRules.has(`${k.schema}\u0000${k.table}\u0000${k.constraint}`)).map((k) => `${k.schema}\u0000${k.table}`),
+    keyColumns
+      .filter((k) => k.refTable !== null && !withRules.has(`${k.schema}\u0000${k.table}\u0000${k.constraint}`))
+      .map((k) => `${k.schema}\u0000${k.table}`),
   );
   for (const key of hiddenRules) {
     const [schema, table] = key.split('\u0000');
@@ -112,10 +164,23 @@ export async function readCatalog(db: Queryable & { flavor: ServerFlavor }, sche
     if (t.table !== '~log') continue;
     const cols = new Set(columns.filter((c) => c.schema === t.schema && c.table === '~log').map((c) => c.column));
     if (!cols.has('version') || !cols.has('id')) continue;
-    const rows = await db.query<{ version: string }>(`SELECT version FROM ${q(t.schema)}.${q('~log')} ORDER BY id DESC LIMIT 1`);
+    const rows = await db.query<{ version: string }>(
+      `SELECT version FROM ${q(t.schema)}.${q('~log')} ORDER BY id DESC LIMIT 1`,
+    );
     if (rows.length) logVersions.push({ schema: t.schema, version: String(rows[0].version) });
   }
-  return { flavor: db.flavor, schemata, tables, columns, keyColumns, referential, statistics, checks, collations, logVersions };
+  return {
+    flavor: db.flavor,
+    schemata,
+    tables,
+    columns,
+    keyColumns,
+    referential,
+    statistics,
+    checks,
+    collations,
+    logVersions,
+  };
 }
 
 /** The ON UPDATE / ON DELETE rules of every foreign key in a CREATE TABLE text (omitted rules are RESTRICT). */
@@ -126,7 +191,13 @@ export function foreignKeyRules(schema: string, table: string, createTable: stri
   for (const m of createTable.matchAll(re)) {
     const rules: Record<string, string> = { UPDATE: 'RESTRICT', DELETE: 'RESTRICT' };
     for (const a of m[2].matchAll(action)) rules[a[1].toUpperCase()] = a[2].toUpperCase();
-    out.push({ schema, table, constraint: m[1].replace(/``/g, '`'), updateRule: rules.UPDATE, deleteRule: rules.DELETE });
+    out.push({
+      schema,
+      table,
+      constraint: m[1].replace(/``/g, '`'),
+      updateRule: rules.UPDATE,
+      deleteRule: rules.DELETE,
+    });
   }
   return out;
 }

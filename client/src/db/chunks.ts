@@ -32,7 +32,11 @@ export function keyColumns(primaryKey: readonly string[], dataTypeOf: (column: s
   if (primaryKey.length === 0) throw new Error('a table without a primary key cannot be walked in chunks');
   return primaryKey.map((name) => {
     const type = dataTypeOf(name);
-    return { name, byIndex: /^(enum|set)$/i.test(type), ...(/^(float|double|real)$/i.test(type) ? { floating: true } : {}) };
+    return {
+      name,
+      byIndex: /^(enum|set)$/i.test(type),
+      ...(/^(float|double|real)$/i.test(type) ? { floating: true } : {}),
+    };
   });
 }
 
@@ -50,7 +54,10 @@ export function keyColumnsFor(
     const a = from.find((c) => c.name === k.name);
     const b = to.find((c) => c.name === k.name);
     if (!a?.collation || !b?.collation || a.collation === b.collation) return k;
-    return { ...k, collate: { collation: a.collation, charset: a.charset !== b.charset ? a.charset ?? undefined : undefined } };
+    return {
+      ...k,
+      collate: { collation: a.collation, charset: a.charset !== b.charset ? (a.charset ?? undefined) : undefined },
+    };
   });
   return adjusted.some((k) => k.collate) ? adjusted : cols;
 }
@@ -62,7 +69,8 @@ function col(alias: string | undefined, name: string): string {
 
 /** The select list that reads a key: enum columns as their index. Aliases are `__k0`, `__k1`, … */
 export function keySelect(cols: readonly KeyColumn[], alias?: string): string {
-  const read = (c: KeyColumn) => (c.byIndex ? `(${col(alias, c.name)}+0)` : c.floating ? `(${col(alias, c.name)} + 0e0)` : col(alias, c.name));
+  const read = (c: KeyColumn) =>
+    c.byIndex ? `(${col(alias, c.name)}+0)` : c.floating ? `(${col(alias, c.name)} + 0e0)` : col(alias, c.name);
   return cols.map((c, i) => `${read(c)} AS ${q('__k' + i)}`).join(', ');
 }
 
@@ -103,7 +111,8 @@ export function keyAtMost(cols: readonly KeyColumn[], upTo: Key, alias?: string)
 function keyExpr(c: KeyColumn, alias: string | undefined): string {
   if (!c.collate) return col(alias, c.name);
   const { collation, charset } = c.collate;
-  if (!/^\w+$/.test(collation) || (charset !== undefined && !/^\w+$/.test(charset))) throw new Error(`unexpected collation ${collation}`);
+  if (!/^\w+$/.test(collation) || (charset !== undefined && !/^\w+$/.test(charset)))
+    throw new Error(`unexpected collation ${collation}`);
   const value = charset ? `CONVERT(${col(alias, c.name)} USING ${charset})` : col(alias, c.name);
   return `(${value} COLLATE ${collation})`;
 }

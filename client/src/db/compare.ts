@@ -21,13 +21,36 @@ import { introspect } from './introspect';
 import { dependencyOrder } from './plan';
 import { q, qt, DbInputError } from './sql';
 import {
-  ChunkSizer, type ChunkSizerOptions, type KeyColumn,
-  and, keyAfter, keyColumns, keyColumnsFor, keyJoin, keyOf, keyRange, keySelect, orderBy,
+  ChunkSizer,
+  type ChunkSizerOptions,
+  type KeyColumn,
+  and,
+  keyAfter,
+  keyColumns,
+  keyColumnsFor,
+  keyJoin,
+  keyOf,
+  keyRange,
+  keySelect,
+  orderBy,
 } from './chunks';
 import type { Key } from './state';
 import {
-  type ValueKind, valueKind, sameStoredForm, checksumExpr, readExpr, floatsEqual, normalizeDecimal, normalizeTemporal,
-  toBuffer, asText, compareJsonText, compareJson2x, canonicalKeyPart, keyValueOut, printable,
+  type ValueKind,
+  valueKind,
+  sameStoredForm,
+  checksumExpr,
+  readExpr,
+  floatsEqual,
+  normalizeDecimal,
+  normalizeTemporal,
+  toBuffer,
+  asText,
+  compareJsonText,
+  compareJson2x,
+  canonicalKeyPart,
+  keyValueOut,
+  printable,
 } from './compareValues';
 import type { SchemaPair } from './copy';
 import { base32Hash } from './hash';
@@ -108,9 +131,11 @@ export async function compare(db: Db, opts: CompareOptions): Promise<CompareRepo
   const testTables = new Map(test.flatMap((s) => s.tables.map((t) => [tableKey(t), t] as const)));
   const report: CompareReport = { tables: [], equal: true, notes: [] };
   const wanted = (t: Table) =>
-    (!opts.tiers?.length || opts.tiers.includes(t.tier)) && (!opts.tables?.length || opts.tables.some((n) => n === t.name || n === tableKey(t)));
+    (!opts.tiers?.length || opts.tiers.includes(t.tier)) &&
+    (!opts.tables?.length || opts.tables.some((n) => n === t.name || n === tableKey(t)));
   for (const n of opts.tables ?? []) {
-    if (!prod.some((s) => s.tables.some((t) => t.name === n || tableKey(t) === n))) throw new DbInputError(`table ${n} is not in ${prodNames.join(', ')}`);
+    if (!prod.some((s) => s.tables.some((t) => t.name === n || tableKey(t) === n)))
+      throw new DbInputError(`table ${n} is not in ${prodNames.join(', ')}`);
   }
 
   for (const p of dependencyOrder(prod).filter(wanted)) {
@@ -122,18 +147,24 @@ export async function compare(db: Db, opts: CompareOptions): Promise<CompareRepo
     }
     if (p.primaryKey.length === 0) throw new DbInputError(`${tableKey(p)} has no primary key; rows cannot be matched`);
     if (p.primaryKey.join(',') !== t.primaryKey.join(',')) {
-      report.notes.push(`${tableKey(p)}: primary keys differ (${p.primaryKey.join(',')} vs ${t.primaryKey.join(',')}); not compared`);
+      report.notes.push(
+        `${tableKey(p)}: primary keys differ (${p.primaryKey.join(',')} vs ${t.primaryKey.join(',')}); not compared`,
+      );
       report.equal = false;
       continue;
     }
     const result = await new TableComparer(db, p, t, opts).run();
     report.tables.push(result);
-    if (result.differing || result.onlyInProduction || result.onlyInTest || result.columnsOnlyInProduction.length) report.equal = false;
+    if (result.differing || result.onlyInProduction || result.onlyInTest || result.columnsOnlyInProduction.length)
+      report.equal = false;
   }
   for (const s of test) {
     const prodName = opts.pairs.find((x) => x.target === s.name)!.source;
     for (const t of s.tables) {
-      if (!prod.some((ps) => ps.name === prodName && ps.tables.some((pt) => pt.name === t.name)) && wanted({ ...t, schema: prodName })) {
+      if (
+        !prod.some((ps) => ps.name === prodName && ps.tables.some((pt) => pt.name === t.name)) &&
+        wanted({ ...t, schema: prodName })
+      ) {
         report.notes.push(`${tableKey(t)} exists only in test`);
       }
     }
@@ -152,7 +183,12 @@ class TableComparer {
   private readonly pendingProd = new Map<string, Fetched>();
   private readonly pendingTest = new Map<string, Fetched>();
 
-  constructor(private readonly db: Db, private readonly p: Table, private readonly t: Table, private readonly opts: CompareOptions) {
+  constructor(
+    private readonly db: Db,
+    private readonly p: Table,
+    private readonly t: Table,
+    private readonly opts: CompareOptions,
+  ) {
     const testCols = new Map(t.columns.map((c) => [c.name, c]));
     this.rules = [];
     for (const c of p.columns) {
@@ -165,7 +201,14 @@ class TableComparer {
         this.rules.push({ name: c.name, kind: 'bytes', prod: c, test: tc, checksum: true });
         continue;
       }
-      const kind: ValueKind = kp === 'pointer' || kt === 'pointer' ? 'pointer' : kp === kt ? kp : kp === 'json2x' || kt === 'json2x' ? 'json2x' : kp;
+      const kind: ValueKind =
+        kp === 'pointer' || kt === 'pointer'
+          ? 'pointer'
+          : kp === kt
+            ? kp
+            : kp === 'json2x' || kt === 'json2x'
+              ? 'json2x'
+              : kp;
       this.rules.push({ name: c.name, kind, prod: c, test: tc, checksum: kp === kt && sameStoredForm(c, tc, kp) });
     }
     const types = new Map(p.columns.map((c) => [c.name, c.dataType]));
@@ -175,11 +218,21 @@ class TableComparer {
     this.tol = opts.tolerance ?? 1e-6;
     this.maxDiffs = opts.maxDifferences ?? 20;
     this.result = {
-      production: tableKey(p), test: tableKey(t), rowsProduction: 0, matched: 0, differing: 0, onlyInProduction: 0, onlyInTest: 0,
-      differences: [], missingKeys: [], extraKeys: [],
+      production: tableKey(p),
+      test: tableKey(t),
+      rowsProduction: 0,
+      matched: 0,
+      differing: 0,
+      onlyInProduction: 0,
+      onlyInTest: 0,
+      differences: [],
+      missingKeys: [],
+      extraKeys: [],
       columnsOnlyInProduction: p.columns.filter((c) => !testCols.has(c.name)).map((c) => c.name),
       columnsOnlyInTest: t.columns.filter((c) => !p.columns.some((x) => x.name === c.name)).map((c) => c.name),
-      chunks: 0, chunksByChecksum: 0, ms: 0,
+      chunks: 0,
+      chunksByChecksum: 0,
+      ms: 0,
     };
   }
 
@@ -190,15 +243,20 @@ class TableComparer {
     this.result.rowsProduction = Number((await this.db.query<{ n: string }>(`SELECT COUNT(*) AS n FROM ${src}`))[0].n);
     // Chunks whose rows may be fetched stay small enough to hold both sides in memory.
     const sizer = new ChunkSizer({
-      maxBytes: 16 * 1024 * 1024, maxRows: this.rules.every((r) => r.checksum) ? 200_000 : 20_000,
-      avgRowBytes: p.rowEstimate > 0 && p.sizeBytes ? p.sizeBytes / p.rowEstimate : undefined, ...this.opts.chunk,
+      maxBytes: 16 * 1024 * 1024,
+      maxRows: this.rules.every((r) => r.checksum) ? 200_000 : 20_000,
+      avgRowBytes: p.rowEstimate > 0 && p.sizeBytes ? p.sizeBytes / p.rowEstimate : undefined,
+      ...this.opts.chunk,
     });
     let done = 0;
     // The next chunk's upper key is looked up while the current chunk is compared.
     const boundaryAfter = (after: Key | null, n: number): Promise<Key | null> => {
       const scope = and(after ? keyAfter(this.keyCols, after, 's') : null);
       const found = this.db
-        .query(`SELECT ${keySelect(this.keyCols, 's')} FROM ${src} AS s WHERE ${scope.sql} ${orderBy(this.keyCols, 's')} LIMIT 1 OFFSET ${n - 1}`, scope.params)
+        .query(
+          `SELECT ${keySelect(this.keyCols, 's')} FROM ${src} AS s WHERE ${scope.sql} ${orderBy(this.keyCols, 's')} LIMIT 1 OFFSET ${n - 1}`,
+          scope.params,
+        )
         .then((rows) => (rows.length ? keyOf(rows[0], this.keyCols.length) : null));
       found.catch(() => undefined); // awaited below; never an unhandled rejection if the walk stops first
       return found;
@@ -215,7 +273,12 @@ class TableComparer {
       this.result.chunks++;
       sizer.observe(Math.max(rows, 1), Date.now() - began);
       const rate = done / Math.max(1, Date.now() - started);
-      this.opts.onProgress?.({ table: this.result.production, rows: done, total: this.result.rowsProduction, etaMs: rate > 0 ? Math.round((this.result.rowsProduction - done) / rate) : null });
+      this.opts.onProgress?.({
+        table: this.result.production,
+        rows: done,
+        total: this.result.rowsProduction,
+        etaMs: rate > 0 ? Math.round((this.result.rowsProduction - done) / rate) : null,
+      });
       if (!upper) break;
       last = upper;
     }
@@ -240,7 +303,9 @@ class TableComparer {
       this.checksum(this.p, lower, upper, 'prod'),
       this.checksum(this.t, lower, upper, 'test'),
       // (Not when the key collations differ: joining on the key would mix them.)
-      rowRules.length && this.testKeyCols === this.keyCols ? this.joinedRead(lower, upper, rowRules) : Promise.resolve(null),
+      rowRules.length && this.testKeyCols === this.keyCols
+        ? this.joinedRead(lower, upper, rowRules)
+        : Promise.resolve(null),
     ]);
     if (sumP.n === sumT.n && sumP.h === sumT.h) {
       this.result.chunksByChecksum += rowRules.length === 0 ? 1 : 0;
@@ -258,11 +323,19 @@ class TableComparer {
     return sumP.n;
   }
 
-  private async checksum(table: Table, lower: Key | null, upper: Key | null, side: 'prod' | 'test'): Promise<{ n: number; h: string }> {
+  private async checksum(
+    table: Table,
+    lower: Key | null,
+    upper: Key | null,
+    side: 'prod' | 'test',
+  ): Promise<{ n: number; h: string }> {
     const range = keyRange(side === 'prod' ? this.keyCols : this.testKeyCols, lower, upper, 's');
     const cols = this.rules.filter((r) => r.checksum).map((r) => (side === 'prod' ? r.prod : r.test));
     const keyNames = table.primaryKey;
-    const parts = [...keyNames.map((k) => table.columns.find((c) => c.name === k)!), ...cols.filter((c) => !keyNames.includes(c.name))];
+    const parts = [
+      ...keyNames.map((k) => table.columns.find((c) => c.name === k)!),
+      ...cols.filter((c) => !keyNames.includes(c.name)),
+    ];
     const row = parts.map((c) => checksumExpr(c, 's')).join(', ');
     const nulls = parts.length ? `CONCAT(${parts.map((c) => `ISNULL(s.${q(c.name)})`).join(', ')})` : "''";
     const r = await this.db.query<{ n: string; h: string | null }>(
@@ -285,7 +358,9 @@ class TableComparer {
       const base = `${readExpr(r.prod, 's')} AS ${q('__c' + i)}`;
       if (r.prod.storage.form !== 'pointer014') return `${base}, ${test}`;
       const e = `e${i}`;
-      joins.push(`LEFT JOIN ${qt(p.schema, '~external_' + r.prod.storage.store)} AS ${e} ON ${e}.${q('hash')} = s.${q(r.name)}`);
+      joins.push(
+        `LEFT JOIN ${qt(p.schema, '~external_' + r.prod.storage.store)} AS ${e} ON ${e}.${q('hash')} = s.${q(r.name)}`,
+      );
       return `${base}, ${test}, ${e}.${q('hash')} AS ${q(`__e${i}_hash`)}, ${e}.${q('filepath')} AS ${q(`__e${i}_filepath`)}, ${e}.${q('contents_hash')} AS ${q(`__e${i}_contents_hash`)}, ${e}.${q('size')} AS ${q(`__e${i}_size`)}`;
     });
     return this.db.query(
@@ -294,7 +369,13 @@ class TableComparer {
     );
   }
 
-  private async fetchSide(table: Table, side: 'prod' | 'test', lower: Key | null, upper: Key | null, rules: ColumnRule[]): Promise<Row[]> {
+  private async fetchSide(
+    table: Table,
+    side: 'prod' | 'test',
+    lower: Key | null,
+    upper: Key | null,
+    rules: ColumnRule[],
+  ): Promise<Row[]> {
     const range = keyRange(side === 'prod' ? this.keyCols : this.testKeyCols, lower, upper, 's');
     const byName = new Map(table.columns.map((c) => [c.name, c]));
     const keys = table.primaryKey.map((k, i) => `${readExpr(byName.get(k)!, 's')} AS ${q('__r' + i)}`);
@@ -304,10 +385,15 @@ class TableComparer {
       const base = `${readExpr(c, 's')} AS ${q('__c' + i)}`;
       if (c.storage.form !== 'pointer014') return base;
       const e = `e${i}`;
-      joins.push(`LEFT JOIN ${qt(table.schema, '~external_' + c.storage.store)} AS ${e} ON ${e}.${q('hash')} = s.${q(c.name)}`);
+      joins.push(
+        `LEFT JOIN ${qt(table.schema, '~external_' + c.storage.store)} AS ${e} ON ${e}.${q('hash')} = s.${q(c.name)}`,
+      );
       return `${base}, ${e}.${q('hash')} AS ${q(`__e${i}_hash`)}, ${e}.${q('filepath')} AS ${q(`__e${i}_filepath`)}, ${e}.${q('contents_hash')} AS ${q(`__e${i}_contents_hash`)}, ${e}.${q('size')} AS ${q(`__e${i}_size`)}`;
     });
-    return this.db.query(`SELECT ${[...keys, ...sel].join(', ')} FROM ${qt(table.schema, table.name)} AS s ${joins.join(' ')} WHERE ${range.sql}`, range.params);
+    return this.db.query(
+      `SELECT ${[...keys, ...sel].join(', ')} FROM ${qt(table.schema, table.name)} AS s ${joins.join(' ')} WHERE ${range.sql}`,
+      range.params,
+    );
   }
 
   private async fetchAndCompare(lower: Key | null, upper: Key | null, rules: ColumnRule[]): Promise<void> {
@@ -331,7 +417,13 @@ class TableComparer {
    * A row without a partner in the same key range: match it against the other side's leftovers (a key
    * the two sides' collations place in different chunks), else keep it until the end of the table.
    */
-  private async park(mine: Map<string, Fetched>, theirs: Map<string, Fetched>, k: string, r: Fetched, side: 'production' | 'test'): Promise<void> {
+  private async park(
+    mine: Map<string, Fetched>,
+    theirs: Map<string, Fetched>,
+    k: string,
+    r: Fetched,
+    side: 'production' | 'test',
+  ): Promise<void> {
     const other = theirs.get(k);
     if (other) {
       theirs.delete(k);
@@ -384,7 +476,14 @@ class TableComparer {
       const b = test(i);
       let reason = this.compareValue(rule, pr, i, b);
       if (reason instanceof Promise) reason = await reason;
-      if (reason) diffs.push({ key: this.keyRecord(pr), column: rule.name, production: printable(pr['__c' + i]), test: printable(b), reason });
+      if (reason)
+        diffs.push({
+          key: this.keyRecord(pr),
+          column: rule.name,
+          production: printable(pr['__c' + i]),
+          test: printable(b),
+          reason,
+        });
     }
     if (diffs.length === 0) {
       this.result.matched++;
@@ -400,18 +499,35 @@ class TableComparer {
     if (rule.kind === 'pointer') return this.comparePointer(rule, pr, i, b);
     if (a === null || b === null) return a === b ? null : 'NULL on one side';
     switch (rule.kind) {
-      case 'int': return BigInt(String(a)) === BigInt(String(b)) ? null : 'integer differs';
-      case 'float': return floatsEqual(Number(a), Number(b), this.tol) ? null : `differs by more than ${this.tol}`;
-      case 'decimal': return normalizeDecimal(String(a)) === normalizeDecimal(String(b)) ? null : 'decimal differs';
-      case 'temporal': return normalizeTemporal(String(a)) === normalizeTemporal(String(b)) ? null : 'time differs';
-      case 'bytes': return toBuffer(a).equals(toBuffer(b)) ? null : 'bytes differ';
-      case 'json': return compareJsonText(asText(a), asText(b));
-      case 'json2x': return compareJson2x(rule.test.storage.form === 'json2x' ? rule.test.storage.codec : null, asText(a), asText(b));
-      default: return asText(a) === asText(b) ? null : 'text differs';
+      case 'int':
+        return BigInt(String(a)) === BigInt(String(b)) ? null : 'integer differs';
+      case 'float':
+        return floatsEqual(Number(a), Number(b), this.tol) ? null : `differs by more than ${this.tol}`;
+      case 'decimal':
+        return normalizeDecimal(String(a)) === normalizeDecimal(String(b)) ? null : 'decimal differs';
+      case 'temporal':
+        return normalizeTemporal(String(a)) === normalizeTemporal(String(b)) ? null : 'time differs';
+      case 'bytes':
+        return toBuffer(a).equals(toBuffer(b)) ? null : 'bytes differ';
+      case 'json':
+        return compareJsonText(asText(a), asText(b));
+      case 'json2x':
+        return compareJson2x(
+          rule.test.storage.form === 'json2x' ? rule.test.storage.codec : null,
+          asText(a),
+          asText(b),
+        );
+      default:
+        return asText(a) === asText(b) ? null : 'text differs';
     }
   }
 
-  private comparePointer(rule: ColumnRule, pr: Row, i: number, testCell: unknown): string | null | Promise<string | null> {
+  private comparePointer(
+    rule: ColumnRule,
+    pr: Row,
+    i: number,
+    testCell: unknown,
+  ): string | null | Promise<string | null> {
     const pointer = pr['__c' + i] as Buffer | null;
     const text = testCell === null ? null : asText(testCell);
     if (pointer === null || text === null) return pointer === null && text === null ? null : 'NULL on one side';
@@ -428,14 +544,19 @@ class TableComparer {
     const contentsHash = (pr[`__e${i}_contents_hash`] as Buffer | null) ?? null;
     if (st.kind === 'filepath') {
       if (json.path !== filepath) return `path differs: ${filepath} vs ${String(json.path)}`;
-      if (contentsHash && json.hash !== undefined && json.hash !== base32Hash(contentsHash)) return 'contents hash differs';
+      if (contentsHash && json.hash !== undefined && json.hash !== base32Hash(contentsHash))
+        return 'contents hash differs';
     } else {
       const expected = filepath !== null && contentsHash ? base32Hash(contentsHash) : base32Hash(pointer);
       if (json.hash !== expected) return `content hash differs: expected ${expected}, test has ${String(json.hash)}`;
     }
     if (json.store !== st.store) return `store differs: ${st.store} vs ${String(json.store)}`;
     if (this.fileMode === 'none') return null;
-    return this.checkFile(json, st.kind === 'filepath' ? Number(pr[`__e${i}_size`]) : null, st.kind === 'filepath' ? contentsHash : null);
+    return this.checkFile(
+      json,
+      st.kind === 'filepath' ? Number(pr[`__e${i}_size`]) : null,
+      st.kind === 'filepath' ? contentsHash : null,
+    );
   }
 
   /** The file the test-side JSON points at: present, of the recorded size, and (fileCheck=hash) of the right md5. */
@@ -443,7 +564,11 @@ class TableComparer {
     return this.opts.fileCheck ?? (this.opts.stores ? 'exists' : 'none');
   }
 
-  private async checkFile(json: Record<string, unknown>, expectedSize: number | null, expectedMd5: Buffer | null): Promise<string | null> {
+  private async checkFile(
+    json: Record<string, unknown>,
+    expectedSize: number | null,
+    expectedMd5: Buffer | null,
+  ): Promise<string | null> {
     const mode = this.fileMode;
     const store = this.opts.stores?.[String(json.store)];
     if (!store) return `store ${String(json.store)} is not configured; cannot check the file`;
@@ -451,11 +576,13 @@ class TableComparer {
     const st = await statObject(store, rel, 'comparing files');
     if (!st) return `file missing: ${store.name}:${rel}`;
     const size = expectedSize ?? (typeof json.size === 'number' ? json.size : null);
-    if (size !== null && !st.isDir && st.size !== size) return `file ${store.name}:${rel} has ${st.size} bytes, expected ${size}`;
+    if (size !== null && !st.isDir && st.size !== size)
+      return `file ${store.name}:${rel} has ${st.size} bytes, expected ${size}`;
     if (mode === 'hash' && !st.isDir) {
       const digest = await md5OfObject(store, rel);
       if (expectedMd5 && !digest.equals(expectedMd5)) return `file ${store.name}:${rel} content changed`;
-      if (!expectedMd5 && typeof json.hash === 'string' && base32Hash(digest) !== json.hash) return `file ${store.name}:${rel} does not match its hash`;
+      if (!expectedMd5 && typeof json.hash === 'string' && base32Hash(digest) !== json.hash)
+        return `file ${store.name}:${rel} does not match its hash`;
     }
     return null;
   }

@@ -23,15 +23,24 @@ export function valueKind(c: Column): ValueKind {
 
 export function sameStoredForm(a: Column, b: Column, kind: ValueKind): boolean {
   switch (kind) {
-    case 'int': return true;
-    case 'float': return a.dataType === b.dataType;
-    case 'decimal': return a.columnType.replace(/\s*unsigned/, '') === b.columnType.replace(/\s*unsigned/, '');
-    case 'temporal': return a.columnType === b.columnType;
-    case 'bytes': return true;
-    case 'text': return a.charset === b.charset;
-    case 'json': return a.dataType === b.dataType && a.columnType === b.columnType;
-    case 'json2x': return true;
-    default: return false;
+    case 'int':
+      return true;
+    case 'float':
+      return a.dataType === b.dataType;
+    case 'decimal':
+      return a.columnType.replace(/\s*unsigned/, '') === b.columnType.replace(/\s*unsigned/, '');
+    case 'temporal':
+      return a.columnType === b.columnType;
+    case 'bytes':
+      return true;
+    case 'text':
+      return a.charset === b.charset;
+    case 'json':
+      return a.dataType === b.dataType && a.columnType === b.columnType;
+    case 'json2x':
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -133,7 +142,10 @@ export function compareJson2x(codec: string | null, a: string, b: string): strin
   } catch {
     return a === b ? null : 'not valid JSON';
   }
-  if (codec === 'filepath') return x.path === y.path && (x.hash === undefined || y.hash === undefined || x.hash === y.hash) ? null : 'file path differs';
+  if (codec === 'filepath')
+    return x.path === y.path && (x.hash === undefined || y.hash === undefined || x.hash === y.hash)
+      ? null
+      : 'file path differs';
   return x.hash === y.hash ? null : `content hash differs: ${String(x.hash)} vs ${String(y.hash)}`;
 }
 
@@ -141,10 +153,18 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object') return false;
   if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a)) return a.length === (b as unknown[]).length && a.every((v, i) => deepEqual(v, (b as unknown[])[i]));
+  if (Array.isArray(a))
+    return a.length === (b as unknown[]).length && a.every((v, i) => deepEqual(v, (b as unknown[])[i]));
   const ka = Object.keys(a as object);
   const kb = Object.keys(b as object);
-  return ka.length === kb.length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  return (
+    ka.length === kb.length &&
+    ka.every(
+      (k) =>
+        Object.prototype.hasOwnProperty.call(b, k) &&
+        deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]),
+    )
+  );
 }
 
 export function canonicalKeyPart(v: unknown): string {
@@ -159,7 +179,8 @@ export function keyValueOut(v: unknown): unknown {
 
 export function printable(v: unknown): string {
   if (v === null || v === undefined) return 'NULL';
-  if (Buffer.isBuffer(v)) return v.length > 64 ? `0x${v.subarray(0, 32).toString('hex')}… (${v.length} bytes)` : '0x' + v.toString('hex');
+  if (Buffer.isBuffer(v))
+    return v.length > 64 ? `0x${v.subarray(0, 32).toString('hex')}… (${v.length} bytes)` : '0x' + v.toString('hex');
   const s = String(v);
   return s.length > 200 ? s.slice(0, 200) + '…' : s;
 }

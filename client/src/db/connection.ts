@@ -66,11 +66,13 @@ export async function connectionOptionsFrom(
   env: NodeJS.ProcessEnv,
   promptSecret?: (question: string) => Promise<string>,
 ): Promise<ConnectionOptions> {
-  const flag = (name: string): string | undefined => (typeof flags[name] === 'string' ? (flags[name] as string) : undefined);
+  const flag = (name: string): string | undefined =>
+    typeof flags[name] === 'string' ? (flags[name] as string) : undefined;
   const { host, port: hostPort } = splitHostPort(flag('host') ?? env.DJ_HOST ?? 'localhost');
   const portText = flag('port') ?? hostPort ?? '3306';
   const port = Number(portText);
-  if (!/^\d+$/.test(portText) || port < 1 || port > 65535) throw new DbInputError(`port ${JSON.stringify(portText)} is not a number between 1 and 65535`);
+  if (!/^\d+$/.test(portText) || port < 1 || port > 65535)
+    throw new DbInputError(`port ${JSON.stringify(portText)} is not a number between 1 and 65535`);
   const user = flag('user') ?? env.DJ_USER;
   if (!user) throw new DbInputError('no database user: pass --user or set DJ_USER');
   let password = env.DJ_PASS;
@@ -87,7 +89,10 @@ export function splitHostPort(text: string): { host: string; port?: string } {
   return { host: text };
 }
 
-export async function openDb(opts: ConnectionOptions, onSql?: (sql: string, params?: readonly unknown[]) => void): Promise<Db> {
+export async function openDb(
+  opts: ConnectionOptions,
+  onSql?: (sql: string, params?: readonly unknown[]) => void,
+): Promise<Db> {
   const pool = mysql.createPool({
     host: opts.host,
     port: opts.port,
@@ -122,7 +127,8 @@ export async function openDb(opts: ConnectionOptions, onSql?: (sql: string, para
       });
     });
 
-  const session = (conn: PoolConnection, killer: (threadId: number) => Promise<void>) => makeQueryable(conn, onSql, killer);
+  const session = (conn: PoolConnection, killer: (threadId: number) => Promise<void>) =>
+    makeQueryable(conn, onSql, killer);
 
   let first: PoolConnection;
   try {
@@ -199,13 +205,20 @@ export async function openDb(opts: ConnectionOptions, onSql?: (sql: string, para
 function connectError(e: unknown, opts: ConnectionOptions): Error {
   const err = e as NodeJS.ErrnoException & { sqlMessage?: string };
   const where = `${opts.user}@${opts.host}:${opts.port}`;
-  if (err.code === 'ECONNREFUSED') return new Error(`cannot connect to ${opts.host}:${opts.port}: connection refused (is the server running?)`);
+  if (err.code === 'ECONNREFUSED')
+    return new Error(`cannot connect to ${opts.host}:${opts.port}: connection refused (is the server running?)`);
   if (err.code === 'ENOTFOUND') return new Error(`cannot connect: host ${opts.host} not found`);
-  if (err.code === 'ER_ACCESS_DENIED_ERROR') return new Error(`cannot connect as ${where}: access denied (check DJ_PASS)`);
+  if (err.code === 'ER_ACCESS_DENIED_ERROR')
+    return new Error(`cannot connect as ${where}: access denied (check DJ_PASS)`);
   return new Error(`cannot connect as ${where}: ${err.sqlMessage ?? err.message}`);
 }
 
-function run(pool: Pool, sql: string, params: readonly unknown[], onSql?: (sql: string, params?: readonly unknown[]) => void): Promise<unknown> {
+function run(
+  pool: Pool,
+  sql: string,
+  params: readonly unknown[],
+  onSql?: (sql: string, params?: readonly unknown[]) => void,
+): Promise<unknown> {
   onSql?.(sql, params);
   return new Promise((resolve, reject) => pool.query(sql, params as unknown[], (e, r) => (e ? reject(e) : resolve(r))));
 }
@@ -231,7 +244,9 @@ function makeQueryable(
       const r = (await raw(sql, params)) as ResultSetHeader;
       return { affectedRows: r.affectedRows ?? 0, warningStatus: r.warningStatus ?? 0, insertId: r.insertId };
     },
-    stream: (sql, params) => ({ [Symbol.asyncIterator]: () => streamRows(conn, sql, params, onSql, killQuery, markBroken) }),
+    stream: (sql, params) => ({
+      [Symbol.asyncIterator]: () => streamRows(conn, sql, params, onSql, killQuery, markBroken),
+    }),
   };
 }
 
@@ -267,7 +282,9 @@ async function* streamRows(
         await killQuery(conn.threadId);
         readable.resume();
         let timer: NodeJS.Timeout | undefined;
-        const timeout = new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('drain timeout')), 10_000)));
+        const timeout = new Promise(
+          (_, reject) => (timer = setTimeout(() => reject(new Error('drain timeout')), 10_000)),
+        );
         try {
           await Promise.race([drained, timeout]);
         } finally {

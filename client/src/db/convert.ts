@@ -27,9 +27,15 @@ export interface ColumnPlanning {
 
 /** Storage forms whose bytes mean the same in both versions. */
 const VERBATIM_PAIRS: ReadonlySet<string> = new Set([
-  'plain>plain', 'uuid>uuid', 'json>json', 'blob>blob', 'attach>attach', 'adapted>adapted',
+  'plain>plain',
+  'uuid>uuid',
+  'json>json',
+  'blob>blob',
+  'attach>attach',
+  'adapted>adapted',
   // An unlabelled 0.14.6 blob whose target was declared `<blob>`, or an adapter whose codec stores a blob.
-  'adapted>blob', 'blob>adapted',
+  'adapted>blob',
+  'blob>adapted',
 ]);
 
 /** Plan every target column from the source column of the same name. */
@@ -41,7 +47,10 @@ export function planColumns(source: Table, target: Table): ColumnPlanning {
   for (const s of source.columns) {
     const t = targetByName.get(s.name);
     if (!t) {
-      problems.push({ column: s.name, message: `column ${s.name} has no counterpart in ${target.schema}.${target.name}; its values would be lost` });
+      problems.push({
+        column: s.name,
+        message: `column ${s.name} has no counterpart in ${target.schema}.${target.name}; its values would be lost`,
+      });
       continue;
     }
     const plan = planColumn(s, t);
@@ -57,9 +66,16 @@ export function planColumns(source: Table, target: Table): ColumnPlanning {
   }
   const pk = (t: Table) => t.primaryKey.join(',');
   if (pk(source) !== pk(target)) {
-    problems.push({ column: null, message: `primary keys differ: (${pk(source)}) in ${source.schema} vs (${pk(target)}) in ${target.schema}` });
+    problems.push({
+      column: null,
+      message: `primary keys differ: (${pk(source)}) in ${source.schema} vs (${pk(target)}) in ${target.schema}`,
+    });
   }
-  if (source.primaryKey.length === 0) problems.push({ column: null, message: `${source.schema}.${source.name} has no primary key; rows cannot be matched` });
+  if (source.primaryKey.length === 0)
+    problems.push({
+      column: null,
+      message: `${source.schema}.${source.name} has no primary key; rows cannot be matched`,
+    });
   return { columns, problems };
 }
 
@@ -79,7 +95,8 @@ function planColumn(s: Column, t: Column): ColumnPlan | string {
     return `column ${s.name}: adapter <${from.name}> stores its values in ${from.store}; copying adapted in-store columns is not supported yet`;
   }
   if (from.form === 'json2x') {
-    if (to.form === 'json2x' && to.codec === from.codec && to.store === from.store) return { kind: 'verbatim', name: s.name };
+    if (to.form === 'json2x' && to.codec === from.codec && to.store === from.store)
+      return { kind: 'verbatim', name: s.name };
     return `column ${s.name}: ${describe(s)} cannot become ${describe(t)}`;
   }
   if (VERBATIM_PAIRS.has(`${from.form}>${to.form}`)) {
@@ -94,10 +111,14 @@ function planColumn(s: Column, t: Column): ColumnPlan | string {
 function describe(c: Column): string {
   const st = c.storage;
   switch (st.form) {
-    case 'pointer014': return `${st.kind}@${st.store} (0.14.6 pointer)`;
-    case 'json2x': return `<${st.codec}@${st.store}> (2.x JSON)`;
-    case 'adapted': return `<${st.name}${st.store ? '@' + st.store : ''}>`;
-    default: return `${st.form} ${c.columnType}`;
+    case 'pointer014':
+      return `${st.kind}@${st.store} (0.14.6 pointer)`;
+    case 'json2x':
+      return `<${st.codec}@${st.store}> (2.x JSON)`;
+    case 'adapted':
+      return `<${st.name}${st.store ? '@' + st.store : ''}>`;
+    default:
+      return `${st.form} ${c.columnType}`;
   }
 }
 
@@ -118,7 +139,10 @@ export class PointerConversionError extends Error {
 
 function storeFor(stores: StoreMap | undefined, name: string, what: string): StoreSpec {
   const s = stores?.[name];
-  if (!s) throw new PointerConversionError(`store ${JSON.stringify(name)} is not configured (${what}); pass its settings with --stores`);
+  if (!s)
+    throw new PointerConversionError(
+      `store ${JSON.stringify(name)} is not configured (${what}); pass its settings with --stores`,
+    );
   return s;
 }
 

@@ -24,7 +24,15 @@ import { masterOf, tableKey } from './model';
 import type { StoreMap } from './stores';
 import { DbInputError } from './sql';
 import { type ChunkSizerOptions, type KeyColumn, type Predicate, keyColumns } from './chunks';
-import { type CopyState, type TableCheckpoint, loadCopyState, newCheckpoint, newCopyState, saveCopyState, tableStateKey } from './state';
+import {
+  type CopyState,
+  type TableCheckpoint,
+  loadCopyState,
+  newCheckpoint,
+  newCopyState,
+  saveCopyState,
+  tableStateKey,
+} from './state';
 import { type ColumnPlan, planColumns } from './convert';
 import { ATTACH_POINTER_ONLY_IMPOSSIBLE } from './pointers';
 import { introspect } from './introspect';
@@ -129,15 +137,24 @@ export async function planCopy(db: Db, opts: CopyOptions): Promise<CopyPlan> {
     if (p.source === p.target) throw new DbInputError(`source and target schema are the same (${p.source})`);
   }
   const existing = new Set(
-    (await db.query<{ s: string }>('SELECT SCHEMA_NAME AS s FROM information_schema.SCHEMATA WHERE SCHEMA_NAME IN (?)', [[...sourceNames, ...targetNames]])).map((r) => r.s),
+    (
+      await db.query<{ s: string }>(
+        'SELECT SCHEMA_NAME AS s FROM information_schema.SCHEMATA WHERE SCHEMA_NAME IN (?)',
+        [[...sourceNames, ...targetNames]],
+      )
+    ).map((r) => r.s),
   );
   for (const name of sourceNames) if (!existing.has(name)) throw new DbInputError(`schema ${name} does not exist`);
   for (const name of targetNames) {
-    if (!existing.has(name)) throw new DbInputError(`target schema ${name} does not exist; create it first with \`dj-migrate db create-parallel\``);
+    if (!existing.has(name))
+      throw new DbInputError(
+        `target schema ${name} does not exist; create it first with \`dj-migrate db create-parallel\``,
+      );
   }
   const sources = await introspect(db, sourceNames);
   for (const s of sources) {
-    if (s.version === 'not-datajoint') throw new DbInputError(`schema ${s.name} is not a DataJoint schema (${s.reasons.join('; ')})`);
+    if (s.version === 'not-datajoint')
+      throw new DbInputError(`schema ${s.name} is not a DataJoint schema (${s.reasons.join('; ')})`);
   }
   const targets = await introspect(db, targetNames);
   const targetOf = new Map(opts.pairs.map((p) => [p.source, p.target]));
@@ -157,7 +174,8 @@ export async function planCopy(db: Db, opts: CopyOptions): Promise<CopyPlan> {
     return true;
   };
   for (const n of opts.tables ?? []) {
-    if (!sources.some((s) => s.tables.some((t) => t.name === n || tableKey(t) === n))) throw new DbInputError(`table ${n} is not in ${sourceNames.join(', ')}`);
+    if (!sources.some((s) => s.tables.some((t) => t.name === n || tableKey(t) === n)))
+      throw new DbInputError(`table ${n} is not in ${sourceNames.join(', ')}`);
   }
 
   const planned: PlannedTable[] = [];
@@ -166,12 +184,16 @@ export async function planCopy(db: Db, opts: CopyOptions): Promise<CopyPlan> {
     for (const fk of source.foreignKeys) {
       if (fk.refTable.startsWith('~external_')) continue;
       if (!targetOf.has(fk.refSchema)) {
-        problems.push(`${tableKey(source)} references ${fk.refSchema}.${fk.refTable}, outside the selected schemas; add ${fk.refSchema} to --schemas (or map it with --pair)`);
+        problems.push(
+          `${tableKey(source)} references ${fk.refSchema}.${fk.refTable}, outside the selected schemas; add ${fk.refSchema} to --schemas (or map it with --pair)`,
+        );
       }
     }
     const target = targetTables.get(`${targetOf.get(source.schema)}.${source.name}`);
     if (!target) {
-      problems.push(`${tableKey(source)} has no table ${source.name} in ${targetOf.get(source.schema)}; run create-parallel first`);
+      problems.push(
+        `${tableKey(source)} has no table ${source.name} in ${targetOf.get(source.schema)}; run create-parallel first`,
+      );
       continue;
     }
     const { columns, problems: colProblems } = planColumns(source, target);
@@ -179,7 +201,9 @@ export async function planCopy(db: Db, opts: CopyOptions): Promise<CopyPlan> {
     if (colProblems.length || source.primaryKey.length === 0) continue;
     const types = new Map(source.columns.map((c) => [c.name, c.dataType]));
     planned.push({
-      source, target, columns,
+      source,
+      target,
+      columns,
       keyCols: keyColumns(source.primaryKey, (n) => types.get(n) ?? ''),
       filter: opts.filters?.get(tableKey(source)) ?? null,
     });
@@ -193,7 +217,10 @@ export async function planCopy(db: Db, opts: CopyOptions): Promise<CopyPlan> {
   for (const t of planned) {
     for (const c of t.columns) {
       if (c.kind !== 'pointer') continue;
-      if (!opts.stores?.[c.store]) throw new DbInputError(`${tableKey(t.source)}.${c.name} is in store ${c.store}, which is not configured; pass --stores`);
+      if (!opts.stores?.[c.store])
+        throw new DbInputError(
+          `${tableKey(t.source)}.${c.name} is in store ${c.store}, which is not configured; pass --stores`,
+        );
       if (c.pointerKind === 'filepath' || (c.pointerKind === 'blob' && !opts.relocate)) sharedStores.add(c.store);
       if (c.pointerKind === 'attach') attachStores.add(c.store);
     }
@@ -201,13 +228,17 @@ export async function planCopy(db: Db, opts: CopyOptions): Promise<CopyPlan> {
   if (sharedStores.size) {
     notes.push(
       `${opts.relocate ? 'File paths are never copied' : 'Pointer-only copy'}: the 2.x rows point at the files 0.14.6 wrote in store(s) ${[...sharedStores].sort().join(', ')}. ` +
-        'Old and new schemas now share those files: cleaning either side\'s store (0.14.6 `schema.external[...].delete(delete_external_files=True)`, ' +
+        "Old and new schemas now share those files: cleaning either side's store (0.14.6 `schema.external[...].delete(delete_external_files=True)`, " +
         '2.x `dj.gc`) would delete data the other still uses.' +
-        (opts.relocate ? '' : ' Use --relocate to give the 2.x schema its own copies of blobs (file paths are never copied).'),
+        (opts.relocate
+          ? ''
+          : ' Use --relocate to give the 2.x schema its own copies of blobs (file paths are never copied).'),
     );
   }
   if (attachStores.size) {
-    notes.push(`Attachments in store(s) ${[...attachStores].sort().join(', ')} are rewritten into the 2.x _hash/ layout: ${ATTACH_POINTER_ONLY_IMPOSSIBLE}`);
+    notes.push(
+      `Attachments in store(s) ${[...attachStores].sort().join(', ')} are rewritten into the 2.x _hash/ layout: ${ATTACH_POINTER_ONLY_IMPOSSIBLE}`,
+    );
   }
   return { tables: planned, pairs: opts.pairs, notes };
 }
@@ -216,7 +247,7 @@ export async function planCopy(db: Db, opts: CopyOptions): Promise<CopyPlan> {
 export async function runCopy(db: Db, plan: CopyPlan, opts: CopyOptions): Promise<CopyReport> {
   const report: CopyReport = { tables: [], cancelled: false, failed: false, notes: [...plan.notes], fileOps: 0 };
   const pairs = Object.fromEntries(plan.pairs.map((p) => [p.source, p.target]));
-  const statePath = opts.dryRun ? null : opts.statePath ?? null;
+  const statePath = opts.dryRun ? null : (opts.statePath ?? null);
   const state: CopyState = (statePath && loadCopyState(statePath)) || newCopyState(db.describe(), pairs);
   const save = () => statePath && saveCopyState(statePath, state);
   const selection = opts.selection ?? '';
@@ -233,13 +264,28 @@ export async function runCopy(db: Db, plan: CopyPlan, opts: CopyOptions): Promis
   });
   if (!resuming) {
     // A new job: every table starts pending, so an interruption later resumes exactly this job's work.
-    for (const t of plan.tables) state.tables[tableStateKey(t.source.schema, t.source.name)] = newCheckpoint(tableKey(t.source), tableKey(t.target), selection);
+    for (const t of plan.tables)
+      state.tables[tableStateKey(t.source.schema, t.source.name)] = newCheckpoint(
+        tableKey(t.source),
+        tableKey(t.target),
+        selection,
+      );
   }
 
   for (const t of plan.tables) {
     const result: TableCopyResult = {
-      source: tableKey(t.source), target: tableKey(t.target), mode: t.columns.some((c) => c.kind === 'pointer') ? 'converted' : 'server-side',
-      total: 0, rowsInserted: 0, rowsAlreadyPresent: 0, conflictCount: 0, conflicts: [], chunks: 0, ms: 0, fileOps: 0, status: 'done',
+      source: tableKey(t.source),
+      target: tableKey(t.target),
+      mode: t.columns.some((c) => c.kind === 'pointer') ? 'converted' : 'server-side',
+      total: 0,
+      rowsInserted: 0,
+      rowsAlreadyPresent: 0,
+      conflictCount: 0,
+      conflicts: [],
+      chunks: 0,
+      ms: 0,
+      fileOps: 0,
+      status: 'done',
     };
     report.tables.push(result);
     if (report.cancelled || report.failed) {
@@ -296,5 +342,8 @@ function isCancel(e: unknown, signal?: AbortSignal): boolean {
   if (e instanceof CancelledError) return true;
   const code = (e as { errno?: number; code?: string }).errno;
   // 1317 ER_QUERY_INTERRUPTED (KILL QUERY), 1927 MariaDB ER_CONNECTION_KILLED
-  return !!signal?.aborted && (code === 1317 || code === 1927 || (e as { code?: string }).code === 'PROTOCOL_CONNECTION_LOST');
+  return (
+    !!signal?.aborted &&
+    (code === 1317 || code === 1927 || (e as { code?: string }).code === 'PROTOCOL_CONNECTION_LOST')
+  );
 }

@@ -3,8 +3,18 @@
 import type { Db, DbConnection, Row } from './connection';
 import { q, qt, qList, formatSql } from './sql';
 import {
-  ChunkSizer, type Predicate,
-  and, keyColumnsFor, keyJoin, keyOf, keyRange, keySelect, orderBy, keyAfter, keyAtMost, valueBytes,
+  ChunkSizer,
+  type Predicate,
+  and,
+  keyColumnsFor,
+  keyJoin,
+  keyOf,
+  keyRange,
+  keySelect,
+  orderBy,
+  keyAfter,
+  keyAtMost,
+  valueBytes,
 } from './chunks';
 import type { Key, TableCheckpoint } from './state';
 import { type ColumnPlan, type PointerContext, convertPointerCell } from './convert';
@@ -50,12 +60,17 @@ export class TableCopier {
     const { c, t } = this;
     const maxPacket = Number((await c.query<{ v: string }>('SELECT @@max_allowed_packet AS v'))[0].v);
     this.maxBytes = Math.floor(maxPacket / 2);
-    const avgRowBytes = t.source.rowEstimate > 0 && t.source.sizeBytes ? t.source.sizeBytes / t.source.rowEstimate : undefined;
+    const avgRowBytes =
+      t.source.rowEstimate > 0 && t.source.sizeBytes ? t.source.sizeBytes / t.source.rowEstimate : undefined;
     this.sizer = new ChunkSizer({ maxBytes: this.maxBytes, avgRowBytes, ...this.opts.chunk });
-    const count = async (p: Predicate) => Number((await this.read<{ n: string }>(`SELECT COUNT(*) AS n FROM ${this.src} AS s WHERE ${p.sql}`, p.params))[0].n);
+    const count = async (p: Predicate) =>
+      Number(
+        (await this.read<{ n: string }>(`SELECT COUNT(*) AS n FROM ${this.src} AS s WHERE ${p.sql}`, p.params))[0].n,
+      );
     this.result.total = await count(and(t.filter));
     // Resuming: the rows up to the checkpoint are done, so progress and ETA start from there.
-    if (this.cp.lastKey) this.processed = this.resumedAt = await count(and(t.filter, keyAtMost(t.keyCols, this.cp.lastKey, 's')));
+    if (this.cp.lastKey)
+      this.processed = this.resumedAt = await count(and(t.filter, keyAtMost(t.keyCols, this.cp.lastKey, 's')));
     for (const table of this.objects) {
       await this.write(
         `CREATE TEMPORARY TABLE IF NOT EXISTS ${table} (${q('h')} binary(16) NOT NULL, ` +
@@ -80,7 +95,8 @@ export class TableCopier {
         if (outcome.final) break;
       }
     } finally {
-      for (const table of this.objects) await this.write(`DROP TEMPORARY TABLE IF EXISTS ${table}`, []).catch(() => undefined);
+      for (const table of this.objects)
+        await this.write(`DROP TEMPORARY TABLE IF EXISTS ${table}`, []).catch(() => undefined);
     }
   }
 
@@ -94,8 +110,11 @@ export class TableCopier {
     const rate = (this.processed - this.resumedAt) / Math.max(elapsed, 1);
     const left = Math.max(0, this.result.total - this.processed);
     this.opts.onProgress?.({
-      table: this.result.source, rows: this.processed, total: this.result.total,
-      etaMs: rate > 0 ? Math.round(left / rate) : null, chunks: this.result.chunks,
+      table: this.result.source,
+      rows: this.processed,
+      total: this.result.total,
+      etaMs: rate > 0 ? Math.round(left / rate) : null,
+      chunks: this.result.chunks,
     });
   }
 
@@ -135,7 +154,9 @@ export class TableCopier {
     const r = await this.killable(() => this.c.execute(sql, params));
     if (r.warningStatus > 0) {
       const warnings = await this.c.query<{ Level: string; Code: number; Message: string }>('SHOW WARNINGS');
-      throw new Error(`a statement produced warnings, chunk rolled back: ${warnings.map((w) => `${w.Level} ${w.Code}: ${w.Message}`).join('; ')}`);
+      throw new Error(
+        `a statement produced warnings, chunk rolled back: ${warnings.map((w) => `${w.Level} ${w.Code}: ${w.Message}`).join('; ')}`,
+      );
     }
     return r;
   }
@@ -171,18 +192,36 @@ export class TableCopier {
     );
     const upper = boundary.length ? keyOf(boundary[0], t.keyCols.length) : null;
     const range = and(keyRange(t.keyCols, last, upper, 's'), t.filter);
-    const expected = upper ? n : Number((await this.read<{ n: string }>(`SELECT COUNT(*) AS n FROM ${this.src} AS s WHERE ${range.sql}`, range.params))[0].n);
+    const expected = upper
+      ? n
+      : Number(
+          (
+            await this.read<{ n: string }>(
+              `SELECT COUNT(*) AS n FROM ${this.src} AS s WHERE ${range.sql}`,
+              range.params,
+            )
+          )[0].n,
+        );
     if (expected === 0) return null;
     // Target rows already in the key range (none on a first copy: a cheap probe of an empty range).
     const tRange = keyRange(keyColumnsFor(t.keyCols, t.source.columns, t.target.columns), last, upper, 't');
-    const present = Number((await this.read<{ n: string }>(`SELECT COUNT(*) AS n FROM ${this.tgt} AS t WHERE ${tRange.sql}`, tRange.params))[0].n);
+    const present = Number(
+      (
+        await this.read<{ n: string }>(`SELECT COUNT(*) AS n FROM ${this.tgt} AS t WHERE ${tRange.sql}`, tRange.params)
+      )[0].n,
+    );
     if (this.pointers.length) await this.fillObjects(range, present >= expected);
     // Into an empty range the plain INSERT … SELECT is enough: a row written there meanwhile by someone
     // else makes it fail on the duplicate key (an error, never a silent skip). Dry runs always print
     // the guarded form, so their script is right whatever the target holds when it is run.
-    const guard = present > 0 || this.opts.dryRun ? ` AND NOT EXISTS (SELECT 1 FROM ${this.tgt} AS t WHERE ${keyJoin(t.keyCols, 't', 's')})` : '';
+    const guard =
+      present > 0 || this.opts.dryRun
+        ? ` AND NOT EXISTS (SELECT 1 FROM ${this.tgt} AS t WHERE ${keyJoin(t.keyCols, 't', 's')})`
+        : '';
 
-    const select = t.columns.map((col) => (col.kind === 'verbatim' ? `s.${q(col.name)}` : `${this.objAlias(col)}.${q('json')}`));
+    const select = t.columns.map((col) =>
+      col.kind === 'verbatim' ? `s.${q(col.name)}` : `${this.objAlias(col)}.${q('json')}`,
+    );
     // A pointer whose object is missing from its object table (the source changed after it was read) is
     // not copied in this chunk rather than copied as NULL; a re-run picks it up.
     const complete = this.pointers.map((p) => `(s.${q(p.name)} IS NULL OR ${this.objAlias(p)}.${q('h')} IS NOT NULL)`);
@@ -215,8 +254,12 @@ export class TableCopier {
   private async fillObjects(range: Predicate, allPresent: boolean): Promise<void> {
     const { t } = this;
     const ctx: PointerContext = {
-      sourceSchema: t.source.schema, targetSchema: t.target.schema, stores: this.opts.stores ?? {},
-      destStores: this.opts.destStores, relocate: !!this.opts.relocate, dryRun: !!this.opts.dryRun || allPresent,
+      sourceSchema: t.source.schema,
+      targetSchema: t.target.schema,
+      stores: this.opts.stores ?? {},
+      destStores: this.opts.destStores,
+      relocate: !!this.opts.relocate,
+      dryRun: !!this.opts.dryRun || allPresent,
     };
     for (const [i, p] of this.pointers.entries()) {
       const rows: unknown[][] = [];
@@ -238,7 +281,10 @@ export class TableCopier {
       // Scratch space private to this session, filled outside the chunk's transaction.
       await this.write(`TRUNCATE TABLE ${this.objects[i]}`, []);
       for (const batch of batches(rows, this.maxBytes)) {
-        await this.write(`INSERT INTO ${this.objects[i]} (${q('h')}, ${q('json')}) VALUES ${batch.map(() => '(?, ?)').join(', ')}`, batch.flat());
+        await this.write(
+          `INSERT INTO ${this.objects[i]} (${q('h')}, ${q('json')}) VALUES ${batch.map(() => '(?, ?)').join(', ')}`,
+          batch.flat(),
+        );
       }
     }
   }
@@ -275,7 +321,10 @@ export class TableCopier {
     this.cp.rowsConflicting += conflicts.length;
     for (const r of conflicts) {
       if (this.result.conflicts.length >= MAX_REPORTED_CONFLICTS) break;
-      this.result.conflicts.push({ key: this.rawKey(r), columns: compared.filter((_, i) => Number(r['__d' + i]) === 1).map((x) => x.name) });
+      this.result.conflicts.push({
+        key: this.rawKey(r),
+        columns: compared.filter((_, i) => Number(r['__d' + i]) === 1).map((x) => x.name),
+      });
     }
   }
 
@@ -287,7 +336,11 @@ export class TableCopier {
   private readonly converted = new Map<string, Awaited<ReturnType<typeof convertPointerCell>>>();
 
   private async convertCached(
-    i: number, p: Extract<ColumnPlan, { kind: 'pointer' }>, pointer: Buffer, ext: ExternalRow | null, ctx: PointerContext,
+    i: number,
+    p: Extract<ColumnPlan, { kind: 'pointer' }>,
+    pointer: Buffer,
+    ext: ExternalRow | null,
+    ctx: PointerContext,
   ): Promise<Awaited<ReturnType<typeof convertPointerCell>>> {
     const id = `${i}:${pointer.toString('hex')}`;
     const done = this.converted.get(`${id}:real`) ?? this.converted.get(`${id}:${ctx.dryRun ? 'dry' : 'real'}`);
@@ -335,4 +388,3 @@ function* batches(rows: unknown[][], maxBytes: number): Generator<unknown[][]> {
   }
   if (batch.length) yield batch;
 }
-

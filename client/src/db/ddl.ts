@@ -24,7 +24,11 @@ const NULL_DEFAULT_ONLY = /^(tinyblob|blob|mediumblob|longblob|json|tinytext|tex
  * takes its parent's 2.x column, so parents must be mapped before their children. `schemaMap` maps every
  * source schema a foreign key may point to onto its parallel schema.
  */
-export function targetTables(sources: Table[], schemaMap: ReadonlyMap<string, string>, policy: DbUnsignedPolicy): TargetTable[] {
+export function targetTables(
+  sources: Table[],
+  schemaMap: ReadonlyMap<string, string>,
+  policy: DbUnsignedPolicy,
+): TargetTable[] {
   const done = new Map<string, Table>(); // source key → target table
   const out: TargetTable[] = [];
   for (const src of sources) {
@@ -35,10 +39,21 @@ export function targetTables(sources: Table[], schemaMap: ReadonlyMap<string, st
   return out;
 }
 
-function targetTable(src: Table, schemaMap: ReadonlyMap<string, string>, policy: DbUnsignedPolicy, done: Map<string, Table>): TargetTable {
+function targetTable(
+  src: Table,
+  schemaMap: ReadonlyMap<string, string>,
+  policy: DbUnsignedPolicy,
+  done: Map<string, Table>,
+): TargetTable {
   const where = tableKey(src);
-  if (src.primaryKey.length === 0) throw new DbInputError(`table ${where} has no primary key; DataJoint tables always have one, so this is not a table create-parallel can migrate`);
-  if (src.tier === 'unknown') throw new DbInputError(`table ${where} does not follow DataJoint's naming (tier prefixes #, _, __, part names): it was not declared by DataJoint`);
+  if (src.primaryKey.length === 0)
+    throw new DbInputError(
+      `table ${where} has no primary key; DataJoint tables always have one, so this is not a table create-parallel can migrate`,
+    );
+  if (src.tier === 'unknown')
+    throw new DbInputError(
+      `table ${where} does not follow DataJoint's naming (tier prefixes #, _, __, part names): it was not declared by DataJoint`,
+    );
   const targetSchema = schemaMap.get(src.schema);
   if (!targetSchema) throw new DbInputError(`no target schema for ${src.schema}`);
   const notes: string[] = [];
@@ -47,15 +62,27 @@ function targetTable(src: Table, schemaMap: ReadonlyMap<string, string>, policy:
   const inherited = new Map<string, { parent: Table; column: Column }>();
   for (const fk of src.foreignKeys) {
     if (fk.refTable.startsWith('~external_') && fk.refSchema === src.schema) continue; // replaced by JSON metadata
-    if (fk.refTable.startsWith('~')) throw new DbInputError(`table ${where} has a foreign key to the hidden table ${fk.refSchema}.${fk.refTable}, which 2.x does not use`);
+    if (fk.refTable.startsWith('~'))
+      throw new DbInputError(
+        `table ${where} has a foreign key to the hidden table ${fk.refSchema}.${fk.refTable}, which 2.x does not use`,
+      );
     const refTarget = schemaMap.get(fk.refSchema);
-    if (!refTarget) throw new DbInputError(`table ${where} references ${fk.refSchema}.${fk.refTable}, outside the schemas being migrated: add ${fk.refSchema} to --schemas (or map it with --pair)`);
+    if (!refTarget)
+      throw new DbInputError(
+        `table ${where} references ${fk.refSchema}.${fk.refTable}, outside the schemas being migrated: add ${fk.refSchema} to --schemas (or map it with --pair)`,
+      );
     const parent = done.get(`${fk.refSchema}.${fk.refTable}`);
-    if (!parent) throw new DbInputError(`table ${where} references ${fk.refSchema}.${fk.refTable}, which is not among the tables being created`);
+    if (!parent)
+      throw new DbInputError(
+        `table ${where} references ${fk.refSchema}.${fk.refTable}, which is not among the tables being created`,
+      );
     fk.columns.forEach((c, i) => {
       if (inherited.has(c)) return;
       const column = parent.columns.find((pc) => pc.name === fk.refColumns[i]);
-      if (!column) throw new DbInputError(`table ${where}: foreign key column ${c} refers to ${fk.refTable}.${fk.refColumns[i]}, which does not exist`);
+      if (!column)
+        throw new DbInputError(
+          `table ${where}: foreign key column ${c} refers to ${fk.refTable}.${fk.refColumns[i]}, which does not exist`,
+        );
       inherited.set(c, { parent, column });
     });
     foreignKeys.push({ ...fk, name: '', refSchema: refTarget });
@@ -78,7 +105,9 @@ function targetTable(src: Table, schemaMap: ReadonlyMap<string, string>, policy:
     if (!idx.unique && fkColumnSets.includes(idx.columns.join('\u0000'))) continue;
     const onJson = idx.columns.filter((c) => converted.has(c));
     if (onJson.length) {
-      notes.push(`index ${idx.name} on ${onJson.join(', ')} is not created: the column becomes JSON, which MySQL cannot index`);
+      notes.push(
+        `index ${idx.name} on ${onJson.join(', ')} is not created: the column becomes JSON, which MySQL cannot index`,
+      );
       continue;
     }
     indexes.push({ ...idx, columns: [...idx.columns] });
@@ -130,16 +159,28 @@ function ownColumn(c: Column, policy: DbUnsignedPolicy, notes: string[], where: 
   } else if (s.form === 'adapted' && s.store !== undefined && c.dataType === 'binary') {
     sql = 'json';
     label = `<${s.name}@${s.store}>`;
-    notes.push(`${c.name}: adapter <${s.name}> over an external store → :${label}:; register a 2.x Codec named ${s.name}`);
+    notes.push(
+      `${c.name}: adapter <${s.name}> over an external store → :${label}:; register a 2.x Codec named ${s.name}`,
+    );
   } else {
-    const t014: Type014 = c.type014 ?? { kind: 'unknown', text: c.columnType, base: c.dataType, unsigned: false, autoIncrement: false };
+    const t014: Type014 = c.type014 ?? {
+      kind: 'unknown',
+      text: c.columnType,
+      base: c.dataType,
+      unsigned: false,
+      autoIncrement: false,
+    };
     const adapterTypes = s.form === 'adapted' ? { [s.name]: normalizeColumnType(c.columnType) } : undefined;
-    const t2 = toType2x({ ...t014, autoIncrement: /auto_increment/i.test(c.extra) || t014.autoIncrement }, policy, { adapterTypes });
+    const t2 = toType2x({ ...t014, autoIncrement: /auto_increment/i.test(c.extra) || t014.autoIncrement }, policy, {
+      adapterTypes,
+    });
     if (t2.failsIn2x && s.form === 'adapted') {
       // An adapter over a type 2.x has no core name for (binary(16), say): the column stays as it is.
       sql = c.columnType;
       label = `<${s.name}>`;
-      notes.push(`${c.name}: adapter <${s.name}> over ${c.columnType}; the column is kept, register a 2.x Codec named ${s.name}`);
+      notes.push(
+        `${c.name}: adapter <${s.name}> over ${c.columnType}; the column is kept, register a 2.x Codec named ${s.name}`,
+      );
     } else if (t2.failsIn2x) {
       if (t014.kind !== 'unknown') throw new DbInputError(`${at}: ${t2.notes.join(' ')}`);
       sql = c.columnType;
@@ -148,8 +189,10 @@ function ownColumn(c: Column, policy: DbUnsignedPolicy, notes: string[], where: 
     } else {
       sql = t2.sql;
       label = t2.label;
-      if (normalizeColumnType(sql) !== normalizeColumnType(c.columnType)) notes.push(`${c.name}: ${c.columnType} → ${sql}${label ? ` :${label}:` : ''}`);
-      else if (t2.native) notes.push(`${c.name}: ${sql} stays a native type (2.x declares it without a label and warns)`);
+      if (normalizeColumnType(sql) !== normalizeColumnType(c.columnType))
+        notes.push(`${c.name}: ${c.columnType} → ${sql}${label ? ` :${label}:` : ''}`);
+      else if (t2.native)
+        notes.push(`${c.name}: ${sql} stays a native type (2.x declares it without a label and warns)`);
     }
   }
   const dataType = /^[a-z]+/.exec(sql.toLowerCase())?.[0] ?? sql;
@@ -185,7 +228,8 @@ function word(name: string, what: string): string {
 /** One column's full definition (type, charset, nullability, default, extra, comment), as CREATE TABLE and ALTER … MODIFY need it. */
 export function columnSql(c: Column): string {
   const parts = [q(c.name), c.columnType];
-  if (c.charset && c.collation) parts.push(`CHARACTER SET ${word(c.charset, 'character set')} COLLATE ${word(c.collation, 'collation')}`);
+  if (c.charset && c.collation)
+    parts.push(`CHARACTER SET ${word(c.charset, 'character set')} COLLATE ${word(c.collation, 'collation')}`);
   parts.push(c.nullable ? 'NULL' : 'NOT NULL');
   if (c.default !== null && !(c.default === 'NULL' && !c.nullable)) parts.push(`DEFAULT ${c.default}`);
   if (c.extra) parts.push(c.extra);
@@ -205,7 +249,8 @@ export function createTableSql(t: Table): string {
     lines.push(
       `FOREIGN KEY (${qList(fk.columns)}) REFERENCES ${qt(fk.refSchema, fk.refTable)} (${qList(fk.refColumns)}) ON UPDATE ${fk.onUpdate} ON DELETE ${fk.onDelete}`,
     );
-  for (const idx of t.indexes) lines.push(`${idx.unique ? 'UNIQUE INDEX' : 'INDEX'} ${q(idx.name)} (${qList(idx.columns)})`);
+  for (const idx of t.indexes)
+    lines.push(`${idx.unique ? 'UNIQUE INDEX' : 'INDEX'} ${q(idx.name)} (${qList(idx.columns)})`);
   const options = `ENGINE=InnoDB DEFAULT CHARSET=${word(t.charset, 'character set')} COLLATE=${word(t.collation, 'collation')}${t.comment ? ` COMMENT=${lit(t.comment)}` : ''}`;
   return `CREATE TABLE IF NOT EXISTS ${qt(t.schema, t.name)} (\n  ${lines.join(',\n  ')}\n) ${options}`;
 }

@@ -50,7 +50,10 @@ export async function writeDumpFile(db: Db, opts: DumpOptions): Promise<DumpRepo
         "/*!40101 SET SQL_MODE='NO_AUTO_VALUE_ON_ZERO' */;\n\n",
     );
     const order = [...schemas.flatMap((s) => s.hidden), ...dependencyOrder(schemas)];
-    for (const s of schemas) await write(`CREATE DATABASE /*!32312 IF NOT EXISTS*/ ${q(s.name)} /*!40100 DEFAULT CHARACTER SET ${s.charset} COLLATE ${s.collation} */;\n`);
+    for (const s of schemas)
+      await write(
+        `CREATE DATABASE /*!32312 IF NOT EXISTS*/ ${q(s.name)} /*!40100 DEFAULT CHARACTER SET ${s.charset} COLLATE ${s.collation} */;\n`,
+      );
     let current = '';
     for (const t of order) {
       if (opts.signal?.aborted) throw Object.assign(new Error('cancelled'), { name: 'AbortError' });
@@ -60,7 +63,9 @@ export async function writeDumpFile(db: Db, opts: DumpOptions): Promise<DumpRepo
       }
       const [row] = await db.query<Record<string, string>>(`SHOW CREATE TABLE ${qt(t.schema, t.name)}`);
       await write(`\n--\n-- Table ${q(t.name)}\n--\n${row['Create Table']};\n`);
-      const select = t.columns.map((c) => (c.dataType === 'float' ? `${q(c.name)} + 0e0 AS ${q(c.name)}` : q(c.name))).join(', ');
+      const select = t.columns
+        .map((c) => (c.dataType === 'float' ? `${q(c.name)} + 0e0 AS ${q(c.name)}` : q(c.name)))
+        .join(', ');
       const head = `INSERT INTO ${q(t.name)} (${qList(t.columns.map((c) => c.name))}) VALUES `;
       let batch: string[] = [];
       let batchBytes = 0;

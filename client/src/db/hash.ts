@@ -12,7 +12,8 @@ export function md5(b: Buffer | Uint8Array): Buffer {
 
 /** Lower-case base32 without padding, exactly as 2.x's `compute_hash` spells an MD5 digest. */
 export function base32Hash(md5Digest: Buffer | Uint8Array): string {
-  if (md5Digest.length !== 16) throw new Error(`base32Hash expects a 16-byte MD5 digest, got ${md5Digest.length} bytes`);
+  if (md5Digest.length !== 16)
+    throw new Error(`base32Hash expects a 16-byte MD5 digest, got ${md5Digest.length} bytes`);
   return base32(md5Digest);
 }
 

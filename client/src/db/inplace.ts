@@ -88,8 +88,8 @@ export interface InPlaceReport {
 }
 
 export const JOB_COLUMNS = [
-  "`_job_start_time` datetime(3) DEFAULT NULL",
-  "`_job_duration` float DEFAULT NULL",
+  '`_job_start_time` datetime(3) DEFAULT NULL',
+  '`_job_duration` float DEFAULT NULL',
   "`_job_version` varchar(64) DEFAULT ''",
 ];
 
@@ -102,15 +102,21 @@ export const OLD_CLIENTS_WARNING =
   'schema must run DataJoint 2.x from now on. Numeric columns keep their types (declare the code with `--unsigned native`).';
 
 /** What an in-place migration of the schema would change. Reads only. */
-export async function planInPlace(db: Db, schema: string, opts: Pick<InPlaceOptions, 'jobColumns' | 'adapterKinds'> = {}): Promise<InPlacePlan> {
+export async function planInPlace(
+  db: Db,
+  schema: string,
+  opts: Pick<InPlaceOptions, 'jobColumns' | 'adapterKinds'> = {},
+): Promise<InPlacePlan> {
   checkIdentifier(schema, 'schema');
   const [s] = await introspect(db, [schema]);
-  if (s.version === 'not-datajoint') throw new DbInputError(`schema ${schema} is not a DataJoint schema (${s.reasons.join('; ')})`);
+  if (s.version === 'not-datajoint')
+    throw new DbInputError(`schema ${schema} is not a DataJoint schema (${s.reasons.join('; ')})`);
   if (s.version === 'empty') throw new DbInputError(`schema ${schema} has no tables`);
   const warnings: string[] = [];
   const tables: TablePlan[] = [];
   for (const t of dependencyOrder([s])) {
-    if (t.primaryKey.length === 0) throw new DbInputError(`table ${tableKey(t)} has no primary key; it was not declared by DataJoint`);
+    if (t.primaryKey.length === 0)
+      throw new DbInputError(`table ${tableKey(t)} has no primary key; it was not declared by DataJoint`);
     const relabel: { column: Column; label: string }[] = [];
     const pointers: TablePlan['pointers'] = [];
     for (const c of t.columns) {
@@ -120,11 +126,16 @@ export async function planInPlace(db: Db, schema: string, opts: Pick<InPlaceOpti
       else if (st.form === 'pointer014') pointers.push({ column: c.name, kind: st.kind, store: st.store });
       else if (st.form === 'adapted' && st.store !== undefined && c.dataType === 'binary') {
         const kind = opts.adapterKinds?.[`${t.name}.${c.name}`];
-        if (!kind) throw new DbInputError(`${tableKey(t)}.${c.name} is the adapter <${st.name}> over store ${st.store}; say what it stored (blob, attach or filepath) with --adapter-kind ${t.name}.${c.name}=blob`);
+        if (!kind)
+          throw new DbInputError(
+            `${tableKey(t)}.${c.name} is the adapter <${st.name}> over store ${st.store}; say what it stored (blob, attach or filepath) with --adapter-kind ${t.name}.${c.name}=blob`,
+          );
         pointers.push({ column: c.name, kind, store: st.store, adapter: st.name });
       }
       if (c.label2x && /^u?int(8|16|24|32|64)$/i.test(c.label2x) && !/^int(8|16|32|64)$/.test(c.label2x))
-        warnings.push(`${tableKey(t)}.${c.name} has the label :${c.label2x}:, which no 2.x release accepts (written by the published migrate.py); relabel it by hand`);
+        warnings.push(
+          `${tableKey(t)}.${c.name} has the label :${c.label2x}:, which no 2.x release accepts (written by the published migrate.py); relabel it by hand`,
+        );
     }
     const hasJobColumns = t.columns.some((c) => c.name === '_job_start_time');
     const autopopulated = t.tier === 'computed' || t.tier === 'imported';
@@ -133,26 +144,41 @@ export async function planInPlace(db: Db, schema: string, opts: Pick<InPlaceOpti
       relabel: relabel.map((r) => ({ column: r.column.name, label: r.label })),
       relabelSql: relabel.length ? relabelSql(t, relabel) : null,
       pointers,
-      jobColumnsSql: opts.jobColumns && autopopulated && !hasJobColumns ? `ALTER TABLE ${qt(t.schema, t.name)} ${JOB_COLUMNS.map((c) => `ADD COLUMN ${c}`).join(', ')}` : null,
+      jobColumnsSql:
+        opts.jobColumns && autopopulated && !hasJobColumns
+          ? `ALTER TABLE ${qt(t.schema, t.name)} ${JOB_COLUMNS.map((c) => `ADD COLUMN ${c}`).join(', ')}`
+          : null,
     });
   }
   const lineage = await expectedLineage(db, s, tables);
   const haveLineage = s.hidden.some((h) => h.name === '~lineage');
   let lineageCurrent = false;
   if (haveLineage) {
-    const have = await db.query<LineageRow>(`SELECT table_name, attribute_name, lineage FROM ${qt(schema, '~lineage')} WHERE table_name NOT LIKE '~%'`);
+    const have = await db.query<LineageRow>(
+      `SELECT table_name, attribute_name, lineage FROM ${qt(schema, '~lineage')} WHERE table_name NOT LIKE '~%'`,
+    );
     const key = (r: LineageRow) => `${r.table_name}.${r.attribute_name}=${r.lineage}`;
-    lineageCurrent = have.length === lineage.length && have.map(key).sort().join('\n') === lineage.map(key).sort().join('\n');
+    lineageCurrent =
+      have.length === lineage.length && have.map(key).sort().join('\n') === lineage.map(key).sort().join('\n');
   }
   const done = tables.every((t) => !t.relabelSql && !t.pointers.length && !t.jobColumnsSql) && lineageCurrent;
-  return { schema, tables, lineage: { rows: lineageCurrent ? [] : lineage, replaces: haveLineage && !lineageCurrent }, warnings, done };
+  return {
+    schema,
+    tables,
+    lineage: { rows: lineageCurrent ? [] : lineage, replaces: haveLineage && !lineageCurrent },
+    warnings,
+    done,
+  };
 }
 
 /** One ALTER TABLE re-emitting each relabelled column's full definition with the new label. */
 export function relabelSql(t: Table, relabel: { column: Column; label: string }[]): string {
   const parts = relabel.map(({ column, label }) => {
     const comment = `:${label}:${column.comment}`;
-    if (comment.length > 1024) throw new DbInputError(`${tableKey(t)}.${column.name}: the relabelled comment would exceed MySQL's 1024-character limit`);
+    if (comment.length > 1024)
+      throw new DbInputError(
+        `${tableKey(t)}.${column.name}: the relabelled comment would exceed MySQL's 1024-character limit`,
+      );
     return `MODIFY COLUMN ${columnSql({ ...column, label2x: label })}`;
   });
   return `ALTER TABLE ${qt(t.schema, t.name)} ${parts.join(', ')}`;
@@ -166,19 +192,35 @@ async function expectedLineage(db: Db, s: Schema, plans: TablePlan[]): Promise<L
   const all: Schema[] = [s];
   for (;;) {
     const have = new Set(all.map((x) => x.name));
-    const refs = [...new Set(all.flatMap((x) => x.tables.flatMap((t) => t.foreignKeys.map((fk) => fk.refSchema))))].filter((n) => !have.has(n));
+    const refs = [
+      ...new Set(all.flatMap((x) => x.tables.flatMap((t) => t.foreignKeys.map((fk) => fk.refSchema)))),
+    ].filter((n) => !have.has(n));
     if (!refs.length) break;
     all.push(...(await introspect(db, refs)));
   }
   const converted = new Set(plans.flatMap((p) => p.pointers.map((c) => `${p.table}.${c.column}`)));
   const after = all.map((x) =>
-    x.name !== s.name ? x : { ...x, tables: x.tables.map((t) => ({ ...t, foreignKeys: t.foreignKeys.filter((fk) => !(fk.refTable.startsWith('~external_') && fk.columns.every((c) => converted.has(`${t.name}.${c}`)))) })) },
+    x.name !== s.name
+      ? x
+      : {
+          ...x,
+          tables: x.tables.map((t) => ({
+            ...t,
+            foreignKeys: t.foreignKeys.filter(
+              (fk) =>
+                !(fk.refTable.startsWith('~external_') && fk.columns.every((c) => converted.has(`${t.name}.${c}`))),
+            ),
+          })),
+        },
   );
   return lineageRows(dependencyOrder(after)).get(s.name) ?? [];
 }
 
 /** Statements that put a complete `~lineage` in place in one RENAME (replacing an incomplete or stale one). */
-export function lineageStatements(schema: string, plan: InPlacePlan['lineage']): { sql: string; params?: unknown[]; ifExists?: boolean }[] {
+export function lineageStatements(
+  schema: string,
+  plan: InPlacePlan['lineage'],
+): { sql: string; params?: unknown[]; ifExists?: boolean }[] {
   if (!plan.rows.length) return [];
   const ins = insertLineageSql(schema, PENDING, plan.rows);
   return [
@@ -198,14 +240,25 @@ export async function migrateInPlace(db: Db, opts: InPlaceOptions): Promise<InPl
   const schema = checkIdentifier(opts.schema, 'schema');
   const progress = (step: string, message: string) => opts.onProgress?.({ step, message });
   const plan = await planInPlace(db, schema, opts);
-  const report: InPlaceReport = { status: opts.dryRun ? 'dry-run' : 'refused', plan, refusals: [], pointers: [], statements: [], notes: [...plan.warnings] };
+  const report: InPlaceReport = {
+    status: opts.dryRun ? 'dry-run' : 'refused',
+    plan,
+    refusals: [],
+    pointers: [],
+    statements: [],
+    notes: [...plan.warnings],
+  };
   const refuse = (why: string): InPlaceReport => {
     report.status = 'refused';
     report.refusals.push(why);
     return report;
   };
   for (const t of plan.tables)
-    for (const p of t.pointers) if (!opts.stores[p.store]) return refuse(`${schema}.${t.table}.${p.column} is in store ${p.store}, which is not in the store settings (pass --stores)`);
+    for (const p of t.pointers)
+      if (!opts.stores[p.store])
+        return refuse(
+          `${schema}.${t.table}.${p.column} is in store ${p.store}, which is not in the store settings (pass --stores)`,
+        );
   if (plan.done) {
     report.status = opts.dryRun ? 'dry-run' : 'migrated';
     report.notes.push(`${schema} needs no change: every column is already in its 2.x form and ~lineage is complete`);
@@ -214,7 +267,10 @@ export async function migrateInPlace(db: Db, opts: InPlaceOptions): Promise<InPl
   report.notes.push(OLD_CLIENTS_WARNING);
 
   if (opts.dryRun) {
-    if (opts.backup !== 'none') report.statements.push(`-- first: a verified backup of ${schema} as ${schema}${opts.backup.suffix} (dj-migrate db backup)`);
+    if (opts.backup !== 'none')
+      report.statements.push(
+        `-- first: a verified backup of ${schema} as ${schema}${opts.backup.suffix} (dj-migrate db backup)`,
+      );
     for (const t of plan.tables) {
       for (const p of t.pointers) {
         const r = await migratePointers(db, pointerOptions(opts, t.table, p, true));
@@ -228,14 +284,23 @@ export async function migrateInPlace(db: Db, opts: InPlaceOptions): Promise<InPl
     return report;
   }
 
-  const ok = await opts.confirm({ kind: 'in-place', schemas: [schema], question: `Migrate ${schema} to DataJoint 2.x in place? ${OLD_CLIENTS_WARNING}` });
+  const ok = await opts.confirm({
+    kind: 'in-place',
+    schemas: [schema],
+    question: `Migrate ${schema} to DataJoint 2.x in place? ${OLD_CLIENTS_WARNING}`,
+  });
   if (!ok) return refuse('not confirmed; nothing was changed');
 
   if (opts.backup !== 'none') {
     progress('backup', `backing up ${schema} as ${schema}${opts.backup.suffix}`);
     report.backup = await backupSchemas(db, { schemas: [schema], suffix: opts.backup.suffix, signal: opts.signal });
-    if (!report.backup.verified) return refuse(`the backup ${schema}${opts.backup.suffix} is not equal to ${schema}; nothing was changed: ${report.backup.problems.join('; ')}`);
-    report.notes.push(`backup: ${schema}${opts.backup.suffix} (verified); restore with dj-migrate db restore --schemas ${schema} --backup-suffix ${opts.backup.suffix}`);
+    if (!report.backup.verified)
+      return refuse(
+        `the backup ${schema}${opts.backup.suffix} is not equal to ${schema}; nothing was changed: ${report.backup.problems.join('; ')}`,
+      );
+    report.notes.push(
+      `backup: ${schema}${opts.backup.suffix} (verified); restore with dj-migrate db restore --schemas ${schema} --backup-suffix ${opts.backup.suffix}`,
+    );
   } else {
     report.notes.push('no backup was made (--no-backup)');
   }
@@ -244,7 +309,8 @@ export async function migrateInPlace(db: Db, opts: InPlaceOptions): Promise<InPl
   const run = async (sql: string, params?: unknown[], ifExists = false) => {
     report.statements.push(formatSql(sql, params));
     const r = await db.execute(sql, params);
-    if (r.warningStatus > 0 && !ifExists) throw new DbInputError(`${sql.slice(0, 80)}… raised ${r.warningStatus} warning(s); stopped`);
+    if (r.warningStatus > 0 && !ifExists)
+      throw new DbInputError(`${sql.slice(0, 80)}… raised ${r.warningStatus} warning(s); stopped`);
   };
   for (const t of plan.tables) {
     for (const p of t.pointers) {
@@ -278,18 +344,30 @@ export async function migrateInPlace(db: Db, opts: InPlaceOptions): Promise<InPl
   report.verify = await verifySchemas(db, [schema], { stores: opts.stores, signal: opts.signal });
   report.status = 'migrated';
   for (const p of report.pointers) report.notes.push(...p.notes);
-  report.notes.push(`the code for ${schema} must declare 2.x types now; with \`dj-migrate fix --unsigned native\` its integer columns match what this schema keeps`);
+  report.notes.push(
+    `the code for ${schema} must declare 2.x types now; with \`dj-migrate fix --unsigned native\` its integer columns match what this schema keeps`,
+  );
   return report;
 }
 
 function pointerOptions(opts: InPlaceOptions, table: string, p: TablePlan['pointers'][number], dryRun: boolean) {
   return {
-    schema: opts.schema, table, attribute: p.column, sourceStore: p.store, destStore: p.store, stores: opts.stores,
-    relocate: !!opts.relocate, dryRun, adapterKind: p.adapter ? p.kind : undefined, signal: opts.signal,
+    schema: opts.schema,
+    table,
+    attribute: p.column,
+    sourceStore: p.store,
+    destStore: p.store,
+    stores: opts.stores,
+    relocate: !!opts.relocate,
+    dryRun,
+    adapterKind: p.adapter ? p.kind : undefined,
+    signal: opts.signal,
   };
 }
 
 function check(signal?: AbortSignal): void {
-  if (signal?.aborted) throw Object.assign(new Error('cancelled; every column is either fully old or fully new — run again to continue'), { name: 'AbortError' });
+  if (signal?.aborted)
+    throw Object.assign(new Error('cancelled; every column is either fully old or fully new — run again to continue'), {
+      name: 'AbortError',
+    });
 }
-

@@ -20,7 +20,10 @@ export async function introspect(db: Db, schemas: string[], opts: IntrospectOpti
   const catalog = await readCatalog(db, schemas);
   const found = new Set(catalog.schemata.map((s) => s.name));
   const missing = schemas.filter((s) => !found.has(s));
-  if (missing.length) throw new DbInputError(`schema${missing.length > 1 ? 's' : ''} not found on ${db.describe()}: ${missing.join(', ')}`);
+  if (missing.length)
+    throw new DbInputError(
+      `schema${missing.length > 1 ? 's' : ''} not found on ${db.describe()}: ${missing.join(', ')}`,
+    );
   const result = decodeCatalog(catalog, schemas);
   if (opts.exactCounts) {
     for (const s of result)
@@ -48,7 +51,7 @@ export function decodeStorage(dataType: string, label: string | null, externalSt
       if (!at && name === 'attach') return { form: 'attach' };
       if (at && BUILTIN_STORE_CODECS.has(name) && dataType === 'json')
         return { form: 'json2x', codec: name as 'blob', store: store ?? '' };
-      const adapterStore = at ? store ?? '' : externalStore;
+      const adapterStore = at ? (store ?? '') : externalStore;
       return adapterStore !== undefined ? { form: 'adapted', name, store: adapterStore } : { form: 'adapted', name };
     }
     if (label === 'uuid' && dataType === 'binary') return { form: 'uuid' };
@@ -66,7 +69,10 @@ export function decodeStorage(dataType: string, label: string | null, externalSt
  * `NULL`, `current_timestamp()`); MySQL 8 reports the bare value (`x`), NULL for "default null", and marks
  * expressions with DEFAULT_GENERATED in EXTRA.
  */
-export function defaultClause(row: Pick<ColumnRow, 'default' | 'nullable' | 'dataType' | 'extra'>, flavor: 'mysql' | 'mariadb'): string | null {
+export function defaultClause(
+  row: Pick<ColumnRow, 'default' | 'nullable' | 'dataType' | 'extra'>,
+  flavor: 'mysql' | 'mariadb',
+): string | null {
   const nullable = row.nullable === 'YES';
   const value = row.default;
   if (flavor === 'mariadb') {
@@ -80,7 +86,19 @@ export function defaultClause(row: Pick<ColumnRow, 'default' | 'nullable' | 'dat
   return lit(value);
 }
 
-const NUMERIC_TYPES = new Set(['tinyint', 'smallint', 'mediumint', 'int', 'integer', 'bigint', 'decimal', 'numeric', 'float', 'double', 'real']);
+const NUMERIC_TYPES = new Set([
+  'tinyint',
+  'smallint',
+  'mediumint',
+  'int',
+  'integer',
+  'bigint',
+  'decimal',
+  'numeric',
+  'float',
+  'double',
+  'real',
+]);
 
 /** EXTRA without MySQL 8's DEFAULT_GENERATED marker (which is not DDL). */
 function cleanExtra(extra: string): string {
@@ -90,7 +108,8 @@ function cleanExtra(extra: string): string {
 export function decodeCatalog(catalog: Catalog, order: string[]): Schema[] {
   const { flavor } = catalog;
   const charsetOf = new Map(catalog.collations.map((c) => [c.collation, c.charset]));
-  const charsetFor = (collation: string | null): string => (collation ? charsetOf.get(collation) ?? collation.split('_')[0] : '');
+  const charsetFor = (collation: string | null): string =>
+    collation ? (charsetOf.get(collation) ?? collation.split('_')[0]) : '';
   const byTable = <R extends { schema: string; table: string }>(rows: R[]): Map<string, R[]> => {
     const m = new Map<string, R[]>();
     for (const r of rows) {
@@ -108,7 +127,9 @@ export function decodeCatalog(catalog: Catalog, order: string[]): Schema[] {
   const jsonChecks = new Set(
     catalog.checks
       .map((c) => /^json_valid\(`((?:[^`]|``)+)`\)$/i.exec(c.clause.trim()))
-      .map((m, i) => (m ? `${catalog.checks[i].schema}\u0000${catalog.checks[i].table}\u0000${m[1].replace(/``/g, '`')}` : ''))
+      .map((m, i) =>
+        m ? `${catalog.checks[i].schema}\u0000${catalog.checks[i].table}\u0000${m[1].replace(/``/g, '`')}` : '',
+      )
       .filter(Boolean),
   );
 
@@ -121,12 +142,17 @@ export function decodeCatalog(catalog: Catalog, order: string[]): Schema[] {
     for (const t of catalog.tables.filter((r) => r.schema === name && r.type === 'BASE TABLE')) {
       const k = `${name}\u0000${t.table}`;
       const keyRows = keysBy.get(k) ?? [];
-      const primaryKey = keyRows.filter((r) => r.constraint === 'PRIMARY').sort((a, b) => Number(a.position) - Number(b.position)).map((r) => r.column);
+      const primaryKey = keyRows
+        .filter((r) => r.constraint === 'PRIMARY')
+        .sort((a, b) => Number(a.position) - Number(b.position))
+        .map((r) => r.column);
       const foreignKeys: ForeignKey[] = [];
       const rules = new Map((refsBy.get(k) ?? []).map((r) => [r.constraint, r]));
       const fkNames = [...new Set(keyRows.filter((r) => r.refTable !== null).map((r) => r.constraint))];
       for (const constraint of fkNames) {
-        const cols = keyRows.filter((r) => r.constraint === constraint && r.refTable !== null).sort((a, b) => Number(a.position) - Number(b.position));
+        const cols = keyRows
+          .filter((r) => r.constraint === constraint && r.refTable !== null)
+          .sort((a, b) => Number(a.position) - Number(b.position));
         foreignKeys.push({
           name: constraint,
           columns: cols.map((c) => c.column),
@@ -151,7 +177,9 @@ export function decodeCatalog(catalog: Catalog, order: string[]): Schema[] {
       }
 
       const columns: Column[] = (columnsBy.get(k) ?? []).map((c) => {
-        const isJson = c.dataType === 'json' || (flavor === 'mariadb' && c.dataType === 'longtext' && jsonChecks.has(`${k}\u0000${c.column}`));
+        const isJson =
+          c.dataType === 'json' ||
+          (flavor === 'mariadb' && c.dataType === 'longtext' && jsonChecks.has(`${k}\u0000${c.column}`));
         const dataType = isJson ? 'json' : c.dataType.toLowerCase();
         const { label, rest } = splitLabel(c.comment ?? '');
         const type014 = columnTo014(isJson ? 'json' : c.columnType, c.comment ?? '');
@@ -191,23 +219,40 @@ export function decodeCatalog(catalog: Catalog, order: string[]): Schema[] {
     }
     tables.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     hidden.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    const externalStores = hidden.filter((t) => t.name.startsWith('~external_')).map((t) => t.name.slice('~external_'.length));
+    const externalStores = hidden
+      .filter((t) => t.name.startsWith('~external_'))
+      .map((t) => t.name.slice('~external_'.length));
     const views = catalog.tables.filter((r) => r.schema === name && r.type !== 'BASE TABLE').map((r) => r.table);
     const logVersion = catalog.logVersions.find((l) => l.schema === name)?.version;
     const { version, reasons } = verdict(tables, hidden, views, logVersion);
-    schemas.push({ name, charset: meta.charset, collation: meta.collation, tables, hidden, externalStores, version, reasons });
+    schemas.push({
+      name,
+      charset: meta.charset,
+      collation: meta.collation,
+      tables,
+      hidden,
+      externalStores,
+      version,
+      reasons,
+    });
   }
   return schemas;
 }
 
 /** Which DataJoint version wrote a schema, with the evidence. Column evidence outweighs hidden tables. */
-function verdict(tables: Table[], hidden: Table[], views: string[], logVersion?: string): { version: SchemaVersion; reasons: string[] } {
+function verdict(
+  tables: Table[],
+  hidden: Table[],
+  views: string[],
+  logVersion?: string,
+): { version: SchemaVersion; reasons: string[] } {
   const reasons: string[] = [];
   const of014: string[] = [];
   const of2x: string[] = [];
   const invalid2x: string[] = [];
   for (const t of tables) {
-    if (t.primaryKey.length === 0) reasons.push(`table ${t.name} has no primary key (DataJoint tables always have one)`);
+    if (t.primaryKey.length === 0)
+      reasons.push(`table ${t.name} has no primary key (DataJoint tables always have one)`);
     for (const c of t.columns) {
       const where = `${t.name}.${c.name}`;
       const label = c.label2x ?? null;
@@ -216,10 +261,13 @@ function verdict(tables: Table[], hidden: Table[], views: string[], logVersion?:
         continue;
       }
       const decoded = parse2xLabel(`:${label}:`);
-      if (c.storage.form === 'pointer014') of014.push(`${where} is a 0.14.6 ${c.storage.kind}@${c.storage.store} pointer`);
+      if (c.storage.form === 'pointer014')
+        of014.push(`${where} is a 0.14.6 ${c.storage.kind}@${c.storage.store} pointer`);
       else if (decoded.kind === 'legacy') of014.push(`${where} has the 0.14.6 label :${label}:`);
-      else if (decoded.kind === 'core' && decoded.core !== 'uuid') of2x.push(`${where} has the 2.x core-type label :${label}:`);
-      else if (decoded.kind === 'codec' && (decoded.builtin || decoded.store !== undefined)) of2x.push(`${where} has the 2.x codec label :${label}:`);
+      else if (decoded.kind === 'core' && decoded.core !== 'uuid')
+        of2x.push(`${where} has the 2.x core-type label :${label}:`);
+      else if (decoded.kind === 'codec' && (decoded.builtin || decoded.store !== undefined))
+        of2x.push(`${where} has the 2.x codec label :${label}:`);
       else if (decoded.kind === 'invalid' && /^u?int(8|16|24|32|64)$/i.test(label)) {
         invalid2x.push(`${where} has :${label}:, which no 2.x release accepts (written by the published migrate.py)`);
         of2x.push(`${where} has a 2.x-style label :${label}:`);
@@ -233,20 +281,37 @@ function verdict(tables: Table[], hidden: Table[], views: string[], logVersion?:
   if (views.length) reasons.push(`views are not DataJoint tables and are ignored: ${views.join(', ')}`);
   if (nonDj.length) reasons.push(`tables whose names follow no DataJoint tier pattern: ${nonDj.join(', ')}`);
   if (invalid2x.length) reasons.push(...invalid2x);
-  const summarise = (list: string[]): string => (list.length > 3 ? `${list.slice(0, 3).join('; ')}; and ${list.length - 3} more` : list.join('; '));
+  const summarise = (list: string[]): string =>
+    list.length > 3 ? `${list.slice(0, 3).join('; ')}; and ${list.length - 3} more` : list.join('; ');
 
-  if (tables.length === 0 && hidden.length === 0) return { version: views.length ? 'not-datajoint' : 'empty', reasons: [...reasons, 'the schema has no tables'] };
+  if (tables.length === 0 && hidden.length === 0)
+    return { version: views.length ? 'not-datajoint' : 'empty', reasons: [...reasons, 'the schema has no tables'] };
   const djTables = tables.length - nonDj.length;
   const djHidden = hidden014.length > 0 || names.has('~lineage') || jobs2x.length > 0;
   if (djTables === 0 && !djHidden)
-    return { version: 'not-datajoint', reasons: [...reasons, 'no table follows DataJoint naming and there are no DataJoint hidden tables (~log, ~jobs, ~external_*, ~lineage)'] };
+    return {
+      version: 'not-datajoint',
+      reasons: [
+        ...reasons,
+        'no table follows DataJoint naming and there are no DataJoint hidden tables (~log, ~jobs, ~external_*, ~lineage)',
+      ],
+    };
   // Lower-case table names are common outside DataJoint; without ~log (every DataJoint declaration
   // writes one) and without a single DataJoint label, nothing says DataJoint made these tables.
   const anyLabel = tables.some((t) => t.columns.some((c) => c.label2x !== null && c.label2x !== undefined));
   if (!djHidden && !anyLabel)
-    return { version: 'not-datajoint', reasons: [...reasons, 'no ~log table (DataJoint logs every declaration there) and no column carries a DataJoint :label:'] };
+    return {
+      version: 'not-datajoint',
+      reasons: [
+        ...reasons,
+        'no ~log table (DataJoint logs every declaration there) and no column carries a DataJoint :label:',
+      ],
+    };
   if (of014.length && of2x.length)
-    return { version: 'mixed', reasons: [...reasons, `0.14.6 columns: ${summarise(of014)}`, `2.x columns: ${summarise(of2x)}`] };
+    return {
+      version: 'mixed',
+      reasons: [...reasons, `0.14.6 columns: ${summarise(of014)}`, `2.x columns: ${summarise(of2x)}`],
+    };
   if (of2x.length) {
     reasons.push(`2.x labels: ${summarise(of2x)}`);
     if (names.has('~lineage')) reasons.push('has ~lineage');
@@ -256,12 +321,24 @@ function verdict(tables: Table[], hidden: Table[], views: string[], logVersion?:
   if (of014.length) {
     reasons.push(`0.14.6 columns: ${summarise(of014)}`);
     if (logVersion) reasons.push(`~log last written by DataJoint ${logVersion}`);
-    if (names.has('~lineage')) reasons.push('has a ~lineage table although its columns are 0.14.6 (2.3+ creates one per decorated class: it is probably partial)');
+    if (names.has('~lineage'))
+      reasons.push(
+        'has a ~lineage table although its columns are 0.14.6 (2.3+ creates one per decorated class: it is probably partial)',
+      );
     return { version: '0.14.6', reasons };
   }
-  if (names.has('~lineage') || jobs2x.length) return { version: '2.x', reasons: [...reasons, `2.x hidden tables: ${[...(names.has('~lineage') ? ['~lineage'] : []), ...jobs2x].join(', ')}`] };
+  if (names.has('~lineage') || jobs2x.length)
+    return {
+      version: '2.x',
+      reasons: [
+        ...reasons,
+        `2.x hidden tables: ${[...(names.has('~lineage') ? ['~lineage'] : []), ...jobs2x].join(', ')}`,
+      ],
+    };
   reasons.push(
-    logVersion ? `~log last written by DataJoint ${logVersion}; no 2.x labels` : 'DataJoint table names without 2.x labels (2.x labels every core-type column)',
+    logVersion
+      ? `~log last written by DataJoint ${logVersion}; no 2.x labels`
+      : 'DataJoint table names without 2.x labels (2.x labels every core-type column)',
   );
   return { version: '0.14.6', reasons };
 }

@@ -54,7 +54,11 @@ export function lineageRows(tables: Table[]): Map<string, LineageRow[]> {
 }
 
 /** One multi-row INSERT, so a schema's lineage appears all at once or not at all. */
-export function insertLineageSql(schema: string, tableName: string, rows: LineageRow[]): { sql: string; params: string[] } {
+export function insertLineageSql(
+  schema: string,
+  tableName: string,
+  rows: LineageRow[],
+): { sql: string; params: string[] } {
   const values = rows.map(() => '(?, ?, ?)').join(', ');
   return {
     sql: `INSERT INTO ${qt(schema, tableName)} (${q('table_name')}, ${q('attribute_name')}, ${q('lineage')}) VALUES ${values}`,

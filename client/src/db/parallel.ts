@@ -56,10 +56,17 @@ export interface CreateParallelReport {
 /** Resolve target names and check them before anything else happens. */
 export function resolvePairs(schemas: string[], suffix: string, pairs: SchemaPair[] = []): SchemaPair[] {
   for (const s of schemas) checkIdentifier(s, 'schema');
-  const explicit = new Map(pairs.map((p) => [checkIdentifier(p.source, 'schema'), checkIdentifier(p.target, 'schema')]));
-  for (const p of pairs) if (!schemas.includes(p.source)) throw new DbInputError(`--pair ${p.source}:${p.target} names a schema that is not in --schemas`);
+  const explicit = new Map(
+    pairs.map((p) => [checkIdentifier(p.source, 'schema'), checkIdentifier(p.target, 'schema')]),
+  );
+  for (const p of pairs)
+    if (!schemas.includes(p.source))
+      throw new DbInputError(`--pair ${p.source}:${p.target} names a schema that is not in --schemas`);
   if (!explicit.size || schemas.some((s) => !explicit.has(s))) {
-    if (!suffix) throw new DbInputError('the schema suffix is empty: parallel schemas need a different name (use --suffix _v2 or --pair a:b)');
+    if (!suffix)
+      throw new DbInputError(
+        'the schema suffix is empty: parallel schemas need a different name (use --suffix _v2 or --pair a:b)',
+      );
     checkIdentifier('x' + suffix, 'suffix');
   }
   const out = schemas.map((s) => ({ source: s, target: explicit.get(s) ?? s + suffix }));
@@ -79,7 +86,8 @@ export function checkSources(schemas: Schema[]): void {
     const why = s.reasons.length ? ` (${s.reasons.join('; ')})` : '';
     if (s.version === 'not-datajoint') throw new DbInputError(`schema ${s.name} is not a DataJoint schema${why}`);
     if (s.version === 'empty') throw new DbInputError(`schema ${s.name} has no tables`);
-    if (s.version === '2.x') throw new DbInputError(`schema ${s.name} is already a DataJoint 2.x schema${why}; there is nothing to migrate`);
+    if (s.version === '2.x')
+      throw new DbInputError(`schema ${s.name} is already a DataJoint 2.x schema${why}; there is nothing to migrate`);
   }
 }
 
@@ -91,7 +99,10 @@ export interface ParallelPlan {
 }
 
 /** Introspect and map; throws DbInputError on anything that cannot be migrated. Reads only. */
-export async function planParallel(db: Db, opts: Pick<CreateParallelOptions, 'schemas' | 'suffix' | 'pairs' | 'unsigned'>): Promise<ParallelPlan> {
+export async function planParallel(
+  db: Db,
+  opts: Pick<CreateParallelOptions, 'schemas' | 'suffix' | 'pairs' | 'unsigned'>,
+): Promise<ParallelPlan> {
   const pairs = resolvePairs(opts.schemas, opts.suffix, opts.pairs);
   const sources = await introspect(db, opts.schemas);
   checkSources(sources);
@@ -119,8 +130,15 @@ export async function createParallel(db: Db, opts: CreateParallelOptions): Promi
     'SELECT SCHEMA_NAME AS name, DEFAULT_CHARACTER_SET_NAME AS charset, DEFAULT_COLLATION_NAME AS collation FROM information_schema.SCHEMATA WHERE SCHEMA_NAME IN (?)',
     [targetNames],
   );
-  const existingTargets = existing.length ? await introspect(db, existing.map((e) => e.name)) : [];
-  const existingTable = new Map(existingTargets.flatMap((s) => [...s.tables, ...s.hidden]).map((t) => [tableKey(t), t]));
+  const existingTargets = existing.length
+    ? await introspect(
+        db,
+        existing.map((e) => e.name),
+      )
+    : [];
+  const existingTable = new Map(
+    existingTargets.flatMap((s) => [...s.tables, ...s.hidden]).map((t) => [tableKey(t), t]),
+  );
 
   for (const p of plan.pairs) {
     const src = plan.sources.find((s) => s.name === p.source) as Schema;
@@ -128,7 +146,9 @@ export async function createParallel(db: Db, opts: CreateParallelOptions): Promi
     if (!found) {
       steps.push({ sql: createSchemaSql(p.target, src.charset, src.collation), purpose: `schema ${p.target}` });
     } else if (found.collation !== src.collation) {
-      report.differences.push(`schema ${p.target} exists with collation ${found.collation}; ${p.source} uses ${src.collation} (tables are created with explicit collations regardless)`);
+      report.differences.push(
+        `schema ${p.target} exists with collation ${found.collation}; ${p.source} uses ${src.collation} (tables are created with explicit collations regardless)`,
+      );
     }
   }
 
@@ -144,7 +164,9 @@ export async function createParallel(db: Db, opts: CreateParallelOptions): Promi
   }
   const planned = new Set(plan.tables.map((t) => tableKey(t.target)));
   for (const s of existingTargets)
-    for (const t of s.tables) if (!planned.has(tableKey(t))) report.differences.push(`${tableKey(t)} exists in the target but has no source table (left alone)`);
+    for (const t of s.tables)
+      if (!planned.has(tableKey(t)))
+        report.differences.push(`${tableKey(t)} exists in the target but has no source table (left alone)`);
 
   for (const p of plan.pairs) {
     const rows = plan.lineage.get(p.target) ?? [];
@@ -167,19 +189,32 @@ export async function createParallel(db: Db, opts: CreateParallelOptions): Promi
  * into place in one atomic RENAME (2.x treats a partial `~lineage` worse than none). An existing
  * `~lineage` gets only its missing rows, in one INSERT; rows that differ are reported.
  */
-async function lineageSteps(db: Db, schema: string, rows: LineageRow[], existing: Map<string, Table>, report: CreateParallelReport): Promise<Statement[]> {
+async function lineageSteps(
+  db: Db,
+  schema: string,
+  rows: LineageRow[],
+  existing: Map<string, Table>,
+  report: CreateParallelReport,
+): Promise<Statement[]> {
   const where = `${schema}.~lineage`;
   if (existing.has(where)) {
-    const have = await db.query<LineageRow>(`SELECT table_name, attribute_name, lineage FROM ${qt(schema, '~lineage')}`);
+    const have = await db.query<LineageRow>(
+      `SELECT table_name, attribute_name, lineage FROM ${qt(schema, '~lineage')}`,
+    );
     const key = (r: LineageRow) => `${r.table_name}\u0000${r.attribute_name}`;
     const haveBy = new Map(have.map((r) => [key(r), r]));
     const missing = rows.filter((r) => !haveBy.has(key(r)));
     for (const r of rows) {
       const h = haveBy.get(key(r));
-      if (h && h.lineage !== r.lineage) report.differences.push(`${where}: ${r.table_name}.${r.attribute_name} has lineage ${h.lineage}, expected ${r.lineage}`);
+      if (h && h.lineage !== r.lineage)
+        report.differences.push(
+          `${where}: ${r.table_name}.${r.attribute_name} has lineage ${h.lineage}, expected ${r.lineage}`,
+        );
     }
     const expected = new Set(rows.map(key));
-    for (const h of have) if (!expected.has(key(h)) && !h.table_name.startsWith('~~')) report.differences.push(`${where}: unexpected row ${h.table_name}.${h.attribute_name} = ${h.lineage}`);
+    for (const h of have)
+      if (!expected.has(key(h)) && !h.table_name.startsWith('~~'))
+        report.differences.push(`${where}: unexpected row ${h.table_name}.${h.attribute_name} = ${h.lineage}`);
     if (!missing.length) {
       report.unchanged.push(where);
       return [];
@@ -194,7 +229,9 @@ async function lineageSteps(db: Db, schema: string, rows: LineageRow[], existing
     // A pending table left by an interrupted run is refilled from scratch.
     { sql: `DELETE FROM ${qt(schema, PENDING_LINEAGE)}`, purpose: '' },
     { ...ins, purpose: '' },
-    { sql: `RENAME TABLE ${qt(schema, PENDING_LINEAGE)} TO ${qt(schema, '~lineage')}`, purpose: `${where} (${rows.length} rows)` },
+    {
+      sql: `RENAME TABLE ${qt(schema, PENDING_LINEAGE)} TO ${qt(schema, '~lineage')}`,
+      purpose: `${where} (${rows.length} rows)`,
+    },
   ];
 }
-

@@ -38,7 +38,9 @@ export function dependencyOrder(schemas: Schema[]): Table[] {
   }
   if (out.length !== tables.length) {
     const stuck = tables.filter((t) => !out.includes(t)).map(tableKey);
-    throw new DbInputError(`foreign keys form a cycle among ${stuck.join(', ')}; DataJoint schemas never do — is this a DataJoint pipeline?`);
+    throw new DbInputError(
+      `foreign keys form a cycle among ${stuck.join(', ')}; DataJoint schemas never do — is this a DataJoint pipeline?`,
+    );
   }
   return out;
 }
@@ -49,7 +51,8 @@ export function outsideReferences(schemas: Schema[]): { table: Table; refSchema:
   const out: { table: Table; refSchema: string; refTable: string }[] = [];
   for (const t of schemas.flatMap((s) => s.tables))
     for (const fk of t.foreignKeys)
-      if (!names.has(fk.refSchema) && !fk.refTable.startsWith('~')) out.push({ table: t, refSchema: fk.refSchema, refTable: fk.refTable });
+      if (!names.has(fk.refSchema) && !fk.refTable.startsWith('~'))
+        out.push({ table: t, refSchema: fk.refSchema, refTable: fk.refTable });
   return out;
 }
 
@@ -89,7 +92,10 @@ export function findTable(schemas: Schema[], name: string): Table {
   if (exact.length === 1) return exact[0];
   const bare = all.filter((t) => t.name === name);
   if (bare.length === 1) return bare[0];
-  if (bare.length > 1) throw new DbInputError(`table ${name} exists in several schemas (${bare.map((t) => t.schema).join(', ')}); write it as schema.table`);
+  if (bare.length > 1)
+    throw new DbInputError(
+      `table ${name} exists in several schemas (${bare.map((t) => t.schema).join(', ')}); write it as schema.table`,
+    );
   throw new DbInputError(`table ${name} is not among the tables of ${schemas.map((s) => s.name).join(', ')}`);
 }
 
@@ -104,12 +110,19 @@ export function findTable(schemas: Schema[], name: string): Table {
 export function restrictionPlan(schemas: Schema[], spec: RestrictSpec): RestrictionPlan {
   const root = findTable(schemas, spec.table);
   if (!spec.where.trim()) throw new DbInputError('--where is empty');
-  if (spec.limit !== undefined && (!Number.isInteger(spec.limit) || spec.limit < 1)) throw new DbInputError(`--limit must be a positive integer, not ${spec.limit}`);
+  if (spec.limit !== undefined && (!Number.isInteger(spec.limit) || spec.limit < 1))
+    throw new DbInputError(`--limit must be a positive integer, not ${spec.limit}`);
   const order = dependencyOrder(schemas);
-  for (const t of order) if (t.primaryKey.length === 0) throw new DbInputError(`table ${tableKey(t)} has no primary key; a restricted copy needs one on every table`);
+  for (const t of order)
+    if (t.primaryKey.length === 0)
+      throw new DbInputError(`table ${tableKey(t)} has no primary key; a restricted copy needs one on every table`);
   const idx = new Map(order.map((t, i) => [tableKey(t), i]));
-  const fksTo = (t: Table) => t.foreignKeys.filter((fk) => idx.has(`${fk.refSchema}.${fk.refTable}`) && `${fk.refSchema}.${fk.refTable}` !== tableKey(t));
-  const parentOf = (fk: { refSchema: string; refTable: string }) => order[idx.get(`${fk.refSchema}.${fk.refTable}`) as number];
+  const fksTo = (t: Table) =>
+    t.foreignKeys.filter(
+      (fk) => idx.has(`${fk.refSchema}.${fk.refTable}`) && `${fk.refSchema}.${fk.refTable}` !== tableKey(t),
+    );
+  const parentOf = (fk: { refSchema: string; refTable: string }) =>
+    order[idx.get(`${fk.refSchema}.${fk.refTable}`) as number];
 
   // Descendants of the root: tables with a foreign key into {root} ∪ descendants (dependency order guarantees parents first).
   const down = new Set<string>([tableKey(root)]);
@@ -136,7 +149,9 @@ export function restrictionPlan(schemas: Schema[], spec: RestrictSpec): Restrict
     let body: string;
     if (t === root) {
       const order = t.primaryKey.map((c) => q(c)).join(', ');
-      body = `SELECT ${t.primaryKey.map(q).join(', ')} FROM ${qt(t.schema, t.name)} WHERE (${spec.where})` + (spec.limit !== undefined ? ` ORDER BY ${order} LIMIT ${spec.limit}` : '');
+      body =
+        `SELECT ${t.primaryKey.map(q).join(', ')} FROM ${qt(t.schema, t.name)} WHERE (${spec.where})` +
+        (spec.limit !== undefined ? ` ORDER BY ${order} LIMIT ${spec.limit}` : '');
     } else {
       const terms: string[] = [];
       for (const fk of fksTo(t)) {
@@ -161,9 +176,18 @@ export function restrictionPlan(schemas: Schema[], spec: RestrictSpec): Restrict
   // the term is redundant: dropping it keeps the usual DataJoint chain down to one CTE per table.
   const fullIsDown = new Map<string, boolean>();
   const redundant = (c: Table, fk: Table['foreignKeys'][number]): boolean =>
-    down.has(tableKey(c)) && isFullDown(c) && fksTo(c).filter((f) => down.has(`${f.refSchema}.${f.refTable}`)).length === 1 && down.has(`${fk.refSchema}.${fk.refTable}`);
+    down.has(tableKey(c)) &&
+    isFullDown(c) &&
+    fksTo(c).filter((f) => down.has(`${f.refSchema}.${f.refTable}`)).length === 1 &&
+    down.has(`${fk.refSchema}.${fk.refTable}`);
   const childTerms = (t: Table) =>
-    order.filter((c) => closure.has(tableKey(c))).flatMap((c) => fksTo(c).filter((fk) => parentOf(fk) === t).map((fk) => ({ c, fk })));
+    order
+      .filter((c) => closure.has(tableKey(c)))
+      .flatMap((c) =>
+        fksTo(c)
+          .filter((fk) => parentOf(fk) === t)
+          .map((fk) => ({ c, fk })),
+      );
   function isFullDown(t: Table): boolean {
     const k = tableKey(t);
     if (!fullIsDown.has(k)) fullIsDown.set(k, down.has(k) && childTerms(t).every(({ c, fk }) => redundant(c, fk)));
@@ -200,13 +224,15 @@ export function restrictionPlan(schemas: Schema[], spec: RestrictSpec): Restrict
       const entry: RestrictedTable = {
         table: t,
         role: t === root ? 'root' : down.has(tableKey(t)) ? 'descendant' : 'ancestor',
-        condition: (alias: string) => `${tuple(pkCols(t, alias), t.primaryKey.length)} IN (${withClause} SELECT ${kCols(t)} FROM ${set})`,
+        condition: (alias: string) =>
+          `${tuple(pkCols(t, alias), t.primaryKey.length)} IN (${withClause} SELECT ${kCols(t)} FROM ${set})`,
       };
       if (down.has(tableKey(t))) {
         cte.clear();
         defineDown(t);
         const downWith = `WITH ${[...cte.values()].join(', ')}`;
-        entry.descends = (alias: string) => `${tuple(pkCols(t, alias), t.primaryKey.length)} IN (${downWith} SELECT ${kCols(t)} FROM ${dName(t)})`;
+        entry.descends = (alias: string) =>
+          `${tuple(pkCols(t, alias), t.primaryKey.length)} IN (${downWith} SELECT ${kCols(t)} FROM ${dName(t)})`;
       }
       return entry;
     });
@@ -218,11 +244,14 @@ export function restrictionPlan(schemas: Schema[], spec: RestrictSpec): Restrict
  * to columns the server can resolve. Runs `SELECT 1 … WHERE (cond) LIMIT 0`, which reads no rows.
  */
 export async function checkWhere(db: Queryable, table: Table, where: string): Promise<void> {
-  if (/;\s*\S/.test(where.replace(/'(?:[^'\\]|\\.|'')*'|"(?:[^"\\]|\\.|"")*"/g, "''"))) throw new DbInputError('--where must be a single condition, not several statements');
+  if (/;\s*\S/.test(where.replace(/'(?:[^'\\]|\\.|'')*'|"(?:[^"\\]|\\.|"")*"/g, "''")))
+    throw new DbInputError('--where must be a single condition, not several statements');
   try {
     await db.query(`SELECT 1 FROM ${qt(table.schema, table.name)} WHERE (${where}) LIMIT 0`);
   } catch (e) {
     const err = e as { sqlMessage?: string; message: string };
-    throw new DbInputError(`--where ${JSON.stringify(where)} is not a valid condition on ${tableKey(table)}: ${err.sqlMessage ?? err.message}`);
+    throw new DbInputError(
+      `--where ${JSON.stringify(where)} is not a valid condition on ${tableKey(table)}: ${err.sqlMessage ?? err.message}`,
+    );
   }
 }

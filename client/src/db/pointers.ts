@@ -11,8 +11,16 @@ import type { Queryable } from './connection';
 import { base32Hash, uuidHex } from './hash';
 import { qt, placeholders } from './sql';
 import {
-  copyObjectOnce, describeObject, hashPath2x, md5OfObject, path014, statObject,
-  ObjectDigestMismatch, StoreIoUnavailable, StoreObjectMissing, type StoreSpec,
+  copyObjectOnce,
+  describeObject,
+  hashPath2x,
+  md5OfObject,
+  path014,
+  statObject,
+  ObjectDigestMismatch,
+  StoreIoUnavailable,
+  StoreObjectMissing,
+  type StoreSpec,
 } from './stores';
 
 export type PointerKind = 'blob' | 'attach' | 'filepath';
@@ -67,30 +75,50 @@ export const ATTACH_POINTER_ONLY_IMPOSSIBLE =
   'reads the object at `path`, checks base32(md5(object)) against `hash` and splits the name off at the first NUL; ' +
   'the object must be rewritten as name + NUL + contents into the _hash/ layout (the hash stays the same).';
 
-export async function convertPointer(kind: PointerKind, row: ExternalRow, ctx: ConvertContext): Promise<ConvertedPointer> {
+export async function convertPointer(
+  kind: PointerKind,
+  row: ExternalRow,
+  ctx: ConvertContext,
+): Promise<ConvertedPointer> {
   if (!Buffer.isBuffer(row.hash) || row.hash.length !== 16) throw new PointerError('~external row has no 16-byte hash');
   switch (kind) {
-    case 'blob': return row.filepath !== null ? convertLegacyBlob(row, ctx) : convertBlob(row, ctx);
-    case 'attach': return convertAttach(row, ctx);
-    case 'filepath': return convertFilepath(row, ctx);
+    case 'blob':
+      return row.filepath !== null ? convertLegacyBlob(row, ctx) : convertBlob(row, ctx);
+    case 'attach':
+      return convertAttach(row, ctx);
+    case 'filepath':
+      return convertFilepath(row, ctx);
   }
 }
 
 async function convertBlob(row: ExternalRow, ctx: ConvertContext): Promise<ConvertedPointer> {
-  if (row.attachment_name !== null) throw new PointerError(`${hexOf(row)}: the ~external row is an attachment but the column is blob@${ctx.store.name}`);
+  if (row.attachment_name !== null)
+    throw new PointerError(
+      `${hexOf(row)}: the ~external row is an attachment but the column is blob@${ctx.store.name}`,
+    );
   const hash = base32Hash(row.hash);
   const source = path014(ctx.store, ctx.sourceSchema, uuidHex(row.hash));
   const size = sizeOf(row);
   if (!ctx.relocate) {
     if (ctx.verify) await verifyObject(ctx.store, source, row.hash, size);
-    return { json: hashJson(hash, source, ctx.targetSchema, ctx.store.name, size), fileOps: [], written: [], sharesSourceFile: true };
+    return {
+      json: hashJson(hash, source, ctx.targetSchema, ctx.store.name, size),
+      fileOps: [],
+      written: [],
+      sharesSourceFile: true,
+    };
   }
   const dest = ctx.destStore ?? ctx.store;
   const target = hashPath2x(dest, ctx.targetSchema, hash);
   const op = `copy ${ctx.store.name}:${source} → ${dest.name}:${target} (${size} bytes, md5 checked)`;
   if (ctx.dryRun) {
     if (ctx.verify) await verifyObject(ctx.store, source, row.hash, size);
-    return { json: hashJson(hash, target, ctx.targetSchema, dest.name, size), fileOps: [op], written: [], sharesSourceFile: false };
+    return {
+      json: hashJson(hash, target, ctx.targetSchema, dest.name, size),
+      fileOps: [op],
+      written: [],
+      sharesSourceFile: false,
+    };
   }
   const { result, size: copied } = await copyVerified(ctx.store, source, dest, target, row.hash, 'relocating a blob');
   return {
@@ -105,16 +133,29 @@ async function convertBlob(row: ExternalRow, ctx: ConvertContext): Promise<Conve
 async function convertLegacyBlob(row: ExternalRow, ctx: ConvertContext): Promise<ConvertedPointer> {
   const source = row.filepath as string;
   const size = sizeOf(row);
-  const digest = row.contents_hash ?? (await md5OfObject(ctx.store, source, 'hashing a blob carried over from 0.11 (its contents_hash is empty)'));
+  const digest =
+    row.contents_hash ??
+    (await md5OfObject(ctx.store, source, 'hashing a blob carried over from 0.11 (its contents_hash is empty)'));
   const hash = base32Hash(digest);
   if (!ctx.relocate) {
     if (ctx.verify) await verifyObject(ctx.store, source, digest, size);
-    return { json: hashJson(hash, source, ctx.targetSchema, ctx.store.name, size), fileOps: [], written: [], sharesSourceFile: true };
+    return {
+      json: hashJson(hash, source, ctx.targetSchema, ctx.store.name, size),
+      fileOps: [],
+      written: [],
+      sharesSourceFile: true,
+    };
   }
   const dest = ctx.destStore ?? ctx.store;
   const target = hashPath2x(dest, ctx.targetSchema, hash);
   const op = `copy ${ctx.store.name}:${source} → ${dest.name}:${target} (0.11 blob, ${size} bytes, md5 checked)`;
-  if (ctx.dryRun) return { json: hashJson(hash, target, ctx.targetSchema, dest.name, size), fileOps: [op], written: [], sharesSourceFile: false };
+  if (ctx.dryRun)
+    return {
+      json: hashJson(hash, target, ctx.targetSchema, dest.name, size),
+      fileOps: [op],
+      written: [],
+      sharesSourceFile: false,
+    };
   const { result, size: copied } = await copyVerified(ctx.store, source, dest, target, digest, 'relocating a blob');
   return {
     json: hashJson(hash, target, ctx.targetSchema, dest.name, copied),
@@ -126,7 +167,10 @@ async function convertLegacyBlob(row: ExternalRow, ctx: ConvertContext): Promise
 
 async function convertAttach(row: ExternalRow, ctx: ConvertContext): Promise<ConvertedPointer> {
   const name = row.attachment_name;
-  if (name === null) throw new PointerError(`${hexOf(row)}: the ~external row has no attachment_name, but the column is attach@${ctx.store.name}`);
+  if (name === null)
+    throw new PointerError(
+      `${hexOf(row)}: the ~external row has no attachment_name, but the column is attach@${ctx.store.name}`,
+    );
   const dest = ctx.destStore ?? ctx.store;
   const hash = base32Hash(row.hash);
   const source = path014(ctx.store, ctx.sourceSchema, uuidHex(row.hash), name);
@@ -135,14 +179,30 @@ async function convertAttach(row: ExternalRow, ctx: ConvertContext): Promise<Con
   const size = nameBytes.length + 1 + sizeOf(row);
   const op = `rewrite ${ctx.store.name}:${source} → ${dest.name}:${target} as name + NUL + contents (${size} bytes, md5 checked)`;
   const needsIo = (what: string) => {
-    if (ctx.store.protocol !== 'file' || dest.protocol !== 'file') throw new StoreIoUnavailable(`${what}: ${ATTACH_POINTER_ONLY_IMPOSSIBLE} That needs object access, and S3 access is not built yet.`);
+    if (ctx.store.protocol !== 'file' || dest.protocol !== 'file')
+      throw new StoreIoUnavailable(
+        `${what}: ${ATTACH_POINTER_ONLY_IMPOSSIBLE} That needs object access, and S3 access is not built yet.`,
+      );
   };
   needsIo(`attachment ${name}`);
   if (ctx.dryRun) {
     if (ctx.verify) await verifyObject(ctx.store, source, null, sizeOf(row));
-    return { json: hashJson(hash, target, ctx.targetSchema, dest.name, size), fileOps: [op], written: [], sharesSourceFile: false };
+    return {
+      json: hashJson(hash, target, ctx.targetSchema, dest.name, size),
+      fileOps: [op],
+      written: [],
+      sharesSourceFile: false,
+    };
   }
-  const { result, size: framed } = await copyVerified(ctx.store, source, dest, target, row.hash, 'rewriting an attachment', Buffer.concat([nameBytes, Buffer.from([0])]));
+  const { result, size: framed } = await copyVerified(
+    ctx.store,
+    source,
+    dest,
+    target,
+    row.hash,
+    'rewriting an attachment',
+    Buffer.concat([nameBytes, Buffer.from([0])]),
+  );
   return {
     json: hashJson(hash, target, ctx.targetSchema, dest.name, framed),
     fileOps: [result === 'written' ? op : `${op}: already present with the same bytes`],
@@ -153,18 +213,31 @@ async function convertAttach(row: ExternalRow, ctx: ConvertContext): Promise<Con
 
 async function convertFilepath(row: ExternalRow, ctx: ConvertContext): Promise<ConvertedPointer> {
   const rel = row.filepath;
-  if (rel === null) throw new PointerError(`${hexOf(row)}: the ~external row has no filepath, but the column is filepath@${ctx.store.name}`);
+  if (rel === null)
+    throw new PointerError(
+      `${hexOf(row)}: the ~external row has no filepath, but the column is filepath@${ctx.store.name}`,
+    );
   const size = sizeOf(row);
   if (ctx.verify) {
     const st = await statObject(ctx.store, rel, 'verifying a file path');
     if (!st) throw new StoreObjectMissing(ctx.store.name, rel, describeObject(ctx.store, rel));
-    if (st.size !== size) throw new PointerError(`file ${describeObject(ctx.store, rel)} has ${st.size} bytes; ~external records ${size}`);
+    if (st.size !== size)
+      throw new PointerError(`file ${describeObject(ctx.store, rel)} has ${st.size} bytes; ~external records ${size}`);
     if (row.contents_hash) {
       const digest = await md5OfObject(ctx.store, rel);
-      if (!digest.equals(row.contents_hash)) throw new PointerError(`file ${describeObject(ctx.store, rel)} changed since 0.14.6 recorded it: md5 ${digest.toString('hex')}, recorded ${uuidHex(row.contents_hash)}`);
+      if (!digest.equals(row.contents_hash))
+        throw new PointerError(
+          `file ${describeObject(ctx.store, rel)} changed since 0.14.6 recorded it: md5 ${digest.toString('hex')}, recorded ${uuidHex(row.contents_hash)}`,
+        );
     }
   }
-  const json: PointerJson = { path: rel, store: ctx.store.name, size, is_dir: false, timestamp: isoTimestamp(row.timestamp) };
+  const json: PointerJson = {
+    path: rel,
+    store: ctx.store.name,
+    size,
+    is_dir: false,
+    timestamp: isoTimestamp(row.timestamp),
+  };
   if (row.contents_hash) json.hash = base32Hash(row.contents_hash);
   return { json, fileOps: [], written: [], sharesSourceFile: true };
 }
@@ -176,22 +249,34 @@ function hashJson(hash: string, path: string, schema: string, store: string, siz
 async function verifyObject(store: StoreSpec, rel: string, digest: Buffer | null, size: number): Promise<void> {
   const st = await statObject(store, rel, 'verifying a file');
   if (!st) throw new StoreObjectMissing(store.name, rel, describeObject(store, rel));
-  if (st.size !== size) throw new PointerError(`${describeObject(store, rel)} has ${st.size} bytes; ~external records ${size}`);
+  if (st.size !== size)
+    throw new PointerError(`${describeObject(store, rel)} has ${st.size} bytes; ~external records ${size}`);
   if (digest) {
     const actual = await md5OfObject(store, rel);
-    if (!actual.equals(digest)) throw new PointerError(`${describeObject(store, rel)}: md5 ${actual.toString('hex')} does not match ${uuidHex(digest)}`);
+    if (!actual.equals(digest))
+      throw new PointerError(
+        `${describeObject(store, rel)}: md5 ${actual.toString('hex')} does not match ${uuidHex(digest)}`,
+      );
   }
 }
 
 /** Streams the object into place, md5 checked before it becomes visible; a mismatch is the pointer's problem. */
 async function copyVerified(
-  from: StoreSpec, fromRel: string, to: StoreSpec, toRel: string, digest: Buffer, what: string, prefix?: Buffer,
+  from: StoreSpec,
+  fromRel: string,
+  to: StoreSpec,
+  toRel: string,
+  digest: Buffer,
+  what: string,
+  prefix?: Buffer,
 ): Promise<{ result: 'written' | 'exists'; size: number }> {
   try {
     return await copyObjectOnce(from, fromRel, to, toRel, { md5: digest, prefix, what });
   } catch (e) {
     if (e instanceof ObjectDigestMismatch) {
-      throw new PointerError(`${e.message}${prefix ? ' (as name + NUL + contents)' : ''}; the file was changed after 0.14.6 stored it`);
+      throw new PointerError(
+        `${e.message}${prefix ? ' (as name + NUL + contents)' : ''}; the file was changed after 0.14.6 stored it`,
+      );
     }
     throw e;
   }
@@ -216,7 +301,12 @@ export function isoTimestamp(text: string): string {
 }
 
 /** The `~external_<store>` rows for some pointers, keyed by hex. Missing keys are dangling pointers. */
-export async function fetchExternalRows(db: Queryable, schema: string, store: string, hashes: readonly Buffer[]): Promise<Map<string, ExternalRow>> {
+export async function fetchExternalRows(
+  db: Queryable,
+  schema: string,
+  store: string,
+  hashes: readonly Buffer[],
+): Promise<Map<string, ExternalRow>> {
   const out = new Map<string, ExternalRow>();
   const unique = [...new Map(hashes.map((h) => [h.toString('hex'), h])).values()];
   for (let i = 0; i < unique.length; i += 500) {

@@ -36,7 +36,14 @@ export interface StoreCheck {
 }
 
 export interface PreflightReport {
-  server: { flavor: string; version: string; versionString: string; user: string; maxAllowedPacket: number; collationServer: string };
+  server: {
+    flavor: string;
+    version: string;
+    versionString: string;
+    user: string;
+    maxAllowedPacket: number;
+    collationServer: string;
+  };
   schemas: { name: string; version: string; tables: number; rows: number; bytes: number; reasons: string[] }[];
   pairs: SchemaPair[];
   checks: PreflightCheck[];
@@ -66,12 +73,21 @@ const STEPS: { step: string; on: 'source' | 'target'; privileges: string[]; opti
   { step: 'inspect, verify, compare, every --dry-run', on: 'source', privileges: ['SELECT'] },
   // CREATE DATABASE/TABLE, REFERENCES for the foreign keys, and INSERT/DELETE/ALTER/DROP for ~lineage,
   // which is filled under another name and renamed into place.
-  { step: 'create-parallel', on: 'target', privileges: ['SELECT', 'CREATE', 'REFERENCES', 'INDEX', 'INSERT', 'DELETE', 'ALTER', 'DROP'] },
+  {
+    step: 'create-parallel',
+    on: 'target',
+    privileges: ['SELECT', 'CREATE', 'REFERENCES', 'INDEX', 'INSERT', 'DELETE', 'ALTER', 'DROP'],
+  },
   { step: 'copy', on: 'source', privileges: ['SELECT'] },
   // CREATE TEMPORARY TABLES: pointer columns take their 2.x JSON from session-temporary tables (copy.ts).
   { step: 'copy', on: 'target', privileges: ['SELECT', 'INSERT', 'CREATE TEMPORARY TABLES'] },
   { step: 'compare', on: 'target', privileges: ['SELECT'] },
-  { step: 'migrate-pointers (in place, on the source)', on: 'source', privileges: ['SELECT', 'UPDATE', 'ALTER', 'REFERENCES', 'INDEX'], optional: true },
+  {
+    step: 'migrate-pointers (in place, on the source)',
+    on: 'source',
+    privileges: ['SELECT', 'UPDATE', 'ALTER', 'REFERENCES', 'INDEX'],
+    optional: true,
+  },
 ];
 
 /** A MySQL LIKE pattern (as schema-level grants store database names) as a RegExp. */
@@ -113,19 +129,35 @@ export async function preflight(db: Db, opts: PreflightOptions): Promise<Preflig
     collationServer: vars.coll,
   };
   const [major, minor] = db.version.split('.').map(Number);
-  if (db.flavor === 'mysql' && major < 8) checks.push({ level: 'fail', message: `MySQL ${db.version}: DataJoint 2.x needs MySQL 8.0 or later` });
+  if (db.flavor === 'mysql' && major < 8)
+    checks.push({ level: 'fail', message: `MySQL ${db.version}: DataJoint 2.x needs MySQL 8.0 or later` });
   else if (db.flavor === 'mariadb' && (major < 10 || (major === 10 && minor < 5)))
-    checks.push({ level: 'warn', message: `MariaDB ${db.version}: versions before 10.5 are past end of life; json columns need 10.2.7+` });
+    checks.push({
+      level: 'warn',
+      message: `MariaDB ${db.version}: versions before 10.5 are past end of life; json columns need 10.2.7+`,
+    });
   else checks.push({ level: 'ok', message: `${db.flavor === 'mysql' ? 'MySQL' : 'MariaDB'} ${db.version}` });
   if (server.maxAllowedPacket < 16 * 1024 * 1024)
-    checks.push({ level: 'warn', message: `max_allowed_packet is ${server.maxAllowedPacket} bytes: rows with large blobs may not fit; copy chunks stay below it` });
+    checks.push({
+      level: 'warn',
+      message: `max_allowed_packet is ${server.maxAllowedPacket} bytes: rows with large blobs may not fit; copy chunks stay below it`,
+    });
   for (const s of schemas) {
     const level: Level = s.version === '0.14.6' || s.version === 'mixed' ? 'ok' : 'fail';
     checks.push({ level, message: `${s.name}: ${s.version}${s.reasons.length ? ` (${s.reasons[0]})` : ''}` });
-    for (const t of s.tables) if (t.primaryKey.length === 0) checks.push({ level: 'fail', message: `${t.schema}.${t.name} has no primary key` });
+    for (const t of s.tables)
+      if (t.primaryKey.length === 0)
+        checks.push({ level: 'fail', message: `${t.schema}.${t.name} has no primary key` });
   }
-  const existing = await db.query<{ name: string }>('SELECT SCHEMA_NAME AS name FROM information_schema.SCHEMATA WHERE SCHEMA_NAME IN (?)', [pairs.map((p) => p.target)]);
-  for (const e of existing) checks.push({ level: 'ok', message: `${e.name} exists already: create-parallel will check its tables and create only what is missing` });
+  const existing = await db.query<{ name: string }>(
+    'SELECT SCHEMA_NAME AS name FROM information_schema.SCHEMATA WHERE SCHEMA_NAME IN (?)',
+    [pairs.map((p) => p.target)],
+  );
+  for (const e of existing)
+    checks.push({
+      level: 'ok',
+      message: `${e.name} exists already: create-parallel will check its tables and create only what is missing`,
+    });
 
   const { steps, grants } = await privileges(db, server.user, pairs);
   const missingSteps = steps.filter((s) => s.missing.length && !s.optional);
@@ -138,7 +170,10 @@ export async function preflight(db: Db, opts: PreflightOptions): Promise<Preflig
       : { level: 'ok', message: `${server.user} has the privileges the parallel migration needs` },
   );
   for (const s of steps.filter((x) => x.missing.length && x.optional))
-    checks.push({ level: 'warn', message: `${server.user} cannot run ${s.step}: missing ${s.missing.map((m) => `${m.privileges.join(', ')} on ${m.schema}`).join('; ')}` });
+    checks.push({
+      level: 'warn',
+      message: `${server.user} cannot run ${s.step}: missing ${s.missing.map((m) => `${m.privileges.join(', ')} on ${m.schema}`).join('; ')}`,
+    });
 
   const space = await spaceEstimate(db, schemas);
   const stores = await storeChecks(db, schemas, opts.stores);
@@ -163,21 +198,40 @@ export async function preflight(db: Db, opts: PreflightOptions): Promise<Preflig
   };
 }
 
-async function privileges(db: Db, user: string, pairs: SchemaPair[]): Promise<{ steps: StepPrivileges[]; grants: string[] }> {
+async function privileges(
+  db: Db,
+  user: string,
+  pairs: SchemaPair[],
+): Promise<{ steps: StepPrivileges[]; grants: string[] }> {
   const at = user.lastIndexOf('@');
   const grantee = `${lit(user.slice(0, at))}@${lit(user.slice(at + 1))}`;
   const global = new Set(
-    (await db.query<{ p: string }>('SELECT PRIVILEGE_TYPE AS p FROM information_schema.USER_PRIVILEGES WHERE GRANTEE = ?', [grantee])).map((r) => r.p.toUpperCase()),
+    (
+      await db.query<{ p: string }>(
+        'SELECT PRIVILEGE_TYPE AS p FROM information_schema.USER_PRIVILEGES WHERE GRANTEE = ?',
+        [grantee],
+      )
+    ).map((r) => r.p.toUpperCase()),
   );
-  const bySchema = await db.query<{ s: string; p: string }>('SELECT TABLE_SCHEMA AS s, PRIVILEGE_TYPE AS p FROM information_schema.SCHEMA_PRIVILEGES WHERE GRANTEE = ?', [grantee]);
+  const bySchema = await db.query<{ s: string; p: string }>(
+    'SELECT TABLE_SCHEMA AS s, PRIVILEGE_TYPE AS p FROM information_schema.SCHEMA_PRIVILEGES WHERE GRANTEE = ?',
+    [grantee],
+  );
   const has = (schema: string, privilege: string) =>
-    global.has(privilege) || global.has('ALL PRIVILEGES') || bySchema.some((r) => r.p.toUpperCase() === privilege && grantPatternToRegExp(r.s).test(schema));
+    global.has(privilege) ||
+    global.has('ALL PRIVILEGES') ||
+    bySchema.some((r) => r.p.toUpperCase() === privilege && grantPatternToRegExp(r.s).test(schema));
 
   const steps: StepPrivileges[] = [];
   const needed = new Map<string, Set<string>>(); // schema → privileges, for the GRANT statements
   for (const def of STEPS) {
     const schemas = pairs.map((p) => (def.on === 'source' ? p.source : p.target));
-    const step: StepPrivileges = steps.find((s) => s.step === def.step) ?? { step: def.step, needs: [], missing: [], optional: !!def.optional };
+    const step: StepPrivileges = steps.find((s) => s.step === def.step) ?? {
+      step: def.step,
+      needs: [],
+      missing: [],
+      optional: !!def.optional,
+    };
     if (!steps.includes(step)) steps.push(step);
     for (const schema of schemas) {
       step.needs.push({ schema, privileges: def.privileges });
@@ -221,7 +275,8 @@ async function spaceEstimate(db: Db, schemas: Schema[]): Promise<PreflightReport
 function storeKinds(s: Schema, store: string): string[] {
   const kinds = new Set<string>();
   for (const t of s.tables)
-    for (const c of t.columns) if (c.storage.form === 'pointer014' && c.storage.store === store) kinds.add(c.storage.kind);
+    for (const c of t.columns)
+      if (c.storage.form === 'pointer014' && c.storage.store === store) kinds.add(c.storage.kind);
   return [...kinds];
 }
 
@@ -230,7 +285,10 @@ async function storeChecks(db: Db, schemas: Schema[], stores: StoreMap | undefin
   const out: StoreCheck[] = [];
   const used = new Map<string, { kinds: Set<string>; schemas: Schema[] }>();
   for (const s of schemas)
-    for (const store of new Set([...s.externalStores, ...s.tables.flatMap((t) => t.columns.flatMap((c) => (c.storage.form === 'pointer014' ? [c.storage.store] : [])))])) {
+    for (const store of new Set([
+      ...s.externalStores,
+      ...s.tables.flatMap((t) => t.columns.flatMap((c) => (c.storage.form === 'pointer014' ? [c.storage.store] : []))),
+    ])) {
       const entry = used.get(store) ?? { kinds: new Set<string>(), schemas: [] };
       storeKinds(s, store).forEach((k) => entry.kinds.add(k));
       entry.schemas.push(s);
@@ -240,7 +298,13 @@ async function storeChecks(db: Db, schemas: Schema[], stores: StoreMap | undefin
     const base = { store: name, kinds: [...kinds].sort() };
     const spec = stores?.[name];
     if (!spec) {
-      out.push({ ...base, level: 'fail', message: stores ? `store ${name} is used but not configured in the store settings` : `store ${name} is used; pass --stores FILE (dj_local_conf.json or datajoint.json)` });
+      out.push({
+        ...base,
+        level: 'fail',
+        message: stores
+          ? `store ${name} is used but not configured in the store settings`
+          : `store ${name} is used; pass --stores FILE (dj_local_conf.json or datajoint.json)`,
+      });
       continue;
     }
     if (spec.protocol !== 's3' && spec.protocol !== 'file') {
@@ -261,7 +325,12 @@ async function storeChecks(db: Db, schemas: Schema[], stores: StoreMap | undefin
   return out;
 }
 
-async function fileStoreCheck(db: Db, spec: StoreSpec, schemas: Schema[], kinds: Set<string>): Promise<{ level: Level; message: string }> {
+async function fileStoreCheck(
+  db: Db,
+  spec: StoreSpec,
+  schemas: Schema[],
+  kinds: Set<string>,
+): Promise<{ level: Level; message: string }> {
   try {
     await fsp.access(spec.location, fsConstants.R_OK);
   } catch {
@@ -284,11 +353,18 @@ async function fileStoreCheck(db: Db, spec: StoreSpec, schemas: Schema[], kinds:
     try {
       await fsp.access(filePath(spec, rel), fsConstants.R_OK);
     } catch {
-      return { level: 'fail', message: `store ${spec.name}: sampled object ${rel} (from ${s.name}) is missing under ${spec.location}; check the location and subfolding` };
+      return {
+        level: 'fail',
+        message: `store ${spec.name}: sampled object ${rel} (from ${s.name}) is missing under ${spec.location}; check the location and subfolding`,
+      };
     }
   }
   const needsWrite = kinds.has('attach');
-  if (!writable && needsWrite) return { level: 'fail', message: `store ${spec.name}: ${spec.location} is not writable, and attachments are rewritten into _hash/` };
+  if (!writable && needsWrite)
+    return {
+      level: 'fail',
+      message: `store ${spec.name}: ${spec.location} is not writable, and attachments are rewritten into _hash/`,
+    };
   // Attachments are always rewritten as name\0contents; blobs are written again only with --relocate.
   let bytes = 0;
   for (const s of schemas.filter((x) => x.externalStores.includes(spec.name))) {
@@ -299,8 +375,15 @@ async function fileStoreCheck(db: Db, spec: StoreSpec, schemas: Schema[], kinds:
   }
   const fs = await fsp.statfs(spec.location);
   const free = Number(fs.bavail) * Number(fs.bsize);
-  if (needsWrite && free < bytes) return { level: 'fail', message: `store ${spec.name}: rewriting its attachments needs ${bytes} bytes, ${free} are free under ${spec.location}` };
-  const relocateNote = !needsWrite && kinds.has('blob') && free < bytes ? `; too little free space (${free} bytes) for --relocate of ${bytes} bytes` : '';
+  if (needsWrite && free < bytes)
+    return {
+      level: 'fail',
+      message: `store ${spec.name}: rewriting its attachments needs ${bytes} bytes, ${free} are free under ${spec.location}`,
+    };
+  const relocateNote =
+    !needsWrite && kinds.has('blob') && free < bytes
+      ? `; too little free space (${free} bytes) for --relocate of ${bytes} bytes`
+      : '';
   return {
     level: writable && !relocateNote ? 'ok' : 'warn',
     message: `store ${spec.name}: ${spec.location} readable${writable ? ' and writable' : ' (not writable: --relocate is impossible)'}, sampled object present${relocateNote}`,

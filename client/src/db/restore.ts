@@ -62,8 +62,12 @@ export async function restoreSchemas(db: Db, opts: RestoreOptions): Promise<Rest
   const count = new Map(tables.map((r) => [r.s, Number(r.n)]));
   for (const n of names) {
     if (!count.get(n.backup)) report.refusals.push(`backup ${n.backup} does not exist or has no tables`);
-    if (count.has(n.staging)) report.refusals.push(`${n.staging} exists (left by an interrupted restore?); inspect it and drop it, then run again`);
-    if (count.get(n.replaced)) report.refusals.push(`${n.replaced} already has tables (from an earlier restore); retire or rename it first`);
+    if (count.has(n.staging))
+      report.refusals.push(
+        `${n.staging} exists (left by an interrupted restore?); inspect it and drop it, then run again`,
+      );
+    if (count.get(n.replaced))
+      report.refusals.push(`${n.replaced} already has tables (from an earlier restore); retire or rename it first`);
   }
   if (report.refusals.length) return refuse([]);
   const liveWithTables = names.filter((n) => count.get(n.live));
@@ -73,7 +77,11 @@ export async function restoreSchemas(db: Db, opts: RestoreOptions): Promise<Rest
   ];
 
   if (opts.dryRun) {
-    const clone = await cloneSchemas(db, names.map((n) => ({ source: n.backup, target: n.staging })), { dryRun: true });
+    const clone = await cloneSchemas(
+      db,
+      names.map((n) => ({ source: n.backup, target: n.staging })),
+      { dryRun: true },
+    );
     report.clone = clone;
     report.notes.push(
       `would clone ${names.map((n) => `${n.backup} → ${n.staging}`).join(', ')} (${clone.statements.length} statements), verify the clone equals the backup, then in one RENAME TABLE move ` +
@@ -87,13 +95,18 @@ export async function restoreSchemas(db: Db, opts: RestoreOptions): Promise<Rest
     schemas: names.map((n) => n.live),
     question:
       `Restore ${names.map((n) => n.live).join(', ')} from ${names.map((n) => n.backup).join(', ')}? Every client must have stopped writing to them. ` +
-      (liveWithTables.length ? `Their current tables move to ${liveWithTables.map((n) => n.replaced).join(', ')} (kept, not dropped).` : ''),
+      (liveWithTables.length
+        ? `Their current tables move to ${liveWithTables.map((n) => n.replaced).join(', ')} (kept, not dropped).`
+        : ''),
   });
   if (!ok) return refuse(['not confirmed; nothing was changed']);
 
   if (liveWithTables.length) {
     progress('blockers', 'looking for other sessions on these schemas');
-    const b = await findBlockers(db, liveWithTables.map((n) => n.live));
+    const b = await findBlockers(
+      db,
+      liveWithTables.map((n) => n.live),
+    );
     report.notes.push(...b.notes);
     if (b.blockers.length) {
       report.blockers = b.blockers;
@@ -106,10 +119,14 @@ export async function restoreSchemas(db: Db, opts: RestoreOptions): Promise<Rest
     for (const n of names) await db.execute(`DROP DATABASE IF EXISTS ${q(n.staging)}`);
   };
   try {
-    report.clone = await cloneSchemas(db, names.map((n) => ({ source: n.backup, target: n.staging })), {
-      signal: opts.signal,
-      onProgress: (e) => progress('clone', `${e.step} ${e.table} (${e.done}/${e.total})`),
-    });
+    report.clone = await cloneSchemas(
+      db,
+      names.map((n) => ({ source: n.backup, target: n.staging })),
+      {
+        signal: opts.signal,
+        onProgress: (e) => progress('clone', `${e.step} ${e.table} (${e.done}/${e.total})`),
+      },
+    );
   } catch (e) {
     // Only the staging copy this run created is dropped; production was not touched.
     await dropStaging();
@@ -117,29 +134,43 @@ export async function restoreSchemas(db: Db, opts: RestoreOptions): Promise<Rest
   }
   if (!report.clone.verified) {
     await dropStaging();
-    return refuse(['the copy of the backup is not equal to the backup; production was not touched:', ...report.clone.problems]);
+    return refuse([
+      'the copy of the backup is not equal to the backup; production was not touched:',
+      ...report.clone.problems,
+    ]);
   }
 
   progress('rename', 'moving the restored tables into place');
   const plan = await planRotation(db, moves);
   report.rotation = plan;
-  if (plan.refusals.length) return refuse([...plan.refusals, `the verified copy is kept in ${names.map((n) => n.staging).join(', ')}`]);
+  if (plan.refusals.length)
+    return refuse([...plan.refusals, `the verified copy is kept in ${names.map((n) => n.staging).join(', ')}`]);
   try {
     await runRotation(db, plan, opts.lockWaitSeconds);
   } catch (e) {
     const err = e as { code?: string; sqlMessage?: string; message: string };
-    return refuse([`the rename failed as a whole, nothing was moved (${err.sqlMessage ?? err.message}); the verified copy is kept in ${names.map((n) => n.staging).join(', ')}`]);
+    return refuse([
+      `the rename failed as a whole, nothing was moved (${err.sqlMessage ?? err.message}); the verified copy is kept in ${names.map((n) => n.staging).join(', ')}`,
+    ]);
   }
   // Keys follow their tables on both servers; checked anyway, as after a swap.
   const fk = await alignForeignKeys(db, [names.map((n) => n.live), names.map((n) => n.replaced)]);
   if (fk.fixes.length) report.notes.push(...fk.fixes.map((f) => `re-pointed ${f}`));
   for (const n of names) {
-    const [left] = await db.query<{ n: number | string }>('SELECT COUNT(*) AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?', [n.staging]);
+    const [left] = await db.query<{ n: number | string }>(
+      'SELECT COUNT(*) AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?',
+      [n.staging],
+    );
     if (Number(left.n) === 0) await db.execute(`DROP DATABASE ${q(n.staging)}`); // empty: it only held the restored tables
   }
-  report.afterCheck = await verifyClone(db, names.map((n) => ({ source: n.backup, target: n.live })));
-  if (!report.afterCheck.verified) report.notes.push('after the rename the restored schemas differ from the backups:', ...report.afterCheck.problems);
+  report.afterCheck = await verifyClone(
+    db,
+    names.map((n) => ({ source: n.backup, target: n.live })),
+  );
+  if (!report.afterCheck.verified)
+    report.notes.push('after the rename the restored schemas differ from the backups:', ...report.afterCheck.problems);
   report.status = 'restored';
-  if (liveWithTables.length) report.notes.push(`the tables that were replaced are kept in ${liveWithTables.map((n) => n.replaced).join(', ')}`);
+  if (liveWithTables.length)
+    report.notes.push(`the tables that were replaced are kept in ${liveWithTables.map((n) => n.replaced).join(', ')}`);
   return report;
 }

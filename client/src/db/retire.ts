@@ -35,8 +35,19 @@ export interface RetireReport {
 
 export async function retireSchemas(db: Db, opts: RetireOptions): Promise<RetireReport> {
   if (!opts.oldSuffix) throw new DbInputError('the old-schema suffix is empty');
-  const names = opts.schemas.map((s) => ({ live: checkIdentifier(s, 'schema'), old: checkIdentifier(s + opts.oldSuffix, 'old schema') }));
-  const report: RetireReport = { status: opts.dryRun ? 'dry-run' : 'refused', refusals: [], backups: [], statements: [], dropped: [], sharedFiles: 0, notes: [] };
+  const names = opts.schemas.map((s) => ({
+    live: checkIdentifier(s, 'schema'),
+    old: checkIdentifier(s + opts.oldSuffix, 'old schema'),
+  }));
+  const report: RetireReport = {
+    status: opts.dryRun ? 'dry-run' : 'refused',
+    refusals: [],
+    backups: [],
+    statements: [],
+    dropped: [],
+    sharedFiles: 0,
+    notes: [],
+  };
   const progress = (step: string, message: string) => opts.onProgress?.({ step, message });
   const refuse = (why: string[]): RetireReport => {
     report.status = 'refused';
@@ -44,16 +55,28 @@ export async function retireSchemas(db: Db, opts: RetireOptions): Promise<Retire
     return report;
   };
   const present = new Set(
-    (await db.query<{ s: string }>('SELECT SCHEMA_NAME AS s FROM information_schema.SCHEMATA WHERE SCHEMA_NAME IN (?)', [names.map((n) => n.old)])).map((r) => r.s),
+    (
+      await db.query<{ s: string }>(
+        'SELECT SCHEMA_NAME AS s FROM information_schema.SCHEMATA WHERE SCHEMA_NAME IN (?)',
+        [names.map((n) => n.old)],
+      )
+    ).map((r) => r.s),
   );
   const missing = names.filter((n) => !present.has(n.old)).map((n) => n.old);
-  if (missing.length) return refuse([`${missing.join(', ')} ${missing.length > 1 ? 'do' : 'does'} not exist; nothing to retire`]);
+  if (missing.length)
+    return refuse([`${missing.join(', ')} ${missing.length > 1 ? 'do' : 'does'} not exist; nothing to retire`]);
 
   const outside = await db.query<{ s: string; t: string; rs: string; rt: string }>(
     'SELECT CONSTRAINT_SCHEMA AS s, TABLE_NAME AS t, UNIQUE_CONSTRAINT_SCHEMA AS rs, REFERENCED_TABLE_NAME AS rt FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE UNIQUE_CONSTRAINT_SCHEMA IN (?) AND CONSTRAINT_SCHEMA NOT IN (?)',
     [names.map((n) => n.old), names.map((n) => n.old)],
   );
-  if (outside.length) return refuse(outside.map((r) => `${r.s}.${r.t} has a foreign key to ${r.rs}.${r.rt}; retire that schema together with it, or drop the key`));
+  if (outside.length)
+    return refuse(
+      outside.map(
+        (r) =>
+          `${r.s}.${r.t} has a foreign key to ${r.rs}.${r.rt}; retire that schema together with it, or drop the key`,
+      ),
+    );
 
   progress('backup', 'looking for a verified backup of each old schema');
   for (const n of names) {
@@ -78,11 +101,19 @@ export async function retireSchemas(db: Db, opts: RetireOptions): Promise<Retire
   }
   if (report.refusals.length) return refuse([]);
 
-  report.sharedFiles = await sharedFileCount(db, names.map((n) => n.live));
+  report.sharedFiles = await sharedFileCount(
+    db,
+    names.map((n) => n.live),
+  );
   if (report.sharedFiles)
-    report.notes.push(`${report.sharedFiles} value(s) in ${names.map((n) => n.live).join(', ')} read files that 0.14.6 wrote (pointer-only copy); they are kept — retire never deletes store files`);
+    report.notes.push(
+      `${report.sharedFiles} value(s) in ${names.map((n) => n.live).join(', ')} read files that 0.14.6 wrote (pointer-only copy); they are kept — retire never deletes store files`,
+    );
 
-  const old = await introspect(db, names.map((n) => n.old));
+  const old = await introspect(
+    db,
+    names.map((n) => n.old),
+  );
   const order: string[] = [];
   for (const t of dependencyOrder(old)) if (!order.includes(t.schema)) order.push(t.schema);
   for (const n of names) if (!order.includes(n.old)) order.push(n.old);
@@ -109,20 +140,31 @@ async function backupCandidates(db: Db, live: string, old: string, suffix?: stri
   const names = suffix
     ? [live + suffix, old + suffix]
     : (
-        await db.query<{ s: string }>('SELECT SCHEMA_NAME AS s FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE ? OR SCHEMA_NAME LIKE ? ORDER BY SCHEMA_NAME DESC', [
-          likeEscape(live + '_backup_') + '%',
-          likeEscape(old + '_backup_') + '%',
-        ])
+        await db.query<{ s: string }>(
+          'SELECT SCHEMA_NAME AS s FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE ? OR SCHEMA_NAME LIKE ? ORDER BY SCHEMA_NAME DESC',
+          [likeEscape(live + '_backup_') + '%', likeEscape(old + '_backup_') + '%'],
+        )
       ).map((r) => r.s);
   const exist = new Set(
-    names.length ? (await db.query<{ s: string }>('SELECT SCHEMA_NAME AS s FROM information_schema.SCHEMATA WHERE SCHEMA_NAME IN (?)', [names])).map((r) => r.s) : [],
+    names.length
+      ? (
+          await db.query<{ s: string }>(
+            'SELECT SCHEMA_NAME AS s FROM information_schema.SCHEMATA WHERE SCHEMA_NAME IN (?)',
+            [names],
+          )
+        ).map((r) => r.s)
+      : [],
   );
   return names.filter((n) => exist.has(n));
 }
 
 /** 2.x in-store values whose `path` is not in the 2.x `_hash/` layout: they read 0.14.6's files. */
 async function sharedFileCount(db: Db, schemas: string[]): Promise<number> {
-  const existing = (await db.query<{ s: string }>('SELECT SCHEMA_NAME AS s FROM information_schema.SCHEMATA WHERE SCHEMA_NAME IN (?)', [schemas])).map((r) => r.s);
+  const existing = (
+    await db.query<{ s: string }>('SELECT SCHEMA_NAME AS s FROM information_schema.SCHEMATA WHERE SCHEMA_NAME IN (?)', [
+      schemas,
+    ])
+  ).map((r) => r.s);
   if (!existing.length) return 0;
   let n = 0;
   for (const s of await introspect(db, existing))

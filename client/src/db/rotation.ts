@@ -78,7 +78,9 @@ export async function planRotation(db: Queryable, moves: SchemaMove[]): Promise<
       refusals.push(`schema ${m.from} does not exist`);
       continue;
     }
-    const base = all.filter((t) => t.schema === m.from && t.type === 'BASE TABLE' && t.name !== LINEAGE_NEXT && t.name !== LINEAGE_PREVIOUS);
+    const base = all.filter(
+      (t) => t.schema === m.from && t.type === 'BASE TABLE' && t.name !== LINEAGE_NEXT && t.name !== LINEAGE_PREVIOUS,
+    );
     if (!base.length) refusals.push(`schema ${m.from} has no tables to move`);
     tables.push(...base.map((t) => ({ fromSchema: m.from, toSchema: m.to, table: t.name })));
     // A destination must be empty once the moves out of it are done: mixing two pipelines' tables in one
@@ -86,15 +88,27 @@ export async function planRotation(db: Queryable, moves: SchemaMove[]): Promise<
     if (!movedOut.has(m.to)) {
       const staying = all.filter((t) => t.schema === m.to && t.name !== LINEAGE_NEXT && t.name !== LINEAGE_PREVIOUS);
       if (staying.length) {
-        const list = staying.slice(0, 5).map((t) => t.name).join(', ') + (staying.length > 5 ? `, … ${staying.length - 5} more` : '');
-        refusals.push(`schema ${m.to} already has ${staying.length} table(s) or view(s) (${list}); retire or rename it first — nothing was moved`);
+        const list =
+          staying
+            .slice(0, 5)
+            .map((t) => t.name)
+            .join(', ') + (staying.length > 5 ? `, … ${staying.length - 5} more` : '');
+        refusals.push(
+          `schema ${m.to} already has ${staying.length} table(s) or view(s) (${list}); retire or rename it first — nothing was moved`,
+        );
       }
     }
   }
   const pending = all.filter((t) => t.name === '~lineage_pending' && movedOut.has(t.schema));
-  if (pending.length) refusals.push(`${pending.map((t) => `${t.schema}.~lineage_pending`).join(', ')} was left by an interrupted create-parallel or migrate-in-place; run that again to finish it first`);
+  if (pending.length)
+    refusals.push(
+      `${pending.map((t) => `${t.schema}.~lineage_pending`).join(', ')} was left by an interrupted create-parallel or migrate-in-place; run that again to finish it first`,
+    );
   const views = all.filter((t) => t.type !== 'BASE TABLE' && movedOut.has(t.schema));
-  if (views.length) refusals.push(`views are not moved by RENAME TABLE and would be left behind: ${views.map((v) => `${v.schema}.${v.name}`).join(', ')}; drop them (and re-create them after the swap)`);
+  if (views.length)
+    refusals.push(
+      `views are not moved by RENAME TABLE and would be left behind: ${views.map((v) => `${v.schema}.${v.name}`).join(', ')}; drop them (and re-create them after the swap)`,
+    );
   refusals.push(...(await triggersAndViews(db, names, movedOut)));
   refusals.push(...(await keysFromOutside(db, moves)));
 
@@ -122,7 +136,12 @@ export async function planRotation(db: Queryable, moves: SchemaMove[]): Promise<
     });
   }
   statements.push(...lineage.before);
-  if (ordered.length) statements.push({ sql: renameSql(ordered, lineage.schemas), purpose: `move ${ordered.length} tables in one atomic statement`, rename: true });
+  if (ordered.length)
+    statements.push({
+      sql: renameSql(ordered, lineage.schemas),
+      purpose: `move ${ordered.length} tables in one atomic statement`,
+      rename: true,
+    });
   statements.push(...lineage.after);
   const emptied = moves.filter((m) => !moves.some((o) => o.to === m.from)).map((m) => m.from);
   return { moves, tables: ordered, statements, refusals, emptied };
@@ -135,7 +154,10 @@ export async function planRotation(db: Queryable, moves: SchemaMove[]): Promise<
 export function renameSql(moves: TableMove[], rewrittenLineage: ReadonlySet<string> = new Set()): string {
   const parts = moves.flatMap((m) =>
     m.table === LINEAGE && rewrittenLineage.has(m.fromSchema)
-      ? [`${qt(m.fromSchema, LINEAGE)} TO ${qt(m.fromSchema, LINEAGE_PREVIOUS)}`, `${qt(m.fromSchema, LINEAGE_NEXT)} TO ${qt(m.toSchema, LINEAGE)}`]
+      ? [
+          `${qt(m.fromSchema, LINEAGE)} TO ${qt(m.fromSchema, LINEAGE_PREVIOUS)}`,
+          `${qt(m.fromSchema, LINEAGE_NEXT)} TO ${qt(m.toSchema, LINEAGE)}`,
+        ]
       : [`${qt(m.fromSchema, m.table)} TO ${qt(m.toSchema, m.table)}`],
   );
   return 'RENAME TABLE\n  ' + parts.join(',\n  ');
@@ -146,7 +168,11 @@ export function renameSql(moves: TableMove[], rewrittenLineage: ReadonlySet<stri
  * For every moved `~lineage`, the rewritten rows go into `~lineage_swap` beside it before the rename
  * (leftovers of an interrupted run are dropped first), and the replaced table is dropped after it.
  */
-async function lineageRewrites(db: Queryable, moves: SchemaMove[], tables: TableMove[]): Promise<{ before: PlannedStatement[]; after: PlannedStatement[]; schemas: Set<string> }> {
+async function lineageRewrites(
+  db: Queryable,
+  moves: SchemaMove[],
+  tables: TableMove[],
+): Promise<{ before: PlannedStatement[]; after: PlannedStatement[]; schemas: Set<string> }> {
   const rename = new Map(moves.map((m) => [m.from, m.to]));
   const names = [...rename.keys()].sort((a, b) => b.length - a.length);
   const renamed = (lineage: string): string => {
@@ -157,17 +183,36 @@ async function lineageRewrites(db: Queryable, moves: SchemaMove[], tables: Table
   const after: PlannedStatement[] = [];
   const schemas = new Set<string>();
   for (const t of tables.filter((x) => x.table === LINEAGE)) {
-    const rows = await db.query<LineageRow>(`SELECT table_name, attribute_name, lineage FROM ${qt(t.fromSchema, LINEAGE)} ORDER BY table_name, attribute_name`);
+    const rows = await db.query<LineageRow>(
+      `SELECT table_name, attribute_name, lineage FROM ${qt(t.fromSchema, LINEAGE)} ORDER BY table_name, attribute_name`,
+    );
     schemas.add(t.fromSchema);
     before.push(
-      { sql: `DROP TABLE IF EXISTS ${qt(t.fromSchema, LINEAGE_NEXT)}, ${qt(t.fromSchema, LINEAGE_PREVIOUS)}`, purpose: `remove leftovers of an interrupted run in ${t.fromSchema}` },
-      { sql: lineageTableSql(t.fromSchema, LINEAGE_NEXT), purpose: `${t.toSchema}.~lineage, prepared beside the old one` },
+      {
+        sql: `DROP TABLE IF EXISTS ${qt(t.fromSchema, LINEAGE_NEXT)}, ${qt(t.fromSchema, LINEAGE_PREVIOUS)}`,
+        purpose: `remove leftovers of an interrupted run in ${t.fromSchema}`,
+      },
+      {
+        sql: lineageTableSql(t.fromSchema, LINEAGE_NEXT),
+        purpose: `${t.toSchema}.~lineage, prepared beside the old one`,
+      },
     );
     if (rows.length) {
-      const ins = insertLineageSql(t.fromSchema, LINEAGE_NEXT, rows.map((r) => ({ ...r, lineage: renamed(r.lineage) })));
-      before.push({ sql: ins.sql, params: ins.params, purpose: `${rows.length} ~lineage rows naming ${t.toSchema} instead of ${t.fromSchema}` });
+      const ins = insertLineageSql(
+        t.fromSchema,
+        LINEAGE_NEXT,
+        rows.map((r) => ({ ...r, lineage: renamed(r.lineage) })),
+      );
+      before.push({
+        sql: ins.sql,
+        params: ins.params,
+        purpose: `${rows.length} ~lineage rows naming ${t.toSchema} instead of ${t.fromSchema}`,
+      });
     }
-    after.push({ sql: `DROP TABLE ${qt(t.fromSchema, LINEAGE_PREVIOUS)}`, purpose: `the replaced ~lineage of ${t.fromSchema}` });
+    after.push({
+      sql: `DROP TABLE ${qt(t.fromSchema, LINEAGE_PREVIOUS)}`,
+      purpose: `the replaced ~lineage of ${t.fromSchema}`,
+    });
   }
   return { before, after, schemas };
 }
@@ -190,14 +235,18 @@ async function triggersAndViews(db: Queryable, schemas: string[], movedOut: Set<
     [schemas],
   );
   if (triggers.length)
-    out.push(`triggers make a cross-database RENAME TABLE fail: ${triggers.map((t) => `${t.s}.${t.name} on ${t.ts}.${t.t}`).join(', ')}; drop them first (DataJoint never creates triggers)`);
+    out.push(
+      `triggers make a cross-database RENAME TABLE fail: ${triggers.map((t) => `${t.s}.${t.name} on ${t.ts}.${t.t}`).join(', ')}; drop them first (DataJoint never creates triggers)`,
+    );
   const views = await db.query<{ s: string; name: string; def: string }>(
     'SELECT TABLE_SCHEMA AS s, TABLE_NAME AS name, VIEW_DEFINITION AS def FROM information_schema.VIEWS WHERE TABLE_SCHEMA NOT IN (?)',
     [[...movedOut]],
   );
   const referencing = views.filter((v) => [...movedOut].some((s) => (v.def ?? '').includes(q(s) + '.')));
   if (referencing.length)
-    out.push(`views outside the moved schemas read their tables and would silently switch sides: ${referencing.map((v) => `${v.s}.${v.name}`).join(', ')}; drop or redefine them first`);
+    out.push(
+      `views outside the moved schemas read their tables and would silently switch sides: ${referencing.map((v) => `${v.s}.${v.name}`).join(', ')}; drop or redefine them first`,
+    );
   return out;
 }
 
@@ -210,7 +259,8 @@ async function keysFromOutside(db: Queryable, moves: SchemaMove[]): Promise<stri
     [moved, moved],
   );
   return rows.map(
-    (r) => `${r.s}.${r.t} has a foreign key (${r.name}) to ${r.rs}.${r.rt}; it would follow that table to its new schema. Include ${r.s} in --schemas (with its own parallel schema) or drop the key`,
+    (r) =>
+      `${r.s}.${r.t} has a foreign key (${r.name}) to ${r.rs}.${r.rt}; it would follow that table to its new schema. Include ${r.s} in --schemas (with its own parallel schema) or drop the key`,
   );
 }
 
@@ -250,7 +300,8 @@ export async function runRotation(db: Db, plan: RotationPlan, lockWaitSeconds = 
         await c.execute('SET SESSION lock_wait_timeout = DEFAULT');
       }
     } catch (e) {
-      for (const m of plan.moves) await c.execute(`DROP TABLE IF EXISTS ${qt(m.from, LINEAGE_NEXT)}`).catch(() => undefined);
+      for (const m of plan.moves)
+        await c.execute(`DROP TABLE IF EXISTS ${qt(m.from, LINEAGE_NEXT)}`).catch(() => undefined);
       throw e;
     }
     for (const st of plan.statements.slice(at + 1)) await c.execute(st.sql, st.params);
@@ -269,7 +320,11 @@ export interface ForeignKeyRow {
  * After a rotation, every foreign key of a table in `sides[i]` must point into `sides[i]`. Keys that point
  * at the other side are re-created pointing at the same-named table on their own side (one ALTER per table).
  */
-export async function alignForeignKeys(db: Db, sides: string[][], dryRun = false): Promise<{ fixes: string[]; statements: string[] }> {
+export async function alignForeignKeys(
+  db: Db,
+  sides: string[][],
+  dryRun = false,
+): Promise<{ fixes: string[]; statements: string[] }> {
   const all = sides.flat();
   const rows = await db.query<ForeignKeyRow & { cols: string; refCols: string; upd: string; del: string }>(
     'SELECT k.TABLE_SCHEMA AS `schema`, k.TABLE_NAME AS `table`, k.CONSTRAINT_NAME AS name, k.REFERENCED_TABLE_SCHEMA AS refSchema, k.REFERENCED_TABLE_NAME AS refTable, ' +
@@ -289,7 +344,9 @@ export async function alignForeignKeys(db: Db, sides: string[][], dryRun = false
     const own = side[position];
     const cols = String(r.cols).split('\u0000');
     const refCols = String(r.refCols).split('\u0000');
-    fixes.push(`${r.schema}.${r.table} key ${r.name} pointed at ${r.refSchema}.${r.refTable}; now ${own}.${r.refTable}`);
+    fixes.push(
+      `${r.schema}.${r.table} key ${r.name} pointed at ${r.refSchema}.${r.refTable}; now ${own}.${r.refTable}`,
+    );
     const key = qt(r.schema, r.table);
     byTable.set(key, [
       ...(byTable.get(key) ?? []),
@@ -309,6 +366,7 @@ export async function alignForeignKeys(db: Db, sides: string[][], dryRun = false
 
 function rule(r: string): string {
   const up = String(r).toUpperCase();
-  if (!['RESTRICT', 'CASCADE', 'SET NULL', 'NO ACTION', 'SET DEFAULT'].includes(up)) throw new DbInputError(`unexpected foreign key rule ${r}`);
+  if (!['RESTRICT', 'CASCADE', 'SET NULL', 'NO ACTION', 'SET DEFAULT'].includes(up))
+    throw new DbInputError(`unexpected foreign key rule ${r}`);
   return up;
 }

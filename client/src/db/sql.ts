@@ -29,11 +29,16 @@ export function qList(names: readonly string[]): string {
  */
 export function checkIdentifier(name: string, what: string): string {
   if (name.length === 0) throw new DbInputError(`${what} name is empty`);
-  if (name.includes('`')) throw new DbInputError(`${what} name ${JSON.stringify(name)} contains a backtick; remove it (names are quoted automatically)`);
+  if (name.includes('`'))
+    throw new DbInputError(
+      `${what} name ${JSON.stringify(name)} contains a backtick; remove it (names are quoted automatically)`,
+    );
   // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f]/.test(name)) throw new DbInputError(`${what} name ${JSON.stringify(name)} contains a control character`);
+  if (/[\u0000-\u001f]/.test(name))
+    throw new DbInputError(`${what} name ${JSON.stringify(name)} contains a control character`);
   if (/\s$/.test(name)) throw new DbInputError(`${what} name ${JSON.stringify(name)} ends with a space`);
-  if ([...name].length > 64) throw new DbInputError(`${what} name ${JSON.stringify(name)} is longer than 64 characters`);
+  if ([...name].length > 64)
+    throw new DbInputError(`${what} name ${JSON.stringify(name)} is longer than 64 characters`);
   return name;
 }
 
@@ -42,7 +47,14 @@ export function checkIdentifier(name: string, what: string): string {
  * NO_BACKSLASH_ESCAPES, so a backslash would otherwise start an escape sequence).
  */
 export function lit(value: string): string {
-  return "'" + value.replace(/\\/g, '\\\\').replace(/'/g, "''").replace(/\u0000/g, '\\0') + "'";
+  return (
+    "'" +
+    value
+      .replace(/\\/g, '\\\\')
+      .replace(/'/g, "''")
+      .replace(/\u0000/g, '\\0') +
+    "'"
+  );
 }
 
 /** Inline parameters into SQL text, for printing what a dry run would execute. */

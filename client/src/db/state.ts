@@ -65,8 +65,16 @@ export function newCopyState(server: string, pairs: Record<string, string>): Cop
 
 export function newCheckpoint(source: string, target: string, selection: string): TableCheckpoint {
   return {
-    source, target, status: 'pending', lastKey: null, rowsCopied: 0, rowsAlreadyPresent: 0, rowsConflicting: 0,
-    startedAt: null, finishedAt: null, selection,
+    source,
+    target,
+    status: 'pending',
+    lastKey: null,
+    rowsCopied: 0,
+    rowsAlreadyPresent: 0,
+    rowsConflicting: 0,
+    startedAt: null,
+    finishedAt: null,
+    selection,
   };
 }
 
@@ -101,7 +109,10 @@ export function saveCopyState(file: string, state: CopyState): void {
   const out = {
     ...state,
     tables: Object.fromEntries(
-      Object.entries(state.tables).map(([k, t]) => [k, { ...t, lastKey: t.lastKey === null ? null : t.lastKey.map(encodeKeyValue) }]),
+      Object.entries(state.tables).map(([k, t]) => [
+        k,
+        { ...t, lastKey: t.lastKey === null ? null : t.lastKey.map(encodeKeyValue) },
+      ]),
     ),
   };
   fs.mkdirSync(path.dirname(file), { recursive: true });

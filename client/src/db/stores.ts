@@ -44,7 +44,11 @@ export class StoreIoUnavailable extends Error {
 /** A store object that should exist and does not (a dangling pointer, a deleted file). */
 export class StoreObjectMissing extends Error {
   override name = 'StoreObjectMissing';
-  constructor(readonly store: string, readonly relPath: string, readonly where: string) {
+  constructor(
+    readonly store: string,
+    readonly relPath: string,
+    readonly where: string,
+  ) {
     super(`store ${JSON.stringify(store)}: object ${relPath} is missing (looked at ${where})`);
   }
 }
@@ -53,7 +57,11 @@ const STORE_NAME = /^[a-z][-\w]*$/;
 const KEYS_ONLY_2X = ['hash_prefix', 'schema_prefix', 'filepath_prefix', 'partition_pattern', 'token_length'];
 
 /** A file store rooted at `location`, with the defaults of both versions unless given. */
-export function fileStore(name: string, location: string, opts: Partial<Omit<StoreSpec, 'name' | 'protocol' | 'location'>> = {}): StoreSpec {
+export function fileStore(
+  name: string,
+  location: string,
+  opts: Partial<Omit<StoreSpec, 'name' | 'protocol' | 'location'>> = {},
+): StoreSpec {
   return {
     name,
     protocol: 'file',
@@ -87,11 +95,18 @@ export function loadStores(file: string): StoreMap {
   }
   const base = path.basename(file).toLowerCase();
   const flavor: StoreConfigFlavor | undefined =
-    base === 'datajoint.json' ? '2.x' : base === 'dj_local_conf.json' || base === '.datajoint_config.json' ? '0.14.6' : undefined;
+    base === 'datajoint.json'
+      ? '2.x'
+      : base === 'dj_local_conf.json' || base === '.datajoint_config.json'
+        ? '0.14.6'
+        : undefined;
   return parseStores(config, { flavor, baseDir: path.dirname(path.resolve(file)), source: file });
 }
 
-export function parseStores(config: unknown, opts: { flavor?: StoreConfigFlavor; baseDir?: string; source?: string } = {}): StoreMap {
+export function parseStores(
+  config: unknown,
+  opts: { flavor?: StoreConfigFlavor; baseDir?: string; source?: string } = {},
+): StoreMap {
   const source = opts.source ?? 'store settings';
   if (!isObject(config)) throw new StoreConfigError(`${source}: expected a JSON object`);
   const block = isObject(config.stores) ? config.stores : config;
@@ -109,17 +124,34 @@ function detectFlavor(block: Record<string, unknown>, entries: [string, Record<s
   return '0.14.6';
 }
 
-function parseStore(name: string, raw: Record<string, unknown>, flavor: StoreConfigFlavor, baseDir: string, source: string): StoreSpec {
+function parseStore(
+  name: string,
+  raw: Record<string, unknown>,
+  flavor: StoreConfigFlavor,
+  baseDir: string,
+  source: string,
+): StoreSpec {
   const where = `${source}: store ${JSON.stringify(name)}`;
-  if (!STORE_NAME.test(name)) throw new StoreConfigError(`${where}: store names must match [a-z][-\\w]* (DataJoint's rule)`);
+  if (!STORE_NAME.test(name))
+    throw new StoreConfigError(`${where}: store names must match [a-z][-\\w]* (DataJoint's rule)`);
   const protocol = raw.protocol;
   if (protocol !== 'file' && protocol !== 's3') {
     throw new StoreConfigError(`${where}: protocol ${JSON.stringify(protocol)} is not supported (file or s3)`);
   }
   if (typeof raw.location !== 'string') throw new StoreConfigError(`${where}: "location" is required`);
   const folding = parseFolding(raw.subfolding, `${where}: subfolding`);
-  const subfolding014 = raw.subfolding014 !== undefined ? parseFolding(raw.subfolding014, `${where}: subfolding014`) ?? [] : flavor === '0.14.6' ? folding ?? (raw.subfolding === undefined ? [2, 2] : []) : [2, 2];
-  const subfolding2x = raw.subfolding2x !== undefined ? parseFolding(raw.subfolding2x, `${where}: subfolding2x`) : flavor === '2.x' ? folding : null;
+  const subfolding014 =
+    raw.subfolding014 !== undefined
+      ? (parseFolding(raw.subfolding014, `${where}: subfolding014`) ?? [])
+      : flavor === '0.14.6'
+        ? (folding ?? (raw.subfolding === undefined ? [2, 2] : []))
+        : [2, 2];
+  const subfolding2x =
+    raw.subfolding2x !== undefined
+      ? parseFolding(raw.subfolding2x, `${where}: subfolding2x`)
+      : flavor === '2.x'
+        ? folding
+        : null;
   const hashPrefix = typeof raw.hash_prefix === 'string' ? raw.hash_prefix.replace(/^\/+|\/+$/g, '') : '_hash';
   const spec: StoreSpec = {
     name,
@@ -151,7 +183,10 @@ function parseFolding(v: unknown, where: string): number[] | null {
 
 /** An s3 key prefix as 0.14.6 builds it: leading `/` and Windows drive dropped, no trailing `/`. */
 function normalizeKeyPrefix(location: string): string {
-  return location.replace(/^[A-Za-z]:/, '').replace(/\\/g, '/').replace(/^\/+|\/+$/g, '');
+  return location
+    .replace(/^[A-Za-z]:/, '')
+    .replace(/\\/g, '/')
+    .replace(/^\/+|\/+$/g, '');
 }
 
 /** `subfold` of 0.14.6 external.py: successive slices of the given lengths, lower-cased. */
@@ -198,7 +233,9 @@ export function filePath(store: StoreSpec, rel: string): string {
   const full = path.resolve(store.location, rel);
   const root = path.resolve(store.location);
   if (full !== root && !full.startsWith(root + path.sep)) {
-    throw new StoreConfigError(`store ${JSON.stringify(store.name)}: path ${JSON.stringify(rel)} leaves the store root`);
+    throw new StoreConfigError(
+      `store ${JSON.stringify(store.name)}: path ${JSON.stringify(rel)} leaves the store root`,
+    );
   }
   return full;
 }
@@ -234,7 +271,8 @@ export async function readObject(store: StoreSpec, rel: string, what = 'reading 
   try {
     return await fsp.readFile(filePath(store, rel));
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new StoreObjectMissing(store.name, rel, filePath(store, rel));
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new StoreObjectMissing(store.name, rel, filePath(store, rel));
     throw e;
   }
 }
@@ -258,13 +296,20 @@ export async function md5OfObject(store: StoreSpec, rel: string, what = 'verifyi
  * object: content-addressed objects are immutable. If the path exists with the same bytes it is 'exists';
  * with different bytes it is an error (something else owns that path).
  */
-export async function writeObjectOnce(store: StoreSpec, rel: string, data: Buffer, what = 'writing a file'): Promise<'written' | 'exists'> {
+export async function writeObjectOnce(
+  store: StoreSpec,
+  rel: string,
+  data: Buffer,
+  what = 'writing a file',
+): Promise<'written' | 'exists'> {
   requireFile(store, what);
   const full = filePath(store, rel);
   const existing = await readIfExists(full);
   if (existing) {
     if (existing.equals(data)) return 'exists';
-    throw new StoreConfigError(`store ${JSON.stringify(store.name)}: ${rel} already exists with different content; not overwriting it`);
+    throw new StoreConfigError(
+      `store ${JSON.stringify(store.name)}: ${rel} already exists with different content; not overwriting it`,
+    );
   }
   await fsp.mkdir(path.dirname(full), { recursive: true });
   const temp = `${full}.saving.${randomBytes(4).toString('hex')}`;
@@ -289,7 +334,10 @@ export class ObjectDigestMismatch extends Error {
  * the object's size. An existing target is kept if it hashes right ('exists') and refused otherwise.
  */
 export async function copyObjectOnce(
-  from: StoreSpec, fromRel: string, to: StoreSpec, toRel: string,
+  from: StoreSpec,
+  fromRel: string,
+  to: StoreSpec,
+  toRel: string,
   opts: { md5: Buffer; prefix?: Buffer; what?: string },
 ): Promise<{ result: 'written' | 'exists'; size: number }> {
   const what = opts.what ?? 'copying a file';
@@ -300,7 +348,10 @@ export async function copyObjectOnce(
   const existing = await statObject(to, toRel, what);
   if (existing) {
     const digest = await md5OfObject(to, toRel, what);
-    if (!digest.equals(opts.md5)) throw new StoreConfigError(`store ${JSON.stringify(to.name)}: ${toRel} already exists with different content; not overwriting it`);
+    if (!digest.equals(opts.md5))
+      throw new StoreConfigError(
+        `store ${JSON.stringify(to.name)}: ${toRel} already exists with different content; not overwriting it`,
+      );
     return { result: 'exists', size: existing.size };
   }
   await fsp.mkdir(path.dirname(target), { recursive: true });
@@ -325,7 +376,9 @@ export async function copyObjectOnce(
     await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
     const digest = hash.digest();
     if (!digest.equals(opts.md5)) {
-      throw new ObjectDigestMismatch(`${describeObject(from, fromRel)}: md5 of the copied object is ${digest.toString('hex')}, the database recorded ${opts.md5.toString('hex')}`);
+      throw new ObjectDigestMismatch(
+        `${describeObject(from, fromRel)}: md5 of the copied object is ${digest.toString('hex')}, the database recorded ${opts.md5.toString('hex')}`,
+      );
     }
     await fsp.rename(temp, target);
     return { result: 'written', size };

@@ -21,11 +21,27 @@ import { compare, type CompareReport } from './compare';
 import { verifySchemas, type VerifyReport } from './verify';
 import type { StoreMap } from './stores';
 import { checkIdentifier, DbInputError } from './sql';
-import { alignForeignKeys, changedTables, planRotation, runRotation, tableChecksums, type RotationPlan, type SchemaMove } from './rotation';
+import {
+  alignForeignKeys,
+  changedTables,
+  planRotation,
+  runRotation,
+  tableChecksums,
+  type RotationPlan,
+  type SchemaMove,
+} from './rotation';
 import { describeBlocker, findBlockers, type Blocker } from './blockers';
 
 export type SwapStep =
-  | 'plan' | 'confirm' | 'blockers' | 'catch-up' | 'compare' | 'verify' | 'recheck' | 'rename' | 'foreign-keys';
+  | 'plan'
+  | 'confirm'
+  | 'blockers'
+  | 'catch-up'
+  | 'compare'
+  | 'verify'
+  | 'recheck'
+  | 'rename'
+  | 'foreign-keys';
 
 export interface SwapProgress {
   step: SwapStep;
@@ -81,7 +97,11 @@ export interface SwapReport {
 // ---------------------------------------------------------------------------------------------------
 // Swap and unswap.
 
-export function swapNames(schemas: string[], suffix: string, oldSuffix: string): { production: string; parallel: string; old: string }[] {
+export function swapNames(
+  schemas: string[],
+  suffix: string,
+  oldSuffix: string,
+): { production: string; parallel: string; old: string }[] {
   if (!schemas.length) throw new DbInputError('no schemas given (use --schemas a,b,c)');
   if (!suffix) throw new DbInputError('the schema suffix is empty (use --suffix _v2)');
   if (!oldSuffix) throw new DbInputError('the old-schema suffix is empty (use --old-suffix _old)');
@@ -105,7 +125,12 @@ async function ordered(db: Db, schemas: string[]): Promise<string[]> {
 /** Cut over: production tables to `<name><oldSuffix>`, parallel tables to `<name>`, in one statement. */
 export async function swapSchemas(db: Db, opts: SwapOptions): Promise<SwapReport> {
   const names = swapNames(opts.schemas, opts.suffix, opts.oldSuffix);
-  return cutOver(db, opts, 'swap', names.map((n) => ({ live: n.production, incoming: n.parallel, parked: n.old })));
+  return cutOver(
+    db,
+    opts,
+    'swap',
+    names.map((n) => ({ live: n.production, incoming: n.parallel, parked: n.old })),
+  );
 }
 
 export interface UnswapOptions extends Omit<SwapOptions, 'afterCompare'> {
@@ -116,7 +141,12 @@ export interface UnswapOptions extends Omit<SwapOptions, 'afterCompare'> {
 /** Roll a swap back: `<name>` (2.x) to `<name><suffix>`, `<name><oldSuffix>` to `<name>`, in one statement. */
 export async function unswapSchemas(db: Db, opts: UnswapOptions): Promise<SwapReport> {
   const names = swapNames(opts.schemas, opts.suffix, opts.oldSuffix);
-  return cutOver(db, opts, 'unswap', names.map((n) => ({ live: n.production, incoming: n.old, parked: n.parallel })));
+  return cutOver(
+    db,
+    opts,
+    'unswap',
+    names.map((n) => ({ live: n.production, incoming: n.old, parked: n.parallel })),
+  );
 }
 
 interface Roles {
@@ -127,12 +157,28 @@ interface Roles {
   parked: string;
 }
 
-async function cutOver(db: Db, opts: SwapOptions & { acceptDifferences?: boolean }, direction: 'swap' | 'unswap', roles: Roles[]): Promise<SwapReport> {
+async function cutOver(
+  db: Db,
+  opts: SwapOptions & { acceptDifferences?: boolean },
+  direction: 'swap' | 'unswap',
+  roles: Roles[],
+): Promise<SwapReport> {
   const progress = (step: SwapStep, message: string) => opts.onProgress?.({ step, message });
-  const moves: SchemaMove[] = roles.flatMap((r) => [{ from: r.live, to: r.parked }, { from: r.incoming, to: r.live }]);
+  const moves: SchemaMove[] = roles.flatMap((r) => [
+    { from: r.live, to: r.parked },
+    { from: r.incoming, to: r.live },
+  ]);
   progress('plan', 'checking names, triggers, views and foreign keys');
   const plan = await planRotation(db, moves);
-  const report: SwapReport = { status: opts.dryRun ? 'dry-run' : 'refused', direction, refusals: [...plan.refusals], plan, blockers: [], foreignKeyFixes: [], notes: [] };
+  const report: SwapReport = {
+    status: opts.dryRun ? 'dry-run' : 'refused',
+    direction,
+    refusals: [...plan.refusals],
+    plan,
+    blockers: [],
+    foreignKeyFixes: [],
+    notes: [],
+  };
   const refuse = (why: string[]): SwapReport => {
     report.status = 'refused';
     report.refusals.push(...why);
@@ -157,8 +203,16 @@ async function cutOver(db: Db, opts: SwapOptions & { acceptDifferences?: boolean
     );
     if (direction === 'swap') {
       const statements: string[] = [];
-      report.catchUp = await copy(db, { pairs, stores: opts.stores, dryRun: true, onStatement: (s) => statements.push(s) });
-      if (statements.length) report.notes.push(`catch-up copy (only rows missing from the parallel tables are inserted):\n${statements.join('\n')}`);
+      report.catchUp = await copy(db, {
+        pairs,
+        stores: opts.stores,
+        dryRun: true,
+        onStatement: (s) => statements.push(s),
+      });
+      if (statements.length)
+        report.notes.push(
+          `catch-up copy (only rows missing from the parallel tables are inserted):\n${statements.join('\n')}`,
+        );
     }
     return report;
   }
@@ -187,11 +241,29 @@ async function cutOver(db: Db, opts: SwapOptions & { acceptDifferences?: boolean
     progress('catch-up', 'copying rows added since the copy');
     report.catchUp = await copy(db, { pairs, stores: opts.stores, signal: opts.signal });
     const cu = report.catchUp;
-    if (cu.failed || cu.cancelled) return refuse([`the catch-up copy did not finish: ${cu.tables.filter((t) => t.error).map((t) => `${t.source}: ${t.error}`).join('; ') || 'cancelled'}`]);
+    if (cu.failed || cu.cancelled)
+      return refuse([
+        `the catch-up copy did not finish: ${
+          cu.tables
+            .filter((t) => t.error)
+            .map((t) => `${t.source}: ${t.error}`)
+            .join('; ') || 'cancelled'
+        }`,
+      ]);
     const conflicts = cu.tables.filter((t) => t.conflictCount > 0);
-    if (conflicts.length) return refuse(conflicts.map((t) => `${t.source}: ${t.conflictCount} row(s) differ from the copy in ${t.target} (changed after the copy); re-copy or investigate`));
+    if (conflicts.length)
+      return refuse(
+        conflicts.map(
+          (t) =>
+            `${t.source}: ${t.conflictCount} row(s) differ from the copy in ${t.target} (changed after the copy); re-copy or investigate`,
+        ),
+      );
     const inserted = cu.tables.reduce((a, t) => a + t.rowsInserted, 0);
-    report.notes.push(inserted ? `catch-up copy inserted ${inserted} row(s) written since the copy` : 'catch-up copy: nothing new since the copy');
+    report.notes.push(
+      inserted
+        ? `catch-up copy inserted ${inserted} row(s) written since the copy`
+        : 'catch-up copy: nothing new since the copy',
+    );
   }
 
   check(opts.signal);
@@ -205,16 +277,28 @@ async function cutOver(db: Db, opts: SwapOptions & { acceptDifferences?: boolean
       return refuse(
         direction === 'swap'
           ? [`compare found differences; the parallel schemas are not an exact copy:`, ...diffs]
-          : [`the 2.x tables differ from the old ones (rows written since the swap would stay in ${parkeds.join(', ')} only):`, ...diffs, 'pass --accept-differences to roll back anyway'],
+          : [
+              `the 2.x tables differ from the old ones (rows written since the swap would stay in ${parkeds.join(', ')} only):`,
+              ...diffs,
+              'pass --accept-differences to roll back anyway',
+            ],
       );
     report.notes.push('rolled back although the 2.x tables differ:', ...diffs);
   }
   if (direction === 'swap') {
     check(opts.signal);
     progress('verify', `verifying ${incomings.join(', ')}`);
-    report.verify = await verifySchemas(db, incomings, { stores: opts.stores, sample: opts.sample, signal: opts.signal });
+    report.verify = await verifySchemas(db, incomings, {
+      stores: opts.stores,
+      sample: opts.sample,
+      signal: opts.signal,
+    });
     if (!report.verify.ok)
-      return refuse(report.verify.tables.filter((t) => t.status === 'fail').map((t) => `verify failed for ${t.schema}.${t.table}: ${t.reasons.join('; ')}`));
+      return refuse(
+        report.verify.tables
+          .filter((t) => t.status === 'fail')
+          .map((t) => `verify failed for ${t.schema}.${t.table}: ${t.reasons.join('; ')}`),
+      );
   }
 
   progress('recheck', 'checking that nothing changed since the compare');
@@ -226,7 +310,10 @@ async function cutOver(db: Db, opts: SwapOptions & { acceptDifferences?: boolean
     return refuse(second.blockers.map(describeBlocker));
   }
   const changed = changedTables(sums, await tableChecksums(db, [...lives, ...incomings]));
-  if (changed.length) return refuse([`rows changed after the compare in ${changed.join(', ')}: writes are not frozen. Stop them and run the swap again (it copies and compares afresh)`]);
+  if (changed.length)
+    return refuse([
+      `rows changed after the compare in ${changed.join(', ')}: writes are not frozen. Stop them and run the swap again (it copies and compares afresh)`,
+    ]);
 
   progress('rename', `RENAME TABLE … (${again.tables.length} tables in one statement)`);
   try {
@@ -236,7 +323,10 @@ async function cutOver(db: Db, opts: SwapOptions & { acceptDifferences?: boolean
     if (err.code === 'ER_LOCK_WAIT_TIMEOUT') {
       const late = await findBlockers(db, involved);
       report.blockers = late.blockers;
-      return refuse([`another session took a lock on these tables while swapping; the rename failed as a whole and nothing was moved`, ...late.blockers.map(describeBlocker)]);
+      return refuse([
+        `another session took a lock on these tables while swapping; the rename failed as a whole and nothing was moved`,
+        ...late.blockers.map(describeBlocker),
+      ]);
     }
     throw new Error(`the rename failed as a whole (nothing was moved): ${err.sqlMessage ?? err.message}`);
   }
@@ -254,7 +344,10 @@ async function cutOver(db: Db, opts: SwapOptions & { acceptDifferences?: boolean
         `To roll back: \`dj-migrate db unswap --schemas ${lives.join(',')} --suffix ${opts.suffix} --old-suffix ${opts.oldSuffix}\`.`,
       `Store objects the copy wrote in the 2.x layout stay under _hash/<name>${opts.suffix}/: every row's JSON records that path, so 2.x reads them where they are.`,
     );
-  else report.notes.push(`0.14.6 code works again with ${lives.join(', ')}; 2.x code that uses the ${opts.suffix} suffix reads ${parkeds.join(', ')}.`);
+  else
+    report.notes.push(
+      `0.14.6 code works again with ${lives.join(', ')}; 2.x code that uses the ${opts.suffix} suffix reads ${parkeds.join(', ')}.`,
+    );
   return report;
 }
 
@@ -262,7 +355,9 @@ export function summariseCompare(r: CompareReport, max = 10): string[] {
   const out: string[] = [];
   for (const t of r.tables) {
     if (!t.differing && !t.onlyInProduction && !t.onlyInTest && !t.columnsOnlyInProduction.length) continue;
-    out.push(`${t.production} vs ${t.test}: ${t.differing} differing, ${t.onlyInProduction} only in ${t.production.split('.')[0]}, ${t.onlyInTest} only in ${t.test.split('.')[0]}${t.columnsOnlyInProduction.length ? `, columns missing: ${t.columnsOnlyInProduction.join(', ')}` : ''}`);
+    out.push(
+      `${t.production} vs ${t.test}: ${t.differing} differing, ${t.onlyInProduction} only in ${t.production.split('.')[0]}, ${t.onlyInTest} only in ${t.test.split('.')[0]}${t.columnsOnlyInProduction.length ? `, columns missing: ${t.columnsOnlyInProduction.join(', ')}` : ''}`,
+    );
   }
   out.push(...r.notes);
   return out.length > max ? [...out.slice(0, max), `… ${out.length - max} more`] : out;
@@ -271,4 +366,3 @@ export function summariseCompare(r: CompareReport, max = 10): string[] {
 function check(signal?: AbortSignal): void {
   if (signal?.aborted) throw Object.assign(new Error('cancelled; nothing was moved'), { name: 'AbortError' });
 }
-

@@ -53,7 +53,14 @@ export async function verifySchemas(db: Db, schemaNames: string[], opts: VerifyO
   const verdicts: TableVerdict[] = [];
   for (const s of schemas) {
     if (s.version === 'not-datajoint') {
-      verdicts.push({ schema: s.name, table: '*', status: 'fail', reasons: [`not a DataJoint schema: ${s.reasons.join('; ')}`], notes: [], checkedValues: 0 });
+      verdicts.push({
+        schema: s.name,
+        table: '*',
+        status: 'fail',
+        reasons: [`not a DataJoint schema: ${s.reasons.join('; ')}`],
+        notes: [],
+        checkedValues: 0,
+      });
       continue;
     }
     for (const t of s.tables) verdicts.push(await verifyTable(db, t, opts));
@@ -70,7 +77,11 @@ async function verifyTable(db: Db, t: Table, opts: VerifyOptions): Promise<Table
   v.notes.push(...declared.notes);
   for (const c of t.columns) {
     if (c.label2x == null && BLOB_TYPES.has(c.dataType)) await sniffBlobs(db, t, c, v, opts.sample ?? SNIFF_DEFAULT);
-    if (c.storage.form === 'json2x' || (c.storage.form === 'adapted' && c.storage.store !== undefined && c.dataType === 'json')) await checkPointers(db, t, c, v, opts);
+    if (
+      c.storage.form === 'json2x' ||
+      (c.storage.form === 'adapted' && c.storage.store !== undefined && c.dataType === 'json')
+    )
+      await checkPointers(db, t, c, v, opts);
   }
   v.status = v.reasons.length ? 'fail' : 'pass';
   return v;
@@ -87,11 +98,16 @@ export function checkDeclarations(t: Table, stores: StoreMap): { reasons: string
     // A labelled pointer column is reported once, by its label (which names this key).
     const labelled = fk.columns.every((name) => t.columns.find((c) => c.name === name)?.storage.form === 'pointer014');
     if (fk.refTable.startsWith('~external_') && !labelled) {
-      v.reasons.push(`${fk.columns.join(', ')}: foreign key ${fk.name} to ${fk.refTable} — a 0.14.6 BINARY(16) pointer is left; run db migrate-pointers`);
+      v.reasons.push(
+        `${fk.columns.join(', ')}: foreign key ${fk.name} to ${fk.refTable} — a 0.14.6 BINARY(16) pointer is left; run db migrate-pointers`,
+      );
     }
   }
   for (const c of t.columns) {
-    if (c.name.startsWith('_dj2_')) v.reasons.push(`${c.name}: hidden column left by an interrupted migrate-pointers; re-run it (it drops and rebuilds the column)`);
+    if (c.name.startsWith('_dj2_'))
+      v.reasons.push(
+        `${c.name}: hidden column left by an interrupted migrate-pointers; re-run it (it drops and rebuilds the column)`,
+      );
     checkLabel(t, c, v, stores);
   }
   return v;
@@ -123,8 +139,13 @@ function unsigned(c: Column): boolean {
 
 function checkLabel(t: Table, c: Column, v: { reasons: string[]; notes: string[] }, stores: StoreMap): void {
   if (c.label2x == null) {
-    if (/^binary\(16\)$/i.test(c.columnType) && t.foreignKeys.some((fk) => fk.columns.includes(c.name) && fk.refTable.startsWith('~external_'))) return; // reported with the FK
-    if (c.dataType !== 'json' && unsigned(c)) v.notes.push(`${c.name}: native ${c.columnType} (no 2.x core type; 2.x accepts it with a warning)`);
+    if (
+      /^binary\(16\)$/i.test(c.columnType) &&
+      t.foreignKeys.some((fk) => fk.columns.includes(c.name) && fk.refTable.startsWith('~external_'))
+    )
+      return; // reported with the FK
+    if (c.dataType !== 'json' && unsigned(c))
+      v.notes.push(`${c.name}: native ${c.columnType} (no 2.x core type; 2.x accepts it with a warning)`);
     return;
   }
   const label = parse2xLabel(`:${c.label2x}:`);
@@ -136,14 +157,16 @@ function checkLabel(t: Table, c: Column, v: { reasons: string[]; notes: string[]
     case 'legacy':
       if (/@/.test(c.label2x) && /^binary\(16\)$/i.test(c.columnType)) {
         const fk = t.foreignKeys.find((k) => k.columns.includes(c.name) && k.refTable.startsWith('~external_'));
-        v.reasons.push(`${where} — a 0.14.6 BINARY(16) pointer is left${fk ? ` (foreign key ${fk.name} to ${fk.refTable})` : ''}; run db migrate-pointers`);
-      }
-      else v.reasons.push(`${where} — ${label.reason}`);
+        v.reasons.push(
+          `${where} — a 0.14.6 BINARY(16) pointer is left${fk ? ` (foreign key ${fk.name} to ${fk.refTable})` : ''}; run db migrate-pointers`,
+        );
+      } else v.reasons.push(`${where} — ${label.reason}`);
       return;
     case 'core': {
       const fits = CORE_SQL[label.core as string];
       if (fits && !fits(c)) v.reasons.push(`${where} does not describe the column type ${c.columnType}`);
-      if (label.label !== label.label?.toLowerCase() && label.core !== 'enum') v.reasons.push(`${where} — 2.x matches core types in lower case only`);
+      if (label.label !== label.label?.toLowerCase() && label.core !== 'enum')
+        v.reasons.push(`${where} — 2.x matches core types in lower case only`);
       return;
     }
     case 'codec': {
@@ -153,7 +176,9 @@ function checkLabel(t: Table, c: Column, v: { reasons: string[]; notes: string[]
       }
       const stored = label.store !== undefined;
       if (label.builtin && stored && c.dataType !== 'json') {
-        v.reasons.push(`${where} on a ${c.columnType} column — in-store codecs need json${/^binary\(16\)$/i.test(c.columnType) ? ' (a BINARY(16) pointer was relabelled without converting it)' : ''}`);
+        v.reasons.push(
+          `${where} on a ${c.columnType} column — in-store codecs need json${/^binary\(16\)$/i.test(c.columnType) ? ' (a BINARY(16) pointer was relabelled without converting it)' : ''}`,
+        );
       } else if (label.builtin && !stored && !BLOB_TYPES.has(c.dataType)) {
         v.reasons.push(`${where} on a ${c.columnType} column — <${label.codec}> needs a blob column`);
       }
@@ -185,13 +210,20 @@ async function sniffBlobs(db: Db, t: Table, c: Column, v: TableVerdict, limit: n
   }
 }
 
-interface PointerProblem { count: number; examples: string[] }
+interface PointerProblem {
+  count: number;
+  examples: string[];
+}
 
 /** Every (or a sample of) in-store JSON value: well-formed, store known, file present with the right hash. */
 async function checkPointers(db: Db, t: Table, c: Column, v: TableVerdict, opts: VerifyOptions): Promise<void> {
   // A custom codec over a store: its JSON is whatever its dtype writes; check path, and hash where present.
   const { codec, store: labelStore } =
-    c.storage.form === 'json2x' ? c.storage : c.storage.form === 'adapted' ? { codec: 'custom', store: c.storage.store ?? '' } : { codec: '', store: '' };
+    c.storage.form === 'json2x'
+      ? c.storage
+      : c.storage.form === 'adapted'
+        ? { codec: 'custom', store: c.storage.store ?? '' }
+        : { codec: '', store: '' };
   if (!codec) return;
   const problems = new Map<string, PointerProblem>();
   const problem = (kind: string, example: string) => {
@@ -201,19 +233,25 @@ async function checkPointers(db: Db, t: Table, c: Column, v: TableVerdict, opts:
     problems.set(kind, p);
   };
   const checked = new Map<string, string | null>(); // store:path:hash → problem kind (null = fine)
-  const [{ n: total }] = await db.query<{ n: string | number }>(`SELECT COUNT(*) AS n FROM ${qt(t.schema, t.name)} WHERE ${q(c.name)} IS NOT NULL`);
+  const [{ n: total }] = await db.query<{ n: string | number }>(
+    `SELECT COUNT(*) AS n FROM ${qt(t.schema, t.name)} WHERE ${q(c.name)} IS NOT NULL`,
+  );
   const limit = opts.sample !== undefined ? ` LIMIT ${Math.max(0, Math.floor(opts.sample))}` : '';
   const keyCols = t.primaryKey.length ? t.primaryKey : [c.name];
   let rows = 0;
   const started = Date.now();
-  for await (const r of db.stream(`SELECT ${keyCols.map(q).join(', ')}, ${q(c.name)} AS __value FROM ${qt(t.schema, t.name)} WHERE ${q(c.name)} IS NOT NULL${limit}`)) {
+  for await (const r of db.stream(
+    `SELECT ${keyCols.map(q).join(', ')}, ${q(c.name)} AS __value FROM ${qt(t.schema, t.name)} WHERE ${q(c.name)} IS NOT NULL${limit}`,
+  )) {
     if (opts.signal?.aborted) throw new Error('verification cancelled');
     rows++;
     const key = keyCols.map((k) => `${k}=${fmt(r[k])}`).join(', ');
     let meta: Record<string, unknown>;
     try {
       const raw = r.__value;
-      meta = (typeof raw === 'string' ? JSON.parse(raw) : Buffer.isBuffer(raw) ? JSON.parse(raw.toString('utf8')) : raw) as Record<string, unknown>;
+      meta = (
+        typeof raw === 'string' ? JSON.parse(raw) : Buffer.isBuffer(raw) ? JSON.parse(raw.toString('utf8')) : raw
+      ) as Record<string, unknown>;
     } catch {
       problem('value is not JSON', key);
       continue;
@@ -230,21 +268,35 @@ async function checkPointers(db: Db, t: Table, c: Column, v: TableVerdict, opts:
     }
     const store = opts.stores[storeName];
     if (!store) {
-      problem(`store ${storeName} is not in the store settings${Object.keys(opts.stores).length ? '' : ' (pass --stores FILE)'}`, key);
+      problem(
+        `store ${storeName} is not in the store settings${Object.keys(opts.stores).length ? '' : ' (pass --stores FILE)'}`,
+        key,
+      );
       continue;
     }
     const hash = typeof meta.hash === 'string' ? meta.hash : null;
     const id = `${storeName}\u0000${meta.path}\u0000${hash}\u0000${meta.size}`;
-    if (!checked.has(id)) checked.set(id, await fileProblem(store, meta.path as string, hash, codec === 'filepath' ? (meta.size as number | null) : null));
+    if (!checked.has(id))
+      checked.set(
+        id,
+        await fileProblem(store, meta.path as string, hash, codec === 'filepath' ? (meta.size as number | null) : null),
+      );
     const found = checked.get(id);
     if (found) problem(found, `${key} (${describeObject(store, meta.path as string)})`);
-    if (rows % 100 === 0) opts.onProgress?.({ table: `${t.schema}.${t.name}`, rows, total: Number(total), etaMs: Math.round(((Date.now() - started) / rows) * Math.max(0, Number(total) - rows)) });
+    if (rows % 100 === 0)
+      opts.onProgress?.({
+        table: `${t.schema}.${t.name}`,
+        rows,
+        total: Number(total),
+        etaMs: Math.round(((Date.now() - started) / rows) * Math.max(0, Number(total) - rows)),
+      });
   }
   v.checkedValues += rows;
   for (const [kind, p] of problems) {
     v.reasons.push(`${c.name}: ${kind} — ${p.count} value${p.count > 1 ? 's' : ''}, e.g. ${p.examples.join('; ')}`);
   }
-  if (opts.sample !== undefined && rows < Number(total)) v.notes.push(`${c.name}: checked a sample of ${rows} of ${total} values`);
+  if (opts.sample !== undefined && rows < Number(total))
+    v.notes.push(`${c.name}: checked a sample of ${rows} of ${total} values`);
 }
 
 /** Well-formedness of the JSON 2.x reads (hash_registry.py, objectref.py): what is missing or of the wrong kind. */
@@ -254,17 +306,24 @@ function shapeProblem(codec: string, meta: unknown): string | null {
   if (typeof m.path !== 'string' || m.path === '') return 'JSON has no path';
   if (m.store !== undefined && m.store !== null && typeof m.store !== 'string') return 'JSON store is not a string';
   if (HASH_CODECS.has(codec)) {
-    if (!isBase32Hash(m.hash)) return `JSON hash ${JSON.stringify(m.hash)} is not a 26-character base32 MD5 (a 0.14.6-style hex hash fails 2.x's check)`;
+    if (!isBase32Hash(m.hash))
+      return `JSON hash ${JSON.stringify(m.hash)} is not a 26-character base32 MD5 (a 0.14.6-style hex hash fails 2.x's check)`;
   } else if (codec === 'custom') {
     if (m.hash !== undefined && !isBase32Hash(m.hash)) return `JSON hash ${JSON.stringify(m.hash)} is not a base32 MD5`;
   } else if (codec === 'filepath') {
-    if (!('size' in m) || (m.size !== null && typeof m.size !== 'number')) return 'filepath JSON has no size (2.x ObjectRef requires it)';
+    if (!('size' in m) || (m.size !== null && typeof m.size !== 'number'))
+      return 'filepath JSON has no size (2.x ObjectRef requires it)';
     if (m.hash !== undefined && !isBase32Hash(m.hash)) return `JSON hash ${JSON.stringify(m.hash)} is not a base32 MD5`;
   }
   return null;
 }
 
-async function fileProblem(store: StoreMap[string], rel: string, hash: string | null, size: number | null): Promise<string | null> {
+async function fileProblem(
+  store: StoreMap[string],
+  rel: string,
+  hash: string | null,
+  size: number | null,
+): Promise<string | null> {
   try {
     const st = await statObject(store, rel, 'verifying in-store files');
     if (!st) return 'file missing';
@@ -283,16 +342,27 @@ async function withUpstream(db: Db, schemas: Schema[]): Promise<Schema[]> {
   const all = [...schemas];
   for (;;) {
     const have = new Set(all.map((s) => s.name));
-    const refs = [...new Set(all.flatMap((s) => s.tables.flatMap((t) => t.foreignKeys.map((fk) => fk.refSchema))))].filter((n) => !have.has(n));
+    const refs = [
+      ...new Set(all.flatMap((s) => s.tables.flatMap((t) => t.foreignKeys.map((fk) => fk.refSchema)))),
+    ].filter((n) => !have.has(n));
     if (!refs.length) return all;
     all.push(...(await introspect(db, refs)));
   }
 }
 
 async function verifyLineage(db: Db, s: Schema, all: Schema[]): Promise<TableVerdict> {
-  const v: TableVerdict = { schema: s.name, table: '~lineage', status: 'pass', reasons: [], notes: [], checkedValues: 0 };
+  const v: TableVerdict = {
+    schema: s.name,
+    table: '~lineage',
+    status: 'pass',
+    reasons: [],
+    notes: [],
+    checkedValues: 0,
+  };
   if (!s.hidden.some((t) => t.name === '~lineage')) {
-    v.notes.push('absent: 2.x works with semantic checks off (it warns on every join); create it complete or leave it absent');
+    v.notes.push(
+      'absent: 2.x works with semantic checks off (it warns on every join); create it complete or leave it absent',
+    );
     return v;
   }
   let expected: LineageRow[];
@@ -303,15 +373,22 @@ async function verifyLineage(db: Db, s: Schema, all: Schema[]): Promise<TableVer
     v.status = 'fail';
     return v;
   }
-  const actual = await db.query<LineageRow>(`SELECT table_name, attribute_name, lineage FROM ${qt(s.name, '~lineage')}`);
+  const actual = await db.query<LineageRow>(
+    `SELECT table_name, attribute_name, lineage FROM ${qt(s.name, '~lineage')}`,
+  );
   const key = (r: LineageRow) => `${r.table_name}.${r.attribute_name}`;
   const have = new Map(actual.map((r) => [key(r), r.lineage]));
   const want = new Map(expected.map((r) => [key(r), r.lineage]));
   const missing = [...want.keys()].filter((k) => !have.has(k));
-  const wrong = [...want].filter(([k, l]) => have.has(k) && have.get(k) !== l).map(([k, l]) => `${k} is ${have.get(k)}, should be ${l}`);
+  const wrong = [...want]
+    .filter(([k, l]) => have.has(k) && have.get(k) !== l)
+    .map(([k, l]) => `${k} is ${have.get(k)}, should be ${l}`);
   const jobRows = actual.filter((r) => r.table_name.startsWith('~'));
   const stale = actual.filter((r) => !r.table_name.startsWith('~') && !want.has(key(r))).map(key);
-  if (missing.length) v.reasons.push(`incomplete: ${missing.length} row${missing.length > 1 ? 's' : ''} missing (${list(missing)}) — a partial ~lineage is worse than none (2.x then fails joins)`);
+  if (missing.length)
+    v.reasons.push(
+      `incomplete: ${missing.length} row${missing.length > 1 ? 's' : ''} missing (${list(missing)}) — a partial ~lineage is worse than none (2.x then fails joins)`,
+    );
   if (wrong.length) v.reasons.push(`wrong lineage: ${list(wrong)}`);
   if (stale.length) v.reasons.push(`rows for attributes that carry no lineage or no longer exist: ${list(stale)}`);
   if (jobRows.length) v.notes.push(`${jobRows.length} rows for 2.x job tables (~~*), which 2.x adds itself`);

@@ -26,7 +26,8 @@ export function validateName(name: string, others: readonly ConnectionConfig[], 
   const n = name.trim();
   if (!n) return 'Give the connection a name.';
   if (n.length > 80) return 'Keep the name under 80 characters.';
-  if (others.some((c) => c.id !== selfId && c.name.toLowerCase() === n.toLowerCase())) return `A connection named "${n}" already exists.`;
+  if (others.some((c) => c.id !== selfId && c.name.toLowerCase() === n.toLowerCase()))
+    return `A connection named "${n}" already exists.`;
   return undefined;
 }
 
@@ -56,7 +57,12 @@ export function validateUser(user: string): string | undefined {
 
 /** A stable id from the name, unique among the existing ones. */
 export function newConnectionId(name: string, existing: readonly ConnectionConfig[]): string {
-  const base = name.trim().toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'connection';
+  const base =
+    name
+      .trim()
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'connection';
   const taken = new Set(existing.map((c) => c.id));
   if (!taken.has(base)) return base;
   for (let i = 2; ; i++) if (!taken.has(`${base}-${i}`)) return `${base}-${i}`;
@@ -79,14 +85,25 @@ export function readConnections(raw: unknown): { connections: ConnectionConfig[]
     const host = typeof e.host === 'string' ? e.host : '';
     const user = typeof e.user === 'string' ? e.user : '';
     const port = e.port === undefined ? DEFAULT_PORT : Number(e.port);
-    const issue = (name ? undefined : 'has no name') ?? (validateHost(host) && `host: ${validateHost(host)}`) ?? (validateUser(user) && `user: ${validateUser(user)}`) ??
+    const issue =
+      (name ? undefined : 'has no name') ??
+      (validateHost(host) && `host: ${validateHost(host)}`) ??
+      (validateUser(user) && `user: ${validateUser(user)}`) ??
       (validatePort(String(port)) && `port: ${validatePort(String(port))}`);
     if (issue) return problems.push(`${where} ${issue}`);
-    if ('password' in e) problems.push(`${where} has a "password" field, which is ignored: passwords belong in secret storage (Edit Connection)`);
+    if ('password' in e)
+      problems.push(
+        `${where} has a "password" field, which is ignored: passwords belong in secret storage (Edit Connection)`,
+      );
     const id = typeof e.id === 'string' && e.id ? e.id : newConnectionId(name, connections);
     if (connections.some((c) => c.id === id)) return problems.push(`${where} repeats the id "${id}"`);
     connections.push({
-      id, name, host: host.trim(), port, user: user.trim(), tls: e.tls === true,
+      id,
+      name,
+      host: host.trim(),
+      port,
+      user: user.trim(),
+      tls: e.tls === true,
       ...(typeof e.storesFile === 'string' && e.storesFile ? { storesFile: e.storesFile } : {}),
       ...(Array.isArray(e.schemas) ? { schemas: e.schemas.filter((s): s is string => typeof s === 'string') } : {}),
     });
@@ -140,7 +157,9 @@ export function importConnection(text: string): ImportedConnection {
   const tls = get('database.use_tls');
   const stores = get('stores');
   return {
-    host, port, user,
+    host,
+    port,
+    user,
     tls: tls === true || (typeof tls === 'object' && tls !== null),
     ...(typeof password === 'string' && password !== '' ? { password } : {}),
     hasStores: typeof stores === 'object' && stores !== null && Object.keys(stores).length > 0,

@@ -5,8 +5,17 @@ import * as vscode from 'vscode';
 import { openDb, type Db } from '../db/connection';
 import { loadStores, type StoreMap } from '../db/stores';
 import {
-  type ConnectionConfig, DEFAULT_PORT, describeConnection, importConnection, newConnectionId, readConnections, secretKey,
-  validateHost, validateName, validatePort, validateUser,
+  type ConnectionConfig,
+  DEFAULT_PORT,
+  describeConnection,
+  importConnection,
+  newConnectionId,
+  readConnections,
+  secretKey,
+  validateHost,
+  validateName,
+  validatePort,
+  validateUser,
 } from './connectionModel';
 import type { OutputLog } from './output';
 
@@ -19,7 +28,10 @@ export class Connections implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[] = [];
   private reportedProblems = '';
 
-  constructor(private readonly secrets: vscode.SecretStorage, private readonly log: OutputLog) {
+  constructor(
+    private readonly secrets: vscode.SecretStorage,
+    private readonly log: OutputLog,
+  ) {
     this.subscriptions.push(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration(SETTING)) void this.reset();
@@ -38,7 +50,10 @@ export class Connections implements vscode.Disposable {
       // Said once per change, not on every tree refresh.
       this.reportedProblems = text;
       for (const p of problems) this.log.info(`settings: ${p}`);
-      if (problems.length) void vscode.window.showWarningMessage(`datajoint.connections: ${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more, see the DataJoint Migrate output)` : ''}`);
+      if (problems.length)
+        void vscode.window.showWarningMessage(
+          `datajoint.connections: ${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more, see the DataJoint Migrate output)` : ''}`,
+        );
     }
     return connections;
   }
@@ -48,7 +63,9 @@ export class Connections implements vscode.Disposable {
   }
 
   private async save(list: ConnectionConfig[]): Promise<void> {
-    const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+    const target = vscode.workspace.workspaceFolders?.length
+      ? vscode.ConfigurationTarget.Workspace
+      : vscode.ConfigurationTarget.Global;
     await vscode.workspace.getConfiguration().update(SETTING, list, target);
     await this.reset();
   }
@@ -74,7 +91,9 @@ export class Connections implements vscode.Disposable {
         this.log.addSecret(password);
         const where = describeConnection(conn);
         this.log.info(`connecting to ${where}`);
-        return openDb({ host: conn.host, port: conn.port, user: conn.user, password, tls: conn.tls }, (sql, params) => this.log.sql(where, sql, params));
+        return openDb({ host: conn.host, port: conn.port, user: conn.user, password, tls: conn.tls }, (sql, params) =>
+          this.log.sql(where, sql, params),
+        );
       })();
       this.pools.set(conn.id, p);
       // A failed open is not cached: the next expand tries again.
@@ -130,7 +149,8 @@ export class Connections implements vscode.Disposable {
   }
 
   async test(connOrId?: ConnectionConfig | string, quietOnSuccess = false): Promise<boolean> {
-    const conn = typeof connOrId === 'string' ? this.get(connOrId) : connOrId ?? (await this.pick('Test which connection?'));
+    const conn =
+      typeof connOrId === 'string' ? this.get(connOrId) : (connOrId ?? (await this.pick('Test which connection?')));
     if (!conn) return false;
     try {
       const db = await this.db(conn);
@@ -150,12 +170,26 @@ export class Connections implements vscode.Disposable {
 
   /** Import host/user/port/TLS (and optionally the password) from a DataJoint config file in the workspace. */
   async importFromWorkspace(): Promise<void> {
-    const files = await vscode.workspace.findFiles('**/{dj_local_conf.json,datajoint.json,.datajoint_config.json}', '**/node_modules/**', 50);
+    const files = await vscode.workspace.findFiles(
+      '**/{dj_local_conf.json,datajoint.json,.datajoint_config.json}',
+      '**/node_modules/**',
+      50,
+    );
     if (!files.length) {
-      void vscode.window.showInformationMessage('No dj_local_conf.json, .datajoint_config.json or datajoint.json in the workspace. Use Add Connection instead.');
+      void vscode.window.showInformationMessage(
+        'No dj_local_conf.json, .datajoint_config.json or datajoint.json in the workspace. Use Add Connection instead.',
+      );
       return;
     }
-    const picked = files.length === 1 ? files[0] : (await vscode.window.showQuickPick(files.map((f) => ({ label: vscode.workspace.asRelativePath(f), uri: f })), { title: 'Import a connection from which file?' }))?.uri;
+    const picked =
+      files.length === 1
+        ? files[0]
+        : (
+            await vscode.window.showQuickPick(
+              files.map((f) => ({ label: vscode.workspace.asRelativePath(f), uri: f })),
+              { title: 'Import a connection from which file?' },
+            )
+          )?.uri;
     if (!picked) return;
     let imported;
     try {
@@ -178,7 +212,10 @@ export class Connections implements vscode.Disposable {
     }
     await this.add({
       name: path.basename(path.dirname(picked.fsPath)) || imported.host,
-      host: imported.host, port: imported.port, user: imported.user, tls: imported.tls,
+      host: imported.host,
+      port: imported.port,
+      user: imported.user,
+      tls: imported.tls,
       ...(imported.hasStores ? { storesFile: vscode.workspace.asRelativePath(picked) } : {}),
       ...(password !== undefined ? { password } : {}),
     });
@@ -187,7 +224,12 @@ export class Connections implements vscode.Disposable {
   async pick(title: string): Promise<ConnectionConfig | undefined> {
     const list = this.list();
     if (list.length <= 1) return list[0];
-    return (await vscode.window.showQuickPick(list.map((c) => ({ label: c.name, description: describeConnection(c), c })), { title }))?.c;
+    return (
+      await vscode.window.showQuickPick(
+        list.map((c) => ({ label: c.name, description: describeConnection(c), c })),
+        { title },
+      )
+    )?.c;
   }
 
   /** Store a connection's password without the InputBox flow (API for tests and setup scripts). */
@@ -214,20 +256,37 @@ export class Connections implements vscode.Disposable {
     const steps = editing ? 'Edit' : 'Add';
     const title = (n: number) => `DataJoint: ${steps} Connection (${n}/7)`;
     const name = await vscode.window.showInputBox({
-      title: title(1), prompt: 'A name for this connection', value: prefill?.name ?? '', placeHolder: 'lab server', ignoreFocusOut: true,
+      title: title(1),
+      prompt: 'A name for this connection',
+      value: prefill?.name ?? '',
+      placeHolder: 'lab server',
+      ignoreFocusOut: true,
       validateInput: (v) => validateName(v, list, prefill?.id),
     });
     if (name === undefined) return undefined;
     const host = await vscode.window.showInputBox({
-      title: title(2), prompt: 'Server host', value: prefill?.host ?? 'localhost', placeHolder: 'db.example.org', ignoreFocusOut: true, validateInput: validateHost,
+      title: title(2),
+      prompt: 'Server host',
+      value: prefill?.host ?? 'localhost',
+      placeHolder: 'db.example.org',
+      ignoreFocusOut: true,
+      validateInput: validateHost,
     });
     if (host === undefined) return undefined;
     const port = await vscode.window.showInputBox({
-      title: title(3), prompt: 'Port', value: String(prefill?.port ?? DEFAULT_PORT), ignoreFocusOut: true, validateInput: validatePort,
+      title: title(3),
+      prompt: 'Port',
+      value: String(prefill?.port ?? DEFAULT_PORT),
+      ignoreFocusOut: true,
+      validateInput: validatePort,
     });
     if (port === undefined) return undefined;
     const user = await vscode.window.showInputBox({
-      title: title(4), prompt: 'Database user', value: prefill?.user ?? '', ignoreFocusOut: true, validateInput: validateUser,
+      title: title(4),
+      prompt: 'Database user',
+      value: prefill?.user ?? '',
+      ignoreFocusOut: true,
+      validateInput: validateUser,
     });
     if (user === undefined) return undefined;
     const tls = await vscode.window.showQuickPick(
@@ -243,15 +302,23 @@ export class Connections implements vscode.Disposable {
     let password = prefill?.password;
     if (password === undefined) {
       password = await vscode.window.showInputBox({
-        title: title(7), password: true, ignoreFocusOut: true,
-        prompt: editing ? 'Password (leave empty to keep the saved one). Stored in VS Code secret storage only.' : 'Password. Stored in VS Code secret storage only, never in settings.',
+        title: title(7),
+        password: true,
+        ignoreFocusOut: true,
+        prompt: editing
+          ? 'Password (leave empty to keep the saved one). Stored in VS Code secret storage only.'
+          : 'Password. Stored in VS Code secret storage only, never in settings.',
       });
       if (password === undefined) return undefined;
       if (editing && password === '') password = undefined;
     }
     return {
       conn: {
-        name: name.trim(), host: host.trim(), port: Number(port), user: user.trim(), tls: tls.tls,
+        name: name.trim(),
+        host: host.trim(),
+        port: Number(port),
+        user: user.trim(),
+        tls: tls.tls,
         ...(storesFile ? { storesFile } : {}),
         ...(prefill?.schemas ? { schemas: prefill.schemas } : {}),
       },
@@ -265,18 +332,35 @@ export class Connections implements vscode.Disposable {
    */
   private async askStoresFile(title: string, current?: string): Promise<string | undefined> {
     const shared = vscode.workspace.getConfiguration('datajoint').get<string>('storesFile') || '';
-    const found = await vscode.workspace.findFiles('**/{dj_local_conf.json,datajoint.json,.datajoint_config.json}', '**/node_modules/**', 20);
+    const found = await vscode.workspace.findFiles(
+      '**/{dj_local_conf.json,datajoint.json,.datajoint_config.json}',
+      '**/node_modules/**',
+      20,
+    );
     type Item = vscode.QuickPickItem & { value: string | null };
     const items: Item[] = [
       { label: 'Use the datajoint.storesFile setting', description: shared || '(not set: no stores)', value: '' },
-      ...found.map((f) => ({ label: vscode.workspace.asRelativePath(f), description: 'store settings from this file', value: vscode.workspace.asRelativePath(f) })),
+      ...found.map((f) => ({
+        label: vscode.workspace.asRelativePath(f),
+        description: 'store settings from this file',
+        value: vscode.workspace.asRelativePath(f),
+      })),
       { label: 'Choose a file…', value: null },
     ];
-    if (current && !items.some((i) => i.value === current)) items.splice(1, 0, { label: current, description: 'current', value: current });
-    const picked = await vscode.window.showQuickPick(items, { title, placeHolder: 'Store settings for in-store columns (blob@, attach@, filepath@)', ignoreFocusOut: true });
+    if (current && !items.some((i) => i.value === current))
+      items.splice(1, 0, { label: current, description: 'current', value: current });
+    const picked = await vscode.window.showQuickPick(items, {
+      title,
+      placeHolder: 'Store settings for in-store columns (blob@, attach@, filepath@)',
+      ignoreFocusOut: true,
+    });
     if (!picked) return undefined;
     if (picked.value !== null) return picked.value;
-    const chosen = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'DataJoint config': ['json'] }, title: 'Store settings file' });
+    const chosen = await vscode.window.showOpenDialog({
+      canSelectMany: false,
+      filters: { 'DataJoint config': ['json'] },
+      title: 'Store settings file',
+    });
     return chosen?.[0]?.fsPath;
   }
 

@@ -8,7 +8,16 @@ import type { ConnectionConfig } from './connectionModel';
 import { describeConnection } from './connectionModel';
 import type { Connections } from './connections';
 import {
-  type ItemView, type TableMigrationState, columnView, errorView, pairSchemas, parallelName, parallelSchemaView, schemaView, tableStates, tableView,
+  type ItemView,
+  type TableMigrationState,
+  columnView,
+  errorView,
+  pairSchemas,
+  parallelName,
+  parallelSchemaView,
+  schemaView,
+  tableStates,
+  tableView,
 } from './explorerModel';
 import type { UnsignedPolicy } from '../../../common/src/djtypes';
 
@@ -21,7 +30,10 @@ export type ExplorerNode =
   | { kind: 'error'; view: ItemView };
 
 /** What the explorer needs to know about a schema's migration beyond the catalogue. */
-export type MigrationFacts = (conn: ConnectionConfig, schema: string) => {
+export type MigrationFacts = (
+  conn: ConnectionConfig,
+  schema: string,
+) => {
   checkpoints: ReadonlyMap<string, { status: string; rowsCopied: number; error?: string }>;
   compared: ReadonlyMap<string, { equal: boolean; differences: number }>;
 };
@@ -35,7 +47,10 @@ export class SchemaExplorer implements vscode.TreeDataProvider<ExplorerNode> {
   readonly onDidChangeTreeData = this.changed.event;
   private readonly cache = new Map<string, Promise<Loaded>>();
 
-  constructor(private readonly connections: Connections, private readonly facts: MigrationFacts) {
+  constructor(
+    private readonly connections: Connections,
+    private readonly facts: MigrationFacts,
+  ) {
     connections.onDidChange(() => this.refresh());
   }
 
@@ -61,13 +76,27 @@ export class SchemaExplorer implements vscode.TreeDataProvider<ExplorerNode> {
     if (!p) {
       p = (async () => {
         const db = await this.connections.db(conn);
-        const names = (await db.query<{ name: string }>('SELECT SCHEMA_NAME AS name FROM information_schema.SCHEMATA ORDER BY SCHEMA_NAME')).map((r) => r.name);
-        const visible = conn.schemas?.length ? names.filter((n) => conn.schemas!.some((s) => n === s || n === s + this.suffix)) : names;
+        const names = (
+          await db.query<{ name: string }>(
+            'SELECT SCHEMA_NAME AS name FROM information_schema.SCHEMATA ORDER BY SCHEMA_NAME',
+          )
+        ).map((r) => r.name);
+        const visible = conn.schemas?.length
+          ? names.filter((n) => conn.schemas!.some((s) => n === s || n === s + this.suffix))
+          : names;
         const pairs = pairSchemas(visible, this.suffix);
         if (!pairs.length) return { schemas: [] };
-        const all = await introspect(db, [...pairs.map((p) => p.name), ...pairs.flatMap((p) => (p.parallel ? [p.parallel] : []))]);
+        const all = await introspect(db, [
+          ...pairs.map((p) => p.name),
+          ...pairs.flatMap((p) => (p.parallel ? [p.parallel] : [])),
+        ]);
         const byName = new Map(all.map((s) => [s.name, s]));
-        return { schemas: pairs.map((p) => ({ schema: byName.get(p.name)!, parallel: p.parallel ? byName.get(p.parallel) ?? null : null })) };
+        return {
+          schemas: pairs.map((p) => ({
+            schema: byName.get(p.name)!,
+            parallel: p.parallel ? (byName.get(p.parallel) ?? null) : null,
+          })),
+        };
       })();
       this.cache.set(conn.id, p);
       p.catch(() => this.cache.get(conn.id) === p && this.cache.delete(conn.id));
@@ -77,7 +106,10 @@ export class SchemaExplorer implements vscode.TreeDataProvider<ExplorerNode> {
 
   getTreeItem(node: ExplorerNode): vscode.TreeItem {
     const view = this.view(node);
-    const item = new vscode.TreeItem(view.label, view.collapsible ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(
+      view.label,
+      view.collapsible ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+    );
     item.description = view.description;
     item.tooltip = view.tooltip ? new vscode.MarkdownString(view.tooltip) : undefined;
     item.iconPath = new vscode.ThemeIcon(view.icon);
@@ -90,9 +122,12 @@ export class SchemaExplorer implements vscode.TreeDataProvider<ExplorerNode> {
     switch (node.kind) {
       case 'connection':
         return {
-          label: node.conn.name, description: describeConnection(node.conn), icon: 'server-environment',
+          label: node.conn.name,
+          description: describeConnection(node.conn),
+          icon: 'server-environment',
           tooltip: `**${node.conn.name}** — ${describeConnection(node.conn)}\n\nPassword in VS Code secret storage.`,
-          contextValue: 'connection', collapsible: true,
+          contextValue: 'connection',
+          collapsible: true,
         };
       case 'schema':
         return schemaView(node.schema, node.parallel, parallelName(node.schema.name, this.suffix));
@@ -112,18 +147,22 @@ export class SchemaExplorer implements vscode.TreeDataProvider<ExplorerNode> {
     if (node.kind !== 'table') return item;
     try {
       const ddl = await this.ddl(node.conn, node.table);
-      const md = new vscode.MarkdownString(typeof item.tooltip === 'object' ? item.tooltip.value : String(item.tooltip ?? ''));
+      const md = new vscode.MarkdownString(
+        typeof item.tooltip === 'object' ? item.tooltip.value : String(item.tooltip ?? ''),
+      );
       md.appendCodeblock(ddl, 'sql');
       item.tooltip = md;
     } catch (e) {
-      item.tooltip = `${typeof item.tooltip === 'object' ? item.tooltip.value : item.tooltip ?? ''}\n\nDDL unavailable: ${(e as Error).message}`;
+      item.tooltip = `${typeof item.tooltip === 'object' ? item.tooltip.value : (item.tooltip ?? '')}\n\nDDL unavailable: ${(e as Error).message}`;
     }
     return item;
   }
 
   async ddl(conn: ConnectionConfig, table: Pick<Table, 'schema' | 'name'>): Promise<string> {
     const db = await this.connections.db(conn);
-    const rows = await db.query<Record<string, string>>(`SHOW CREATE TABLE \`${table.schema.replace(/`/g, '``')}\`.\`${table.name.replace(/`/g, '``')}\``);
+    const rows = await db.query<Record<string, string>>(
+      `SHOW CREATE TABLE \`${table.schema.replace(/`/g, '``')}\`.\`${table.name.replace(/`/g, '``')}\``,
+    );
     return rows[0]?.['Create Table'] ?? '';
   }
 
@@ -133,37 +172,75 @@ export class SchemaExplorer implements vscode.TreeDataProvider<ExplorerNode> {
       switch (node.kind) {
         case 'connection': {
           const loaded = await this.load(node.conn);
-          if (!loaded.schemas.length) return [{ kind: 'error', view: { label: 'No schemas visible to this user', icon: 'info', contextValue: 'empty', collapsible: false } }];
-          return loaded.schemas.map((s) => ({ kind: 'schema', conn: node.conn, schema: s.schema, parallel: s.parallel }));
+          if (!loaded.schemas.length)
+            return [
+              {
+                kind: 'error',
+                view: {
+                  label: 'No schemas visible to this user',
+                  icon: 'info',
+                  contextValue: 'empty',
+                  collapsible: false,
+                },
+              },
+            ];
+          return loaded.schemas.map((s) => ({
+            kind: 'schema',
+            conn: node.conn,
+            schema: s.schema,
+            parallel: s.parallel,
+          }));
         }
         case 'schema': {
           const facts = this.facts(node.conn, node.schema.name);
           const states = tableStates(node.schema, node.parallel, facts.checkpoints, facts.compared);
           const children: ExplorerNode[] = [];
-          if (node.parallel) children.push({ kind: 'parallel', conn: node.conn, schema: node.parallel, production: node.schema });
-          for (const t of node.schema.tables) children.push({ kind: 'table', conn: node.conn, table: t, role: 'production', state: states.get(t.name)! });
+          if (node.parallel)
+            children.push({ kind: 'parallel', conn: node.conn, schema: node.parallel, production: node.schema });
+          for (const t of node.schema.tables)
+            children.push({ kind: 'table', conn: node.conn, table: t, role: 'production', state: states.get(t.name)! });
           return children;
         }
         case 'parallel':
-          return node.schema.tables.map((t) => ({ kind: 'table', conn: node.conn, table: t, role: 'parallel', state: { state: 'target' } }));
+          return node.schema.tables.map((t) => ({
+            kind: 'table',
+            conn: node.conn,
+            table: t,
+            role: 'parallel',
+            state: { state: 'target' },
+          }));
         case 'table':
-          return node.table.columns.map((c) => ({ kind: 'column', conn: node.conn, table: node.table, column: c, role: node.role }));
+          return node.table.columns.map((c) => ({
+            kind: 'column',
+            conn: node.conn,
+            table: node.table,
+            column: c,
+            role: node.role,
+          }));
         default:
           return [];
       }
     } catch (e) {
-      return [{ kind: 'error', view: errorView(node.kind === 'connection' ? 'Cannot load schemas' : 'Cannot load', e) }];
+      return [
+        { kind: 'error', view: errorView(node.kind === 'connection' ? 'Cannot load schemas' : 'Cannot load', e) },
+      ];
     }
   }
 }
 
 function nodeId(node: ExplorerNode): string | undefined {
   switch (node.kind) {
-    case 'connection': return `c:${node.conn.id}`;
-    case 'schema': return `s:${node.conn.id}:${node.schema.name}`;
-    case 'parallel': return `p:${node.conn.id}:${node.schema.name}`;
-    case 'table': return `t:${node.conn.id}:${node.table.schema}.${node.table.name}`;
-    case 'column': return `col:${node.conn.id}:${node.table.schema}.${node.table.name}.${node.column.name}`;
-    default: return undefined;
+    case 'connection':
+      return `c:${node.conn.id}`;
+    case 'schema':
+      return `s:${node.conn.id}:${node.schema.name}`;
+    case 'parallel':
+      return `p:${node.conn.id}:${node.schema.name}`;
+    case 'table':
+      return `t:${node.conn.id}:${node.table.schema}.${node.table.name}`;
+    case 'column':
+      return `col:${node.conn.id}:${node.table.schema}.${node.table.name}.${node.column.name}`;
+    default:
+      return undefined;
   }
 }

@@ -62,13 +62,21 @@ export function versionTag(v: SchemaVersion): string {
 
 export function schemaView(schema: Schema, parallel: Schema | null, parallelExpected: string): ItemView {
   const badge = VERSION_TEXT[schema.version];
-  const beside = parallel ? `⇄ ${parallel.name} (${VERSION_TEXT[parallel.version]})` : schema.version === '0.14.6' || schema.version === 'mixed' ? `⇄ ${parallelExpected} not created` : '';
+  const beside = parallel
+    ? `⇄ ${parallel.name} (${VERSION_TEXT[parallel.version]})`
+    : schema.version === '0.14.6' || schema.version === 'mixed'
+      ? `⇄ ${parallelExpected} not created`
+      : '';
   const tooltip = [
     `**${schema.name}** — DataJoint ${badge}`,
     `${schema.tables.length} tables${schema.externalStores.length ? `, stores: ${schema.externalStores.join(', ')}` : ''}`,
     ...schema.reasons.map((r) => `- ${r}`),
-    parallel ? `\nParallel 2.x schema: **${parallel.name}** (${VERSION_TEXT[parallel.version]}, ${parallel.tables.length} tables)` : '',
-  ].filter(Boolean).join('\n\n');
+    parallel
+      ? `\nParallel 2.x schema: **${parallel.name}** (${VERSION_TEXT[parallel.version]}, ${parallel.tables.length} tables)`
+      : '',
+  ]
+    .filter(Boolean)
+    .join('\n\n');
   return {
     label: schema.name,
     description: [badge, beside].filter(Boolean).join(' · '),
@@ -92,10 +100,22 @@ export function parallelSchemaView(parallel: Schema): ItemView {
 }
 
 const TIER_TEXT: Record<Tier, string> = {
-  manual: 'Manual', lookup: 'Lookup', imported: 'Imported', computed: 'Computed', part: 'Part', hidden: 'Hidden', unknown: 'not DataJoint',
+  manual: 'Manual',
+  lookup: 'Lookup',
+  imported: 'Imported',
+  computed: 'Computed',
+  part: 'Part',
+  hidden: 'Hidden',
+  unknown: 'not DataJoint',
 };
 const TIER_ICON: Record<Tier, string> = {
-  manual: 'person', lookup: 'list-flat', imported: 'cloud-download', computed: 'gear', part: 'symbol-field', hidden: 'eye-closed', unknown: 'question',
+  manual: 'person',
+  lookup: 'list-flat',
+  imported: 'cloud-download',
+  computed: 'gear',
+  part: 'symbol-field',
+  hidden: 'eye-closed',
+  unknown: 'question',
 };
 
 export function tierLabel(t: Tier): string {
@@ -104,7 +124,12 @@ export function tierLabel(t: Tier): string {
 
 /** The DataJoint class name a table name stands for: `#animal_species` → `AnimalSpecies`, `__a__b` → `A.B`. */
 export function className(tableName: string): string {
-  const camel = (s: string) => s.split('_').filter(Boolean).map((w) => w[0].toUpperCase() + w.slice(1)).join('');
+  const camel = (s: string) =>
+    s
+      .split('_')
+      .filter(Boolean)
+      .map((w) => w[0].toUpperCase() + w.slice(1))
+      .join('');
   const bare = tableName.replace(/^(#|__|_)/, '');
   const parts = bare.split('__');
   return parts.map(camel).join('.');
@@ -122,13 +147,20 @@ export type TableMigrationState =
 
 export function migrationStateText(s: TableMigrationState): string {
   switch (s.state) {
-    case 'not-created': return 'no 2.x table';
-    case 'created': return s.targetRows ? `2.x table has ~${s.targetRows} rows` : '2.x table empty';
-    case 'copying': return `copy paused at ${s.copied} rows`;
-    case 'copied': return 'copied';
-    case 'copy-failed': return 'copy failed';
-    case 'compared': return s.equal ? 'compared: equal' : `compared: ${s.differences} differences`;
-    case 'target': return '';
+    case 'not-created':
+      return 'no 2.x table';
+    case 'created':
+      return s.targetRows ? `2.x table has ~${s.targetRows} rows` : '2.x table empty';
+    case 'copying':
+      return `copy paused at ${s.copied} rows`;
+    case 'copied':
+      return 'copied';
+    case 'copy-failed':
+      return 'copy failed';
+    case 'compared':
+      return s.equal ? 'compared: equal' : `compared: ${s.differences} differences`;
+    case 'target':
+      return '';
   }
 }
 
@@ -166,7 +198,11 @@ export function storeOf(c: Column): string | null {
  * The type text the explorer shows: for a production (0.14.6) column `int unsigned → int64`, for a
  * column of a 2.x schema its 2.x type (label or native type).
  */
-export function columnTypeText(c: Column, role: 'production' | 'parallel', policy: UnsignedPolicy): { text: string; notes: string[] } {
+export function columnTypeText(
+  c: Column,
+  role: 'production' | 'parallel',
+  policy: UnsignedPolicy,
+): { text: string; notes: string[] } {
   if (role === 'parallel') return { text: c.label2x ?? c.columnType, notes: [] };
   const t014 = columnTo014(c.columnType, storedComment(c));
   if (t014.kind === 'native2x') return { text: `${t014.text} (already 2.x)`, notes: [] };
@@ -179,13 +215,19 @@ export function columnView(c: Column, table: Table, role: 'production' | 'parall
   const { text, notes } = columnTypeText(c, role, policy);
   const store = storeOf(c);
   const isKey = table.primaryKey.includes(c.name);
-  const desc = [text, store !== null ? `in store ${store || '(default)'}` : '', c.nullable ? 'nullable' : ''].filter(Boolean).join(' · ');
+  const desc = [text, store !== null ? `in store ${store || '(default)'}` : '', c.nullable ? 'nullable' : '']
+    .filter(Boolean)
+    .join(' · ');
   const tooltip = [
     `**${c.name}**${isKey ? ' (primary key)' : ''}: \`${c.columnType}\`${c.comment ? ` — ${c.comment}` : ''}`,
     c.label2x != null ? `Comment label: \`:${c.label2x}:\`` : '',
-    store !== null ? `Value kept in store \`${store}\`; the row holds ${c.storage.form === 'pointer014' ? 'a 0.14.6 UUID pointer' : 'JSON metadata'}.` : '',
+    store !== null
+      ? `Value kept in store \`${store}\`; the row holds ${c.storage.form === 'pointer014' ? 'a 0.14.6 UUID pointer' : 'JSON metadata'}.`
+      : '',
     ...notes.map((n) => `- ${n}`),
-  ].filter(Boolean).join('\n\n');
+  ]
+    .filter(Boolean)
+    .join('\n\n');
   return {
     label: c.name,
     description: desc,
@@ -227,7 +269,8 @@ export function tableStates(
     else if (cmp) out.set(t.name, { state: 'compared', ...cmp });
     else if (cp?.status === 'done') out.set(t.name, { state: 'copied', copied: cp.rowsCopied });
     else if (cp?.status === 'failed') out.set(t.name, { state: 'copy-failed', error: cp.error ?? 'unknown error' });
-    else if (cp && (cp.status === 'cancelled' || cp.status === 'running')) out.set(t.name, { state: 'copying', copied: cp.rowsCopied });
+    else if (cp && (cp.status === 'cancelled' || cp.status === 'running'))
+      out.set(t.name, { state: 'copying', copied: cp.rowsCopied });
     else out.set(t.name, { state: 'created', targetRows: target.rowEstimate });
   }
   return out;

@@ -29,7 +29,11 @@ export class MigrationView implements vscode.TreeDataProvider<MigrationNode> {
   private readonly changed = new vscode.EventEmitter<MigrationNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
 
-  constructor(private readonly connections: Connections, private readonly explorer: SchemaExplorer, private readonly history: HistoryStore) {
+  constructor(
+    private readonly connections: Connections,
+    private readonly explorer: SchemaExplorer,
+    private readonly history: HistoryStore,
+  ) {
     connections.onDidChange(() => this.refresh());
     explorer.onDidChangeTreeData(() => this.refresh());
     history.onDidChange(() => this.refresh());
@@ -59,14 +63,34 @@ export class MigrationView implements vscode.TreeDataProvider<MigrationNode> {
         item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
         // The cut-over step leads with its state on the server (swapped / not swapped), then its last result.
         const lead = state.step.id === 'cutover' && state.detail ? `${state.detail} · ` : '';
-        item.description = state.last ? `${lead}${state.last.summary} · ${state.last.finishedAt.slice(0, 16).replace('T', ' ')}` : state.detail ?? (state.status === 'pending' ? '' : state.status);
-        item.tooltip = [state.step.title, `state: ${state.status}`, state.detail, state.last ? `last: ${state.last.summary}` : ''].filter(Boolean).join('\n');
+        item.description = state.last
+          ? `${lead}${state.last.summary} · ${state.last.finishedAt.slice(0, 16).replace('T', ' ')}`
+          : (state.detail ?? (state.status === 'pending' ? '' : state.status));
+        item.tooltip = [
+          state.step.title,
+          `state: ${state.status}`,
+          state.detail,
+          state.last ? `last: ${state.last.summary}` : '',
+        ]
+          .filter(Boolean)
+          .join('\n');
         item.contextValue = `step.${state.status}${state.last ? '.hasReport' : ''}.step-${state.step.id}`;
         // Screen readers (and the end-to-end test) need to know which schema a step row belongs to.
-        item.accessibilityInformation = { label: `${node.schema}: ${state.step.title}: ${item.description || state.status}` };
-        if (state.last) item.command = { command: 'datajoint.migration.openReport', title: 'Open Report', arguments: [state.last.id] };
+        item.accessibilityInformation = {
+          label: `${node.schema}: ${state.step.title}: ${item.description || state.status}`,
+        };
+        if (state.last)
+          item.command = {
+            command: 'datajoint.migration.openReport',
+            title: 'Open Report',
+            arguments: [state.last.id],
+          };
         else if (state.step.available && state.status !== 'not-needed')
-          item.command = { command: state.step.command, title: state.step.title, arguments: [{ connectionId: node.conn.id, schema: node.schema }] };
+          item.command = {
+            command: state.step.command,
+            title: state.step.title,
+            arguments: [{ connectionId: node.conn.id, schema: node.schema }],
+          };
         return item;
       }
       case 'history': {
@@ -113,7 +137,8 @@ export class MigrationView implements vscode.TreeDataProvider<MigrationNode> {
             const swapped = role === 'swapped';
             if (!swapped && s.schema.version !== '0.14.6' && s.schema.version !== 'mixed') continue;
             const hasPointers = s.schema.tables.some((t) => t.columns.some((c) => c.storage.form === 'pointer014'));
-            const parallelHasPointers = s.parallel?.tables.some((t) => t.columns.some((c) => c.storage.form === 'pointer014')) ?? hasPointers;
+            const parallelHasPointers =
+              s.parallel?.tables.some((t) => t.columns.some((c) => c.storage.form === 'pointer014')) ?? hasPointers;
             const steps = stepStates(this.history.list(), describeConnection(conn), s.schema.name, {
               parallelExists: s.parallel !== null,
               // Copy converts pointers while copying; the step is needed only for pointers left in the parallel schema.
@@ -129,7 +154,8 @@ export class MigrationView implements vscode.TreeDataProvider<MigrationNode> {
       if (this.history.list().length) out.push({ kind: 'history' });
       return out;
     }
-    if (node.kind === 'schema') return node.steps.map((state) => ({ kind: 'step', conn: node.conn, schema: node.schema, state }));
+    if (node.kind === 'schema')
+      return node.steps.map((state) => ({ kind: 'step', conn: node.conn, schema: node.schema, state }));
     if (node.kind === 'history') return [...this.history.list()].reverse().map((entry) => ({ kind: 'entry', entry }));
     return [];
   }

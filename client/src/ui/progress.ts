@@ -30,7 +30,8 @@ export async function withCancellableProgress<T>(title: string, task: (sink: Pro
         try {
           return await task({
             signal: controller.signal,
-            progress: (message, increment) => progress.report({ message, ...(increment !== undefined ? { increment } : {}) }),
+            progress: (message, increment) =>
+              progress.report({ message, ...(increment !== undefined ? { increment } : {}) }),
           });
         } finally {
           sub.dispose();

@@ -28,7 +28,8 @@ export function renderPlan(plan: OperationPlan): string {
   ];
   if (plan.notes.length) lines.push('--', '-- Notes:', ...plan.notes.flatMap((n) => wrapComment(n, '--   ')));
   lines.push('');
-  if (plan.statements.length === 0) lines.push(plan.readsOnly ? '-- This operation only reads.' : '-- Nothing to change.');
+  if (plan.statements.length === 0)
+    lines.push(plan.readsOnly ? '-- This operation only reads.' : '-- Nothing to change.');
   for (const s of plan.statements) lines.push(s.trimEnd().endsWith(';') ? s.trimEnd() : `${s.trimEnd()};`, '');
   if (plan.fileOps.length) lines.push('-- File operations:', ...plan.fileOps.map((f) => `--   ${f}`));
   return lines.join('\n') + '\n';
@@ -74,14 +75,26 @@ export function renderReportMarkdown(r: OperationReport): string {
   ];
   if (r.tables.length) {
     const cols = countColumns(r.tables);
-    out.push(`| table | status | ${cols.join(' | ')} | differences |`, `|---|---|${cols.map(() => '---:|').join('')}---:|`);
-    for (const t of r.tables) out.push(`| ${mdCell(t.table)} | ${mdCell(t.status)} | ${cols.map((c) => (c in t.counts ? String(t.counts[c]) : '')).join(' | ')} | ${t.differenceCount} |`);
+    out.push(
+      `| table | status | ${cols.join(' | ')} | differences |`,
+      `|---|---|${cols.map(() => '---:|').join('')}---:|`,
+    );
+    for (const t of r.tables)
+      out.push(
+        `| ${mdCell(t.table)} | ${mdCell(t.status)} | ${cols.map((c) => (c in t.counts ? String(t.counts[c]) : '')).join(' | ')} | ${t.differenceCount} |`,
+      );
     out.push('');
     for (const t of r.tables.filter((x) => x.differences.length || x.error)) {
       out.push(`## ${t.table}`, '');
       if (t.error) out.push(`Error: ${t.error}`, '');
-      for (const d of t.differences) out.push(`- ${Object.entries(d.key).map(([k, v]) => `${k}=${v}`).join(', ')}: ${d.what}`);
-      if (t.differenceCount > t.differences.length) out.push(`- … and ${t.differenceCount - t.differences.length} more`);
+      for (const d of t.differences)
+        out.push(
+          `- ${Object.entries(d.key)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(', ')}: ${d.what}`,
+        );
+      if (t.differenceCount > t.differences.length)
+        out.push(`- … and ${t.differenceCount - t.differences.length} more`);
       out.push('');
     }
   }
@@ -90,7 +103,12 @@ export function renderReportMarkdown(r: OperationReport): string {
 }
 
 export function escapeHtml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 }
 
 export interface HtmlOptions {
@@ -127,8 +145,16 @@ export function renderReportHtml(r: OperationReport, o: HtmlOptions): string {
         (t.error ? `<p class="error">${escapeHtml(t.error)}</p>` : '') +
         (t.differences.length
           ? `<table><thead><tr>${keyCols.map((k) => `<th>${escapeHtml(k)}</th>`).join('')}<th>difference</th></tr></thead><tbody>` +
-            t.differences.map((d) => `<tr>${keyCols.map((k) => `<td>${escapeHtml(d.key[k] ?? '')}</td>`).join('')}<td>${escapeHtml(d.what)}</td></tr>`).join('') +
-            `</tbody></table>` + (t.differenceCount > t.differences.length ? `<p>… and ${t.differenceCount - t.differences.length} more</p>` : '')
+            t.differences
+              .map(
+                (d) =>
+                  `<tr>${keyCols.map((k) => `<td>${escapeHtml(d.key[k] ?? '')}</td>`).join('')}<td>${escapeHtml(d.what)}</td></tr>`,
+              )
+              .join('') +
+            `</tbody></table>` +
+            (t.differenceCount > t.differences.length
+              ? `<p>… and ${t.differenceCount - t.differences.length} more</p>`
+              : '')
           : '')
       );
     })
@@ -153,9 +179,13 @@ tr.failed td, .error { color: var(--vscode-errorForeground); }
 <p class="summary">${escapeHtml(r.summary)}</p>
 <p>Server ${escapeHtml(r.where)} · targets ${escapeHtml(r.targets.join(', '))} · ${escapeHtml(r.startedAt)} → ${escapeHtml(r.finishedAt)}</p>
 <p class="differences-total"><strong>${diffs} difference${diffs === 1 ? '' : 's'}</strong> · ${r.statements} SQL statement${r.statements === 1 ? '' : 's'} logged in the DataJoint Migrate output channel</p>
-${r.tables.length ? `<table class="tables"><thead><tr><th>table</th><th>target</th><th>status</th>${cols.map((c) => `<th>${escapeHtml(c)}</th>`).join('')}<th>differences</th></tr></thead><tbody>
+${
+  r.tables.length
+    ? `<table class="tables"><thead><tr><th>table</th><th>target</th><th>status</th>${cols.map((c) => `<th>${escapeHtml(c)}</th>`).join('')}<th>differences</th></tr></thead><tbody>
 ${rows}
-</tbody></table>` : ''}
+</tbody></table>`
+    : ''
+}
 ${details}
 ${r.notes.length ? `<h2>Notes</h2><ul>${r.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>` : ''}
 </body></html>`;

@@ -2,9 +2,22 @@
 // the adapters from each engine's own report type. No `vscode` here.
 
 export type OperationKind =
-  | 'preflight' | 'create-parallel' | 'copy' | 'pointers' | 'compare' | 'verify' | 'cutover'
-  | 'backup' | 'restore' | 'swap' | 'unswap' | 'retire' | 'in-place'
-  | 'code' | 'config' | 'pin';
+  | 'preflight'
+  | 'create-parallel'
+  | 'copy'
+  | 'pointers'
+  | 'compare'
+  | 'verify'
+  | 'cutover'
+  | 'backup'
+  | 'restore'
+  | 'swap'
+  | 'unswap'
+  | 'retire'
+  | 'in-place'
+  | 'code'
+  | 'config'
+  | 'pin';
 
 /** ok: done, nothing to worry about; differences: done, but something differs or needs a human. */
 export type Outcome = 'ok' | 'differences' | 'failed' | 'cancelled';
@@ -80,7 +93,13 @@ export function summarise(
 ): { outcome: Outcome; summary: string } {
   const diffs = tables.reduce((n, t) => n + t.differenceCount, 0);
   const failed = tables.filter((t) => t.error).length;
-  const outcome: Outcome = flags.cancelled ? 'cancelled' : flags.failed || failed ? 'failed' : diffs ? 'differences' : 'ok';
+  const outcome: Outcome = flags.cancelled
+    ? 'cancelled'
+    : flags.failed || failed
+      ? 'failed'
+      : diffs
+        ? 'differences'
+        : 'ok';
   const n = tables.length;
   const finished = tables.filter((t) => !/cancel|skip|not created/.test(t.status)).length;
   const count = flags.cancelled ? `${finished} of ${n}` : String(n);

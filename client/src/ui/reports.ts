@@ -18,7 +18,10 @@ export class PlanDocuments implements vscode.TextDocumentContentProvider {
   }
 
   async open(name: string, text: string, language = 'sql'): Promise<vscode.TextEditor> {
-    const uri = vscode.Uri.from({ scheme: PLAN_SCHEME, path: `/${name.replace(/[^\w.-]+/g, '-')}.${language === 'sql' ? 'sql' : 'txt'}` });
+    const uri = vscode.Uri.from({
+      scheme: PLAN_SCHEME,
+      path: `/${name.replace(/[^\w.-]+/g, '-')}.${language === 'sql' ? 'sql' : 'txt'}`,
+    });
     this.docs.set(uri.path, text);
     this.changed.fire(uri);
     const doc = await vscode.workspace.openTextDocument(uri);
@@ -52,7 +55,10 @@ export class ReportPanel {
 
   /** The same report as a Markdown document (copyable, attachable to a ticket). */
   async showMarkdown(report: OperationReport): Promise<void> {
-    const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: renderReportMarkdown(report) });
+    const doc = await vscode.workspace.openTextDocument({
+      language: 'markdown',
+      content: renderReportMarkdown(report),
+    });
     await vscode.window.showTextDocument(doc, { preview: false });
   }
 }

@@ -28,7 +28,8 @@ export class SqlLogFormatter {
       text = `${sql} -- params: ${JSON.stringify(params)}`;
     }
     text = text.replace(/\s+/g, ' ').trim();
-    if (text.length > MAX_STATEMENT) text = `${text.slice(0, MAX_STATEMENT)} … (${text.length - MAX_STATEMENT} more characters)`;
+    if (text.length > MAX_STATEMENT)
+      text = `${text.slice(0, MAX_STATEMENT)} … (${text.length - MAX_STATEMENT} more characters)`;
     return this.mask(`[${now.toISOString()}] ${text}`);
   }
 }

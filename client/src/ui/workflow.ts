@@ -5,7 +5,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { OperationKind, OperationReport, Outcome } from './report';
 
-export type StepId = 'code' | 'preflight' | 'parallel' | 'copy' | 'pointers' | 'compare' | 'verify' | 'backup' | 'cutover';
+export type StepId =
+  | 'code'
+  | 'preflight'
+  | 'parallel'
+  | 'copy'
+  | 'pointers'
+  | 'compare'
+  | 'verify'
+  | 'backup'
+  | 'cutover';
 
 export interface StepDefinition {
   id: StepId;
@@ -23,16 +32,88 @@ export interface StepDefinition {
 }
 
 export const STEPS: readonly StepDefinition[] = [
-  { id: 'code', title: 'Code migrated', action: 'Migrate code', command: 'datajoint.code.migrateWorkspace', kinds: ['code'], scope: 'workspace', available: true },
-  { id: 'preflight', title: 'Preflight passed', action: 'Run preflight', command: 'datajoint.db.preflight', kinds: ['preflight'], scope: 'schema', available: true },
-  { id: 'parallel', title: 'Parallel schema created', action: 'Create parallel schema', command: 'datajoint.db.createParallel', kinds: ['create-parallel'], scope: 'schema', available: true },
-  { id: 'copy', title: 'Data copied', action: 'Copy data', command: 'datajoint.db.copy', kinds: ['copy'], scope: 'schema', available: true },
-  { id: 'pointers', title: 'External pointers migrated', action: 'Migrate external pointers', command: 'datajoint.db.migratePointers', kinds: ['pointers'], scope: 'schema', available: true },
-  { id: 'compare', title: 'Compared', action: 'Compare', command: 'datajoint.db.compare', kinds: ['compare'], scope: 'schema', available: true },
-  { id: 'verify', title: 'Verified for 2.x', action: 'Verify 2.x readiness', command: 'datajoint.db.verify', kinds: ['verify'], scope: 'schema', available: true },
-  { id: 'backup', title: 'Backed up', action: 'Back up', command: 'datajoint.db.backup', kinds: ['backup'], scope: 'schema', available: true },
+  {
+    id: 'code',
+    title: 'Code migrated',
+    action: 'Migrate code',
+    command: 'datajoint.code.migrateWorkspace',
+    kinds: ['code'],
+    scope: 'workspace',
+    available: true,
+  },
+  {
+    id: 'preflight',
+    title: 'Preflight passed',
+    action: 'Run preflight',
+    command: 'datajoint.db.preflight',
+    kinds: ['preflight'],
+    scope: 'schema',
+    available: true,
+  },
+  {
+    id: 'parallel',
+    title: 'Parallel schema created',
+    action: 'Create parallel schema',
+    command: 'datajoint.db.createParallel',
+    kinds: ['create-parallel'],
+    scope: 'schema',
+    available: true,
+  },
+  {
+    id: 'copy',
+    title: 'Data copied',
+    action: 'Copy data',
+    command: 'datajoint.db.copy',
+    kinds: ['copy'],
+    scope: 'schema',
+    available: true,
+  },
+  {
+    id: 'pointers',
+    title: 'External pointers migrated',
+    action: 'Migrate external pointers',
+    command: 'datajoint.db.migratePointers',
+    kinds: ['pointers'],
+    scope: 'schema',
+    available: true,
+  },
+  {
+    id: 'compare',
+    title: 'Compared',
+    action: 'Compare',
+    command: 'datajoint.db.compare',
+    kinds: ['compare'],
+    scope: 'schema',
+    available: true,
+  },
+  {
+    id: 'verify',
+    title: 'Verified for 2.x',
+    action: 'Verify 2.x readiness',
+    command: 'datajoint.db.verify',
+    kinds: ['verify'],
+    scope: 'schema',
+    available: true,
+  },
+  {
+    id: 'backup',
+    title: 'Backed up',
+    action: 'Back up',
+    command: 'datajoint.db.backup',
+    kinds: ['backup'],
+    scope: 'schema',
+    available: true,
+  },
   // Swap (then Finalize Schema Names in the code), or in-place migration; an unswap undoes a swap.
-  { id: 'cutover', title: 'Cut over', action: 'Swap (cut over)', command: 'datajoint.db.swap', kinds: ['swap', 'unswap', 'in-place'], scope: 'schema', available: true },
+  {
+    id: 'cutover',
+    title: 'Cut over',
+    action: 'Swap (cut over)',
+    command: 'datajoint.db.swap',
+    kinds: ['swap', 'unswap', 'in-place'],
+    scope: 'schema',
+    available: true,
+  },
 ];
 
 export type StepStatus = 'pending' | 'done' | 'attention' | 'failed' | 'cancelled' | 'not-needed' | 'unavailable';
@@ -58,7 +139,12 @@ export interface HistoryEntry {
   summary: string;
 }
 
-const OUTCOME_STATUS: Record<Outcome, StepStatus> = { ok: 'done', differences: 'attention', failed: 'failed', cancelled: 'cancelled' };
+const OUTCOME_STATUS: Record<Outcome, StepStatus> = {
+  ok: 'done',
+  differences: 'attention',
+  failed: 'failed',
+  cancelled: 'cancelled',
+};
 
 /** What the database says about a schema, regardless of history. */
 export interface SchemaFacts {
@@ -77,13 +163,23 @@ export interface SchemaFacts {
 }
 
 /** The cut-over step: the database's word on swapped / not swapped wins over the history. */
-function cutOverState(step: StepDefinition, last: HistoryEntry | undefined, schema: string, facts: SchemaFacts): StepState {
+function cutOverState(
+  step: StepDefinition,
+  last: HistoryEntry | undefined,
+  schema: string,
+  facts: SchemaFacts,
+): StepState {
   const old = facts.oldSchema ?? `${schema}_old`;
-  if (facts.swapped === true) return { step, status: 'done', last, detail: `swapped: 2.x tables in ${schema}, 0.14.6 tables in ${old}` };
-  if (last?.kind === 'in-place' && last.outcome === 'ok') return { step, status: 'done', last, detail: 'migrated in place' };
-  if (last?.outcome === 'ok' && last.kind === 'unswap') return { step, status: 'pending', last, detail: 'not swapped (rolled back)' };
+  if (facts.swapped === true)
+    return { step, status: 'done', last, detail: `swapped: 2.x tables in ${schema}, 0.14.6 tables in ${old}` };
+  if (last?.kind === 'in-place' && last.outcome === 'ok')
+    return { step, status: 'done', last, detail: 'migrated in place' };
+  if (last?.outcome === 'ok' && last.kind === 'unswap')
+    return { step, status: 'pending', last, detail: 'not swapped (rolled back)' };
   if (last?.outcome === 'ok' && last.kind === 'swap')
-    return facts.swapped === false ? { step, status: 'pending', last, detail: 'not swapped (the database no longer shows the swap)' } : { step, status: 'done', last, detail: 'swapped' };
+    return facts.swapped === false
+      ? { step, status: 'pending', last, detail: 'not swapped (the database no longer shows the swap)' }
+      : { step, status: 'done', last, detail: 'swapped' };
   if (last) return { step, status: OUTCOME_STATUS[last.outcome], last, detail: 'not swapped' };
   return { step, status: 'pending', detail: 'not swapped' };
 }
@@ -92,19 +188,31 @@ function cutOverState(step: StepDefinition, last: HistoryEntry | undefined, sche
  * The steps of one production schema. `facts` carry what the database says regardless of history:
  * the parallel schema exists; the schema has no in-store columns (pointer step not needed); it is swapped.
  */
-export function stepStates(history: readonly HistoryEntry[], where: string, schema: string, facts: SchemaFacts = {}): StepState[] {
+export function stepStates(
+  history: readonly HistoryEntry[],
+  where: string,
+  schema: string,
+  facts: SchemaFacts = {},
+): StepState[] {
   return STEPS.map((step) => {
-    const last = [...history].reverse().find(
-      (h) => step.kinds.includes(h.kind) && (step.scope === 'workspace' || (h.where === where && h.targets.includes(schema))),
-    );
+    const last = [...history]
+      .reverse()
+      .find(
+        (h) =>
+          step.kinds.includes(h.kind) &&
+          (step.scope === 'workspace' || (h.where === where && h.targets.includes(schema))),
+      );
     if (!step.available) return { step, status: 'unavailable', detail: 'not available yet' };
     if (step.id === 'cutover') return cutOverState(step, last, schema, facts);
     // After a swap, the production name holds the 2.x tables: the data steps before it are history (the
     // swap itself copied, compared and verified afresh). A backup is not implied: it stays as the history says.
-    if (facts.swapped && step.scope === 'schema' && step.id !== 'backup' && !(last && last.outcome === 'ok')) return { step, status: 'done', last, detail: 'before the swap' };
-    if (step.id === 'pointers' && facts.hasPointers === false) return { step, status: 'not-needed', last, detail: 'no 0.14.6 in-store columns' };
+    if (facts.swapped && step.scope === 'schema' && step.id !== 'backup' && !(last && last.outcome === 'ok'))
+      return { step, status: 'done', last, detail: 'before the swap' };
+    if (step.id === 'pointers' && facts.hasPointers === false)
+      return { step, status: 'not-needed', last, detail: 'no 0.14.6 in-store columns' };
     if (last) return { step, status: OUTCOME_STATUS[last.outcome], last };
-    if (step.id === 'parallel' && facts.parallelExists) return { step, status: 'done', detail: 'the parallel schema exists' };
+    if (step.id === 'parallel' && facts.parallelExists)
+      return { step, status: 'done', detail: 'the parallel schema exists' };
     return { step, status: 'pending' };
   });
 }
@@ -114,9 +222,18 @@ export function stepStates(history: readonly HistoryEntry[], where: string, sche
  * holds 0.14.6 tables. Schemas a cut-over or backup creates (`_old`, `_backup_*`, `_restoring`,
  * `_before_restore`) are not production schemas of their own.
  */
-export function cutOverRole(name: string, versions: ReadonlyMap<string, string>, oldSuffix = '_old'): 'swapped' | 'production' | 'derived' {
+export function cutOverRole(
+  name: string,
+  versions: ReadonlyMap<string, string>,
+  oldSuffix = '_old',
+): 'swapped' | 'production' | 'derived' {
   const base = (suffix: string) => (name.endsWith(suffix) ? name.slice(0, -suffix.length) : null);
-  for (const derived of [base(oldSuffix), base('_restoring'), base('_before_restore'), /_backup_\w+$/.test(name) ? name.replace(/_backup_\w+$/, '') : null])
+  for (const derived of [
+    base(oldSuffix),
+    base('_restoring'),
+    base('_before_restore'),
+    /_backup_\w+$/.test(name) ? name.replace(/_backup_\w+$/, '') : null,
+  ])
     if (derived && versions.has(derived)) return 'derived';
   const old = versions.get(name + oldSuffix);
   const v = versions.get(name);
@@ -134,7 +251,10 @@ export class HistoryStore {
   private entries: HistoryEntry[] = [];
   private readonly listeners: Array<() => void> = [];
 
-  constructor(readonly dir: string, readonly limit = 200) {
+  constructor(
+    readonly dir: string,
+    readonly limit = 200,
+  ) {
     this.entries = this.read();
   }
 
@@ -168,8 +288,14 @@ export class HistoryStore {
 
   record(report: OperationReport): HistoryEntry {
     const entry: HistoryEntry = {
-      id: report.id, kind: report.kind, title: report.title, where: report.where, targets: report.targets,
-      finishedAt: report.finishedAt, outcome: report.outcome, summary: report.summary,
+      id: report.id,
+      kind: report.kind,
+      title: report.title,
+      where: report.where,
+      targets: report.targets,
+      finishedAt: report.finishedAt,
+      outcome: report.outcome,
+      summary: report.summary,
     };
     fs.mkdirSync(path.join(this.dir, 'reports'), { recursive: true });
     fs.writeFileSync(this.reportPath(report.id), JSON.stringify(report, null, 2));

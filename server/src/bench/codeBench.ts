@@ -16,7 +16,9 @@ function percentile(xs: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 }
 
-export async function runCodeBench(opts: { files?: number; serverPath?: string; log?: (s: string) => void } = {}): Promise<void> {
+export async function runCodeBench(
+  opts: { files?: number; serverPath?: string; log?: (s: string) => void } = {},
+): Promise<void> {
   const log = opts.log ?? ((s: string) => console.log(s));
   const files = opts.files ?? 1000;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'djbench-'));
@@ -39,13 +41,20 @@ export async function runCodeBench(opts: { files?: number; serverPath?: string; 
     const parallel = await analyzePaths([dir], { schemaSuffix: '' }, workers);
     const parallelMs = Number(process.hrtime.bigint() - t) / 1e6;
     const count = (r: typeof single) => r.files.reduce((a, f) => a + f.findings.length, 0);
-    if (count(single) !== count(parallel)) throw new Error(`parallel check found ${count(parallel)} findings, single-threaded ${count(single)}`);
+    if (count(single) !== count(parallel))
+      throw new Error(`parallel check found ${count(parallel)} findings, single-threaded ${count(single)}`);
 
     const rate = (ms: number) => (files / (ms / 1000)).toFixed(0);
-    log(`code bench: ${files} generated DataJoint files (${Math.round(paths.reduce((a, p) => a + fs.statSync(p).size, 0) / 1024)} KB), ${count(single)} findings, ${os.cpus().length} cores`);
+    log(
+      `code bench: ${files} generated DataJoint files (${Math.round(paths.reduce((a, p) => a + fs.statSync(p).size, 0) / 1024)} KB), ${count(single)} findings, ${os.cpus().length} cores`,
+    );
     log(`  parse-only pass (read + parse, 1 thread): ${rate(parseMs)} files/s (${parseMs.toFixed(0)} ms)`);
-    log(`  dj-migrate check --jobs 1               : ${rate(singleMs)} files/s (${singleMs.toFixed(0)} ms), ${(parseMs / singleMs).toFixed(2)} of parse-only`);
-    log(`  dj-migrate check (${workers} workers)          : ${rate(parallelMs)} files/s (${parallelMs.toFixed(0)} ms), ${(parseMs / parallelMs).toFixed(2)} of parse-only   aim ≥ 300 files/s and ≥ 0.5`);
+    log(
+      `  dj-migrate check --jobs 1               : ${rate(singleMs)} files/s (${singleMs.toFixed(0)} ms), ${(parseMs / singleMs).toFixed(2)} of parse-only`,
+    );
+    log(
+      `  dj-migrate check (${workers} workers)          : ${rate(parallelMs)} files/s (${parallelMs.toFixed(0)} ms), ${(parseMs / parallelMs).toFixed(2)} of parse-only   aim ≥ 300 files/s and ≥ 0.5`,
+    );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -69,7 +78,12 @@ async function editLatency(serverPath: string, log: (s: string) => void): Promis
   conn.onNotification('window/logMessage', () => undefined);
   conn.listen();
   try {
-    await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, workspaceFolders: null, capabilities: { workspace: { configuration: true } } });
+    await conn.sendRequest('initialize', {
+      processId: process.pid,
+      rootUri: null,
+      workspaceFolders: null,
+      capabilities: { workspace: { configuration: true } },
+    });
     conn.sendNotification('initialized', {});
     const uri = pathToFileURL(file).href;
     conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'python', version: 1, text } });
@@ -79,12 +93,19 @@ async function editLatency(serverPath: string, log: (s: string) => void): Promis
     for (let v = 2; v < 102; v++) {
       const line = 10 + ((v * 37) % (lines.length - 20));
       const started = process.hrtime.bigint();
-      conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: v }, contentChanges: [{ range: { start: { line, character: 0 }, end: { line, character: 0 } }, text: v % 2 ? '# ' : '' }] });
+      conn.sendNotification('textDocument/didChange', {
+        textDocument: { uri, version: v },
+        contentChanges: [
+          { range: { start: { line, character: 0 }, end: { line, character: 0 } }, text: v % 2 ? '# ' : '' },
+        ],
+      });
       const r = (await conn.sendRequest('textDocument/diagnostic', { textDocument: { uri } })) as { items: unknown[] };
       times.push(Number(process.hrtime.bigint() - started) / 1e6);
       if (!r.items.length) throw new Error('no diagnostics for the benchmark file');
     }
-    log(`edit → diagnostics (language server over IPC, ${lines.length}-line file, 100 edits): p50 ${percentile(times, 50).toFixed(1)} ms, p95 ${percentile(times, 95).toFixed(1)} ms   aim p95 ≤ 50 ms`);
+    log(
+      `edit → diagnostics (language server over IPC, ${lines.length}-line file, 100 edits): p50 ${percentile(times, 50).toFixed(1)} ms, p95 ${percentile(times, 95).toFixed(1)} ms   aim p95 ≤ 50 ms`,
+    );
   } finally {
     conn.dispose();
     child.kill();

@@ -2,11 +2,29 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-const TYPES = ['int', 'int unsigned', 'smallint unsigned', 'tinyint', 'float', 'double', 'varchar(64)', 'date', 'datetime(3)', 'longblob', 'blob@raw', 'decimal(6,2)', 'enum("a", "b")', 'bool', 'uuid', 'json', 'attach'];
+const TYPES = [
+  'int',
+  'int unsigned',
+  'smallint unsigned',
+  'tinyint',
+  'float',
+  'double',
+  'varchar(64)',
+  'date',
+  'datetime(3)',
+  'longblob',
+  'blob@raw',
+  'decimal(6,2)',
+  'enum("a", "b")',
+  'bool',
+  'uuid',
+  'json',
+  'attach',
+];
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
 }
 
 export function pipelineFile(i: number, tablesPerFile = 6): string {
@@ -33,17 +51,39 @@ export function pipelineFile(i: number, tablesPerFile = 6): string {
     for (let a = 0; a < n; a++) out.push(`    attr_${a} = null : ${pick(TYPES)}  # attribute ${a}`);
     out.push('    """', '');
     if (tier === 'Computed' || tier === 'Imported') {
-      out.push('    def make(self, key):', `        rows = (Table${i}_${Math.max(0, t - 1)} & key).fetch(as_dict=True)`, '        x = np.ones(3) @ np.ones(3)', '        self.insert1(dict(key, attr_0=len(rows)))', '');
+      out.push(
+        '    def make(self, key):',
+        `        rows = (Table${i}_${Math.max(0, t - 1)} & key).fetch(as_dict=True)`,
+        '        x = np.ones(3) @ np.ones(3)',
+        '        self.insert1(dict(key, attr_0=len(rows)))',
+        '',
+      );
     }
   }
   // Ordinary scientific Python around the DataJoint code, as in real pipeline modules (cf. the fixture pipeline014.py).
   for (let h = 0; h < 6; h++) {
-    out.push('', `def helper_${i}_${h}(signal, fs=30000.0, window=${50 + h}):`, `    \"\"\"Smooth and summarise a trace (helper ${h}).\"\"\"`);
-    out.push('    kernel = np.hanning(window)', '    kernel = kernel / kernel.sum()', '    smooth = np.convolve(signal, kernel, mode="same")');
+    out.push(
+      '',
+      `def helper_${i}_${h}(signal, fs=30000.0, window=${50 + h}):`,
+      `    \"\"\"Smooth and summarise a trace (helper ${h}).\"\"\"`,
+    );
+    out.push(
+      '    kernel = np.hanning(window)',
+      '    kernel = kernel / kernel.sum()',
+      '    smooth = np.convolve(signal, kernel, mode="same")',
+    );
     out.push('    peaks = [i for i in range(1, len(smooth) - 1) if smooth[i - 1] < smooth[i] > smooth[i + 1]]');
     out.push('    stats = {"mean": float(np.mean(smooth)), "std": float(np.std(smooth)), "n_peaks": len(peaks)}');
-    out.push('    for name, value in sorted(stats.items()):', '        if value is None or (isinstance(value, float) and np.isnan(value)):', '            stats[name] = 0.0');
-    out.push('    edges = np.linspace(0, len(signal) / fs, 20)', '    hist, _ = np.histogram(np.asarray(peaks) / fs, bins=edges)', '    return smooth, stats, hist');
+    out.push(
+      '    for name, value in sorted(stats.items()):',
+      '        if value is None or (isinstance(value, float) and np.isnan(value)):',
+      '            stats[name] = 0.0',
+    );
+    out.push(
+      '    edges = np.linspace(0, len(signal) / fs, 20)',
+      '    hist, _ = np.histogram(np.asarray(peaks) / fs, bins=edges)',
+      '    return smooth, stats, hist',
+    );
   }
   out.push('', 'def analysis(key):');
   out.push(`    keys = (Table${i}_0 & key).fetch("KEY")`);
@@ -72,6 +112,7 @@ export function writeCorpus(dir: string, files: number): string[] {
 export function largeFile(lines: number): string {
   const parts: string[] = [];
   let i = 0;
-  while (parts.join('\n').split('\n').length < lines) parts.push(pipelineFile(i++, 8).replace(/^from pipeline_\d+ import .*$/m, ''));
+  while (parts.join('\n').split('\n').length < lines)
+    parts.push(pipelineFile(i++, 8).replace(/^from pipeline_\d+ import .*$/m, ''));
   return parts.join('\n');
 }

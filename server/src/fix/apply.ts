@@ -21,13 +21,24 @@ export function applyEdits(text: string, edits: TextEdit[]): string {
  * Choose a set of fixes whose edits do not overlap each other (first come, first served, in file order).
  * Insertions at the same point (e.g. two `import hashlib`) are deduplicated.
  */
-export function selectFixes(findings: Finding[], accept: (f: Finding) => boolean): { chosen: Finding[]; edits: TextEdit[] } {
+export function selectFixes(
+  findings: Finding[],
+  accept: (f: Finding) => boolean,
+): { chosen: Finding[]; edits: TextEdit[] } {
   const chosen: Finding[] = [];
   const edits: TextEdit[] = [];
   for (const f of findings) {
     if (!f.fix || !accept(f) || overlapsItself(f.fix.edits)) continue;
-    const fresh = f.fix.edits.filter((e) => !edits.some((x) => x.start === e.start && x.end === e.end && x.text === e.text));
-    const clash = fresh.some((e) => edits.some((x) => e.start < x.end && x.start < e.end || (e.start === x.start && e.end === x.end && e.start === e.end && e.text !== x.text)));
+    const fresh = f.fix.edits.filter(
+      (e) => !edits.some((x) => x.start === e.start && x.end === e.end && x.text === e.text),
+    );
+    const clash = fresh.some((e) =>
+      edits.some(
+        (x) =>
+          (e.start < x.end && x.start < e.end) ||
+          (e.start === x.start && e.end === x.end && e.start === e.end && e.text !== x.text),
+      ),
+    );
     if (clash) continue;
     chosen.push(f);
     edits.push(...fresh);

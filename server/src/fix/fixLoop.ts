@@ -15,19 +15,30 @@ export interface FixOptions {
 
 export interface FixResult {
   text: string;
-  applied: Finding[];       // with offsets into the text of the round they were applied in
-  remaining: Finding[];     // findings of the final text
+  applied: Finding[]; // with offsets into the text of the round they were applied in
+  remaining: Finding[]; // findings of the final text
   rounds: number;
   converged: boolean;
-  rejected: Finding[];      // fixes dropped because their result did not parse
+  rejected: Finding[]; // fixes dropped because their result did not parse
 }
 
 /** A finding whose fix the given options allow: in phase, safe (or unsafe when asked), of the requested codes. */
 export function fixAllowed(f: Finding, phase: 1 | 2, fix: FixOptions): boolean {
-  return !!f.fix && f.phase <= phase && (f.safety === 'safe' || (fix.unsafe && f.safety === 'unsafe')) && (!fix.codes || fix.codes.has(f.code));
+  return (
+    !!f.fix &&
+    f.phase <= phase &&
+    (f.safety === 'safe' || (fix.unsafe && f.safety === 'unsafe')) &&
+    (!fix.codes || fix.codes.has(f.code))
+  );
 }
 
-export function fixPython(engine: CodeEngine, path: string, text: string, options: EngineOptions, fix: FixOptions): FixResult {
+export function fixPython(
+  engine: CodeEngine,
+  path: string,
+  text: string,
+  options: EngineOptions,
+  fix: FixOptions,
+): FixResult {
   const accept = (f: Finding) => fixAllowed(f, options.phase, fix);
   const applied: Finding[] = [];
   const rejected: Finding[] = [];
@@ -39,7 +50,8 @@ export function fixPython(engine: CodeEngine, path: string, text: string, option
     const findings = engine.analyzePython(path, current, options);
     const candidates = findings.filter((f) => accept(f) && !rejectedKeys.has(keyOf(f, current)));
     const { chosen, edits } = selectFixes(candidates, () => true);
-    if (!chosen.length) return { text: current, applied, remaining: findings, rounds: round - 1, converged: true, rejected };
+    if (!chosen.length)
+      return { text: current, applied, remaining: findings, rounds: round - 1, converged: true, rejected };
     let next = applyEdits(current, edits);
     if (engine.errorCount(next) > baseErrors) {
       // Find the culprits one by one.

@@ -32,7 +32,10 @@ export function configKeysWritten(index: ConfigSource): Set<string> {
     const fn = call.childForFieldName('function');
     if (!fn) continue;
     const direct = isConfig(fn);
-    const method = fn.type === 'attribute' && isConfig(fn.childForFieldName('object')) ? fn.childForFieldName('attribute')?.text : null;
+    const method =
+      fn.type === 'attribute' && isConfig(fn.childForFieldName('object'))
+        ? fn.childForFieldName('attribute')?.text
+        : null;
     if (!direct && method !== 'update' && method !== 'override') continue;
     for (const arg of call.childForFieldName('arguments')?.namedChildren ?? []) {
       if (arg?.type === 'keyword_argument') keys.add(arg.childForFieldName('name')?.text ?? '');

@@ -8,14 +8,14 @@ import type { ExportedTable, ModuleExports, Tier, WorkspaceIndex } from './works
 
 /** What an expression is, as far as the rules are concerned. */
 export type ValueKind =
-  | 'table'     // a table class (Session, Session.Note, vm.Session)
-  | 'query'     // a table instance or query expression (Session(), T & key, T * U, q.proj())
-  | 'U'         // dj.U(...)
-  | 'schema'    // a dj.Schema object
-  | 'vmodule'   // a virtual module
-  | 'wsmodule'  // a workspace Python module holding tables
-  | 'config'    // dj.config
-  | 'djmodule'  // the datajoint package
+  | 'table' // a table class (Session, Session.Note, vm.Session)
+  | 'query' // a table instance or query expression (Session(), T & key, T * U, q.proj())
+  | 'U' // dj.U(...)
+  | 'schema' // a dj.Schema object
+  | 'vmodule' // a virtual module
+  | 'wsmodule' // a workspace Python module holding tables
+  | 'config' // dj.config
+  | 'djmodule' // the datajoint package
   | 'unknown';
 
 /** Where an imported table is declared: the exporting file and the table's name there. */
@@ -26,7 +26,7 @@ export interface TableOrigin {
 
 export interface TableClass {
   name: string;
-  node: Node | null;                 // class_definition (null for imported tables)
+  node: Node | null; // class_definition (null for imported tables)
   tier: Tier | null;
   master: TableClass | null;
   parts: Map<string, TableClass>;
@@ -40,7 +40,11 @@ export interface TableClass {
 }
 
 const TIERS: Record<string, Tier> = {
-  Manual: 'manual', Lookup: 'lookup', Imported: 'imported', Computed: 'computed', Part: 'part',
+  Manual: 'manual',
+  Lookup: 'lookup',
+  Imported: 'imported',
+  Computed: 'computed',
+  Part: 'part',
   UserTable: 'manual',
 };
 
@@ -50,8 +54,8 @@ export const QUERY_METHODS = new Set(['proj', 'aggr', 'join', 'restrict', 'exten
 export class FileIndex {
   readonly syntax: SyntaxNodes;
   readonly imports: Imports;
-  readonly tables = new Map<string, TableClass>();     // module-level names
-  readonly allTables: TableClass[] = [];               // local classes, parts included
+  readonly tables = new Map<string, TableClass>(); // module-level names
+  readonly allTables: TableClass[] = []; // local classes, parts included
   readonly schemaVars = new Set<string>();
   readonly vmodules = new Set<string>();
   readonly wsModules = new Map<string, ModuleExports[]>();
@@ -71,7 +75,10 @@ export class FileIndex {
   private classEnds: number[] | null = null;
   private guardedTries: Node[] | null = null;
 
-  constructor(readonly path: string, readonly tree: Tree) {
+  constructor(
+    readonly path: string,
+    readonly tree: Tree,
+  ) {
     this.syntax = collectSyntax(tree);
     this.imports = readImports(this.syntax.imports);
     this.findSchemasAndModules();
@@ -80,7 +87,9 @@ export class FileIndex {
 
   /** True when anything in the file is DataJoint: a datajoint import or a workspace table import. */
   get usesDataJoint(): boolean {
-    return this.imports.djModules.size > 0 || this.imports.djNames.size > 0 || this.tables.size > 0 || this.vmodules.size > 0;
+    return (
+      this.imports.djModules.size > 0 || this.imports.djNames.size > 0 || this.tables.size > 0 || this.vmodules.size > 0
+    );
   }
 
   /** What this file exports for other files. */
@@ -88,10 +97,25 @@ export class FileIndex {
     const tables = new Map<string, ExportedTable>();
     const text = (n: Node | null) => (n ? stringValue(unparen(n)) : null);
     for (const [name, t] of this.tables) {
-      if (t.imported) { tables.set(name, { tier: t.tier, parts: [...t.parts.keys()] }); continue; }
-      tables.set(name, { tier: t.tier, parts: [...t.parts.keys()], definition: text(t.definition), partDefinitions: new Map([...t.parts].map(([p, pt]) => [p, text(pt.definition)])) });
+      if (t.imported) {
+        tables.set(name, { tier: t.tier, parts: [...t.parts.keys()] });
+        continue;
+      }
+      tables.set(name, {
+        tier: t.tier,
+        parts: [...t.parts.keys()],
+        definition: text(t.definition),
+        partDefinitions: new Map([...t.parts].map(([p, pt]) => [p, text(pt.definition)])),
+      });
     }
-    return { path: this.path, tables, vmodules: new Set(this.vmodules), schemaVars: new Set(this.schemaVars), modules: new Set(this.wsModules.keys()), configKeys: this.tree.rootNode.text.includes('config') ? configKeysWritten(this) : new Set<string>() };
+    return {
+      path: this.path,
+      tables,
+      vmodules: new Set(this.vmodules),
+      schemaVars: new Set(this.schemaVars),
+      modules: new Set(this.wsModules.keys()),
+      configKeys: this.tree.rootNode.text.includes('config') ? configKeysWritten(this) : new Set<string>(),
+    };
   }
 
   /** Resolve names imported from other workspace files. Call once the workspace index holds the other files. */
@@ -101,7 +125,10 @@ export class FileIndex {
     for (const imp of this.imports.other) {
       if (imp.name === null) {
         const mods = ws.resolve(this.path, imp.module);
-        if (mods.length) { this.wsModules.set(imp.local, mods); changed = true; }
+        if (mods.length) {
+          this.wsModules.set(imp.local, mods);
+          changed = true;
+        }
         continue;
       }
       const mods = ws.resolve(this.path, imp.module);
@@ -110,12 +137,23 @@ export class FileIndex {
         if (t && !this.tables.has(imp.local)) {
           this.tables.set(imp.local, importedTable(imp.local, t.tier, t.parts, { module: m, name: imp.name }));
           changed = true;
-        } else if (m.vmodules.has(imp.name)) { this.vmodules.add(imp.local); changed = true; }
-        else if (m.schemaVars.has(imp.name)) { this.schemaVars.add(imp.local); changed = true; }
+        } else if (m.vmodules.has(imp.name)) {
+          this.vmodules.add(imp.local);
+          changed = true;
+        } else if (m.schemaVars.has(imp.name)) {
+          this.schemaVars.add(imp.local);
+          changed = true;
+        }
       }
       if (!mods.some((m) => m.tables.has(imp.name!))) {
-        const sub = ws.resolve(this.path, imp.module.endsWith('.') ? imp.module + imp.name : `${imp.module}.${imp.name}`);
-        if (sub.length) { this.wsModules.set(imp.local, sub); changed = true; }
+        const sub = ws.resolve(
+          this.path,
+          imp.module.endsWith('.') ? imp.module + imp.name : `${imp.module}.${imp.name}`,
+        );
+        if (sub.length) {
+          this.wsModules.set(imp.local, sub);
+          changed = true;
+        }
       }
     }
     if (changed) {
@@ -157,11 +195,20 @@ export class FileIndex {
     const n = unparen(node);
     let k: ValueKind;
     switch (n.type) {
-      case 'identifier': k = this.kindOfName(n); break;
-      case 'attribute': k = this.kindOfAttribute(n); break;
-      case 'call': k = this.kindOfCall(n); break;
-      case 'binary_operator': k = this.kindOfBinary(n); break;
-      default: k = 'unknown';
+      case 'identifier':
+        k = this.kindOfName(n);
+        break;
+      case 'attribute':
+        k = this.kindOfAttribute(n);
+        break;
+      case 'call':
+        k = this.kindOfCall(n);
+        break;
+      case 'binary_operator':
+        k = this.kindOfBinary(n);
+        break;
+      default:
+        k = 'unknown';
     }
     if (!this.inProgress.size) this.kindCache.set(node.id, k);
     return k;
@@ -185,7 +232,14 @@ export class FileIndex {
   /** Inside `try: … except (ImportError, AttributeError, …):` — code that already supports both versions. */
   isGuarded(node: Node): boolean {
     this.guardedTries ??= this.syntax.tries.filter((t) =>
-      t.namedChildren.some((c) => c?.type === 'except_clause' && /\b(ImportError|AttributeError|ModuleNotFoundError|TypeError)\b/.test(c.namedChildren.find((x) => x && x.type !== 'block')?.text ?? '')));
+      t.namedChildren.some(
+        (c) =>
+          c?.type === 'except_clause' &&
+          /\b(ImportError|AttributeError|ModuleNotFoundError|TypeError)\b/.test(
+            c.namedChildren.find((x) => x && x.type !== 'block')?.text ?? '',
+          ),
+      ),
+    );
     return this.guardedTries.some((t) => t.startIndex <= node.startIndex && node.endIndex <= t.endIndex);
   }
 
@@ -209,7 +263,7 @@ export class FileIndex {
   enclosingTable(node: Node): TableClass | null {
     // innermost first, then outward (a helper class nested in a table class is not the table)
     const cls = this.classOf(node);
-    return cls ? this.classInfo.get(cls.id) ?? null : null;
+    return cls ? (this.classInfo.get(cls.id) ?? null) : null;
   }
 
   private kindOfName(n: Node): ValueKind {
@@ -268,7 +322,8 @@ export class FileIndex {
       if (member === 'U') return 'U';
       if (member === 'FreeTable') return 'query';
       if (member === 'Schema' || member === 'schema') return 'schema';
-      if (member === 'VirtualModule' || member === 'create_virtual_module' || member === 'virtual_schema') return 'vmodule';
+      if (member === 'VirtualModule' || member === 'create_virtual_module' || member === 'virtual_schema')
+        return 'vmodule';
       return 'unknown';
     }
     const fk = this.kindOf(fn);
@@ -346,7 +401,8 @@ export class FileIndex {
       if (!q) continue;
       const member = q.slice(q.lastIndexOf('.') + 1);
       if (member === 'Schema' || member === 'schema') this.schemaVars.add(left.text);
-      if (member === 'VirtualModule' || member === 'create_virtual_module' || member === 'virtual_schema') this.vmodules.add(left.text);
+      if (member === 'VirtualModule' || member === 'create_virtual_module' || member === 'virtual_schema')
+        this.vmodules.add(left.text);
     }
   }
 
@@ -360,9 +416,18 @@ export class FileIndex {
         if (tier === undefined) continue;
         const name = cls.childForFieldName('name')?.text ?? '';
         const masterNode = this.classOf(cls);
-        const master = masterNode ? this.classInfo.get(masterNode.id) ?? null : null;
+        const master = masterNode ? (this.classInfo.get(masterNode.id) ?? null) : null;
         if (masterNode && !master) continue;
-        const t: TableClass = { name, node: cls, tier, master, parts: new Map(), definition: null, contents: null, imported: false };
+        const t: TableClass = {
+          name,
+          node: cls,
+          tier,
+          master,
+          parts: new Map(),
+          definition: null,
+          contents: null,
+          imported: false,
+        };
         const body = cls.childForFieldName('body');
         for (const stmt of body?.namedChildren ?? []) {
           const a = stmt?.type === 'expression_statement' ? stmt.namedChild(0) : null;
@@ -388,23 +453,50 @@ export class FileIndex {
       if (!base || base.type === 'keyword_argument') continue;
       const q = this.qualified(base);
       const member = q?.slice(q.lastIndexOf('.') + 1);
-      if (q && member && TIERS[member]) { isTable = true; tier = TIERS[member]; continue; }
+      if (q && member && TIERS[member]) {
+        isTable = true;
+        tier = TIERS[member];
+        continue;
+      }
       const parent = this.kindOf(base) === 'table' ? this.tableOf(base) : null;
-      if (parent) { isTable = true; tier ??= parent.tier; }
-      else if (this.kindOf(base) === 'table') isTable = true;
+      if (parent) {
+        isTable = true;
+        tier ??= parent.tier;
+      } else if (this.kindOf(base) === 'table') isTable = true;
     }
     const decorated = cls.parent?.type === 'decorated_definition' ? cls.parent : null;
     for (const d of decorated?.namedChildren ?? []) {
       if (d?.type !== 'decorator') continue;
       const expr = d.namedChild(0);
-      if (expr && (this.kindOf(expr) === 'schema' || (expr.type === 'identifier' && this.schemaVars.has(expr.text)))) isTable = true;
+      if (expr && (this.kindOf(expr) === 'schema' || (expr.type === 'identifier' && this.schemaVars.has(expr.text))))
+        isTable = true;
     }
     return isTable ? tier : undefined;
   }
 }
 
 function importedTable(name: string, tier: Tier | null, parts: string[], origin: TableOrigin): TableClass {
-  const t: TableClass = { name, node: null, tier, master: null, parts: new Map(), definition: null, contents: null, imported: true, origin };
-  for (const p of parts) t.parts.set(p, { name: p, node: null, tier: 'part', master: t, parts: new Map(), definition: null, contents: null, imported: true });
+  const t: TableClass = {
+    name,
+    node: null,
+    tier,
+    master: null,
+    parts: new Map(),
+    definition: null,
+    contents: null,
+    imported: true,
+    origin,
+  };
+  for (const p of parts)
+    t.parts.set(p, {
+      name: p,
+      node: null,
+      tier: 'part',
+      master: t,
+      parts: new Map(),
+      definition: null,
+      contents: null,
+      imported: true,
+    });
   return t;
 }

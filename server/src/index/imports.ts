@@ -4,9 +4,9 @@ import type { Node } from 'web-tree-sitter';
 
 export interface ImportedName {
   local: string;
-  module: string;        // dotted module as written ('' for relative-only), leading dots kept: '.pipeline'
-  name: string | null;   // imported member, null for `import module`
-  node: Node;            // the dotted_name / aliased_import node in the import statement
+  module: string; // dotted module as written ('' for relative-only), leading dots kept: '.pipeline'
+  name: string | null; // imported member, null for `import module`
+  node: Node; // the dotted_name / aliased_import node in the import statement
   statement: Node;
 }
 
@@ -70,8 +70,36 @@ export function readImports(importNodes: Node[]): Imports {
 
 /** What `from datajoint import *` binds that matters to the rules (0.14.6 __all__). */
 const STAR_EXPORTS = [
-  'config', 'conn', 'Connection', 'Schema', 'schema', 'VirtualModule', 'create_virtual_module', 'list_schemas',
-  'Table', 'FreeTable', 'Manual', 'Lookup', 'Imported', 'Computed', 'Part', 'Not', 'AndList', 'Top', 'U',
-  'Diagram', 'Di', 'ERD', 'set_password', 'kill', 'MatCell', 'MatStruct', 'AttributeAdapter', 'errors',
-  'DataJointError', 'key', 'key_hash', 'logger',
+  'config',
+  'conn',
+  'Connection',
+  'Schema',
+  'schema',
+  'VirtualModule',
+  'create_virtual_module',
+  'list_schemas',
+  'Table',
+  'FreeTable',
+  'Manual',
+  'Lookup',
+  'Imported',
+  'Computed',
+  'Part',
+  'Not',
+  'AndList',
+  'Top',
+  'U',
+  'Diagram',
+  'Di',
+  'ERD',
+  'set_password',
+  'kill',
+  'MatCell',
+  'MatStruct',
+  'AttributeAdapter',
+  'errors',
+  'DataJointError',
+  'key',
+  'key_hash',
+  'logger',
 ];

@@ -66,12 +66,16 @@ export class WorkspaceIndex {
       for (let i = 1; i < rel[1].length; i++) dir = path.dirname(dir);
       const parts = rel[2] ? rel[2].split('.') : [];
       const base = path.join(dir, ...parts);
-      return [base + '.py', path.join(base, '__init__.py')].map((p) => this.byPath.get(p)).filter((x): x is ModuleExports => !!x);
+      return [base + '.py', path.join(base, '__init__.py')]
+        .map((p) => this.byPath.get(p))
+        .filter((x): x is ModuleExports => !!x);
     }
     const hits = this.byDotted.get(spec);
     if (!hits) return [];
     // Prefer the candidate nearest to the importing file (same package first).
-    return [...hits].map((p) => this.byPath.get(p)!).sort((a, b) => commonPrefix(b.path, fromFile) - commonPrefix(a.path, fromFile));
+    return [...hits]
+      .map((p) => this.byPath.get(p)!)
+      .sort((a, b) => commonPrefix(b.path, fromFile) - commonPrefix(a.path, fromFile));
   }
 }
 

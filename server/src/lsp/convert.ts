@@ -22,7 +22,12 @@ export interface DiagnosticData {
   edits?: TextEdit[];
 }
 
-export function toDiagnostic(doc: TextDocument, f: Finding, docsHref: (code: string) => string, offsetMap?: (o: number) => number): Diagnostic {
+export function toDiagnostic(
+  doc: TextDocument,
+  f: Finding,
+  docsHref: (code: string) => string,
+  offsetMap?: (o: number) => number,
+): Diagnostic {
   const map = offsetMap ?? ((o: number) => o);
   const data: DiagnosticData = { version: doc.version, safety: f.safety, phase: f.phase };
   if (f.fix) {

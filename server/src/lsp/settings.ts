@@ -6,7 +6,13 @@ import type { EngineOptions } from '../rules/context';
 import type { DataJointLine } from '../rules/pins';
 
 export interface EditorSettings {
-  migration?: { enabled?: boolean; schemaSuffix?: string; unsignedIntegers?: EngineOptions['unsigned']; phase?: number; defaultStore?: string };
+  migration?: {
+    enabled?: boolean;
+    schemaSuffix?: string;
+    unsignedIntegers?: EngineOptions['unsigned'];
+    phase?: number;
+    defaultStore?: string;
+  };
 }
 
 export interface ResolvedSettings {
@@ -16,7 +22,11 @@ export interface ResolvedSettings {
   warnings: string[];
 }
 
-export function resolveSettings(filePath: string | null, editor: EditorSettings | null, pin: DataJointLine): ResolvedSettings {
+export function resolveSettings(
+  filePath: string | null,
+  editor: EditorSettings | null,
+  pin: DataJointLine,
+): ResolvedSettings {
   const m = editor?.migration ?? {};
   const warnings: string[] = [];
   let project = null;

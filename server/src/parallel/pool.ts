@@ -12,7 +12,7 @@ import type { FromWorker, ToWorker } from './protocol';
 export const PARALLEL_THRESHOLD = 48;
 
 export function defaultWorkers(): number {
-  return Math.max(1, Math.min(8, (os.availableParallelism?.() ?? os.cpus().length)));
+  return Math.max(1, Math.min(8, os.availableParallelism?.() ?? os.cpus().length));
 }
 
 function workerScript(): string {
@@ -37,12 +37,30 @@ export async function analyzeInParallel(project: Project, workers: number): Prom
       w.postMessage(m);
     });
   try {
-    const indexed = await Promise.all(pool.map((w, i) => ask(w, { kind: 'index', files: shares[i], settings: project.settings, pin: project.pin, options: project.options })));
+    const indexed = await Promise.all(
+      pool.map((w, i) =>
+        ask(w, {
+          kind: 'index',
+          files: shares[i],
+          settings: project.settings,
+          pin: project.pin,
+          options: project.options,
+        }),
+      ),
+    );
     const exports: ModuleExports[] = indexed.flatMap((r) => (r.kind === 'indexed' ? r.exports : []));
     const answers = await Promise.all(pool.map((w) => ask(w, { kind: 'analyze', exports })));
     const byPath = new Map<string, FileResult>();
     for (const a of answers) if (a.kind === 'results') for (const r of a.results) byPath.set(r.path, r);
-    return project.files.map((f) => byPath.get(f) ?? { path: f, kind: fileKind(f), findings: [], skipped: project.skipped.get(f) ?? 'not analysed' });
+    return project.files.map(
+      (f) =>
+        byPath.get(f) ?? {
+          path: f,
+          kind: fileKind(f),
+          findings: [],
+          skipped: project.skipped.get(f) ?? 'not analysed',
+        },
+    );
   } finally {
     await Promise.all(pool.map((w) => w.terminate()));
   }

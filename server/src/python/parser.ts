@@ -31,7 +31,9 @@ export function loadPython(): Promise<PythonParser> {
     const live = require('web-tree-sitter') as { MIN_COMPATIBLE_VERSION: number; LANGUAGE_VERSION: number };
     const runtimeAbi = { min: live.MIN_COMPATIBLE_VERSION, max: live.LANGUAGE_VERSION };
     if (language.abiVersion < runtimeAbi.min || language.abiVersion > runtimeAbi.max) {
-      throw new Error(`tree-sitter-python ABI ${language.abiVersion} is outside web-tree-sitter's range ${runtimeAbi.min}-${runtimeAbi.max}; pin the two packages together`);
+      throw new Error(
+        `tree-sitter-python ABI ${language.abiVersion} is outside web-tree-sitter's range ${runtimeAbi.min}-${runtimeAbi.max}; pin the two packages together`,
+      );
     }
     const selfTest = parser.parse('import datajoint as dj\n');
     if (!selfTest || selfTest.rootNode.hasError) throw new Error('tree-sitter-python self-test failed');

@@ -7,7 +7,7 @@ export interface SyntaxNodes {
   binaryOperators: Node[];
   classes: Node[];
   assignments: Node[];
-  imports: Node[];            // import_statement and import_from_statement
+  imports: Node[]; // import_statement and import_from_statement
   withStatements: Node[];
   attributes: Node[];
   keywordArguments: Node[];
@@ -37,8 +37,17 @@ const WANTED = [...Object.keys(COLLECT), 'ERROR'];
 
 export function collectSyntax(tree: Tree): SyntaxNodes {
   const out: SyntaxNodes = {
-    calls: [], binaryOperators: [], classes: [], assignments: [], imports: [], withStatements: [],
-    attributes: [], keywordArguments: [], errorRanges: [], functions: [], tries: [],
+    calls: [],
+    binaryOperators: [],
+    classes: [],
+    assignments: [],
+    imports: [],
+    withStatements: [],
+    attributes: [],
+    keywordArguments: [],
+    errorRanges: [],
+    functions: [],
+    tries: [],
   };
   // One search inside WASM returns only the nodes we want, in document order; bucketing by numeric type id
   // avoids a JS-side cursor walk over every node (each step crosses into WASM).
@@ -55,7 +64,8 @@ export function collectSyntax(tree: Tree): SyntaxNodes {
     if (bucket === 'ERROR') out.errorRanges.push([node.startIndex, node.endIndex]);
     else if (bucket) out[bucket].push(node);
   }
-  if (tree.rootNode.hasError) forEachMissing(tree, (start, end) => out.errorRanges.push([Math.max(0, start - 1), end + 1]));
+  if (tree.rootNode.hasError)
+    forEachMissing(tree, (start, end) => out.errorRanges.push([Math.max(0, start - 1), end + 1]));
   return out;
 }
 
@@ -69,7 +79,10 @@ export function forEachMissing(tree: Tree, found: (start: number, end: number) =
         if (cursor.nodeIsMissing) found(cursor.startIndex, cursor.endIndex);
         if (cursor.gotoFirstChild()) continue;
       }
-      if (cursor.gotoNextSibling()) { descend = true; continue; }
+      if (cursor.gotoNextSibling()) {
+        descend = true;
+        continue;
+      }
       if (!cursor.gotoParent()) break;
       descend = false;
     }
@@ -90,7 +103,10 @@ export function innermost(sorted: Node[], start: number, end: number, starts?: n
   let last = -1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    if (s[mid] <= start) { last = mid; lo = mid + 1; } else hi = mid - 1;
+    if (s[mid] <= start) {
+      last = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
   }
   for (let i = last; i >= 0; i--) if (e[i] >= end) return sorted[i];
   return null;

@@ -3,9 +3,9 @@ import { fileKind } from '../fileKind';
 import { cellAt, readNotebook, type NotebookCells } from '../notebook';
 
 export interface Location {
-  line: number;   // 1-based
+  line: number; // 1-based
   column: number; // 1-based, UTF-16 code units
-  cell?: number;  // 1-based index among all cells of a notebook
+  cell?: number; // 1-based index among all cells of a notebook
 }
 
 export class LineMap {

@@ -26,9 +26,21 @@ export interface MigrationReport {
 
 const TYPE_RULE = /^DJ1[0-2]\d$/;
 
-export function buildReport(results: FixedFile[], metas: RuleMeta[], skipped: Array<{ path: string; reason: string }> = []): MigrationReport {
+export function buildReport(
+  results: FixedFile[],
+  metas: RuleMeta[],
+  skipped: Array<{ path: string; reason: string }> = [],
+): MigrationReport {
   const titles = new Map(metas.map((m) => [m.code, m.title]));
-  const report: MigrationReport = { filesScanned: results.length + skipped.length, filesChanged: [], replacedByRule: {}, typeUpdates: 0, remaining: [], skipped, unconverged: [] };
+  const report: MigrationReport = {
+    filesScanned: results.length + skipped.length,
+    filesChanged: [],
+    replacedByRule: {},
+    typeUpdates: 0,
+    remaining: [],
+    skipped,
+    unconverged: [],
+  };
   for (const r of results) {
     if (r.after !== r.before || r.fileOps.length) report.filesChanged.push(r.path);
     if (!r.converged) report.unconverged.push(r.path);
@@ -39,10 +51,20 @@ export function buildReport(results: FixedFile[], metas: RuleMeta[], skipped: Ar
     }
     const locate = locator(r.path, r.after);
     for (const f of r.remaining) {
-      report.remaining.push({ path: r.path, code: f.code, message: f.message, severity: f.severity, safety: f.safety, phase: f.phase, ...locate(f.start) });
+      report.remaining.push({
+        path: r.path,
+        code: f.code,
+        message: f.message,
+        severity: f.severity,
+        safety: f.safety,
+        phase: f.phase,
+        ...locate(f.start),
+      });
     }
   }
-  report.remaining.sort((a, b) => a.path.localeCompare(b.path) || (a.cell ?? 0) - (b.cell ?? 0) || a.line - b.line || a.column - b.column);
+  report.remaining.sort(
+    (a, b) => a.path.localeCompare(b.path) || (a.cell ?? 0) - (b.cell ?? 0) || a.line - b.line || a.column - b.column,
+  );
   return report;
 }
 
@@ -51,9 +73,12 @@ export function renderMarkdown(report: MigrationReport, root = process.cwd()): s
   const lines: string[] = ['# DataJoint 0.14.6 → 2.x code migration report', ''];
   lines.push(`- Files scanned: ${report.filesScanned}`);
   lines.push(`- Files changed: ${report.filesChanged.length}`);
-  lines.push(`- Patterns replaced: ${Object.values(report.replacedByRule).reduce((a, b) => a + b.count, 0)} (type updates in definitions: ${report.typeUpdates})`);
+  lines.push(
+    `- Patterns replaced: ${Object.values(report.replacedByRule).reduce((a, b) => a + b.count, 0)} (type updates in definitions: ${report.typeUpdates})`,
+  );
   lines.push(`- Remaining items for a person: ${report.remaining.length}`);
-  if (report.unconverged.length) lines.push(`- **Fixes did not converge** (please report): ${report.unconverged.map(rel).join(', ')}`);
+  if (report.unconverged.length)
+    lines.push(`- **Fixes did not converge** (please report): ${report.unconverged.map(rel).join(', ')}`);
   lines.push('');
   if (report.filesChanged.length) {
     lines.push('## Files changed', '', ...report.filesChanged.map((f) => `- ${rel(f)}`), '');
@@ -61,16 +86,27 @@ export function renderMarkdown(report: MigrationReport, root = process.cwd()): s
   const codes = Object.keys(report.replacedByRule).sort();
   if (codes.length) {
     lines.push('## Replaced, per rule', '', '| rule | what | count |', '|---|---|---|');
-    for (const c of codes) lines.push(`| ${c} | ${report.replacedByRule[c].title.replace(/\|/g, '\\|')} | ${report.replacedByRule[c].count} |`);
+    for (const c of codes)
+      lines.push(
+        `| ${c} | ${report.replacedByRule[c].title.replace(/\|/g, '\\|')} | ${report.replacedByRule[c].count} |`,
+      );
     lines.push('');
   }
   if (report.remaining.length) {
-    lines.push('## Remaining (manual, unsafe or deferred)', '', '| location | rule | severity | safety | message |', '|---|---|---|---|---|');
+    lines.push(
+      '## Remaining (manual, unsafe or deferred)',
+      '',
+      '| location | rule | severity | safety | message |',
+      '|---|---|---|---|---|',
+    );
     for (const r of report.remaining) {
-      lines.push(`| ${formatLocation(rel(r.path), r)} | ${r.code} | ${r.severity} | ${r.safety} | ${r.message.replace(/\|/g, '\\|').replace(/\n/g, ' ')} |`);
+      lines.push(
+        `| ${formatLocation(rel(r.path), r)} | ${r.code} | ${r.severity} | ${r.safety} | ${r.message.replace(/\|/g, '\\|').replace(/\n/g, ' ')} |`,
+      );
     }
     lines.push('');
   }
-  if (report.skipped.length) lines.push('## Skipped files', '', ...report.skipped.map((s) => `- ${rel(s.path)}: ${s.reason}`), '');
+  if (report.skipped.length)
+    lines.push('## Skipped files', '', ...report.skipped.map((s) => `- ${rel(s.path)}: ${s.reason}`), '');
   return lines.join('\n');
 }

@@ -18,7 +18,13 @@ export interface EngineOptions {
   defaultStore?: string;
 }
 
-export const DEFAULT_OPTIONS: EngineOptions = { phase: 1, unsigned: 'widen', schemaSuffix: '_v2', finalize: false, mode: 'migrate' };
+export const DEFAULT_OPTIONS: EngineOptions = {
+  phase: 1,
+  unsigned: 'widen',
+  schemaSuffix: '_v2',
+  finalize: false,
+  mode: 'migrate',
+};
 
 /**
  * Whether a finding is shown in a phase: findings of the chosen phase or earlier, plus information and hints of
@@ -45,7 +51,12 @@ export interface ReportOptions {
 export class RuleContext {
   readonly findings: Finding[] = [];
 
-  constructor(readonly path: string, readonly text: string, readonly index: FileIndex, readonly options: EngineOptions) {}
+  constructor(
+    readonly path: string,
+    readonly text: string,
+    readonly index: FileIndex,
+    readonly options: EngineOptions,
+  ) {}
 
   report(meta: RuleMeta, at: Node | { start: number; end: number }, opts: ReportOptions = {}): void {
     const start = 'startIndex' in at ? at.startIndex : at.start;
@@ -58,9 +69,22 @@ export class RuleContext {
       if (safety === 'safe') safety = 'unsafe';
     }
     if (this.options.mode === 'informational' && severity !== 'hint') severity = 'info';
-    const finding: Finding = { code: meta.code, message: opts.message ?? meta.title, start, end, severity, safety, phase: meta.phase };
+    const finding: Finding = {
+      code: meta.code,
+      message: opts.message ?? meta.title,
+      start,
+      end,
+      severity,
+      safety,
+      phase: meta.phase,
+    };
     const edits = opts.edits;
-    if (edits && edits.length && meta.safety !== 'manual' && !edits.some((e) => isWithin(e.start, Math.max(e.end, e.start + 1), this.index.syntax.errorRanges))) {
+    if (
+      edits &&
+      edits.length &&
+      meta.safety !== 'manual' &&
+      !edits.some((e) => isWithin(e.start, Math.max(e.end, e.start + 1), this.index.syntax.errorRanges))
+    ) {
       finding.fix = { title: opts.fixTitle ?? meta.title, edits };
     }
     this.findings.push(finding);
@@ -78,7 +102,13 @@ export class RuleContext {
     const line = this.text.slice(lineStart, lineEnd < 0 ? undefined : lineEnd);
     const m = /#\s*dj-migrate:\s*ignore(?:\[([^\]]*)\])?/.exec(line);
     if (!m) return false;
-    return m[1] === undefined || m[1].split(',').map((c) => c.trim()).includes(code);
+    return (
+      m[1] === undefined ||
+      m[1]
+        .split(',')
+        .map((c) => c.trim())
+        .includes(code)
+    );
   }
 
   private mayIgnore: boolean | undefined;
@@ -93,5 +123,4 @@ export class RuleContext {
   isGuarded(node: Node): boolean {
     return this.index.isGuarded(node);
   }
-
 }

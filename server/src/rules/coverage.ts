@@ -9,7 +9,8 @@ import { noRuleBecause as tables } from './tables';
 
 const modules: Record<string, string> = {
   'mod-unchanged': 'These names exist unchanged in 2.x; there is nothing to rewrite.',
-  'conn-prompt': 'Whether user and password are configured is a property of the deployment, not of the code; DJ14x moves credentials to .secrets/ and the docs explain DJ_USER/DJ_PASS.',
+  'conn-prompt':
+    'Whether user and password are configured is a property of the deployment, not of the code; DJ14x moves credentials to .secrets/ and the docs explain DJ_USER/DJ_PASS.',
   'conn-same': 'Unchanged connection API: nothing to rewrite.',
 };
 

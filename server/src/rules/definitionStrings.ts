@@ -35,7 +35,11 @@ export function definitionText(node: Node): DefinitionText | null {
       sawString = true;
       for (const c of n.namedChildren) {
         if (!c || c.type === 'string_start' || c.type === 'string_end') continue;
-        push(c.text, c.startIndex, c.type === 'interpolation' || (c.type === 'escape_sequence' && !/[rR]/.test(prefix)));
+        push(
+          c.text,
+          c.startIndex,
+          c.type === 'interpolation' || (c.type === 'escape_sequence' && !/[rR]/.test(prefix)),
+        );
       }
       return true;
     }
@@ -68,7 +72,10 @@ export const definitionRule: Rule = {
       const d = definitionText(table.definition);
       if (!d) continue;
       const findings = analyzeDefinition(d.text, {
-        unsigned: ctx.options.unsigned, phase: ctx.options.phase, tier: table.tier ?? undefined, defaultStore: ctx.options.defaultStore,
+        unsigned: ctx.options.unsigned,
+        phase: ctx.options.phase,
+        tier: table.tier ?? undefined,
+        defaultStore: ctx.options.defaultStore,
       });
       for (const f of findings) {
         const meta = definitionRules.find((m) => m.code === f.code);
@@ -77,20 +84,33 @@ export const definitionRule: Rule = {
         const b = toFile(d, f.end, true) ?? (f.end === f.start ? a : null);
         const range = a && b ? { start: a.offset, end: b.offset } : table.definition;
         let edits: TextEdit[] | undefined;
-        if (f.replacement !== undefined && a && b && a.seg === b.seg && !a.seg.opaque) edits = [{ start: a.offset, end: b.offset, text: f.replacement }];
-        ctx.report({ ...meta, safety: f.safety, severity: f.severity, phase: f.phase }, range, { message: f.message, edits, fixTitle: f.fixTitle });
+        if (f.replacement !== undefined && a && b && a.seg === b.seg && !a.seg.opaque)
+          edits = [{ start: a.offset, end: b.offset, text: f.replacement }];
+        ctx.report({ ...meta, safety: f.safety, severity: f.severity, phase: f.phase }, range, {
+          message: f.message,
+          edits,
+          fixTitle: f.fixTitle,
+        });
       }
     }
   },
 };
 
 export const FILEPATH_INSERT: RuleMeta = {
-  code: 'DJ121', name: 'filepath-insert-values', title: 'Values inserted into `<filepath@store>` attributes become paths relative to the store',
-  safety: 'manual', severity: 'warning', phase: 2, catalogue: ['store-filepath'],
+  code: 'DJ121',
+  name: 'filepath-insert-values',
+  title: 'Values inserted into `<filepath@store>` attributes become paths relative to the store',
+  safety: 'manual',
+  severity: 'warning',
+  phase: 2,
+  catalogue: ['store-filepath'],
   docs: {
-    summary: '0.14.6 took a local absolute path under the store\'s `stage` and uploaded the file; 2.x takes a path relative to the store `location`, the file must already be there, and nothing is uploaded. Fetch returns an `ObjectRef` (`.download()`, `.open()`, `.full_path`) instead of a local path string. The values cannot be rewritten mechanically.',
-    before: 'raw = STORE_ROOT / "files" / "raw" / f"sub{sid}" / "rec.bin"\nRecording.insert1(dict(key, raw_file=str(raw)))',
-    after: 'rel = f"raw/sub{sid}/rec.bin"          # relative to the store location\nRecording.insert1(dict(key, raw_file=rel))',
+    summary:
+      "0.14.6 took a local absolute path under the store's `stage` and uploaded the file; 2.x takes a path relative to the store `location`, the file must already be there, and nothing is uploaded. Fetch returns an `ObjectRef` (`.download()`, `.open()`, `.full_path`) instead of a local path string. The values cannot be rewritten mechanically.",
+    before:
+      'raw = STORE_ROOT / "files" / "raw" / f"sub{sid}" / "rec.bin"\nRecording.insert1(dict(key, raw_file=str(raw)))',
+    after:
+      'rel = f"raw/sub{sid}/rec.bin"          # relative to the store location\nRecording.insert1(dict(key, raw_file=rel))',
   },
 };
 

@@ -10,7 +10,11 @@ export function ensureImport(ctx: RuleContext, module: string): TextEdit[] {
   for (const stmt of root.namedChildren) {
     if (!stmt) continue;
     if (stmt.type === 'import_statement' && stmt.namedChildren.some((c) => c?.text === module)) return [];
-    if (stmt.type === 'import_statement' || stmt.type === 'import_from_statement' || stmt.type === 'future_import_statement') {
+    if (
+      stmt.type === 'import_statement' ||
+      stmt.type === 'import_from_statement' ||
+      stmt.type === 'future_import_statement'
+    ) {
       insertAt = stmt.endIndex;
     } else if (insertAt === 0 && stmt.type === 'expression_statement' && stmt.namedChild(0)?.type === 'string') {
       insertAt = stmt.endIndex; // module docstring
@@ -58,7 +62,10 @@ export function editArguments(call: Node, remove: Node[], add: string[] = [], af
   }
   const edits: TextEdit[] = [];
   for (let i = 0; i < items.length; ) {
-    if (!gone.has(items[i].id)) { i++; continue; }
+    if (!gone.has(items[i].id)) {
+      i++;
+      continue;
+    }
     let j = i;
     while (j + 1 < items.length && gone.has(items[j + 1].id)) j++;
     if (j + 1 < items.length) {

@@ -14,18 +14,18 @@ export type Phase = 1 | 2;
  * DJ100-129 definitions and types · DJ130-139 schema names · DJ140-159 config files · DJ160-169 dependency pins.
  */
 export interface RuleMeta {
-  code: string;               // 'DJ001'
-  name: string;               // kebab-case, e.g. 'schema-alias'
-  title: string;              // one line, e.g. '`dj.schema` was removed; use `dj.Schema`'
+  code: string; // 'DJ001'
+  name: string; // kebab-case, e.g. 'schema-alias'
+  title: string; // one line, e.g. '`dj.schema` was removed; use `dj.Schema`'
   safety: Safety;
-  severity: Severity;         // severity when migration is enabled (0.14.x-pinned workspaces show 'info')
+  severity: Severity; // severity when migration is enabled (0.14.x-pinned workspaces show 'info')
   phase: Phase;
   /** ids of rows in ../shared/spec/api-changes.md (e.g. 'mod-schema-alias') or spec sections ('§2.1 boolean'). */
   catalogue: string[];
   docs: {
-    summary: string;          // what changed and what 2.x does if left (AttrErr, SILENT, ...)
-    before: string;           // 0.14.6 code
-    after: string;            // 2.x code ('' for manual rules without a mechanical form)
+    summary: string; // what changed and what 2.x does if left (AttrErr, SILENT, ...)
+    before: string; // 0.14.6 code
+    after: string; // 2.x code ('' for manual rules without a mechanical form)
     /** Where the published migration guide is wrong and the library wins, say so here. */
     guideCorrection?: string;
   };

@@ -7,94 +7,223 @@ import type { RuleMeta } from './meta';
 const m = (meta: RuleMeta) => meta;
 
 export const SCHEMA_ALIAS = m({
-  code: 'DJ001', name: 'schema-alias', title: '`dj.schema` was removed in DataJoint 2.x; use `dj.Schema`',
-  safety: 'safe', severity: 'error', phase: 1, catalogue: ['mod-schema-alias'],
+  code: 'DJ001',
+  name: 'schema-alias',
+  title: '`dj.schema` was removed in DataJoint 2.x; use `dj.Schema`',
+  safety: 'safe',
+  severity: 'error',
+  phase: 1,
+  catalogue: ['mod-schema-alias'],
   docs: {
-    summary: '`dj.schema` (lower case) was an alias of `dj.Schema`. 2.x removed it: importing the module raises AttributeError. `dj.Schema` takes identical arguments and also works on 0.14.6.',
-    before: 'schema = dj.schema("lab")', after: 'schema = dj.Schema("lab")',
+    summary:
+      '`dj.schema` (lower case) was an alias of `dj.Schema`. 2.x removed it: importing the module raises AttributeError. `dj.Schema` takes identical arguments and also works on 0.14.6.',
+    before: 'schema = dj.schema("lab")',
+    after: 'schema = dj.Schema("lab")',
     guideCorrection: 'The published guide still uses `dj.schema(...)` in its examples; it fails on every 2.x release.',
   },
 });
 export const VIRTUAL_MODULE = m({
-  code: 'DJ002', name: 'create-virtual-module', title: '`dj.create_virtual_module` was removed; use `dj.VirtualModule`',
-  safety: 'safe', severity: 'error', phase: 1, catalogue: ['mod-virtual-module'],
-  docs: { summary: '`dj.VirtualModule` has the same signature and also works on 0.14.6.', before: 'lab = dj.create_virtual_module("lab", "lab_db")', after: 'lab = dj.VirtualModule("lab", "lab_db")' },
+  code: 'DJ002',
+  name: 'create-virtual-module',
+  title: '`dj.create_virtual_module` was removed; use `dj.VirtualModule`',
+  safety: 'safe',
+  severity: 'error',
+  phase: 1,
+  catalogue: ['mod-virtual-module'],
+  docs: {
+    summary: '`dj.VirtualModule` has the same signature and also works on 0.14.6.',
+    before: 'lab = dj.create_virtual_module("lab", "lab_db")',
+    after: 'lab = dj.VirtualModule("lab", "lab_db")',
+  },
 });
 export const ERD = m({
-  code: 'DJ003', name: 'erd-alias', title: '`dj.ERD` / `dj.Di` were removed; use `dj.Diagram`',
-  safety: 'safe', severity: 'error', phase: 1, catalogue: ['mod-erd'],
-  docs: { summary: '`dj.Diagram` is the same class. `Diagram.topo_sort()` was removed too.', before: 'dj.ERD(schema).draw()', after: 'dj.Diagram(schema).draw()' },
+  code: 'DJ003',
+  name: 'erd-alias',
+  title: '`dj.ERD` / `dj.Di` were removed; use `dj.Diagram`',
+  safety: 'safe',
+  severity: 'error',
+  phase: 1,
+  catalogue: ['mod-erd'],
+  docs: {
+    summary: '`dj.Diagram` is the same class. `Diagram.topo_sort()` was removed too.',
+    before: 'dj.ERD(schema).draw()',
+    after: 'dj.Diagram(schema).draw()',
+  },
 });
 export const DJ_KEY = m({
-  code: 'DJ004', name: 'dj-key', title: '`dj.key` was removed; use `q.keys()` (or the string "KEY" inside `fetch1`)',
-  safety: 'manual', severity: 'error', phase: 1, catalogue: ['mod-key'],
-  docs: { summary: '`q.fetch(dj.key)` is rewritten by DJ020 (`q.keys()`); any other use of `dj.key` needs a person.', before: 'keys = q.fetch(dj.key)', after: 'keys = q.keys()' },
+  code: 'DJ004',
+  name: 'dj-key',
+  title: '`dj.key` was removed; use `q.keys()` (or the string "KEY" inside `fetch1`)',
+  safety: 'manual',
+  severity: 'error',
+  phase: 1,
+  catalogue: ['mod-key'],
+  docs: {
+    summary: '`q.fetch(dj.key)` is rewritten by DJ020 (`q.keys()`); any other use of `dj.key` needs a person.',
+    before: 'keys = q.fetch(dj.key)',
+    after: 'keys = q.keys()',
+  },
 });
 export const KEY_HASH = m({
-  code: 'DJ005', name: 'key-hash', title: '`dj.key_hash` was removed; inline the same digest with hashlib',
-  safety: 'safe', severity: 'error', phase: 1, catalogue: ['mod-key-hash'],
+  code: 'DJ005',
+  name: 'key-hash',
+  title: '`dj.key_hash` was removed; inline the same digest with hashlib',
+  safety: 'safe',
+  severity: 'error',
+  phase: 1,
+  catalogue: ['mod-key-hash'],
   docs: {
-    summary: 'The replacement computes the identical MD5 digest: the values, sorted by key, converted with str(), concatenated.',
-    before: 'h = dj.key_hash(key)', after: 'h = hashlib.md5("".join(str(v) for _, v in sorted(key.items())).encode()).hexdigest()',
+    summary:
+      'The replacement computes the identical MD5 digest: the values, sorted by key, converted with str(), concatenated.',
+    before: 'h = dj.key_hash(key)',
+    after: 'h = hashlib.md5("".join(str(v) for _, v in sorted(key.items())).encode()).hexdigest()',
   },
 });
 export const KILL = m({
-  code: 'DJ006', name: 'kill', title: '`dj.kill` was removed; use SQL (`SHOW PROCESSLIST; KILL <id>`) or database tools',
-  safety: 'manual', severity: 'error', phase: 1, catalogue: ['mod-kill'],
+  code: 'DJ006',
+  name: 'kill',
+  title: '`dj.kill` was removed; use SQL (`SHOW PROCESSLIST; KILL <id>`) or database tools',
+  safety: 'manual',
+  severity: 'error',
+  phase: 1,
+  catalogue: ['mod-kill'],
   docs: { summary: 'Interactive admin code: there is no DataJoint replacement.', before: 'dj.kill()', after: '' },
 });
 export const SET_PASSWORD = m({
-  code: 'DJ007', name: 'set-password', title: '`dj.set_password` was removed; use `ALTER USER user() IDENTIFIED BY ...` and update `.secrets/database.password`',
-  safety: 'manual', severity: 'error', phase: 1, catalogue: ['mod-set-password'],
-  docs: { summary: 'No DataJoint replacement.', before: 'dj.set_password()', after: 'dj.conn().query("ALTER USER user() IDENTIFIED BY %s", (new_password,))' },
+  code: 'DJ007',
+  name: 'set-password',
+  title:
+    '`dj.set_password` was removed; use `ALTER USER user() IDENTIFIED BY ...` and update `.secrets/database.password`',
+  safety: 'manual',
+  severity: 'error',
+  phase: 1,
+  catalogue: ['mod-set-password'],
+  docs: {
+    summary: 'No DataJoint replacement.',
+    before: 'dj.set_password()',
+    after: 'dj.conn().query("ALTER USER user() IDENTIFIED BY %s", (new_password,))',
+  },
 });
 export const ATTRIBUTE_ADAPTER = m({
-  code: 'DJ008', name: 'attribute-adapter', title: '`dj.AttributeAdapter` was removed; write a `dj.Codec` with the same name',
-  safety: 'manual', severity: 'error', phase: 1, catalogue: ['mod-attribute-adapter', 'def-adapted'],
+  code: 'DJ008',
+  name: 'attribute-adapter',
+  title: '`dj.AttributeAdapter` was removed; write a `dj.Codec` with the same name',
+  safety: 'manual',
+  severity: 'error',
+  phase: 1,
+  catalogue: ['mod-attribute-adapter', 'def-adapted'],
   docs: {
-    summary: 'An adapter becomes a codec registered by `name` (global registry, no context needed). An adapter whose attribute_type was `longblob` maps to `get_dtype` returning "<blob>", which stores the same bytes, so existing `:<name>:` columns stay readable. One whose type was `blob@store` needs `<name@store>` plus a data migration.',
-    before: 'class GraphAdapter(dj.AttributeAdapter):\n    attribute_type = "longblob"\n    def put(self, obj): return list(obj.edges)\n    def get(self, value): return nx.Graph(value)\ngraph = GraphAdapter()',
-    after: 'class GraphCodec(dj.Codec):\n    name = "graph"\n    def get_dtype(self, is_store): return "<blob>"\n    def encode(self, obj, *, key=None, store_name=None): return list(obj.edges)\n    def decode(self, stored, *, key=None): return nx.Graph(stored)',
+    summary:
+      'An adapter becomes a codec registered by `name` (global registry, no context needed). An adapter whose attribute_type was `longblob` maps to `get_dtype` returning "<blob>", which stores the same bytes, so existing `:<name>:` columns stay readable. One whose type was `blob@store` needs `<name@store>` plus a data migration.',
+    before:
+      'class GraphAdapter(dj.AttributeAdapter):\n    attribute_type = "longblob"\n    def put(self, obj): return list(obj.edges)\n    def get(self, value): return nx.Graph(value)\ngraph = GraphAdapter()',
+    after:
+      'class GraphCodec(dj.Codec):\n    name = "graph"\n    def get_dtype(self, is_store): return "<blob>"\n    def encode(self, obj, *, key=None, store_name=None): return list(obj.edges)\n    def decode(self, stored, *, key=None): return nx.Graph(stored)',
   },
 });
 export const REMOVED_MODULE = m({
-  code: 'DJ009', name: 'removed-module', title: 'This datajoint submodule does not exist in 2.x',
-  safety: 'manual', severity: 'error', phase: 1, catalogue: ['mod-removed-modules'],
-  docs: { summary: '`datajoint.fetch`, `datajoint.hash`, `datajoint.external`, `datajoint.admin`, `datajoint.attribute_adapter`, `datajoint.s3` and `datajoint.plugin` were removed (ImportError). Blob decoding lives in `datajoint.codecs.decode_attribute`.', before: 'from datajoint.hash import key_hash', after: '' },
+  code: 'DJ009',
+  name: 'removed-module',
+  title: 'This datajoint submodule does not exist in 2.x',
+  safety: 'manual',
+  severity: 'error',
+  phase: 1,
+  catalogue: ['mod-removed-modules'],
+  docs: {
+    summary:
+      '`datajoint.fetch`, `datajoint.hash`, `datajoint.external`, `datajoint.admin`, `datajoint.attribute_adapter`, `datajoint.s3` and `datajoint.plugin` were removed (ImportError). Blob decoding lives in `datajoint.codecs.decode_attribute`.',
+    before: 'from datajoint.hash import key_hash',
+    after: '',
+  },
 });
 export const REMOVED_SYMBOL = m({
-  code: 'DJ010', name: 'removed-symbol', title: 'This datajoint name was removed in 2.x',
-  safety: 'manual', severity: 'error', phase: 1, catalogue: ['mod-removed-symbols'],
-  docs: { summary: '`datajoint.jobs.JobTable` → `datajoint.jobs.Job`; `datajoint.utils.get_master` → `datajoint.dependencies.extract_master`; `datajoint.schemas.Schema` → `dj.Schema` (renamed `_Schema` in 2.2); `datajoint.table.Log`, `utils.ClassProperty`, `utils.parse_sql`, the `errors` feature switches: no replacement.', before: 'from datajoint.jobs import JobTable', after: 'from datajoint.jobs import Job' },
+  code: 'DJ010',
+  name: 'removed-symbol',
+  title: 'This datajoint name was removed in 2.x',
+  safety: 'manual',
+  severity: 'error',
+  phase: 1,
+  catalogue: ['mod-removed-symbols'],
+  docs: {
+    summary:
+      '`datajoint.jobs.JobTable` → `datajoint.jobs.Job`; `datajoint.utils.get_master` → `datajoint.dependencies.extract_master`; `datajoint.schemas.Schema` → `dj.Schema` (renamed `_Schema` in 2.2); `datajoint.table.Log`, `utils.ClassProperty`, `utils.parse_sql`, the `errors` feature switches: no replacement.',
+    before: 'from datajoint.jobs import JobTable',
+    after: 'from datajoint.jobs import Job',
+  },
 });
 export const IMPORT_FORM = m({
-  code: 'DJ011', name: 'removed-import', title: 'This name cannot be imported from datajoint 2.x',
-  safety: 'safe', severity: 'error', phase: 1, catalogue: ['mod-schema-alias', 'mod-virtual-module', 'mod-erd'],
+  code: 'DJ011',
+  name: 'removed-import',
+  title: 'This name cannot be imported from datajoint 2.x',
+  safety: 'safe',
+  severity: 'error',
+  phase: 1,
+  catalogue: ['mod-schema-alias', 'mod-virtual-module', 'mod-erd'],
   docs: {
-    summary: '`from datajoint import schema, ERD, Di, create_virtual_module` raise ImportError in 2.x. The fix imports the 2.x name under the old local name, so the rest of the file is unchanged.',
-    before: 'from datajoint import schema, create_virtual_module', after: 'from datajoint import Schema as schema, VirtualModule as create_virtual_module',
+    summary:
+      '`from datajoint import schema, ERD, Di, create_virtual_module` raise ImportError in 2.x. The fix imports the 2.x name under the old local name, so the rest of the file is unchanged.',
+    before: 'from datajoint import schema, create_virtual_module',
+    after: 'from datajoint import Schema as schema, VirtualModule as create_virtual_module',
     guideCorrection: 'The published guide says these imports work in both versions; they fail on every 2.x release.',
   },
 });
 export const FREETABLE = m({
-  code: 'DJ012', name: 'freetable-class', title: 'From 2.2, `dj.FreeTable` is a factory function: isinstance and subclassing need `datajoint.table.FreeTable`',
-  safety: 'manual', severity: 'warning', phase: 1, catalogue: ['mod-freetable-fn'],
-  docs: { summary: '`dj.FreeTable(conn, "db.tbl")` still constructs a table; only `isinstance(x, dj.FreeTable)` (TypeError) and `class T(dj.FreeTable)` break.', before: 'isinstance(t, dj.FreeTable)', after: 'from datajoint.table import FreeTable\nisinstance(t, FreeTable)' },
+  code: 'DJ012',
+  name: 'freetable-class',
+  title: 'From 2.2, `dj.FreeTable` is a factory function: isinstance and subclassing need `datajoint.table.FreeTable`',
+  safety: 'manual',
+  severity: 'warning',
+  phase: 1,
+  catalogue: ['mod-freetable-fn'],
+  docs: {
+    summary:
+      '`dj.FreeTable(conn, "db.tbl")` still constructs a table; only `isinstance(x, dj.FreeTable)` (TypeError) and `class T(dj.FreeTable)` break.',
+    before: 'isinstance(t, dj.FreeTable)',
+    after: 'from datajoint.table import FreeTable\nisinstance(t, FreeTable)',
+  },
 });
 export const CONN_CACHED = m({
-  code: 'DJ013', name: 'conn-connection', title: '`dj.conn.connection` no longer caches the connection; call `dj.conn()`',
-  safety: 'safe', severity: 'error', phase: 1, catalogue: ['conn-cached'],
-  docs: { summary: 'AttributeError on 2.2+. `dj.conn()` returns the shared connection.', before: 'c = dj.conn.connection', after: 'c = dj.conn()' },
+  code: 'DJ013',
+  name: 'conn-connection',
+  title: '`dj.conn.connection` no longer caches the connection; call `dj.conn()`',
+  safety: 'safe',
+  severity: 'error',
+  phase: 1,
+  catalogue: ['conn-cached'],
+  docs: {
+    summary: 'AttributeError on 2.2+. `dj.conn()` returns the shared connection.',
+    before: 'c = dj.conn.connection',
+    after: 'c = dj.conn()',
+  },
 });
 export const CONN_INIT = m({
-  code: 'DJ014', name: 'conn-init-fun', title: '`init_fun` was removed from `dj.conn`/`dj.Connection`; run the SQL after connecting',
-  safety: 'manual', severity: 'error', phase: 1, catalogue: ['conn-initfun', 'conn-positional'],
-  docs: { summary: 'TypeError. With five positional arguments to `dj.Connection`, the old `init_fun` silently becomes `use_tls`.', before: 'dj.conn(init_fun="SET ...")', after: 'dj.conn().query("SET ...")' },
+  code: 'DJ014',
+  name: 'conn-init-fun',
+  title: '`init_fun` was removed from `dj.conn`/`dj.Connection`; run the SQL after connecting',
+  safety: 'manual',
+  severity: 'error',
+  phase: 1,
+  catalogue: ['conn-initfun', 'conn-positional'],
+  docs: {
+    summary:
+      'TypeError. With five positional arguments to `dj.Connection`, the old `init_fun` silently becomes `use_tls`.',
+    before: 'dj.conn(init_fun="SET ...")',
+    after: 'dj.conn().query("SET ...")',
+  },
 });
 export const HEADING_FIELDS = m({
-  code: 'DJ015', name: 'heading-attr-fields', title: 'Heading attribute fields `is_external/is_attachment/is_filepath/adapter/database` are gone',
-  safety: 'manual', severity: 'warning', phase: 1, catalogue: ['heading-attr-fields'],
-  docs: { summary: 'Use `attr.codec`, `attr.store`, `attr.original_type`, `attr.is_hash_object`, `attr.is_schema_object`.', before: 'T.heading.attributes["x"].is_external', after: 'T.heading.attributes["x"].store is not None' },
+  code: 'DJ015',
+  name: 'heading-attr-fields',
+  title: 'Heading attribute fields `is_external/is_attachment/is_filepath/adapter/database` are gone',
+  safety: 'manual',
+  severity: 'warning',
+  phase: 1,
+  catalogue: ['heading-attr-fields'],
+  docs: {
+    summary: 'Use `attr.codec`, `attr.store`, `attr.original_type`, `attr.is_hash_object`, `attr.is_schema_object`.',
+    before: 'T.heading.attributes["x"].is_external',
+    after: 'T.heading.attributes["x"].store is not None',
+  },
 });
 
 const RENAMES: Record<string, { to: string; meta: RuleMeta }> = {
@@ -103,11 +232,25 @@ const RENAMES: Record<string, { to: string; meta: RuleMeta }> = {
   ERD: { to: 'Diagram', meta: ERD },
   Di: { to: 'Diagram', meta: ERD },
 };
-const REMOVED_NAMES: Record<string, RuleMeta> = { key: DJ_KEY, key_hash: KEY_HASH, kill: KILL, set_password: SET_PASSWORD, AttributeAdapter: ATTRIBUTE_ADAPTER };
+const REMOVED_NAMES: Record<string, RuleMeta> = {
+  key: DJ_KEY,
+  key_hash: KEY_HASH,
+  kill: KILL,
+  set_password: SET_PASSWORD,
+  AttributeAdapter: ATTRIBUTE_ADAPTER,
+};
 const REMOVED_MODULES = new Set(['fetch', 'hash', 'external', 'admin', 'attribute_adapter', 's3', 'plugin']);
 const REMOVED_SYMBOLS: Record<string, string[]> = {
-  jobs: ['JobTable'], table: ['Log'], utils: ['get_master', 'ClassProperty', 'parse_sql'],
-  errors: ['PluginWarning', '_switch_adapted_types', '_switch_filepath_types', 'ADAPTED_TYPE_SWITCH', 'FILEPATH_FEATURE_SWITCH'],
+  jobs: ['JobTable'],
+  table: ['Log'],
+  utils: ['get_master', 'ClassProperty', 'parse_sql'],
+  errors: [
+    'PluginWarning',
+    '_switch_adapted_types',
+    '_switch_filepath_types',
+    'ADAPTED_TYPE_SWITCH',
+    'FILEPATH_FEATURE_SWITCH',
+  ],
   schemas: ['Schema'],
 };
 
@@ -116,7 +259,9 @@ function checkImports(ctx: RuleContext): void {
     if (ctx.isGuarded(imp.statement)) continue;
     const sub = imp.module.split('.')[1];
     if (sub && REMOVED_MODULES.has(sub)) {
-      ctx.report(REMOVED_MODULE, imp.statement.childForFieldName('module_name') ?? imp.node, { message: `\`${imp.module}\` does not exist in DataJoint 2.x (ImportError)` });
+      ctx.report(REMOVED_MODULE, imp.statement.childForFieldName('module_name') ?? imp.node, {
+        message: `\`${imp.module}\` does not exist in DataJoint 2.x (ImportError)`,
+      });
       continue;
     }
     if (imp.name === null) continue;
@@ -128,10 +273,19 @@ function checkImports(ctx: RuleContext): void {
     const rename = RENAMES[imp.name];
     if (rename) {
       const nameNode = imp.node.type === 'aliased_import' ? imp.node.childForFieldName('name')! : imp.node;
-      const edit = imp.node.type === 'aliased_import' ? ctx.replace(nameNode, rename.to) : ctx.replace(nameNode, `${rename.to} as ${imp.name}`);
-      ctx.report(IMPORT_FORM, imp.node, { message: `\`from datajoint import ${imp.name}\` fails in DataJoint 2.x; import \`${rename.to}\``, edits: [edit], fixTitle: `Import \`${rename.to}\` as \`${imp.local}\`` });
+      const edit =
+        imp.node.type === 'aliased_import'
+          ? ctx.replace(nameNode, rename.to)
+          : ctx.replace(nameNode, `${rename.to} as ${imp.name}`);
+      ctx.report(IMPORT_FORM, imp.node, {
+        message: `\`from datajoint import ${imp.name}\` fails in DataJoint 2.x; import \`${rename.to}\``,
+        edits: [edit],
+        fixTitle: `Import \`${rename.to}\` as \`${imp.local}\``,
+      });
     } else if (REMOVED_NAMES[imp.name]) {
-      ctx.report(REMOVED_NAMES[imp.name], imp.node, { message: `\`from datajoint import ${imp.name}\` fails in DataJoint 2.x: ${REMOVED_NAMES[imp.name].title}` });
+      ctx.report(REMOVED_NAMES[imp.name], imp.node, {
+        message: `\`from datajoint import ${imp.name}\` fails in DataJoint 2.x: ${REMOVED_NAMES[imp.name].title}`,
+      });
     }
   }
 }
@@ -148,36 +302,61 @@ function checkAttributes(ctx: RuleContext): void {
     const name = attr.text;
     const rename = RENAMES[name];
     if (rename) {
-      ctx.report(rename.meta, node, { edits: [ctx.replace(attr, rename.to)], fixTitle: `Replace with \`dj.${rename.to}\`` });
+      ctx.report(rename.meta, node, {
+        edits: [ctx.replace(attr, rename.to)],
+        fixTitle: `Replace with \`dj.${rename.to}\``,
+      });
       continue;
     }
     if (name === 'key') {
       if (isFetchArgument(node)) continue; // DJ020 rewrites fetch(dj.key)
       ctx.report(DJ_KEY, node);
     } else if (name === 'key_hash') {
-      const call = node.parent?.type === 'call' && node.parent.childForFieldName('function')?.id === node.id ? node.parent : null;
+      const call =
+        node.parent?.type === 'call' && node.parent.childForFieldName('function')?.id === node.id ? node.parent : null;
       const args = call ? positionalArgs(call) : [];
       if (call && args.length === 1 && keywordArgs(call).size === 0) {
         const arg = args[0].text;
         const simple = /^[A-Za-z_][\w.]*$/.test(arg) ? arg : `(${arg})`;
         ctx.report(KEY_HASH, node, {
-          edits: [ctx.replace(call, `hashlib.md5("".join(str(v) for _, v in sorted(${simple}.items())).encode()).hexdigest()`), ...ensureImport(ctx, 'hashlib')],
+          edits: [
+            ctx.replace(
+              call,
+              `hashlib.md5("".join(str(v) for _, v in sorted(${simple}.items())).encode()).hexdigest()`,
+            ),
+            ...ensureImport(ctx, 'hashlib'),
+          ],
           fixTitle: 'Inline the identical MD5 digest with hashlib',
         });
       } else ctx.report(KEY_HASH, node);
     } else if (name === 'kill') ctx.report(KILL, node);
     else if (name === 'set_password') ctx.report(SET_PASSWORD, node);
     else if (name === 'AttributeAdapter') ctx.report(ATTRIBUTE_ADAPTER, node);
-    else if (name === 'admin' || name === 'external' || name === 's3' || name === 'plugin' || name === 'attribute_adapter') ctx.report(REMOVED_MODULE, node, { message: `\`dj.${name}\` does not exist in DataJoint 2.x` });
+    else if (
+      name === 'admin' ||
+      name === 'external' ||
+      name === 's3' ||
+      name === 'plugin' ||
+      name === 'attribute_adapter'
+    )
+      ctx.report(REMOVED_MODULE, node, { message: `\`dj.${name}\` does not exist in DataJoint 2.x` });
     else if (name === 'FreeTable' && isTypeUse(node)) ctx.report(FREETABLE, node);
-    else if (name === 'conn' && node.parent?.type === 'attribute' && node.parent.childForFieldName('attribute')?.text === 'connection') {
-      ctx.report(CONN_CACHED, node.parent, { edits: [ctx.replace(node.parent, `${obj.text}.conn()`)], fixTitle: 'Replace with `dj.conn()`' });
+    else if (
+      name === 'conn' &&
+      node.parent?.type === 'attribute' &&
+      node.parent.childForFieldName('attribute')?.text === 'connection'
+    ) {
+      ctx.report(CONN_CACHED, node.parent, {
+        edits: [ctx.replace(node.parent, `${obj.text}.conn()`)],
+        fixTitle: 'Replace with `dj.conn()`',
+      });
     }
   }
   // Adapters imported by name: class X(AttributeAdapter)
   for (const cls of ctx.index.syntax.classes) {
     for (const base of cls.childForFieldName('superclasses')?.namedChildren ?? []) {
-      if (base?.type === 'identifier' && ctx.index.qualified(base) === 'datajoint.AttributeAdapter') ctx.report(ATTRIBUTE_ADAPTER, base);
+      if (base?.type === 'identifier' && ctx.index.qualified(base) === 'datajoint.AttributeAdapter')
+        ctx.report(ATTRIBUTE_ADAPTER, base);
     }
   }
 }
@@ -188,7 +367,10 @@ function checkConnections(ctx: RuleContext): void {
     const q = ctx.index.qualified(call.childForFieldName('function')!);
     if (q !== 'datajoint.conn' && q !== 'datajoint.Connection' && q !== 'datajoint.connection.Connection') continue;
     if (keywordArgs(call).has('init_fun')) ctx.report(CONN_INIT, call);
-    else if (q !== 'datajoint.conn' && positionalArgs(call).length >= 5) ctx.report(CONN_INIT, call, { message: 'The fifth positional argument of `dj.Connection` was `init_fun` in 0.14.6 and is `use_tls` in 2.x' });
+    else if (q !== 'datajoint.conn' && positionalArgs(call).length >= 5)
+      ctx.report(CONN_INIT, call, {
+        message: 'The fifth positional argument of `dj.Connection` was `init_fun` in 0.14.6 and is `use_tls` in 2.x',
+      });
   }
 }
 
@@ -198,30 +380,58 @@ function checkHeadingFields(ctx: RuleContext): void {
     if (!/\.(is_external|is_attachment|is_filepath|adapter)$/.test(node.text)) continue;
     const attr = node.childForFieldName('attribute')?.text ?? '';
     if (!FIELDS.has(attr)) continue;
-    if (/\.heading\b/.test(node.childForFieldName('object')?.text ?? '') && ctx.index.usesDataJoint) ctx.report(HEADING_FIELDS, node);
+    if (/\.heading\b/.test(node.childForFieldName('object')?.text ?? '') && ctx.index.usesDataJoint)
+      ctx.report(HEADING_FIELDS, node);
   }
 }
 
 function isFetchArgument(node: Node): boolean {
   const call = node.parent?.parent;
   const fn = call?.type === 'call' ? call.childForFieldName('function') : null;
-  return node.parent?.type === 'argument_list' && fn?.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'fetch';
+  return (
+    node.parent?.type === 'argument_list' &&
+    fn?.type === 'attribute' &&
+    fn.childForFieldName('attribute')?.text === 'fetch'
+  );
 }
 
 function isTypeUse(node: Node): boolean {
   const p = node.parent;
   if (p?.type === 'argument_list' && p.parent?.type === 'class_definition') return true;
-  if (p?.type === 'argument_list' && p.parent?.type === 'call' && p.parent.childForFieldName('function')?.text === 'isinstance') return true;
+  if (
+    p?.type === 'argument_list' &&
+    p.parent?.type === 'call' &&
+    p.parent.childForFieldName('function')?.text === 'isinstance'
+  )
+    return true;
   if (p?.type === 'tuple' && p.parent?.type === 'argument_list') return isTypeUse(p);
   return false;
 }
 
-export const moduleRules: Rule[] = [{
-  metas: [SCHEMA_ALIAS, VIRTUAL_MODULE, ERD, DJ_KEY, KEY_HASH, KILL, SET_PASSWORD, ATTRIBUTE_ADAPTER, REMOVED_MODULE, REMOVED_SYMBOL, IMPORT_FORM, FREETABLE, CONN_CACHED, CONN_INIT, HEADING_FIELDS],
-  check(ctx) {
-    checkImports(ctx);
-    checkAttributes(ctx);
-    checkConnections(ctx);
-    checkHeadingFields(ctx);
+export const moduleRules: Rule[] = [
+  {
+    metas: [
+      SCHEMA_ALIAS,
+      VIRTUAL_MODULE,
+      ERD,
+      DJ_KEY,
+      KEY_HASH,
+      KILL,
+      SET_PASSWORD,
+      ATTRIBUTE_ADAPTER,
+      REMOVED_MODULE,
+      REMOVED_SYMBOL,
+      IMPORT_FORM,
+      FREETABLE,
+      CONN_CACHED,
+      CONN_INIT,
+      HEADING_FIELDS,
+    ],
+    check(ctx) {
+      checkImports(ctx);
+      checkAttributes(ctx);
+      checkConnections(ctx);
+      checkHeadingFields(ctx);
+    },
   },
-}];
+];

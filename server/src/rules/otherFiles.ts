@@ -17,7 +17,8 @@ const BARE_STORE_CODEC = /<\w+@>/;
 
 export function bareStoreCodecUsed(ws: WorkspaceIndex | undefined): boolean {
   if (!ws) return false;
-  for (const m of ws.files()) for (const t of m.tables.values()) if (BARE_STORE_CODEC.test(t.definition ?? '')) return true;
+  for (const m of ws.files())
+    for (const t of m.tables.values()) if (BARE_STORE_CODEC.test(t.definition ?? '')) return true;
   return false;
 }
 
@@ -25,7 +26,11 @@ export function analyzeOtherFile(file: string, text: string, ctx: OtherFileConte
   const kind = fileKind(file);
   if (kind === 'pins') return analyzePins(file, text, { enabled: ctx.options.mode === 'migrate' });
   if (kind === 'config') {
-    const findings = analyzeConfigFile(file, text, { defaultStore: ctx.options.defaultStore, exists: fs.existsSync, bareStoreCodecUsed: bareStoreCodecUsed(ctx.workspace) });
+    const findings = analyzeConfigFile(file, text, {
+      defaultStore: ctx.options.defaultStore,
+      exists: fs.existsSync,
+      bareStoreCodecUsed: bareStoreCodecUsed(ctx.workspace),
+    });
     return ctx.options.mode === 'migrate' ? findings : findings.map((f) => ({ ...f, severity: 'info' as const }));
   }
   return [];

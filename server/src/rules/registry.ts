@@ -12,7 +12,17 @@ import { operatorRules } from './operators';
 import { configFileRules } from './configFiles';
 import { pinRules } from './pins';
 
-export const pythonRules: Rule[] = [...moduleRules, ...tableRules, ...populateRules, ...configApiRules, ...schemaNameRules, definitionRule, filepathInsertRule, ...fetchRules, ...operatorRules];
+export const pythonRules: Rule[] = [
+  ...moduleRules,
+  ...tableRules,
+  ...populateRules,
+  ...configApiRules,
+  ...schemaNameRules,
+  definitionRule,
+  filepathInsertRule,
+  ...fetchRules,
+  ...operatorRules,
+];
 
 /** Metadata of every rule: Python rules, config-file rules and dependency-pin rules. */
 export function allRuleMetas(): RuleMeta[] {

@@ -10,19 +10,33 @@ import { callOf, identifiersNamed, isSchemaValue, methodCall } from './tables';
 const m = (meta: RuleMeta) => meta;
 
 export const SCHEMA_SUFFIX = m({
-  code: 'DJ130', name: 'schema-suffix', title: 'Point this schema at its parallel 2.x schema (suffix from the project settings)',
-  safety: 'safe', severity: 'info', phase: 1, catalogue: [],
+  code: 'DJ130',
+  name: 'schema-suffix',
+  title: 'Point this schema at its parallel 2.x schema (suffix from the project settings)',
+  safety: 'safe',
+  severity: 'info',
+  phase: 1,
+  catalogue: [],
   docs: {
-    summary: 'In the parallel-schema workflow the 0.14.6 pipeline keeps running on `lab` while the 2.x code and the copied data live in `lab_v2`. The suffix comes from the project setting `schema-suffix` (`datajoint.migration.schemaSuffix`, default `_v2`; empty disables this rule). It is applied to `dj.Schema(...)`, `schema.activate(...)`, `dj.VirtualModule(...)` and `dj.virtual_schema(...)` names and to `name in dj.list_schemas()` checks, written as literals, f-strings, `prefix + "name"`, `"...".format(...)` and `"..." % ...`, and to a variable assigned once to such a value. A DataJoint Element\'s `module.activate(name, other_schema_name=..., create_schema=...)` gets a hint with an unsafe fix, since the module is not in the workspace. A name that already ends with the suffix is left alone (never `_v2_v2`). The fix is safe because the project setting asked for it; the database commands use the same setting. A schema that is not copied to a parallel schema (another team\'s, read through a virtual module) must keep its name: do not apply this fix there (fix it individually elsewhere rather than with fix-all).',
-    before: 'schema = dj.Schema(f"{prefix}_lab")', after: 'schema = dj.Schema(f"{prefix}_lab_v2")',
+    summary:
+      'In the parallel-schema workflow the 0.14.6 pipeline keeps running on `lab` while the 2.x code and the copied data live in `lab_v2`. The suffix comes from the project setting `schema-suffix` (`datajoint.migration.schemaSuffix`, default `_v2`; empty disables this rule). It is applied to `dj.Schema(...)`, `schema.activate(...)`, `dj.VirtualModule(...)` and `dj.virtual_schema(...)` names and to `name in dj.list_schemas()` checks, written as literals, f-strings, `prefix + "name"`, `"...".format(...)` and `"..." % ...`, and to a variable assigned once to such a value. A DataJoint Element\'s `module.activate(name, other_schema_name=..., create_schema=...)` gets a hint with an unsafe fix, since the module is not in the workspace. A name that already ends with the suffix is left alone (never `_v2_v2`). The fix is safe because the project setting asked for it; the database commands use the same setting. A schema that is not copied to a parallel schema (another team\'s, read through a virtual module) must keep its name: do not apply this fix there (fix it individually elsewhere rather than with fix-all).',
+    before: 'schema = dj.Schema(f"{prefix}_lab")',
+    after: 'schema = dj.Schema(f"{prefix}_lab_v2")',
   },
 });
 export const SCHEMA_FINALIZE = m({
-  code: 'DJ131', name: 'schema-suffix-finalize', title: 'Cut-over: remove the parallel-schema suffix from this schema name',
-  safety: 'safe', severity: 'info', phase: 1, catalogue: [],
+  code: 'DJ131',
+  name: 'schema-suffix-finalize',
+  title: 'Cut-over: remove the parallel-schema suffix from this schema name',
+  safety: 'safe',
+  severity: 'info',
+  phase: 1,
+  catalogue: [],
   docs: {
-    summary: 'Finalize (`dj-migrate fix --finalize`, or the Finalize command) belongs with the database `swap` command: once the swap has renamed `lab_v2` back to `lab`, the code must name `lab` again. Run it only after the swap. It removes exactly the configured suffix from every schema name the suffix rule would have edited.',
-    before: 'schema = dj.Schema(f"{prefix}_lab_v2")', after: 'schema = dj.Schema(f"{prefix}_lab")',
+    summary:
+      'Finalize (`dj-migrate fix --finalize`, or the Finalize command) belongs with the database `swap` command: once the swap has renamed `lab_v2` back to `lab`, the code must name `lab` again. Run it only after the swap. It removes exactly the configured suffix from every schema name the suffix rule would have edited.',
+    before: 'schema = dj.Schema(f"{prefix}_lab_v2")',
+    after: 'schema = dj.Schema(f"{prefix}_lab")',
   },
 });
 
@@ -50,8 +64,15 @@ function schemaNameArguments(ctx: RuleContext, call: Node): NameArgument[] {
   if (isSchemaValue(ctx, mc.receiver)) return sure(kw ?? pos[0]);
   // DataJoint Elements: `ephys.activate(prefix + "ephys", probe_schema_name=prefix + "probe", create_schema=True, linking_module=...)`.
   const kind = ctx.index.kindOf(mc.receiver);
-  if ((kind !== 'unknown' && kind !== 'wsmodule') || !['create_schema', 'create_tables', 'linking_module'].some((k) => kws.has(k))) return [];
-  const names = [pos[0], ...[...kws].filter(([k]) => k.endsWith('schema_name')).map(([, a]) => a.childForFieldName('value'))];
+  if (
+    (kind !== 'unknown' && kind !== 'wsmodule') ||
+    !['create_schema', 'create_tables', 'linking_module'].some((k) => kws.has(k))
+  )
+    return [];
+  const names = [
+    pos[0],
+    ...[...kws].filter(([k]) => k.endsWith('schema_name')).map(([, a]) => a.childForFieldName('value')),
+  ];
   return names.filter((n): n is Node => !!n).map((arg) => ({ arg, uncertain: true }));
 }
 
@@ -61,7 +82,10 @@ function listedName(ctx: RuleContext, call: Node): Node | null {
   const cmp = call.parent;
   if (cmp?.type !== 'comparison_operator') return null;
   const operands = cmp.namedChildren.filter((x): x is Node => !!x);
-  const op = cmp.children.filter((x) => x && !x.isNamed).map((x) => x!.type).join(' ');
+  const op = cmp.children
+    .filter((x) => x && !x.isNamed)
+    .map((x) => x!.type)
+    .join(' ');
   return operands.length === 2 && operands[1].id === call.id && (op === 'in' || op === 'not in') ? operands[0] : null;
 }
 
@@ -124,7 +148,12 @@ function edited(expr: Node, edits: TextEdit[]): string {
   return text;
 }
 
-function nameEdits(ctx: RuleContext, arg: Node, suffix: string, finalize: boolean): { edits: TextEdit[]; expr: Node; via: string } | null {
+function nameEdits(
+  ctx: RuleContext,
+  arg: Node,
+  suffix: string,
+  finalize: boolean,
+): { edits: TextEdit[]; expr: Node; via: string } | null {
   let expr = unparen(arg);
   let via = '';
   if (expr.type === 'identifier') {
@@ -144,10 +173,19 @@ function nameEdits(ctx: RuleContext, arg: Node, suffix: string, finalize: boolea
   const tail = literalTail(last);
   if (!tail) return null;
   const parent = last.parent;
-  const onlySuffix = tail.tail === suffix && parent?.type === 'binary_operator' && parent.childForFieldName('right')?.id === last.id && parent.childForFieldName('operator')?.type === '+';
+  const onlySuffix =
+    tail.tail === suffix &&
+    parent?.type === 'binary_operator' &&
+    parent.childForFieldName('right')?.id === last.id &&
+    parent.childForFieldName('operator')?.type === '+';
   if (finalize) {
     if (!tail.tail.endsWith(suffix)) return null;
-    if (onlySuffix) return { edits: [{ start: parent!.childForFieldName('left')!.endIndex, end: last.endIndex, text: '' }], expr, via };
+    if (onlySuffix)
+      return {
+        edits: [{ start: parent!.childForFieldName('left')!.endIndex, end: last.endIndex, text: '' }],
+        expr,
+        via,
+      };
     if (stringValue(last) === suffix) return null; // nothing would be left of the name
     return { edits: [{ start: tail.insertAt - suffix.length, end: tail.insertAt, text: '' }], expr, via };
   }
@@ -155,29 +193,55 @@ function nameEdits(ctx: RuleContext, arg: Node, suffix: string, finalize: boolea
   return { edits: [{ start: tail.insertAt, end: tail.insertAt, text: suffix }], expr, via };
 }
 
-export const schemaNameRules: Rule[] = [{
-  metas: [SCHEMA_SUFFIX, SCHEMA_FINALIZE],
-  check(ctx) {
-    const suffix = ctx.options.schemaSuffix;
-    if (!suffix) return;
-    const finalize = ctx.options.finalize;
-    for (const id of identifiersNamed(ctx, ['Schema', 'schema', 'VirtualModule', 'create_virtual_module', 'virtual_schema', 'activate', 'list_schemas'])) {
-      const p = id.parent;
-      const call = callOf(p?.type === 'attribute' && p.childForFieldName('attribute')?.id === id.id ? p : id);
-      if (!call || ctx.isGuarded(call)) continue;
-      const listed = id.text === 'list_schemas' ? listedName(ctx, call) : null;
-      const args = listed ? [{ arg: listed, uncertain: false }] : id.text === 'list_schemas' ? [] : schemaNameArguments(ctx, call);
-      for (const { arg, uncertain } of args) {
-        const found = nameEdits(ctx, arg, suffix, finalize);
-        if (!found) continue;
-        const shown = `\`${edited(found.expr, found.edits)}\`${found.via}`;
-        const probably = uncertain ? ' — if this `activate` is a DataJoint Element\'s, whose schema names these are' : '';
-        if (finalize) {
-          ctx.report(SCHEMA_FINALIZE, arg, { uncertain, edits: found.edits, fixTitle: `Remove the suffix \`${suffix}\` (after the database swap)`, message: `Cut-over: the schema name loses its \`${suffix}\` suffix (${shown}); run this only after the database swap${probably}` });
-        } else {
-          ctx.report(SCHEMA_SUFFIX, arg, { uncertain, edits: found.edits, fixTitle: `Add the suffix \`${suffix}\``, message: `Parallel-schema workflow: the 2.x code writes to the schema name with \`${suffix}\` (${shown})${probably}` });
+export const schemaNameRules: Rule[] = [
+  {
+    metas: [SCHEMA_SUFFIX, SCHEMA_FINALIZE],
+    check(ctx) {
+      const suffix = ctx.options.schemaSuffix;
+      if (!suffix) return;
+      const finalize = ctx.options.finalize;
+      for (const id of identifiersNamed(ctx, [
+        'Schema',
+        'schema',
+        'VirtualModule',
+        'create_virtual_module',
+        'virtual_schema',
+        'activate',
+        'list_schemas',
+      ])) {
+        const p = id.parent;
+        const call = callOf(p?.type === 'attribute' && p.childForFieldName('attribute')?.id === id.id ? p : id);
+        if (!call || ctx.isGuarded(call)) continue;
+        const listed = id.text === 'list_schemas' ? listedName(ctx, call) : null;
+        const args = listed
+          ? [{ arg: listed, uncertain: false }]
+          : id.text === 'list_schemas'
+            ? []
+            : schemaNameArguments(ctx, call);
+        for (const { arg, uncertain } of args) {
+          const found = nameEdits(ctx, arg, suffix, finalize);
+          if (!found) continue;
+          const shown = `\`${edited(found.expr, found.edits)}\`${found.via}`;
+          const probably = uncertain
+            ? " — if this `activate` is a DataJoint Element's, whose schema names these are"
+            : '';
+          if (finalize) {
+            ctx.report(SCHEMA_FINALIZE, arg, {
+              uncertain,
+              edits: found.edits,
+              fixTitle: `Remove the suffix \`${suffix}\` (after the database swap)`,
+              message: `Cut-over: the schema name loses its \`${suffix}\` suffix (${shown}); run this only after the database swap${probably}`,
+            });
+          } else {
+            ctx.report(SCHEMA_SUFFIX, arg, {
+              uncertain,
+              edits: found.edits,
+              fixTitle: `Add the suffix \`${suffix}\``,
+              message: `Parallel-schema workflow: the 2.x code writes to the schema name with \`${suffix}\` (${shown})${probably}`,
+            });
+          }
         }
       }
-    }
+    },
   },
-}];
+];

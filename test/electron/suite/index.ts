@@ -6,7 +6,11 @@ import * as vscode from 'vscode';
 import type { DataJointApi } from '../../../client/src/extension';
 import type { ExplorerNode } from '../../../client/src/ui/explorer';
 
-async function until<T>(what: string, fn: () => T | undefined | null | false | Promise<T | undefined | null | false>, ms = 60_000): Promise<T> {
+async function until<T>(
+  what: string,
+  fn: () => T | undefined | null | false | Promise<T | undefined | null | false>,
+  ms = 60_000,
+): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = await fn();
@@ -35,24 +39,54 @@ export async function run(): Promise<void> {
   const doc = await vscode.workspace.openTextDocument(uri);
   await vscode.window.showTextDocument(doc);
   const dj001 = await until('a DJ001 diagnostic', () =>
-    vscode.languages.getDiagnostics(uri).find((d) => String(typeof d.code === 'object' ? d.code.value : d.code) === 'DJ001'),
+    vscode.languages
+      .getDiagnostics(uri)
+      .find((d) => String(typeof d.code === 'object' ? d.code.value : d.code) === 'DJ001'),
   );
-  const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, dj001.range, vscode.CodeActionKind.QuickFix.value);
+  const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+    'vscode.executeCodeActionProvider',
+    uri,
+    dj001.range,
+    vscode.CodeActionKind.QuickFix.value,
+  );
   const fix = actions.find((a) => a.title.includes('DJ001'));
   assert.ok(fix, `a DJ001 quick fix among: ${actions.map((a) => a.title).join(' | ')}`);
-  const resolved = fix.edit ? fix : (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, dj001.range, vscode.CodeActionKind.QuickFix.value, 1)).find((a) => a.title === fix.title)!;
+  const resolved = fix.edit
+    ? fix
+    : (
+        await vscode.commands.executeCommand<vscode.CodeAction[]>(
+          'vscode.executeCodeActionProvider',
+          uri,
+          dj001.range,
+          vscode.CodeActionKind.QuickFix.value,
+          1,
+        )
+      ).find((a) => a.title === fix.title)!;
   const line = dj001.range.start.line;
   const before = doc.lineAt(line).text;
   assert.ok(resolved.edit && (await vscode.workspace.applyEdit(resolved.edit)), 'the quick fix applies');
   assert.equal(doc.lineAt(line).text, before.replace('dj.schema(', 'dj.Schema('));
 
   // 2. A connection (password through the API, as the InputBox flow would store it).
-  await vscode.workspace.getConfiguration().update('datajoint.storesFile', env('DJM_TEST_STORES'), vscode.ConfigurationTarget.Workspace);
-  await vscode.workspace.getConfiguration().update(
-    'datajoint.connections',
-    [{ id: 'test', name: 'test', host: env('DJM_TEST_HOST'), port: Number(env('DJM_TEST_PORT')), user: env('DJM_TEST_USER'), tls: false }],
-    vscode.ConfigurationTarget.Workspace,
-  );
+  await vscode.workspace
+    .getConfiguration()
+    .update('datajoint.storesFile', env('DJM_TEST_STORES'), vscode.ConfigurationTarget.Workspace);
+  await vscode.workspace
+    .getConfiguration()
+    .update(
+      'datajoint.connections',
+      [
+        {
+          id: 'test',
+          name: 'test',
+          host: env('DJM_TEST_HOST'),
+          port: Number(env('DJM_TEST_PORT')),
+          user: env('DJM_TEST_USER'),
+          tls: false,
+        },
+      ],
+      vscode.ConfigurationTarget.Workspace,
+    );
   await api.connections.setPassword('test', env('DJM_TEST_PASS'));
 
   // 3. Explorer down to a column.
@@ -69,11 +103,22 @@ export async function run(): Promise<void> {
   assert.match(String(api.explorer.getTreeItem(id).description), /^int unsigned → int64/);
 
   // 4. Create, copy, compare, verify — confirmed by the caller.
-  for (const command of ['datajoint.db.createParallel', 'datajoint.db.copy', 'datajoint.db.compare', 'datajoint.db.verify']) {
-    const report = (await vscode.commands.executeCommand(command, { connectionId: 'test', schema, yes: true })) as { outcome: string; tables: { differenceCount: number }[] } | undefined;
+  for (const command of [
+    'datajoint.db.createParallel',
+    'datajoint.db.copy',
+    'datajoint.db.compare',
+    'datajoint.db.verify',
+  ]) {
+    const report = (await vscode.commands.executeCommand(command, { connectionId: 'test', schema, yes: true })) as
+      | { outcome: string; tables: { differenceCount: number }[] }
+      | undefined;
     assert.ok(report, `${command} returned a report`);
     assert.equal(report.outcome, 'ok', `${command}: ${JSON.stringify(report)}`);
-    if (command === 'datajoint.db.compare') assert.equal(report.tables.reduce((n, t) => n + t.differenceCount, 0), 0);
+    if (command === 'datajoint.db.compare')
+      assert.equal(
+        report.tables.reduce((n, t) => n + t.differenceCount, 0),
+        0,
+      );
   }
 
   // 5. The password is nowhere in the workspace settings.

@@ -9,29 +9,51 @@ export const compareData: Operation = {
   writes: false,
   async plan(ctx, target) {
     return {
-      title: this.title, where: ctx.db.describe(), targets: target.schemas, statements: [], fileOps: [], readsOnly: true,
-      notes: [`Compares ${target.schemas.map((s) => `${s} with ${s + ctx.suffix}`).join(', ')} row by row; nothing is written.`],
+      title: this.title,
+      where: ctx.db.describe(),
+      targets: target.schemas,
+      statements: [],
+      fileOps: [],
+      readsOnly: true,
+      notes: [
+        `Compares ${target.schemas.map((s) => `${s} with ${s + ctx.suffix}`).join(', ')} row by row; nothing is written.`,
+      ],
     };
   },
   async run(ctx, target, hooks) {
     const report = await compareEngine(ctx.db, {
-      pairs: pairsFor(target.schemas, ctx.suffix), tables: target.tables, tiers: target.tiers, stores: ctx.stores,
-      fileCheck: Object.keys(ctx.stores).length ? 'exists' : 'none', signal: hooks.signal,
+      pairs: pairsFor(target.schemas, ctx.suffix),
+      tables: target.tables,
+      tiers: target.tiers,
+      stores: ctx.stores,
+      fileCheck: Object.keys(ctx.stores).length ? 'exists' : 'none',
+      signal: hooks.signal,
       onProgress: (e) => hooks.progress(`${e.table}: ${e.rows}/${e.total} rows`),
     });
     const tables: ReportTable[] = report.tables.map((t) => {
       const differences = [
         ...t.missingKeys.map((k) => ({ key: keyText(k), what: 'missing in the 2.x schema' })),
         ...t.extraKeys.map((k) => ({ key: keyText(k), what: 'only in the 2.x schema' })),
-        ...t.differences.map((d) => ({ key: keyText(d.key), what: `${d.column}: ${d.production} ≠ ${d.test} (${d.reason})` })),
+        ...t.differences.map((d) => ({
+          key: keyText(d.key),
+          what: `${d.column}: ${d.production} ≠ ${d.test} (${d.reason})`,
+        })),
       ];
       const columnNotes = [
         ...t.columnsOnlyInProduction.map((c) => `column ${c} only in production`),
         ...t.columnsOnlyInTest.map((c) => `column ${c} only in 2.x`),
       ];
       return {
-        table: t.production, target: t.test, status: t.differing || t.onlyInProduction || t.onlyInTest || columnNotes.length ? 'differs' : 'equal',
-        counts: { 'production rows': t.rowsProduction, matched: t.matched, 'missing in 2.x': t.onlyInProduction, 'only in 2.x': t.onlyInTest, differing: t.differing },
+        table: t.production,
+        target: t.test,
+        status: t.differing || t.onlyInProduction || t.onlyInTest || columnNotes.length ? 'differs' : 'equal',
+        counts: {
+          'production rows': t.rowsProduction,
+          matched: t.matched,
+          'missing in 2.x': t.onlyInProduction,
+          'only in 2.x': t.onlyInTest,
+          differing: t.differing,
+        },
         differences,
         differenceCount: t.differing + t.onlyInProduction + t.onlyInTest + t.columnsOnlyInProduction.length,
         ...(columnNotes.length ? { error: columnNotes.join('; ') } : {}),
@@ -39,6 +61,15 @@ export const compareData: Operation = {
     });
     const s = summarise('Compared', tables);
     const outcome = s.outcome === 'ok' && !report.equal ? 'differences' : s.outcome;
-    return { kind: 'compare', title: this.title, where: ctx.db.describe(), targets: target.schemas, outcome, summary: s.summary, tables, notes: report.notes };
+    return {
+      kind: 'compare',
+      title: this.title,
+      where: ctx.db.describe(),
+      targets: target.schemas,
+      outcome,
+      summary: s.summary,
+      tables,
+      notes: report.notes,
+    };
   },
 };

@@ -13,7 +13,8 @@ async function copyOptions(ctx: OperationContext, target: OperationTarget): Prom
     pairs: pairsFor(all, ctx.suffix),
     tables: target.tables ?? (referencesOthers ? selectedTables : undefined),
     tiers: target.tiers,
-    stores: ctx.stores, statePath: ctx.statePath,
+    stores: ctx.stores,
+    statePath: ctx.statePath,
   };
   if (target.restriction) {
     const model = await introspect(ctx.db, target.schemas);
@@ -33,8 +34,21 @@ export const copyData: Operation = {
     const statements: string[] = [];
     const fileOps: string[] = [];
     const plan = await planCopy(ctx.db, opts);
-    await runCopy(ctx.db, plan, { ...opts, dryRun: true, statePath: null, onStatement: (s) => statements.push(s), onFileOp: (f) => fileOps.push(f) });
-    return { title: this.title, where: ctx.db.describe(), targets: target.schemas, statements, fileOps, notes: plan.notes };
+    await runCopy(ctx.db, plan, {
+      ...opts,
+      dryRun: true,
+      statePath: null,
+      onStatement: (s) => statements.push(s),
+      onFileOp: (f) => fileOps.push(f),
+    });
+    return {
+      title: this.title,
+      where: ctx.db.describe(),
+      targets: target.schemas,
+      statements,
+      fileOps,
+      notes: plan.notes,
+    };
   },
   async run(ctx, target, hooks) {
     const opts = await copyOptions(ctx, target);
@@ -53,13 +67,27 @@ export const copyData: Operation = {
       },
     });
     const tables: ReportTable[] = report.tables.map((t) => ({
-      table: t.source, target: t.target, status: t.status,
+      table: t.source,
+      target: t.target,
+      status: t.status,
       counts: { 'source rows': t.total, inserted: t.rowsInserted, 'already present': t.rowsAlreadyPresent },
-      differences: t.conflicts.map((c) => ({ key: keyText(c.key), what: `conflict: ${c.columns.join(', ')} differ in the target (left alone)` })),
+      differences: t.conflicts.map((c) => ({
+        key: keyText(c.key),
+        what: `conflict: ${c.columns.join(', ')} differ in the target (left alone)`,
+      })),
       differenceCount: t.conflictCount,
       ...(t.error ? { error: t.error } : {}),
     }));
     const { outcome, summary } = summarise('Copied', tables, report);
-    return { kind: 'copy', title: this.title, where: ctx.db.describe(), targets: target.schemas, outcome, summary, tables, notes: report.notes };
+    return {
+      kind: 'copy',
+      title: this.title,
+      where: ctx.db.describe(),
+      targets: target.schemas,
+      outcome,
+      summary,
+      tables,
+      notes: report.notes,
+    };
   },
 };

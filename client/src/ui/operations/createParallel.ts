@@ -8,7 +8,10 @@ import { withReferences, type Operation } from './types';
  * The engine's lists name what they hold (`schema x`, `table x.t`, `x.~lineage (4 rows)`): tables become
  * report rows (production name, parallel name), the rest notes. Only the selected schemas are listed.
  */
-function parallelReport(r: CreateParallelReport, selected: readonly string[]): { tables: ReportTable[]; notes: string[] } {
+function parallelReport(
+  r: CreateParallelReport,
+  selected: readonly string[],
+): { tables: ReportTable[]; notes: string[] } {
   const sourceOf = new Map(r.pairs.filter((p) => selected.includes(p.source)).map((p) => [p.target, p.source]));
   const tables: ReportTable[] = [];
   const notes: string[] = [];
@@ -16,7 +19,15 @@ function parallelReport(r: CreateParallelReport, selected: readonly string[]): {
     for (const e of entries) {
       const m = /^table (([^.]+)\.(.+))$/.exec(e);
       const source = m && sourceOf.get(m[2]);
-      if (m && source) tables.push({ table: `${source}.${m[3]}`, target: m[1], status, counts: {}, differences: [], differenceCount: 0 });
+      if (m && source)
+        tables.push({
+          table: `${source}.${m[3]}`,
+          target: m[1],
+          status,
+          counts: {},
+          differences: [],
+          differenceCount: 0,
+        });
       else if ([...sourceOf.keys()].some((t) => e.includes(t))) notes.push(`${status}: ${e}`);
     }
   };
@@ -24,7 +35,13 @@ function parallelReport(r: CreateParallelReport, selected: readonly string[]): {
   add(r.unchanged, 'already as expected');
   // Existing objects that differ are reported, never altered: they are the report's differences.
   if (r.differences.length)
-    tables.push({ table: 'existing objects', status: 'differ (left as they are)', counts: {}, differences: r.differences.map((what) => ({ key: {}, what })), differenceCount: r.differences.length });
+    tables.push({
+      table: 'existing objects',
+      status: 'differ (left as they are)',
+      counts: {},
+      differences: r.differences.map((what) => ({ key: {}, what })),
+      differenceCount: r.differences.length,
+    });
   return { tables, notes: [...notes, ...r.notes] };
 }
 
@@ -36,8 +53,20 @@ export const createParallelOp: Operation = {
     const { all } = await withReferences(ctx.db, target.schemas);
     const r = await createParallel(ctx.db, { schemas: all, suffix: ctx.suffix, unsigned: ctx.policy, dryRun: true });
     return {
-      title: this.title, where: ctx.db.describe(), targets: target.schemas, statements: r.statements, fileOps: [],
-      notes: [...(all.length > target.schemas.length ? [`Referenced schemas included (their existing parallel tables are checked, not changed): ${all.filter((a) => !target.schemas.includes(a)).join(', ')}`] : []), ...r.differences.map((d) => `differs, left as it is: ${d}`), ...r.notes],
+      title: this.title,
+      where: ctx.db.describe(),
+      targets: target.schemas,
+      statements: r.statements,
+      fileOps: [],
+      notes: [
+        ...(all.length > target.schemas.length
+          ? [
+              `Referenced schemas included (their existing parallel tables are checked, not changed): ${all.filter((a) => !target.schemas.includes(a)).join(', ')}`,
+            ]
+          : []),
+        ...r.differences.map((d) => `differs, left as it is: ${d}`),
+        ...r.notes,
+      ],
     };
   },
   async run(ctx, target, hooks) {
@@ -47,7 +76,10 @@ export const createParallelOp: Operation = {
     let cancelled = false;
     try {
       report = await createParallel(ctx.db, {
-        schemas: all, suffix: ctx.suffix, unsigned: ctx.policy, signal: hooks.signal,
+        schemas: all,
+        suffix: ctx.suffix,
+        unsigned: ctx.policy,
+        signal: hooks.signal,
         onStatement: (sql) => hooks.progress(`${++n}: ${sql.split('\n')[0].slice(0, 90)}`),
       });
     } catch (e) {
@@ -57,6 +89,15 @@ export const createParallelOp: Operation = {
     }
     const { tables, notes } = parallelReport(report, target.schemas);
     const s = summarise('Declared', tables, { cancelled });
-    return { kind: 'create-parallel', title: this.title, where: ctx.db.describe(), targets: target.schemas, outcome: s.outcome, summary: s.summary, tables, notes };
+    return {
+      kind: 'create-parallel',
+      title: this.title,
+      where: ctx.db.describe(),
+      targets: target.schemas,
+      outcome: s.outcome,
+      summary: s.summary,
+      tables,
+      notes,
+    };
   },
 };

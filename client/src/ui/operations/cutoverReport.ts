@@ -20,7 +20,9 @@ export function confirmer(hooks: RunHooks): (req: ConfirmRequest) => Promise<boo
  */
 export function namesConfirmed(typed: string, schemas: readonly string[]): boolean {
   const given = typed.split(/[\s,]+/).filter(Boolean);
-  return given.length === schemas.length && new Set(given).size === given.length && given.every((g) => schemas.includes(g));
+  return (
+    given.length === schemas.length && new Set(given).size === given.length && given.every((g) => schemas.includes(g))
+  );
 }
 
 /** The prompt that asks for those names. */
@@ -32,13 +34,33 @@ export function namesPrompt(schemas: readonly string[]): string {
  * A refusal (status `refused`) as a report: nothing was changed. "Not confirmed" is the user's choice
  * (cancelled); any other reason needs attention before running again (failed).
  */
-export function refusedResult(kind: OperationKind, title: string, where: string, targets: string[], refusals: readonly string[], notes: readonly string[]): OperationResult {
+export function refusedResult(
+  kind: OperationKind,
+  title: string,
+  where: string,
+  targets: string[],
+  refusals: readonly string[],
+  notes: readonly string[],
+): OperationResult {
   const declined = refusals.length > 0 && refusals.every((r) => /^not confirmed/.test(r));
   return {
-    kind, title, where, targets,
+    kind,
+    title,
+    where,
+    targets,
     outcome: declined ? 'cancelled' : 'failed',
-    summary: declined ? 'not confirmed; nothing was changed' : `refused, nothing was changed: ${refusals[0] ?? 'no reason given'}`,
-    tables: [{ table: targets.join(', '), status: 'refused', counts: {}, differences: refusals.map((what) => ({ key: {}, what })), differenceCount: declined ? 0 : refusals.length }],
+    summary: declined
+      ? 'not confirmed; nothing was changed'
+      : `refused, nothing was changed: ${refusals[0] ?? 'no reason given'}`,
+    tables: [
+      {
+        table: targets.join(', '),
+        status: 'refused',
+        counts: {},
+        differences: refusals.map((what) => ({ key: {}, what })),
+        differenceCount: declined ? 0 : refusals.length,
+      },
+    ],
     notes: [...notes],
   };
 }

@@ -17,8 +17,18 @@ import { verify } from './verify';
 export * from './types';
 
 export type OperationId =
-  | 'preflight' | 'create-parallel' | 'copy' | 'pointers' | 'compare' | 'verify'
-  | 'backup' | 'restore' | 'swap' | 'unswap' | 'retire' | 'in-place';
+  | 'preflight'
+  | 'create-parallel'
+  | 'copy'
+  | 'pointers'
+  | 'compare'
+  | 'verify'
+  | 'backup'
+  | 'restore'
+  | 'swap'
+  | 'unswap'
+  | 'retire'
+  | 'in-place';
 
 export const OPERATIONS: Readonly<Record<OperationId, Operation>> = {
   preflight,

@@ -28,9 +28,11 @@ export function inPlaceTables(r: InPlaceReport): ReportTable[] {
     .map((t) => {
       const reasons = failed.get(t.table) ?? [];
       return {
-        table: `${r.plan.schema}.${t.table}`, status: reasons.length ? 'verify failed' : r.status === 'dry-run' ? 'to migrate' : 'migrated',
+        table: `${r.plan.schema}.${t.table}`,
+        status: reasons.length ? 'verify failed' : r.status === 'dry-run' ? 'to migrate' : 'migrated',
         counts: { relabelled: t.relabel.length, 'pointer columns': t.pointers.length },
-        differences: reasons.map((what) => ({ key: {}, what })), differenceCount: reasons.length,
+        differences: reasons.map((what) => ({ key: {}, what })),
+        differenceCount: reasons.length,
       };
     });
 }
@@ -47,8 +49,18 @@ export const inPlaceOp: Operation = {
     const backup = backupOf(target);
     if (backup === 'none') notes.push('No backup will be made: you chose to rely on your own.');
     for (const schema of target.schemas) {
-      const r = await migrateInPlace(ctx.db, { schema, stores: ctx.stores, backup, jobColumns: target.cutover?.jobColumns, dryRun: true, confirm: async () => false });
-      notes.push(...r.refusals.map((why) => `REFUSED (${schema}): ${why}`), ...r.notes.filter((n) => n !== OLD_CLIENTS_WARNING));
+      const r = await migrateInPlace(ctx.db, {
+        schema,
+        stores: ctx.stores,
+        backup,
+        jobColumns: target.cutover?.jobColumns,
+        dryRun: true,
+        confirm: async () => false,
+      });
+      notes.push(
+        ...r.refusals.map((why) => `REFUSED (${schema}): ${why}`),
+        ...r.notes.filter((n) => n !== OLD_CLIENTS_WARNING),
+      );
       statements.push(...r.statements);
     }
     return { title: this.title, where: ctx.db.describe(), targets: target.schemas, statements, fileOps: [], notes };
@@ -61,11 +73,19 @@ export const inPlaceOp: Operation = {
     // One schema at a time; each is all-or-nothing per column, and a later schema is not started after a refusal.
     for (const schema of target.schemas) {
       const r = await migrateInPlace(ctx.db, {
-        schema, stores: ctx.stores, backup: backupOf(target), jobColumns: target.cutover?.jobColumns, confirm: confirmer(hooks), signal: hooks.signal,
+        schema,
+        stores: ctx.stores,
+        backup: backupOf(target),
+        jobColumns: target.cutover?.jobColumns,
+        confirm: confirmer(hooks),
+        signal: hooks.signal,
         onProgress: (e) => hooks.progress(`${schema} [${e.step}] ${e.message}`),
       });
       if (r.status === 'refused') {
-        const refused: OperationResult = refusedResult('in-place', this.title, where, target.schemas, r.refusals, [...notes, ...r.notes]);
+        const refused: OperationResult = refusedResult('in-place', this.title, where, target.schemas, r.refusals, [
+          ...notes,
+          ...r.notes,
+        ]);
         return { ...refused, tables: [...tables, ...refused.tables] };
       }
       tables.push(...inPlaceTables(r));
@@ -76,6 +96,15 @@ export const inPlaceOp: Operation = {
     const policy = unsignedPolicyNote(ctx.policy);
     if (policy) notes.unshift(policy);
     const s = summarise('Migrated in place', tables);
-    return { kind: 'in-place', title: this.title, where, targets: target.schemas, outcome: verifyFailed ? 'failed' : s.outcome, summary: `${s.summary}${verifyFailed ? '; verify FAILED' : '; verify passed'}`, tables, notes };
+    return {
+      kind: 'in-place',
+      title: this.title,
+      where,
+      targets: target.schemas,
+      outcome: verifyFailed ? 'failed' : s.outcome,
+      summary: `${s.summary}${verifyFailed ? '; verify FAILED' : '; verify passed'}`,
+      tables,
+      notes,
+    };
   },
 };

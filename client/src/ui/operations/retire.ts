@@ -7,7 +7,10 @@ import type { Operation, OperationContext } from './types';
 
 /** The chosen schemas and those whose `_old` schemas have keys into theirs: old schemas are dropped together. */
 async function schemasToRetire(ctx: OperationContext, schemas: string[], oldSuffix: string): Promise<string[]> {
-  const olds = await withDependents(ctx.db, schemas.map((s) => s + oldSuffix));
+  const olds = await withDependents(
+    ctx.db,
+    schemas.map((s) => s + oldSuffix),
+  );
   return olds.filter((o) => o.endsWith(oldSuffix)).map((o) => o.slice(0, -oldSuffix.length));
 }
 
@@ -18,12 +21,24 @@ export const retireOp: Operation = {
   async plan(ctx, target) {
     const oldSuffix = target.cutover?.oldSuffix ?? DEFAULT_OLD_SUFFIX;
     const schemas = await schemasToRetire(ctx, target.schemas, oldSuffix);
-    const r = await retireSchemas(ctx.db, { schemas, oldSuffix, backupSuffix: target.cutover?.backupSuffix, dryRun: true, confirm: async () => false });
+    const r = await retireSchemas(ctx.db, {
+      schemas,
+      oldSuffix,
+      backupSuffix: target.cutover?.backupSuffix,
+      dryRun: true,
+      confirm: async () => false,
+    });
     const added = schemas.filter((s) => !target.schemas.includes(s)).map((s) => s + oldSuffix);
     return {
-      title: this.title, where: ctx.db.describe(), targets: schemas.map((s) => s + oldSuffix), statements: r.statements, fileOps: [],
+      title: this.title,
+      where: ctx.db.describe(),
+      targets: schemas.map((s) => s + oldSuffix),
+      statements: r.statements,
+      fileOps: [],
       notes: [
-        ...(added.length ? [`Included because their tables have foreign keys into the old schemas: ${added.join(', ')}`] : []),
+        ...(added.length
+          ? [`Included because their tables have foreign keys into the old schemas: ${added.join(', ')}`]
+          : []),
         ...r.refusals.map((why) => `REFUSED: ${why}`),
         ...r.backups.map((b) => `verified backup: ${b.old} = ${b.backup} (kept)`),
         ...r.notes,
@@ -35,17 +50,32 @@ export const retireOp: Operation = {
     const oldSuffix = target.cutover?.oldSuffix ?? DEFAULT_OLD_SUFFIX;
     const schemas = await schemasToRetire(ctx, target.schemas, oldSuffix);
     const r = await retireSchemas(ctx.db, {
-      schemas, oldSuffix, backupSuffix: target.cutover?.backupSuffix, confirm: confirmer(hooks),
+      schemas,
+      oldSuffix,
+      backupSuffix: target.cutover?.backupSuffix,
+      confirm: confirmer(hooks),
       onProgress: (e) => hooks.progress(`[${e.step}] ${e.message}`),
     });
     const where = ctx.db.describe();
     if (r.status === 'refused') return refusedResult('retire', this.title, where, schemas, r.refusals, r.notes);
     const backupOf = new Map(r.backups.map((b) => [b.old, b.backup]));
-    const tables: ReportTable[] = r.dropped.map((s) => ({ table: s, target: backupOf.get(s), status: 'dropped (backup kept)', counts: {}, differences: [], differenceCount: 0 }));
+    const tables: ReportTable[] = r.dropped.map((s) => ({
+      table: s,
+      target: backupOf.get(s),
+      status: 'dropped (backup kept)',
+      counts: {},
+      differences: [],
+      differenceCount: 0,
+    }));
     return {
-      kind: 'retire', title: this.title, where, targets: schemas, outcome: 'ok',
+      kind: 'retire',
+      title: this.title,
+      where,
+      targets: schemas,
+      outcome: 'ok',
       summary: `Dropped ${r.dropped.join(', ')}; backups kept: ${r.backups.map((b) => b.backup).join(', ')}; no store file touched`,
-      tables, notes: [`${r.sharedFiles} 2.x value(s) read files 0.14.6 wrote (kept)`, ...r.notes],
+      tables,
+      notes: [`${r.sharedFiles} 2.x value(s) read files 0.14.6 wrote (kept)`, ...r.notes],
     };
   },
 };

@@ -15,7 +15,10 @@ export const FINALIZE_NOTE =
 type Direction = 'swap' | 'unswap';
 
 /** The production schemas to move: the chosen ones and every schema with foreign keys into them. */
-async function schemasToMove(ctx: OperationContext, target: OperationTarget): Promise<{ schemas: string[]; added: string[] }> {
+async function schemasToMove(
+  ctx: OperationContext,
+  target: OperationTarget,
+): Promise<{ schemas: string[]; added: string[] }> {
   const schemas = await withDependents(ctx.db, target.schemas);
   return { schemas, added: schemas.filter((s) => !target.schemas.includes(s)) };
 }
@@ -41,13 +44,25 @@ export function swapPlanParts(r: SwapReport): { statements: string[]; notes: str
 export function swapResult(r: SwapReport, title: string, where: string, targets: string[]): OperationResult {
   if (r.status === 'refused') return refusedResult(r.direction, title, where, targets, r.refusals, r.notes);
   const perMove = new Map<string, number>();
-  for (const t of r.plan.tables) perMove.set(`${t.fromSchema}\u0000${t.toSchema}`, (perMove.get(`${t.fromSchema}\u0000${t.toSchema}`) ?? 0) + 1);
-  const tables: ReportTable[] = r.plan.moves.map((m) => ({ table: m.from, target: m.to, status: 'moved', counts: { tables: perMove.get(`${m.from}\u0000${m.to}`) ?? 0 }, differences: [], differenceCount: 0 }));
+  for (const t of r.plan.tables)
+    perMove.set(`${t.fromSchema}\u0000${t.toSchema}`, (perMove.get(`${t.fromSchema}\u0000${t.toSchema}`) ?? 0) + 1);
+  const tables: ReportTable[] = r.plan.moves.map((m) => ({
+    table: m.from,
+    target: m.to,
+    status: 'moved',
+    counts: { tables: perMove.get(`${m.from}\u0000${m.to}`) ?? 0 },
+    differences: [],
+    differenceCount: 0,
+  }));
   const notes: string[] = [];
-  if (r.catchUp) notes.push(`catch-up copy: ${r.catchUp.tables.reduce((a, t) => a + t.rowsInserted, 0)} row(s) inserted`);
-  if (r.compare) notes.push(`fresh compare: ${r.compare.tables.length} tables, ${r.compare.tables.reduce((a, t) => a + t.matched, 0)} rows matched, ${r.compare.equal ? '0 differences' : 'differences accepted'}`);
+  if (r.catchUp)
+    notes.push(`catch-up copy: ${r.catchUp.tables.reduce((a, t) => a + t.rowsInserted, 0)} row(s) inserted`);
+  if (r.compare)
+    notes.push(
+      `fresh compare: ${r.compare.tables.length} tables, ${r.compare.tables.reduce((a, t) => a + t.matched, 0)} rows matched, ${r.compare.equal ? '0 differences' : 'differences accepted'}`,
+    );
   if (r.verify) notes.push(`verify: ${r.verify.ok ? 'passed' : 'FAILED'}`);
-  notes.push(...r.blockers.length ? [] : ['no other session held or waited on these tables']);
+  notes.push(...(r.blockers.length ? [] : ['no other session held or waited on these tables']));
   notes.push(...r.foreignKeyFixes.map((f) => `re-pointed ${f}`), ...r.notes);
   if (r.direction === 'swap') notes.unshift(FINALIZE_NOTE);
   const moved = r.plan.tables.length;
@@ -67,23 +82,44 @@ function cutOverOperation(direction: Direction, title: string): Operation {
     async plan(ctx, target) {
       const { schemas, added } = await schemasToMove(ctx, target);
       const r = await engine(ctx.db, {
-        schemas, suffix: ctx.suffix, oldSuffix: oldSuffixOf(target), stores: ctx.stores, dryRun: true,
+        schemas,
+        suffix: ctx.suffix,
+        oldSuffix: oldSuffixOf(target),
+        stores: ctx.stores,
+        dryRun: true,
         confirm: async () => false,
       });
       const parts = swapPlanParts(r);
       return {
-        title: this.title, where: ctx.db.describe(), targets: schemas, statements: parts.statements, fileOps: [],
+        title: this.title,
+        where: ctx.db.describe(),
+        targets: schemas,
+        statements: parts.statements,
+        fileOps: [],
         notes: [
-          ...(added.length ? [`Included because their tables have foreign keys into ${target.schemas.join(', ')} (a swap moves them together): ${added.join(', ')}`] : []),
+          ...(added.length
+            ? [
+                `Included because their tables have foreign keys into ${target.schemas.join(', ')} (a swap moves them together): ${added.join(', ')}`,
+              ]
+            : []),
           ...parts.notes,
-          ...(direction === 'swap' ? [FINALIZE_NOTE] : ['Afterwards 0.14.6 code works with the production names again; 2.x code that uses the suffix reads the parallel schemas.']),
+          ...(direction === 'swap'
+            ? [FINALIZE_NOTE]
+            : [
+                'Afterwards 0.14.6 code works with the production names again; 2.x code that uses the suffix reads the parallel schemas.',
+              ]),
         ],
       };
     },
     async run(ctx, target, hooks) {
       const { schemas } = await schemasToMove(ctx, target);
       const r = await engine(ctx.db, {
-        schemas, suffix: ctx.suffix, oldSuffix: oldSuffixOf(target), stores: ctx.stores, confirm: confirmer(hooks), signal: hooks.signal,
+        schemas,
+        suffix: ctx.suffix,
+        oldSuffix: oldSuffixOf(target),
+        stores: ctx.stores,
+        confirm: confirmer(hooks),
+        signal: hooks.signal,
         onProgress: (e) => hooks.progress(`[${e.step}] ${e.message}`),
       });
       return swapResult(r, this.title, ctx.db.describe(), schemas);

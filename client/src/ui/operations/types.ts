@@ -86,7 +86,10 @@ export async function existingSchemas(db: Db, names: readonly string[]): Promise
  * Schemas the selection references (transitively), which the copy must know as pairs for foreign keys
  * to resolve; their own tables are not copied unless selected.
  */
-export async function withReferences(db: Db, schemas: readonly string[]): Promise<{ all: string[]; selectedTables: string[] }> {
+export async function withReferences(
+  db: Db,
+  schemas: readonly string[],
+): Promise<{ all: string[]; selectedTables: string[] }> {
   let model = await introspect(db, [...schemas]);
   const selectedTables = model.flatMap((s) => s.tables.map((t) => tableKey(t)));
   for (;;) {
@@ -96,4 +99,3 @@ export async function withReferences(db: Db, schemas: readonly string[]): Promis
     model = [...model, ...(await introspect(db, more))];
   }
 }
-

@@ -8,25 +8,48 @@ export const verify: Operation = {
   title: 'Verify 2.x Readiness',
   writes: false,
   async plan(ctx, target) {
-    return { title: this.title, where: ctx.db.describe(), targets: target.schemas, statements: [], fileOps: [], readsOnly: true, notes: ['Reads the parallel schemas and the store files; nothing is written.'] };
+    return {
+      title: this.title,
+      where: ctx.db.describe(),
+      targets: target.schemas,
+      statements: [],
+      fileOps: [],
+      readsOnly: true,
+      notes: ['Reads the parallel schemas and the store files; nothing is written.'],
+    };
   },
   async run(ctx, target, hooks) {
     // A production schema is verified through its parallel schema; a schema without one (already 2.x) as itself.
-    const parallels = await existingSchemas(ctx.db, target.schemas.map((s) => s + ctx.suffix));
+    const parallels = await existingSchemas(
+      ctx.db,
+      target.schemas.map((s) => s + ctx.suffix),
+    );
     const names = target.schemas.map((s) => (parallels.has(s + ctx.suffix) ? s + ctx.suffix : s));
     const r = await verifySchemas(ctx.db, names, {
-      stores: ctx.stores, signal: hooks.signal,
+      stores: ctx.stores,
+      signal: hooks.signal,
       onProgress: (e) => hooks.progress(`${e.table}: ${e.rows}/${e.total}`),
     });
     const tables: ReportTable[] = r.tables.map((t) => ({
-      table: `${t.schema}.${t.table}`, status: t.status === 'pass' ? 'ready' : 'not ready',
+      table: `${t.schema}.${t.table}`,
+      status: t.status === 'pass' ? 'ready' : 'not ready',
       counts: { 'values checked': t.checkedValues },
-      differences: t.reasons.map((why) => ({ key: {}, what: why })), differenceCount: t.reasons.length,
+      differences: t.reasons.map((why) => ({ key: {}, what: why })),
+      differenceCount: t.reasons.length,
     }));
     const notes = r.tables.flatMap((t) => t.notes.map((n) => `${t.schema}.${t.table}: ${n}`));
     const s = summarise('Verified', tables);
     const outcome = r.ok ? s.outcome : s.outcome === 'ok' ? 'differences' : s.outcome;
     // Reported under the production schemas (the workflow's unit); the table rows name the parallel ones.
-    return { kind: 'verify', title: this.title, where: ctx.db.describe(), targets: target.schemas, outcome, summary: s.summary, tables, notes };
+    return {
+      kind: 'verify',
+      title: this.title,
+      where: ctx.db.describe(),
+      targets: target.schemas,
+      outcome,
+      summary: s.summary,
+      tables,
+      notes,
+    };
   },
 };

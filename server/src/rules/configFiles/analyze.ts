@@ -38,7 +38,14 @@ function analyze(file: string, text: string, opts: ConfigFileOptions): Finding[]
   const parsed = parseJson(text);
   if (!parsed.ok) {
     const { message, offset, line, column } = parsed.error;
-    return [finding('DJ151', `${path.basename(file)} is not valid JSON (line ${line}, column ${column}: ${message}); fix it before migrating.`, offset, Math.min(text.length, offset + 1))];
+    return [
+      finding(
+        'DJ151',
+        `${path.basename(file)} is not valid JSON (line ${line}, column ${column}: ${message}); fix it before migrating.`,
+        offset,
+        Math.min(text.length, offset + 1),
+      ),
+    ];
   }
   const data = parsed.value;
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
@@ -61,29 +68,55 @@ function analyze(file: string, text: string, opts: ConfigFileOptions): Finding[]
   }
 }
 
-function analyze014(file: string, kind: ConfigFileKind, data: Record<string, unknown>, ctx: Locator, opts: ConfigFileOptions): Finding[] {
+function analyze014(
+  file: string,
+  kind: ConfigFileKind,
+  data: Record<string, unknown>,
+  ctx: Locator,
+  opts: ConfigFileOptions,
+): Finding[] {
   const exists = opts.exists ?? (() => false);
   const dir = opts.targetDir ? path.resolve(opts.targetDir) : path.dirname(file);
   const target = path.join(dir, 'datajoint.json');
   const name = path.basename(file);
   if (exists(target)) {
-    return [ctx.fileFinding('DJ155', `${name} is no longer read by DataJoint 2.x (${target} is). Keep it while 0.14.6 runs; then delete it, since it holds credentials in plain text.`)];
+    return [
+      ctx.fileFinding(
+        'DJ155',
+        `${name} is no longer read by DataJoint 2.x (${target} is). Keep it while 0.14.6 runs; then delete it, since it holds credentials in plain text.`,
+      ),
+    ];
   }
   const { config, secrets, issues } = convert014(data, opts);
   const secretsDir = path.join(dir, '.secrets');
   const ops: FileOp[] = [];
-  if (secrets.length && !exists(path.join(secretsDir, '.gitignore'))) ops.push({ kind: 'create', path: path.join(secretsDir, '.gitignore'), content: SECRETS_GITIGNORE });
+  if (secrets.length && !exists(path.join(secretsDir, '.gitignore')))
+    ops.push({ kind: 'create', path: path.join(secretsDir, '.gitignore'), content: SECRETS_GITIGNORE });
   for (const s of secrets) ops.push({ kind: 'create', path: path.join(secretsDir, s.name), content: s.value + '\n' });
   ops.push({ kind: 'create', path: target, content: JSON.stringify(config, null, 2) + '\n' });
 
-  const parts = [`DataJoint 2.x does not read ${name}; it reads datajoint.json (searched upward to the .git folder) and one-value files in .secrets/.`];
-  const dropped = issues.filter((i) => ['DJ141', 'DJ142', 'DJ143', 'DJ144', 'DJ148', 'DJ150', 'DJ152'].includes(i.code)).length;
-  parts.push(`Fix: create ${path.relative(path.dirname(file), target) || 'datajoint.json'}${secrets.length ? ` and .secrets/ (${secrets.map((s) => s.name).join(', ')}; git-ignored)` : ''}; ${name} is kept for 0.14.6.`);
-  if (dropped) parts.push(`${dropped} setting${dropped > 1 ? 's are' : ' is'} not carried over (see the other findings).`);
-  if (kind === 'v014-global' && !opts.targetDir) parts.push('This is the per-user file: 2.x has no per-user config, and a datajoint.json here is found only by projects without their own .git; prefer one datajoint.json per project.');
+  const parts = [
+    `DataJoint 2.x does not read ${name}; it reads datajoint.json (searched upward to the .git folder) and one-value files in .secrets/.`,
+  ];
+  const dropped = issues.filter((i) =>
+    ['DJ141', 'DJ142', 'DJ143', 'DJ144', 'DJ148', 'DJ150', 'DJ152'].includes(i.code),
+  ).length;
+  parts.push(
+    `Fix: create ${path.relative(path.dirname(file), target) || 'datajoint.json'}${secrets.length ? ` and .secrets/ (${secrets.map((s) => s.name).join(', ')}; git-ignored)` : ''}; ${name} is kept for 0.14.6.`,
+  );
+  if (dropped)
+    parts.push(`${dropped} setting${dropped > 1 ? 's are' : ' is'} not carried over (see the other findings).`);
+  if (kind === 'v014-global' && !opts.targetDir)
+    parts.push(
+      'This is the per-user file: 2.x has no per-user config, and a datajoint.json here is found only by projects without their own .git; prefer one datajoint.json per project.',
+    );
   const main: Finding = {
     ...ctx.fileFinding('DJ140', parts.join(' ')),
-    fix: { title: `Create datajoint.json${secrets.length ? ' and .secrets/' : ''} (keep ${name})`, edits: [], fileOps: ops },
+    fix: {
+      title: `Create datajoint.json${secrets.length ? ' and .secrets/' : ''} (keep ${name})`,
+      edits: [],
+      fileOps: ops,
+    },
   };
   return [main, ...issues.map((i) => ctx.toFinding(i))];
 }
@@ -93,18 +126,37 @@ function check2x(data: Record<string, unknown>, opts: ConfigFileOptions): Config
   const issues: ConfigIssue[] = [];
   const visit = (flatKey: string, value: unknown, p: JsonPath) => {
     if (flatKey in REMOVED) {
-      issues.push({ code: 'DJ141', path: p, message: `${flatKey} is not a 2.x setting and is silently ignored: ${REMOVED[flatKey].why}` });
+      issues.push({
+        code: 'DJ141',
+        path: p,
+        message: `${flatKey} is not a 2.x setting and is silently ignored: ${REMOVED[flatKey].why}`,
+      });
       return;
     }
     if (flatKey === 'database.password') {
-      issues.push({ code: 'DJ153', path: p, message: 'database.password is in datajoint.json, which is meant to be committed; move it to .secrets/database.password (git-ignored) or DJ_PASS.' });
+      issues.push({
+        code: 'DJ153',
+        path: p,
+        message:
+          'database.password is in datajoint.json, which is meant to be committed; move it to .secrets/database.password (git-ignored) or DJ_PASS.',
+      });
     }
     if (flatKey === 'database.use_tls' && isObject(value)) {
-      issues.push({ code: 'DJ150', path: p, message: 'database.use_tls must be true, false or null in datajoint.json; pass TLS options in code: dj.Connection(…, use_tls={…}).' });
+      issues.push({
+        code: 'DJ150',
+        path: p,
+        message:
+          'database.use_tls must be true, false or null in datajoint.json; pass TLS options in code: dj.Connection(…, use_tls={…}).',
+      });
       return;
     }
     const check = VALUE_CHECKS[flatKey];
-    if (check && !check.check(value)) issues.push({ code: 'DJ152', path: p, message: `${flatKey} is ${JSON.stringify(value)}; 2.x expects ${check.expect}.` });
+    if (check && !check.check(value))
+      issues.push({
+        code: 'DJ152',
+        path: p,
+        message: `${flatKey} is ${JSON.stringify(value)}; 2.x expects ${check.expect}.`,
+      });
   };
   for (const [key, value] of Object.entries(data)) {
     const p = [key];
@@ -113,18 +165,32 @@ function check2x(data: Record<string, unknown>, opts: ConfigFileOptions): Config
       continue;
     }
     if (key === 'custom') {
-      issues.push({ code: 'DJ142', path: p, message: '"custom" is not a 2.x setting: 2.x ignores it here, and code reading dj.config["custom"] gets KeyError (or {} via .get). Keep these values in your own settings file or environment variables.' });
+      issues.push({
+        code: 'DJ142',
+        path: p,
+        message:
+          '"custom" is not a 2.x setting: 2.x ignores it here, and code reading dj.config["custom"] gets KeyError (or {} via .get). Keep these values in your own settings file or environment variables.',
+      });
       continue;
     }
     if (key === 'external' || key.startsWith('external')) {
-      issues.push({ code: 'DJ143', path: p, message: `"${key}" is not read by 2.x; stores are configured under "stores", S3 credentials in .secrets/stores.<name>.access_key / secret_key.` });
+      issues.push({
+        code: 'DJ143',
+        path: p,
+        message: `"${key}" is not read by 2.x; stores are configured under "stores", S3 credentials in .secrets/stores.<name>.access_key / secret_key.`,
+      });
       continue;
     }
     const group = GROUPS_2X[key];
     if (group !== undefined) {
       if (group && isObject(value)) {
         for (const [k, v] of Object.entries(value)) {
-          if (!group.includes(k)) issues.push({ code: 'DJ144', path: [key, k], message: `${key}.${k} is not a 2.x setting; 2.x ignores it.` });
+          if (!group.includes(k))
+            issues.push({
+              code: 'DJ144',
+              path: [key, k],
+              message: `${key}.${k} is not a 2.x setting; 2.x ignores it.`,
+            });
           else visit(`${key}.${k}`, v, [key, k]);
         }
       } else if (group) {
@@ -142,7 +208,11 @@ function check2x(data: Record<string, unknown>, opts: ConfigFileOptions): Config
       visit(key, value, p);
       continue;
     }
-    issues.push({ code: 'DJ144', path: p, message: `"${key}" is not a 2.x setting; 2.x ignores it${key in CARRIED ? '' : ' (or rejects it when assigned in code)'}.` });
+    issues.push({
+      code: 'DJ144',
+      path: p,
+      message: `"${key}" is not a 2.x setting; 2.x ignores it${key in CARRIED ? '' : ' (or rejects it when assigned in code)'}.`,
+    });
   }
   return issues;
 }
@@ -154,20 +224,36 @@ function checkStores2x(stores: Record<string, unknown>, opts: ConfigFileOptions)
     if (!(pointer in stores)) continue;
     const v = stores[pointer];
     if (isObject(v)) {
-      issues.push({ code: 'DJ148', path: ['stores', pointer], message: `stores.${pointer} must be the name of a store, not a store specification; rename this store and point stores.${pointer} at the new name.` });
+      issues.push({
+        code: 'DJ148',
+        path: ['stores', pointer],
+        message: `stores.${pointer} must be the name of a store, not a store specification; rename this store and point stores.${pointer} at the new name.`,
+      });
     } else if (typeof v !== 'string' || !names.includes(v)) {
-      issues.push({ code: 'DJ149', path: ['stores', pointer], message: `stores.${pointer} is ${JSON.stringify(v)}, which is not a store defined in this file.` });
+      issues.push({
+        code: 'DJ149',
+        path: ['stores', pointer],
+        message: `stores.${pointer} is ${JSON.stringify(v)}, which is not a store defined in this file.`,
+      });
     }
   }
   if (opts.bareStoreCodecUsed && !('default' in stores)) {
-    issues.push({ code: 'DJ149', path: ['stores'], message: `Definitions use a bare <blob@>/<attach@>, which 2.x resolves through stores.default; add "default": "<store name>"${opts.defaultStore ? ` (the project setting says "${opts.defaultStore}")` : ''}.` });
+    issues.push({
+      code: 'DJ149',
+      path: ['stores'],
+      message: `Definitions use a bare <blob@>/<attach@>, which 2.x resolves through stores.default; add "default": "<store name>"${opts.defaultStore ? ` (the project setting says "${opts.defaultStore}")` : ''}.`,
+    });
   }
   for (const name of names) {
     const spec = stores[name];
     if (!isObject(spec)) continue;
     for (const k of STORE_SECRETS) {
       if (typeof spec[k] === 'string' && spec[k] !== '' && !name.includes('.')) {
-        issues.push({ code: 'DJ153', path: ['stores', name, k], message: `stores.${name}.${k} is in datajoint.json, which is meant to be committed; move it to .secrets/stores.${name}.${k} (git-ignored).` });
+        issues.push({
+          code: 'DJ153',
+          path: ['stores', name, k],
+          message: `stores.${name}.${k} is in datajoint.json, which is meant to be committed; move it to .secrets/stores.${name}.${k} (git-ignored).`,
+        });
       }
     }
   }
@@ -179,7 +265,13 @@ function checkStores2x(stores: Record<string, unknown>, opts: ConfigFileOptions)
  * only when the caller can tell the secret file does not exist yet: otherwise the value would be removed
  * from the JSON while a different one stays in .secrets/.
  */
-function moveCredentialFix(file: string, data: Record<string, unknown>, p: JsonPath, ctx: Locator, opts: ConfigFileOptions): Finding['fix'] {
+function moveCredentialFix(
+  file: string,
+  data: Record<string, unknown>,
+  p: JsonPath,
+  ctx: Locator,
+  opts: ConfigFileOptions,
+): Finding['fix'] {
   if (!opts.exists) return undefined;
   let value: unknown = data;
   for (const k of p) value = isObject(value) ? value[k] : undefined;
@@ -191,19 +283,26 @@ function moveCredentialFix(file: string, data: Record<string, unknown>, p: JsonP
   const edit = ctx.removeProperty(p);
   if (!edit) return undefined;
   const fileOps: FileOp[] = [];
-  if (!opts.exists(path.join(secretsDir, '.gitignore'))) fileOps.push({ kind: 'create', path: path.join(secretsDir, '.gitignore'), content: SECRETS_GITIGNORE });
+  if (!opts.exists(path.join(secretsDir, '.gitignore')))
+    fileOps.push({ kind: 'create', path: path.join(secretsDir, '.gitignore'), content: SECRETS_GITIGNORE });
   fileOps.push({ kind: 'create', path: secretPath, content: value + '\n' });
   return { title: `Move ${name} to .secrets/${name}`, edits: [edit], fileOps };
 }
 
 /** `.secrets/datajoint.json` (from the migration guide): offer the one-value files 2.x actually reads. */
-function analyzeSecretsJson(file: string, data: Record<string, unknown>, ctx: Locator, opts: ConfigFileOptions): Finding[] {
+function analyzeSecretsJson(
+  file: string,
+  data: Record<string, unknown>,
+  ctx: Locator,
+  opts: ConfigFileOptions,
+): Finding[] {
   const exists = opts.exists ?? (() => false);
   const dir = path.dirname(file);
   const secrets: SecretFile[] = [];
   const ignored: string[] = [];
   const take = (name: string, v: unknown) => {
-    const isSecretName = name === 'database.user' || name === 'database.password' || /^stores\.[^.]+\.[^.]+$/.test(name);
+    const isSecretName =
+      name === 'database.user' || name === 'database.password' || /^stores\.[^.]+\.[^.]+$/.test(name);
     if (!isSecretName) ignored.push(name);
     else if (typeof v === 'string' || typeof v === 'number') secrets.push({ name, value: String(v) });
   };
@@ -216,12 +315,14 @@ function analyzeSecretsJson(file: string, data: Record<string, unknown>, ctx: Lo
     } else take(k, v);
   }
   const todo = secrets.filter((s) => !exists(path.join(dir, s.name)));
-  const msg = `DataJoint 2.x never reads .secrets/datajoint.json (the migration guide is wrong here); it reads one value per file: .secrets/database.user, .secrets/database.password, .secrets/stores.<name>.<attr>.` +
+  const msg =
+    `DataJoint 2.x never reads .secrets/datajoint.json (the migration guide is wrong here); it reads one value per file: .secrets/database.user, .secrets/database.password, .secrets/stores.<name>.<attr>.` +
     (ignored.length ? ` Not secrets and not carried over: ${ignored.join(', ')} (put them in datajoint.json).` : '');
   const f = ctx.fileFinding('DJ154', msg);
   if (todo.length) {
     const ops: FileOp[] = [];
-    if (!exists(path.join(dir, '.gitignore'))) ops.push({ kind: 'create', path: path.join(dir, '.gitignore'), content: SECRETS_GITIGNORE });
+    if (!exists(path.join(dir, '.gitignore')))
+      ops.push({ kind: 'create', path: path.join(dir, '.gitignore'), content: SECRETS_GITIGNORE });
     for (const s of todo) ops.push({ kind: 'create', path: path.join(dir, s.name), content: s.value + '\n' });
     f.fix = { title: `Write ${todo.map((s) => s.name).join(', ')} as one-value files`, edits: [], fileOps: ops };
   }
@@ -260,7 +361,9 @@ class Locator {
 
   toFinding(issue: ConfigIssue): Finding {
     const r = issue.path.length ? this.ranges.get(JSON.stringify(issue.path)) : undefined;
-    const f = r ? finding(issue.code, issue.message, r.keyStart, r.keyEnd) : this.fileFinding(issue.code, issue.message);
+    const f = r
+      ? finding(issue.code, issue.message, r.keyStart, r.keyEnd)
+      : this.fileFinding(issue.code, issue.message);
     if (issue.severity) f.severity = issue.severity;
     return f;
   }

@@ -82,16 +82,46 @@ export const REMOVED: Record<string, RemovedKey> = {
 /** Keys of a 0.14.6 store spec (settings.py `get_store_spec`); all are accepted by 2.x for the same protocol. */
 export const STORE_KEYS_014: Record<string, string[]> = {
   file: ['protocol', 'location', 'subfolding', 'stage'],
-  s3: ['protocol', 'endpoint', 'bucket', 'access_key', 'secret_key', 'location', 'secure', 'subfolding', 'stage', 'proxy_server'],
+  s3: [
+    'protocol',
+    'endpoint',
+    'bucket',
+    'access_key',
+    'secret_key',
+    'location',
+    'secure',
+    'subfolding',
+    'stage',
+    'proxy_server',
+  ],
 };
 export const STORE_SECRETS = ['access_key', 'secret_key'];
 
 /** Top-level groups and keys of a 2.x datajoint.json (settings.py `Config`). */
 export const GROUPS_2X: Record<string, string[] | null> = {
-  database: ['host', 'user', 'password', 'backend', 'port', 'name', 'reconnect', 'use_tls', 'database_prefix', 'create_tables'],
+  database: [
+    'host',
+    'user',
+    'password',
+    'backend',
+    'port',
+    'name',
+    'reconnect',
+    'use_tls',
+    'database_prefix',
+    'create_tables',
+  ],
   connection: ['charset'],
   display: ['limit', 'width', 'show_tuple_count', 'diagram_direction', 'diagram_theme'],
-  jobs: ['auto_refresh', 'keep_completed', 'stale_timeout', 'default_priority', 'version_method', 'allow_new_pk_fields_in_computed_tables', 'add_job_metadata'],
+  jobs: [
+    'auto_refresh',
+    'keep_completed',
+    'stale_timeout',
+    'default_priority',
+    'version_method',
+    'allow_new_pk_fields_in_computed_tables',
+    'add_job_metadata',
+  ],
   stores: null,
   loglevel: null,
   safemode: null,

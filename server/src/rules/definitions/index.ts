@@ -34,13 +34,20 @@ export function analyzeDefinition(text: string, opts: DefinitionOptions): DefFin
   for (const line of lines) {
     if (line.kind === 'divider' && line.marker === '___') {
       findings.push({
-        code: DIVIDER.code, message: DIVIDER.title, start: line.span.start, end: line.span.end,
-        severity: DIVIDER.severity, safety: DIVIDER.safety, phase: DIVIDER.phase,
-        replacement: '---', fixTitle: 'Replace `___` with `---`',
+        code: DIVIDER.code,
+        message: DIVIDER.title,
+        start: line.span.start,
+        end: line.span.end,
+        severity: DIVIDER.severity,
+        safety: DIVIDER.safety,
+        phase: DIVIDER.phase,
+        replacement: '---',
+        fixTitle: 'Replace `___` with `---`',
       });
     } else if (line.kind === 'attribute') {
       findings.push(...typeFindings(line.attr, ctx));
-      if (line.attr.inKey && (opts.tier === 'imported' || opts.tier === 'computed')) findings.push(nativePk(line.attr, opts.tier));
+      if (line.attr.inKey && (opts.tier === 'imported' || opts.tier === 'computed'))
+        findings.push(nativePk(line.attr, opts.tier));
     }
   }
   return findings.sort((a, b) => a.start - b.start);
@@ -50,7 +57,12 @@ function nativePk(attr: AttributeLine, tier: 'imported' | 'computed'): DefFindin
   const m = COMPUTED_NATIVE_PK;
   const tierName = tier === 'imported' ? 'an Imported' : 'a Computed';
   return {
-    code: m.code, start: attr.name.start, end: attr.name.end, severity: m.severity, safety: m.safety, phase: m.phase,
+    code: m.code,
+    start: attr.name.start,
+    end: attr.name.end,
+    severity: m.severity,
+    safety: m.safety,
+    phase: m.phase,
     message:
       `\`${attr.name.text}\` is a primary-key attribute of ${tierName} table that does not come from a \`->\` parent. ` +
       'Every 2.x release (v2.0.0–v2.3.2) raises "Auto-populated table … has non-FK primary key attribute(s)" when this table is declared, ' +

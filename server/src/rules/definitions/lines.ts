@@ -5,11 +5,14 @@
 // arbitrary content. Placeholders are opaque: scanning steps over them (so a `:` or `#` inside one is
 // never taken as syntax), and a span that contains one is never edited.
 
-export interface Span { start: number; end: number }
+export interface Span {
+  start: number;
+  end: number;
+}
 
 export type DefinitionLine =
   | { kind: 'tableComment' | 'comment'; span: Span }
-  | { kind: 'divider'; span: Span; /** the marker as written: '---' (2.x) or '___' (0.14.6 only) */ marker: string }
+  | { kind: 'divider'; span: Span /** the marker as written: '---' (2.x) or '___' (0.14.6 only) */; marker: string }
   | { kind: 'foreignKey'; span: Span; inKey: boolean }
   | { kind: 'index'; span: Span }
   | { kind: 'attribute'; span: Span; attr: AttributeLine }
@@ -45,7 +48,11 @@ export function readDefinition(text: string): DefinitionLine[] {
       if (line.startsWith('#')) {
         out.push({ kind: seenContent ? 'comment' : 'tableComment', span });
       } else if (line.startsWith('---') || line.startsWith('___')) {
-        out.push({ kind: 'divider', span: { start, end: start + (/^[-_]+/.exec(line)?.[0].length ?? 3) }, marker: line.slice(0, 3) });
+        out.push({
+          kind: 'divider',
+          span: { start, end: start + (/^[-_]+/.exec(line)?.[0].length ?? 3) },
+          marker: line.slice(0, 3),
+        });
         inKey = false;
       } else if (isForeignKey(line)) {
         out.push({ kind: 'foreignKey', span, inKey });

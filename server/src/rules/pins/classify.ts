@@ -1,6 +1,16 @@
 // What a DataJoint version specifier admits, judged against the real releases (and plausible later ones),
 // and the specifier the migration branch should use instead.
-import { compareVersions, formatClauses, parseSpec, parseVersion, specAdmits, type Clause, type Dialect, type Spec, type Version } from './versionSpec';
+import {
+  compareVersions,
+  formatClauses,
+  parseSpec,
+  parseVersion,
+  specAdmits,
+  type Clause,
+  type Dialect,
+  type Spec,
+  type Version,
+} from './versionSpec';
 
 /** The first 2.x release whose `fetch("KEY", …)` works (api-changes.md §7: DJErr on 2.0.0–2.0.1). */
 export const MIN_2X = '2.0.2';
@@ -11,13 +21,13 @@ const EARLY_2 = ['2.0.0', '2.0.1'];
 const GOOD_2 = ['2.0.2', '2.1.0', '2.1.1', '2.2.0', '2.2.4', '2.3.0', '2.3.2', '2.4.0', '2.9.0'];
 
 export type PinVerdict =
-  | 'pre2-only'    // only 0.x (0.14.x, <1, ~=0.14 …) — the 0.14.6 line
-  | 'early2-only'  // only 2.0.0 / 2.0.1
+  | 'pre2-only' // only 0.x (0.14.x, <1, ~=0.14 …) — the 0.14.6 line
+  | 'early2-only' // only 2.0.0 / 2.0.1
   | 'early2-mixed' // 2.0.2+ and 2.0.0/2.0.1, nothing older
-  | 'pre2-mixed'   // 0.x and 2.x (e.g. `>=0.14`): what installs depends on the environment
-  | 'ok'           // only 2.0.2 and later
+  | 'pre2-mixed' // 0.x and 2.x (e.g. `>=0.14`): what installs depends on the environment
+  | 'ok' // only 2.0.2 and later
   | 'unpinned'
-  | 'empty'        // admits no release at all
+  | 'empty' // admits no release at all
   | 'unreadable';
 
 export interface Classified {
@@ -34,8 +44,16 @@ export function classifySpec(text: string, dialect: Dialect): Classified {
   const early = admits(EARLY_2);
   const good = admits(GOOD_2);
   const verdict: PinVerdict = good
-    ? (pre ? 'pre2-mixed' : early ? 'early2-mixed' : 'ok')
-    : pre ? 'pre2-only' : early ? 'early2-only' : 'empty';
+    ? pre
+      ? 'pre2-mixed'
+      : early
+        ? 'early2-mixed'
+        : 'ok'
+    : pre
+      ? 'pre2-only'
+      : early
+        ? 'early2-only'
+        : 'empty';
   return { verdict, spec };
 }
 

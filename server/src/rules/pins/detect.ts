@@ -27,7 +27,8 @@ export function detectDataJointPin(files: { path: string; text: string }[]): Dat
       if (site.url !== undefined) continue;
       const { verdict } = classifySpec(site.spec, site.dialect);
       if (verdict === 'pre2-only') return { line: 'v014', file: f.path, spec };
-      if (!v2 && (verdict === 'ok' || verdict === 'early2-only' || verdict === 'early2-mixed')) v2 = { line: 'v2', file: f.path, spec };
+      if (!v2 && (verdict === 'ok' || verdict === 'early2-only' || verdict === 'early2-mixed'))
+        v2 = { line: 'v2', file: f.path, spec };
     }
   }
   return v2 ?? first ?? { line: 'unknown' };

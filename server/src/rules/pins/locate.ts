@@ -21,19 +21,30 @@ export function pinFileKind(file: string): PinFileKind | undefined {
   if (base === 'setup.cfg') return 'setup.cfg';
   if (base === 'setup.py') return 'setup.py';
   if (/^(environment|env|conda)([-_.][\w.-]*)?\.ya?ml$/.test(base)) return 'conda';
-  if (/^requirements.*\.(txt|in)$/.test(base) || /\.requirements\.txt$/.test(base) || /^(dev|test|docs)-requirements\.txt$/.test(base)) return 'requirements';
+  if (
+    /^requirements.*\.(txt|in)$/.test(base) ||
+    /\.requirements\.txt$/.test(base) ||
+    /^(dev|test|docs)-requirements\.txt$/.test(base)
+  )
+    return 'requirements';
   if (base.endsWith('.txt') && /(^|[/\\])requirements[/\\]/.test(file)) return 'requirements';
   return undefined;
 }
 
 export function locateDataJointPins(file: string, text: string): PinSite[] {
   switch (pinFileKind(file)) {
-    case 'requirements': return inRequirementsTxt(text);
-    case 'pyproject': return inPyproject(text);
-    case 'setup.cfg': return inSetupCfg(text);
-    case 'setup.py': return inSetupPy(text);
-    case 'conda': return inConda(text);
-    default: return [];
+    case 'requirements':
+      return inRequirementsTxt(text);
+    case 'pyproject':
+      return inPyproject(text);
+    case 'setup.cfg':
+      return inSetupCfg(text);
+    case 'setup.py':
+      return inSetupPy(text);
+    case 'conda':
+      return inConda(text);
+    default:
+      return [];
   }
 }
 
@@ -47,12 +58,25 @@ function inRequirementsTxt(text: string): PinSite[] {
     const first = s.search(/\S/);
     if (first < 0 || s[first] === '#') continue;
     // `-e git+https://…#egg=datajoint` or a bare URL with an egg fragment.
-    const egg = /(?:^|\s)(?:-e\s+|--editable[=\s]+)?((?:git\+|hg\+|svn\+|bzr\+|https?:|file:)\S*#(?:\S*&)?egg=([A-Za-z0-9._-]+)\S*)/.exec(s);
+    const egg =
+      /(?:^|\s)(?:-e\s+|--editable[=\s]+)?((?:git\+|hg\+|svn\+|bzr\+|https?:|file:)\S*#(?:\S*&)?egg=([A-Za-z0-9._-]+)\S*)/.exec(
+        s,
+      );
     if (egg && normalizeName(egg[2]) === 'datajoint') {
       const at = s.indexOf(egg[1]);
       const start = line.map(at);
       const end = line.mapEnd(at + egg[1].length);
-      sites.push({ start, end, specStart: end, specEnd: end, spec: '', url: egg[1], dialect: 'pep440', hashPinned, where: 'requirements file' });
+      sites.push({
+        start,
+        end,
+        specStart: end,
+        specEnd: end,
+        spec: '',
+        url: egg[1],
+        dialect: 'pep440',
+        hashPinned,
+        where: 'requirements file',
+      });
       continue;
     }
     if (s[first] === '-') continue; // -r, -c, --index-url …
@@ -79,7 +103,11 @@ function logicalLines(text: string): LogicalLine[] {
   const flush = () => {
     const p = pos;
     const t = buf;
-    out.push({ text: t, map: (i) => (i < p.length ? p[i] : (p.length ? p[p.length - 1] + 1 : 0)), mapEnd: (i) => (i === 0 ? p[0] ?? 0 : p[i - 1] + 1) });
+    out.push({
+      text: t,
+      map: (i) => (i < p.length ? p[i] : p.length ? p[p.length - 1] + 1 : 0),
+      mapEnd: (i) => (i === 0 ? (p[0] ?? 0) : p[i - 1] + 1),
+    });
     buf = '';
     pos = [];
   };
@@ -136,7 +164,10 @@ function inPyproject(text: string): PinSite[] {
     const table = s.table.replace(/\s+/g, '').replace(/"/g, '');
     if (table === 'tool.dj-migrate') continue;
     const poetryTable = POETRY_DEPS.test(table);
-    const poetrySubtable = table.startsWith('tool.poetry.') && table.endsWith('.datajoint') && POETRY_DEPS.test(table.slice(0, -'.datajoint'.length));
+    const poetrySubtable =
+      table.startsWith('tool.poetry.') &&
+      table.endsWith('.datajoint') &&
+      POETRY_DEPS.test(table.slice(0, -'.datajoint'.length));
     if (poetryTable || poetrySubtable) {
       const depName = poetrySubtable ? 'datajoint' : s.lineKey;
       if (!depName || normalizeName(depName) !== 'datajoint') continue;
@@ -145,15 +176,40 @@ function inPyproject(text: string): PinSite[] {
       if (s.depth > 0 && key === undefined) continue; // e.g. the extras list of an inline table
       if (key === undefined || key === 'version') {
         const spec = text.slice(s.start, s.end);
-        sites.push({ start: s.start, end: s.end, specStart: s.start, specEnd: s.end, spec, dialect: 'poetry', hashPinned: false, where });
+        sites.push({
+          start: s.start,
+          end: s.end,
+          specStart: s.start,
+          specEnd: s.end,
+          spec,
+          dialect: 'poetry',
+          hashPinned: false,
+          where,
+        });
       } else if (key === 'git' || key === 'url' || key === 'path') {
-        sites.push({ start: s.start, end: s.end, specStart: s.end, specEnd: s.end, spec: '', url: text.slice(s.start, s.end), dialect: 'poetry', hashPinned: false, where });
+        sites.push({
+          start: s.start,
+          end: s.end,
+          specStart: s.end,
+          specEnd: s.end,
+          spec: '',
+          url: text.slice(s.start, s.end),
+          dialect: 'poetry',
+          hashPinned: false,
+          where,
+        });
       }
       continue;
     }
     if (table.startsWith('tool.poetry')) continue;
     const req = parseRequirementAt(text, s.start, s.end);
-    if (req && req.end <= s.end) sites.push({ ...req, dialect: 'pep440', hashPinned: false, where: `[${table || 'top level'}]${s.lineKey ? ' ' + s.lineKey : ''}` });
+    if (req && req.end <= s.end)
+      sites.push({
+        ...req,
+        dialect: 'pep440',
+        hashPinned: false,
+        where: `[${table || 'top level'}]${s.lineKey ? ' ' + s.lineKey : ''}`,
+      });
   }
   return sites;
 }
@@ -221,7 +277,10 @@ function tomlStrings(text: string): TomlString[] {
         k++;
       }
       if (text[k] === c && !escaped) {
-        const before = text.slice(Math.max(text.lastIndexOf('{', i), text.lastIndexOf(',', i), text.lastIndexOf('\n', i)) + 1, i);
+        const before = text.slice(
+          Math.max(text.lastIndexOf('{', i), text.lastIndexOf(',', i), text.lastIndexOf('\n', i)) + 1,
+          i,
+        );
         const inner = depth > 0 ? /([A-Za-z0-9_-]+)\s*=\s*$/.exec(before)?.[1] : undefined;
         out.push({ table, lineKey, innerKey: inner, depth, start: i + 1, end: k });
       }
@@ -271,7 +330,8 @@ function inSetupCfg(text: string): PinSite[] {
     const hash = line.slice(from).search(/\s#/);
     const to = hash < 0 ? line.length : from + hash;
     const req = parseRequirementAt(line, from, to);
-    if (req) sites.push(shift(req, lineStartAt, { dialect: 'pep440', hashPinned: false, where: `[${section}] ${key}` }));
+    if (req)
+      sites.push(shift(req, lineStartAt, { dialect: 'pep440', hashPinned: false, where: `[${section}] ${key}` }));
   }
   return sites;
 }
@@ -330,11 +390,13 @@ function inConda(text: string): PinSite[] {
     }
     if (pipIndent >= 0) {
       const req = parseRequirementAt(line, from, to);
-      if (req) sites.push(shift(req, lineStartAt, { dialect: 'pep440', hashPinned: false, where: 'conda pip: section' }));
+      if (req)
+        sites.push(shift(req, lineStartAt, { dialect: 'pep440', hashPinned: false, where: 'conda pip: section' }));
       continue;
     }
     const conda = condaRequirement(line, from, to);
-    if (conda) sites.push(shift(conda, lineStartAt, { dialect: 'conda', hashPinned: false, where: 'conda dependencies' }));
+    if (conda)
+      sites.push(shift(conda, lineStartAt, { dialect: 'conda', hashPinned: false, where: 'conda dependencies' }));
   }
   return sites;
 }
@@ -352,5 +414,12 @@ function condaRequirement(line: string, from: number, to: number): RequirementSp
 }
 
 function shift(req: RequirementSpan, by: number, rest: Omit<PinSite, keyof RequirementSpan>): PinSite {
-  return { ...req, start: req.start + by, end: req.end + by, specStart: req.specStart + by, specEnd: req.specEnd + by, ...rest };
+  return {
+    ...req,
+    start: req.start + by,
+    end: req.end + by,
+    specStart: req.specStart + by,
+    specEnd: req.specEnd + by,
+    ...rest,
+  };
 }

@@ -24,7 +24,12 @@ export function normalizeName(name: string): string {
  * Parses `text[from, to)` as one requirement for the project `project` (normalised name).
  * Returns undefined if it is another project or not a requirement at all (free text, a path …).
  */
-export function parseRequirementAt(text: string, from: number, to: number, project = 'datajoint'): RequirementSpan | undefined {
+export function parseRequirementAt(
+  text: string,
+  from: number,
+  to: number,
+  project = 'datajoint',
+): RequirementSpan | undefined {
   let i = skipSpace(text, from, to);
   NAME_RE.lastIndex = i;
   const m = NAME_RE.exec(text);

@@ -11,8 +11,13 @@ const BRANCH =
 
 export const pinRules: RuleMeta[] = [
   {
-    code: 'DJ160', name: 'datajoint-pinned-pre-2', title: 'DataJoint is pinned to 0.x; the migrated project needs `datajoint>=2.0.2`',
-    safety: 'unsafe', severity: 'warning', phase: 1, catalogue: ['§7', 'cfg-files'],
+    code: 'DJ160',
+    name: 'datajoint-pinned-pre-2',
+    title: 'DataJoint is pinned to 0.x; the migrated project needs `datajoint>=2.0.2`',
+    safety: 'unsafe',
+    severity: 'warning',
+    phase: 1,
+    catalogue: ['§7', 'cfg-files'],
     docs: {
       summary: `The specifier admits only pre-2 releases (0.14.x, \`<1\`, \`~=0.14\` …), so the migrated 2.x code cannot be installed. ${BRANCH} The fix replaces only the version specifier; extras, environment markers and comments stay. ${WHY_202}`,
       before: 'datajoint[s3]==0.14.6 ; python_version >= "3.9"  # lab pin',
@@ -20,44 +25,75 @@ export const pinRules: RuleMeta[] = [
     },
   },
   {
-    code: 'DJ161', name: 'datajoint-unpinned', title: 'DataJoint is not pinned; pin `datajoint>=2.0.2` on the migration branch',
-    safety: 'unsafe', severity: 'warning', phase: 1, catalogue: ['§7'],
+    code: 'DJ161',
+    name: 'datajoint-unpinned',
+    title: 'DataJoint is not pinned; pin `datajoint>=2.0.2` on the migration branch',
+    safety: 'unsafe',
+    severity: 'warning',
+    phase: 1,
+    catalogue: ['§7'],
     docs: {
       summary: `Without a specifier, a fresh install gets the newest 2.x while an existing environment keeps its 0.14.x: the same project then behaves differently per machine. ${BRANCH} ${WHY_202}`,
-      before: 'datajoint', after: 'datajoint>=2.0.2',
+      before: 'datajoint',
+      after: 'datajoint>=2.0.2',
     },
   },
   {
-    code: 'DJ162', name: 'datajoint-2.0-early', title: 'The pin admits DataJoint 2.0.0/2.0.1; raise it to 2.0.2',
-    safety: 'safe', severity: 'warning', phase: 1, catalogue: ['§7'],
+    code: 'DJ162',
+    name: 'datajoint-2.0-early',
+    title: 'The pin admits DataJoint 2.0.0/2.0.1; raise it to 2.0.2',
+    safety: 'safe',
+    severity: 'warning',
+    phase: 1,
+    catalogue: ['§7'],
     docs: {
       summary: `${WHY_202} Upper bounds and exclusions that still matter are kept; an exact \`==2.0.x\` pin stays exact.`,
-      before: 'datajoint>=2.0.0,<3', after: 'datajoint>=2.0.2,<3',
+      before: 'datajoint>=2.0.0,<3',
+      after: 'datajoint>=2.0.2,<3',
     },
   },
   {
-    code: 'DJ163', name: 'datajoint-pin-spans-0.14-and-2', title: 'The pin admits both 0.x and 2.x; which one installs depends on the environment',
-    safety: 'unsafe', severity: 'warning', phase: 1, catalogue: ['§7'],
+    code: 'DJ163',
+    name: 'datajoint-pin-spans-0.14-and-2',
+    title: 'The pin admits both 0.x and 2.x; which one installs depends on the environment',
+    safety: 'unsafe',
+    severity: 'warning',
+    phase: 1,
+    catalogue: ['§7'],
     docs: {
       summary: `A specifier such as \`datajoint>=0.14\` lets pip keep an installed 0.14.x or install the newest 2.x, and 0.14.6 and 2.x code are not interchangeable. ${BRANCH} ${WHY_202}`,
-      before: 'datajoint>=0.14', after: 'datajoint>=2.0.2',
+      before: 'datajoint>=0.14',
+      after: 'datajoint>=2.0.2',
     },
   },
   {
-    code: 'DJ164', name: 'datajoint-direct-reference', title: 'DataJoint comes from a URL or path; check that it is a 2.0.2+ release',
-    safety: 'manual', severity: 'info', phase: 1, catalogue: ['§7'],
+    code: 'DJ164',
+    name: 'datajoint-direct-reference',
+    title: 'DataJoint comes from a URL or path; check that it is a 2.0.2+ release',
+    safety: 'manual',
+    severity: 'info',
+    phase: 1,
+    catalogue: ['§7'],
     docs: {
-      summary: 'A git URL, archive or local path does not say which DataJoint version it holds. Point it at a 2.x tag (v2.0.2 or later), or use the PyPI release `datajoint>=2.0.2`.',
+      summary:
+        'A git URL, archive or local path does not say which DataJoint version it holds. Point it at a 2.x tag (v2.0.2 or later), or use the PyPI release `datajoint>=2.0.2`.',
       before: 'datajoint @ git+https://github.com/datajoint/datajoint-python.git@v0.14.6',
       after: 'datajoint @ git+https://github.com/datajoint/datajoint-python.git@v2.3.2',
     },
   },
   {
-    code: 'DJ165', name: 'datajoint-pin-unreadable', title: 'The DataJoint version specifier could not be read',
-    safety: 'manual', severity: 'info', phase: 1, catalogue: ['§7'],
+    code: 'DJ165',
+    name: 'datajoint-pin-unreadable',
+    title: 'The DataJoint version specifier could not be read',
+    safety: 'manual',
+    severity: 'info',
+    phase: 1,
+    catalogue: ['§7'],
     docs: {
-      summary: 'The specifier is not valid PEP 440 / Poetry / conda syntax as far as dj-migrate can tell; check by hand that it admits DataJoint 2.0.2 or later and nothing older.',
-      before: 'datajoint 0.14.6 py_0', after: 'datajoint>=2.0.2',
+      summary:
+        'The specifier is not valid PEP 440 / Poetry / conda syntax as far as dj-migrate can tell; check by hand that it admits DataJoint 2.0.2 or later and nothing older.',
+      before: 'datajoint 0.14.6 py_0',
+      after: 'datajoint>=2.0.2',
     },
   },
 ];
@@ -72,7 +108,9 @@ export interface PinOptions {
 /** Findings for every DataJoint requirement in a dependency file (requirements*.txt, pyproject.toml, setup.cfg, setup.py, environment.yml). */
 export function analyzePins(file: string, text: string, opts: PinOptions): Finding[] {
   const findings: Finding[] = [];
-  const generated = /autogenerated by pip-compile|uv pip compile|This file was autogenerated/i.test(text.slice(0, 2000));
+  const generated = /autogenerated by pip-compile|uv pip compile|This file was autogenerated/i.test(
+    text.slice(0, 2000),
+  );
   for (const site of locateDataJointPins(file, text)) {
     const f = findingFor(site, generated);
     if (!f) continue;
@@ -83,7 +121,12 @@ export function analyzePins(file: string, text: string, opts: PinOptions): Findi
 }
 
 function findingFor(site: PinSite, generated: boolean): Finding | undefined {
-  if (site.url !== undefined) return make('DJ164', site, `DataJoint is installed from ${site.url}; make sure it is DataJoint ${MIN_2X} or later on the migration branch.`);
+  if (site.url !== undefined)
+    return make(
+      'DJ164',
+      site,
+      `DataJoint is installed from ${site.url}; make sure it is DataJoint ${MIN_2X} or later on the migration branch.`,
+    );
   const { verdict } = classifySpec(site.spec, site.dialect);
   const current = site.spec === '' ? 'no version' : `\`${site.spec}\``;
   let code: string;
@@ -93,7 +136,11 @@ function findingFor(site: PinSite, generated: boolean): Finding | undefined {
     case 'empty':
       return undefined;
     case 'unreadable':
-      return make('DJ165', site, `Could not read the DataJoint specifier ${current}; check by hand that it admits ${MIN_2X} or later and nothing older.`);
+      return make(
+        'DJ165',
+        site,
+        `Could not read the DataJoint specifier ${current}; check by hand that it admits ${MIN_2X} or later and nothing older.`,
+      );
     case 'pre2-only':
       code = 'DJ160';
       message = `DataJoint is pinned to ${current}, which admits only 0.x releases. On the migration branch use \`${MIN_2X_SPEC}\`: 2.0.0 and 2.0.1 fail on \`fetch("KEY")\`.`;
@@ -116,11 +163,15 @@ function findingFor(site: PinSite, generated: boolean): Finding | undefined {
   const replacement = replacementSpec(site.spec, site.dialect);
   if (site.hashPinned) {
     f.safety = 'manual';
-    f.message += ' The requirement is hash-pinned: change the version in the input file and regenerate the hashes (pip-compile --generate-hashes / uv pip compile).';
+    f.message +=
+      ' The requirement is hash-pinned: change the version in the input file and regenerate the hashes (pip-compile --generate-hashes / uv pip compile).';
     return f;
   }
-  if (generated) f.message += ' This file is generated: change the input file (e.g. requirements.in) too, or the next compile reverts it.';
-  if (site.dialect === 'conda') f.message += ' If your conda channel has no 2.x build, move DataJoint to the `pip:` section instead.';
+  if (generated)
+    f.message +=
+      ' This file is generated: change the input file (e.g. requirements.in) too, or the next compile reverts it.';
+  if (site.dialect === 'conda')
+    f.message += ' If your conda channel has no 2.x build, move DataJoint to the `pip:` section instead.';
   f.fix = {
     title: site.spec === '' ? `Pin ${replacement}` : `Replace \`${site.spec}\` with \`${replacement}\``,
     edits: [{ start: site.specStart, end: site.specEnd, text: replacement }],

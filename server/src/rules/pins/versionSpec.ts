@@ -22,7 +22,8 @@ export interface Clause {
 /** A spec: any of the alternatives, each of which requires all its clauses. Unparseable → undefined. */
 export type Spec = Clause[][];
 
-const VERSION_RE = /^v?(\d+(?:\.\d+)*)(?:[-_.]?(a|b|c|rc|alpha|beta|pre|preview|dev)[-_.]?\d*)?(?:[-_.]?post\d*)?(?:\+[a-z0-9.]+)?$/i;
+const VERSION_RE =
+  /^v?(\d+(?:\.\d+)*)(?:[-_.]?(a|b|c|rc|alpha|beta|pre|preview|dev)[-_.]?\d*)?(?:[-_.]?post\d*)?(?:\+[a-z0-9.]+)?$/i;
 
 export function parseVersion(text: string): Version | undefined {
   const m = VERSION_RE.exec(text.trim());
@@ -52,12 +53,18 @@ export function clauseAdmits(c: Clause, v: Version): boolean {
   if (c.prefix) return c.op === '==' ? samePrefix(v, c.version) : !samePrefix(v, c.version);
   const d = compareVersions(v, c.version);
   switch (c.op) {
-    case '==': return d === 0;
-    case '!=': return d !== 0;
-    case '<': return d < 0;
-    case '<=': return d <= 0;
-    case '>': return d > 0;
-    case '>=': return d >= 0;
+    case '==':
+      return d === 0;
+    case '!=':
+      return d !== 0;
+    case '<':
+      return d < 0;
+    case '<=':
+      return d <= 0;
+    case '>':
+      return d > 0;
+    case '>=':
+      return d >= 0;
   }
 }
 
