@@ -168,7 +168,7 @@ export class Project {
     const kind = fileKind(file);
     if (kind === 'python') return this.analyzePython(file, text);
     if (kind === 'notebook') {
-      let nb;
+      let nb: ReturnType<typeof readNotebook>;
       try {
         nb = readNotebook(text);
       } catch (e) {

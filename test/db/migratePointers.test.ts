@@ -193,7 +193,7 @@ test('a dry run changes nothing, works with SELECT rights only, and its SQL on a
     await admin.query('CREATE USER ?@? IDENTIFIED BY ?', [user, '%', 'pw']);
     await admin.query(`GRANT SELECT ON ${q(ephys)}.* TO ?@?`, [user, '%']);
     const ro = await openDb({ ...testServer, user, password: 'pw' });
-    let dry;
+    let dry: Awaited<ReturnType<typeof migratePointers>> | undefined;
     try {
       const before = await snapshot(scratch);
       dry = await migratePointers(ro, opts(scratch, 'lfp', 'external-raw', { dryRun: true }));

@@ -20,7 +20,7 @@ let child: cp.ChildProcess;
 let conn: MessageConnection;
 let workspace: string;
 const applied: unknown[] = [];
-let configuration: Record<string, unknown> = {};
+const configuration: Record<string, unknown> = {};
 let refreshes = 0;
 
 const SOURCE = `import datajoint as dj

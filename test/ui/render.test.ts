@@ -50,8 +50,8 @@ describe('plan document', () => {
     assert.match(text, /\nINSERT INTO a SELECT 1;\n/);
     assert.match(text, /\nDELETE FROM b;\n/);
     assert.doesNotMatch(text, /;;/);
-    assert.match(text, /--   write \/x/);
-    assert.match(text, /--   shared store files/);
+    assert.match(text, /-- {3}write \/x/);
+    assert.match(text, /-- {3}shared store files/);
     assert.match(
       renderPlan({
         title: 'Compare',

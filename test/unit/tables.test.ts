@@ -295,10 +295,10 @@ schema = dj.Schema("ephys")
 
 @schema
 class Session(dj.Manual):
-    definition = \"\"\"
+    definition = """
     -> Subject
     session_idx : int16
-    \"\"\"
+    """
 `,
   );
   const file = '/ws3/ingest.py';

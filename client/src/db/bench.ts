@@ -158,7 +158,7 @@ export async function setUp(db: Db, n: { src: string; base: string; gen: string;
 
 function assertCopied(tables: { status: string; rowsInserted: number; error?: string }[], total: number): void {
   const t = tables[0];
-  if (!t || t.status !== 'done' || t.rowsInserted !== total)
+  if (t?.status !== 'done' || t.rowsInserted !== total)
     throw new Error(`benchmark copy did not complete: ${JSON.stringify(t)}`);
 }
 

@@ -161,7 +161,7 @@ export function deepEqual(a: unknown, b: unknown): boolean {
     ka.length === kb.length &&
     ka.every(
       (k) =>
-        Object.prototype.hasOwnProperty.call(b, k) &&
+        Object.hasOwn(b as object, k) &&
         deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]),
     )
   );

@@ -270,7 +270,7 @@ export class TableCopier {
         range.params,
       );
       for (const o of objects) {
-        const pointer = o['__q'] as Buffer;
+        const pointer = o.__q as Buffer;
         const cell = await this.convertCached(i, p, pointer, externalRow(o, 0), ctx);
         for (const op of cell.fileOps) {
           this.result.fileOps++;

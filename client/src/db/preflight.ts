@@ -290,7 +290,7 @@ async function storeChecks(db: Db, schemas: Schema[], stores: StoreMap | undefin
       ...s.tables.flatMap((t) => t.columns.flatMap((c) => (c.storage.form === 'pointer014' ? [c.storage.store] : []))),
     ])) {
       const entry = used.get(store) ?? { kinds: new Set<string>(), schemas: [] };
-      storeKinds(s, store).forEach((k) => entry.kinds.add(k));
+      for (const k of storeKinds(s, store)) entry.kinds.add(k);
       entry.schemas.push(s);
       used.set(store, entry);
     }

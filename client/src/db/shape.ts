@@ -107,5 +107,5 @@ function canonicalExtra(x: string): string {
 
 /** Blanks outside single-quoted text removed. */
 function squeeze(label: string): string {
-  return label.replace(/('(?:[^']|'')*')|\s+/g, (m, quoted: string | undefined) => quoted ?? '');
+  return label.replace(/('(?:[^']|'')*')|\s+/g, (_m, quoted: string | undefined) => quoted ?? '');
 }

@@ -94,7 +94,7 @@ export function loadCopyState(file: string): CopyState | null {
     throw new Error(`state file ${file} is not valid JSON (${(e as Error).message}); move it away to start over`);
   }
   const s = raw as CopyState;
-  if (!s || s.version !== 1 || s.kind !== 'copy' || typeof s.tables !== 'object') {
+  if (s?.version !== 1 || s.kind !== 'copy' || typeof s.tables !== 'object') {
     throw new Error(`state file ${file} is not a dj-migrate copy checkpoint; move it away to start over`);
   }
   for (const t of Object.values(s.tables)) {

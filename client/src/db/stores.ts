@@ -158,7 +158,7 @@ function parseStore(
     protocol,
     location: protocol === 'file' ? path.resolve(baseDir, raw.location) : normalizeKeyPrefix(raw.location),
     subfolding014,
-    subfolding2x: subfolding2x && subfolding2x.length ? subfolding2x : null,
+    subfolding2x: subfolding2x?.length ? subfolding2x : null,
     hashPrefix: hashPrefix || '_hash',
   };
   if (typeof raw.stage === 'string') spec.stage = path.resolve(baseDir, raw.stage);

@@ -98,7 +98,7 @@ export function registerCommands(d: CommandDeps): void {
   });
   reg('datajoint.showOutput', () => d.log.show());
   reg('datajoint.table.showDdl', async (n?: ExplorerNode) => {
-    if (!n || n.kind !== 'table') return;
+    if (n?.kind !== 'table') return;
     const ddl = await d.explorer.ddl(n.conn, n.table);
     await d.plans.open(
       `${n.table.schema}.${n.table.name}`,
@@ -178,7 +178,7 @@ export function registerCommands(d: CommandDeps): void {
   reg(
     'datajoint.migration.runNext',
     async (n?: { kind: string; conn: ConnectionConfig; schema: string; steps: { step: { command: string } }[] }) => {
-      if (!n || n.kind !== 'schema') return;
+      if (n?.kind !== 'schema') return;
       const next = nextStep(n.steps as never);
       if (next) await vscode.commands.executeCommand(next.step.command, { connectionId: n.conn.id, schema: n.schema });
     },
@@ -361,7 +361,7 @@ async function resolveTarget(d: CommandDeps, op: Operation, arg: CommandArg): Pr
 
 /** What a cut-over operation needs beyond the schemas (asked; undefined for other operations, null when the user backed out). */
 async function cutOverOptions(
-  d: CommandDeps,
+  _d: CommandDeps,
   op: Operation,
   conn: ConnectionConfig,
   schemas: string[],
@@ -563,7 +563,7 @@ async function runDbOperation(d: CommandDeps, op: Operation, arg: CommandArg): P
 }
 
 /** Swap and finalize go together: the code must use the production names again. */
-function offerFinalize(d: CommandDeps, report: OperationReport): void {
+function offerFinalize(_d: CommandDeps, report: OperationReport): void {
   const suffix = setting<string>('schemaSuffix', '_v2');
   void vscode.window
     .showInformationMessage(
@@ -738,7 +738,7 @@ async function migrateWorkspaceCode(d: CommandDeps, finalize = false): Promise<v
         arguments: [],
       }),
   )) as { files?: number; fixes?: number; applied?: boolean; failureReason?: string } | null;
-  if (!result || !result.files) {
+  if (!result?.files) {
     void vscode.window.showInformationMessage(
       finalize
         ? 'Nothing to finalize: no dj.Schema name in this workspace carries the parallel-schema suffix.'

@@ -79,7 +79,10 @@ export function readConnections(raw: unknown): { connections: ConnectionConfig[]
   if (!Array.isArray(raw)) return { connections, problems: ['datajoint.connections is not a list'] };
   raw.forEach((entry, i) => {
     const where = `datajoint.connections[${i}]`;
-    if (typeof entry !== 'object' || entry === null) return problems.push(`${where} is not an object`);
+    if (typeof entry !== 'object' || entry === null) {
+      problems.push(`${where} is not an object`);
+      return;
+    }
     const e = entry as Record<string, unknown>;
     const name = typeof e.name === 'string' ? e.name : '';
     const host = typeof e.host === 'string' ? e.host : '';
@@ -90,13 +93,19 @@ export function readConnections(raw: unknown): { connections: ConnectionConfig[]
       (validateHost(host) && `host: ${validateHost(host)}`) ??
       (validateUser(user) && `user: ${validateUser(user)}`) ??
       (validatePort(String(port)) && `port: ${validatePort(String(port))}`);
-    if (issue) return problems.push(`${where} ${issue}`);
+    if (issue) {
+      problems.push(`${where} ${issue}`);
+      return;
+    }
     if ('password' in e)
       problems.push(
         `${where} has a "password" field, which is ignored: passwords belong in secret storage (Edit Connection)`,
       );
     const id = typeof e.id === 'string' && e.id ? e.id : newConnectionId(name, connections);
-    if (connections.some((c) => c.id === id)) return problems.push(`${where} repeats the id "${id}"`);
+    if (connections.some((c) => c.id === id)) {
+      problems.push(`${where} repeats the id "${id}"`);
+      return;
+    }
     connections.push({
       id,
       name,

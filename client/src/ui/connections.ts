@@ -191,7 +191,7 @@ export class Connections implements vscode.Disposable {
             )
           )?.uri;
     if (!picked) return;
-    let imported;
+    let imported: ReturnType<typeof importConnection>;
     try {
       imported = importConnection(Buffer.from(await vscode.workspace.fs.readFile(picked)).toString('utf8'));
     } catch (e) {

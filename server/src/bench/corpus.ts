@@ -65,7 +65,7 @@ export function pipelineFile(i: number, tablesPerFile = 6): string {
     out.push(
       '',
       `def helper_${i}_${h}(signal, fs=30000.0, window=${50 + h}):`,
-      `    \"\"\"Smooth and summarise a trace (helper ${h}).\"\"\"`,
+      `    """Smooth and summarise a trace (helper ${h})."""`,
     );
     out.push(
       '    kernel = np.hanning(window)',

@@ -378,7 +378,7 @@ export class FileIndex {
     const map = new Map<string, Node[]>();
     for (const a of this.syntax.assignments) {
       const left = a.childForFieldName('left');
-      if (!left || left.type !== 'identifier') continue;
+      if (left?.type !== 'identifier') continue;
       const scope = this.scopeOf(a);
       const cls = this.classOf(a);
       if (cls && (!scope || cls.startIndex > scope.startIndex)) continue;

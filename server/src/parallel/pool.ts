@@ -26,7 +26,9 @@ export async function analyzeInParallel(project: Project, workers: number): Prom
   const files = project.files.filter((f) => !project.skipped.has(f));
   const n = Math.max(1, Math.min(workers, Math.ceil(files.length / 16)));
   const shares: string[][] = Array.from({ length: n }, () => []);
-  files.forEach((f, i) => shares[i % n].push(f));
+  files.forEach((f, i) => {
+    shares[i % n].push(f);
+  });
   // A worker's default young generation is small; the index allocates many short-lived nodes and would spend
   // much of its time in garbage collection (measured: ~40% slower than the main thread without this).
   const pool = shares.map(() => new Worker(workerScript(), { resourceLimits: { maxYoungGenerationSizeMb: 64 } }));

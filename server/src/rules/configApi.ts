@@ -507,7 +507,7 @@ function checkUpdate(ctx: RuleContext, call: Node, receiver: Node): void {
     ? pairs.map(([k, v]) => `${target}[${JSON.stringify(k)}] = ${v.text}`).join(`\n${indent}`)
     : `for _key, _value in ${args[0].text}.items():\n${indent}    ${target}[_key] = _value`;
   // Every key literal and one that 2.x keeps: the condition of the rewrite is proven, so it is safe.
-  const proven = pairs !== null && pairs.every(([k]) => KEPT_KEYS.has(k));
+  const proven = pairs?.every(([k]) => KEPT_KEYS.has(k));
   ctx.report(proven ? { ...CONFIG_UPDATE, safety: 'safe' } : CONFIG_UPDATE, call, {
     edits: [ctx.replace(call, text)],
     fixTitle: proven ? 'Assign the keys one by one' : 'Assign the keys one by one (each must exist in 2.x)',

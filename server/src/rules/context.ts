@@ -80,8 +80,7 @@ export class RuleContext {
     };
     const edits = opts.edits;
     if (
-      edits &&
-      edits.length &&
+      edits?.length &&
       meta.safety !== 'manual' &&
       !edits.some((e) => isWithin(e.start, Math.max(e.end, e.start + 1), this.index.syntax.errorRanges))
     ) {

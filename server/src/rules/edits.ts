@@ -47,7 +47,7 @@ export function positionalArgs(call: Node): Node[] {
  */
 export function editArguments(call: Node, remove: Node[], add: string[] = [], after?: Node): TextEdit[] | null {
   const list = call.childForFieldName('arguments');
-  if (!list || list.type !== 'argument_list') return null;
+  if (list?.type !== 'argument_list') return null;
   const all = list.namedChildren.filter((x): x is Node => !!x);
   const items = all.filter((x) => x.type !== 'comment');
   const comments = all.filter((x) => x.type === 'comment');

@@ -335,7 +335,7 @@ function renameKeyword(arg: Node, to: string): TextEdit {
   return { start: name.startIndex, end: name.endIndex, text: to };
 }
 
-function valueOf(arg: Node): Node {
+function argumentValue(arg: Node): Node {
   return arg.type === 'keyword_argument' ? arg.childForFieldName('value')! : arg;
 }
 
@@ -502,9 +502,9 @@ function rowToDict(row: Node, names: string[]): TextEdit[] | null {
   const close = r.child(r.childCount - 1)!;
   if (open.text !== (isTuple ? '(' : '[') || close.text !== (isTuple ? ')' : ']')) return null;
   const edits: TextEdit[] = [{ start: open.startIndex, end: open.endIndex, text: '{' }];
-  values.forEach((v, i) =>
-    edits.push({ start: v.startIndex, end: v.startIndex, text: `${JSON.stringify(names[i])}: ` }),
-  );
+  values.forEach((v, i) => {
+    edits.push({ start: v.startIndex, end: v.startIndex, text: `${JSON.stringify(names[i])}: ` });
+  });
   // `(x,)`: the comma only made it a tuple; a dict does not need it.
   const comma = values.length === 1 && isTuple ? values[0].nextSibling : null;
   if (comma?.type === ',') edits.push({ start: comma.startIndex, end: comma.endIndex, text: '' });
@@ -725,7 +725,7 @@ function checkDelete(ctx: RuleContext, call: Node, mc: { receiver: Node; method:
   const fp = kw.get('force_parts');
   const fm = kw.get('force_masters');
   if (!fp && !fm) return;
-  const fmValue = fm ? boolLiteral(valueOf(fm)) : false;
+  const fmValue = fm ? boolLiteral(argumentValue(fm)) : false;
   if (positionalArgs(call).length > 2) {
     ctx.report(asManual(DELETE_FORCE_PARTS), call, {
       message: 'Positional `force_parts`/`force_masters` are `part_integrity` in DataJoint 2.x: name the argument',
@@ -748,14 +748,16 @@ function checkDelete(ctx: RuleContext, call: Node, mc: { receiver: Node; method:
     });
     return;
   }
-  const fpValue = fp ? boolLiteral(valueOf(fp)) : null;
+  const fpValue = fp ? boolLiteral(argumentValue(fp)) : null;
   const removed = [fm, fp && fpValue === false ? fp : undefined].filter((x): x is Node => !!x);
   const edits = removeArguments(removed);
   if (fp && fpValue !== false)
     edits.push(
       ctx.replace(
         fp,
-        fpValue === true ? 'part_integrity="ignore"' : `part_integrity="ignore" if ${valueOf(fp).text} else "enforce"`,
+        fpValue === true
+          ? 'part_integrity="ignore"'
+          : `part_integrity="ignore" if ${argumentValue(fp).text} else "enforce"`,
       ),
     );
   ctx.report(DELETE_FORCE_PARTS, fp ?? fm!, {
@@ -810,13 +812,13 @@ function checkPartForce(ctx: RuleContext, call: Node, mc: { receiver: Node; meth
   const force = kw.get('force') ?? (args.length === 1 && kw.size === 0 ? args[0] : undefined);
   if (!force || ctx.isGuarded(call)) return;
   if (force.type !== 'keyword_argument' && boolLiteral(force) === null) return; // a positional part_integrity value already
-  const v = boolLiteral(valueOf(force));
+  const v = boolLiteral(argumentValue(force));
   const edit =
     v === true
       ? ctx.replace(force, 'part_integrity="ignore"')
       : v === false
         ? removeArguments([force])[0]
-        : ctx.replace(force, `part_integrity="ignore" if ${valueOf(force).text} else "enforce"`);
+        : ctx.replace(force, `part_integrity="ignore" if ${argumentValue(force).text} else "enforce"`);
   const positional =
     force.type !== 'keyword_argument' ? ` (a positional \`${force.text}\` would be read as \`part_integrity\`)` : '';
   ctx.report(PART_FORCE, force, {
@@ -834,14 +836,14 @@ function checkSchemaDrop(ctx: RuleContext, call: Node, mc: { receiver: Node; att
   if (!force || ctx.isGuarded(call)) return;
   // Part tables are handled with delete; Table.drop() had no `force`; `x.drop(force=True)` on an unknown x is not DataJoint enough.
   if (!schema) return;
-  const v = boolLiteral(valueOf(force));
+  const v = boolLiteral(argumentValue(force));
   const positional = force.type !== 'keyword_argument';
   const edit =
     v === true
       ? ctx.replace(force, 'prompt=False')
       : v === false
         ? removeArguments([force])[0]
-        : ctx.replace(force, `prompt=False if ${valueOf(force).text} else None`);
+        : ctx.replace(force, `prompt=False if ${argumentValue(force).text} else None`);
   ctx.report(SCHEMA_DROP_FORCE, force, {
     edits: [edit],
     fixTitle: v === false ? 'Remove `force=False` (the default)' : 'Use `prompt=False`',

@@ -71,22 +71,20 @@ export async function run(): Promise<void> {
   await vscode.workspace
     .getConfiguration()
     .update('datajoint.storesFile', env('DJM_TEST_STORES'), vscode.ConfigurationTarget.Workspace);
-  await vscode.workspace
-    .getConfiguration()
-    .update(
-      'datajoint.connections',
-      [
-        {
-          id: 'test',
-          name: 'test',
-          host: env('DJM_TEST_HOST'),
-          port: Number(env('DJM_TEST_PORT')),
-          user: env('DJM_TEST_USER'),
-          tls: false,
-        },
-      ],
-      vscode.ConfigurationTarget.Workspace,
-    );
+  await vscode.workspace.getConfiguration().update(
+    'datajoint.connections',
+    [
+      {
+        id: 'test',
+        name: 'test',
+        host: env('DJM_TEST_HOST'),
+        port: Number(env('DJM_TEST_PORT')),
+        user: env('DJM_TEST_USER'),
+        tls: false,
+      },
+    ],
+    vscode.ConfigurationTarget.Workspace,
+  );
   await api.connections.setPassword('test', env('DJM_TEST_PASS'));
 
   // 3. Explorer down to a column.

@@ -65,7 +65,7 @@ export function classifySpec(text: string, dialect: Dialect): Classified {
 export function replacementSpec(text: string, dialect: Dialect): string {
   const { verdict, spec } = classifySpec(text, dialect);
   const candidate = ((): string => {
-    if (!spec || spec.length !== 1) return MIN_2X_SPEC;
+    if (spec?.length !== 1) return MIN_2X_SPEC;
     if (verdict === 'early2-only') {
       const exact = spec[0].find((c) => c.op === '==' && !c.prefix);
       return exact ? `==${MIN_2X}` : MIN_2X_SPEC;
