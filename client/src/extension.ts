@@ -15,6 +15,7 @@ import { MigrationView } from './ui/migrationView';
 import { OutputLog } from './ui/output';
 import { PLAN_SCHEME, PlanDocuments, ReportPanel } from './ui/reports';
 import { registerStatusBar } from './ui/statusBar';
+import { walkthroughContext } from './ui/walkthrough';
 import { HistoryStore } from './ui/workflow';
 
 let client: LanguageClient | undefined;
@@ -65,6 +66,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<DataJo
 
   const storageDir = (context.storageUri ?? context.globalStorageUri).fsPath;
   const history = new HistoryStore(path.join(storageDir, 'operations'));
+  const walkthrough = (): void => {
+    for (const [key, value] of Object.entries(walkthroughContext(history.list())))
+      void vscode.commands.executeCommand('setContext', key, value);
+  };
+  history.onDidChange(walkthrough);
+  walkthrough();
   const root = (): string => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd();
   const suffix = (): string =>
     vscode.workspace.getConfiguration('datajoint.migration').get<string>('schemaSuffix') || '_v2';

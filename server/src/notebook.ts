@@ -1,6 +1,7 @@
 // Jupyter notebooks: the code cells share one namespace, so they are analysed as one Python text —
-// cells joined by a marker comment line, IPython magics turned into comments of the same length — and
-// findings are mapped back to their cell. Fixed text is split at the markers again.
+// cells joined by a marker comment line, IPython magics replaced by Python of the same length (see magics.ts) —
+// and findings are mapped back to their cell. Fixed text is split at the markers again.
+import { pythonOfCell, restoreMagics } from './magics';
 import type { Finding } from './rules/meta';
 
 const MARKER = '# ---- dj-migrate cell boundary ----';
@@ -32,12 +33,7 @@ export function readNotebook(json: string): NotebookCells {
     if (cell.cell_type !== 'code' || language !== 'python') return;
     const source = Array.isArray(cell.source) ? cell.source.join('') : String(cell.source ?? '');
     if (cells.length) text += `\n${MARKER}\n`;
-    const magics: Array<[string, string]> = [];
-    const blanked = source.replace(/^([ \t]*)([%!].*)$/gm, (line, ws: string, rest: string) => {
-      const b = `${ws}#${rest.slice(1)}`;
-      magics.push([b, line]);
-      return b;
-    });
+    const { python: blanked, magics } = pythonOfCell(source);
     cells.push({ index, start: text.length, source, magics });
     text += blanked;
   });
@@ -74,7 +70,7 @@ export function writeNotebook(nb: NotebookCells, fixedText: string): string {
   const out = structuredClone(nb.nb);
   nb.cells.forEach((c, i) => {
     let src = parts[i];
-    for (const [blanked, original] of c.magics) src = src.replace(blanked, original);
+    src = restoreMagics(src, c.magics);
     const original = nb.nb.cells[c.index].source;
     out.cells[c.index].source = Array.isArray(original) ? src.split(/(?<=\n)/) : src;
   });

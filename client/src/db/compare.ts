@@ -14,6 +14,7 @@
 //   an equal instant).
 // FLOAT columns are read as `col + 0e0`: MariaDB prints FLOAT with 6 significant digits, which would
 // hide real differences.
+import { inStoreView } from './adaptedStore';
 import type { Db, Row } from './connection';
 import type { Column, Table, Tier } from './model';
 import { tableKey } from './model';
@@ -153,7 +154,8 @@ export async function compare(db: Db, opts: CompareOptions): Promise<CompareRepo
       report.equal = false;
       continue;
     }
-    const result = await new TableComparer(db, p, t, opts).run();
+    // Adapters over blob@store compare like blob@store (adaptedStore.ts).
+    const result = await new TableComparer(db, inStoreView(p), inStoreView(t), opts).run();
     report.tables.push(result);
     if (result.differing || result.onlyInProduction || result.onlyInTest || result.columnsOnlyInProduction.length)
       report.equal = false;

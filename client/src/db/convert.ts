@@ -2,6 +2,7 @@
 // copied verbatim where both versions store the value the same way (numbers, strings, dates, uuids,
 // serialized blobs, internal attachments, adapted blobs), converted where they do not (0.14.6 in-store
 // pointers → 2.x JSON metadata, through pointers.ts). Anything else is refused before a row moves.
+import { adapted014Store, adapted2xStore } from './adaptedStore';
 import type { Column, Table } from './model';
 import type { StoreMap, StoreSpec } from './stores';
 import { convertPointer, type ExternalRow, type PointerJson, type PointerKind } from './pointers';
@@ -12,7 +13,7 @@ export type ColumnPlan =
   /** Same bytes on both sides: copied server-side, never through the client. */
   | { kind: 'verbatim'; name: string }
   /** A 0.14.6 BINARY(16) pointer into `~external_<store>` becoming 2.x JSON. */
-  | { kind: 'pointer'; name: string; pointerKind: PointerKind; store: string };
+  | { kind: 'pointer'; name: string; pointerKind: PointerKind; store: string; adapter?: string };
 
 export interface TablePlanProblem {
   column: string | null;
@@ -91,8 +92,12 @@ function planColumn(s: Column, t: Column): ColumnPlan | string {
     }
     return `column ${s.name}: a 0.14.6 ${from.kind}@${from.store} pointer cannot become ${describe(t)}`;
   }
-  if (from.form === 'adapted' && from.store) {
-    return `column ${s.name}: adapter <${from.name}> stores its values in ${from.store}; copying adapted in-store columns is not supported yet`;
+  const store014 = adapted014Store(s);
+  if (from.form === 'adapted' && store014 !== null) {
+    // The adapter's values are blob@store objects; its 2.x codec column points at the same storage (adaptedStore.ts).
+    if (to.form === 'adapted' && to.name === from.name && adapted2xStore(t) === store014)
+      return { kind: 'pointer', name: s.name, pointerKind: 'blob', store: store014, adapter: from.name };
+    return `column ${s.name}: adapter <${from.name}> over store ${store014} cannot become ${describe(t)}; create-parallel declares it <${from.name}@${store014}>`;
   }
   if (from.form === 'json2x') {
     if (to.form === 'json2x' && to.codec === from.codec && to.store === from.store)
@@ -162,6 +167,10 @@ export async function convertPointerCell(
       `dangling pointer: ${ctx.sourceSchema} column ${plan.name} holds ${pointer.toString('hex')}, which has no row in ~external_${plan.store}`,
     );
   }
+  if (plan.adapter && (external.attachment_name !== null || external.filepath !== null))
+    throw new PointerConversionError(
+      `${ctx.sourceSchema} column ${plan.name}: adapter <${plan.adapter}> stored ${pointer.toString('hex')} as an ${external.filepath !== null && external.attachment_name === null ? 'external file path' : 'attachment'}; db copy converts adapters over blob@${plan.store} only (use migrate-in-place with --adapter-kind)`,
+    );
   const store = storeFor(ctx.stores, plan.store, `${plan.pointerKind}@${plan.store} column ${plan.name}`);
   const destStore = ctx.destStores ? storeFor(ctx.destStores, plan.store, 'relocation destination') : undefined;
   const { json, fileOps } = await convertPointer(plan.pointerKind, external, {

@@ -18,6 +18,7 @@ import {
   path014,
   statObject,
   ObjectDigestMismatch,
+  StoreConfigError,
   StoreIoUnavailable,
   StoreObjectMissing,
   type StoreSpec,
@@ -115,7 +116,7 @@ async function convertBlob(row: ExternalRow, ctx: ConvertContext): Promise<Conve
     if (ctx.verify) await verifyObject(ctx.store, source, row.hash, size);
     return {
       json: hashJson(hash, target, ctx.targetSchema, dest.name, size),
-      fileOps: [op],
+      fileOps: [await plannedCopy(dest, target, row.hash, op)],
       written: [],
       sharesSourceFile: false,
     };
@@ -152,7 +153,7 @@ async function convertLegacyBlob(row: ExternalRow, ctx: ConvertContext): Promise
   if (ctx.dryRun)
     return {
       json: hashJson(hash, target, ctx.targetSchema, dest.name, size),
-      fileOps: [op],
+      fileOps: [await plannedCopy(dest, target, digest, op)],
       written: [],
       sharesSourceFile: false,
     };
@@ -189,7 +190,7 @@ async function convertAttach(row: ExternalRow, ctx: ConvertContext): Promise<Con
     if (ctx.verify) await verifyObject(ctx.store, source, null, sizeOf(row));
     return {
       json: hashJson(hash, target, ctx.targetSchema, dest.name, size),
-      fileOps: [op],
+      fileOps: [await plannedCopy(dest, target, row.hash, op)],
       written: [],
       sharesSourceFile: false,
     };
@@ -258,6 +259,21 @@ async function verifyObject(store: StoreSpec, rel: string, digest: Buffer | null
         `${describeObject(store, rel)}: md5 ${actual.toString('hex')} does not match ${uuidHex(digest)}`,
       );
   }
+}
+
+/**
+ * The file operation a dry run lists for a copy into `to:toRel`, decided as copyObjectOnce decides it: an object
+ * already there with the right md5 is left alone (the real run reports it "already present"), one with other
+ * content makes the real run refuse, so the dry run does too; only an absent object is a write to come.
+ */
+async function plannedCopy(to: StoreSpec, toRel: string, digest: Buffer, op: string): Promise<string> {
+  if (to.protocol !== 'file') return op;
+  if (!(await statObject(to, toRel, 'planning a copy'))) return op;
+  if (!(await md5OfObject(to, toRel, 'planning a copy')).equals(digest))
+    throw new StoreConfigError(
+      `store ${JSON.stringify(to.name)}: ${toRel} already exists with different content; not overwriting it`,
+    );
+  return `${op}: already present with the same bytes`;
 }
 
 /** Streams the object into place, md5 checked before it becomes visible; a mismatch is the pointer's problem. */

@@ -9,6 +9,9 @@ import { introspect } from './introspect';
 import { resolvePairs, type SchemaPair } from './parallel';
 import { filePath, path014, type StoreMap, type StoreSpec } from './stores';
 import { lit, q, qt } from './sql';
+import { currentGrants, holds, tablesOf } from './grants';
+
+export { grantPatternToRegExp } from './grants';
 
 export type Level = 'ok' | 'warn' | 'fail';
 
@@ -90,23 +93,6 @@ const STEPS: { step: string; on: 'source' | 'target'; privileges: string[]; opti
   },
 ];
 
-/** A MySQL LIKE pattern (as schema-level grants store database names) as a RegExp. */
-export function grantPatternToRegExp(pattern: string): RegExp {
-  let re = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const ch = pattern[i];
-    if (ch === '\\' && i + 1 < pattern.length) re += escapeRe(pattern[++i]);
-    else if (ch === '%') re += '.*';
-    else if (ch === '_') re += '.';
-    else re += escapeRe(ch);
-  }
-  return new RegExp(`^${re}$`, 'i');
-}
-
-function escapeRe(ch: string): string {
-  return ch.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-}
-
 /** A database name in a GRANT: backticks, with `_` and `%` escaped (they are wildcards there). */
 export function grantSchemaName(schema: string): string {
   return q(schema.replace(/[\\_%]/g, (c) => '\\' + c));
@@ -165,7 +151,7 @@ export async function preflight(db: Db, opts: PreflightOptions): Promise<Preflig
     missingSteps.length
       ? {
           level: 'fail',
-          message: `${server.user} lacks privileges for: ${[...new Set(missingSteps.map((s) => s.step))].join('; ')} (GRANT statements below; privileges held through roles or table-level grants are not examined)`,
+          message: `${server.user} lacks privileges for: ${[...new Set(missingSteps.map((s) => s.step))].join('; ')} (GRANT statements below)`,
         }
       : { level: 'ok', message: `${server.user} has the privileges the parallel migration needs` },
   );
@@ -205,22 +191,10 @@ async function privileges(
 ): Promise<{ steps: StepPrivileges[]; grants: string[] }> {
   const at = user.lastIndexOf('@');
   const grantee = `${lit(user.slice(0, at))}@${lit(user.slice(at + 1))}`;
-  const global = new Set(
-    (
-      await db.query<{ p: string }>(
-        'SELECT PRIVILEGE_TYPE AS p FROM information_schema.USER_PRIVILEGES WHERE GRANTEE = ?',
-        [grantee],
-      )
-    ).map((r) => r.p.toUpperCase()),
-  );
-  const bySchema = await db.query<{ s: string; p: string }>(
-    'SELECT TABLE_SCHEMA AS s, PRIVILEGE_TYPE AS p FROM information_schema.SCHEMA_PRIVILEGES WHERE GRANTEE = ?',
-    [grantee],
-  );
-  const has = (schema: string, privilege: string) =>
-    global.has(privilege) ||
-    global.has('ALL PRIVILEGES') ||
-    bySchema.some((r) => r.p.toUpperCase() === privilege && grantPatternToRegExp(r.s).test(schema));
+  // SHOW GRANTS (with the active roles) and table-level grants: grants.ts.
+  const grants = await currentGrants(db);
+  const tables = await tablesOf(db, [...new Set(pairs.flatMap((p) => [p.source, p.target]))]);
+  const has = (schema: string, privilege: string) => holds(grants, schema, privilege, tables.get(schema) ?? []);
 
   const steps: StepPrivileges[] = [];
   const needed = new Map<string, Set<string>>(); // schema → privileges, for the GRANT statements
@@ -243,10 +217,10 @@ async function privileges(
       needed.set(schema, set);
     }
   }
-  const grants = [...needed]
+  const statements = [...needed]
     .filter(([, set]) => set.size)
     .map(([schema, set]) => `GRANT ${[...set].join(', ')} ON ${grantSchemaName(schema)}.* TO ${grantee}`);
-  return { steps, grants };
+  return { steps, grants: statements };
 }
 
 async function spaceEstimate(db: Db, schemas: Schema[]): Promise<PreflightReport['space']> {

@@ -1,6 +1,7 @@
-// One status-bar item: the workspace's open DataJoint findings, and the operation running (if any).
+// One status-bar item: the DataJoint findings of the open files, and the operation running (if any).
 import * as vscode from 'vscode';
 import { onRunningChange, running } from './progress';
+import { statusView } from './statusModel';
 
 function isDataJoint(d: vscode.Diagnostic): boolean {
   const code = typeof d.code === 'object' && d.code !== null ? d.code.value : d.code;
@@ -18,12 +19,10 @@ export function registerStatusBar(context: vscode.ExtensionContext): vscode.Stat
       findings += n;
       if (n) files++;
     }
-    const op = [...running][0];
-    item.text = op ? `$(sync~spin) DataJoint: ${op}` : `$(database) DJ ${findings}`;
-    item.tooltip = op
-      ? `Running: ${[...running].join(', ')}`
-      : `${findings} open DataJoint migration finding${findings === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}. Click for the code migration report.`;
-    item.command = op ? undefined : 'datajoint.code.showReport';
+    const view = statusView(findings, files, [...running]);
+    item.text = view.text;
+    item.tooltip = view.tooltip;
+    item.command = view.command;
     item.show();
   };
   update();

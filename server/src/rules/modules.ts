@@ -1,7 +1,8 @@
 // DJ001-019: module-level names and imports that 2.x removed or renamed (api-changes.md §1A, §1G).
 import type { Node } from 'web-tree-sitter';
 import type { Rule, RuleContext } from './context';
-import { ensureImport, positionalArgs, keywordArgs } from './edits';
+import { ensureImport, keywordArgs, positionalArgs } from './edits';
+import { inlineKeyHash, keyHashImportFix } from './keyHash';
 import type { RuleMeta } from './meta';
 
 const m = (meta: RuleMeta) => meta;
@@ -74,7 +75,7 @@ export const KEY_HASH = m({
   catalogue: ['mod-key-hash'],
   docs: {
     summary:
-      'The replacement computes the identical MD5 digest: the values, sorted by key, converted with str(), concatenated.',
+      'The replacement computes the identical MD5 digest: the values, sorted by key, converted with str(), concatenated. A name imported with `from datajoint.hash import key_hash` (or `from datajoint import key_hash`) gets the same fix at each call, and the import goes; if the name is used other than as `key_hash(one_argument)`, DJ009/DJ005 stay manual.',
     before: 'h = dj.key_hash(key)',
     after: 'h = hashlib.md5("".join(str(v) for _, v in sorted(key.items())).encode()).hexdigest()',
   },
@@ -258,6 +259,17 @@ function checkImports(ctx: RuleContext): void {
   for (const imp of ctx.index.imports.dj) {
     if (ctx.isGuarded(imp.statement)) continue;
     const sub = imp.module.split('.')[1];
+    if (imp.name === 'key_hash' && (imp.module === 'datajoint' || imp.module === 'datajoint.hash')) {
+      const edits = keyHashImportFix(ctx, imp);
+      if (edits) {
+        ctx.report(KEY_HASH, imp.node, {
+          message: `\`from ${imp.module} import key_hash\` fails in DataJoint 2.x (ImportError); inline the same digest with hashlib`,
+          edits,
+          fixTitle: 'Inline the identical MD5 digest with hashlib at each call',
+        });
+        continue;
+      }
+    }
     if (sub && REMOVED_MODULES.has(sub)) {
       ctx.report(REMOVED_MODULE, imp.statement.childForFieldName('module_name') ?? imp.node, {
         message: `\`${imp.module}\` does not exist in DataJoint 2.x (ImportError)`,
@@ -314,21 +326,13 @@ function checkAttributes(ctx: RuleContext): void {
     } else if (name === 'key_hash') {
       const call =
         node.parent?.type === 'call' && node.parent.childForFieldName('function')?.id === node.id ? node.parent : null;
-      const args = call ? positionalArgs(call) : [];
-      if (call && args.length === 1 && keywordArgs(call).size === 0) {
-        const arg = args[0].text;
-        const simple = /^[A-Za-z_][\w.]*$/.test(arg) ? arg : `(${arg})`;
+      const edit = call ? inlineKeyHash(ctx, call) : null;
+      if (edit)
         ctx.report(KEY_HASH, node, {
-          edits: [
-            ctx.replace(
-              call,
-              `hashlib.md5("".join(str(v) for _, v in sorted(${simple}.items())).encode()).hexdigest()`,
-            ),
-            ...ensureImport(ctx, 'hashlib'),
-          ],
+          edits: [edit, ...ensureImport(ctx, 'hashlib')],
           fixTitle: 'Inline the identical MD5 digest with hashlib',
         });
-      } else ctx.report(KEY_HASH, node);
+      else ctx.report(KEY_HASH, node);
     } else if (name === 'kill') ctx.report(KILL, node);
     else if (name === 'set_password') ctx.report(SET_PASSWORD, node);
     else if (name === 'AttributeAdapter') ctx.report(ATTRIBUTE_ADAPTER, node);
