@@ -35,7 +35,7 @@ import { renderRule, ruleAnchor } from './report/ruleDocs';
 import { shownInPhase } from './rules/context';
 import type { Finding, RuleMeta } from './rules/meta';
 import { analyzeOtherFile } from './rules/otherFiles';
-import { detectDataJointPin, type DataJointPin } from './rules/pins';
+import { configFileExports, detectDataJointPin, type DataJointPin } from './rules/pins';
 import { allRuleMetas } from './rules/registry';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.datajoint`;
@@ -96,11 +96,13 @@ async function indexWorkspace(): Promise<void> {
   let n = 0;
   for (const f of files) {
     const kind = fileKind(f);
-    if (kind !== 'python' && kind !== 'pins' && kind !== 'notebook') continue;
+    if (kind === 'other') continue;
     const r = readText(f);
     if (!('text' in r)) continue;
     if (kind === 'pins') pins.push({ path: f, text: r.text });
     else if (kind === 'python') engine.indexPython(f, r.text);
+    else if (kind === 'config') engine.workspace.set(configFileExports(f, r.text));
+    else if (kind === 'notebook') indexNotebook(f, r.text);
     if (++n % 50 === 0) await new Promise((res) => setImmediate(res));
   }
   pin = detectDataJointPin(pins);
@@ -110,6 +112,15 @@ async function indexWorkspace(): Promise<void> {
     `DataJoint Migrate: indexed ${engine.workspace.size} Python files in ${Date.now() - started} ms; DataJoint pin: ${pin.line}${pin.file ? ` (${pin.file})` : ''}`,
   );
   connection.languages.diagnostics.refresh();
+}
+
+/** A notebook's code cells take part in the workspace index as the CLI's Project indexes them. */
+function indexNotebook(file: string, json: string): void {
+  try {
+    engine.indexPython(file, readNotebook(json).text);
+  } catch {
+    // An unreadable notebook is reported when it is analysed.
+  }
 }
 
 function settingsFor(uri: string): Promise<ResolvedSettings> {
@@ -139,7 +150,12 @@ connection.onDidChangeWatchedFiles((params) => {
   for (const change of params.changes) {
     const file = uriToPath(change.uri);
     const kind = fileKind(file);
-    if (kind === 'pins' || path.basename(file) === 'pyproject.toml' || path.basename(file) === '.dj-migrate.json')
+    if (
+      kind === 'pins' ||
+      kind === 'config' ||
+      path.basename(file) === 'pyproject.toml' ||
+      path.basename(file) === '.dj-migrate.json'
+    )
       pinsChanged = true;
     if (kind !== 'python' || store.get(change.uri)) continue;
     if (change.type === 3) engine.workspace.remove(file);
