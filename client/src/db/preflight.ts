@@ -7,6 +7,7 @@ import type { Db } from './connection';
 import type { Schema } from './model';
 import { introspect } from './introspect';
 import { resolvePairs, type SchemaPair } from './parallel';
+import { identifyServer, mariadbWarning } from './serverSupport';
 import { filePath, path014, type StoreMap, type StoreSpec } from './stores';
 import { lit, q, qt } from './sql';
 
@@ -137,6 +138,8 @@ export async function preflight(db: Db, opts: PreflightOptions): Promise<Preflig
       message: `MariaDB ${db.version}: versions before 10.5 are past end of life; json columns need 10.2.7+`,
     });
   else checks.push({ level: 'ok', message: `${db.flavor === 'mysql' ? 'MySQL' : 'MariaDB'} ${db.version}` });
+  const mariadb = mariadbWarning(await identifyServer(db));
+  if (mariadb) checks.push(mariadb);
   if (server.maxAllowedPacket < 16 * 1024 * 1024)
     checks.push({
       level: 'warn',
