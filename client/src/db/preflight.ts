@@ -8,6 +8,7 @@ import type { Schema } from './model';
 import { introspect } from './introspect';
 import { resolvePairs, type SchemaPair } from './parallel';
 import { identifyServer, mariadbWarning } from './serverSupport';
+import { charsetSummary, charsetWarnings, type SchemaCharsets } from './charsets';
 import { filePath, path014, type StoreMap, type StoreSpec } from './stores';
 import { lit, q, qt } from './sql';
 
@@ -46,6 +47,8 @@ export interface PreflightReport {
     collationServer: string;
   };
   schemas: { name: string; version: string; tables: number; rows: number; bytes: number; reasons: string[] }[];
+  /** Each schema's default character set and collation, and the distinct ones of its text columns. */
+  charsets: SchemaCharsets[];
   pairs: SchemaPair[];
   checks: PreflightCheck[];
   steps: StepPrivileges[];
@@ -152,6 +155,8 @@ export async function preflight(db: Db, opts: PreflightOptions): Promise<Preflig
       if (t.primaryKey.length === 0)
         checks.push({ level: 'fail', message: `${t.schema}.${t.name} has no primary key` });
   }
+  const charsets = charsetSummary(schemas);
+  checks.push(...charsetWarnings(charsets));
   const existing = await db.query<{ name: string }>(
     'SELECT SCHEMA_NAME AS name FROM information_schema.SCHEMATA WHERE SCHEMA_NAME IN (?)',
     [pairs.map((p) => p.target)],
@@ -191,6 +196,7 @@ export async function preflight(db: Db, opts: PreflightOptions): Promise<Preflig
       bytes: s.tables.reduce((n, t) => n + (t.sizeBytes ?? 0), 0),
       reasons: s.reasons,
     })),
+    charsets,
     pairs,
     checks,
     steps,
