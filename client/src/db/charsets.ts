@@ -195,3 +195,57 @@ export function charsetWarnings(sets: SchemaCharsets[]): { level: 'warn'; messag
       message: `${describeCharsets(s)}: the published guide asks for utf8mb4; create-parallel --charset utf8mb4 [--collation NAME] declares the parallel schema in it (db copy converts)`,
     }));
 }
+
+/** InnoDB's limit for one index (DYNAMIC/COMPRESSED rows), MySQL 8 and MariaDB 10.5+ alike. */
+export const MAX_INDEX_BYTES = 3072;
+const FIXED_BYTES: Record<string, number> = {
+  tinyint: 1,
+  smallint: 2,
+  mediumint: 3,
+  int: 4,
+  integer: 4,
+  bigint: 8,
+  float: 4,
+  double: 8,
+  date: 3,
+  time: 6,
+  year: 1,
+  datetime: 8,
+  timestamp: 7,
+  enum: 2,
+};
+
+/** Upper bound of the bytes one column takes in an index, given each character set's bytes per character. */
+export function indexBytes(c: Column, maxlen: ReadonlyMap<string, number>): number {
+  const t = c.columnType.toLowerCase();
+  const n = Number(/\((\d+)/.exec(t)?.[1] ?? 1);
+  if (/^(var)?char\b/.test(t)) return n * (maxlen.get(c.charset ?? '') ?? 4);
+  if (/^(var)?binary\b/.test(t)) return n;
+  if (/^decimal\b/.test(t)) return Math.ceil(n / 2) + 1;
+  return FIXED_BYTES[/^[a-z]+/.exec(t)?.[0] ?? ''] ?? 0;
+}
+
+/** Keys and indexes that would exceed InnoDB's limit once their text columns are in the new character set. */
+export function oversizedIndexes(tables: TargetTable[], maxlen: ReadonlyMap<string, number>): string[] {
+  const out: string[] = [];
+  for (const { target } of tables) {
+    const keys = [{ name: 'PRIMARY KEY', columns: target.primaryKey }, ...target.indexes];
+    for (const k of keys) {
+      const bytes = k.columns.reduce((sum, name) => {
+        const c = target.columns.find((x) => x.name === name);
+        return sum + (c ? indexBytes(c, maxlen) : 0);
+      }, 0);
+      if (bytes > MAX_INDEX_BYTES)
+        out.push(`${tableKey(target)} ${k.name} (${k.columns.join(', ')}) takes up to ${bytes} bytes`);
+    }
+  }
+  return out;
+}
+
+/** Bytes per character of every character set the server knows. */
+export async function charsetMaxlen(db: Db): Promise<Map<string, number>> {
+  const rows = await db.query<{ c: string; n: number }>(
+    'SELECT CHARACTER_SET_NAME AS c, MAXLEN AS n FROM information_schema.CHARACTER_SETS',
+  );
+  return new Map(rows.map((r) => [r.c, Number(r.n)]));
+}

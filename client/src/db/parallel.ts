@@ -10,7 +10,15 @@ import { dependencyOrder } from './plan';
 import { createSchemaSql, createTableSql, targetTables, type DbUnsignedPolicy, type TargetTable } from './ddl';
 import { insertLineageSql, lineageRows, lineageTableSql, type LineageRow } from './lineage';
 import { tableShapeDifferences } from './shape';
-import { comparisonChanges, convertCharsets, resolveCharsetTarget, type CharsetTarget } from './charsets';
+import {
+  charsetMaxlen,
+  comparisonChanges,
+  convertCharsets,
+  MAX_INDEX_BYTES,
+  oversizedIndexes,
+  resolveCharsetTarget,
+  type CharsetTarget,
+} from './charsets';
 import { checkIdentifier, DbInputError, formatSql, qt } from './sql';
 
 export interface SchemaPair {
@@ -117,7 +125,14 @@ export async function planParallel(
   const schemaMap = new Map(pairs.map((p) => [p.source, p.target]));
   const tables = targetTables(dependencyOrder(sources), schemaMap, opts.unsigned);
   const charset = opts.charset && (await resolveCharsetTarget(db, opts.charset.charset, opts.charset.collation));
-  if (charset) convertCharsets(tables, charset);
+  if (charset) {
+    convertCharsets(tables, charset);
+    const oversized = oversizedIndexes(tables, await charsetMaxlen(db));
+    if (oversized.length)
+      throw new DbInputError(
+        `in ${charset.charset} these keys exceed InnoDB's ${MAX_INDEX_BYTES}-byte index limit (shorten the columns or choose another character set):\n  ${oversized.join('\n  ')}`,
+      );
+  }
   const comparisons = charset ? await comparisonChanges(db, tables) : [];
   return { pairs, sources, tables, lineage: lineageRows(tables.map((t) => t.target)), charset, comparisons };
 }
