@@ -6,10 +6,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CodeEngine } from '../../server/src/engine';
 import { FileIndex } from '../../server/src/index/fileIndex';
-import { configFileFeatures } from '../../server/src/index/releaseFeatures';
+import { configFileFeatures, hasUuidKey } from '../../server/src/index/releaseFeatures';
 import { analyzePins } from '../../server/src/rules/pins';
 import { classifySpec, replacementSpec } from '../../server/src/rules/pins/classify';
-import { projectFloor, RELEASE_FLOORS, renderFloorTable } from '../../server/src/rules/pins/floors';
+import { featureUses, projectFloor, RELEASE_FLOORS, renderFloorTable } from '../../server/src/rules/pins/floors';
 import { repoRoot } from '../helpers/paths';
 
 async function featuresOf(source: string): Promise<string[]> {
@@ -104,4 +104,33 @@ test('the floor table is in docs/rules.md and in the README, one row per floor',
   for (const f of RELEASE_FLOORS) assert.match(table, new RegExp(`\`>=${f.version.replace(/\./g, '\\.')}\``));
   for (const file of ['docs/rules.md', 'README.md'])
     assert.ok(fs.readFileSync(path.join(repoRoot, file), 'utf8').includes(table), `${file}: run npm run docs`);
+});
+
+test('reserve_jobs with a uuid primary key somewhere in the project needs 2.3.2; a uuid key alone does not', async () => {
+  assert.equal(hasUuidKey('session_uuid : uuid  # id\n---\nnote : varchar(8)'), true);
+  assert.equal(hasUuidKey('-> Session\n---\nfile_uuid : uuid'), false, 'a secondary uuid is not in the key');
+  const engine = await CodeEngine.create();
+  const tables = `import datajoint as dj
+schema = dj.Schema("lab")
+
+@schema
+class Session(dj.Manual):
+    definition = """
+    session_uuid : uuid
+    ---
+    note : varchar(8)
+    """
+`;
+  engine.indexPython('/p/lab.py', tables);
+  assert.deepEqual(projectFloor(featureUses(engine.workspace)).version, '2.0.2');
+  engine.indexPython('/p/run.py', 'def go(t):\n    t.populate(reserve_jobs=True)\n');
+  const floor = projectFloor(featureUses(engine.workspace));
+  assert.equal(floor.version, '2.3.2');
+  assert.deepEqual(
+    floor.reasons.map((r) => [r.feature, r.file]),
+    [
+      ['reserve_jobs_uuid_key', '/p/lab.py'],
+      ['reserve_jobs', '/p/run.py'],
+    ],
+  );
 });

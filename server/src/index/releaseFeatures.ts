@@ -4,7 +4,14 @@
 import type { Node } from 'web-tree-sitter';
 import { stringValue, unparen } from '../python/syntax';
 
-export type ReleaseFeature = 'reserve_jobs' | 'lineage' | 'store_prefix';
+export type ReleaseFeature = 'reserve_jobs' | 'reserve_jobs_uuid_key' | 'lineage' | 'store_prefix';
+
+/** A definition whose primary key (above `---`) has a `uuid` attribute: its children inherit it through the key. */
+export function hasUuidKey(definition: string | null | undefined): boolean {
+  if (!definition) return false;
+  const head = definition.split(/^\s*-{3,}\s*$/m)[0];
+  return /^\s*[a-z_]\w*\s*(=[^:]*)?:\s*uuid\b/im.test(head);
+}
 
 /** Per-store settings whose layout meaning 2.x writers honour only from 2.3.1. */
 export const STORE_PREFIX_KEYS = ['hash_prefix', 'schema_prefix', 'filepath_prefix'];

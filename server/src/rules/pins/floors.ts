@@ -2,7 +2,7 @@
 // use a feature an earlier 2.x release gets wrong. Each floor was checked against the release tags of
 // datajoint/datajoint-python (`git tag --contains <fix commit>`); the table is rendered into docs/rules.md.
 import type { ReleaseFeature } from '../../index/releaseFeatures';
-import { configFileFeatures } from '../../index/releaseFeatures';
+import { configFileFeatures, hasUuidKey } from '../../index/releaseFeatures';
 import type { ModuleExports, WorkspaceIndex } from '../../index/workspace';
 import { MIN_2X } from './classify';
 import { compareVersions, parseVersion, type Version } from './versionSpec';
@@ -33,7 +33,15 @@ export const RELEASE_FLOORS: ReleaseFloor[] = [
       '`populate(..., reserve_jobs=<anything but False/None/0>)`, also as a `"reserve_jobs"` key of a dict passed as `**kwargs`',
     why: 'before 2.2.0 `populate(reserve_jobs=True)` queues already-computed keys as pending (the antijoin lacked `.proj()`) and ignores the restrictions passed to it',
     evidence:
-      'commits 14d44d75 (pending keys, antijoin with `.proj()`) and f9a89f00 (#1413, restrictions applied to pending jobs), both first in v2.2.0. Earlier: atomic reservation #1399 in v2.1.1. Later: the job table of a table whose primary key comes through a foreign key to a `uuid` attribute cannot be declared before v2.3.2 (#1515); pin `>=2.3.2` by hand if that applies',
+      'commits 14d44d75 (pending keys, antijoin with `.proj()`) and f9a89f00 (#1413, restrictions applied to pending jobs), both first in v2.2.0 (the atomic reservation fix #1399 is earlier, in v2.1.1)',
+  },
+  {
+    feature: 'reserve_jobs_uuid_key',
+    version: '2.3.2',
+    signal:
+      '`populate(..., reserve_jobs=...)` as above, in a project where some table has a `uuid` attribute in its primary key (its children inherit it through a foreign key)',
+    why: 'before 2.3.2 the job table of a table whose primary key comes through a foreign key from a `uuid` attribute is declared with `binary(16)`, which DataJoint rejects: every `populate(reserve_jobs=True)` of it raises "Unsupported attribute type binary(16)"',
+    evidence: "commit 2fcb014b (#1515, job table uses the attribute's original type), first in v2.3.2",
   },
   {
     feature: 'lineage',
@@ -86,7 +94,20 @@ export function featureUses(ws: WorkspaceIndex | undefined): FeatureUse[] {
       const seen = first.get(f);
       if (seen === undefined || m.path < seen) first.set(f, m.path);
     }
-  return [...first].map(([feature, file]) => ({ feature, file }));
+  const uses = [...first].map(([feature, file]) => ({ feature, file }));
+  // reserve_jobs on a table whose key comes from a uuid: the definitions are in the index, by file.
+  if (first.has('reserve_jobs')) {
+    const uuidFile = [...ws.files()]
+      .filter((m) =>
+        [...m.tables.values()].some(
+          (t) => hasUuidKey(t.definition) || [...(t.partDefinitions?.values() ?? [])].some(hasUuidKey),
+        ),
+      )
+      .map((m) => m.path)
+      .sort()[0];
+    if (uuidFile) uses.push({ feature: 'reserve_jobs_uuid_key', file: uuidFile });
+  }
+  return uses;
 }
 
 /** A config file's entry in the workspace index: no tables, only the features its settings use. */
@@ -110,6 +131,7 @@ export function floorReasons(floor: ProjectFloor, describe: (file: string) => st
 
 const FEATURE_NAMES: Record<ReleaseFeature, string> = {
   reserve_jobs: '`populate(reserve_jobs=True)`',
+  reserve_jobs_uuid_key: '`populate(reserve_jobs=True)` with a `uuid` primary-key attribute',
   lineage: 'Relying on `~lineage`',
   store_prefix: 'A store prefix setting',
 };

@@ -51,7 +51,7 @@ export const pinRules: RuleMeta[] = [
     phase: 1,
     catalogue: ['§7'],
     docs: {
-      summary: `${WHY_202} A project that uses \`populate(reserve_jobs=True)\`, relies on \`~lineage\` or sets store prefixes needs a later release (2.2.0, 2.3.0, 2.3.1: see "DataJoint release floors" below), and a pin such as \`>=2.0.2\` is then raised too. Upper bounds and exclusions that still matter are kept; an exact \`==2.x.y\` pin stays exact.`,
+      summary: `${WHY_202} A project that uses \`populate(reserve_jobs=True)\`, relies on \`~lineage\` or sets store prefixes needs a later release (2.2.0 to 2.3.2: see "DataJoint release floors" below), and a pin such as \`>=2.0.2\` is then raised too. Upper bounds and exclusions that still matter are kept; an exact \`==2.x.y\` pin stays exact.`,
       before: 'datajoint>=2.0.0,<3',
       after: 'datajoint>=2.0.2,<3',
     },
