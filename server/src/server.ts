@@ -25,6 +25,7 @@ import { fileKind } from './fileKind';
 import { listFiles, readText } from './files';
 import { fixPython } from './fix/fixLoop';
 import { FileIndex } from './index/fileIndex';
+import type { ModuleExports } from './index/workspace';
 import { DocumentStore } from './lsp/documents';
 import { hunkEdits, minimalEdit, toDiagnostic, toLspEdits, type DiagnosticData } from './lsp/convert';
 import { resolveSettings, type EditorSettings, type ResolvedSettings } from './lsp/settings';
@@ -114,6 +115,19 @@ async function indexWorkspace(): Promise<void> {
   connection.languages.diagnostics.refresh();
 }
 
+/**
+ * Records an open file's exports. When its release features change (the pin's floor), every open document is
+ * analysed again, so a dependency file shows the new floor as soon as the code or config is typed.
+ */
+function setExports(exports: ModuleExports): void {
+  const key = (e?: ModuleExports) => [...(e?.features ?? [])].sort().join();
+  const before = key(engine.workspace.get(exports.path));
+  engine.workspace.set(exports);
+  if (key(exports) === before) return;
+  workspaceGen++;
+  connection.languages.diagnostics.refresh();
+}
+
 /** A notebook's code cells take part in the workspace index as the CLI's Project indexes them. */
 function indexNotebook(file: string, json: string): void {
   try {
@@ -157,6 +171,7 @@ connection.onDidChangeWatchedFiles((params) => {
       path.basename(file) === '.dj-migrate.json'
     )
       pinsChanged = true;
+    if (kind === 'config' && change.type === 3) engine.workspace.remove(file);
     if (kind !== 'python' || store.get(change.uri)) continue;
     if (change.type === 3) engine.workspace.remove(file);
     else {
@@ -221,7 +236,7 @@ async function analyze(uri: string): Promise<Analysis | null> {
     let analysis: Analysis;
     if (entry.tree) {
       const index = new FileIndex(file, entry.tree);
-      engine.workspace.set(index.exports());
+      setExports(index.exports());
       analysis = {
         doc: entry.doc,
         findings: engine.analyzeIndexed(index, entry.doc.getText(), options),
@@ -229,6 +244,7 @@ async function analyze(uri: string): Promise<Analysis | null> {
         toDoc: (o) => o,
       };
     } else {
+      if (fileKind(file) === 'config') setExports(configFileExports(file, entry.doc.getText()));
       analysis = {
         doc: entry.doc,
         findings: analyzeOtherFile(file, entry.doc.getText(), { options, workspace: engine.workspace }),

@@ -277,6 +277,15 @@ test('the pin floor: the server and the CLI compute the same one over Python and
     diags.map((d) => d.message),
     'the CLI and the language server agree',
   );
+  // Typing in the open config file moves the floor at once: without the prefix setting, reserve_jobs decides.
+  const cfg = pathToFileURL(path.join(dir, 'datajoint.json')).href;
+  conn.sendNotification('textDocument/didOpen', {
+    textDocument: { uri: cfg, languageId: 'json', version: 1, text: '{"stores": {"raw": {"protocol": "file"}}}' },
+  });
+  await diagnostics(cfg);
+  const now = (await diagnostics(uri)).filter((d) => d.code === 'DJ162');
+  assert.match(now[0]?.message ?? '', /before 2\.2\.0; raise it to 2\.2\.0/);
+  conn.sendNotification('textDocument/didClose', { textDocument: { uri: cfg } });
   conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
   fs.rmSync(dir, { recursive: true });
   await reindex(3);
