@@ -13,11 +13,24 @@ const table = [
       `| [${m.code}](docs/rules.md#${m.code.toLowerCase()}-${m.name}) | ${m.safety} | ${m.phase} | ${m.title.replace(/\|/g, '\\|')} |`,
   ),
 ].join('\n');
-const readme = fs.readFileSync('README.md', 'utf8');
-const start = '<!-- rules:start -->';
-const end = '<!-- rules:end -->';
-const i = readme.indexOf(start);
-const j = readme.indexOf(end);
-if (i < 0 || j < 0) throw new Error('README.md lacks the rules markers');
-fs.writeFileSync('README.md', readme.slice(0, i + start.length) + '\n' + table + '\n' + readme.slice(j));
+// The release-floor table, as rendered at the end of docs/rules.md.
+const rulesDoc = fs.readFileSync('docs/rules.md', 'utf8');
+const floors = rulesDoc
+  .slice(rulesDoc.indexOf('## DataJoint release floors'))
+  .split('\n')
+  .filter((l) => l.startsWith('|'))
+  .join('\n');
+let readme = fs.readFileSync('README.md', 'utf8');
+for (const [name, body] of [
+  ['rules', table],
+  ['floors', floors],
+]) {
+  const start = `<!-- ${name}:start -->`;
+  const end = `<!-- ${name}:end -->`;
+  const i = readme.indexOf(start);
+  const j = readme.indexOf(end);
+  if (i < 0 || j < 0) throw new Error(`README.md lacks the ${name} markers`);
+  readme = readme.slice(0, i + start.length) + '\n' + body + '\n' + readme.slice(j);
+}
+fs.writeFileSync('README.md', readme);
 console.log(`docs: ${metas.length} rules`);

@@ -13,7 +13,7 @@ import type { EngineOptions } from './rules/context';
 import type { FileOp, Finding } from './rules/meta';
 import type { ModuleExports } from './index/workspace';
 import { analyzeOtherFile } from './rules/otherFiles';
-import { detectDataJointPin, type DataJointPin } from './rules/pins';
+import { configFileExports, detectDataJointPin, type DataJointPin } from './rules/pins';
 
 export interface FileResult {
   path: string;
@@ -132,6 +132,13 @@ export class Project {
     let kept = 0;
     for (const [p, text] of this.texts) {
       const kind = fileKind(p);
+      if (kind === 'config') {
+        // Config files take part only through their settings' release features (the pin's floor).
+        const exported = configFileExports(p, text);
+        all.push(exported);
+        this.engine.workspace.set(exported);
+        continue;
+      }
       const source = kind === 'python' ? text : kind === 'notebook' ? safeNotebookText(text) : null;
       if (source === null) continue;
       const tree = this.engine.python.parse(source);

@@ -25,6 +25,7 @@ import { fileKind } from './fileKind';
 import { listFiles, readText } from './files';
 import { fixPython } from './fix/fixLoop';
 import { FileIndex } from './index/fileIndex';
+import type { ModuleExports } from './index/workspace';
 import { DocumentStore } from './lsp/documents';
 import { hunkEdits, minimalEdit, toDiagnostic, toLspEdits, type DiagnosticData } from './lsp/convert';
 import { resolveSettings, type EditorSettings, type ResolvedSettings } from './lsp/settings';
@@ -35,7 +36,7 @@ import { renderRule, ruleAnchor } from './report/ruleDocs';
 import { shownInPhase } from './rules/context';
 import type { Finding, RuleMeta } from './rules/meta';
 import { analyzeOtherFile } from './rules/otherFiles';
-import { detectDataJointPin, type DataJointPin } from './rules/pins';
+import { configFileExports, detectDataJointPin, type DataJointPin } from './rules/pins';
 import { allRuleMetas } from './rules/registry';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.datajoint`;
@@ -96,11 +97,13 @@ async function indexWorkspace(): Promise<void> {
   let n = 0;
   for (const f of files) {
     const kind = fileKind(f);
-    if (kind !== 'python' && kind !== 'pins' && kind !== 'notebook') continue;
+    if (kind === 'other') continue;
     const r = readText(f);
     if (!('text' in r)) continue;
     if (kind === 'pins') pins.push({ path: f, text: r.text });
     else if (kind === 'python') engine.indexPython(f, r.text);
+    else if (kind === 'config') engine.workspace.set(configFileExports(f, r.text));
+    else if (kind === 'notebook') indexNotebook(f, r.text);
     if (++n % 50 === 0) await new Promise((res) => setImmediate(res));
   }
   pin = detectDataJointPin(pins);
@@ -110,6 +113,28 @@ async function indexWorkspace(): Promise<void> {
     `DataJoint Migrate: indexed ${engine.workspace.size} Python files in ${Date.now() - started} ms; DataJoint pin: ${pin.line}${pin.file ? ` (${pin.file})` : ''}`,
   );
   connection.languages.diagnostics.refresh();
+}
+
+/**
+ * Records an open file's exports. When its release features change (the pin's floor), every open document is
+ * analysed again, so a dependency file shows the new floor as soon as the code or config is typed.
+ */
+function setExports(exports: ModuleExports): void {
+  const key = (e?: ModuleExports) => [...(e?.features ?? [])].sort().join();
+  const before = key(engine.workspace.get(exports.path));
+  engine.workspace.set(exports);
+  if (key(exports) === before) return;
+  workspaceGen++;
+  connection.languages.diagnostics.refresh();
+}
+
+/** A notebook's code cells take part in the workspace index as the CLI's Project indexes them. */
+function indexNotebook(file: string, json: string): void {
+  try {
+    engine.indexPython(file, readNotebook(json).text);
+  } catch {
+    // An unreadable notebook is reported when it is analysed.
+  }
 }
 
 function settingsFor(uri: string): Promise<ResolvedSettings> {
@@ -139,8 +164,14 @@ connection.onDidChangeWatchedFiles((params) => {
   for (const change of params.changes) {
     const file = uriToPath(change.uri);
     const kind = fileKind(file);
-    if (kind === 'pins' || path.basename(file) === 'pyproject.toml' || path.basename(file) === '.dj-migrate.json')
+    if (
+      kind === 'pins' ||
+      kind === 'config' ||
+      path.basename(file) === 'pyproject.toml' ||
+      path.basename(file) === '.dj-migrate.json'
+    )
       pinsChanged = true;
+    if (kind === 'config' && change.type === 3) engine.workspace.remove(file);
     if (kind !== 'python' || store.get(change.uri)) continue;
     if (change.type === 3) engine.workspace.remove(file);
     else {
@@ -205,7 +236,7 @@ async function analyze(uri: string): Promise<Analysis | null> {
     let analysis: Analysis;
     if (entry.tree) {
       const index = new FileIndex(file, entry.tree);
-      engine.workspace.set(index.exports());
+      setExports(index.exports());
       analysis = {
         doc: entry.doc,
         findings: engine.analyzeIndexed(index, entry.doc.getText(), options),
@@ -213,6 +244,7 @@ async function analyze(uri: string): Promise<Analysis | null> {
         toDoc: (o) => o,
       };
     } else {
+      if (fileKind(file) === 'config') setExports(configFileExports(file, entry.doc.getText()));
       analysis = {
         doc: entry.doc,
         findings: analyzeOtherFile(file, entry.doc.getText(), { options, workspace: engine.workspace }),

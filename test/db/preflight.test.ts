@@ -20,6 +20,12 @@ test('a fully privileged user passes; space and store checks reflect the fixture
     const report = JSON.parse(r.out) as PreflightReport;
     assert.equal(report.ok, true);
     assert.equal(report.server.flavor, 'mariadb');
+    const mariadb = report.checks.filter((c) => /does not officially support MariaDB/.test(c.message));
+    assert.deepEqual(
+      mariadb.map((c) => c.level),
+      ['warn'],
+      'the target is MariaDB: a warning, not a failure',
+    );
     assert.deepEqual(
       report.schemas.map((s) => s.version),
       ['0.14.6', '0.14.6', '0.14.6'],
@@ -71,6 +77,7 @@ test('a SELECT-only user is told which privileges each step lacks, and the print
       /missing create-parallel — .*_lab_v2: SELECT, CREATE, REFERENCES, INDEX, INSERT, DELETE, ALTER, DROP/,
     );
     assert.match(before.out, /WARN .*cannot run migrate-pointers/);
+    assert.match(before.out, /WARN the target server is MariaDB .*DataJoint 2\.x does not officially support MariaDB/);
     const grants = [...before.out.matchAll(/^ {2}(GRANT .*);$/gm)].map((m) => m[1]);
     assert.equal(grants.length, 3);
     for (const g of grants)

@@ -14,6 +14,7 @@ import {
   type MessageConnection,
 } from 'vscode-jsonrpc/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { Project } from '../../server/src/project';
 import { repoRoot } from '../helpers/paths';
 
 let child: cp.ChildProcess;
@@ -242,6 +243,52 @@ test('a workspace that pins DataJoint 0.14.x gets informational findings and no 
   })) as unknown[];
   assert.equal(onSave.length, 0, 'fix-all on save is off while 0.14.x is pinned');
   fs.rmSync(path.join(workspace, 'requirements.txt'));
+});
+
+test('the pin floor: the server and the CLI compute the same one over Python and config files', async () => {
+  const dir = path.join(workspace, 'floors');
+  fs.mkdirSync(dir);
+  const req = 'datajoint>=2.0.2\n';
+  fs.writeFileSync(path.join(dir, 'requirements.txt'), req);
+  fs.writeFileSync(path.join(dir, 'workers.py'), 'def run(t):\n    t.populate(reserve_jobs=True)\n');
+  fs.writeFileSync(path.join(dir, 'datajoint.json'), '{"stores": {"raw": {"protocol": "file", "hash_prefix": "h"}}}');
+  const reindex = async (type: number) => {
+    refreshes = 0;
+    conn.sendNotification('workspace/didChangeWatchedFiles', {
+      changes: [{ uri: pathToFileURL(path.join(dir, 'requirements.txt')).href, type }],
+    });
+    for (let i = 0; i < 100 && refreshes === 0; i++) await new Promise((r) => setTimeout(r, 50));
+  };
+  await reindex(1);
+  const uri = pathToFileURL(path.join(dir, 'requirements.txt')).href;
+  conn.sendNotification('textDocument/didOpen', {
+    textDocument: { uri, languageId: 'pip-requirements', version: 1, text: req },
+  });
+  const diags = (await diagnostics(uri)).filter((d) => d.code === 'DJ162');
+  assert.equal(diags.length, 1);
+  assert.match(diags[0].message, /before 2\.3\.1/);
+  assert.match(diags[0].message, /\(datajoint\.json\) needs 2\.3\.1/);
+  assert.match(diags[0].message, /\(workers\.py\) needs 2\.2\.0/);
+  const project = await Project.open([workspace]);
+  const cli = project.analyze(path.join(dir, 'requirements.txt'), req);
+  project.dispose();
+  assert.deepEqual(
+    cli.map((f) => f.message),
+    diags.map((d) => d.message),
+    'the CLI and the language server agree',
+  );
+  // Typing in the open config file moves the floor at once: without the prefix setting, reserve_jobs decides.
+  const cfg = pathToFileURL(path.join(dir, 'datajoint.json')).href;
+  conn.sendNotification('textDocument/didOpen', {
+    textDocument: { uri: cfg, languageId: 'json', version: 1, text: '{"stores": {"raw": {"protocol": "file"}}}' },
+  });
+  await diagnostics(cfg);
+  const now = (await diagnostics(uri)).filter((d) => d.code === 'DJ162');
+  assert.match(now[0]?.message ?? '', /before 2\.2\.0; raise it to 2\.2\.0/);
+  conn.sendNotification('textDocument/didClose', { textDocument: { uri: cfg } });
+  conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
+  fs.rmSync(dir, { recursive: true });
+  await reindex(3);
 });
 
 test('notebook cells: names bound in an earlier cell resolve; findings and quick fixes are per cell', async () => {

@@ -58,6 +58,10 @@ describe('UI operations on the dj014 fixture', { timeout: 300_000 }, () => {
       r.tables.map((t) => [t.table, t.status]),
       fx.schemas.map((s) => [s, '0.14.6']),
     );
+    assert.ok(
+      r.notes.some((n) => /^warning: the target server is MariaDB/.test(n)),
+      r.notes.join('\n'),
+    );
     const noStores = await OPERATIONS.preflight.run({ ...ctx, stores: {} }, { schemas: [ephys] }, hooks());
     assert.notEqual(noStores.outcome, 'ok', JSON.stringify(noStores, null, 1));
     assert.match(JSON.stringify(noStores), /raw/);

@@ -7,6 +7,8 @@ import { repoRoot } from '../helpers/paths';
 import type { Finding } from '../../server/src/rules/meta';
 import { analyzePins, detectDataJointPin, findPinFiles, pinRules } from '../../server/src/rules/pins';
 import { classifySpec, replacementSpec } from '../../server/src/rules/pins/classify';
+import { Project } from '../../server/src/project';
+import { fileKind } from '../../server/src/fileKind';
 
 const casesDir = path.join(repoRoot, 'test', 'rules', 'pins');
 
@@ -18,29 +20,33 @@ function applyFixes(text: string, findings: Finding[]): string {
   return text;
 }
 
+// Each case is a project: the pin files in before/ must fix into after/; the other files (Python, config) are
+// context that sets the release floor. The project is opened as the CLI opens it (Project: index, then analyse).
 for (const name of fs.readdirSync(casesDir).sort()) {
-  test(`fixture ${name}: every before file fixes to its after file, and the result is stable`, () => {
+  test(`fixture ${name}: every pin file fixes to its after file, and the result is stable`, async () => {
     const beforeDir = path.join(casesDir, name, 'before');
-    for (const file of fs.readdirSync(beforeDir)) {
-      const before = fs.readFileSync(path.join(beforeDir, file), 'utf8');
-      const expected = fs.readFileSync(path.join(casesDir, name, 'after', file), 'utf8');
-      const findings = analyzePins(path.join('/proj', file), before, { enabled: true });
-      assert.ok(findings.length > 0, `${name}/${file}: expected findings`);
+    const project = await Project.open([beforeDir]);
+    const pinFiles = project.files.filter((f) => fileKind(f) === 'pins');
+    assert.ok(pinFiles.length > 0, `${name}: no pin file`);
+    for (const full of pinFiles) {
+      const rel = path.relative(beforeDir, full);
+      const before = fs.readFileSync(full, 'utf8');
+      const expected = fs.readFileSync(path.join(casesDir, name, 'after', rel), 'utf8');
+      const findings = project.analyze(full, before);
+      assert.ok(findings.length > 0, `${name}/${rel}: expected findings`);
       for (const f of findings) {
         assert.ok(
           pinRules.some((r) => r.code === f.code),
           f.code,
         );
         for (const e of f.fix?.edits ?? [])
-          assert.ok(f.start <= e.start && e.end <= f.end, `${file}: the finding covers its edit`);
+          assert.ok(f.start <= e.start && e.end <= f.end, `${rel}: the finding covers its edit`);
       }
-      assert.equal(applyFixes(before, findings), expected, `${name}/${file}`);
-      assert.deepEqual(
-        analyzePins(path.join('/proj', file), expected, { enabled: true }),
-        [],
-        `${name}/${file}: fixed text has no findings`,
-      );
+      assert.equal(applyFixes(before, findings), expected, `${name}/${rel}`);
+      assert.equal(project.fix(full, before, { unsafe: true }).after, expected, `${name}/${rel}: fix`);
+      assert.deepEqual(project.analyze(full, expected), [], `${name}/${rel}: fixed text has no findings`);
     }
+    project.dispose();
   });
 }
 

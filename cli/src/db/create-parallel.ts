@@ -1,4 +1,5 @@
-// dj-migrate db create-parallel --schemas a,b,c [--suffix _v2 | --pair a:x ...] [--unsigned widen|native] [--dry-run] [--json]
+// dj-migrate db create-parallel --schemas a,b,c [--suffix _v2 | --pair a:x ...] [--unsigned widen|native]
+//   [--charset utf8mb4 [--collation NAME]] [--dry-run] [--json]
 // Creates the 2.x parallel schemas (client/src/db/parallel.ts). Exit 0 when everything is as it should be,
 // 1 when an existing table differs from what would be created (reported, never altered), 2 on errors.
 import type { CliIO } from '../io';
@@ -8,7 +9,12 @@ import { pairsFrom, suffixFrom, unsignedFrom, withDb, onInterrupt } from './targ
 
 export const summary = 'create <schema><suffix> with the tables 2.x declares and a complete ~lineage';
 
-const OPTIONS = { ...DB_OPTIONS, unsigned: { type: 'string' } } as const;
+const OPTIONS = {
+  ...DB_OPTIONS,
+  unsigned: { type: 'string' },
+  charset: { type: 'string' },
+  collation: { type: 'string' },
+} as const;
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const { flags } = parse(argv, OPTIONS);
@@ -18,9 +24,13 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const suffix = pairs.length === schemas.length ? '' : suffixFrom(flags, io.cwd);
   const unsigned = unsignedFrom(flags, io.cwd);
   const dryRun = flags['dry-run'] === true;
+  const charsetName = typeof flags.charset === 'string' ? flags.charset : undefined;
+  const collation = typeof flags.collation === 'string' ? flags.collation : undefined;
+  if (collation && !charsetName) throw new UsageError('--collation goes with --charset');
+  const charset = charsetName ? { charset: charsetName, collation } : undefined;
   const interrupt = onInterrupt();
   const report = await withDb(flags, io, (db) =>
-    createParallel(db, { schemas, suffix, pairs, unsigned, dryRun, signal: interrupt.signal }),
+    createParallel(db, { schemas, suffix, pairs, unsigned, charset, dryRun, signal: interrupt.signal }),
   ).finally(() => interrupt.dispose());
   io.out(flags.json ? JSON.stringify(report, null, 2) : render(report));
   return report.differences.length ? 1 : 0;
@@ -37,6 +47,11 @@ function render(r: CreateParallelReport): string {
   lines.push(`${r.dryRun ? 'would create' : 'created'}: ${r.created.length ? r.created.join(', ') : 'nothing'}`);
   if (r.unchanged.length) lines.push(`already as expected: ${r.unchanged.length} (${r.unchanged.join(', ')})`);
   if (r.notes.length) lines.push('changes from 0.14.6:', ...r.notes.map((n) => `  ${n}`));
+  if (r.comparisons?.length)
+    lines.push(
+      'keys whose comparisons change with the new collation (judge each: "distinct → equal" can make keys collide):',
+      ...r.comparisons.map((c) => `  ${c}`),
+    );
   if (r.differences.length)
     lines.push('DIFFERENCES (existing objects left as they are):', ...r.differences.map((d) => `  ${d}`));
   return lines.join('\n');

@@ -3,6 +3,7 @@
 import type { CliIO } from '../io';
 import { DB_OPTIONS, list, parse, UsageError } from '../args';
 import { preflight, type PreflightReport } from '../../../client/src/db/preflight';
+import { describeCharsets } from '../../../client/src/db/charsets';
 import { pairsFrom, suffixFrom, withDb } from './target';
 import { storesFromFlags } from './storeSettings';
 
@@ -38,6 +39,7 @@ function render(r: PreflightReport, storesFile: string | null): string {
   const lines = [`server: ${r.server.versionString} as ${r.server.user}`];
   for (const s of r.schemas)
     lines.push(`schema ${s.name}: ${s.version}, ${s.tables} tables, ~${s.rows} rows, ${bytes(s.bytes)}`);
+  lines.push('character sets:', ...r.charsets.map((c) => `  ${describeCharsets(c)}`));
   lines.push(`targets: ${r.pairs.map((p) => `${p.source} → ${p.target}`).join(', ')}`, '');
   for (const c of r.checks) lines.push(`${mark[c.level]} ${c.message}`);
   lines.push('', 'privileges by step:');

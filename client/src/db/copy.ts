@@ -39,6 +39,7 @@ import { introspect } from './introspect';
 import type { SchemaPair } from './parallel';
 import { dependencyOrder } from './plan';
 import { CancelledError, TableCopier } from './copyTable';
+import { unrepresentableValues } from './charsets';
 
 export type { SchemaPair };
 
@@ -199,6 +200,11 @@ export async function planCopy(db: Db, opts: CopyOptions): Promise<CopyPlan> {
     const { columns, problems: colProblems } = planColumns(source, target);
     problems.push(...colProblems.map((p) => `${tableKey(source)}: ${p.message}`));
     if (colProblems.length || source.primaryKey.length === 0) continue;
+    // create-parallel --charset: a value the target's character set cannot hold is refused, by key.
+    for (const u of await unrepresentableValues(db, source, target))
+      problems.push(
+        `${tableKey(source)}.${u.column}: ${u.count} value(s) cannot be represented in ${target.columns.find((c) => c.name === u.column)?.charset}; keys ${u.keys.map((k) => JSON.stringify(k)).join(', ')}${u.count > u.keys.length ? ', …' : ''}`,
+      );
     const types = new Map(source.columns.map((c) => [c.name, c.dataType]));
     planned.push({
       source,

@@ -10,6 +10,15 @@ import { dependencyOrder } from './plan';
 import { createSchemaSql, createTableSql, targetTables, type DbUnsignedPolicy, type TargetTable } from './ddl';
 import { insertLineageSql, lineageRows, lineageTableSql, type LineageRow } from './lineage';
 import { tableShapeDifferences } from './shape';
+import {
+  charsetMaxlen,
+  comparisonChanges,
+  convertCharsets,
+  MAX_INDEX_BYTES,
+  oversizedIndexes,
+  resolveCharsetTarget,
+  type CharsetTarget,
+} from './charsets';
 import { checkIdentifier, DbInputError, formatSql, qt } from './sql';
 
 export interface SchemaPair {
@@ -25,6 +34,8 @@ export interface CreateParallelOptions {
   /** Explicit source → target names (`--pair a:x`), overriding the suffix for those schemas. */
   pairs?: SchemaPair[];
   unsigned: DbUnsignedPolicy;
+  /** `--charset [--collation]`: text columns of the parallel schemas in this character set (db copy converts). */
+  charset?: { charset: string; collation?: string };
   dryRun?: boolean;
   /** Called with each statement as it is about to run (or would run, in a dry run). */
   onStatement?: (sql: string) => void;
@@ -50,6 +61,8 @@ export interface CreateParallelReport {
   differences: string[];
   /** Per-table notes on type changes, dropped keys and indexes. */
   notes: string[];
+  /** With --charset: the keys and unique indexes whose comparisons change meaning, for a person to judge. */
+  comparisons?: string[];
   dryRun: boolean;
 }
 
@@ -96,19 +109,32 @@ export interface ParallelPlan {
   sources: Schema[];
   tables: TargetTable[];
   lineage: Map<string, LineageRow[]>;
+  /** With --charset: what every text column is declared in, and the keys whose comparisons change. */
+  charset?: CharsetTarget;
+  comparisons: string[];
 }
 
 /** Introspect and map; throws DbInputError on anything that cannot be migrated. Reads only. */
 export async function planParallel(
   db: Db,
-  opts: Pick<CreateParallelOptions, 'schemas' | 'suffix' | 'pairs' | 'unsigned'>,
+  opts: Pick<CreateParallelOptions, 'schemas' | 'suffix' | 'pairs' | 'unsigned' | 'charset'>,
 ): Promise<ParallelPlan> {
   const pairs = resolvePairs(opts.schemas, opts.suffix, opts.pairs);
   const sources = await introspect(db, opts.schemas);
   checkSources(sources);
   const schemaMap = new Map(pairs.map((p) => [p.source, p.target]));
   const tables = targetTables(dependencyOrder(sources), schemaMap, opts.unsigned);
-  return { pairs, sources, tables, lineage: lineageRows(tables.map((t) => t.target)) };
+  const charset = opts.charset && (await resolveCharsetTarget(db, opts.charset.charset, opts.charset.collation));
+  if (charset) {
+    convertCharsets(tables, charset);
+    const oversized = oversizedIndexes(tables, await charsetMaxlen(db));
+    if (oversized.length)
+      throw new DbInputError(
+        `in ${charset.charset} these keys exceed InnoDB's ${MAX_INDEX_BYTES}-byte index limit (shorten the columns or choose another character set):\n  ${oversized.join('\n  ')}`,
+      );
+  }
+  const comparisons = charset ? await comparisonChanges(db, tables) : [];
+  return { pairs, sources, tables, lineage: lineageRows(tables.map((t) => t.target)), charset, comparisons };
 }
 
 const PENDING_LINEAGE = '~lineage_pending';
@@ -122,6 +148,7 @@ export async function createParallel(db: Db, opts: CreateParallelOptions): Promi
     unchanged: [],
     differences: [],
     notes: plan.tables.flatMap((t) => t.notes.map((n) => `${tableKey(t.target)}: ${n}`)),
+    comparisons: plan.comparisons,
     dryRun: !!opts.dryRun,
   };
   const steps: Statement[] = [];
@@ -143,11 +170,12 @@ export async function createParallel(db: Db, opts: CreateParallelOptions): Promi
   for (const p of plan.pairs) {
     const src = plan.sources.find((s) => s.name === p.source) as Schema;
     const found = existing.find((e) => e.name === p.target);
+    const want = plan.charset ?? src;
     if (!found) {
-      steps.push({ sql: createSchemaSql(p.target, src.charset, src.collation), purpose: `schema ${p.target}` });
-    } else if (found.collation !== src.collation) {
+      steps.push({ sql: createSchemaSql(p.target, want.charset, want.collation), purpose: `schema ${p.target}` });
+    } else if (found.collation !== want.collation) {
       report.differences.push(
-        `schema ${p.target} exists with collation ${found.collation}; ${p.source} uses ${src.collation} (tables are created with explicit collations regardless)`,
+        `schema ${p.target} exists with collation ${found.collation}; expected ${want.collation} (tables are created with explicit collations regardless)`,
       );
     }
   }

@@ -7,6 +7,8 @@ import type { Db } from './connection';
 import type { Schema } from './model';
 import { introspect } from './introspect';
 import { resolvePairs, type SchemaPair } from './parallel';
+import { identifyServer, mariadbWarning } from './serverSupport';
+import { charsetSummary, charsetWarnings, type SchemaCharsets } from './charsets';
 import { filePath, path014, type StoreMap, type StoreSpec } from './stores';
 import { lit, q, qt } from './sql';
 import { currentGrants, holds, tablesOf } from './grants';
@@ -48,6 +50,8 @@ export interface PreflightReport {
     collationServer: string;
   };
   schemas: { name: string; version: string; tables: number; rows: number; bytes: number; reasons: string[] }[];
+  /** Each schema's default character set and collation, and the distinct ones of its text columns. */
+  charsets: SchemaCharsets[];
   pairs: SchemaPair[];
   checks: PreflightCheck[];
   steps: StepPrivileges[];
@@ -123,6 +127,8 @@ export async function preflight(db: Db, opts: PreflightOptions): Promise<Preflig
       message: `MariaDB ${db.version}: versions before 10.5 are past end of life; json columns need 10.2.7+`,
     });
   else checks.push({ level: 'ok', message: `${db.flavor === 'mysql' ? 'MySQL' : 'MariaDB'} ${db.version}` });
+  const mariadb = mariadbWarning(await identifyServer(db));
+  if (mariadb) checks.push(mariadb);
   if (server.maxAllowedPacket < 16 * 1024 * 1024)
     checks.push({
       level: 'warn',
@@ -135,6 +141,8 @@ export async function preflight(db: Db, opts: PreflightOptions): Promise<Preflig
       if (t.primaryKey.length === 0)
         checks.push({ level: 'fail', message: `${t.schema}.${t.name} has no primary key` });
   }
+  const charsets = charsetSummary(schemas);
+  checks.push(...charsetWarnings(charsets));
   const existing = await db.query<{ name: string }>(
     'SELECT SCHEMA_NAME AS name FROM information_schema.SCHEMATA WHERE SCHEMA_NAME IN (?)',
     [pairs.map((p) => p.target)],
@@ -174,6 +182,7 @@ export async function preflight(db: Db, opts: PreflightOptions): Promise<Preflig
       bytes: s.tables.reduce((n, t) => n + (t.sizeBytes ?? 0), 0),
       reasons: s.reasons,
     })),
+    charsets,
     pairs,
     checks,
     steps,

@@ -1,6 +1,7 @@
 // Every command of the extension. Database commands share one flow: choose targets (tree item or
 // QuickPick) → dry-run plan in a read-only document → confirmation before any write → run under a
 // cancellable progress → record the report in the history → open it.
+import { GUIDE_OPTIONS, guideLetters } from '../../../common/src/guideOptions';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
@@ -146,17 +147,17 @@ export function registerCommands(d: CommandDeps): void {
         { label: 'Back Up', description: 'a verified copy on the server first', command: 'datajoint.db.backup' },
         {
           label: 'Swap (Cut Over)',
-          description: 'option A: the 2.x tables take the production names; then Finalize Schema Names',
+          description: `${GUIDE_OPTIONS.swap.name}: the 2.x tables take the production names; then Finalize Schema Names (${guideLetters(GUIDE_OPTIONS.swap)})`,
           command: 'datajoint.db.swap',
         },
         {
           label: 'Keep the parallel names',
-          description: 'option B: no database change; the code keeps the suffix',
+          description: `${GUIDE_OPTIONS.keepV2.name}: no database change; the code keeps the suffix (${guideLetters(GUIDE_OPTIONS.keepV2)})`,
           command: '',
         },
         {
           label: 'Migrate In Place',
-          description: 'option C: relabel where it is; 0.14.6 clients can no longer read it',
+          description: `${GUIDE_OPTIONS.inPlace.name}: relabel where it is; 0.14.6 clients can no longer read it (${guideLetters(GUIDE_OPTIONS.inPlace)})`,
           command: 'datajoint.db.migrateInPlace',
         },
         { label: 'Unswap (Roll Back)', description: 'undo a swap', command: 'datajoint.db.unswap' },

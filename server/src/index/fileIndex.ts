@@ -4,6 +4,7 @@ import type { Node, Tree } from 'web-tree-sitter';
 import { collectSyntax, innermost, stringValue, unparen, type SyntaxNodes } from '../python/syntax';
 import { configKeysWritten } from './configWrites';
 import { readImports, type Imports } from './imports';
+import { releaseFeaturesOf } from './releaseFeatures';
 import type { ExportedTable, ModuleExports, Tier, WorkspaceIndex } from './workspace';
 
 /** What an expression is, as far as the rules are concerned. */
@@ -115,6 +116,7 @@ export class FileIndex {
       schemaVars: new Set(this.schemaVars),
       modules: new Set(this.wsModules.keys()),
       configKeys: this.tree.rootNode.text.includes('config') ? configKeysWritten(this) : new Set<string>(),
+      features: releaseFeaturesOf(this),
     };
   }
 

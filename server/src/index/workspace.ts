@@ -1,6 +1,7 @@
 // The workspace's DataJoint symbols by module, so `from pipeline import Session` in one file
 // resolves to a table class declared in another.
 import path from 'node:path';
+import type { ReleaseFeature } from './releaseFeatures';
 
 export type Tier = 'manual' | 'lookup' | 'imported' | 'computed' | 'part';
 
@@ -23,6 +24,8 @@ export interface ModuleExports {
   modules: Set<string>;
   /** `dj.config` keys the file sets in code (`dj.config["fetch_format"] = ...`). */
   configKeys?: Set<string>;
+  /** Features that need a later 2.x release than 2.0.2 (the pin's floor); config files carry only these. */
+  features?: Set<ReleaseFeature>;
 }
 
 export class WorkspaceIndex {

@@ -1,5 +1,6 @@
 // Rule documentation as markdown: for hovers, and for docs/rules.md (generated, checked by a test).
 import type { RuleMeta } from '../rules/meta';
+import { renderFloorTable } from '../rules/pins/floors';
 
 const SAFETY: Record<RuleMeta['safety'], string> = {
   safe: 'safe fix (applied by fix-all and on save)',
@@ -29,6 +30,8 @@ export function renderRule(meta: RuleMeta, headingLevel = 3): string {
   return lines.join('\n');
 }
 
+export const FLOORS_HEADING = '## DataJoint release floors';
+
 export function renderRulesDocument(metas: RuleMeta[]): string {
   const lines = [
     '# DataJoint Migrate rules',
@@ -43,5 +46,13 @@ export function renderRulesDocument(metas: RuleMeta[]): string {
     );
   lines.push('');
   for (const m of metas) lines.push(renderRule(m, 2));
+  lines.push(
+    FLOORS_HEADING,
+    '',
+    'The pin DJ160–DJ164 write is the highest floor the project needs, computed over all its Python files, notebooks and DataJoint config files (the command line and the editor compute the same one); each finding names the uses that raise it.',
+    '',
+    renderFloorTable(),
+    '',
+  );
   return lines.join('\n');
 }

@@ -6,6 +6,7 @@ import type { EngineOptions } from './context';
 import { analyzeConfigFile } from './configFiles';
 import type { Finding } from './meta';
 import { analyzePins } from './pins';
+import { featureUses, projectFloor } from './pins/floors';
 
 export interface OtherFileContext {
   options: EngineOptions;
@@ -24,7 +25,11 @@ export function bareStoreCodecUsed(ws: WorkspaceIndex | undefined): boolean {
 
 export function analyzeOtherFile(file: string, text: string, ctx: OtherFileContext): Finding[] {
   const kind = fileKind(file);
-  if (kind === 'pins') return analyzePins(file, text, { enabled: ctx.options.mode === 'migrate' });
+  if (kind === 'pins')
+    return analyzePins(file, text, {
+      enabled: ctx.options.mode === 'migrate',
+      floor: projectFloor(featureUses(ctx.workspace)),
+    });
   if (kind === 'config') {
     const findings = analyzeConfigFile(file, text, {
       defaultStore: ctx.options.defaultStore,

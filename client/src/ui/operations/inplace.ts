@@ -1,7 +1,7 @@
-// Migrate In Place (inplace.ts, the guide's "Option C"): relabel blob and attach columns, convert in-store
-// pointer columns, build a complete ~lineage — where the schema is. Numeric column types stay as they are,
-// so the code's unsigned policy must be `native` on this path; 0.14.6 clients cannot read relabelled
-// columns afterwards. A verified backup is taken first unless the user explicitly declines it.
+// Migrate In Place (inplace.ts; the guide's option B now, option C in its earlier lettering): relabel blob and
+// attach columns, convert in-store pointer columns, build a complete ~lineage — where the schema is. Numeric
+// column types stay as they are, so the code's unsigned policy must be `native` on this path; 0.14.6 clients
+// cannot read relabelled columns afterwards. A verified backup is taken first unless the user explicitly declines it.
 import { defaultBackupSuffix } from '../../db/backup';
 import { migrateInPlace, OLD_CLIENTS_WARNING, type InPlaceReport } from '../../db/inplace';
 import type { DbUnsignedPolicy } from '../../db/ddl';

@@ -1,5 +1,6 @@
 // Preflight (preflight.ts, reads only): privileges, space, stores and blockers before anything is written.
 import { preflight as preflightEngine } from '../../db/preflight';
+import { describeCharsets } from '../../db/charsets';
 import { summarise, type ReportTable } from '../report';
 import { withReferences, type Operation } from './types';
 
@@ -52,6 +53,7 @@ export const preflight: Operation = {
       });
     const notes = [
       `Server ${r.server.versionString} (${r.server.flavor}), user ${r.server.user}`,
+      ...r.charsets.map((c) => `Character sets ${describeCharsets(c)}`),
       `Parallel tables need about ${Math.ceil(r.space.parallelTablesBytes / 1e6)} MB; attachments rewrite ${Math.ceil(r.space.storeBytesAttachments / 1e6)} MB into the stores`,
       ...r.checks.filter((c) => c.level === 'warn').map((c) => `warning: ${c.message}`),
       ...r.stores.filter((c) => c.level === 'warn').map((c) => `store ${c.store}: ${c.message}`),

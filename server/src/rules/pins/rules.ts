@@ -1,25 +1,29 @@
 // DJ160–169: the DataJoint version a project pins. The rewrite targets the migration branch: once the
 // code and data are migrated, the project must install 2.0.2 or later.
+import path from 'node:path';
 import type { Finding, RuleMeta, Severity } from '../meta';
-import { classifySpec, MIN_2X, MIN_2X_SPEC, replacementSpec } from './classify';
+import { classifySpec, MIN_2X, replacementSpec } from './classify';
+import { floorReasons, type ProjectFloor } from './floors';
 import { locateDataJointPins, type PinSite } from './locate';
 
 const WHY_202 =
   'DataJoint 2.0.0 and 2.0.1 raise DataJointError on `fetch("KEY", …)` through the deprecated `fetch` shim; 2.0.2 is the first 2.x release where unmigrated fetch calls keep working (api-changes.md §7).';
 const BRANCH =
   'Apply this on the migration branch: 2.x code and migrated schemas do not work with 0.14.6, and 0.14.6 code does not work with 2.x.';
+const FLOOR =
+  'The version written is the highest floor the project needs: 2.0.2, or later when the code or config uses a feature older 2.x releases get wrong (see "DataJoint release floors" below); the message names each such use.';
 
 export const pinRules: RuleMeta[] = [
   {
     code: 'DJ160',
     name: 'datajoint-pinned-pre-2',
-    title: 'DataJoint is pinned to 0.x; the migrated project needs `datajoint>=2.0.2`',
+    title: 'DataJoint is pinned to 0.x; the migrated project needs `datajoint>=2.0.2` or a later floor',
     safety: 'unsafe',
     severity: 'warning',
     phase: 1,
     catalogue: ['§7', 'cfg-files'],
     docs: {
-      summary: `The specifier admits only pre-2 releases (0.14.x, \`<1\`, \`~=0.14\` …), so the migrated 2.x code cannot be installed. ${BRANCH} The fix replaces only the version specifier; extras, environment markers and comments stay. ${WHY_202}`,
+      summary: `The specifier admits only pre-2 releases (0.14.x, \`<1\`, \`~=0.14\` …), so the migrated 2.x code cannot be installed. ${BRANCH} The fix replaces only the version specifier; extras, environment markers and comments stay. ${WHY_202} ${FLOOR}`,
       before: 'datajoint[s3]==0.14.6 ; python_version >= "3.9"  # lab pin',
       after: 'datajoint[s3]>=2.0.2 ; python_version >= "3.9"  # lab pin',
     },
@@ -27,13 +31,13 @@ export const pinRules: RuleMeta[] = [
   {
     code: 'DJ161',
     name: 'datajoint-unpinned',
-    title: 'DataJoint is not pinned; pin `datajoint>=2.0.2` on the migration branch',
+    title: 'DataJoint is not pinned; pin `datajoint>=2.0.2` (or a later floor) on the migration branch',
     safety: 'unsafe',
     severity: 'warning',
     phase: 1,
     catalogue: ['§7'],
     docs: {
-      summary: `Without a specifier, a fresh install gets the newest 2.x while an existing environment keeps its 0.14.x: the same project then behaves differently per machine. ${BRANCH} ${WHY_202}`,
+      summary: `Without a specifier, a fresh install gets the newest 2.x while an existing environment keeps its 0.14.x: the same project then behaves differently per machine. ${BRANCH} ${WHY_202} ${FLOOR}`,
       before: 'datajoint',
       after: 'datajoint>=2.0.2',
     },
@@ -41,13 +45,13 @@ export const pinRules: RuleMeta[] = [
   {
     code: 'DJ162',
     name: 'datajoint-2.0-early',
-    title: 'The pin admits DataJoint 2.0.0/2.0.1; raise it to 2.0.2',
+    title: 'The pin admits 2.x releases older than the project needs (2.0.0/2.0.1, or below a feature floor)',
     safety: 'safe',
     severity: 'warning',
     phase: 1,
     catalogue: ['§7'],
     docs: {
-      summary: `${WHY_202} Upper bounds and exclusions that still matter are kept; an exact \`==2.0.x\` pin stays exact.`,
+      summary: `${WHY_202} A project that uses \`populate(reserve_jobs=True)\`, relies on \`~lineage\` or sets store prefixes needs a later release (2.2.0 to 2.3.2: see "DataJoint release floors" below), and a pin such as \`>=2.0.2\` is then raised too. Upper bounds and exclusions that still matter are kept; an exact \`==2.x.y\` pin stays exact.`,
       before: 'datajoint>=2.0.0,<3',
       after: 'datajoint>=2.0.2,<3',
     },
@@ -61,7 +65,7 @@ export const pinRules: RuleMeta[] = [
     phase: 1,
     catalogue: ['§7'],
     docs: {
-      summary: `A specifier such as \`datajoint>=0.14\` lets pip keep an installed 0.14.x or install the newest 2.x, and 0.14.6 and 2.x code are not interchangeable. ${BRANCH} ${WHY_202}`,
+      summary: `A specifier such as \`datajoint>=0.14\` lets pip keep an installed 0.14.x or install the newest 2.x, and 0.14.6 and 2.x code are not interchangeable. ${BRANCH} ${WHY_202} ${FLOOR}`,
       before: 'datajoint>=0.14',
       after: 'datajoint>=2.0.2',
     },
@@ -69,7 +73,7 @@ export const pinRules: RuleMeta[] = [
   {
     code: 'DJ164',
     name: 'datajoint-direct-reference',
-    title: 'DataJoint comes from a URL or path; check that it is a 2.0.2+ release',
+    title: 'DataJoint comes from a URL or path; check that it is a 2.0.2+ release (or the later floor)',
     safety: 'manual',
     severity: 'info',
     phase: 1,
@@ -103,6 +107,8 @@ const META = new Map(pinRules.map((r) => [r.code, r]));
 export interface PinOptions {
   /** False in a workspace that still runs 0.14.x: findings are shown as information only. */
   enabled: boolean;
+  /** The release the project needs (floors.ts); 2.0.2 when absent. */
+  floor?: ProjectFloor;
 }
 
 /** Findings for every DataJoint requirement in a dependency file (requirements*.txt, pyproject.toml, setup.cfg, setup.py, environment.yml). */
@@ -111,8 +117,10 @@ export function analyzePins(file: string, text: string, opts: PinOptions): Findi
   const generated = /autogenerated by pip-compile|uv pip compile|This file was autogenerated/i.test(
     text.slice(0, 2000),
   );
+  const floor = opts.floor ?? { version: MIN_2X, reasons: [] };
+  const why = floorReasons(floor, (f) => path.relative(path.dirname(file), f).split(path.sep).join('/'));
   for (const site of locateDataJointPins(file, text)) {
-    const f = findingFor(site, generated);
+    const f = findingFor(site, generated, floor.version, why);
     if (!f) continue;
     if (!opts.enabled) f.severity = 'info';
     findings.push(f);
@@ -120,14 +128,16 @@ export function analyzePins(file: string, text: string, opts: PinOptions): Findi
   return findings;
 }
 
-function findingFor(site: PinSite, generated: boolean): Finding | undefined {
+function findingFor(site: PinSite, generated: boolean, floor: string, why: string): Finding | undefined {
+  const floorSpec = `>=${floor}`;
+  const also = why ? ` ${why}` : '';
   if (site.url !== undefined)
     return make(
       'DJ164',
       site,
-      `DataJoint is installed from ${site.url}; make sure it is DataJoint ${MIN_2X} or later on the migration branch.`,
+      `DataJoint is installed from ${site.url}; make sure it is DataJoint ${floor} or later on the migration branch.${also}`,
     );
-  const { verdict } = classifySpec(site.spec, site.dialect);
+  const { verdict } = classifySpec(site.spec, site.dialect, floor);
   const current = site.spec === '' ? 'no version' : `\`${site.spec}\``;
   let code: string;
   let message: string;
@@ -139,28 +149,31 @@ function findingFor(site: PinSite, generated: boolean): Finding | undefined {
       return make(
         'DJ165',
         site,
-        `Could not read the DataJoint specifier ${current}; check by hand that it admits ${MIN_2X} or later and nothing older.`,
+        `Could not read the DataJoint specifier ${current}; check by hand that it admits ${floor} or later and nothing older.${also}`,
       );
     case 'pre2-only':
       code = 'DJ160';
-      message = `DataJoint is pinned to ${current}, which admits only 0.x releases. On the migration branch use \`${MIN_2X_SPEC}\`: 2.0.0 and 2.0.1 fail on \`fetch("KEY")\`.`;
+      message = `DataJoint is pinned to ${current}, which admits only 0.x releases. On the migration branch use \`${floorSpec}\`: 2.0.0 and 2.0.1 fail on \`fetch("KEY")\`.${also}`;
       break;
     case 'unpinned':
       code = 'DJ161';
-      message = `DataJoint is not pinned. On the migration branch pin \`${MIN_2X_SPEC}\` so every machine installs the same major version (2.0.0–2.0.1 fail on \`fetch("KEY")\`).`;
+      message = `DataJoint is not pinned. On the migration branch pin \`${floorSpec}\` so every machine installs the same major version (2.0.0–2.0.1 fail on \`fetch("KEY")\`).${also}`;
       break;
     case 'early2-only':
     case 'early2-mixed':
       code = 'DJ162';
-      message = `${current} admits DataJoint 2.0.0/2.0.1, where \`fetch("KEY", …)\` raises DataJointError; raise it to ${MIN_2X}.`;
+      message =
+        floor === MIN_2X
+          ? `${current} admits DataJoint 2.0.0/2.0.1, where \`fetch("KEY", …)\` raises DataJointError; raise it to ${MIN_2X}.`
+          : `${current} admits DataJoint releases before ${floor}; raise it to ${floor}.${also}`;
       break;
     case 'pre2-mixed':
       code = 'DJ163';
-      message = `${current} admits both 0.x and 2.x, so the version installed depends on the environment. On the migration branch require \`${MIN_2X_SPEC}\`.`;
+      message = `${current} admits both 0.x and 2.x, so the version installed depends on the environment. On the migration branch require \`${floorSpec}\`.${also}`;
       break;
   }
   const f = make(code, site, message);
-  const replacement = replacementSpec(site.spec, site.dialect);
+  const replacement = replacementSpec(site.spec, site.dialect, floor);
   if (site.hashPinned) {
     f.safety = 'manual';
     f.message +=
