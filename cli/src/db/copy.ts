@@ -8,6 +8,7 @@ import type { CliIO } from '../io';
 import { DB_OPTIONS, list, parse, str, UsageError } from '../args';
 import { connectionOptionsFrom, openDb } from '../../../client/src/db/connection';
 import { copy, type CopyReport } from '../../../client/src/db/copy';
+import { withRunLock } from '../../../client/src/db/connect/lock';
 import { introspect } from '../../../client/src/db/introspect';
 import { checkWhere, restrictionPlan } from '../../../client/src/db/plan';
 import { resolvePairs } from '../../../client/src/db/parallel';
@@ -80,29 +81,35 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     const statements: string[] = [];
     const fileOps: string[] = [];
     if (dryRun && !json) io.out('-- dry run: nothing is changed; these statements and file operations would run:');
-    const report = await copy(db, {
-      pairs,
-      tables: list(flags, 'tables'),
-      tiers,
-      filters,
-      selection,
-      stores,
-      relocate: flags.relocate === true,
-      dryRun,
-      statePath,
-      signal: controller.signal,
-      onStatement: (sql) => (json ? statements.push(sql) : io.out(sql)),
-      onFileOp: (op) => {
-        if (!dryRun) return;
-        if (json) fileOps.push(op);
-        else io.out(`-- file: ${op}`);
-      },
-      onProgress: (e) => {
-        if (flags.json || Date.now() - lastShown < 1000) return;
-        lastShown = Date.now();
-        io.err(`${e.table}: ${e.rows}/${e.total} rows${e.etaMs !== null ? `, ETA ${Math.ceil(e.etaMs / 1000)}s` : ''}`);
-      },
-    });
+    const run = (): Promise<CopyReport> =>
+      copy(db, {
+        pairs,
+        tables: list(flags, 'tables'),
+        tiers,
+        filters,
+        selection,
+        stores,
+        relocate: flags.relocate === true,
+        dryRun,
+        statePath,
+        signal: controller.signal,
+        onStatement: (sql) => (json ? statements.push(sql) : io.out(sql)),
+        onFileOp: (op) => {
+          if (!dryRun) return;
+          if (json) fileOps.push(op);
+          else io.out(`-- file: ${op}`);
+        },
+        onProgress: (e) => {
+          if (flags.json || Date.now() - lastShown < 1000) return;
+          lastShown = Date.now();
+          io.err(
+            `${e.table}: ${e.rows}/${e.total} rows${e.etaMs !== null ? `, ETA ${Math.ceil(e.etaMs / 1000)}s` : ''}`,
+          );
+        },
+      });
+    // One run per target at a time: a second copy is refused, naming the run that holds the lock.
+    const targets = pairs.map((p) => p.target);
+    const report = dryRun ? await run() : await withRunLock(db, targets, run);
     io.out(
       json
         ? JSON.stringify(dryRun ? { ...report, statements, plannedFileOps: fileOps } : report, jsonBuffers, 2)

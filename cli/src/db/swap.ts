@@ -7,7 +7,7 @@ import type { CliIO } from '../io';
 import { DB_OPTIONS, list, parse, str, UsageError } from '../args';
 import { swapSchemas, unswapSchemas, type SwapReport } from '../../../client/src/db/swap';
 import { statementText } from '../../../client/src/db/rotation';
-import { suffixFrom, withDb, onInterrupt } from './target';
+import { suffixFrom, withLockedDb, onInterrupt } from './target';
 import { storesFromFlags } from './storeSettings';
 import { confirmFrom } from './confirm';
 
@@ -43,7 +43,8 @@ export async function runCutOver(argv: string[], io: CliIO, direction: 'swap' | 
   const { stores } = storesFromFlags(flags, io.cwd);
   const interrupt = onInterrupt();
   try {
-    return await withDb(flags, io, async (db) => {
+    const writes = schemas.flatMap((s) => [s, s + suffix, s + oldSuffix]);
+    return await withLockedDb(flags, io, writes, async (db) => {
       const opts = {
         schemas,
         suffix,
