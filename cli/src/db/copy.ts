@@ -1,7 +1,8 @@
 // dj-migrate db copy --schemas a,b,c [--suffix _v2 | --pair a:x ...] [--tables T,..] [--tiers manual,lookup,..]
 //   [--restrict T --where SQL [--limit N]] [--stores F] [--relocate] [--state FILE] [--dry-run] [--json]
 // Copies rows into the parallel 2.x schemas (client/src/db/copy.ts). Exit 0 when everything was copied,
-// 1 when rows conflict (present in the target with other content) or the copy was cancelled, 2 on errors
+// 1 when rows conflict (present in the target with other content), a pointer-only copy points at stored
+// files that are missing (a warning with their count), or the copy was cancelled, 2 on errors
 // (a failed table is an error: its chunk was rolled back and later tables were not started).
 import path from 'node:path';
 import type { CliIO } from '../io';
@@ -116,7 +117,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         : render(report, dryRun, statePath),
     );
     if (report.failed) return 2;
-    return report.cancelled || report.tables.some((t) => t.conflictCount > 0) ? 1 : 0;
+    // Conflicting rows, a cancel, or files the copied rows point at missing from their store: look before going on.
+    return report.cancelled || report.tables.some((t) => t.conflictCount > 0 || t.missingFiles) ? 1 : 0;
   } finally {
     process.removeListener('SIGINT', onSigint);
     await db.close();
@@ -152,7 +154,7 @@ function render(r: CopyReport, dryRun: boolean, statePath: string): string {
     lines.push(
       'Failed: the failing chunk was rolled back; tables after it were not started. Fix the cause and run again to continue.',
     );
-  for (const n of r.notes) lines.push(`NOTE: ${n}`);
+  for (const n of r.notes) lines.push(n.startsWith('WARNING: ') ? n : `NOTE: ${n}`);
   // A dry run's whole output stays a runnable SQL script: the summary becomes comments.
   return dryRun ? lines.map((l) => '-- ' + l).join('\n') : lines.join('\n');
 }
