@@ -54,6 +54,7 @@ test('unswap without --stores rolls back a clean swap, and refuses only on a rea
     const back = await runCli(['db', 'unswap', '--schemas', schemas, '--yes']);
     assert.equal(back.code, 0, back.out + back.err);
     assert.match(back.out, /Rolled back/);
+    assert.match(back.out, /no store settings found .*the files were not looked at/);
   } finally {
     await fx.cleanup();
   }

@@ -40,7 +40,7 @@ export async function runCutOver(argv: string[], io: CliIO, direction: 'swap' | 
     if (!Number.isFinite(n) || n < 0) throw new UsageError(`--${name} ${v}: expected a non-negative number`);
     return n;
   };
-  const { stores } = storesFromFlags(flags, io.cwd);
+  const { stores, file: storesFile } = storesFromFlags(flags, io.cwd);
   const interrupt = onInterrupt();
   try {
     const writes = schemas.flatMap((s) => [s, s + suffix, s + oldSuffix]);
@@ -62,6 +62,10 @@ export async function runCutOver(argv: string[], io: CliIO, direction: 'swap' | 
         direction === 'swap'
           ? await swapSchemas(db, opts)
           : await unswapSchemas(db, { ...opts, acceptDifferences: flags['accept-differences'] === true });
+      if (!storesFile && report.compare)
+        report.notes.push(
+          'no store settings found (--stores): in-store values were compared by what the rows record (hash, path, store); the files were not looked at',
+        );
       io.out(flags.json ? JSON.stringify(report, null, 2) : render(report));
       return report.status === 'refused' ? 1 : 0;
     });
