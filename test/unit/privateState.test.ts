@@ -38,6 +38,12 @@ test('a checkpoint and its folders are owner-only, and .dj-migrate ignores itsel
     assert.deepEqual(Object.keys(raw).sort(), ['kind', 'pairs', 'server', 'tables', 'updatedAt', 'version']);
     assert.equal(raw.server, 'db.example.org:3306');
     assert.equal(loadCopyState(file)?.tables['lab.subject'].target, 'lab_v2.subject');
+    // A checkpoint written by an earlier version (with the user) loses the user when it is saved again.
+    fs.writeFileSync(file, text.replace('"db.example.org:3306"', '"alice@db.example.org:3306"'));
+    const loaded = loadCopyState(file);
+    assert.ok(loaded);
+    saveCopyState(file, loaded);
+    assert.doesNotMatch(fs.readFileSync(file, 'utf8'), /alice/);
   } finally {
     process.umask(old);
     fs.rmSync(project, { recursive: true, force: true });

@@ -65,11 +65,15 @@ export function tableStateKey(sourceSchema: string, table: string): string {
 }
 
 /** `server` may be `user@host:port` (Db.describe()): only host:port is kept. */
+function hostPort(server: string): string {
+  return server.slice(server.lastIndexOf('@') + 1);
+}
+
 export function newCopyState(server: string, pairs: Record<string, string>): CopyState {
   return {
     version: 1,
     kind: 'copy',
-    server: server.slice(server.lastIndexOf('@') + 1),
+    server: hostPort(server),
     pairs: { ...pairs },
     updatedAt: new Date().toISOString(),
     tables: {},
@@ -121,6 +125,7 @@ export function saveCopyState(file: string, state: CopyState): void {
   state.updatedAt = new Date().toISOString();
   const out = {
     ...state,
+    server: hostPort(state.server), // a checkpoint written before this rule may still name the user
     tables: Object.fromEntries(
       Object.entries(state.tables).map(([k, t]) => [
         k,
