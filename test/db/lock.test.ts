@@ -25,7 +25,10 @@ test('a second db copy of the same schemas is refused, naming the running one; t
     );
     const first = runCli(args);
     // The first run is inside its copy (holding the lock) once the server shows it waiting on the held key.
+    let settled = false;
+    first.finally(() => (settled = true)).catch(() => undefined);
     for (let found = false; !found; ) {
+      assert.equal(settled, false, 'the first run ended before reaching the held key');
       found =
         (
           await fx.db.query(
