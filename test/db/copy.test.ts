@@ -204,8 +204,13 @@ test('a copy cancelled after some chunks resumes from its checkpoint and inserts
 
 test('cancelling kills the running statement from another session and rolls its chunk back', async () => {
   const s = await copyScenario();
+  const rows = 50_000;
+  // Another session inserts the table's last key into the target and keeps its transaction open: the
+  // copy's one INSERT … SELECT writes every other row of the chunk, then waits for that key's lock. The
+  // abort comes when the server shows the copy's statement waiting (an event, not a timer), so it is
+  // certainly running when it is killed, however fast or slow the machine is.
+  const blocker = await mysql.createConnection({ ...testServer });
   try {
-    // A manual table big enough that one INSERT … SELECT runs for a while.
     const [lab] = s.source.schemas;
     const [lab2] = s.target.schemas;
     for (const schema of [lab, lab2]) {
@@ -213,7 +218,6 @@ test('cancelling kills the running statement from another session and rolls its 
         `CREATE TABLE ${qt(schema, 'big')} (id int NOT NULL, pad varchar(200) NOT NULL, PRIMARY KEY (id)) ENGINE=InnoDB`,
       );
     }
-    await s.db.execute('SET SESSION cte_max_recursion_depth = 1000000').catch(() => undefined);
     await s.db.withConnection(async (c) => {
       await c.execute(
         s.db.flavor === 'mariadb'
@@ -221,26 +225,43 @@ test('cancelling kills the running statement from another session and rolls its 
           : 'SET SESSION cte_max_recursion_depth = 1000000',
       );
       await c.execute(
-        `INSERT INTO ${qt(lab, 'big')} WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 300000) SELECT n, REPEAT('x', 200) FROM r`,
+        `INSERT INTO ${qt(lab, 'big')} WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < ${rows}) SELECT n, REPEAT('x', 200) FROM r`,
       );
     });
+    await blocker.query('START TRANSACTION');
+    await blocker.query(`INSERT INTO ${qt(lab2, 'big')} VALUES (?, 'held by another session')`, [rows]);
+    const [[{ id: blockerId }]] = await blocker.query<mysql.RowDataPacket[]>('SELECT CONNECTION_ID() AS id');
+
     const controller = new AbortController();
+    const waiting = (async () => {
+      for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
+        const found = await s.db.query(
+          "SELECT 1 FROM information_schema.INNODB_TRX WHERE trx_state = 'LOCK WAIT' AND trx_mysql_thread_id <> ? AND trx_query LIKE 'INSERT INTO%big%'",
+          [blockerId],
+        );
+        if (found.length) return controller.abort();
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      throw new Error('the copy never reached the held key');
+    })();
     const started = Date.now();
-    setTimeout(() => controller.abort(), 150);
     const report = await copy(s.db, {
       pairs: [s.pairs[0]],
       tables: ['big'],
       signal: controller.signal,
-      chunk: { initialRows: 300000, maxRows: 300000, maxBytes: 1e9 },
+      chunk: { initialRows: rows, maxRows: rows, maxBytes: 1e9 },
     });
+    await waiting;
     const big = report.tables.find((t) => t.source.endsWith('.big'))!;
     assert.equal(big.status, 'cancelled', JSON.stringify(big));
     assert.equal(big.interrupted, true, 'the running INSERT … SELECT was killed on the server');
     assert.equal(big.chunks, 0);
-    assert.ok(Date.now() - started < 10_000);
+    assert.ok(Date.now() - started < 30_000, 'the kill ended the wait (not the lock wait timeout)');
+    await blocker.query('ROLLBACK');
     const [{ n }] = await s.db.query<{ n: string }>(`SELECT COUNT(*) AS n FROM ${qt(lab2, 'big')}`);
-    assert.equal(Number(n), 0, 'the killed chunk left nothing behind');
+    assert.equal(Number(n), 0, `the killed chunk's ${rows - 1} written rows were rolled back`);
   } finally {
+    await blocker.end().catch(() => undefined);
     await s.cleanup();
   }
 });

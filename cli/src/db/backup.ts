@@ -7,7 +7,7 @@ import type { CliIO } from '../io';
 import { DB_OPTIONS, list, parse, str, UsageError } from '../args';
 import { backupSchemas, defaultBackupSuffix, type CloneReport } from '../../../client/src/db/backup';
 import { writeDumpFile } from '../../../client/src/db/dumpFile';
-import { withDb, onInterrupt } from './target';
+import { withLockedDb, onInterrupt } from './target';
 
 export const summary =
   'full verified copy of schemas on the server (<name>_backup_YYYYMMDD), and/or a SQL file (--to-file)';
@@ -30,7 +30,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const dryRun = flags['dry-run'] === true;
   const interrupt = onInterrupt();
   try {
-    return await withDb(flags, io, async (db) => {
+    const writes = serverCopy ? schemas.map((s) => s + suffix) : [];
+    return await withLockedDb(flags, io, writes, async (db) => {
       let code = 0;
       if (serverCopy) {
         const report = await backupSchemas(db, {

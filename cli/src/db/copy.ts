@@ -1,13 +1,15 @@
 // dj-migrate db copy --schemas a,b,c [--suffix _v2 | --pair a:x ...] [--tables T,..] [--tiers manual,lookup,..]
 //   [--restrict T --where SQL [--limit N]] [--stores F] [--relocate] [--state FILE] [--dry-run] [--json]
 // Copies rows into the parallel 2.x schemas (client/src/db/copy.ts). Exit 0 when everything was copied,
-// 1 when rows conflict (present in the target with other content) or the copy was cancelled, 2 on errors
+// 1 when rows conflict (present in the target with other content), a pointer-only copy points at stored
+// files that are missing (a warning with their count), or the copy was cancelled, 2 on errors
 // (a failed table is an error: its chunk was rolled back and later tables were not started).
 import path from 'node:path';
 import type { CliIO } from '../io';
 import { DB_OPTIONS, list, parse, str, UsageError } from '../args';
 import { connectionOptionsFrom, openDb } from '../../../client/src/db/connection';
 import { copy, type CopyReport } from '../../../client/src/db/copy';
+import { withRunLock } from '../../../client/src/db/connect/lock';
 import { introspect } from '../../../client/src/db/introspect';
 import { checkWhere, restrictionPlan } from '../../../client/src/db/plan';
 import { resolvePairs } from '../../../client/src/db/parallel';
@@ -80,36 +82,43 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     const statements: string[] = [];
     const fileOps: string[] = [];
     if (dryRun && !json) io.out('-- dry run: nothing is changed; these statements and file operations would run:');
-    const report = await copy(db, {
-      pairs,
-      tables: list(flags, 'tables'),
-      tiers,
-      filters,
-      selection,
-      stores,
-      relocate: flags.relocate === true,
-      dryRun,
-      statePath,
-      signal: controller.signal,
-      onStatement: (sql) => (json ? statements.push(sql) : io.out(sql)),
-      onFileOp: (op) => {
-        if (!dryRun) return;
-        if (json) fileOps.push(op);
-        else io.out(`-- file: ${op}`);
-      },
-      onProgress: (e) => {
-        if (flags.json || Date.now() - lastShown < 1000) return;
-        lastShown = Date.now();
-        io.err(`${e.table}: ${e.rows}/${e.total} rows${e.etaMs !== null ? `, ETA ${Math.ceil(e.etaMs / 1000)}s` : ''}`);
-      },
-    });
+    const run = (): Promise<CopyReport> =>
+      copy(db, {
+        pairs,
+        tables: list(flags, 'tables'),
+        tiers,
+        filters,
+        selection,
+        stores,
+        relocate: flags.relocate === true,
+        dryRun,
+        statePath,
+        signal: controller.signal,
+        onStatement: (sql) => (json ? statements.push(sql) : io.out(sql)),
+        onFileOp: (op) => {
+          if (!dryRun) return;
+          if (json) fileOps.push(op);
+          else io.out(`-- file: ${op}`);
+        },
+        onProgress: (e) => {
+          if (flags.json || Date.now() - lastShown < 1000) return;
+          lastShown = Date.now();
+          io.err(
+            `${e.table}: ${e.rows}/${e.total} rows${e.etaMs !== null ? `, ETA ${Math.ceil(e.etaMs / 1000)}s` : ''}`,
+          );
+        },
+      });
+    // One run per target at a time: a second copy is refused, naming the run that holds the lock.
+    const targets = pairs.map((p) => p.target);
+    const report = dryRun ? await run() : await withRunLock(db, targets, run);
     io.out(
       json
         ? JSON.stringify(dryRun ? { ...report, statements, plannedFileOps: fileOps } : report, jsonBuffers, 2)
         : render(report, dryRun, statePath),
     );
     if (report.failed) return 2;
-    return report.cancelled || report.tables.some((t) => t.conflictCount > 0) ? 1 : 0;
+    // Conflicting rows, a cancel, or files the copied rows point at missing from their store: look before going on.
+    return report.cancelled || report.tables.some((t) => t.conflictCount > 0 || t.missingFiles) ? 1 : 0;
   } finally {
     process.removeListener('SIGINT', onSigint);
     await db.close();
@@ -145,7 +154,7 @@ function render(r: CopyReport, dryRun: boolean, statePath: string): string {
     lines.push(
       'Failed: the failing chunk was rolled back; tables after it were not started. Fix the cause and run again to continue.',
     );
-  for (const n of r.notes) lines.push(`NOTE: ${n}`);
+  for (const n of r.notes) lines.push(n.startsWith('WARNING: ') ? n : `NOTE: ${n}`);
   // A dry run's whole output stays a runnable SQL script: the summary becomes comments.
   return dryRun ? lines.map((l) => '-- ' + l).join('\n') : lines.join('\n');
 }

@@ -5,7 +5,8 @@
 import type { CliIO } from '../io';
 import { DB_OPTIONS, list, parse, UsageError } from '../args';
 import { createParallel, type CreateParallelReport } from '../../../client/src/db/parallel';
-import { pairsFrom, suffixFrom, unsignedFrom, withDb, onInterrupt } from './target';
+import { pairsFrom, suffixFrom, unsignedFrom, withLockedDb, onInterrupt } from './target';
+import { resolvePairs } from '../../../client/src/db/parallel';
 
 export const summary = 'create <schema><suffix> with the tables 2.x declares and a complete ~lineage';
 
@@ -29,7 +30,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (collation && !charsetName) throw new UsageError('--collation goes with --charset');
   const charset = charsetName ? { charset: charsetName, collation } : undefined;
   const interrupt = onInterrupt();
-  const report = await withDb(flags, io, (db) =>
+  const writes = resolvePairs(schemas, suffix, pairs).map((p) => p.target);
+  const report = await withLockedDb(flags, io, writes, (db) =>
     createParallel(db, { schemas, suffix, pairs, unsigned, charset, dryRun, signal: interrupt.signal }),
   ).finally(() => interrupt.dispose());
   io.out(flags.json ? JSON.stringify(report, null, 2) : render(report));

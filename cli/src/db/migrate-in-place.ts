@@ -9,7 +9,7 @@ import { migrateInPlace, type InPlaceReport } from '../../../client/src/db/inpla
 import { defaultBackupSuffix } from '../../../client/src/db/backup';
 import type { PointerKind } from '../../../client/src/db/pointers';
 import { loadProjectSettings } from '../../../common/src/projectSettings';
-import { withDb, onInterrupt } from './target';
+import { withLockedDb, onInterrupt } from './target';
 import { storesFromFlags } from './storeSettings';
 import { confirmFrom } from './confirm';
 
@@ -56,7 +56,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const { stores } = storesFromFlags(flags, io.cwd);
   const interrupt = onInterrupt();
   try {
-    return await withDb(flags, io, async (db) => {
+    const backupSuffix = str(flags, 'backup-suffix') ?? defaultBackupSuffix();
+    const writes = flags['no-backup'] === true ? [schema] : [schema, schema + backupSuffix];
+    return await withLockedDb(flags, io, writes, async (db) => {
       const report = await migrateInPlace(db, {
         schema,
         stores,
@@ -64,7 +66,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         adapterKinds,
         relocate: flags.relocate === true,
         jobColumns: flags['job-columns'] === true,
-        backup: flags['no-backup'] === true ? 'none' : { suffix: str(flags, 'backup-suffix') ?? defaultBackupSuffix() },
+        backup: flags['no-backup'] === true ? 'none' : { suffix: backupSuffix },
         confirm: confirmFrom(flags, io),
         signal: interrupt.signal,
         onProgress: (e) => io.err(`[${e.step}] ${e.message}`),

@@ -4,6 +4,7 @@
 import type { CliIO } from '../io';
 import { DB_OPTIONS, list, parse, str, UsageError } from '../args';
 import { connectionOptionsFrom, openDb } from '../../../client/src/db/connection';
+import { withRunLock } from '../../../client/src/db/connect/lock';
 import { migratePointers, MigrationAborted, type MigratePointersReport } from '../../../client/src/db/migratePointers';
 import { PointerError } from '../../../client/src/db/pointers';
 import { StoreObjectMissing } from '../../../client/src/db/stores';
@@ -44,23 +45,27 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const interrupt = onInterrupt();
   let lastShown = 0;
   try {
-    const report = await migratePointers(db, {
-      schema: schemas[0],
-      table,
-      attribute,
-      sourceStore,
-      destStore: str(flags, 'dest-store'),
-      stores,
-      relocate: flags.relocate === true,
-      dryRun,
-      adapterKind: kind,
-      signal: interrupt.signal,
-      onProgress: (e) => {
-        if (flags.json || Date.now() - lastShown < 1000) return;
-        lastShown = Date.now();
-        io.err(`${e.table}: ${e.rows}/${e.total} rows${e.etaMs !== null ? `, ETA ${Math.ceil(e.etaMs / 1000)}s` : ''}`);
-      },
-    });
+    const migrate = () =>
+      migratePointers(db, {
+        schema: schemas[0],
+        table,
+        attribute,
+        sourceStore,
+        destStore: str(flags, 'dest-store'),
+        stores,
+        relocate: flags.relocate === true,
+        dryRun,
+        adapterKind: kind,
+        signal: interrupt.signal,
+        onProgress: (e) => {
+          if (flags.json || Date.now() - lastShown < 1000) return;
+          lastShown = Date.now();
+          io.err(
+            `${e.table}: ${e.rows}/${e.total} rows${e.etaMs !== null ? `, ETA ${Math.ceil(e.etaMs / 1000)}s` : ''}`,
+          );
+        },
+      });
+    const report = dryRun ? await migrate() : await withRunLock(db, [schemas[0]], migrate);
     io.out(flags.json ? JSON.stringify(report, null, 2) : render(report));
     return 0;
   } catch (e) {

@@ -6,7 +6,7 @@ import type { CliIO } from '../io';
 import { DB_OPTIONS, list, parse, str, UsageError } from '../args';
 import { restoreSchemas, type RestoreReport } from '../../../client/src/db/restore';
 import { statementText } from '../../../client/src/db/rotation';
-import { withDb } from './target';
+import { withLockedDb } from './target';
 import { confirmFrom } from './confirm';
 
 export const summary = 'restore schemas from their backups; nothing is dropped until the restored copy is verified';
@@ -19,7 +19,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (!schemas.length) throw new UsageError('restore needs --schemas a,b,c');
   const backupSuffix = str(flags, 'backup-suffix');
   if (!backupSuffix) throw new UsageError('restore needs --backup-suffix (e.g. _backup_20260101)');
-  return withDb(flags, io, async (db) => {
+  const writes = [...schemas, ...schemas.map((s) => s + backupSuffix)];
+  return withLockedDb(flags, io, writes, async (db) => {
     const report = await restoreSchemas(db, {
       schemas,
       backupSuffix,

@@ -5,7 +5,7 @@
 import type { CliIO } from '../io';
 import { DB_OPTIONS, list, parse, str, UsageError } from '../args';
 import { retireSchemas, type RetireReport } from '../../../client/src/db/retire';
-import { withDb } from './target';
+import { withLockedDb } from './target';
 import { confirmFrom } from './confirm';
 
 export const summary = 'drop the <name>_old schemas after a swap (needs a verified backup; never deletes store files)';
@@ -16,18 +16,24 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const { flags } = parse(argv, OPTIONS);
   const schemas = list(flags, 'schemas');
   if (!schemas.length) throw new UsageError('retire needs --schemas a,b,c (the production names)');
-  return withDb(flags, io, async (db) => {
-    const report = await retireSchemas(db, {
-      schemas,
-      oldSuffix: str(flags, 'old-suffix') ?? '_old',
-      backupSuffix: str(flags, 'backup-suffix'),
-      dryRun: flags['dry-run'] === true,
-      confirm: confirmFrom(flags, io),
-      onProgress: (e) => io.err(`[${e.step}] ${e.message}`),
-    });
-    io.out(flags.json ? JSON.stringify(report, null, 2) : render(report));
-    return report.status === 'refused' ? 1 : 0;
-  });
+  const oldSuffix = str(flags, 'old-suffix') ?? '_old';
+  return withLockedDb(
+    flags,
+    io,
+    schemas.map((s) => s + oldSuffix),
+    async (db) => {
+      const report = await retireSchemas(db, {
+        schemas,
+        oldSuffix,
+        backupSuffix: str(flags, 'backup-suffix'),
+        dryRun: flags['dry-run'] === true,
+        confirm: confirmFrom(flags, io),
+        onProgress: (e) => io.err(`[${e.step}] ${e.message}`),
+      });
+      io.out(flags.json ? JSON.stringify(report, null, 2) : render(report));
+      return report.status === 'refused' ? 1 : 0;
+    },
+  );
 }
 
 function render(r: RetireReport): string {

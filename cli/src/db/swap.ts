@@ -7,7 +7,7 @@ import type { CliIO } from '../io';
 import { DB_OPTIONS, list, parse, str, UsageError } from '../args';
 import { swapSchemas, unswapSchemas, type SwapReport } from '../../../client/src/db/swap';
 import { statementText } from '../../../client/src/db/rotation';
-import { suffixFrom, withDb, onInterrupt } from './target';
+import { suffixFrom, withLockedDb, onInterrupt } from './target';
 import { storesFromFlags } from './storeSettings';
 import { confirmFrom } from './confirm';
 
@@ -40,10 +40,11 @@ export async function runCutOver(argv: string[], io: CliIO, direction: 'swap' | 
     if (!Number.isFinite(n) || n < 0) throw new UsageError(`--${name} ${v}: expected a non-negative number`);
     return n;
   };
-  const { stores } = storesFromFlags(flags, io.cwd);
+  const { stores, file: storesFile } = storesFromFlags(flags, io.cwd);
   const interrupt = onInterrupt();
   try {
-    return await withDb(flags, io, async (db) => {
+    const writes = schemas.flatMap((s) => [s, s + suffix, s + oldSuffix]);
+    return await withLockedDb(flags, io, writes, async (db) => {
       const opts = {
         schemas,
         suffix,
@@ -61,6 +62,10 @@ export async function runCutOver(argv: string[], io: CliIO, direction: 'swap' | 
         direction === 'swap'
           ? await swapSchemas(db, opts)
           : await unswapSchemas(db, { ...opts, acceptDifferences: flags['accept-differences'] === true });
+      if (!storesFile && report.compare)
+        report.notes.push(
+          'no store settings found (--stores): in-store values were compared by what the rows record (hash, path, store); the files were not looked at',
+        );
       io.out(flags.json ? JSON.stringify(report, null, 2) : render(report));
       return report.status === 'refused' ? 1 : 0;
     });

@@ -6,6 +6,7 @@ import { loadProjectSettings } from '../../../common/src/projectSettings';
 import { connectionOptionsFrom, openDb, type Db } from '../../../client/src/db/connection';
 import type { SchemaPair } from '../../../client/src/db/parallel';
 import type { DbUnsignedPolicy } from '../../../client/src/db/ddl';
+import { withRunLock } from '../../../client/src/db/connect/lock';
 
 type Flags = ParsedArgs['flags'];
 
@@ -49,6 +50,20 @@ export async function withDb<T>(flags: Flags, io: CliIO, fn: (db: Db) => Promise
   } finally {
     await db.close();
   }
+}
+
+/**
+ * withDb for a writing command: holds the run lock of every schema in `writes` (connect/lock.ts) for the
+ * whole run, so a second run on the same schemas is refused instead of racing this one. Dry runs write
+ * nothing and take no lock.
+ */
+export async function withLockedDb<T>(
+  flags: Flags,
+  io: CliIO,
+  writes: readonly string[],
+  fn: (db: Db) => Promise<T>,
+): Promise<T> {
+  return withDb(flags, io, (db) => (flags['dry-run'] === true ? fn(db) : withRunLock(db, writes, () => fn(db))));
 }
 
 /** Ctrl-C cancels a long operation cleanly: the engine sees an aborted signal (and kills its running statement). */

@@ -561,9 +561,14 @@ class TableComparer {
     );
   }
 
-  /** The file the test-side JSON points at: present, of the recorded size, and (fileCheck=hash) of the right md5. */
+  /**
+   * The file the test-side JSON points at: present, of the recorded size, and (fileCheck=hash) of the right md5.
+   * Without store settings (none, or an empty map as `unswap` without --stores passes) files are not looked
+   * at: the rows' own record (hash, path, store) is still compared, and a missing setting is no difference.
+   */
   private get fileMode(): 'exists' | 'hash' | 'none' {
-    return this.opts.fileCheck ?? (this.opts.stores ? 'exists' : 'none');
+    const stores = this.opts.stores && Object.keys(this.opts.stores).length ? this.opts.stores : undefined;
+    return this.opts.fileCheck ?? (stores ? 'exists' : 'none');
   }
 
   private async checkFile(

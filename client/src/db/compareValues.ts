@@ -73,7 +73,8 @@ export function readExpr(c: Column, alias: string): string {
 
 export function floatsEqual(a: number, b: number, tol: number): boolean {
   if (a === b) return true;
-  if (Number.isNaN(a) || Number.isNaN(b)) return false;
+  // NaN never equals; an infinity equals only itself (the relative test would call it equal to anything).
+  if (!Number.isFinite(a) || !Number.isFinite(b)) return false;
   const diff = Math.abs(a - b);
   return diff <= tol || diff <= tol * Math.max(Math.abs(a), Math.abs(b));
 }

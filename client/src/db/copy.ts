@@ -102,6 +102,10 @@ export interface TableCopyResult {
   status: 'done' | 'cancelled' | 'failed' | 'skipped';
   /** Cancelled while a statement ran: it was killed on the server (KILL QUERY) and its chunk rolled back. */
   interrupted?: boolean;
+  /** Pointer-only columns: distinct files the copied rows point at that are missing from their store. */
+  missingFiles?: number;
+  /** A few of them, described (store:path and where that is). */
+  missingFileExamples?: string[];
   /** Resuming an interrupted job: this table was finished by an earlier run and not walked again. */
   finishedEarlier?: boolean;
   error?: string;
@@ -332,6 +336,10 @@ export async function runCopy(db: Db, plan: CopyPlan, opts: CopyOptions): Promis
       }
     }
     result.ms = Date.now() - started;
+    if (result.missingFiles)
+      report.notes.push(
+        `WARNING: ${result.source}: ${result.missingFiles} stored file(s) that the copied rows point at are missing (pointer-only copy: the rows were copied as production holds them, but 2.x cannot read these values): ${result.missingFileExamples?.join('; ')}`,
+      );
     cp.finishedAt = new Date().toISOString();
     save();
     report.fileOps += result.fileOps;

@@ -20,6 +20,7 @@ import type { Key, TableCheckpoint } from './state';
 import { type ColumnPlan, type PointerContext, convertPointerCell } from './convert';
 import type { ExternalRow } from './pointers';
 import type { CopyOptions, PlannedTable, TableCopyResult } from './copy';
+import { MissingFiles, missingSharedFile } from './sharedFiles';
 
 const MAX_REPORTED_CONFLICTS = 20;
 
@@ -272,6 +273,7 @@ export class TableCopier {
       for (const o of objects) {
         const pointer = o.__q as Buffer;
         const cell = await this.convertCached(i, p, pointer, externalRow(o, 0), ctx);
+        if (cell.missing) this.noteMissing(cell.missing);
         for (const op of cell.fileOps) {
           this.result.fileOps++;
           this.opts.onFileOp?.(op);
@@ -333,7 +335,15 @@ export class TableCopier {
   }
 
   /** Converted cells by column and object: pipelines share objects (one blob, many rows), and each converts once. */
-  private readonly converted = new Map<string, Awaited<ReturnType<typeof convertPointerCell>>>();
+  private readonly converted = new Map<string, ConvertedCell>();
+  private readonly missing = new MissingFiles();
+
+  /** A shared file the copied rows point at is missing: counted (once per file) in the table's result. */
+  private noteMissing(described: string): void {
+    this.missing.add(described);
+    this.result.missingFiles = this.missing.count;
+    this.result.missingFileExamples = this.missing.examples;
+  }
 
   private async convertCached(
     i: number,
@@ -341,17 +351,21 @@ export class TableCopier {
     pointer: Buffer,
     ext: ExternalRow | null,
     ctx: PointerContext,
-  ): Promise<Awaited<ReturnType<typeof convertPointerCell>>> {
+  ): Promise<ConvertedCell> {
     const id = `${i}:${pointer.toString('hex')}`;
     const done = this.converted.get(`${id}:real`) ?? this.converted.get(`${id}:${ctx.dryRun ? 'dry' : 'real'}`);
     // A repeat of an object already converted: same JSON, and its file work is already done.
     if (done) return { ...done, fileOps: [] };
-    const cell = await convertPointerCell(p, pointer, ext, ctx);
+    const cell = { ...(await convertPointerCell(p, pointer, ext, ctx)), missing: null as string | null };
+    cell.missing = await missingSharedFile(p, cell.value, ctx);
     if (this.converted.size >= 100_000) this.converted.clear();
     this.converted.set(`${id}:${ctx.dryRun ? 'dry' : 'real'}`, cell);
     return cell;
   }
 }
+
+/** A converted pointer cell, and the shared file it points at when that file is missing. */
+type ConvertedCell = Awaited<ReturnType<typeof convertPointerCell>> & { missing: string | null };
 
 const EXTERNAL_FIELDS = ['hash', 'size', 'attachment_name', 'filepath', 'contents_hash', 'timestamp'] as const;
 

@@ -1,8 +1,12 @@
 // Checkpoints for long database jobs (copy), kept in a JSON file outside the target schemas so that a
 // crash or a cancel can resume, and so that the CLI and the extension read the same progress.
 // Default location: <project>/.dj-migrate/state/<host>_<port>_<targets>.json (or an explicit --state file).
+// Files are owner-only and the .dj-migrate folder ignores itself for git (privateFiles.ts). A checkpoint
+// holds only what resuming needs: schema and table names, the last committed key, counts, the selection,
+// and the server as host:port (no user, never a password).
 import fs from 'node:fs';
 import path from 'node:path';
+import { writePrivateFile } from './privateFiles';
 
 /** One primary-key value as it travels between the server and the state file. */
 export type KeyValue = string | number | Buffer;
@@ -40,7 +44,8 @@ export interface TableCheckpoint {
 export interface CopyState {
   version: 1;
   kind: 'copy';
-  server: string; // host:port
+  /** host:port, for people reading the file (resuming finds the file by its name). */
+  server: string;
   /** source schema → target schema */
   pairs: Record<string, string>;
   updatedAt: string;
@@ -59,8 +64,20 @@ export function tableStateKey(sourceSchema: string, table: string): string {
   return `${sourceSchema}.${table}`;
 }
 
+/** `server` may be `user@host:port` (Db.describe()): only host:port is kept. */
+function hostPort(server: string): string {
+  return server.slice(server.lastIndexOf('@') + 1);
+}
+
 export function newCopyState(server: string, pairs: Record<string, string>): CopyState {
-  return { version: 1, kind: 'copy', server, pairs: { ...pairs }, updatedAt: new Date().toISOString(), tables: {} };
+  return {
+    version: 1,
+    kind: 'copy',
+    server: hostPort(server),
+    pairs: { ...pairs },
+    updatedAt: new Date().toISOString(),
+    tables: {},
+  };
 }
 
 export function newCheckpoint(source: string, target: string, selection: string): TableCheckpoint {
@@ -108,6 +125,7 @@ export function saveCopyState(file: string, state: CopyState): void {
   state.updatedAt = new Date().toISOString();
   const out = {
     ...state,
+    server: hostPort(state.server), // a checkpoint written before this rule may still name the user
     tables: Object.fromEntries(
       Object.entries(state.tables).map(([k, t]) => [
         k,
@@ -115,10 +133,7 @@ export function saveCopyState(file: string, state: CopyState): void {
       ]),
     ),
   };
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify(out, null, 2) + '\n');
-  fs.renameSync(tmp, file);
+  writePrivateFile(file, JSON.stringify(out, null, 2) + '\n');
 }
 
 function encodeKeyValue(v: KeyValue): StoredKeyValue {

@@ -3,6 +3,8 @@
 //   - no unlabelled serialized blob (sniffed for mYm\0 / dj0\0 / ZL123\0: 2.x would return raw bytes);
 //   - no 0.14.6 BINARY(16) pointer left (label or foreign key to ~external_*), no hidden `_dj2_` leftovers;
 //   - every in-store JSON well-formed, its store configured, its file present with the right hash/size;
+//   - every `<blob>` value decodes (blob.ts) and every attachment is name\0contents, in the row or in a
+//     store (verifyValues.ts); undecodable values are reported by key;
 // and per schema, `~lineage` complete (exactly the rows 2.x's rebuild produces) or absent.
 // It never writes. What `verify_schema_v20` in the published migrate.py meant to do (storage-formats.md B10).
 import type { Db } from './connection';
@@ -12,7 +14,8 @@ import { dependencyOrder } from './plan';
 import { lineageRows, type LineageRow } from './lineage';
 import { isBase32Hash, base32Hash } from './hash';
 import { q, qt } from './sql';
-import { describeObject, md5OfObject, statObject, StoreIoUnavailable, type StoreMap } from './stores';
+import { describeObject, md5OfObject, readObject, statObject, StoreIoUnavailable, type StoreMap } from './stores';
+import { decodeColumn, decodeProblem, inRowDecodedKind } from './verifyValues';
 import { parse2xLabel } from '../../../common/src/djtypes';
 
 export interface VerifyOptions {
@@ -77,6 +80,18 @@ async function verifyTable(db: Db, t: Table, opts: VerifyOptions): Promise<Table
   v.notes.push(...declared.notes);
   for (const c of t.columns) {
     if (c.label2x == null && BLOB_TYPES.has(c.dataType)) await sniffBlobs(db, t, c, v, opts.sample ?? SNIFF_DEFAULT);
+    const decoded = inRowDecodedKind(c);
+    if (decoded) {
+      const r = await decodeColumn(db, t, c, decoded, {
+        limit: opts.sample,
+        maxExamples: EXAMPLES,
+        signal: opts.signal,
+      });
+      if (r.failed)
+        v.reasons.push(
+          `${c.name}: undecodable <${decoded}> — ${r.failed} value${r.failed > 1 ? 's' : ''}, e.g. ${r.examples.join('; ')}`,
+        );
+    }
     if (
       c.storage.form === 'json2x' ||
       (c.storage.form === 'adapted' && c.storage.store !== undefined && c.dataType === 'json')
@@ -276,11 +291,16 @@ async function checkPointers(db: Db, t: Table, c: Column, v: TableVerdict, opts:
     }
     const hash = typeof meta.hash === 'string' ? meta.hash : null;
     const id = `${storeName}\u0000${meta.path}\u0000${hash}\u0000${meta.size}`;
-    if (!checked.has(id))
-      checked.set(
-        id,
-        await fileProblem(store, meta.path as string, hash, codec === 'filepath' ? (meta.size as number | null) : null),
-      );
+    if (!checked.has(id)) {
+      const rel = meta.path as string;
+      let found = await fileProblem(store, rel, hash, codec === 'filepath' ? (meta.size as number | null) : null);
+      // The file is there and intact: its contents must also decode (a blob) or name the file (an attachment).
+      if (!found && (codec === 'blob' || codec === 'attach')) {
+        const why = decodeProblem(codec, await readObject(store, rel, 'verifying a stored value'));
+        if (why) found = `stored <${codec}> does not decode: ${why}`;
+      }
+      checked.set(id, found);
+    }
     const found = checked.get(id);
     if (found) problem(found, `${key} (${describeObject(store, meta.path as string)})`);
     if (rows % 100 === 0)
