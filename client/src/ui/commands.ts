@@ -16,6 +16,7 @@ import { tierLabel } from './explorerModel';
 import type { MigrationNode, MigrationView } from './migrationView';
 import {
   OPERATIONS,
+  runOperation,
   type Operation,
   type OperationContext,
   type OperationId,
@@ -535,7 +536,7 @@ async function runDbOperation(d: CommandDeps, op: Operation, arg: CommandArg): P
   let report: OperationReport;
   try {
     const result = await withCancellableProgress(`${op.title}: ${target.schemas.join(', ')}`, (sink) =>
-      op.run(ctx, target, {
+      runOperation(op, ctx, target, {
         ...sink,
         fileOp: (f) => d.log.info(`file: ${f}`),
         confirm: (req) => confirmEngineQuestion(d, op, req, programmaticYes),

@@ -15,6 +15,7 @@ import { unswapOp } from './unswap';
 import { verify } from './verify';
 
 export * from './types';
+export { runOperation, runLockSchemas } from './runLocked';
 
 export type OperationId =
   | 'preflight'
