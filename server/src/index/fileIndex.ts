@@ -2,8 +2,12 @@
 // (local, imported from the workspace, virtual modules' attributes) and which expressions are queries.
 import type { Node, Tree } from 'web-tree-sitter';
 import { collectSyntax, innermost, stringValue, unparen, type SyntaxNodes } from '../python/syntax';
+import { readClassBody } from './classBody';
+import { exportedClasses, moduleClasses, TIERS, tierThroughBases } from './classRefs';
 import { configKeysWritten } from './configWrites';
+import { stringConstants } from './constants';
 import { readImports, type Imports } from './imports';
+import { moduleParameters } from './moduleParams';
 import type { ExportedTable, ModuleExports, Tier, WorkspaceIndex } from './workspace';
 
 /** What an expression is, as far as the rules are concerned. */
@@ -39,15 +43,6 @@ export interface TableClass {
   origin?: TableOrigin;
 }
 
-const TIERS: Record<string, Tier> = {
-  Manual: 'manual',
-  Lookup: 'lookup',
-  Imported: 'imported',
-  Computed: 'computed',
-  Part: 'part',
-  UserTable: 'manual',
-};
-
 /** Methods of a query expression that return another query expression. */
 export const QUERY_METHODS = new Set(['proj', 'aggr', 'join', 'restrict', 'extend', 'restrict_in_place']);
 
@@ -56,6 +51,8 @@ export class FileIndex {
   readonly imports: Imports;
   readonly tables = new Map<string, TableClass>(); // module-level names
   readonly allTables: TableClass[] = []; // local classes, parts included
+  /** Classes that are not tables themselves but hold a `definition` (template bases, mixins). */
+  readonly templates: TableClass[] = [];
   readonly schemaVars = new Set<string>();
   readonly vmodules = new Set<string>();
   readonly wsModules = new Map<string, ModuleExports[]>();
@@ -74,6 +71,9 @@ export class FileIndex {
   private classStarts: number[] | null = null;
   private classEnds: number[] | null = null;
   private guardedTries: Node[] | null = null;
+  private localClasses: Map<string, Node> | null = null;
+  private constantsCache: Map<string, Node> | null = null;
+  private moduleParams: Array<{ name: string; start: number; end: number }> | null = null;
 
   constructor(
     readonly path: string,
@@ -115,7 +115,39 @@ export class FileIndex {
       schemaVars: new Set(this.schemaVars),
       modules: new Set(this.wsModules.keys()),
       configKeys: this.tree.rootNode.text.includes('config') ? configKeysWritten(this) : new Set<string>(),
+      classes: exportedClasses(this, this.classesByName()),
+      constants: new Map(
+        [...this.constants()].flatMap(([k, v]) => {
+          const t = stringValue(v);
+          return t === null ? [] : [[k, t] as [string, string]];
+        }),
+      ),
     };
+  }
+
+  private constants(): Map<string, Node> {
+    this.constantsCache ??= stringConstants(this);
+    return this.constantsCache;
+  }
+
+  /** The value of a module-level string constant named by `expr`: its node in this file, or its text from another. */
+  constantValue(expr: Node): Node | string | null {
+    const n = unparen(expr);
+    if (n.type !== 'identifier') return null;
+    const local = this.constants().get(n.text);
+    if (local) return local;
+    const imp = this.imports.other.find((i) => i.local === n.text && i.name !== null);
+    for (const m of imp && this.workspace ? this.workspace.resolve(this.path, imp.module) : []) {
+      const text = m.constants?.get(imp!.name!);
+      if (text !== undefined) return text;
+    }
+    return null;
+  }
+
+  /** Module-level classes by name. */
+  classesByName(): Map<string, Node> {
+    this.localClasses ??= moduleClasses(this.syntax.classes, (c) => !this.scopeOf(c) && !this.classOf(c));
+    return this.localClasses;
   }
 
   /** Resolve names imported from other workspace files. Call once the workspace index holds the other files. */
@@ -134,8 +166,10 @@ export class FileIndex {
       const mods = ws.resolve(this.path, imp.module);
       for (const m of mods) {
         const t = m.tables.get(imp.name);
-        if (t && !this.tables.has(imp.local)) {
-          this.tables.set(imp.local, importedTable(imp.local, t.tier, t.parts, { module: m, name: imp.name }));
+        const viaBases = t || !m.classes?.has(imp.name) ? undefined : tierThroughBases(ws, m, imp.name);
+        if ((t || viaBases !== undefined) && !this.tables.has(imp.local)) {
+          const tier = t ? t.tier : (viaBases ?? null);
+          this.tables.set(imp.local, importedTable(imp.local, tier, t?.parts ?? [], { module: m, name: imp.name }));
           changed = true;
         } else if (m.vmodules.has(imp.name)) {
           this.vmodules.add(imp.local);
@@ -145,7 +179,7 @@ export class FileIndex {
           changed = true;
         }
       }
-      if (!mods.some((m) => m.tables.has(imp.name!))) {
+      if (!mods.some((m) => m.tables.has(imp.name!) || m.classes?.has(imp.name!))) {
         const sub = ws.resolve(
           this.path,
           imp.module.endsWith('.') ? imp.module + imp.name : `${imp.module}.${imp.name}`,
@@ -280,6 +314,7 @@ export class FileIndex {
       }
       if (first === name) return name === 'self' ? 'query' : 'table';
     }
+    if (this.isModuleParameter(n)) return 'vmodule';
     const local = this.variableKind(scope, name);
     if (local !== null) return local;
     if (scope) {
@@ -291,6 +326,12 @@ export class FileIndex {
     if (this.vmodules.has(name)) return 'vmodule';
     if (this.wsModules.has(name)) return 'wsmodule';
     return 'unknown';
+  }
+
+  /** A module handed in the way DataJoint Elements do (`linking_module`, `ephys: types.ModuleType`). */
+  private isModuleParameter(n: Node): boolean {
+    this.moduleParams ??= moduleParameters(this.syntax.functions, this.tree.rootNode.endIndex);
+    return this.moduleParams.some((p) => p.name === n.text && p.start <= n.startIndex && n.endIndex <= p.end);
   }
 
   private kindOfAttribute(n: Node): ValueKind {
@@ -418,30 +459,47 @@ export class FileIndex {
         const masterNode = this.classOf(cls);
         const master = masterNode ? (this.classInfo.get(masterNode.id) ?? null) : null;
         if (masterNode && !master) continue;
+        const body = readClassBody(cls);
         const t: TableClass = {
           name,
           node: cls,
           tier,
           master,
           parts: new Map(),
-          definition: null,
-          contents: null,
+          definition: body.definition,
+          contents: body.contents,
           imported: false,
         };
-        const body = cls.childForFieldName('body');
-        for (const stmt of body?.namedChildren ?? []) {
-          const a = stmt?.type === 'expression_statement' ? stmt.namedChild(0) : null;
-          if (a?.type !== 'assignment') continue;
-          const l = a.childForFieldName('left')?.text;
-          if (l === 'definition') t.definition = a.childForFieldName('right');
-          if (l === 'contents') t.contents = a.childForFieldName('right');
-        }
         this.classInfo.set(cls.id, t);
         this.allTables.push(t);
         if (master) master.parts.set(name, t);
         else if (!this.scopeOf(cls)) this.tables.set(name, t);
         changed = true;
       }
+    }
+    this.findTemplates();
+  }
+
+  /** Classes that hold a `definition` without being tables here: template bases and mixins (in a DataJoint file). */
+  private findTemplates(): void {
+    if (!this.usesDataJoint) return;
+    const kept = this.templates.filter((t) => !this.classInfo.has(t.node!.id));
+    this.templates.splice(0, this.templates.length, ...kept);
+    const known = new Set(kept.map((t) => t.node!.id));
+    for (const cls of this.syntax.classes) {
+      if (this.classInfo.has(cls.id) || known.has(cls.id)) continue;
+      const body = readClassBody(cls);
+      if (!body.definition) continue;
+      this.templates.push({
+        name: cls.childForFieldName('name')?.text ?? '',
+        node: cls,
+        tier: null,
+        master: null,
+        parts: new Map(),
+        definition: body.definition,
+        contents: null,
+        imported: false,
+      });
     }
   }
 
