@@ -70,19 +70,41 @@ export function exportedClasses(file: Namer, local: Map<string, Node>): Map<stri
   return out;
 }
 
-/** A class of a module found through a base reference (following re-exports one level). */
+/** Where a name a module exports is declared, following re-exports (`from .summary import Summary` in `__init__.py`). */
+export function declaredIn(
+  ws: WorkspaceIndex,
+  module: ModuleExports,
+  name: string,
+  depth = 0,
+): { module: ModuleExports; name: string }[] {
+  if (
+    module.tables.has(name) ||
+    module.classes?.has(name) ||
+    module.vmodules.has(name) ||
+    module.schemaVars.has(name) ||
+    module.constants?.has(name)
+  )
+    return [{ module, name }];
+  const r = module.reexports?.get(name);
+  if (!r || depth > 4) return [];
+  return ws.resolve(module.path, r.module).flatMap((m) => declaredIn(ws, m, r.name, depth + 1));
+}
+
+/** A class of a module found through a base reference. */
 function lookup(
   ws: WorkspaceIndex,
   from: string,
   ref: BaseRef,
 ): { module: ModuleExports; cls: ExportedClass; name: string }[] {
   if (ref.kind === 'dj') return [];
-  const mods =
-    ref.kind === 'local' ? [ws.get(from)].filter((m): m is ModuleExports => !!m) : ws.resolve(from, ref.module);
+  const hits =
+    ref.kind === 'local'
+      ? [ws.get(from)].flatMap((m) => (m ? [{ module: m, name: ref.name }] : []))
+      : ws.resolve(from, ref.module).flatMap((m) => declaredIn(ws, m, ref.name));
   const out: { module: ModuleExports; cls: ExportedClass; name: string }[] = [];
-  for (const m of mods) {
-    const cls = m.classes?.get(ref.name);
-    if (cls) out.push({ module: m, cls, name: ref.name });
+  for (const hit of hits) {
+    const cls = hit.module.classes?.get(hit.name);
+    if (cls) out.push({ module: hit.module, cls, name: hit.name });
   }
   return out;
 }

@@ -3,6 +3,9 @@
 import type { Node } from 'web-tree-sitter';
 import type { SyntaxNodes } from '../python/syntax';
 import { unparen } from '../python/syntax';
+import { declaredIn } from './classRefs';
+import type { Imports } from './imports';
+import type { WorkspaceIndex } from './workspace';
 
 interface Scoped {
   syntax: SyntaxNodes;
@@ -42,4 +45,26 @@ function declaresGlobal(fn: Node | null, name: string): boolean {
   return !!body?.namedChildren.some(
     (s) => s?.type === 'global_statement' && s.namedChildren.some((n) => n?.text === name),
   );
+}
+
+/** The value of the constant `expr` names: its node in this file, or its text exported by another file. */
+export function constantValue(
+  local: Map<string, Node>,
+  imports: Imports,
+  ws: WorkspaceIndex | null,
+  from: string,
+  expr: Node,
+): Node | string | null {
+  const n = unparen(expr);
+  if (n.type !== 'identifier') return null;
+  const here = local.get(n.text);
+  if (here) return here;
+  const imp = imports.other.find((i) => i.local === n.text && i.name !== null);
+  if (!imp || !ws) return null;
+  for (const m of ws.resolve(from, imp.module))
+    for (const hit of declaredIn(ws, m, imp.name!)) {
+      const text = hit.module.constants?.get(hit.name);
+      if (text !== undefined) return text;
+    }
+  return null;
 }

@@ -3,9 +3,11 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import { collectSyntax, innermost, stringValue, unparen, type SyntaxNodes } from '../python/syntax';
 import { readClassBody } from './classBody';
-import { exportedClasses, moduleClasses, TIERS, tierThroughBases } from './classRefs';
+import { declaredIn, exportedClasses, moduleClasses, TIERS, tierThroughBases } from './classRefs';
+import { declaresTables, linkImports } from './link';
+import type { TableClass } from './tableClass';
 import { configKeysWritten } from './configWrites';
-import { stringConstants } from './constants';
+import { constantValue, stringConstants } from './constants';
 import { readImports, type Imports } from './imports';
 import { moduleParameters } from './moduleParams';
 import type { ExportedTable, ModuleExports, Tier, WorkspaceIndex } from './workspace';
@@ -22,26 +24,7 @@ export type ValueKind =
   | 'djmodule' // the datajoint package
   | 'unknown';
 
-/** Where an imported table is declared: the exporting file and the table's name there. */
-export interface TableOrigin {
-  module: ModuleExports;
-  name: string;
-}
-
-export interface TableClass {
-  name: string;
-  node: Node | null; // class_definition (null for imported tables)
-  tier: Tier | null;
-  master: TableClass | null;
-  parts: Map<string, TableClass>;
-  /** The value of `definition = ...` in the class body. */
-  definition: Node | null;
-  /** The value of `contents = ...` in the class body (Lookup). */
-  contents: Node | null;
-  imported: boolean;
-  /** For a table imported from another workspace file (its parts reach it through `master`). */
-  origin?: TableOrigin;
-}
+export type { TableClass, TableOrigin } from './tableClass';
 
 /** Methods of a query expression that return another query expression. */
 export const QUERY_METHODS = new Set(['proj', 'aggr', 'join', 'restrict', 'extend', 'restrict_in_place']);
@@ -73,6 +56,7 @@ export class FileIndex {
   private guardedTries: Node[] | null = null;
   private localClasses: Map<string, Node> | null = null;
   private constantsCache: Map<string, Node> | null = null;
+  private tableModuleCache: boolean | null = null;
   private moduleParams: Array<{ name: string; start: number; end: number }> | null = null;
 
   constructor(
@@ -88,8 +72,19 @@ export class FileIndex {
   /** True when anything in the file is DataJoint: a datajoint import or a workspace table import. */
   get usesDataJoint(): boolean {
     return (
-      this.imports.djModules.size > 0 || this.imports.djNames.size > 0 || this.tables.size > 0 || this.vmodules.size > 0
+      this.imports.djModules.size > 0 ||
+      this.imports.djNames.size > 0 ||
+      this.tables.size > 0 ||
+      this.vmodules.size > 0 ||
+      this.importsTableModule()
     );
+  }
+
+  /** A workspace module imported here (`from .. import reports`) declares or re-exports tables. */
+  private importsTableModule(): boolean {
+    if (!this.workspace || !this.wsModules.size) return false;
+    this.tableModuleCache ??= declaresTables(this.workspace, this.wsModules);
+    return this.tableModuleCache;
   }
 
   /** What this file exports for other files. */
@@ -116,6 +111,9 @@ export class FileIndex {
       modules: new Set(this.wsModules.keys()),
       configKeys: this.tree.rootNode.text.includes('config') ? configKeysWritten(this) : new Set<string>(),
       classes: exportedClasses(this, this.classesByName()),
+      reexports: new Map(
+        this.imports.other.flatMap((i) => (i.name === null ? [] : [[i.local, { module: i.module, name: i.name }]])),
+      ),
       constants: new Map(
         [...this.constants()].flatMap(([k, v]) => {
           const t = stringValue(v);
@@ -132,65 +130,23 @@ export class FileIndex {
 
   /** The value of a module-level string constant named by `expr`: its node in this file, or its text from another. */
   constantValue(expr: Node): Node | string | null {
-    const n = unparen(expr);
-    if (n.type !== 'identifier') return null;
-    const local = this.constants().get(n.text);
-    if (local) return local;
-    const imp = this.imports.other.find((i) => i.local === n.text && i.name !== null);
-    for (const m of imp && this.workspace ? this.workspace.resolve(this.path, imp.module) : []) {
-      const text = m.constants?.get(imp!.name!);
-      if (text !== undefined) return text;
-    }
-    return null;
+    return constantValue(this.constants(), this.imports, this.workspace, this.path, expr);
   }
 
   /** Module-level classes by name. */
   classesByName(): Map<string, Node> {
-    this.localClasses ??= moduleClasses(this.syntax.classes, (c) => !this.scopeOf(c) && !this.classOf(c));
+    this.localClasses ??= moduleClasses(this.syntax.classes, (c) => {
+      const parent = c.parent?.type === 'decorated_definition' ? c.parent.parent : c.parent;
+      return parent?.type === 'module';
+    });
     return this.localClasses;
   }
 
   /** Resolve names imported from other workspace files. Call once the workspace index holds the other files. */
   link(ws: WorkspaceIndex): void {
     this.workspace = ws;
-    let changed = false;
-    for (const imp of this.imports.other) {
-      if (imp.name === null) {
-        const mods = ws.resolve(this.path, imp.module);
-        if (mods.length) {
-          this.wsModules.set(imp.local, mods);
-          changed = true;
-        }
-        continue;
-      }
-      const mods = ws.resolve(this.path, imp.module);
-      for (const m of mods) {
-        const t = m.tables.get(imp.name);
-        const viaBases = t || !m.classes?.has(imp.name) ? undefined : tierThroughBases(ws, m, imp.name);
-        if ((t || viaBases !== undefined) && !this.tables.has(imp.local)) {
-          const tier = t ? t.tier : (viaBases ?? null);
-          this.tables.set(imp.local, importedTable(imp.local, tier, t?.parts ?? [], { module: m, name: imp.name }));
-          changed = true;
-        } else if (m.vmodules.has(imp.name)) {
-          this.vmodules.add(imp.local);
-          changed = true;
-        } else if (m.schemaVars.has(imp.name)) {
-          this.schemaVars.add(imp.local);
-          changed = true;
-        }
-      }
-      if (!mods.some((m) => m.tables.has(imp.name!) || m.classes?.has(imp.name!))) {
-        const sub = ws.resolve(
-          this.path,
-          imp.module.endsWith('.') ? imp.module + imp.name : `${imp.module}.${imp.name}`,
-        );
-        if (sub.length) {
-          this.wsModules.set(imp.local, sub);
-          changed = true;
-        }
-      }
-    }
-    if (changed) {
+    if (linkImports(this, ws)) {
+      this.tableModuleCache = null;
       this.varCache.clear();
       this.kindCache.clear();
       this.findTables(); // subclasses of imported tables
@@ -259,6 +215,7 @@ export class FileIndex {
   classOf(node: Node): Node | null {
     this.classStarts ??= this.syntax.classes.map((c) => c.startIndex);
     this.classEnds ??= this.syntax.classes.map((c) => c.endIndex);
+    if (node.type === 'class_definition' && node.startIndex === 0) return null; // nothing encloses the file's first class
     const start = node.type === 'class_definition' ? node.startIndex - 1 : node.startIndex;
     return innermost(this.syntax.classes, Math.max(0, start), node.endIndex, this.classStarts, this.classEnds);
   }
@@ -343,11 +300,13 @@ export class FileIndex {
     const ok = this.kindOf(obj);
     const capital = /^[A-Z]/.test(attr);
     if (ok === 'vmodule' && capital) return 'table';
-    if (ok === 'wsmodule') {
-      const mods = this.wsModules.get(unparen(obj).text) ?? [];
-      if (mods.some((m) => m.tables.has(attr))) return 'table';
-      if (mods.some((m) => m.vmodules.has(attr))) return 'vmodule';
-      if (mods.some((m) => m.schemaVars.has(attr))) return 'schema';
+    if (ok === 'wsmodule' && this.workspace) {
+      const ws = this.workspace;
+      const hits = (this.wsModules.get(unparen(obj).text) ?? []).flatMap((m) => declaredIn(ws, m, attr));
+      if (hits.some((h) => h.module.tables.has(h.name) || tierThroughBases(ws, h.module, h.name) !== undefined))
+        return 'table';
+      if (hits.some((h) => h.module.vmodules.has(h.name))) return 'vmodule';
+      if (hits.some((h) => h.module.schemaVars.has(h.name))) return 'schema';
       return 'unknown';
     }
     if (ok === 'table' && capital) return 'table'; // a Part table, possibly of an imported master
@@ -531,30 +490,4 @@ export class FileIndex {
     }
     return isTable ? tier : undefined;
   }
-}
-
-function importedTable(name: string, tier: Tier | null, parts: string[], origin: TableOrigin): TableClass {
-  const t: TableClass = {
-    name,
-    node: null,
-    tier,
-    master: null,
-    parts: new Map(),
-    definition: null,
-    contents: null,
-    imported: true,
-    origin,
-  };
-  for (const p of parts)
-    t.parts.set(p, {
-      name: p,
-      node: null,
-      tier: 'part',
-      master: t,
-      parts: new Map(),
-      definition: null,
-      contents: null,
-      imported: true,
-    });
-  return t;
 }

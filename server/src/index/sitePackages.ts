@@ -5,6 +5,9 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
+/** Client → server: `{ sitePackages: string[] }` of the interpreter selected in VS Code's Python extension. */
+export const SITE_PACKAGES_NOTIFICATION = 'datajoint/sitePackages';
+
 export interface InstalledPackage {
   /** Distribution name as METADATA spells it ('element-array-ephys'). */
   name: string;

@@ -25,6 +25,8 @@ export interface ModuleExports {
   configKeys?: Set<string>;
   /** Module-level classes (tables, mixins, template bases): their bases and the DataJoint methods they override. */
   classes?: Map<string, ExportedClass>;
+  /** Names imported from other modules (`from .summary import Summary`), which the module re-exports. */
+  reexports?: Map<string, { module: string; name: string }>;
   /** Module-level string constants (`HEADER = """..."""`), for definitions assembled from them. */
   constants?: Map<string, string>;
   /**

@@ -107,7 +107,7 @@ export class RuleContext {
     }
     const fn = call?.type === 'call' ? call.childForFieldName('function') : null;
     const name = fn?.type === 'attribute' ? fn.childForFieldName('attribute') : null;
-    if (!name || !OVERRIDABLE.has(name.text) || node.startIndex < name.startIndex) return null;
+    if (!name || !OVERRIDABLE.has(name.text) || (node !== call && node.startIndex < name.startIndex)) return null;
     return overrideFor(this.index, fn!.childForFieldName('object')!, name.text);
   }
 
