@@ -63,3 +63,11 @@ function returnedValue(fn: Node): Node | null {
   if (returns.length !== 1) return null;
   return returns[0]!.namedChild(0);
 }
+
+/** A foreign key, a divider or an attribute of a DataJoint type: a non-table class's `definition` is a template. */
+const DEFINITION_LIKE =
+  /->|---|^\s*[a-z_]\w*\s*(?:=[^:\n]*)?:\s*(?:<|(?:tiny|small|medium|big)?int|float|double|decimal|numeric|(?:var)?char|enum|date|time|year|(?:tiny|medium|long)?blob|attach|filepath|bool|json|uuid|\{)/im;
+
+export function looksLikeDefinition(source: string): boolean {
+  return DEFINITION_LIKE.test(source);
+}

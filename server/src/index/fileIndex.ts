@@ -2,7 +2,7 @@
 // (local, imported from the workspace, virtual modules' attributes) and which expressions are queries.
 import type { Node, Tree } from 'web-tree-sitter';
 import { collectSyntax, innermost, stringValue, unparen, type SyntaxNodes } from '../python/syntax';
-import { readClassBody } from './classBody';
+import { looksLikeDefinition, readClassBody } from './classBody';
 import { declaredIn, exportedClasses, moduleClasses, TIERS, tierThroughBases } from './classRefs';
 import { declaresTables, linkImports } from './link';
 import type { TableClass } from './tableClass';
@@ -448,7 +448,7 @@ export class FileIndex {
     for (const cls of this.syntax.classes) {
       if (this.classInfo.has(cls.id) || known.has(cls.id)) continue;
       const body = readClassBody(cls);
-      if (!body.definition) continue;
+      if (!body.definition || !looksLikeDefinition(body.definition.text)) continue;
       this.templates.push({
         name: cls.childForFieldName('name')?.text ?? '',
         node: cls,
