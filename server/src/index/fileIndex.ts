@@ -287,7 +287,9 @@ export class FileIndex {
 
   /** A module handed in the way DataJoint Elements do (`linking_module`, `ephys: types.ModuleType`). */
   private isModuleParameter(n: Node): boolean {
-    this.moduleParams ??= moduleParameters(this.syntax.functions, this.tree.rootNode.endIndex);
+    this.moduleParams ??= /\bdef activate\b|ModuleType/.test(this.tree.rootNode.text)
+      ? moduleParameters(this.syntax.functions, this.tree.rootNode.endIndex)
+      : [];
     return this.moduleParams.some((p) => p.name === n.text && p.start <= n.startIndex && n.endIndex <= p.end);
   }
 

@@ -56,7 +56,18 @@ function classOfReceiver(index: FileIndex, receiver: Node, depth: number): Targe
   return table.origin ? { path: table.origin.module.path, name: table.origin.name } : null;
 }
 
+/** Answers per file, class and method: many findings sit on calls of the same table. */
+const answers = new WeakMap<FileIndex, Map<string, string | null>>();
+
 function inLocalClass(index: FileIndex, cls: Node, method: string, depth: number): string | null {
+  let cache = answers.get(index);
+  if (!cache) answers.set(index, (cache = new Map()));
+  const key = `${cls.id}:${method}`;
+  if (!cache.has(key)) cache.set(key, inLocalClassUncached(index, cls, method, depth));
+  return cache.get(key)!;
+}
+
+function inLocalClassUncached(index: FileIndex, cls: Node, method: string, depth: number): string | null {
   if (depth > 12) return null;
   if (readClassBody(cls).overrides.includes(method)) return cls.childForFieldName('name')?.text ?? null;
   const local = index.classesByName();
