@@ -168,6 +168,11 @@ test('a .venv in the workspace is used by default; its files are never part of t
       project.installed.packages.map((p) => `${p.name}==${p.version}`),
       ['element-demo==0.3.1', 'other_tool==1.0'],
     );
+    const below = path.join(root, 'src');
+    fs.mkdirSync(path.join(below, 'deeper'), { recursive: true });
+    assert.deepEqual(environmentSitePackages({ root: path.join(below, 'deeper') }), workspaceSitePackages(root));
+    fs.mkdirSync(path.join(below, '.git'));
+    assert.deepEqual(environmentSitePackages({ root: path.join(below, 'deeper') }), [], 'not past the repository');
     const [result] = project.analyzeAll();
     const f = result.findings.find((x) => x.code === 'DJ020');
     assert.ok(f, 'Subject resolves to the installed table');

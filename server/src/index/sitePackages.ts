@@ -176,7 +176,10 @@ function isDir(p: string): boolean {
   return fs.statSync(p, { throwIfNoEntry: false })?.isDirectory() ?? false;
 }
 
-/** Where to look for installed code: folders given, else the interpreter's, else a `.venv`/`venv` at the root. */
+/**
+ * Where to look for installed code: folders given, else the interpreter's, else a `.venv`/`venv` in the analysed
+ * folder or the nearest folder above it (up to the repository root).
+ */
 export function environmentSitePackages(opts: { sitePackages?: string[]; python?: string; root: string }): string[] {
   if (opts.sitePackages?.length) {
     for (const d of opts.sitePackages) if (!isDir(d)) throw new Error(`site-packages folder not found: ${d}`);
@@ -189,7 +192,11 @@ export function environmentSitePackages(opts: { sitePackages?: string[]; python?
       throw new Error(`could not ask ${opts.python} for its site-packages: ${(e as Error).message.split('\n')[0]}`);
     }
   }
-  return workspaceSitePackages(opts.root);
+  // `check src/` in a project whose .venv sits beside src/: look upwards, not past the repository root.
+  for (let dir = path.resolve(opts.root); ; dir = path.dirname(dir)) {
+    const found = workspaceSitePackages(dir);
+    if (found.length || fs.existsSync(path.join(dir, '.git')) || path.dirname(dir) === dir) return found;
+  }
 }
 
 /** Top-level module names a Python text imports absolutely (`import a.b`, `from a import b`), without parsing. */
