@@ -24,17 +24,22 @@ async function findingsOf(rel: string): Promise<{ text: string; findings: Findin
 
 const line = (text: string, offset: number) => text.slice(0, offset).split('\n').length;
 
-test('template property: one manual DJ122 naming the run-time type placeholder; literal parts get their fixes', async () => {
+test('template properties: one manual DJ122 per definition naming its run-time placeholder; literal parts fixed', async () => {
   const { text, findings } = await findingsOf('definition-sources/template_property.before.py');
   const dj122 = findings.filter((f) => f.code === 'DJ122');
-  assert.equal(dj122.length, 1);
-  assert.equal(dj122[0].safety, 'manual');
-  assert.equal(dj122[0].fix, undefined);
-  assert.equal(text.slice(dj122[0].start, dj122[0].end), '{self.trace_type}');
+  assert.deepEqual(
+    dj122.map((f) => [text.slice(f.start, f.end), f.safety, f.fix]),
+    [
+      ['{self.trace_type}', 'manual', undefined], // an f-string placeholder subclasses fill
+      ['{dtype}', 'manual', undefined], // a `.format()` field
+      ['self.extra_attributes', 'manual', undefined], // an operand appended to a local string
+    ],
+  );
   assert.match(dj122[0].message, /`TraceTemplate`.*`\{self\.trace_type\}`/);
   assert.doesNotMatch(dj122[0].message, /self\.source/, 'a placeholder in a foreign key decides no type');
+  assert.match(dj122[2].message, /`ScoreTemplate`/);
   const fixed = findings.filter((f) => f.fix).map((f) => text.slice(f.start, f.end));
-  assert.deepEqual(fixed, ['int unsigned', 'double', 'longblob', 'int']);
+  assert.deepEqual(fixed, ['int unsigned', 'double', 'longblob', 'int', 'smallint unsigned', 'float']);
 });
 
 test('module constants: a constant shared by two definitions is fixed once, where it is declared', async () => {

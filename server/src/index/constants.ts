@@ -47,18 +47,24 @@ function declaresGlobal(fn: Node | null, name: string): boolean {
   );
 }
 
-/** The value of the constant `expr` names: its node in this file, or its text exported by another file. */
+/**
+ * The value of the constant `expr` names: a module-level string of this file, a string assigned once in the
+ * enclosing function (`scoped`), or the text another file exports.
+ */
 export function constantValue(
   local: Map<string, Node>,
   imports: Imports,
   ws: WorkspaceIndex | null,
   from: string,
   expr: Node,
+  scoped?: (name: Node) => Node | null,
 ): Node | string | null {
   const n = unparen(expr);
   if (n.type !== 'identifier') return null;
   const here = local.get(n.text);
   if (here) return here;
+  const inScope = scoped?.(n);
+  if (inScope) return inScope;
   const imp = imports.other.find((i) => i.local === n.text && i.name !== null);
   if (!imp || !ws) return null;
   for (const m of ws.resolve(from, imp.module))
@@ -67,4 +73,17 @@ export function constantValue(
       if (text !== undefined) return text;
     }
   return null;
+}
+
+/** The string a name is assigned once in its function (`base = """…"""; return base + …`), or null. */
+export function functionString(
+  file: { scopeOf(node: Node): Node | null; assignedValues(name: Node): Node[] },
+  name: Node,
+): Node | null {
+  const fn = file.scopeOf(name);
+  if (!fn) return null;
+  const values = file.assignedValues(name);
+  const v = values.length === 1 ? unparen(values[0]) : null;
+  if (!v || !STRINGISH.has(v.type) || /^[a-zA-Z]*[bB]/.test(v.text)) return null;
+  return new RegExp(`\\b${name.text}\\s*\\+=`).test(fn.text) ? null : v;
 }

@@ -7,7 +7,7 @@ import { declaredIn, exportedClasses, moduleClasses, TIERS, tierThroughBases } f
 import { declaresTables, linkImports } from './link';
 import type { TableClass } from './tableClass';
 import { configKeysWritten } from './configWrites';
-import { constantValue, stringConstants } from './constants';
+import { constantValue, functionString, stringConstants } from './constants';
 import { readImports, type Imports } from './imports';
 import { moduleParameters } from './moduleParams';
 import type { ExportedTable, ModuleExports, Tier, WorkspaceIndex } from './workspace';
@@ -130,7 +130,9 @@ export class FileIndex {
 
   /** The value of a module-level string constant named by `expr`: its node in this file, or its text from another. */
   constantValue(expr: Node): Node | string | null {
-    return constantValue(this.constants(), this.imports, this.workspace, this.path, expr);
+    return constantValue(this.constants(), this.imports, this.workspace, this.path, expr, (n) =>
+      functionString(this, n),
+    );
   }
 
   /** Module-level classes by name. */

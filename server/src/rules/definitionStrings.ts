@@ -96,15 +96,26 @@ export function definitionText(node: Node, resolve?: ResolveConstant): Definitio
       return true;
     }
     if (n.type === 'concatenated_string') return n.namedChildren.every((c) => !c || visit(c));
+    const template = formatTemplate(n);
+    if (template) return visit(template); // `"""…{dtype}…""".format(...)`: the braces stay placeholders
     if (n.type === 'binary_operator' && n.childForFieldName('operator')?.type === '+') {
       return visit(n.childForFieldName('left')!) && visit(n.childForFieldName('right')!);
     }
     if (constant(n)) return true;
-    push(`{${n.text.replace(/\n/g, ' ')}}`.slice(0, Math.max(2, n.text.length)), n.startIndex, n.endIndex, true);
+    push(`{${n.text.replace(/\n/g, ' ')}}`, n.startIndex, n.endIndex, true);
     return true;
   };
   if (!visit(node) || !sawString) return null;
   return out;
+}
+
+/** The string of `"…".format(...)`, or null. */
+function formatTemplate(n: Node): Node | null {
+  if (n.type !== 'call') return null;
+  const fn = n.childForFieldName('function');
+  if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'format') return null;
+  const obj = unparen(fn.childForFieldName('object')!);
+  return obj.type === 'string' || obj.type === 'concatenated_string' ? obj : null;
 }
 
 const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"' };

@@ -34,3 +34,27 @@ class SummaryTemplate(dj.Computed):
         mean_image : <blob>
         n_frames : int32
         """
+
+
+class EpochTemplate(dj.Computed):
+    epoch_type = "longblob"
+
+    @property
+    def definition(self):
+        return """
+        -> RawTrace
+        epoch : int32
+        ---
+        values : {dtype}
+        """.format(dtype=self.epoch_type)
+
+
+class ScoreTemplate(dj.Computed):
+    @property
+    def definition(self):
+        head = """
+        -> RawTrace
+        ---
+        score : float32
+        """
+        return head + self.extra_attributes

@@ -34,3 +34,27 @@ class SummaryTemplate(dj.Computed):
         mean_image : longblob
         n_frames : int
         """
+
+
+class EpochTemplate(dj.Computed):
+    epoch_type = "longblob"
+
+    @property
+    def definition(self):
+        return """
+        -> RawTrace
+        epoch : smallint unsigned
+        ---
+        values : {dtype}
+        """.format(dtype=self.epoch_type)
+
+
+class ScoreTemplate(dj.Computed):
+    @property
+    def definition(self):
+        head = """
+        -> RawTrace
+        ---
+        score : float
+        """
+        return head + self.extra_attributes
