@@ -7,7 +7,9 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
+import { SITE_PACKAGES_NOTIFICATION } from '../../server/src/index/sitePackages';
 import { loadCopyState, defaultStatePath } from './db/state';
+import { activeSitePackages, type PythonEnvironmentsApi } from './pythonEnvironment';
 import { registerCommands } from './ui/commands';
 import { Connections } from './ui/connections';
 import { SchemaExplorer, type MigrationFacts } from './ui/explorer';
@@ -48,14 +50,35 @@ async function startLanguageClient(context: vscode.ExtensionContext): Promise<La
     run: { module, transport: TransportKind.ipc },
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
   };
+  const python = await pythonApi();
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  const sitePackages = python ? await activeSitePackages(python, folder).catch(() => []) : undefined;
   const clientOptions: LanguageClientOptions = {
+    initializationOptions: { sitePackages },
     documentSelector: DOCUMENT_SELECTOR,
     synchronize: { configurationSection: 'datajoint' },
     diagnosticPullOptions: { onChange: true, onSave: true },
   };
   const c = new LanguageClient('datajoint', 'DataJoint Language Server', serverOptions, clientOptions);
   await c.start();
+  const changed = python?.environments.onDidChangeActiveEnvironmentPath?.(async () => {
+    const dirs = await activeSitePackages(python, folder).catch(() => []);
+    await c.sendNotification(SITE_PACKAGES_NOTIFICATION, { sitePackages: dirs });
+  });
+  if (changed) context.subscriptions.push({ dispose: () => void changed.dispose() });
   return c;
+}
+
+/** The Python extension's environments API, when that extension is installed (it is optional). */
+async function pythonApi(): Promise<PythonEnvironmentsApi | undefined> {
+  const ext = vscode.extensions.getExtension<PythonEnvironmentsApi>('ms-python.python');
+  if (!ext) return undefined;
+  try {
+    const api = ext.isActive ? ext.exports : await ext.activate();
+    return api?.environments ? api : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<DataJointApi> {

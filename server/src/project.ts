@@ -12,6 +12,8 @@ import { confineToCells, readNotebook, writeNotebook } from './notebook';
 import type { EngineOptions } from './rules/context';
 import type { FileOp, Finding } from './rules/meta';
 import type { ModuleExports } from './index/workspace';
+import { indexInstalled, type InstalledIndex } from './index/installedIndex';
+import { environmentSitePackages, importedTopLevel } from './index/sitePackages';
 import { analyzeOtherFile } from './rules/otherFiles';
 import { configFileExports, detectDataJointPin, type DataJointPin } from './rules/pins';
 
@@ -40,6 +42,10 @@ export interface ProjectOverrides {
   finalize?: boolean;
   migrationEnabled?: boolean;
   defaultStore?: string;
+  /** Site-packages folders of the project's environment (`--site-packages`); read, never edited. */
+  sitePackages?: string[];
+  /** A Python interpreter to ask for its site-packages (`--python`). */
+  python?: string;
 }
 
 /** Trees kept between the indexing pass and the analysis pass, so each file is parsed once. */
@@ -48,6 +54,8 @@ const TREE_BUDGET_CHARS = 64 * 1024 * 1024;
 export class Project {
   readonly texts = new Map<string, string>();
   readonly skipped = new Map<string, string>();
+  /** Installed distributions of the project's environment and the exports of their indexed files. */
+  installed: InstalledIndex = { packages: [], exports: [] };
   private readonly indexed = new Map<string, FileIndex>();
 
   private constructor(
@@ -102,6 +110,12 @@ export class Project {
     const project = new Project(engine, files, settings, pin, options);
     for (const [p, t] of texts) project.texts.set(p, t);
     for (const [p, s] of skipped) project.skipped.set(p, s);
+    const dirs = environmentSitePackages({
+      sitePackages: overrides.sitePackages,
+      python: overrides.python,
+      root: fileKind(root) === 'other' ? root : path.dirname(root),
+    });
+    if (dirs.length) project.indexInstalled(dirs);
     if (opts.index !== false) project.indexAll();
     return project;
   }
@@ -124,6 +138,17 @@ export class Project {
       }
     }
     return project;
+  }
+
+  /** Index the DataJoint code installed in these site-packages folders (read-only) into the workspace index. */
+  indexInstalled(sitePackages: string[]): void {
+    const imported = new Set<string>();
+    for (const [p, text] of this.texts) {
+      const kind = fileKind(p);
+      if (kind === 'python' || kind === 'notebook') importedTopLevel(text, imported);
+    }
+    this.installed = indexInstalled(sitePackages, imported, (t) => this.engine.python.parse(t));
+    for (const e of this.installed.exports) this.engine.workspace.set(e);
   }
 
   /** Pass 1: parse every Python file and notebook once, record its exports; keep trees within a budget. */

@@ -25,6 +25,8 @@ import { fileKind } from './fileKind';
 import { listFiles, readText } from './files';
 import { fixPython } from './fix/fixLoop';
 import { FileIndex } from './index/fileIndex';
+import { indexInstalled } from './index/installedIndex';
+import { environmentSitePackages, importedTopLevel, SITE_PACKAGES_NOTIFICATION } from './index/sitePackages';
 import type { ModuleExports } from './index/workspace';
 import { DocumentStore } from './lsp/documents';
 import { hunkEdits, minimalEdit, toDiagnostic, toLspEdits, type DiagnosticData } from './lsp/convert';
@@ -71,6 +73,7 @@ connection.onInitialize(async (params: InitializeParams) => {
   roots = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri));
   if (!roots.length && params.rootUri) roots = [uriToPath(params.rootUri)];
   hasConfiguration = !!params.capabilities.workspace?.configuration;
+  clientSitePackages = sitePackagesOption(params.initializationOptions);
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: false },
@@ -90,10 +93,38 @@ connection.onInitialized(() => {
   void indexWorkspace();
 });
 
+/** Site-packages of the interpreter selected in VS Code's Python extension, sent by the client (read-only). */
+let clientSitePackages: string[] | undefined;
+connection.onNotification(SITE_PACKAGES_NOTIFICATION, (params: unknown) => {
+  clientSitePackages = sitePackagesOption(params);
+  void indexWorkspace();
+});
+
+function sitePackagesOption(o: unknown): string[] | undefined {
+  const v = (o as { sitePackages?: unknown } | null)?.sitePackages;
+  return Array.isArray(v) && v.every((x) => typeof x === 'string') ? v : undefined;
+}
+
+/** Index the installed DataJoint code of the project's environment; never analysed, never edited. */
+function indexEnvironment(imported: Set<string>): number {
+  let dirs: string[] = [];
+  try {
+    dirs = environmentSitePackages({ sitePackages: clientSitePackages, root: roots[0] ?? process.cwd() });
+  } catch (e) {
+    connection.console.warn(`DataJoint Migrate: ${(e as Error).message}`);
+  }
+  for (const e of installedExports) engine.workspace.remove(e.path);
+  installedExports = dirs.length ? indexInstalled(dirs, imported, (t) => engine.python.parse(t)).exports : [];
+  for (const e of installedExports) engine.workspace.set(e);
+  return installedExports.length;
+}
+let installedExports: ModuleExports[] = [];
+
 async function indexWorkspace(): Promise<void> {
   const started = Date.now();
   const files = roots.length ? listFiles(roots) : [];
   const pins: { path: string; text: string }[] = [];
+  const imported = new Set<string>();
   let n = 0;
   for (const f of files) {
     const kind = fileKind(f);
@@ -101,16 +132,18 @@ async function indexWorkspace(): Promise<void> {
     const r = readText(f);
     if (!('text' in r)) continue;
     if (kind === 'pins') pins.push({ path: f, text: r.text });
-    else if (kind === 'python') engine.indexPython(f, r.text);
+    else if (kind === 'python' || kind === 'notebook') importedTopLevel(r.text, imported);
+    if (kind === 'python') engine.indexPython(f, r.text);
     else if (kind === 'config') engine.workspace.set(configFileExports(f, r.text));
     else if (kind === 'notebook') indexNotebook(f, r.text);
     if (++n % 50 === 0) await new Promise((res) => setImmediate(res));
   }
+  const installed = indexEnvironment(imported);
   pin = detectDataJointPin(pins);
   settingsCache.clear();
   workspaceGen++;
   connection.console.info(
-    `DataJoint Migrate: indexed ${engine.workspace.size} Python files in ${Date.now() - started} ms; DataJoint pin: ${pin.line}${pin.file ? ` (${pin.file})` : ''}`,
+    `DataJoint Migrate: indexed ${engine.workspace.size - installed} Python files (and ${installed} installed) in ${Date.now() - started} ms; DataJoint pin: ${pin.line}${pin.file ? ` (${pin.file})` : ''}`,
   );
   connection.languages.diagnostics.refresh();
 }

@@ -9,6 +9,8 @@ export const CODE_OPTIONS = {
   finalize: { type: 'boolean' },
   'migration-enabled': { type: 'boolean' },
   store: { type: 'string' },
+  python: { type: 'string' },
+  'site-packages': { type: 'string', multiple: true },
 } as const;
 
 export function overridesFrom(flags: ParsedArgs['flags']): ProjectOverrides {
@@ -34,5 +36,9 @@ export function overridesFrom(flags: ParsedArgs['flags']): ProjectOverrides {
   if (flags['migration-enabled']) o.migrationEnabled = true;
   const store = str(flags, 'store');
   if (store) o.defaultStore = store;
+  const python = str(flags, 'python');
+  if (python) o.python = python;
+  const site = flags['site-packages'];
+  if (site !== undefined) o.sitePackages = (Array.isArray(site) ? site : [site]).map(String);
   return o;
 }

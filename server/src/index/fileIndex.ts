@@ -2,9 +2,15 @@
 // (local, imported from the workspace, virtual modules' attributes) and which expressions are queries.
 import type { Node, Tree } from 'web-tree-sitter';
 import { collectSyntax, innermost, stringValue, unparen, type SyntaxNodes } from '../python/syntax';
+import { looksLikeDefinition, readClassBody } from './classBody';
+import { declaredIn, exportedClasses, moduleClasses, TIERS, tierThroughBases } from './classRefs';
+import { declaresTables, linkImports } from './link';
+import type { TableClass } from './tableClass';
 import { configKeysWritten } from './configWrites';
+import { constantValue, functionString, stringConstants } from './constants';
 import { readImports, type Imports } from './imports';
 import { releaseFeaturesOf } from './releaseFeatures';
+import { moduleParameters } from './moduleParams';
 import type { ExportedTable, ModuleExports, Tier, WorkspaceIndex } from './workspace';
 
 /** What an expression is, as far as the rules are concerned. */
@@ -19,35 +25,7 @@ export type ValueKind =
   | 'djmodule' // the datajoint package
   | 'unknown';
 
-/** Where an imported table is declared: the exporting file and the table's name there. */
-export interface TableOrigin {
-  module: ModuleExports;
-  name: string;
-}
-
-export interface TableClass {
-  name: string;
-  node: Node | null; // class_definition (null for imported tables)
-  tier: Tier | null;
-  master: TableClass | null;
-  parts: Map<string, TableClass>;
-  /** The value of `definition = ...` in the class body. */
-  definition: Node | null;
-  /** The value of `contents = ...` in the class body (Lookup). */
-  contents: Node | null;
-  imported: boolean;
-  /** For a table imported from another workspace file (its parts reach it through `master`). */
-  origin?: TableOrigin;
-}
-
-const TIERS: Record<string, Tier> = {
-  Manual: 'manual',
-  Lookup: 'lookup',
-  Imported: 'imported',
-  Computed: 'computed',
-  Part: 'part',
-  UserTable: 'manual',
-};
+export type { TableClass, TableOrigin } from './tableClass';
 
 /** Methods of a query expression that return another query expression. */
 export const QUERY_METHODS = new Set(['proj', 'aggr', 'join', 'restrict', 'extend', 'restrict_in_place']);
@@ -57,6 +35,8 @@ export class FileIndex {
   readonly imports: Imports;
   readonly tables = new Map<string, TableClass>(); // module-level names
   readonly allTables: TableClass[] = []; // local classes, parts included
+  /** Classes that are not tables themselves but hold a `definition` (template bases, mixins). */
+  readonly templates: TableClass[] = [];
   readonly schemaVars = new Set<string>();
   readonly vmodules = new Set<string>();
   readonly wsModules = new Map<string, ModuleExports[]>();
@@ -75,6 +55,10 @@ export class FileIndex {
   private classStarts: number[] | null = null;
   private classEnds: number[] | null = null;
   private guardedTries: Node[] | null = null;
+  private localClasses: Map<string, Node> | null = null;
+  private constantsCache: Map<string, Node> | null = null;
+  private tableModuleCache: boolean | null = null;
+  private moduleParams: Array<{ name: string; start: number; end: number }> | null = null;
 
   constructor(
     readonly path: string,
@@ -89,8 +73,19 @@ export class FileIndex {
   /** True when anything in the file is DataJoint: a datajoint import or a workspace table import. */
   get usesDataJoint(): boolean {
     return (
-      this.imports.djModules.size > 0 || this.imports.djNames.size > 0 || this.tables.size > 0 || this.vmodules.size > 0
+      this.imports.djModules.size > 0 ||
+      this.imports.djNames.size > 0 ||
+      this.tables.size > 0 ||
+      this.vmodules.size > 0 ||
+      this.importsTableModule()
     );
+  }
+
+  /** A workspace module imported here (`from .. import reports`) declares or re-exports tables. */
+  private importsTableModule(): boolean {
+    if (!this.workspace || !this.wsModules.size) return false;
+    this.tableModuleCache ??= declaresTables(this.workspace, this.wsModules);
+    return this.tableModuleCache;
   }
 
   /** What this file exports for other files. */
@@ -117,48 +112,45 @@ export class FileIndex {
       modules: new Set(this.wsModules.keys()),
       configKeys: this.tree.rootNode.text.includes('config') ? configKeysWritten(this) : new Set<string>(),
       features: releaseFeaturesOf(this),
+      classes: exportedClasses(this, this.classesByName()),
+      reexports: new Map(
+        this.imports.other.flatMap((i) => (i.name === null ? [] : [[i.local, { module: i.module, name: i.name }]])),
+      ),
+      constants: new Map(
+        [...this.constants()].flatMap(([k, v]) => {
+          const t = stringValue(v);
+          return t === null ? [] : [[k, t] as [string, string]];
+        }),
+      ),
     };
+  }
+
+  private constants(): Map<string, Node> {
+    this.constantsCache ??= stringConstants(this);
+    return this.constantsCache;
+  }
+
+  /** The value of a module-level string constant named by `expr`: its node in this file, or its text from another. */
+  constantValue(expr: Node): Node | string | null {
+    return constantValue(this.constants(), this.imports, this.workspace, this.path, expr, (n) =>
+      functionString(this, n),
+    );
+  }
+
+  /** Module-level classes by name. */
+  classesByName(): Map<string, Node> {
+    this.localClasses ??= moduleClasses(this.syntax.classes, (c) => {
+      const parent = c.parent?.type === 'decorated_definition' ? c.parent.parent : c.parent;
+      return parent?.type === 'module';
+    });
+    return this.localClasses;
   }
 
   /** Resolve names imported from other workspace files. Call once the workspace index holds the other files. */
   link(ws: WorkspaceIndex): void {
     this.workspace = ws;
-    let changed = false;
-    for (const imp of this.imports.other) {
-      if (imp.name === null) {
-        const mods = ws.resolve(this.path, imp.module);
-        if (mods.length) {
-          this.wsModules.set(imp.local, mods);
-          changed = true;
-        }
-        continue;
-      }
-      const mods = ws.resolve(this.path, imp.module);
-      for (const m of mods) {
-        const t = m.tables.get(imp.name);
-        if (t && !this.tables.has(imp.local)) {
-          this.tables.set(imp.local, importedTable(imp.local, t.tier, t.parts, { module: m, name: imp.name }));
-          changed = true;
-        } else if (m.vmodules.has(imp.name)) {
-          this.vmodules.add(imp.local);
-          changed = true;
-        } else if (m.schemaVars.has(imp.name)) {
-          this.schemaVars.add(imp.local);
-          changed = true;
-        }
-      }
-      if (!mods.some((m) => m.tables.has(imp.name!))) {
-        const sub = ws.resolve(
-          this.path,
-          imp.module.endsWith('.') ? imp.module + imp.name : `${imp.module}.${imp.name}`,
-        );
-        if (sub.length) {
-          this.wsModules.set(imp.local, sub);
-          changed = true;
-        }
-      }
-    }
-    if (changed) {
+    if (linkImports(this, ws)) {
+      this.tableModuleCache = null;
       this.varCache.clear();
       this.kindCache.clear();
       this.findTables(); // subclasses of imported tables
@@ -227,6 +219,7 @@ export class FileIndex {
   classOf(node: Node): Node | null {
     this.classStarts ??= this.syntax.classes.map((c) => c.startIndex);
     this.classEnds ??= this.syntax.classes.map((c) => c.endIndex);
+    if (node.type === 'class_definition' && node.startIndex === 0) return null; // nothing encloses the file's first class
     const start = node.type === 'class_definition' ? node.startIndex - 1 : node.startIndex;
     return innermost(this.syntax.classes, Math.max(0, start), node.endIndex, this.classStarts, this.classEnds);
   }
@@ -282,6 +275,7 @@ export class FileIndex {
       }
       if (first === name) return name === 'self' ? 'query' : 'table';
     }
+    if (this.isModuleParameter(n)) return 'vmodule';
     const local = this.variableKind(scope, name);
     if (local !== null) return local;
     if (scope) {
@@ -295,6 +289,14 @@ export class FileIndex {
     return 'unknown';
   }
 
+  /** A module handed in the way DataJoint Elements do (`linking_module`, `ephys: types.ModuleType`). */
+  private isModuleParameter(n: Node): boolean {
+    this.moduleParams ??= /\bdef activate\b|ModuleType/.test(this.tree.rootNode.text)
+      ? moduleParameters(this.syntax.functions, this.tree.rootNode.endIndex)
+      : [];
+    return this.moduleParams.some((p) => p.name === n.text && p.start <= n.startIndex && n.endIndex <= p.end);
+  }
+
   private kindOfAttribute(n: Node): ValueKind {
     const q = this.qualified(n);
     if (q === 'datajoint.config') return 'config';
@@ -304,11 +306,13 @@ export class FileIndex {
     const ok = this.kindOf(obj);
     const capital = /^[A-Z]/.test(attr);
     if (ok === 'vmodule' && capital) return 'table';
-    if (ok === 'wsmodule') {
-      const mods = this.wsModules.get(unparen(obj).text) ?? [];
-      if (mods.some((m) => m.tables.has(attr))) return 'table';
-      if (mods.some((m) => m.vmodules.has(attr))) return 'vmodule';
-      if (mods.some((m) => m.schemaVars.has(attr))) return 'schema';
+    if (ok === 'wsmodule' && this.workspace) {
+      const ws = this.workspace;
+      const hits = (this.wsModules.get(unparen(obj).text) ?? []).flatMap((m) => declaredIn(ws, m, attr));
+      if (hits.some((h) => h.module.tables.has(h.name) || tierThroughBases(ws, h.module, h.name) !== undefined))
+        return 'table';
+      if (hits.some((h) => h.module.vmodules.has(h.name))) return 'vmodule';
+      if (hits.some((h) => h.module.schemaVars.has(h.name))) return 'schema';
       return 'unknown';
     }
     if (ok === 'table' && capital) return 'table'; // a Part table, possibly of an imported master
@@ -420,30 +424,47 @@ export class FileIndex {
         const masterNode = this.classOf(cls);
         const master = masterNode ? (this.classInfo.get(masterNode.id) ?? null) : null;
         if (masterNode && !master) continue;
+        const body = readClassBody(cls);
         const t: TableClass = {
           name,
           node: cls,
           tier,
           master,
           parts: new Map(),
-          definition: null,
-          contents: null,
+          definition: body.definition,
+          contents: body.contents,
           imported: false,
         };
-        const body = cls.childForFieldName('body');
-        for (const stmt of body?.namedChildren ?? []) {
-          const a = stmt?.type === 'expression_statement' ? stmt.namedChild(0) : null;
-          if (a?.type !== 'assignment') continue;
-          const l = a.childForFieldName('left')?.text;
-          if (l === 'definition') t.definition = a.childForFieldName('right');
-          if (l === 'contents') t.contents = a.childForFieldName('right');
-        }
         this.classInfo.set(cls.id, t);
         this.allTables.push(t);
         if (master) master.parts.set(name, t);
         else if (!this.scopeOf(cls)) this.tables.set(name, t);
         changed = true;
       }
+    }
+    this.findTemplates();
+  }
+
+  /** Classes that hold a `definition` without being tables here: template bases and mixins (in a DataJoint file). */
+  private findTemplates(): void {
+    if (!this.usesDataJoint) return;
+    const kept = this.templates.filter((t) => !this.classInfo.has(t.node!.id));
+    this.templates.splice(0, this.templates.length, ...kept);
+    const known = new Set(kept.map((t) => t.node!.id));
+    for (const cls of this.syntax.classes) {
+      if (this.classInfo.has(cls.id) || known.has(cls.id)) continue;
+      const body = readClassBody(cls);
+      if (!body.definition || !looksLikeDefinition(body.definition.text)) continue;
+      this.templates.push({
+        name: cls.childForFieldName('name')?.text ?? '',
+        node: cls,
+        tier: null,
+        master: null,
+        parts: new Map(),
+        definition: body.definition,
+        contents: null,
+        imported: false,
+      });
     }
   }
 
@@ -475,30 +496,4 @@ export class FileIndex {
     }
     return isTable ? tier : undefined;
   }
-}
-
-function importedTable(name: string, tier: Tier | null, parts: string[], origin: TableOrigin): TableClass {
-  const t: TableClass = {
-    name,
-    node: null,
-    tier,
-    master: null,
-    parts: new Map(),
-    definition: null,
-    contents: null,
-    imported: true,
-    origin,
-  };
-  for (const p of parts)
-    t.parts.set(p, {
-      name: p,
-      node: null,
-      tier: 'part',
-      master: t,
-      parts: new Map(),
-      definition: null,
-      contents: null,
-      imported: true,
-    });
-  return t;
 }

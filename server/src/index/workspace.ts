@@ -26,18 +26,44 @@ export interface ModuleExports {
   configKeys?: Set<string>;
   /** Features that need a later 2.x release than 2.0.2 (the pin's floor); config files carry only these. */
   features?: Set<ReleaseFeature>;
+  /** Module-level classes (tables, mixins, template bases): their bases and the DataJoint methods they override. */
+  classes?: Map<string, ExportedClass>;
+  /** Names imported from other modules (`from .summary import Summary`), which the module re-exports. */
+  reexports?: Map<string, { module: string; name: string }>;
+  /** Module-level string constants (`HEADER = """..."""`), for definitions assembled from them. */
+  constants?: Map<string, string>;
+  /**
+   * For a file of an installed package (site-packages), its one importable dotted name ('element_lab.lab'):
+   * indexed for its symbols, never analysed or edited. Workspace files are found by every dotted suffix of their path.
+   */
+  installed?: string;
+}
+
+/** How a class names one of its bases, resolved as far as the declaring file can. */
+export type BaseRef =
+  | { kind: 'dj'; name: string } // dj.Manual, Part, ...
+  | { kind: 'local'; name: string } // a class of the same file
+  | { kind: 'import'; module: string; name: string }; // `from module import name`, `module.name`
+
+export interface ExportedClass {
+  bases: BaseRef[];
+  /** DataJoint methods (fetch, insert, delete, ...) the class body defines. */
+  overrides: string[];
 }
 
 export class WorkspaceIndex {
   private byPath = new Map<string, ModuleExports>();
   private byDotted = new Map<string, Set<string>>();
+  private keysOf = new Map<string, string[]>();
 
   constructor(readonly roots: string[] = []) {}
 
   set(exports: ModuleExports): void {
     this.remove(exports.path);
     this.byPath.set(exports.path, exports);
-    for (const key of dottedKeys(exports.path)) {
+    const keys = exports.installed ? [exports.installed] : dottedKeys(exports.path);
+    this.keysOf.set(exports.path, keys);
+    for (const key of keys) {
       let set = this.byDotted.get(key);
       if (!set) this.byDotted.set(key, (set = new Set()));
       set.add(exports.path);
@@ -46,7 +72,8 @@ export class WorkspaceIndex {
 
   remove(file: string): void {
     if (!this.byPath.delete(file)) return;
-    for (const key of dottedKeys(file)) this.byDotted.get(key)?.delete(file);
+    for (const key of this.keysOf.get(file) ?? []) this.byDotted.get(key)?.delete(file);
+    this.keysOf.delete(file);
   }
 
   get(file: string): ModuleExports | undefined {
@@ -75,10 +102,14 @@ export class WorkspaceIndex {
     }
     const hits = this.byDotted.get(spec);
     if (!hits) return [];
-    // Prefer the candidate nearest to the importing file (same package first).
+    // Prefer workspace files over installed ones, then the candidate nearest to the importing file.
     return [...hits]
       .map((p) => this.byPath.get(p)!)
-      .sort((a, b) => commonPrefix(b.path, fromFile) - commonPrefix(a.path, fromFile));
+      .sort(
+        (a, b) =>
+          Number(!!a.installed) - Number(!!b.installed) ||
+          commonPrefix(b.path, fromFile) - commonPrefix(a.path, fromFile),
+      );
   }
 }
 

@@ -50,7 +50,10 @@ export async function analyzeInParallel(project: Project, workers: number): Prom
         }),
       ),
     );
-    const exports: ModuleExports[] = indexed.flatMap((r) => (r.kind === 'indexed' ? r.exports : []));
+    const exports: ModuleExports[] = [
+      ...project.installed.exports,
+      ...indexed.flatMap((r) => (r.kind === 'indexed' ? r.exports : [])),
+    ];
     const answers = await Promise.all(pool.map((w) => ask(w, { kind: 'analyze', exports })));
     const byPath = new Map<string, FileResult>();
     for (const a of answers) if (a.kind === 'results') for (const r of a.results) byPath.set(r.path, r);

@@ -1,7 +1,9 @@
 // What a rule sees while it checks one file, and how it reports.
 import type { Node } from 'web-tree-sitter';
 import type { UnsignedPolicy } from '../../../common/src/djtypes';
+import { OVERRIDABLE } from '../index/classBody';
 import type { FileIndex } from '../index/fileIndex';
+import { overrideFor } from '../index/overrides';
 import { isWithin } from '../python/syntax';
 import type { Finding, RuleMeta, Severity, TextEdit } from './meta';
 
@@ -69,16 +71,23 @@ export class RuleContext {
       if (safety === 'safe') safety = 'unsafe';
     }
     if (this.options.mode === 'informational' && severity !== 'hint') severity = 'info';
+    let message = opts.message ?? meta.title;
+    let edits = opts.edits;
+    const override = 'startIndex' in at && (edits?.length || safety !== 'manual') ? this.overrideAt(at) : null;
+    if (override) {
+      safety = 'manual';
+      edits = undefined;
+      message += ` — but \`${override.owner}\` defines its own \`${override.method}()\`, which this rewrite would bypass: migrate this call by hand`;
+    }
     const finding: Finding = {
       code: meta.code,
-      message: opts.message ?? meta.title,
+      message,
       start,
       end,
       severity,
       safety,
       phase: meta.phase,
     };
-    const edits = opts.edits;
     if (
       edits?.length &&
       meta.safety !== 'manual' &&
@@ -87,6 +96,19 @@ export class RuleContext {
       finding.fix = { title: opts.fixTitle ?? meta.title, edits };
     }
     this.findings.push(finding);
+  }
+
+  /** The user class whose own DataJoint method the call at `node` reaches (a rewrite would bypass it), if any. */
+  private overrideAt(node: Node): { owner: string; method: string } | null {
+    let call: Node | null = node;
+    for (let i = 0; call && call.type !== 'call' && i < 3; i++) {
+      if (!['keyword_argument', 'argument_list', 'attribute', 'identifier'].includes(call.type)) return null;
+      call = call.parent;
+    }
+    const fn = call?.type === 'call' ? call.childForFieldName('function') : null;
+    const name = fn?.type === 'attribute' ? fn.childForFieldName('attribute') : null;
+    if (!name || !OVERRIDABLE.has(name.text) || (node !== call && node.startIndex < name.startIndex)) return null;
+    return overrideFor(this.index, fn!.childForFieldName('object')!, name.text);
   }
 
   /**

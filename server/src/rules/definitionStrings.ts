@@ -5,13 +5,18 @@ import type { Node } from 'web-tree-sitter';
 import { unparen } from '../python/syntax';
 import type { Rule, RuleContext } from './context';
 import { analyzeDefinition, definitionRules } from './definitions';
+import { DEFINITION_PLACEHOLDER, placeholdersInTypes } from './definitions/placeholders';
 import type { RuleMeta, TextEdit } from './meta';
 
 interface Segment {
   vStart: number;
   vEnd: number;
   fileStart: number;
+  /** Where the segment's source ends in the file (a constant's text maps onto the name that stands for it). */
+  fileEnd: number;
   opaque: boolean;
+  /** The name of a constant imported from another file whose text this segment is. */
+  importedConstant?: string;
 }
 
 export interface DefinitionText {
@@ -19,14 +24,53 @@ export interface DefinitionText {
   segments: Segment[];
 }
 
-/** The definition's text as Python would build it, with a map back to file offsets; null if not a string. */
-export function definitionText(node: Node): DefinitionText | null {
+/** A module constant's value: its string node in this file, or its text from another file (null: unknown). */
+export type ResolveConstant = (name: Node) => Node | string | null;
+
+/**
+ * The definition's text as Python would build it, with a map back to file offsets; null if not a string.
+ * Names of module-level string constants (operands of `+`, f-string placeholders) are replaced by their text.
+ */
+export function definitionText(node: Node, resolve?: ResolveConstant): DefinitionText | null {
   const out: DefinitionText = { text: '', segments: [] };
-  const push = (text: string, fileStart: number, opaque: boolean) => {
-    out.segments.push({ vStart: out.text.length, vEnd: out.text.length + text.length, fileStart, opaque });
+  const push = (text: string, fileStart: number, fileEnd: number, opaque: boolean, importedConstant?: string) => {
+    out.segments.push({
+      vStart: out.text.length,
+      vEnd: out.text.length + text.length,
+      fileStart,
+      fileEnd,
+      opaque,
+      importedConstant,
+    });
     out.text += text;
   };
+  /** String content with escape sequences inside: the text between them as written, each escape as Python reads it. */
+  const pushContent = (c: Node) => {
+    let at = c.startIndex;
+    const text = c.text;
+    for (const e of c.namedChildren) {
+      if (e?.type !== 'escape_sequence') continue;
+      if (e.startIndex > at) push(text.slice(at - c.startIndex, e.startIndex - c.startIndex), at, e.startIndex, false);
+      push(decodeEscape(e.text), e.startIndex, e.endIndex, true);
+      at = e.endIndex;
+    }
+    if (at < c.endIndex) push(text.slice(at - c.startIndex), at, c.endIndex, false);
+  };
   let sawString = false;
+  let depth = 0;
+  /** Put a constant's text in place of `n`; false if `n` names no known constant. */
+  const constant = (n: Node): boolean => {
+    const value = resolve && depth < 8 ? resolve(n) : null;
+    if (value === null) return false;
+    if (typeof value === 'string') {
+      push(value, n.startIndex, n.endIndex, true, n.text);
+      return true;
+    }
+    depth++;
+    const ok = visit(value);
+    depth--;
+    return ok;
+  };
   const visit = (n: Node): boolean => {
     n = unparen(n);
     if (n.type === 'string') {
@@ -35,41 +79,70 @@ export function definitionText(node: Node): DefinitionText | null {
       sawString = true;
       for (const c of n.namedChildren) {
         if (!c || c.type === 'string_start' || c.type === 'string_end') continue;
+        if (c.type === 'interpolation' && c.namedChildCount === 1 && constant(c.namedChild(0)!)) continue;
+        const raw = /[rR]/.test(prefix);
+        if (c.type === 'string_content' && !raw && c.namedChildCount) {
+          pushContent(c);
+          continue;
+        }
+        const isEscape = c.type === 'escape_sequence' && !raw;
         push(
-          c.text,
+          isEscape ? decodeEscape(c.text) : c.text,
           c.startIndex,
-          c.type === 'interpolation' || (c.type === 'escape_sequence' && !/[rR]/.test(prefix)),
+          c.endIndex,
+          c.type === 'interpolation' || isEscape,
         );
       }
       return true;
     }
     if (n.type === 'concatenated_string') return n.namedChildren.every((c) => !c || visit(c));
+    const template = formatTemplate(n);
+    if (template) return visit(template); // `"""…{dtype}…""".format(...)`: the braces stay placeholders
     if (n.type === 'binary_operator' && n.childForFieldName('operator')?.type === '+') {
       return visit(n.childForFieldName('left')!) && visit(n.childForFieldName('right')!);
     }
-    push(`{${n.text.replace(/\n/g, ' ')}}`.slice(0, Math.max(2, n.text.length)), n.startIndex, true);
+    if (constant(n)) return true;
+    push(`{${n.text.replace(/\n/g, ' ')}}`, n.startIndex, n.endIndex, true);
     return true;
   };
   if (!visit(node) || !sawString) return null;
   return out;
 }
 
-/** File offset of a virtual offset, or null inside an opaque segment. `end` picks the segment ending there. */
+/** The string of `"…".format(...)`, or null. */
+function formatTemplate(n: Node): Node | null {
+  if (n.type !== 'call') return null;
+  const fn = n.childForFieldName('function');
+  if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'format') return null;
+  const obj = unparen(fn.childForFieldName('object')!);
+  return obj.type === 'string' || obj.type === 'concatenated_string' ? obj : null;
+}
+
+const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"' };
+
+/** What Python makes of a simple escape sequence (`\n` is a line break in the definition); others stay as written. */
+function decodeEscape(seq: string): string {
+  return seq.length === 2 ? (ESCAPES[seq[1]] ?? seq) : seq;
+}
+
+/** File offset of a virtual offset, or null outside every segment. `end` picks the segment ending there. */
 function toFile(d: DefinitionText, v: number, end: boolean): { offset: number; seg: Segment } | null {
   for (const s of d.segments) {
     if ((end ? v > s.vStart && v <= s.vEnd : v >= s.vStart && v < s.vEnd) || (s.vStart === s.vEnd && v === s.vStart)) {
-      return { offset: s.fileStart + (v - s.vStart), seg: s };
+      if (s.opaque) return { offset: end ? s.fileEnd : s.fileStart, seg: s };
+      return { offset: Math.min(s.fileStart + (v - s.vStart), s.fileEnd), seg: s };
     }
   }
   return null;
 }
 
 export const definitionRule: Rule = {
-  metas: definitionRules,
+  metas: [...definitionRules, DEFINITION_PLACEHOLDER],
   check(ctx: RuleContext) {
-    for (const table of ctx.index.allTables) {
+    const resolve: ResolveConstant = (n) => ctx.index.constantValue(n);
+    for (const table of [...ctx.index.allTables, ...ctx.index.templates]) {
       if (!table.definition || ctx.isGuarded(table.definition)) continue;
-      const d = definitionText(table.definition);
+      const d = definitionText(table.definition, resolve);
       if (!d) continue;
       const findings = analyzeDefinition(d.text, {
         unsigned: ctx.options.unsigned,
@@ -86,10 +159,22 @@ export const definitionRule: Rule = {
         let edits: TextEdit[] | undefined;
         if (f.replacement !== undefined && a && b && a.seg === b.seg && !a.seg.opaque)
           edits = [{ start: a.offset, end: b.offset, text: f.replacement }];
-        ctx.report({ ...meta, safety: f.safety, severity: f.severity, phase: f.phase }, range, {
-          message: f.message,
+        const imported = a?.seg.importedConstant;
+        ctx.report({ ...meta, safety: imported ? 'manual' : f.safety, severity: f.severity, phase: f.phase }, range, {
+          message: imported
+            ? `${f.message} (in \`${imported}\`, imported from another file: fix it where it is declared)`
+            : f.message,
           edits,
           fixTitle: f.fixTitle,
+        });
+      }
+      const unknown = placeholdersInTypes(d.text);
+      if (unknown.length) {
+        const a = toFile(d, unknown[0].start, false);
+        const b = toFile(d, unknown[0].end, true);
+        const names = [...new Set(unknown.map((u) => u.text))];
+        ctx.report(DEFINITION_PLACEHOLDER, a && b ? { start: a.offset, end: b.offset } : table.definition, {
+          message: `The definition of \`${table.name}\` takes ${names.map((n) => `\`${n}\``).join(', ')} from a placeholder whose value is only known at run time: check the type(s) it supplies against 2.x by hand (\`longblob\` → \`<blob>\`, \`int unsigned\` → \`int64\`, …)`,
         });
       }
     }
@@ -122,7 +207,7 @@ export const filepathInsertRule: Rule = {
     const byTable = new Map<string, string[]>();
     for (const t of ctx.index.allTables) {
       if (!t.definition) continue;
-      const d = definitionText(t.definition);
+      const d = definitionText(t.definition, (n) => ctx.index.constantValue(n));
       const attrs = d ? [...d.text.matchAll(FILEPATH_ATTR)].map((m) => m[1]) : [];
       if (attrs.length) byTable.set(t.name, attrs);
     }

@@ -313,7 +313,7 @@ function fetchFormatConfigured(ctx: RuleContext): string | null {
   const files = ctx.index.workspace ? [...ctx.index.workspace.files()] : [];
   const hit =
     files.find((f) => f.path === ctx.path && f.configKeys?.has('fetch_format')) ??
-    files.find((f) => f.configKeys?.has('fetch_format'));
+    files.find((f) => !f.installed && f.configKeys?.has('fetch_format'));
   if (!hit) return null;
   return hit.path === ctx.path ? 'this file' : path.relative(path.dirname(ctx.path), hit.path);
 }

@@ -1,0 +1,51 @@
+// A DataJoint table class as the index knows it: declared in this file (with its definition and contents),
+// or imported from another workspace or installed file (its parts reach it through `master`).
+import type { Node } from 'web-tree-sitter';
+import type { ModuleExports, Tier } from './workspace';
+
+/** Where an imported table is declared: the exporting file and the table's name there. */
+export interface TableOrigin {
+  module: ModuleExports;
+  name: string;
+}
+
+export interface TableClass {
+  name: string;
+  node: Node | null; // class_definition (null for imported tables)
+  tier: Tier | null;
+  master: TableClass | null;
+  parts: Map<string, TableClass>;
+  /** The value of `definition = ...` in the class body. */
+  definition: Node | null;
+  /** The value of `contents = ...` in the class body (Lookup). */
+  contents: Node | null;
+  imported: boolean;
+  /** For a table imported from another workspace file (its parts reach it through `master`). */
+  origin?: TableOrigin;
+}
+
+export function importedTable(name: string, tier: Tier | null, parts: string[], origin: TableOrigin): TableClass {
+  const t: TableClass = {
+    name,
+    node: null,
+    tier,
+    master: null,
+    parts: new Map(),
+    definition: null,
+    contents: null,
+    imported: true,
+    origin,
+  };
+  for (const p of parts)
+    t.parts.set(p, {
+      name: p,
+      node: null,
+      tier: 'part',
+      master: t,
+      parts: new Map(),
+      definition: null,
+      contents: null,
+      imported: true,
+    });
+  return t;
+}

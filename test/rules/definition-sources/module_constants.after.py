@@ -1,0 +1,37 @@
+# dj-migrate: phase=1
+import datajoint as dj
+
+schema = dj.Schema("behavior")
+
+TRIAL_KEY = """
+-> Session
+trial : int32   # trial number
+"""
+TIMING = "start_time : float64   # seconds\n" "stop_time : float64\n"
+
+
+@schema
+class Trial(dj.Manual):
+    definition = (
+        TRIAL_KEY
+        + """
+    ---
+    outcome : varchar(16)
+    """
+        + TIMING
+    )
+
+
+@schema
+class Event(dj.Manual):
+    definition = f"""
+    {TRIAL_KEY}
+    event_idx : int32
+    ---
+    payload : <blob>
+    {extra_attributes()}
+    """
+
+
+def extra_attributes():
+    return "note : varchar(255)"

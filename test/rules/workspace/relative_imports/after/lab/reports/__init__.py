@@ -1,0 +1,3 @@
+from .summary import Summary
+
+__all__ = ["Summary"]

@@ -1,0 +1,2 @@
+def label(key):
+    return "-".join(str(v) for v in key.values())
