@@ -1,6 +1,7 @@
 // Jupyter notebooks: the code cells share one namespace, so they are analysed as one Python text —
 // cells joined by a marker comment line, IPython magics turned into comments of the same length — and
 // findings are mapped back to their cell. Fixed text is split at the markers again.
+import { replaceSources } from './notebookJson';
 import type { Finding } from './rules/meta';
 
 const MARKER = '# ---- dj-migrate cell boundary ----';
@@ -18,6 +19,8 @@ export interface NotebookCells {
   cells: Cell[];
   nb: { cells: Array<{ cell_type: string; source: string | string[] }>; metadata?: unknown; [k: string]: unknown };
   indent: number;
+  /** The notebook's JSON text as read (edits replace only changed cells' sources in it). */
+  json: string;
 }
 
 export function readNotebook(json: string): NotebookCells {
@@ -42,7 +45,7 @@ export function readNotebook(json: string): NotebookCells {
     text += blanked;
   });
   const indent = /^\{\r?\n( +)"/.exec(json)?.[1].length ?? 1;
-  return { text, cells, nb, indent };
+  return { text, cells, nb, indent, json };
 }
 
 /** The cell (position in `cells`) holding an offset of the joined text, and the offset inside it. */
@@ -67,16 +70,15 @@ export function confineToCells(nb: NotebookCells, findings: Finding[]): Finding[
   });
 }
 
-/** Put fixed joined text back into the notebook and serialise it as Jupyter does. */
+/** Put fixed joined text back into the notebook: only the sources of changed cells are rewritten. */
 export function writeNotebook(nb: NotebookCells, fixedText: string): string {
   const parts = fixedText.split(`\n${MARKER}\n`);
   if (parts.length !== nb.cells.length) throw new Error('a fix removed a notebook cell boundary');
-  const out = structuredClone(nb.nb);
+  const changed = new Map<number, string>();
   nb.cells.forEach((c, i) => {
     let src = parts[i];
     for (const [blanked, original] of c.magics) src = src.replace(blanked, original);
-    const original = nb.nb.cells[c.index].source;
-    out.cells[c.index].source = Array.isArray(original) ? src.split(/(?<=\n)/) : src;
+    if (src !== c.source) changed.set(c.index, src);
   });
-  return JSON.stringify(out, null, nb.indent) + '\n';
+  return changed.size ? replaceSources(nb.json, changed, nb.indent) : nb.json;
 }

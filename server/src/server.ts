@@ -35,7 +35,7 @@ import { renderRule, ruleAnchor } from './report/ruleDocs';
 import { shownInPhase } from './rules/context';
 import type { Finding, RuleMeta } from './rules/meta';
 import { analyzeOtherFile } from './rules/otherFiles';
-import { detectDataJointPin, type DataJointPin } from './rules/pins';
+import { analyzePins, detectDataJointPin, isPackagingScript, type DataJointPin } from './rules/pins';
 import { allRuleMetas } from './rules/registry';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.datajoint`;
@@ -99,8 +99,8 @@ async function indexWorkspace(): Promise<void> {
     if (kind !== 'python' && kind !== 'pins' && kind !== 'notebook') continue;
     const r = readText(f);
     if (!('text' in r)) continue;
-    if (kind === 'pins') pins.push({ path: f, text: r.text });
-    else if (kind === 'python') engine.indexPython(f, r.text);
+    if (kind === 'pins' || (kind === 'python' && isPackagingScript(f, r.text))) pins.push({ path: f, text: r.text });
+    if (kind === 'python') engine.indexPython(f, r.text);
     if (++n % 50 === 0) await new Promise((res) => setImmediate(res));
   }
   pin = detectDataJointPin(pins);
@@ -208,7 +208,12 @@ async function analyze(uri: string): Promise<Analysis | null> {
       engine.workspace.set(index.exports());
       analysis = {
         doc: entry.doc,
-        findings: engine.analyzeIndexed(index, entry.doc.getText(), options),
+        findings: [
+          ...engine.analyzeIndexed(index, entry.doc.getText(), options),
+          ...(isPackagingScript(file, entry.doc.getText())
+            ? analyzePins(file, entry.doc.getText(), { enabled: options.mode === 'migrate' })
+            : []),
+        ],
         settings,
         toDoc: (o) => o,
       };
@@ -354,6 +359,7 @@ connection.onExecuteCommand(async (params) => {
           fixed,
           allRuleMetas(),
           [...project.skipped].map(([p, reason]) => ({ path: p, reason })),
+          project.options.phase,
         ),
         roots[0],
       );

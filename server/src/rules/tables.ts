@@ -5,6 +5,7 @@ import type { TableClass } from '../index/fileIndex';
 import type { ModuleExports } from '../index/workspace';
 import { stringValue, unparen } from '../python/syntax';
 import type { Rule, RuleContext } from './context';
+import { provenNonDataJoint } from './receivers';
 import { keywordArgs, positionalArgs } from './edits';
 import type { RuleMeta, TextEdit } from './meta';
 
@@ -669,7 +670,17 @@ function checkZipContents(ctx: RuleContext, table: TableClass, call: Node, names
 // Methods
 
 function checkUpdate(ctx: RuleContext, call: Node, mc: { receiver: Node; attr: Node }): void {
-  if (!isTableOrQuery(ctx, mc.receiver) || ctx.isGuarded(call)) return;
+  if (ctx.isGuarded(call)) return;
+  if (!isTableOrQuery(ctx, mc.receiver)) {
+    if (ctx.index.kindOf(mc.receiver) === 'unknown' && !provenNonDataJoint(ctx, mc.receiver))
+      ctx.report(asManual(UPDATE_UNDERSCORE), mc.attr, {
+        unverified: true,
+        receiver: mc.receiver,
+        message:
+          '`_update` does not exist in DataJoint 2.x (removed in 0.14.0): if this is a DataJoint table, use `T.update1({**key, "attr": value})` with the full primary key',
+      });
+    return;
+  }
   const args = positionalArgs(call);
   const recv = unparen(mc.receiver);
   const restricted = recv.type === 'binary_operator' && recv.childForFieldName('operator')?.type === '&';

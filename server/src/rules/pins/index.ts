@@ -3,3 +3,4 @@ export { analyzePins, pinRules, type PinOptions } from './rules';
 export { detectDataJointPin, findPinFiles, type DataJointLine, type DataJointPin } from './detect';
 export { locateDataJointPins, pinFileKind, type PinSite, type PinFileKind } from './locate';
 export { MIN_2X, MIN_2X_SPEC } from './classify';
+export { isPackagingScript } from './setupScript';
