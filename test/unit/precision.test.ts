@@ -79,7 +79,9 @@ test('multi-file fixture: the imported tables are what makes those lines DataJoi
   );
   const line = (needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
   assert.ok(!alone.includes(`DJ021:${line('everything = Session.fetch()')}`));
-  const everything = findings.find((f) => f.code === 'DJ021' && lineOf(text, f.start) === line('everything = Session.fetch()'));
+  const everything = findings.find(
+    (f) => f.code === 'DJ021' && lineOf(text, f.start) === line('everything = Session.fetch()'),
+  );
   assert.ok(everything?.unverified && !everything.fix && everything.severity === 'hint');
   assert.equal(everything.reason, 'receiver not resolved: `Session`');
   assert.ok(!alone.includes(`DJ023:${line('pl.Unit.fetch("depth")')}`));

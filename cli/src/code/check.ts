@@ -80,7 +80,8 @@ export async function runCheck(argv: string[], io: CliIO): Promise<number> {
       ),
     );
   } else {
-    for (const r of rows) io.out(`${formatLocation(r.path, r)}: ${r.code} ${r.severity} [${r.safety}] ${shownMessage(r)}`);
+    for (const r of rows)
+      io.out(`${formatLocation(r.path, r)}: ${r.code} ${r.severity} [${r.safety}] ${shownMessage(r)}`);
     for (const r of results.files) if (r.skipped) io.err(`skipped ${r.path}: ${r.skipped}`);
     const fixable = rows.filter((r) => r.fix && r.safety === 'safe').length;
     const unsafe = rows.filter((r) => r.fix && r.safety === 'unsafe').length;

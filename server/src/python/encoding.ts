@@ -53,7 +53,8 @@ export function declaredEncoding(buf: Uint8Array): { encoding: SourceEncoding } 
   const raw = m[1].toLowerCase().replace(/_/g, '-');
   const name = ALIASES[raw] ?? (raw.startsWith('utf-8-') ? 'utf-8' : undefined);
   if (!name) return { error: `declares encoding "${m[1]}", which this tool cannot rewrite byte for byte` };
-  if (bom && name !== 'utf-8') return { error: `has a UTF-8 byte order mark but declares "${m[1]}" (Python refuses it)` };
+  if (bom && name !== 'utf-8')
+    return { error: `has a UTF-8 byte order mark but declares "${m[1]}" (Python refuses it)` };
   return { encoding: { name, bom } };
 }
 
@@ -76,7 +77,8 @@ export function decodeSource(buf: Uint8Array, python = true): Decoded {
   if (encoding.name === 'latin-1') return { text: Buffer.from(body).toString('latin1'), encoding };
   if (encoding.name === 'ascii') {
     const bad = body.findIndex((b) => b > 0x7f);
-    if (bad >= 0) return { skipped: `declares ascii but holds byte 0x${body[bad].toString(16)} at offset ${bad}; not rewritten` };
+    if (bad >= 0)
+      return { skipped: `declares ascii but holds byte 0x${body[bad].toString(16)} at offset ${bad}; not rewritten` };
     return { text: Buffer.from(body).toString('latin1'), encoding };
   }
   const table = singleByteTable(encoding.name);
@@ -84,7 +86,8 @@ export function decodeSource(buf: Uint8Array, python = true): Decoded {
   let text = '';
   for (let i = 0; i < body.length; i++) {
     const c = table[body[i]];
-    if (c === null) return { skipped: `byte 0x${body[i].toString(16)} at offset ${i} is not valid ${encoding.name}; not rewritten` };
+    if (c === null)
+      return { skipped: `byte 0x${body[i].toString(16)} at offset ${i} is not valid ${encoding.name}; not rewritten` };
     text += c;
   }
   return { text, encoding };

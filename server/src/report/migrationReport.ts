@@ -69,7 +69,13 @@ export function buildReport(
     }
     const locate = locator(r.path, r.after);
     for (const f of r.remaining) {
-      const status = f.unverified ? 'unverified' : f.phase > phase ? 'deferred' : f.safety === 'safe' ? 'manual' : f.safety;
+      const status = f.unverified
+        ? 'unverified'
+        : f.phase > phase
+          ? 'deferred'
+          : f.safety === 'safe'
+            ? 'manual'
+            : f.safety;
       report.remaining.push({
         path: r.path,
         code: f.code,

@@ -23,7 +23,6 @@ export function callsSetup(text: string): boolean {
 
 /** Ranges of the text holding dependency declarations (values of the keys above, and the lists they name). */
 export function dependencyRanges(text: string): Array<[number, number]> {
-  if (!callsSetup(text)) return [];
   const ranges: Array<[number, number]> = [];
   const named = new Set<string>();
   const key = new RegExp(`(?:\\b(?:${DEP_KEYS})\\s*=|["'](?:${DEP_KEYS})["']\\s*:)\\s*`, 'g');
