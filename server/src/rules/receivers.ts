@@ -9,7 +9,7 @@
 //     attribute access, subscript or call (`requests.get(url)`, `sqlite3.connect(p).cursor()`);
 //   - a builtin (`open(p)`, `dict(...)`);
 //   - a class of this file that has no base class other than `object` (so it is no table), an instance of
-//     it, or `self`/`cls` inside it;
+//     it, or `self`/`cls` inside it (but not their attributes: `self._ephys` may hold a schema module);
 //   - a variable whose every assignment in its scope is proven, or a parameter annotated with a proven type.
 // Everything else is unverified: parameters without annotation, `self.x`, names imported from other
 // workspace files or unknown packages that the index did not resolve, results of local functions, loop
@@ -77,8 +77,11 @@ export function provenNonDataJoint(ctx: RuleContext, node: Node, depth = 0): boo
     case 'identifier':
       return provenName(ctx, n, depth);
     case 'attribute':
-    case 'subscript':
-      return next(n.childForFieldName(n.type === 'attribute' ? 'object' : 'value'));
+    case 'subscript': {
+      // Attributes of an instance of a local class (`self._ephys`) may hold anything: never proof.
+      const obj = n.childForFieldName(n.type === 'attribute' ? 'object' : 'value');
+      return !!obj && !instanceOfLocalClass(ctx, obj) && next(obj);
+    }
     case 'call': {
       const fn = n.childForFieldName('function');
       if (fn?.type === 'identifier' && (BUILTINS.has(fn.text) || plainClass(ctx, fn.text))) return true;
@@ -123,6 +126,13 @@ function provenName(ctx: RuleContext, n: Node, depth: number): boolean {
       });
   }
   return BUILTINS.has(name);
+}
+
+function instanceOfLocalClass(ctx: RuleContext, node: Node): boolean {
+  const n = unparen(node);
+  if (n.type === 'identifier') return n.text === 'self' || n.text === 'cls';
+  const fn = n.type === 'call' ? n.childForFieldName('function') : null;
+  return fn?.type === 'identifier' && plainClass(ctx, fn.text);
 }
 
 /** A class of this file with no base class (or only `object`): never a table. */
