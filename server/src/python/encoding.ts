@@ -120,9 +120,26 @@ export function encodeSource(text: string, encoding: SourceEncoding): Buffer {
 
 const tables = new Map<string, Array<string | null> | null>();
 
+/** cp1252's 0x80-0x9f as Python defines them (Node's TextDecoder returns '' for these bytes); null = undefined. */
+const CP1252_HIGH = [
+  0x20ac, 0, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017d, 0, 0,
+  0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0, 0x017e, 0x0178,
+];
+
 /** Byte → character of a single-byte encoding (null for bytes the encoding does not define). */
 function singleByteTable(name: string): Array<string | null> | null {
   if (tables.has(name)) return tables.get(name)!;
+  if (name === 'windows-1252') {
+    const table = Array.from({ length: 256 }, (_, b) =>
+      b < 0x80 || b >= 0xa0
+        ? String.fromCharCode(b)
+        : CP1252_HIGH[b - 0x80]
+          ? String.fromCharCode(CP1252_HIGH[b - 0x80])
+          : null,
+    );
+    tables.set(name, table);
+    return table;
+  }
   let table: Array<string | null> | null = null;
   try {
     const dec = new TextDecoder(name, { fatal: true });
