@@ -9,7 +9,8 @@
 //     attribute access, subscript or call (`requests.get(url)`, `sqlite3.connect(p).cursor()`);
 //   - a builtin (`open(p)`, `dict(...)`);
 //   - a class of this file that has no base class other than `object` (so it is no table), an instance of
-//     it, or `self`/`cls` inside it (but not their attributes: `self._ephys` may hold a schema module);
+//     it, or `self`/`cls` inside it (but not their attributes: `self._ephys` may hold a schema module,
+//     unless the class body binds the attribute to a proven value that no method reassigns);
 //   - a variable whose every assignment in its scope is proven, or a parameter annotated with a proven type.
 // Everything else is unverified: parameters without annotation, `self.x`, names imported from other
 // workspace files or unknown packages that the index did not resolve, results of local functions, loop
@@ -80,7 +81,10 @@ export function provenNonDataJoint(ctx: RuleContext, node: Node, depth = 0): boo
     case 'subscript': {
       // Attributes of an instance of a local class (`self._ephys`) may hold anything: never proof.
       const obj = n.childForFieldName(n.type === 'attribute' ? 'object' : 'value');
-      return !!obj && !instanceOfLocalClass(ctx, obj) && next(obj);
+      if (!obj) return false;
+      if (n.type === 'attribute' && instanceOfLocalClass(ctx, obj))
+        return classConstant(ctx, n, n.childForFieldName('attribute')?.text ?? '', depth);
+      return !instanceOfLocalClass(ctx, obj) && next(obj);
     }
     case 'call': {
       const fn = n.childForFieldName('function');
@@ -126,6 +130,31 @@ function provenName(ctx: RuleContext, n: Node, depth: number): boolean {
       });
   }
   return BUILTINS.has(name);
+}
+
+/**
+ * `self.X` where the (plain) class body binds `X = <proven value>` and no method assigns `self.X`: the class
+ * constant (e.g. `target = None`).
+ */
+function classConstant(ctx: RuleContext, attr: Node, name: string, depth: number): boolean {
+  const obj = unparen(attr.childForFieldName('object')!);
+  if (obj.type !== 'identifier') return false;
+  const cls = ctx.index.classOf(attr);
+  if (!cls || cls.childForFieldName('superclasses')) return false;
+  let bound: Node | null = null;
+  for (const a of ctx.index.syntax.assignments) {
+    if (a.startIndex < cls.startIndex || a.endIndex > cls.endIndex) continue;
+    const left = a.childForFieldName('left');
+    if (left?.type === 'attribute' && left.childForFieldName('attribute')?.text === name) return false;
+    if (
+      left?.type === 'identifier' &&
+      left.text === name &&
+      ctx.index.classOf(a)?.id === cls.id &&
+      !ctx.index.scopeOf(a)
+    )
+      bound = a.childForFieldName('right');
+  }
+  return !!bound && provenNonDataJoint(ctx, bound, depth + 1);
 }
 
 function instanceOfLocalClass(ctx: RuleContext, node: Node): boolean {
