@@ -18,7 +18,7 @@ test('proven not DataJoint: literals, known libraries, builtins, plain local cla
     [
       'class Cache:',
       '    def fetch(self):',
-      '        return self.fetch()',
+      '        return []',
       'def f(df: pd.DataFrame, n: int, rows: list):',
       '    a = np.load("x").fetch()',
       '    b = pd.read_csv("x").fetch()',
@@ -41,7 +41,7 @@ test('proven not DataJoint: literals, known libraries, builtins, plain local cla
   );
 });
 
-test('unverified: parameters, self attributes, unresolved imports, local function results — listed with the receiver', async () => {
+test('unverified: parameters, self and its attributes, unresolved imports, globals rebound in functions, local function results — listed with the receiver', async () => {
   const { findings, lineOf } = await analyze(
     [
       'class Loader:',
@@ -55,6 +55,15 @@ test('unverified: parameters, self attributes, unresolved imports, local functio
       '    e = lab.Session ^ q',
       '    q.aggr()',
       '    return (q & {"a": 1})._update("a", 2)',
+      'class QCMixin:',
+      '    def passing(self):',
+      '        return self.fetch()',
+      '_linking = None',
+      'def activate(module):',
+      '    global _linking',
+      '    _linking = module',
+      'def sessions():',
+      '    return _linking.Session.fetch()',
     ].join('\n') + '\n',
   );
   const got = findings.map((f) => `${lineOf(f.start)}:${f.code}:${f.severity}:${f.fix ? 'fix' : '-'}:${f.reason}`);
@@ -67,6 +76,8 @@ test('unverified: parameters, self attributes, unresolved imports, local functio
     '9:DJ041:hint:-:receiver not resolved: `lab.Session`',
     '10:DJ044:hint:-:receiver not resolved: `q`',
     '11:DJ060:hint:-:receiver not resolved: `q & {"a": 1}`',
+    '14:DJ021:hint:-:receiver not resolved: `self`', // a class without bases may be a table mixin
+    '20:DJ021:hint:-:receiver not resolved: `_linking.Session`', // rebound by `global` in activate()
   ]);
   for (const f of findings) {
     assert.equal(f.unverified, true);

@@ -8,10 +8,11 @@
 //     sqlite3, ...; KNOWN_MODULES below), or a name imported from one, and anything reached from it by
 //     attribute access, subscript or call (`requests.get(url)`, `sqlite3.connect(p).cursor()`);
 //   - a builtin (`open(p)`, `dict(...)`);
-//   - a class of this file that has no base class other than `object` (so it is no table), an instance of
-//     it, or `self`/`cls` inside it (but not their attributes: `self._ephys` may hold a schema module,
-//     unless the class body binds the attribute to a proven value that no method reassigns);
-//   - a variable whose every assignment in its scope is proven, or a parameter annotated with a proven type.
+//   - a class of this file that has no base class other than `object` (so it is no table) or an instance of
+//     it (`self` inside it is not: the class may be a table mixin; `self.x` only when the class body binds `x`
+//     to a proven value that no method reassigns);
+//   - a variable whose every assignment in its scope is proven (a module-level one only when no function
+//     rebinds it with `global`), or a parameter annotated with a proven type.
 // Everything else is unverified: parameters without annotation, `self.x`, names imported from other
 // workspace files or unknown packages that the index did not resolve, results of local functions, loop
 // variables. (Operators `@` and `^` are the exception: see `tableLike`.)
@@ -105,11 +106,9 @@ function provenName(ctx: RuleContext, n: Node, depth: number): boolean {
   const imported = ctx.index.imports.other.find((i) => i.local === name);
   if (imported) return !ctx.index.wsModules.has(name) && KNOWN_MODULES.has(imported.module.split('.')[0]);
   if (plainClass(ctx, name)) return true;
+  // `self` is never proof, even in a class without bases: such a class may be a table mixin.
+  if (name === 'self' || name === 'cls') return false;
   const scope = ctx.index.scopeOf(n);
-  if ((name === 'self' || name === 'cls') && scope?.type === 'function_definition') {
-    const cls = ctx.index.classOf(scope);
-    if (cls && !cls.childForFieldName('superclasses') && ctx.index.classOf(n)?.id === cls.id) return true;
-  }
   const values = ctx.index.assignedValues(n);
   if (values.length) return values.every((v) => v.id !== n.id && provenNonDataJoint(ctx, v, depth + 1));
   const param = scope ? parameterNamed(scope, name) : null;
@@ -120,6 +119,8 @@ function provenName(ctx: RuleContext, n: Node, depth: number): boolean {
     return !!t && !/\b(ModuleType|Any|object)\b/.test(t.text) && provenNonDataJoint(ctx, t, depth + 1);
   }
   if (scope) {
+    // `global name` in a function that assigns it (DataJoint Elements' `_linking_module = None` + activate()).
+    if (new RegExp(`\\bglobal\\b[^\\n]*\\b${name}\\b`).test(ctx.text)) return false;
     const top = ctx.index.syntax.assignments.filter(
       (a) => a.childForFieldName('left')?.text === name && !ctx.index.scopeOf(a) && !ctx.index.classOf(a),
     );
