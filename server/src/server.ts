@@ -139,7 +139,8 @@ connection.onDidChangeWatchedFiles((params) => {
   for (const change of params.changes) {
     const file = uriToPath(change.uri);
     const kind = fileKind(file);
-    if (kind === 'pins' || path.basename(file) === 'pyproject.toml' || path.basename(file) === '.dj-migrate.json')
+    const base = path.basename(file);
+    if (kind === 'pins' || base === 'pyproject.toml' || base === '.dj-migrate.json' || base === 'setup.py')
       pinsChanged = true;
     if (kind !== 'python' || store.get(change.uri)) continue;
     if (change.type === 3) engine.workspace.remove(file);

@@ -176,3 +176,22 @@ test('fix: the summary line gives the three counts; files changed counts files w
     fs.rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('phase 1: an in-store type is left as deferred (phase 2), counted with the items for a person', async () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'djreport-'));
+  try {
+    fs.writeFileSync(
+      path.join(root, 'raw.py'),
+      'import datajoint as dj\n\nschema = dj.Schema("lab")\n\n\n@schema\nclass Raw(dj.Manual):\n    definition = """\n    raw_id : int32\n    ---\n    data : blob@store\n    """\n',
+    );
+    const r = await runCli(['report', '--format', 'json', '--suffix', '', '.'], root);
+    const report = JSON.parse(r.out) as { summary: Record<string, number>; remaining: Remaining[] };
+    assert.deepEqual(report.summary, { fixed: 0, leftForPerson: 1, unverified: 0, filesChanged: 0 });
+    assert.deepEqual(
+      report.remaining.map((x) => `${x.path}:${x.line}:${x.code}:${x.status}`),
+      ['raw.py:11:DJ108:deferred'],
+    );
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});
