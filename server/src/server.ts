@@ -391,8 +391,12 @@ async function migrateAll(finalize: boolean) {
     const open = store.get(pathToFileURL(file).href);
     const text = open?.doc.getText() ?? project.texts.get(file);
     if (text === undefined) continue;
-    const r = project.fix(file, text, { unsafe: false, codes: finalize ? new Set(schemaNameCodes()) : undefined });
-    fixed.push(r);
+    try {
+      fixed.push(project.fix(file, text, { unsafe: false, codes: finalize ? new Set(schemaNameCodes()) : undefined }));
+    } catch (e) {
+      // One file that cannot be fixed never stops the rest; the report lists it as skipped.
+      project.skipped.set(file, `not fixed: ${(e as Error).message}`);
+    }
   }
   project.dispose();
   return { project, fixed };

@@ -730,6 +730,7 @@ function checkDelete(ctx: RuleContext, call: Node, mc: { receiver: Node; method:
   if (safemode)
     ctx.report(DELETE_SAFEMODE, safemode, {
       uncertain,
+      receiver: mc.receiver,
       edits: [renameKeyword(safemode, 'prompt')],
       fixTitle: 'Rename `safemode=` to `prompt=`',
     });
@@ -754,6 +755,7 @@ function checkDelete(ctx: RuleContext, call: Node, mc: { receiver: Node; method:
     const edits = [ctx.replace(fm, 'part_integrity="cascade"'), ...removeArguments(fp ? [fp] : [])];
     ctx.report(DELETE_FORCE_MASTERS, fm, {
       uncertain,
+      receiver: mc.receiver,
       edits,
       fixTitle: 'Use `part_integrity="cascade"` (review: also deletes masters)',
     });
@@ -773,6 +775,7 @@ function checkDelete(ctx: RuleContext, call: Node, mc: { receiver: Node; method:
     );
   ctx.report(DELETE_FORCE_PARTS, fp ?? fm!, {
     uncertain,
+    receiver: mc.receiver,
     edits,
     fixTitle: fp ? 'Use `part_integrity=` instead of `force_parts=`' : 'Remove `force_masters=False` (the default)',
   });
@@ -871,7 +874,12 @@ function checkSpawn(ctx: RuleContext, call: Node, mc: { receiver: Node; attr: No
   const edits = [ctx.replace(mc.attr, 'make_classes')];
   const context = keywordArgs(call).get('context');
   if (context) edits.push(renameKeyword(context, 'into'));
-  ctx.report(SPAWN_MISSING, mc.attr, { uncertain, edits, fixTitle: 'Use `make_classes(into=...)`' });
+  ctx.report(SPAWN_MISSING, mc.attr, {
+    uncertain,
+    receiver: mc.receiver,
+    edits,
+    fixTitle: 'Use `make_classes(into=...)`',
+  });
 }
 
 const SCHEMA_GONE: Record<string, string> = {
