@@ -158,6 +158,9 @@ test('check and report agree on paths (relative to the current folder) and on th
         assert.ok(checked.has(key(item)), `${key(item)} (cwd ${cwd}) is not among check's findings`);
       }
       assert.ok(check.findings.some((f) => f.unverified && f.reason === 'receiver not resolved: `self._ephys.Unit`'));
+      const text = await runCli(['check', arg], cwd);
+      assert.match(text.out, /; 4 unverified \(receiver not resolved: check by hand\)\.$/m);
+      assert.match(text.out, /DJ023 hint \[manual\] .*\[unverified: receiver not resolved: `q`\]$/m);
     }
   } finally {
     fs.rmSync(root, { recursive: true, force: true });

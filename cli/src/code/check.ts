@@ -85,8 +85,9 @@ export async function runCheck(argv: string[], io: CliIO): Promise<number> {
     for (const r of results.files) if (r.skipped) io.err(`skipped ${r.path}: ${r.skipped}`);
     const fixable = rows.filter((r) => r.fix && r.safety === 'safe').length;
     const unsafe = rows.filter((r) => r.fix && r.safety === 'unsafe').length;
+    const unverified = rows.filter((r) => r.unverified).length;
     io.out(
-      `${rows.length} finding(s) in ${results.files.length} file(s): ${fixable} fixable with \`dj-migrate fix\`${unsafe ? `, ${unsafe} more with --unsafe` : ''}.`,
+      `${rows.length} finding(s) in ${results.files.length} file(s): ${fixable} fixable with \`dj-migrate fix\`${unsafe ? `, ${unsafe} more with --unsafe` : ''}${unverified ? `; ${unverified} unverified (receiver not resolved: check by hand)` : ''}.`,
     );
     if (project.options.mode === 'informational')
       io.out(
