@@ -51,7 +51,7 @@ export class CodeEngine {
   analyzeIndexed(index: FileIndex, text: string, options: EngineOptions): Finding[] {
     {
       index.link(this.workspace);
-      if (!index.usesDataJoint) return [];
+      if (!index.usesDataJoint && !importsDataJointModule(index)) return [];
       const ctx = new RuleContext(index.path, text, index, options);
       for (const rule of pythonRules) {
         try {
@@ -84,6 +84,13 @@ export class CodeEngine {
       tree.delete();
     }
   }
+}
+
+/** `from pipeline import ephys` where that workspace module declares schemas or tables: DataJoint code too. */
+function importsDataJointModule(index: FileIndex): boolean {
+  for (const mods of index.wsModules.values())
+    if (mods.some((m) => m.tables.size || m.schemaVars.size || m.vmodules.size)) return true;
+  return false;
 }
 
 /**

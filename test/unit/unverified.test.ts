@@ -112,3 +112,22 @@ test('a syntax error gives one information per region not analysed, with its lin
     [],
   );
 });
+
+test('a file that imports a DataJoint module of the workspace is analysed even without `import datajoint`', async () => {
+  const engine = await CodeEngine.create();
+  engine.indexPython(
+    '/w/pipeline/ephys.py',
+    'import datajoint as dj\nschema = dj.Schema("ephys")\n\n@schema\nclass Unit(dj.Manual):\n    definition = """\n    unit : int32\n    """\n',
+  );
+  engine.indexPython('/w/pipeline/__init__.py', '');
+  const text =
+    'from pipeline import ephys\n\n\ndef units(q):\n    a = ephys.Unit.fetch()\n    return q.fetch("depth")\n';
+  const findings = engine.analyzePython('/w/analysis.py', text);
+  assert.deepEqual(
+    findings.map((f) => `${f.code}:${f.severity}:${f.unverified ?? false}`),
+    ['DJ021:warning:false', 'DJ023:hint:true'],
+  );
+  // A file importing only non-DataJoint workspace modules stays silent.
+  engine.indexPython('/w/util.py', 'def fetch_all():\n    return []\n');
+  assert.deepEqual(engine.analyzePython('/w/other.py', 'import util\n\n\ndef f(q):\n    return q.fetch()\n'), []);
+});
