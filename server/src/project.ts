@@ -223,6 +223,7 @@ export class Project {
         remaining: confineToCells(nb, r.remaining),
         fileOps: [],
         converged: r.converged,
+        encoding: this.encodings.get(file),
       };
     }
     const findings = analyzeOtherFile(file, text, { options: this.options, workspace: this.engine.workspace });
@@ -237,6 +238,7 @@ export class Project {
       remaining: findings.filter((f) => !chosen.includes(f)),
       fileOps,
       converged: true,
+      encoding: this.encodings.get(file),
     };
   }
 
