@@ -51,7 +51,7 @@ export class CodeEngine {
   analyzeIndexed(index: FileIndex, text: string, options: EngineOptions): Finding[] {
     {
       index.link(this.workspace);
-      if (!index.usesDataJoint) return [];
+      if (!index.usesDataJoint && !importsDataJointModule(index)) return [];
       const ctx = new RuleContext(index.path, text, index, options);
       for (const rule of pythonRules) {
         try {
@@ -69,6 +69,7 @@ export class CodeEngine {
           });
         }
       }
+      ctx.findings.push(...unanalysedRegions(index.path, text, index.syntax.errorRanges));
       return dedupe(ctx.findings).sort((a, b) => a.start - b.start || a.code.localeCompare(b.code));
     }
   }
@@ -83,6 +84,52 @@ export class CodeEngine {
       tree.delete();
     }
   }
+}
+
+/** `from pipeline import ephys` where that workspace module declares schemas or tables: DataJoint code too. */
+function importsDataJointModule(index: FileIndex): boolean {
+  for (const mods of index.wsModules.values())
+    if (mods.some((m) => m.tables.size || m.schemaVars.size || m.vmodules.size)) return true;
+  return false;
+}
+
+/**
+ * One information per region tree-sitter could not parse (nested and overlapping ranges merged by line): nothing
+ * in those lines was analysed, so a DataJoint call there is neither reported nor fixed.
+ */
+export function unanalysedRegions(path: string, text: string, ranges: Array<[number, number]>): Finding[] {
+  if (!ranges.length) return [];
+  const lines: Array<[number, number, number]> = []; // [first line, last line, start offset] (0-based lines)
+  const breaks: number[] = [];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) breaks.push(i);
+  const lineOf = (o: number) => {
+    let lo = 0;
+    let hi = breaks.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (breaks[mid] < o) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  // Notebook cells are joined for analysis: their line numbers mean nothing to a reader, the location does.
+  const numbered = !path.endsWith('.ipynb');
+  for (const [start, end] of [...ranges].sort((a, b) => a[0] - b[0])) {
+    const a = lineOf(start);
+    const b = lineOf(Math.max(start, end - 1));
+    const last = lines[lines.length - 1];
+    if (last && a <= last[1] + 1) last[1] = Math.max(last[1], b);
+    else lines.push([a, b, start]);
+  }
+  return lines.map(([a, b, start]) => ({
+    code: 'DJ000',
+    message: `Syntax error: ${b === a ? 'this line was' : `these ${b - a + 1} lines were`} not analysed${numbered ? ` (${b === a ? `line ${a + 1}` : `lines ${a + 1}-${b + 1}`})` : ''}: no DataJoint finding or fix inside; correct the syntax and run again`,
+    start,
+    end: Math.max(start, text.indexOf('\n', start) < 0 ? text.length : text.indexOf('\n', start)),
+    severity: 'info' as const,
+    safety: 'manual' as const,
+    phase: 1 as const,
+  }));
 }
 
 function countMissing(tree: Tree): number {

@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileKind } from './fileKind';
+import { decodeSource, type Decoded } from './python/encoding';
 
 const SKIP_DIRS = new Set([
   'node_modules',
@@ -57,11 +58,14 @@ export function listFiles(paths: string[]): string[] {
 
 export const MAX_FILE_BYTES = 8 * 1024 * 1024;
 
-/** Read a text file; binary files (NUL bytes) and files over MAX_FILE_BYTES are refused with a reason. */
-export function readText(file: string): { text: string } | { skipped: string } {
+/**
+ * Read a text file: Python sources by PEP 263 (BOM, coding cookie), everything else as UTF-8. Binary files
+ * (NUL bytes), files over MAX_FILE_BYTES and files not valid in their encoding are refused with a reason.
+ */
+export function readText(file: string): Decoded {
   const st = fs.statSync(file);
   if (st.size > MAX_FILE_BYTES) return { skipped: `larger than ${MAX_FILE_BYTES / 1024 / 1024} MB` };
   const buf = fs.readFileSync(file);
   if (buf.subarray(0, 8192).includes(0)) return { skipped: 'binary file' };
-  return { text: buf.toString('utf8') };
+  return decodeSource(buf, fileKind(file) === 'python');
 }

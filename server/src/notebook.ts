@@ -2,6 +2,7 @@
 // cells joined by a marker comment line, IPython magics replaced by Python of the same length (see magics.ts) —
 // and findings are mapped back to their cell. Fixed text is split at the markers again.
 import { pythonOfCell, restoreMagics } from './magics';
+import { replaceSources } from './notebookJson';
 import type { Finding } from './rules/meta';
 
 const MARKER = '# ---- dj-migrate cell boundary ----';
@@ -19,6 +20,8 @@ export interface NotebookCells {
   cells: Cell[];
   nb: { cells: Array<{ cell_type: string; source: string | string[] }>; metadata?: unknown; [k: string]: unknown };
   indent: number;
+  /** The notebook's JSON text as read (edits replace only changed cells' sources in it). */
+  json: string;
 }
 
 export function readNotebook(json: string): NotebookCells {
@@ -38,7 +41,7 @@ export function readNotebook(json: string): NotebookCells {
     text += blanked;
   });
   const indent = /^\{\r?\n( +)"/.exec(json)?.[1].length ?? 1;
-  return { text, cells, nb, indent };
+  return { text, cells, nb, indent, json };
 }
 
 /** The cell (position in `cells`) holding an offset of the joined text, and the offset inside it. */
@@ -63,16 +66,15 @@ export function confineToCells(nb: NotebookCells, findings: Finding[]): Finding[
   });
 }
 
-/** Put fixed joined text back into the notebook and serialise it as Jupyter does. */
+/** Put fixed joined text back into the notebook: only the sources of changed cells are rewritten. */
 export function writeNotebook(nb: NotebookCells, fixedText: string): string {
   const parts = fixedText.split(`\n${MARKER}\n`);
   if (parts.length !== nb.cells.length) throw new Error('a fix removed a notebook cell boundary');
-  const out = structuredClone(nb.nb);
+  const changed = new Map<number, string>();
   nb.cells.forEach((c, i) => {
     let src = parts[i];
     src = restoreMagics(src, c.magics);
-    const original = nb.nb.cells[c.index].source;
-    out.cells[c.index].source = Array.isArray(original) ? src.split(/(?<=\n)/) : src;
+    if (src !== c.source) changed.set(c.index, src);
   });
-  return JSON.stringify(out, null, nb.indent) + '\n';
+  return changed.size ? replaceSources(nb.json, changed, nb.indent) : nb.json;
 }

@@ -15,7 +15,8 @@ import type { ModuleExports } from './index/workspace';
 import { indexInstalled, type InstalledIndex } from './index/installedIndex';
 import { environmentSitePackages, importedTopLevel } from './index/sitePackages';
 import { analyzeOtherFile } from './rules/otherFiles';
-import { configFileExports, detectDataJointPin, type DataJointPin } from './rules/pins';
+import { analyzePins, configFileExports, detectDataJointPin, isPackagingScript, type DataJointPin } from './rules/pins';
+import type { SourceEncoding } from './python/encoding';
 
 export interface FileResult {
   path: string;
@@ -33,6 +34,8 @@ export interface FixedFile {
   remaining: Finding[];
   fileOps: FileOp[];
   converged: boolean;
+  /** The encoding the file was read in (write `after` back in it). */
+  encoding?: SourceEncoding;
 }
 
 export interface ProjectOverrides {
@@ -56,6 +59,7 @@ export class Project {
   readonly skipped = new Map<string, string>();
   /** Installed distributions of the project's environment and the exports of their indexed files. */
   installed: InstalledIndex = { packages: [], exports: [] };
+  readonly encodings = new Map<string, SourceEncoding>();
   private readonly indexed = new Map<string, FileIndex>();
 
   private constructor(
@@ -84,19 +88,9 @@ export class Project {
         defaultStore: overrides.defaultStore,
       }),
     );
-    const texts = new Map<string, string>();
-    const skipped = new Map<string, string>();
-    for (const f of files) {
-      try {
-        const r = readText(f);
-        if ('text' in r) texts.set(f, r.text);
-        else skipped.set(f, r.skipped);
-      } catch (e) {
-        skipped.set(f, (e as Error).message);
-      }
-    }
+    const read = readFiles(files);
     const pin = detectDataJointPin(
-      [...texts].filter(([p]) => fileKind(p) === 'pins').map(([p, text]) => ({ path: p, text })),
+      [...read.texts].filter(([p, text]) => holdsPins(p, text)).map(([p, text]) => ({ path: p, text })),
     );
     const migrate = settings.migrationEnabled === true || pin.line !== 'v014';
     const options: EngineOptions = {
@@ -108,8 +102,7 @@ export class Project {
       defaultStore: settings.defaultStore,
     };
     const project = new Project(engine, files, settings, pin, options);
-    for (const [p, t] of texts) project.texts.set(p, t);
-    for (const [p, s] of skipped) project.skipped.set(p, s);
+    project.adopt(read);
     const dirs = environmentSitePackages({
       sitePackages: overrides.sitePackages,
       python: overrides.python,
@@ -128,15 +121,7 @@ export class Project {
     options: EngineOptions,
   ): Promise<Project> {
     const project = new Project(await CodeEngine.create(), files, settings, pin, options);
-    for (const f of files) {
-      try {
-        const r = readText(f);
-        if ('text' in r) project.texts.set(f, r.text);
-        else project.skipped.set(f, r.skipped);
-      } catch (e) {
-        project.skipped.set(f, (e as Error).message);
-      }
-    }
+    project.adopt(readFiles(files));
     return project;
   }
 
@@ -149,6 +134,12 @@ export class Project {
     }
     this.installed = indexInstalled(sitePackages, imported, (t) => this.engine.python.parse(t));
     for (const e of this.installed.exports) this.engine.workspace.set(e);
+  }
+
+  private adopt(read: ReturnType<typeof readFiles>): void {
+    for (const [p, t] of read.texts) this.texts.set(p, t);
+    for (const [p, s] of read.skipped) this.skipped.set(p, s);
+    for (const [p, e] of read.encodings) this.encodings.set(p, e);
   }
 
   /** Pass 1: parse every Python file and notebook once, record its exports; keep trees within a budget. */
@@ -198,7 +189,10 @@ export class Project {
   /** Findings of one file (offsets into `text`; for notebooks, into the joined code cells). */
   analyze(file: string, text: string): Finding[] {
     const kind = fileKind(file);
-    if (kind === 'python') return this.analyzePython(file, text);
+    if (kind === 'python') {
+      const findings = this.analyzePython(file, text);
+      return isPackagingScript(file, text) ? [...findings, ...this.pinFindings(file, text)] : findings;
+    }
     if (kind === 'notebook') {
       let nb: ReturnType<typeof readNotebook>;
       try {
@@ -231,7 +225,7 @@ export class Project {
       this.forget(file);
       if (kind === 'python') {
         const r = fixPython(this.engine, file, text, this.options, fix);
-        return {
+        const result: FixedFile = {
           path: file,
           before: text,
           after: r.text,
@@ -239,11 +233,20 @@ export class Project {
           remaining: r.remaining,
           fileOps: [],
           converged: r.converged,
+          encoding: this.encodings.get(file),
         };
+        if (!isPackagingScript(file, r.text)) return result;
+        // A setup.py that calls setup(): its dependency declarations get the pin fixes too.
+        const pins = this.pinFindings(file, r.text);
+        const { chosen, edits } = selectFixes(pins, (f) => fixAllowed(f, this.options.phase, fix));
+        result.after = applyEdits(r.text, edits);
+        result.applied = [...r.applied, ...chosen];
+        result.remaining = [...r.remaining, ...(chosen.length ? this.pinFindings(file, result.after) : pins)];
+        return result;
       }
       const nb = readNotebook(text);
       const r = fixPython(this.engine, file, nb.text, this.options, fix);
-      const after = r.applied.length ? writeNotebook(nb, r.text) : text;
+      const after = r.text !== nb.text ? writeNotebook(nb, r.text) : text;
       return {
         path: file,
         before: text,
@@ -252,6 +255,7 @@ export class Project {
         remaining: confineToCells(nb, r.remaining),
         fileOps: [],
         converged: r.converged,
+        encoding: this.encodings.get(file),
       };
     }
     const findings = analyzeOtherFile(file, text, { options: this.options, workspace: this.engine.workspace });
@@ -266,7 +270,12 @@ export class Project {
       remaining: findings.filter((f) => !chosen.includes(f)),
       fileOps,
       converged: true,
+      encoding: this.encodings.get(file),
     };
+  }
+
+  private pinFindings(file: string, text: string): Finding[] {
+    return analyzePins(file, text, { enabled: this.options.mode === 'migrate' });
   }
 
   private forget(file: string): void {
@@ -280,6 +289,53 @@ export class Project {
   dispose(): void {
     for (const idx of this.indexed.values()) idx.tree.delete();
     this.indexed.clear();
+  }
+}
+
+/** Whether a file declares dependencies: a requirements/pyproject/setup.cfg/conda file, or a setup.py calling setup(). */
+function holdsPins(file: string, text: string): boolean {
+  const kind = fileKind(file);
+  return kind === 'pins' || (kind === 'python' && isPackagingScript(file, text));
+}
+
+/**
+ * Read every file once. A file that cannot be read, is not valid in its encoding, or (for notebooks) is empty
+ * or not a notebook is skipped with a reason that names what is wrong; the other files go on.
+ */
+function readFiles(files: string[]) {
+  const texts = new Map<string, string>();
+  const skipped = new Map<string, string>();
+  const encodings = new Map<string, SourceEncoding>();
+  for (const f of files) {
+    try {
+      const r = readText(f);
+      if ('skipped' in r) {
+        skipped.set(f, r.skipped);
+        continue;
+      }
+      if (fileKind(f) === 'notebook') {
+        const problem = notebookProblem(r.text);
+        if (problem) {
+          skipped.set(f, problem);
+          continue;
+        }
+      }
+      texts.set(f, r.text);
+      encodings.set(f, r.encoding);
+    } catch (e) {
+      skipped.set(f, (e as Error).message);
+    }
+  }
+  return { texts, skipped, encodings };
+}
+
+function notebookProblem(json: string): string | null {
+  if (!json.trim()) return 'empty notebook file (no JSON); not analysed or fixed';
+  try {
+    readNotebook(json);
+    return null;
+  } catch (e) {
+    return `not a readable notebook (${(e as Error).message}); not analysed or fixed`;
   }
 }
 

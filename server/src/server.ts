@@ -38,7 +38,7 @@ import { renderRule, ruleAnchor } from './report/ruleDocs';
 import { shownInPhase } from './rules/context';
 import type { Finding, RuleMeta } from './rules/meta';
 import { analyzeOtherFile } from './rules/otherFiles';
-import { configFileExports, detectDataJointPin, type DataJointPin } from './rules/pins';
+import { analyzePins, configFileExports, detectDataJointPin, isPackagingScript, type DataJointPin } from './rules/pins';
 import { allRuleMetas } from './rules/registry';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.datajoint`;
@@ -131,8 +131,8 @@ async function indexWorkspace(): Promise<void> {
     if (kind === 'other') continue;
     const r = readText(f);
     if (!('text' in r)) continue;
-    if (kind === 'pins') pins.push({ path: f, text: r.text });
-    else if (kind === 'python' || kind === 'notebook') importedTopLevel(r.text, imported);
+    if (kind === 'pins' || (kind === 'python' && isPackagingScript(f, r.text))) pins.push({ path: f, text: r.text });
+    if (kind === 'python' || kind === 'notebook') importedTopLevel(r.text, imported);
     if (kind === 'python') engine.indexPython(f, r.text);
     else if (kind === 'config') engine.workspace.set(configFileExports(f, r.text));
     else if (kind === 'notebook') indexNotebook(f, r.text);
@@ -197,11 +197,13 @@ connection.onDidChangeWatchedFiles((params) => {
   for (const change of params.changes) {
     const file = uriToPath(change.uri);
     const kind = fileKind(file);
+    const base = path.basename(file);
     if (
       kind === 'pins' ||
       kind === 'config' ||
-      path.basename(file) === 'pyproject.toml' ||
-      path.basename(file) === '.dj-migrate.json'
+      base === 'pyproject.toml' ||
+      base === '.dj-migrate.json' ||
+      base === 'setup.py'
     )
       pinsChanged = true;
     if (kind === 'config' && change.type === 3) engine.workspace.remove(file);
@@ -272,7 +274,12 @@ async function analyze(uri: string): Promise<Analysis | null> {
       setExports(index.exports());
       analysis = {
         doc: entry.doc,
-        findings: engine.analyzeIndexed(index, entry.doc.getText(), options),
+        findings: [
+          ...engine.analyzeIndexed(index, entry.doc.getText(), options),
+          ...(isPackagingScript(file, entry.doc.getText())
+            ? analyzePins(file, entry.doc.getText(), { enabled: options.mode === 'migrate' })
+            : []),
+        ],
         settings,
         toDoc: (o) => o,
       };
@@ -419,6 +426,7 @@ connection.onExecuteCommand(async (params) => {
           fixed,
           allRuleMetas(),
           [...project.skipped].map(([p, reason]) => ({ path: p, reason })),
+          project.options.phase,
         ),
         roots[0],
       );
@@ -449,8 +457,12 @@ async function migrateAll(finalize: boolean) {
     const open = store.get(pathToFileURL(file).href);
     const text = open?.doc.getText() ?? project.texts.get(file);
     if (text === undefined) continue;
-    const r = project.fix(file, text, { unsafe: false, codes: finalize ? new Set(schemaNameCodes()) : undefined });
-    fixed.push(r);
+    try {
+      fixed.push(project.fix(file, text, { unsafe: false, codes: finalize ? new Set(schemaNameCodes()) : undefined }));
+    } catch (e) {
+      // One file that cannot be fixed never stops the rest; the report lists it as skipped.
+      project.skipped.set(file, `not fixed: ${(e as Error).message}`);
+    }
   }
   project.dispose();
   return { project, fixed };

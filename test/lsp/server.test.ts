@@ -333,3 +333,17 @@ test('notebook cells: names bound in an earlier cell resolve; findings and quick
     [[9, 'Schema']],
   );
 });
+
+test('an unresolved receiver of a changed API is a hint in the editor naming the receiver, without a fix', async () => {
+  const uri = open(
+    'loader.py',
+    'import datajoint as dj\nimport requests\n\n\ndef units(self_ephys, url):\n    requests.get(url).fetch()\n    return self_ephys.Unit.fetch()\n',
+  );
+  const diags = await diagnostics(uri);
+  assert.deepEqual(
+    diags.map((d) => [d.code, d.severity, d.range.start.line]),
+    [['DJ021', 4, 6]],
+  );
+  assert.match(diags[0].message, /\[unverified: receiver not resolved: `self_ephys\.Unit`\]$/);
+  assert.equal((diags[0].data as { edits?: unknown }).edits, undefined);
+});

@@ -26,7 +26,9 @@ describe('UI operations hold the run locks', { timeout: 300_000 }, () => {
     const [lab] = fx.schemas;
     const other = await mysql.createConnection(testServer);
     try {
-      const [[got]] = await other.query<mysql.RowDataPacket[]>('SELECT GET_LOCK(?, 0) AS g', [runLockName(`${lab}_v2`)]);
+      const [[got]] = await other.query<mysql.RowDataPacket[]>('SELECT GET_LOCK(?, 0) AS g', [
+        runLockName(`${lab}_v2`),
+      ]);
       assert.equal(Number(got.g), 1);
       const [[{ id }]] = await other.query<mysql.RowDataPacket[]>('SELECT CONNECTION_ID() AS id');
       const progress: string[] = [];

@@ -182,7 +182,7 @@ test('cases that are reported without a fix', async () => {
   for (const f of findings) assert.equal(f.fix, undefined, `${f.code}: ${f.message}`);
 });
 
-test('unresolved receivers: hints with unsafe fixes, only for calls that can only be DataJoint', async () => {
+test('unresolved receivers: hints with unsafe fixes for calls only DataJoint has; the others listed as unverified, without a fix', async () => {
   const { findings } = await analyze(
     [
       'def f(q):',
@@ -197,13 +197,22 @@ test('unresolved receivers: hints with unsafe fixes, only for calls that can onl
   );
   assert.deepEqual(
     findings.map((f) => f.code),
-    ['DJ020', 'DJ022', 'DJ021', 'DJ028', 'DJ029'],
+    ['DJ020', 'DJ022', 'DJ021', 'DJ028', 'DJ021', 'DJ023', 'DJ029'],
   );
   for (const f of findings) {
     assert.equal(f.severity, 'hint');
-    assert.equal(f.safety, 'unsafe');
+    assert.equal(f.unverified, true);
+    assert.equal(f.reason, 'receiver not resolved: `q`');
     assert.match(f.message, /if this is a DataJoint query/);
   }
+  // `q.fetch()` and `q.fetch("depth")` could be anyone's fetch: listed, never rewritten.
+  const [withFix, withoutFix] = [findings.filter((f) => f.fix), findings.filter((f) => !f.fix)];
+  assert.deepEqual(
+    withoutFix.map((f) => `${f.code}:${f.safety}`),
+    ['DJ021:manual', 'DJ023:manual'],
+  );
+  for (const f of withFix) assert.equal(f.safety, 'unsafe');
+  assert.equal(withFix.length, 5);
 });
 
 test('other kinds of receivers are never fetch receivers', async () => {

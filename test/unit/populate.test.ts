@@ -70,13 +70,13 @@ test('populate(order=) is manual with the priority hint; limit= beside max_calls
   assert.match(limit.message, /smaller of the two/);
 });
 
-test('an unresolved receiver is reported only with another DataJoint populate keyword, as a hint', async () => {
+test('an unresolved receiver is a hint with another DataJoint populate keyword, else listed as unverified', async () => {
   const { findings } = await analyze(
     'def f(t, k):\n    t.populate(keys=k)\n    t.populate(keys=k, reserve_jobs=True)\n    t.populate(order="reverse")\n',
   );
   assert.deepEqual(
-    findings.map((f) => `${f.code}:${f.severity}`),
-    ['DJ071:hint', 'DJ072:hint'],
+    findings.map((f) => `${f.code}:${f.severity}:${f.fix ? 'fix' : 'nofix'}:${f.unverified}`),
+    ['DJ071:hint:nofix:true', 'DJ071:hint:fix:true', 'DJ072:hint:nofix:true'],
   );
 });
 

@@ -66,7 +66,8 @@ test('multi-file fixture: the imported tables are what makes those lines DataJoi
   const file = path.join(multi, 'analysis.py');
   const text = read(file);
   // pipeline.py not indexed: `Session`, `Unit`, `pl.Unit` and `lab.Subject` stay unresolved, so their lines give
-  // nothing or (for a call only DataJoint has, like `aggr`) a hint.
+  // no diagnostic, only hints: unverified ones without a fix for calls anyone could have (`Session.fetch()`),
+  // hints with an unsafe fix for calls only DataJoint has (`aggr`).
   const findings = engine.analyzePython(file, text, options);
   const alone = found(
     text,
@@ -78,7 +79,11 @@ test('multi-file fixture: the imported tables are what makes those lines DataJoi
   );
   const line = (needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
   assert.ok(!alone.includes(`DJ021:${line('everything = Session.fetch()')}`));
-  assert.ok(!hints.includes(`DJ021:${line('everything = Session.fetch()')}`));
+  const everything = findings.find(
+    (f) => f.code === 'DJ021' && lineOf(text, f.start) === line('everything = Session.fetch()'),
+  );
+  assert.ok(everything?.unverified && !everything.fix && everything.severity === 'hint');
+  assert.equal(everything.reason, 'receiver not resolved: `Session`');
   assert.ok(!alone.includes(`DJ023:${line('pl.Unit.fetch("depth")')}`));
   assert.ok(!alone.includes(`DJ044:${line('Session.aggr(')}`));
   assert.ok(hints.includes(`DJ044:${line('Session.aggr(')}`));

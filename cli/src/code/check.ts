@@ -5,7 +5,7 @@ import type { CliIO } from '../io';
 import { CODE_OPTIONS, overridesFrom } from './options';
 import { Project } from '../../../server/src/project';
 import { formatLocation, locator } from '../../../server/src/report/locations';
-import type { Severity } from '../../../server/src/rules/meta';
+import { shownMessage, type Severity } from '../../../server/src/rules/meta';
 import { shownInPhase } from '../../../server/src/rules/context';
 import { analyzeInParallel, defaultWorkers, PARALLEL_THRESHOLD } from '../../../server/src/parallel/pool';
 import type { ProjectOverrides } from '../../../server/src/project';
@@ -60,6 +60,7 @@ export async function runCheck(argv: string[], io: CliIO): Promise<number> {
           phase: f.phase,
           message: f.message,
           fix: f.fix?.title ?? null,
+          ...(f.unverified ? { unverified: true as const, reason: f.reason } : {}),
         };
       });
   });
@@ -69,7 +70,9 @@ export async function runCheck(argv: string[], io: CliIO): Promise<number> {
       JSON.stringify(
         {
           findings: rows,
-          skipped: results.files.filter((r) => r.skipped).map((r) => ({ path: r.path, reason: r.skipped })),
+          skipped: results.files
+            .filter((r) => r.skipped)
+            .map((r) => ({ path: path.relative(io.cwd, r.path) || r.path, reason: r.skipped })),
           context: { pin: project.pin, mode: project.options.mode, phase: project.options.phase },
         },
         null,
@@ -77,12 +80,14 @@ export async function runCheck(argv: string[], io: CliIO): Promise<number> {
       ),
     );
   } else {
-    for (const r of rows) io.out(`${formatLocation(r.path, r)}: ${r.code} ${r.severity} [${r.safety}] ${r.message}`);
+    for (const r of rows)
+      io.out(`${formatLocation(r.path, r)}: ${r.code} ${r.severity} [${r.safety}] ${shownMessage(r)}`);
     for (const r of results.files) if (r.skipped) io.err(`skipped ${r.path}: ${r.skipped}`);
     const fixable = rows.filter((r) => r.fix && r.safety === 'safe').length;
     const unsafe = rows.filter((r) => r.fix && r.safety === 'unsafe').length;
+    const unverified = rows.filter((r) => r.unverified).length;
     io.out(
-      `${rows.length} finding(s) in ${results.files.length} file(s): ${fixable} fixable with \`dj-migrate fix\`${unsafe ? `, ${unsafe} more with --unsafe` : ''}.`,
+      `${rows.length} finding(s) in ${results.files.length} file(s): ${fixable} fixable with \`dj-migrate fix\`${unsafe ? `, ${unsafe} more with --unsafe` : ''}${unverified ? `; ${unverified} unverified (receiver not resolved: check by hand)` : ''}.`,
     );
     if (project.options.mode === 'informational')
       io.out(

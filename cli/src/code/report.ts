@@ -3,9 +3,9 @@ import path from 'node:path';
 import { parse, str, UsageError } from '../args';
 import type { CliIO } from '../io';
 import { CODE_OPTIONS, overridesFrom } from './options';
-import { fixProject } from './fix';
+import { changedFiles, fixProject, skippedOf } from './fix';
 import { allRuleMetas } from '../../../server/src/rules/registry';
-import { buildReport, renderMarkdown } from '../../../server/src/report/migrationReport';
+import { buildReport, renderMarkdown, withRelativePaths } from '../../../server/src/report/migrationReport';
 
 export async function runReport(argv: string[], io: CliIO): Promise<number> {
   const { positionals, flags } = parse(argv, {
@@ -17,11 +17,11 @@ export async function runReport(argv: string[], io: CliIO): Promise<number> {
   if (format !== 'markdown' && format !== 'json') throw new UsageError('--format must be markdown or json');
   const paths = (positionals.length ? positionals : [io.cwd]).map((p) => path.resolve(io.cwd, p));
   const { project, fixed } = await fixProject(paths, overridesFrom(flags), !!flags.unsafe);
-  const report = buildReport(
-    fixed,
-    allRuleMetas(),
-    [...project.skipped].map(([p, reason]) => ({ path: p, reason })),
+  const report = buildReport(fixed, allRuleMetas(), skippedOf(project), project.options.phase);
+  report.filesChanged = changedFiles(fixed);
+  report.summary.filesChanged = report.filesChanged.length;
+  io.out(
+    format === 'json' ? JSON.stringify(withRelativePaths(report, io.cwd), null, 2) : renderMarkdown(report, io.cwd),
   );
-  io.out(format === 'json' ? JSON.stringify(report, null, 2) : renderMarkdown(report, io.cwd));
   return 0;
 }

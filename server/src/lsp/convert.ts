@@ -2,7 +2,7 @@
 import { DiagnosticSeverity, type Diagnostic, type TextEdit as LspTextEdit } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { diffLines } from 'diff';
-import type { Finding, Severity, TextEdit } from '../rules/meta';
+import { shownMessage, type Finding, type Severity, type TextEdit } from '../rules/meta';
 
 export const SOURCE = 'DataJoint';
 
@@ -40,7 +40,7 @@ export function toDiagnostic(
     code: f.code,
     codeDescription: { href: docsHref(f.code) },
     source: SOURCE,
-    message: f.message,
+    message: shownMessage(f),
     data,
   };
 }

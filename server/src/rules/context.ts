@@ -5,6 +5,7 @@ import { OVERRIDABLE } from '../index/classBody';
 import type { FileIndex } from '../index/fileIndex';
 import { overrideFor } from '../index/overrides';
 import { isWithin } from '../python/syntax';
+import { unresolvedReason } from './receivers';
 import type { Finding, RuleMeta, Severity, TextEdit } from './meta';
 
 export interface EngineOptions {
@@ -45,8 +46,15 @@ export interface ReportOptions {
   message?: string;
   edits?: TextEdit[];
   fixTitle?: string;
-  /** The receiver could not be resolved: report as a hint whose fix is unsafe. */
+  /** The receiver could not be resolved: report as a hint whose fix is unsafe, marked unverified. */
   uncertain?: boolean;
+  /**
+   * Only the method's name suggests DataJoint (e.g. a plain `.fetch()` on an unresolved receiver): report as an
+   * unverified hint without a fix. Implies `uncertain`.
+   */
+  unverified?: boolean;
+  /** The unresolved receiver, named in the finding's reason. */
+  receiver?: Node;
   severity?: Severity;
 }
 
@@ -66,9 +74,11 @@ export class RuleContext {
     if (this.suppressed(meta.code, start)) return;
     let severity: Severity = opts.severity ?? meta.severity;
     let safety = meta.safety;
-    if (opts.uncertain) {
+    const uncertain = opts.uncertain || opts.unverified;
+    if (uncertain) {
       severity = 'hint';
       if (safety === 'safe') safety = 'unsafe';
+      if (opts.unverified) safety = 'manual';
     }
     if (this.options.mode === 'informational' && severity !== 'hint') severity = 'info';
     let message = opts.message ?? meta.title;
@@ -88,9 +98,14 @@ export class RuleContext {
       safety,
       phase: meta.phase,
     };
+    if (uncertain) {
+      finding.unverified = true;
+      finding.reason = opts.receiver ? unresolvedReason(opts.receiver) : 'receiver not resolved';
+    }
     if (
       edits?.length &&
       meta.safety !== 'manual' &&
+      !opts.unverified &&
       !edits.some((e) => isWithin(e.start, Math.max(e.end, e.start + 1), this.index.syntax.errorRanges))
     ) {
       finding.fix = { title: opts.fixTitle ?? meta.title, edits };

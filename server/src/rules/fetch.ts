@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Node } from 'web-tree-sitter';
 import { stringValue, unparen } from '../python/syntax';
 import type { Rule, RuleContext } from './context';
+import { provenNonDataJoint } from './receivers';
 import { editArguments, ensureImport } from './edits';
 import type { RuleMeta, TextEdit } from './meta';
 
@@ -345,8 +346,10 @@ function checkFetch(ctx: RuleContext, mc: MethodCall): void {
   const kind = receiverKind(ctx, mc.receiver);
   if (kind === 'other') return;
   const uncertain = kind === 'unknown';
-  // On an unresolved receiver only calls that can only be DataJoint's are reported.
-  if (
+  if (uncertain && provenNonDataJoint(ctx, mc.receiver)) return;
+  // On an unresolved receiver, calls that can only be DataJoint's are hints with an unsafe fix; the others
+  // (a plain `.fetch()` or `.fetch("a")`) are listed as unverified, without a fix.
+  const unverified =
     uncertain &&
     !(
       keys.length ||
@@ -354,9 +357,7 @@ function checkFetch(ctx: RuleContext, mc: MethodCall): void {
       format === 'frame' ||
       format === 'array' ||
       keywords.has('download_path')
-    )
-  )
-    return;
+    );
   if (ctx.isGuarded(call)) return;
 
   const fixable =
@@ -377,6 +378,8 @@ function checkFetch(ctx: RuleContext, mc: MethodCall): void {
     ctx.report(meta, call, {
       message: message + note,
       uncertain,
+      unverified,
+      receiver: mc.receiver,
       edits: args ? [ctx.replace(method, target), ...args] : undefined,
       fixTitle: `Replace with \`${target}()\``,
     });
@@ -388,6 +391,8 @@ function checkFetch(ctx: RuleContext, mc: MethodCall): void {
     ctx.report(meta, call, {
       message: message + note,
       uncertain,
+      unverified,
+      receiver: mc.receiver,
       edits: args
         ? [
             ctx.replace(method, 'proj'),
@@ -405,6 +410,8 @@ function checkFetch(ctx: RuleContext, mc: MethodCall): void {
         message:
           '`format="frame"` cannot be combined with attributes or `as_dict` (DataJointError in 0.14.6 and 2.x)' + note,
         uncertain,
+        unverified,
+        receiver: mc.receiver,
       });
       return;
     }
@@ -420,6 +427,8 @@ function checkFetch(ctx: RuleContext, mc: MethodCall): void {
     ctx.report(FETCH_ALL, call, {
       message: '`format=` cannot be combined with attributes or `as_dict=True` (DataJointError in 0.14.6)' + note,
       uncertain,
+      unverified,
+      receiver: mc.receiver,
     });
     return;
   }
@@ -442,6 +451,8 @@ function checkFetch(ctx: RuleContext, mc: MethodCall): void {
       ctx.report(FETCH_ALL, call, {
         message: '`fetch()` is deprecated: use `to_dicts()` or `to_arrays()` depending on `as_dict`' + note,
         uncertain,
+        unverified,
+        receiver: mc.receiver,
       });
       return;
     }
@@ -465,6 +476,8 @@ function checkFetch(ctx: RuleContext, mc: MethodCall): void {
     ctx.report(FETCH_KEY_ATTRS, call, {
       message: '"KEY" is requested more than once; rewrite by hand with `to_arrays(..., include_key=True)`' + note,
       uncertain,
+      unverified,
+      receiver: mc.receiver,
     });
     return;
   }
@@ -475,6 +488,8 @@ function checkFetch(ctx: RuleContext, mc: MethodCall): void {
         'With `as_dict=False`, 0.14.6 returned "KEY" as numpy records, not dicts; rewrite by hand (`keys()` / `to_arrays(..., include_key=True)` return dicts)' +
         note,
       uncertain,
+      unverified,
+      receiver: mc.receiver,
     });
     return;
   }
@@ -483,6 +498,8 @@ function checkFetch(ctx: RuleContext, mc: MethodCall): void {
     ctx.report(FETCH_KEY, call, {
       message: `\`fetch(${keys[0].node.text})\` is deprecated: use \`keys()\`` + note,
       uncertain,
+      unverified,
+      receiver: mc.receiver,
       edits: args ? [ctx.replace(method, 'keys'), ...args] : undefined,
       fixTitle: 'Replace with `keys()`',
     });
@@ -514,6 +531,8 @@ function checkFetch(ctx: RuleContext, mc: MethodCall): void {
           : '`fetch(..., "KEY")` is deprecated: `to_arrays(..., include_key=True)` returns the keys first, and this result is not unpacked where it could be reordered; rewrite by hand') +
         note,
       uncertain,
+      unverified,
+      receiver: mc.receiver,
       edits: args ? [ctx.replace(method, 'to_arrays'), ...args, ...reorder!] : undefined,
       fixTitle: 'Replace with `to_arrays(..., include_key=True)`',
     });
@@ -535,6 +554,7 @@ function checkHeadTail(ctx: RuleContext, mc: MethodCall): void {
   const kind = receiverKind(ctx, mc.receiver);
   if (kind === 'other') return;
   const uncertain = kind === 'unknown';
+  if (uncertain && provenNonDataJoint(ctx, mc.receiver)) return;
   if (
     uncertain &&
     !(keywords.has('as_dict') || format === 'frame' || format === 'array' || keywords.has('download_path'))
@@ -572,6 +592,7 @@ function checkHeadTail(ctx: RuleContext, mc: MethodCall): void {
         : '') +
       (uncertain ? ' (if this is a DataJoint query)' : ''),
     uncertain,
+    receiver: mc.receiver,
     edits: fixable && !list.text.includes('#') ? edits : undefined,
     fixTitle: `Replace with \`${target}(order_by=${order}, limit=…)\``,
   });
@@ -583,6 +604,7 @@ function checkDownloadPath(ctx: RuleContext, mc: MethodCall): void {
   const kind = receiverKind(ctx, mc.receiver);
   if (kind === 'other' || ctx.isGuarded(mc.call)) return;
   const uncertain = kind === 'unknown';
+  if (uncertain && provenNonDataJoint(ctx, mc.receiver)) return;
   const value = kwValue(kw);
   const stmt = simpleStatement(mc.call);
   const others = stmt ? downloadPathCalls(ctx, stmt) : [];
@@ -607,6 +629,7 @@ function checkDownloadPath(ctx: RuleContext, mc: MethodCall): void {
   ctx.report(DOWNLOAD_PATH, mc.call, {
     message: `\`${mc.method.text}()\` does not accept \`download_path\` in DataJoint 2.x (TypeError): set it with \`dj.config.override(download_path=...)\`${why}${uncertain ? ' (if this is a DataJoint query)' : ''}`,
     uncertain,
+    receiver: mc.receiver,
     edits,
     fixTitle: 'Wrap the statement in `with dj.config.override(download_path=...)`',
   });

@@ -59,4 +59,15 @@ export interface Finding {
   safety: Safety;
   phase: Phase;
   fix?: Fix;
+  /**
+   * The receiver could not be resolved (nor proven not DataJoint): the finding is a hint that holds only if
+   * the receiver is a DataJoint query. `reason` says which receiver, e.g. "receiver not resolved: `self._ephys`".
+   */
+  unverified?: true;
+  reason?: string;
+}
+
+/** The message as shown to a person: an unverified finding says which receiver was not resolved. */
+export function shownMessage(f: Pick<Finding, 'message' | 'unverified' | 'reason'>): string {
+  return f.unverified && f.reason ? `${f.message} [unverified: ${f.reason}]` : f.message;
 }

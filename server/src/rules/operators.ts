@@ -4,6 +4,7 @@
 import type { Node } from 'web-tree-sitter';
 import { unparen } from '../python/syntax';
 import type { Rule, RuleContext } from './context';
+import { provenNonDataJoint, tableLike } from './receivers';
 import { editArguments } from './edits';
 import { methodCall, methodName, receiverKind, type MethodCall } from './fetch';
 import type { RuleMeta, TextEdit } from './meta';
@@ -208,20 +209,31 @@ function checkBinary(ctx: RuleContext, bin: Node, mayHaveU: boolean): void {
   if (op === '@') {
     // QueryExpression.__matmul__ runs whenever the left operand is a query; a query on the right only with an unresolved left.
     const l = isDj(ctx, left);
-    if (!l && !(ctx.index.kindOf(left) === 'unknown' && isDj(ctx, right))) return;
+    const unknownLeft = !l && ctx.index.kindOf(left) === 'unknown';
+    const r = unknownLeft && isDj(ctx, right);
+    const unverified = unknownLeft && !r && (tableLike(ctx, left) || tableLike(ctx, right));
+    if (!l && !r && !unverified) return;
     if (ctx.isGuarded(bin)) return;
     ctx.report(MATMUL, bin, {
       message:
         '`@` raises DataJointError in 2.x: `.join(other, semantic_check=False)` is the exact equivalent (not `*`)' +
         (l ? '' : ' (if the left operand is a DataJoint query)'),
       uncertain: !l,
+      unverified,
+      receiver: left,
       edits: operatorToMethod(ctx, bin, 'join', false) ?? undefined,
       fixTitle: 'Replace with `.join(..., semantic_check=False)`',
     });
   } else if (op === '^') {
-    if (!isDj(ctx, left) || ctx.isGuarded(bin)) return;
+    const unverified =
+      !isDj(ctx, left) &&
+      ctx.index.kindOf(left) === 'unknown' &&
+      (tableLike(ctx, left) || (tableLike(ctx, right) && !provenNonDataJoint(ctx, left)));
+    if ((!isDj(ctx, left) && !unverified) || ctx.isGuarded(bin)) return;
     const isClass = ctx.index.kindOf(left) === 'table';
     ctx.report(XOR, bin, {
+      unverified,
+      receiver: left,
       message: isClass
         ? `\`^\` raises DataJointError in 2.x: use \`${unparen(left).text}().restrict(other, semantic_check=False)\` (restrict needs an instance)`
         : '`^` raises DataJointError in 2.x: use `.restrict(other, semantic_check=False)`',
@@ -287,8 +299,11 @@ function checkAggr(ctx: RuleContext, mc: MethodCall): void {
   const kind = receiverKind(ctx, mc.receiver);
   if (kind === 'other') return;
   const uncertain = kind === 'unknown';
-  // `aggregate` is also pandas'; on an unresolved receiver only `aggr` with a group argument is DataJoint's.
-  if (uncertain && (mc.method.text !== 'aggr' || !mc.positional.length) && !keep) return;
+  if (uncertain && provenNonDataJoint(ctx, mc.receiver)) return;
+  // `aggregate` is also pandas'; on an unresolved receiver only `aggr` with a group argument is DataJoint's,
+  // and `aggr(...)` without one is listed as unverified.
+  if (uncertain && mc.method.text !== 'aggr' && !keep) return;
+  const unverified = uncertain && !mc.positional.length && !keep;
   if (ctx.isGuarded(call)) return;
   const note = uncertain ? ' (if this is a DataJoint query)' : '';
   if (keep) {
@@ -306,6 +321,8 @@ function checkAggr(ctx: RuleContext, mc: MethodCall): void {
           ? '`keep_all_rows=True` raises TypeError in 2.x; the 2.x default keeps all rows, written explicitly as `exclude_nonmatching=False`'
           : '`keep_all_rows=` raises TypeError in 2.x: use `exclude_nonmatching=` (the negation)') + note,
       uncertain,
+      unverified,
+      receiver: mc.receiver,
       edits: keywords.has('exclude_nonmatching') ? undefined : (edits ?? undefined),
       fixTitle: 'Replace with `exclude_nonmatching=`',
     });
@@ -317,6 +334,8 @@ function checkAggr(ctx: RuleContext, mc: MethodCall): void {
       '`aggr` is now a LEFT join: rows without a match appear (count(*) = 1, other aggregates NULL). Add `exclude_nonmatching=True` to keep the 0.14.6 result' +
       note,
     uncertain,
+    unverified,
+    receiver: mc.receiver,
     edits: mc.splat ? undefined : (editArguments(call, [], ['exclude_nonmatching=True']) ?? undefined),
     fixTitle: 'Add `exclude_nonmatching=True`',
   });

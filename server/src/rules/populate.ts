@@ -2,6 +2,7 @@
 import type { Node } from 'web-tree-sitter';
 import { stringValue, unparen } from '../python/syntax';
 import type { Rule, RuleContext } from './context';
+import { provenNonDataJoint } from './receivers';
 import { keywordArgs, positionalArgs } from './edits';
 import type { RuleMeta, Severity, TextEdit } from './meta';
 import {
@@ -108,14 +109,18 @@ function checkPopulate(ctx: RuleContext, call: Node, receiver: Node): void {
   const limit = kw.get('limit');
   if (!keys && !order && !limit) return;
   const known = isTableOrQuery(ctx, receiver);
-  if (!known && !(ctx.index.kindOf(receiver) === 'unknown' && unmistakablyPopulate(kw))) return;
+  if (!known && (ctx.index.kindOf(receiver) !== 'unknown' || provenNonDataJoint(ctx, receiver))) return;
   if (ctx.isGuarded(call)) return;
   const uncertain = !known;
-  if (keys) reportKeys(ctx, call, keys, uncertain);
+  // Without a keyword only `populate` has, an unresolved receiver is listed as unverified (no fix).
+  const unverified = uncertain && !unmistakablyPopulate(kw);
+  if (keys) reportKeys(ctx, call, keys, uncertain, unverified, receiver);
   if (order) {
     const v = unparen(order.childForFieldName('value')!).text;
     ctx.report(POPULATE_ORDER, order, {
       uncertain,
+      unverified,
+      receiver,
       message: `\`populate(order=${v})\` was removed in DataJoint 2.x (TypeError): remove it; there is no ordering option (use \`priority=\` with \`reserve_jobs=True\`)`,
     });
   }
@@ -123,6 +128,8 @@ function checkPopulate(ctx: RuleContext, call: Node, receiver: Node): void {
     if (kw.has('max_calls')) {
       ctx.report({ ...POPULATE_LIMIT, safety: 'manual' }, limit, {
         uncertain,
+        unverified,
+        receiver,
         message:
           '`populate(limit=...)` was removed; with `max_calls=` already given, keep the smaller of the two as `max_calls`',
       });
@@ -130,6 +137,8 @@ function checkPopulate(ctx: RuleContext, call: Node, receiver: Node): void {
       const name = limit.childForFieldName('name')!;
       ctx.report(POPULATE_LIMIT, limit, {
         uncertain,
+        unverified,
+        receiver,
         edits: [ctx.replace(name, 'max_calls')],
         fixTitle: 'Use `max_calls=` (caps `make` calls instead of keys fetched)',
       });
@@ -152,11 +161,20 @@ function unmistakablyPopulate(kw: Map<string, Node>): boolean {
   ].some((k) => kw.has(k));
 }
 
-function reportKeys(ctx: RuleContext, call: Node, keys: Node, uncertain: boolean): void {
+function reportKeys(
+  ctx: RuleContext,
+  call: Node,
+  keys: Node,
+  uncertain: boolean,
+  unverified: boolean,
+  receiver: Node,
+): void {
   const value = keys.childForFieldName('value')!;
   if (positionalArgs(call).length) {
     ctx.report({ ...POPULATE_KEYS, safety: 'manual' }, keys, {
       uncertain,
+      unverified,
+      receiver,
       message:
         '`populate(keys=...)` was removed; 0.14.6 ignored the positional restrictions when keys were given: pass only the keys, `populate(K)` (they must lie within `key_source`)',
     });
@@ -165,6 +183,8 @@ function reportKeys(ctx: RuleContext, call: Node, keys: Node, uncertain: boolean
   if (value.type === 'none') {
     ctx.report({ ...POPULATE_KEYS, safety: 'safe' }, keys, {
       uncertain,
+      unverified,
+      receiver,
       edits: removeArguments([keys]),
       fixTitle: 'Remove `keys=None` (the default)',
     });
@@ -178,6 +198,8 @@ function reportKeys(ctx: RuleContext, call: Node, keys: Node, uncertain: boolean
       : [{ start: first!.startIndex, end: first!.startIndex, text: `${value.text}, ` }, ...removeArguments([keys])];
   ctx.report(POPULATE_KEYS, keys, {
     uncertain,
+    unverified,
+    receiver,
     edits,
     fixTitle: 'Pass the keys as a restriction (they must lie within key_source)',
     message:

@@ -5,6 +5,7 @@ import type { TableClass } from '../index/fileIndex';
 import type { ModuleExports } from '../index/workspace';
 import { stringValue, unparen } from '../python/syntax';
 import type { Rule, RuleContext } from './context';
+import { provenNonDataJoint } from './receivers';
 import { keywordArgs, positionalArgs } from './edits';
 import type { RuleMeta, TextEdit } from './meta';
 
@@ -669,7 +670,17 @@ function checkZipContents(ctx: RuleContext, table: TableClass, call: Node, names
 // Methods
 
 function checkUpdate(ctx: RuleContext, call: Node, mc: { receiver: Node; attr: Node }): void {
-  if (!isTableOrQuery(ctx, mc.receiver) || ctx.isGuarded(call)) return;
+  if (ctx.isGuarded(call)) return;
+  if (!isTableOrQuery(ctx, mc.receiver)) {
+    if (ctx.index.kindOf(mc.receiver) === 'unknown' && !provenNonDataJoint(ctx, mc.receiver))
+      ctx.report(asManual(UPDATE_UNDERSCORE), mc.attr, {
+        unverified: true,
+        receiver: mc.receiver,
+        message:
+          '`_update` does not exist in DataJoint 2.x (removed in 0.14.0): if this is a DataJoint table, use `T.update1({**key, "attr": value})` with the full primary key',
+      });
+    return;
+  }
   const args = positionalArgs(call);
   const recv = unparen(mc.receiver);
   const restricted = recv.type === 'binary_operator' && recv.childForFieldName('operator')?.type === '&';
@@ -719,6 +730,7 @@ function checkDelete(ctx: RuleContext, call: Node, mc: { receiver: Node; method:
   if (safemode)
     ctx.report(DELETE_SAFEMODE, safemode, {
       uncertain,
+      receiver: mc.receiver,
       edits: [renameKeyword(safemode, 'prompt')],
       fixTitle: 'Rename `safemode=` to `prompt=`',
     });
@@ -743,6 +755,7 @@ function checkDelete(ctx: RuleContext, call: Node, mc: { receiver: Node; method:
     const edits = [ctx.replace(fm, 'part_integrity="cascade"'), ...removeArguments(fp ? [fp] : [])];
     ctx.report(DELETE_FORCE_MASTERS, fm, {
       uncertain,
+      receiver: mc.receiver,
       edits,
       fixTitle: 'Use `part_integrity="cascade"` (review: also deletes masters)',
     });
@@ -762,6 +775,7 @@ function checkDelete(ctx: RuleContext, call: Node, mc: { receiver: Node; method:
     );
   ctx.report(DELETE_FORCE_PARTS, fp ?? fm!, {
     uncertain,
+    receiver: mc.receiver,
     edits,
     fixTitle: fp ? 'Use `part_integrity=` instead of `force_parts=`' : 'Remove `force_masters=False` (the default)',
   });
@@ -860,7 +874,12 @@ function checkSpawn(ctx: RuleContext, call: Node, mc: { receiver: Node; attr: No
   const edits = [ctx.replace(mc.attr, 'make_classes')];
   const context = keywordArgs(call).get('context');
   if (context) edits.push(renameKeyword(context, 'into'));
-  ctx.report(SPAWN_MISSING, mc.attr, { uncertain, edits, fixTitle: 'Use `make_classes(into=...)`' });
+  ctx.report(SPAWN_MISSING, mc.attr, {
+    uncertain,
+    receiver: mc.receiver,
+    edits,
+    fixTitle: 'Use `make_classes(into=...)`',
+  });
 }
 
 const SCHEMA_GONE: Record<string, string> = {

@@ -12,3 +12,4 @@ export {
   type ProjectFloor,
   type ReleaseFloor,
 } from './floors';
+export { isPackagingScript } from './setupScript';

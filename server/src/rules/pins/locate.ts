@@ -3,6 +3,7 @@
 // offsets of its version specifier so the rules can replace exactly that text.
 import path from 'node:path';
 import { parseRequirementAt, normalizeName, type RequirementSpan } from './requirement';
+import { dependencyRanges } from './setupScript';
 import type { Dialect } from './versionSpec';
 
 export type PinFileKind = 'requirements' | 'pyproject' | 'setup.cfg' | 'setup.py' | 'conda';
@@ -201,7 +202,7 @@ function inPyproject(text: string): PinSite[] {
       }
       continue;
     }
-    if (table.startsWith('tool.poetry')) continue;
+    if (table.startsWith('tool.poetry') || !pep508Declaration(table, s.lineKey)) continue;
     const req = parseRequirementAt(text, s.start, s.end);
     if (req && req.end <= s.end)
       sites.push({
@@ -212,6 +213,21 @@ function inPyproject(text: string): PinSite[] {
       });
   }
   return sites;
+}
+
+/**
+ * Where pyproject.toml lists PEP 508 requirements: `[project] dependencies` and `optional-dependencies`,
+ * PEP 735 `[dependency-groups]`, PDM's dev-dependencies, Hatch environments' (extra-)dependencies and uv's
+ * dependency lists. Never `name`, `authors`, `keywords`, `description`, `classifiers` or URLs.
+ */
+function pep508Declaration(table: string, key: string | undefined): boolean {
+  if (table === 'project') return key === 'dependencies' || key === 'optional-dependencies';
+  if (table === 'project.optional-dependencies' || table === 'dependency-groups') return true;
+  if (table === 'tool.pdm.dev-dependencies') return true;
+  if (table === 'tool.pdm') return key === 'dev-dependencies';
+  if (/^tool\.hatch\.envs\.[^.]+$/.test(table)) return key === 'dependencies' || key === 'extra-dependencies';
+  if (table === 'tool.uv') return !!key && /^(dev|constraint|override)-dependencies$/.test(key);
+  return false;
 }
 
 /**
@@ -339,6 +355,7 @@ function inSetupCfg(text: string): PinSite[] {
 function inSetupPy(text: string): PinSite[] {
   const sites: PinSite[] = [];
   const re = /(["'])((?:(?!\1)[^\\\n])*)\1/g;
+  const ranges = dependencyRanges(text);
   for (let m = re.exec(text); m; m = re.exec(text)) {
     if (text.startsWith(m[1].repeat(3), m.index)) {
       const close = text.indexOf(m[1].repeat(3), m.index + 3);
@@ -351,9 +368,10 @@ function inSetupPy(text: string): PinSite[] {
       continue;
     }
     const start = m.index + 1;
+    if (!ranges.some(([a, b]) => a <= start && start < b)) continue;
     const end = start + m[2].length;
     const req = parseRequirementAt(text, start, end);
-    if (req) sites.push({ ...req, dialect: 'pep440', hashPinned: false, where: 'setup.py string' });
+    if (req) sites.push({ ...req, dialect: 'pep440', hashPinned: false, where: 'setup.py dependencies' });
   }
   return sites;
 }
@@ -364,12 +382,16 @@ function inConda(text: string): PinSite[] {
   const sites: PinSite[] = [];
   let offset = 0;
   let pipIndent = -1;
+  // Only the items of the top-level `dependencies:` list (not `channels:`, `name:` or comments).
+  let inDependencies = false;
   for (const raw of text.split('\n')) {
     const lineStartAt = offset;
     offset += raw.length + 1;
     const line = raw.replace(/\r$/, '');
+    const top = /^([A-Za-z_][\w-]*)\s*:/.exec(line);
+    if (top) inDependencies = top[1] === 'dependencies';
     const item = /^(\s*)-\s+/.exec(line);
-    if (!item) {
+    if (!item || !inDependencies) {
       if (/^\S/.test(line)) pipIndent = -1;
       continue;
     }

@@ -1,0 +1,15 @@
+# -*- coding: latin-1 -*-
+"""Données de la souris: pipeline écrit en latin-1 (é, ü, ß, ±, µ)."""
+import datajoint as dj
+
+schema = dj.schema("lab_séances")  # schéma
+
+
+@schema
+class Séance(dj.Manual):
+    definition = """
+    séance : int  # numéro de séance (µs ±)
+    """
+
+
+clés = Séance.fetch("KEY")  # clés primaires - «à migrer»

@@ -1,0 +1,3 @@
+import datajoint as dj
+
+schema = dj.schema("lab_tree")
