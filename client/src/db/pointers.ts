@@ -18,8 +18,8 @@ import {
   path014,
   statObject,
   ObjectDigestMismatch,
-  StoreIoUnavailable,
   StoreObjectMissing,
+  transferOps,
   type StoreSpec,
 } from './stores';
 
@@ -110,7 +110,7 @@ async function convertBlob(row: ExternalRow, ctx: ConvertContext): Promise<Conve
   }
   const dest = ctx.destStore ?? ctx.store;
   const target = hashPath2x(dest, ctx.targetSchema, hash);
-  const op = `copy ${ctx.store.name}:${source} → ${dest.name}:${target} (${size} bytes, md5 checked)`;
+  const op = `copy ${ctx.store.name}:${source} → ${dest.name}:${target} (${size} bytes, md5 checked)${transferOps(ctx.store, source, dest, target, size, false)}`;
   if (ctx.dryRun) {
     if (ctx.verify) await verifyObject(ctx.store, source, row.hash, size);
     return {
@@ -148,7 +148,7 @@ async function convertLegacyBlob(row: ExternalRow, ctx: ConvertContext): Promise
   }
   const dest = ctx.destStore ?? ctx.store;
   const target = hashPath2x(dest, ctx.targetSchema, hash);
-  const op = `copy ${ctx.store.name}:${source} → ${dest.name}:${target} (0.11 blob, ${size} bytes, md5 checked)`;
+  const op = `copy ${ctx.store.name}:${source} → ${dest.name}:${target} (0.11 blob, ${size} bytes, md5 checked)${transferOps(ctx.store, source, dest, target, size, false)}`;
   if (ctx.dryRun)
     return {
       json: hashJson(hash, target, ctx.targetSchema, dest.name, size),
@@ -177,14 +177,7 @@ async function convertAttach(row: ExternalRow, ctx: ConvertContext): Promise<Con
   const target = hashPath2x(dest, ctx.targetSchema, hash);
   const nameBytes = Buffer.from(name, 'utf8');
   const size = nameBytes.length + 1 + sizeOf(row);
-  const op = `rewrite ${ctx.store.name}:${source} → ${dest.name}:${target} as name + NUL + contents (${size} bytes, md5 checked)`;
-  const needsIo = (what: string) => {
-    if (ctx.store.protocol !== 'file' || dest.protocol !== 'file')
-      throw new StoreIoUnavailable(
-        `${what}: ${ATTACH_POINTER_ONLY_IMPOSSIBLE} That needs object access, and S3 access is not built yet.`,
-      );
-  };
-  needsIo(`attachment ${name}`);
+  const op = `rewrite ${ctx.store.name}:${source} → ${dest.name}:${target} as name + NUL + contents (${size} bytes, md5 checked)${transferOps(ctx.store, source, dest, target, size, true)}`;
   if (ctx.dryRun) {
     if (ctx.verify) await verifyObject(ctx.store, source, null, sizeOf(row));
     return {

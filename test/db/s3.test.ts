@@ -1,0 +1,371 @@
+// S3 stores against a real S3-protocol server (s3rver on 127.0.0.1, started and stopped here): the dj014
+// stores uploaded to a bucket, then copy / compare / verify (API and CLI), the 2.x objects where 2.x looks,
+// resume after an interruption during attachment rewriting, server-side relocation, multipart uploads, and
+// the errors a person meets (credentials, bucket, object, endpoint), each naming store, bucket and key.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { inspect } from 'node:util';
+import { DeleteObjectCommand } from '@aws-sdk/client-s3';
+import { copy } from '../../client/src/db/copy';
+import { compare } from '../../client/src/db/compare';
+import { verifySchemas } from '../../client/src/db/verify';
+import { canonicalize, unpackBlob } from '../../client/src/db/blob';
+import { qt } from '../../client/src/db/sql';
+import { objectStore, parseStores, readObject, StoreCredentials, type StoreMap } from '../../client/src/db/stores';
+import { S3ObjectStore } from '../../client/src/db/stores/s3';
+import { fixturesDir } from '../helpers/paths';
+import { copyScenario, rowCounts, type CopyScenario } from './copyScenario';
+import { loadFixture } from './harness';
+import { runCli } from './cliRun';
+import {
+  BUCKET,
+  freePort,
+  getObject,
+  LOCATIONS,
+  listKeys,
+  S3_KEY,
+  startS3,
+  uploadStores,
+  type LocalS3,
+} from './s3server';
+
+const values = JSON.parse(fs.readFileSync(path.join(fixturesDir, 'dj014', 'values.json'), 'utf8')) as Record<
+  string,
+  Record<string, unknown>[]
+>;
+const md5 = (b: Buffer) => createHash('md5').update(b).digest();
+const tmpState = () => path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'djm-state-')), 'state.json');
+
+let s3: LocalS3;
+before(async () => {
+  s3 = await startS3([BUCKET, 'other']);
+});
+after(async () => s3?.stop());
+
+async function s3Scenario(): Promise<{ s: CopyScenario; stores: StoreMap; file: string }> {
+  const s = await copyScenario();
+  try {
+    return { s, ...(await uploadStores(s3, s.source)) };
+  } catch (e) {
+    await s.cleanup();
+    throw e;
+  }
+}
+
+/** Every recording row of the 2.x target, read back through its JSON from the bucket, equals values.json. */
+async function checkTargetObjects(s: CopyScenario, stores: StoreMap, opts: { relocated: boolean }): Promise<void> {
+  const ephys2 = s.target.schemas[1];
+  const rows = await s.db.query<Record<string, unknown>>(`SELECT * FROM ${qt(ephys2, 'recording')}`);
+  assert.equal(rows.length, values.Recording.length);
+  const parse = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v) as Record<string, unknown> | null;
+  for (const row of rows) {
+    const want = values.Recording.find((v) =>
+      ['subject_id', 'session_idx', 'recording_id'].every((k) => String(v[k]) === String(row[k])),
+    ) as Record<string, unknown>;
+    for (const col of ['signal', 'lfp']) {
+      const json = parse(row[col]);
+      if (!json) {
+        assert.equal(want[col], null);
+        continue;
+      }
+      const store = stores[json.store as string];
+      if (opts.relocated) assert.match(json.path as string, new RegExp(`^_hash/${ephys2}/[a-z2-7]{26}$`));
+      const bytes = await readObject(store, json.path as string);
+      assert.deepEqual(canonicalize(unpackBlob(bytes)), want[col], `${col} of recording ${row.recording_id}`);
+    }
+    const att = parse(row.settings_file);
+    if (att) {
+      const expected = want.settings_file as { file: string; md5: string };
+      const key = `${LOCATIONS.attachments}/_hash/${ephys2}/${att.hash}`;
+      assert.equal(att.path, `_hash/${ephys2}/${att.hash}`);
+      const object = await getObject(s3, key);
+      const nul = object.indexOf(0);
+      assert.equal(object.subarray(0, nul).toString(), expected.file, 'attachment object is name\\0contents');
+      assert.equal(md5(object.subarray(nul + 1)).toString('hex'), expected.md5);
+    }
+    const fp = parse(row.raw_file);
+    if (fp) {
+      const expected = want.raw_file as { file: string; md5: string };
+      const bytes = await readObject(stores.files, fp.path as string);
+      assert.equal(path.basename(fp.path as string), expected.file);
+      assert.equal(md5(bytes).toString('hex'), expected.md5, 'file path resolves in the bucket');
+    }
+  }
+}
+
+test('copy, compare and verify with every store on S3: blobs, attachments and file paths as 2.x reads them', async () => {
+  const { s, stores } = await s3Scenario();
+  try {
+    const state = tmpState();
+    let objects = 0;
+    let objectBytes = 0;
+    const report = await copy(s.db, {
+      pairs: s.pairs,
+      stores,
+      statePath: state,
+      onProgress: (e) => {
+        objects = Math.max(objects, e.objects ?? 0);
+        objectBytes = Math.max(objectBytes, e.objectBytes ?? 0);
+      },
+    });
+    assert.equal(report.failed, false, JSON.stringify(report.tables.filter((t) => t.error)));
+    assert.deepEqual(await rowCounts(s.db, s.target.schemas), await rowCounts(s.db, s.source.schemas));
+    assert.ok(report.tables.reduce((n, t) => n + t.fileOps, 0) >= 5, 'attachments were rewritten');
+    assert.ok(objects >= 5 && objectBytes > 0, `progress in objects and bytes (${objects}, ${objectBytes})`);
+    await checkTargetObjects(s, stores, { relocated: false });
+    const attachments = await listKeys(s3, `${LOCATIONS.attachments}/_hash/${s.target.schemas[1]}/`);
+    assert.equal(attachments.length, new Set(values.Recording.map((r) => JSON.stringify(r.settings_file))).size - 1);
+
+    const cmp = await compare(s.db, { pairs: s.pairs, stores, fileCheck: 'hash' });
+    assert.equal(cmp.equal, true, JSON.stringify(cmp.notes));
+    const v = await verifySchemas(s.db, s.target.schemas, { stores });
+    assert.equal(v.ok, true, JSON.stringify(v.tables.filter((t) => t.status === 'fail')));
+    assert.ok(v.tables.some((t) => t.checkedValues > 0));
+    // A store verify cannot reach is reported, naming store and bucket, not thrown.
+    const noBucket = { ...stores, attachments: { ...stores.attachments, bucket: 'no-such-bucket' } };
+    const bad = await verifySchemas(s.db, s.target.schemas, { stores: noBucket });
+    assert.equal(bad.ok, false);
+    assert.match(
+      bad.tables.flatMap((t) => t.reasons).join('\n'),
+      /store "attachments" .*bucket "no-such-bucket".*bucket does not exist/,
+    );
+
+    // Credentials never reach a checkpoint, a report, JSON or util.inspect.
+    for (const text of [
+      fs.readFileSync(state, 'utf8'),
+      JSON.stringify(report),
+      JSON.stringify(stores),
+      inspect(stores),
+    ])
+      assert.doesNotMatch(text, new RegExp(S3_KEY));
+  } finally {
+    await s.cleanup();
+  }
+});
+
+test('an interruption during attachment rewriting resumes from the checkpoint and verifies', async () => {
+  const { s, stores } = await s3Scenario();
+  try {
+    const state = tmpState();
+    const stop = new AbortController();
+    const first = await copy(s.db, {
+      pairs: s.pairs,
+      stores,
+      statePath: state,
+      chunk: { initialRows: 2, minRows: 1, maxRows: 2 },
+      signal: stop.signal,
+      onFileOp: (op) => /^rewrite attachments:/.test(op) && stop.abort(),
+    });
+    assert.equal(first.cancelled, true);
+    const recording = `${s.target.schemas[1]}.recording`;
+    const [{ n }] = await s.db.query<{ n: string }>(
+      `SELECT COUNT(*) AS n FROM ${qt(s.target.schemas[1], 'recording')}`,
+    );
+    assert.ok(Number(n) < values.Recording.length, `${recording} was interrupted (${n} rows)`);
+    const second = await copy(s.db, { pairs: s.pairs, stores, statePath: state });
+    assert.equal(second.failed, false, JSON.stringify(second.tables.filter((t) => t.error)));
+    assert.deepEqual(await rowCounts(s.db, s.target.schemas), await rowCounts(s.db, s.source.schemas));
+    await checkTargetObjects(s, stores, { relocated: false });
+    const v = await verifySchemas(s.db, s.target.schemas, { stores });
+    assert.equal(v.ok, true, JSON.stringify(v.tables.filter((t) => t.status === 'fail')));
+  } finally {
+    await s.cleanup();
+  }
+});
+
+test('--relocate copies blobs server-side (CopyObject) into the _hash/ layout; the dry run lists COPY/GET/PUT with keys', async () => {
+  const { s, stores } = await s3Scenario();
+  try {
+    const ops: string[] = [];
+    const dry = await copy(s.db, {
+      pairs: s.pairs,
+      stores,
+      relocate: true,
+      dryRun: true,
+      onFileOp: (op) => ops.push(op),
+    });
+    assert.equal(dry.failed, false);
+    const ephys2 = s.target.schemas[1];
+    assert.ok(
+      ops.some(
+        (o) =>
+          o.includes(`[COPY s3://${BUCKET}/lab/raw/${s.source.schemas[1]}/`) &&
+          o.includes(`s3://${BUCKET}/lab/raw/_hash/${ephys2}/`),
+      ),
+      ops.join('\n'),
+    );
+    assert.ok(
+      ops.some((o) =>
+        /\[GET s3:\/\/djstores\/lab\/attachments\/.+; PUT s3:\/\/djstores\/lab\/attachments\/_hash\//.test(o),
+      ),
+    );
+    assert.deepEqual(await listKeys(s3, `lab/raw/_hash/`), [], 'a dry run writes no object');
+
+    const report = await copy(s.db, { pairs: s.pairs, stores, relocate: true });
+    assert.equal(report.failed, false, JSON.stringify(report.tables.filter((t) => t.error)));
+    assert.ok((await listKeys(s3, `lab/raw/_hash/${ephys2}/`)).length > 0);
+    await checkTargetObjects(s, stores, { relocated: true });
+    const cmp = await compare(s.db, { pairs: s.pairs, stores, fileCheck: 'hash' });
+    assert.equal(cmp.equal, true, JSON.stringify(cmp.notes));
+  } finally {
+    await s.cleanup();
+  }
+});
+
+test('multipart above the part size; a digest mismatch leaves no object (the upload is aborted)', async () => {
+  const spec = (await uploadStoresless()).raw;
+  const store = new S3ObjectStore(spec, { partSize: 5 * 1024 * 1024 });
+  const sent: string[] = [];
+  store.client.middlewareStack.add(
+    (next, context) => (args) => {
+      sent.push(String(context.commandName));
+      return next(args);
+    },
+    { step: 'initialize' },
+  );
+  const big = Buffer.alloc(12 * 1024 * 1024);
+  for (let i = 0; i < big.length; i += 4096) big.writeUInt32LE(i, i);
+  async function* chunks(b: Buffer) {
+    for (let i = 0; i < b.length; i += 1024 * 1024) yield b.subarray(i, i + 1024 * 1024);
+  }
+  await assert.rejects(
+    store.putOnce('big/bad', chunks(big), { md5: md5(Buffer.from('x')) }),
+    /md5 of the copied object/,
+  );
+  assert.equal(await store.stat('big/bad'), null);
+  assert.ok(
+    sent.includes('AbortMultipartUploadCommand') && !sent.includes('CompleteMultipartUploadCommand'),
+    sent.join(),
+  );
+  sent.length = 0;
+  assert.equal(await store.putOnce('big/good', chunks(big), { md5: md5(big) }), big.length);
+  assert.equal(sent.filter((c) => c === 'UploadPartCommand').length, 3, 'three parts of at most 5 MiB');
+  assert.ok(sent.includes('CompleteMultipartUploadCommand'));
+  assert.ok((await store.read('big/good')).equals(big));
+});
+
+/** Store settings for the bucket without uploading anything (for object-level tests). */
+async function uploadStoresless(): Promise<StoreMap> {
+  return parseStores({
+    raw: {
+      protocol: 's3',
+      endpoint: s3.endpoint,
+      bucket: BUCKET,
+      location: 'scratch',
+      access_key: S3_KEY,
+      secret_key: S3_KEY,
+    },
+  });
+}
+
+test('errors name store, bucket and key: wrong credentials, missing bucket, missing object, unreachable endpoint; the chunk rolls back', async () => {
+  const { s, stores } = await s3Scenario();
+  try {
+    const ephys2 = s.target.schemas[1];
+    const only = { pairs: s.pairs };
+    const count = async () =>
+      Number((await s.db.query<{ n: string }>(`SELECT COUNT(*) AS n FROM ${qt(ephys2, 'recording')}`))[0].n);
+    const attempt = async (changed: StoreMap) => {
+      const r = await copy(s.db, { ...only, stores: changed, statePath: tmpState() });
+      assert.equal(r.failed, true);
+      assert.equal(await count(), 0, 'the chunk rolled back');
+      return r.tables.map((t) => t.error ?? '').join('\n');
+    };
+    const withAttachments = (patch: Partial<StoreMap[string]>) => ({
+      ...stores,
+      attachments: { ...stores.attachments, ...patch },
+    });
+
+    // s3rver checks the access key (not every signature), so a wrong key id stands for wrong credentials.
+    const creds = await attempt(
+      withAttachments({ credentials: new StoreCredentials('NOTAKEY', 'not-the-secret', 'test') }),
+    );
+    assert.match(
+      creds,
+      /store "attachments" \(s3 http:\/\/127\.0\.0\.1:\d+, bucket "djstores", key "lab\/attachments\/.+"\).*refused the credentials/,
+    );
+    assert.doesNotMatch(creds, /not-the-secret|NOTAKEY/);
+
+    const bucket = await attempt(withAttachments({ bucket: 'no-such-bucket' }));
+    assert.match(bucket, /store "attachments" .*bucket "no-such-bucket".*bucket does not exist/);
+
+    const port = await freePort();
+    const endpoint = await attempt(withAttachments({ endpoint: `127.0.0.1:${port}` }));
+    assert.match(
+      endpoint,
+      new RegExp(
+        `store "attachments" \\(s3 http://127\\.0\\.0\\.1:${port}, bucket "djstores", key "lab/attachments/[^"]+"\\).*cannot reach the endpoint`,
+      ),
+    );
+
+    const keys = await listKeys(s3, `${LOCATIONS.attachments}/${s.source.schemas[1]}/`);
+    await s3.client.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: keys[0] }));
+    const missing = await attempt(stores);
+    assert.ok(
+      missing.includes(`store "attachments": object`) && missing.includes(`s3://${BUCKET}/${keys[0]}`),
+      missing,
+    );
+    assert.ok(objectStore(stores.raw) instanceof S3ObjectStore);
+  } finally {
+    await s.cleanup();
+  }
+});
+
+test('CLI: create-parallel, copy --stores, compare --stores (equal) and verify --stores pass with S3 stores', async () => {
+  const src = await loadFixture('dj014');
+  try {
+    const { file, stores } = await uploadStores(s3, src);
+    const schemas = src.schemas.join(',');
+    const made = await runCli(['db', 'create-parallel', '--schemas', schemas]);
+    assert.equal(made.code, 0, made.err + made.out);
+    const dry = await runCli(['db', 'copy', '--schemas', schemas, '--stores', file, '--dry-run']);
+    assert.equal(dry.code, 0, dry.err + dry.out);
+    assert.match(
+      dry.out,
+      /-- file: rewrite attachments:.*\[GET s3:\/\/djstores\/lab\/attachments\/.*; PUT s3:\/\/djstores\/lab\/attachments\/_hash\//,
+    );
+    const copied = await runCli([
+      'db',
+      'copy',
+      '--schemas',
+      schemas,
+      '--stores',
+      file,
+      '--state',
+      path.join(src.storesDir, 'state.json'),
+    ]);
+    assert.equal(copied.code, 0, copied.err + copied.out);
+    const cmp = await runCli(['db', 'compare', '--schemas', schemas, '--stores', file]);
+    assert.equal(cmp.code, 0, cmp.out + cmp.err);
+    const v2 = src.schemas.map((x) => `${x}_v2`);
+    const ver = await runCli(['db', 'verify', '--schemas', v2.join(','), '--stores', file]);
+    assert.equal(ver.code, 0, ver.out + ver.err);
+    assert.match(ver.out, /ready for DataJoint 2\.x/);
+    for (const out of [made, dry, copied, cmp, ver]) assert.doesNotMatch(out.out + out.err, new RegExp(S3_KEY));
+    // Where 2.x looks: `<location>/<path>` in the bucket, path = `_hash/<schema>/<base32>` for attachments.
+    const rows = await src.db.query<{ settings_file: unknown }>(
+      `SELECT settings_file FROM ${qt(v2[1], 'recording')} WHERE settings_file IS NOT NULL`,
+    );
+    assert.ok(rows.length > 0);
+    for (const r of rows) {
+      const json = (typeof r.settings_file === 'string' ? JSON.parse(r.settings_file) : r.settings_file) as {
+        path: string;
+        hash: string;
+      };
+      const object = await getObject(s3, `${LOCATIONS.attachments}/${json.path}`);
+      assert.equal(json.path, `_hash/${v2[1]}/${json.hash}`);
+      assert.ok(object.includes(0));
+    }
+    assert.ok(
+      await objectStore(stores.attachments).stat(
+        `_hash/${v2[1]}/${(JSON.parse(String(rows[0].settings_file)) as { hash: string }).hash}`,
+      ),
+    );
+  } finally {
+    await src.cleanup();
+  }
+});
