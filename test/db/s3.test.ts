@@ -11,11 +11,21 @@ import path from 'node:path';
 import { inspect } from 'node:util';
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { copy } from '../../client/src/db/copy';
+import type { Db } from '../../client/src/db/connection';
+import { migrateInPlace } from '../../client/src/db/inplace';
 import { compare } from '../../client/src/db/compare';
 import { verifySchemas } from '../../client/src/db/verify';
 import { canonicalize, unpackBlob } from '../../client/src/db/blob';
 import { qt } from '../../client/src/db/sql';
-import { objectStore, parseStores, readObject, StoreCredentials, type StoreMap } from '../../client/src/db/stores';
+import {
+  loadStores,
+  objectStore,
+  parseStores,
+  readObject,
+  StoreCredentials,
+  type StoreMap,
+} from '../../client/src/db/stores';
+import { convert014 } from '../../server/src/rules/configFiles';
 import { S3ObjectStore } from '../../client/src/db/stores/s3';
 import { fixturesDir } from '../helpers/paths';
 import { copyScenario, rowCounts, type CopyScenario } from './copyScenario';
@@ -58,8 +68,17 @@ async function s3Scenario(): Promise<{ s: CopyScenario; stores: StoreMap; file: 
 
 /** Every recording row of the 2.x target, read back through its JSON from the bucket, equals values.json. */
 async function checkTargetObjects(s: CopyScenario, stores: StoreMap, opts: { relocated: boolean }): Promise<void> {
-  const ephys2 = s.target.schemas[1];
-  const rows = await s.db.query<Record<string, unknown>>(`SELECT * FROM ${qt(ephys2, 'recording')}`);
+  await checkRecordingObjects(s.db, s.target.schemas[1], stores, opts);
+}
+
+/** Every recording row of a 2.x schema, read back through its JSON from the bucket, equals values.json. */
+async function checkRecordingObjects(
+  db: Db,
+  ephys2: string,
+  stores: StoreMap,
+  opts: { relocated: boolean } = { relocated: false },
+): Promise<void> {
+  const rows = await db.query<Record<string, unknown>>(`SELECT * FROM ${qt(ephys2, 'recording')}`);
   assert.equal(rows.length, values.Recording.length);
   const parse = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v) as Record<string, unknown> | null;
   for (const row of rows) {
@@ -367,5 +386,58 @@ test('CLI: create-parallel, copy --stores, compare --stores (equal) and verify -
     );
   } finally {
     await src.cleanup();
+  }
+});
+
+test('migrate-in-place (with its backup) on S3 stores: attachments rewritten into the bucket, pointers converted, verify passes', async () => {
+  const fx = await loadFixture('dj014');
+  try {
+    const { stores } = await uploadStores(s3, fx);
+    const [lab, ephys, analysis] = fx.schemas;
+    for (const schema of [lab, ephys, analysis]) {
+      const r = await migrateInPlace(fx.db, {
+        schema,
+        stores,
+        backup: schema === ephys ? { suffix: '_bak' } : 'none',
+        confirm: async () => true,
+      });
+      assert.equal(r.status, 'migrated', schema);
+      assert.equal(r.verify?.ok, true, JSON.stringify(r.verify?.tables.filter((t) => t.status === 'fail')));
+    }
+    await checkRecordingObjects(fx.db, ephys, stores);
+    const backup = await fx.db.query<{ n: string }>(`SELECT COUNT(*) AS n FROM ${qt(`${ephys}_bak`, 'recording')}`);
+    assert.equal(Number(backup[0].n), values.Recording.length, 'the backup holds the 0.14.6 rows');
+  } finally {
+    await fx.cleanup();
+  }
+});
+
+test('the config migration writes 2.x S3 settings that reach the same objects the copy used (secure explicit, location trimmed)', async () => {
+  const fx = await loadFixture('dj014');
+  try {
+    const { file, stores } = await uploadStores(s3, fx);
+    const converted = convert014(JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'djm-conf2-'));
+    fs.mkdirSync(path.join(dir, '.secrets'));
+    for (const s of converted.secrets) fs.writeFileSync(path.join(dir, '.secrets', s.name), s.value);
+    fs.writeFileSync(path.join(dir, 'datajoint.json'), JSON.stringify(converted.config));
+    const written = (converted.config as { stores: Record<string, Record<string, unknown>> }).stores;
+    assert.equal(written['external-raw'].location, 'lab/external-raw', 'no leading or trailing slash');
+    assert.equal(written.raw.secure, false, 'secure stated explicitly');
+    assert.equal(written.raw.secret_key, undefined, 'the secret key went to .secrets/');
+    const v2 = loadStores(path.join(dir, 'datajoint.json'));
+    for (const name of Object.keys(LOCATIONS)) {
+      const [a, b] = [stores[name], v2[name]];
+      assert.deepEqual(
+        [b.endpoint, b.bucket, b.location, b.secure, b.credentials?.accessKeyId],
+        [a.endpoint, a.bucket, a.location, a.secure, a.credentials?.accessKeyId],
+        name,
+      );
+    }
+    const [key] = await listKeys(s3, `${LOCATIONS.raw}/${fx.schemas[1]}/`);
+    const rel = key.slice(LOCATIONS.raw.length + 1);
+    assert.ok((await readObject(v2.raw, rel)).equals(await readObject(stores.raw, rel)));
+  } finally {
+    await fx.cleanup();
   }
 });

@@ -3,13 +3,15 @@
 // fixture's file stores into a bucket and writes the matching S3 store settings.
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { loadStores, type StoreMap } from '../../client/src/db/stores';
 import type { LoadedFixture } from './harness';
+import { freePort } from '../../client/src/db/stores/s3Bench';
+
+export { freePort };
 
 interface S3rverInstance {
   run(): Promise<unknown>;
@@ -27,17 +29,6 @@ export interface LocalS3 {
   /** A client with the server's credentials, for looking into the bucket. */
   client: S3Client;
   stop(): Promise<void>;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 export async function startS3(buckets: string[] = [BUCKET]): Promise<LocalS3> {

@@ -165,7 +165,7 @@ test('loadStores reads dj_local_conf.json (0.14.6), datajoint.json (2.x) and bar
   }
 });
 
-test('objects: written once (atomically, never overwritten), missing ones named, S3 I/O refused with a clear message', async () => {
+test('objects: written once (atomically, never overwritten), missing ones named, an unreachable S3 endpoint named', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'djm-objects-'));
   try {
     const store = fileStore('raw', dir);
@@ -177,7 +177,14 @@ test('objects: written once (atomically, never overwritten), missing ones named,
     await assert.rejects(readObject(store, 'nope'), StoreObjectMissing);
     assert.throws(() => filePath(store, '../outside'), /leaves the store root/);
     const s3 = parseStores({
-      s: { protocol: 's3', endpoint: `127.0.0.1:${await freePort()}`, bucket: 'b', location: 'p' },
+      s: {
+        protocol: 's3',
+        endpoint: `127.0.0.1:${await freePort()}`,
+        bucket: 'b',
+        location: 'p',
+        access_key: 'k',
+        secret_key: 's',
+      },
     }).s;
     await assert.rejects(
       readObject(s3, 'x'),

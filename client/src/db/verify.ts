@@ -333,7 +333,8 @@ async function fileProblem(
     if (hash && base32Hash(await md5OfObject(store, rel)) !== hash) return 'file content does not match the JSON hash';
     return null;
   } catch (e) {
-    if (e instanceof StoreIoUnavailable || e instanceof StoreAccessError) return `cannot check files: ${e.message}`;
+    if (e instanceof StoreAccessError) return `cannot check files: ${e.problem === 'other' ? e.message : e.storeWide}`;
+    if (e instanceof StoreIoUnavailable) return `cannot check files: ${e.message}`;
     throw e;
   }
 }

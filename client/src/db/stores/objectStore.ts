@@ -60,6 +60,8 @@ export class StoreAccessError extends Error {
     readonly store: string,
     readonly problem: StoreAccessProblem,
     message: string,
+    /** The same without the key: for problems of the whole store (credentials, bucket, endpoint). */
+    readonly storeWide = message,
   ) {
     super(message);
   }

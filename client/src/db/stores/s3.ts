@@ -185,9 +185,8 @@ export class S3ObjectStore implements ObjectStore {
     const err = e as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
     const status = err.$metadata?.httpStatusCode;
     const code = errorCode(e);
-    const where =
-      `store ${JSON.stringify(this.spec.name)} (s3 ${this.url}, bucket ${JSON.stringify(this.bucket)}` +
-      `${key !== null ? `, key ${JSON.stringify(key)}` : ''})`;
+    const store = `store ${JSON.stringify(this.spec.name)} (s3 ${this.url}, bucket ${JSON.stringify(this.bucket)}`;
+    const where = `${store}${key !== null ? `, key ${JSON.stringify(key)}` : ''})`;
     let problem: StoreAccessProblem = 'other';
     let hint: string;
     if (CREDENTIAL_ERRORS.has(err.name ?? '') || status === 403 || status === 401) {
@@ -206,7 +205,12 @@ export class S3ObjectStore implements ObjectStore {
     } else {
       hint = `${err.name ?? 'error'}${status ? ` (HTTP ${status})` : ''}: ${err.message ?? String(e)}`;
     }
-    return new StoreAccessError(this.spec.name, problem, `${where}: ${op} failed: ${hint}`);
+    return new StoreAccessError(
+      this.spec.name,
+      problem,
+      `${where}: ${op} failed: ${hint}`,
+      `${store}): ${op} failed: ${hint}`,
+    );
   }
 
   /**
