@@ -18,15 +18,17 @@ import { verifySchemas } from '../../client/src/db/verify';
 import { canonicalize, unpackBlob } from '../../client/src/db/blob';
 import { qt } from '../../client/src/db/sql';
 import {
+  copyObjectOnce,
   loadStores,
   objectStore,
   parseStores,
   readObject,
   StoreCredentials,
   type StoreMap,
+  writeObjectOnce,
 } from '../../client/src/db/stores';
 import { convert014 } from '../../server/src/rules/configFiles';
-import { S3ObjectStore } from '../../client/src/db/stores/s3';
+import { endpointUrl, regionOf, S3ObjectStore, usesPathStyle } from '../../client/src/db/stores/s3';
 import { fixturesDir } from '../helpers/paths';
 import { copyScenario, rowCounts, type CopyScenario } from './copyScenario';
 import { loadFixture } from './harness';
@@ -439,5 +441,53 @@ test('the config migration writes 2.x S3 settings that reach the same objects th
     assert.ok((await readObject(v2.raw, rel)).equals(await readObject(stores.raw, rel)));
   } finally {
     await fx.cleanup();
+  }
+});
+
+test('endpoint, secure, addressing and region from the store settings; streamed copies between S3 and a file store', async () => {
+  const spec = (o: Record<string, unknown>) =>
+    parseStores({ s: { protocol: 's3', bucket: 'lab-data', location: 'x', ...o } }, { flavor: '0.14.6' }).s;
+  assert.equal(endpointUrl(spec({ endpoint: 'minio.lab:9000' })), 'http://minio.lab:9000', '0.14.6: secure false');
+  assert.equal(endpointUrl(spec({ endpoint: 'minio.lab:9000', secure: true })), 'https://minio.lab:9000');
+  assert.equal(usesPathStyle(spec({ endpoint: 'minio.lab:9000' })), true, 'path-style off AWS');
+  assert.equal(
+    usesPathStyle(spec({ endpoint: 's3.eu-west-1.amazonaws.com', secure: true })),
+    false,
+    'virtual-hosted on AWS',
+  );
+  assert.equal(usesPathStyle(spec({ endpoint: 's3.amazonaws.com', addressing: 'path' })), true);
+  assert.equal(regionOf(spec({ endpoint: 's3.eu-west-1.amazonaws.com' })), process.env.AWS_REGION ?? 'eu-west-1');
+  assert.equal(regionOf(spec({ endpoint: 'minio.lab:9000', region: 'lab-1' })), 'lab-1');
+  assert.throws(() => spec({ endpoint: 'e', access_key: 'only-one' }), /both access_key and secret_key/);
+
+  // S3 → file and file → S3: different endpoints, so the bytes stream through (md5 checked), framed or not.
+  const s3spec = (await uploadStoresless()).raw;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'djm-s3file-'));
+  try {
+    const local = parseStores({ f: { protocol: 'file', location: dir } }).f;
+    const body = Buffer.from('contents of a blob');
+    assert.equal(await writeObjectOnce(s3spec, 'src/blob', body), 'written');
+    const prefix = Buffer.from('name.txt\0');
+    const framed = Buffer.concat([prefix, body]);
+    assert.deepEqual(await copyObjectOnce(s3spec, 'src/blob', local, '_hash/s/a', { md5: md5(framed), prefix }), {
+      result: 'written',
+      size: framed.length,
+    });
+    assert.ok(fs.readFileSync(path.join(dir, '_hash/s/a')).equals(framed));
+    assert.deepEqual(await copyObjectOnce(local, '_hash/s/a', s3spec, '_hash/s/b', { md5: md5(framed) }), {
+      result: 'written',
+      size: framed.length,
+    });
+    assert.ok((await getObject(s3, 'scratch/_hash/s/b')).equals(framed));
+    assert.equal(
+      (await copyObjectOnce(local, '_hash/s/a', s3spec, '_hash/s/b', { md5: md5(framed) })).result,
+      'exists',
+    );
+    await assert.rejects(
+      copyObjectOnce(local, '_hash/s/a', s3spec, '_hash/s/b', { md5: md5(body) }),
+      /different content/,
+    );
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 });

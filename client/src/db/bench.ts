@@ -94,7 +94,7 @@ export async function runDbBench(): Promise<number> {
 
     // 4. S3: blobs relocated into the 2.x layout (server-side copies) vs a plain GET+PUT loop.
     await db.execute(`CREATE DATABASE ${q(s3)} CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci`);
-    await runS3Bench(db, s3, line);
+    await runS3Bench(db, s3, src, line);
     return 0;
   } finally {
     for (const s of [dst, base, gen, src, s3])
