@@ -341,6 +341,21 @@ test('CLI: create-parallel, copy --stores, compare --stores (equal) and verify -
   try {
     const { file, stores } = await uploadStores(s3, src);
     const schemas = src.schemas.join(',');
+    const pre = await runCli(['db', 'preflight', '--schemas', schemas, '--stores', file, '--json']);
+    const report = JSON.parse(pre.out) as { stores: { store: string; level: string; message: string }[] };
+    assert.deepEqual(
+      report.stores.map((x) => [x.store, x.level]).sort(),
+      Object.keys(LOCATIONS)
+        .map((n) => [n, 'ok'])
+        .sort(),
+      pre.out,
+    );
+    const badConf = path.join(path.dirname(file), 'bad_dj_local_conf.json');
+    fs.writeFileSync(badConf, fs.readFileSync(file, 'utf8').replaceAll(`"bucket": "${BUCKET}"`, '"bucket": "missing"'));
+    const bad = JSON.parse(
+      (await runCli(['db', 'preflight', '--schemas', schemas, '--stores', badConf, '--json'])).out,
+    ) as typeof report;
+    assert.ok(bad.stores.every((x) => x.level === 'fail' && /bucket does not exist/.test(x.message)));
     const made = await runCli(['db', 'create-parallel', '--schemas', schemas]);
     assert.equal(made.code, 0, made.err + made.out);
     const dry = await runCli(['db', 'copy', '--schemas', schemas, '--stores', file, '--dry-run']);

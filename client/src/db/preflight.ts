@@ -8,6 +8,7 @@ import type { Schema } from './model';
 import { introspect } from './introspect';
 import { resolvePairs, type SchemaPair } from './parallel';
 import { describeObject, filePath, objectStore, path014, type StoreMap, type StoreSpec } from './stores';
+import type { S3ObjectStore } from './stores/s3';
 import { lit, q, qt } from './sql';
 
 export type Level = 'ok' | 'warn' | 'fail';
@@ -323,7 +324,7 @@ async function storeChecks(db: Db, schemas: Schema[], stores: StoreMap | undefin
 /** An S3 store: the endpoint answers, the credentials are accepted and the bucket exists (one HeadBucket). */
 async function s3StoreCheck(spec: StoreSpec): Promise<{ level: Level; message: string }> {
   try {
-    await objectStore(spec).stat('');
+    await (objectStore(spec) as S3ObjectStore).ready(null);
     return {
       level: 'ok',
       message: `store ${spec.name}: ${describeObject(spec, '')} reachable, bucket and credentials OK`,
