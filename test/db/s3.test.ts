@@ -6,6 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { inspect } from 'node:util';
@@ -504,5 +505,45 @@ test('endpoint, secure, addressing and region from the store settings; streamed 
     );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('5xx and throttling answers are retried with backoff; a lasting 5xx is reported with store, bucket and key', async () => {
+  const seen: string[] = [];
+  let failures = 2;
+  const server = http.createServer((req, res) => {
+    seen.push(`${req.method} ${req.url}`);
+    if (failures-- > 0) {
+      res.writeHead(failures % 2 ? 503 : 500, { 'content-type': 'application/xml' });
+      res.end('<Error><Code>SlowDown</Code><Message>reduce your request rate</Message></Error>');
+      return;
+    }
+    res.writeHead(200, { 'content-length': '5', etag: '"5d41402abc4b2a76b9719d911017c592"' });
+    res.end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const { port } = server.address() as { port: number };
+    const spec = parseStores({
+      s: {
+        protocol: 's3',
+        endpoint: `127.0.0.1:${port}`,
+        bucket: 'b',
+        location: 'p',
+        access_key: 'k',
+        secret_key: 's',
+      },
+    }).s;
+    const st = await objectStore(spec).stat('x');
+    assert.deepEqual(st, { size: 5, isDir: false, etag: '5d41402abc4b2a76b9719d911017c592' });
+    assert.ok(seen.length >= 4, `two failed attempts, then HeadBucket and HeadObject: ${seen.join(', ')}`);
+    failures = 100;
+    const err = await new S3ObjectStore(spec, { maxAttempts: 2 }).stat('y').catch((e: Error) => e);
+    assert.ok(
+      err instanceof Error && /store "s" \(s3 http:\/\/127\.0\.0\.1:\d+, bucket "b", key "p\/y"\)/.test(err.message),
+      String(err),
+    );
+  } finally {
+    server.close();
   }
 });
