@@ -95,8 +95,11 @@ export class TableCopier {
         if (outcome.final) break;
       }
     } finally {
-      for (const table of this.objects)
-        await this.write(`DROP TEMPORARY TABLE IF EXISTS ${table}`, []).catch(() => undefined);
+      // Not through write(): after a cancel that would refuse to run, and the pooled session would keep the tables.
+      for (const table of this.objects) {
+        const drop = `DROP TEMPORARY TABLE IF EXISTS ${table}`;
+        await (this.opts.dryRun ? this.write(drop, []) : this.c.execute(drop)).catch(() => undefined);
+      }
     }
   }
 
