@@ -547,3 +547,29 @@ test('5xx and throttling answers are retried with backoff; a lasting 5xx is repo
     server.close();
   }
 });
+
+test('server-side copies: one conditional CopyObject when the md5 matches; a changed source is refused and leaves no target', async () => {
+  const spec = (await uploadStoresless()).raw;
+  const store = objectStore(spec) as S3ObjectStore;
+  const sent: string[] = [];
+  store.client.middlewareStack.add(
+    (next, context) => (args) => {
+      sent.push(String(context.commandName));
+      return next(args);
+    },
+    { step: 'initialize' },
+  );
+  const body = Buffer.from('the bytes of a 0.14.6 blob');
+  assert.equal(await writeObjectOnce(spec, 'cp/src', body), 'written');
+  sent.length = 0;
+  const done = await copyObjectOnce(spec, 'cp/src', spec, 'cp/dst', { md5: md5(body), size: body.length });
+  assert.deepEqual(done, { result: 'written', size: body.length });
+  assert.deepEqual(sent, ['HeadObjectCommand', 'CopyObjectCommand'], 'no bytes through the client');
+  assert.ok((await store.read('cp/dst')).equals(body));
+  const other = Buffer.from('what the database recorded');
+  await assert.rejects(
+    copyObjectOnce(spec, 'cp/src', spec, 'cp/bad', { md5: md5(other), size: other.length }),
+    /md5 of the source object is/,
+  );
+  assert.equal(await store.stat('cp/bad'), null);
+});

@@ -120,7 +120,9 @@ async function convertBlob(row: ExternalRow, ctx: ConvertContext): Promise<Conve
       sharesSourceFile: false,
     };
   }
-  const { result, size: copied } = await copyVerified(ctx.store, source, dest, target, row.hash, 'relocating a blob');
+  const { result, size: copied } = await copyVerified(ctx.store, source, dest, target, row.hash, 'relocating a blob', {
+    size,
+  });
   return {
     json: hashJson(hash, target, ctx.targetSchema, dest.name, copied),
     fileOps: [result === 'written' ? op : `${op}: already present with the same bytes`],
@@ -156,7 +158,9 @@ async function convertLegacyBlob(row: ExternalRow, ctx: ConvertContext): Promise
       written: [],
       sharesSourceFile: false,
     };
-  const { result, size: copied } = await copyVerified(ctx.store, source, dest, target, digest, 'relocating a blob');
+  const { result, size: copied } = await copyVerified(ctx.store, source, dest, target, digest, 'relocating a blob', {
+    size,
+  });
   return {
     json: hashJson(hash, target, ctx.targetSchema, dest.name, copied),
     fileOps: [result === 'written' ? op : `${op}: already present with the same bytes`],
@@ -194,7 +198,7 @@ async function convertAttach(row: ExternalRow, ctx: ConvertContext): Promise<Con
     target,
     row.hash,
     'rewriting an attachment',
-    Buffer.concat([nameBytes, Buffer.from([0])]),
+    { prefix: Buffer.concat([nameBytes, Buffer.from([0])]) },
   );
   return {
     json: hashJson(hash, target, ctx.targetSchema, dest.name, framed),
@@ -261,10 +265,10 @@ async function copyVerified(
   toRel: string,
   digest: Buffer,
   what: string,
-  prefix?: Buffer,
+  { prefix, size }: { prefix?: Buffer; size?: number },
 ): Promise<{ result: 'written' | 'exists'; size: number }> {
   try {
-    return await copyObjectOnce(from, fromRel, to, toRel, { md5: digest, prefix, what });
+    return await copyObjectOnce(from, fromRel, to, toRel, { md5: digest, prefix, what, size });
   } catch (e) {
     if (e instanceof ObjectDigestMismatch) {
       throw new PointerError(

@@ -324,7 +324,7 @@ export async function copyObjectOnce(
   fromRel: string,
   to: StoreSpec,
   toRel: string,
-  opts: { md5: Buffer; prefix?: Buffer; what?: string },
+  opts: { md5: Buffer; prefix?: Buffer; what?: string /** the source's size, when known */; size?: number },
 ): Promise<{ result: 'written' | 'exists'; size: number }> {
   const src = objectStore(from);
   const dst = objectStore(to);
@@ -336,7 +336,7 @@ export async function copyObjectOnce(
   }
   try {
     if (!opts.prefix && src instanceof S3ObjectStore && dst instanceof S3ObjectStore && dst.sameEndpoint(src)) {
-      const size = await dst.copyFrom(src, fromRel, toRel, opts.md5);
+      const size = await dst.copyFrom(src, fromRel, toRel, opts.md5, opts.size);
       if (size !== null) return { result: 'written', size };
     }
     const size = await dst.putOnce(toRel, prefixed(opts.prefix, await src.open(fromRel)), { md5: opts.md5 });

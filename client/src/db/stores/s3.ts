@@ -366,10 +366,41 @@ export class S3ObjectStore implements ObjectStore {
 
   /**
    * Server-side copy from another store on the same endpoint (CopyObject: no bytes through this machine).
-   * The source's md5 is checked first: from its ETag when it was uploaded in one part, else by streaming it.
-   * Returns null when a server-side copy is not possible (too large), so the caller streams instead.
+   * With the expected size known, one request does it: CopyObject on condition that the source's ETag is the
+   * expected md5 (true of objects uploaded in one part). Otherwise (or when that condition fails) the source's
+   * md5 is checked first, from its ETag or by streaming it. Returns null when a server-side copy is not
+   * possible (too large), so the caller streams instead.
    */
-  async copyFrom(from: S3ObjectStore, fromRel: string, toRel: string, md5: Buffer): Promise<number | null> {
+  async copyFrom(
+    from: S3ObjectStore,
+    fromRel: string,
+    toRel: string,
+    md5: Buffer,
+    size?: number,
+  ): Promise<number | null> {
+    const Key = this.key(toRel);
+    const CopySource = `${from.bucket}/${from.key(fromRel).split('/').map(encodeURIComponent).join('/')}`;
+    if (size !== undefined && size <= MAX_SERVER_COPY) {
+      await this.ready(Key);
+      try {
+        const res = await this.client.send(
+          new CopyObjectCommand({
+            Bucket: this.bucket,
+            Key,
+            CopySource,
+            CopySourceIfMatch: `"${md5.toString('hex')}"`,
+          }),
+        );
+        // Some S3-compatible servers ignore the condition: the new object's ETag must be the md5 as well.
+        if (res.CopyObjectResult?.ETag?.replace(/"/g, '').toLowerCase() === md5.toString('hex')) return size;
+        await this.remove(toRel);
+      } catch (e) {
+        if (notFound(e)) throw new StoreObjectMissing(from.spec.name, fromRel, from.describe(fromRel));
+        const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+        if (status !== 412) throw this.explain(e, Key, 'CopyObject');
+        // Not a one-part upload with that md5: check the source below.
+      }
+    }
     const st = await from.stat(fromRel);
     if (!st) throw new StoreObjectMissing(from.spec.name, fromRel, from.describe(fromRel));
     if (st.size > MAX_SERVER_COPY) return null;
@@ -379,8 +410,6 @@ export class S3ObjectStore implements ObjectStore {
       throw new ObjectDigestMismatch(
         `md5 of the source object is ${actual.toString('hex')}, the database recorded ${md5.toString('hex')}`,
       );
-    const Key = this.key(toRel);
-    const CopySource = `${from.bucket}/${from.key(fromRel).split('/').map(encodeURIComponent).join('/')}`;
     await this.send('CopyObject', Key, () =>
       this.client.send(
         new CopyObjectCommand({
