@@ -41,7 +41,8 @@ const entries = [
   { entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js', plugins: [copyWasm] },
   { entryPoints: ['cli/src/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   { entryPoints: ['server/src/parallel/worker.ts'], outfile: 'dist/projectWorker.js' },
-  { entryPoints: ['cli/src/bench.ts'], outfile: 'dist/bench.js' },
+  // s3rver (a dev dependency, for the S3 part of bench:db) is loaded from node_modules at run time, not bundled.
+  { entryPoints: ['cli/src/bench.ts'], outfile: 'dist/bench.js', external: ['vscode', 's3rver'] },
 ];
 
 const contexts = await Promise.all(entries.map((e) => esbuild.context({ ...common, ...e })));

@@ -15,11 +15,12 @@ import {
   fetchExternalRows,
   isoTimestamp,
   PointerError,
-  ATTACH_POINTER_ONLY_IMPOSSIBLE,
   type PointerKind,
 } from '../../client/src/db/pointers';
 import { base32Hash, md5 } from '../../client/src/db/hash';
-import { fileStore, filePath, parseStores, StoreIoUnavailable, StoreObjectMissing } from '../../client/src/db/stores';
+import { fileStore, filePath, parseStores, StoreObjectMissing } from '../../client/src/db/stores';
+import { StoreAccessError } from '../../client/src/db/stores/objectStore';
+import { freePort } from './s3server';
 import { qt } from '../../client/src/db/sql';
 
 const COLUMNS: [string, PointerKind, string][] = [
@@ -198,12 +199,13 @@ test('a changed or missing file is caught, not converted', async () => {
   }
 });
 
-test('S3 stores: pointer-only blobs and file paths convert without object access; attachments explain why they cannot', async () => {
+test('S3 stores: pointer-only blobs and file paths convert with no object request (the endpoint is down); object work names the unreachable endpoint', async () => {
+  const endpoint = `127.0.0.1:${await freePort()}`;
   const s3 = parseStores({
     stores: {
       raw: {
         protocol: 's3',
-        endpoint: 'minio:9000',
+        endpoint,
         bucket: 'lab',
         location: '/dj/raw',
         access_key: 'k',
@@ -211,7 +213,7 @@ test('S3 stores: pointer-only blobs and file paths convert without object access
       },
       attachments: {
         protocol: 's3',
-        endpoint: 'minio:9000',
+        endpoint,
         bucket: 'lab',
         location: 'dj/att',
         access_key: 'k',
@@ -219,7 +221,7 @@ test('S3 stores: pointer-only blobs and file paths convert without object access
       },
       files: {
         protocol: 's3',
-        endpoint: 'minio:9000',
+        endpoint,
         bucket: 'lab',
         location: 'dj/files',
         access_key: 'k',
@@ -241,13 +243,14 @@ test('S3 stores: pointer-only blobs and file paths convert without object access
   assert.equal((await convertPointer('blob', blobRow, ctx('raw'))).json.hash, dj2.get(keyOf(r))!.signal!.hash);
   const [fileRow] = (await fetchExternalRows(fx.db, ephys, 'files', [r.raw_file as Buffer])).values();
   assert.equal((await convertPointer('filepath', fileRow, ctx('files'))).json.path, 'raw/sub100/rec_0.bin');
-  await assert.rejects(convertPointer('filepath', fileRow, { ...ctx('files'), verify: true }), StoreIoUnavailable);
-  await assert.rejects(convertPointer('blob', blobRow, { ...ctx('raw'), relocate: true }), StoreIoUnavailable);
+  const unreachable = (store: string) => (e: Error) =>
+    e instanceof StoreAccessError &&
+    e.problem === 'endpoint' &&
+    e.message.includes(`store "${store}" (s3 http://${endpoint}, bucket "lab", key "dj/`);
+  await assert.rejects(convertPointer('filepath', fileRow, { ...ctx('files'), verify: true }), unreachable('files'));
+  await assert.rejects(convertPointer('blob', blobRow, { ...ctx('raw'), relocate: true }), unreachable('raw'));
   const [attRow] = (await fetchExternalRows(fx.db, ephys, 'attachments', [r.settings_file as Buffer])).values();
-  await assert.rejects(
-    convertPointer('attach', attRow, ctx('attachments')),
-    (e: Error) => e instanceof StoreIoUnavailable && e.message.includes(ATTACH_POINTER_ONLY_IMPOSSIBLE),
-  );
+  await assert.rejects(convertPointer('attach', attRow, ctx('attachments')), unreachable('attachments'));
 });
 
 test('a blob carried over from 0.11 takes its path from filepath and its hash from contents_hash', async () => {

@@ -5,6 +5,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { base32, base32Decode, base32Hash, isBase32Hash, md5, uuidHex } from '../../client/src/db/hash';
+import { StoreAccessError } from '../../client/src/db/stores/objectStore';
+import { freePort } from './s3server';
 import {
   fileStore,
   hashPath2x,
@@ -17,7 +19,6 @@ import {
   describeObject,
   filePath,
   StoreConfigError,
-  StoreIoUnavailable,
   StoreObjectMissing,
   copyObjectOnce,
   ObjectDigestMismatch,
@@ -164,7 +165,7 @@ test('loadStores reads dj_local_conf.json (0.14.6), datajoint.json (2.x) and bar
   }
 });
 
-test('objects: written once (atomically, never overwritten), missing ones named, S3 I/O refused with a clear message', async () => {
+test('objects: written once (atomically, never overwritten), missing ones named, an unreachable S3 endpoint named', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'djm-objects-'));
   try {
     const store = fileStore('raw', dir);
@@ -175,10 +176,20 @@ test('objects: written once (atomically, never overwritten), missing ones named,
     assert.deepEqual(fs.readdirSync(path.join(dir, '_hash/s')), ['abc'], 'no temporary files left');
     await assert.rejects(readObject(store, 'nope'), StoreObjectMissing);
     assert.throws(() => filePath(store, '../outside'), /leaves the store root/);
-    const s3 = parseStores({ s: { protocol: 's3', endpoint: 'e', bucket: 'b', location: 'p' } }).s;
+    const s3 = parseStores({
+      s: {
+        protocol: 's3',
+        endpoint: `127.0.0.1:${await freePort()}`,
+        bucket: 'b',
+        location: 'p',
+        access_key: 'k',
+        secret_key: 's',
+      },
+    }).s;
     await assert.rejects(
       readObject(s3, 'x'),
-      (e: Error) => e instanceof StoreIoUnavailable && /S3/.test(e.message) && /--stores/.test(e.message),
+      (e: Error) =>
+        e instanceof StoreAccessError && e.problem === 'endpoint' && /bucket "b", key "p\/x"/.test(e.message),
     );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -10,6 +10,7 @@ import { splitLabel } from '../../common/src/djtypes';
 import type { Column, Table } from '../../client/src/db/model';
 import { main } from '../../cli/src/main';
 import { filePath, fileStore, parseStores } from '../../client/src/db/stores';
+import { freePort } from '../../client/src/db/stores/s3Bench';
 import { q, qt } from '../../client/src/db/sql';
 
 async function withDj2(fn: (fx: LoadedFixture, ephys: string) => Promise<void>): Promise<void> {
@@ -274,15 +275,21 @@ test('a schema that is not DataJoint fails as a whole, with the evidence', async
   });
 });
 
-test('in-store values on an S3 store: the JSON is checked, the files are reported as not checkable (S3 access not built)', async () => {
+test('in-store values on an S3 store that cannot be reached: the JSON is checked, the files are reported as not checkable', async () => {
+  const endpoint = `127.0.0.1:${await freePort()}`;
   await withDj2(async (fx, ephys) => {
     const stores = {
       ...fx.storesConfig,
-      ...parseStores({ raw: { protocol: 's3', endpoint: 'minio:9000', bucket: 'lab', location: 'raw' } }),
+      ...parseStores({
+        raw: { protocol: 's3', endpoint, bucket: 'lab', location: 'raw', access_key: 'k', secret_key: 's' },
+      }),
     };
     const r = await verifySchemas(fx.db, [ephys], { stores });
     const v = verdict(r, ephys, 'recording');
     assert.equal(v.reasons.length, 1, v.reasons.join('\n'));
-    assert.match(v.reasons[0], /^signal: cannot check files: store "raw" is on S3 .* — 6 values/);
+    assert.match(
+      v.reasons[0],
+      /^signal: cannot check files: store "raw" \(s3 http:\/\/127\.0\.0\.1:\d+, bucket "lab"\): HeadBucket failed: cannot reach the endpoint .* — 6 values/,
+    );
   });
 });

@@ -103,8 +103,11 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         onProgress: (e) => {
           if (flags.json || Date.now() - lastShown < 1000) return;
           lastShown = Date.now();
+          const objects = e.objects
+            ? `, ${e.objects} objects (${(Number(e.objectBytes ?? 0) / 1e6).toFixed(1)} MB)`
+            : '';
           io.err(
-            `${e.table}: ${e.rows}/${e.total} rows${e.etaMs !== null ? `, ETA ${Math.ceil(e.etaMs / 1000)}s` : ''}`,
+            `${e.table}: ${e.rows}/${e.total} rows${objects}${e.etaMs !== null ? `, ETA ${Math.ceil(e.etaMs / 1000)}s` : ''}`,
           );
         },
       });

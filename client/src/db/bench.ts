@@ -2,6 +2,7 @@
 // server does with no tool in the way (plain INSERT … SELECT; a plain streaming read of both tables).
 // Prints numbers; asserts nothing. Server from DJ_HOST/DJ_USER/DJ_PASS (default 127.0.0.1, root, no
 // password); rows from DJM_BENCH_ROWS (default 1,000,000). Everything it creates is dropped at the end.
+// Last, S3 relocation against a plain GET+PUT loop (stores/s3Bench.ts).
 import os from 'node:os';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -12,6 +13,7 @@ import { copy } from './copy';
 import { compare } from './compare';
 import { createParallel } from './parallel';
 import { fileStore } from './stores';
+import { runS3Bench } from './stores/s3Bench';
 
 const DISTINCT_BLOBS = 1000;
 
@@ -31,6 +33,7 @@ export async function runDbBench(): Promise<number> {
   const dst = `${src}_v2`;
   const base = `${src}_base`;
   const gen = `${src}_gen`;
+  const s3 = `${src}_s3`;
   const storeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'djm-bench-store-'));
   const line = (label: string, value: string) =>
     console.log(`${label.padEnd(52)} ${value.padEnd(46)} rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB`);
@@ -88,9 +91,14 @@ export async function runDbBench(): Promise<number> {
     }
     const rssMb = process.resourceUsage().maxRSS / 1024;
     line('peak RSS', `${rssMb.toFixed(0)} MB (aim < 300 MB)`);
+
+    // 4. S3: blobs relocated into the 2.x layout (server-side copies) vs a plain GET+PUT loop.
+    await db.execute(`CREATE DATABASE ${q(s3)} CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci`);
+    await runS3Bench(db, s3, src, line);
     return 0;
   } finally {
-    for (const s of [dst, base, gen, src]) await db.execute(`DROP DATABASE IF EXISTS ${q(s)}`).catch(() => undefined);
+    for (const s of [dst, base, gen, src, s3])
+      await db.execute(`DROP DATABASE IF EXISTS ${q(s)}`).catch(() => undefined);
     fs.rmSync(storeDir, { recursive: true, force: true });
     await db.close();
   }

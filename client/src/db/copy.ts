@@ -54,6 +54,9 @@ export interface CopyProgress {
   etaMs: number | null;
   /** Chunks committed for this table in this run. */
   chunks: number;
+  /** Store objects written (attachments rewritten, blobs relocated) in this run, and their bytes. */
+  objects?: number;
+  objectBytes?: number;
 }
 
 export interface CopyOptions {

@@ -96,8 +96,11 @@ export class TableCopier {
         if (outcome.final) break;
       }
     } finally {
-      for (const table of this.objects)
-        await this.write(`DROP TEMPORARY TABLE IF EXISTS ${table}`, []).catch(() => undefined);
+      // Not through write(): after a cancel that would refuse to run, and the pooled session would keep the tables.
+      for (const table of this.objects) {
+        const drop = `DROP TEMPORARY TABLE IF EXISTS ${table}`;
+        await (this.opts.dryRun ? this.write(drop, []) : this.c.execute(drop)).catch(() => undefined);
+      }
     }
   }
 
@@ -105,6 +108,8 @@ export class TableCopier {
   private rateStart = Date.now();
 
   private resumedAt = 0;
+  private objectsDone = 0;
+  private objectBytes = 0;
 
   private progress(): void {
     const elapsed = Date.now() - this.rateStart;
@@ -116,6 +121,8 @@ export class TableCopier {
       total: this.result.total,
       etaMs: rate > 0 ? Math.round(left / rate) : null,
       chunks: this.result.chunks,
+      objects: this.objectsDone,
+      objectBytes: this.objectBytes,
     });
   }
 
@@ -270,7 +277,9 @@ export class TableCopier {
           `WHERE ${range.sql} AND s.${q(p.name)} IS NOT NULL`,
         range.params,
       );
-      for (const o of objects) {
+      // Objects of a chunk convert with a bounded number in flight (each may be GET + PUT on an S3 store).
+      await inPool(objects, OBJECTS_IN_FLIGHT, async (o) => {
+        this.checkAbort();
         const pointer = o.__q as Buffer;
         const cell = await this.convertCached(i, p, pointer, externalRow(o, 0), ctx);
         if (cell.missing) this.noteMissing(cell.missing);
@@ -278,8 +287,12 @@ export class TableCopier {
           this.result.fileOps++;
           this.opts.onFileOp?.(op);
         }
+        if (cell.fileOps.length && !ctx.dryRun) {
+          this.objectsDone++;
+          this.objectBytes += Number(cell.value?.size ?? 0);
+        }
         rows.push([pointer, cell.json]);
-      }
+      });
       // Scratch space private to this session, filled outside the chunk's transaction.
       await this.write(`TRUNCATE TABLE ${this.objects[i]}`, []);
       for (const batch of batches(rows, this.maxBytes)) {
@@ -366,6 +379,29 @@ export class TableCopier {
 
 /** A converted pointer cell, and the shared file it points at when that file is missing. */
 type ConvertedCell = Awaited<ReturnType<typeof convertPointerCell>> & { missing: string | null };
+
+/** Store objects converted at once per table (S3 requests in flight; the SDK retries each with backoff). */
+const OBJECTS_IN_FLIGHT = 8;
+
+/** Runs `fn` over `items` with at most `limit` running; the first failure stops new work and is thrown. */
+async function inPool<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    while (!failed && next < items.length) {
+      const item = items[next++];
+      try {
+        await fn(item);
+      } catch (e) {
+        failed = true;
+        throw e;
+      }
+    }
+  };
+  const settled = await Promise.allSettled(Array.from({ length: Math.min(limit, items.length) }, worker));
+  const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failure) throw failure.reason;
+}
 
 const EXTERNAL_FIELDS = ['hash', 'size', 'attachment_name', 'filepath', 'contents_hash', 'timestamp'] as const;
 

@@ -12,9 +12,8 @@
 import type { Db } from './connection';
 import { convertPointer, PointerError, type ExternalRow, type PointerJson, type PointerKind } from './pointers';
 import { DbInputError, checkIdentifier, formatSql, lit, q, qt } from './sql';
-import { filePath, type StoreMap, type StoreSpec } from './stores';
+import { removeObject, type StoreMap, type StoreSpec } from './stores';
 import { md5 } from './hash';
-import fsp from 'node:fs/promises';
 
 export interface ProgressEvent {
   table: string;
@@ -190,7 +189,7 @@ export async function migratePointers(db: Db, opts: MigratePointersOptions): Pro
   let added = false;
   const rollback = async (): Promise<void> => {
     if (added) await db.execute(`ALTER TABLE ${t} DROP COLUMN ${q(hidden)}`);
-    for (const w of written) await fsp.rm(filePath(w.store, w.path), { force: true });
+    for (const w of written) await removeObject(w.store, w.path);
   };
 
   try {

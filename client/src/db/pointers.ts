@@ -19,8 +19,8 @@ import {
   statObject,
   ObjectDigestMismatch,
   StoreConfigError,
-  StoreIoUnavailable,
   StoreObjectMissing,
+  transferOps,
   type StoreSpec,
 } from './stores';
 
@@ -111,7 +111,7 @@ async function convertBlob(row: ExternalRow, ctx: ConvertContext): Promise<Conve
   }
   const dest = ctx.destStore ?? ctx.store;
   const target = hashPath2x(dest, ctx.targetSchema, hash);
-  const op = `copy ${ctx.store.name}:${source} → ${dest.name}:${target} (${size} bytes, md5 checked)`;
+  const op = `copy ${ctx.store.name}:${source} → ${dest.name}:${target} (${size} bytes, md5 checked)${transferOps(ctx.store, source, dest, target, size, false)}`;
   if (ctx.dryRun) {
     if (ctx.verify) await verifyObject(ctx.store, source, row.hash, size);
     return {
@@ -121,7 +121,9 @@ async function convertBlob(row: ExternalRow, ctx: ConvertContext): Promise<Conve
       sharesSourceFile: false,
     };
   }
-  const { result, size: copied } = await copyVerified(ctx.store, source, dest, target, row.hash, 'relocating a blob');
+  const { result, size: copied } = await copyVerified(ctx.store, source, dest, target, row.hash, 'relocating a blob', {
+    size,
+  });
   return {
     json: hashJson(hash, target, ctx.targetSchema, dest.name, copied),
     fileOps: [result === 'written' ? op : `${op}: already present with the same bytes`],
@@ -149,7 +151,7 @@ async function convertLegacyBlob(row: ExternalRow, ctx: ConvertContext): Promise
   }
   const dest = ctx.destStore ?? ctx.store;
   const target = hashPath2x(dest, ctx.targetSchema, hash);
-  const op = `copy ${ctx.store.name}:${source} → ${dest.name}:${target} (0.11 blob, ${size} bytes, md5 checked)`;
+  const op = `copy ${ctx.store.name}:${source} → ${dest.name}:${target} (0.11 blob, ${size} bytes, md5 checked)${transferOps(ctx.store, source, dest, target, size, false)}`;
   if (ctx.dryRun)
     return {
       json: hashJson(hash, target, ctx.targetSchema, dest.name, size),
@@ -157,7 +159,9 @@ async function convertLegacyBlob(row: ExternalRow, ctx: ConvertContext): Promise
       written: [],
       sharesSourceFile: false,
     };
-  const { result, size: copied } = await copyVerified(ctx.store, source, dest, target, digest, 'relocating a blob');
+  const { result, size: copied } = await copyVerified(ctx.store, source, dest, target, digest, 'relocating a blob', {
+    size,
+  });
   return {
     json: hashJson(hash, target, ctx.targetSchema, dest.name, copied),
     fileOps: [result === 'written' ? op : `${op}: already present with the same bytes`],
@@ -178,14 +182,7 @@ async function convertAttach(row: ExternalRow, ctx: ConvertContext): Promise<Con
   const target = hashPath2x(dest, ctx.targetSchema, hash);
   const nameBytes = Buffer.from(name, 'utf8');
   const size = nameBytes.length + 1 + sizeOf(row);
-  const op = `rewrite ${ctx.store.name}:${source} → ${dest.name}:${target} as name + NUL + contents (${size} bytes, md5 checked)`;
-  const needsIo = (what: string) => {
-    if (ctx.store.protocol !== 'file' || dest.protocol !== 'file')
-      throw new StoreIoUnavailable(
-        `${what}: ${ATTACH_POINTER_ONLY_IMPOSSIBLE} That needs object access, and S3 access is not built yet.`,
-      );
-  };
-  needsIo(`attachment ${name}`);
+  const op = `rewrite ${ctx.store.name}:${source} → ${dest.name}:${target} as name + NUL + contents (${size} bytes, md5 checked)${transferOps(ctx.store, source, dest, target, size, true)}`;
   if (ctx.dryRun) {
     if (ctx.verify) await verifyObject(ctx.store, source, null, sizeOf(row));
     return {
@@ -202,7 +199,7 @@ async function convertAttach(row: ExternalRow, ctx: ConvertContext): Promise<Con
     target,
     row.hash,
     'rewriting an attachment',
-    Buffer.concat([nameBytes, Buffer.from([0])]),
+    { prefix: Buffer.concat([nameBytes, Buffer.from([0])]) },
   );
   return {
     json: hashJson(hash, target, ctx.targetSchema, dest.name, framed),
@@ -267,7 +264,6 @@ async function verifyObject(store: StoreSpec, rel: string, digest: Buffer | null
  * content makes the real run refuse, so the dry run does too; only an absent object is a write to come.
  */
 async function plannedCopy(to: StoreSpec, toRel: string, digest: Buffer, op: string): Promise<string> {
-  if (to.protocol !== 'file') return op;
   if (!(await statObject(to, toRel, 'planning a copy'))) return op;
   if (!(await md5OfObject(to, toRel, 'planning a copy')).equals(digest))
     throw new StoreConfigError(
@@ -284,10 +280,10 @@ async function copyVerified(
   toRel: string,
   digest: Buffer,
   what: string,
-  prefix?: Buffer,
+  { prefix, size }: { prefix?: Buffer; size?: number },
 ): Promise<{ result: 'written' | 'exists'; size: number }> {
   try {
-    return await copyObjectOnce(from, fromRel, to, toRel, { md5: digest, prefix, what });
+    return await copyObjectOnce(from, fromRel, to, toRel, { md5: digest, prefix, what, size });
   } catch (e) {
     if (e instanceof ObjectDigestMismatch) {
       throw new PointerError(

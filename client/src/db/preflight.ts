@@ -9,7 +9,8 @@ import { introspect } from './introspect';
 import { resolvePairs, type SchemaPair } from './parallel';
 import { identifyServer, mariadbWarning } from './serverSupport';
 import { charsetSummary, charsetWarnings, type SchemaCharsets } from './charsets';
-import { filePath, path014, type StoreMap, type StoreSpec } from './stores';
+import { describeObject, filePath, objectStore, path014, type StoreMap, type StoreSpec } from './stores';
+import type { S3ObjectStore } from './stores/s3';
 import { lit, q, qt } from './sql';
 import { currentGrants, holds, tablesOf } from './grants';
 
@@ -295,17 +296,25 @@ async function storeChecks(db: Db, schemas: Schema[], stores: StoreMap | undefin
       continue;
     }
     if (spec.protocol === 's3') {
-      const needsIo = kinds.has('attach');
-      out.push({
-        ...base,
-        level: needsIo ? 'fail' : 'warn',
-        message: `store ${name} is on S3 (${spec.bucket}); not contacted: pointer-only conversion of blobs and file paths needs no object access${needsIo ? ', but attachments must be rewritten and S3 object access is not built yet' : ''}`,
-      });
+      out.push({ ...base, ...(await s3StoreCheck(spec)) });
       continue;
     }
     out.push({ ...base, ...(await fileStoreCheck(db, spec, inSchemas, kinds)) });
   }
   return out;
+}
+
+/** An S3 store: the endpoint answers, the credentials are accepted and the bucket exists (one HeadBucket). */
+async function s3StoreCheck(spec: StoreSpec): Promise<{ level: Level; message: string }> {
+  try {
+    await (objectStore(spec) as S3ObjectStore).ready(null);
+    return {
+      level: 'ok',
+      message: `store ${spec.name}: ${describeObject(spec, '')} reachable, bucket and credentials OK`,
+    };
+  } catch (e) {
+    return { level: 'fail', message: (e as Error).message };
+  }
 }
 
 async function fileStoreCheck(

@@ -1,12 +1,24 @@
 // External store settings and object access for both DataJoint versions (storage-formats.md A3, B7, B9, C.0).
 // One StoreSpec describes a store as both versions see it: 0.14.6 wrote `<schema>/<fold>/<uuid hex>` with its
 // own subfolding (default 2,2); 2.x writes `_hash/<schema>/[fold/]<base32>` with its subfolding (default none).
-// File stores are fully supported; S3 stores are described (paths, keys) but any object I/O raises
-// StoreIoUnavailable with a message naming what needs it.
+// Object I/O goes through one interface (stores/objectStore.ts), implemented by the file store
+// (stores/fileStore.ts) and the S3 store (stores/s3.ts).
 import fs from 'node:fs';
-import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { FileObjectStore, filePath } from './stores/fileStore';
+import {
+  type ObjectStat,
+  type ObjectStore,
+  ObjectDigestMismatch,
+  StoreConfigError,
+  StoreObjectMissing,
+  prefixed,
+} from './stores/objectStore';
+import { DEFAULT_PART_SIZE, md5Of, S3ObjectStore, sameS3Endpoint, StoreCredentials } from './stores/s3';
+
+export { filePath, ObjectDigestMismatch, StoreConfigError, StoreObjectMissing, StoreCredentials };
+export type { ObjectStat, ObjectStore };
 
 export interface StoreSpec {
   name: string;
@@ -25,6 +37,12 @@ export interface StoreSpec {
   secure?: boolean;
   /** Local root for `filepath@` (0.14.6 requires it in practice). */
   stage?: string;
+  /** s3 only: the region (default: AWS_REGION, the one in an AWS host name, or us-east-1). */
+  region?: string;
+  /** s3 only: path-style or virtual-hosted requests (default: path-style except on AWS). */
+  addressing?: 'path' | 'virtual';
+  /** s3 only: access key pair from the settings, `.secrets/` or VS Code's secret storage (never shown). */
+  credentials?: StoreCredentials;
 }
 
 export type StoreMap = Record<string, StoreSpec>;
@@ -32,25 +50,9 @@ export type StoreMap = Record<string, StoreSpec>;
 /** Which library wrote a config file: decides how `subfolding` and `secure` are read. */
 export type StoreConfigFlavor = '0.14.6' | '2.x';
 
-export class StoreConfigError extends Error {
-  override name = 'StoreConfigError';
-}
-
-/** Object I/O that needs S3 access, which is not built yet. Says what needed it and how to proceed. */
+/** Object I/O that cannot be done for a store (kept for callers that report it; S3 and file stores both work). */
 export class StoreIoUnavailable extends Error {
   override name = 'StoreIoUnavailable';
-}
-
-/** A store object that should exist and does not (a dangling pointer, a deleted file). */
-export class StoreObjectMissing extends Error {
-  override name = 'StoreObjectMissing';
-  constructor(
-    readonly store: string,
-    readonly relPath: string,
-    readonly where: string,
-  ) {
-    super(`store ${JSON.stringify(store)}: object ${relPath} is missing (looked at ${where})`);
-  }
 }
 
 const STORE_NAME = /^[a-z][-\w]*$/;
@@ -169,8 +171,30 @@ function parseStore(
     spec.endpoint = raw.endpoint;
     spec.bucket = raw.bucket;
     spec.secure = typeof raw.secure === 'boolean' ? raw.secure : flavor === '2.x';
+    if (typeof raw.region === 'string' && raw.region) spec.region = raw.region;
+    if (raw.addressing !== undefined) {
+      if (raw.addressing !== 'path' && raw.addressing !== 'virtual')
+        throw new StoreConfigError(`${where}: "addressing" must be "path" or "virtual"`);
+      spec.addressing = raw.addressing;
+    }
+    const secret = (k: string) =>
+      typeof raw[k] === 'string' && raw[k] ? (raw[k] as string) : readSecretFile(baseDir, `stores.${name}.${k}`);
+    const access = secret('access_key');
+    const key = secret('secret_key');
+    if (access && key) spec.credentials = new StoreCredentials(access, key, 'store settings');
+    else if (access || key)
+      throw new StoreConfigError(`${where}: give both access_key and secret_key, or neither (ambient credentials)`);
   }
   return spec;
+}
+
+/** A 2.x `.secrets/<name>` file beside the config file (what the config migration writes), trimmed. */
+function readSecretFile(baseDir: string, name: string): string | undefined {
+  try {
+    return fs.readFileSync(path.join(baseDir, '.secrets', name), 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function parseFolding(v: unknown, where: string): number[] | null {
@@ -228,71 +252,39 @@ export function describeObject(store: StoreSpec, rel: string): string {
   return `s3://${store.bucket}/${[store.location, rel].filter(Boolean).join('/')}`;
 }
 
-/** The local path of an object in a file store. Refuses paths that would leave the store root. */
-export function filePath(store: StoreSpec, rel: string): string {
-  const full = path.resolve(store.location, rel);
-  const root = path.resolve(store.location);
-  if (full !== root && !full.startsWith(root + path.sep)) {
-    throw new StoreConfigError(
-      `store ${JSON.stringify(store.name)}: path ${JSON.stringify(rel)} leaves the store root`,
-    );
+const opened = new WeakMap<StoreSpec, ObjectStore>();
+
+/** The object store for a store's settings: one per settings object (for S3, one client with its connections). */
+export function objectStore(store: StoreSpec): ObjectStore {
+  let s = opened.get(store);
+  if (!s) {
+    s = store.protocol === 's3' ? new S3ObjectStore(store) : new FileObjectStore(store);
+    opened.set(store, s);
   }
-  return full;
+  return s;
 }
 
-function requireFile(store: StoreSpec, what: string): void {
-  if (store.protocol !== 'file') {
-    throw new StoreIoUnavailable(
-      `store ${JSON.stringify(store.name)} is on S3 (${store.endpoint}/${store.bucket}); ${what} needs object access, ` +
-        'which is not built yet. Pointer-only conversion of blobs and file paths works without it; ' +
-        'for this step, mount the bucket locally and describe the store as protocol "file" in --stores.',
-    );
-  }
+export async function statObject(store: StoreSpec, rel: string, _what?: string): Promise<ObjectStat | null> {
+  const st = await objectStore(store).stat(rel);
+  return st && { size: st.size, isDir: st.isDir };
 }
 
-export interface ObjectStat {
-  size: number;
-  isDir: boolean;
+export async function readObject(store: StoreSpec, rel: string, _what?: string): Promise<Buffer> {
+  return objectStore(store).read(rel);
 }
 
-export async function statObject(store: StoreSpec, rel: string, what = 'checking a file'): Promise<ObjectStat | null> {
-  requireFile(store, what);
-  try {
-    const st = await fsp.stat(filePath(store, rel));
-    return { size: st.size, isDir: st.isDirectory() };
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return null;
-    throw e;
-  }
+/** MD5 of an object, streamed (objects may be large). */
+export async function md5OfObject(store: StoreSpec, rel: string, _what?: string): Promise<Buffer> {
+  return md5Of(objectStore(store), rel);
 }
 
-export async function readObject(store: StoreSpec, rel: string, what = 'reading a file'): Promise<Buffer> {
-  requireFile(store, what);
-  try {
-    return await fsp.readFile(filePath(store, rel));
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT')
-      throw new StoreObjectMissing(store.name, rel, filePath(store, rel));
-    throw e;
-  }
-}
-
-/** MD5 of an object, streamed (files may be large). */
-export async function md5OfObject(store: StoreSpec, rel: string, what = 'verifying a file hash'): Promise<Buffer> {
-  requireFile(store, what);
-  const full = filePath(store, rel);
-  const hash = createHash('md5');
-  try {
-    for await (const chunk of fs.createReadStream(full)) hash.update(chunk as Buffer);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new StoreObjectMissing(store.name, rel, full);
-    throw e;
-  }
-  return hash.digest();
+/** Deletes an object this tool wrote (cleanup of an abandoned operation); absent is fine. */
+export async function removeObject(store: StoreSpec, rel: string): Promise<void> {
+  await objectStore(store).remove(rel);
 }
 
 /**
- * Writes an object the way both libraries do (to `<path>.saving`, then rename), never replacing an existing
+ * Writes an object the way both libraries do (never visible half-written), never replacing an existing
  * object: content-addressed objects are immutable. If the path exists with the same bytes it is 'exists';
  * with different bytes it is an error (something else owns that path).
  */
@@ -300,101 +292,81 @@ export async function writeObjectOnce(
   store: StoreSpec,
   rel: string,
   data: Buffer,
-  what = 'writing a file',
+  _what?: string,
 ): Promise<'written' | 'exists'> {
-  requireFile(store, what);
-  const full = filePath(store, rel);
-  const existing = await readIfExists(full);
-  if (existing) {
-    if (existing.equals(data)) return 'exists';
-    throw new StoreConfigError(
-      `store ${JSON.stringify(store.name)}: ${rel} already exists with different content; not overwriting it`,
-    );
+  const os = objectStore(store);
+  if (await os.stat(rel)) {
+    if ((await os.read(rel)).equals(data)) return 'exists';
+    throw differentContent(store, rel);
   }
-  await fsp.mkdir(path.dirname(full), { recursive: true });
-  const temp = `${full}.saving.${randomBytes(4).toString('hex')}`;
-  await fsp.writeFile(temp, data, { flag: 'wx' });
-  try {
-    await fsp.rename(temp, full);
-  } catch (e) {
-    await fsp.rm(temp, { force: true });
-    throw e;
-  }
+  await os.putOnce(rel, once(data), { md5: createHash('md5').update(data).digest() });
   return 'written';
 }
 
-/** A copied object whose bytes do not hash to what the database recorded. */
-export class ObjectDigestMismatch extends Error {
-  override name = 'ObjectDigestMismatch';
+async function* once(data: Buffer): AsyncIterable<Buffer> {
+  yield data;
+}
+
+function differentContent(store: StoreSpec, rel: string): StoreConfigError {
+  return new StoreConfigError(
+    `store ${JSON.stringify(store.name)}: ${rel} already exists with different content; not overwriting it`,
+  );
 }
 
 /**
- * Streams an object from one store to another (optionally behind a prefix, as attachments get `name\0`),
- * checking the MD5 of what is written against `md5` before it becomes visible. Memory stays bounded whatever
- * the object's size. An existing target is kept if it hashes right ('exists') and refused otherwise.
+ * Copies an object from one store to another (optionally behind a prefix, as attachments get `name\0`),
+ * checking the MD5 of what is written against `md5` before it becomes visible. Between two S3 stores on the
+ * same endpoint an unprefixed copy is server-side (CopyObject); otherwise the bytes stream through, memory
+ * bounded whatever the object's size. An existing target is kept if it hashes right ('exists'), else refused.
  */
 export async function copyObjectOnce(
   from: StoreSpec,
   fromRel: string,
   to: StoreSpec,
   toRel: string,
-  opts: { md5: Buffer; prefix?: Buffer; what?: string },
+  opts: { md5: Buffer; prefix?: Buffer; what?: string /** the source's size, when known */; size?: number },
 ): Promise<{ result: 'written' | 'exists'; size: number }> {
-  const what = opts.what ?? 'copying a file';
-  requireFile(from, what);
-  requireFile(to, what);
-  const source = filePath(from, fromRel);
-  const target = filePath(to, toRel);
-  const existing = await statObject(to, toRel, what);
+  const src = objectStore(from);
+  const dst = objectStore(to);
+  const existing = await dst.stat(toRel);
   if (existing) {
-    const digest = await md5OfObject(to, toRel, what);
-    if (!digest.equals(opts.md5))
-      throw new StoreConfigError(
-        `store ${JSON.stringify(to.name)}: ${toRel} already exists with different content; not overwriting it`,
-      );
+    const quick = existing.etag && /^[0-9a-f]{32}$/i.test(existing.etag) ? Buffer.from(existing.etag, 'hex') : null;
+    if (!quick?.equals(opts.md5) && !(await md5Of(dst, toRel)).equals(opts.md5)) throw differentContent(to, toRel);
     return { result: 'exists', size: existing.size };
   }
-  await fsp.mkdir(path.dirname(target), { recursive: true });
-  const temp = `${target}.copying.${randomBytes(4).toString('hex')}`;
-  const hash = createHash('md5');
-  let size = 0;
-  const out = fs.createWriteStream(temp, { flags: 'wx' });
   try {
-    const write = (chunk: Buffer) =>
-      new Promise<void>((resolve, reject) => {
-        hash.update(chunk);
-        size += chunk.length;
-        out.write(chunk, (e) => (e ? reject(e) : resolve()));
-      });
-    if (opts.prefix) await write(opts.prefix);
-    try {
-      for await (const chunk of fs.createReadStream(source)) await write(chunk as Buffer);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new StoreObjectMissing(from.name, fromRel, source);
-      throw e;
+    if (!opts.prefix && src instanceof S3ObjectStore && dst instanceof S3ObjectStore && dst.sameEndpoint(src)) {
+      const size = await dst.copyFrom(src, fromRel, toRel, opts.md5, opts.size);
+      if (size !== null) return { result: 'written', size };
     }
-    await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
-    const digest = hash.digest();
-    if (!digest.equals(opts.md5)) {
-      throw new ObjectDigestMismatch(
-        `${describeObject(from, fromRel)}: md5 of the copied object is ${digest.toString('hex')}, the database recorded ${opts.md5.toString('hex')}`,
-      );
-    }
-    await fsp.rename(temp, target);
+    const size = await dst.putOnce(toRel, prefixed(opts.prefix, await src.open(fromRel)), { md5: opts.md5 });
     return { result: 'written', size };
-  } finally {
-    out.destroy();
-    await fsp.rm(temp, { force: true });
+  } catch (e) {
+    if (e instanceof ObjectDigestMismatch)
+      throw new ObjectDigestMismatch(`${describeObject(from, fromRel)}: ${e.message}`);
+    throw e;
   }
 }
 
-async function readIfExists(full: string): Promise<Buffer | null> {
-  try {
-    return await fsp.readFile(full);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw e;
-  }
+/**
+ * The object requests a transfer makes, for dry runs and logs: `[COPY a → b]` for a server-side copy,
+ * `[GET a; PUT b]` for a streamed one (`PUT multipart` above the part size); empty between file stores.
+ */
+export function transferOps(
+  from: StoreSpec,
+  fromRel: string,
+  to: StoreSpec,
+  toRel: string,
+  size: number,
+  framed: boolean,
+): string {
+  if (from.protocol === 'file' && to.protocol === 'file') return '';
+  const a = describeObject(from, fromRel);
+  const b = describeObject(to, toRel);
+  if (!framed && from.protocol === 's3' && to.protocol === 's3' && sameS3Endpoint(from, to))
+    return ` [COPY ${a} → ${b}]`;
+  const put = size > DEFAULT_PART_SIZE ? 'PUT multipart' : 'PUT';
+  return ` [${from.protocol === 's3' ? 'GET' : 'read'} ${a}; ${to.protocol === 's3' ? put : 'write'} ${b}]`;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

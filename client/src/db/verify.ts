@@ -15,6 +15,7 @@ import { lineageRows, type LineageRow } from './lineage';
 import { isBase32Hash, base32Hash } from './hash';
 import { q, qt } from './sql';
 import { describeObject, md5OfObject, readObject, statObject, StoreIoUnavailable, type StoreMap } from './stores';
+import { StoreAccessError } from './stores/objectStore';
 import { decodeColumn, decodeProblem, inRowDecodedKind } from './verifyValues';
 import { parse2xLabel } from '../../../common/src/djtypes';
 
@@ -352,6 +353,7 @@ async function fileProblem(
     if (hash && base32Hash(await md5OfObject(store, rel)) !== hash) return 'file content does not match the JSON hash';
     return null;
   } catch (e) {
+    if (e instanceof StoreAccessError) return `cannot check files: ${e.problem === 'other' ? e.message : e.storeWide}`;
     if (e instanceof StoreIoUnavailable) return `cannot check files: ${e.message}`;
     throw e;
   }

@@ -492,7 +492,7 @@ async function runDbOperation(d: CommandDeps, op: Operation, arg: CommandArg): P
       db,
       suffix,
       policy: policySetting === 'native' ? 'native' : 'widen',
-      stores: d.connections.stores(conn).stores,
+      stores: (await d.connections.stores(conn)).stores,
       statePath: defaultStatePath(
         workspaceRoot(),
         conn.host,

@@ -18,6 +18,7 @@ import {
   validateUser,
 } from './connectionModel';
 import type { OutputLog } from './output';
+import { encodeStoreSecret, s3StoresWithoutCredentials, storeSecretKey, withStoreSecrets } from './storeSecrets';
 
 const SETTING = 'datajoint.connections';
 
@@ -102,13 +103,60 @@ export class Connections implements vscode.Disposable {
     return p;
   }
 
-  /** Store settings for a connection: its own file, else `datajoint.storesFile`; {} when none is set. */
-  stores(conn: ConnectionConfig): { stores: StoreMap; file: string | null } {
+  /**
+   * Store settings for a connection: its own file, else `datajoint.storesFile`; {} when none is set. S3 stores
+   * whose file has no access key pair get the one saved in secret storage for this connection, if any.
+   */
+  async stores(conn: ConnectionConfig): Promise<{ stores: StoreMap; file: string | null }> {
+    const loaded = this.storesFromFile(conn);
+    return { ...loaded, stores: await withStoreSecrets(loaded.stores, conn.id, this.secrets) };
+  }
+
+  private storesFromFile(conn: ConnectionConfig): { stores: StoreMap; file: string | null } {
     const file = conn.storesFile || vscode.workspace.getConfiguration('datajoint').get<string>('storesFile') || '';
     if (!file) return { stores: {}, file: null };
     const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd();
     const abs = path.resolve(root, file);
     return { stores: loadStores(abs), file: abs };
+  }
+
+  /** Save an S3 store's access key pair for a connection in secret storage (API for tests and setup scripts). */
+  async setStoreCredentials(id: string, store: string, accessKey: string, secretKey: string): Promise<void> {
+    this.log.addSecret(secretKey);
+    await this.secrets.store(storeSecretKey(id, store), encodeStoreSecret(accessKey, secretKey));
+  }
+
+  /**
+   * For each S3 store of the connection's settings without credentials, offer to save an access key pair in
+   * secret storage; escaping leaves the store to the environment's credentials.
+   */
+  private async askStoreCredentials(conn: ConnectionConfig): Promise<void> {
+    let stores: StoreMap;
+    try {
+      stores = this.storesFromFile(conn).stores;
+    } catch (e) {
+      void vscode.window.showWarningMessage(`Store settings: ${(e as Error).message}`);
+      return;
+    }
+    for (const name of s3StoresWithoutCredentials(stores)) {
+      const spec = stores[name];
+      const where = `S3 store "${name}" (${spec.endpoint}, bucket ${spec.bucket})`;
+      const accessKey = await vscode.window.showInputBox({
+        title: `DataJoint: credentials for ${where}`,
+        prompt:
+          'Access key. Kept in VS Code secret storage only. Leave empty to use the environment (AWS_ACCESS_KEY_ID, DJ_STORE_<NAME>_ACCESS_KEY).',
+        ignoreFocusOut: true,
+      });
+      if (!accessKey) continue;
+      const secret = await vscode.window.showInputBox({
+        title: `DataJoint: credentials for ${where}`,
+        prompt: 'Secret key. Kept in VS Code secret storage only, never in settings.',
+        password: true,
+        ignoreFocusOut: true,
+      });
+      if (!secret) continue;
+      await this.setStoreCredentials(conn.id, name, accessKey.trim(), secret);
+    }
   }
 
   // -- flows ------------------------------------------------------------------------------------
@@ -120,6 +168,7 @@ export class Connections implements vscode.Disposable {
     const conn: ConnectionConfig = { ...fields.conn, id: newConnectionId(fields.conn.name, list) };
     await this.storePassword(conn.id, fields.password);
     await this.save([...list, conn]);
+    await this.askStoreCredentials(conn);
     await this.test(conn, true);
     return conn;
   }
@@ -132,6 +181,7 @@ export class Connections implements vscode.Disposable {
     if (!fields) return;
     if (fields.password !== undefined) await this.storePassword(conn.id, fields.password);
     await this.save(list.map((c) => (c.id === conn.id ? { ...fields.conn, id: conn.id } : c)));
+    await this.askStoreCredentials({ ...fields.conn, id: conn.id });
     await this.test({ ...fields.conn, id: conn.id }, true);
   }
 
@@ -145,6 +195,12 @@ export class Connections implements vscode.Disposable {
     );
     if (answer !== 'Remove') return;
     await this.secrets.delete(secretKey(conn.id));
+    try {
+      for (const name of Object.keys(this.storesFromFile(conn).stores))
+        await this.secrets.delete(storeSecretKey(conn.id, name));
+    } catch {
+      // unreadable store settings: nothing of theirs to find
+    }
     await this.save(this.list().filter((c) => c.id !== conn.id));
   }
 

@@ -63,7 +63,8 @@ export const copyData: Operation = {
         const before = seen.get(e.table) ?? 0;
         const fraction = e.total ? Math.min(1, e.rows / e.total) : 1;
         seen.set(e.table, fraction);
-        hooks.progress(`${e.table}: ${e.rows}/${e.total} rows`, (fraction - before) * share);
+        const objects = e.objects ? `, ${e.objects} objects (${(Number(e.objectBytes ?? 0) / 1e6).toFixed(1)} MB)` : '';
+        hooks.progress(`${e.table}: ${e.rows}/${e.total} rows${objects}`, (fraction - before) * share);
       },
     });
     const tables: ReportTable[] = report.tables.map((t) => ({

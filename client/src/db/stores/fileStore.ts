@@ -1,0 +1,94 @@
+// The file store: objects are files under the store's `location`, written as both libraries do
+// (to a temporary name, then renamed), so a half-written object is never visible.
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import { createHash, randomBytes } from 'node:crypto';
+import type { StoreSpec } from '../stores';
+import {
+  type ByteSource,
+  ObjectDigestMismatch,
+  type ObjectStat,
+  type ObjectStore,
+  StoreConfigError,
+  StoreObjectMissing,
+} from './objectStore';
+
+/** The local path of an object in a file store. Refuses paths that would leave the store root. */
+export function filePath(store: StoreSpec, rel: string): string {
+  const full = path.resolve(store.location, rel);
+  const root = path.resolve(store.location);
+  if (full !== root && !full.startsWith(root + path.sep)) {
+    throw new StoreConfigError(
+      `store ${JSON.stringify(store.name)}: path ${JSON.stringify(rel)} leaves the store root`,
+    );
+  }
+  return full;
+}
+
+const missing = (e: unknown) =>
+  (e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR';
+
+export class FileObjectStore implements ObjectStore {
+  constructor(readonly spec: StoreSpec) {}
+
+  async stat(rel: string): Promise<ObjectStat | null> {
+    try {
+      const st = await fsp.stat(filePath(this.spec, rel));
+      return { size: st.size, isDir: st.isDirectory() };
+    } catch (e) {
+      if (missing(e)) return null;
+      throw e;
+    }
+  }
+
+  async open(rel: string): Promise<ByteSource> {
+    const full = filePath(this.spec, rel);
+    const handle = await fsp.open(full, 'r').catch((e) => {
+      throw missing(e) ? new StoreObjectMissing(this.spec.name, rel, full) : e;
+    });
+    return handle.createReadStream() as AsyncIterable<Buffer>;
+  }
+
+  async read(rel: string): Promise<Buffer> {
+    const full = filePath(this.spec, rel);
+    try {
+      return await fsp.readFile(full);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new StoreObjectMissing(this.spec.name, rel, full);
+      throw e;
+    }
+  }
+
+  async remove(rel: string): Promise<void> {
+    await fsp.rm(filePath(this.spec, rel), { force: true });
+  }
+
+  async putOnce(rel: string, source: ByteSource, opts: { md5: Buffer }): Promise<number> {
+    const target = filePath(this.spec, rel);
+    await fsp.mkdir(path.dirname(target), { recursive: true });
+    const temp = `${target}.copying.${randomBytes(4).toString('hex')}`;
+    const hash = createHash('md5');
+    let size = 0;
+    const out = fs.createWriteStream(temp, { flags: 'wx' });
+    try {
+      for await (const chunk of source) {
+        hash.update(chunk);
+        size += chunk.length;
+        await new Promise<void>((resolve, reject) => out.write(chunk, (e) => (e ? reject(e) : resolve())));
+      }
+      await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
+      const digest = hash.digest();
+      if (!digest.equals(opts.md5)) {
+        throw new ObjectDigestMismatch(
+          `md5 of the copied object is ${digest.toString('hex')}, the database recorded ${opts.md5.toString('hex')}`,
+        );
+      }
+      await fsp.rename(temp, target);
+      return size;
+    } finally {
+      out.destroy();
+      await fsp.rm(temp, { force: true });
+    }
+  }
+}
