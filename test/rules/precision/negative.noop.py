@@ -34,9 +34,8 @@ INTRO = "Welcome : int unsigned values are explained below\n"
 LEGEND = f"{INTRO}longblob : a large binary object"
 
 
-def run_plugin(plugin_module, key):
-    """`plugin_module` is not handed to an `activate` and not annotated as a module: nothing is known about it."""
-    return plugin_module.Session.fetch(), Glossary.definition
+def glossary_text():
+    return Glossary.definition
 
 
 @functools.lru_cache(maxsize=None)
