@@ -82,6 +82,14 @@ describe('db swap / unswap: verify before the freeze, re-check only the delta du
           await fx.db.execute(
             `UPDATE ${qt(ephys, 'session__note')} SET note_idx = 7 WHERE subject_id = 100 AND session_date = '2024-06-01' AND note_idx = 1`,
           );
+          // an in-store pointer of a row other rows reference now names another stored object
+          const [other] = await fx.db.query<{ lfp: Buffer }>(
+            `SELECT lfp FROM ${qt(ephys, 'recording')} WHERE subject_id = 100 AND session_date = '2024-06-02'`,
+          );
+          await fx.db.execute(
+            `UPDATE ${qt(ephys, 'recording')} SET lfp = ? WHERE subject_id = 100 AND session_date = '2024-06-01'`,
+            [other.lfp],
+          );
           planted.push('done');
           return true;
         },
@@ -90,7 +98,13 @@ describe('db swap / unswap: verify before the freeze, re-check only the delta du
     assert.equal(r.status, 'swapped', r.refusals.join('\n'));
     assert.deepEqual(planted, ['done']);
     const f = r.freeze!;
-    for (const t of [`${lab}.user`, `${lab}.subject`, `${ephys}.session__note`, `${ephys}.session`])
+    for (const t of [
+      `${lab}.user`,
+      `${lab}.subject`,
+      `${ephys}.session__note`,
+      `${ephys}.session`,
+      `${ephys}.recording`,
+    ])
       assert.ok(f.moved.includes(t) || f.forced.some((x) => x.table === t), `${t} re-read: ${JSON.stringify(f.moved)}`);
     assert.ok(!f.moved.some((t) => t.startsWith(fx.schemas[2])), `quiet tables are not re-read: ${f.moved.join(', ')}`);
     // inserted: planted, alicia, note_idx 7; updated: subject 101 and every session alice ran (cascaded);
@@ -99,7 +113,7 @@ describe('db swap / unswap: verify before the freeze, re-check only the delta du
       `SELECT COUNT(*) AS n FROM ${qt(old[1], 'session')} WHERE experimenter = 'alicia'`,
     );
     assert.ok(Number(sessions) >= 1);
-    assert.deepEqual(f.delta, { inserted: 3, updated: 1 + Number(sessions), deleted: 3, rewritten: 0 });
+    assert.deepEqual(f.delta, { inserted: 3, updated: 1 + Number(sessions), deleted: 3, rewritten: 1 });
     assert.ok(f.actual && f.actualMs !== undefined && f.actualMs >= f.actual.deltaCopyMs);
     assert.match(
       r.notes.join('\n'),
