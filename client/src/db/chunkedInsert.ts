@@ -5,7 +5,7 @@
 import type { DbConnection } from './connection';
 import type { Table } from './model';
 import { q, qList, qt } from './sql';
-import { ChunkSizer, and, keyAfter, keyColumns, keyOf, keySelect, orderBy } from './chunks';
+import { ChunkSizer, type ChunkSizerOptions, and, keyAfter, keyColumns, keyOf, keySelect, orderBy } from './chunks';
 import type { Key } from './state';
 
 export interface ChunkedInsertResult {
@@ -21,7 +21,7 @@ export async function insertSelectInChunks(
   c: DbConnection,
   source: Table,
   targetSchema: string,
-  opts: { signal?: AbortSignal; onChunk?: (rows: number) => void } = {},
+  opts: { signal?: AbortSignal; onChunk?: (rows: number) => void; chunk?: ChunkSizerOptions } = {},
 ): Promise<ChunkedInsertResult> {
   const cols = qList(source.columns.map((x) => x.name));
   const src = qt(source.schema, source.name);
@@ -41,6 +41,7 @@ export async function insertSelectInChunks(
   const sizer = new ChunkSizer({
     maxBytes: 256 * 1024 * 1024,
     avgRowBytes: source.rowEstimate > 0 && source.sizeBytes ? source.sizeBytes / source.rowEstimate : undefined,
+    ...opts.chunk,
   });
   let last: Key | null = null;
   let rows = 0;

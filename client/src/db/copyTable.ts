@@ -71,7 +71,10 @@ export class TableCopier {
       Number(
         (await this.read<{ n: string }>(`SELECT COUNT(*) AS n FROM ${this.src} AS s WHERE ${p.sql}`, p.params))[0].n,
       );
-    this.result.total = await count(and(t.filter));
+    // A first copy of a whole table counts nothing up front (that would read the table once more): progress
+    // uses the table statistics, and the total becomes exact when the walk ends.
+    const firstWhole = !this.cp.lastKey && !t.filter && (await this.canWalkWithoutProbes(null));
+    this.result.total = firstWhole ? Math.max(0, t.source.rowEstimate) : await count(and(t.filter));
     // Resuming: the rows up to the checkpoint are done, so progress and ETA start from there.
     if (this.cp.lastKey)
       this.processed = this.resumedAt = await count(and(t.filter, keyAtMost(t.keyCols, this.cp.lastKey, 's')));
@@ -84,7 +87,7 @@ export class TableCopier {
     }
     try {
       let last = this.cp.lastKey;
-      this.fast = await this.canWalkWithoutProbes(last);
+      this.fast = firstWhole || (await this.canWalkWithoutProbes(last));
       for (;;) {
         this.checkAbort();
         const began = Date.now();
@@ -99,6 +102,7 @@ export class TableCopier {
         this.progress();
         if (outcome.final) break;
       }
+      if (firstWhole) this.result.total = this.processed;
     } finally {
       for (const table of this.objects)
         await this.write(`DROP TEMPORARY TABLE IF EXISTS ${table}`, []).catch(() => undefined);
