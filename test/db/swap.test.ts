@@ -3,9 +3,7 @@
 import { after, before, describe, it, test } from 'node:test';
 import assert from 'node:assert/strict';
 import mysql from 'mysql2/promise';
-import { loadFixture, testServer, type LoadedFixture } from './harness';
-import { createParallel } from '../../client/src/db/parallel';
-import { copy } from '../../client/src/db/copy';
+import { testServer, type LoadedFixture } from './harness';
 import { compare } from '../../client/src/db/compare';
 import { verifySchemas } from '../../client/src/db/verify';
 import { summariseCompare, swapSchemas, unswapSchemas, type SwapOptions } from '../../client/src/db/swap';
@@ -18,6 +16,7 @@ import {
   MYSQL8_METADATA_LOCKS,
 } from '../../client/src/db/blockers';
 import { q, qt } from '../../client/src/db/sql';
+import { copiedPipeline, swapOptions } from './swapSetup';
 import { runCli } from './cliRun';
 import { grantSchemaName } from '../../client/src/db/preflight';
 import { openDb } from '../../client/src/db/connection';
@@ -36,15 +35,7 @@ async function layout(): Promise<string[]> {
 }
 
 function options(extra: Partial<SwapOptions> = {}): SwapOptions {
-  return {
-    schemas: fx.schemas,
-    suffix: '_v2',
-    oldSuffix: '_old',
-    stores: fx.storesConfig,
-    confirm: async () => true,
-    lockWaitSeconds: 2,
-    ...extra,
-  };
+  return swapOptions(fx, extra);
 }
 
 /** Every foreign key of the schemas, as `schema.table → refSchema.refTable`. */
@@ -58,15 +49,7 @@ async function foreignKeys(schemas: string[]): Promise<{ from: string; to: strin
 
 describe('db swap / unswap', () => {
   before(async () => {
-    fx = await loadFixture('dj014');
-    v2 = fx.schemas.map((s) => s + '_v2');
-    old = fx.schemas.map((s) => s + '_old');
-    await createParallel(fx.db, { schemas: fx.schemas, suffix: '_v2', unsigned: 'widen' });
-    const r = await copy(fx.db, {
-      pairs: fx.schemas.map((s, i) => ({ source: s, target: v2[i] })),
-      stores: fx.storesConfig,
-    });
-    assert.equal(r.failed, false);
+    ({ fx, v2, old } = await copiedPipeline());
   });
   after(async () => fx?.cleanup());
 

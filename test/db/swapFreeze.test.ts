@@ -3,12 +3,11 @@
 // each kind of change — insert, update, delete, key change — must be caught while production is frozen.
 import { after, before, describe, it, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadFixture, type LoadedFixture } from './harness';
-import { createParallel } from '../../client/src/db/parallel';
-import { copy } from '../../client/src/db/copy';
+import type { LoadedFixture } from './harness';
 import { compare } from '../../client/src/db/compare';
 import { summariseCompare, swapSchemas, unswapSchemas, type SwapOptions } from '../../client/src/db/swap';
 import { qt } from '../../client/src/db/sql';
+import { copiedPipeline, swapOptions } from './swapSetup';
 import { classify, type IndicatorSnapshot, tableMapName } from '../../client/src/db/cutover/changeIndicators';
 
 let fx: LoadedFixture;
@@ -16,28 +15,12 @@ let v2: string[];
 let old: string[];
 
 function options(extra: Partial<SwapOptions> = {}): SwapOptions {
-  return {
-    schemas: fx.schemas,
-    suffix: '_v2',
-    oldSuffix: '_old',
-    stores: fx.storesConfig,
-    confirm: async () => true,
-    lockWaitSeconds: 2,
-    ...extra,
-  };
+  return swapOptions(fx, extra);
 }
 
 describe('db swap / unswap: verify before the freeze, re-check only the delta during it', () => {
   before(async () => {
-    fx = await loadFixture('dj014');
-    v2 = fx.schemas.map((s) => s + '_v2');
-    old = fx.schemas.map((s) => s + '_old');
-    await createParallel(fx.db, { schemas: fx.schemas, suffix: '_v2', unsigned: 'widen' });
-    const r = await copy(fx.db, {
-      pairs: fx.schemas.map((s, i) => ({ source: s, target: v2[i] })),
-      stores: fx.storesConfig,
-    });
-    assert.equal(r.failed, false);
+    ({ fx, v2, old } = await copiedPipeline());
   });
   after(async () => fx?.cleanup());
 
