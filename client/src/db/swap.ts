@@ -276,7 +276,8 @@ async function cutOver(
       );
   }
 
-  const expected = `Expected freeze: about ${Math.max(1, Math.ceil(pre.report.expectedMs / 1000))} s${pre.report.forced.length ? ` (full re-check of ${pre.report.forced.map((f) => f.table).join(', ')}: ${pre.report.forced[0].why})` : ''}.`;
+  const slowest = pre.report.slowest;
+  const expected = `Expected freeze: about ${Math.max(1, Math.ceil(pre.report.expectedMs / 1000))} s${slowest ? `, plus up to ${Math.max(1, Math.ceil(slowest.ms / 1000))} s for each table written before you confirm (the slowest to re-check is ${slowest.table})` : ''}${pre.report.forced.length ? ` (full re-check of ${pre.report.forced.map((f) => f.table).join(', ')}: ${pre.report.forced[0].why})` : ''}.`;
   const confirmed = await opts.confirm({
     kind: 'freeze',
     schemas: lives,

@@ -50,6 +50,8 @@ export interface FreezeReport {
   /** Tables re-read in full because a change could not be told cheaply, and why. */
   forced: { table: string; why: string }[];
   chunks: { total: number; reread: number; changed: number };
+  /** The slowest table to re-check (its pre-freeze checksum time): what one more written table can add. */
+  slowest?: { table: string; ms: number };
   delta?: DeltaCounts;
   /** Rows the pre-freeze pass brought level (changed in production since the copy). */
   prefreezeDelta?: DeltaCounts;
@@ -169,8 +171,15 @@ export async function preFreezePass(db: Db, ctx: CutoverContext, estimates: { re
       .map((v) => ({ table: v.table, why: (v as { why: string }).why })),
     chunks: { total: [...sums.values()].reduce((a, s) => a + s.chunks.length, 0), reread: 0, changed: 0 },
     ...(prefreezeDelta ? { prefreezeDelta } : {}),
+    ...slowestOf(sums),
   };
   return { watched, baseline, sums, dirty, catchUp, compare: cmp, report, compareMsPerChunk };
+}
+
+function slowestOf(sums: Map<string, TableSums>): { slowest?: { table: string; ms: number } } {
+  let slowest: { table: string; ms: number } | undefined;
+  for (const s of sums.values()) if (!slowest || s.ms > slowest.ms) slowest = { table: s.table, ms: s.ms };
+  return slowest ? { slowest } : {};
 }
 
 function abandoned(watched: Table[], catchUp: CopyReport): PreFreeze {
@@ -315,7 +324,9 @@ export function describeFreeze(r: FreezeReport): string[] {
   const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
   const parts = (p: FreezeParts) =>
     `detect ${s(p.detectMs)}, delta copy ${s(p.deltaCopyMs)}, delta compare ${s(p.deltaCompareMs)}, rename ${s(p.renameMs)}`;
-  const lines = [`expected freeze ${s(r.expectedMs)} (${parts(r.expected)}); pre-freeze pass took ${s(r.prefreezeMs)}`];
+  const lines = [
+    `expected freeze ${s(r.expectedMs)} (${parts(r.expected)})${r.slowest ? `, plus up to ${s(r.slowest.ms)} for each table written from now on (the slowest to re-check: ${r.slowest.table})` : ''}; pre-freeze pass took ${s(r.prefreezeMs)}`,
+  ];
   if (r.actual && r.actualMs !== undefined)
     lines.push(
       `frozen for ${s(r.actualMs)} (${parts(r.actual)}); re-read ${r.moved.length + r.forced.length} table(s)${r.moved.length ? ` whose indicator moved (${r.moved.join(', ')})` : ''}, ${r.chunks.changed} of ${r.chunks.reread} chunk(s) changed${r.delta ? `; delta: ${r.delta.inserted} inserted, ${r.delta.updated} updated, ${r.delta.deleted} deleted, ${r.delta.rewritten} rewritten` : ''}`,
