@@ -151,7 +151,12 @@ describe('cut-over operations of the UI on the dj014 fixture', { timeout: 600_00
     assert.match(r.summary, new RegExp(`^Swapped ${lab}, ${ephys}, ${analysis}: \\d+ tables moved in one RENAME`));
     assert.equal(r.notes[0], FINALIZE_NOTE);
     assert.ok(
-      r.notes.some((n) => /fresh compare: .*0 differences/.test(n)) && r.notes.includes('verify: passed'),
+      r.notes.some((n) => /compare before the freeze: .*0 differences/.test(n)) && r.notes.includes('verify: passed'),
+      r.notes.join('\n'),
+    );
+    assert.match(h.asked[0].question, /Expected freeze: about \d+ s/);
+    assert.ok(
+      r.notes.some((n) => /^frozen for [\d.]+ s \(detect .*delta copy .*delta compare .*rename/.test(n)),
       r.notes.join('\n'),
     );
     for (const s of fx.schemas) {

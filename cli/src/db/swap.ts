@@ -1,8 +1,8 @@
 // dj-migrate db swap --schemas a,b,c [--suffix _v2] [--old-suffix _old] [--stores F] [--tolerance 1e-6] [--sample N] [--dry-run] [--yes]
 // Cut over to the 2.x parallel schemas (client/src/db/swap.ts): production tables move to <name>_old and
-// the parallel tables take the production names, in one atomic RENAME TABLE, after a freeze confirmation,
-// blocker checks, a catch-up copy, a fresh compare and verify. Then finalize the code (`dj-migrate fix
-// --finalize`) so it uses the production names again. Exit 0 swapped (or dry run), 1 refused, 2 error.
+// the parallel tables take the production names, in one atomic RENAME TABLE. Before the freeze question: a
+// catch-up copy, chunk checksums, compare and verify; after it, blocker checks and only the changed chunks.
+// Then finalize the code (`dj-migrate fix --finalize`) so it uses the production names again. Exit 0 swapped (or dry run), 1 refused, 2 error.
 import type { CliIO } from '../io';
 import { DB_OPTIONS, list, parse, str, UsageError } from '../args';
 import { swapSchemas, unswapSchemas, type SwapReport } from '../../../client/src/db/swap';

@@ -14,6 +14,7 @@
 // - verified: user tables with `compare` (zero differences), hidden tables by row count and
 //   `CHECKSUM TABLE` (same DDL on the same server), `~lineage` row by row under the renaming.
 import type { Db, DbConnection } from './connection';
+import { insertSelectInChunks } from './chunkedInsert';
 import { introspect } from './introspect';
 import { dependencyOrder } from './plan';
 import { compare, type CompareReport } from './compare';
@@ -159,7 +160,15 @@ export async function cloneSchemas(db: Db, pairs: SchemaPair[], opts: CloneOptio
       say(fill.sql, fill.params);
       opts.onProgress?.({ step: 'copy', table: tableKey(t), done, total: order.length });
       let rows = 0;
-      if (!opts.dryRun) {
+      if (!opts.dryRun && t.name !== '~lineage') {
+        // The same rows as the statement shown, in primary-key chunks (chunkedInsert.ts).
+        try {
+          rows = (await insertSelectInChunks(c, t, target, { signal: opts.signal })).rows;
+        } catch (e) {
+          if ((e as Error).name === 'AbortError') throw e;
+          throw new DbInputError(`${(e as Error).message}; the clone is incomplete`);
+        }
+      } else if (!opts.dryRun) {
         const r = await c.execute(fill.sql, fill.params);
         if (r.warningStatus > 0)
           throw new DbInputError(

@@ -1,6 +1,7 @@
 // `npm run bench:db`: copy and compare throughput on a generated 0.14.6 table, as ratios against what the
-// server does with no tool in the way (plain INSERT … SELECT; a plain streaming read of both tables).
-// Prints numbers; asserts nothing. Server from DJ_HOST/DJ_USER/DJ_PASS (default 127.0.0.1, root, no
+// server does with no tool in the way (plain INSERT … SELECT; a plain streaming read of both tables), and the
+// cut-over freeze at two sizes with the same 100-row delta (benchFreeze.ts). Baseline and tool alternate which
+// runs first (caches warm for whichever runs second). Prints numbers against the aims; asserts nothing. Server from DJ_HOST/DJ_USER/DJ_PASS (default 127.0.0.1, root, no
 // password); rows from DJM_BENCH_ROWS (default 1,000,000). Everything it creates is dropped at the end.
 // Last, S3 relocation against a plain GET+PUT loop (stores/s3Bench.ts).
 import os from 'node:os';
@@ -12,10 +13,13 @@ import { q, qt } from './sql';
 import { copy } from './copy';
 import { compare } from './compare';
 import { createParallel } from './parallel';
-import { fileStore } from './stores';
+import { fileStore, filePath, path014, type StoreSpec } from './stores';
 import { runS3Bench } from './stores/s3Bench';
+import { uuidHex } from './hash';
+import { copiedPipeline, dropSchemas, measureFreeze } from './benchFreeze';
 
-const DISTINCT_BLOBS = 1000;
+/** Objects rows share (one row in three points at one of these); every other row has its own stored object. */
+const SHARED_BLOBS = 1000;
 
 export async function runDbBench(): Promise<number> {
   const rows = Number(process.env.DJM_BENCH_ROWS ?? 1_000_000);
@@ -39,10 +43,18 @@ export async function runDbBench(): Promise<number> {
     console.log(`${label.padEnd(52)} ${value.padEnd(46)} rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB`);
   try {
     console.log(`db benchmark on ${db.versionString} (${db.describe()}), ${total.toLocaleString('en')} rows per table`);
+    console.log(
+      `load average at start: ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')} (${os.cpus().length} cores)`,
+    );
     await setUp(db, { src, base, gen, side });
+    const stores = { raw: fileStore('raw', storeDir) };
+    const objects = await writeObjects(db, src, gen, stores.raw);
     await createParallel(db, { schemas: [src], suffix: '_v2', unsigned: 'widen' });
 
-    // 1. Plain table: the tool's copy vs INSERT … SELECT of the same rows.
+    // 1. Plain table: the tool's copy vs INSERT … SELECT of the same rows (baseline first).
     const plainBase = await timed(() =>
       db.execute(`INSERT INTO ${qt(base, 'trial')} SELECT * FROM ${qt(src, 'trial')}`),
     );
@@ -53,16 +65,16 @@ export async function runDbBench(): Promise<number> {
     line('plain INSERT … SELECT (baseline)', `${fmt(rPlainBase)} rows/s`);
     line(
       'db copy, 0.14.6 table without pointers',
-      `${fmt(rPlainCopy)} rows/s  ratio ${(rPlainCopy / rPlainBase).toFixed(2)} (aim ≥ 0.5)`,
+      `${fmt(rPlainCopy)} rows/s  ratio ${(rPlainCopy / rPlainBase).toFixed(2)} (aim ≥ 0.8)`,
     );
 
-    // 2. A table with an in-store pointer column (blob@raw → 2.x JSON, pointer-only).
-    const stores = { raw: fileStore('raw', storeDir) };
-    const ptrBase = await timed(() =>
-      db.execute(`INSERT INTO ${qt(base, 'recording')} SELECT * FROM ${qt(src, 'recording')}`),
-    );
+    // 2. A table with an in-store pointer column (blob@raw → 2.x JSON, pointer-only), most rows with their own
+    // stored object (tool first).
     const ptrCopy = await timed(() =>
       copy(db, { pairs: [{ source: src, target: dst }], tables: ['recording'], stores }),
+    );
+    const ptrBase = await timed(() =>
+      db.execute(`INSERT INTO ${qt(base, 'recording')} SELECT * FROM ${qt(src, 'recording')}`),
     );
     assertCopied(ptrCopy.value.tables, total);
     const rPtrBase = total / ptrBase.s;
@@ -70,35 +82,58 @@ export async function runDbBench(): Promise<number> {
     line('plain INSERT … SELECT with a pointer column', `${fmt(rPtrBase)} rows/s`);
     line(
       'db copy, blob@raw pointers converted to JSON',
-      `${fmt(rPtrCopy)} rows/s  ratio ${(rPtrCopy / rPtrBase).toFixed(2)} (aim ≥ 0.3)`,
+      `${fmt(rPtrCopy)} rows/s  ratio ${(rPtrCopy / rPtrBase).toFixed(2)} (aim ≥ 0.5; ${objects.toLocaleString('en')} objects)`,
     );
 
-    // 3. Compare vs a plain streaming read of both tables.
+    // 3. Compare (stores configured: every pointer's file is checked) vs a plain streaming read of both tables;
+    // trial: read first, recording: compare first.
     const pairs = [{ source: src, target: dst }];
     for (const table of ['trial', 'recording']) {
-      const read = await timed(async () => {
-        let n = 0;
-        for (const t of [qt(src, table), qt(dst, table)]) for await (const _ of db.stream(`SELECT * FROM ${t}`)) n++;
-        return n;
-      });
-      const cmp = await timed(() => compare(db, { pairs, tables: [table] }));
+      const readBoth = () =>
+        timed(async () => {
+          let n = 0;
+          for (const t of [qt(src, table), qt(dst, table)]) for await (const _ of db.stream(`SELECT * FROM ${t}`)) n++;
+          return n;
+        });
+      const compareIt = () => timed(() => compare(db, { pairs, tables: [table], stores }));
+      const read = table === 'trial' ? await readBoth() : undefined;
+      const cmp = await compareIt();
+      const readAfter = read ?? (await readBoth());
       if (!cmp.value.equal) throw new Error(`benchmark copy of ${table} is not equal to its source`);
-      const rRead = total / read.s;
+      const rRead = total / readAfter.s;
       const rCmp = total / cmp.s;
       line(`streaming read of both ${table} tables (baseline)`, `${fmt(rRead)} rows/s`);
-      const how = table === 'trial' ? 'chunk checksums' : 'pointers compared row by row';
+      const how = table === 'trial' ? 'chunk checksums' : 'pointers compared row by row, files checked';
       line(`db compare, ${table} (${how})`, `${fmt(rCmp)} rows/s  ratio ${(rCmp / rRead).toFixed(2)} (aim ≥ 0.5)`);
     }
+    // 4. S3 (before the freeze: the swap moves the 0.14.6 tables away): blobs relocated into the 2.x layout (server-side copies) vs a plain GET+PUT loop.
+    await db.execute(`CREATE DATABASE ${q(s3)} CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci`);
+    await runS3Bench(db, s3, src, line);
+
+    // 5. The cut-over freeze: the same 100-row delta at the full size and at a tenth of it.
+    const freeze = await measureFreeze(
+      db,
+      { schema: src, side, stores, drop: async () => undefined },
+      async (smallSide) => {
+        const small = `${src}_s`;
+        const names = [small, `${small}_v2`, `${small}_old`, `${small}_base`, `${small}_gen`];
+        await setUp(db, { src: small, base: `${small}_base`, gen: `${small}_gen`, side: smallSide });
+        await writeObjects(db, small, `${small}_gen`, stores.raw);
+        await copiedPipeline(db, small, stores);
+        return { schema: small, side: smallSide, stores, drop: () => dropSchemas(db, names) };
+      },
+    );
+    line(
+      'swap freeze, 100-row delta',
+      `${freeze.bigMs.toFixed(0)} ms at ${freeze.bigRows.toLocaleString('en')} rows, ${freeze.smallMs.toFixed(0)} ms at ${freeze.smallRows.toLocaleString('en')}  ratio ${(freeze.bigMs / freeze.smallMs).toFixed(2)} (aim ≤ 1.5)`,
+    );
+    for (const d of freeze.details) console.log(`  ${d}`);
     const rssMb = process.resourceUsage().maxRSS / 1024;
     line('peak RSS', `${rssMb.toFixed(0)} MB (aim < 300 MB)`);
 
-    // 4. S3: blobs relocated into the 2.x layout (server-side copies) vs a plain GET+PUT loop.
-    await db.execute(`CREATE DATABASE ${q(s3)} CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci`);
-    await runS3Bench(db, s3, src, line);
     return 0;
   } finally {
-    for (const s of [dst, base, gen, src, s3])
-      await db.execute(`DROP DATABASE IF EXISTS ${q(s)}`).catch(() => undefined);
+    await dropSchemas(db, [dst, `${src}_old`, base, gen, src, s3]);
     fs.rmSync(storeDir, { recursive: true, force: true });
     await db.close();
   }
@@ -111,7 +146,7 @@ export async function setUp(db: Db, n: { src: string; base: string; gen: string;
   // Numbers 0..side-1, by doubling (portable: no recursion limits).
   await db.execute(`CREATE TABLE ${qt(n.gen, 'n')} (i int unsigned NOT NULL PRIMARY KEY) ENGINE=InnoDB`);
   await db.execute(`INSERT INTO ${qt(n.gen, 'n')} VALUES (0)`);
-  for (let have = 1; have < Math.max(n.side, DISTINCT_BLOBS); have *= 2) {
+  for (let have = 1; have < Math.max(n.side, SHARED_BLOBS); have *= 2) {
     await db.execute(`INSERT INTO ${qt(n.gen, 'n')} SELECT i + ? FROM ${qt(n.gen, 'n')}`, [have]);
   }
   // The 0.14.6 declarations (storage-formats.md A1–A3), as 0.14.6 itself writes them.
@@ -151,17 +186,36 @@ export async function setUp(db: Db, n: { src: string; base: string; gen: string;
        FROM ${nums} a JOIN ${nums} b JOIN ${nums} c WHERE a.i < ? AND b.i < ? AND c.i < ?`,
     [n.side, n.side, n.side],
   );
+  // Rows whose id is a multiple of 3 share one of SHARED_BLOBS objects; every other row has its own.
+  // The stored objects (their bytes are their name, so the 0.14.6 hash is MD5(name)), in n.gen.objects.
+  const objectOf = `IF(r % 3 = 0, CONCAT('shared', r % ${SHARED_BLOBS}), CONCAT('own', r))`;
+  const ids = `(SELECT (a.i * ? + b.i) * ? + c.i AS r FROM ${nums} a JOIN ${nums} b JOIN ${nums} c WHERE a.i < ? AND b.i < ? AND c.i < ?) AS x`;
+  const sides = [n.side, n.side, n.side, n.side, n.side];
+  await db.execute(`CREATE TABLE ${qt(n.gen, 'objects')} (name varchar(32) NOT NULL PRIMARY KEY) ENGINE=InnoDB`);
+  await db.execute(`INSERT INTO ${qt(n.gen, 'objects')} SELECT DISTINCT ${objectOf} FROM ${ids}`, sides);
   await db.execute(
-    `INSERT INTO ${qt(n.src, '~external_raw')} (hash, size) SELECT UNHEX(MD5(CONCAT('blob', i))), 4000 + i FROM ${nums} WHERE i < ?`,
-    [DISTINCT_BLOBS],
+    `INSERT INTO ${qt(n.src, '~external_raw')} (hash, size) SELECT UNHEX(MD5(name)), LENGTH(name) FROM ${qt(n.gen, 'objects')}`,
   );
-  await db.execute(
-    `INSERT INTO ${qt(n.src, 'recording')} SELECT (a.i * ? + b.i) * ? + c.i, 30000, UNHEX(MD5(CONCAT('blob', (a.i * 7 + b.i * 13 + c.i) % ?)))
-       FROM ${nums} a JOIN ${nums} b JOIN ${nums} c WHERE a.i < ? AND b.i < ? AND c.i < ?`,
-    [n.side, n.side, DISTINCT_BLOBS, n.side, n.side, n.side],
-  );
+  await db.execute(`INSERT INTO ${qt(n.src, 'recording')} SELECT r, 30000, UNHEX(MD5(${objectOf})) FROM ${ids}`, sides);
   for (const t of ['trial', 'recording']) await db.execute(`CREATE TABLE ${qt(n.base, t)} LIKE ${qt(n.src, t)}`);
   await db.execute(`ANALYZE TABLE ${qt(n.src, 'trial')}, ${qt(n.src, 'recording')}`).catch(() => undefined);
+}
+
+/** The stored objects of `~external_raw`, as 0.14.6 laid them out (`<schema>/<h[0:2]>/<h[2:4]>/<hex>`). */
+async function writeObjects(db: Db, schema: string, gen: string, store: StoreSpec): Promise<number> {
+  let n = 0;
+  const dirs = new Set<string>();
+  for await (const r of db.stream(`SELECT name, UNHEX(MD5(name)) AS hash FROM ${qt(gen, 'objects')}`)) {
+    const file = filePath(store, path014(store, schema, uuidHex(r.hash as Buffer)));
+    const dir = path.dirname(file);
+    if (!dirs.has(dir)) {
+      fs.mkdirSync(dir, { recursive: true });
+      dirs.add(dir);
+    }
+    fs.writeFileSync(file, String(r.name));
+    n++;
+  }
+  return n;
 }
 
 function assertCopied(tables: { status: string; rowsInserted: number; error?: string }[], total: number): void {

@@ -23,6 +23,8 @@ import type { CopyOptions, PlannedTable, TableCopyResult } from './copy';
 import { MissingFiles, missingSharedFile } from './sharedFiles';
 
 const MAX_REPORTED_CONFLICTS = 20;
+/** Bytes one chunk's transaction may write (undo and redo stay small); the time target usually binds first. */
+const CHUNK_TRANSACTION_BYTES = 256 * 1024 * 1024;
 
 /** Cancelled between statements (a statement killed on the server surfaces as its own error). */
 export class CancelledError extends Error {
@@ -60,15 +62,20 @@ export class TableCopier {
   async run(): Promise<void> {
     const { c, t } = this;
     const maxPacket = Number((await c.query<{ v: string }>('SELECT @@max_allowed_packet AS v'))[0].v);
+    // Half a packet bounds what the client sends (the object tables); the chunk's rows never leave the server,
+    // so the chunk itself is bounded by time and by a transaction size, not by the packet.
     this.maxBytes = Math.floor(maxPacket / 2);
     const avgRowBytes =
       t.source.rowEstimate > 0 && t.source.sizeBytes ? t.source.sizeBytes / t.source.rowEstimate : undefined;
-    this.sizer = new ChunkSizer({ maxBytes: this.maxBytes, avgRowBytes, ...this.opts.chunk });
+    this.sizer = new ChunkSizer({ maxBytes: CHUNK_TRANSACTION_BYTES, avgRowBytes, ...this.opts.chunk });
     const count = async (p: Predicate) =>
       Number(
         (await this.read<{ n: string }>(`SELECT COUNT(*) AS n FROM ${this.src} AS s WHERE ${p.sql}`, p.params))[0].n,
       );
-    this.result.total = await count(and(t.filter));
+    // A first copy of a whole table counts nothing up front (that would read the table once more): progress
+    // uses the table statistics, and the total becomes exact when the walk ends.
+    const firstWhole = !this.cp.lastKey && !t.filter && (await this.canWalkWithoutProbes(null));
+    this.result.total = firstWhole ? Math.max(0, t.source.rowEstimate) : await count(and(t.filter));
     // Resuming: the rows up to the checkpoint are done, so progress and ETA start from there.
     if (this.cp.lastKey)
       this.processed = this.resumedAt = await count(and(t.filter, keyAtMost(t.keyCols, this.cp.lastKey, 's')));
@@ -81,6 +88,7 @@ export class TableCopier {
     }
     try {
       let last = this.cp.lastKey;
+      this.fast = firstWhole || (await this.canWalkWithoutProbes(last));
       for (;;) {
         this.checkAbort();
         const began = Date.now();
@@ -95,6 +103,7 @@ export class TableCopier {
         this.progress();
         if (outcome.final) break;
       }
+      if (firstWhole) this.result.total = this.processed;
     } finally {
       // Not through write(): after a cancel that would refuse to run, and the pooled session would keep the tables.
       for (const table of this.objects) {
@@ -105,6 +114,56 @@ export class TableCopier {
   }
 
   private maxBytes = 8 * 1024 * 1024;
+  /** The target holds nothing past the walk: chunks need no boundary probe, no target count and no guard. */
+  private fast = false;
+
+  /**
+   * A first copy (the usual bulk case): the target has no row past `last`, keys order the same way on both
+   * sides, and the binary log (if any) takes an `INSERT … SELECT … LIMIT` without a warning (ROW or MIXED).
+   */
+  private async canWalkWithoutProbes(last: Key | null): Promise<boolean> {
+    const { t, c } = this;
+    if (this.opts.dryRun) return false;
+    const tCols = keyColumnsFor(t.keyCols, t.source.columns, t.target.columns);
+    if (tCols !== t.keyCols) return false;
+    const [fmt] = await c.query<{ on: number | string; f: string }>(
+      'SELECT @@GLOBAL.log_bin AS `on`, @@SESSION.binlog_format AS f',
+    );
+    if (Number(fmt.on) === 1 && String(fmt.f).toUpperCase() === 'STATEMENT') return false;
+    const past = and(last ? keyAfter(tCols, last, 't') : null);
+    return !(await this.read(`SELECT 1 FROM ${this.tgt} AS t WHERE ${past.sql} LIMIT 1`, past.params)).length;
+  }
+
+  /**
+   * One chunk of a first copy: the next `n` source rows in key order, inserted by one `INSERT … SELECT …
+   * ORDER BY key LIMIT n`; its upper key is the largest key now in the target (one index dive). The source is
+   * read once per row, as by the baseline `INSERT … SELECT`.
+   */
+  private async fastChunk(last: Key | null): Promise<{ rows: number; upper: Key | null; final: boolean } | null> {
+    const { t } = this;
+    const n = this.sizer.next();
+    const scope = and(last ? keyAfter(t.keyCols, last, 's') : null, t.filter);
+    const past = and(last ? keyAfter(t.keyCols, last, 't') : null);
+    let inserted = 0;
+    let upper: Key | null = null;
+    await this.transaction(async () => {
+      const r = await this.write(
+        `INSERT INTO ${this.tgt} (${qList(t.columns.map((x) => x.name))}) SELECT ${t.columns.map((x) => `s.${q(x.name)}`).join(', ')} ` +
+          `FROM ${this.src} AS s WHERE ${scope.sql} ${orderBy(t.keyCols, 's')} LIMIT ${n}`,
+        scope.params,
+      );
+      inserted = r.affectedRows;
+      if (!inserted) return;
+      const [top] = await this.read(
+        `SELECT ${keySelect(t.keyCols, 't')} FROM ${this.tgt} AS t WHERE ${past.sql} ${orderBy(t.keyCols, 't', 'DESC')} LIMIT 1`,
+        past.params,
+      );
+      upper = keyOf(top, t.keyCols.length);
+      await this.account(inserted, inserted, { sql: 'FALSE', params: [] });
+    });
+    if (!inserted) return null;
+    return { rows: inserted, upper, final: inserted < n };
+  }
   private rateStart = Date.now();
 
   private resumedAt = 0;
@@ -192,6 +251,7 @@ export class TableCopier {
    */
   private async chunk(last: Key | null): Promise<{ rows: number; upper: Key | null; final: boolean } | null> {
     const { t } = this;
+    if (this.fast && !this.pointers.length) return this.fastChunk(last);
     const n = this.sizer.next();
     const scope = and(last ? keyAfter(t.keyCols, last, 's') : null, t.filter);
     const boundary = await this.read(
@@ -213,11 +273,16 @@ export class TableCopier {
     if (expected === 0) return null;
     // Target rows already in the key range (none on a first copy: a cheap probe of an empty range).
     const tRange = keyRange(keyColumnsFor(t.keyCols, t.source.columns, t.target.columns), last, upper, 't');
-    const present = Number(
-      (
-        await this.read<{ n: string }>(`SELECT COUNT(*) AS n FROM ${this.tgt} AS t WHERE ${tRange.sql}`, tRange.params)
-      )[0].n,
-    );
+    const present = this.fast
+      ? 0
+      : Number(
+          (
+            await this.read<{ n: string }>(
+              `SELECT COUNT(*) AS n FROM ${this.tgt} AS t WHERE ${tRange.sql}`,
+              tRange.params,
+            )
+          )[0].n,
+        );
     if (this.pointers.length) await this.fillObjects(range, present >= expected);
     // Into an empty range the plain INSERT … SELECT is enough: a row written there meanwhile by someone
     // else makes it fail on the duplicate key (an error, never a silent skip). Dry runs always print

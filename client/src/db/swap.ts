@@ -5,31 +5,33 @@
 // and MySQL 8 both update the children of a renamed parent), so afterwards each side's keys point at
 // their own side's schemas; that is checked after the rename and repaired if a server ever did otherwise.
 //
-// Before the rename, in this order: the user confirms writes are frozen; no other session holds or waits
-// on the tables (metadata locks where the server exposes them, open transactions, the process list);
-// a final catch-up copy of rows added since the copy; a fresh compare with zero differences and a passing
-// verify; no triggers or views that a cross-database rename breaks; and nothing changed since the compare
-// (per-table checksums taken before the compare, taken again just before the rename). The rename itself
-// runs with a short lock_wait_timeout: a session that sneaks in makes it fail as a whole, never hang.
+// Two phases (cutover/freeze.ts). Before asking anything, with writes still running: the catch-up copy,
+// per-chunk checksums and change indicators of the tables whose writes will be frozen, the full compare
+// (rows changed since the copy are brought level and compared again) and verify. Then the user confirms
+// writes are frozen; no other session may hold or wait on the tables (metadata locks where the server
+// exposes them, open transactions, the process list); only tables whose indicator moved are re-summed, and
+// only their changed chunks copied and compared; a last check that nothing was written since the freeze
+// began; no triggers or views that a cross-database rename breaks. The rename itself runs with a short
+// lock_wait_timeout: a session that sneaks in makes it fail as a whole, never hang.
 //
 // Moving the tables is rotation.ts (shared with `db restore`); finding other sessions is blockers.ts.
 import type { Db } from './connection';
 import { introspect } from './introspect';
 import { dependencyOrder } from './plan';
 import { copy, type CopyReport } from './copy';
-import { compare, type CompareReport } from './compare';
+import type { CompareReport } from './compare';
 import { verifySchemas, type VerifyReport } from './verify';
 import type { StoreMap } from './stores';
 import { checkIdentifier, DbInputError } from './sql';
+import { alignForeignKeys, planRotation, runRotation, type RotationPlan, type SchemaMove } from './rotation';
 import {
-  alignForeignKeys,
-  changedTables,
-  planRotation,
-  runRotation,
-  tableChecksums,
-  type RotationPlan,
-  type SchemaMove,
-} from './rotation';
+  changedSinceFreeze,
+  type CutoverContext,
+  describeFreeze,
+  type FreezeReport,
+  freezePass,
+  preFreezePass,
+} from './cutover/freeze';
 import { describeBlocker, findBlockers, type Blocker } from './blockers';
 
 export type SwapStep =
@@ -37,7 +39,9 @@ export type SwapStep =
   | 'confirm'
   | 'blockers'
   | 'catch-up'
+  | 'checksums'
   | 'compare'
+  | 'delta'
   | 'verify'
   | 'recheck'
   | 'rename'
@@ -75,7 +79,7 @@ export interface SwapOptions {
   lockWaitSeconds?: number;
   signal?: AbortSignal;
   onProgress?: (e: SwapProgress) => void;
-  /** Test seam: runs right after the fresh compare (e.g. to write a row "too late"). */
+  /** Test seam: runs right after the delta compare during the freeze (e.g. to write a row "too late"). */
   afterCompare?: () => Promise<void>;
 }
 
@@ -89,6 +93,8 @@ export interface SwapReport {
   catchUp?: CopyReport;
   compare?: CompareReport;
   verify?: VerifyReport;
+  /** The two phases: what was verified before the freeze, the expected and the actual frozen time. */
+  freeze?: FreezeReport;
   /** Foreign keys that pointed at the other side after the rename, and were re-pointed. */
   foreignKeyFixes: string[];
   notes: string[];
@@ -169,7 +175,9 @@ async function cutOver(
     { from: r.incoming, to: r.live },
   ]);
   progress('plan', 'checking names, triggers, views and foreign keys');
+  const planStarted = Date.now();
   const plan = await planRotation(db, moves);
+  const planMs = Date.now() - planStarted;
   const report: SwapReport = {
     status: opts.dryRun ? 'dry-run' : 'refused',
     direction,
@@ -198,8 +206,8 @@ async function cutOver(
   if (opts.dryRun) {
     report.notes.push(
       direction === 'swap'
-        ? `would ask to confirm that writes to ${lives.join(', ')} are frozen, check for other sessions, copy rows added since the copy, compare ${pairs.map((p) => `${p.source}→${p.target}`).join(', ')} and verify ${incomings.join(', ')}, then run:`
-        : `would ask to confirm that writes to ${lives.join(', ')} are frozen, check for other sessions, compare ${pairs.map((p) => `${p.source}→${p.target}`).join(', ')}, then run:`,
+        ? `would, before asking anything: copy rows added since the copy, take per-chunk checksums and change indicators of ${lives.join(', ')}, compare ${pairs.map((p) => `${p.source}→${p.target}`).join(', ')}, bring rows changed since the copy level and verify ${incomings.join(', ')}; then ask to confirm that writes to ${lives.join(', ')} are frozen, check for other sessions, copy and compare only the chunks that changed, then run:`
+        : `would, before asking anything: take per-chunk checksums and change indicators of ${lives.join(', ')} and compare ${pairs.map((p) => `${p.source}→${p.target}`).join(', ')}; then ask to confirm that writes to ${lives.join(', ')} are frozen, check for other sessions, compare only the chunks that changed, then run:`,
     );
     if (direction === 'swap') {
       const statements: string[] = [];
@@ -217,47 +225,31 @@ async function cutOver(
     return report;
   }
 
-  const confirmed = await opts.confirm({
-    kind: 'freeze',
-    schemas: lives,
-    question:
-      direction === 'swap'
-        ? `Cut over ${lives.join(', ')} to DataJoint 2.x? Every client must have stopped writing to ${lives.join(', ')}. Their tables move to ${parkeds.join(', ')}, and the tables of ${incomings.join(', ')} take their names.`
-        : `Roll back the cut-over of ${lives.join(', ')}? Every client must have stopped writing to ${lives.join(', ')}. The 2.x tables move back to ${parkeds.join(', ')}, and the tables of ${incomings.join(', ')} take their names again.`,
-  });
-  if (!confirmed) return refuse(['not confirmed: writes to production were not confirmed frozen; nothing was changed']);
-  check(opts.signal);
-
-  progress('blockers', 'looking for other sessions on these schemas');
-  const involved = [...new Set(moves.flatMap((m) => [m.from, m.to]))];
-  const first = await findBlockers(db, involved);
-  report.notes.push(...first.notes);
-  if (first.blockers.length) {
-    report.blockers = first.blockers;
-    return refuse(first.blockers.map(describeBlocker));
-  }
-
-  if (direction === 'swap') {
-    progress('catch-up', 'copying rows added since the copy');
-    report.catchUp = await copy(db, { pairs, stores: opts.stores, signal: opts.signal });
-    const cu = report.catchUp;
-    if (cu.failed || cu.cancelled)
-      return refuse([
-        `the catch-up copy did not finish: ${
-          cu.tables
-            .filter((t) => t.error)
-            .map((t) => `${t.source}: ${t.error}`)
-            .join('; ') || 'cancelled'
-        }`,
-      ]);
-    const conflicts = cu.tables.filter((t) => t.conflictCount > 0);
-    if (conflicts.length)
-      return refuse(
-        conflicts.map(
-          (t) =>
-            `${t.source}: ${t.conflictCount} row(s) differ from the copy in ${t.target} (changed after the copy); re-copy or investigate`,
-        ),
-      );
+  // Phase 1, writes still running: catch-up copy, checksums and change indicators, compare, verify.
+  const ctx: CutoverContext = {
+    direction,
+    pairs,
+    live: lives,
+    stores: opts.stores,
+    tolerance: opts.tolerance,
+    signal: opts.signal,
+    progress: (step, message) => progress(step, message),
+  };
+  // The rename part re-plans twice over (the plan, the session checks, the last check): about four plans' time.
+  const pre = await preFreezePass(db, ctx, { renameMs: 4 * planMs + 100 });
+  report.freeze = pre.report;
+  report.catchUp = pre.catchUp;
+  const cu = pre.catchUp;
+  if (cu && (cu.failed || cu.cancelled))
+    return refuse([
+      `the catch-up copy did not finish: ${
+        cu.tables
+          .filter((t) => t.error)
+          .map((t) => `${t.source}: ${t.error}`)
+          .join('; ') || 'cancelled'
+      }`,
+    ]);
+  if (cu) {
     const inserted = cu.tables.reduce((a, t) => a + t.rowsInserted, 0);
     report.notes.push(
       inserted
@@ -265,26 +257,9 @@ async function cutOver(
         : 'catch-up copy: nothing new since the copy',
     );
   }
-
-  check(opts.signal);
-  const sums = await tableChecksums(db, [...lives, ...incomings]);
-  progress('compare', `comparing ${pairs.map((p) => `${p.source}→${p.target}`).join(', ')}`);
-  report.compare = await compare(db, { pairs, stores: opts.stores, tolerance: opts.tolerance, signal: opts.signal });
-  await opts.afterCompare?.();
-  if (!report.compare.equal) {
-    const diffs = summariseCompare(report.compare);
-    if (direction === 'swap' || !opts.acceptDifferences)
-      return refuse(
-        direction === 'swap'
-          ? [`compare found differences; the parallel schemas are not an exact copy:`, ...diffs]
-          : [
-              `the 2.x tables differ from the old ones (rows written since the swap would stay in ${parkeds.join(', ')} only):`,
-              ...diffs,
-              'pass --accept-differences to roll back anyway',
-            ],
-      );
-    report.notes.push('rolled back although the 2.x tables differ:', ...diffs);
-  }
+  report.compare = pre.compare;
+  const differs = differences(report, report.compare, direction, parkeds, opts.acceptDifferences);
+  if (differs) return refuse(differs);
   if (direction === 'swap') {
     check(opts.signal);
     progress('verify', `verifying ${incomings.join(', ')}`);
@@ -301,7 +276,40 @@ async function cutOver(
       );
   }
 
-  progress('recheck', 'checking that nothing changed since the compare');
+  const slowest = pre.report.slowest;
+  const expected = `Expected freeze: about ${Math.max(1, Math.ceil(pre.report.expectedMs / 1000))} s${slowest ? `, plus up to ${Math.max(1, Math.ceil(slowest.ms / 1000))} s for each table written before you confirm (the slowest to re-check is ${slowest.table})` : ''}${pre.report.forced.length ? ` (full re-check of ${pre.report.forced.map((f) => f.table).join(', ')}: ${pre.report.forced[0].why})` : ''}.`;
+  const confirmed = await opts.confirm({
+    kind: 'freeze',
+    schemas: lives,
+    question:
+      direction === 'swap'
+        ? `Cut over ${lives.join(', ')} to DataJoint 2.x? Every client must have stopped writing to ${lives.join(', ')}. Their tables move to ${parkeds.join(', ')}, and the tables of ${incomings.join(', ')} take their names. ${expected}`
+        : `Roll back the cut-over of ${lives.join(', ')}? Every client must have stopped writing to ${lives.join(', ')}. The 2.x tables move back to ${parkeds.join(', ')}, and the tables of ${incomings.join(', ')} take their names again. ${expected}`,
+  });
+  if (!confirmed) return refuse(['not confirmed: writes to production were not confirmed frozen; nothing was changed']);
+  check(opts.signal);
+
+  // Phase 2, frozen: other sessions, then only what changed since phase 1.
+  const frozenSince = Date.now();
+  progress('blockers', 'looking for other sessions on these schemas');
+  const involved = [...new Set(moves.flatMap((m) => [m.from, m.to]))];
+  const first = await findBlockers(db, involved);
+  const blockersMs = Date.now() - frozenSince;
+  report.notes.push(...first.notes);
+  if (first.blockers.length) {
+    report.blockers = first.blockers;
+    return refuse(first.blockers.map(describeBlocker));
+  }
+  const out = await freezePass(db, { ...ctx, acceptDifferences: opts.acceptDifferences }, pre);
+  if (out.refusals.length) return refuse(out.refusals);
+  if (out.compare) {
+    const late = differences(report, out.compare, direction, parkeds, opts.acceptDifferences);
+    if (late) return refuse(late);
+  }
+  await opts.afterCompare?.();
+
+  const renameStarted = Date.now();
+  progress('recheck', 'checking that nothing changed since the freeze began');
   const again = await planRotation(db, moves);
   if (again.refusals.length) return refuse(again.refusals);
   const second = await findBlockers(db, involved);
@@ -309,7 +317,7 @@ async function cutOver(
     report.blockers = second.blockers;
     return refuse(second.blockers.map(describeBlocker));
   }
-  const changed = changedTables(sums, await tableChecksums(db, [...lives, ...incomings]));
+  const changed = await changedSinceFreeze(db, pre, out);
   if (changed.length)
     return refuse([
       `rows changed after the compare in ${changed.join(', ')}: writes are not frozen. Stop them and run the swap again (it copies and compares afresh)`,
@@ -336,6 +344,12 @@ async function cutOver(
   const fk = await alignForeignKeys(db, [lives, parkeds]);
   report.foreignKeyFixes = fk.fixes;
   report.status = 'swapped';
+  const actual = pre.report.actual;
+  if (actual) {
+    actual.renameMs = blockersMs + (Date.now() - renameStarted);
+    pre.report.actualMs = Date.now() - frozenSince;
+  }
+  report.notes.push(...describeFreeze(pre.report));
   const emptied = again.emptied;
   if (emptied.length) report.notes.push(`${emptied.join(', ')} now have no tables (left in place)`);
   if (direction === 'swap')
@@ -349,6 +363,29 @@ async function cutOver(
       `0.14.6 code works again with ${lives.join(', ')}; 2.x code that uses the ${opts.suffix} suffix reads ${parkeds.join(', ')}.`,
     );
   return report;
+}
+
+/** Refusal lines when a compare found differences (unswap may accept them: noted instead); null when fine. */
+function differences(
+  report: SwapReport,
+  cmp: CompareReport,
+  direction: 'swap' | 'unswap',
+  parkeds: string[],
+  accept?: boolean,
+): string[] | null {
+  if (cmp.equal) return null;
+  const diffs = summariseCompare(cmp);
+  if (direction === 'unswap' && accept) {
+    report.notes.push('rolled back although the 2.x tables differ:', ...diffs);
+    return null;
+  }
+  return direction === 'swap'
+    ? ['compare found differences; the parallel schemas are not an exact copy:', ...diffs]
+    : [
+        `the 2.x tables differ from the old ones (rows written since the swap would stay in ${parkeds.join(', ')} only):`,
+        ...diffs,
+        'pass --accept-differences to roll back anyway',
+      ];
 }
 
 export function summariseCompare(r: CompareReport, max = 10): string[] {

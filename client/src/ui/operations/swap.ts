@@ -1,7 +1,9 @@
 // Swap (cut over) and its roll back (swap.ts): production tables move to `<name>_old` and the 2.x tables
-// of `<name><suffix>` take the production names in one atomic RENAME TABLE, after the user confirms
-// writes are frozen, no other session holds the tables, a catch-up copy, a fresh compare with zero
-// differences and a passing verify. Swap and Finalize Schema Names go together: afterwards the code must
+// of `<name><suffix>` take the production names in one atomic RENAME TABLE. Before the freeze question:
+// a catch-up copy, per-chunk checksums, a compare with zero differences and a passing verify; the question
+// gives the expected frozen time. After the user confirms writes are frozen: no other session may hold the
+// tables, and only the chunks that changed since are copied and compared (the report gives the actual
+// frozen time, its parts, and any table that needed a full re-check). Swap and Finalize Schema Names go together: afterwards the code must
 // use the production names again.
 import { swapSchemas, unswapSchemas, type SwapReport } from '../../db/swap';
 import { statementText } from '../../db/rotation';
@@ -59,7 +61,7 @@ export function swapResult(r: SwapReport, title: string, where: string, targets:
     notes.push(`catch-up copy: ${r.catchUp.tables.reduce((a, t) => a + t.rowsInserted, 0)} row(s) inserted`);
   if (r.compare)
     notes.push(
-      `fresh compare: ${r.compare.tables.length} tables, ${r.compare.tables.reduce((a, t) => a + t.matched, 0)} rows matched, ${r.compare.equal ? '0 differences' : 'differences accepted'}`,
+      `compare before the freeze: ${r.compare.tables.length} tables, ${r.compare.tables.reduce((a, t) => a + t.matched, 0)} rows matched, ${r.compare.equal ? '0 differences' : 'differences accepted'}`,
     );
   if (r.verify) notes.push(`verify: ${r.verify.ok ? 'passed' : 'FAILED'}`);
   notes.push(...(r.blockers.length ? [] : ['no other session held or waited on these tables']));

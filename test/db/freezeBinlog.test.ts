@@ -1,0 +1,112 @@
+// The cut-over's binary-log path, on a MariaDB of its own started with --log-bin (binlogServer.ts): in ROW
+// format the log names exactly the tables written since the pre-freeze pass, so the freeze re-reads only
+// those (and their changed chunks) even where UPDATE_TIME would say nothing; in MIXED format the log names
+// no tables and UPDATE_TIME decides.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { startBinlogServer, type BinlogServer } from './binlogServer';
+import { binlogTablesSince, classify, snapshotIndicators } from '../../client/src/db/cutover/changeIndicators';
+import { type CutoverContext, freezePass, preFreezePass } from '../../client/src/db/cutover/freeze';
+import { q, qt } from '../../client/src/db/sql';
+
+let server: BinlogServer;
+const record = 'rec';
+const live = 'live';
+
+async function tables(schema: string): Promise<void> {
+  const db = server.db;
+  await db.execute(`CREATE DATABASE ${q(schema)}`);
+  for (const t of ['a', 'b'])
+    await db.execute(
+      `CREATE TABLE ${qt(schema, t)} (id int NOT NULL PRIMARY KEY, v varchar(20) NOT NULL) ENGINE=InnoDB`,
+    );
+  await db.execute(
+    `INSERT INTO ${qt(schema, 'a')} (id, v) SELECT seq, CONCAT('a', seq) FROM ${qt(schema, 'seq_1_to_25000')}`,
+  );
+  await db.execute(`INSERT INTO ${qt(schema, 'b')} (id, v) VALUES (1, 'b1'), (2, 'b2')`);
+}
+
+describe('cut-over freeze with a binary log', () => {
+  before(async () => {
+    server = await startBinlogServer('ROW');
+    await tables(record);
+    await tables(live);
+  });
+  after(async () => server?.stop());
+
+  it('ROW format: the binary log names exactly the tables written; the freeze re-reads only their changed chunks', async () => {
+    const db = server.db;
+    const watched = [
+      { schema: live, name: 'a', rowEstimate: 25000 },
+      { schema: live, name: 'b', rowEstimate: 2 },
+    ];
+    const s1 = await snapshotIndicators(db, watched);
+    assert.equal(s1.binlog?.format, 'ROW');
+    await db.execute(`UPDATE ${qt(live, 'a')} SET v = 'changed' WHERE id = 24000`);
+    await db.execute(`INSERT INTO ${qt(record, 'b')} (id, v) VALUES (9, 'not watched')`);
+    const s2 = await snapshotIndicators(db, watched);
+    const logged = await binlogTablesSince(db, s1.binlog!, s2.binlog!);
+    assert.equal(logged.complete, true, logged.why);
+    assert.deepEqual([...logged.tables].sort(), [`${live}.a`, `${record}.b`]);
+    assert.deepEqual(
+      classify([`${live}.a`, `${live}.b`], s1, s2, logged).map((v) => [v.table, v.state, (v as { by?: string }).by]),
+      [
+        [`${live}.a`, 'moved', 'binary log'],
+        [`${live}.b`, 'quiet', 'binary log'],
+      ],
+    );
+    await db.execute(`UPDATE ${qt(live, 'a')} SET v = 'a24000' WHERE id = 24000`);
+    await db.execute(`DELETE FROM ${qt(record, 'b')} WHERE id = 9`);
+
+    // The whole freeze, unswap direction (nothing is copied): record → live compared, live watched.
+    const ctx: CutoverContext = {
+      direction: 'unswap',
+      pairs: [{ source: record, target: live }],
+      live: [live],
+      stores: {},
+      progress: () => undefined,
+    };
+    const pre = await preFreezePass(db, ctx, { renameMs: 0 });
+    assert.equal(pre.compare.equal, true, JSON.stringify(pre.compare));
+    assert.match(pre.report.detection, /binary log/);
+    assert.equal(pre.report.chunks.total, 3 + 1, 'a is three chunks of 10000 keys, b one');
+    // planted after the pass: a key change in a's last chunk, nothing in b
+    await db.execute(`UPDATE ${qt(live, 'a')} SET id = 30000 WHERE id = 25000`);
+    const out = await freezePass(db, ctx, pre);
+    assert.deepEqual(pre.report.moved, [`${live}.a`]);
+    assert.deepEqual(pre.report.forced, []);
+    assert.deepEqual(pre.report.chunks, { total: 4, reread: 3, changed: 1 });
+    assert.equal(out.compare?.equal, false);
+    const t = out.compare!.tables[0];
+    assert.deepEqual([t.onlyInProduction, t.onlyInTest, t.chunks], [1, 1, 1]);
+  });
+
+  it('MIXED format: the log names no tables, so UPDATE_TIME decides', async () => {
+    const db = server.db;
+    await db.execute("SET GLOBAL binlog_format = 'MIXED'");
+    try {
+      const watched = [
+        { schema: live, name: 'a', rowEstimate: 25000 },
+        { schema: live, name: 'b', rowEstimate: 2 },
+      ];
+      const s1 = await snapshotIndicators(db, watched);
+      // UPDATE_TIME has one-second resolution: wait for the next second so "moved" cannot be a leftover
+      await new Promise((r) => setTimeout(r, 1100));
+      const s1b = { ...s1, at: s1.at + 1 };
+      await db.execute(`UPDATE ${qt(live, 'b')} SET v = 'mixed' WHERE id = 1`);
+      const s2 = await snapshotIndicators(db, watched);
+      const logged = await binlogTablesSince(db, s1.binlog!, s2.binlog!);
+      assert.equal(logged.complete, false);
+      assert.match(logged.why ?? '', /MIXED/);
+      assert.deepEqual(
+        classify([`${live}.a`, `${live}.b`], s1b, s2, logged).map((v) => [v.table, v.state]),
+        [
+          [`${live}.a`, 'quiet'],
+          [`${live}.b`, 'moved'],
+        ],
+      );
+    } finally {
+      await db.execute("SET GLOBAL binlog_format = 'ROW'");
+    }
+  });
+});
