@@ -216,6 +216,11 @@ function ownColumn(
     label = 'int64';
     notes.push(`${where}: bigint unsigned → int64 (bigint): every value fits below 2^63`);
   }
+  // The enum label spelled as in the 2.x definitions (`enum('M', 'F', 'U')`, as dj2pg and dj2 hold it).
+  if (label !== null && /^enum\s*\(/i.test(label))
+    label = `enum(${enumValues(label)
+      .map((v) => `'${v.replace(/'/g, "''")}'`)
+      .join(', ')})`;
   if (label !== null) type = pgTypeOf(label, schema, enums);
   else if (/^timestamp(\(\d\))?$/i.test(c.columnType))
     type = c.columnType.toLowerCase(); // native, as 2.x keeps it
