@@ -149,6 +149,20 @@ export async function planParallel(
 
 const PENDING_LINEAGE = '~lineage_pending';
 
+/** A report with the plan's notes and nothing done yet (shared with the PostgreSQL path). */
+export function emptyReport(plan: ParallelPlan, dryRun: boolean): CreateParallelReport {
+  return {
+    pairs: plan.pairs,
+    statements: [],
+    created: [],
+    unchanged: [],
+    differences: [],
+    notes: plan.tables.flatMap((t) => t.notes.map((n) => `${tableKey(t.target)}: ${n}`)),
+    comparisons: plan.comparisons,
+    dryRun,
+  };
+}
+
 /** `target`: another MySQL/MariaDB server to create on (`--target mysql://…`); the source is only read. */
 export async function createParallel(
   db: Db,
@@ -157,16 +171,7 @@ export async function createParallel(
 ): Promise<CreateParallelReport> {
   const plan = await planParallel(db, opts);
   if (target !== db) await refuseSameServerSameNames(db, target, plan.pairs);
-  const report: CreateParallelReport = {
-    pairs: plan.pairs,
-    statements: [],
-    created: [],
-    unchanged: [],
-    differences: [],
-    notes: plan.tables.flatMap((t) => t.notes.map((n) => `${tableKey(t.target)}: ${n}`)),
-    comparisons: plan.comparisons,
-    dryRun: !!opts.dryRun,
-  };
+  const report = emptyReport(plan, !!opts.dryRun);
   const steps: Statement[] = [];
   const targetNames = plan.pairs.map((p) => p.target);
   const existing = await target.query<{ name: string; charset: string; collation: string }>(

@@ -6,7 +6,7 @@
 // `~lineage` gets only its missing rows.
 import type { Db } from '../connection';
 import { tableKey } from '../model';
-import { planParallel, type CreateParallelOptions, type CreateParallelReport } from '../parallel';
+import { emptyReport, planParallel, type CreateParallelOptions, type CreateParallelReport } from '../parallel';
 import type { TargetTable } from '../ddl';
 import { DbInputError, q, qt } from '../sql';
 import type { PgDb } from '../connect/dialects/postgres';
@@ -71,15 +71,8 @@ export async function createParallelPg(
       throw new DbInputError(`schema name ${p.target} is longer than PostgreSQL's ${PG_NAME_MAX} bytes`);
   const int64Ok = await checkUnsignedBigints(source, plan.tables);
   const pgPlan = pgSchemaPlan(plan.tables, int64Ok);
-  const report: CreateParallelReport = {
-    pairs: plan.pairs,
-    statements: [],
-    created: [],
-    unchanged: [],
-    differences: [],
-    notes: [...plan.tables.flatMap((t) => t.notes.map((n) => `${tableKey(t.target)}: ${n}`)), ...pgPlan.notes],
-    dryRun: !!opts.dryRun,
-  };
+  const report = emptyReport(plan, !!opts.dryRun);
+  report.notes.push(...pgPlan.notes);
   const names = plan.pairs.map((p) => p.target);
   const schemas = new Set(
     (await target.query<{ n: string }>('SELECT nspname AS n FROM pg_namespace WHERE nspname = ANY($1)', [names])).map(
