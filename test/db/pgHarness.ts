@@ -129,3 +129,12 @@ export function dumpedLineage(file: string, norm: (s: string) => string): string
   }
   return out.sort();
 }
+
+/** The raw COPY text lines pg_dump wrote for one table (`schema` and `table` as in the dump's COPY line). */
+export function dumpedCopyLines(file: string, qualifiedName: string): string[] {
+  const lines = fs.readFileSync(file, 'utf8').split('\n');
+  const start = lines.findIndex((l) => l.startsWith(`COPY ${qualifiedName} (`));
+  if (start < 0) throw new Error(`no COPY block for ${qualifiedName}`);
+  const end = lines.indexOf('\\.', start);
+  return lines.slice(start + 1, end);
+}
