@@ -1,12 +1,15 @@
 // dj-migrate db create-parallel --schemas a,b,c [--suffix _v2 | --pair a:x ...] [--unsigned widen|native]
-//   [--charset utf8mb4 [--collation NAME]] [--dry-run] [--json]
+//   [--charset utf8mb4 [--collation NAME]] [--target URL [--target-tls] [--target-ca FILE]] [--dry-run] [--json]
 // Creates the 2.x parallel schemas (client/src/db/parallel.ts). Exit 0 when everything is as it should be,
 // 1 when an existing table differs from what would be created (reported, never altered), 2 on errors.
 import type { CliIO } from '../io';
 import { DB_OPTIONS, list, parse, UsageError } from '../args';
 import { createParallel, type CreateParallelReport } from '../../../client/src/db/parallel';
-import { pairsFrom, suffixFrom, unsignedFrom, withLockedDb, onInterrupt } from './target';
+import { pairsFrom, suffixFrom, unsignedFrom, withDb, withLockedDb, onInterrupt } from './target';
 import { resolvePairs } from '../../../client/src/db/parallel';
+import { withRunLock } from '../../../client/src/db/connect/lock';
+import { TARGET_OPTIONS, targetFrom, withTarget } from './targetFlags';
+import { createParallelPg } from '../../../client/src/db/schema/pgParallel';
 
 export const summary = 'create <schema><suffix> with the tables 2.x declares and a complete ~lineage';
 
@@ -15,6 +18,7 @@ const OPTIONS = {
   unsigned: { type: 'string' },
   charset: { type: 'string' },
   collation: { type: 'string' },
+  ...TARGET_OPTIONS,
 } as const;
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
@@ -22,7 +26,16 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const schemas = list(flags, 'schemas');
   if (!schemas.length) throw new UsageError('create-parallel needs --schemas a,b,c');
   const pairs = pairsFrom(flags);
-  const suffix = pairs.length === schemas.length ? '' : suffixFrom(flags, io.cwd);
+  const target = await targetFrom(flags, io);
+  // On another server the parallel schemas keep the production names unless --suffix (or --pair) says otherwise.
+  const suffix =
+    pairs.length === schemas.length
+      ? ''
+      : target
+        ? typeof flags.suffix === 'string'
+          ? flags.suffix
+          : ''
+        : suffixFrom(flags, io.cwd);
   const unsigned = unsignedFrom(flags, io.cwd);
   const dryRun = flags['dry-run'] === true;
   const charsetName = typeof flags.charset === 'string' ? flags.charset : undefined;
@@ -30,9 +43,29 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (collation && !charsetName) throw new UsageError('--collation goes with --charset');
   const charset = charsetName ? { charset: charsetName, collation } : undefined;
   const interrupt = onInterrupt();
-  const writes = resolvePairs(schemas, suffix, pairs).map((p) => p.target);
-  const report = await withLockedDb(flags, io, writes, (db) =>
-    createParallel(db, { schemas, suffix, pairs, unsigned, charset, dryRun, signal: interrupt.signal }),
+  const opts = {
+    schemas,
+    suffix,
+    pairs,
+    unsigned,
+    charset,
+    dryRun,
+    signal: interrupt.signal,
+    allowSameNames: !!target,
+  };
+  // One writing run per target schema (PostgreSQL targets: run locks are not built there yet).
+  const writes = resolvePairs(schemas, suffix, pairs, !!target).map((p) => p.target);
+  const report = await (target
+    ? withDb(flags, io, (db) =>
+        withTarget(target, (t) =>
+          t.dialect === 'postgresql'
+            ? createParallelPg(db, t.db, opts)
+            : dryRun
+              ? createParallel(db, opts, t.db)
+              : withRunLock(t.db, writes, () => createParallel(db, opts, t.db)),
+        ),
+      )
+    : withLockedDb(flags, io, writes, (db) => createParallel(db, opts))
   ).finally(() => interrupt.dispose());
   io.out(flags.json ? JSON.stringify(report, null, 2) : render(report));
   return report.differences.length ? 1 : 0;

@@ -15,6 +15,8 @@ export interface ConnectionOptions {
   user: string;
   password: string;
   tls?: boolean;
+  /** PEM text of a CA to verify the server's certificate against (`--target-ca`). */
+  ca?: string;
 }
 
 export type Row = Record<string, unknown>;
@@ -98,7 +100,7 @@ export async function openDb(
     port: opts.port,
     user: opts.user,
     password: opts.password,
-    ssl: opts.tls ? {} : undefined,
+    ssl: opts.tls ? (opts.ca ? { ca: opts.ca } : {}) : undefined,
     connectionLimit: 8,
     maxIdle: 4,
     charset: 'utf8mb4_general_ci',

@@ -20,6 +20,7 @@ import {
   type CharsetTarget,
 } from './charsets';
 import { checkIdentifier, DbInputError, formatSql, qt } from './sql';
+import { refuseSameServerSameNames } from './connect/sameServer';
 
 export interface SchemaPair {
   source: string;
@@ -67,7 +68,13 @@ export interface CreateParallelReport {
 }
 
 /** Resolve target names and check them before anything else happens. */
-export function resolvePairs(schemas: string[], suffix: string, pairs: SchemaPair[] = []): SchemaPair[] {
+export function resolvePairs(
+  schemas: string[],
+  suffix: string,
+  pairs: SchemaPair[] = [],
+  /** A target on another server: the parallel schemas may keep the production names. */
+  allowSameNames = false,
+): SchemaPair[] {
   for (const s of schemas) checkIdentifier(s, 'schema');
   const explicit = new Map(
     pairs.map((p) => [checkIdentifier(p.source, 'schema'), checkIdentifier(p.target, 'schema')]),
@@ -76,16 +83,17 @@ export function resolvePairs(schemas: string[], suffix: string, pairs: SchemaPai
     if (!schemas.includes(p.source))
       throw new DbInputError(`--pair ${p.source}:${p.target} names a schema that is not in --schemas`);
   if (!explicit.size || schemas.some((s) => !explicit.has(s))) {
-    if (!suffix)
+    if (!suffix && !allowSameNames)
       throw new DbInputError(
         'the schema suffix is empty: parallel schemas need a different name (use --suffix _v2 or --pair a:b)',
       );
-    checkIdentifier('x' + suffix, 'suffix');
+    if (suffix) checkIdentifier('x' + suffix, 'suffix');
   }
   const out = schemas.map((s) => ({ source: s, target: explicit.get(s) ?? s + suffix }));
   for (const p of out) {
     checkIdentifier(p.target, 'target schema');
-    if (schemas.includes(p.target)) throw new DbInputError(`target schema ${p.target} is also a source schema`);
+    if (schemas.includes(p.target) && !allowSameNames)
+      throw new DbInputError(`target schema ${p.target} is also a source schema`);
   }
   const targets = out.map((p) => p.target);
   const dup = targets.find((t, i) => targets.indexOf(t) !== i);
@@ -117,9 +125,11 @@ export interface ParallelPlan {
 /** Introspect and map; throws DbInputError on anything that cannot be migrated. Reads only. */
 export async function planParallel(
   db: Db,
-  opts: Pick<CreateParallelOptions, 'schemas' | 'suffix' | 'pairs' | 'unsigned' | 'charset'>,
+  opts: Pick<CreateParallelOptions, 'schemas' | 'suffix' | 'pairs' | 'unsigned' | 'charset'> & {
+    allowSameNames?: boolean;
+  },
 ): Promise<ParallelPlan> {
-  const pairs = resolvePairs(opts.schemas, opts.suffix, opts.pairs);
+  const pairs = resolvePairs(opts.schemas, opts.suffix, opts.pairs, opts.allowSameNames);
   const sources = await introspect(db, opts.schemas);
   checkSources(sources);
   const schemaMap = new Map(pairs.map((p) => [p.source, p.target]));
@@ -139,9 +149,9 @@ export async function planParallel(
 
 const PENDING_LINEAGE = '~lineage_pending';
 
-export async function createParallel(db: Db, opts: CreateParallelOptions): Promise<CreateParallelReport> {
-  const plan = await planParallel(db, opts);
-  const report: CreateParallelReport = {
+/** A report with the plan's notes and nothing done yet (shared with the PostgreSQL path). */
+export function emptyReport(plan: ParallelPlan, dryRun: boolean): CreateParallelReport {
+  return {
     pairs: plan.pairs,
     statements: [],
     created: [],
@@ -149,17 +159,28 @@ export async function createParallel(db: Db, opts: CreateParallelOptions): Promi
     differences: [],
     notes: plan.tables.flatMap((t) => t.notes.map((n) => `${tableKey(t.target)}: ${n}`)),
     comparisons: plan.comparisons,
-    dryRun: !!opts.dryRun,
+    dryRun,
   };
+}
+
+/** `target`: another MySQL/MariaDB server to create on (`--target mysql://…`); the source is only read. */
+export async function createParallel(
+  db: Db,
+  opts: CreateParallelOptions & { allowSameNames?: boolean },
+  target: Db = db,
+): Promise<CreateParallelReport> {
+  const plan = await planParallel(db, opts);
+  if (target !== db) await refuseSameServerSameNames(db, target, plan.pairs);
+  const report = emptyReport(plan, !!opts.dryRun);
   const steps: Statement[] = [];
   const targetNames = plan.pairs.map((p) => p.target);
-  const existing = await db.query<{ name: string; charset: string; collation: string }>(
+  const existing = await target.query<{ name: string; charset: string; collation: string }>(
     'SELECT SCHEMA_NAME AS name, DEFAULT_CHARACTER_SET_NAME AS charset, DEFAULT_COLLATION_NAME AS collation FROM information_schema.SCHEMATA WHERE SCHEMA_NAME IN (?)',
     [targetNames],
   );
   const existingTargets = existing.length
     ? await introspect(
-        db,
+        target,
         existing.map((e) => e.name),
       )
     : [];
@@ -198,7 +219,7 @@ export async function createParallel(db: Db, opts: CreateParallelOptions): Promi
 
   for (const p of plan.pairs) {
     const rows = plan.lineage.get(p.target) ?? [];
-    steps.push(...(await lineageSteps(db, p.target, rows, existingTable, report)));
+    steps.push(...(await lineageSteps(target, p.target, rows, existingTable, report)));
   }
 
   for (const step of steps) {
@@ -206,7 +227,7 @@ export async function createParallel(db: Db, opts: CreateParallelOptions): Promi
     const text = formatSql(step.sql, step.params);
     report.statements.push(text);
     opts.onStatement?.(text);
-    if (!opts.dryRun) await db.execute(step.sql, step.params);
+    if (!opts.dryRun) await target.execute(step.sql, step.params);
     if (step.purpose) report.created.push(step.purpose);
   }
   return report;
