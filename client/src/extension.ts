@@ -14,6 +14,7 @@ import { SchemaExplorer, type MigrationFacts } from './ui/explorer';
 import { MigrationView } from './ui/migrationView';
 import { OutputLog } from './ui/output';
 import { PLAN_SCHEME, PlanDocuments, ReportPanel } from './ui/reports';
+import { registerMapAndDifferences } from './ui/mapCommands';
 import { registerStatusBar } from './ui/statusBar';
 import { walkthroughContext } from './ui/walkthrough';
 import { HistoryStore } from './ui/workflow';
@@ -119,6 +120,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<DataJo
   );
   registerCommands({ context, connections, explorer, migration, history, log, plans, reports, client: () => client });
   registerStatusBar(context);
+  registerMapAndDifferences({ context, connections, explorer, history, reports, root, suffix });
 
   // Always started: `datajoint.migration.enabled` only decides (in the server) whether findings in a
   // workspace still pinned to 0.14.x are informational or full severity.
