@@ -128,7 +128,7 @@ function applyStates(states: Record<string, MapState>): void {
       name === 'copying'
         ? `copying ${s?.percent ?? 0}%`
         : name === 'differences'
-          ? `${s?.differences} differences`
+          ? `${s?.differences} difference${s?.differences === 1 ? '' : 's'}`
           : shortState(name);
     const tier = TIER_NAME[p.node.tier] ?? p.node.tier;
     const label = `${p.node.label}, ${tier} table in ${p.node.schema}: ${s?.text ?? 'state unknown'}`;

@@ -142,7 +142,17 @@ describe('Migration Map and Differences view in a real VS Code', { timeout: 15 *
   }
 
   async function explorerSchema(name: string) {
-    await wb.showDataJoint();
+    // Right after start-up the workbench may still swallow the first click on the activity bar.
+    await until(
+      'the DataJoint view container',
+      async () => {
+        await page.keyboard.press('Escape');
+        await wb.showDataJoint();
+        return true;
+      },
+      120_000,
+      1000,
+    );
     const conn = wb.treeRow('Schema Explorer', 'map e2e');
     await wb.expand(conn);
     const row = wb.treeRow('Schema Explorer', new RegExp(`^\\s*${name}(?!_)`));

@@ -64,7 +64,11 @@ function fromExplorer(s: TableMigrationState, rowEstimate: number): MapState {
     case 'compared':
       return s.equal
         ? { state: 'equal', text: 'compared equal' }
-        : { state: 'differences', differences: s.differences, text: `${s.differences} differences` };
+        : {
+            state: 'differences',
+            differences: s.differences,
+            text: `${s.differences} difference${s.differences === 1 ? '' : 's'}`,
+          };
     default:
       return { state: 'created', text: 'created' };
   }

@@ -64,8 +64,8 @@ export class DifferencesView implements vscode.TreeDataProvider<DiffNode> {
       case 'table': {
         const item = new vscode.TreeItem(n.name, vscode.TreeItemCollapsibleState.Expanded);
         item.id = `d:${n.table}`;
-        item.description =
-          n.rows.length < n.total ? `${n.total} differences (${n.rows.length} listed)` : `${n.total} differences`;
+        const count = `${n.total} difference${n.total === 1 ? '' : 's'}`;
+        item.description = n.rows.length < n.total ? `${count} (${n.rows.length} listed)` : count;
         item.iconPath = new vscode.ThemeIcon('table', new vscode.ThemeColor('charts.red'));
         item.contextValue = n.rows.length ? 'diffTable.hasKeys' : 'diffTable';
         item.tooltip = `${n.table}: ${item.description}`;
