@@ -128,7 +128,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<DataJo
   );
   registerCommands({ context, connections, explorer, migration, history, log, plans, reports, client: () => client });
   registerStatusBar(context);
-  registerMapAndDifferences({ context, connections, explorer, history, reports, root, suffix });
+  registerMapAndDifferences({ context, connections, explorer, history, reports, root, suffix, explorerView });
   registerPipelineCommands({ context, connections, migration, choice, explorerView, migrationView });
 
   // Always started: `datajoint.migration.enabled` only decides (in the server) whether findings in a

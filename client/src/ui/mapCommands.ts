@@ -4,7 +4,7 @@ import { pipelines } from '../map/pipeline';
 import type { ConnectionConfig } from './connectionModel';
 import type { Connections } from './connections';
 import { type DiffNode, DifferencesView } from './differencesView';
-import type { SchemaExplorer } from './explorer';
+import type { ExplorerNode, SchemaExplorer } from './explorer';
 import { MigrationMapPanel, productionSchemas } from './mapPanel';
 import type { ReportPanel } from './reports';
 import type { HistoryStore } from './workflow';
@@ -17,6 +17,7 @@ export interface MapCommandDeps {
   reports: ReportPanel;
   root(): string;
   suffix(): string;
+  explorerView?: vscode.TreeView<ExplorerNode>;
 }
 
 /** What the map command accepts: an explorer or Migration-view item, a programmatic target, or nothing. */

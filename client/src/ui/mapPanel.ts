@@ -12,7 +12,7 @@ import type { FromWebview, ToWebview } from '../map/protocol';
 import { mapStates, type MapState } from '../map/state';
 import type { ConnectionConfig } from './connectionModel';
 import type { Connections } from './connections';
-import type { SchemaExplorer } from './explorer';
+import type { ExplorerNode, SchemaExplorer } from './explorer';
 import type { HistoryStore } from './workflow';
 import { cutOverRole } from './workflow';
 
@@ -23,6 +23,7 @@ export interface MapDeps {
   history: HistoryStore;
   root(): string;
   suffix(): string;
+  explorerView?: vscode.TreeView<ExplorerNode>;
 }
 
 /** The production schemas of a connection (0.14.6, mixed or swapped) with their parallel schemas. */
@@ -106,8 +107,13 @@ export class MigrationMapPanel implements vscode.Disposable {
     });
   }
 
+  /** Select the table in the Schema Explorer (opening the way to it). */
   private async reveal(id: string): Promise<void> {
-    await vscode.commands.executeCommand('datajoint.explorer.focus').then(undefined, () => undefined);
+    const node = this.conn ? await this.d.explorer.findTable(this.conn, id).catch(() => undefined) : undefined;
+    if (node && this.d.explorerView) {
+      await this.d.explorerView.reveal(node, { select: true, focus: true, expand: false });
+      return;
+    }
     await vscode.commands.executeCommand('datajoint.explorer.revealTable', id);
   }
 
