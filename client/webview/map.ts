@@ -276,14 +276,30 @@ function nearest(id: string, [dx, dy]: [number, number]): string | undefined {
   return best?.id;
 }
 
-window.addEventListener('message', (ev: MessageEvent<ToWebview>) => {
-  const msg = ev.data;
-  if (msg.type === 'graph') render(msg);
-  else if (msg.type === 'states') applyStates(msg.states);
+// Messages are handled in order; a graph is laid out after the next paint, so a large pipeline first says so.
+let queue: Promise<void> = Promise.resolve();
+function handle(msg: ToWebview): Promise<void> | void {
+  if (msg.type === 'graph') {
+    status.textContent = `laying out ${msg.graph.nodes.length} tables…`;
+    return new Promise((done) =>
+      setTimeout(() => {
+        render(msg);
+        done();
+      }, 0),
+    );
+  }
+  if (msg.type === 'states') applyStates(msg.states);
   else if (msg.type === 'focus') {
     ensureVisible(msg.id, true);
     placed.get(msg.id)?.el.focus();
   }
+}
+window.addEventListener('message', (ev: MessageEvent<ToWebview>) => {
+  queue = queue
+    .then(() => handle(ev.data))
+    .catch((e) => {
+      status.textContent = `error: ${(e as Error).message}`;
+    });
 });
 window.addEventListener('resize', () => fit());
 vscode.postMessage({ type: 'ready' });

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import mysql from 'mysql2/promise';
 import { defaultStatePath } from '../../client/src/db/state';
+import { className } from '../../client/src/ui/explorerModel';
 import { repoRoot } from '../helpers/paths';
 import { runCli } from '../db/cliRun';
 import { loadFixture, testServer, type LoadedFixture } from '../db/harness';
@@ -199,6 +200,29 @@ describe('Migration Map and Differences view in a real VS Code', { timeout: 15 *
       `nothing is created yet: ${JSON.stringify(before)}`,
     );
     await wb.screenshot('map-migration-map-not-created');
+
+    // Keyboard: arrows move between tables, Enter selects the table in the Schema Explorer; so does a click.
+    const species = frame.locator(`g.node[data-id="${lab}.#species"]`);
+    await species.press('ArrowDown');
+    const focused = frame.locator('g.node:focus');
+    const below = await until('a table below focused', async () => {
+      const id = (await focused.count()) === 1 ? await focused.getAttribute('data-id') : null;
+      return id && id !== `${lab}.#species` ? id : null;
+    });
+    await page.keyboard.press('Enter');
+    const selected = page.locator(
+      '.pane:has(.pane-header:has-text("Schema Explorer")) .monaco-list-row[aria-selected="true"]',
+    );
+    const belowClass = className(below.slice(below.indexOf('.') + 1));
+    await until(`${belowClass} selected in the Schema Explorer`, async () =>
+      new RegExp(`^\\s*${belowClass.replace('.', '\\.')}\\b`).test(await selected.first().innerText()),
+    );
+    const other = below === `${lab}.user` ? 'subject' : 'user';
+    await frame.locator(`g.node[data-id="${lab}.${other}"]`).click();
+    await until(`${className(other)} selected in the Schema Explorer`, async () =>
+      new RegExp(`^\\s*${className(other)}\\b`).test(await selected.first().innerText()),
+    );
+    await wb.screenshot('map-reveal-in-explorer');
   });
 
   it('the Migration Map follows the copy (CLI) and turns "compared equal" after Compare from the UI', async () => {

@@ -56,7 +56,7 @@ export class DifferencesView implements vscode.TreeDataProvider<DiffNode> {
       case 'schema': {
         const item = new vscode.TreeItem(n.schema, vscode.TreeItemCollapsibleState.Expanded);
         item.id = `d:${n.schema}`;
-        item.description = `${n.tables} table${n.tables === 1 ? '' : 's'} differ`;
+        item.description = n.tables === 1 ? '1 table differs' : `${n.tables} tables differ`;
         item.iconPath = new vscode.ThemeIcon('database');
         item.contextValue = 'diffSchema';
         return item;
