@@ -213,15 +213,23 @@ describe('Migration Map and Differences view in a real VS Code', { timeout: 15 *
     const selected = page.locator(
       '.pane:has(.pane-header:has-text("Schema Explorer")) .monaco-list-row[aria-selected="true"]',
     );
-    const belowClass = className(below.slice(below.indexOf('.') + 1));
-    await until(`${belowClass} selected in the Schema Explorer`, async () =>
-      new RegExp(`^\\s*${belowClass.replace('.', '\\.')}\\b`).test(await selected.first().innerText()),
-    );
+    /** Wait until the explorer's selected row is the table; a failure says what was selected instead. */
+    const selectedIs = async (cls: string) => {
+      try {
+        await until(`${cls} selected in the Schema Explorer`, async () => {
+          const text = (await selected.count()) ? await selected.first().innerText() : '(nothing selected)';
+          if (!new RegExp(`^\\s*${cls.replace('.', '\\.')}\\b`).test(text)) throw new Error(`selected: ${text}`);
+          return true;
+        });
+      } catch (e) {
+        await wb.screenshot('map-reveal-failed');
+        throw e;
+      }
+    };
+    await selectedIs(className(below.slice(below.indexOf('.') + 1)));
     const other = below === `${lab}.user` ? 'subject' : 'user';
     await frame.locator(`g.node[data-id="${lab}.${other}"]`).click();
-    await until(`${className(other)} selected in the Schema Explorer`, async () =>
-      new RegExp(`^\\s*${className(other)}\\b`).test(await selected.first().innerText()),
-    );
+    await selectedIs(className(other));
     await wb.screenshot('map-reveal-in-explorer');
   });
 

@@ -103,7 +103,10 @@ export class MigrationMapPanel implements vscode.Disposable {
       if (m.type === 'ready') {
         this.ready = true;
         for (const p of this.pending.splice(0)) void this.panel?.webview.postMessage(p);
-      } else if (m.type === 'reveal') void this.reveal(m.id);
+      } else if (m.type === 'reveal')
+        this.reveal(m.id).catch((e) =>
+          vscode.window.showWarningMessage(`Cannot show ${m.id} in the Schema Explorer: ${(e as Error).message}`),
+        );
     });
   }
 
