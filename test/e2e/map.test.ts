@@ -218,7 +218,10 @@ describe('Migration Map and Differences view in a real VS Code', { timeout: 15 *
       try {
         await until(`${cls} selected in the Schema Explorer`, async () => {
           const text = (await selected.count()) ? await selected.first().innerText() : '(nothing selected)';
-          if (!new RegExp(`^\\s*${cls.replace('.', '\\.')}\\b`).test(text)) throw new Error(`selected: ${text}`);
+          // The row reads `<Class><tier> · …` (label and description with no space between them).
+          const label = text.trim();
+          if (!label.startsWith(cls) || /^[a-z0-9_.]/.test(label.slice(cls.length)))
+            throw new Error(`selected: ${text}`);
           return true;
         });
       } catch (e) {
