@@ -13,7 +13,11 @@ export type DiffNode =
   | { kind: 'more'; table: string; left: number }
   | { kind: 'message'; label: string };
 
-export const PAGE = 25;
+/**
+ * Rows per table shown before "Show more…" (a compare report lists up to 20 differing rows per table,
+ * plus missing and extra keys).
+ */
+export const PAGE = 10;
 
 export class DifferencesView implements vscode.TreeDataProvider<DiffNode> {
   private readonly changed = new vscode.EventEmitter<DiffNode | undefined>();
