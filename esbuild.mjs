@@ -1,4 +1,4 @@
-// Bundles the extension client, the language server, the CLI and the benchmarks.
+// Bundles the extension client, the language server, the CLI, the benchmarks and the webview scripts.
 // web-tree-sitter is aliased to its CommonJS build: its ESM build calls createRequire(import.meta.url),
 // which esbuild empties in CJS output and the bundle then crashes at start-up.
 import * as esbuild from 'esbuild';
@@ -45,7 +45,20 @@ const entries = [
   { entryPoints: ['cli/src/bench.ts'], outfile: 'dist/bench.js', external: ['vscode', 's3rver'] },
 ];
 
-const contexts = await Promise.all(entries.map((e) => esbuild.context({ ...common, ...e })));
+// Webview scripts run in the browser sandbox of a webview, not in Node.
+const webviews = [
+  {
+    entryPoints: ['client/webview/map.ts'],
+    outfile: 'dist/map.js',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    external: [],
+    alias: {},
+  },
+];
+
+const contexts = await Promise.all([...entries, ...webviews].map((e) => esbuild.context({ ...common, ...e })));
 if (watch) {
   await Promise.all(contexts.map((c) => c.watch()));
 } else {

@@ -16,6 +16,9 @@ import { SchemaExplorer, type MigrationFacts } from './ui/explorer';
 import { MigrationView } from './ui/migrationView';
 import { OutputLog } from './ui/output';
 import { PLAN_SCHEME, PlanDocuments, ReportPanel } from './ui/reports';
+import { registerMapAndDifferences } from './ui/mapCommands';
+import { PipelineChoice } from './ui/pipelineChoice';
+import { registerPipelineCommands } from './ui/pipelineCommands';
 import { registerStatusBar } from './ui/statusBar';
 import { walkthroughContext } from './ui/walkthrough';
 import { HistoryStore } from './ui/workflow';
@@ -129,12 +132,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<DataJo
   };
 
   const explorer = new SchemaExplorer(connections, facts);
-  const migration = new MigrationView(connections, explorer, history);
+  const choice = new PipelineChoice(context.workspaceState);
+  const migration = new MigrationView(connections, explorer, history, choice);
   const plans = new PlanDocuments();
   const reports = new ReportPanel();
+  const explorerView = vscode.window.createTreeView('datajoint.explorer', {
+    treeDataProvider: explorer,
+    showCollapseAll: true,
+  });
+  const migrationView = vscode.window.createTreeView('datajoint.migration', { treeDataProvider: migration });
   context.subscriptions.push(
-    vscode.window.createTreeView('datajoint.explorer', { treeDataProvider: explorer, showCollapseAll: true }),
-    vscode.window.createTreeView('datajoint.migration', { treeDataProvider: migration }),
+    explorerView,
+    migrationView,
     vscode.workspace.registerTextDocumentContentProvider(PLAN_SCHEME, plans),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('datajoint.migration')) explorer.refresh();
@@ -142,6 +151,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<DataJo
   );
   registerCommands({ context, connections, explorer, migration, history, log, plans, reports, client: () => client });
   registerStatusBar(context);
+  registerMapAndDifferences({ context, connections, explorer, history, reports, root, suffix, explorerView });
+  registerPipelineCommands({ context, connections, migration, choice, explorerView, migrationView });
 
   // Always started: `datajoint.migration.enabled` only decides (in the server) whether findings in a
   // workspace still pinned to 0.14.x are informational or full severity.

@@ -30,7 +30,7 @@ import type { OutputLog } from './output';
 import { withCancellableProgress } from './progress';
 import { newReportId, type OperationKind, type OperationReport } from './report';
 import { renderPlan } from './render';
-import type { PlanDocuments, ReportPanel } from './reports';
+import { openReportDocument, type PlanDocuments, type ReportPanel } from './reports';
 import { cutOverRole, nextStep, type HistoryStore } from './workflow';
 
 export interface CommandDeps {
@@ -776,9 +776,7 @@ async function showCodeReport(d: CommandDeps): Promise<void> {
       : result && typeof result === 'object' && 'markdown' in result
         ? String((result as { markdown: unknown }).markdown)
         : '```json\n' + JSON.stringify(result, null, 2) + '\n```';
-  const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: text });
-  await vscode.window.showTextDocument(doc, { preview: false });
-  await vscode.commands.executeCommand('markdown.showPreview', doc.uri).then(undefined, () => undefined);
+  await openReportDocument(workspaceRoot(), 'code-migration', text);
 }
 
 /**

@@ -166,6 +166,32 @@ export class SchemaExplorer implements vscode.TreeDataProvider<ExplorerNode> {
     return rows[0]?.['Create Table'] ?? '';
   }
 
+  /** The parent of a node (TreeView.reveal walks it to open the way to a table). */
+  async getParent(node: ExplorerNode): Promise<ExplorerNode | undefined> {
+    if (node.kind === 'connection' || node.kind === 'error') return undefined;
+    if (node.kind === 'schema') return { kind: 'connection', conn: node.conn };
+    if (node.kind === 'column')
+      return { kind: 'table', conn: node.conn, table: node.table, role: node.role, state: { state: 'target' } };
+    const loaded = await this.load(node.conn);
+    const name = node.kind === 'parallel' ? node.production.name : node.table.schema;
+    for (const s of loaded.schemas) {
+      if (s.schema.name === name) return { kind: 'schema', conn: node.conn, schema: s.schema, parallel: s.parallel };
+      if (s.parallel?.name === name)
+        return { kind: 'parallel', conn: node.conn, schema: s.parallel, production: s.schema };
+    }
+    return undefined;
+  }
+
+  /** The tree node of a production table (`schema.table`), for TreeView.reveal. */
+  async findTable(conn: ConnectionConfig, key: string): Promise<ExplorerNode | undefined> {
+    const dot = key.indexOf('.');
+    const loaded = await this.load(conn);
+    const s = loaded.schemas.find((x) => x.schema.name === key.slice(0, dot));
+    if (!s) return undefined;
+    const children = await this.getChildren({ kind: 'schema', conn, schema: s.schema, parallel: s.parallel });
+    return children.find((n) => n.kind === 'table' && n.table.name === key.slice(dot + 1));
+  }
+
   async getChildren(node?: ExplorerNode): Promise<ExplorerNode[]> {
     if (!node) return this.connections.list().map((conn) => ({ kind: 'connection', conn }));
     try {

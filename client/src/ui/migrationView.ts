@@ -5,6 +5,8 @@ import type { ConnectionConfig } from './connectionModel';
 import { describeConnection } from './connectionModel';
 import type { Connections } from './connections';
 import type { SchemaExplorer } from './explorer';
+import { type Pipeline, pipelineOf, pipelines } from '../map/pipeline';
+import type { PipelineChoice } from './pipelineChoice';
 import { type HistoryEntry, type HistoryStore, type StepState, cutOverRole, nextStep, stepStates } from './workflow';
 
 export type MigrationNode =
@@ -12,7 +14,9 @@ export type MigrationNode =
   | { kind: 'step'; conn: ConnectionConfig; schema: string; state: StepState }
   | { kind: 'history' }
   | { kind: 'entry'; entry: HistoryEntry }
-  | { kind: 'message'; label: string; icon: string };
+  | { kind: 'message'; label: string; icon: string }
+  /** The pipelines of a connection the view does not follow (PipelineChoice). */
+  | { kind: 'addPipeline'; conn: ConnectionConfig; hidden: Pipeline[] };
 
 const STATUS_ICON: Record<StepState['status'], [string, string?]> = {
   pending: ['circle-large-outline'],
@@ -33,7 +37,9 @@ export class MigrationView implements vscode.TreeDataProvider<MigrationNode> {
     private readonly connections: Connections,
     private readonly explorer: SchemaExplorer,
     private readonly history: HistoryStore,
+    private readonly choice?: PipelineChoice,
   ) {
+    choice?.onDidChange(() => this.refresh());
     connections.onDidChange(() => this.refresh());
     explorer.onDidChangeTreeData(() => this.refresh());
     history.onDidChange(() => this.refresh());
@@ -47,7 +53,11 @@ export class MigrationView implements vscode.TreeDataProvider<MigrationNode> {
     switch (node.kind) {
       case 'schema': {
         const next = nextStep(node.steps);
-        const item = new vscode.TreeItem(node.schema, vscode.TreeItemCollapsibleState.Expanded);
+        // A schema whose steps are all done folds away; the ones still in progress stay open.
+        const item = new vscode.TreeItem(
+          node.schema,
+          next ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed,
+        );
         item.id = `m:${node.conn.id}:${node.schema}`;
         item.description = next ? `next: ${next.step.action}` : 'all steps done';
         item.tooltip = `${node.schema} on ${describeConnection(node.conn)}`;
@@ -116,7 +126,27 @@ export class MigrationView implements vscode.TreeDataProvider<MigrationNode> {
         item.iconPath = new vscode.ThemeIcon(node.icon);
         return item;
       }
+      case 'addPipeline': {
+        const item = new vscode.TreeItem('Add pipeline…', vscode.TreeItemCollapsibleState.None);
+        item.id = `m:${node.conn.id}:addPipeline`;
+        item.description = `${node.hidden.length} more on ${node.conn.name}`;
+        item.tooltip = node.hidden.map((p) => `${p.name}: ${p.schemas.join(', ')}`).join('\n');
+        item.iconPath = new vscode.ThemeIcon('add');
+        item.command = { command: 'datajoint.migration.addPipeline', title: 'Add pipeline…', arguments: [node] };
+        return item;
+      }
     }
+  }
+
+  /** Root nodes have no parent (TreeView.reveal needs this). */
+  getParent(node: MigrationNode): MigrationNode | undefined {
+    return node.kind === 'entry' ? { kind: 'history' } : undefined;
+  }
+
+  /** The pipelines of a connection's production schemas (schemas joined by foreign keys). */
+  async pipelinesOf(conn: ConnectionConfig): Promise<Pipeline[]> {
+    const loaded = await this.explorer.load(conn);
+    return pipelines(loaded.schemas.map((s) => s.schema));
   }
 
   async getChildren(node?: MigrationNode): Promise<MigrationNode[]> {
@@ -130,7 +160,10 @@ export class MigrationView implements vscode.TreeDataProvider<MigrationNode> {
             versions.set(s.schema.name, s.schema.version);
             if (s.parallel) versions.set(s.parallel.name, s.parallel.version);
           }
+          const all = pipelines(loaded.schemas.map((s) => s.schema));
+          const { shown, hidden } = this.choice?.visible(conn.id, all) ?? { shown: all, hidden: [] };
           for (const s of loaded.schemas) {
+            if (!shown.includes(pipelineOf(all, s.schema.name))) continue;
             const role = cutOverRole(s.schema.name, versions);
             // Schemas a swap or backup made are shown in the explorer, not as workflows of their own.
             if (role === 'derived') continue;
@@ -147,6 +180,7 @@ export class MigrationView implements vscode.TreeDataProvider<MigrationNode> {
             });
             out.push({ kind: 'schema', conn, schema: s.schema.name, steps });
           }
+          if (hidden.length) out.push({ kind: 'addPipeline', conn, hidden });
         } catch (e) {
           out.push({ kind: 'message', label: `${conn.name}: ${(e as Error).message}`, icon: 'error' });
         }

@@ -29,6 +29,11 @@ export interface ReportDifference {
   key: KeyText;
   /** What differs: column names, or `missing in target` / `extra in target`. */
   what: string;
+  /** Compare: the differing column, both values as text and why they differ (the Differences view). */
+  column?: string;
+  production?: string;
+  test?: string;
+  reason?: string;
 }
 
 export interface ReportTable {

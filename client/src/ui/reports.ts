@@ -1,9 +1,10 @@
-// Reports open in a webview (one panel, reused), rendered by render.ts; plans open as read-only SQL
-// documents through a virtual document provider.
+// Reports open in a webview (one panel, reused), rendered by render.ts, or as saved Markdown documents
+// (previewed); plans open as read-only SQL documents through a virtual document provider.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { OperationReport } from './report';
 import { renderReportHtml, renderReportMarkdown } from './render';
+import { saveReport } from './reportFiles';
 
 export const PLAN_SCHEME = 'datajoint-plan';
 
@@ -53,12 +54,25 @@ export class ReportPanel {
     this.panel.reveal();
   }
 
-  /** The same report as a Markdown document (copyable, attachable to a ticket). */
-  async showMarkdown(report: OperationReport): Promise<void> {
-    const doc = await vscode.workspace.openTextDocument({
-      language: 'markdown',
-      content: renderReportMarkdown(report),
-    });
-    await vscode.window.showTextDocument(doc, { preview: false });
+  /** The same report as a Markdown document (copyable, attachable to a ticket), saved under `.dj-migrate/reports/`. */
+  showMarkdown(report: OperationReport, root: string): Promise<vscode.Uri> {
+    return openReportDocument(
+      root,
+      `${report.kind}-${report.targets.join('+')}`,
+      renderReportMarkdown(report),
+      report.finishedAt ? new Date(report.finishedAt) : new Date(),
+    );
   }
+}
+
+/** Save a Markdown report under `<root>/.dj-migrate/reports/` and open it as a Markdown preview. */
+export async function openReportDocument(
+  root: string,
+  name: string,
+  markdown: string,
+  now = new Date(),
+): Promise<vscode.Uri> {
+  const uri = vscode.Uri.file(saveReport(root, name, markdown, now));
+  await vscode.commands.executeCommand('markdown.showPreview', uri);
+  return uri;
 }

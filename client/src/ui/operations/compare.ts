@@ -32,11 +32,23 @@ export const compareData: Operation = {
     });
     const tables: ReportTable[] = report.tables.map((t) => {
       const differences = [
-        ...t.missingKeys.map((k) => ({ key: keyText(k), what: 'missing in the 2.x schema' })),
-        ...t.extraKeys.map((k) => ({ key: keyText(k), what: 'only in the 2.x schema' })),
+        ...t.missingKeys.map((k) => ({
+          key: keyText(k),
+          what: 'missing in the 2.x schema',
+          reason: 'missing in the 2.x schema',
+        })),
+        ...t.extraKeys.map((k) => ({
+          key: keyText(k),
+          what: 'only in the 2.x schema',
+          reason: 'only in the 2.x schema',
+        })),
         ...t.differences.map((d) => ({
           key: keyText(d.key),
           what: `${d.column}: ${d.production} ≠ ${d.test} (${d.reason})`,
+          column: d.column,
+          production: d.production,
+          test: d.test,
+          reason: d.reason,
         })),
       ];
       const columnNotes = [
