@@ -7,7 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { newCheckpoint, newCopyState, saveCopyState } from '../../client/src/db/state';
 import { checkpointsFor, historyFacts } from '../../client/src/map/facts';
-import { ensureGitignore, reportFileName, saveReport } from '../../client/src/ui/reportFiles';
+import { reportFileName, saveReport } from '../../client/src/ui/reportFiles';
+import { ensurePrivateDir } from '../../client/src/db/privateFiles';
 import type { OperationReport } from '../../client/src/ui/report';
 import type { HistoryEntry } from '../../client/src/ui/workflow';
 
@@ -97,7 +98,8 @@ describe('reports as documents', () => {
     assert.equal(fs.readFileSync(path.join(root, '.dj-migrate', '.gitignore'), 'utf8'), '*\n');
     // Someone else's .gitignore (e.g. the checkpoints' writer) is left as it is.
     fs.writeFileSync(path.join(root, '.dj-migrate', '.gitignore'), '*\n# theirs\n');
-    ensureGitignore(path.join(root, '.dj-migrate'));
+    ensurePrivateDir(path.join(root, '.dj-migrate', 'reports'));
+    assert.equal(fs.statSync(a).mode & 0o777, 0o600, 'reports are private like checkpoints');
     assert.equal(fs.readFileSync(path.join(root, '.dj-migrate', '.gitignore'), 'utf8'), '*\n# theirs\n');
   });
 });
