@@ -15,6 +15,7 @@ import type { ModuleExports } from './index/workspace';
 import { indexInstalled, type InstalledIndex } from './index/installedIndex';
 import { environmentSitePackages, importedTopLevel } from './index/sitePackages';
 import { analyzeOtherFile } from './rules/otherFiles';
+import { assessDependencies, type DependencyAssessments } from './rules/dependencies/warnings';
 import { analyzePins, configFileExports, detectDataJointPin, isPackagingScript, type DataJointPin } from './rules/pins';
 import type { SourceEncoding } from './python/encoding';
 
@@ -59,6 +60,8 @@ export class Project {
   readonly skipped = new Map<string, string>();
   /** Installed distributions of the project's environment and the exports of their indexed files. */
   installed: InstalledIndex = { packages: [], exports: [] };
+  /** The imported installed DataJoint packages, assessed for 2.x (read, never changed). */
+  dependencies: DependencyAssessments = { warnings: {}, assessed: [] };
   readonly encodings = new Map<string, SourceEncoding>();
   private readonly indexed = new Map<string, FileIndex>();
 
@@ -134,6 +137,8 @@ export class Project {
     }
     this.installed = indexInstalled(sitePackages, imported, (t) => this.engine.python.parse(t));
     for (const e of this.installed.exports) this.engine.workspace.set(e);
+    this.dependencies = assessDependencies(this.engine, this.installed, imported);
+    if (Object.keys(this.dependencies.warnings).length) this.options.dependencies = this.dependencies.warnings;
   }
 
   private adopt(read: ReturnType<typeof readFiles>): void {

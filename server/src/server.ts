@@ -40,6 +40,8 @@ import type { Finding, RuleMeta } from './rules/meta';
 import { analyzeOtherFile } from './rules/otherFiles';
 import { analyzePins, configFileExports, detectDataJointPin, isPackagingScript, type DataJointPin } from './rules/pins';
 import { allRuleMetas } from './rules/registry';
+import { assessDependencies } from './rules/dependencies/warnings';
+import type { DependencyWarning } from './rules/dependencies/importRule';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.datajoint`;
 export const COMMANDS = {
@@ -114,11 +116,16 @@ function indexEnvironment(imported: Set<string>): number {
     connection.console.warn(`DataJoint Migrate: ${(e as Error).message}`);
   }
   for (const e of installedExports) engine.workspace.remove(e.path);
-  installedExports = dirs.length ? indexInstalled(dirs, imported, (t) => engine.python.parse(t)).exports : [];
+  const installed = indexInstalled(dirs, imported, (t) => engine.python.parse(t));
+  installedExports = installed.exports;
   for (const e of installedExports) engine.workspace.set(e);
+  const { warnings } = assessDependencies(engine, installed, imported);
+  dependencyWarnings = Object.keys(warnings).length ? warnings : undefined;
   return installedExports.length;
 }
 let installedExports: ModuleExports[] = [];
+/** DJ019: installed packages 2.x would mishandle, by top-level import name; given to every file's options. */
+let dependencyWarnings: Record<string, DependencyWarning> | undefined;
 
 async function indexWorkspace(): Promise<void> {
   const started = Date.now();
@@ -178,6 +185,7 @@ function settingsFor(uri: string): Promise<ResolvedSettings> {
         ? ((await connection.workspace.getConfiguration({ scopeUri: uri, section: 'datajoint' })) as EditorSettings)
         : null;
       const r = resolveSettings(uri.startsWith('file:') ? uriToPath(uri) : null, editor, pin.line);
+      if (dependencyWarnings) r.options.dependencies = dependencyWarnings;
       for (const w of r.warnings) connection.console.warn(w);
       return r;
     })();
@@ -427,6 +435,7 @@ connection.onExecuteCommand(async (params) => {
           allRuleMetas(),
           [...project.skipped].map(([p, reason]) => ({ path: p, reason })),
           project.options.phase,
+          project.dependencies,
         ),
         roots[0],
       );

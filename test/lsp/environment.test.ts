@@ -65,3 +65,61 @@ test('installed tables resolve with the client-sent site-packages, and stop reso
     fs.rmSync(workspace, { recursive: true, force: true });
   }
 });
+
+test('DJ019 (pull diagnostics): an import of an installed package declaring bare longblob is a warning', async () => {
+  const depSite = path.join(repoRoot, 'test', 'rules', 'workspace', 'dependency_longblob', 'site-packages');
+  const source = 'from element_rawdata import ephys\n\nrows = ephys.Recording.fetch("KEY")\n';
+  const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'djlsp-dep-'));
+  fs.writeFileSync(path.join(workspace, 'analysis.py'), source);
+  const child = cp.fork(path.join(repoRoot, 'dist', 'server.js'), ['--node-ipc'], {
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+  });
+  const conn = createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
+  let refreshed = false;
+  conn.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => ({})));
+  conn.onRequest('client/registerCapability', () => null);
+  conn.onRequest('workspace/diagnostic/refresh', () => {
+    refreshed = true;
+    return null;
+  });
+  conn.onNotification('window/logMessage', () => undefined);
+  conn.listen();
+  try {
+    const uri = pathToFileURL(path.join(workspace, 'analysis.py')).href;
+    await conn.sendRequest('initialize', {
+      processId: process.pid,
+      rootUri: pathToFileURL(workspace).href,
+      workspaceFolders: [{ uri: pathToFileURL(workspace).href, name: 'ws' }],
+      initializationOptions: { sitePackages: [depSite] },
+      capabilities: { workspace: { configuration: true, diagnostics: { refreshSupport: true } } },
+    });
+    conn.sendNotification('initialized', {});
+    for (let i = 0; i < 200 && !refreshed; i++) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(refreshed, 'the server indexed the workspace and its environment');
+    conn.sendNotification('textDocument/didOpen', {
+      textDocument: { uri, languageId: 'python', version: 1, text: source },
+    });
+    const r = (await conn.sendRequest('textDocument/diagnostic', { textDocument: { uri } })) as {
+      items: Array<{
+        code: string;
+        severity: number;
+        message: string;
+        range: { start: { line: number; character: number } };
+      }>;
+    };
+    const dep = r.items.filter((d) => d.code === 'DJ019');
+    assert.equal(dep.length, 1, JSON.stringify(r.items));
+    assert.equal(dep[0].severity, 2, 'a warning');
+    assert.deepEqual(dep[0].range.start, { line: 0, character: 5 });
+    assert.match(dep[0].message, /element-rawdata 0\.3\.1 is not 2\.x-ready: 3 bare longblob\/blob attribute\(s\)/);
+    assert.match(dep[0].message, /Upgrade it to a release made for DataJoint 2\.x, or hold the migration/);
+    assert.ok(
+      r.items.some((d) => d.code === 'DJ020' && d.severity === 2),
+      'calls on the installed tables resolve',
+    );
+  } finally {
+    conn.dispose();
+    child.kill();
+    fs.rmSync(workspace, { recursive: true, force: true });
+  }
+});
