@@ -460,7 +460,9 @@ connection.onExecuteCommand(async (params) => {
 
 /** Fix every workspace file in memory (open documents use their editor text). */
 async function migrateAll(finalize: boolean) {
-  const project = await Project.open(roots, { finalize });
+  // The interpreter selected in VS Code, as for the diagnostics (installed tables resolve, DJ019, Dependencies).
+  const sitePackages = clientSitePackages?.filter((d) => fs.existsSync(d));
+  const project = await Project.open(roots, { finalize, sitePackages });
   const fixed = [];
   for (const file of project.files) {
     const open = store.get(pathToFileURL(file).href);

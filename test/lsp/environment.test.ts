@@ -117,6 +117,14 @@ test('DJ019 (pull diagnostics): an import of an installed package declaring bare
       r.items.some((d) => d.code === 'DJ020' && d.severity === 2),
       'calls on the installed tables resolve',
     );
+    const report = (await conn.sendRequest('workspace/executeCommand', {
+      command: 'datajoint.migrationReport',
+      arguments: [],
+    })) as string;
+    assert.match(
+      report,
+      /## Dependencies[\s\S]*\| element-rawdata \| 0\.3\.1 \| 3 \| 0 \| 0 \| 0 \| analysis\.py:1:6 \|/,
+    );
   } finally {
     conn.dispose();
     child.kill();
