@@ -40,7 +40,7 @@ import type { Finding, RuleMeta } from './rules/meta';
 import { analyzeOtherFile } from './rules/otherFiles';
 import { analyzePins, configFileExports, detectDataJointPin, isPackagingScript, type DataJointPin } from './rules/pins';
 import { allRuleMetas } from './rules/registry';
-import { assessDependencies } from './rules/dependencies/warnings';
+import { assessDependencies, projectModuleNames } from './rules/dependencies/warnings';
 import type { DependencyWarning } from './rules/dependencies/importRule';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.datajoint`;
@@ -108,7 +108,7 @@ function sitePackagesOption(o: unknown): string[] | undefined {
 }
 
 /** Index the installed DataJoint code of the project's environment; never analysed, never edited. */
-function indexEnvironment(imported: Set<string>): number {
+function indexEnvironment(imported: Set<string>, files: string[]): number {
   let dirs: string[] = [];
   try {
     dirs = environmentSitePackages({ sitePackages: clientSitePackages, root: roots[0] ?? process.cwd() });
@@ -119,7 +119,8 @@ function indexEnvironment(imported: Set<string>): number {
   const installed = indexInstalled(dirs, imported, (t) => engine.python.parse(t));
   installedExports = installed.exports;
   for (const e of installedExports) engine.workspace.set(e);
-  const { warnings } = assessDependencies(engine, installed, imported);
+  const own = projectModuleNames(files, roots);
+  const { warnings } = assessDependencies(engine, installed, imported, own);
   dependencyWarnings = Object.keys(warnings).length ? warnings : undefined;
   return installedExports.length;
 }
@@ -145,7 +146,7 @@ async function indexWorkspace(): Promise<void> {
     else if (kind === 'notebook') indexNotebook(f, r.text);
     if (++n % 50 === 0) await new Promise((res) => setImmediate(res));
   }
-  const installed = indexEnvironment(imported);
+  const installed = indexEnvironment(imported, files);
   pin = detectDataJointPin(pins);
   settingsCache.clear();
   workspaceGen++;

@@ -89,6 +89,10 @@ test('no DJ019: without the environment, for a 2.x-ready package, for relative i
     );
     assert.deepEqual(both.out.get('b.py'), [], 'a relative import is the project’s own module');
     assert.deepEqual(both.out.get('c.py'), [], 'suppressed by its ignore comment');
+    fs.mkdirSync(path.join(dir, 'element_rawdata'));
+    fs.writeFileSync(path.join(dir, 'element_rawdata', '__init__.py'), '');
+    const own = await dj019(dir, [site]);
+    assert.deepEqual(own.out.get('a.py'), [], 'the project is the package’s own source: migrated, not warned about');
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
