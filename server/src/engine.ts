@@ -7,6 +7,7 @@ import { loadPython, type PythonParser } from './python/parser';
 import { forEachMissing } from './python/syntax';
 import { RuleContext, DEFAULT_OPTIONS, type EngineOptions } from './rules/context';
 import type { Finding } from './rules/meta';
+import { dependencyImportRule } from './rules/dependencies/importRule';
 import { pythonRules } from './rules/registry';
 export { fileKind, type FileKind } from './fileKind';
 
@@ -22,6 +23,11 @@ export class CodeEngine {
 
   static async create(workspace?: WorkspaceIndex): Promise<CodeEngine> {
     return new CodeEngine(await loadPython(), workspace);
+  }
+
+  /** An engine sharing this one's parser with a workspace index of its own (to read installed packages apart). */
+  isolated(): CodeEngine {
+    return new CodeEngine(this.python, new WorkspaceIndex());
   }
 
   /** Parse a Python text and record what it exports (tables, schemas, virtual modules) for other files. */
@@ -51,8 +57,12 @@ export class CodeEngine {
   analyzeIndexed(index: FileIndex, text: string, options: EngineOptions): Finding[] {
     {
       index.link(this.workspace);
-      if (!index.usesDataJoint && !importsDataJointModule(index)) return [];
       const ctx = new RuleContext(index.path, text, index, options);
+      if (!index.usesDataJoint && !importsDataJointModule(index)) {
+        // A file that only imports an installed DataJoint package still gets that package's warning (DJ019).
+        if (options.dependencies) dependencyImportRule.check(ctx);
+        return ctx.findings;
+      }
       for (const rule of pythonRules) {
         try {
           rule.check(ctx);

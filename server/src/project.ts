@@ -15,6 +15,7 @@ import type { ModuleExports } from './index/workspace';
 import { indexInstalled, type InstalledIndex } from './index/installedIndex';
 import { environmentSitePackages, importedTopLevel } from './index/sitePackages';
 import { analyzeOtherFile } from './rules/otherFiles';
+import { assessDependencies, projectModuleNames, type DependencyAssessments } from './rules/dependencies/warnings';
 import { analyzePins, configFileExports, detectDataJointPin, isPackagingScript, type DataJointPin } from './rules/pins';
 import type { SourceEncoding } from './python/encoding';
 
@@ -59,6 +60,8 @@ export class Project {
   readonly skipped = new Map<string, string>();
   /** Installed distributions of the project's environment and the exports of their indexed files. */
   installed: InstalledIndex = { packages: [], exports: [] };
+  /** The imported installed DataJoint packages, assessed for 2.x (read, never changed). */
+  dependencies: DependencyAssessments = { warnings: {}, assessed: [] };
   readonly encodings = new Map<string, SourceEncoding>();
   private readonly indexed = new Map<string, FileIndex>();
 
@@ -103,12 +106,14 @@ export class Project {
     };
     const project = new Project(engine, files, settings, pin, options);
     project.adopt(read);
+    const rootDir = fileKind(root) === 'other' ? root : path.dirname(root);
     const dirs = environmentSitePackages({
       sitePackages: overrides.sitePackages,
       python: overrides.python,
-      root: fileKind(root) === 'other' ? root : path.dirname(root),
+      root: rootDir,
     });
-    if (dirs.length) project.indexInstalled(dirs);
+    const roots = paths.map((p) => (fileKind(p) === 'other' ? path.resolve(p) : path.dirname(path.resolve(p))));
+    if (dirs.length) project.indexInstalled(dirs, roots);
     if (opts.index !== false) project.indexAll();
     return project;
   }
@@ -126,7 +131,7 @@ export class Project {
   }
 
   /** Index the DataJoint code installed in these site-packages folders (read-only) into the workspace index. */
-  indexInstalled(sitePackages: string[]): void {
+  indexInstalled(sitePackages: string[], roots: string[] = []): void {
     const imported = new Set<string>();
     for (const [p, text] of this.texts) {
       const kind = fileKind(p);
@@ -134,6 +139,9 @@ export class Project {
     }
     this.installed = indexInstalled(sitePackages, imported, (t) => this.engine.python.parse(t));
     for (const e of this.installed.exports) this.engine.workspace.set(e);
+    const own = projectModuleNames(this.files, roots);
+    this.dependencies = assessDependencies(this.engine, this.installed, imported, own);
+    if (Object.keys(this.dependencies.warnings).length) this.options.dependencies = this.dependencies.warnings;
   }
 
   private adopt(read: ReturnType<typeof readFiles>): void {

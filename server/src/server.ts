@@ -40,6 +40,8 @@ import type { Finding, RuleMeta } from './rules/meta';
 import { analyzeOtherFile } from './rules/otherFiles';
 import { analyzePins, configFileExports, detectDataJointPin, isPackagingScript, type DataJointPin } from './rules/pins';
 import { allRuleMetas } from './rules/registry';
+import { assessDependencies, projectModuleNames } from './rules/dependencies/warnings';
+import type { DependencyWarning } from './rules/dependencies/importRule';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.datajoint`;
 export const COMMANDS = {
@@ -106,7 +108,7 @@ function sitePackagesOption(o: unknown): string[] | undefined {
 }
 
 /** Index the installed DataJoint code of the project's environment; never analysed, never edited. */
-function indexEnvironment(imported: Set<string>): number {
+function indexEnvironment(imported: Set<string>, files: string[]): number {
   let dirs: string[] = [];
   try {
     dirs = environmentSitePackages({ sitePackages: clientSitePackages, root: roots[0] ?? process.cwd() });
@@ -114,11 +116,17 @@ function indexEnvironment(imported: Set<string>): number {
     connection.console.warn(`DataJoint Migrate: ${(e as Error).message}`);
   }
   for (const e of installedExports) engine.workspace.remove(e.path);
-  installedExports = dirs.length ? indexInstalled(dirs, imported, (t) => engine.python.parse(t)).exports : [];
+  const installed = indexInstalled(dirs, imported, (t) => engine.python.parse(t));
+  installedExports = installed.exports;
   for (const e of installedExports) engine.workspace.set(e);
+  const own = projectModuleNames(files, roots);
+  const { warnings } = assessDependencies(engine, installed, imported, own);
+  dependencyWarnings = Object.keys(warnings).length ? warnings : undefined;
   return installedExports.length;
 }
 let installedExports: ModuleExports[] = [];
+/** DJ019: installed packages 2.x would mishandle, by top-level import name; given to every file's options. */
+let dependencyWarnings: Record<string, DependencyWarning> | undefined;
 
 async function indexWorkspace(): Promise<void> {
   const started = Date.now();
@@ -138,7 +146,7 @@ async function indexWorkspace(): Promise<void> {
     else if (kind === 'notebook') indexNotebook(f, r.text);
     if (++n % 50 === 0) await new Promise((res) => setImmediate(res));
   }
-  const installed = indexEnvironment(imported);
+  const installed = indexEnvironment(imported, files);
   pin = detectDataJointPin(pins);
   settingsCache.clear();
   workspaceGen++;
@@ -178,6 +186,7 @@ function settingsFor(uri: string): Promise<ResolvedSettings> {
         ? ((await connection.workspace.getConfiguration({ scopeUri: uri, section: 'datajoint' })) as EditorSettings)
         : null;
       const r = resolveSettings(uri.startsWith('file:') ? uriToPath(uri) : null, editor, pin.line);
+      if (dependencyWarnings) r.options.dependencies = dependencyWarnings;
       for (const w of r.warnings) connection.console.warn(w);
       return r;
     })();
@@ -427,6 +436,7 @@ connection.onExecuteCommand(async (params) => {
           allRuleMetas(),
           [...project.skipped].map(([p, reason]) => ({ path: p, reason })),
           project.options.phase,
+          project.dependencies,
         ),
         roots[0],
       );
@@ -451,7 +461,9 @@ connection.onExecuteCommand(async (params) => {
 
 /** Fix every workspace file in memory (open documents use their editor text). */
 async function migrateAll(finalize: boolean) {
-  const project = await Project.open(roots, { finalize });
+  // The interpreter selected in VS Code, as for the diagnostics (installed tables resolve, DJ019, Dependencies).
+  const sitePackages = clientSitePackages?.filter((d) => fs.existsSync(d));
+  const project = await Project.open(roots, { finalize, sitePackages });
   const fixed = [];
   for (const file of project.files) {
     const open = store.get(pathToFileURL(file).href);

@@ -17,7 +17,7 @@ export async function runReport(argv: string[], io: CliIO): Promise<number> {
   if (format !== 'markdown' && format !== 'json') throw new UsageError('--format must be markdown or json');
   const paths = (positionals.length ? positionals : [io.cwd]).map((p) => path.resolve(io.cwd, p));
   const { project, fixed } = await fixProject(paths, overridesFrom(flags), !!flags.unsafe);
-  const report = buildReport(fixed, allRuleMetas(), skippedOf(project), project.options.phase);
+  const report = buildReport(fixed, allRuleMetas(), skippedOf(project), project.options.phase, project.dependencies);
   report.filesChanged = changedFiles(fixed);
   report.summary.filesChanged = report.filesChanged.length;
   io.out(

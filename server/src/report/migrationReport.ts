@@ -5,6 +5,8 @@ import path from 'node:path';
 import type { FixedFile } from '../project';
 import { shownMessage, type RuleMeta, type Safety, type Severity } from '../rules/meta';
 import { formatLocation, locator, type Location } from './locations';
+import { dependencyEntries, renderDependencies, type DependencyEntry } from './dependencies';
+import type { DependencyAssessments } from '../rules/dependencies/warnings';
 
 export interface RemainingItem extends Location {
   path: string;
@@ -38,6 +40,8 @@ export interface MigrationReport {
   remaining: RemainingItem[];
   skipped: Array<{ path: string; reason: string }>;
   unconverged: string[];
+  /** Installed DataJoint packages the code imports that 2.x would mishandle (their imports are DJ019 items). */
+  dependencies: DependencyEntry[];
 }
 
 const TYPE_RULE = /^DJ1[0-2]\d$/;
@@ -47,6 +51,7 @@ export function buildReport(
   metas: RuleMeta[],
   skipped: Array<{ path: string; reason: string }> = [],
   phase: 1 | 2 = 2,
+  dependencies?: DependencyAssessments,
 ): MigrationReport {
   const titles = new Map(metas.map((m) => [m.code, m.title]));
   const report: MigrationReport = {
@@ -58,6 +63,7 @@ export function buildReport(
     remaining: [],
     skipped,
     unconverged: [],
+    dependencies: [],
   };
   for (const r of results) {
     if (r.after !== r.before || r.fileOps.length) report.filesChanged.push(r.path);
@@ -99,6 +105,7 @@ export function buildReport(
   report.remaining.sort(
     (a, b) => a.path.localeCompare(b.path) || (a.cell ?? 0) - (b.cell ?? 0) || a.line - b.line || a.column - b.column,
   );
+  if (dependencies) report.dependencies = dependencyEntries(dependencies, report);
   return report;
 }
 
@@ -126,6 +133,7 @@ export function renderMarkdown(report: MigrationReport, root = process.cwd()): s
       );
     lines.push('');
   }
+  lines.push(...renderDependencies(report.dependencies, root));
   if (report.remaining.length) {
     lines.push(
       '## Remaining (manual, unsafe, deferred or unverified)',
@@ -154,5 +162,9 @@ export function withRelativePaths(report: MigrationReport, cwd: string): Migrati
     remaining: report.remaining.map((r) => ({ ...r, path: rel(r.path) })),
     skipped: report.skipped.map((s) => ({ ...s, path: rel(s.path) })),
     unconverged: report.unconverged.map(rel),
+    dependencies: report.dependencies.map((d) => ({
+      ...d,
+      imports: d.imports.map((i) => ({ ...i, path: rel(i.path) })),
+    })),
   };
 }

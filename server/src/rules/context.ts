@@ -7,6 +7,7 @@ import { overrideFor } from '../index/overrides';
 import { isWithin } from '../python/syntax';
 import { unresolvedReason } from './receivers';
 import type { Finding, RuleMeta, Severity, TextEdit } from './meta';
+import type { DependencyWarning } from './dependencies/importRule';
 
 export interface EngineOptions {
   phase: 1 | 2;
@@ -19,6 +20,8 @@ export interface EngineOptions {
   mode: 'migrate' | 'informational';
   /** Store to offer for a bare default-store codec such as `<blob@>`. */
   defaultStore?: string;
+  /** Installed packages 2.x would mishandle, by top-level import name (DJ019 at every import of them). */
+  dependencies?: Record<string, DependencyWarning>;
 }
 
 export const DEFAULT_OPTIONS: EngineOptions = {

@@ -11,6 +11,7 @@ import { fetchRules } from './fetch';
 import { operatorRules } from './operators';
 import { configFileRules } from './configFiles';
 import { pinRules } from './pins';
+import { dependencyImportRule } from './dependencies/importRule';
 
 export const pythonRules: Rule[] = [
   ...moduleRules,
@@ -22,6 +23,7 @@ export const pythonRules: Rule[] = [
   filepathInsertRule,
   ...fetchRules,
   ...operatorRules,
+  dependencyImportRule,
 ];
 
 /** Metadata of every rule: Python rules, config-file rules and dependency-pin rules. */

@@ -1,9 +1,7 @@
-// Issue 15 item 1, first piece: what DataJoint 2.x would mishandle or reject in an installed package that
-// declares tables (an Element, a lab package). The package is read, never changed. Finding the installed
-// packages (.venv/venv, the selected interpreter, --python/--site-packages) is the installed-package lookup's
-// job (branch i9-defs); this module needs only what `InstalledPackage` says, so the lookup can feed it as is.
-// Not done yet: the warning at each import of such a package in the user's code, and the report's
-// "Dependencies" section (see the report of issue 15's branch i15-eco).
+// Issue 15 item 1: what DataJoint 2.x would mishandle or reject in an installed package that declares tables
+// (an Element, a lab package). The package is read, never changed. The installed-package lookup
+// (index/sitePackages.ts) finds the packages; ./warnings.ts assesses the imported ones with this module, and
+// ./importRule.ts (DJ019) and report/dependencies.ts (the report's Dependencies section) say what was found.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CodeEngine } from '../../engine';

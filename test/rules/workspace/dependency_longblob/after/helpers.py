@@ -1,0 +1,5 @@
+import element_rawdata.ephys
+
+
+def activate(name):
+    element_rawdata.ephys.activate(name)
