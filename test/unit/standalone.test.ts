@@ -78,3 +78,11 @@ test('npm test installs nothing; npm run test:e2e installs its tools (setup.sh) 
   );
   assert.match(ci, /pg_ctlcluster --skip-systemctl-redirect/);
 });
+
+test('npx dj-migrate works after npm install: prepare builds the git-ignored bin', () => {
+  const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
+  assert.equal(pkg.bin['dj-migrate'], './dist/cli.js');
+  assert.match(fs.readFileSync(path.join(repoRoot, '.gitignore'), 'utf8'), /^dist\/$/m);
+  assert.match(pkg.scripts.prepare, /esbuild\.mjs/);
+  assert.match(fs.readFileSync(path.join(repoRoot, 'esbuild.mjs'), 'utf8'), /outfile: 'dist\/cli\.js'/);
+});
