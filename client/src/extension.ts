@@ -16,6 +16,7 @@ import { OutputLog } from './ui/output';
 import { PLAN_SCHEME, PlanDocuments, ReportPanel } from './ui/reports';
 import { registerStatusBar } from './ui/statusBar';
 import { HistoryStore } from './ui/workflow';
+import { onTrustGranted, trustMiddleware } from './ui/trust';
 
 let client: LanguageClient | undefined;
 
@@ -51,6 +52,8 @@ async function startLanguageClient(context: vscode.ExtensionContext): Promise<La
     documentSelector: DOCUMENT_SELECTOR,
     synchronize: { configurationSection: 'datajoint' },
     diagnosticPullOptions: { onChange: true, onSave: true },
+    // Restricted Mode: diagnostics and hovers as usual; fixes and rewriting commands ask for trust.
+    middleware: trustMiddleware,
   };
   const c = new LanguageClient('datajoint', 'DataJoint Language Server', serverOptions, clientOptions);
   await c.start();
@@ -108,6 +111,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<DataJo
     vscode.workspace.registerTextDocumentContentProvider(PLAN_SCHEME, plans),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('datajoint.migration')) explorer.refresh();
+    }),
+    // Restricted Mode keeps the views empty (their welcome text says why); trust brings the connections in.
+    onTrustGranted(() => {
+      explorer.refresh();
+      migration.refresh();
     }),
   );
   registerCommands({ context, connections, explorer, migration, history, log, plans, reports, client: () => client });
