@@ -100,6 +100,7 @@ export async function startCodeServer(
   workspace: string,
   userDataDir: string,
   extensionsDir: string,
+  opts: { workspaceTrust?: boolean } = {},
 ): Promise<CodeServer> {
   const port = await freePort();
   let output = '';
@@ -112,7 +113,7 @@ export async function startCodeServer(
       `127.0.0.1:${port}`,
       '--disable-telemetry',
       '--disable-update-check',
-      '--disable-workspace-trust',
+      ...(opts.workspaceTrust ? [] : ['--disable-workspace-trust']),
       '--user-data-dir',
       userDataDir,
       '--extensions-dir',
