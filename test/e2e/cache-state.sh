@@ -22,7 +22,7 @@ marker_text() {
 package_version() {
   local f="$1/node_modules/$2/package.json"
   [ -f "$f" ] || return 0
-  node -e 'try { process.stdout.write(String(require(process.argv[1]).version ?? "")) } catch {}' "$f"
+  node -e 'try { process.stdout.write(String(require(require("path").resolve(process.argv[1])).version ?? "")) } catch {}' "$f"
 }
 
 # Each check prints nothing when the piece is complete, else the reason.

@@ -15,7 +15,11 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'djm-e2e-cache-'));
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 function run(...args: string[]): { code: number | null; out: string } {
-  const r = spawnSync('bash', [script, ...args], { encoding: 'utf8' });
+  return runIn(process.cwd(), ...args);
+}
+
+function runIn(cwd: string, ...args: string[]): { code: number | null; out: string } {
+  const r = spawnSync('bash', [script, ...args], { encoding: 'utf8', cwd });
   return { code: r.status, out: r.stdout + r.stderr };
 }
 
@@ -74,6 +78,7 @@ describe('e2e cache state (test/e2e/cache-state.sh)', () => {
     assert.equal(run('--ready', dir).code, 1, 'no marker: a setup may have stopped before verifying');
     markComplete(dir);
     assert.equal(run('--ready', dir).code, 0);
+    assert.equal(runIn(tmp, '--ready', 'complete').code, 0, 'a relative folder (setup.sh passes .e2e) works too');
     fs.writeFileSync(path.join(dir, '.dj-migrate-e2e-complete'), 'node=v24 code-server=4.0.0 playwright-core=1.0.0\n');
     assert.equal(run('--ready', dir).code, 1, 'a marker for other versions is stale');
   });
