@@ -96,10 +96,20 @@ describe('DataJoint Migrate in Restricted Mode (an untrusted folder)', { timeout
     const before = fs.readFileSync(file, 'utf8');
     const lines = before.split('\n');
     const lineNo = lines.findIndex((l) => /\bdj\.schema\(/.test(l));
-    await wb.goTo(lineNo + 1, lines[lineNo].indexOf('dj.schema(') + 4);
-    await wb.command('Quick Fix...');
     const rows = page.locator('.action-widget .monaco-list-row');
-    await rows.first().waitFor({ state: 'visible' });
+    // The light bulb's actions come from the language server; ask again while they are not there yet.
+    for (let attempt = 1; ; attempt++) {
+      await wb.goTo(lineNo + 1, lines[lineNo].indexOf('dj.schema(') + 4);
+      await wb.command('Quick Fix...');
+      try {
+        await rows.first().waitFor({ state: 'visible', timeout: 10_000 });
+        break;
+      } catch (e) {
+        await wb.screenshot(`restricted-quick-fix-retry-${attempt}`);
+        if (attempt >= 4) throw e;
+        await page.keyboard.press('Escape');
+      }
+    }
     const offered = (await rows.allInnerTexts()).join('\n');
     await wb.screenshot('restricted-quick-fix');
     assert.match(offered, /trust this folder to apply fixes/);
