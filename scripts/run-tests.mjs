@@ -1,11 +1,17 @@
 // Runs every compiled *.test.js under out/test with node's test runner (Node 20's --test takes no globs, and
 // given a directory it would also run helper modules). Extra arguments narrow the set: run-tests.mjs unit lsp
+// Without arguments it runs unit, lsp, cli, ui, db and rule tests and never the suites that need tools installed
+// first (e2e: `npm run test:e2e`; electron: `npm run test:electron`); naming them runs them. --list prints the
+// selection instead of running it.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
+const OWN_SCRIPT = ['e2e', 'electron'];
 const root = path.join(process.cwd(), 'out', 'test');
-const only = process.argv.slice(2);
+const args = process.argv.slice(2);
+const listOnly = args.includes('--list');
+const only = args.filter((a) => a !== '--list');
 const files = [];
 const walk = (dir) => {
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -14,11 +20,19 @@ const walk = (dir) => {
     else if (e.name.endsWith('.test.js')) files.push(p);
   }
 };
-walk(root);
-const selected = files.sort().filter((f) => !only.length || only.some((o) => path.relative(root, f).startsWith(o)));
+if (fs.existsSync(root)) walk(root);
+const rel = (f) => path.relative(root, f).split(path.sep).join('/');
+const selected = files
+  .sort()
+  .filter((f) =>
+    only.length ? only.some((o) => rel(f).startsWith(o)) : !OWN_SCRIPT.some((d) => rel(f).startsWith(`${d}/`)),
+  );
 if (!selected.length) {
   console.error(`no test files under ${root}${only.length ? ` matching ${only.join(', ')}` : ''}`);
-  process.exit(1);
+  process.exitCode = 1;
+} else if (listOnly) {
+  console.log(selected.map(rel).join('\n'));
+} else {
+  const r = spawnSync(process.execPath, ['--test', '--test-concurrency=1', ...selected], { stdio: 'inherit' });
+  process.exitCode = r.status ?? 1;
 }
-const r = spawnSync(process.execPath, ['--test', '--test-concurrency=1', ...selected], { stdio: 'inherit' });
-process.exit(r.status ?? 1);

@@ -39,8 +39,19 @@ export function parse(
     });
     return { positionals, flags: values as ParsedArgs['flags'] };
   } catch (e) {
-    throw new UsageError((e as Error).message);
+    throw new UsageError(parseErrorText(e as Error & { code?: string }));
   }
+}
+
+/** node:util's parse errors, said plainly (its unknown-option text suggests a quoting it never closes). */
+function parseErrorText(e: Error & { code?: string }): string {
+  const option = /option '([^']+)'/i.exec(e.message)?.[1];
+  if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option) return `unknown option ${option}`;
+  if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && option) {
+    const flag = option.split(' ')[0];
+    return /argument missing/.test(e.message) ? `${flag} needs a value` : `${flag} takes no value`;
+  }
+  return e.message;
 }
 
 export function str(flags: ParsedArgs['flags'], name: string): string | undefined {

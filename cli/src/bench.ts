@@ -14,9 +14,11 @@ async function main(which: string | undefined): Promise<number> {
 }
 
 main(process.argv[2]).then(
-  (c) => process.exit(c),
+  (c) => {
+    process.exitCode = c;
+  },
   (e) => {
     console.error(e);
-    process.exit(2);
+    process.exitCode = 2;
   },
 );

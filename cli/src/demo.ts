@@ -136,15 +136,39 @@ export async function runDemo(argv: string[], io: CliIO): Promise<number> {
     if (!compared.equal) lines.push(...summariseCompare(compared).map((l) => `    ✗ ${l}`));
     for (const t of failed) lines.push(`    ✗ ${t.schema}.${t.table}: ${t.reasons.join('; ')}`);
     for (const n of copied.notes) lines.push(`  note: ${n}`);
-    lines.push(
-      `Next: look at the schemas with \`dj-migrate db inspect --schemas ${targets.join(',')}\`, or cut over with ` +
-        `\`dj-migrate db swap --schemas ${schemas.join(',')} --stores ${storesFile} --dry-run\`.`,
-    );
+    lines.push(...nextCommands(io.env, conn, schemas, targets, storesFile));
     io.out(lines.join('\n'));
     return ok ? 0 : 1;
   } finally {
     await db.close();
   }
+}
+
+/**
+ * The commands to try next, runnable exactly as printed: with the connection the demo used (the password, if
+ * any, stays in DJ_PASS) and the program name the user has — `npx dj-migrate` under `npm run demo` or npx.
+ */
+export function nextCommands(
+  env: NodeJS.ProcessEnv,
+  conn: ConnectionOptions,
+  schemas: string[],
+  targets: string[],
+  storesFile: string,
+): string[] {
+  const viaNpm = env.npm_lifecycle_event === 'demo' || env.npm_command === 'exec';
+  const program = viaNpm ? 'npx dj-migrate' : 'dj-migrate';
+  const connection = ['--host', conn.host, '--port', String(conn.port), '--user', conn.user];
+  const command = (args: string[]) => `  ${program} ${[...args, ...connection].map(shellWord).join(' ')}`;
+  return [
+    `Next (same connection${conn.password ? '; the password from DJ_PASS, as for the demo' : ''}): look at the 2.x schemas, or rehearse the cut-over:`,
+    command(['db', 'inspect', '--schemas', targets.join(',')]),
+    command(['db', 'swap', '--schemas', schemas.join(','), '--stores', storesFile, '--dry-run']),
+  ];
+}
+
+/** A word as a POSIX shell reads it back unchanged. */
+function shellWord(word: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 /** The bundled fixture, found from wherever this runs (dist/cli.js, out/cli/src/demo.js). */

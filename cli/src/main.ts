@@ -3,6 +3,8 @@ import { processIO, type CliIO } from './io';
 import { UsageError } from './args';
 import { dbCommands } from './db/index';
 import { codeCommands } from './code/index';
+import { codeUsage, dbUsage, wantsHelp } from './usage';
+import { packageVersion } from './version';
 
 const USAGE = `dj-migrate — migrate a DataJoint 0.14.6 pipeline to DataJoint 2.x
 
@@ -17,41 +19,75 @@ The example pipeline, end to end (code and database; needs a MySQL/MariaDB serve
 
 Database (MySQL 8 / MariaDB; password from DJ_PASS or a prompt):
   dj-migrate db <command> --schemas a,b,c [--host H] [--port P] [--user U] [--tls] [--dry-run] ...
+
+dj-migrate <command> --help shows a command's options; dj-migrate --version its version.
 `;
 
 export async function main(argv: string[], io: CliIO = processIO): Promise<number> {
   const [cmd, ...rest] = argv;
+  const name = cmd === 'db' && rest[0] && !rest[0].startsWith('-') ? `db ${rest[0]}` : (cmd ?? '');
   try {
-    if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') {
-      io.out(USAGE + dbUsage());
-      return cmd ? 0 : 2;
+    if (cmd === '--version' || cmd === '-V' || cmd === 'version') {
+      io.out(packageVersion());
+      return 0;
     }
+    if (!cmd) {
+      io.err(USAGE + dbList());
+      return 2;
+    }
+    if (cmd === '--help' || cmd === '-h' || cmd === 'help') return help(rest, io);
     if (cmd === 'db') {
       const [sub, ...dbArgs] = rest;
+      if (sub === '--help' || sub === '-h') return help(['db'], io);
       const handler = sub ? dbCommands[sub] : undefined;
       if (!handler) {
-        io.err(`unknown db command ${sub ?? '(none)'}\n` + dbUsage());
+        io.err(`dj-migrate db: ${sub ? `unknown command ${sub}` : 'which command?'}\n` + dbList());
         return 2;
       }
+      if (wantsHelp(dbArgs)) return help(['db', sub], io);
       return await handler.run(dbArgs, io);
     }
     const handler = codeCommands[cmd];
     if (!handler) {
-      io.err(`unknown command ${cmd}\n` + USAGE);
+      io.err(`dj-migrate: unknown command ${cmd}\n` + USAGE);
       return 2;
     }
+    if (wantsHelp(rest)) return help([cmd], io);
     return await handler.run(rest, io);
   } catch (e) {
+    const message = (e as Error).message ?? String(e);
     if (e instanceof UsageError) {
-      io.err(`dj-migrate: ${e.message}`);
+      io.err(`dj-migrate ${name}: ${message}\nRun \`dj-migrate ${name} --help\` for usage.`);
       return 2;
     }
-    io.err(`dj-migrate: ${(e as Error).message ?? String(e)}`);
+    io.err(`dj-migrate ${name}: ${message}`);
     return 2;
   }
 }
 
-function dbUsage(): string {
+/** `help`, `help <command>`, `help db <command>`: the usage on stdout, exit 0 (2 for an unknown command). */
+function help(topic: string[], io: CliIO): number {
+  const [cmd, sub] = topic.filter((t) => !t.startsWith('-'));
+  if (!cmd) {
+    io.out(USAGE + dbList());
+    return 0;
+  }
+  if (cmd === 'db' && !sub) {
+    io.out(
+      `usage: dj-migrate db <command> --schemas a,b,c [options]\n${dbList()}\nRun \`dj-migrate db <command> --help\` for its options.`,
+    );
+    return 0;
+  }
+  const text = cmd === 'db' ? dbUsage[sub] : codeUsage[cmd];
+  if (!text) {
+    io.err(`dj-migrate: no command ${topic.join(' ')}\n` + USAGE);
+    return 2;
+  }
+  io.out(text);
+  return 0;
+}
+
+function dbList(): string {
   const names = Object.keys(dbCommands).sort();
   return names.length
     ? '\nDatabase commands:\n' + names.map((n) => `  db ${n.padEnd(18)} ${dbCommands[n].summary}`).join('\n') + '\n'
@@ -59,5 +95,13 @@ function dbUsage(): string {
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => process.exit(code));
+  // The exit status is set, not forced: process.exit() would cut off output still queued for a pipe.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    // The reader went away (`dj-migrate rules | head`): nothing more can be delivered.
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    else throw e;
+  });
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
 }

@@ -22,6 +22,7 @@ import { registerPipelineCommands } from './ui/pipelineCommands';
 import { registerStatusBar } from './ui/statusBar';
 import { walkthroughContext } from './ui/walkthrough';
 import { HistoryStore } from './ui/workflow';
+import { onTrustGranted, trustMiddleware } from './ui/trust';
 
 let client: LanguageClient | undefined;
 
@@ -61,6 +62,8 @@ async function startLanguageClient(context: vscode.ExtensionContext): Promise<La
     documentSelector: DOCUMENT_SELECTOR,
     synchronize: { configurationSection: 'datajoint' },
     diagnosticPullOptions: { onChange: true, onSave: true },
+    // Restricted Mode: diagnostics and hovers as usual; fixes and rewriting commands ask for trust.
+    middleware: trustMiddleware,
   };
   const c = new LanguageClient('datajoint', 'DataJoint Language Server', serverOptions, clientOptions);
   await c.start();
@@ -147,6 +150,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<DataJo
     vscode.workspace.registerTextDocumentContentProvider(PLAN_SCHEME, plans),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('datajoint.migration')) explorer.refresh();
+    }),
+    // Restricted Mode keeps the views empty (their welcome text says why); trust brings the connections in.
+    onTrustGranted(() => {
+      explorer.refresh();
+      migration.refresh();
     }),
   );
   registerCommands({ context, connections, explorer, migration, history, log, plans, reports, client: () => client });

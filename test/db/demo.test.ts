@@ -1,6 +1,7 @@
 // `dj-migrate demo` end to end against the real server: green twice in a row (safe to re-run), a clear
 // error without a server, and a non-zero exit when a store file of the pipeline is corrupted.
 import { after, describe, it } from 'node:test';
+import { spawnSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -8,8 +9,9 @@ import path from 'node:path';
 import { main } from '../../cli/src/main';
 import type { CliIO } from '../../cli/src/io';
 import { dropPrefixed, testServer, uniquePrefix } from './harness';
-import { fixturesDir } from '../helpers/paths';
+import { fixturesDir, repoRoot } from '../helpers/paths';
 import { openDb } from '../../client/src/db/connection';
+import { nextCommands } from '../../cli/src/demo';
 
 async function demo(
   args: string[],
@@ -52,8 +54,11 @@ describe('dj-migrate demo', () => {
     fs.rmSync(path.join(os.tmpdir(), 'dj-migrate-demo', prefix + 'x'), { recursive: true, force: true });
   });
 
+  let firstOut = '';
+
   it('runs green twice in a row, each well under a minute, with the same numbers', async () => {
     const first = await demo(['--prefix', prefix]);
+    firstOut = first.out;
     assert.equal(first.code, 0, first.out + first.err);
     assert.match(first.out, /— OK in/);
     assert.match(first.out, /compare: 11 tables, 264 rows matched, 0 difference\(s\)/);
@@ -67,6 +72,48 @@ describe('dj-migrate demo', () => {
     assert.equal(second.code, 0, second.out + second.err);
     assert.equal(numbers(second.out), numbers(first.out));
     assert.ok(second.ms < 60_000);
+  });
+
+  it('suggests next commands that run exactly as printed, with the connection the demo used', () => {
+    const printed = firstOut.split('\n').filter((l) => /^ {2}dj-migrate db /.test(l));
+    assert.equal(printed.length, 2, firstOut);
+    assert.match(
+      printed[0],
+      new RegExp(`--host ${testServer.host} --port ${testServer.port} --user ${testServer.user}$`),
+    );
+    // A shell that knows nothing of the demo's DJ_HOST / DJ_USER, with dj-migrate on its PATH as npm links it.
+    const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'djm-demo-bin-'));
+    try {
+      fs.writeFileSync(
+        path.join(bin, 'dj-migrate'),
+        `#!/bin/sh\nexec "${process.execPath}" "${path.join(repoRoot, 'dist', 'cli.js')}" "$@"\n`,
+        { mode: 0o755 },
+      );
+      const env: NodeJS.ProcessEnv = { PATH: `${bin}:${process.env.PATH}`, HOME: os.tmpdir() };
+      if (testServer.password) env.DJ_PASS = testServer.password;
+      for (const command of printed) {
+        const r = spawnSync('sh', ['-c', command.trim()], { encoding: 'utf8', env, cwd: os.tmpdir() });
+        assert.equal(r.status, 0, `${command}\n${r.stdout}${r.stderr}`);
+        if (command.includes(' inspect ')) assert.match(r.stdout, new RegExp(`${prefix}ephys_v2`));
+        else assert.match(r.stdout, /-- dry run: nothing is changed/);
+      }
+    } finally {
+      fs.rmSync(bin, { recursive: true, force: true });
+    }
+  });
+
+  it('prints npx dj-migrate when run by npm run demo or npx, quoting what the shell would split', () => {
+    const conn = { host: 'db.example', port: 3307, user: 'alice', password: '' };
+    const lines = nextCommands(
+      { npm_lifecycle_event: 'demo' },
+      conn,
+      ['a_lab'],
+      ['a_lab_v2'],
+      "/tmp/my stores/it's.json",
+    );
+    assert.equal(lines[1], '  npx dj-migrate db inspect --schemas a_lab_v2 --host db.example --port 3307 --user alice');
+    assert.match(lines[2], / --stores '\/tmp\/my stores\/it'\\''s\.json' --dry-run --host/);
+    assert.match(nextCommands({}, conn, ['a'], ['a_v2'], '/s.json')[1], /^ {2}dj-migrate db inspect /);
   });
 
   it('refuses to drop schemas the demo did not create', async () => {

@@ -9,7 +9,7 @@ import { repoRoot } from '../helpers/paths';
 
 export const e2eDir = path.join(repoRoot, '.e2e');
 const codeServerBin = path.join(e2eDir, 'node_modules', '.bin', 'code-server');
-const nodeBinDir = path.join(e2eDir, 'node_modules', '.bin');
+const nodeBinDir = path.join(e2eDir, 'node24', 'node_modules', '.bin');
 export const chromiumPath = '/usr/bin/chromium';
 
 /** The parts of Playwright's API these tests use (playwright-core is loaded from .e2e/ at run time). */
@@ -51,18 +51,17 @@ interface Browser {
   close(): Promise<void>;
 }
 
-/** Why the environment cannot run the test, or null when it can. Runs setup.sh once if needed. */
+/**
+ * Refuses to run on an incomplete installation (test/e2e/cache-state.sh: the completion marker setup.sh writes
+ * after checking every piece, and the pieces themselves). Installs nothing: `npm run test:e2e` runs setup.sh first.
+ */
 export function ensureInstalled(): void {
-  const ready = () =>
-    fs.existsSync(codeServerBin) &&
-    fs.existsSync(chromiumPath) &&
-    fs.existsSync(path.join(e2eDir, 'node_modules', 'playwright-core'));
-  if (ready()) return;
-  const r = spawnSync('bash', [path.join(repoRoot, 'test', 'e2e', 'setup.sh')], { stdio: 'inherit', cwd: repoRoot });
-  if (r.status !== 0 || !ready())
-    throw new Error(
-      `end-to-end dependencies missing and test/e2e/setup.sh failed (exit ${r.status}); code-server: ${fs.existsSync(codeServerBin)}, chromium: ${fs.existsSync(chromiumPath)}`,
-    );
+  const script = path.join(repoRoot, 'test', 'e2e', 'cache-state.sh');
+  if (spawnSync('bash', [script, '--ready', e2eDir]).status === 0 && fs.existsSync(chromiumPath)) return;
+  const pieces = spawnSync('bash', [script, e2eDir], { encoding: 'utf8' }).stdout;
+  throw new Error(
+    `the end-to-end tools are not installed completely; run \`bash test/e2e/setup.sh\` (npm run test:e2e does).\n${pieces}chromium: ${fs.existsSync(chromiumPath) ? 'ok' : 'missing'}`,
+  );
 }
 
 export function freePort(): Promise<number> {
@@ -101,6 +100,7 @@ export async function startCodeServer(
   workspace: string,
   userDataDir: string,
   extensionsDir: string,
+  opts: { workspaceTrust?: boolean } = {},
 ): Promise<CodeServer> {
   const port = await freePort();
   let output = '';
@@ -113,7 +113,7 @@ export async function startCodeServer(
       `127.0.0.1:${port}`,
       '--disable-telemetry',
       '--disable-update-check',
-      '--disable-workspace-trust',
+      ...(opts.workspaceTrust ? [] : ['--disable-workspace-trust']),
       '--user-data-dir',
       userDataDir,
       '--extensions-dir',

@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# Installs what the end-to-end test needs: Debian's Chromium (+ native build deps of code-server),
-# and in the git-ignored .e2e/ folder Node 24, code-server 4.139.1 and playwright-core 1.64.1.
-# Idempotent: each piece is skipped when already present. Exits non-zero with the reason on failure.
+# Installs what the end-to-end test needs (run by `npm run test:e2e`, never by `npm test`): Debian's Chromium
+# (+ native build deps of code-server) with apt-get, and in a cache outside the clone Node 24, code-server and
+# playwright-core (versions in cache-state.sh). Idempotent: a cache whose completion marker is current is used as
+# it is; otherwise every piece is checked (cache-state.sh) and the broken or missing ones are rebuilt, and the
+# marker is written only after all of them work. Exits non-zero with the reason on failure.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT="$PWD"
 E2E="$ROOT/.e2e"
-CODE_SERVER_VERSION=4.139.1
-PLAYWRIGHT_VERSION=1.64.1
+E2E_CACHE_STATE_SOURCED=1
+# shellcheck source=cache-state.sh
+source "$ROOT/test/e2e/cache-state.sh"
 
 apt_packages=(libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config chromium)
 missing=()
@@ -32,22 +35,45 @@ if [ ! -e "$E2E" ]; then
 fi
 mkdir -p "$E2E/"
 cd "$E2E"
-[ -f package.json ] || printf '{ "name": "dj-migrate-e2e", "private": true, "version": "0.0.0" }\n' > package.json
-if [ ! -x node_modules/.bin/node ] || [ "$(node_modules/.bin/node --version | cut -d. -f1)" != "v24" ]; then
-  echo "e2e setup: installing node@24"
-  npm install --no-audit --no-fund node@24 || { echo "e2e setup failed: npm install node@24" >&2; exit 1; }
+if cache_ready "$E2E"; then
+  echo "e2e setup: ready ($(cat "$MARKER"), $(/usr/bin/chromium --version 2>/dev/null))"
+  exit 0
 fi
-export PATH="$E2E/node_modules/.bin:$PATH"
-# Run npm itself under Node 24: npm puts the directory of the node that runs it first on the PATH of install
-# scripts, and code-server's postinstall refuses any node but 24.
-NPM_CLI="$(dirname "$(readlink -f "$(command -v npm)")")/npm-cli.js"
-[ -f "$NPM_CLI" ] || NPM_CLI="$(npm root -g)/npm/bin/npm-cli.js"
-npm24() { "$E2E/node_modules/.bin/node" "$NPM_CLI" "$@"; }
-have_version() { node -p "require('./node_modules/$1/package.json').version" 2>/dev/null || true; }
-if [ "$(have_version code-server)" != "$CODE_SERVER_VERSION" ] || [ "$(have_version playwright-core)" != "$PLAYWRIGHT_VERSION" ]; then
+
+# Not known to be complete: from here on the marker is absent, so an interruption is seen by the next run.
+rm -f "$MARKER"
+state="$(cache_state "$E2E" || true)"
+echo "$state" | sed 's/^/e2e setup: /'
+broken() { grep -q "^broken $1:" <<<"$state"; }
+
+if broken node; then
+  echo "e2e setup: installing node@$NODE_MAJOR"
+  rm -rf node24
+  mkdir -p node24
+  printf '{ "name": "dj-migrate-e2e-node", "private": true, "version": "0.0.0" }\n' > node24/package.json
+  npm install --prefix node24 --no-audit --no-fund "node@$NODE_MAJOR" ||
+    { echo "e2e setup failed: npm install node@$NODE_MAJOR" >&2; exit 1; }
+  why="$(check_node "$E2E")"
+  [ -z "$why" ] || { echo "e2e setup failed: $why" >&2; exit 1; }
+fi
+export PATH="$E2E/node24/node_modules/.bin:$PATH"
+
+if broken code-server || broken playwright-core; then
+  # What an interrupted install left is removed, so npm installs it again (with its install scripts).
+  broken code-server && rm -rf node_modules/code-server node_modules/.bin/code-server
+  broken playwright-core && rm -rf node_modules/playwright-core
+  [ -f package.json ] || printf '{ "name": "dj-migrate-e2e", "private": true, "version": "0.0.0" }\n' > package.json
+  # Run npm itself under Node 24: npm puts the directory of the node that runs it first on the PATH of install
+  # scripts, and code-server's postinstall refuses any node but 24.
+  NPM_CLI="$(dirname "$(readlink -f "$(command -v npm)")")/npm-cli.js"
+  [ -f "$NPM_CLI" ] || NPM_CLI="$(npm root -g)/npm/bin/npm-cli.js"
   echo "e2e setup: installing code-server@$CODE_SERVER_VERSION playwright-core@$PLAYWRIGHT_VERSION (compiles native modules, several minutes)"
-  npm24 install --no-audit --no-fund "code-server@$CODE_SERVER_VERSION" "playwright-core@$PLAYWRIGHT_VERSION" ||
+  "$E2E/node24/node_modules/.bin/node" "$NPM_CLI" install --no-audit --no-fund \
+    "code-server@$CODE_SERVER_VERSION" "playwright-core@$PLAYWRIGHT_VERSION" ||
     { echo "e2e setup failed: npm install code-server/playwright-core" >&2; exit 1; }
 fi
+
+state="$(cache_state "$E2E")" || { echo "e2e setup failed: the cache is still incomplete:" >&2; echo "$state" >&2; exit 1; }
 "$E2E/node_modules/.bin/code-server" --version >/dev/null || { echo "e2e setup failed: code-server does not start" >&2; exit 1; }
-echo "e2e setup: ready (code-server $(have_version code-server), playwright-core $(have_version playwright-core), $(/usr/bin/chromium --version 2>/dev/null))"
+marker_text > "$MARKER"
+echo "e2e setup: ready ($(cat "$MARKER"), $(/usr/bin/chromium --version 2>/dev/null))"

@@ -3,12 +3,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import path from 'node:path';
 import { CodeEngine } from '../../server/src/engine';
 import { DEFAULT_OPTIONS, type EngineOptions } from '../../server/src/rules/context';
 import type { Finding } from '../../server/src/rules/meta';
 import { configApiRules, noRuleBecause } from '../../server/src/rules/configApi';
-import { repoRoot } from '../helpers/paths';
+import { specFile } from '../helpers/paths';
 
 const options: EngineOptions = { ...DEFAULT_OPTIONS, schemaSuffix: '' };
 const enginePromise = CodeEngine.create();
@@ -138,7 +137,7 @@ test('stores: `stage` is unused in 2.x, a store named `default` must be renamed'
 });
 
 test('every rule of the family documents a before/after, its catalogue ids exist, and codes stay in DJ080-099', () => {
-  const catalogue = fs.readFileSync(path.join(repoRoot, '..', 'shared', 'spec', 'api-changes.md'), 'utf8');
+  const catalogue = fs.readFileSync(specFile, 'utf8');
   const ids = new Set([...catalogue.matchAll(/^\| `([a-z0-9-]+)` \|/gm)].map((m) => m[1]));
   if (ids.size === 0) return;
   for (const meta of configApiRules.flatMap((r) => r.metas)) {

@@ -7,11 +7,11 @@ import path from 'node:path';
 import { allRuleMetas } from '../../server/src/rules/registry';
 import { noRuleReasons } from '../../server/src/rules/coverage';
 import { analyzeDefinition } from '../../server/src/rules/definitions';
-import { fixturesDir, repoRoot } from '../helpers/paths';
+import { sharedDir, specFile } from '../helpers/paths';
 
 /** The catalogue as it ships with the fixtures' spec (a copy kept in the repository). */
 function catalogue(): { ids: string[]; spellings: string[] } {
-  const text = fs.readFileSync(path.join(repoRoot, 'test', 'spec', 'api-changes.md'), 'utf8');
+  const text = fs.readFileSync(specFile, 'utf8');
   const ids: string[] = [];
   const spellings: string[] = [];
   let section = '';
@@ -123,10 +123,7 @@ test('every 0.14.6 type spelling of §2.1 is judged by a rule, or is a 2.x core 
 });
 
 test('the repository keeps the spec the coverage test reads, identical to ../shared when present', () => {
-  const shared = path.resolve(fixturesDir, '..', '..', '..', 'shared', 'spec', 'api-changes.md');
+  const shared = path.join(sharedDir, 'spec', 'api-changes.md');
   if (!fs.existsSync(shared)) return;
-  assert.equal(
-    fs.readFileSync(path.join(repoRoot, 'test', 'spec', 'api-changes.md'), 'utf8'),
-    fs.readFileSync(shared, 'utf8'),
-  );
+  assert.equal(fs.readFileSync(specFile, 'utf8'), fs.readFileSync(shared, 'utf8'));
 });

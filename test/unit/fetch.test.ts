@@ -3,7 +3,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import path from 'node:path';
 import { CodeEngine } from '../../server/src/engine';
 import { fixPython } from '../../server/src/fix/fixLoop';
 import { applyEdits } from '../../server/src/fix/apply';
@@ -11,7 +10,7 @@ import { editArguments } from '../../server/src/rules/edits';
 import { DEFAULT_OPTIONS, type EngineOptions } from '../../server/src/rules/context';
 import { fetchRules, noRuleBecause } from '../../server/src/rules/fetch';
 import type { Finding } from '../../server/src/rules/meta';
-import { repoRoot } from '../helpers/paths';
+import { specFile } from '../helpers/paths';
 
 const options: EngineOptions = { ...DEFAULT_OPTIONS, schemaSuffix: '' };
 const enginePromise = CodeEngine.create();
@@ -317,7 +316,7 @@ test('safe fixes only: fix-all leaves the unsafe rewrites for the user', async (
 });
 
 test('every fetch rule documents a before/after, cites catalogue ids that exist, and keeps to DJ020-039', () => {
-  const spec = fs.readFileSync(path.resolve(repoRoot, '..', 'shared', 'spec', 'api-changes.md'), 'utf8');
+  const spec = fs.readFileSync(specFile, 'utf8');
   const ids = new Set([...spec.matchAll(/^\| `([a-z0-9-]+)` \|/gm)].map((m) => m[1]));
   for (const meta of fetchRules.flatMap((r) => r.metas)) {
     assert.match(meta.code, /^DJ0(2\d|3\d)$/);

@@ -3,13 +3,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import path from 'node:path';
 import { CodeEngine } from '../../server/src/engine';
 import { applyEdits } from '../../server/src/fix/apply';
 import { DEFAULT_OPTIONS, type EngineOptions } from '../../server/src/rules/context';
 import type { Finding } from '../../server/src/rules/meta';
 import { populateRules, noRuleBecause } from '../../server/src/rules/populate';
-import { repoRoot } from '../helpers/paths';
+import { specFile } from '../helpers/paths';
 
 const options: EngineOptions = { ...DEFAULT_OPTIONS, schemaSuffix: '' };
 const enginePromise = CodeEngine.create();
@@ -129,7 +128,7 @@ for job_table in schema.jobs:
 });
 
 test('every rule of the family documents a before/after, its catalogue ids exist, and codes stay in DJ060-079', () => {
-  const catalogue = fs.readFileSync(path.join(repoRoot, '..', 'shared', 'spec', 'api-changes.md'), 'utf8');
+  const catalogue = fs.readFileSync(specFile, 'utf8');
   const ids = new Set([...catalogue.matchAll(/^\| `([a-z0-9-]+)` \|/gm)].map((m) => m[1]));
   if (ids.size === 0) return;
   for (const meta of populateRules.flatMap((r) => r.metas)) {

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createTwoFilesPatch } from 'diff';
-import { parse } from '../args';
+import { parse, UsageError } from '../args';
 import type { CliIO } from '../io';
 import { CODE_OPTIONS, overridesFrom } from './options';
 import { Project, type FixedFile } from '../../../server/src/project';
@@ -54,7 +54,9 @@ export async function runFix(argv: string[], io: CliIO): Promise<number> {
     diff: { type: 'boolean' },
     quiet: { type: 'boolean' },
   });
-  const paths = (positionals.length ? positionals : [io.cwd]).map((p) => path.resolve(io.cwd, p));
+  // Never the current folder by default: a rewrite happens only where it was asked for.
+  if (!positionals.length) throw new UsageError('fix needs the paths to rewrite (use . for the current folder)');
+  const paths = positionals.map((p) => path.resolve(io.cwd, p));
   const { project, fixed } = await fixProject(paths, overridesFrom(flags), !!flags.unsafe);
   const rel = (p: string) => path.relative(io.cwd, p) || p;
   const changed = new Set<string>();

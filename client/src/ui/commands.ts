@@ -32,6 +32,7 @@ import { newReportId, type OperationKind, type OperationReport } from './report'
 import { renderPlan } from './render';
 import { openReportDocument, type PlanDocuments, type ReportPanel } from './reports';
 import { cutOverRole, nextStep, type HistoryStore } from './workflow';
+import { registerTrusted } from './trust';
 
 export interface CommandDeps {
   context: vscode.ExtensionContext;
@@ -84,8 +85,7 @@ function setting<T>(key: string, fallback: T): T {
 }
 
 export function registerCommands(d: CommandDeps): void {
-  const reg = (id: string, fn: (...args: never[]) => unknown) =>
-    d.context.subscriptions.push(vscode.commands.registerCommand(id, fn));
+  const reg = (id: string, fn: (...args: never[]) => unknown) => d.context.subscriptions.push(registerTrusted(id, fn));
 
   reg('datajoint.connection.add', () => d.connections.add());
   reg('datajoint.connection.edit', (n?: ExplorerNode) => d.connections.edit(n && 'conn' in n ? n.conn.id : undefined));

@@ -193,7 +193,9 @@ export class SchemaExplorer implements vscode.TreeDataProvider<ExplorerNode> {
   }
 
   async getChildren(node?: ExplorerNode): Promise<ExplorerNode[]> {
-    if (!node) return this.connections.list().map((conn) => ({ kind: 'connection', conn }));
+    // Restricted Mode: no connection is opened (the view's welcome text explains; trust refreshes it).
+    if (!node)
+      return vscode.workspace.isTrusted ? this.connections.list().map((conn) => ({ kind: 'connection', conn })) : [];
     try {
       switch (node.kind) {
         case 'connection': {

@@ -150,6 +150,7 @@ export class MigrationView implements vscode.TreeDataProvider<MigrationNode> {
   }
 
   async getChildren(node?: MigrationNode): Promise<MigrationNode[]> {
+    if (!node && !vscode.workspace.isTrusted) return [];
     if (!node) {
       const out: MigrationNode[] = [];
       for (const conn of this.connections.list()) {
