@@ -6,7 +6,9 @@ const CODE_FLAGS = `  --phase 1|2                 which migration phase's findin
   --suffix _v2                parallel-schema suffix used by the schema-name rule ('' switches it off)
   --finalize                  after a swap: rewrite <name>_v2 schema names back to <name>
   --migration-enabled         full severity even while DataJoint is still pinned to 0.14.x
-  --store NAME                store to write where 0.14.6 relied on the default store`;
+  --store NAME                store to write where 0.14.6 relied on the default store
+  --python PATH               index the DataJoint packages installed for this interpreter (read-only)
+  --site-packages DIR         index the DataJoint packages installed in DIR (repeatable; read-only)`;
 
 const CONNECTION = `Connection (every db command):
   --host H[:P]   server (default DJ_HOST, else localhost)      --port P   (default 3306)
@@ -43,7 +45,8 @@ Options:
   --quiet                     no summary on stderr
 ${CODE_FLAGS}
 
-Exit status: 0 done, 2 usage errors or fixes that did not converge.`,
+Exit status: 0 done, 1 a file was skipped (named on stderr; the rest is fixed), 2 usage errors or fixes that
+did not converge.`,
 
   report: `usage: dj-migrate report <paths...> [options]
 
@@ -91,13 +94,18 @@ version verdict with reasons.
 
 ${CONNECTION}`,
 
-  'create-parallel': `usage: dj-migrate db create-parallel --schemas a,b,c [--suffix _v2 | --pair a:x ...] [--unsigned widen|native] [--dry-run] [--json]
+  'create-parallel': `usage: dj-migrate db create-parallel --schemas a,b,c [--suffix _v2 | --pair a:x ...] [options]
 
 Create the 2.x parallel schemas with the tables 2.x declares for the migrated definitions. Existing tables that
 differ are reported, never altered.
 
 ${PAIRS}
   --unsigned widen|native  unsigned integer policy (default: project setting, else widen)
+  --charset CS           declare the parallel schema's text columns in this character set (e.g. utf8mb4)
+  --collation NAME       with --charset: the collation (default: the server's default for CS)
+  --target URL           create on another server: mysql://user@host:port or postgresql://user@host:port/db
+                         (password from DJ_TARGET_PASS; names kept unless --suffix is given)
+  --target-tls           connect to the target with TLS      --target-ca FILE  check its certificate against FILE
   --dry-run              print the SQL only
   --json                 machine-readable output
 

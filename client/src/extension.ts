@@ -159,7 +159,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<DataJo
   );
   registerCommands({ context, connections, explorer, migration, history, log, plans, reports, client: () => client });
   registerStatusBar(context);
-  registerMapAndDifferences({ context, connections, explorer, history, reports, root, suffix, explorerView });
+  const { differences } = registerMapAndDifferences({
+    context,
+    connections,
+    explorer,
+    history,
+    reports,
+    root,
+    suffix,
+    explorerView,
+  });
+  context.subscriptions.push(onTrustGranted(() => differences.refresh()));
   registerPipelineCommands({ context, connections, migration, choice, explorerView, migrationView });
 
   // Always started: `datajoint.migration.enabled` only decides (in the server) whether findings in a

@@ -2,7 +2,7 @@
 // Cut over to the 2.x parallel schemas (client/src/db/swap.ts): production tables move to <name>_old and
 // the parallel tables take the production names, in one atomic RENAME TABLE. Before the freeze question: a
 // catch-up copy, chunk checksums, compare and verify; after it, blocker checks and only the changed chunks.
-// Then finalize the code (`dj-migrate fix --finalize`) so it uses the production names again. Exit 0 swapped (or dry run), 1 refused, 2 error.
+// Then finalize the code (`dj-migrate fix <paths> --finalize`) so it uses the production names again. Exit 0 swapped (or dry run), 1 refused, 2 error.
 import type { CliIO } from '../io';
 import { DB_OPTIONS, list, parse, str, UsageError } from '../args';
 import { swapSchemas, unswapSchemas, type SwapReport } from '../../../client/src/db/swap';
@@ -12,7 +12,7 @@ import { storesFromFlags } from './storeSettings';
 import { confirmFrom } from './confirm';
 
 export const summary =
-  'cut over: production tables → <name>_old, <name>_v2 tables → <name>, one atomic RENAME (then `fix --finalize`)';
+  'cut over: production tables → <name>_old, <name>_v2 tables → <name>, one atomic RENAME (then `fix <paths> --finalize`)';
 
 export const SWAP_OPTIONS = {
   ...DB_OPTIONS,

@@ -114,6 +114,8 @@ export class DifferencesView implements vscode.TreeDataProvider<DiffNode> {
   }
 
   getChildren(n?: DiffNode): DiffNode[] {
+    // Restricted Mode: empty, and the welcome text says why (like the other views).
+    if (!n && !vscode.workspace.isTrusted) return [];
     const report = this.report();
     if (!report) return n ? [] : [{ kind: 'message', label: 'No compare yet: run Compare on a schema.' }];
     const groups = groupDifferences(report, this.filter);

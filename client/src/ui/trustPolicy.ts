@@ -34,6 +34,9 @@ export const NEEDS_TRUST: Readonly<Record<string, TrustReason>> = {
   'datajoint.db.retire': 'database',
   'datajoint.db.migrateInPlace': 'database',
   'datajoint.migration.runNext': 'database',
+  'datajoint.migration.addPipeline': 'database',
+  'datajoint.map.show': 'database',
+  'datajoint.differences.openInMap': 'database',
   'datajoint.code.finalizeSchemaNames': 'writes',
   'datajoint.code.migrateWorkspace': 'writes',
   'datajoint.code.migrateConfig': 'writes',
@@ -52,6 +55,13 @@ export const ALLOWED_IN_RESTRICTED_MODE: readonly string[] = [
   'datajoint.migration.openReport',
   'datajoint.migration.clearHistory',
   'datajoint.migrationReport',
+  'datajoint.migration.openReportDocument',
+  'datajoint.migration.showOnlyPipeline',
+  'datajoint.migration.hidePipeline',
+  'datajoint.differences.filter',
+  'datajoint.differences.clearFilter',
+  'datajoint.differences.showMore',
+  'datajoint.differences.copySql',
 ];
 
 /** VS Code's own command that opens the trust editor. */

@@ -34,7 +34,7 @@ export const SCHEMA_FINALIZE = m({
   catalogue: [],
   docs: {
     summary:
-      'Finalize (`dj-migrate fix --finalize`, or the Finalize command) belongs with the database `swap` command: once the swap has renamed `lab_v2` back to `lab`, the code must name `lab` again. Run it only after the swap. It removes exactly the configured suffix from every schema name the suffix rule would have edited.',
+      'Finalize (`dj-migrate fix <paths> --finalize`, or the Finalize command) belongs with the database `swap` command: once the swap has renamed `lab_v2` back to `lab`, the code must name `lab` again. Run it only after the swap. It removes exactly the configured suffix from every schema name the suffix rule would have edited.',
     before: 'schema = dj.Schema(f"{prefix}_lab_v2")',
     after: 'schema = dj.Schema(f"{prefix}_lab")',
   },
