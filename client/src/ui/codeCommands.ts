@@ -1,3 +1,4 @@
+// Code commands: migrate, report and fix the workspace code through the language server.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';

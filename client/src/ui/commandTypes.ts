@@ -1,3 +1,4 @@
+// What every command shares: its dependencies, what it was invoked on, and the workspace settings.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { ConnectionConfig } from './connectionModel';

@@ -1,3 +1,4 @@
+// Database commands: the shared flow from dry-run plan through confirmation to the recorded report.
 import * as vscode from 'vscode';
 import { defaultStatePath } from '../db/state';
 import type { ConnectionConfig } from './connectionModel';

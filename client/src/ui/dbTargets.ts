@@ -1,3 +1,4 @@
+// Database commands: which connection, schema and tables an operation runs on, and its cut-over options.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Tier } from '../db/model';

@@ -1,3 +1,5 @@
+// DJ020-039: the fetch family (api-changes.md §1B, §3). `fetch()` still exists in 2.x but is deprecated and
+// no longer honours `fetch_format`; each variant has its own exact replacement, some with behaviour changes.
 import type { Rule } from './context';
 import {
   DOWNLOAD_PATH,

@@ -1,3 +1,5 @@
+// DJ060-070: table and schema methods (api-changes.md §1D, §1E): `_update`, delete/drop keywords,
+// `spawn_missing_classes`, removed attributes, positional inserts and Lookup `contents`.
 import type { Rule } from './context';
 import {
   DELETE_FORCE_MASTERS,

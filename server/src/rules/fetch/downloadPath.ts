@@ -1,3 +1,4 @@
+// DJ028: the `download_path=` argument of fetch calls.
 import type { Node } from 'web-tree-sitter';
 import type { RuleContext } from '../context';
 import { provenNonDataJoint } from '../receivers';

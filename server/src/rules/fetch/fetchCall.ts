@@ -1,3 +1,4 @@
+// DJ020-027, DJ031: `fetch(...)` and its variants.
 import type { Node } from 'web-tree-sitter';
 import type { RuleContext } from '../context';
 import { provenNonDataJoint } from '../receivers';

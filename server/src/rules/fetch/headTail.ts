@@ -1,3 +1,4 @@
+// DJ029: `head()` and `tail()` calls.
 import type { RuleContext } from '../context';
 import { provenNonDataJoint } from '../receivers';
 import type { TextEdit } from '../meta';

@@ -1,3 +1,4 @@
+// DJ020-031 rule metadata (the fetch family), and the changes deliberately left without a rule.
 import type { RuleMeta } from '../meta';
 
 export const m = (meta: RuleMeta) => meta;

@@ -1,3 +1,4 @@
+// DJ030: table-class members that shadow the new 2.x table methods.
 import type { Node } from 'web-tree-sitter';
 import type { RuleContext } from '../context';
 import { NEW_NAME_SHADOW } from './meta';

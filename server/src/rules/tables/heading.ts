@@ -1,3 +1,4 @@
+// Table definitions and headings, used to turn positional rows into dicts.
 import type { TableClass } from '../../index/fileIndex';
 import type { ModuleExports } from '../../index/workspace';
 import { stringValue, unparen } from '../../python/syntax';

@@ -1,3 +1,4 @@
+// DJ060-070 rule metadata (api-changes.md §1D, §1E), and the changes deliberately left without a rule.
 import type { RuleMeta } from '../meta';
 
 export const m = (meta: RuleMeta) => meta;
