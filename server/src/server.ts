@@ -11,12 +11,8 @@ import {
   NotebookDocuments,
   ProposedFeatures,
   TextDocumentSyncKind,
-  type AnnotatedTextEdit,
-  type ChangeAnnotation,
-  type CreateFile,
   type Diagnostic,
   type InitializeParams,
-  type TextDocumentEdit,
   type WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -29,7 +25,9 @@ import { indexInstalled } from './index/installedIndex';
 import { environmentSitePackages, importedTopLevel, SITE_PACKAGES_NOTIFICATION } from './index/sitePackages';
 import type { ModuleExports } from './index/workspace';
 import { DocumentStore } from './lsp/documents';
-import { hunkEdits, minimalEdit, toDiagnostic, toLspEdits, type DiagnosticData } from './lsp/convert';
+import { minimalEdit, toDiagnostic, toLspEdits } from './lsp/convert';
+import { quickFixActions } from './lsp/quickFixes';
+import { workspaceChanges } from './lsp/workspaceEdit';
 import { resolveSettings, type EditorSettings, type ResolvedSettings } from './lsp/settings';
 import { confineToCells, readNotebook } from './notebook';
 import { Project } from './project';
@@ -347,27 +345,7 @@ connection.onCodeAction(async (params) => {
   const only = params.context.only;
   const wants = (kind: string) => !only || only.some((k) => kind === k || kind.startsWith(k + '.'));
   if (wants(CodeActionKind.QuickFix)) {
-    const codesWithFixes = new Map<string, number>();
-    for (const d of params.context.diagnostics) {
-      if (d.source !== 'DataJoint') continue;
-      const data = d.data as DiagnosticData | undefined;
-      if (!data?.edits || data.version !== doc.version) continue;
-      const unsafe = data.safety === 'unsafe';
-      const action = CodeAction.create(
-        `DataJoint (${d.code}): ${data.fixTitle}${unsafe ? ' (unsafe: review the change)' : ''}`,
-        { changes: { [uri]: toLspEdits(doc, data.edits) } },
-        CodeActionKind.QuickFix,
-      );
-      action.diagnostics = [d];
-      action.isPreferred = !unsafe;
-      actions.push(action);
-      if (!unsafe) codesWithFixes.set(String(d.code), (codesWithFixes.get(String(d.code)) ?? 0) + 1);
-    }
-    for (const code of codesWithFixes.keys()) {
-      const a = CodeAction.create(`DataJoint: fix all ${code} in file`, CodeActionKind.QuickFix);
-      a.data = { kind: 'fixCode', uri, version: doc.version, code };
-      actions.push(a);
-    }
+    actions.push(...quickFixActions(uri, doc, params.context.diagnostics));
   }
   // fix-all works on whole Python files (notebook cells get their quick fixes one by one)
   if (
@@ -489,53 +467,7 @@ function schemaNameCodes(): string[] {
 /** One WorkspaceEdit with a change annotation per file that needs confirmation: VS Code shows its refactor preview. */
 async function applyWorkspaceMigration(finalize: boolean, opts?: { apply?: boolean }) {
   const { fixed } = await migrateAll(finalize);
-  const documentChanges: (TextDocumentEdit | CreateFile)[] = [];
-  const changeAnnotations: Record<string, ChangeAnnotation> = {};
-  let files = 0;
-  let fixes = 0;
-  for (const f of fixed) {
-    if (f.after === f.before && !f.fileOps.length) continue;
-    files++;
-    fixes += f.applied.length;
-    const uri = pathToFileURL(f.path).href;
-    const codes = [...new Set(f.applied.map((a) => a.code))].sort();
-    const id = `dj:${path.basename(f.path)}:${files}`;
-    changeAnnotations[id] = {
-      label: `${path.basename(f.path)}: ${codes.join(', ')}`,
-      description: `${f.applied.length} DataJoint 2.x fix(es)`,
-      needsConfirmation: true,
-    };
-    const open = store.get(uri);
-    const doc = open?.doc ?? TextDocument.create(uri, 'python', 0, f.before);
-    if (f.after !== f.before) {
-      const edits: AnnotatedTextEdit[] = hunkEdits(f.before, f.after).map((e) => ({
-        ...toLspEdits(doc, [e])[0],
-        annotationId: id,
-      }));
-      documentChanges.push({ textDocument: { uri, version: open ? open.doc.version : null }, edits });
-    }
-    for (const op of f.fileOps) {
-      if (op.kind === 'create') {
-        documentChanges.push({
-          kind: 'create',
-          uri: pathToFileURL(op.path).href,
-          options: { overwrite: false, ignoreIfExists: true },
-          annotationId: id,
-        });
-        const created = TextDocument.create(pathToFileURL(op.path).href, 'plaintext', 0, '');
-        documentChanges.push({
-          textDocument: { uri: created.uri, version: null },
-          edits: [
-            {
-              range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-              newText: op.content,
-              annotationId: id,
-            },
-          ],
-        });
-      }
-    }
-  }
+  const { documentChanges, changeAnnotations, files, fixes } = workspaceChanges(fixed, store);
   const edit: WorkspaceEdit = { documentChanges, changeAnnotations };
   if (opts?.apply !== false && documentChanges.length) {
     const label = finalize ? 'DataJoint: remove the parallel-schema suffix' : 'DataJoint: migrate workspace to 2.x';

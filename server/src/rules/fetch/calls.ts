@@ -1,0 +1,134 @@
+// Fetch-family calls sorted out: method, receiver, keyword values and the attributes fetched.
+import path from 'node:path';
+import type { Node } from 'web-tree-sitter';
+import { stringValue, unparen } from '../../python/syntax';
+import type { RuleContext } from '../context';
+import type { TextEdit } from '../meta';
+
+export const FETCH_KEYWORDS = new Set(['offset', 'limit', 'order_by', 'format', 'as_dict', 'squeeze', 'download_path']);
+/** Keywords the 2.x output methods take as they were. */
+export const CARRIED = new Set(['offset', 'limit', 'order_by', 'squeeze']);
+export const OUTPUT_METHODS = new Set([
+  'fetch',
+  'fetch1',
+  'to_dicts',
+  'to_arrays',
+  'to_pandas',
+  'to_polars',
+  'to_arrow',
+  'keys',
+  'head',
+  'tail',
+]);
+export const NEW_TABLE_METHODS = [
+  'keys',
+  'to_dicts',
+  'to_pandas',
+  'to_polars',
+  'to_arrow',
+  'to_arrays',
+  'extend',
+  'validate',
+  'insert_dataframe',
+  'staged_insert1',
+];
+
+/** A method call `receiver.method(args)` with its arguments sorted out. */
+export interface MethodCall {
+  call: Node;
+  receiver: Node;
+  method: Node; // the identifier after the dot
+  positional: Node[];
+  keywords: Map<string, Node>; // keyword_argument nodes by name
+  splat: boolean; // *args or **kwargs present
+}
+
+/** The method name of `x.name(...)`, cheaply (node field access is costly in the WASM binding), or null. */
+export function methodName(call: Node): string | null {
+  const fn = call.firstNamedChild;
+  return fn?.type === 'attribute' ? (fn.lastNamedChild?.text ?? null) : null;
+}
+
+export function methodCall(call: Node): MethodCall | null {
+  const fn = call.childForFieldName('function');
+  const list = call.childForFieldName('arguments');
+  if (fn?.type !== 'attribute' || list?.type !== 'argument_list') return null;
+  const receiver = fn.childForFieldName('object');
+  const method = fn.childForFieldName('attribute');
+  if (!receiver || !method) return null;
+  const positional: Node[] = [];
+  const keywords = new Map<string, Node>();
+  let splat = false;
+  for (const a of list.namedChildren) {
+    if (!a || a.type === 'comment') continue;
+    if (a.type === 'keyword_argument') keywords.set(a.childForFieldName('name')?.text ?? '', a);
+    else if (a.type === 'list_splat' || a.type === 'dictionary_splat') splat = true;
+    else positional.push(a);
+  }
+  return { call, receiver, method, positional, keywords, splat };
+}
+
+/** 'dj': a table or query for certain; 'unknown': unresolved; 'other': something that is not a query. */
+export function receiverKind(ctx: RuleContext, receiver: Node): 'dj' | 'unknown' | 'other' {
+  const k = ctx.index.kindOf(receiver);
+  if (k === 'table' || k === 'query') return 'dj';
+  return k === 'unknown' ? 'unknown' : 'other';
+}
+
+export function kwValue(kw: Node | undefined): Node | null {
+  return kw?.childForFieldName('value') ?? null;
+}
+
+/** 'True' / 'False' for boolean literals, 'other' for anything else, undefined when absent. */
+export function boolArg(kw: Node | undefined): 'True' | 'False' | 'other' | undefined {
+  if (!kw) return undefined;
+  const v = kwValue(kw);
+  if (v?.type === 'true') return 'True';
+  if (v?.type === 'false') return 'False';
+  return 'other';
+}
+
+export function strArg(kw: Node | undefined): string | null | undefined {
+  if (!kw) return undefined;
+  const v = kwValue(kw);
+  return v ? stringValue(unparen(v)) : null;
+}
+
+interface FetchAttr {
+  node: Node;
+  key: boolean;
+  literal: boolean; // a plain string literal or dj.key
+}
+
+export function readAttrs(ctx: RuleContext, positional: Node[]): FetchAttr[] {
+  return positional.map((node) => {
+    const s = stringValue(unparen(node));
+    const djKey = ctx.index.qualified(node) === 'datajoint.key';
+    return { node, key: s === 'KEY' || djKey, literal: s !== null || djKey };
+  });
+}
+
+/** Where `dj.config["fetch_format"]` is set ('this file', or a path relative to this file), or null. */
+export function fetchFormatConfigured(ctx: RuleContext): string | null {
+  const files = ctx.index.workspace ? [...ctx.index.workspace.files()] : [];
+  const hit =
+    files.find((f) => f.path === ctx.path && f.configKeys?.has('fetch_format')) ??
+    files.find((f) => !f.installed && f.configKeys?.has('fetch_format'));
+  if (!hit) return null;
+  return hit.path === ctx.path ? 'this file' : path.relative(path.dirname(ctx.path), hit.path);
+}
+
+/** Edits that reorder `a, keys = ...` so the keys come first, or null if the target cannot be reordered. */
+export function reorderUnpacking(call: Node, keyIndex: number, count: number): TextEdit[] | null {
+  const assignment = call.parent;
+  if (assignment?.type !== 'assignment' || assignment.childForFieldName('right')?.id !== call.id) return null;
+  const left = assignment.childForFieldName('left');
+  if (!left || !['pattern_list', 'tuple_pattern', 'list_pattern'].includes(left.type)) return null;
+  const targets = left.namedChildren.filter((x): x is Node => !!x && x.type !== 'comment');
+  if (targets.length !== count || targets.some((t) => t.type === 'list_splat_pattern')) return null;
+  const moved = targets[keyIndex];
+  return [
+    { start: targets[0].startIndex, end: targets[0].startIndex, text: `${moved.text}, ` },
+    { start: targets[keyIndex - 1].endIndex, end: moved.endIndex, text: '' },
+  ];
+}
