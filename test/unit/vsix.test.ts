@@ -43,6 +43,7 @@ describe('the packaged extension', () => {
       manifest.main.replace(/^\.\//, ''),
       'dist/server.js',
       'dist/projectWorker.js',
+      'dist/map.js', // the Migration Map webview's script
       'dist/web-tree-sitter.wasm',
       'dist/tree-sitter-python.wasm',
       'docs/rules.md',
