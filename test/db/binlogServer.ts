@@ -4,27 +4,16 @@
 // stopped and removed afterwards. Nothing is installed: it uses the server binaries already on the machine.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { openDb, type Db } from '../../client/src/db/connection';
+import { freePort } from '../../client/src/db/stores/s3Bench';
 
 export interface BinlogServer {
   port: number;
   db: Db;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 export async function startBinlogServer(format: 'ROW' | 'MIXED' = 'ROW'): Promise<BinlogServer> {

@@ -1,6 +1,7 @@
 // Node lookups for the table rules: members and identifiers by name, calls, table and schema values.
 import type { Node } from 'web-tree-sitter';
 import type { TableClass } from '../../index/fileIndex';
+import { importedTable } from '../../index/tableClass';
 import { unparen } from '../../python/syntax';
 import type { RuleContext } from '../context';
 import { keywordArgs, positionalArgs } from '../edits';
@@ -103,29 +104,7 @@ function moduleTable(ctx: RuleContext, module: string, name: string): TableClass
   const m = ctx.index.wsModules.get(module)?.find((x) => x.tables.has(name));
   const exported = m?.tables.get(name);
   if (!m || !exported) return null;
-  const t: TableClass = {
-    name,
-    node: null,
-    tier: exported.tier,
-    master: null,
-    parts: new Map(),
-    definition: null,
-    contents: null,
-    imported: true,
-    origin: { module: m, name },
-  };
-  for (const p of exported.parts)
-    t.parts.set(p, {
-      name: p,
-      node: null,
-      tier: 'part',
-      master: t,
-      parts: new Map(),
-      definition: null,
-      contents: null,
-      imported: true,
-    });
-  return t;
+  return importedTable(name, exported.tier, exported.parts, { module: m, name });
 }
 
 /** A Part table: tier 'part' in the index, or the `Master.Part` attribute form of a known master. */
