@@ -16,14 +16,13 @@
 // hide real differences.
 import { inStoreView } from './adaptedStore';
 import type { Db, Row } from './connection';
-import type { Column, Table, Tier } from './model';
+import type { Column, Table } from './model';
 import { tableKey } from './model';
 import { introspect } from './introspect';
 import { dependencyOrder } from './plan';
 import { q, qt, DbInputError } from './sql';
 import {
   ChunkSizer,
-  type ChunkSizerOptions,
   type KeyColumn,
   and,
   keyAfter,
@@ -53,63 +52,11 @@ import {
   keyValueOut,
   printable,
 } from './compareValues';
-import type { SchemaPair } from './copy';
-import { base32Hash } from './hash';
-import { statObject, md5OfObject, type StoreMap } from './stores';
+import { comparePointerCell, fileCheckOf, type FileCheck } from './comparePointers';
 
-export interface CompareOptions {
-  /** production schema → test schema */
-  pairs: SchemaPair[];
-  tables?: string[];
-  tiers?: Tier[];
-  /** Float/double tolerance: equal when the absolute or the relative difference is at most this (default 1e-6). */
-  tolerance?: number;
-  /** Store settings for checking the files test-side JSON points at. Without them files are not checked. */
-  stores?: StoreMap;
-  /** `exists` (default with stores): the file is there with the recorded size; `hash`: also its md5. */
-  fileCheck?: 'exists' | 'hash' | 'none';
-  /** Differences listed per table (all are counted). Default 20. */
-  maxDifferences?: number;
-  chunk?: ChunkSizerOptions;
-  /** Only these key ranges of these production tables (`schema.table`): the delta check of a cut-over. */
-  ranges?: Map<string, { lower: Key | null; upper: Key | null }[]>;
-  signal?: AbortSignal;
-  onProgress?: (e: { table: string; rows: number; total: number; etaMs: number | null }) => void;
-}
+import type { CompareOptions, CompareReport, Difference, TableComparison } from './compareTypes';
 
-export interface Difference {
-  key: Record<string, unknown>;
-  column: string;
-  production: string;
-  test: string;
-  reason: string;
-}
-
-export interface TableComparison {
-  production: string;
-  test: string;
-  rowsProduction: number;
-  matched: number;
-  differing: number;
-  onlyInProduction: number;
-  onlyInTest: number;
-  differences: Difference[];
-  missingKeys: Record<string, unknown>[];
-  extraKeys: Record<string, unknown>[];
-  /** Columns that exist only on one side. */
-  columnsOnlyInProduction: string[];
-  columnsOnlyInTest: string[];
-  chunks: number;
-  /** Chunks whose checksums matched, so no row was fetched. */
-  chunksByChecksum: number;
-  ms: number;
-}
-
-export interface CompareReport {
-  tables: TableComparison[];
-  equal: boolean;
-  notes: string[];
-}
+export type { CompareOptions, CompareReport, Difference, TableComparison };
 
 /** How one column is read and compared. */
 interface ColumnRule {
@@ -183,6 +130,7 @@ class TableComparer {
   private readonly result: TableComparison;
   private readonly tol: number;
   private readonly maxDiffs: number;
+  private readonly files: FileCheck;
   /** Rows seen on one side only, kept until the other side's chunk could still hold them. */
   private readonly pendingProd = new Map<string, Fetched>();
   private readonly pendingTest = new Map<string, Fetched>();
@@ -193,6 +141,7 @@ class TableComparer {
     private readonly t: Table,
     private readonly opts: CompareOptions,
   ) {
+    this.files = fileCheckOf(opts);
     const testCols = new Map(t.columns.map((c) => [c.name, c]));
     this.rules = [];
     for (const c of p.columns) {
@@ -513,7 +462,7 @@ class TableComparer {
   /** null when equal in meaning, else why not. Synchronous unless a file must be looked at. */
   private compareValue(rule: ColumnRule, pr: Row, i: number, b: unknown): string | null | Promise<string | null> {
     const a = pr['__c' + i];
-    if (rule.kind === 'pointer') return this.comparePointer(rule, pr, i, b);
+    if (rule.kind === 'pointer') return comparePointerCell(rule.prod.storage, pr, i, b, this.files);
     if (a === null || b === null) return a === b ? null : 'NULL on one side';
     switch (rule.kind) {
       case 'int':
@@ -537,76 +486,6 @@ class TableComparer {
       default:
         return asText(a) === asText(b) ? null : 'text differs';
     }
-  }
-
-  private comparePointer(
-    rule: ColumnRule,
-    pr: Row,
-    i: number,
-    testCell: unknown,
-  ): string | null | Promise<string | null> {
-    const pointer = pr['__c' + i] as Buffer | null;
-    const text = testCell === null ? null : asText(testCell);
-    if (pointer === null || text === null) return pointer === null && text === null ? null : 'NULL on one side';
-    const st = rule.prod.storage.form === 'pointer014' ? rule.prod.storage : null;
-    if (!st) return 'test holds a 0.14.6 pointer where production holds 2.x JSON';
-    if (!pr[`__e${i}_hash`]) return `dangling pointer in production: no ~external_${st.store} row`;
-    let json: Record<string, unknown>;
-    try {
-      json = JSON.parse(text) as Record<string, unknown>;
-    } catch {
-      return 'test value is not JSON';
-    }
-    const filepath = asText(pr[`__e${i}_filepath`]);
-    const contentsHash = (pr[`__e${i}_contents_hash`] as Buffer | null) ?? null;
-    if (st.kind === 'filepath') {
-      if (json.path !== filepath) return `path differs: ${filepath} vs ${String(json.path)}`;
-      if (contentsHash && json.hash !== undefined && json.hash !== base32Hash(contentsHash))
-        return 'contents hash differs';
-    } else {
-      const expected = filepath !== null && contentsHash ? base32Hash(contentsHash) : base32Hash(pointer);
-      if (json.hash !== expected) return `content hash differs: expected ${expected}, test has ${String(json.hash)}`;
-    }
-    if (json.store !== st.store) return `store differs: ${st.store} vs ${String(json.store)}`;
-    if (this.fileMode === 'none') return null;
-    return this.checkFile(
-      json,
-      st.kind === 'filepath' ? Number(pr[`__e${i}_size`]) : null,
-      st.kind === 'filepath' ? contentsHash : null,
-    );
-  }
-
-  /**
-   * The file the test-side JSON points at: present, of the recorded size, and (fileCheck=hash) of the right md5.
-   * Without store settings (none, or an empty map as `unswap` without --stores passes) files are not looked
-   * at: the rows' own record (hash, path, store) is still compared, and a missing setting is no difference.
-   */
-  private get fileMode(): 'exists' | 'hash' | 'none' {
-    const stores = this.opts.stores && Object.keys(this.opts.stores).length ? this.opts.stores : undefined;
-    return this.opts.fileCheck ?? (stores ? 'exists' : 'none');
-  }
-
-  private async checkFile(
-    json: Record<string, unknown>,
-    expectedSize: number | null,
-    expectedMd5: Buffer | null,
-  ): Promise<string | null> {
-    const mode = this.fileMode;
-    const store = this.opts.stores?.[String(json.store)];
-    if (!store) return `store ${String(json.store)} is not configured; cannot check the file`;
-    const rel = String(json.path);
-    const st = await statObject(store, rel, 'comparing files');
-    if (!st) return `file missing: ${store.name}:${rel}`;
-    const size = expectedSize ?? (typeof json.size === 'number' ? json.size : null);
-    if (size !== null && !st.isDir && st.size !== size)
-      return `file ${store.name}:${rel} has ${st.size} bytes, expected ${size}`;
-    if (mode === 'hash' && !st.isDir) {
-      const digest = await md5OfObject(store, rel);
-      if (expectedMd5 && !digest.equals(expectedMd5)) return `file ${store.name}:${rel} content changed`;
-      if (!expectedMd5 && typeof json.hash === 'string' && base32Hash(digest) !== json.hash)
-        return `file ${store.name}:${rel} does not match its hash`;
-    }
-    return null;
   }
 }
 

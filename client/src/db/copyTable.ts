@@ -1,5 +1,6 @@
 // One table of `db copy` (copy.ts), on one dedicated session: the chunk walk, the chunk's statements,
 // the session tables that carry pointer JSON, conflict accounting, cancellation by KILL QUERY.
+import { inPool } from './inPool';
 import type { Db, DbConnection, Row } from './connection';
 import { q, qt, qList, formatSql } from './sql';
 import {
@@ -447,26 +448,6 @@ type ConvertedCell = Awaited<ReturnType<typeof convertPointerCell>> & { missing:
 
 /** Store objects converted at once per table (S3 requests in flight; the SDK retries each with backoff). */
 const OBJECTS_IN_FLIGHT = 8;
-
-/** Runs `fn` over `items` with at most `limit` running; the first failure stops new work and is thrown. */
-async function inPool<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  let failed = false;
-  const worker = async () => {
-    while (!failed && next < items.length) {
-      const item = items[next++];
-      try {
-        await fn(item);
-      } catch (e) {
-        failed = true;
-        throw e;
-      }
-    }
-  };
-  const settled = await Promise.allSettled(Array.from({ length: Math.min(limit, items.length) }, worker));
-  const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failure) throw failure.reason;
-}
 
 const EXTERNAL_FIELDS = ['hash', 'size', 'attachment_name', 'filepath', 'contents_hash', 'timestamp'] as const;
 

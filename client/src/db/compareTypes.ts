@@ -1,0 +1,60 @@
+// What compare takes and what it reports (compare.ts runs it; the CLI, the UI and swap read the report).
+import type { ChunkSizerOptions } from './chunks';
+import type { SchemaPair } from './copy';
+import type { Tier } from './model';
+import type { Key } from './state';
+import type { StoreMap } from './stores';
+
+export interface CompareOptions {
+  /** production schema → test schema */
+  pairs: SchemaPair[];
+  tables?: string[];
+  tiers?: Tier[];
+  /** Float/double tolerance: equal when the absolute or the relative difference is at most this (default 1e-6). */
+  tolerance?: number;
+  /** Store settings for checking the files test-side JSON points at. Without them files are not checked. */
+  stores?: StoreMap;
+  /** `exists` (default with stores): the file is there with the recorded size; `hash`: also its md5. */
+  fileCheck?: 'exists' | 'hash' | 'none';
+  /** Differences listed per table (all are counted). Default 20. */
+  maxDifferences?: number;
+  chunk?: ChunkSizerOptions;
+  /** Only these key ranges of these production tables (`schema.table`): the delta check of a cut-over. */
+  ranges?: Map<string, { lower: Key | null; upper: Key | null }[]>;
+  signal?: AbortSignal;
+  onProgress?: (e: { table: string; rows: number; total: number; etaMs: number | null }) => void;
+}
+
+export interface Difference {
+  key: Record<string, unknown>;
+  column: string;
+  production: string;
+  test: string;
+  reason: string;
+}
+
+export interface TableComparison {
+  production: string;
+  test: string;
+  rowsProduction: number;
+  matched: number;
+  differing: number;
+  onlyInProduction: number;
+  onlyInTest: number;
+  differences: Difference[];
+  missingKeys: Record<string, unknown>[];
+  extraKeys: Record<string, unknown>[];
+  /** Columns that exist only on one side. */
+  columnsOnlyInProduction: string[];
+  columnsOnlyInTest: string[];
+  chunks: number;
+  /** Chunks whose checksums matched, so no row was fetched. */
+  chunksByChecksum: number;
+  ms: number;
+}
+
+export interface CompareReport {
+  tables: TableComparison[];
+  equal: boolean;
+  notes: string[];
+}
