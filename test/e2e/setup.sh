@@ -29,6 +29,11 @@ fi
 # The tools live outside the clone (about 600 MB, several minutes to build), so every clone on this machine —
 # CI's included — reuses one installation: .e2e is a link to the cache unless it already exists.
 CACHE="${DJ_MIGRATE_E2E_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/dj-migrate-e2e}"
+# One setup at a time per cache: two clones (or a CI run beside a developer's) would otherwise remove and rebuild
+# each other's half-installed pieces.
+mkdir -p "$(dirname "$CACHE")"
+exec 9>"$CACHE.lock"
+flock 9
 if [ ! -e "$E2E" ]; then
   mkdir -p "$CACHE"
   ln -s "$CACHE" "$E2E"
