@@ -73,7 +73,10 @@ test('a missing parenthesis is an unanalysed region and an error the fix loop co
   const tree = py.parse(text);
   try {
     const ranges = collectSyntax(tree).errorRanges;
-    assert.ok(ranges.some(([s, e]) => s <= text.indexOf(':') && e >= text.indexOf(':')), JSON.stringify(ranges));
+    assert.ok(
+      ranges.some(([s, e]) => s <= text.indexOf(':') && e >= text.indexOf(':')),
+      JSON.stringify(ranges),
+    );
   } finally {
     tree.delete();
   }
