@@ -52,8 +52,23 @@ export interface ProjectOverrides {
   python?: string;
 }
 
-/** Trees kept between the indexing pass and the analysis pass, so each file is parsed once. */
-const TREE_BUDGET_CHARS = 64 * 1024 * 1024;
+/**
+ * Source characters whose trees are kept between the indexing pass and the analysis pass (the other files are
+ * parsed again when analysed). A kept tree and its index take ~75 bytes per source character (WASM memory never
+ * shrinks): keeping every tree made `check` of 1,000 files peak at ~600 MB; with this budget it stays near 210 MB.
+ */
+export const TREE_BUDGET_CHARS = 512 * 1024;
+
+export interface OpenOptions {
+  /** Index every file when opening (default true). */
+  index?: boolean;
+  /** Read only the files the main thread needs (dependency pins); workers read the rest (default true). */
+  readAll?: boolean;
+  /** The files `listFiles(paths)` gives, when the caller listed them already. */
+  files?: string[];
+  /** Keep trees between indexing and analysis within this many source characters (default TREE_BUDGET_CHARS). */
+  treeBudget?: number;
+}
 
 export class Project {
   readonly texts = new Map<string, string>();
@@ -64,6 +79,9 @@ export class Project {
   dependencies: DependencyAssessments = { warnings: {}, assessed: [] };
   readonly encodings = new Map<string, SourceEncoding>();
   private readonly indexed = new Map<string, FileIndex>();
+  /** The site-packages folders to index when the Python files were not read here (see `indexInstalledLater`). */
+  sitePackageDirs: { dirs: string[]; roots: string[] } | null = null;
+  treeBudget = TREE_BUDGET_CHARS;
 
   private constructor(
     readonly engine: CodeEngine,
@@ -73,12 +91,9 @@ export class Project {
     readonly options: EngineOptions,
   ) {}
 
-  static async open(
-    paths: string[],
-    overrides: ProjectOverrides = {},
-    opts: { index?: boolean } = {},
-  ): Promise<Project> {
-    const files = listFiles(paths);
+  static async open(paths: string[], overrides: ProjectOverrides = {}, opts: OpenOptions = {}): Promise<Project> {
+    const files = opts.files ?? listFiles(paths);
+    const readAll = opts.readAll !== false;
     const engine = await CodeEngine.create();
     const root = paths.length ? path.resolve(paths[0]) : process.cwd();
     const settings = mergeSettings(
@@ -91,7 +106,7 @@ export class Project {
         defaultStore: overrides.defaultStore,
       }),
     );
-    const read = readFiles(files);
+    const read = readFiles(readAll ? files : files.filter(mayHoldPins));
     const pin = detectDataJointPin(
       [...read.texts].filter(([p, text]) => holdsPins(p, text)).map(([p, text]) => ({ path: p, text })),
     );
@@ -106,6 +121,7 @@ export class Project {
     };
     const project = new Project(engine, files, settings, pin, options);
     project.adopt(read);
+    if (opts.treeBudget !== undefined) project.treeBudget = opts.treeBudget;
     const rootDir = fileKind(root) === 'other' ? root : path.dirname(root);
     const dirs = environmentSitePackages({
       sitePackages: overrides.sitePackages,
@@ -113,7 +129,8 @@ export class Project {
       root: rootDir,
     });
     const roots = paths.map((p) => (fileKind(p) === 'other' ? path.resolve(p) : path.dirname(path.resolve(p))));
-    if (dirs.length) project.indexInstalled(dirs, roots);
+    if (dirs.length && readAll) project.indexInstalled(dirs, roots);
+    else if (dirs.length) project.sitePackageDirs = { dirs, roots };
     if (opts.index !== false) project.indexAll();
     return project;
   }
@@ -124,24 +141,31 @@ export class Project {
     settings: ProjectSettings,
     pin: DataJointPin,
     options: EngineOptions,
+    given: Map<string, string> = new Map(),
   ): Promise<Project> {
     const project = new Project(await CodeEngine.create(), files, settings, pin, options);
-    project.adopt(readFiles(files));
+    // Files the caller already read (dependency pins) come with their text: every file is read once.
+    project.adopt(readFiles(files.filter((f) => !given.has(f))));
+    for (const [p, t] of given) project.texts.set(p, t);
     return project;
   }
 
   /** Index the DataJoint code installed in these site-packages folders (read-only) into the workspace index. */
-  indexInstalled(sitePackages: string[], roots: string[] = []): void {
-    const imported = new Set<string>();
-    for (const [p, text] of this.texts) {
-      const kind = fileKind(p);
-      if (kind === 'python' || kind === 'notebook') importedTopLevel(text, imported);
-    }
+  indexInstalled(sitePackages: string[], roots: string[] = [], imported = this.importedTopLevel()): void {
     this.installed = indexInstalled(sitePackages, imported, (t) => this.engine.python.parse(t));
     for (const e of this.installed.exports) this.engine.workspace.set(e);
     const own = projectModuleNames(this.files, roots);
     this.dependencies = assessDependencies(this.engine, this.installed, imported, own);
     if (Object.keys(this.dependencies.warnings).length) this.options.dependencies = this.dependencies.warnings;
+  }
+
+  /** Top-level module names the read Python files and notebooks import. */
+  importedTopLevel(into = new Set<string>()): Set<string> {
+    for (const [p, text] of this.texts) {
+      const kind = fileKind(p);
+      if (kind === 'python' || kind === 'notebook') importedTopLevel(text, into);
+    }
+    return into;
   }
 
   private adopt(read: ReturnType<typeof readFiles>): void {
@@ -170,7 +194,7 @@ export class Project {
       const exported = index.exports();
       all.push(exported);
       this.engine.workspace.set(exported);
-      if (kept + source.length <= TREE_BUDGET_CHARS) {
+      if (kept + source.length <= this.treeBudget) {
         this.indexed.set(p, index);
         kept += source.length;
       } else tree.delete();
@@ -178,20 +202,31 @@ export class Project {
     return all;
   }
 
-  /** Pass 2: findings of every file. Frees the trees kept by pass 1. */
-  analyzeAll(): FileResult[] {
+  /**
+   * Pass 2: findings of every file. Frees the trees kept by pass 1. With `each`, results are handed over one by
+   * one and not collected, and each file's text is let go once analysed (memory stays bounded).
+   */
+  analyzeAll(each?: (r: FileResult) => void): FileResult[] {
     const results: FileResult[] = [];
     for (const f of this.files) {
-      const skipped = this.skipped.get(f);
-      if (skipped) {
-        results.push({ path: f, kind: fileKind(f), findings: [], skipped });
-        continue;
-      }
-      const text = this.texts.get(f)!;
-      results.push({ path: f, kind: fileKind(f), text, findings: this.analyze(f, text) });
+      const r = this.analyzeFile(f, !!each);
+      if (!r) continue;
+      if (each) each(r);
+      else results.push(r);
     }
     this.dispose();
     return results;
+  }
+
+  /** One file's result for `analyzeAll` (null for a file this project did not read); `release` lets go of its text. */
+  analyzeFile(f: string, release = false): FileResult | null {
+    const skipped = this.skipped.get(f);
+    if (skipped) return { path: f, kind: fileKind(f), findings: [], skipped };
+    const text = this.texts.get(f);
+    if (text === undefined) return null;
+    const findings = this.analyze(f, text);
+    if (release) this.texts.delete(f);
+    return { path: f, kind: fileKind(f), text, findings };
   }
 
   /** Findings of one file (offsets into `text`; for notebooks, into the joined code cells). */
@@ -298,6 +333,12 @@ export class Project {
     for (const idx of this.indexed.values()) idx.tree.delete();
     this.indexed.clear();
   }
+}
+
+/** Whether the main thread must read a file to find the DataJoint pin (the name tells, before reading). */
+function mayHoldPins(file: string): boolean {
+  const kind = fileKind(file);
+  return kind === 'pins' || (kind === 'python' && path.basename(file).toLowerCase() === 'setup.py');
 }
 
 /** Whether a file declares dependencies: a requirements/pyproject/setup.cfg/conda file, or a setup.py calling setup(). */
