@@ -96,29 +96,11 @@ export class Project {
     const readAll = opts.readAll !== false;
     const engine = await CodeEngine.create();
     const root = paths.length ? path.resolve(paths[0]) : process.cwd();
-    const settings = mergeSettings(
-      loadProjectSettings(fileKind(root) === 'other' ? root : path.dirname(root)),
-      stripUndefined({
-        phase: overrides.phase,
-        unsignedIntegers: overrides.unsigned,
-        schemaSuffix: overrides.schemaSuffix,
-        migrationEnabled: overrides.migrationEnabled,
-        defaultStore: overrides.defaultStore,
-      }),
-    );
     const read = readFiles(readAll ? files : files.filter(mayHoldPins));
     const pin = detectDataJointPin(
       [...read.texts].filter(([p, text]) => holdsPins(p, text)).map(([p, text]) => ({ path: p, text })),
     );
-    const migrate = settings.migrationEnabled === true || pin.line !== 'v014';
-    const options: EngineOptions = {
-      phase: settings.phase,
-      unsigned: settings.unsignedIntegers,
-      schemaSuffix: settings.schemaSuffix,
-      finalize: overrides.finalize ?? false,
-      mode: migrate ? 'migrate' : 'informational',
-      defaultStore: settings.defaultStore,
-    };
+    const { settings, options } = projectOptions(root, overrides, pin);
     const project = new Project(engine, files, settings, pin, options);
     project.adopt(read);
     if (opts.treeBudget !== undefined) project.treeBudget = opts.treeBudget;
@@ -132,6 +114,26 @@ export class Project {
     if (dirs.length && readAll) project.indexInstalled(dirs, roots);
     else if (dirs.length) project.sitePackageDirs = { dirs, roots };
     if (opts.index !== false) project.indexAll();
+    return project;
+  }
+
+  /**
+   * A project over the language server's workspace index: `engine` already holds every file's exports and the
+   * installed packages' (nothing is read or parsed here); the caller hands each file's text to `fix`.
+   */
+  static reusing(
+    engine: CodeEngine,
+    files: string[],
+    root: string,
+    overrides: ProjectOverrides,
+    pin: DataJointPin,
+    installed: { index: InstalledIndex; dependencies: DependencyAssessments },
+  ): Project {
+    const { settings, options } = projectOptions(root, overrides, pin);
+    const project = new Project(engine, files, settings, pin, options);
+    project.installed = installed.index;
+    project.dependencies = installed.dependencies;
+    if (Object.keys(installed.dependencies.warnings).length) options.dependencies = installed.dependencies.warnings;
     return project;
   }
 
@@ -335,6 +337,30 @@ export class Project {
   }
 }
 
+/** The project settings (the folder's, then the overrides) and the engine options they and the pin give. */
+function projectOptions(root: string, overrides: ProjectOverrides, pin: DataJointPin) {
+  const settings = mergeSettings(
+    loadProjectSettings(fileKind(root) === 'other' ? root : path.dirname(root)),
+    stripUndefined({
+      phase: overrides.phase,
+      unsignedIntegers: overrides.unsigned,
+      schemaSuffix: overrides.schemaSuffix,
+      migrationEnabled: overrides.migrationEnabled,
+      defaultStore: overrides.defaultStore,
+    }),
+  );
+  const migrate = settings.migrationEnabled === true || pin.line !== 'v014';
+  const options: EngineOptions = {
+    phase: settings.phase,
+    unsigned: settings.unsignedIntegers,
+    schemaSuffix: settings.schemaSuffix,
+    finalize: overrides.finalize ?? false,
+    mode: migrate ? 'migrate' : 'informational',
+    defaultStore: settings.defaultStore,
+  };
+  return { settings, options };
+}
+
 /** Whether the main thread must read a file to find the DataJoint pin (the name tells, before reading). */
 function mayHoldPins(file: string): boolean {
   const kind = fileKind(file);
@@ -351,7 +377,7 @@ function holdsPins(file: string, text: string): boolean {
  * Read every file once. A file that cannot be read, is not valid in its encoding, or (for notebooks) is empty
  * or not a notebook is skipped with a reason that names what is wrong; the other files go on.
  */
-function readFiles(files: string[]) {
+export function readFiles(files: string[]) {
   const texts = new Map<string, string>();
   const skipped = new Map<string, string>();
   const encodings = new Map<string, SourceEncoding>();
