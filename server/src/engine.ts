@@ -142,6 +142,7 @@ export function unanalysedRegions(path: string, text: string, ranges: Array<[num
   }));
 }
 
+/** Only for a tree with `rootNode.hasError` (a clean tree has no MISSING node). */
 function countMissing(tree: Tree): number {
   let n = 0;
   forEachMissing(tree, () => n++);

@@ -52,8 +52,23 @@ export interface ProjectOverrides {
   python?: string;
 }
 
-/** Trees kept between the indexing pass and the analysis pass, so each file is parsed once. */
-const TREE_BUDGET_CHARS = 64 * 1024 * 1024;
+/**
+ * Source characters whose trees are kept between the indexing pass and the analysis pass (the other files are
+ * parsed again when analysed). A kept tree and its index take ~75 bytes per source character (WASM memory never
+ * shrinks): keeping every tree made `check` of 1,000 files peak at ~600 MB; with this budget it stays near 210 MB.
+ */
+export const TREE_BUDGET_CHARS = 512 * 1024;
+
+export interface OpenOptions {
+  /** Index every file when opening (default true). */
+  index?: boolean;
+  /** Read only the files the main thread needs (dependency pins); workers read the rest (default true). */
+  readAll?: boolean;
+  /** The files `listFiles(paths)` gives, when the caller listed them already. */
+  files?: string[];
+  /** Keep trees between indexing and analysis within this many source characters (default TREE_BUDGET_CHARS). */
+  treeBudget?: number;
+}
 
 export class Project {
   readonly texts = new Map<string, string>();
@@ -64,6 +79,9 @@ export class Project {
   dependencies: DependencyAssessments = { warnings: {}, assessed: [] };
   readonly encodings = new Map<string, SourceEncoding>();
   private readonly indexed = new Map<string, FileIndex>();
+  /** The site-packages folders to index when the Python files were not read here (see `indexInstalledLater`). */
+  sitePackageDirs: { dirs: string[]; roots: string[] } | null = null;
+  treeBudget = TREE_BUDGET_CHARS;
 
   private constructor(
     readonly engine: CodeEngine,
@@ -73,39 +91,19 @@ export class Project {
     readonly options: EngineOptions,
   ) {}
 
-  static async open(
-    paths: string[],
-    overrides: ProjectOverrides = {},
-    opts: { index?: boolean } = {},
-  ): Promise<Project> {
-    const files = listFiles(paths);
+  static async open(paths: string[], overrides: ProjectOverrides = {}, opts: OpenOptions = {}): Promise<Project> {
+    const files = opts.files ?? listFiles(paths);
+    const readAll = opts.readAll !== false;
     const engine = await CodeEngine.create();
     const root = paths.length ? path.resolve(paths[0]) : process.cwd();
-    const settings = mergeSettings(
-      loadProjectSettings(fileKind(root) === 'other' ? root : path.dirname(root)),
-      stripUndefined({
-        phase: overrides.phase,
-        unsignedIntegers: overrides.unsigned,
-        schemaSuffix: overrides.schemaSuffix,
-        migrationEnabled: overrides.migrationEnabled,
-        defaultStore: overrides.defaultStore,
-      }),
-    );
-    const read = readFiles(files);
+    const read = readFiles(readAll ? files : files.filter(mayHoldPins));
     const pin = detectDataJointPin(
       [...read.texts].filter(([p, text]) => holdsPins(p, text)).map(([p, text]) => ({ path: p, text })),
     );
-    const migrate = settings.migrationEnabled === true || pin.line !== 'v014';
-    const options: EngineOptions = {
-      phase: settings.phase,
-      unsigned: settings.unsignedIntegers,
-      schemaSuffix: settings.schemaSuffix,
-      finalize: overrides.finalize ?? false,
-      mode: migrate ? 'migrate' : 'informational',
-      defaultStore: settings.defaultStore,
-    };
+    const { settings, options } = projectOptions(root, overrides, pin);
     const project = new Project(engine, files, settings, pin, options);
     project.adopt(read);
+    if (opts.treeBudget !== undefined) project.treeBudget = opts.treeBudget;
     const rootDir = fileKind(root) === 'other' ? root : path.dirname(root);
     const dirs = environmentSitePackages({
       sitePackages: overrides.sitePackages,
@@ -113,8 +111,29 @@ export class Project {
       root: rootDir,
     });
     const roots = paths.map((p) => (fileKind(p) === 'other' ? path.resolve(p) : path.dirname(path.resolve(p))));
-    if (dirs.length) project.indexInstalled(dirs, roots);
+    if (dirs.length && readAll) project.indexInstalled(dirs, roots);
+    else if (dirs.length) project.sitePackageDirs = { dirs, roots };
     if (opts.index !== false) project.indexAll();
+    return project;
+  }
+
+  /**
+   * A project over the language server's workspace index: `engine` already holds every file's exports and the
+   * installed packages' (nothing is read or parsed here); the caller hands each file's text to `fix`.
+   */
+  static reusing(
+    engine: CodeEngine,
+    files: string[],
+    root: string,
+    overrides: ProjectOverrides,
+    pin: DataJointPin,
+    installed: { index: InstalledIndex; dependencies: DependencyAssessments },
+  ): Project {
+    const { settings, options } = projectOptions(root, overrides, pin);
+    const project = new Project(engine, files, settings, pin, options);
+    project.installed = installed.index;
+    project.dependencies = installed.dependencies;
+    if (Object.keys(installed.dependencies.warnings).length) options.dependencies = installed.dependencies.warnings;
     return project;
   }
 
@@ -124,24 +143,31 @@ export class Project {
     settings: ProjectSettings,
     pin: DataJointPin,
     options: EngineOptions,
+    given: Map<string, string> = new Map(),
   ): Promise<Project> {
     const project = new Project(await CodeEngine.create(), files, settings, pin, options);
-    project.adopt(readFiles(files));
+    // Files the caller already read (dependency pins) come with their text: every file is read once.
+    project.adopt(readFiles(files.filter((f) => !given.has(f))));
+    for (const [p, t] of given) project.texts.set(p, t);
     return project;
   }
 
   /** Index the DataJoint code installed in these site-packages folders (read-only) into the workspace index. */
-  indexInstalled(sitePackages: string[], roots: string[] = []): void {
-    const imported = new Set<string>();
-    for (const [p, text] of this.texts) {
-      const kind = fileKind(p);
-      if (kind === 'python' || kind === 'notebook') importedTopLevel(text, imported);
-    }
+  indexInstalled(sitePackages: string[], roots: string[] = [], imported = this.importedTopLevel()): void {
     this.installed = indexInstalled(sitePackages, imported, (t) => this.engine.python.parse(t));
     for (const e of this.installed.exports) this.engine.workspace.set(e);
     const own = projectModuleNames(this.files, roots);
     this.dependencies = assessDependencies(this.engine, this.installed, imported, own);
     if (Object.keys(this.dependencies.warnings).length) this.options.dependencies = this.dependencies.warnings;
+  }
+
+  /** Top-level module names the read Python files and notebooks import. */
+  importedTopLevel(into = new Set<string>()): Set<string> {
+    for (const [p, text] of this.texts) {
+      const kind = fileKind(p);
+      if (kind === 'python' || kind === 'notebook') importedTopLevel(text, into);
+    }
+    return into;
   }
 
   private adopt(read: ReturnType<typeof readFiles>): void {
@@ -170,7 +196,7 @@ export class Project {
       const exported = index.exports();
       all.push(exported);
       this.engine.workspace.set(exported);
-      if (kept + source.length <= TREE_BUDGET_CHARS) {
+      if (kept + source.length <= this.treeBudget) {
         this.indexed.set(p, index);
         kept += source.length;
       } else tree.delete();
@@ -178,20 +204,31 @@ export class Project {
     return all;
   }
 
-  /** Pass 2: findings of every file. Frees the trees kept by pass 1. */
-  analyzeAll(): FileResult[] {
+  /**
+   * Pass 2: findings of every file. Frees the trees kept by pass 1. With `each`, results are handed over one by
+   * one and not collected, and each file's text is let go once analysed (memory stays bounded).
+   */
+  analyzeAll(each?: (r: FileResult) => void): FileResult[] {
     const results: FileResult[] = [];
     for (const f of this.files) {
-      const skipped = this.skipped.get(f);
-      if (skipped) {
-        results.push({ path: f, kind: fileKind(f), findings: [], skipped });
-        continue;
-      }
-      const text = this.texts.get(f)!;
-      results.push({ path: f, kind: fileKind(f), text, findings: this.analyze(f, text) });
+      const r = this.analyzeFile(f, !!each);
+      if (!r) continue;
+      if (each) each(r);
+      else results.push(r);
     }
     this.dispose();
     return results;
+  }
+
+  /** One file's result for `analyzeAll` (null for a file this project did not read); `release` lets go of its text. */
+  analyzeFile(f: string, release = false): FileResult | null {
+    const skipped = this.skipped.get(f);
+    if (skipped) return { path: f, kind: fileKind(f), findings: [], skipped };
+    const text = this.texts.get(f);
+    if (text === undefined) return null;
+    const findings = this.analyze(f, text);
+    if (release) this.texts.delete(f);
+    return { path: f, kind: fileKind(f), text, findings };
   }
 
   /** Findings of one file (offsets into `text`; for notebooks, into the joined code cells). */
@@ -300,6 +337,36 @@ export class Project {
   }
 }
 
+/** The project settings (the folder's, then the overrides) and the engine options they and the pin give. */
+function projectOptions(root: string, overrides: ProjectOverrides, pin: DataJointPin) {
+  const settings = mergeSettings(
+    loadProjectSettings(fileKind(root) === 'other' ? root : path.dirname(root)),
+    stripUndefined({
+      phase: overrides.phase,
+      unsignedIntegers: overrides.unsigned,
+      schemaSuffix: overrides.schemaSuffix,
+      migrationEnabled: overrides.migrationEnabled,
+      defaultStore: overrides.defaultStore,
+    }),
+  );
+  const migrate = settings.migrationEnabled === true || pin.line !== 'v014';
+  const options: EngineOptions = {
+    phase: settings.phase,
+    unsigned: settings.unsignedIntegers,
+    schemaSuffix: settings.schemaSuffix,
+    finalize: overrides.finalize ?? false,
+    mode: migrate ? 'migrate' : 'informational',
+    defaultStore: settings.defaultStore,
+  };
+  return { settings, options };
+}
+
+/** Whether the main thread must read a file to find the DataJoint pin (the name tells, before reading). */
+function mayHoldPins(file: string): boolean {
+  const kind = fileKind(file);
+  return kind === 'pins' || (kind === 'python' && path.basename(file).toLowerCase() === 'setup.py');
+}
+
 /** Whether a file declares dependencies: a requirements/pyproject/setup.cfg/conda file, or a setup.py calling setup(). */
 function holdsPins(file: string, text: string): boolean {
   const kind = fileKind(file);
@@ -310,7 +377,7 @@ function holdsPins(file: string, text: string): boolean {
  * Read every file once. A file that cannot be read, is not valid in its encoding, or (for notebooks) is empty
  * or not a notebook is skipped with a reason that names what is wrong; the other files go on.
  */
-function readFiles(files: string[]) {
+export function readFiles(files: string[]) {
   const texts = new Map<string, string>();
   const skipped = new Map<string, string>();
   const encodings = new Map<string, SourceEncoding>();

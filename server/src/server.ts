@@ -21,7 +21,7 @@ import { fileKind } from './fileKind';
 import { listFiles, readText } from './files';
 import { fixPython } from './fix/fixLoop';
 import { FileIndex } from './index/fileIndex';
-import { indexInstalled } from './index/installedIndex';
+import { indexInstalled, type InstalledIndex } from './index/installedIndex';
 import { environmentSitePackages, importedTopLevel, SITE_PACKAGES_NOTIFICATION } from './index/sitePackages';
 import type { ModuleExports } from './index/workspace';
 import { DocumentStore } from './lsp/documents';
@@ -30,7 +30,6 @@ import { quickFixActions } from './lsp/quickFixes';
 import { workspaceChanges } from './lsp/workspaceEdit';
 import { resolveSettings, type EditorSettings, type ResolvedSettings } from './lsp/settings';
 import { confineToCells, readNotebook } from './notebook';
-import { Project } from './project';
 import { buildReport, renderMarkdown } from './report/migrationReport';
 import { renderRule, ruleAnchor } from './report/ruleDocs';
 import { shownInPhase } from './rules/context';
@@ -38,7 +37,9 @@ import type { Finding, RuleMeta } from './rules/meta';
 import { analyzeOtherFile } from './rules/otherFiles';
 import { analyzePins, configFileExports, detectDataJointPin, isPackagingScript, type DataJointPin } from './rules/pins';
 import { allRuleMetas } from './rules/registry';
-import { assessDependencies, projectModuleNames } from './rules/dependencies/warnings';
+import { assessDependencies, projectModuleNames, type DependencyAssessments } from './rules/dependencies/warnings';
+import { IndexedFiles } from './lsp/indexedFiles';
+import { migrateFromIndex } from './lsp/migrateFromIndex';
 import type { DependencyWarning } from './rules/dependencies/importRule';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.datajoint`;
@@ -118,11 +119,17 @@ function indexEnvironment(imported: Set<string>, files: string[]): number {
   installedExports = installed.exports;
   for (const e of installedExports) engine.workspace.set(e);
   const own = projectModuleNames(files, roots);
-  const { warnings } = assessDependencies(engine, installed, imported, own);
+  dependencies = assessDependencies(engine, installed, imported, own);
+  installedIndex = installed;
+  const { warnings } = dependencies;
   dependencyWarnings = Object.keys(warnings).length ? warnings : undefined;
   return installedExports.length;
 }
 let installedExports: ModuleExports[] = [];
+let installedIndex: InstalledIndex = { packages: [], exports: [] };
+let dependencies: DependencyAssessments = { warnings: {}, assessed: [] };
+/** When each workspace file was indexed from disk, and what Migrate Workspace Code needs of it. */
+const indexedFiles = new IndexedFiles();
 /** DJ019: installed packages 2.x would mishandle, by top-level import name; given to every file's options. */
 let dependencyWarnings: Record<string, DependencyWarning> | undefined;
 
@@ -132,16 +139,16 @@ async function indexWorkspace(): Promise<void> {
   const pins: { path: string; text: string }[] = [];
   const imported = new Set<string>();
   let n = 0;
+  indexedFiles.clear();
   for (const f of files) {
     const kind = fileKind(f);
     if (kind === 'other') continue;
+    const stat = fs.statSync(f, { throwIfNoEntry: false });
     const r = readText(f);
     if (!('text' in r)) continue;
     if (kind === 'pins' || (kind === 'python' && isPackagingScript(f, r.text))) pins.push({ path: f, text: r.text });
     if (kind === 'python' || kind === 'notebook') importedTopLevel(r.text, imported);
-    if (kind === 'python') engine.indexPython(f, r.text);
-    else if (kind === 'config') engine.workspace.set(configFileExports(f, r.text));
-    else if (kind === 'notebook') indexNotebook(f, r.text);
+    indexedFiles.index(engine, f, r.text, stat);
     if (++n % 50 === 0) await new Promise((res) => setImmediate(res));
   }
   const installed = indexEnvironment(imported, files);
@@ -165,15 +172,6 @@ function setExports(exports: ModuleExports): void {
   if (key(exports) === before) return;
   workspaceGen++;
   connection.languages.diagnostics.refresh();
-}
-
-/** A notebook's code cells take part in the workspace index as the CLI's Project indexes them. */
-function indexNotebook(file: string, json: string): void {
-  try {
-    engine.indexPython(file, readNotebook(json).text);
-  } catch {
-    // An unreadable notebook is reported when it is analysed.
-  }
 }
 
 function settingsFor(uri: string): Promise<ResolvedSettings> {
@@ -215,10 +213,12 @@ connection.onDidChangeWatchedFiles((params) => {
       pinsChanged = true;
     if (kind === 'config' && change.type === 3) engine.workspace.remove(file);
     if (kind !== 'python' || store.get(change.uri)) continue;
+    indexedFiles.forget(file);
     if (change.type === 3) engine.workspace.remove(file);
     else {
-      const r = fs.existsSync(file) ? readText(file) : null;
-      if (r && 'text' in r) engine.indexPython(file, r.text);
+      const stat = fs.statSync(file, { throwIfNoEntry: false });
+      const r = stat ? readText(file) : null;
+      if (r && 'text' in r) indexedFiles.index(engine, file, r.text, stat);
     }
   }
   workspaceGen++;
@@ -437,25 +437,23 @@ connection.onExecuteCommand(async (params) => {
   return null;
 });
 
-/** Fix every workspace file in memory (open documents use their editor text). */
-async function migrateAll(finalize: boolean) {
-  // The interpreter selected in VS Code, as for the diagnostics (installed tables resolve, DJ019, Dependencies).
-  const sitePackages = clientSitePackages?.filter((d) => fs.existsSync(d));
-  const project = await Project.open(roots, { finalize, sitePackages });
-  const fixed = [];
-  for (const file of project.files) {
-    const open = store.get(pathToFileURL(file).href);
-    const text = open?.doc.getText() ?? project.texts.get(file);
-    if (text === undefined) continue;
-    try {
-      fixed.push(project.fix(file, text, { unsafe: false, codes: finalize ? new Set(schemaNameCodes()) : undefined }));
-    } catch (e) {
-      // One file that cannot be fixed never stops the rest; the report lists it as skipped.
-      project.skipped.set(file, `not fixed: ${(e as Error).message}`);
-    }
-  }
-  project.dispose();
-  return { project, fixed };
+/**
+ * Fix every workspace file in memory from the server's index (open documents use their editor text; only files
+ * not yet indexed or changed on disk since are read).
+ */
+function migrateAll(finalize: boolean) {
+  return migrateFromIndex(
+    {
+      engine,
+      indexed: indexedFiles,
+      roots,
+      pin,
+      installed: installedIndex,
+      dependencies,
+      openText: (file) => store.get(pathToFileURL(file).href)?.doc.getText(),
+    },
+    { finalize, codes: finalize ? new Set(schemaNameCodes()) : undefined },
+  );
 }
 
 function schemaNameCodes(): string[] {
@@ -466,15 +464,15 @@ function schemaNameCodes(): string[] {
 
 /** One WorkspaceEdit with a change annotation per file that needs confirmation: VS Code shows its refactor preview. */
 async function applyWorkspaceMigration(finalize: boolean, opts?: { apply?: boolean }) {
-  const { fixed } = await migrateAll(finalize);
+  const { fixed, read } = await migrateAll(finalize);
   const { documentChanges, changeAnnotations, files, fixes } = workspaceChanges(fixed, store);
   const edit: WorkspaceEdit = { documentChanges, changeAnnotations };
   if (opts?.apply !== false && documentChanges.length) {
     const label = finalize ? 'DataJoint: remove the parallel-schema suffix' : 'DataJoint: migrate workspace to 2.x';
     const r = await connection.workspace.applyEdit({ label, edit });
-    return { files, fixes, applied: r.applied, failureReason: r.failureReason };
+    return { files, fixes, applied: r.applied, failureReason: r.failureReason, read: read.length };
   }
-  return { files, fixes, applied: false, edit };
+  return { files, fixes, applied: false, edit, read: read.length };
 }
 
 connection.onShutdown(() => store?.dispose());

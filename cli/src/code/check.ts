@@ -8,14 +8,26 @@ import { formatLocation, locator } from '../../../server/src/report/locations';
 import { shownMessage, type Severity } from '../../../server/src/rules/meta';
 import { shownInPhase } from '../../../server/src/rules/context';
 import { analyzeInParallel, defaultWorkers, PARALLEL_THRESHOLD } from '../../../server/src/parallel/pool';
-import type { ProjectOverrides } from '../../../server/src/project';
+import type { FileResult, ProjectOverrides } from '../../../server/src/project';
+import { listFiles } from '../../../server/src/files';
 
-/** Findings of every file under `paths`, on `jobs` threads when there are enough files to pay for them. */
-export async function analyzePaths(paths: string[], overrides: ProjectOverrides, jobs: number) {
-  const project = await Project.open(paths, overrides, { index: false });
-  const parallel = jobs > 1 && project.files.length >= PARALLEL_THRESHOLD;
-  if (!parallel) project.indexAll();
-  const files = parallel ? await analyzeInParallel(project, jobs) : project.analyzeAll();
+/**
+ * Findings of every file under `paths`, on `jobs` threads when there are enough files to pay for them. With
+ * `each`, results are handed over one by one in file order and not collected (`files` is then empty).
+ */
+export async function analyzePaths(
+  paths: string[],
+  overrides: ProjectOverrides,
+  jobs: number,
+  each?: (r: FileResult, project: Project) => void,
+) {
+  const listed = listFiles(paths);
+  // Several threads: the workers read the Python files; this thread reads only the dependency pins.
+  const many = jobs > 1 && listed.length >= PARALLEL_THRESHOLD;
+  const project = await Project.open(paths, overrides, { index: false, readAll: !many, files: listed });
+  const one = each && ((r: FileResult) => each(r, project));
+  if (!many) project.indexAll();
+  const files = many ? await analyzeInParallel(project, jobs, one) : project.analyzeAll(one);
   return { project, files };
 }
 
@@ -35,44 +47,36 @@ export async function runCheck(argv: string[], io: CliIO): Promise<number> {
   const paths = positionals.length ? positionals : [io.cwd];
   const jobs = str(flags, 'jobs') === undefined ? defaultWorkers() : Number(str(flags, 'jobs'));
   if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError('--jobs must be a positive integer');
-  const results = await analyzePaths(
+  // Findings are printed (or, for JSON, kept as rows) file by file: no file's text or tree outlives its turn.
+  const rows: Row[] = [];
+  const skipped: Array<{ path: string; reason: string }> = [];
+  const counts = { rows: 0, failing: 0, fixable: 0, unsafe: 0, unverified: 0, files: 0 };
+  const { project } = await analyzePaths(
     paths.map((p) => path.resolve(io.cwd, p)),
     overridesFrom(flags),
     jobs,
+    (r, project) => {
+      counts.files++;
+      if (r.skipped) skipped.push({ path: r.path, reason: r.skipped });
+      for (const row of rowsOf(r, project.options.phase, io.cwd)) {
+        counts.rows++;
+        if (RANK[row.severity] >= RANK[failOn]) counts.failing++;
+        if (row.fix && row.safety === 'safe') counts.fixable++;
+        if (row.fix && row.safety === 'unsafe') counts.unsafe++;
+        if (row.unverified) counts.unverified++;
+        if (format === 'json') rows.push(row);
+        else
+          io.out(`${formatLocation(row.path, row)}: ${row.code} ${row.severity} [${row.safety}] ${shownMessage(row)}`);
+      }
+    },
   );
-  const project = results.project;
-  const rows = results.files.flatMap((r) => {
-    if (!r.text) return [];
-    const locate = locator(r.path, r.text);
-    return r.findings
-      .filter((f) => shownInPhase(f, project.options.phase))
-      .map((f) => {
-        const loc = locate(f.start);
-        const end = locate(f.end);
-        return {
-          path: path.relative(io.cwd, r.path) || r.path,
-          ...loc,
-          endLine: end.line,
-          endColumn: end.column,
-          code: f.code,
-          severity: f.severity,
-          safety: f.safety,
-          phase: f.phase,
-          message: f.message,
-          fix: f.fix?.title ?? null,
-          ...(f.unverified ? { unverified: true as const, reason: f.reason } : {}),
-        };
-      });
-  });
-  const failing = rows.filter((r) => RANK[r.severity] >= RANK[failOn]).length;
+  const failing = counts.failing;
   if (format === 'json') {
     io.out(
       JSON.stringify(
         {
           findings: rows,
-          skipped: results.files
-            .filter((r) => r.skipped)
-            .map((r) => ({ path: path.relative(io.cwd, r.path) || r.path, reason: r.skipped })),
+          skipped: skipped.map((r) => ({ path: path.relative(io.cwd, r.path) || r.path, reason: r.reason })),
           context: { pin: project.pin, mode: project.options.mode, phase: project.options.phase },
         },
         null,
@@ -80,14 +84,10 @@ export async function runCheck(argv: string[], io: CliIO): Promise<number> {
       ),
     );
   } else {
-    for (const r of rows)
-      io.out(`${formatLocation(r.path, r)}: ${r.code} ${r.severity} [${r.safety}] ${shownMessage(r)}`);
-    for (const r of results.files) if (r.skipped) io.err(`skipped ${r.path}: ${r.skipped}`);
-    const fixable = rows.filter((r) => r.fix && r.safety === 'safe').length;
-    const unsafe = rows.filter((r) => r.fix && r.safety === 'unsafe').length;
-    const unverified = rows.filter((r) => r.unverified).length;
+    for (const r of skipped) io.err(`skipped ${r.path}: ${r.reason}`);
+    const { fixable, unsafe, unverified } = counts;
     io.out(
-      `${rows.length} finding(s) in ${results.files.length} file(s): ${fixable} fixable with \`dj-migrate fix\`${unsafe ? `, ${unsafe} more with --unsafe` : ''}${unverified ? `; ${unverified} unverified (receiver not resolved: check by hand)` : ''}.`,
+      `${counts.rows} finding(s) in ${counts.files} file(s): ${fixable} fixable with \`dj-migrate fix\`${unsafe ? `, ${unsafe} more with --unsafe` : ''}${unverified ? `; ${unverified} unverified (receiver not resolved: check by hand)` : ''}.`,
     );
     if (project.options.mode === 'informational')
       io.out(
@@ -95,4 +95,31 @@ export async function runCheck(argv: string[], io: CliIO): Promise<number> {
       );
   }
   return failing > 0 ? 1 : 0;
+}
+
+type Row = ReturnType<typeof rowsOf>[number];
+
+/** The shown findings of one file, with line and column. */
+function rowsOf(r: FileResult, phase: 1 | 2, cwd: string) {
+  if (!r.text) return [];
+  const locate = locator(r.path, r.text);
+  return r.findings
+    .filter((f) => shownInPhase(f, phase))
+    .map((f) => {
+      const loc = locate(f.start);
+      const end = locate(f.end);
+      return {
+        path: path.relative(cwd, r.path) || r.path,
+        ...loc,
+        endLine: end.line,
+        endColumn: end.column,
+        code: f.code,
+        severity: f.severity,
+        safety: f.safety,
+        phase: f.phase,
+        message: f.message,
+        fix: f.fix?.title ?? null,
+        ...(f.unverified ? { unverified: true as const, reason: f.reason } : {}),
+      };
+    });
 }

@@ -16,7 +16,8 @@ export async function fixProject(
   overrides: Parameters<typeof Project.open>[1],
   unsafe: boolean,
 ): Promise<{ project: Project; fixed: FixedFile[] }> {
-  const project = await Project.open(paths, overrides);
+  // project.fix parses each file again: trees kept from indexing would only take memory.
+  const project = await Project.open(paths, overrides, { treeBudget: 0 });
   const fixed: FixedFile[] = [];
   for (const file of project.files) {
     const text = project.texts.get(file);

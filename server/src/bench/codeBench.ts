@@ -16,8 +16,28 @@ function percentile(xs: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 }
 
+function cpuSeconds(u: NodeJS.CpuUsage): number {
+  return (u.user + u.system) / 1e6;
+}
+
+/** Peak resident memory (MB) of a CLI run in a process of its own: threads and WASM memory included. */
+function peakRss(cli: string, args: string[]): number {
+  const report = 'process.on("exit",()=>process.stderr.write("\\npeak-rss "+process.resourceUsage().maxRSS+"\\n"))';
+  const r = cp.spawnSync(
+    process.execPath,
+    ['--import', `data:text/javascript,${encodeURIComponent(report)}`, cli, ...args],
+    {
+      encoding: 'utf8',
+      maxBuffer: 256 * 1024 * 1024,
+    },
+  );
+  const kb = /peak-rss (\d+)/.exec(r.stderr ?? '');
+  if (!kb) throw new Error(`no peak RSS from ${cli} ${args.join(' ')}: ${r.stderr}`);
+  return Math.round(Number(kb[1]) / 1024);
+}
+
 export async function runCodeBench(
-  opts: { files?: number; serverPath?: string; log?: (s: string) => void } = {},
+  opts: { files?: number; serverPath?: string; cliPath?: string; log?: (s: string) => void } = {},
 ): Promise<void> {
   const log = opts.log ?? ((s: string) => console.log(s));
   const files = opts.files ?? 1000;
@@ -32,21 +52,30 @@ export async function runCodeBench(
     for (const p of paths) py.parse(fs.readFileSync(p, 'utf8')).delete();
     const parseMs = Number(process.hrtime.bigint() - t) / 1e6;
 
-    // The CLI's own path (cli/src/code/check.ts): one thread, then every core.
+    // The CLI's own path (cli/src/code/check.ts): one thread, then every core. Results are streamed, as the CLI does.
+    const findings = { single: 0, parallel: 0 };
+    // CPU time of every thread of this process: on a loaded machine it tells what the wall clock cannot.
+    let cpu = process.cpuUsage();
     t = process.hrtime.bigint();
-    const single = await analyzePaths([dir], { schemaSuffix: '' }, 1);
+    await analyzePaths([dir], { schemaSuffix: '' }, 1, (r) => {
+      findings.single += r.findings.length;
+    });
     const singleMs = Number(process.hrtime.bigint() - t) / 1e6;
+    const singleCpu = cpuSeconds(process.cpuUsage(cpu));
     const workers = defaultWorkers();
+    cpu = process.cpuUsage();
     t = process.hrtime.bigint();
-    const parallel = await analyzePaths([dir], { schemaSuffix: '' }, workers);
+    await analyzePaths([dir], { schemaSuffix: '' }, workers, (r) => {
+      findings.parallel += r.findings.length;
+    });
     const parallelMs = Number(process.hrtime.bigint() - t) / 1e6;
-    const count = (r: typeof single) => r.files.reduce((a, f) => a + f.findings.length, 0);
-    if (count(single) !== count(parallel))
-      throw new Error(`parallel check found ${count(parallel)} findings, single-threaded ${count(single)}`);
+    const parallelCpu = cpuSeconds(process.cpuUsage(cpu));
+    if (findings.single !== findings.parallel)
+      throw new Error(`parallel check found ${findings.parallel} findings, single-threaded ${findings.single}`);
 
     const rate = (ms: number) => (files / (ms / 1000)).toFixed(0);
     log(
-      `code bench: ${files} generated DataJoint files (${Math.round(paths.reduce((a, p) => a + fs.statSync(p).size, 0) / 1024)} KB), ${count(single)} findings, ${os.cpus().length} cores`,
+      `code bench: ${files} generated DataJoint files (${Math.round(paths.reduce((a, p) => a + fs.statSync(p).size, 0) / 1024)} KB), ${findings.single} findings, ${os.cpus().length} cores`,
     );
     log(`  parse-only pass (read + parse, 1 thread): ${rate(parseMs)} files/s (${parseMs.toFixed(0)} ms)`);
     log(
@@ -55,6 +84,16 @@ export async function runCodeBench(
     log(
       `  dj-migrate check (${workers} workers)          : ${rate(parallelMs)} files/s (${parallelMs.toFixed(0)} ms), ${(parseMs / parallelMs).toFixed(2)} of parse-only   aim ≥ 300 files/s and ≥ 0.5`,
     );
+    log(
+      `  ${workers} workers vs 1 thread                 : ${(singleMs / parallelMs).toFixed(2)}× faster   aim ≥ 1.6× (on a quiet machine); CPU time ${singleCpu.toFixed(1)} s vs ${parallelCpu.toFixed(1)} s (load average ${os.loadavg()[0].toFixed(1)})`,
+    );
+    const cli = opts.cliPath ?? path.join(__dirname, 'cli.js');
+    if (fs.existsSync(cli)) {
+      const rss = (jobs: number) => peakRss(cli, ['check', '--jobs', String(jobs), dir]);
+      log(
+        `  dj-migrate check peak RSS (own process)  : ${rss(1)} MB with --jobs 1, ${rss(workers)} MB with ${workers} workers   aim < 300 MB`,
+      );
+    } else log(`  dj-migrate check peak RSS: skipped, ${cli} not built`);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

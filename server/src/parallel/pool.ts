@@ -1,11 +1,11 @@
-// Analyse a project on several cores: workers index their shares, exchange exports, then analyse.
+// Analyse a project on several cores: this thread and workers read and index their shares, exchange exports,
+// then analyse.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { fileKind } from '../fileKind';
-import type { ModuleExports } from '../index/workspace';
-import type { FileResult, Project } from '../project';
+import { Project, type FileResult } from '../project';
 import type { FromWorker, ToWorker } from './protocol';
 
 /** Below this many files one thread is faster than starting workers. */
@@ -21,51 +21,125 @@ function workerScript(): string {
   return path.join(__dirname, __dirname.endsWith('parallel') ? 'worker.js' : path.join('parallel', 'worker.js'));
 }
 
-/** The same results as `project.analyzeAll()`, computed by `workers` threads. `project` must be opened with index: false. */
-export async function analyzeInParallel(project: Project, workers: number): Promise<FileResult[]> {
+/**
+ * The same results as `project.analyzeAll()`, computed by `threads` threads: this one and `threads - 1` workers,
+ * each reading, indexing and analysing its share of the files (each file is read once). `project` must be opened
+ * with index: false and readAll: false. With `each`, results are handed over in `project.files` order as they
+ * arrive and not collected.
+ */
+export async function analyzeInParallel(
+  project: Project,
+  threads: number,
+  each?: (r: FileResult) => void,
+): Promise<FileResult[]> {
   const files = project.files.filter((f) => !project.skipped.has(f));
-  const n = Math.max(1, Math.min(workers, Math.ceil(files.length / 16)));
+  const n = Math.max(1, Math.min(threads, Math.ceil(files.length / 16)));
   const shares: string[][] = Array.from({ length: n }, () => []);
   files.forEach((f, i) => {
     shares[i % n].push(f);
   });
+  const given = (share: string[]) =>
+    new Map(share.flatMap((f) => (project.texts.has(f) ? [[f, project.texts.get(f)!] as const] : [])));
+  const budget = Math.floor(project.treeBudget / n);
   // A worker's default young generation is small; the index allocates many short-lived nodes and would spend
   // much of its time in garbage collection (measured: ~40% slower than the main thread without this).
-  const pool = shares.map(() => new Worker(workerScript(), { resourceLimits: { maxYoungGenerationSizeMb: 64 } }));
-  const ask = (w: Worker, m: ToWorker) =>
-    new Promise<FromWorker>((resolve, reject) => {
-      w.once('message', (r: FromWorker) => (r.kind === 'error' ? reject(new Error(r.message)) : resolve(r)));
-      w.once('error', reject);
-      w.postMessage(m);
+  const pool = shares
+    .slice(1)
+    .map(() => new Worker(workerScript(), { resourceLimits: { maxYoungGenerationSizeMb: 32 } }));
+  const failed = new Promise<never>((_, reject) => {
+    for (const w of pool) {
+      w.on('error', reject);
+      w.on('message', (r: FromWorker) => {
+        if (r.kind === 'error') reject(new Error(r.message));
+      });
+    }
+  });
+  failed.catch(() => undefined);
+  const next = (w: Worker, kind: FromWorker['kind']) =>
+    new Promise<FromWorker>((resolve) => {
+      const on = (r: FromWorker) => {
+        if (r.kind !== kind) return;
+        w.off('message', on);
+        resolve(r);
+      };
+      w.on('message', on);
     });
+  const results: FileResult[] = [];
+  const emit = each ?? ((r: FileResult) => results.push(r));
+  // Results arrive interleaved from the threads; they leave in the project's file order.
+  const pending = new Map<string, FileResult>();
+  let at = 0;
+  const flush = () => {
+    for (; at < project.files.length; at++) {
+      const f = project.files[at];
+      const skipped = project.skipped.get(f);
+      if (skipped) emit({ path: f, kind: fileKind(f), findings: [], skipped });
+      else if (pending.has(f)) {
+        emit(pending.get(f)!);
+        pending.delete(f);
+      } else break;
+    }
+  };
   try {
-    const indexed = await Promise.all(
-      pool.map((w, i) =>
-        ask(w, {
-          kind: 'index',
-          files: shares[i],
-          settings: project.settings,
-          pin: project.pin,
-          options: project.options,
-        }),
-      ),
-    );
-    const exports: ModuleExports[] = [
-      ...project.installed.exports,
-      ...indexed.flatMap((r) => (r.kind === 'indexed' ? r.exports : [])),
-    ];
-    const answers = await Promise.all(pool.map((w) => ask(w, { kind: 'analyze', exports })));
-    const byPath = new Map<string, FileResult>();
-    for (const a of answers) if (a.kind === 'results') for (const r of a.results) byPath.set(r.path, r);
-    return project.files.map(
-      (f) =>
-        byPath.get(f) ?? {
-          path: f,
-          kind: fileKind(f),
-          findings: [],
-          skipped: project.skipped.get(f) ?? 'not analysed',
-        },
-    );
+    const answers = pool.map((w, i) => {
+      const answer = next(w, 'indexed');
+      w.postMessage({
+        kind: 'index',
+        files: shares[i + 1],
+        given: given(shares[i + 1]),
+        settings: project.settings,
+        pin: project.pin,
+        options: project.options,
+        treeBudget: budget,
+      } satisfies ToWorker);
+      return answer;
+    });
+    // This thread's share, while the workers index theirs.
+    const own = await Project.subset(shares[0], project.settings, project.pin, project.options, given(shares[0]));
+    own.treeBudget = budget;
+    const imported = own.importedTopLevel();
+    const exported = own.indexAll();
+    const ownPaths = new Set(exported.map((e) => e.path));
+    for (const r of await Promise.race([Promise.all(answers), failed]))
+      if (r.kind === 'indexed') {
+        exported.push(...r.exports);
+        for (const m of r.imported) imported.add(m);
+      }
+    // The installed packages the code imports: known only now that every file has been read.
+    if (project.sitePackageDirs) {
+      project.indexInstalled(project.sitePackageDirs.dirs, project.sitePackageDirs.roots, imported);
+      project.sitePackageDirs = null;
+    }
+    const exports = [...project.installed.exports, ...exported];
+    const done = pool.map((w) => {
+      const finished = next(w, 'done');
+      w.on('message', (r: FromWorker) => {
+        if (r.kind !== 'results') return;
+        for (const x of r.results) pending.set(x.path, x);
+        flush();
+      });
+      w.postMessage({ kind: 'analyze', exports, options: project.options } satisfies ToWorker);
+      return finished;
+    });
+    Object.assign(own.options, project.options);
+    for (const e of exports) if (!ownPaths.has(e.path)) own.engine.workspace.set(e);
+    // Analyse this thread's share a few files at a time, letting the workers' results in between.
+    for (let i = 0; i < own.files.length; i++) {
+      const r = own.analyzeFile(own.files[i], true);
+      if (r) pending.set(r.path, r);
+      if (i % 4 === 3) {
+        flush();
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
+    own.dispose();
+    flush();
+    await Promise.race([Promise.all(done), failed]);
+    // Files no thread could analyse (none are expected) are reported, never dropped.
+    for (const f of project.files.slice(at))
+      if (!pending.has(f) && !project.skipped.has(f)) project.skipped.set(f, 'not analysed');
+    flush();
+    return results;
   } finally {
     await Promise.all(pool.map((w) => w.terminate()));
   }

@@ -6,10 +6,22 @@ import type { EngineOptions } from '../rules/context';
 import type { DataJointPin } from '../rules/pins';
 
 export type ToWorker =
-  | { kind: 'index'; files: string[]; settings: ProjectSettings; pin: DataJointPin; options: EngineOptions }
-  | { kind: 'analyze'; exports: ModuleExports[] };
+  | {
+      kind: 'index';
+      files: string[];
+      /** Texts the main thread already read (dependency pins), so no file is read twice. */
+      given: Map<string, string>;
+      settings: ProjectSettings;
+      pin: DataJointPin;
+      options: EngineOptions;
+      treeBudget: number;
+    }
+  /** The options again: the installed packages' warnings are known only once every worker has indexed. */
+  | { kind: 'analyze'; exports: ModuleExports[]; options: EngineOptions };
 
 export type FromWorker =
-  | { kind: 'indexed'; exports: ModuleExports[] }
+  | { kind: 'indexed'; exports: ModuleExports[]; imported: string[] }
+  /** A few files' results at a time, in the order of the worker's share; 'done' follows the last. */
   | { kind: 'results'; results: FileResult[] }
+  | { kind: 'done' }
   | { kind: 'error'; message: string };

@@ -1,9 +1,11 @@
-// An analysis worker: indexes its share of the files (keeping their trees), receives every file's exports,
-// then analyses its share. Each file is parsed once, on one of the machine's cores.
+// An analysis worker: reads and indexes its share of the files (keeping trees within a budget), receives every
+// file's exports, then analyses its share and sends the results back a few files at a time.
 import { parentPort } from 'node:worker_threads';
 import { Project } from '../project';
+import type { FileResult } from '../project';
 import type { FromWorker, ToWorker } from './protocol';
 
+const BATCH = 8;
 let project: Project | null = null;
 
 function send(m: FromWorker): void {
@@ -13,12 +15,24 @@ function send(m: FromWorker): void {
 parentPort?.on('message', async (m: ToWorker) => {
   try {
     if (m.kind === 'index') {
-      project = await Project.subset(m.files, m.settings, m.pin, m.options);
-      send({ kind: 'indexed', exports: project.indexAll() });
+      project = await Project.subset(m.files, m.settings, m.pin, m.options, m.given);
+      project.treeBudget = m.treeBudget;
+      const imported = [...project.importedTopLevel()];
+      send({ kind: 'indexed', exports: project.indexAll(), imported });
     } else if (m.kind === 'analyze') {
       if (!project) throw new Error('analyze before index');
+      Object.assign(project.options, m.options);
       for (const e of m.exports) if (!project.texts.has(e.path)) project.engine.workspace.set(e);
-      send({ kind: 'results', results: project.analyzeAll() });
+      let batch: FileResult[] = [];
+      project.analyzeAll((r) => {
+        batch.push(r);
+        if (batch.length >= BATCH) {
+          send({ kind: 'results', results: batch });
+          batch = [];
+        }
+      });
+      if (batch.length) send({ kind: 'results', results: batch });
+      send({ kind: 'done' });
       project = null;
     }
   } catch (e) {
