@@ -168,6 +168,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<DataJo
     root,
     suffix,
     explorerView,
+    log: (text) => log.info(text),
   });
   context.subscriptions.push(onTrustGranted(() => differences.refresh()));
   registerPipelineCommands({ context, connections, migration, choice, explorerView, migrationView });
