@@ -112,7 +112,8 @@ export class MigrationView implements vscode.TreeDataProvider<MigrationNode> {
       case 'finished': {
         const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `m:${node.conn.id}:${node.schema}:finished`;
-        item.iconPath = new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('testing.iconPassed'));
+        const [icon, color] = STATUS_ICON[node.steps.some((s) => s.status === 'done') ? 'done' : 'not-needed'];
+        item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
         item.tooltip = node.steps.map((s) => `${s.step.title}: ${s.detail ?? s.last?.summary ?? s.status}`).join('\n');
         item.contextValue = 'finishedSteps';
         item.accessibilityInformation = {
