@@ -47,6 +47,13 @@ describe('schema names in the code', () => {
     assert.equal(namedByCode('core', hints, '_v2'), true);
     assert.equal(namedByCode('core_extra', hints, '_v2'), false, 'a literal is matched exactly');
     assert.equal(namedByCode('t1_ephys', hints, '_v2'), false);
+    const vague = schemaHints('a = dj.Schema(f"{name}_v2")\nb = dj.Schema(f"{p}_x")');
+    assert.deepEqual(
+      vague.map((h) => h.name),
+      ['_v2', '_x'],
+    );
+    assert.equal(namedByCode('t1_lab', vague, '_v2'), false, 'a template ending only in the suffix names nothing');
+    assert.equal(namedByCode('t1_x', vague, '_v2'), false, 'nor one ending in a character or two');
   });
 });
 

@@ -39,7 +39,9 @@ export function schemaHints(source: string): SchemaHint[] {
 /** Does the code name this schema (or its parallel schema `<schema><suffix>`)? */
 export function namedByCode(schema: string, hints: readonly SchemaHint[], suffix: string): boolean {
   const names = suffix ? [schema, schema + suffix] : [schema];
-  return hints.some((h) => names.some((n) => (h.exact ? n === h.name : n.endsWith(h.name))));
+  // A template ending only in the suffix (`f"{name}_v2"`) or in a character or two says nothing.
+  const telling = hints.filter((h) => h.exact || (h.name.length >= 3 && h.name !== suffix));
+  return telling.some((h) => names.some((n) => (h.exact ? n === h.name : n.endsWith(h.name))));
 }
 
 /**
