@@ -17,6 +17,7 @@ import { MigrationView } from './ui/migrationView';
 import { OutputLog } from './ui/output';
 import { PLAN_SCHEME, PlanDocuments, ReportPanel } from './ui/reports';
 import { registerMapAndDifferences } from './ui/mapCommands';
+import { WorkspaceSchemas } from './ui/workspaceSchemas';
 import { PipelineChoice } from './ui/pipelineChoice';
 import { registerPipelineCommands } from './ui/pipelineCommands';
 import { registerStatusBar } from './ui/statusBar';
@@ -136,7 +137,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<DataJo
 
   const explorer = new SchemaExplorer(connections, facts);
   const choice = new PipelineChoice(context.workspaceState);
-  const migration = new MigrationView(connections, explorer, history, choice);
+  const schemasInCode = new WorkspaceSchemas();
+  context.subscriptions.push(schemasInCode);
+  const migration = new MigrationView(connections, explorer, history, choice, schemasInCode);
   const plans = new PlanDocuments();
   const reports = new ReportPanel();
   const explorerView = vscode.window.createTreeView('datajoint.explorer', {
@@ -168,6 +171,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<DataJo
     root,
     suffix,
     explorerView,
+    log: (text) => log.info(text),
   });
   context.subscriptions.push(onTrustGranted(() => differences.refresh()));
   registerPipelineCommands({ context, connections, migration, choice, explorerView, migrationView });

@@ -24,6 +24,7 @@ interface Placed {
 const svg = document.getElementById('map') as unknown as SVGSVGElement;
 const status = document.getElementById('status') as HTMLElement;
 const titleEl = document.getElementById('title') as HTMLElement;
+const errorEl = document.getElementById('error') as HTMLElement;
 let viewport = document.createElementNS(SVG, 'g');
 svg.appendChild(viewport);
 let placed = new Map<string, Placed>();
@@ -278,13 +279,19 @@ function nearest(id: string, [dx, dy]: [number, number]): string | undefined {
 
 // Messages are handled in order; a graph is laid out after the next paint, so a large pipeline first says so.
 let queue: Promise<void> = Promise.resolve();
+let hasGraph = false;
 function handle(msg: ToWebview): Promise<void> | void {
   if (msg.type === 'graph') {
+    hasGraph = true;
+    showError(undefined);
     status.textContent = `laying out ${msg.graph.nodes.length} tables…`;
     return new Promise((done) =>
       setTimeout(() => {
-        render(msg);
-        done();
+        try {
+          render(msg);
+        } finally {
+          done();
+        }
       }, 0),
     );
   }
@@ -292,14 +299,39 @@ function handle(msg: ToWebview): Promise<void> | void {
   else if (msg.type === 'focus') {
     ensureVisible(msg.id, true);
     placed.get(msg.id)?.el.focus();
-  }
+  } else if (msg.type === 'loading') {
+    showError(undefined);
+    status.textContent = msg.text;
+  } else if (msg.type === 'error') showError(`The map could not be drawn: ${msg.message}`);
 }
+
+/** An error stays visible above the map (and goes to the extension's log) instead of leaving it blank. */
+function showError(text: string | undefined): void {
+  errorEl.hidden = !text;
+  errorEl.textContent = text ?? '';
+  if (text) status.textContent = 'error';
+}
+function reportError(e: unknown): void {
+  const message = e instanceof Error ? e.message : String(e);
+  showError(`Error in the map: ${message}`);
+  console.error('Migration Map:', e);
+  vscode.postMessage({ type: 'error', message });
+}
+window.addEventListener('error', (ev) => reportError(ev.error ?? ev.message));
+window.addEventListener('unhandledrejection', (ev) => reportError(ev.reason));
+
 window.addEventListener('message', (ev: MessageEvent<ToWebview>) => {
-  queue = queue
-    .then(() => handle(ev.data))
-    .catch((e) => {
-      status.textContent = `error: ${(e as Error).message}`;
-    });
+  if (!ev.data || typeof ev.data.type !== 'string') return;
+  queue = queue.then(() => handle(ev.data)).catch(reportError);
 });
 window.addEventListener('resize', () => fit());
+
+// Ask for the graph now that the listener is in place, and again until one arrives: a message posted while
+// the webview was still loading, or lost in a reload, is asked for again rather than waited for forever.
+status.textContent = 'waiting for the pipeline…';
 vscode.postMessage({ type: 'ready' });
+let asks = 0;
+const asking = setInterval(() => {
+  if (hasGraph || ++asks > 40) clearInterval(asking);
+  else vscode.postMessage({ type: 'ready' });
+}, 1500);

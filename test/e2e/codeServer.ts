@@ -357,6 +357,49 @@ export class Workbench {
     await entry.click();
   }
 
+  /**
+   * Run a context-menu item and wait until `started` says it ran. A tree that re-renders while its menu is
+   * open (rows still loading on a cold workbench) can swallow the click; the menu is then opened again.
+   */
+  async contextMenuUntil(
+    row: Locator,
+    item: string,
+    started: () => Promise<boolean>,
+    timeoutMs = 20_000,
+    attempts = 3,
+  ): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      await this.contextMenu(row, item);
+      try {
+        await until(`"${item}" to take effect`, async () => started(), timeoutMs, 250);
+        return;
+      } catch (e) {
+        await this.screenshot(`menu-retry-${item.replace(/\W+/g, '-')}-${attempt}`);
+        if (attempt >= attempts)
+          throw new Error(
+            `${(e as Error).message} after ${attempts} tries from the context menu\n${await this.describe()}`,
+          );
+        await this.page.keyboard.press('Escape');
+      }
+    }
+  }
+
+  /** What a person would see besides the views: the editor tabs and the notifications (failure messages). */
+  async describe(): Promise<string> {
+    const texts = (sel: string) =>
+      this.page
+        .locator(sel)
+        .allInnerTexts()
+        .catch(() => [] as string[]);
+    const tabs = (await texts('.tabs-container .tab .label-name')).join(' | ') || '(none)';
+    const notes = (
+      await texts('.notifications-toasts .notification-toast, .notifications-center .notification-list-item')
+    )
+      .map((t) => t.replace(/\s+/g, ' ').trim())
+      .join(' | ');
+    return `editor tabs: ${tabs}\nnotifications: ${notes || '(none)'}`;
+  }
+
   /** Click a button of a modal dialog (the confirmation before a write). */
   async dialogButton(label: string): Promise<string> {
     const dialog = this.page.locator('.monaco-dialog-box');

@@ -42,6 +42,7 @@ describe('Migration Map and Differences view in a real VS Code', { timeout: 15 *
   const user = `djm_map_${randomBytes(3).toString('hex')}`;
   let lab: string;
   let schemas: string[];
+  const consoleLogPath = path.join(shotsDir, 'map-browser-console.log');
 
   before(async () => {
     ensureInstalled();
@@ -97,7 +98,7 @@ describe('Migration Map and Differences view in a real VS Code', { timeout: 15 *
     page = launched.page;
     wb = new Workbench(page, shotsDir);
     fs.mkdirSync(shotsDir, { recursive: true });
-    const consoleLog = fs.createWriteStream(path.join(shotsDir, 'map-browser-console.log'));
+    const consoleLog = fs.createWriteStream(consoleLogPath);
     page.on('console', (m) => consoleLog.write(`${m.text?.() ?? ''}\n`));
     page.on('pageerror', (e) => consoleLog.write(`pageerror: ${e.message ?? ''}\n`));
     await wb.open(`${server.url}/?folder=${encodeURIComponent(workspace)}`);
@@ -117,17 +118,56 @@ describe('Migration Map and Differences view in a real VS Code', { timeout: 15 *
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  /** The Migration Map's document inside its webview (found among the open webviews by its svg). */
-  async function mapFrame(): Promise<FrameLocator> {
-    return until('the Migration Map webview', async () => {
-      const outer = page.frameLocator('iframe.webview.ready') as unknown as { nth(i: number): FrameLocator };
-      const n = await page.locator('iframe.webview.ready').count();
-      for (let i = 0; i < n; i++) {
-        const inner = outer.nth(i).frameLocator('iframe#active-frame');
-        if (await inner.locator('svg#map g.node').count()) return inner;
-      }
-      return null;
-    });
+  /**
+   * The Migration Map's document inside its webview (found among the open webviews by its svg), once it has
+   * drawn its tables. On failure: a screenshot, and what each webview showed (the map's status line and
+   * error, which say whether the graph never arrived, failed, or was still being laid out), the editor
+   * tabs and the notifications; the browser console (webviews included) is in map-browser-console.log.
+   */
+  async function mapFrame(timeoutMs = 60_000): Promise<FrameLocator> {
+    try {
+      return await until(
+        'the Migration Map webview',
+        async () => {
+          const outer = page.frameLocator('iframe.webview') as unknown as { nth(i: number): FrameLocator };
+          const n = await page.locator('iframe.webview').count();
+          const seen: string[] = [];
+          for (let i = 0; i < n; i++) {
+            const inner = outer.nth(i).frameLocator('iframe#active-frame');
+            if (!(await inner.locator('svg#map').count())) {
+              seen.push(`webview ${i}: ${(await inner.locator('title').count()) ? 'not the map' : 'not loaded'}`);
+              continue;
+            }
+            const nodes = await inner.locator('svg#map g.node').count();
+            if (nodes) return inner;
+            const status = await inner
+              .locator('#status')
+              .innerText({ timeout: 2000 })
+              .catch(() => '?');
+            const error = await inner
+              .locator('#error')
+              .textContent({ timeout: 2000 })
+              .catch(() => '');
+            seen.push(`webview ${i}: the map, no tables drawn; status "${status}"${error ? `; error "${error}"` : ''}`);
+          }
+          throw new Error(seen.length ? seen.join('; ') : 'no webview open');
+        },
+        timeoutMs,
+      );
+    } catch (e) {
+      const shot = await wb.screenshot('map-missing').catch(() => '(no screenshot)');
+      throw new Error(
+        `${(e as Error).message}\n${await wb.describe()}\nscreenshot: ${shot}; browser console: ${consoleLogPath}`,
+      );
+    }
+  }
+
+  const mapTabOpen = async () => (await page.locator('.tab', { hasText: 'Migration Map' }).count()) > 0;
+
+  /** Open the map from the Schema Explorer's context menu (again, if a re-rendering tree swallowed the click). */
+  async function openMapFrom(schema: string): Promise<FrameLocator> {
+    await wb.contextMenuUntil(await explorerSchema(schema), 'Show Migration Map', mapTabOpen);
+    return mapFrame();
   }
 
   /** The text of the operation report webview that mentions `schema.` (empty until there is one). */
@@ -184,8 +224,7 @@ describe('Migration Map and Differences view in a real VS Code', { timeout: 15 *
     )) as unknown as [{ n: number }[]];
     assert.ok(Number(tables) > 5 && Number(fks) > 5, `the fixture has tables (${tables}) and foreign keys (${fks})`);
 
-    await wb.contextMenu(await explorerSchema(lab), 'Show Migration Map');
-    const frame = await mapFrame();
+    const frame = await openMapFrom(lab);
     await until('every table drawn', async () => (await frame.locator('svg#map g.node').count()) === Number(tables));
     assert.equal(await frame.locator('svg#map path.edge').count(), Number(fks), 'one edge per foreign key');
     assert.equal(await frame.locator('svg#map rect.cluster').count(), 3, 'one cluster per schema of the pipeline');
@@ -237,6 +276,8 @@ describe('Migration Map and Differences view in a real VS Code', { timeout: 15 *
   });
 
   it('the Migration Map follows the copy (CLI) and turns "compared equal" after Compare from the UI', async () => {
+    // The map stays open from the first test; opened here if that test failed before it, so this one still tells.
+    if (!(await mapTabOpen())) await openMapFrom(lab);
     const flags = ['--schemas', schemas.join(','), '--suffix', '_v2', '--stores', fixture!.storesFile, '--yes'];
     const made = await runCli(['db', 'create-parallel', ...flags]);
     assert.equal(made.code, 0, made.err + made.out);

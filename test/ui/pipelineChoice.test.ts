@@ -15,21 +15,30 @@ function memento(): Memento {
 
 const lab = { name: 'lab', schemas: ['ephys', 'lab'] };
 const other = { name: 'other', schemas: ['other'] };
+const third = { name: 'third', schemas: ['third'] };
+const all = [lab, other, third];
 
 describe('pipeline choice', () => {
-  it('shows every pipeline until the user chooses, then only the chosen ones', async () => {
+  it('shows the default until the user chooses, then only the chosen ones', async () => {
     const c = new PipelineChoice(memento());
     let changes = 0;
     c.onDidChange(() => changes++);
-    assert.deepEqual(c.visible('conn', [lab, other]), { shown: [lab, other], hidden: [] });
-    await c.add('conn', 'other', [lab, other]);
-    assert.equal(c.chosen('conn'), undefined, 'adding to "everything" changes nothing');
-    await c.set('conn', ['lab']);
-    assert.deepEqual(c.visible('conn', [lab, other]), { shown: [lab], hidden: [other] });
-    assert.deepEqual(c.visible('elsewhere', [lab, other]).hidden, []);
-    await c.add('conn', 'other', [lab, other]);
-    await c.add('conn', 'gone', [lab, other]);
+    assert.deepEqual(c.visible('conn', all, [lab]), { shown: [lab], hidden: [other, third] });
+    assert.deepEqual(c.visible('conn', all, []), { shown: [], hidden: all });
+    // The first addition starts from what the default showed.
+    await c.add('conn', 'other', all, [lab]);
     assert.deepEqual(c.chosen('conn'), ['lab', 'other']);
-    assert.equal(changes, 3);
+    assert.deepEqual(
+      c.visible('conn', all, []),
+      { shown: [lab, other], hidden: [third] },
+      'the default no longer applies',
+    );
+    await c.add('conn', 'other', all, [lab]);
+    await c.add('conn', 'gone', all, [lab]);
+    assert.deepEqual(c.chosen('conn'), ['lab', 'other'], 'a shown or vanished pipeline is not added');
+    await c.set('conn', ['third']);
+    assert.deepEqual(c.visible('conn', all, [lab]), { shown: [third], hidden: [lab, other] });
+    assert.deepEqual(c.visible('elsewhere', all, [other]).shown, [other], 'per connection');
+    assert.equal(changes, 2);
   });
 });

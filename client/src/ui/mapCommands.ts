@@ -18,6 +18,7 @@ export interface MapCommandDeps {
   root(): string;
   suffix(): string;
   explorerView?: vscode.TreeView<ExplorerNode>;
+  log?: (text: string) => void;
 }
 
 /** What the map command accepts: an explorer or Migration-view item, a programmatic target, or nothing. */

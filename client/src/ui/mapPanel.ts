@@ -1,6 +1,8 @@
 // The Migration Map webview: one panel showing a pipeline's graph (client/src/map/graph.ts) with each
 // table's migration state, kept current while operations run (copy checkpoints are watched, the history
 // and the explorer announce the rest). Strict CSP with a nonce; scripts and styles only from dist/ and media/.
+// The panel opens before the catalogue is read; the webview asks for the latest graph whenever it (re)loads,
+// and a failure is shown in the panel and logged, never only swallowed.
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -24,7 +26,11 @@ export interface MapDeps {
   root(): string;
   suffix(): string;
   explorerView?: vscode.TreeView<ExplorerNode>;
+  /** The Output channel (webview errors and failed updates are written there). */
+  log?: (text: string) => void;
 }
+
+type GraphMessage = Extract<ToWebview, { type: 'graph' }>;
 
 /** The production schemas of a connection (0.14.6, mixed or swapped) with their parallel schemas. */
 export async function productionSchemas(
@@ -47,8 +53,11 @@ export class MigrationMapPanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private conn: ConnectionConfig | undefined;
   private pipeline: Pipeline | undefined;
+  /** The webview has said it listens (set again by every 'ready', cleared when it is disposed). */
   private ready = false;
-  private pending: ToWebview[] = [];
+  /** What the webview must show when it (re)loads: the latest graph, or why there is none yet. */
+  private latest: GraphMessage | { type: 'loading'; text: string } | { type: 'error'; message: string } | undefined;
+  private focusId: string | undefined;
   private timer: NodeJS.Timeout | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   /** The states last sent (tests and the Differences view read them). */
@@ -74,12 +83,50 @@ export class MigrationMapPanel implements vscode.Disposable {
 
   /** Open (or bring forward) the map of the pipeline that `schema` belongs to. */
   async show(conn: ConnectionConfig, schema: string, focus?: string): Promise<void> {
-    const all = await productionSchemas(this.d.explorer, conn);
+    const same = this.conn?.id === conn.id && this.pipeline?.schemas.includes(schema);
     this.conn = conn;
-    this.pipeline = pipelineOf(pipelines(all.map((s) => s.schema)), schema);
+    this.focusId = focus;
+    if (!same || this.latest?.type !== 'graph') {
+      this.pipeline = undefined;
+      this.setLatest({ type: 'loading', text: `reading the pipeline of ${schema}…` });
+    }
+    // The panel first: a slow catalogue read then shows "reading…" instead of nothing at all.
     this.ensurePanel();
-    await this.update(true);
-    if (focus) this.post({ type: 'focus', id: focus });
+    try {
+      const all = await productionSchemas(this.d.explorer, conn);
+      this.pipeline = pipelineOf(pipelines(all.map((s) => s.schema)), schema);
+      await this.update(true);
+    } catch (e) {
+      this.fail(e);
+      throw e;
+    }
+    this.sendFocus();
+  }
+
+  private setLatest(m: NonNullable<typeof this.latest>): void {
+    this.latest = m;
+    this.send(m);
+  }
+
+  private fail(e: unknown): void {
+    const message = (e as Error)?.message ?? String(e);
+    this.d.log?.(`Migration Map: ${message}`);
+    this.setLatest({ type: 'error', message });
+  }
+
+  private sendFocus(): void {
+    if (!this.focusId || !this.ready || this.latest?.type !== 'graph') return;
+    this.send({ type: 'focus', id: this.focusId });
+    this.focusId = undefined;
+  }
+
+  /** Post to the webview if it listens; otherwise its 'ready' fetches `latest`. */
+  private send(m: ToWebview): void {
+    if (!this.panel || !this.ready) return;
+    // A webview that reloads meanwhile loses the message and asks again with 'ready'.
+    this.panel.webview
+      .postMessage(m)
+      .then(undefined, (e: Error) => this.d.log?.(`Migration Map: message not delivered: ${e.message}`));
   }
 
   private ensurePanel(): void {
@@ -88,26 +135,35 @@ export class MigrationMapPanel implements vscode.Disposable {
       return;
     }
     const { extensionUri } = this.d.context;
-    this.panel = vscode.window.createWebviewPanel('datajoint.migrationMap', 'Migration Map', vscode.ViewColumn.Active, {
-      enableScripts: true,
-      retainContextWhenHidden: true,
-      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
-    });
+    const panel = vscode.window.createWebviewPanel(
+      'datajoint.migrationMap',
+      'Migration Map',
+      vscode.ViewColumn.Active,
+      {
+        enableScripts: true,
+        retainContextWhenHidden: true,
+        localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
+      },
+    );
+    this.panel = panel;
     this.ready = false;
-    this.panel.webview.html = this.html(this.panel.webview);
-    this.panel.onDidDispose(() => {
-      this.panel = undefined;
-      this.ready = false;
-    });
-    this.panel.webview.onDidReceiveMessage((m: FromWebview) => {
+    panel.webview.onDidReceiveMessage((m: FromWebview) => {
       if (m.type === 'ready') {
         this.ready = true;
-        for (const p of this.pending.splice(0)) void this.panel?.webview.postMessage(p);
-      } else if (m.type === 'reveal')
+        if (this.latest) this.send(this.latest);
+        this.sendFocus();
+      } else if (m.type === 'error') this.d.log?.(`Migration Map (webview): ${m.message}`);
+      else if (m.type === 'reveal')
         this.reveal(m.id).catch((e) =>
           vscode.window.showWarningMessage(`Cannot show ${m.id} in the Schema Explorer: ${(e as Error).message}`),
         );
     });
+    panel.onDidDispose(() => {
+      if (this.panel !== panel) return;
+      this.panel = undefined;
+      this.ready = false;
+    });
+    panel.webview.html = this.html(panel.webview);
   }
 
   /** Select the table in the Schema Explorer (opening the way to it). */
@@ -149,22 +205,17 @@ export class MigrationMapPanel implements vscode.Disposable {
 <button id="zoom-out" title="Zoom out (-)" aria-label="Zoom out">−</button>
 <button id="zoom-fit" title="Fit (0)" aria-label="Fit to window">Fit</button>
 <button id="zoom-in" title="Zoom in (+)" aria-label="Zoom in">+</button></header>
+<div id="error" class="error" role="alert" hidden></div>
 <div class="legend" aria-hidden="true">${legend}<span>Part: plain text</span><span>dashed: secondary reference</span><span>dotted + orange dot: renamed reference (.proj)</span></div>
 <svg id="map" role="group" aria-label="Migration Map: tables and their foreign keys; Tab or arrow keys move between tables, Enter reveals one in the explorer"></svg>
 <script nonce="${nonce}" src="${uri('dist', 'map.js')}"></script>
 </body></html>`;
   }
 
-  private post(m: ToWebview): void {
-    if (!this.panel) return;
-    if (this.ready) void this.panel.webview.postMessage(m);
-    else this.pending.push(m);
-  }
-
   private schedule(relayout: boolean): void {
     if (!this.panel) return;
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.update(relayout).catch(() => undefined), 300);
+    this.timer = setTimeout(() => void this.update(relayout).catch((e) => this.fail(e)), 300);
   }
 
   /** Recompute the states (and with `relayout` the graph) and send them to the webview. */
@@ -211,7 +262,10 @@ export class MigrationMapPanel implements vscode.Disposable {
     if (relayout) {
       const graph = buildGraph(all.map((s) => s.schema));
       this.panel.title = `Migration Map: ${pipeline.name}`;
-      this.post({ type: 'graph', title: `Migration Map — ${pipeline.schemas.join(', ')}`, graph, states });
-    } else this.post({ type: 'states', states });
+      this.setLatest({ type: 'graph', title: `Migration Map — ${pipeline.schemas.join(', ')}`, graph, states });
+    } else if (this.latest?.type === 'graph') {
+      this.latest = { ...this.latest, states };
+      this.send({ type: 'states', states });
+    } else await this.update(true);
   }
 }

@@ -1,22 +1,26 @@
-// The Migration view: per production schema the steps of the published workflow with their state and
-// last result, a "run next" button, and the history of operations with their reports.
+// The Migration view: per production schema of the followed pipelines the steps of the published workflow
+// with their state and last result (the finished ones folded into one row), a "run next" button, and the
+// history of operations with their reports.
 import * as vscode from 'vscode';
 import type { ConnectionConfig } from './connectionModel';
 import { describeConnection } from './connectionModel';
 import type { Connections } from './connections';
 import type { SchemaExplorer } from './explorer';
 import { type Pipeline, pipelineOf, pipelines } from '../map/pipeline';
+import { type SchemaHint, defaultPipelines, stepRows } from './migrationModel';
 import type { PipelineChoice } from './pipelineChoice';
 import { type HistoryEntry, type HistoryStore, type StepState, cutOverRole, nextStep, stepStates } from './workflow';
 
 export type MigrationNode =
   | { kind: 'schema'; conn: ConnectionConfig; schema: string; steps: StepState[] }
   | { kind: 'step'; conn: ConnectionConfig; schema: string; state: StepState }
+  /** A schema's finished steps, folded into one row. */
+  | { kind: 'finished'; conn: ConnectionConfig; schema: string; label: string; steps: StepState[] }
   | { kind: 'history' }
   | { kind: 'entry'; entry: HistoryEntry }
   | { kind: 'message'; label: string; icon: string }
   /** The pipelines of a connection the view does not follow (PipelineChoice). */
-  | { kind: 'addPipeline'; conn: ConnectionConfig; hidden: Pipeline[] };
+  | { kind: 'addPipeline'; conn: ConnectionConfig; hidden: Pipeline[]; shown: number };
 
 const STATUS_ICON: Record<StepState['status'], [string, string?]> = {
   pending: ['circle-large-outline'],
@@ -38,8 +42,10 @@ export class MigrationView implements vscode.TreeDataProvider<MigrationNode> {
     private readonly explorer: SchemaExplorer,
     private readonly history: HistoryStore,
     private readonly choice?: PipelineChoice,
+    private readonly code?: { hints(): Promise<SchemaHint[]>; onDidChange(fn: () => void): unknown },
   ) {
     choice?.onDidChange(() => this.refresh());
+    code?.onDidChange(() => this.refresh());
     connections.onDidChange(() => this.refresh());
     explorer.onDidChangeTreeData(() => this.refresh());
     history.onDidChange(() => this.refresh());
@@ -103,6 +109,18 @@ export class MigrationView implements vscode.TreeDataProvider<MigrationNode> {
           };
         return item;
       }
+      case 'finished': {
+        const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = `m:${node.conn.id}:${node.schema}:finished`;
+        const [icon, color] = STATUS_ICON[node.steps.some((s) => s.status === 'done') ? 'done' : 'not-needed'];
+        item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
+        item.tooltip = node.steps.map((s) => `${s.step.title}: ${s.detail ?? s.last?.summary ?? s.status}`).join('\n');
+        item.contextValue = 'finishedSteps';
+        item.accessibilityInformation = {
+          label: `${node.schema}: finished steps: ${node.label}: ${node.steps.map((s) => s.step.title).join(', ')}`,
+        };
+        return item;
+      }
       case 'history': {
         const item = new vscode.TreeItem('History', vscode.TreeItemCollapsibleState.Collapsed);
         item.id = 'm:history';
@@ -129,7 +147,10 @@ export class MigrationView implements vscode.TreeDataProvider<MigrationNode> {
       case 'addPipeline': {
         const item = new vscode.TreeItem('Add pipeline…', vscode.TreeItemCollapsibleState.None);
         item.id = `m:${node.conn.id}:addPipeline`;
-        item.description = `${node.hidden.length} more on ${node.conn.name}`;
+        const n = node.hidden.length;
+        item.description = node.shown
+          ? `${n} more on ${node.conn.name}`
+          : `${n} pipeline${n === 1 ? '' : 's'} on ${node.conn.name}, none named in the workspace code`;
         item.tooltip = node.hidden.map((p) => `${p.name}: ${p.schemas.join(', ')}`).join('\n');
         item.iconPath = new vscode.ThemeIcon('add');
         item.command = { command: 'datajoint.migration.addPipeline', title: 'Add pipeline…', arguments: [node] };
@@ -149,6 +170,23 @@ export class MigrationView implements vscode.TreeDataProvider<MigrationNode> {
     return pipelines(loaded.schemas.map((s) => s.schema));
   }
 
+  /** The pipelines shown before the user chooses: the ones the workspace's code names (migrationModel). */
+  async defaultPipelines(all: readonly Pipeline[]): Promise<Pipeline[]> {
+    const hints = this.code ? await this.code.hints() : [];
+    const suffix = vscode.workspace.getConfiguration('datajoint.migration').get<string>('schemaSuffix') || '_v2';
+    return this.code ? defaultPipelines(all, hints, suffix) : [...all];
+  }
+
+  /** A connection's pipelines, the ones the view follows and the hidden ones. */
+  async followed(
+    conn: ConnectionConfig,
+  ): Promise<{ all: Pipeline[]; byDefault: Pipeline[]; shown: Pipeline[]; hidden: Pipeline[] }> {
+    const all = await this.pipelinesOf(conn);
+    const byDefault = await this.defaultPipelines(all);
+    const { shown, hidden } = this.choice?.visible(conn.id, all, byDefault) ?? { shown: all, hidden: [] };
+    return { all, byDefault, shown, hidden };
+  }
+
   async getChildren(node?: MigrationNode): Promise<MigrationNode[]> {
     if (!node && !vscode.workspace.isTrusted) return [];
     if (!node) {
@@ -161,8 +199,7 @@ export class MigrationView implements vscode.TreeDataProvider<MigrationNode> {
             versions.set(s.schema.name, s.schema.version);
             if (s.parallel) versions.set(s.parallel.name, s.parallel.version);
           }
-          const all = pipelines(loaded.schemas.map((s) => s.schema));
-          const { shown, hidden } = this.choice?.visible(conn.id, all) ?? { shown: all, hidden: [] };
+          const { all, shown, hidden } = await this.followed(conn);
           for (const s of loaded.schemas) {
             if (!shown.includes(pipelineOf(all, s.schema.name))) continue;
             const role = cutOverRole(s.schema.name, versions);
@@ -181,7 +218,7 @@ export class MigrationView implements vscode.TreeDataProvider<MigrationNode> {
             });
             out.push({ kind: 'schema', conn, schema: s.schema.name, steps });
           }
-          if (hidden.length) out.push({ kind: 'addPipeline', conn, hidden });
+          if (hidden.length) out.push({ kind: 'addPipeline', conn, hidden, shown: shown.length });
         } catch (e) {
           out.push({ kind: 'message', label: `${conn.name}: ${(e as Error).message}`, icon: 'error' });
         }
@@ -189,7 +226,13 @@ export class MigrationView implements vscode.TreeDataProvider<MigrationNode> {
       if (this.history.list().length) out.push({ kind: 'history' });
       return out;
     }
-    if (node.kind === 'schema')
+    if (node.kind === 'schema') {
+      const { conn, schema } = node;
+      const { finished, open, label } = stepRows(node.steps);
+      const rows: MigrationNode[] = open.map((state) => ({ kind: 'step', conn, schema, state }));
+      return finished.length ? [{ kind: 'finished', conn, schema, label, steps: finished }, ...rows] : rows;
+    }
+    if (node.kind === 'finished')
       return node.steps.map((state) => ({ kind: 'step', conn: node.conn, schema: node.schema, state }));
     if (node.kind === 'history') return [...this.history.list()].reverse().map((entry) => ({ kind: 'entry', entry }));
     return [];

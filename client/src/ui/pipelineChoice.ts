@@ -1,8 +1,9 @@
 // Which pipelines the Migration view follows, per connection, remembered in the workspace state. Nothing
-// chosen yet: every pipeline is shown. Once the user narrows the view, only the chosen ones are, and the
-// rest wait behind "Add pipeline…".
+// chosen yet: the default (migrationModel.defaultPipelines: the pipelines the workspace's code names). Once
+// the user adds, narrows or hides, only the chosen ones are shown; the rest wait behind "Add pipeline…".
 import type { Memento } from 'vscode';
 import type { Pipeline } from '../map/pipeline';
+import { followedPipelines } from './migrationModel';
 
 const KEY = 'datajoint.migration.pipelines';
 
@@ -20,11 +21,13 @@ export class PipelineChoice {
     return this.state.get<Record<string, string[]>>(KEY, {})[connId];
   }
 
-  /** The pipelines to show and how many are hidden. */
-  visible(connId: string, all: readonly Pipeline[]): { shown: Pipeline[]; hidden: Pipeline[] } {
-    const chosen = this.chosen(connId);
-    if (!chosen) return { shown: [...all], hidden: [] };
-    return { shown: all.filter((p) => chosen.includes(p.name)), hidden: all.filter((p) => !chosen.includes(p.name)) };
+  /** The pipelines to show and the hidden ones (the default until the user chooses). */
+  visible(
+    connId: string,
+    all: readonly Pipeline[],
+    byDefault: readonly Pipeline[],
+  ): { shown: Pipeline[]; hidden: Pipeline[] } {
+    return followedPipelines(all, this.chosen(connId), byDefault);
   }
 
   async set(connId: string, names: string[]): Promise<void> {
@@ -33,12 +36,10 @@ export class PipelineChoice {
     for (const l of this.listeners) l();
   }
 
-  async add(connId: string, name: string, all: readonly Pipeline[]): Promise<void> {
-    const chosen = this.chosen(connId);
-    if (!chosen) return; // everything is shown already
-    await this.set(
-      connId,
-      [...chosen, name].filter((n) => all.some((p) => p.name === n)),
-    );
+  /** Follow one more pipeline (the first choice starts from what the default showed). */
+  async add(connId: string, name: string, all: readonly Pipeline[], byDefault: readonly Pipeline[]): Promise<void> {
+    const shown = this.visible(connId, all, byDefault).shown.map((p) => p.name);
+    if (shown.includes(name) || !all.some((p) => p.name === name)) return;
+    await this.set(connId, [...shown, name]);
   }
 }

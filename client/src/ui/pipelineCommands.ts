@@ -1,7 +1,7 @@
 // The Migration view follows pipelines: "Add pipeline…", "Show Only This Pipeline", "Hide Pipeline", and
 // the schema selected in the Schema Explorer revealed in the Migration view (its pipeline added if hidden).
 import * as vscode from 'vscode';
-import { type Pipeline, pipelineOf } from '../map/pipeline';
+import { pipelineOf } from '../map/pipeline';
 import type { ConnectionConfig } from './connectionModel';
 import type { Connections } from './connections';
 import type { ExplorerNode } from './explorer';
@@ -26,9 +26,7 @@ export function registerPipelineCommands(d: PipelineCommandDeps): void {
   reg('datajoint.migration.addPipeline', async (n?: { conn?: ConnectionConfig }) => {
     const conn = n?.conn ?? (await d.connections.pick('Add pipeline: which connection?'));
     if (!conn) return;
-    const all = await d.migration.pipelinesOf(conn);
-    const chosen = d.choice.chosen(conn.id);
-    const candidates = chosen ? all.filter((p) => !chosen.includes(p.name)) : [];
+    const { shown, hidden: candidates } = await d.migration.followed(conn);
     if (!candidates.length) {
       void vscode.window.showInformationMessage(`Every pipeline on ${conn.name} is shown already.`);
       return;
@@ -37,7 +35,7 @@ export function registerPipelineCommands(d: PipelineCommandDeps): void {
       candidates.map((p) => ({ label: p.name, description: p.schemas.join(', ') })),
       { title: 'Add pipeline to the Migration view', canPickMany: true },
     );
-    if (picks?.length) await d.choice.set(conn.id, [...(chosen ?? []), ...picks.map((p) => p.label)]);
+    if (picks?.length) await d.choice.set(conn.id, [...shown.map((p) => p.name), ...picks.map((p) => p.label)]);
   });
   reg('datajoint.migration.showOnlyPipeline', async (n?: SchemaArg) => {
     if (!n) return;
@@ -46,12 +44,11 @@ export function registerPipelineCommands(d: PipelineCommandDeps): void {
   });
   reg('datajoint.migration.hidePipeline', async (n?: SchemaArg) => {
     if (!n) return;
-    const all = await d.migration.pipelinesOf(n.conn);
+    const { all, shown } = await d.migration.followed(n.conn);
     const mine = pipelineOf(all, n.schema).name;
-    const chosen = d.choice.chosen(n.conn.id) ?? all.map((p) => p.name);
     await d.choice.set(
       n.conn.id,
-      chosen.filter((x) => x !== mine),
+      shown.map((p) => p.name).filter((x) => x !== mine),
     );
   });
 
@@ -62,11 +59,12 @@ export function registerPipelineCommands(d: PipelineCommandDeps): void {
       if (!node || node.kind === 'error' || node.kind === 'connection') return;
       const schema =
         node.kind === 'schema' ? node.schema.name : node.kind === 'parallel' ? node.production.name : node.table.schema;
-      const all = await d.migration.pipelinesOf(node.conn).catch(() => [] as Pipeline[]);
+      const followed = await d.migration.followed(node.conn).catch(() => undefined);
+      if (!followed) return;
+      const { all, byDefault, shown } = followed;
       const pipeline = pipelineOf(all, schema);
       if (!all.includes(pipeline)) return; // a parallel schema's table: its production schema is listed instead
-      const chosen = d.choice.chosen(node.conn.id);
-      if (chosen && !chosen.includes(pipeline.name)) await d.choice.add(node.conn.id, pipeline.name, all);
+      if (!shown.includes(pipeline)) await d.choice.add(node.conn.id, pipeline.name, all, byDefault);
       if (!d.migrationView.visible) return;
       const target = (await d.migration.getChildren()).find(
         (m) => m.kind === 'schema' && m.conn.id === node.conn.id && m.schema === schema,
