@@ -123,6 +123,9 @@ export interface TargetSide {
  */
 export interface SameOrderSide {
   readRange(t: CrossTable, after: Key | null, upTo: Key | null): Promise<CanonRow[]>;
-  /** The digest of the range as `sourceDigest` computes it on the source (same SQL on both servers). */
-  rangeDigest(t: CrossTable, after: Key | null, upTo: Key | null): Promise<RangeDigest>;
+  /**
+   * The digest of `columns` (the key and the columns both sides store alike) over the range, computed by the
+   * same SQL the engine runs on the source (cross/mysqlDigest.ts).
+   */
+  rangeDigest(t: CrossTable, columns: readonly string[], after: Key | null, upTo: Key | null): Promise<RangeDigest>;
 }
