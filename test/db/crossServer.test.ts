@@ -128,7 +128,10 @@ describe('db copy/compare/verify --target mysql:// (a second server)', () => {
         row.notes,
         row.subject_id,
       ]);
-      assert.equal((await crossCompare(fx.db, side, { pairs, stores: fx.storesConfig })).equal, true);
+      const restored = await crossCompare(fx.db, side, { pairs, stores: fx.storesConfig });
+      assert.equal(restored.equal, true);
+      const byDigest = restored.tables.find((x) => x.production === `${lab}.subject`);
+      assert.ok(byDigest && byDigest.chunksByChecksum > 0, 'equal chunks are settled by digests, no rows fetched');
     } finally {
       await side.close();
     }
@@ -153,6 +156,25 @@ describe('db copy/compare/verify --target mysql:// (a second server)', () => {
       });
       const pairs = fx.schemas.map((s) => ({ source: s, target: s }));
       const tables = ['_neuron', 'recording', 'session'].map((t) => `${ephys}.${t}`);
+      const planned: string[] = [];
+      const dry = await crossCopy(fx.db, side, {
+        pairs,
+        tables,
+        stores: fx.storesConfig,
+        dryRun: true,
+        onStatement: (sql) => planned.push(sql),
+      });
+      assert.equal(dry.failed, false);
+      assert.ok(
+        planned.some((x) => x.startsWith(`INSERT INTO ${qt(ephys, 'session')}`) && /row\(s\)/.test(x)),
+        planned.join('\n'),
+      );
+      const left = await counts(second.db, [ephys]);
+      assert.deepEqual(
+        ['_neuron', 'recording', 'session'].map((t) => left[`ephys.${t}`]),
+        [0, 0, 0],
+        'a dry run writes nothing',
+      );
       const statePath = tmpState();
       const controller = new AbortController();
       let progressed = 0;
