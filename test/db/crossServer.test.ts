@@ -14,6 +14,7 @@ import { assertDj014Values } from './dj014Values';
 import { crossCopy } from '../../client/src/db/cross/copy';
 import { crossCompare } from '../../client/src/db/cross/compare';
 import { openMysqlSide, type MysqlSide } from '../../client/src/db/cross/mysqlSide';
+import type { TargetSide } from '../../client/src/db/cross/side';
 import { loadCopyState } from '../../client/src/db/state';
 import { qt } from '../../client/src/db/sql';
 
@@ -134,6 +135,73 @@ describe('db copy/compare/verify --target mysql:// (a second server)', () => {
       assert.ok(byDigest && byDigest.chunksByChecksum > 0, 'equal chunks are settled by digests, no rows fetched');
     } finally {
       await side.close();
+    }
+  });
+
+  it('a target of its own key order (no ranges, no digests): copy looks rows up by key; compare finds target-only rows', async () => {
+    const side = await openMysqlSide({
+      dialect: 'mysql',
+      host: '127.0.0.1',
+      port: second.port,
+      user: 'root',
+      password: '',
+      tls: false,
+    });
+    // What an engine without the MySQL extras offers (the interface PostgreSQL implements).
+    const plain: TargetSide = {
+      dialect: 'mysql',
+      describe: () => side.describe(),
+      existingSchemas: (n) => side.existingSchemas(n),
+      tableInfo: (s, n) => side.tableInfo(s, n),
+      rowCount: (t) => side.rowCount(t),
+      readKeys: (t, k) => side.readKeys(t, k),
+      readChunk: (t, a, n) => side.readChunk(t, a, n),
+      writeRows: (t, r, sig) => side.writeRows(t, r, sig),
+      describeWrite: (t, n) => side.describeWrite(t, n),
+      close: () => side.close(),
+    };
+    try {
+      const lab = fx.schemas[0];
+      const pairs = fx.schemas.map((s) => ({ source: s, target: s }));
+      await second.db.execute(
+        `INSERT INTO ${qt(lab, 'subject')} SELECT 4000000001, species, sex, dob, weight, cage_number, litter, external_id, notes, registered FROM ${qt(lab, 'subject')} ORDER BY subject_id LIMIT 1`,
+      );
+      const cmp = await crossCompare(fx.db, plain, {
+        pairs,
+        stores: fx.storesConfig,
+        chunk: { initialRows: 3, maxRows: 3, minRows: 3 },
+      });
+      assert.equal(cmp.equal, false);
+      const subject = cmp.tables.find((t) => t.production === `${lab}.subject`);
+      assert.equal(subject?.onlyInTest, 1);
+      assert.equal(String(subject?.extraKeys[0].subject_id), '4000000001');
+      assert.equal(
+        cmp.tables.reduce((n, t) => n + t.differing + t.onlyInProduction, 0),
+        0,
+      );
+      assert.equal(
+        cmp.tables.reduce((n, t) => n + t.onlyInTest, 0),
+        1,
+      );
+
+      const report = await crossCopy(fx.db, plain, {
+        pairs,
+        stores: fx.storesConfig,
+        chunk: { initialRows: 4, maxRows: 4, minRows: 4 },
+      });
+      assert.equal(report.failed, false, JSON.stringify(report.tables.map((t) => t.error)));
+      assert.equal(
+        report.tables.reduce((n, t) => n + t.rowsInserted + t.conflictCount, 0),
+        0,
+      );
+      assert.ok(
+        report.tables.every((t) => t.rowsAlreadyPresent === t.total),
+        'every row found by its key',
+      );
+      await second.db.execute(`DELETE FROM ${qt(lab, 'subject')} WHERE subject_id = 4000000001`);
+      assert.equal((await crossCompare(fx.db, plain, { pairs, stores: fx.storesConfig })).equal, true);
+    } finally {
+      await plain.close();
     }
   });
 
