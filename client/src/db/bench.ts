@@ -17,6 +17,7 @@ import { fileStore, filePath, path014, type StoreSpec } from './stores';
 import { runS3Bench } from './stores/s3Bench';
 import { uuidHex } from './hash';
 import { copiedPipeline, dropSchemas, measureFreeze } from './benchFreeze';
+import { runCrossBench } from './benchCross';
 
 /** Objects rows share (one row in three points at one of these); every other row has its own stored object. */
 const SHARED_BLOBS = 1000;
@@ -106,6 +107,15 @@ export async function runDbBench(): Promise<number> {
       const how = table === 'trial' ? 'chunk checksums' : 'pointers compared row by row, files checked';
       line(`db compare, ${table} (${how})`, `${fmt(rCmp)} rows/s  ratio ${(rCmp / rRead).toFixed(2)} (aim ≥ 0.5)`);
     }
+    // 3b. Into another server: db copy --target vs mariadb-dump | mariadb (benchCross.ts).
+    await runCrossBench(
+      db,
+      { host, port: Number(port ?? 3306), user: process.env.DJ_USER ?? 'root', password: process.env.DJ_PASS ?? '' },
+      src,
+      total,
+      line,
+      fmt,
+    );
     // 4. S3 (before the freeze: the swap moves the 0.14.6 tables away): blobs relocated into the 2.x layout (server-side copies) vs a plain GET+PUT loop.
     await db.execute(`CREATE DATABASE ${q(s3)} CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci`);
     await runS3Bench(db, s3, src, line);
