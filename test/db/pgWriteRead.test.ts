@@ -1,46 +1,50 @@
-// The PostgreSQL side of a migration: rows of dj014 (MariaDB) written through COPY FROM STDIN (pgWrite.ts)
-// into the 2.x tables create-parallel made on PostgreSQL, read back in key chunks (pgRead.ts), equal value for
-// value in canonical form (booleans ↔ tinyint, uuid ↔ binary(16), bytea ↔ blob bytes, floats exact). Refusals
-// name table, column and key and leave nothing written; a key already present fails the chunk.
+// The PostgreSQL target side (cross/pgSide.ts): rows of dj014 (MariaDB), canonical as the engine reads them,
+// written through COPY FROM STDIN (copy/pgWrite.ts) into the 2.x tables create-parallel made on PostgreSQL,
+// read back in PostgreSQL's key order and by key lists, equal value for value (booleans ↔ tinyint, uuid ↔
+// binary(16), bytea ↔ blob bytes, floats exact). Refusals name table, column and key and leave nothing
+// written; a key already present fails the chunk.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadFixture } from './harness';
 import { createPgDatabase, pgServer } from './pgHarness';
 import { openPg } from '../../client/src/db/connect/dialects/postgres';
 import { createParallelPg } from '../../client/src/db/schema/pgParallel';
-import { introspectPg, type PgTableInfo } from '../../client/src/db/connect/dialects/pgIntrospect';
 import { writeChunkPg } from '../../client/src/db/copy/pgWrite';
-import { readChunkPg, readKeysPg, walkPg } from '../../client/src/db/copy/pgRead';
-import { canonDiffers, canonKindPg, canonMysql, type Canon } from '../../client/src/db/copy/canon';
+import { PgSide } from '../../client/src/db/cross/pgSide';
+import { canonColumnOf, canonFromMysql, compareCanon, keyText } from '../../client/src/db/cross/canon';
+import type { CanonRow, CrossTable } from '../../client/src/db/cross/side';
 import type { Db } from '../../client/src/db/connection';
+import { introspect } from '../../client/src/db/introspect';
 import { q, qt } from '../../client/src/db/sql';
 
-/** Source rows in the target's column order; FLOAT read exactly (`+ 0e0`). */
-async function sourceRows(src: Db, schema: string, t: PgTableInfo): Promise<unknown[][]> {
-  const cols = await src.query<{ c: string; dt: string }>(
-    'SELECT COLUMN_NAME AS c, DATA_TYPE AS dt FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?',
-    [schema, t.name],
+/** A source table as the engine moves it (target names = production names), and its rows canonical. */
+async function sourceTable(src: Db, schema: string, name: string): Promise<{ t: CrossTable; rows: CanonRow[] }> {
+  const [s] = await introspect(src, [schema]);
+  const m = s.tables.find((x) => x.name === name);
+  assert.ok(m, `${schema}.${name}`);
+  const t: CrossTable = { schema, name, columns: m.columns.map(canonColumnOf), primaryKey: [...m.primaryKey] };
+  const sel = t.columns.map((c) => (c.kind === 'float' ? `(${q(c.name)} + 0e0) AS ${q(c.name)}` : q(c.name)));
+  const raw = await src.query<Record<string, unknown>>(
+    `SELECT ${sel.join(', ')} FROM ${qt(schema, name)} ORDER BY ${t.primaryKey.map(q).join(', ')}`,
   );
-  const dt = new Map(cols.map((r) => [r.c, r.dt]));
-  const sel = t.columns.map((c) => (dt.get(c.name) === 'float' ? `(${q(c.name)} + 0e0) AS ${q(c.name)}` : q(c.name)));
-  const rows = await src.query<Record<string, unknown>>(
-    `SELECT ${sel.join(', ')} FROM ${qt(schema, t.name)} ORDER BY ${t.primaryKey.map(q).join(', ')}`,
-  );
-  return rows.map((r) => t.columns.map((c) => r[c.name]));
+  return { t, rows: raw.map((r) => t.columns.map((c) => canonFromMysql(c.kind, r[c.name]))) };
 }
+
+const keyOf = (t: CrossTable, r: CanonRow) =>
+  keyText(t.primaryKey.map((k) => r[t.columns.findIndex((c) => c.name === k)]));
 
 async function setup() {
   const src = await loadFixture('dj014');
   const pgdb = await createPgDatabase();
   const db = await openPg({ ...pgServer, database: pgdb.name, password: '', tls: false, dialect: 'postgresql' });
   await createParallelPg(src.db, db, { schemas: src.schemas, suffix: '', unsigned: 'widen', allowSameNames: true });
-  const tables = await introspectPg(db, src.schemas);
+  const side = new PgSide(db, db.describe());
   return {
     src,
     db,
-    tables,
+    side,
     async done() {
-      await db.close();
+      await side.close();
       await pgdb.drop();
       await src.cleanup();
     },
@@ -62,43 +66,61 @@ test('COPY writes dj014 rows into PostgreSQL; key-chunked reads give them back e
     // Parents with in-store pointers (recording) are not written here: foreign keys are not enforced.
     await s.db.query('SET session_replication_role = replica');
     for (const name of VERBATIM) {
-      const t = s.tables.get(s.src.prefix + name) as PgTableInfo;
-      assert.ok(t, name);
-      const rows = await sourceRows(s.src.db, t.schema, t);
+      const [schema, table] = [s.src.prefix + name.split('.')[0], name.slice(name.indexOf('.') + 1)];
+      const { t, rows } = await sourceTable(s.src.db, schema, table);
       assert.ok(rows.length > 0, name);
-      assert.equal(await writeChunkPg(s.db, t, rows), rows.length);
-      const kinds = t.columns.map(canonKindPg);
-      const back: Canon[][] = [];
-      for await (const chunk of walkPg(s.db, { table: t }, 2)) back.push(...chunk.rows);
+      assert.deepEqual(await s.side.tableInfo(schema, table), {
+        columns: t.columns.map((c) => c.name),
+        primaryKey: t.primaryKey,
+      });
+      assert.equal(await s.side.writeRows(t, rows), rows.length);
+      assert.equal(await s.side.rowCount(t), rows.length);
+      // PostgreSQL's own key order, two rows a page.
+      const back: CanonRow[] = [];
+      for (let page = await s.side.readChunk(t, null, 2); page.length; ) {
+        back.push(...page);
+        const last = page[page.length - 1];
+        page = await s.side.readChunk(
+          t,
+          t.primaryKey.map((k) => last[t.columns.findIndex((c) => c.name === k)]),
+          2,
+        );
+      }
       assert.equal(back.length, rows.length, name);
-      // Key order may differ between the servers' collations: match by key.
-      const keyIdx = t.primaryKey.map((k) => t.columns.findIndex((c) => c.name === k));
-      const keyOf = (r: Canon[]) =>
-        JSON.stringify(keyIdx.map((i) => (Buffer.isBuffer(r[i]) ? r[i].toString('hex') : r[i])));
-      const byKey = new Map(back.map((r) => [keyOf(r), r]));
+      const byKey = new Map(back.map((r) => [keyOf(t, r), r]));
+      const byList = await s.side.readKeys(
+        t,
+        [...rows].reverse().map((r) => t.primaryKey.map((k) => r[t.columns.findIndex((c) => c.name === k)])),
+      );
+      assert.equal(byList.length, rows.length);
       for (const row of rows) {
-        const want = row.map((v, i) => canonMysql(kinds[i], v));
-        const got = byKey.get(keyOf(want));
-        assert.ok(got, `${name} ${keyOf(want)} read back`);
-        for (let i = 0; i < kinds.length; i++)
-          assert.equal(canonDiffers(kinds[i], want[i], got[i], 0), null, `${name}.${t.columns[i].name}`);
+        const got = byKey.get(keyOf(t, row));
+        assert.ok(got, `${name} ${keyOf(t, row)} read back`);
+        assert.deepEqual(
+          byList.find((r) => keyOf(t, r) === keyOf(t, row)),
+          got,
+        );
+        t.columns.forEach((c, i) => {
+          assert.equal(compareCanon(c, row[i], got[i]), null, `${name}.${c.name}`);
+          if (c.kind === 'float') assert.equal(got[i], row[i], `${name}.${c.name} exact`);
+        });
       }
     }
-    const user = s.tables.get(`${s.src.prefix}lab.user`) as PgTableInfo;
-    // Booleans are native on PostgreSQL, as 2.x writes them.
-    const raw = await s.db.query<{ active: boolean }>(`SELECT active FROM "${user.schema}"."user" ORDER BY username`);
-    assert.ok(raw.every((r) => typeof r.active === 'boolean'));
-    // Keyset pages and key lookups agree.
-    const first = await readChunkPg(s.db, { table: user }, null, 1);
-    const second = await readChunkPg(s.db, { table: user }, first.last, 100);
-    const all = await readChunkPg(s.db, { table: user }, null, 100);
-    assert.deepEqual([...first.keys, ...second.keys], all.keys);
-    const some = await readKeysPg(s.db, { table: user, columns: ['active'] }, [
-      all.keys[all.keys.length - 1],
-      ['nobody'],
-    ]);
-    assert.deepEqual(some.keys, [all.keys[all.keys.length - 1]]);
-    assert.deepEqual(some.rows, [[all.rows[all.rows.length - 1][user.columns.findIndex((c) => c.name === 'active')]]]);
+    const user = `${s.src.prefix}lab`;
+    // Booleans are native on PostgreSQL, as 2.x writes them; they read back as 0.14.6's 0/1.
+    const raw = await s.db.query<{ active: boolean }>(`SELECT active FROM "${user}"."user"`);
+    assert.ok(raw.length && raw.every((r) => typeof r.active === 'boolean'));
+    const { t: ut } = await sourceTable(s.src.db, user, 'user');
+    const active = ut.columns.findIndex((c) => c.name === 'active');
+    assert.deepEqual(
+      new Set((await s.side.readChunk(ut, null, 100)).map((r) => r[active])),
+      new Set(raw.map((r) => (r.active ? '1' : '0'))),
+    );
+    assert.deepEqual(await s.side.readKeys(ut, [['nobody']]), []);
+    assert.match(
+      s.side.describeWrite(ut, 3),
+      /^COPY "t\w+_lab"\."user" \("username", .*\) FROM STDIN \/\* 3 row\(s\), on postgresql:\/\/postgres@/,
+    );
   } finally {
     await s.done();
   }
@@ -107,20 +129,18 @@ test('COPY writes dj014 rows into PostgreSQL; key-chunked reads give them back e
 test('a value PostgreSQL cannot hold, or a key already there, fails the whole chunk naming table, column and key', async () => {
   const s = await setup();
   try {
-    const user = s.tables.get(`${s.src.prefix}lab.user`) as PgTableInfo;
-    const rows = await sourceRows(s.src.db, user.schema, user);
-    const count = async () =>
-      Number((await s.db.query<{ n: string }>(`SELECT COUNT(*) AS n FROM "${user.schema}"."user"`))[0].n);
+    const { t: user, rows } = await sourceTable(s.src.db, `${s.src.prefix}lab`, 'user');
+    const count = () => s.side.rowCount(user);
     const active = user.columns.findIndex((c) => c.name === 'active');
-    const bad = rows.map((r, i) => (i === rows.length - 1 ? r.map((v, j) => (j === active ? 5 : v)) : r));
-    await assert.rejects(writeChunkPg(s.db, user, bad), (e: Error) => {
+    const bad = rows.map((r, i) => (i === rows.length - 1 ? r.map((v, j) => (j === active ? '5' : v)) : r));
+    await assert.rejects(s.side.writeRows(user, bad), (e: Error) => {
       assert.match(e.message, /lab\.user\.active: 5 is not a boolean.*\(key username=\w+\); nothing of this chunk/);
       return true;
     });
     assert.equal(await count(), 0);
 
-    await writeChunkPg(s.db, user, rows.slice(0, 1));
-    await assert.rejects(writeChunkPg(s.db, user, rows), (e: Error) => {
+    await s.side.writeRows(user, rows.slice(0, 1));
+    await assert.rejects(s.side.writeRows(user, rows), (e: Error) => {
       assert.match(
         e.message,
         new RegExp(`lab\\.user \\(key username=${rows[0][0]}\\): duplicate key value.*already exists.*rolled back`),
@@ -129,10 +149,9 @@ test('a value PostgreSQL cannot hold, or a key already there, fails the whole ch
     });
     assert.equal(await count(), 1);
 
-    const subject = s.tables.get(`${s.src.prefix}lab.subject`) as PgTableInfo;
-    const orphans = (await sourceRows(s.src.db, subject.schema, subject)).slice(0, 3);
+    const subject = await sourceTable(s.src.db, `${s.src.prefix}lab`, 'subject');
     await assert.rejects(
-      writeChunkPg(s.db, subject, orphans),
+      s.side.writeRows(subject.t, subject.rows.slice(0, 3)),
       /lab\.subject \(key subject_id=\d+\): .*foreign key.*Key \(species\)=\(\w+\) is not present/,
     );
   } finally {
@@ -144,7 +163,7 @@ test('COPY streams a 50 000-row chunk lazily; a cancel mid-stream stops encoding
   const s = await setup();
   try {
     await s.db.query('CREATE TABLE public.big (id bigint PRIMARY KEY, b bytea NOT NULL, flag boolean NOT NULL)');
-    const t = (await introspectPg(s.db, ['public'])).get('public.big') as PgTableInfo;
+    const t = (await s.side.model('public', 'big')) as NonNullable<Awaited<ReturnType<PgSide['model']>>>;
     let produced = 0;
     const payload = Buffer.alloc(200, 7);
     const rows: unknown[][] = [];
