@@ -1,4 +1,5 @@
-// dj-migrate db verify --schemas a,b [--stores F] [--sample N] [--json]
+// dj-migrate db verify --schemas a,b [--stores F] [--sample N] [--json] [--target URL [--target-tls] [--target-ca FILE]]
+// With --target the schemas are the target's (on another server they keep the production names).
 // Is each schema ready for DataJoint 2.x? Pass/fail per table with reasons (client/src/db/verify.ts).
 // Exit 0 when everything passes, 1 when anything fails, 2 on errors.
 import type { CliIO } from '../io';
@@ -7,10 +8,13 @@ import { connectionOptionsFrom, openDb } from '../../../client/src/db/connection
 import { verifySchemas, type VerifyReport } from '../../../client/src/db/verify';
 import { storesFromFlags } from './storeSettings';
 import { onInterrupt } from './target';
+import { TARGET_OPTIONS, targetFrom } from './targetFlags';
+import { openTargetSide } from '../../../client/src/db/cross/open';
+import { MysqlSide } from '../../../client/src/db/cross/mysqlSide';
 
 export const summary = 'check that schemas are ready for DataJoint 2.x (labels, blobs, pointers, files, ~lineage)';
 
-const OPTIONS = { ...DB_OPTIONS, sample: { type: 'string' } } as const;
+const OPTIONS = { ...DB_OPTIONS, sample: { type: 'string' }, ...TARGET_OPTIONS } as const;
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
   const { flags } = parse(argv, OPTIONS);
@@ -20,7 +24,14 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (sampleText !== undefined && !/^\d+$/.test(sampleText))
     throw new UsageError(`--sample ${sampleText}: expected a number of rows`);
   const { stores, file } = storesFromFlags(flags, io.cwd);
-  const db = await openDb(await connectionOptionsFrom(flags, io.env, io.promptSecret));
+  const target = await targetFrom(flags, io);
+  const side = target ? await openTargetSide(target) : null;
+  if (side && !(side instanceof MysqlSide)) {
+    await side.close();
+    throw new UsageError(`verify --target ${side.dialect}: not available in this build`);
+  }
+  // The schemas live on the target when there is one: the source server is not needed.
+  const db = side ? side.db : await openDb(await connectionOptionsFrom(flags, io.env, io.promptSecret));
   const interrupt = onInterrupt();
   try {
     let lastShown = 0;

@@ -95,11 +95,11 @@ export function uuidText(v: unknown): string {
 }
 
 /** null when equal by the column's rules, else why they differ. */
-export function compareCanon(c: CanonColumn, a: CanonValue, b: CanonValue): string | null {
+export function compareCanon(c: CanonColumn, a: CanonValue, b: CanonValue, tolerance?: number): string | null {
   if (a === null || b === null) return a === b ? null : a === null ? 'NULL in source' : 'NULL in target';
   switch (c.kind) {
     case 'float': {
-      const tol = c.single ? SINGLE_TOLERANCE : DOUBLE_TOLERANCE;
+      const tol = tolerance ?? (c.single ? SINGLE_TOLERANCE : DOUBLE_TOLERANCE);
       return floatsEqual(Number(a), Number(b), tol) ? null : `${printable(a)} vs ${printable(b)}`;
     }
     case 'int':
