@@ -15,6 +15,7 @@ import { crossCopy } from '../../client/src/db/cross/copy';
 import { crossCompare } from '../../client/src/db/cross/compare';
 import { openPgSide } from '../../client/src/db/cross/pgSide';
 import { qt } from '../../client/src/db/sql';
+import { loadCopyState } from '../../client/src/db/state';
 
 const ENV = { env: { DJ_TARGET_PASS: '' } };
 const tmpState = () => path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'djm-pg-state-')), 'state.json');
@@ -157,6 +158,46 @@ describe('db copy/compare/verify --target postgresql://', () => {
       assert.deepEqual(diffs.sort(), ['active: 1 → 0', `notes: ${row.notes} → planted`].sort());
       await c.query(`UPDATE "${lab}".subject SET notes = $1 WHERE subject_id = $2`, [row.notes, row.subject_id]);
       await c.query(`UPDATE "${lab}"."user" SET active = NOT active WHERE username = 'alice'`);
+      assert.equal((await crossCompare(fx.db, s, { pairs, stores: fx.storesConfig })).equal, true);
+    } finally {
+      await s.close();
+    }
+  });
+  it('a cancelled copy into PostgreSQL rolls its chunk back, resumes from its checkpoint and finishes with the same rows', async () => {
+    const s = await side();
+    const c = await pgdb.client();
+    try {
+      const ephys = fx.schemas[1];
+      // Start ephys over: empty its tables with foreign keys unenforced (children elsewhere keep their rows).
+      await c.query('SET session_replication_role = replica');
+      for (const t of ['_neuron', 'recording', 'session']) await c.query(`DELETE FROM "${ephys}"."${t}"`);
+      await c.query('SET session_replication_role = DEFAULT');
+      const pairs = fx.schemas.map((x) => ({ source: x, target: x }));
+      const tables = ['_neuron', 'recording', 'session'].map((t) => `${ephys}.${t}`);
+      const statePath = tmpState();
+      const controller = new AbortController();
+      let progressed = 0;
+      const first = await crossCopy(fx.db, s, {
+        pairs,
+        tables,
+        stores: fx.storesConfig,
+        statePath,
+        chunk: { initialRows: 2, minRows: 2, maxRows: 2 },
+        signal: controller.signal,
+        onProgress: () => {
+          if (++progressed === 2) controller.abort();
+        },
+      });
+      assert.equal(first.cancelled, true);
+      const state = loadCopyState(statePath);
+      const cancelled = Object.values(state?.tables ?? {}).find((t) => t.status === 'cancelled');
+      assert.ok(cancelled?.lastKey, 'the checkpoint holds the last committed key');
+
+      const again = await crossCopy(fx.db, s, { pairs, tables, stores: fx.storesConfig, statePath });
+      assert.equal(again.failed, false, JSON.stringify(again.tables.map((t) => t.error)));
+      const resumed = again.tables.find((t) => t.source === cancelled?.source);
+      assert.equal(resumed?.rowsAlreadyPresent, 0, 'the resumed table continues after its checkpoint');
+      assert.deepEqual(await targetCounts(), await sourceCounts());
       assert.equal((await crossCompare(fx.db, s, { pairs, stores: fx.storesConfig })).equal, true);
     } finally {
       await s.close();
