@@ -18,6 +18,7 @@ import { fileStore, filePath, path014, type StoreSpec } from './stores';
 import { runS3Bench } from './stores/s3Bench';
 import { uuidHex } from './hash';
 import { copiedPipeline, dropSchemas, measureFreeze } from './benchFreeze';
+import { runCrossBench } from './benchCross';
 import { runPgBench } from './benchPg';
 
 /** Objects rows share (one row in three points at one of these); every other row has its own stored object. */
@@ -108,6 +109,15 @@ export async function runDbBench(): Promise<number> {
       const how = table === 'trial' ? 'chunk checksums' : 'pointers compared row by row, files checked';
       line(`db compare, ${table} (${how})`, `${fmt(rCmp)} rows/s  ratio ${(rCmp / rRead).toFixed(2)} (aim ≥ 0.5)`);
     }
+    // 3b. Into another server: db copy --target vs mariadb-dump | mariadb (benchCross.ts).
+    await runCrossBench(
+      db,
+      { host, port: Number(port ?? 3306), user: process.env.DJ_USER ?? 'root', password: process.env.DJ_PASS ?? '' },
+      src,
+      total,
+      line,
+      fmt,
+    );
     // PostgreSQL: db copy --target postgresql://… of trial vs a plain streaming SELECT → COPY FROM STDIN.
     await runPgBench(db, src, total, line);
     // 4. S3 (before the freeze: the swap moves the 0.14.6 tables away): blobs relocated into the 2.x layout (server-side copies) vs a plain GET+PUT loop.

@@ -47,7 +47,7 @@ export class CrossTableCopier {
     const { t, side } = this;
     const avgRowBytes =
       t.source.rowEstimate > 0 && t.source.sizeBytes ? t.source.sizeBytes / t.source.rowEstimate : undefined;
-    const sizer = new ChunkSizer({ maxBytes: CHUNK_BYTES, avgRowBytes, targetMs: 1000, ...this.opts.chunk });
+    const sizer = new ChunkSizer({ maxBytes: CHUNK_BYTES, avgRowBytes, targetMs: 2000, ...this.opts.chunk });
     const firstWhole = !this.cp.lastKey && !t.filter && !this.opts.dryRun;
     this.result.total = firstWhole ? Math.max(0, t.source.rowEstimate) : await this.reader.count();
     // Nothing in the target table yet: no chunk needs a lookup.
