@@ -124,8 +124,9 @@ ${PAIRS}
   --stores F             store settings file (dj_local_conf.json / datajoint.json)
   --relocate             copy store files into the 2.x layout instead of pointing at the 0.14.6 files
   --state FILE           checkpoint file (default under .dj-migrate/)
-  --target URL           copy into another server: mysql://user@host:port (rows read here, written there in
-                         multi-row INSERTs; names kept unless --suffix is given; password from DJ_TARGET_PASS)
+  --target URL           copy into another server: mysql://user@host:port or postgresql://user@host:port/db
+                         (rows read here, written there in multi-row INSERTs or COPY FROM STDIN; names kept
+                         unless --suffix is given; password from DJ_TARGET_PASS)
   --target-tls           connect to the target with TLS      --target-ca FILE  check its certificate against FILE
   --dry-run              print the SQL and file operations only
   --json                 machine-readable output
@@ -144,8 +145,9 @@ ${PAIRS}
   --stores F             store settings file
   --file-check exists|hash|none  how store files are checked (default exists with --stores, else none)
   --max-differences N    differences listed per table (default 20)
-  --target URL           the parallels are on another server: mysql://user@host:port (names kept unless
-                         --suffix is given)    --target-tls, --target-ca FILE  as for copy
+  --target URL           the parallels are on another server: mysql://user@host:port or
+                         postgresql://user@host:port/db (names kept unless --suffix is given)
+                         --target-tls, --target-ca FILE  as for copy
   --json                 machine-readable output
 
 ${CONNECTION}
@@ -158,8 +160,9 @@ Is each schema ready for DataJoint 2.x? Pass/fail per table with reasons.
 
   --stores F             store settings file
   --sample N             check N rows per table instead of all
-  --target URL           the schemas are on another server (mysql://user@host:port): --schemas names them
-                         as they are there    --target-tls, --target-ca FILE  as for copy
+  --target URL           the schemas are on another server (mysql://user@host:port or
+                         postgresql://user@host:port/db): --schemas names them as they are there
+                         --target-tls, --target-ca FILE  as for copy
   --json                 machine-readable output
 
 ${CONNECTION}

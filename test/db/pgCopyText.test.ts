@@ -74,5 +74,6 @@ test('COPY text refuses what PostgreSQL would reject or misread instead of writi
   assert.throws(() => copyField('2', col('boolean')), /2 is not a boolean/);
   assert.throws(() => copyField(Buffer.alloc(15), col('uuid')), /a uuid needs 16 bytes/);
   assert.throws(() => copyField('abc', col('bytea')), /expected bytes/);
+  assert.throws(() => copyField('a\u0000b', col('text'), 's.t.c'), /s\.t\.c: text with a NUL character/);
   assert.throws(() => copyLine([1], [col('integer'), col('integer')], 't'), /1 values for 2 columns/);
 });

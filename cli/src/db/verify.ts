@@ -4,8 +4,10 @@
 // Exit 0 when everything passes, 1 when anything fails, 2 on errors.
 import type { CliIO } from '../io';
 import { DB_OPTIONS, list, parse, str, UsageError } from '../args';
-import { connectionOptionsFrom, openDb } from '../../../client/src/db/connection';
-import { verifySchemas, type VerifyReport } from '../../../client/src/db/verify';
+import { connectionOptionsFrom, openDb, type Db } from '../../../client/src/db/connection';
+import { verifySchemas, type VerifyOptions, type VerifyReport } from '../../../client/src/db/verify';
+import { verifySchemasPg } from '../../../client/src/db/verifyPg';
+import { PgSide } from '../../../client/src/db/cross/pgSide';
 import { storesFromFlags } from './storeSettings';
 import { onInterrupt } from './target';
 import { TARGET_OPTIONS, targetFrom } from './targetFlags';
@@ -26,16 +28,20 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const { stores, file } = storesFromFlags(flags, io.cwd);
   const target = await targetFrom(flags, io);
   const side = target ? await openTargetSide(target) : null;
-  if (side && !(side instanceof MysqlSide)) {
-    await side.close();
-    throw new UsageError(`verify --target ${side.dialect}: not available in this build`);
-  }
   // The schemas live on the target when there is one: the source server is not needed.
-  const db = side ? side.db : await openDb(await connectionOptionsFrom(flags, io.env, io.promptSecret));
+  const pg = side instanceof PgSide ? side.db : null;
+  const db =
+    side instanceof MysqlSide
+      ? side.db
+      : pg
+        ? null
+        : await openDb(await connectionOptionsFrom(flags, io.env, io.promptSecret));
   const interrupt = onInterrupt();
   try {
     let lastShown = 0;
-    const report = await verifySchemas(db, schemas, {
+    const verify = (opts: VerifyOptions) =>
+      pg ? verifySchemasPg(pg, schemas, opts) : verifySchemas(db as Db, schemas, opts);
+    const report = await verify({
       stores,
       sample: sampleText === undefined ? undefined : Number(sampleText),
       signal: interrupt.signal,
@@ -51,7 +57,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     return report.ok ? 0 : 1;
   } finally {
     interrupt.dispose();
-    await db.close();
+    await (pg ?? db)?.close();
   }
 }
 

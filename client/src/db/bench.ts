@@ -3,7 +3,8 @@
 // cut-over freeze at two sizes with the same 100-row delta (benchFreeze.ts). Baseline and tool alternate which
 // runs first (caches warm for whichever runs second). Prints numbers against the aims; asserts nothing. Server from DJ_HOST/DJ_USER/DJ_PASS (default 127.0.0.1, root, no
 // password); rows from DJM_BENCH_ROWS (default 1,000,000). Everything it creates is dropped at the end.
-// Last, S3 relocation against a plain GET+PUT loop (stores/s3Bench.ts).
+// Then db copy into PostgreSQL against a plain streaming SELECT → COPY (benchPg.ts); last, S3 relocation
+// against a plain GET+PUT loop (stores/s3Bench.ts).
 import os from 'node:os';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -18,6 +19,7 @@ import { runS3Bench } from './stores/s3Bench';
 import { uuidHex } from './hash';
 import { copiedPipeline, dropSchemas, measureFreeze } from './benchFreeze';
 import { runCrossBench } from './benchCross';
+import { runPgBench } from './benchPg';
 
 /** Objects rows share (one row in three points at one of these); every other row has its own stored object. */
 const SHARED_BLOBS = 1000;
@@ -116,6 +118,8 @@ export async function runDbBench(): Promise<number> {
       line,
       fmt,
     );
+    // PostgreSQL: db copy --target postgresql://… of trial vs a plain streaming SELECT → COPY FROM STDIN.
+    await runPgBench(db, src, total, line);
     // 4. S3 (before the freeze: the swap moves the 0.14.6 tables away): blobs relocated into the 2.x layout (server-side copies) vs a plain GET+PUT loop.
     await db.execute(`CREATE DATABASE ${q(s3)} CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci`);
     await runS3Bench(db, s3, src, line);

@@ -1,8 +1,8 @@
 // One row as a line of PostgreSQL's COPY text format (`COPY … FROM STDIN`), with values as 2.x writes them on
 // PostgreSQL (dj2pg/data.sql): native boolean (`t`/`f` from 0.14.6's tinyint 0/1), native uuid (from
 // 0.14.6's binary(16)), bytea in hex, jsonb as its text, NULL as `\N`. Values arrive as the MySQL connection
-// returns them (connection.ts: big integers, decimals and dates as strings, binary as Buffers, JSON as text).
-// The building block for a streaming copy into PostgreSQL (not yet wired into `db copy`).
+// returns them (connection.ts: big integers, decimals and dates as strings, binary as Buffers, JSON as text) or
+// as the canonical values of cross/side.ts (the same, with uuids as text and booleans as "0"/"1").
 import type { PgColumn } from '../schema/pgDdl';
 import { DbInputError } from '../sql';
 
@@ -41,10 +41,13 @@ export function copyField(value: unknown, column: PgColumn, where = column.name)
     case 'bytea':
       if (!Buffer.isBuffer(value)) throw new DbInputError(`${where}: expected bytes for a bytea column`);
       return `\\\\x${value.toString('hex')}`;
-    default:
-      if (Buffer.isBuffer(value)) return copyEscape(value.toString('utf8'));
+    default: {
       if (value instanceof Date) throw new DbInputError(`${where}: dates must arrive as text (dateStrings)`);
-      return copyEscape(String(value));
+      const text = Buffer.isBuffer(value) ? value.toString('utf8') : String(value);
+      if (text.includes('\u0000'))
+        throw new DbInputError(`${where}: text with a NUL character; PostgreSQL's text types cannot hold it`);
+      return copyEscape(text);
+    }
   }
 }
 
