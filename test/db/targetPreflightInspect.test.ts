@@ -39,7 +39,10 @@ test('inspect --target postgresql: the 2.x schemas with their types read from th
       r.schemas.map((s: { name: string; version: string }) => [s.name, s.version]),
       schemas.map((s) => [s, '2.x']),
     );
-    assert.equal(r.schemas.reduce((n: number, s: { tables: unknown[] }) => n + s.tables.length, 0), 11);
+    assert.equal(
+      r.schemas.reduce((n: number, s: { tables: unknown[] }) => n + s.tables.length, 0),
+      11,
+    );
     const lab = r.schemas[0];
     const subject = lab.tables.find((t: { name: string }) => t.name === 'subject');
     assert.equal(subject.tier, 'manual');
@@ -71,7 +74,10 @@ test('preflight --target postgresql: version and privileges there pass; a value 
     const base = ['db', 'preflight', '--schemas', src.schemas.join(','), '--stores', src.storesFile];
     const ok = await runCli([...base, '--target', pgdb.url], { env });
     assert.equal(ok.code, 0, ok.err + ok.out);
-    assert.match(ok.out, /target: postgresql:\/\/postgres@127\.0\.0\.1:5432\/djm_t\w+ — PostgreSQL 1\d\.\d+ as postgres/);
+    assert.match(
+      ok.out,
+      /target: postgresql:\/\/postgres@127\.0\.0\.1:5432\/djm_t\w+ — PostgreSQL 1\d\.\d+ as postgres/,
+    );
     assert.match(ok.out, /ok {3}target: PostgreSQL 1\d\.\d+ \(DataJoint 2\.x needs 15\+\)/);
     assert.match(ok.out, /ok {3}target: every table can be declared on PostgreSQL as 2\.x declares it \(11 tables, /);
     assert.match(ok.out, /target: .*__activity_stats__bin\.count: bigint unsigned → int64/);

@@ -152,7 +152,12 @@ export async function preflight(db: Db, opts: PreflightOptions): Promise<Preflig
     checks.push(...pgReport.checks);
     targetSteps = pgReport.steps;
     targetGrants = pgReport.grants;
-    targetInfo = { where: target.db.describe(), dialect: 'postgresql', version: pgReport.server.version, user: pgReport.server.user };
+    targetInfo = {
+      where: target.db.describe(),
+      dialect: 'postgresql',
+      version: pgReport.server.version,
+      user: pgReport.server.user,
+    };
   } else {
     const on = target?.db ?? db;
     const prefix = target ? 'target: ' : '';
@@ -179,12 +184,11 @@ export async function preflight(db: Db, opts: PreflightOptions): Promise<Preflig
       });
   }
 
-  const { steps: sourceSteps, grants, targetGrants: mysqlTargetGrants } = await privileges(
-    db,
-    server.user,
-    pairs,
-    target?.dialect === 'postgresql' ? 'elsewhere' : targetSide,
-  );
+  const {
+    steps: sourceSteps,
+    grants,
+    targetGrants: mysqlTargetGrants,
+  } = await privileges(db, server.user, pairs, target?.dialect === 'postgresql' ? 'elsewhere' : targetSide);
   if (mysqlTargetGrants.length) targetGrants = mysqlTargetGrants;
   const steps = [...sourceSteps, ...targetSteps.map((s) => ({ ...s, step: `${s.step} (on the target)` }))];
   // The PostgreSQL target's steps have their own check (preflightPgTarget), naming its user.
@@ -240,8 +244,7 @@ async function mysqlServerChecks(db: Db, prefix: string): Promise<PreflightCheck
       level: 'warn',
       message: `${prefix}MariaDB ${db.version}: versions before 10.5 are past end of life; json columns need 10.2.7+`,
     });
-  else
-    checks.push({ level: 'ok', message: `${prefix}${db.flavor === 'mysql' ? 'MySQL' : 'MariaDB'} ${db.version}` });
+  else checks.push({ level: 'ok', message: `${prefix}${db.flavor === 'mysql' ? 'MySQL' : 'MariaDB'} ${db.version}` });
   const mariadb = mariadbWarning(await identifyServer(db));
   if (mariadb) checks.push({ ...mariadb, message: prefix + mariadb.message });
   return checks;

@@ -84,7 +84,13 @@ export async function preflightPgTarget(
   opts: { schemas: string[]; suffix: string; pairs: SchemaPair[] },
 ): Promise<PgTargetReport> {
   const checks: PgTargetReport['checks'] = [];
-  const [info] = await target.query<{ user: string; database: string; num: string; encoding: string; dbcreate: boolean }>(
+  const [info] = await target.query<{
+    user: string;
+    database: string;
+    num: string;
+    encoding: string;
+    dbcreate: boolean;
+  }>(
     `SELECT current_user AS user, current_database() AS database, current_setting('server_version_num') AS num,
             current_setting('server_encoding') AS encoding, has_database_privilege(current_database(), 'CREATE') AS dbcreate`,
   );
@@ -106,7 +112,10 @@ export async function preflightPgTarget(
   const names = opts.pairs.map((p) => p.target);
   for (const n of names)
     if (Buffer.byteLength(n) > PG_NAME_MAX)
-      checks.push({ level: 'fail', message: `target: schema name ${n} is longer than PostgreSQL's ${PG_NAME_MAX} bytes` });
+      checks.push({
+        level: 'fail',
+        message: `target: schema name ${n} is longer than PostgreSQL's ${PG_NAME_MAX} bytes`,
+      });
 
   // What create-parallel would refuse (types 2.x cannot declare here, bigint unsigned values above 2^63−1).
   try {
