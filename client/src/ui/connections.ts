@@ -3,11 +3,17 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { openDb, type Db } from '../db/connection';
+import { openPg, type PgDb } from '../db/connect/dialects/postgres';
+import type { TargetConnection } from '../db/connect/targetPreflight';
 import { loadStores, type StoreMap } from '../db/stores';
 import {
   type ConnectionConfig,
+  DEFAULT_PG_PORT,
   DEFAULT_PORT,
   describeConnection,
+  dialectOf,
+  targetSpecOf,
+  validateDatabase,
   importConnection,
   newConnectionId,
   readConnections,
@@ -24,6 +30,7 @@ const SETTING = 'datajoint.connections';
 
 export class Connections implements vscode.Disposable {
   private readonly pools = new Map<string, Promise<Db>>();
+  private readonly pgSessions = new Map<string, Promise<PgDb>>();
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   private readonly subscriptions: vscode.Disposable[] = [];
@@ -76,8 +83,9 @@ export class Connections implements vscode.Disposable {
   }
 
   private async reset(): Promise<void> {
-    const pools = [...this.pools.values()];
+    const pools = [...this.pools.values(), ...this.pgSessions.values()];
     this.pools.clear();
+    this.pgSessions.clear();
     for (const p of pools) void p.then((db) => db.close()).catch(() => undefined);
     await this.updateContext();
     this.changed.fire();
@@ -85,6 +93,10 @@ export class Connections implements vscode.Disposable {
 
   /** The pool of a connection, opened on first use; every statement goes to the Output channel. */
   db(conn: ConnectionConfig): Promise<Db> {
+    if (dialectOf(conn) === 'postgresql')
+      return Promise.reject(
+        new Error(`${conn.name} is a PostgreSQL connection (DataJoint 2.x); this needs a MySQL/MariaDB connection`),
+      );
     let p = this.pools.get(conn.id);
     if (!p) {
       p = (async () => {
@@ -101,6 +113,29 @@ export class Connections implements vscode.Disposable {
       p.catch(() => this.pools.get(conn.id) === p && this.pools.delete(conn.id));
     }
     return p;
+  }
+
+  /** The session of a PostgreSQL connection, opened on first use (read-only browsing and targets). */
+  pg(conn: ConnectionConfig): Promise<PgDb> {
+    let p = this.pgSessions.get(conn.id);
+    if (!p) {
+      p = (async () => {
+        const password = (await this.secrets.get(secretKey(conn.id))) ?? '';
+        this.log.addSecret(password);
+        this.log.info(`connecting to ${describeConnection(conn)}`);
+        return openPg(targetSpecOf(conn, password));
+      })();
+      this.pgSessions.set(conn.id, p);
+      p.catch(() => this.pgSessions.get(conn.id) === p && this.pgSessions.delete(conn.id));
+    }
+    return p;
+  }
+
+  /** A connection opened as the target of a migration (MySQL/MariaDB pool or PostgreSQL session). */
+  async target(conn: ConnectionConfig): Promise<TargetConnection> {
+    return dialectOf(conn) === 'postgresql'
+      ? { dialect: 'postgresql', db: await this.pg(conn) }
+      : { dialect: 'mysql', db: await this.db(conn) };
   }
 
   /**
@@ -209,9 +244,18 @@ export class Connections implements vscode.Disposable {
       typeof connOrId === 'string' ? this.get(connOrId) : (connOrId ?? (await this.pick('Test which connection?')));
     if (!conn) return false;
     try {
-      const db = await this.db(conn);
-      const rows = await db.query<{ n: number }>('SELECT COUNT(*) AS n FROM information_schema.SCHEMATA');
-      const text = `Connected to ${describeConnection(conn)}: ${db.versionString}, ${rows[0].n} schemas visible.`;
+      let text: string;
+      if (dialectOf(conn) === 'postgresql') {
+        const pgdb = await this.pg(conn);
+        const rows = await pgdb.query<{ n: string }>(
+          "SELECT COUNT(*) AS n FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema'",
+        );
+        text = `Connected to ${describeConnection(conn)}: PostgreSQL ${pgdb.version}, ${rows[0].n} schemas in ${conn.database}.`;
+      } else {
+        const db = await this.db(conn);
+        const rows = await db.query<{ n: number }>('SELECT COUNT(*) AS n FROM information_schema.SCHEMATA');
+        text = `Connected to ${describeConnection(conn)}: ${db.versionString}, ${rows[0].n} schemas visible.`;
+      }
       this.log.info(text);
       if (!quietOnSuccess) void vscode.window.showInformationMessage(text);
       return true;
@@ -272,13 +316,14 @@ export class Connections implements vscode.Disposable {
       port: imported.port,
       user: imported.user,
       tls: imported.tls,
+      ...(imported.dialect ? { dialect: imported.dialect, database: imported.database } : {}),
       ...(imported.hasStores ? { storesFile: vscode.workspace.asRelativePath(picked) } : {}),
       ...(password !== undefined ? { password } : {}),
     });
   }
 
-  async pick(title: string): Promise<ConnectionConfig | undefined> {
-    const list = this.list();
+  async pick(title: string, only?: (c: ConnectionConfig) => boolean): Promise<ConnectionConfig | undefined> {
+    const list = only ? this.list().filter(only) : this.list();
     if (list.length <= 1) return list[0];
     return (
       await vscode.window.showQuickPick(
@@ -310,7 +355,7 @@ export class Connections implements vscode.Disposable {
     editing = false,
   ): Promise<{ conn: Omit<ConnectionConfig, 'id'>; password?: string } | undefined> {
     const steps = editing ? 'Edit' : 'Add';
-    const title = (n: number) => `DataJoint: ${steps} Connection (${n}/7)`;
+    const title = (n: number | string) => `DataJoint: ${steps} Connection (${n}/7)`;
     const name = await vscode.window.showInputBox({
       title: title(1),
       prompt: 'A name for this connection',
@@ -320,6 +365,25 @@ export class Connections implements vscode.Disposable {
       validateInput: (v) => validateName(v, list, prefill?.id),
     });
     if (name === undefined) return undefined;
+    const kind = await vscode.window.showQuickPick(
+      [
+        {
+          label: 'MySQL / MariaDB',
+          description: 'DataJoint 0.14.6 or 2.x (mysql backend)',
+          picked: dialectOf(prefill ?? {}) === 'mysql',
+          dialect: 'mysql' as const,
+        },
+        {
+          label: 'PostgreSQL',
+          description: 'DataJoint 2.x (database.backend = postgresql): a migration target, browsed read-only',
+          picked: dialectOf(prefill ?? {}) === 'postgresql',
+          dialect: 'postgresql' as const,
+        },
+      ],
+      { title: title('1b'), placeHolder: 'Which database server?', ignoreFocusOut: true },
+    );
+    if (!kind) return undefined;
+    const pg = kind.dialect === 'postgresql';
     const host = await vscode.window.showInputBox({
       title: title(2),
       prompt: 'Server host',
@@ -332,11 +396,24 @@ export class Connections implements vscode.Disposable {
     const port = await vscode.window.showInputBox({
       title: title(3),
       prompt: 'Port',
-      value: String(prefill?.port ?? DEFAULT_PORT),
+      value: String(
+        prefill?.port && dialectOf(prefill) === kind.dialect ? prefill.port : pg ? DEFAULT_PG_PORT : DEFAULT_PORT,
+      ),
       ignoreFocusOut: true,
       validateInput: validatePort,
     });
     if (port === undefined) return undefined;
+    let database: string | undefined;
+    if (pg) {
+      database = await vscode.window.showInputBox({
+        title: title('3b'),
+        prompt: 'PostgreSQL database holding the DataJoint schemas (2.x: database.name)',
+        value: prefill?.database ?? 'postgres',
+        ignoreFocusOut: true,
+        validateInput: validateDatabase,
+      });
+      if (database === undefined) return undefined;
+    }
     const user = await vscode.window.showInputBox({
       title: title(4),
       prompt: 'Database user',
@@ -371,6 +448,7 @@ export class Connections implements vscode.Disposable {
     return {
       conn: {
         name: name.trim(),
+        ...(pg ? { dialect: 'postgresql' as const, database: database?.trim() } : {}),
         host: host.trim(),
         port: Number(port),
         user: user.trim(),
@@ -422,8 +500,10 @@ export class Connections implements vscode.Disposable {
 
   dispose(): void {
     for (const s of this.subscriptions) s.dispose();
-    for (const p of this.pools.values()) void p.then((db) => db.close()).catch(() => undefined);
+    for (const p of [...this.pools.values(), ...this.pgSessions.values()])
+      void p.then((db) => db.close()).catch(() => undefined);
     this.pools.clear();
+    this.pgSessions.clear();
     this.changed.dispose();
   }
 }
