@@ -5,8 +5,14 @@
 import type { SchemaPair } from '../db/parallel';
 import { type ConnectionConfig, describeConnection, dialectOf } from './connectionModel';
 
-/** Operations that let the user pick the target server. */
-export const TARGET_CHOICE_OPERATIONS: ReadonlySet<string> = new Set(['create-parallel', 'copy', 'compare', 'verify']);
+/** Operations that let the user pick the target server (Preflight then checks that server too). */
+export const TARGET_CHOICE_OPERATIONS: ReadonlySet<string> = new Set([
+  'preflight',
+  'create-parallel',
+  'copy',
+  'compare',
+  'verify',
+]);
 
 export type TargetChoice = { kind: 'same-server' } | { kind: 'connection'; connectionId: string };
 
