@@ -292,7 +292,10 @@ describe('PostgreSQL schemas in the explorer', () => {
   it('renders a readable DDL from the catalogue, comments included', () => {
     const ddl = pgTableDdl(subject);
     assert.match(ddl, /^CREATE TABLE p_lab\.subject \(\n {2}subject_id bigint NOT NULL,/);
-    assert.match(ddl, /FOREIGN KEY \(species\) REFERENCES p_lab\."#species" \(species\) ON UPDATE CASCADE ON DELETE RESTRICT/);
+    assert.match(
+      ddl,
+      /FOREIGN KEY \(species\) REFERENCES p_lab\."#species" \(species\) ON UPDATE CASCADE ON DELETE RESTRICT/,
+    );
     assert.match(ddl, /CREATE INDEX idx_subject_species ON p_lab\.subject \(species\);/);
     assert.match(ddl, /COMMENT ON COLUMN p_lab\.subject\.subject_id IS ':int64:subject number';/);
     assert.match(ddl, /COMMENT ON COLUMN p_lab\.subject\.sex IS ':enum\(''M'', ''F'', ''U''\):';/);

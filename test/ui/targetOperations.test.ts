@@ -38,21 +38,27 @@ describe('UI operations into another server', { timeout: 300_000 }, () => {
 
   const pgSchemas = async () =>
     (
-      await (await pgdb.client()).query(`SELECT nspname FROM pg_namespace WHERE nspname = ANY($1) ORDER BY 1`, [
-        fx.schemas,
-      ])
+      await (
+        await pgdb.client()
+      ).query(`SELECT nspname FROM pg_namespace WHERE nspname = ANY($1) ORDER BY 1`, [fx.schemas])
     ).rows.map((r) => r.nspname);
 
   it('Preflight with a PostgreSQL target checks that server too', async () => {
     const r = await OPERATIONS.preflight.run(pgCtx, { schemas: fx.schemas }, hooks());
     assert.equal(r.outcome, 'ok', JSON.stringify(r, null, 1));
-    assert.ok(r.notes.some((n) => /^Target postgresql:\/\/postgres@.*: 15\.\d+, user postgres$/.test(n)), r.notes.join('\n'));
+    assert.ok(
+      r.notes.some((n) => /^Target postgresql:\/\/postgres@.*: 15\.\d+, user postgres$/.test(n)),
+      r.notes.join('\n'),
+    );
     assert.match(r.where, / → pg$/);
   });
 
   it('Create Parallel on PostgreSQL: the plan writes nothing; the run creates the schemas under the production names', async () => {
     const plan = await OPERATIONS['create-parallel'].plan(pgCtx, { schemas: [fx.schemas[0]] });
-    assert.ok(plan.statements.some((s) => s === `CREATE SCHEMA "${fx.schemas[0]}"`), plan.statements.join('\n'));
+    assert.ok(
+      plan.statements.some((s) => s === `CREATE SCHEMA "${fx.schemas[0]}"`),
+      plan.statements.join('\n'),
+    );
     assert.ok(plan.statements.some((s) => /^CREATE TYPE .*"enum_e54fc739" AS ENUM/.test(s)));
     assert.deepEqual(await pgSchemas(), []);
 
@@ -64,13 +70,17 @@ describe('UI operations into another server', { timeout: 300_000 }, () => {
       ['#species', 'subject', 'user'].map((t) => [`${fx.schemas[0]}.${t}`, `${fx.schemas[0]}.${t}`, 'created']).sort(),
     );
     const again = await OPERATIONS['create-parallel'].run(pgCtx, { schemas: [fx.schemas[0]] }, hooks());
-    assert.ok(again.tables.every((t) => t.status === 'already as expected'), JSON.stringify(again.tables));
+    assert.ok(
+      again.tables.every((t) => t.status === 'already as expected'),
+      JSON.stringify(again.tables),
+    );
   });
 
   it('Copy and Compare into PostgreSQL go through the cross-server seam and refuse before reading or writing', async () => {
     await assert.rejects(
       OPERATIONS.copy.run(pgCtx, { schemas: [fx.schemas[0]] }, hooks()),
-      (e: Error) => e instanceof CrossServerUnavailable && /^Copy into another server \(postgresql:\/\//.test(e.message),
+      (e: Error) =>
+        e instanceof CrossServerUnavailable && /^Copy into another server \(postgresql:\/\//.test(e.message),
     );
     await assert.rejects(
       OPERATIONS.compare.run(pgCtx, { schemas: [fx.schemas[0]] }, hooks()),

@@ -110,13 +110,19 @@ export function readConnections(raw: unknown): { connections: ConnectionConfig[]
     const user = typeof e.user === 'string' ? e.user : '';
     const dialectText = e.dialect === undefined ? 'mysql' : e.dialect;
     const dialect: ConnectionDialect | null =
-      dialectText === 'mysql' ? 'mysql' : dialectText === 'postgresql' || dialectText === 'postgres' ? 'postgresql' : null;
+      dialectText === 'mysql'
+        ? 'mysql'
+        : dialectText === 'postgresql' || dialectText === 'postgres'
+          ? 'postgresql'
+          : null;
     const database = typeof e.database === 'string' ? e.database.trim() : '';
     const port = e.port === undefined ? (dialect === 'postgresql' ? DEFAULT_PG_PORT : DEFAULT_PORT) : Number(e.port);
     const issue =
       (name ? undefined : 'has no name') ??
       (dialect ? undefined : `dialect ${JSON.stringify(e.dialect)}: expected "mysql" or "postgresql"`) ??
-      (dialect === 'postgresql' && validateDatabase(database) ? `database: ${validateDatabase(database)}` : undefined) ??
+      (dialect === 'postgresql' && validateDatabase(database)
+        ? `database: ${validateDatabase(database)}`
+        : undefined) ??
       (validateHost(host) && `host: ${validateHost(host)}`) ??
       (validateUser(user) && `user: ${validateUser(user)}`) ??
       (validatePort(String(port)) && `port: ${validatePort(String(port))}`);
@@ -192,7 +198,8 @@ export function importConnection(text: string): ImportedConnection {
   const portValue = get('database.port') ?? (m ? m[2] : undefined);
   const backend = get('database.backend');
   const pg = backend === 'postgresql' || backend === 'postgres';
-  const port = portValue === undefined || portValue === null ? (pg ? DEFAULT_PG_PORT : DEFAULT_PORT) : Number(portValue);
+  const port =
+    portValue === undefined || portValue === null ? (pg ? DEFAULT_PG_PORT : DEFAULT_PORT) : Number(portValue);
   if (validatePort(String(port))) throw new Error(`database.port ${JSON.stringify(portValue)} is not a port number`);
   const user = typeof get('database.user') === 'string' ? (get('database.user') as string) : '';
   const password = get('database.password');

@@ -20,9 +20,10 @@ export function pgSchemaView(schema: Schema): ItemView {
   return {
     label: schema.name,
     description: `${version} · PostgreSQL · ${schema.tables.length} tables`,
-    tooltip: [`**${schema.name}** — PostgreSQL schema, DataJoint ${version}`, ...schema.reasons.map((r) => `- ${r}`)].join(
-      '\n\n',
-    ),
+    tooltip: [
+      `**${schema.name}** — PostgreSQL schema, DataJoint ${version}`,
+      ...schema.reasons.map((r) => `- ${r}`),
+    ].join('\n\n'),
     icon: schema.version === '2.x' ? 'database' : 'question',
     // Not `schema.…`: the migration commands (copy, swap, backup, …) do not apply to a PostgreSQL schema.
     contextValue: `pgschema.${schema.version === '2.x' ? 'v2x' : 'other'}`,
@@ -109,7 +110,8 @@ export function pgTableDdl(t: Table): string {
     out.push(
       `CREATE ${i.unique ? 'UNIQUE ' : ''}INDEX ${ident(i.name)} ON ${ident(t.schema)}.${ident(t.name)} (${i.columns.map(ident).join(', ')});`,
     );
-  if (t.comment) out.push(`COMMENT ON TABLE ${ident(t.schema)}.${ident(t.name)} IS '${t.comment.replace(/'/g, "''")}';`);
+  if (t.comment)
+    out.push(`COMMENT ON TABLE ${ident(t.schema)}.${ident(t.name)} IS '${t.comment.replace(/'/g, "''")}';`);
   for (const c of t.columns) {
     const full = c.label2x != null ? `:${c.label2x}:${c.comment}` : c.comment;
     if (full)

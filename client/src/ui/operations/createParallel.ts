@@ -12,7 +12,9 @@ export function createParallelOn(ctx: OperationContext, opts: EngineOptions): Pr
   const t = ctx.target?.connection;
   if (!t) return createParallel(ctx.db, opts);
   const elsewhere = { ...opts, allowSameNames: true };
-  return t.dialect === 'postgresql' ? createParallelPg(ctx.db, t.db, elsewhere) : createParallel(ctx.db, elsewhere, t.db);
+  return t.dialect === 'postgresql'
+    ? createParallelPg(ctx.db, t.db, elsewhere)
+    : createParallel(ctx.db, elsewhere, t.db);
 }
 
 function whereOf(ctx: OperationContext): string {

@@ -23,7 +23,8 @@ export const verify: Operation = {
     const opts = {
       stores: ctx.stores,
       signal: hooks.signal,
-      onProgress: (e: { table: string; rows: number; total: number }) => hooks.progress(`${e.table}: ${e.rows}/${e.total}`),
+      onProgress: (e: { table: string; rows: number; total: number }) =>
+        hooks.progress(`${e.table}: ${e.rows}/${e.total}`),
     };
     let r: Awaited<ReturnType<typeof verifySchemas>>;
     // On another server the 2.x schemas carry the production names.
