@@ -102,7 +102,7 @@ export async function dropPrefixed(prefix: string): Promise<void> {
 }
 
 /** Copy a fixture's stores, renaming schema folders (`djfix_ephys` → `<prefix>ephys`) at any depth. */
-async function copyStores(src: string, dest: string, from: string, to: string): Promise<void> {
+export async function copyStores(src: string, dest: string, from: string, to: string): Promise<void> {
   for (const entry of await fsp.readdir(src, { withFileTypes: true })) {
     const name = entry.name.startsWith(from) ? to + entry.name.slice(from.length) : entry.name;
     const s = path.join(src, entry.name);

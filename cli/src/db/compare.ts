@@ -1,5 +1,6 @@
 // dj-migrate db compare --schemas a,b,c [--suffix _v2 | --pair a:x ...] [--tables T,..] [--tiers ..]
 //   [--tolerance 1e-6] [--stores F] [--file-check exists|hash|none] [--max-differences N] [--json]
+//   [--target URL [--target-tls] [--target-ca FILE]]
 // Compares production (the named schemas) with test (their parallels) by meaning (client/src/db/compare.ts).
 // Exit 0 when equal, 1 on any difference, 2 on errors.
 import type { CliIO } from '../io';
@@ -9,6 +10,9 @@ import { resolvePairs } from '../../../client/src/db/parallel';
 import type { Tier } from '../../../client/src/db/model';
 import { pairsFrom, suffixFrom, withDb, onInterrupt } from './target';
 import { storesFromFlags } from './storeSettings';
+import { TARGET_OPTIONS, targetFrom } from './targetFlags';
+import { openTargetSide } from '../../../client/src/db/cross/open';
+import { crossCompare } from '../../../client/src/db/cross/compare';
 
 export const summary = 'compare production with the 2.x copy row by row, by meaning (exit 1 on differences)';
 
@@ -17,6 +21,7 @@ const OPTIONS = {
   tolerance: { type: 'string' },
   'file-check': { type: 'string' },
   'max-differences': { type: 'string' },
+  ...TARGET_OPTIONS,
 } as const;
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
@@ -24,7 +29,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const schemas = list(flags, 'schemas');
   if (!schemas.length) throw new UsageError('compare needs --schemas a,b,c');
   const explicit = pairsFrom(flags);
-  const pairs = resolvePairs(schemas, explicit.length === schemas.length ? '' : suffixFrom(flags, io.cwd), explicit);
+  const target = await targetFrom(flags, io);
+  const suffix =
+    explicit.length === schemas.length ? '' : target ? (str(flags, 'suffix') ?? '') : suffixFrom(flags, io.cwd);
+  const pairs = resolvePairs(schemas, suffix, explicit, !!target);
   const tolerance = number(str(flags, 'tolerance'), '--tolerance', 1e-6);
   if (tolerance < 0) throw new UsageError('--tolerance must not be negative');
   const maxDifferences = number(str(flags, 'max-differences'), '--max-differences', 20);
@@ -35,14 +43,18 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const interrupt = onInterrupt();
   let lastShown = 0;
   try {
+    const side = target ? await openTargetSide(target) : null;
     const report = await withDb(flags, io, (db) =>
-      compare(db, {
+      (side
+        ? (o: Parameters<typeof compare>[1]) => crossCompare(db, side, o)
+        : (o: Parameters<typeof compare>[1]) => compare(db, o))({
         pairs,
         tables: list(flags, 'tables'),
         tiers: list(flags, 'tiers') as Tier[],
         tolerance,
         maxDifferences,
-        stores: file ? stores : undefined,
+        // Across servers in-store values are compared as the JSON the copy writes, which needs the settings.
+        stores: file || side ? stores : undefined,
         fileCheck: fileCheck as 'exists' | 'hash' | 'none' | undefined,
         signal: interrupt.signal,
         onProgress: (e) => {
@@ -51,7 +63,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
           io.err(`${e.table}: ${e.rows}/${e.total} rows`);
         },
       }),
-    );
+    ).finally(() => side?.close());
     if (!file)
       report.notes.push('no store settings found (--stores): the files in-store JSON points at were not checked');
     io.out(flags.json ? JSON.stringify(report, null, 2) : render(report, tolerance));

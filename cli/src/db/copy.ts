@@ -1,5 +1,6 @@
 // dj-migrate db copy --schemas a,b,c [--suffix _v2 | --pair a:x ...] [--tables T,..] [--tiers manual,lookup,..]
 //   [--restrict T --where SQL [--limit N]] [--stores F] [--relocate] [--state FILE] [--dry-run] [--json]
+//   [--target URL [--target-tls] [--target-ca FILE]]
 // Copies rows into the parallel 2.x schemas (client/src/db/copy.ts). Exit 0 when everything was copied,
 // 1 when rows conflict (present in the target with other content), a pointer-only copy points at stored
 // files that are missing (a warning with their count), or the copy was cancelled, 2 on errors
@@ -18,6 +19,10 @@ import type { Predicate } from '../../../client/src/db/chunks';
 import type { Tier } from '../../../client/src/db/model';
 import { pairsFrom, suffixFrom } from './target';
 import { storesFromFlags } from './storeSettings';
+import { TARGET_OPTIONS, targetFrom } from './targetFlags';
+import { openTargetSide } from '../../../client/src/db/cross/open';
+import { crossCopy } from '../../../client/src/db/cross/copy';
+import { MysqlSide } from '../../../client/src/db/cross/mysqlSide';
 
 export const summary = 'copy rows into the 2.x parallel schemas (resumable, idempotent, pointers converted)';
 
@@ -28,6 +33,7 @@ const OPTIONS = {
   limit: { type: 'string' },
   relocate: { type: 'boolean' },
   state: { type: 'string' },
+  ...TARGET_OPTIONS,
 } as const;
 
 const TIERS: Tier[] = ['manual', 'lookup', 'imported', 'computed', 'part'];
@@ -37,7 +43,11 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const schemas = list(flags, 'schemas');
   if (!schemas.length) throw new UsageError('copy needs --schemas a,b,c');
   const explicit = pairsFrom(flags);
-  const pairs = resolvePairs(schemas, explicit.length === schemas.length ? '' : suffixFrom(flags, io.cwd), explicit);
+  const target = await targetFrom(flags, io);
+  // On another server the parallel schemas keep the production names unless --suffix (or --pair) says otherwise.
+  const suffix =
+    explicit.length === schemas.length ? '' : target ? (str(flags, 'suffix') ?? '') : suffixFrom(flags, io.cwd);
+  const pairs = resolvePairs(schemas, suffix, explicit, !!target);
   const tiers = list(flags, 'tiers') as Tier[];
   for (const t of tiers) if (!TIERS.includes(t)) throw new UsageError(`--tiers ${t}: expected ${TIERS.join(', ')}`);
   const restrict = str(flags, 'restrict');
@@ -74,16 +84,19 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       ? path.resolve(io.cwd, str(flags, 'state') as string)
       : defaultStatePath(
           io.cwd,
-          conn.host,
-          conn.port,
+          target?.host ?? conn.host,
+          target?.port ?? conn.port,
           pairs.map((p) => p.target),
         );
     const json = flags.json === true;
     const statements: string[] = [];
     const fileOps: string[] = [];
     if (dryRun && !json) io.out('-- dry run: nothing is changed; these statements and file operations would run:');
+    const side = target ? await openTargetSide(target) : null;
     const run = (): Promise<CopyReport> =>
-      copy(db, {
+      (side
+        ? (o: Parameters<typeof copy>[1]) => crossCopy(db, side, o)
+        : (o: Parameters<typeof copy>[1]) => copy(db, o))({
         pairs,
         tables: list(flags, 'tables'),
         tiers,
@@ -113,7 +126,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       });
     // One run per target at a time: a second copy is refused, naming the run that holds the lock.
     const targets = pairs.map((p) => p.target);
-    const report = dryRun ? await run() : await withRunLock(db, targets, run);
+    // Into another server the locks are taken there (a MySQL target; PostgreSQL has no run locks yet).
+    const lockDb = side ? (side instanceof MysqlSide ? side.db : null) : db;
+    const report = await (dryRun || !lockDb ? run() : withRunLock(lockDb, targets, run)).finally(() => side?.close());
     io.out(
       json
         ? JSON.stringify(dryRun ? { ...report, statements, plannedFileOps: fileOps } : report, jsonBuffers, 2)

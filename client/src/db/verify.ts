@@ -12,11 +12,10 @@ import type { Column, Schema, Table } from './model';
 import { introspect } from './introspect';
 import { dependencyOrder } from './plan';
 import { lineageRows, type LineageRow } from './lineage';
-import { isBase32Hash, base32Hash } from './hash';
 import { q, qt } from './sql';
-import { describeObject, md5OfObject, readObject, statObject, StoreIoUnavailable, type StoreMap } from './stores';
-import { StoreAccessError } from './stores/objectStore';
-import { decodeColumn, decodeProblem, inRowDecodedKind } from './verifyValues';
+import type { StoreMap } from './stores';
+import { decodeColumn, inRowDecodedKind } from './verifyValues';
+import { checkPointerValues } from './verifyPointers';
 import { parse2xLabel } from '../../../common/src/djtypes';
 
 export interface VerifyOptions {
@@ -47,7 +46,6 @@ export interface VerifyReport {
 }
 
 const BLOB_TYPES = new Set(['tinyblob', 'blob', 'mediumblob', 'longblob']);
-const HASH_CODECS = new Set(['blob', 'attach', 'hash']);
 const SNIFF_DEFAULT = 1000;
 /** At most this many examples per column in a reason; the count says how many there were. */
 const EXAMPLES = 3;
@@ -226,11 +224,6 @@ async function sniffBlobs(db: Db, t: Table, c: Column, v: TableVerdict, limit: n
   }
 }
 
-interface PointerProblem {
-  count: number;
-  examples: string[];
-}
-
 /** Every (or a sample of) in-store JSON value: well-formed, store known, file present with the right hash. */
 async function checkPointers(db: Db, t: Table, c: Column, v: TableVerdict, opts: VerifyOptions): Promise<void> {
   // A custom codec over a store: its JSON is whatever its dtype writes; check path, and hash where present.
@@ -241,122 +234,23 @@ async function checkPointers(db: Db, t: Table, c: Column, v: TableVerdict, opts:
         ? { codec: 'custom', store: c.storage.store ?? '' }
         : { codec: '', store: '' };
   if (!codec) return;
-  const problems = new Map<string, PointerProblem>();
-  const problem = (kind: string, example: string) => {
-    const p = problems.get(kind) ?? { count: 0, examples: [] };
-    p.count++;
-    if (p.examples.length < EXAMPLES) p.examples.push(example);
-    problems.set(kind, p);
-  };
-  const checked = new Map<string, string | null>(); // store:path:hash → problem kind (null = fine)
   const [{ n: total }] = await db.query<{ n: string | number }>(
     `SELECT COUNT(*) AS n FROM ${qt(t.schema, t.name)} WHERE ${q(c.name)} IS NOT NULL`,
   );
   const limit = opts.sample !== undefined ? ` LIMIT ${Math.max(0, Math.floor(opts.sample))}` : '';
   const keyCols = t.primaryKey.length ? t.primaryKey : [c.name];
-  let rows = 0;
-  const started = Date.now();
-  for await (const r of db.stream(
+  const rows = db.stream(
     `SELECT ${keyCols.map(q).join(', ')}, ${q(c.name)} AS __value FROM ${qt(t.schema, t.name)} WHERE ${q(c.name)} IS NOT NULL${limit}`,
-  )) {
-    if (opts.signal?.aborted) throw new Error('verification cancelled');
-    rows++;
-    const key = keyCols.map((k) => `${k}=${fmt(r[k])}`).join(', ');
-    let meta: Record<string, unknown>;
-    try {
-      const raw = r.__value;
-      meta = (
-        typeof raw === 'string' ? JSON.parse(raw) : Buffer.isBuffer(raw) ? JSON.parse(raw.toString('utf8')) : raw
-      ) as Record<string, unknown>;
-    } catch {
-      problem('value is not JSON', key);
-      continue;
-    }
-    const malformed = shapeProblem(codec, meta);
-    if (malformed) {
-      problem(malformed, key);
-      continue;
-    }
-    const storeName = (meta.store as string | null) ?? (labelStore || null);
-    if (!storeName) {
-      problem('no store (JSON store is null and the label names none)', key);
-      continue;
-    }
-    const store = opts.stores[storeName];
-    if (!store) {
-      problem(
-        `store ${storeName} is not in the store settings${Object.keys(opts.stores).length ? '' : ' (pass --stores FILE)'}`,
-        key,
-      );
-      continue;
-    }
-    const hash = typeof meta.hash === 'string' ? meta.hash : null;
-    const id = `${storeName}\u0000${meta.path}\u0000${hash}\u0000${meta.size}`;
-    if (!checked.has(id)) {
-      const rel = meta.path as string;
-      let found = await fileProblem(store, rel, hash, codec === 'filepath' ? (meta.size as number | null) : null);
-      // The file is there and intact: its contents must also decode (a blob) or name the file (an attachment).
-      if (!found && (codec === 'blob' || codec === 'attach')) {
-        const why = decodeProblem(codec, await readObject(store, rel, 'verifying a stored value'));
-        if (why) found = `stored <${codec}> does not decode: ${why}`;
-      }
-      checked.set(id, found);
-    }
-    const found = checked.get(id);
-    if (found) problem(found, `${key} (${describeObject(store, meta.path as string)})`);
-    if (rows % 100 === 0)
-      opts.onProgress?.({
-        table: `${t.schema}.${t.name}`,
-        rows,
-        total: Number(total),
-        etaMs: Math.round(((Date.now() - started) / rows) * Math.max(0, Number(total) - rows)),
-      });
+  );
+  async function* keyed() {
+    for await (const r of rows) yield { key: keyCols.map((k) => `${k}=${fmt(r[k])}`).join(', '), value: r.__value };
   }
-  v.checkedValues += rows;
-  for (const [kind, p] of problems) {
-    v.reasons.push(`${c.name}: ${kind} — ${p.count} value${p.count > 1 ? 's' : ''}, e.g. ${p.examples.join('; ')}`);
-  }
-  if (opts.sample !== undefined && rows < Number(total))
-    v.notes.push(`${c.name}: checked a sample of ${rows} of ${total} values`);
-}
-
-/** Well-formedness of the JSON 2.x reads (hash_registry.py, objectref.py): what is missing or of the wrong kind. */
-function shapeProblem(codec: string, meta: unknown): string | null {
-  if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) return 'value is not a JSON object';
-  const m = meta as Record<string, unknown>;
-  if (typeof m.path !== 'string' || m.path === '') return 'JSON has no path';
-  if (m.store !== undefined && m.store !== null && typeof m.store !== 'string') return 'JSON store is not a string';
-  if (HASH_CODECS.has(codec)) {
-    if (!isBase32Hash(m.hash))
-      return `JSON hash ${JSON.stringify(m.hash)} is not a 26-character base32 MD5 (a 0.14.6-style hex hash fails 2.x's check)`;
-  } else if (codec === 'custom') {
-    if (m.hash !== undefined && !isBase32Hash(m.hash)) return `JSON hash ${JSON.stringify(m.hash)} is not a base32 MD5`;
-  } else if (codec === 'filepath') {
-    if (!('size' in m) || (m.size !== null && typeof m.size !== 'number'))
-      return 'filepath JSON has no size (2.x ObjectRef requires it)';
-    if (m.hash !== undefined && !isBase32Hash(m.hash)) return `JSON hash ${JSON.stringify(m.hash)} is not a base32 MD5`;
-  }
-  return null;
-}
-
-async function fileProblem(
-  store: StoreMap[string],
-  rel: string,
-  hash: string | null,
-  size: number | null,
-): Promise<string | null> {
-  try {
-    const st = await statObject(store, rel, 'verifying in-store files');
-    if (!st) return 'file missing';
-    if (st.isDir) return hash ? 'path is a directory' : null;
-    if (size !== null && size !== undefined && st.size !== size) return 'file size differs from the JSON size';
-    if (hash && base32Hash(await md5OfObject(store, rel)) !== hash) return 'file content does not match the JSON hash';
-    return null;
-  } catch (e) {
-    if (e instanceof StoreAccessError) return `cannot check files: ${e.problem === 'other' ? e.message : e.storeWide}`;
-    if (e instanceof StoreIoUnavailable) return `cannot check files: ${e.message}`;
-    throw e;
-  }
+  await checkPointerValues(
+    keyed(),
+    { table: `${t.schema}.${t.name}`, column: c.name, codec, labelStore, total: Number(total) },
+    v,
+    opts,
+  );
 }
 
 /** The named schemas plus every schema their foreign keys reach (upstream lineage comes from there). */
@@ -398,6 +292,12 @@ async function verifyLineage(db: Db, s: Schema, all: Schema[]): Promise<TableVer
   const actual = await db.query<LineageRow>(
     `SELECT table_name, attribute_name, lineage FROM ${qt(s.name, '~lineage')}`,
   );
+  judgeLineage(v, actual, expected);
+  return v;
+}
+
+/** `~lineage` rows against the rows 2.x's rebuild produces: missing, wrong and stale rows fail the verdict. */
+export function judgeLineage(v: TableVerdict, actual: LineageRow[], expected: LineageRow[]): void {
   const key = (r: LineageRow) => `${r.table_name}.${r.attribute_name}`;
   const have = new Map(actual.map((r) => [key(r), r.lineage]));
   const want = new Map(expected.map((r) => [key(r), r.lineage]));
@@ -416,7 +316,6 @@ async function verifyLineage(db: Db, s: Schema, all: Schema[]): Promise<TableVer
   if (jobRows.length) v.notes.push(`${jobRows.length} rows for 2.x job tables (~~*), which 2.x adds itself`);
   v.checkedValues = actual.length;
   v.status = v.reasons.length ? 'fail' : 'pass';
-  return v;
 }
 
 function list(items: string[]): string {
