@@ -1,7 +1,7 @@
 // The UI operations with a target server chosen (OperationContext.target), against the real servers: Create
 // Parallel on PostgreSQL (plan writes nothing, run creates the 2.x schemas under the production names),
-// Preflight checking the PostgreSQL side, Verify on another MySQL connection, Copy/Compare refused through
-// the cross-server seam before anything is read or written, and the same-server-same-names refusal.
+// Preflight checking the PostgreSQL side, Copy (dry run first), Compare equal and Verify there through the
+// cross-server engine, Verify on another MySQL connection, and the same-server-same-names refusal.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { OPERATIONS, type OperationContext, type RunHooks } from '../../client/src/ui/operations';
@@ -9,7 +9,6 @@ import { loadFixture, testServer, type LoadedFixture } from '../db/harness';
 import { createPgDatabase, pgServer, type PgTestDatabase } from '../db/pgHarness';
 import { openPg, type PgDb } from '../../client/src/db/connect/dialects/postgres';
 import { openDb, type Db } from '../../client/src/db/connection';
-import { CrossServerUnavailable } from '../../client/src/ui/operations/crossServer';
 
 function hooks(): RunHooks & { messages: string[] } {
   const messages: string[] = [];
@@ -76,18 +75,34 @@ describe('UI operations into another server', { timeout: 300_000 }, () => {
     );
   });
 
-  it('Copy and Compare into PostgreSQL go through the cross-server seam and refuse before reading or writing', async () => {
-    await assert.rejects(
-      OPERATIONS.copy.run(pgCtx, { schemas: [fx.schemas[0]] }, hooks()),
-      (e: Error) =>
-        e instanceof CrossServerUnavailable && /^Copy into another server \(postgresql:\/\//.test(e.message),
+  it('Copy into PostgreSQL (the plan writes nothing), then Compare is equal and Verify passes there', async () => {
+    const schemas = fx.schemas;
+    const created = await OPERATIONS['create-parallel'].run(pgCtx, { schemas }, hooks());
+    assert.equal(created.outcome, 'ok', JSON.stringify(created, null, 1));
+    const subjects = async () =>
+      (await (await pgdb.client()).query(`SELECT COUNT(*)::int AS n FROM "${schemas[0]}"."subject"`)).rows[0].n;
+
+    const plan = await OPERATIONS.copy.plan(pgCtx, { schemas });
+    assert.match(plan.where, / → pg$/);
+    assert.equal(await subjects(), 0);
+
+    const copied = await OPERATIONS.copy.run(pgCtx, { schemas }, hooks());
+    assert.equal(copied.outcome, 'ok', JSON.stringify(copied, null, 1));
+    const [src] = await fx.db.query<{ n: string }>(`SELECT COUNT(*) AS n FROM \`${schemas[0]}\`.subject`);
+    assert.equal(await subjects(), Number(src.n));
+    const again = await OPERATIONS.copy.run(pgCtx, { schemas }, hooks());
+    assert.ok(
+      again.tables.every((t) => t.counts.inserted === 0),
+      JSON.stringify(again.tables.map((t) => t.counts)),
     );
-    await assert.rejects(
-      OPERATIONS.compare.run(pgCtx, { schemas: [fx.schemas[0]] }, hooks()),
-      (e: Error) => e instanceof CrossServerUnavailable && /^Compare into another server/.test(e.message),
-    );
-    const rows = await (await pgdb.client()).query(`SELECT COUNT(*)::int AS n FROM "${fx.schemas[0]}"."subject"`);
-    assert.equal(rows.rows[0].n, 0);
+
+    const compared = await OPERATIONS.compare.run(pgCtx, { schemas }, hooks());
+    assert.equal(compared.outcome, 'ok', JSON.stringify(compared.tables.filter((t) => t.status !== 'equal')));
+    assert.equal(compared.tables.length, 11);
+
+    const verified = await OPERATIONS.verify.run(pgCtx, { schemas }, hooks());
+    assert.equal(verified.outcome, 'ok', JSON.stringify(verified.tables.filter((t) => t.status !== 'ready')));
+    assert.equal(verified.where, 'pg');
   });
 
   describe('another MySQL connection', () => {
