@@ -60,7 +60,11 @@ export function compareAcrossServers(
 }
 
 /** Verify the 2.x schemas where they are: another MySQL/MariaDB server as on the source, PostgreSQL by verifyPg. */
-export function verifyOnTarget(target: TargetConnection, schemas: string[], opts: VerifyOptions): Promise<VerifyReport> {
+export function verifyOnTarget(
+  target: TargetConnection,
+  schemas: string[],
+  opts: VerifyOptions,
+): Promise<VerifyReport> {
   return target.dialect === 'mysql'
     ? verifySchemas(target.db, schemas, opts)
     : verifySchemasPg(target.db, schemas, opts);
