@@ -18,7 +18,7 @@ import {
   targetChoiceItems,
   targetPairs,
 } from '../../client/src/ui/targetChoice';
-import { decodePgCatalog, type PgCatalog, type PgColumnRow } from '../../client/src/db/schema/pgIntrospect';
+import { decodePgCatalog, type PgCatalog, type PgColumnRow } from '../../client/src/db/schema/pgCatalog';
 import { pgColumnType, pgColumnView, pgSchemaView, pgTableDdl, pgTableView } from '../../client/src/ui/explorerPg';
 
 const mysql: ConnectionConfig = { id: 'lab', name: 'lab', host: 'db.lab', port: 3306, user: 'u', tls: false };

@@ -8,7 +8,7 @@ import { dependencyOrder } from '../../../client/src/db/plan';
 import type { Column, Schema } from '../../../client/src/db/model';
 import { withDb } from './target';
 import { TARGET_OPTIONS, targetFrom, withTarget } from './targetFlags';
-import { introspectPg } from '../../../client/src/db/schema/pgIntrospect';
+import { introspectPgSchemas } from '../../../client/src/db/schema/pgCatalog';
 
 export const summary = 'show schemas as DataJoint sees them: tiers, column kinds, keys, stores, version verdict';
 
@@ -26,7 +26,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         dialect: t.dialect,
         ...withOrder(
           t.dialect === 'postgresql'
-            ? await introspectPg(t.db, schemas, { exactCounts })
+            ? await introspectPgSchemas(t.db, schemas, { exactCounts })
             : await introspect(t.db, schemas, { exactCounts }),
         ),
       }))

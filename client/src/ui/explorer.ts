@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { Column, Schema, Table } from '../db/model';
 import { introspect } from '../db/introspect';
-import { introspectPg, listPgSchemas } from '../db/schema/pgIntrospect';
+import { introspectPgSchemas, listPgSchemas } from '../db/schema/pgCatalog';
 import type { ConnectionConfig } from './connectionModel';
 import { describeConnection, dialectOf } from './connectionModel';
 import { pgColumnView, pgSchemaView, pgTableDdl, pgTableView } from './explorerPg';
@@ -87,7 +87,7 @@ export class SchemaExplorer implements vscode.TreeDataProvider<ExplorerNode> {
         const pgdb = await this.connections.pg(conn);
         const names = await listPgSchemas(pgdb);
         const visible = conn.schemas?.length ? names.filter((n) => conn.schemas!.includes(n)) : names;
-        const all = visible.length ? await introspectPg(pgdb, visible) : [];
+        const all = visible.length ? await introspectPgSchemas(pgdb, visible) : [];
         this.pgTables.set(
           conn.id,
           all.flatMap((s) => s.tables),

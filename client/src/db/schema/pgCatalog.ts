@@ -2,7 +2,9 @@
 // `db inspect --target` and the Schema Explorer show them like any other 2.x schema. 2.x keeps each
 // attribute's type in the column comment (`:int64:…`, `:<blob@raw>:…`); the PostgreSQL type alone cannot
 // tell `int8` from `int16` or a `<blob>` from `bytes`. The decoding is a pure function of catalogue rows
-// (decodePgCatalog), unit-tested without a server.
+// (decodePgCatalog), unit-tested without a server. (Copy, compare and verify read PostgreSQL tables through
+// connect/dialects/pgIntrospect.ts, which carries what they need — base types, inherited labels — and no
+// more; this module serves inspect and the Schema Explorer: tiers, indexes, row estimates, hidden tables.)
 import type { Column, ColumnStorage, ForeignKey, Index, Schema, SchemaVersion, Table } from '../model';
 import { tierOf } from '../model';
 import { DbInputError } from '../sql';
@@ -292,13 +294,13 @@ function pgVerdict(tables: Table[], hidden: Table[]): { version: SchemaVersion; 
   return { version: '2.x', reasons };
 }
 
-export interface PgIntrospectOptions {
+export interface PgSchemasOptions {
   /** Count rows exactly instead of PostgreSQL's estimate (reltuples). */
   exactCounts?: boolean;
 }
 
 /** Introspect the named schemas of a PostgreSQL database; unknown schemas are input errors. */
-export async function introspectPg(db: PgDb, schemas: string[], opts: PgIntrospectOptions = {}): Promise<Schema[]> {
+export async function introspectPgSchemas(db: PgDb, schemas: string[], opts: PgSchemasOptions = {}): Promise<Schema[]> {
   if (!schemas.length) throw new DbInputError('no schemas given (use --schemas a,b,c)');
   const catalog = await readPgCatalog(db, schemas);
   const missing = schemas.filter((s) => !catalog.schemas.includes(s));
