@@ -134,6 +134,7 @@ export async function runDbOperation(
   }
   d.log.info(`${op.title}: ${report.outcome} — ${report.summary}`);
   d.explorer.refresh({ kind: 'connection', conn });
+  if (targetConn) d.explorer.refresh({ kind: 'connection', conn: targetConn });
   d.reports.show(report);
   if (report.outcome === 'cancelled')
     void vscode.window.showInformationMessage(
