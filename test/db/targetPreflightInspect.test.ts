@@ -166,6 +166,14 @@ test('preflight --target mysql://: the target is checked on its own connection; 
     assert.ok(r.checks.some((c: { message: string }) => /^target: (MariaDB|MySQL) \d/.test(c.message)));
     assert.ok(r.steps.some((s: { step: string }) => /^create-parallel \(on the target, as root@/.test(s.step)));
     assert.deepEqual(r.targetGrants, []);
+
+    const inspected = await runCli(
+      ['db', 'inspect', '--schemas', src.schemas[0], '--target', 'mysql://root@127.0.0.1:3306'],
+      { env },
+    );
+    assert.equal(inspected.code, 0, inspected.err);
+    assert.match(inspected.out, /^on mysql:\/\/root@127\.0\.0\.1:3306\n/);
+    assert.match(inspected.out, new RegExp(`schema ${src.schemas[0]} \\(utf8mb4/[a-z0-9_]+\\): 0\\.14\\.6`));
   } finally {
     await src.cleanup();
   }

@@ -8,6 +8,7 @@ import { dependencyOrder } from '../../../client/src/db/plan';
 import type { Column, Schema } from '../../../client/src/db/model';
 import { withDb } from './target';
 import { TARGET_OPTIONS, targetFrom, withTarget } from './targetFlags';
+import { describeTarget } from '../../../client/src/db/connect/target';
 import { introspectPgSchemas } from '../../../client/src/db/schema/pgCatalog';
 
 export const summary = 'show schemas as DataJoint sees them: tiers, column kinds, keys, stores, version verdict';
@@ -22,7 +23,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   // With --target only the target is read: the source connection is not opened.
   const result: { schemas: Schema[]; order: string[]; where?: string; dialect?: string } = target
     ? await withTarget(target, async (t) => ({
-        where: t.db.describe(),
+        where: describeTarget(target),
         dialect: t.dialect,
         ...withOrder(
           t.dialect === 'postgresql'
