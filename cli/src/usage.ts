@@ -73,23 +73,33 @@ ${EXIT('compare equal and verify passed', 'differences or failed checks')}`,
 
 export const dbUsage: Record<string, string> = {
   preflight: `usage: dj-migrate db preflight --schemas a,b,c [--suffix _v2 | --pair a:x ...] [--stores F] [--json]
+                              [--target URL [--target-tls] [--target-ca FILE]]
 
 Server, privileges per step (with the GRANTs a DBA would run), space and stores, before migrating.
 
 ${PAIRS}
   --stores F             store settings file (dj_local_conf.json / datajoint.json)
+  --target URL           also check the server the 2.x schemas go to: mysql://user@host:port or
+                         postgresql://user@host:port/db (version, privileges there with its GRANTs; on
+                         PostgreSQL also values and types it cannot hold). Password from DJ_TARGET_PASS;
+                         names kept unless --suffix is given
+  --target-tls           connect to the target with TLS      --target-ca FILE  check its certificate against FILE
   --json                 machine-readable output
 
 ${CONNECTION}
 
 ${EXIT('every check passed', 'a check failed')}`,
 
-  inspect: `usage: dj-migrate db inspect --schemas a,b [--exact] [--json]
+  inspect: `usage: dj-migrate db inspect --schemas a,b [--exact] [--json] [--target URL [--target-tls] [--target-ca FILE]]
 
 What introspection sees: tables, tiers, columns with their DataJoint kind, keys, stores, and each schema's
 version verdict with reasons.
 
   --exact                exact row counts (COUNT(*)) instead of estimates
+  --target URL           read these schemas on another server instead (mysql://user@host:port, or
+                         postgresql://user@host:port/db: 2.x schemas there, types from the column comments);
+                         password from DJ_TARGET_PASS
+  --target-tls           connect to the target with TLS      --target-ca FILE  check its certificate against FILE
   --json                 machine-readable output
 
 ${CONNECTION}`,

@@ -2,6 +2,7 @@
 // With a target, the parallel schemas keep the production names unless --suffix or --pair is given.
 import type { CliIO } from '../io';
 import { str, type ParsedArgs } from '../args';
+import { suffixFrom } from './target';
 import { resolveTarget, type TargetSpec } from '../../../client/src/db/connect/target';
 import { openDb, type Db } from '../../../client/src/db/connection';
 import { openPg, type PgDb } from '../../../client/src/db/connect/dialects/postgres';
@@ -43,4 +44,15 @@ export async function withTarget<T>(t: TargetSpec, fn: (target: OpenTarget) => P
   } finally {
     await db.close();
   }
+}
+
+/**
+ * The suffix of the parallel schemas: none with complete --pair lists; with a target on another server,
+ * --suffix or none (the production names are kept); otherwise --suffix or the project's (default `_v2`).
+ */
+export function parallelSuffix(flags: Flags, cwd: string, schemas: readonly string[], hasTarget: boolean): string {
+  const pairs = Array.isArray(flags.pair) ? flags.pair.length : typeof flags.pair === 'string' ? 1 : 0;
+  if (pairs === schemas.length) return '';
+  if (hasTarget) return typeof flags.suffix === 'string' ? flags.suffix : '';
+  return suffixFrom(flags, cwd);
 }

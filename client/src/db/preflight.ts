@@ -11,8 +11,10 @@ import { identifyServer, mariadbWarning } from './serverSupport';
 import { charsetSummary, charsetWarnings, type SchemaCharsets } from './charsets';
 import { describeObject, filePath, objectStore, path014, type StoreMap, type StoreSpec } from './stores';
 import type { S3ObjectStore } from './stores/s3';
-import { lit, q, qt } from './sql';
+import { DbInputError, lit, q, qt } from './sql';
+import { refuseSameServerSameNames } from './connect/sameServer';
 import { currentGrants, holds, tablesOf } from './grants';
+import { preflightPgTarget, type TargetConnection } from './connect/targetPreflight';
 
 export { grantPatternToRegExp } from './grants';
 
@@ -66,6 +68,10 @@ export interface PreflightReport {
     storeBytesRelocate: number;
   };
   stores: StoreCheck[];
+  /** `--target` on another server: what it is and who we are there (its checks are among `checks`, marked `target:`). */
+  target?: { where: string; dialect: 'mysql' | 'postgresql'; version: string; user: string };
+  /** GRANT statements to run on the target server (in its own syntax); empty without a target. */
+  targetGrants: string[];
   ok: boolean;
 }
 
@@ -75,6 +81,8 @@ export interface PreflightOptions {
   pairs?: SchemaPair[];
   /** Store settings (from --stores or the project); undefined when none were found. */
   stores?: StoreMap;
+  /** The 2.x schemas live on another server (MySQL or PostgreSQL): its checks and privileges are read there. */
+  target?: TargetConnection;
 }
 
 const STEPS: { step: string; on: 'source' | 'target'; privileges: string[]; optional?: boolean }[] = [
@@ -104,7 +112,8 @@ export function grantSchemaName(schema: string): string {
 }
 
 export async function preflight(db: Db, opts: PreflightOptions): Promise<PreflightReport> {
-  const pairs = resolvePairs(opts.schemas, opts.suffix, opts.pairs);
+  const target = opts.target;
+  const pairs = resolvePairs(opts.schemas, opts.suffix, opts.pairs, !!target);
   const schemas = await introspect(db, opts.schemas);
   const checks: PreflightCheck[] = [];
 
@@ -119,17 +128,7 @@ export async function preflight(db: Db, opts: PreflightOptions): Promise<Preflig
     maxAllowedPacket: Number(vars.packet),
     collationServer: vars.coll,
   };
-  const [major, minor] = db.version.split('.').map(Number);
-  if (db.flavor === 'mysql' && major < 8)
-    checks.push({ level: 'fail', message: `MySQL ${db.version}: DataJoint 2.x needs MySQL 8.0 or later` });
-  else if (db.flavor === 'mariadb' && (major < 10 || (major === 10 && minor < 5)))
-    checks.push({
-      level: 'warn',
-      message: `MariaDB ${db.version}: versions before 10.5 are past end of life; json columns need 10.2.7+`,
-    });
-  else checks.push({ level: 'ok', message: `${db.flavor === 'mysql' ? 'MySQL' : 'MariaDB'} ${db.version}` });
-  const mariadb = mariadbWarning(await identifyServer(db));
-  if (mariadb) checks.push(mariadb);
+  checks.push(...(await mysqlServerChecks(db, '')));
   if (server.maxAllowedPacket < 16 * 1024 * 1024)
     checks.push({
       level: 'warn',
@@ -144,18 +143,56 @@ export async function preflight(db: Db, opts: PreflightOptions): Promise<Preflig
   }
   const charsets = charsetSummary(schemas);
   checks.push(...charsetWarnings(charsets));
-  const existing = await db.query<{ name: string }>(
-    'SELECT SCHEMA_NAME AS name FROM information_schema.SCHEMATA WHERE SCHEMA_NAME IN (?)',
-    [pairs.map((p) => p.target)],
-  );
-  for (const e of existing)
-    checks.push({
-      level: 'ok',
-      message: `${e.name} exists already: create-parallel will check its tables and create only what is missing`,
-    });
+  let targetInfo: PreflightReport['target'];
+  let targetGrants: string[] = [];
+  let targetSteps: StepPrivileges[] = [];
+  let targetSide: { db: Db; user: string } | undefined;
+  if (target?.dialect === 'postgresql') {
+    const pgReport = await preflightPgTarget(db, target.db, { schemas: opts.schemas, suffix: opts.suffix, pairs });
+    checks.push(...pgReport.checks);
+    targetSteps = pgReport.steps;
+    targetGrants = pgReport.grants;
+    targetInfo = {
+      where: target.db.describe(),
+      dialect: 'postgresql',
+      version: pgReport.server.version,
+      user: pgReport.server.user,
+    };
+  } else {
+    const on = target?.db ?? db;
+    const prefix = target ? 'target: ' : '';
+    if (target) {
+      const [tv] = await on.query<{ user: string }>('SELECT CURRENT_USER() AS user');
+      targetSide = { db: on, user: tv.user };
+      targetInfo = { where: on.describe(), dialect: 'mysql', version: on.versionString, user: tv.user };
+      checks.push(...(await mysqlServerChecks(on, prefix)));
+      try {
+        await refuseSameServerSameNames(db, on, pairs);
+      } catch (e) {
+        if (!(e instanceof DbInputError)) throw e;
+        checks.push({ level: 'fail', message: `${prefix}${e.message}` });
+      }
+    }
+    const existing = await on.query<{ name: string }>(
+      'SELECT SCHEMA_NAME AS name FROM information_schema.SCHEMATA WHERE SCHEMA_NAME IN (?)',
+      [pairs.map((p) => p.target)],
+    );
+    for (const e of existing)
+      checks.push({
+        level: 'ok',
+        message: `${prefix}${e.name} exists already: create-parallel will check its tables and create only what is missing`,
+      });
+  }
 
-  const { steps, grants } = await privileges(db, server.user, pairs);
-  const missingSteps = steps.filter((s) => s.missing.length && !s.optional);
+  const {
+    steps: sourceSteps,
+    grants,
+    targetGrants: mysqlTargetGrants,
+  } = await privileges(db, server.user, pairs, target?.dialect === 'postgresql' ? 'elsewhere' : targetSide);
+  if (mysqlTargetGrants.length) targetGrants = mysqlTargetGrants;
+  const steps = [...sourceSteps, ...targetSteps.map((s) => ({ ...s, step: `${s.step} (on the target)` }))];
+  // The PostgreSQL target's steps have their own check (preflightPgTarget), naming its user.
+  const missingSteps = sourceSteps.filter((s) => s.missing.length && !s.optional);
   checks.push(
     missingSteps.length
       ? {
@@ -190,47 +227,96 @@ export async function preflight(db: Db, opts: PreflightOptions): Promise<Preflig
     grants,
     space,
     stores,
+    ...(targetInfo ? { target: targetInfo } : {}),
+    targetGrants,
     ok: !all.includes('fail'),
   };
 }
 
+/** Server version checks (DataJoint 2.x needs MySQL 8; old MariaDB warned), messages prefixed for the target. */
+async function mysqlServerChecks(db: Db, prefix: string): Promise<PreflightCheck[]> {
+  const checks: PreflightCheck[] = [];
+  const [major, minor] = db.version.split('.').map(Number);
+  if (db.flavor === 'mysql' && major < 8)
+    checks.push({ level: 'fail', message: `${prefix}MySQL ${db.version}: DataJoint 2.x needs MySQL 8.0 or later` });
+  else if (db.flavor === 'mariadb' && (major < 10 || (major === 10 && minor < 5)))
+    checks.push({
+      level: 'warn',
+      message: `${prefix}MariaDB ${db.version}: versions before 10.5 are past end of life; json columns need 10.2.7+`,
+    });
+  else checks.push({ level: 'ok', message: `${prefix}${db.flavor === 'mysql' ? 'MySQL' : 'MariaDB'} ${db.version}` });
+  const mariadb = mariadbWarning(await identifyServer(db));
+  if (mariadb) checks.push({ ...mariadb, message: prefix + mariadb.message });
+  return checks;
+}
+
+function granteeOf(user: string): string {
+  const at = user.lastIndexOf('@');
+  return `${lit(user.slice(0, at))}@${lit(user.slice(at + 1))}`;
+}
+
+/**
+ * Privileges per step. `target`: the parallel schemas are on another MySQL server (its grants are read
+ * there, as its user), or `elsewhere` (PostgreSQL: checked by preflightPgTarget; target steps left out).
+ */
 async function privileges(
   db: Db,
   user: string,
   pairs: SchemaPair[],
-): Promise<{ steps: StepPrivileges[]; grants: string[] }> {
-  const at = user.lastIndexOf('@');
-  const grantee = `${lit(user.slice(0, at))}@${lit(user.slice(at + 1))}`;
+  target?: { db: Db; user: string } | 'elsewhere',
+): Promise<{ steps: StepPrivileges[]; grants: string[]; targetGrants: string[] }> {
   // SHOW GRANTS (with the active roles) and table-level grants: grants.ts.
+  const sourceNames = target ? pairs.map((p) => p.source) : pairs.flatMap((p) => [p.source, p.target]);
   const grants = await currentGrants(db);
-  const tables = await tablesOf(db, [...new Set(pairs.flatMap((p) => [p.source, p.target]))]);
-  const has = (schema: string, privilege: string) => holds(grants, schema, privilege, tables.get(schema) ?? []);
+  const tables = await tablesOf(db, [...new Set(sourceNames)]);
+  const side = {
+    source: { has: (schema: string, privilege: string) => holds(grants, schema, privilege, tables.get(schema) ?? []) },
+    target: { has: (_schema: string, _privilege: string) => false },
+  };
+  let targetGrantee = granteeOf(user);
+  if (target && target !== 'elsewhere') {
+    const tGrants = await currentGrants(target.db);
+    const tTables = await tablesOf(target.db, [...new Set(pairs.map((p) => p.target))]);
+    side.target.has = (schema, privilege) => holds(tGrants, schema, privilege, tTables.get(schema) ?? []);
+    targetGrantee = granteeOf(target.user);
+  } else side.target.has = side.source.has;
 
   const steps: StepPrivileges[] = [];
   const needed = new Map<string, Set<string>>(); // schema → privileges, for the GRANT statements
+  const neededOnTarget = new Map<string, Set<string>>();
   for (const def of STEPS) {
+    if (def.on === 'target' && target === 'elsewhere') continue;
+    const remote = def.on === 'target' && !!target;
+    const name = remote ? `${def.step} (on the target, as ${(target as { user: string }).user})` : def.step;
     const schemas = pairs.map((p) => (def.on === 'source' ? p.source : p.target));
-    const step: StepPrivileges = steps.find((s) => s.step === def.step) ?? {
-      step: def.step,
+    const step: StepPrivileges = steps.find((s) => s.step === name) ?? {
+      step: name,
       needs: [],
       missing: [],
       optional: !!def.optional,
     };
     if (!steps.includes(step)) steps.push(step);
+    const has = def.on === 'target' ? side.target.has : side.source.has;
     for (const schema of schemas) {
       step.needs.push({ schema, privileges: def.privileges });
       const missing = def.privileges.filter((p) => !has(schema, p));
       if (missing.length) step.missing.push({ schema, privileges: missing });
       if (def.optional) continue; // in-place writes to the source are not granted by default
-      const set = needed.get(schema) ?? new Set<string>();
+      const into = remote ? neededOnTarget : needed;
+      const set = into.get(schema) ?? new Set<string>();
       for (const p of missing) set.add(p);
-      needed.set(schema, set);
+      into.set(schema, set);
     }
   }
-  const statements = [...needed]
-    .filter(([, set]) => set.size)
-    .map(([schema, set]) => `GRANT ${[...set].join(', ')} ON ${grantSchemaName(schema)}.* TO ${grantee}`);
-  return { steps, grants: statements };
+  const statements = (m: Map<string, Set<string>>, grantee: string) =>
+    [...m]
+      .filter(([, set]) => set.size)
+      .map(([schema, set]) => `GRANT ${[...set].join(', ')} ON ${grantSchemaName(schema)}.* TO ${grantee}`);
+  return {
+    steps,
+    grants: statements(needed, granteeOf(user)),
+    targetGrants: statements(neededOnTarget, targetGrantee),
+  };
 }
 
 async function spaceEstimate(db: Db, schemas: Schema[]): Promise<PreflightReport['space']> {

@@ -44,6 +44,12 @@ export interface ProgrammaticTarget {
   restriction?: { table: string; where: string; limit?: number };
   /** Cut-over options (backup suffix, in-place backup choice, …); defaults otherwise. */
   cutover?: OperationTarget['cutover'];
+  /**
+   * Create Parallel / Copy / Compare / Verify: the id of the connection that holds the 2.x schemas (another
+   * server, production names kept); '' for the same server. Absent: asked when other connections exist (or,
+   * with `yes`, the same server).
+   */
+  targetConnectionId?: string;
   yes?: boolean;
 }
 

@@ -4,7 +4,7 @@
 import { GUIDE_OPTIONS, guideLetters } from '../../../common/src/guideOptions';
 import * as vscode from 'vscode';
 import type { ConnectionConfig } from './connectionModel';
-import { describeConnection } from './connectionModel';
+import { describeConnection, dialectOf } from './connectionModel';
 import type { ExplorerNode } from './explorer';
 import { OPERATIONS, type OperationId } from './operations';
 import { nextStep } from './workflow';
@@ -33,9 +33,12 @@ export function registerCommands(d: CommandDeps): void {
   reg('datajoint.table.showDdl', async (n?: ExplorerNode) => {
     if (n?.kind !== 'table') return;
     const ddl = await d.explorer.ddl(n.conn, n.table);
+    const pg = dialectOf(n.conn) === 'postgresql';
     await d.plans.open(
       `${n.table.schema}.${n.table.name}`,
-      `-- ${n.table.schema}.${n.table.name} on ${describeConnection(n.conn)} (SHOW CREATE TABLE)\n${ddl};\n`,
+      pg
+        ? `-- ${n.table.schema}.${n.table.name} on ${describeConnection(n.conn)} (from the PostgreSQL catalogue; enum types shown by their values)\n${ddl}\n`
+        : `-- ${n.table.schema}.${n.table.name} on ${describeConnection(n.conn)} (SHOW CREATE TABLE)\n${ddl};\n`,
     );
   });
   reg('datajoint.explorer.revealTable', async (key?: string) => {

@@ -1,10 +1,15 @@
 // Connection settings as the extension stores them (settings `datajoint.connections`, without the password)
 // and the checks the Add/Edit flow applies. No `vscode` here: unit-tested with node's runner.
+import type { TargetSpec } from '../db/connect/target';
 
 /** One entry of `datajoint.connections`. The password is in SecretStorage under `secretKey(id)`. */
 export interface ConnectionConfig {
   id: string;
   name: string;
+  /** `postgresql`: DataJoint 2.x's PostgreSQL backend (one PostgreSQL schema per DataJoint schema in `database`). Absent: MySQL/MariaDB. */
+  dialect?: ConnectionDialect;
+  /** PostgreSQL only: the database that holds the schemas (2.x's `database.name`). */
+  database?: string;
   host: string;
   port: number;
   user: string;
@@ -15,7 +20,23 @@ export interface ConnectionConfig {
   schemas?: string[];
 }
 
+export type ConnectionDialect = 'mysql' | 'postgresql';
+
 export const DEFAULT_PORT = 3306;
+export const DEFAULT_PG_PORT = 5432;
+
+export function dialectOf(c: Pick<ConnectionConfig, 'dialect'>): ConnectionDialect {
+  return c.dialect === 'postgresql' ? 'postgresql' : 'mysql';
+}
+
+/** A PostgreSQL database name: what 2.x's `database.name` may hold and a target URL can carry. */
+export function validateDatabase(name: string): string | undefined {
+  const n = name.trim();
+  if (!n) return 'Enter the PostgreSQL database that holds the DataJoint schemas (2.x: database.name).';
+  if (/[/\s]/.test(n)) return 'A database name has no slashes or spaces.';
+  if (Buffer.byteLength(n) > 63) return 'PostgreSQL names are at most 63 bytes.';
+  return undefined;
+}
 
 export function secretKey(id: string): string {
   return `datajoint.conn:${id}`;
@@ -87,9 +108,21 @@ export function readConnections(raw: unknown): { connections: ConnectionConfig[]
     const name = typeof e.name === 'string' ? e.name : '';
     const host = typeof e.host === 'string' ? e.host : '';
     const user = typeof e.user === 'string' ? e.user : '';
-    const port = e.port === undefined ? DEFAULT_PORT : Number(e.port);
+    const dialectText = e.dialect === undefined ? 'mysql' : e.dialect;
+    const dialect: ConnectionDialect | null =
+      dialectText === 'mysql'
+        ? 'mysql'
+        : dialectText === 'postgresql' || dialectText === 'postgres'
+          ? 'postgresql'
+          : null;
+    const database = typeof e.database === 'string' ? e.database.trim() : '';
+    const port = e.port === undefined ? (dialect === 'postgresql' ? DEFAULT_PG_PORT : DEFAULT_PORT) : Number(e.port);
     const issue =
       (name ? undefined : 'has no name') ??
+      (dialect ? undefined : `dialect ${JSON.stringify(e.dialect)}: expected "mysql" or "postgresql"`) ??
+      (dialect === 'postgresql' && validateDatabase(database)
+        ? `database: ${validateDatabase(database)}`
+        : undefined) ??
       (validateHost(host) && `host: ${validateHost(host)}`) ??
       (validateUser(user) && `user: ${validateUser(user)}`) ??
       (validatePort(String(port)) && `port: ${validatePort(String(port))}`);
@@ -109,6 +142,7 @@ export function readConnections(raw: unknown): { connections: ConnectionConfig[]
     connections.push({
       id,
       name,
+      ...(dialect === 'postgresql' ? { dialect, database } : {}),
       host: host.trim(),
       port,
       user: user.trim(),
@@ -130,6 +164,9 @@ export interface ImportedConnection {
   password?: string;
   /** The file declares stores; it can serve as the connection's store settings file. */
   hasStores: boolean;
+  /** 2.x `database.backend = postgresql`, with `database.name` (default `postgres`, as in 2.x). */
+  dialect?: ConnectionDialect;
+  database?: string;
 }
 
 /**
@@ -159,7 +196,10 @@ export function importConnection(text: string): ImportedConnection {
   const m = /^(.*?):(\d+)$/.exec(hostText);
   const host = m && !hostText.startsWith('[') ? m[1] : hostText;
   const portValue = get('database.port') ?? (m ? m[2] : undefined);
-  const port = portValue === undefined || portValue === null ? DEFAULT_PORT : Number(portValue);
+  const backend = get('database.backend');
+  const pg = backend === 'postgresql' || backend === 'postgres';
+  const port =
+    portValue === undefined || portValue === null ? (pg ? DEFAULT_PG_PORT : DEFAULT_PORT) : Number(portValue);
   if (validatePort(String(port))) throw new Error(`database.port ${JSON.stringify(portValue)} is not a port number`);
   const user = typeof get('database.user') === 'string' ? (get('database.user') as string) : '';
   const password = get('database.password');
@@ -172,10 +212,32 @@ export function importConnection(text: string): ImportedConnection {
     tls: tls === true || (typeof tls === 'object' && tls !== null),
     ...(typeof password === 'string' && password !== '' ? { password } : {}),
     hasStores: typeof stores === 'object' && stores !== null && Object.keys(stores).length > 0,
+    ...(pg
+      ? {
+          dialect: 'postgresql' as const,
+          database: typeof get('database.name') === 'string' ? (get('database.name') as string) : 'postgres',
+        }
+      : {}),
   };
 }
 
-/** `user@host:port`, what the UI shows for a connection (never the password). */
-export function describeConnection(c: Pick<ConnectionConfig, 'user' | 'host' | 'port' | 'tls'>): string {
-  return `${c.user}@${c.host}:${c.port}${c.tls ? ' (TLS)' : ''}`;
+/** `user@host:port` (PostgreSQL: `…/database (PostgreSQL)`), what the UI shows for a connection (never the password). */
+export function describeConnection(
+  c: Pick<ConnectionConfig, 'user' | 'host' | 'port' | 'tls'> & Partial<Pick<ConnectionConfig, 'dialect' | 'database'>>,
+): string {
+  const pg = dialectOf(c) === 'postgresql';
+  return `${c.user}@${c.host}:${c.port}${pg ? `/${c.database ?? ''}` : ''}${c.tls ? ' (TLS)' : ''}${pg ? ' (PostgreSQL)' : ''}`;
+}
+
+/** What the engines take for a connection used as a target (client/src/db/connect/target.ts). */
+export function targetSpecOf(c: ConnectionConfig, password: string): TargetSpec {
+  return {
+    dialect: dialectOf(c),
+    host: c.host,
+    port: c.port,
+    user: c.user,
+    ...(dialectOf(c) === 'postgresql' ? { database: c.database } : {}),
+    password,
+    tls: c.tls,
+  };
 }

@@ -3,27 +3,28 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { openDb, type Db } from '../db/connection';
+import { openPg, type PgDb } from '../db/connect/dialects/postgres';
+import type { TargetConnection } from '../db/connect/targetPreflight';
 import { loadStores, type StoreMap } from '../db/stores';
 import {
   type ConnectionConfig,
-  DEFAULT_PORT,
   describeConnection,
+  dialectOf,
+  targetSpecOf,
   importConnection,
   newConnectionId,
   readConnections,
   secretKey,
-  validateHost,
-  validateName,
-  validatePort,
-  validateUser,
 } from './connectionModel';
 import type { OutputLog } from './output';
+import { askConnection } from './connectionForm';
 import { encodeStoreSecret, s3StoresWithoutCredentials, storeSecretKey, withStoreSecrets } from './storeSecrets';
 
 const SETTING = 'datajoint.connections';
 
 export class Connections implements vscode.Disposable {
   private readonly pools = new Map<string, Promise<Db>>();
+  private readonly pgSessions = new Map<string, Promise<PgDb>>();
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   private readonly subscriptions: vscode.Disposable[] = [];
@@ -76,8 +77,9 @@ export class Connections implements vscode.Disposable {
   }
 
   private async reset(): Promise<void> {
-    const pools = [...this.pools.values()];
+    const pools = [...this.pools.values(), ...this.pgSessions.values()];
     this.pools.clear();
+    this.pgSessions.clear();
     for (const p of pools) void p.then((db) => db.close()).catch(() => undefined);
     await this.updateContext();
     this.changed.fire();
@@ -85,6 +87,10 @@ export class Connections implements vscode.Disposable {
 
   /** The pool of a connection, opened on first use; every statement goes to the Output channel. */
   db(conn: ConnectionConfig): Promise<Db> {
+    if (dialectOf(conn) === 'postgresql')
+      return Promise.reject(
+        new Error(`${conn.name} is a PostgreSQL connection (DataJoint 2.x); this needs a MySQL/MariaDB connection`),
+      );
     let p = this.pools.get(conn.id);
     if (!p) {
       p = (async () => {
@@ -101,6 +107,29 @@ export class Connections implements vscode.Disposable {
       p.catch(() => this.pools.get(conn.id) === p && this.pools.delete(conn.id));
     }
     return p;
+  }
+
+  /** The session of a PostgreSQL connection, opened on first use (read-only browsing and targets). */
+  pg(conn: ConnectionConfig): Promise<PgDb> {
+    let p = this.pgSessions.get(conn.id);
+    if (!p) {
+      p = (async () => {
+        const password = (await this.secrets.get(secretKey(conn.id))) ?? '';
+        this.log.addSecret(password);
+        this.log.info(`connecting to ${describeConnection(conn)}`);
+        return openPg(targetSpecOf(conn, password));
+      })();
+      this.pgSessions.set(conn.id, p);
+      p.catch(() => this.pgSessions.get(conn.id) === p && this.pgSessions.delete(conn.id));
+    }
+    return p;
+  }
+
+  /** A connection opened as the target of a migration (MySQL/MariaDB pool or PostgreSQL session). */
+  async target(conn: ConnectionConfig): Promise<TargetConnection> {
+    return dialectOf(conn) === 'postgresql'
+      ? { dialect: 'postgresql', db: await this.pg(conn) }
+      : { dialect: 'mysql', db: await this.db(conn) };
   }
 
   /**
@@ -163,7 +192,7 @@ export class Connections implements vscode.Disposable {
 
   async add(prefill?: Partial<ConnectionConfig> & { password?: string }): Promise<ConnectionConfig | undefined> {
     const list = this.list();
-    const fields = await this.ask(list, prefill);
+    const fields = await askConnection(list, prefill);
     if (!fields) return undefined;
     const conn: ConnectionConfig = { ...fields.conn, id: newConnectionId(fields.conn.name, list) };
     await this.storePassword(conn.id, fields.password);
@@ -177,7 +206,7 @@ export class Connections implements vscode.Disposable {
     const conn = id ? this.get(id) : await this.pick('Edit which connection?');
     if (!conn) return;
     const list = this.list();
-    const fields = await this.ask(list, conn, true);
+    const fields = await askConnection(list, conn, true);
     if (!fields) return;
     if (fields.password !== undefined) await this.storePassword(conn.id, fields.password);
     await this.save(list.map((c) => (c.id === conn.id ? { ...fields.conn, id: conn.id } : c)));
@@ -209,9 +238,18 @@ export class Connections implements vscode.Disposable {
       typeof connOrId === 'string' ? this.get(connOrId) : (connOrId ?? (await this.pick('Test which connection?')));
     if (!conn) return false;
     try {
-      const db = await this.db(conn);
-      const rows = await db.query<{ n: number }>('SELECT COUNT(*) AS n FROM information_schema.SCHEMATA');
-      const text = `Connected to ${describeConnection(conn)}: ${db.versionString}, ${rows[0].n} schemas visible.`;
+      let text: string;
+      if (dialectOf(conn) === 'postgresql') {
+        const pgdb = await this.pg(conn);
+        const rows = await pgdb.query<{ n: string }>(
+          "SELECT COUNT(*) AS n FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema'",
+        );
+        text = `Connected to ${describeConnection(conn)}: PostgreSQL ${pgdb.version}, ${rows[0].n} schemas in ${conn.database}.`;
+      } else {
+        const db = await this.db(conn);
+        const rows = await db.query<{ n: number }>('SELECT COUNT(*) AS n FROM information_schema.SCHEMATA');
+        text = `Connected to ${describeConnection(conn)}: ${db.versionString}, ${rows[0].n} schemas visible.`;
+      }
       this.log.info(text);
       if (!quietOnSuccess) void vscode.window.showInformationMessage(text);
       return true;
@@ -272,13 +310,14 @@ export class Connections implements vscode.Disposable {
       port: imported.port,
       user: imported.user,
       tls: imported.tls,
+      ...(imported.dialect ? { dialect: imported.dialect, database: imported.database } : {}),
       ...(imported.hasStores ? { storesFile: vscode.workspace.asRelativePath(picked) } : {}),
       ...(password !== undefined ? { password } : {}),
     });
   }
 
-  async pick(title: string): Promise<ConnectionConfig | undefined> {
-    const list = this.list();
+  async pick(title: string, only?: (c: ConnectionConfig) => boolean): Promise<ConnectionConfig | undefined> {
+    const list = only ? this.list().filter(only) : this.list();
     if (list.length <= 1) return list[0];
     return (
       await vscode.window.showQuickPick(
@@ -300,130 +339,12 @@ export class Connections implements vscode.Disposable {
     await this.secrets.store(secretKey(id), password);
   }
 
-  /**
-   * The InputBox sequence. Returns undefined when the user escapes. When editing, an empty password
-   * box keeps the saved password (`password` undefined).
-   */
-  private async ask(
-    list: ConnectionConfig[],
-    prefill: (Partial<ConnectionConfig> & { password?: string }) | undefined,
-    editing = false,
-  ): Promise<{ conn: Omit<ConnectionConfig, 'id'>; password?: string } | undefined> {
-    const steps = editing ? 'Edit' : 'Add';
-    const title = (n: number) => `DataJoint: ${steps} Connection (${n}/7)`;
-    const name = await vscode.window.showInputBox({
-      title: title(1),
-      prompt: 'A name for this connection',
-      value: prefill?.name ?? '',
-      placeHolder: 'lab server',
-      ignoreFocusOut: true,
-      validateInput: (v) => validateName(v, list, prefill?.id),
-    });
-    if (name === undefined) return undefined;
-    const host = await vscode.window.showInputBox({
-      title: title(2),
-      prompt: 'Server host',
-      value: prefill?.host ?? 'localhost',
-      placeHolder: 'db.example.org',
-      ignoreFocusOut: true,
-      validateInput: validateHost,
-    });
-    if (host === undefined) return undefined;
-    const port = await vscode.window.showInputBox({
-      title: title(3),
-      prompt: 'Port',
-      value: String(prefill?.port ?? DEFAULT_PORT),
-      ignoreFocusOut: true,
-      validateInput: validatePort,
-    });
-    if (port === undefined) return undefined;
-    const user = await vscode.window.showInputBox({
-      title: title(4),
-      prompt: 'Database user',
-      value: prefill?.user ?? '',
-      ignoreFocusOut: true,
-      validateInput: validateUser,
-    });
-    if (user === undefined) return undefined;
-    const tls = await vscode.window.showQuickPick(
-      [
-        { label: 'No TLS', picked: !prefill?.tls, tls: false },
-        { label: 'Use TLS', picked: !!prefill?.tls, tls: true },
-      ],
-      { title: title(5), placeHolder: 'Encrypt the connection?', ignoreFocusOut: true },
-    );
-    if (!tls) return undefined;
-    const storesFile = await this.askStoresFile(title(6), prefill?.storesFile);
-    if (storesFile === undefined) return undefined;
-    let password = prefill?.password;
-    if (password === undefined) {
-      password = await vscode.window.showInputBox({
-        title: title(7),
-        password: true,
-        ignoreFocusOut: true,
-        prompt: editing
-          ? 'Password (leave empty to keep the saved one). Stored in VS Code secret storage only.'
-          : 'Password. Stored in VS Code secret storage only, never in settings.',
-      });
-      if (password === undefined) return undefined;
-      if (editing && password === '') password = undefined;
-    }
-    return {
-      conn: {
-        name: name.trim(),
-        host: host.trim(),
-        port: Number(port),
-        user: user.trim(),
-        tls: tls.tls,
-        ...(storesFile ? { storesFile } : {}),
-        ...(prefill?.schemas ? { schemas: prefill.schemas } : {}),
-      },
-      password,
-    };
-  }
-
-  /**
-   * Where copy and pointer migration find the stores: the shared `datajoint.storesFile` setting (''),
-   * a DataJoint config file of the workspace that declares stores, or any file. Undefined: escaped.
-   */
-  private async askStoresFile(title: string, current?: string): Promise<string | undefined> {
-    const shared = vscode.workspace.getConfiguration('datajoint').get<string>('storesFile') || '';
-    const found = await vscode.workspace.findFiles(
-      '**/{dj_local_conf.json,datajoint.json,.datajoint_config.json}',
-      '**/node_modules/**',
-      20,
-    );
-    type Item = vscode.QuickPickItem & { value: string | null };
-    const items: Item[] = [
-      { label: 'Use the datajoint.storesFile setting', description: shared || '(not set: no stores)', value: '' },
-      ...found.map((f) => ({
-        label: vscode.workspace.asRelativePath(f),
-        description: 'store settings from this file',
-        value: vscode.workspace.asRelativePath(f),
-      })),
-      { label: 'Choose a file…', value: null },
-    ];
-    if (current && !items.some((i) => i.value === current))
-      items.splice(1, 0, { label: current, description: 'current', value: current });
-    const picked = await vscode.window.showQuickPick(items, {
-      title,
-      placeHolder: 'Store settings for in-store columns (blob@, attach@, filepath@)',
-      ignoreFocusOut: true,
-    });
-    if (!picked) return undefined;
-    if (picked.value !== null) return picked.value;
-    const chosen = await vscode.window.showOpenDialog({
-      canSelectMany: false,
-      filters: { 'DataJoint config': ['json'] },
-      title: 'Store settings file',
-    });
-    return chosen?.[0]?.fsPath;
-  }
-
   dispose(): void {
     for (const s of this.subscriptions) s.dispose();
-    for (const p of this.pools.values()) void p.then((db) => db.close()).catch(() => undefined);
+    for (const p of [...this.pools.values(), ...this.pgSessions.values()])
+      void p.then((db) => db.close()).catch(() => undefined);
     this.pools.clear();
+    this.pgSessions.clear();
     this.changed.dispose();
   }
 }

@@ -19,6 +19,7 @@ import {
   type Resolved,
 } from './commandTypes';
 import { resolveTarget } from './dbTargets';
+import { sourceProblem, TARGET_CHOICE_OPERATIONS, targetChoiceItems, type TargetChoice } from './targetChoice';
 
 export async function runDbOperation(
   d: CommandDeps,
@@ -35,6 +36,11 @@ export async function runDbOperation(
   if (!resolved) return undefined;
   const { conn, target } = resolved;
   const programmaticYes = !!(arg && 'connectionId' in arg && arg.yes);
+  const problem = sourceProblem(conn);
+  if (problem) {
+    void vscode.window.showErrorMessage(`${op.title}: ${problem}`);
+    return undefined;
+  }
   const policySetting = setting<string>('unsignedIntegers', 'widen');
   if (op.kind === 'create-parallel' && policySetting === 'uint') {
     void vscode.window.showErrorMessage(
@@ -42,21 +48,34 @@ export async function runDbOperation(
     );
     return undefined;
   }
-  const suffix = setting<string>('schemaSuffix', '_v2');
+  const settingSuffix = setting<string>('schemaSuffix', '_v2');
+  const choice = await chooseTarget(d, op, conn, arg, settingSuffix, programmaticYes);
+  if (!choice) return undefined;
+  const targetConn = choice.kind === 'connection' ? d.connections.get(choice.connectionId) : undefined;
+  if (choice.kind === 'connection' && !targetConn) {
+    void vscode.window.showErrorMessage(`${op.title}: no connection with id ${choice.connectionId}`);
+    return undefined;
+  }
+  // On another server the production names are kept (as `--target` on the command line).
+  const suffix = targetConn ? '' : settingSuffix;
   const startedAt = new Date().toISOString();
   const statementsBefore = d.log.statements;
   let ctx: OperationContext;
   try {
     const db = await d.connections.db(conn);
+    const where = targetConn ?? conn;
     ctx = {
       db,
       suffix,
+      ...(targetConn
+        ? { target: { where: describeConnection(targetConn), connection: await d.connections.target(targetConn) } }
+        : {}),
       policy: policySetting === 'native' ? 'native' : 'widen',
       stores: (await d.connections.stores(conn)).stores,
       statePath: defaultStatePath(
         workspaceRoot(),
-        conn.host,
-        conn.port,
+        where.host,
+        where.port,
         target.schemas.map((s) => s + suffix),
       ),
     };
@@ -65,7 +84,7 @@ export async function runDbOperation(
     return undefined;
   }
   d.log.info(
-    `${op.title} on ${describeConnection(conn)}: ${target.schemas.join(', ')}${target.tables ? ` tables ${target.tables.join(', ')}` : ''}`,
+    `${op.title} on ${describeConnection(conn)}${targetConn ? ` → ${describeConnection(targetConn)}` : ''}: ${target.schemas.join(', ')}${target.tables ? ` tables ${target.tables.join(', ')}` : ''}`,
   );
 
   if (op.writes) {
@@ -86,7 +105,7 @@ export async function runDbOperation(
     } else if (
       !(CONFIRM_BY_NAME.has(op.kind)
         ? await confirmByName(d, op, conn, planTargets, planText)
-        : await confirmPlan(d, op, conn, target, suffix, planText))
+        : await confirmPlan(d, op, conn, target, suffix, planText, targetConn))
     ) {
       d.log.info(`${op.title}: not confirmed, nothing written`);
       return undefined;
@@ -115,6 +134,7 @@ export async function runDbOperation(
   }
   d.log.info(`${op.title}: ${report.outcome} — ${report.summary}`);
   d.explorer.refresh({ kind: 'connection', conn });
+  if (targetConn) d.explorer.refresh({ kind: 'connection', conn: targetConn });
   d.reports.show(report);
   if (report.outcome === 'cancelled')
     void vscode.window.showInformationMessage(
@@ -122,6 +142,32 @@ export async function runDbOperation(
     );
   if (report.kind === 'swap' && report.outcome === 'ok') offerFinalize(d, report);
   return report;
+}
+
+/**
+ * Where the 2.x schemas are for Create Parallel / Copy / Compare / Verify: the same server, or another
+ * configured connection (a quick pick when there is one; a programmatic caller names it). Undefined: escaped.
+ */
+async function chooseTarget(
+  d: CommandDeps,
+  op: Operation,
+  conn: ConnectionConfig,
+  arg: CommandArg,
+  suffix: string,
+  yes: boolean,
+): Promise<TargetChoice | undefined> {
+  if (!TARGET_CHOICE_OPERATIONS.has(op.kind)) return { kind: 'same-server' };
+  const named = arg && 'connectionId' in arg ? arg.targetConnectionId : undefined;
+  if (named !== undefined) return named ? { kind: 'connection', connectionId: named } : { kind: 'same-server' };
+  const items = targetChoiceItems(conn, d.connections.list(), suffix);
+  if (yes || items.length === 1) return { kind: 'same-server' };
+  const picked = await vscode.window.showQuickPick(items, {
+    title: `${op.title}: where are the 2.x schemas?`,
+    placeHolder: 'The same server under the suffix, or another connection (production names kept there)',
+    matchOnDetail: true,
+    ignoreFocusOut: true,
+  });
+  return picked?.choice;
 }
 
 /** Swap and finalize go together: the code must use the production names again. */
@@ -195,11 +241,13 @@ async function confirmPlan(
   target: OperationTarget,
   suffix: string,
   planText: string,
+  targetConn?: ConnectionConfig,
 ): Promise<boolean> {
   await d.plans.open(`${op.kind}-plan-${target.schemas.join('+')}`, planText);
   const into = op.kind === 'backup' ? (target.cutover?.backupSuffix ?? defaultBackupSuffix()) : suffix;
+  const there = targetConn ? ` on ${describeConnection(targetConn)}` : '';
   const answer = await vscode.window.showWarningMessage(
-    `${op.title} on ${describeConnection(conn)} (${target.schemas.join(', ')} → ${target.schemas.map((s) => s + into).join(', ')}). The dry-run plan is open. Run it? Production schemas are only read.`,
+    `${op.title} on ${describeConnection(conn)} (${target.schemas.join(', ')} → ${target.schemas.map((s) => s + into).join(', ')}${there}). The dry-run plan is open. Run it? Production schemas are only read.`,
     { modal: true },
     'Run',
   );

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { Tier } from '../db/model';
 import type { ConnectionConfig } from './connectionModel';
 import { tierLabel } from './explorerModel';
+import { sourceConnections } from './targetChoice';
 import type { Operation, OperationTarget } from './operations';
 import { unsignedPolicyNote } from './operations/inplace';
 import { defaultBackupSuffix } from '../db/backup';
@@ -53,9 +54,9 @@ export async function resolveTarget(d: CommandDeps, op: Operation, arg: CommandA
         },
       };
   }
-  conn ??= await d.connections.pick(`${op.title}: which connection?`);
+  conn ??= await d.connections.pick(`${op.title}: which connection?`, (c) => sourceConnections([c]).length > 0);
   if (!conn) {
-    if (!d.connections.list().length)
+    if (!sourceConnections(d.connections.list()).length)
       void vscode.window
         .showInformationMessage('Add a DataJoint connection first.', 'Add Connection')
         .then((a) => a && vscode.commands.executeCommand('datajoint.connection.add'));

@@ -1,11 +1,14 @@
 // The Schema Explorer: connection → schema (version badge, parallel schema beside it) → table (tier icon,
 // rows, migration state) → column (0.14.6 type → 2.x type, in-store marker). Loaded lazily per
-// connection; failures become items that say why.
+// connection; failures become items that say why. A PostgreSQL connection (DataJoint 2.x's postgresql
+// backend) shows its schemas → tables → columns with their 2.x types, read-only (explorerPg.ts).
 import * as vscode from 'vscode';
 import type { Column, Schema, Table } from '../db/model';
 import { introspect } from '../db/introspect';
+import { introspectPgSchemas, listPgSchemas } from '../db/schema/pgCatalog';
 import type { ConnectionConfig } from './connectionModel';
-import { describeConnection } from './connectionModel';
+import { describeConnection, dialectOf } from './connectionModel';
+import { pgColumnView, pgSchemaView, pgTableDdl, pgTableView } from './explorerPg';
 import type { Connections } from './connections';
 import {
   type ItemView,
@@ -40,12 +43,18 @@ export type MigrationFacts = (
 
 interface Loaded {
   schemas: { schema: Schema; parallel: Schema | null }[];
+  /** A PostgreSQL connection: browsed read-only, no pairing or migration state. */
+  postgresql?: boolean;
 }
+
+const isPg = (conn: ConnectionConfig) => dialectOf(conn) === 'postgresql';
 
 export class SchemaExplorer implements vscode.TreeDataProvider<ExplorerNode> {
   private readonly changed = new vscode.EventEmitter<ExplorerNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly cache = new Map<string, Promise<Loaded>>();
+  /** Every table of a loaded PostgreSQL connection (a foreign-key column shows its parent's 2.x type). */
+  private readonly pgTables = new Map<string, Table[]>();
 
   constructor(
     private readonly connections: Connections,
@@ -73,6 +82,21 @@ export class SchemaExplorer implements vscode.TreeDataProvider<ExplorerNode> {
   /** The production schemas and their parallel schemas of a connection (cached until refresh). */
   load(conn: ConnectionConfig): Promise<Loaded> {
     let p = this.cache.get(conn.id);
+    if (!p && isPg(conn)) {
+      p = (async (): Promise<Loaded> => {
+        const pgdb = await this.connections.pg(conn);
+        const names = await listPgSchemas(pgdb);
+        const visible = conn.schemas?.length ? names.filter((n) => conn.schemas!.includes(n)) : names;
+        const all = visible.length ? await introspectPgSchemas(pgdb, visible) : [];
+        this.pgTables.set(
+          conn.id,
+          all.flatMap((s) => s.tables),
+        );
+        return { schemas: all.map((schema) => ({ schema, parallel: null })), postgresql: true };
+      })();
+      this.cache.set(conn.id, p);
+      p.catch(() => this.cache.get(conn.id) === p && this.cache.delete(conn.id));
+    }
     if (!p) {
       p = (async () => {
         const db = await this.connections.db(conn);
@@ -124,18 +148,21 @@ export class SchemaExplorer implements vscode.TreeDataProvider<ExplorerNode> {
         return {
           label: node.conn.name,
           description: describeConnection(node.conn),
-          icon: 'server-environment',
-          tooltip: `**${node.conn.name}** — ${describeConnection(node.conn)}\n\nPassword in VS Code secret storage.`,
-          contextValue: 'connection',
+          icon: isPg(node.conn) ? 'database' : 'server-environment',
+          tooltip: `**${node.conn.name}** — ${describeConnection(node.conn)}${isPg(node.conn) ? '\n\nDataJoint 2.x on PostgreSQL: browsed read-only; choose it as the target of Create Parallel, Copy, Compare or Verify.' : ''}\n\nPassword in VS Code secret storage.`,
+          contextValue: isPg(node.conn) ? 'connection.postgresql' : 'connection',
           collapsible: true,
         };
       case 'schema':
+        if (isPg(node.conn)) return pgSchemaView(node.schema);
         return schemaView(node.schema, node.parallel, parallelName(node.schema.name, this.suffix));
       case 'parallel':
         return parallelSchemaView(node.schema);
       case 'table':
+        if (isPg(node.conn)) return pgTableView(node.table);
         return tableView(node.table, node.state, node.role);
       case 'column':
+        if (isPg(node.conn)) return pgColumnView(node.column, node.table, this.pgTables.get(node.conn.id) ?? []);
         return columnView(node.column, node.table, node.role, this.policy);
       case 'error':
         return node.view;
@@ -159,6 +186,12 @@ export class SchemaExplorer implements vscode.TreeDataProvider<ExplorerNode> {
   }
 
   async ddl(conn: ConnectionConfig, table: Pick<Table, 'schema' | 'name'>): Promise<string> {
+    if (isPg(conn)) {
+      await this.load(conn);
+      const t = this.pgTables.get(conn.id)?.find((x) => x.schema === table.schema && x.name === table.name);
+      if (!t) throw new Error(`${table.schema}.${table.name} is not among the loaded tables; refresh the explorer`);
+      return pgTableDdl(t);
+    }
     const db = await this.connections.db(conn);
     const rows = await db.query<Record<string, string>>(
       `SHOW CREATE TABLE \`${table.schema.replace(/`/g, '``')}\`.\`${table.name.replace(/`/g, '``')}\``,
@@ -220,6 +253,14 @@ export class SchemaExplorer implements vscode.TreeDataProvider<ExplorerNode> {
           }));
         }
         case 'schema': {
+          if (isPg(node.conn))
+            return node.schema.tables.map((t) => ({
+              kind: 'table',
+              conn: node.conn,
+              table: t,
+              role: 'parallel',
+              state: { state: 'target' },
+            }));
           const facts = this.facts(node.conn, node.schema.name);
           const states = tableStates(node.schema, node.parallel, facts.checkpoints, facts.compared);
           const children: ExplorerNode[] = [];

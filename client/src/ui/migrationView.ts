@@ -1,6 +1,7 @@
 // The Migration view: per production schema of the followed pipelines the steps of the published workflow
 // with their state and last result (the finished ones folded into one row), a "run next" button, and the
 // history of operations with their reports.
+import { sourceConnections } from './targetChoice';
 import * as vscode from 'vscode';
 import type { ConnectionConfig } from './connectionModel';
 import { describeConnection } from './connectionModel';
@@ -191,7 +192,8 @@ export class MigrationView implements vscode.TreeDataProvider<MigrationNode> {
     if (!node && !vscode.workspace.isTrusted) return [];
     if (!node) {
       const out: MigrationNode[] = [];
-      for (const conn of this.connections.list()) {
+      // PostgreSQL connections hold 2.x schemas only: targets, never workflows of their own.
+      for (const conn of sourceConnections(this.connections.list())) {
         try {
           const loaded = await this.explorer.load(conn);
           const versions = new Map<string, string>();

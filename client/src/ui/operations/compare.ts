@@ -1,5 +1,6 @@
 // Compare (compare.ts, reads only): production against parallel, row by row; differences with their keys.
 import { compare as compareEngine } from '../../db/compare';
+import { compareAcrossServers } from './crossServer';
 import { keyText, summarise, type ReportTable } from '../report';
 import { pairsFor, type Operation } from './types';
 
@@ -16,20 +17,24 @@ export const compareData: Operation = {
       fileOps: [],
       readsOnly: true,
       notes: [
-        `Compares ${target.schemas.map((s) => `${s} with ${s + ctx.suffix}`).join(', ')} row by row; nothing is written.`,
+        `Compares ${target.schemas.map((s) => `${s} with ${s + ctx.suffix}`).join(', ')}${ctx.target ? ` on ${ctx.target.where}` : ''} row by row; nothing is written.`,
       ],
     };
   },
   async run(ctx, target, hooks) {
-    const report = await compareEngine(ctx.db, {
+    const opts = {
       pairs: pairsFor(target.schemas, ctx.suffix),
       tables: target.tables,
       tiers: target.tiers,
       stores: ctx.stores,
-      fileCheck: Object.keys(ctx.stores).length ? 'exists' : 'none',
+      fileCheck: Object.keys(ctx.stores).length ? ('exists' as const) : ('none' as const),
       signal: hooks.signal,
-      onProgress: (e) => hooks.progress(`${e.table}: ${e.rows}/${e.total} rows`),
-    });
+      onProgress: (e: { table: string; rows: number; total: number }) =>
+        hooks.progress(`${e.table}: ${e.rows}/${e.total} rows`),
+    };
+    const report = ctx.target
+      ? await compareAcrossServers(ctx.db, ctx.target.connection, opts)
+      : await compareEngine(ctx.db, opts);
     const tables: ReportTable[] = report.tables.map((t) => {
       const differences = [
         ...t.missingKeys.map((k) => ({
@@ -76,7 +81,7 @@ export const compareData: Operation = {
     return {
       kind: 'compare',
       title: this.title,
-      where: ctx.db.describe(),
+      where: ctx.target ? `${ctx.db.describe()} → ${ctx.target.where}` : ctx.db.describe(),
       targets: target.schemas,
       outcome,
       summary: s.summary,

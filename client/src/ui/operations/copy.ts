@@ -3,6 +3,7 @@ import { tableKey } from '../../db/model';
 import { introspect } from '../../db/introspect';
 import { restrictionPlan } from '../../db/plan';
 import { planCopy, runCopy, type CopyOptions } from '../../db/copy';
+import { copyAcrossServers } from './crossServer';
 import { keyText, summarise, type ReportTable } from '../report';
 import { pairsFor, withReferences, type Operation, type OperationContext, type OperationTarget } from './types';
 
@@ -31,6 +32,17 @@ export const copyData: Operation = {
   writes: true,
   async plan(ctx, target) {
     const opts = await copyOptions(ctx, target);
+    if (ctx.target) {
+      const r = await copyAcrossServers(ctx.db, ctx.target.connection, opts, true);
+      return {
+        title: this.title,
+        where: `${ctx.db.describe()} → ${ctx.target.where}`,
+        targets: target.schemas,
+        statements: r.statements ?? [],
+        fileOps: [],
+        notes: r.notes,
+      };
+    }
     const statements: string[] = [];
     const fileOps: string[] = [];
     const plan = await planCopy(ctx.db, opts);
@@ -52,10 +64,9 @@ export const copyData: Operation = {
   },
   async run(ctx, target, hooks) {
     const opts = await copyOptions(ctx, target);
-    const plan = await planCopy(ctx.db, opts);
-    const share = 100 / Math.max(1, plan.tables.length);
     const seen = new Map<string, number>();
-    const report = await runCopy(ctx.db, plan, {
+    let share = 100;
+    const runOpts: CopyOptions = {
       ...opts,
       signal: hooks.signal,
       onFileOp: (op) => hooks.fileOp?.(op),
@@ -66,7 +77,14 @@ export const copyData: Operation = {
         const objects = e.objects ? `, ${e.objects} objects (${(Number(e.objectBytes ?? 0) / 1e6).toFixed(1)} MB)` : '';
         hooks.progress(`${e.table}: ${e.rows}/${e.total} rows${objects}`, (fraction - before) * share);
       },
-    });
+    };
+    let report: Awaited<ReturnType<typeof runCopy>>;
+    if (ctx.target) report = await copyAcrossServers(ctx.db, ctx.target.connection, runOpts, false);
+    else {
+      const plan = await planCopy(ctx.db, opts);
+      share = 100 / Math.max(1, plan.tables.length);
+      report = await runCopy(ctx.db, plan, runOpts);
+    }
     const tables: ReportTable[] = report.tables.map((t) => ({
       table: t.source,
       target: t.target,
@@ -83,7 +101,7 @@ export const copyData: Operation = {
     return {
       kind: 'copy',
       title: this.title,
-      where: ctx.db.describe(),
+      where: ctx.target ? `${ctx.db.describe()} → ${ctx.target.where}` : ctx.db.describe(),
       targets: target.schemas,
       outcome,
       summary,

@@ -1,8 +1,25 @@
 // Create Parallel Schema (parallel.ts). Schemas the selection references are passed along: the engine
 // leaves their existing parallel tables as they are (reporting any that differ) and creates the rest.
 import { createParallel, type CreateParallelReport } from '../../db/parallel';
+import { createParallelPg } from '../../db/schema/pgParallel';
 import { summarise, type ReportTable } from '../report';
-import { withReferences, type Operation } from './types';
+import { withReferences, type Operation, type OperationContext } from './types';
+
+type EngineOptions = Parameters<typeof createParallel>[1];
+
+/** The engine for where the 2.x schemas go: this server, another MySQL/MariaDB server, or PostgreSQL. */
+export function createParallelOn(ctx: OperationContext, opts: EngineOptions): Promise<CreateParallelReport> {
+  const t = ctx.target?.connection;
+  if (!t) return createParallel(ctx.db, opts);
+  const elsewhere = { ...opts, allowSameNames: true };
+  return t.dialect === 'postgresql'
+    ? createParallelPg(ctx.db, t.db, elsewhere)
+    : createParallel(ctx.db, elsewhere, t.db);
+}
+
+function whereOf(ctx: OperationContext): string {
+  return ctx.target ? `${ctx.db.describe()} → ${ctx.target.where}` : ctx.db.describe();
+}
 
 /**
  * The engine's lists name what they hold (`schema x`, `table x.t`, `x.~lineage (4 rows)`): tables become
@@ -51,10 +68,10 @@ export const createParallelOp: Operation = {
   writes: true,
   async plan(ctx, target) {
     const { all } = await withReferences(ctx.db, target.schemas);
-    const r = await createParallel(ctx.db, { schemas: all, suffix: ctx.suffix, unsigned: ctx.policy, dryRun: true });
+    const r = await createParallelOn(ctx, { schemas: all, suffix: ctx.suffix, unsigned: ctx.policy, dryRun: true });
     return {
       title: this.title,
-      where: ctx.db.describe(),
+      where: whereOf(ctx),
       targets: target.schemas,
       statements: r.statements,
       fileOps: [],
@@ -75,7 +92,7 @@ export const createParallelOp: Operation = {
     let report: CreateParallelReport;
     let cancelled = false;
     try {
-      report = await createParallel(ctx.db, {
+      report = await createParallelOn(ctx, {
         schemas: all,
         suffix: ctx.suffix,
         unsigned: ctx.policy,
@@ -92,7 +109,7 @@ export const createParallelOp: Operation = {
     return {
       kind: 'create-parallel',
       title: this.title,
-      where: ctx.db.describe(),
+      where: whereOf(ctx),
       targets: target.schemas,
       outcome: s.outcome,
       summary: s.summary,

@@ -25,6 +25,7 @@ export const preflight: Operation = {
       schemas: all,
       suffix: ctx.suffix,
       stores: Object.keys(ctx.stores).length ? ctx.stores : undefined,
+      ...(ctx.target ? { target: ctx.target.connection } : {}),
     });
     const tables: ReportTable[] = r.schemas.map((s) => ({
       table: s.name,
@@ -53,18 +54,20 @@ export const preflight: Operation = {
       });
     const notes = [
       `Server ${r.server.versionString} (${r.server.flavor}), user ${r.server.user}`,
+      ...(r.target ? [`Target ${r.target.where}: ${r.target.version}, user ${r.target.user}`] : []),
       ...r.charsets.map((c) => `Character sets ${describeCharsets(c)}`),
       `Parallel tables need about ${Math.ceil(r.space.parallelTablesBytes / 1e6)} MB; attachments rewrite ${Math.ceil(r.space.storeBytesAttachments / 1e6)} MB into the stores`,
       ...r.checks.filter((c) => c.level === 'warn').map((c) => `warning: ${c.message}`),
       ...r.stores.filter((c) => c.level === 'warn').map((c) => `store ${c.store}: ${c.message}`),
       ...(r.grants.length ? ['Grants that would give this user what every step needs:', ...r.grants] : []),
+      ...(r.targetGrants.length ? [`Grants to run on the target (${r.target?.where}):`, ...r.targetGrants] : []),
     ];
     const s = summarise('Checked', tables);
     const outcome = r.ok ? s.outcome : s.outcome === 'ok' ? 'failed' : s.outcome;
     return {
       kind: 'preflight',
       title: this.title,
-      where: ctx.db.describe(),
+      where: ctx.target ? `${ctx.db.describe()} → ${ctx.target.where}` : ctx.db.describe(),
       targets: target.schemas,
       outcome,
       summary: r.ok ? `ready: ${s.summary}` : `blocked: ${failing.length} problem(s)`,

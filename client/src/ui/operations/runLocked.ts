@@ -21,5 +21,9 @@ export function runOperation(
   hooks: RunHooks,
 ): Promise<OperationResult> {
   const run = () => op.run(ctx, target, hooks);
-  return op.writes ? withRunLock(ctx.db, runLockSchemas(ctx, target), run) : run();
+  if (!op.writes) return run();
+  // A MySQL target on another server holds its own locks for the names written there (PostgreSQL: none yet).
+  const t = ctx.target?.connection;
+  const onTarget = t?.dialect === 'mysql' ? () => withRunLock(t.db, target.schemas, run) : run;
+  return withRunLock(ctx.db, runLockSchemas(ctx, target), onTarget);
 }

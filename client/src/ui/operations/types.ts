@@ -12,6 +12,7 @@ import type { StoreMap } from '../../db/stores';
 import type { ConfirmRequest } from '../../db/swap';
 import type { OperationPlan } from '../render';
 import type { OperationKind, OperationReport } from '../report';
+import type { TargetConnection } from '../../db/connect/targetPreflight';
 
 export interface OperationTarget {
   /** Production schemas, in any order. */
@@ -38,9 +39,19 @@ export interface CutoverOptions {
   toFile?: string;
 }
 
+/** The 2.x schemas on another server (a configured connection): production names kept there. */
+export interface ServerTarget {
+  /** The target connection as the UI shows it (describeConnection). */
+  where: string;
+  connection: TargetConnection;
+}
+
 export interface OperationContext {
   db: Db;
+  /** '' when `target` is set: on another server the production names are kept. */
   suffix: string;
+  /** Absent: the 2.x schemas are on the same server as the production ones (`<name><suffix>`). */
+  target?: ServerTarget;
   policy: DbUnsignedPolicy;
   stores: StoreMap;
   /** Copy checkpoints (resume after cancel); null for none. */

@@ -2,6 +2,7 @@
 import { verifySchemas } from '../../db/verify';
 import { summarise, type ReportTable } from '../report';
 import { existingSchemas, type Operation } from './types';
+import { verifyOnTarget } from './crossServer';
 
 export const verify: Operation = {
   kind: 'verify',
@@ -19,17 +20,24 @@ export const verify: Operation = {
     };
   },
   async run(ctx, target, hooks) {
-    // A production schema is verified through its parallel schema; a schema without one (already 2.x) as itself.
-    const parallels = await existingSchemas(
-      ctx.db,
-      target.schemas.map((s) => s + ctx.suffix),
-    );
-    const names = target.schemas.map((s) => (parallels.has(s + ctx.suffix) ? s + ctx.suffix : s));
-    const r = await verifySchemas(ctx.db, names, {
+    const opts = {
       stores: ctx.stores,
       signal: hooks.signal,
-      onProgress: (e) => hooks.progress(`${e.table}: ${e.rows}/${e.total}`),
-    });
+      onProgress: (e: { table: string; rows: number; total: number }) =>
+        hooks.progress(`${e.table}: ${e.rows}/${e.total}`),
+    };
+    let r: Awaited<ReturnType<typeof verifySchemas>>;
+    // On another server the 2.x schemas carry the production names.
+    if (ctx.target) r = await verifyOnTarget(ctx.target.connection, target.schemas, opts);
+    else {
+      // A production schema is verified through its parallel schema; a schema without one (already 2.x) as itself.
+      const parallels = await existingSchemas(
+        ctx.db,
+        target.schemas.map((s) => s + ctx.suffix),
+      );
+      const names = target.schemas.map((s) => (parallels.has(s + ctx.suffix) ? s + ctx.suffix : s));
+      r = await verifySchemas(ctx.db, names, opts);
+    }
     const tables: ReportTable[] = r.tables.map((t) => ({
       table: `${t.schema}.${t.table}`,
       status: t.status === 'pass' ? 'ready' : 'not ready',
@@ -44,7 +52,7 @@ export const verify: Operation = {
     return {
       kind: 'verify',
       title: this.title,
-      where: ctx.db.describe(),
+      where: ctx.target ? ctx.target.where : ctx.db.describe(),
       targets: target.schemas,
       outcome,
       summary: s.summary,
