@@ -55,33 +55,47 @@ export class CodeEngine {
 
   /** Findings of a file already indexed (its tree must still be alive). */
   analyzeIndexed(index: FileIndex, text: string, options: EngineOptions): Finding[] {
-    {
-      index.link(this.workspace);
-      const ctx = new RuleContext(index.path, text, index, options);
-      if (!index.usesDataJoint && !importsDataJointModule(index)) {
-        // A file that only imports an installed DataJoint package still gets that package's warning (DJ019).
-        if (options.dependencies) dependencyImportRule.check(ctx);
-        return ctx.findings;
-      }
-      for (const rule of pythonRules) {
-        try {
-          rule.check(ctx);
-        } catch (e) {
-          // A rule bug must never take the whole file (or the server) down.
-          ctx.findings.push({
-            code: 'DJ000',
-            message: `internal error in rule ${rule.metas[0]?.code}: ${(e as Error).message}`,
-            start: 0,
-            end: 0,
-            severity: 'hint',
-            safety: 'manual',
-            phase: 1,
-          });
-        }
-      }
-      ctx.findings.push(...unanalysedRegions(index.path, text, index.syntax.errorRanges));
-      return dedupe(ctx.findings).sort((a, b) => a.start - b.start || a.code.localeCompare(b.code));
+    const { findings, dataJoint } = this.ruleFindings(index, text, options);
+    if (!dataJoint) return findings;
+    findings.push(...unanalysedRegions(index.path, text, index.syntax.errorRanges));
+    return sortFindings(findings);
+  }
+
+  /**
+   * What the rules report for an indexed file, in rule order, before syntax-error regions, de-duplication and
+   * sorting (`dataJoint` false: only the dependency warnings of a file that is not DataJoint code, final as they are).
+   * `inScope` lets rules skip what the incremental analysis does not need.
+   */
+  ruleFindings(
+    index: FileIndex,
+    text: string,
+    options: EngineOptions,
+    inScope?: (offset: number) => boolean,
+  ): { findings: Finding[]; dataJoint: boolean } {
+    index.link(this.workspace);
+    const ctx = new RuleContext(index.path, text, index, options, inScope);
+    if (!index.usesDataJoint && !importsDataJointModule(index)) {
+      // A file that only imports an installed DataJoint package still gets that package's warning (DJ019).
+      if (options.dependencies) dependencyImportRule.check(ctx);
+      return { findings: ctx.findings, dataJoint: false };
     }
+    for (const rule of pythonRules) {
+      try {
+        rule.check(ctx);
+      } catch (e) {
+        // A rule bug must never take the whole file (or the server) down.
+        ctx.findings.push({
+          code: 'DJ000',
+          message: `internal error in rule ${rule.metas[0]?.code}: ${(e as Error).message}`,
+          start: 0,
+          end: 0,
+          severity: 'hint',
+          safety: 'manual',
+          phase: 1,
+        });
+      }
+    }
+    return { findings: ctx.findings, dataJoint: true };
   }
 
   /** Number of syntax-error regions in a text (fixes must never add one). */
@@ -146,6 +160,11 @@ function countMissing(tree: Tree): number {
   let n = 0;
   forEachMissing(tree, () => n++);
   return n;
+}
+
+/** The order findings are reported in: de-duplicated, by offset then code (stable otherwise). */
+export function sortFindings(findings: Finding[]): Finding[] {
+  return dedupe(findings).sort((a, b) => a.start - b.start || a.code.localeCompare(b.code));
 }
 
 function dedupe(findings: Finding[]): Finding[] {

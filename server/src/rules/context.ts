@@ -69,6 +69,11 @@ export class RuleContext {
     readonly text: string,
     readonly index: FileIndex,
     readonly options: EngineOptions,
+    /**
+     * Whether findings at this offset are wanted (the incremental analysis re-checks only some statements). Only to
+     * skip work: a rule may still report elsewhere, such findings are dropped.
+     */
+    readonly inScope: (offset: number) => boolean = () => true,
   ) {}
 
   report(meta: RuleMeta, at: Node | { start: number; end: number }, opts: ReportOptions = {}): void {

@@ -144,6 +144,9 @@ export const definitionRule: Rule = {
       if (!table.definition || ctx.isGuarded(table.definition)) continue;
       const d = definitionText(table.definition, resolve);
       if (!d) continue;
+      // Findings land in the definition or the constants it is built from: skip it when none of those is wanted.
+      const at = table.definition.startIndex;
+      if (!ctx.inScope(at) && !d.segments.some((s) => ctx.inScope(s.fileStart) || ctx.inScope(s.fileEnd))) continue;
       const findings = analyzeDefinition(d.text, {
         unsigned: ctx.options.unsigned,
         phase: ctx.options.phase,
