@@ -1,6 +1,6 @@
 // The code-migration engine: analyse and fix Python files, notebooks, DataJoint config files and
 // dependency pins. No `vscode` here: the language server and the CLI both call this.
-import type { Tree } from 'web-tree-sitter';
+import type { Node, Tree } from 'web-tree-sitter';
 import { FileIndex } from './index/fileIndex';
 import { WorkspaceIndex } from './index/workspace';
 import { loadPython, type PythonParser } from './python/parser';
@@ -64,16 +64,16 @@ export class CodeEngine {
   /**
    * What the rules report for an indexed file, in rule order, before syntax-error regions, de-duplication and
    * sorting (`dataJoint` false: only the dependency warnings of a file that is not DataJoint code, final as they are).
-   * `inScope` lets rules skip what the incremental analysis does not need.
+   * `partial`: the incremental analysis's index of some statements, and which findings it needs.
    */
   ruleFindings(
     index: FileIndex,
     text: string,
     options: EngineOptions,
-    inScope?: (offset: number) => boolean,
+    partial?: { inScope: (offset: number) => boolean; allAssignments: () => Node[] },
   ): { findings: Finding[]; dataJoint: boolean } {
     index.link(this.workspace);
-    const ctx = new RuleContext(index.path, text, index, options, inScope);
+    const ctx = new RuleContext(index.path, text, index, options, partial?.inScope, partial?.allAssignments);
     if (!index.usesDataJoint && !importsDataJointModule(index)) {
       // A file that only imports an installed DataJoint package still gets that package's warning (DJ019).
       if (options.dependencies) dependencyImportRule.check(ctx);

@@ -16,6 +16,10 @@ import { affectedNames, globalKey, type Cached, relocate, shifted } from './fact
 import { collectIn, describe, emptySyntax, type StatementInfo } from './statements';
 
 interface State {
+  text: string;
+  options: string;
+  findings: Finding[];
+  exportKeys: string;
   global: string;
   skeletons: Map<string, string>;
   results: Map<string, Cached>;
@@ -48,6 +52,13 @@ export class IncrementalAnalyzer {
 
   /** Null when the run finds it must check everything (only when `all` is false). */
   private run(text: string, tree: Tree, options: EngineOptions, forceAll: boolean): Finding[] | null {
+    const ws = this.engine.workspace;
+    const optionsKey = JSON.stringify(options);
+    const st = this.state;
+    if (!forceAll && st && st.text === text && st.options === optionsKey && st.wsChanges === ws.changes) {
+      this.stats = { statements: this.stats.statements, checked: 0, full: false };
+      return [...st.findings];
+    }
     const stmts = tree.rootNode.namedChildren.filter((n): n is Node => !!n);
     const starts = stmts.map((s) => s.startIndex);
     const ends = stmts.map((s) => s.endIndex);
@@ -65,20 +76,20 @@ export class IncrementalAnalyzer {
     const previous = this.infos;
     this.infos = new Map(infos.map((i) => [i.text, i]));
 
-    const ws = this.engine.workspace;
-    const global = globalKey(text, infos, options);
+    const global = globalKey(text, infos, optionsKey);
     const skeletons = new Map<string, string>();
     for (const info of infos)
       if (info.defines !== null) skeletons.set(info.defines, `${skeletons.get(info.defines) ?? ''}\0${info.skeleton}`);
-    const st = this.state;
     // A file tree-sitter could not parse as a module at all: its root is the error region.
     const broken = tree.rootNode.type !== 'module';
     if (broken && !forceAll) return null;
     const all = forceAll || !st || st.global !== global || st.wsChanges !== ws.changes;
     const dirty = infos.map((info) => all || !st!.results.get(info.text) || st!.results.get(info.text)!.volatile);
+    let sameSkeletons = false;
     if (!all) {
       const affected = affectedNames(st!.skeletons, skeletons, infos);
       if (affected === 'all') return null;
+      sameSkeletons = affected.size === 0;
       if (affected.size)
         for (let i = 0; i < infos.length; i++) dirty[i] ||= [...affected].some((n) => infos[i].words.has(n));
       const removed = [...previous.values()].filter((i) => !this.infos.has(i.text));
@@ -88,10 +99,12 @@ export class IncrementalAnalyzer {
     const syntax = emptySyntax();
     const root = tree.rootNode;
     if (broken) syntax.errorRanges.push([root.startIndex, root.endIndex]);
+    const relocated = new Map<number, Node[]>(); // assignments found again in clean statements
     for (let i = 0; i < stmts.length; i++) {
       if (!dirty[i]) {
-        const nodes = relocate(root, starts[i], infos[i]);
+        const nodes = relocate(root, starts[i], infos[i].facts);
         if (nodes) {
+          relocated.set(i, nodes.assignments);
           for (const n of nodes.classes) syntax.classes.push(n);
           for (const n of nodes.assignments) syntax.assignments.push(n);
           for (const n of nodes.imports) syntax.imports.push(n);
@@ -129,14 +142,32 @@ export class IncrementalAnalyzer {
       for (const k of own.configKeys) configKeys.add(k);
       for (const f of own.features) features.add(f);
     }
-    this.setExports(index.exports({ configKeys, features }));
+    // The exports change only with a skeleton (tables, definitions, classes), module-level code, or these.
+    const exportKeys = `${[...configKeys].sort()}\0${[...features].sort()}`;
+    if (!sameSkeletons || exportKeys !== st!.exportKeys) this.setExports(index.exports({ configKeys, features }));
     const wsChanges = ws.changes;
 
     const inScope = (o: number) => {
       const i = statementAt(starts, ends, o);
       return i >= 0 && dirty[i];
     };
-    const { findings, dataJoint } = this.engine.ruleFindings(index, text, options, all ? undefined : inScope);
+    let every: Node[] | null = null;
+    const allAssignments = () => {
+      every ??= stmts.flatMap((_, i) => {
+        const found = relocated.get(i);
+        if (!found) return collected.get(i)!.assignments;
+        const rest =
+          relocate(root, starts[i], infos[i].otherAssignments)?.assignments ?? collectIn(stmts[i]).assignments;
+        return [...found, ...rest].sort((a, b) => a.startIndex - b.startIndex);
+      });
+      return every;
+    };
+    const { findings, dataJoint } = this.engine.ruleFindings(
+      index,
+      text,
+      options,
+      all ? undefined : { inScope, allAssignments },
+    );
     const selfImport = [...index.wsModules.values()].some((ms) => ms.some((m) => m.path === this.path));
     if (!dataJoint || selfImport) {
       // Not cached: a file that is not DataJoint code gets only import warnings; a file importing itself reads its own
@@ -181,10 +212,14 @@ export class IncrementalAnalyzer {
         for (const f of cached.findings) out.push(shifted(f, starts[i]));
       }
     }
-    this.state = unplaced || broken ? null : { global, skeletons, results, wsChanges };
-    this.stats = { statements: stmts.length, checked: dirty.filter(Boolean).length, full: all };
     out.push(...unanalysedRegions(this.path, text, syntax.errorRanges));
-    return sortFindings(out);
+    const sorted = sortFindings(out);
+    this.state =
+      unplaced || broken
+        ? null
+        : { text, options: optionsKey, findings: sorted, exportKeys, global, skeletons, results, wsChanges };
+    this.stats = { statements: stmts.length, checked: dirty.filter(Boolean).length, full: all };
+    return [...sorted];
   }
 }
 

@@ -1,7 +1,6 @@
 // The facts an incremental analysis keys its cache on, and moving cached results to a statement's new place.
 import type { Node } from 'web-tree-sitter';
 import type { ReleaseFeature } from '../index/releaseFeatures';
-import type { EngineOptions } from '../rules/context';
 import type { Finding } from '../rules/meta';
 import type { StatementInfo } from './statements';
 
@@ -23,7 +22,7 @@ const LINES = /^.*\b(?:global|dj-migrate)\b.*$/gm;
  * `dj-migrate` comment, module-level code, imports anywhere, and which names are assigned once (with that
  * assignment) or more often.
  */
-export function globalKey(text: string, infos: StatementInfo[], options: EngineOptions): string {
+export function globalKey(text: string, infos: StatementInfo[], options: string): string {
   const assigned = new Map<string, string | null>();
   for (const info of infos) for (const [name, a] of info.assigned) assigned.set(name, assigned.has(name) ? null : a);
   const once = [...assigned]
@@ -31,11 +30,11 @@ export function globalKey(text: string, infos: StatementInfo[], options: EngineO
     .sort()
     .join('\n');
   return [
-    JSON.stringify(options),
+    options,
     SWITCHES.map((s) => (text.includes(s) ? 1 : 0)).join('') + Number(/\bdef activate\b|ModuleType/.test(text)),
     (text.match(LINES) ?? []).join('\n'),
     once,
-    ...infos.map((i) => i.global),
+    ...infos.flatMap((i) => (i.global ? [i.global] : [])), // a comment added or removed changes nothing here
   ].join('\0');
 }
 
@@ -81,10 +80,10 @@ const BUCKET: Record<string, 'classes' | 'assignments' | 'imports' | 'functions'
 export function relocate(
   root: Node,
   base: number,
-  info: StatementInfo,
+  facts: StatementInfo['facts'],
 ): { classes: Node[]; assignments: Node[]; imports: Node[]; functions: Node[] } | null {
   const out = { classes: [] as Node[], assignments: [] as Node[], imports: [] as Node[], functions: [] as Node[] };
-  for (const f of info.facts) {
+  for (const f of facts) {
     const start = base + f.start;
     const end = base + f.end;
     let n: Node | null = root.descendantForIndex(start, end);

@@ -83,6 +83,8 @@ export interface StatementInfo {
   text: string;
   /** Index nodes the whole file's index needs, relative to the statement's start. */
   facts: Array<{ type: string; start: number; end: number }>;
+  /** Assignments inside its functions (not in `facts`), found again only when a rule asks for every assignment. */
+  otherAssignments: Array<{ type: string; start: number; end: number }>;
   errorRanges: Array<[number, number]>;
   /** Top-level class or function this statement defines (null for any other statement). */
   defines: string | null;
@@ -107,11 +109,17 @@ const wordsOf = (text: string) => new Set(text.match(/[A-Za-z_]\w*/g) ?? []);
 export function describe(stmt: Node, text: string, syntax: SyntaxNodes): StatementInfo {
   const base = stmt.startIndex;
   const rel = (n: Node) => ({ type: n.type, start: n.startIndex - base, end: n.endIndex - base });
-  const facts = [...syntax.classes, ...syntax.assignments, ...syntax.imports, ...syntax.functions]
-    .filter((n) => RELOCATED.has(n.type))
-    .map(rel);
   const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
   const isDef = def?.type === 'class_definition' || def?.type === 'function_definition';
+  const functionDefs = syntax.functions.filter((f) => f.type === 'function_definition');
+  const inFunction = (n: Node) => functionDefs.some((f) => f.startIndex < n.startIndex && n.endIndex <= f.endIndex);
+  // The file index reads a definition's classes and imports; its assignments and functions only from inside
+  // (their scopes), unless `global` or a class in a function reaches out. Other statements: every kind.
+  const whole = !isDef || /\bglobal\b/.test(text) || syntax.classes.some(inFunction);
+  const facts = [...syntax.classes, ...syntax.imports, ...(whole ? [...syntax.assignments, ...syntax.functions] : [])]
+    .filter((n) => RELOCATED.has(n.type))
+    .map(rel);
+  const otherAssignments = whole ? [] : syntax.assignments.map(rel);
   const assigned: Array<[string, string]> = [];
   for (const a of syntax.assignments) {
     const left = a.childForFieldName('left');
@@ -124,8 +132,6 @@ export function describe(stmt: Node, text: string, syntax: SyntaxNodes): Stateme
   for (const s of stmt.descendantsOfType('string'))
     if (s && !s.text.includes('{'))
       code = code.slice(0, s.startIndex - base) + ' '.repeat(s.endIndex - s.startIndex) + code.slice(s.endIndex - base);
-  const fns = syntax.functions.filter((f) => f.type === 'function_definition');
-  const inFunction = (n: Node) => fns.some((f) => f.startIndex < n.startIndex && n.endIndex <= f.endIndex);
   let provides = assigned.length
     ? syntax.assignments.filter((a) => !inFunction(a)).map((a) => a.childForFieldName('left')?.text ?? '')
     : [];
@@ -140,6 +146,7 @@ export function describe(stmt: Node, text: string, syntax: SyntaxNodes): Stateme
   return {
     text,
     facts,
+    otherAssignments,
     errorRanges: syntax.errorRanges.map(([s, e]) => [s - base, e - base]),
     defines: isDef ? (def!.childForFieldName('name')?.text ?? '') : null,
     skeleton,
