@@ -110,7 +110,7 @@ export class FileIndex {
       schemaVars: new Set(this.schemaVars),
       modules: new Set(this.wsModules.keys()),
       configKeys:
-        known?.configKeys ?? (this.tree.rootNode.text.includes('config') ? configKeysWritten(this) : new Set<string>()),
+        known?.configKeys ?? (this.tree.rootNode.text.includes('config') ? configKeysWritten(this) : new Set()),
       features: known?.features ?? releaseFeaturesOf(this),
       classes: exportedClasses(this, this.classesByName()),
       reexports: new Map(
