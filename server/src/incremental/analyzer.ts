@@ -64,17 +64,22 @@ export class IncrementalAnalyzer {
     const ends = stmts.map((s) => s.endIndex);
     const collected = new Map<number, SyntaxNodes>();
     const infos = stmts.map((s, i) => {
-      const t = text.slice(starts[i], ends[i]);
-      let info = this.infos.get(t);
+      // Keyed by its whole lines: a rule may read the indentation before it or what follows on its last line.
+      // (Two statements may share a line: where it starts and ends in it tell them apart.)
+      const lineStart = text.lastIndexOf('\n', starts[i] - 1) + 1;
+      const lineEnd = text.indexOf('\n', ends[i]);
+      const lines = text.slice(lineStart, lineEnd < 0 ? text.length : lineEnd);
+      const key = `${starts[i] - lineStart}:${ends[i] - starts[i]}:${lines}`;
+      let info = this.infos.get(key);
       if (!info) {
         const syn = collectIn(s);
         collected.set(i, syn);
-        info = describe(s, t, syn);
+        info = describe(s, text.slice(starts[i], ends[i]), syn, key);
       }
       return info;
     });
     const previous = this.infos;
-    this.infos = new Map(infos.map((i) => [i.text, i]));
+    this.infos = new Map(infos.map((i) => [i.key, i]));
 
     const global = globalKey(text, infos, optionsKey);
     const skeletons = new Map<string, string>();
@@ -84,7 +89,7 @@ export class IncrementalAnalyzer {
     const broken = tree.rootNode.type !== 'module';
     if (broken && !forceAll) return null;
     const all = forceAll || !st || st.global !== global || st.wsChanges !== ws.changes;
-    const dirty = infos.map((info) => all || !st!.results.get(info.text) || st!.results.get(info.text)!.volatile);
+    const dirty = infos.map((info) => all || !st!.results.get(info.key) || st!.results.get(info.key)!.volatile);
     let sameSkeletons = false;
     if (!all) {
       const affected = affectedNames(st!.skeletons, skeletons, infos);
@@ -92,7 +97,7 @@ export class IncrementalAnalyzer {
       sameSkeletons = affected.size === 0;
       if (affected.size)
         for (let i = 0; i < infos.length; i++) dirty[i] ||= [...affected].some((n) => infos[i].words.has(n));
-      const removed = [...previous.values()].filter((i) => !this.infos.has(i.text));
+      const removed = [...previous.values()].filter((i) => !this.infos.has(i.key));
       feeders(infos, dirty, removed);
     }
 
@@ -101,6 +106,8 @@ export class IncrementalAnalyzer {
     if (broken) syntax.errorRanges.push([root.startIndex, root.endIndex]);
     const relocated = new Map<number, Node[]>(); // assignments found again in clean statements
     for (let i = 0; i < stmts.length; i++) {
+      // How tree-sitter recovers from an error depends on more than the statement's text: never reused.
+      if (!dirty[i] && (infos[i].errorRanges.length || stmts[i].hasError)) dirty[i] = true;
       if (!dirty[i]) {
         const nodes = relocate(root, starts[i], infos[i].facts);
         if (nodes) {
@@ -126,7 +133,7 @@ export class IncrementalAnalyzer {
     const features = new Set<ReleaseFeature>();
     const mentionsConfig = text.includes('config');
     for (let i = 0; i < stmts.length; i++) {
-      let own = dirty[i] ? undefined : st!.results.get(infos[i].text);
+      let own = dirty[i] ? undefined : st!.results.get(infos[i].key);
       if (!own) {
         const syn = collected.get(i)!;
         own = {
@@ -189,7 +196,7 @@ export class IncrementalAnalyzer {
         let list = fresh.get(i);
         if (!list) fresh.set(i, (list = []));
         list.push(f);
-      } else if (!cachedHas(st!.results.get(infos[i].text)!, f, starts[i])) unplaced = true; // a dependency missed
+      } else if (!cachedHas(st!.results.get(infos[i].key)!, f, starts[i])) unplaced = true; // a dependency missed
     }
     if (unplaced && !all) return null;
 
@@ -197,18 +204,18 @@ export class IncrementalAnalyzer {
     // Checking everything gives the full analysis as it is; otherwise clean statements add their cached findings.
     const out: Finding[] = all ? [...findings] : [];
     for (let i = 0; i < stmts.length; i++) {
-      const text_ = infos[i].text;
+      const key = infos[i].key;
       if (dirty[i]) {
         const list = fresh.get(i) ?? [];
-        const own = perStatement.get(i) ?? st!.results.get(text_)!;
+        const own = perStatement.get(i) ?? st!.results.get(key)!;
         const volatile = list.some(
           (f) => f.end > ends[i] || !!f.fix?.edits.some((e) => e.start < starts[i] || e.end > ends[i]),
         );
-        results.set(text_, { ...own, findings: list.map((f) => shifted(f, -starts[i])), volatile });
+        results.set(key, { ...own, findings: list.map((f) => shifted(f, -starts[i])), volatile });
         if (!all) out.push(...list);
       } else {
-        const cached = st!.results.get(text_)!;
-        results.set(text_, cached);
+        const cached = st!.results.get(key)!;
+        results.set(key, cached);
         for (const f of cached.findings) out.push(shifted(f, starts[i]));
       }
     }

@@ -80,6 +80,8 @@ export function collectIn(stmt: Node): SyntaxNodes {
 }
 
 export interface StatementInfo {
+  /** Its lines, whole: what its cache entry is found by. */
+  key: string;
   text: string;
   /** Index nodes the whole file's index needs, relative to the statement's start. */
   facts: Array<{ type: string; start: number; end: number }>;
@@ -106,7 +108,7 @@ export interface StatementInfo {
 
 const wordsOf = (text: string) => new Set(text.match(/[A-Za-z_]\w*/g) ?? []);
 
-export function describe(stmt: Node, text: string, syntax: SyntaxNodes): StatementInfo {
+export function describe(stmt: Node, text: string, syntax: SyntaxNodes, key: string): StatementInfo {
   const base = stmt.startIndex;
   const rel = (n: Node) => ({ type: n.type, start: n.startIndex - base, end: n.endIndex - base });
   const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
@@ -144,6 +146,7 @@ export function describe(stmt: Node, text: string, syntax: SyntaxNodes): Stateme
       : [...syntax.imports.map((i) => i.text), ...syntax.classes.filter(inFunction).map((c) => c.text)].join('\n');
   }
   return {
+    key,
     text,
     facts,
     otherAssignments,
