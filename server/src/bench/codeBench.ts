@@ -21,7 +21,8 @@ export async function runCodeBench(
 ): Promise<void> {
   const log = opts.log ?? ((s: string) => console.log(s));
   // Timings on a shared machine mean little without its load.
-  log(`load average: ${os.loadavg().map((l) => l.toFixed(2)).join(', ')} (1, 5, 15 min; ${os.cpus().length} cores)`);
+  const load = os.loadavg().map((l) => l.toFixed(2));
+  log(`load average: ${load.join(', ')} (1, 5, 15 min; ${os.cpus().length} cores)`);
   const files = opts.files ?? 1000;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'djbench-'));
   try {
