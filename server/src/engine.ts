@@ -1,6 +1,6 @@
 // The code-migration engine: analyse and fix Python files, notebooks, DataJoint config files and
 // dependency pins. No `vscode` here: the language server and the CLI both call this.
-import type { Tree } from 'web-tree-sitter';
+import type { Node, Tree } from 'web-tree-sitter';
 import { FileIndex } from './index/fileIndex';
 import { WorkspaceIndex } from './index/workspace';
 import { loadPython, type PythonParser } from './python/parser';
@@ -55,33 +55,47 @@ export class CodeEngine {
 
   /** Findings of a file already indexed (its tree must still be alive). */
   analyzeIndexed(index: FileIndex, text: string, options: EngineOptions): Finding[] {
-    {
-      index.link(this.workspace);
-      const ctx = new RuleContext(index.path, text, index, options);
-      if (!index.usesDataJoint && !importsDataJointModule(index)) {
-        // A file that only imports an installed DataJoint package still gets that package's warning (DJ019).
-        if (options.dependencies) dependencyImportRule.check(ctx);
-        return ctx.findings;
-      }
-      for (const rule of pythonRules) {
-        try {
-          rule.check(ctx);
-        } catch (e) {
-          // A rule bug must never take the whole file (or the server) down.
-          ctx.findings.push({
-            code: 'DJ000',
-            message: `internal error in rule ${rule.metas[0]?.code}: ${(e as Error).message}`,
-            start: 0,
-            end: 0,
-            severity: 'hint',
-            safety: 'manual',
-            phase: 1,
-          });
-        }
-      }
-      ctx.findings.push(...unanalysedRegions(index.path, text, index.syntax.errorRanges));
-      return dedupe(ctx.findings).sort((a, b) => a.start - b.start || a.code.localeCompare(b.code));
+    const { findings, dataJoint } = this.ruleFindings(index, text, options);
+    if (!dataJoint) return findings;
+    findings.push(...unanalysedRegions(index.path, text, index.syntax.errorRanges));
+    return sortFindings(findings);
+  }
+
+  /**
+   * What the rules report for an indexed file, in rule order, before syntax-error regions, de-duplication and
+   * sorting (`dataJoint` false: only the dependency warnings of a file that is not DataJoint code, final as they are).
+   * `partial`: the incremental analysis's index of some statements, and which findings it needs.
+   */
+  ruleFindings(
+    index: FileIndex,
+    text: string,
+    options: EngineOptions,
+    partial?: { inScope: (offset: number) => boolean; allAssignments: () => Node[] },
+  ): { findings: Finding[]; dataJoint: boolean } {
+    index.link(this.workspace);
+    const ctx = new RuleContext(index.path, text, index, options, partial?.inScope, partial?.allAssignments);
+    if (!index.usesDataJoint && !importsDataJointModule(index)) {
+      // A file that only imports an installed DataJoint package still gets that package's warning (DJ019).
+      if (options.dependencies) dependencyImportRule.check(ctx);
+      return { findings: ctx.findings, dataJoint: false };
     }
+    for (const rule of pythonRules) {
+      try {
+        rule.check(ctx);
+      } catch (e) {
+        // A rule bug must never take the whole file (or the server) down.
+        ctx.findings.push({
+          code: 'DJ000',
+          message: `internal error in rule ${rule.metas[0]?.code}: ${(e as Error).message}`,
+          start: 0,
+          end: 0,
+          severity: 'hint',
+          safety: 'manual',
+          phase: 1,
+        });
+      }
+    }
+    return { findings: ctx.findings, dataJoint: true };
   }
 
   /** Number of syntax-error regions in a text (fixes must never add one). */
@@ -147,6 +161,11 @@ function countMissing(tree: Tree): number {
   let n = 0;
   forEachMissing(tree, () => n++);
   return n;
+}
+
+/** The order findings are reported in: de-duplicated, by offset then code (stable otherwise). */
+export function sortFindings(findings: Finding[]): Finding[] {
+  return dedupe(findings).sort((a, b) => a.start - b.start || a.code.localeCompare(b.code));
 }
 
 function dedupe(findings: Finding[]): Finding[] {

@@ -20,6 +20,7 @@ import { CodeEngine } from './engine';
 import { fileKind } from './fileKind';
 import { listFiles, readText } from './files';
 import { fixPython } from './fix/fixLoop';
+import { IncrementalAnalyzer } from './incremental/analyzer';
 import { FileIndex } from './index/fileIndex';
 import { indexInstalled, type InstalledIndex } from './index/installedIndex';
 import { environmentSitePackages, importedTopLevel, SITE_PACKAGES_NOTIFICATION } from './index/sitePackages';
@@ -243,6 +244,7 @@ connection.onDidChangeTextDocument(({ textDocument, contentChanges }) => {
 connection.onDidCloseTextDocument(({ textDocument }) => {
   store.close(textDocument.uri);
   analysisCache.delete(textDocument.uri);
+  analyzers.delete(textDocument.uri);
 });
 notebooks.listen(connection);
 
@@ -260,6 +262,8 @@ const analysisCache = new Map<
   { version: number; settings: ResolvedSettings; workspaceGen: number; analysis: Analysis }
 >();
 let workspaceGen = 0;
+/** Per open Python document: findings cached per top-level statement, so an edit re-checks what it can affect. */
+const analyzers = new Map<string, IncrementalAnalyzer>();
 
 async function analyze(uri: string): Promise<Analysis | null> {
   const settings = await settingsFor(uri);
@@ -277,12 +281,12 @@ async function analyze(uri: string): Promise<Analysis | null> {
       return cached.analysis;
     let analysis: Analysis;
     if (entry.tree) {
-      const index = new FileIndex(file, entry.tree);
-      setExports(index.exports());
+      let incremental = analyzers.get(uri);
+      if (!incremental) analyzers.set(uri, (incremental = new IncrementalAnalyzer(engine, file, setExports)));
       analysis = {
         doc: entry.doc,
         findings: [
-          ...engine.analyzeIndexed(index, entry.doc.getText(), options),
+          ...incremental.analyze(entry.doc.getText(), entry.tree, options),
           ...(isPackagingScript(file, entry.doc.getText())
             ? analyzePins(file, entry.doc.getText(), { enabled: options.mode === 'migrate' })
             : []),

@@ -31,7 +31,6 @@ export type { TableClass, TableOrigin } from './tableClass';
 export const QUERY_METHODS = new Set(['proj', 'aggr', 'join', 'restrict', 'extend', 'restrict_in_place']);
 
 export class FileIndex {
-  readonly syntax: SyntaxNodes;
   readonly imports: Imports;
   readonly tables = new Map<string, TableClass>(); // module-level names
   readonly allTables: TableClass[] = []; // local classes, parts included
@@ -63,8 +62,8 @@ export class FileIndex {
   constructor(
     readonly path: string,
     readonly tree: Tree,
+    readonly syntax: SyntaxNodes = collectSyntax(tree),
   ) {
-    this.syntax = collectSyntax(tree);
     this.imports = readImports(this.syntax.imports);
     this.findSchemasAndModules();
     this.findTables();
@@ -88,8 +87,8 @@ export class FileIndex {
     return this.tableModuleCache;
   }
 
-  /** What this file exports for other files. */
-  exports(): ModuleExports {
+  /** What this file exports for other files (`known`: config keys and features the incremental analysis gathered). */
+  exports(known?: Pick<ModuleExports, 'configKeys' | 'features'>): ModuleExports {
     const tables = new Map<string, ExportedTable>();
     const text = (n: Node | null) => (n ? stringValue(unparen(n)) : null);
     for (const [name, t] of this.tables) {
@@ -110,8 +109,9 @@ export class FileIndex {
       vmodules: new Set(this.vmodules),
       schemaVars: new Set(this.schemaVars),
       modules: new Set(this.wsModules.keys()),
-      configKeys: this.tree.rootNode.text.includes('config') ? configKeysWritten(this) : new Set<string>(),
-      features: releaseFeaturesOf(this),
+      configKeys:
+        known?.configKeys ?? (this.tree.rootNode.text.includes('config') ? configKeysWritten(this) : new Set()),
+      features: known?.features ?? releaseFeaturesOf(this),
       classes: exportedClasses(this, this.classesByName()),
       reexports: new Map(
         this.imports.other.flatMap((i) => (i.name === null ? [] : [[i.local, { module: i.module, name: i.name }]])),

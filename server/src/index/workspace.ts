@@ -55,11 +55,14 @@ export class WorkspaceIndex {
   private byPath = new Map<string, ModuleExports>();
   private byDotted = new Map<string, Set<string>>();
   private keysOf = new Map<string, string[]>();
+  /** Counts every change (an analysis cached against this index knows when another file changed). */
+  changes = 0;
 
   constructor(readonly roots: string[] = []) {}
 
   set(exports: ModuleExports): void {
     this.remove(exports.path);
+    this.changes++;
     this.byPath.set(exports.path, exports);
     const keys = exports.installed ? [exports.installed] : dottedKeys(exports.path);
     this.keysOf.set(exports.path, keys);
@@ -72,6 +75,7 @@ export class WorkspaceIndex {
 
   remove(file: string): void {
     if (!this.byPath.delete(file)) return;
+    this.changes++;
     for (const key of this.keysOf.get(file) ?? []) this.byDotted.get(key)?.delete(file);
     this.keysOf.delete(file);
   }

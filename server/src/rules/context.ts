@@ -69,12 +69,19 @@ export class RuleContext {
     readonly text: string,
     readonly index: FileIndex,
     readonly options: EngineOptions,
+    /**
+     * Whether findings at this offset are wanted (the incremental analysis re-checks only some statements). Only to
+     * skip work: a rule may still report elsewhere, such findings are dropped.
+     */
+    readonly inScope: (offset: number) => boolean = () => true,
+    /** Every assignment of the file, in document order (the incremental index holds only those it needs). */
+    readonly allAssignments: () => Node[] = () => index.syntax.assignments,
   ) {}
 
   report(meta: RuleMeta, at: Node | { start: number; end: number }, opts: ReportOptions = {}): void {
     const start = 'startIndex' in at ? at.startIndex : at.start;
     const end = 'endIndex' in at ? at.endIndex : at.end;
-    if (this.suppressed(meta.code, start)) return;
+    if (!this.inScope(start) || this.suppressed(meta.code, start)) return;
     let severity: Severity = opts.severity ?? meta.severity;
     let safety = meta.safety;
     const uncertain = opts.uncertain || opts.unverified;

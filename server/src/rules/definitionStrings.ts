@@ -141,9 +141,15 @@ export const definitionRule: Rule = {
   check(ctx: RuleContext) {
     const resolve: ResolveConstant = (n) => ctx.index.constantValue(n);
     for (const table of [...ctx.index.allTables, ...ctx.index.templates]) {
-      if (!table.definition || ctx.isGuarded(table.definition)) continue;
+      if (!table.definition) continue;
+      // Findings land in the definition or the constants it is built from: skip it when none of those is wanted.
+      const literal = table.definition.type === 'string' && !table.definition.text.includes('{');
+      if (literal && !ctx.inScope(table.definition.startIndex)) continue;
+      if (ctx.isGuarded(table.definition)) continue;
       const d = definitionText(table.definition, resolve);
       if (!d) continue;
+      const at = table.definition.startIndex;
+      if (!ctx.inScope(at) && !d.segments.some((s) => ctx.inScope(s.fileStart) || ctx.inScope(s.fileEnd))) continue;
       const findings = analyzeDefinition(d.text, {
         unsigned: ctx.options.unsigned,
         phase: ctx.options.phase,

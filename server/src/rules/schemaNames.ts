@@ -130,7 +130,7 @@ function literalTail(s: Node): { insertAt: number; tail: string } | null {
 /** A variable assigned exactly once in the file, to a value whose name can be suffixed. */
 function singleAssignment(ctx: RuleContext, id: Node): Node | null {
   let found: Node | null = null;
-  for (const a of ctx.index.syntax.assignments) {
+  for (const a of ctx.allAssignments()) {
     const left = a.childForFieldName('left');
     if (left?.type !== 'identifier' || left.text !== id.text) continue;
     if (found) return null;

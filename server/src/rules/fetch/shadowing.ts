@@ -7,6 +7,7 @@ import { NEW_TABLE_METHODS } from './calls';
 export function checkShadowing(ctx: RuleContext): void {
   const names = new Set(NEW_TABLE_METHODS);
   for (const table of ctx.index.allTables) {
+    if (table.node && !ctx.inScope(table.node.startIndex)) continue;
     for (const stmt of table.node?.childForFieldName('body')?.namedChildren ?? []) {
       if (!stmt) continue;
       const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;

@@ -19,6 +19,7 @@ export function membersNamed(ctx: RuleContext, names: string[]): Node[] {
   const re = new RegExp(`\\.\\s*(${names.join('|')})\\b`, 'g');
   const out: Node[] = [];
   for (const m of ctx.text.matchAll(re)) {
+    if (!ctx.inScope(m.index!)) continue;
     const start = m.index! + m[0].length - m[1].length;
     const id = ctx.index.tree.rootNode.descendantForIndex(start, start + m[1].length);
     if (id?.type !== 'identifier') continue;

@@ -1,0 +1,282 @@
+// Incremental analysis of one open Python document: findings are cached per top-level statement (by its text) and
+// an edit re-checks only the statements that changed, that reach outside themselves, or that mention a class or
+// function whose skeleton changed (directly or through other skeletons). Anything every statement may read
+// (imports, module-level code, assigned names, `global`, whole-text switches, options, the other files) changes:
+// everything is checked again. The result is always the full analysis's (test/unit/incremental.test.ts).
+import type { Node, Tree } from 'web-tree-sitter';
+import { sortFindings, unanalysedRegions, type CodeEngine } from '../engine';
+import { FileIndex } from '../index/fileIndex';
+import { configKeysWritten } from '../index/configWrites';
+import { releaseFeaturesOf, type ReleaseFeature } from '../index/releaseFeatures';
+import type { ModuleExports } from '../index/workspace';
+import type { SyntaxNodes } from '../python/syntax';
+import type { EngineOptions } from '../rules/context';
+import type { Finding } from '../rules/meta';
+import { affectedNames, globalKey, type Cached, relocate, shifted } from './facts';
+import { collectIn, describe, emptySyntax, type StatementInfo } from './statements';
+
+interface State {
+  text: string;
+  options: string;
+  findings: Finding[];
+  exportKeys: string;
+  global: string;
+  skeletons: Map<string, string>;
+  results: Map<string, Cached>;
+  wsChanges: number;
+}
+
+export interface IncrementalStats {
+  statements: number;
+  checked: number;
+  full: boolean;
+}
+
+export class IncrementalAnalyzer {
+  private infos = new Map<string, StatementInfo>();
+  private state: State | null = null;
+  /** How the last analysis went (for the benchmark and tests). */
+  stats: IncrementalStats = { statements: 0, checked: 0, full: true };
+
+  constructor(
+    private readonly engine: CodeEngine,
+    readonly path: string,
+    /** Records the file's exports before the rules run (default: into the engine's workspace index). */
+    private readonly setExports: (e: ModuleExports) => void = (e) => engine.workspace.set(e),
+  ) {}
+
+  /** The findings of `text` (whose tree is `tree`, kept alive by the caller): those of a full analysis. */
+  analyze(text: string, tree: Tree, options: EngineOptions): Finding[] {
+    return this.run(text, tree, options, false) ?? this.run(text, tree, options, true)!;
+  }
+
+  /** Null when the run finds it must check everything (only when `all` is false). */
+  private run(text: string, tree: Tree, options: EngineOptions, forceAll: boolean): Finding[] | null {
+    const ws = this.engine.workspace;
+    const optionsKey = JSON.stringify(options);
+    const st = this.state;
+    if (!forceAll && st && st.text === text && st.options === optionsKey && st.wsChanges === ws.changes) {
+      this.stats = { statements: this.stats.statements, checked: 0, full: false };
+      return [...st.findings];
+    }
+    const stmts = tree.rootNode.namedChildren.filter((n): n is Node => !!n);
+    const starts = stmts.map((s) => s.startIndex);
+    const ends = stmts.map((s) => s.endIndex);
+    const collected = new Map<number, SyntaxNodes>();
+    const infos = stmts.map((s, i) => {
+      // Keyed by its whole lines: a rule may read the indentation before it or what follows on its last line.
+      // (Two statements may share a line: where it starts and ends in it tell them apart.)
+      const lineStart = text.lastIndexOf('\n', starts[i] - 1) + 1;
+      const lineEnd = text.indexOf('\n', ends[i]);
+      const lines = text.slice(lineStart, lineEnd < 0 ? text.length : lineEnd);
+      const key = `${starts[i] - lineStart}:${ends[i] - starts[i]}:${lines}`;
+      let info = this.infos.get(key);
+      if (!info) {
+        const syn = collectIn(s);
+        collected.set(i, syn);
+        info = describe(s, text.slice(starts[i], ends[i]), syn, key);
+      }
+      return info;
+    });
+    const previous = this.infos;
+    this.infos = new Map(infos.map((i) => [i.key, i]));
+
+    const global = globalKey(text, infos, optionsKey);
+    const skeletons = new Map<string, string>();
+    for (const info of infos)
+      if (info.defines !== null) skeletons.set(info.defines, `${skeletons.get(info.defines) ?? ''}\0${info.skeleton}`);
+    // A file tree-sitter could not parse as a module at all: its root is the error region.
+    const broken = tree.rootNode.type !== 'module';
+    if (broken && !forceAll) return null;
+    const all = forceAll || !st || st.global !== global || st.wsChanges !== ws.changes;
+    const dirty = infos.map((info) => all || !st!.results.get(info.key) || st!.results.get(info.key)!.volatile);
+    let sameSkeletons = false;
+    if (!all) {
+      const affected = affectedNames(st!.skeletons, skeletons, infos);
+      if (affected === 'all') return null;
+      sameSkeletons = affected.size === 0;
+      if (affected.size)
+        for (let i = 0; i < infos.length; i++) dirty[i] ||= [...affected].some((n) => infos[i].words.has(n));
+      const removed = [...previous.values()].filter((i) => !this.infos.has(i.key));
+      feeders(infos, dirty, removed);
+    }
+
+    const syntax = emptySyntax();
+    const root = tree.rootNode;
+    if (broken) syntax.errorRanges.push([root.startIndex, root.endIndex]);
+    const relocated = new Map<number, Node[]>(); // assignments found again in clean statements
+    for (let i = 0; i < stmts.length; i++) {
+      // How tree-sitter recovers from an error depends on more than the statement's text: never reused.
+      if (!dirty[i] && (infos[i].errorRanges.length || stmts[i].hasError)) dirty[i] = true;
+      if (!dirty[i]) {
+        const nodes = relocate(root, starts[i], infos[i].facts);
+        if (nodes) {
+          relocated.set(i, nodes.assignments);
+          for (const n of nodes.classes) syntax.classes.push(n);
+          for (const n of nodes.assignments) syntax.assignments.push(n);
+          for (const n of nodes.imports) syntax.imports.push(n);
+          for (const n of nodes.functions) syntax.functions.push(n);
+          for (const [s, e] of infos[i].errorRanges)
+            syntax.errorRanges.push([Math.max(0, s + starts[i]), e + starts[i]]);
+          continue;
+        }
+        dirty[i] = true;
+      }
+      let syn = collected.get(i);
+      if (!syn) collected.set(i, (syn = collectIn(stmts[i])));
+      for (const k of Object.keys(syn) as Array<keyof SyntaxNodes>) (syntax[k] as unknown[]).push(...syn[k]);
+    }
+
+    const index = new FileIndex(this.path, tree, syntax);
+    const perStatement = new Map<number, { configKeys: Set<string>; features: Set<ReleaseFeature> }>();
+    const configKeys = new Set<string>();
+    const features = new Set<ReleaseFeature>();
+    const mentionsConfig = text.includes('config');
+    for (let i = 0; i < stmts.length; i++) {
+      let own = dirty[i] ? undefined : st!.results.get(infos[i].key);
+      if (!own) {
+        const syn = collected.get(i)!;
+        own = {
+          findings: [],
+          volatile: false,
+          configKeys: mentionsConfig
+            ? configKeysWritten({ syntax: syn, qualified: (n) => index.qualified(n) })
+            : new Set(),
+          features: releaseFeaturesOf({ syntax: syn, tree: { rootNode: stmts[i] } }),
+        };
+        perStatement.set(i, own);
+      }
+      for (const k of own.configKeys) configKeys.add(k);
+      for (const f of own.features) features.add(f);
+    }
+    // The exports change only with a skeleton (tables, definitions, classes), module-level code, or these.
+    const exportKeys = `${[...configKeys].sort()}\0${[...features].sort()}`;
+    if (!sameSkeletons || exportKeys !== st!.exportKeys) this.setExports(index.exports({ configKeys, features }));
+    const wsChanges = ws.changes;
+
+    const inScope = (o: number) => {
+      const i = statementAt(starts, ends, o);
+      return i >= 0 && dirty[i];
+    };
+    let every: Node[] | null = null;
+    const allAssignments = () => {
+      every ??= stmts.flatMap((_, i) => {
+        const found = relocated.get(i);
+        if (!found) return collected.get(i)!.assignments;
+        const rest =
+          relocate(root, starts[i], infos[i].otherAssignments)?.assignments ?? collectIn(stmts[i]).assignments;
+        return [...found, ...rest].sort((a, b) => a.startIndex - b.startIndex);
+      });
+      return every;
+    };
+    const { findings, dataJoint } = this.engine.ruleFindings(
+      index,
+      text,
+      options,
+      all ? undefined : { inScope, allAssignments },
+    );
+    const selfImport = [...index.wsModules.values()].some((ms) => ms.some((m) => m.path === this.path));
+    if (!dataJoint || selfImport) {
+      // Not cached: a file that is not DataJoint code gets only import warnings; a file importing itself reads its own
+      // exports through the workspace.
+      if (!all) return null;
+      this.state = null;
+      this.stats = { statements: stmts.length, checked: stmts.length, full: true };
+      return dataJoint
+        ? sortFindings([...findings, ...unanalysedRegions(this.path, text, syntax.errorRanges)])
+        : findings;
+    }
+
+    const fresh = new Map<number, Finding[]>();
+    let unplaced = false;
+    for (const f of findings) {
+      const i = statementAt(starts, ends, f.start);
+      if (i < 0 || (f.code === 'DJ000' && f.message.startsWith('internal error'))) unplaced = true;
+      else if (dirty[i]) {
+        let list = fresh.get(i);
+        if (!list) fresh.set(i, (list = []));
+        list.push(f);
+      } else if (!cachedHas(st!.results.get(infos[i].key)!, f, starts[i])) unplaced = true; // a dependency missed
+    }
+    if (unplaced && !all) return null;
+
+    const results = new Map<string, Cached>();
+    // Checking everything gives the full analysis as it is; otherwise clean statements add their cached findings.
+    const out: Finding[] = all ? [...findings] : [];
+    for (let i = 0; i < stmts.length; i++) {
+      const key = infos[i].key;
+      if (dirty[i]) {
+        const list = fresh.get(i) ?? [];
+        const own = perStatement.get(i) ?? st!.results.get(key)!;
+        const volatile = list.some(
+          (f) => f.end > ends[i] || !!f.fix?.edits.some((e) => e.start < starts[i] || e.end > ends[i]),
+        );
+        results.set(key, { ...own, findings: list.map((f) => shifted(f, -starts[i])), volatile });
+        if (!all) out.push(...list);
+      } else {
+        const cached = st!.results.get(key)!;
+        results.set(key, cached);
+        for (const f of cached.findings) out.push(shifted(f, starts[i]));
+      }
+    }
+    out.push(...unanalysedRegions(this.path, text, syntax.errorRanges));
+    const sorted = sortFindings(out);
+    this.state =
+      unplaced || broken
+        ? null
+        : { text, options: optionsKey, findings: sorted, exportKeys, global, skeletons, results, wsChanges };
+    this.stats = { statements: stmts.length, checked: dirty.filter(Boolean).length, full: all };
+    return [...sorted];
+  }
+}
+
+/**
+ * Statements whose text feeds the definitions of a checked statement (module constants, template bases, the
+ * schema object), to a fixed point, are checked too: their findings may come from the checked one. So are those
+ * that fed a statement no longer there.
+ */
+function feeders(infos: StatementInfo[], dirty: boolean[], removed: StatementInfo[]): void {
+  const providers = new Map<string, number[]>();
+  infos.forEach((info, i) => {
+    for (const n of info.provides) providers.set(n, [...(providers.get(n) ?? []), i]);
+  });
+  const seen = new Set<string>();
+  const stack: number[] = [];
+  const visit = (words: Set<string>) => {
+    for (const w of words) {
+      if (seen.has(w) || !providers.has(w)) continue;
+      seen.add(w);
+      for (const p of providers.get(w)!)
+        if (!dirty[p]) {
+          dirty[p] = true;
+          stack.push(p);
+        }
+    }
+  };
+  infos.forEach((info, i) => {
+    if (dirty[i]) visit(info.codeWords);
+  });
+  for (const info of removed) visit(info.codeWords);
+  while (stack.length) visit(infos[stack.pop()!].codeWords);
+}
+
+function cachedHas(cached: Cached, f: Finding, base: number): boolean {
+  return cached.findings.some(
+    (c) => c.code === f.code && c.start + base === f.start && c.end + base === f.end && c.message === f.message,
+  );
+}
+
+/** The statement whose range holds an offset (ranges sorted and disjoint), or -1. */
+function statementAt(starts: number[], ends: number[], offset: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  let at = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (starts[mid] <= offset) {
+      at = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return at >= 0 && offset <= ends[at] ? at : -1;
+}

@@ -1,0 +1,103 @@
+// The facts an incremental analysis keys its cache on, and moving cached results to a statement's new place.
+import type { Node } from 'web-tree-sitter';
+import type { ReleaseFeature } from '../index/releaseFeatures';
+import type { Finding } from '../rules/meta';
+import type { StatementInfo } from './statements';
+
+/** What one statement's check gave, relative to its start. */
+export interface Cached {
+  findings: Finding[];
+  /** A finding reaches outside the statement (e.g. an import it adds): the statement is checked on every edit. */
+  volatile: boolean;
+  configKeys: Set<string>;
+  features: Set<ReleaseFeature>;
+}
+
+// Whole-text tests some rules make (configApi, operators, the module-parameter scan of the file index).
+const SWITCHES = ['config', 'DJ_', '@=', '^=', 'U('];
+const LINES = /^.*\b(?:global|dj-migrate)\b.*$/gm;
+
+/**
+ * What any statement's findings may depend on: options, whole-text switches, lines with `global` or a
+ * `dj-migrate` comment, module-level code, imports anywhere, and which names are assigned once (with that
+ * assignment) or more often.
+ */
+export function globalKey(text: string, infos: StatementInfo[], options: string): string {
+  const assigned = new Map<string, string | null>();
+  for (const info of infos) for (const [name, a] of info.assigned) assigned.set(name, assigned.has(name) ? null : a);
+  const once = [...assigned]
+    .map(([n, a]) => (a === null ? `${n}*` : `${n}=${a}`))
+    .sort()
+    .join('\n');
+  return [
+    options,
+    SWITCHES.map((s) => (text.includes(s) ? 1 : 0)).join('') + Number(/\bdef activate\b|ModuleType/.test(text)),
+    (text.match(LINES) ?? []).join('\n'),
+    once,
+    ...infos.flatMap((i) => (i.global ? [i.global] : [])), // a comment added or removed changes nothing here
+  ].join('\0');
+}
+
+/**
+ * Names whose skeleton changed, and every name whose skeleton mentions one of those (to a fixed point); 'all'
+ * when module-level code or imports mention one (every statement may read it).
+ */
+export function affectedNames(
+  before: Map<string, string>,
+  after: Map<string, string>,
+  infos: StatementInfo[],
+): Set<string> | 'all' {
+  const affected = new Set<string>();
+  for (const [n, s] of after) if (before.get(n) !== s) affected.add(n);
+  for (const n of before.keys()) if (!after.has(n)) affected.add(n);
+  if (!affected.size) return affected;
+  const defs = infos.filter((i) => i.defines !== null);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const d of defs) {
+      if (affected.has(d.defines!)) continue;
+      for (const n of affected)
+        if (d.skeletonWords.has(n)) {
+          affected.add(d.defines!);
+          grew = true;
+          break;
+        }
+    }
+  }
+  for (const info of infos) for (const n of affected) if (info.globalWords.has(n)) return 'all';
+  return affected;
+}
+
+const BUCKET: Record<string, 'classes' | 'assignments' | 'imports' | 'functions'> = {
+  class_definition: 'classes',
+  assignment: 'assignments',
+  import_statement: 'imports',
+  import_from_statement: 'imports',
+  function_definition: 'functions',
+};
+
+/** The index nodes of an unchanged statement now starting at `base`, found by their ranges; null if one is not. */
+export function relocate(
+  root: Node,
+  base: number,
+  facts: StatementInfo['facts'],
+): { classes: Node[]; assignments: Node[]; imports: Node[]; functions: Node[] } | null {
+  const out = { classes: [] as Node[], assignments: [] as Node[], imports: [] as Node[], functions: [] as Node[] };
+  for (const f of facts) {
+    const start = base + f.start;
+    const end = base + f.end;
+    let n: Node | null = root.descendantForIndex(start, end);
+    while (n && n.startIndex === start && n.endIndex === end && n.type !== f.type) n = n.parent;
+    if (!n || n.type !== f.type || n.startIndex !== start || n.endIndex !== end) return null;
+    out[BUCKET[f.type]].push(n);
+  }
+  return out;
+}
+
+/** A finding moved by `delta` characters (its fix too). */
+export function shifted(f: Finding, delta: number): Finding {
+  const out: Finding = { ...f, start: f.start + delta, end: f.end + delta };
+  if (f.fix)
+    out.fix = { ...f.fix, edits: f.fix.edits.map((e) => ({ ...e, start: e.start + delta, end: e.end + delta })) };
+  return out;
+}

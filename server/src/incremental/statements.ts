@@ -1,0 +1,184 @@
+// What the incremental analysis keeps of one top-level statement, by its text: where its index nodes sit (to find
+// them again in the next tree without walking the statement), its syntax-error ranges, and the facts other
+// statements may read from it (a class's skeleton, the names it mentions, imports, `global`, assigned names).
+import type { Node } from 'web-tree-sitter';
+import type { SyntaxNodes } from '../python/syntax';
+
+type Bucket = keyof Omit<SyntaxNodes, 'errorRanges'>;
+
+// The same kinds collectSyntax gathers for a whole file, gathered here for one statement.
+const COLLECT: Record<string, Bucket> = {
+  call: 'calls',
+  binary_operator: 'binaryOperators',
+  class_definition: 'classes',
+  assignment: 'assignments',
+  import_statement: 'imports',
+  import_from_statement: 'imports',
+  with_statement: 'withStatements',
+  attribute: 'attributes',
+  keyword_argument: 'keywordArguments',
+  function_definition: 'functions',
+  lambda: 'functions',
+  try_statement: 'tries',
+};
+const WANTED = [...Object.keys(COLLECT), 'ERROR'];
+
+/** Kinds the file index reads across the whole file; a clean statement contributes only these, found again by range. */
+export const RELOCATED = new Set([
+  'class_definition',
+  'assignment',
+  'import_statement',
+  'import_from_statement',
+  'function_definition',
+]);
+
+export function emptySyntax(): SyntaxNodes {
+  return {
+    calls: [],
+    binaryOperators: [],
+    classes: [],
+    assignments: [],
+    imports: [],
+    withStatements: [],
+    attributes: [],
+    keywordArguments: [],
+    errorRanges: [],
+    functions: [],
+    tries: [],
+  };
+}
+
+/** Every index node inside one statement, in document order (the statement itself included). */
+export function collectIn(stmt: Node): SyntaxNodes {
+  const out = emptySyntax();
+  for (const node of stmt.descendantsOfType(WANTED)) {
+    if (!node) continue;
+    if (node.type === 'ERROR') out.errorRanges.push([node.startIndex, node.endIndex]);
+    else out[COLLECT[node.type]].push(node);
+  }
+  if (stmt.hasError) {
+    const cursor = stmt.walk();
+    try {
+      let descend = true;
+      for (;;) {
+        if (descend) {
+          if (cursor.nodeIsMissing) out.errorRanges.push([Math.max(0, cursor.startIndex - 1), cursor.endIndex + 1]);
+          if (cursor.gotoFirstChild()) continue;
+        }
+        if (cursor.gotoNextSibling()) {
+          descend = true;
+          continue;
+        }
+        if (!cursor.gotoParent()) break;
+        descend = false;
+      }
+    } finally {
+      cursor.delete();
+    }
+  }
+  return out;
+}
+
+export interface StatementInfo {
+  /** Its lines, whole: what its cache entry is found by. */
+  key: string;
+  text: string;
+  /** Index nodes the whole file's index needs, relative to the statement's start. */
+  facts: Array<{ type: string; start: number; end: number }>;
+  /** Assignments inside its functions (not in `facts`), found again only when a rule asks for every assignment. */
+  otherAssignments: Array<{ type: string; start: number; end: number }>;
+  errorRanges: Array<[number, number]>;
+  /** Top-level class or function this statement defines (null for any other statement). */
+  defines: string | null;
+  /** What others may read of that definition: the text without method bodies (a `definition` method kept). */
+  skeleton: string;
+  /** Facts any statement may read: the whole text of module-level code, else imports, `global`, nested classes. */
+  global: string;
+  /** Identifier-assigned names with the text of the assignment. */
+  assigned: Array<[string, string]>;
+  words: Set<string>;
+  /** Names it binds at module level (a definition's name, or assigned names), found by other statements. */
+  provides: string[];
+  /** Words of its skeleton (module-level code: of its text) outside plain strings: the names that feed its definitions. */
+  codeWords: Set<string>;
+  /** Words of `global` and of `skeleton`: the names what others read of this statement mentions. */
+  globalWords: Set<string>;
+  skeletonWords: Set<string>;
+}
+
+const wordsOf = (text: string) => new Set(text.match(/[A-Za-z_]\w*/g) ?? []);
+
+export function describe(stmt: Node, text: string, syntax: SyntaxNodes, key: string): StatementInfo {
+  const base = stmt.startIndex;
+  const rel = (n: Node) => ({ type: n.type, start: n.startIndex - base, end: n.endIndex - base });
+  const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
+  const isDef = def?.type === 'class_definition' || def?.type === 'function_definition';
+  const functionDefs = syntax.functions.filter((f) => f.type === 'function_definition');
+  const inFunction = (n: Node) => functionDefs.some((f) => f.startIndex < n.startIndex && n.endIndex <= f.endIndex);
+  // The file index reads a definition's classes and imports; its assignments and functions only from inside
+  // (their scopes), unless `global` or a class in a function reaches out. Other statements: every kind.
+  const whole = !isDef || /\bglobal\b/.test(text) || syntax.classes.some(inFunction);
+  const facts = [...syntax.classes, ...syntax.imports, ...(whole ? [...syntax.assignments, ...syntax.functions] : [])]
+    .filter((n) => RELOCATED.has(n.type))
+    .map(rel);
+  const otherAssignments = whole ? [] : syntax.assignments.map(rel);
+  const assigned: Array<[string, string]> = [];
+  for (const a of syntax.assignments) {
+    const left = a.childForFieldName('left');
+    if (left?.type === 'identifier') assigned.push([left.text, a.text]);
+  }
+  let skeleton = '';
+  let global = stmt.type === 'comment' ? '' : text;
+  // Plain strings blanked (f-strings kept: their placeholders name constants).
+  let code = text;
+  for (const s of stmt.descendantsOfType('string'))
+    if (s && !s.text.includes('{'))
+      code = code.slice(0, s.startIndex - base) + ' '.repeat(s.endIndex - s.startIndex) + code.slice(s.endIndex - base);
+  let provides = assigned.length
+    ? syntax.assignments.filter((a) => !inFunction(a)).map((a) => a.childForFieldName('left')?.text ?? '')
+    : [];
+  if (isDef) {
+    skeleton = skeletonOf(text, base, syntax.functions);
+    code = skeletonOf(code, base, syntax.functions);
+    provides = [def!.childForFieldName('name')?.text ?? ''];
+    global = /\bglobal\b/.test(text)
+      ? text
+      : [...syntax.imports.map((i) => i.text), ...syntax.classes.filter(inFunction).map((c) => c.text)].join('\n');
+  }
+  return {
+    key,
+    text,
+    facts,
+    otherAssignments,
+    errorRanges: syntax.errorRanges.map(([s, e]) => [s - base, e - base]),
+    defines: isDef ? (def!.childForFieldName('name')?.text ?? '') : null,
+    skeleton,
+    global,
+    assigned,
+    words: wordsOf(text),
+    provides,
+    codeWords: wordsOf(code),
+    globalWords: wordsOf(global),
+    skeletonWords: wordsOf(skeleton),
+  };
+}
+
+/** The text of a definition without the bodies of its functions and methods (a `definition` method is kept whole). */
+function skeletonOf(text: string, base: number, functions: Node[]): string {
+  const cuts: Array<[number, number]> = [];
+  for (const f of functions) {
+    if (f.type !== 'function_definition' || f.childForFieldName('name')?.text === 'definition') continue;
+    const body = f.childForFieldName('body');
+    if (!body) continue;
+    const last = cuts[cuts.length - 1];
+    if (last && body.startIndex < last[1]) continue; // nested in a body already cut
+    cuts.push([body.startIndex - base, body.endIndex - base]);
+  }
+  let out = '';
+  let at = 0;
+  for (const [s, e] of cuts) {
+    out += `${text.slice(at, s)}…`;
+    at = e;
+  }
+  return out + text.slice(at);
+}

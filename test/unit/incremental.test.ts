@@ -1,0 +1,145 @@
+// The incremental analysis of an open document always equals a full analysis: random edit sequences (seeded, so
+// every run is the same) on every Python fixture — characters and lines typed and deleted, a class renamed, an
+// import added, statements duplicated — applied through the language server's document store (incremental
+// re-parse), each compared with a full analysis from scratch: the same findings, messages and fixes.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import { CodeEngine } from '../../server/src/engine';
+import { IncrementalAnalyzer } from '../../server/src/incremental/analyzer';
+import { DocumentStore } from '../../server/src/lsp/documents';
+import { DEFAULT_OPTIONS, type EngineOptions } from '../../server/src/rules/context';
+import { repoRoot } from '../helpers/paths';
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+}
+
+function pythonFiles(dir: string): string[] {
+  return fs
+    .readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile() && e.name.endsWith('.py') && !e.name.endsWith('.after.py'))
+    .map((e) => path.join(e.parentPath ?? e.path, e.name))
+    .sort();
+}
+
+interface Edit {
+  start: number;
+  end: number;
+  text: string;
+}
+
+const SNIPPETS = ['x', ' ', '\n', '(', ')', ':', '"', "'", '#', '    ', '.fetch()', ' & key', '"""', 'dj.', '\n    '];
+const IMPORTS = [
+  'import datajoint as dj\n',
+  'from datajoint import Manual\n',
+  'import numpy as np\n',
+  'from .other import Session\n',
+  'from datajoint.utils import key_hash\n',
+];
+
+/** One random edit of `text`. */
+function randomEdit(text: string, r: () => number): Edit {
+  const pick = <T>(xs: T[]) => xs[Math.floor(r() * xs.length)];
+  const at = Math.floor(r() * (text.length + 1));
+  const lineStarts = [0, ...[...text.matchAll(/\n/g)].map((m) => m.index! + 1)].filter((o) => o <= text.length);
+  const line = pick(lineStarts);
+  const lineEnd = text.indexOf('\n', line) < 0 ? text.length : text.indexOf('\n', line) + 1;
+  const kind = r();
+  if (kind < 0.25) return { start: at, end: at, text: pick(SNIPPETS) };
+  if (kind < 0.4) return { start: at, end: Math.min(text.length, at + 1 + Math.floor(r() * 6)), text: '' };
+  if (kind < 0.52) return { start: line, end: lineEnd, text: '' };
+  if (kind < 0.64) return copyLine(text, line, lineEnd, pick(lineStarts));
+  if (kind < 0.76) {
+    const classes = [...text.matchAll(/^\s*class\s+(\w+)/gm)];
+    if (classes.length) {
+      const m = pick(classes);
+      const nameAt = m.index! + m[0].length - m[1].length;
+      return { start: nameAt, end: nameAt + m[1].length, text: `${m[1]}${pick(['X', '2', ''])}Renamed` };
+    }
+  }
+  if (kind < 0.88) {
+    const topLevel = lineStarts.filter((o) => /[A-Za-z@]/.test(text[o] ?? ''));
+    const where = topLevel.length ? pick(topLevel) : 0;
+    return { start: where, end: where, text: pick(IMPORTS) };
+  }
+  // comment a line out (as the benchmark does)
+  return { start: line, end: line, text: '# ' };
+}
+
+function copyLine(text: string, line: number, lineEnd: number, to: number): Edit {
+  const copy = text.slice(line, lineEnd);
+  return { start: to, end: to, text: copy.endsWith('\n') ? copy : `${copy}\n` };
+}
+
+function apply(text: string, e: Edit): string {
+  return text.slice(0, e.start) + e.text + text.slice(e.end);
+}
+
+test('incremental analysis equals a full analysis after random edits of every Python fixture', async () => {
+  const engine = await CodeEngine.create();
+  const full = engine.isolated();
+  const store = new DocumentStore(engine.python);
+  const files = [
+    ...pythonFiles(path.join(repoRoot, 'test', 'rules')),
+    ...pythonFiles(path.join(repoRoot, 'test', 'fixtures')),
+  ];
+  assert.ok(files.length > 50, `only ${files.length} fixtures found`);
+  let compared = 0;
+  let partial = 0;
+  let treesDiffered = 0;
+  let seed = 1;
+  for (const file of files) {
+    const original = fs.readFileSync(file, 'utf8');
+    const r = rng(seed++);
+    const options: EngineOptions = r() < 0.5 ? DEFAULT_OPTIONS : { ...DEFAULT_OPTIONS, phase: 2, schemaSuffix: '' };
+    const uri = `file://${file}`;
+    const analyzer = new IncrementalAnalyzer(engine, file);
+    let entry = store.open(uri, 'python', 1, original, true);
+    let text = original;
+    for (let step = 0; step < 30; step++) {
+      if (step > 0) {
+        // Mostly small edits, now and then back to the original (a clean file again).
+        const e: Edit = r() < 0.1 ? { start: 0, end: text.length, text: original } : randomEdit(text, r);
+        const doc = entry.doc;
+        entry = store.change(uri, step + 1, [
+          { range: { start: doc.positionAt(e.start), end: doc.positionAt(e.end) }, text: e.text },
+        ])!;
+        text = apply(text, e);
+        assert.equal(entry.doc.getText(), text);
+      }
+      const got = analyzer.analyze(text, entry.tree!, options);
+      // A fresh parse, analysed from scratch. Where tree-sitter's incremental re-parse recovered from a syntax error
+      // differently than a fresh parse does, the full analysis reads the document's tree, as the server would.
+      const fresh = engine.python.parse(text);
+      const sameTree = fresh.rootNode.toString() === entry.tree!.rootNode.toString();
+      if (!sameTree) treesDiffered++;
+      const want = full.analyzePython(file, text, options, sameTree ? fresh : entry.tree!);
+      fresh.delete();
+      if (!isDeepStrictEqual(got, want)) {
+        const lines = (fs: unknown[]) => new Set(fs.map((f) => JSON.stringify(f)));
+        const [g, w] = [lines(got), lines(want)];
+        assert.fail(
+          `${path.relative(repoRoot, file)} after ${step} edits (seed ${seed - 1}) differs from a full analysis\n` +
+            `only incremental:\n${[...g].filter((x) => !w.has(x)).join('\n')}\nonly full:\n${[...w].filter((x) => !g.has(x)).join('\n')}\n` +
+            `text:\n${text}`,
+        );
+      }
+      compared++;
+      if (!analyzer.stats.full && analyzer.stats.checked < analyzer.stats.statements) partial++;
+    }
+    store.close(uri);
+  }
+  // The comparison means something only if many analyses were incremental.
+  assert.ok(partial > compared / 8, `only ${partial} of ${compared} analyses were incremental`);
+  assert.ok(treesDiffered < compared / 20, `the re-parsed tree differed from a fresh parse ${treesDiffered} times`);
+});
