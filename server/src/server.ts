@@ -21,7 +21,6 @@ import { fileKind } from './fileKind';
 import { listFiles, readText } from './files';
 import { fixPython } from './fix/fixLoop';
 import { IncrementalAnalyzer } from './incremental/analyzer';
-import { FileIndex } from './index/fileIndex';
 import { indexInstalled, type InstalledIndex } from './index/installedIndex';
 import { environmentSitePackages, importedTopLevel, SITE_PACKAGES_NOTIFICATION } from './index/sitePackages';
 import type { ModuleExports } from './index/workspace';
