@@ -1,6 +1,7 @@
 // A real S3-protocol server for the tests: s3rver (path-style; its default credentials S3RVER/S3RVER) on
 // 127.0.0.1 at a free port, data in a temporary folder, stopped by `stop()`. `uploadStores` puts a loaded
 // fixture's file stores into a bucket and writes the matching S3 store settings.
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
@@ -114,8 +115,18 @@ function* walk(root: string, rel = ''): Generator<string> {
 }
 
 export async function getObject(s3: LocalS3, key: string, bucket = BUCKET): Promise<Buffer> {
-  const res = await s3.client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-  return Buffer.from(await (res.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray());
+  // s3rver answers a PUT when its md5 transform has finished, before its file write has: a GET right after may
+  // read a short file on a loaded machine. Real S3 reads its writes; wait until the body matches its ETag.
+  for (let attempt = 0; ; attempt++) {
+    const res = await s3.client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    const body = Buffer.from(
+      await (res.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray(),
+    );
+    const etag = (res.ETag ?? '').replace(/"/g, '');
+    if (!/^[0-9a-f]{32}$/.test(etag) || createHash('md5').update(body).digest('hex') === etag || attempt >= 40)
+      return body;
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 export async function listKeys(s3: LocalS3, prefix: string, bucket = BUCKET): Promise<string[]> {
