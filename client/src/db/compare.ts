@@ -6,12 +6,13 @@
 // - columns both sides store the same way are checksummed on the server (COUNT + BIT_XOR of a 64-bit
 //   slice of MD5 over the row, with lengths and a NULL bitmap so `('a#','b')` ≠ `('a','#b')` and NULL ≠ '');
 //   equal checksums mean equal rows and nothing is fetched;
-// - where the checksums differ, and for columns stored differently (a 0.14.6 pointer vs 2.x JSON,
-//   widened floats, json text), the rows of that chunk are fetched from both sides and compared by
-//   meaning: integers across widths, floats within a tolerance, decimals exactly, bytes by bytes,
-//   pointers by content hash (base32 of the 0.14.6 uuid = JSON `hash`), file paths by path and hash,
-//   JSON by parsed value, temporal values by their UTC text (sessions run at +00:00, so equal text is
-//   an equal instant).
+// - blob/attach pointers vs their 2.x JSON: a server-side join settles the chunk when every distinct object
+//   agrees (comparePointerSql.ts);
+// - where that or the checksums disagree, and for other columns stored differently (widened floats, json
+//   text, file paths), the chunk's rows are fetched from both sides and compared by meaning: integers
+//   across widths, floats within a tolerance, decimals exactly, bytes by bytes, pointers by content hash
+//   (base32 of the 0.14.6 uuid = JSON `hash`), file paths by path and hash, JSON by parsed value, temporal
+//   values by their UTC text (sessions run at +00:00, so equal text is an equal instant).
 // FLOAT columns are read as `col + 0e0`: MariaDB prints FLOAT with 6 significant digits, which would
 // hide real differences.
 import { inStoreView } from './adaptedStore';
@@ -41,18 +42,13 @@ import {
   sameStoredForm,
   checksumExpr,
   readExpr,
-  floatsEqual,
-  normalizeDecimal,
-  normalizeTemporal,
-  toBuffer,
-  asText,
-  compareJsonText,
-  compareJson2x,
   canonicalKeyPart,
   keyValueOut,
   printable,
+  compareCells,
 } from './compareValues';
 import { comparePointerCell, fileCheckOf, type FileCheck } from './comparePointers';
+import { PointerAgreement, pointerBySql } from './comparePointerSql';
 
 import type { CompareOptions, CompareReport, Difference, TableComparison } from './compareTypes';
 
@@ -63,6 +59,8 @@ interface ColumnRule {
   name: string;
   /** Same stored form on both sides: covered by the chunk checksum. */
   checksum: boolean;
+  /** A blob/attach pointer against 2.x JSON: settled per chunk by comparePointerSql.ts when it agrees. */
+  bySql?: boolean;
   kind: ValueKind;
   prod: Column;
   test: Column;
@@ -131,6 +129,8 @@ class TableComparer {
   private readonly tol: number;
   private readonly maxDiffs: number;
   private readonly files: FileCheck;
+  private readonly pointers: PointerAgreement | null;
+  private readonly pointerRules: ColumnRule[];
   /** Rows seen on one side only, kept until the other side's chunk could still hold them. */
   private readonly pendingProd = new Map<string, Fetched>();
   private readonly pendingTest = new Map<string, Fetched>();
@@ -162,12 +162,17 @@ class TableComparer {
             : kp === 'json2x' || kt === 'json2x'
               ? 'json2x'
               : kp;
-      this.rules.push({ name: c.name, kind, prod: c, test: tc, checksum: kp === kt && sameStoredForm(c, tc, kp) });
+      const checksum = kp === kt && sameStoredForm(c, tc, kp);
+      this.rules.push({ name: c.name, kind, prod: c, test: tc, checksum, bySql: pointerBySql(c, tc) });
     }
     const types = new Map(p.columns.map((c) => [c.name, c.dataType]));
     this.keyCols = keyColumns(p.primaryKey, (n) => types.get(n) ?? '');
     // Key ranges come from production; on the test side they must follow production's collation.
     this.testKeyCols = keyColumnsFor(this.keyCols, p.columns, t.columns);
+    // (Not when the key collations differ: joining on the key would mix them.)
+    const bySql = this.testKeyCols === this.keyCols ? this.rules.filter((r) => r.bySql) : [];
+    this.pointers = bySql.length ? new PointerAgreement(db, p, t, this.keyCols, bySql, this.files) : null;
+    this.pointerRules = bySql;
     this.tol = opts.tolerance ?? 1e-6;
     this.maxDiffs = opts.maxDifferences ?? 20;
     this.result = {
@@ -185,6 +190,7 @@ class TableComparer {
       columnsOnlyInTest: t.columns.filter((c) => !p.columns.some((x) => x.name === c.name)).map((c) => c.name),
       chunks: 0,
       chunksByChecksum: 0,
+      chunksByPointerJoin: 0,
       ms: 0,
     };
   }
@@ -205,7 +211,11 @@ class TableComparer {
     // Chunks whose rows may be fetched stay small enough to hold both sides in memory.
     const sizer = new ChunkSizer({
       maxBytes: 16 * 1024 * 1024,
-      maxRows: this.rules.every((r) => r.checksum) ? 200_000 : 20_000,
+      maxRows: this.rules.every((r) => r.checksum)
+        ? 200_000
+        : this.rules.every((r) => r.checksum || this.pointerRules.includes(r))
+          ? 50_000
+          : 20_000,
       avgRowBytes: p.rowEstimate > 0 && p.sizeBytes ? p.sizeBytes / p.rowEstimate : undefined,
       ...this.opts.chunk,
     });
@@ -263,15 +273,18 @@ class TableComparer {
   /** Compare one key range; returns the production rows in it. */
   private async chunk(lower: Key | null, upper: Key | null): Promise<number> {
     const rowRules = this.rules.filter((r) => !r.checksum);
-    // Both sides' checksums at once, on two sessions; with columns the checksum cannot cover, the joined
-    // read of those columns runs alongside (it is used when the checksums agree, the usual case).
-    const [sumP, sumT, joined] = await Promise.all([
+    const otherRules = rowRules.filter((r) => !this.pointerRules.includes(r));
+    // Both sides' checksums at once, on separate sessions; alongside, the joined reads of what the checksum
+    // cannot cover (used when the checksums agree, the usual case): pointer columns through
+    // comparePointerSql.ts, other columns as they are.
+    const [sumP, sumT, joined, pointerRows] = await Promise.all([
       this.checksum(this.p, lower, upper, 'prod'),
       this.checksum(this.t, lower, upper, 'test'),
       // (Not when the key collations differ: joining on the key would mix them.)
-      rowRules.length && this.testKeyCols === this.keyCols
-        ? this.joinedRead(lower, upper, rowRules)
+      otherRules.length && this.testKeyCols === this.keyCols
+        ? this.joinedRead(lower, upper, otherRules)
         : Promise.resolve(null),
+      this.pointers ? this.pointers.read(lower, upper) : Promise.resolve(null),
     ]);
     if (sumP.n === sumT.n && sumP.h === sumT.h) {
       this.result.chunksByChecksum += rowRules.length === 0 ? 1 : 0;
@@ -279,10 +292,21 @@ class TableComparer {
         this.result.matched += sumP.n;
         return sumP.n;
       }
-      // Equal checksums over the keys mean the same key set: the joined read serves both sides.
+      if (pointerRows) {
+        // Equal checksums over the keys mean the same key set: the join holds every row once.
+        if (pointerRows.length !== sumP.n || !(await this.pointers!.agree(pointerRows))) {
+          await this.fetchAndCompare(lower, upper, rowRules);
+          return sumP.n;
+        }
+        this.result.chunksByPointerJoin++;
+        if (otherRules.length === 0) {
+          this.result.matched += sumP.n;
+          return sumP.n;
+        }
+      }
       if (joined && joined.length === sumP.n) {
-        for (const row of joined) await this.compareRow(row, rowRules, (i) => row['__t' + i]);
-      } else await this.fetchAndCompare(lower, upper, rowRules);
+        for (const row of joined) await this.compareRow(row, otherRules, (i) => row['__t' + i]);
+      } else await this.fetchAndCompare(lower, upper, otherRules);
       return sumP.n;
     }
     await this.fetchAndCompare(lower, upper, this.rules);
@@ -463,29 +487,7 @@ class TableComparer {
   private compareValue(rule: ColumnRule, pr: Row, i: number, b: unknown): string | null | Promise<string | null> {
     const a = pr['__c' + i];
     if (rule.kind === 'pointer') return comparePointerCell(rule.prod.storage, pr, i, b, this.files);
-    if (a === null || b === null) return a === b ? null : 'NULL on one side';
-    switch (rule.kind) {
-      case 'int':
-        return BigInt(String(a)) === BigInt(String(b)) ? null : 'integer differs';
-      case 'float':
-        return floatsEqual(Number(a), Number(b), this.tol) ? null : `differs by more than ${this.tol}`;
-      case 'decimal':
-        return normalizeDecimal(String(a)) === normalizeDecimal(String(b)) ? null : 'decimal differs';
-      case 'temporal':
-        return normalizeTemporal(String(a)) === normalizeTemporal(String(b)) ? null : 'time differs';
-      case 'bytes':
-        return toBuffer(a).equals(toBuffer(b)) ? null : 'bytes differ';
-      case 'json':
-        return compareJsonText(asText(a), asText(b));
-      case 'json2x':
-        return compareJson2x(
-          rule.test.storage.form === 'json2x' ? rule.test.storage.codec : null,
-          asText(a),
-          asText(b),
-        );
-      default:
-        return asText(a) === asText(b) ? null : 'text differs';
-    }
+    return compareCells(rule.kind, rule.test, a, b, this.tol);
   }
 }
 
