@@ -124,6 +124,8 @@ ${PAIRS}
   --stores F             store settings file (dj_local_conf.json / datajoint.json)
   --relocate             copy store files into the 2.x layout instead of pointing at the 0.14.6 files
   --state FILE           checkpoint file (default under .dj-migrate/)
+  --jobs N               tables copied at once, each on its own session (default 2, at most 6); a table
+                         starts once the tables it references are copied (dry runs: one at a time)
   --dry-run              print the SQL and file operations only
   --json                 machine-readable output
 
@@ -141,6 +143,7 @@ ${PAIRS}
   --stores F             store settings file
   --file-check exists|hash|none  how store files are checked (default exists with --stores, else none)
   --max-differences N    differences listed per table (default 20)
+  --jobs N               tables compared at once (default 2, at most 6)
   --json                 machine-readable output
 
 ${CONNECTION}

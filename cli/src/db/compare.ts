@@ -1,5 +1,5 @@
 // dj-migrate db compare --schemas a,b,c [--suffix _v2 | --pair a:x ...] [--tables T,..] [--tiers ..]
-//   [--tolerance 1e-6] [--stores F] [--file-check exists|hash|none] [--max-differences N] [--json]
+//   [--tolerance 1e-6] [--stores F] [--file-check exists|hash|none] [--max-differences N] [--jobs N] [--json]
 // Compares production (the named schemas) with test (their parallels) by meaning (client/src/db/compare.ts).
 // Exit 0 when equal, 1 on any difference, 2 on errors.
 import type { CliIO } from '../io';
@@ -7,7 +7,7 @@ import { DB_OPTIONS, list, parse, str, UsageError } from '../args';
 import { compare, type CompareReport } from '../../../client/src/db/compare';
 import { resolvePairs } from '../../../client/src/db/parallel';
 import type { Tier } from '../../../client/src/db/model';
-import { pairsFrom, suffixFrom, withDb, onInterrupt } from './target';
+import { jobsFrom, pairsFrom, suffixFrom, withDb, onInterrupt } from './target';
 import { storesFromFlags } from './storeSettings';
 
 export const summary = 'compare production with the 2.x copy row by row, by meaning (exit 1 on differences)';
@@ -17,6 +17,7 @@ const OPTIONS = {
   tolerance: { type: 'string' },
   'file-check': { type: 'string' },
   'max-differences': { type: 'string' },
+  jobs: { type: 'string' },
 } as const;
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
@@ -32,6 +33,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (fileCheck !== undefined && !['exists', 'hash', 'none'].includes(fileCheck))
     throw new UsageError('--file-check: expected exists, hash or none');
   const { stores, file } = storesFromFlags(flags, io.cwd);
+  const jobs = jobsFrom(flags);
   const interrupt = onInterrupt();
   let lastShown = 0;
   try {
@@ -42,6 +44,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         tiers: list(flags, 'tiers') as Tier[],
         tolerance,
         maxDifferences,
+        jobs,
         stores: file ? stores : undefined,
         fileCheck: fileCheck as 'exists' | 'hash' | 'none' | undefined,
         signal: interrupt.signal,

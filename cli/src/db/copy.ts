@@ -1,5 +1,5 @@
 // dj-migrate db copy --schemas a,b,c [--suffix _v2 | --pair a:x ...] [--tables T,..] [--tiers manual,lookup,..]
-//   [--restrict T --where SQL [--limit N]] [--stores F] [--relocate] [--state FILE] [--dry-run] [--json]
+//   [--restrict T --where SQL [--limit N]] [--stores F] [--relocate] [--state FILE] [--jobs N] [--dry-run] [--json]
 // Copies rows into the parallel 2.x schemas (client/src/db/copy.ts). Exit 0 when everything was copied,
 // 1 when rows conflict (present in the target with other content), a pointer-only copy points at stored
 // files that are missing (a warning with their count), or the copy was cancelled, 2 on errors
@@ -16,7 +16,7 @@ import { resolvePairs } from '../../../client/src/db/parallel';
 import { defaultStatePath } from '../../../client/src/db/state';
 import type { Predicate } from '../../../client/src/db/chunks';
 import type { Tier } from '../../../client/src/db/model';
-import { pairsFrom, suffixFrom } from './target';
+import { jobsFrom, pairsFrom, suffixFrom } from './target';
 import { storesFromFlags } from './storeSettings';
 
 export const summary = 'copy rows into the 2.x parallel schemas (resumable, idempotent, pointers converted)';
@@ -28,6 +28,7 @@ const OPTIONS = {
   limit: { type: 'string' },
   relocate: { type: 'boolean' },
   state: { type: 'string' },
+  jobs: { type: 'string' },
 } as const;
 
 const TIERS: Tier[] = ['manual', 'lookup', 'imported', 'computed', 'part'];
@@ -47,6 +48,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (limitText !== undefined && !restrict) throw new UsageError('--limit applies to the --restrict table');
   const limit = limitText === undefined ? undefined : Number(limitText);
   const dryRun = flags['dry-run'] === true;
+  const jobs = jobsFrom(flags);
   const { stores } = storesFromFlags(flags, io.cwd);
 
   const conn = await connectionOptionsFrom(flags, io.env, io.promptSecret);
@@ -92,6 +94,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         stores,
         relocate: flags.relocate === true,
         dryRun,
+        jobs,
         statePath,
         signal: controller.signal,
         onStatement: (sql) => (json ? statements.push(sql) : io.out(sql)),

@@ -22,6 +22,8 @@ import { tableKey } from './model';
 import { introspect } from './introspect';
 import { dependencyOrder } from './plan';
 import { q, qt, DbInputError } from './sql';
+import { jobsOf } from './inPool';
+import { joinedReadSql, sideReadSql } from './compareReads';
 import {
   ChunkSizer,
   type KeyColumn,
@@ -29,7 +31,6 @@ import {
   keyAfter,
   keyColumns,
   keyColumnsFor,
-  keyJoin,
   keyOf,
   keyRange,
   keySelect,
@@ -41,7 +42,6 @@ import {
   valueKind,
   sameStoredForm,
   checksumExpr,
-  readExpr,
   canonicalKeyPart,
   keyValueOut,
   printable,
@@ -86,6 +86,7 @@ export async function compare(db: Db, opts: CompareOptions): Promise<CompareRepo
       throw new DbInputError(`table ${n} is not in ${prodNames.join(', ')}`);
   }
 
+  const work: { p: Table; t: Table; slot: number }[] = [];
   for (const p of dependencyOrder(prod).filter(wanted)) {
     const t = testTables.get(`${testOf.get(p.schema)}.${p.name}`);
     if (!t) {
@@ -101,8 +102,37 @@ export async function compare(db: Db, opts: CompareOptions): Promise<CompareRepo
       report.equal = false;
       continue;
     }
-    // Adapters over blob@store compare like blob@store (adaptedStore.ts).
-    const result = await new TableComparer(db, inStoreView(p), inStoreView(t), opts).run();
+    work.push({ p, t, slot: work.length });
+  }
+  // Up to `jobs` tables at once (read-only: no order between them); the first failure stops the others.
+  const results: TableComparison[] = [];
+  const stop = new AbortController();
+  const onAbort = () => stop.abort();
+  if (opts.signal?.aborted) stop.abort();
+  else opts.signal?.addEventListener('abort', onAbort, { once: true });
+  let failure: unknown = null;
+  let next = 0;
+  const worker = async () => {
+    while (!stop.signal.aborted && next < work.length) {
+      const { p, t, slot } = work[next++];
+      try {
+        // Adapters over blob@store compare like blob@store (adaptedStore.ts).
+        const comparer = new TableComparer(db, inStoreView(p), inStoreView(t), { ...opts, signal: stop.signal });
+        results[slot] = await comparer.run();
+      } catch (e) {
+        failure ??= e;
+        stop.abort();
+      }
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(jobsOf(opts.jobs), Math.max(1, work.length)) }, worker));
+  } finally {
+    opts.signal?.removeEventListener('abort', onAbort);
+  }
+  if (failure) throw failure;
+  if (opts.signal?.aborted) throw new Error('compare cancelled');
+  for (const result of results) {
     report.tables.push(result);
     if (result.differing || result.onlyInProduction || result.onlyInTest || result.columnsOnlyInProduction.length)
       report.equal = false;
@@ -337,53 +367,20 @@ class TableComparer {
   }
 
   /** Columns not covered by the checksum, read from both sides in one query joined on the key. */
-  private async joinedRead(lower: Key | null, upper: Key | null, rules: ColumnRule[]): Promise<Row[]> {
+  private joinedRead(lower: Key | null, upper: Key | null, rules: ColumnRule[]): Promise<Row[]> {
     const range = keyRange(this.keyCols, lower, upper, 's');
-    const { p, t } = this;
-    const byName = new Map(p.columns.map((c) => [c.name, c]));
-    const keys = p.primaryKey.map((k, i) => `${readExpr(byName.get(k)!, 's')} AS ${q('__r' + i)}`);
-    const joins: string[] = [];
-    const sel = rules.map((r, i) => {
-      const test = `${readExpr(r.test, 'x')} AS ${q('__t' + i)}`;
-      const base = `${readExpr(r.prod, 's')} AS ${q('__c' + i)}`;
-      if (r.prod.storage.form !== 'pointer014') return `${base}, ${test}`;
-      const e = `e${i}`;
-      joins.push(
-        `LEFT JOIN ${qt(p.schema, '~external_' + r.prod.storage.store)} AS ${e} ON ${e}.${q('hash')} = s.${q(r.name)}`,
-      );
-      return `${base}, ${test}, ${e}.${q('hash')} AS ${q(`__e${i}_hash`)}, ${e}.${q('filepath')} AS ${q(`__e${i}_filepath`)}, ${e}.${q('contents_hash')} AS ${q(`__e${i}_contents_hash`)}, ${e}.${q('size')} AS ${q(`__e${i}_size`)}`;
-    });
-    return this.db.query(
-      `SELECT ${[...keys, ...sel].join(', ')} FROM ${qt(p.schema, p.name)} AS s JOIN ${qt(t.schema, t.name)} AS x ON ${keyJoin(this.keyCols, 's', 'x')} ${joins.join(' ')} WHERE ${range.sql}`,
-      range.params,
-    );
+    const { sql, params } = joinedReadSql(this.p, this.t, this.keyCols, rules, range);
+    return this.db.query(sql, params);
   }
 
-  private async fetchSide(
-    table: Table,
-    side: 'prod' | 'test',
-    lower: Key | null,
-    upper: Key | null,
-    rules: ColumnRule[],
-  ): Promise<Row[]> {
+  private fetchSide(table: Table, side: 'prod' | 'test', lower: Key | null, upper: Key | null, rules: ColumnRule[]) {
     const range = keyRange(side === 'prod' ? this.keyCols : this.testKeyCols, lower, upper, 's');
-    const byName = new Map(table.columns.map((c) => [c.name, c]));
-    const keys = table.primaryKey.map((k, i) => `${readExpr(byName.get(k)!, 's')} AS ${q('__r' + i)}`);
-    const joins: string[] = [];
-    const sel = rules.map((r, i) => {
-      const c = side === 'prod' ? r.prod : r.test;
-      const base = `${readExpr(c, 's')} AS ${q('__c' + i)}`;
-      if (c.storage.form !== 'pointer014') return base;
-      const e = `e${i}`;
-      joins.push(
-        `LEFT JOIN ${qt(table.schema, '~external_' + c.storage.store)} AS ${e} ON ${e}.${q('hash')} = s.${q(c.name)}`,
-      );
-      return `${base}, ${e}.${q('hash')} AS ${q(`__e${i}_hash`)}, ${e}.${q('filepath')} AS ${q(`__e${i}_filepath`)}, ${e}.${q('contents_hash')} AS ${q(`__e${i}_contents_hash`)}, ${e}.${q('size')} AS ${q(`__e${i}_size`)}`;
-    });
-    return this.db.query(
-      `SELECT ${[...keys, ...sel].join(', ')} FROM ${qt(table.schema, table.name)} AS s ${joins.join(' ')} WHERE ${range.sql}`,
-      range.params,
+    const { sql, params } = sideReadSql(
+      table,
+      rules.map((r) => (side === 'prod' ? r.prod : r.test)),
+      range,
     );
+    return this.db.query(sql, params);
   }
 
   private async fetchAndCompare(lower: Key | null, upper: Key | null, rules: ColumnRule[]): Promise<void> {
