@@ -8,7 +8,7 @@ async function main(which: string | undefined): Promise<number> {
     await runCodeBench();
     return 0;
   }
-  if (which === 'db') return runDbBench();
+  if (which === 'db') return runDbBench(process.argv.slice(3));
   console.error('usage: bench code|db');
   return 2;
 }

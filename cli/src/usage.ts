@@ -138,6 +138,8 @@ ${PAIRS}
                          (rows read here, written there in multi-row INSERTs or COPY FROM STDIN; names kept
                          unless --suffix is given; password from DJ_TARGET_PASS)
   --target-tls           connect to the target with TLS      --target-ca FILE  check its certificate against FILE
+  --jobs N               tables copied at once, each on its own session (default 2, at most 6); a table
+                         starts once the tables it references are copied (dry runs: one at a time; not with --target)
   --dry-run              print the SQL and file operations only
   --json                 machine-readable output
 
@@ -158,6 +160,7 @@ ${PAIRS}
   --target URL           the parallels are on another server: mysql://user@host:port or
                          postgresql://user@host:port/db (names kept unless --suffix is given)
                          --target-tls, --target-ca FILE  as for copy
+  --jobs N               tables compared at once (default 2, at most 6; not with --target)
   --json                 machine-readable output
 
 ${CONNECTION}

@@ -183,3 +183,56 @@ test("string keys under different collations: test-side key ranges follow produc
     await dropPrefixed(prefix);
   }
 });
+
+test('in-store pointers are settled by the server-side join, and a planted pointer difference is still found by key', async () => {
+  const s = await copyScenario();
+  try {
+    await copy(s.db, { pairs: s.pairs, stores: s.source.storesConfig });
+    const ephys2 = s.target.schemas[1];
+    // One row per chunk: every chunk's pointers (signal, lfp, settings_file) go through the join.
+    const opts = {
+      pairs: s.pairs,
+      stores: s.source.storesConfig,
+      tables: ['recording'],
+      chunk: { initialRows: 1, maxRows: 1 },
+    };
+    const clean = (await compare(s.db, opts)).tables[0];
+    assert.equal(clean.differing, 0);
+    assert.ok(clean.rowsProduction >= 3);
+    assert.equal(clean.chunksByPointerJoin, clean.chunks, 'every chunk settled by the join');
+
+    const keyCols = 'subject_id, session_date, session_idx, recording_id';
+    const rows = await s.db.query<Record<string, unknown>>(
+      `SELECT ${keyCols} FROM ${qt(ephys2, 'recording')} WHERE lfp IS NOT NULL ORDER BY ${keyCols} LIMIT 2`,
+    );
+    assert.equal(rows.length, 2);
+    const where = (r: Record<string, unknown>) =>
+      `subject_id = ${Number(r.subject_id)} AND session_date = '${String(r.session_date)}' AND session_idx = ${Number(r.session_idx)} AND recording_id = ${Number(r.recording_id)}`;
+    await s.db.execute(
+      `UPDATE ${qt(ephys2, 'recording')} SET lfp = JSON_SET(lfp, '$.hash', 'aaaaaaaaaaaaaaaaaaaaaaaaaa') WHERE ${where(rows[0])}`,
+    );
+    await s.db.execute(
+      `UPDATE ${qt(ephys2, 'recording')} SET \`signal\` = JSON_SET(\`signal\`, '$.store', 'elsewhere') WHERE ${where(rows[1])}`,
+    );
+    const planted = (await compare(s.db, opts)).tables[0];
+    assert.equal(planted.differing, 2);
+    assert.equal(planted.matched, clean.matched - 2);
+    assert.equal(
+      planted.chunksByPointerJoin,
+      planted.chunks - 2,
+      'only the two planted chunks were compared row by row',
+    );
+    const found = planted.differences.map((d) => [d.key.subject_id, d.key.recording_id, d.column, d.reason]);
+    assert.deepEqual(
+      found.map((f) => f.slice(0, 3)),
+      [
+        [Number(rows[0].subject_id), Number(rows[0].recording_id), 'lfp'],
+        [Number(rows[1].subject_id), Number(rows[1].recording_id), 'signal'],
+      ],
+    );
+    assert.match(String(found[0][3]), /content hash differs/);
+    assert.match(String(found[1][3]), /store differs/);
+  } finally {
+    await s.cleanup();
+  }
+});

@@ -173,6 +173,7 @@ describe('DataJoint Migrate in a real VS Code (code-server + Chromium)', { timeo
     await wb.screenshot('welcome-view');
     await welcome.locator('.monaco-button', { hasText: 'Add connection' }).first().click();
     await wb.answer('e2e mariadb', /1\/7/);
+    await wb.pick('MySQL / MariaDB');
     await wb.answer('127.0.0.1', /2\/7/);
     await wb.answer(String(testServer.port), /3\/7/);
     await wb.answer(user, /4\/7/);

@@ -1,5 +1,5 @@
 // dj-migrate db compare --schemas a,b,c [--suffix _v2 | --pair a:x ...] [--tables T,..] [--tiers ..]
-//   [--tolerance 1e-6] [--stores F] [--file-check exists|hash|none] [--max-differences N] [--json]
+//   [--tolerance 1e-6] [--stores F] [--file-check exists|hash|none] [--max-differences N] [--jobs N] [--json]
 //   [--target URL [--target-tls] [--target-ca FILE]]
 // Compares production (the named schemas) with test (their parallels) by meaning (client/src/db/compare.ts).
 // Exit 0 when equal, 1 on any difference, 2 on errors.
@@ -8,7 +8,7 @@ import { DB_OPTIONS, list, parse, str, UsageError } from '../args';
 import { compare, type CompareReport } from '../../../client/src/db/compare';
 import { resolvePairs } from '../../../client/src/db/parallel';
 import type { Tier } from '../../../client/src/db/model';
-import { pairsFrom, suffixFrom, withDb, onInterrupt } from './target';
+import { jobsFrom, pairsFrom, suffixFrom, withDb, onInterrupt } from './target';
 import { storesFromFlags } from './storeSettings';
 import { TARGET_OPTIONS, targetFrom } from './targetFlags';
 import { openTargetSide } from '../../../client/src/db/cross/open';
@@ -22,6 +22,7 @@ const OPTIONS = {
   'file-check': { type: 'string' },
   'max-differences': { type: 'string' },
   ...TARGET_OPTIONS,
+  jobs: { type: 'string' },
 } as const;
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
@@ -30,6 +31,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (!schemas.length) throw new UsageError('compare needs --schemas a,b,c');
   const explicit = pairsFrom(flags);
   const target = await targetFrom(flags, io);
+  if (target && flags.jobs !== undefined)
+    throw new UsageError('--jobs applies on one server; with --target the tables are taken one at a time');
   const suffix =
     explicit.length === schemas.length ? '' : target ? (str(flags, 'suffix') ?? '') : suffixFrom(flags, io.cwd);
   const pairs = resolvePairs(schemas, suffix, explicit, !!target);
@@ -40,6 +43,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (fileCheck !== undefined && !['exists', 'hash', 'none'].includes(fileCheck))
     throw new UsageError('--file-check: expected exists, hash or none');
   const { stores, file } = storesFromFlags(flags, io.cwd);
+  const jobs = jobsFrom(flags);
   const interrupt = onInterrupt();
   let lastShown = 0;
   try {
@@ -53,6 +57,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         tiers: list(flags, 'tiers') as Tier[],
         tolerance,
         maxDifferences,
+        jobs,
         // Across servers in-store values are compared as the JSON the copy writes, which needs the settings.
         stores: file || side ? stores : undefined,
         fileCheck: fileCheck as 'exists' | 'hash' | 'none' | undefined,

@@ -1,5 +1,5 @@
 // dj-migrate db copy --schemas a,b,c [--suffix _v2 | --pair a:x ...] [--tables T,..] [--tiers manual,lookup,..]
-//   [--restrict T --where SQL [--limit N]] [--stores F] [--relocate] [--state FILE] [--dry-run] [--json]
+//   [--restrict T --where SQL [--limit N]] [--stores F] [--relocate] [--state FILE] [--jobs N] [--dry-run] [--json]
 //   [--target URL [--target-tls] [--target-ca FILE]]
 // Copies rows into the parallel 2.x schemas (client/src/db/copy.ts). Exit 0 when everything was copied,
 // 1 when rows conflict (present in the target with other content), a pointer-only copy points at stored
@@ -17,7 +17,7 @@ import { resolvePairs } from '../../../client/src/db/parallel';
 import { defaultStatePath } from '../../../client/src/db/state';
 import type { Predicate } from '../../../client/src/db/chunks';
 import type { Tier } from '../../../client/src/db/model';
-import { pairsFrom, suffixFrom } from './target';
+import { jobsFrom, pairsFrom, suffixFrom } from './target';
 import { storesFromFlags } from './storeSettings';
 import { TARGET_OPTIONS, targetFrom } from './targetFlags';
 import { openTargetSide } from '../../../client/src/db/cross/open';
@@ -34,6 +34,7 @@ const OPTIONS = {
   relocate: { type: 'boolean' },
   state: { type: 'string' },
   ...TARGET_OPTIONS,
+  jobs: { type: 'string' },
 } as const;
 
 const TIERS: Tier[] = ['manual', 'lookup', 'imported', 'computed', 'part'];
@@ -44,6 +45,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (!schemas.length) throw new UsageError('copy needs --schemas a,b,c');
   const explicit = pairsFrom(flags);
   const target = await targetFrom(flags, io);
+  if (target && flags.jobs !== undefined)
+    throw new UsageError('--jobs applies on one server; with --target the tables are taken one at a time');
   // On another server the parallel schemas keep the production names unless --suffix (or --pair) says otherwise.
   const suffix =
     explicit.length === schemas.length ? '' : target ? (str(flags, 'suffix') ?? '') : suffixFrom(flags, io.cwd);
@@ -57,6 +60,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (limitText !== undefined && !restrict) throw new UsageError('--limit applies to the --restrict table');
   const limit = limitText === undefined ? undefined : Number(limitText);
   const dryRun = flags['dry-run'] === true;
+  const jobs = jobsFrom(flags);
   const { stores } = storesFromFlags(flags, io.cwd);
 
   const conn = await connectionOptionsFrom(flags, io.env, io.promptSecret);
@@ -105,6 +109,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         stores,
         relocate: flags.relocate === true,
         dryRun,
+        jobs,
         statePath,
         signal: controller.signal,
         onStatement: (sql) => (json ? statements.push(sql) : io.out(sql)),

@@ -7,6 +7,7 @@ import { connectionOptionsFrom, openDb, type Db } from '../../../client/src/db/c
 import type { SchemaPair } from '../../../client/src/db/parallel';
 import type { DbUnsignedPolicy } from '../../../client/src/db/ddl';
 import { withRunLock } from '../../../client/src/db/connect/lock';
+import { MAX_JOBS } from '../../../client/src/db/inPool';
 
 type Flags = ParsedArgs['flags'];
 
@@ -72,4 +73,14 @@ export function onInterrupt(): { signal: AbortSignal; dispose: () => void } {
   const abort = () => controller.abort();
   process.once('SIGINT', abort);
   return { signal: controller.signal, dispose: () => process.removeListener('SIGINT', abort) };
+}
+
+/** `--jobs N`: tables at once (copy, compare); default 2. */
+export function jobsFrom(flags: Flags): number {
+  const text = str(flags, 'jobs');
+  if (text === undefined) return 2;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_JOBS)
+    throw new UsageError(`--jobs ${text}: expected a whole number from 1 to ${MAX_JOBS}`);
+  return n;
 }

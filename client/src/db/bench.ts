@@ -2,9 +2,10 @@
 // server does with no tool in the way (plain INSERT … SELECT; a plain streaming read of both tables), and the
 // cut-over freeze at two sizes with the same 100-row delta (benchFreeze.ts). Baseline and tool alternate which
 // runs first (caches warm for whichever runs second). Prints numbers against the aims; asserts nothing. Server from DJ_HOST/DJ_USER/DJ_PASS (default 127.0.0.1, root, no
-// password); rows from DJM_BENCH_ROWS (default 1,000,000). Everything it creates is dropped at the end.
-// Then db copy into PostgreSQL against a plain streaming SELECT → COPY (benchPg.ts); last, S3 relocation
-// against a plain GET+PUT loop (stores/s3Bench.ts).
+// password); rows from `--rows N` (`npm run bench:db -- --rows 100000`), else DJM_BENCH_ROWS, else 1,000,000.
+// Everything it creates is dropped at the end.
+// Then db copy into another MariaDB (benchCross.ts) and into PostgreSQL against a plain streaming SELECT →
+// COPY (benchPg.ts); last, S3 relocation against a plain GET+PUT loop (stores/s3Bench.ts).
 import os from 'node:os';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -24,8 +25,13 @@ import { runPgBench } from './benchPg';
 /** Objects rows share (one row in three points at one of these); every other row has its own stored object. */
 const SHARED_BLOBS = 1000;
 
-export async function runDbBench(): Promise<number> {
-  const rows = Number(process.env.DJM_BENCH_ROWS ?? 1_000_000);
+export async function runDbBench(args: string[] = []): Promise<number> {
+  const flag = args.indexOf('--rows');
+  const rows = Number(flag >= 0 ? args[flag + 1] : (process.env.DJM_BENCH_ROWS ?? 1_000_000));
+  if (!Number.isInteger(rows) || rows < 1000) {
+    console.error('bench db: --rows expects a whole number of at least 1000');
+    return 2;
+  }
   const side = Math.ceil(Math.cbrt(rows));
   const total = side * side * side;
   const { host, port } = splitHostPort(process.env.DJ_HOST ?? '127.0.0.1');
@@ -91,6 +97,7 @@ export async function runDbBench(): Promise<number> {
     // 3. Compare (stores configured: every pointer's file is checked) vs a plain streaming read of both tables;
     // trial: read first, recording: compare first.
     const pairs = [{ source: src, target: dst }];
+    const compareMs: number[] = [];
     for (const table of ['trial', 'recording']) {
       const readBoth = () =>
         timed(async () => {
@@ -106,9 +113,18 @@ export async function runDbBench(): Promise<number> {
       const rRead = total / readAfter.s;
       const rCmp = total / cmp.s;
       line(`streaming read of both ${table} tables (baseline)`, `${fmt(rRead)} rows/s`);
-      const how = table === 'trial' ? 'chunk checksums' : 'pointers compared row by row, files checked';
+      compareMs.push(cmp.s);
+      const how = table === 'trial' ? 'chunk checksums' : 'pointers by server-side join, files checked';
       line(`db compare, ${table} (${how})`, `${fmt(rCmp)} rows/s  ratio ${(rCmp / rRead).toFixed(2)} (aim ≥ 0.5)`);
     }
+    // Both tables at once (--jobs 2) against the two compares one after the other above.
+    const both = await timed(() => compare(db, { pairs, tables: ['trial', 'recording'], stores, jobs: 2 }));
+    if (!both.value.equal) throw new Error('benchmark copy is not equal to its source (--jobs 2)');
+    const sequential = compareMs[0] + compareMs[1];
+    line(
+      'db compare --jobs 2, trial + recording',
+      `${both.s.toFixed(1)} s vs ${sequential.toFixed(1)} s one at a time  speed-up ${(sequential / both.s).toFixed(2)}`,
+    );
     // 3b. Into another server: db copy --target vs mariadb-dump | mariadb (benchCross.ts).
     await runCrossBench(
       db,

@@ -6,12 +6,13 @@
 // - columns both sides store the same way are checksummed on the server (COUNT + BIT_XOR of a 64-bit
 //   slice of MD5 over the row, with lengths and a NULL bitmap so `('a#','b')` ≠ `('a','#b')` and NULL ≠ '');
 //   equal checksums mean equal rows and nothing is fetched;
-// - where the checksums differ, and for columns stored differently (a 0.14.6 pointer vs 2.x JSON,
-//   widened floats, json text), the rows of that chunk are fetched from both sides and compared by
-//   meaning: integers across widths, floats within a tolerance, decimals exactly, bytes by bytes,
-//   pointers by content hash (base32 of the 0.14.6 uuid = JSON `hash`), file paths by path and hash,
-//   JSON by parsed value, temporal values by their UTC text (sessions run at +00:00, so equal text is
-//   an equal instant).
+// - blob/attach pointers vs their 2.x JSON: a server-side join settles the chunk when every distinct object
+//   agrees (comparePointerSql.ts);
+// - where that or the checksums disagree, and for other columns stored differently (widened floats, json
+//   text, file paths), the chunk's rows are fetched from both sides and compared by meaning: integers
+//   across widths, floats within a tolerance, decimals exactly, bytes by bytes, pointers by content hash
+//   (base32 of the 0.14.6 uuid = JSON `hash`), file paths by path and hash, JSON by parsed value, temporal
+//   values by their UTC text (sessions run at +00:00, so equal text is an equal instant).
 // FLOAT columns are read as `col + 0e0`: MariaDB prints FLOAT with 6 significant digits, which would
 // hide real differences.
 import { inStoreView } from './adaptedStore';
@@ -21,6 +22,8 @@ import { tableKey } from './model';
 import { introspect } from './introspect';
 import { dependencyOrder } from './plan';
 import { q, qt, DbInputError } from './sql';
+import { jobsOf } from './inPool';
+import { joinedReadSql, sideReadSql } from './compareReads';
 import {
   ChunkSizer,
   type KeyColumn,
@@ -28,7 +31,6 @@ import {
   keyAfter,
   keyColumns,
   keyColumnsFor,
-  keyJoin,
   keyOf,
   keyRange,
   keySelect,
@@ -40,19 +42,13 @@ import {
   valueKind,
   sameStoredForm,
   checksumExpr,
-  readExpr,
-  floatsEqual,
-  normalizeDecimal,
-  normalizeTemporal,
-  toBuffer,
-  asText,
-  compareJsonText,
-  compareJson2x,
   canonicalKeyPart,
   keyValueOut,
   printable,
+  compareCells,
 } from './compareValues';
 import { comparePointerCell, fileCheckOf, type FileCheck } from './comparePointers';
+import { PointerAgreement, pointerBySql } from './comparePointerSql';
 
 import type { CompareOptions, CompareReport, Difference, TableComparison } from './compareTypes';
 
@@ -63,6 +59,8 @@ interface ColumnRule {
   name: string;
   /** Same stored form on both sides: covered by the chunk checksum. */
   checksum: boolean;
+  /** A blob/attach pointer against 2.x JSON: settled per chunk by comparePointerSql.ts when it agrees. */
+  bySql?: boolean;
   kind: ValueKind;
   prod: Column;
   test: Column;
@@ -88,6 +86,7 @@ export async function compare(db: Db, opts: CompareOptions): Promise<CompareRepo
       throw new DbInputError(`table ${n} is not in ${prodNames.join(', ')}`);
   }
 
+  const work: { p: Table; t: Table; slot: number }[] = [];
   for (const p of dependencyOrder(prod).filter(wanted)) {
     const t = testTables.get(`${testOf.get(p.schema)}.${p.name}`);
     if (!t) {
@@ -103,8 +102,37 @@ export async function compare(db: Db, opts: CompareOptions): Promise<CompareRepo
       report.equal = false;
       continue;
     }
-    // Adapters over blob@store compare like blob@store (adaptedStore.ts).
-    const result = await new TableComparer(db, inStoreView(p), inStoreView(t), opts).run();
+    work.push({ p, t, slot: work.length });
+  }
+  // Up to `jobs` tables at once (read-only: no order between them); the first failure stops the others.
+  const results: TableComparison[] = [];
+  const stop = new AbortController();
+  const onAbort = () => stop.abort();
+  if (opts.signal?.aborted) stop.abort();
+  else opts.signal?.addEventListener('abort', onAbort, { once: true });
+  let failure: unknown = null;
+  let next = 0;
+  const worker = async () => {
+    while (!stop.signal.aborted && next < work.length) {
+      const { p, t, slot } = work[next++];
+      try {
+        // Adapters over blob@store compare like blob@store (adaptedStore.ts).
+        const comparer = new TableComparer(db, inStoreView(p), inStoreView(t), { ...opts, signal: stop.signal });
+        results[slot] = await comparer.run();
+      } catch (e) {
+        failure ??= e;
+        stop.abort();
+      }
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(jobsOf(opts.jobs), Math.max(1, work.length)) }, worker));
+  } finally {
+    opts.signal?.removeEventListener('abort', onAbort);
+  }
+  if (failure) throw failure;
+  if (opts.signal?.aborted) throw new Error('compare cancelled');
+  for (const result of results) {
     report.tables.push(result);
     if (result.differing || result.onlyInProduction || result.onlyInTest || result.columnsOnlyInProduction.length)
       report.equal = false;
@@ -131,6 +159,8 @@ class TableComparer {
   private readonly tol: number;
   private readonly maxDiffs: number;
   private readonly files: FileCheck;
+  private readonly pointers: PointerAgreement | null;
+  private readonly pointerRules: ColumnRule[];
   /** Rows seen on one side only, kept until the other side's chunk could still hold them. */
   private readonly pendingProd = new Map<string, Fetched>();
   private readonly pendingTest = new Map<string, Fetched>();
@@ -162,12 +192,17 @@ class TableComparer {
             : kp === 'json2x' || kt === 'json2x'
               ? 'json2x'
               : kp;
-      this.rules.push({ name: c.name, kind, prod: c, test: tc, checksum: kp === kt && sameStoredForm(c, tc, kp) });
+      const checksum = kp === kt && sameStoredForm(c, tc, kp);
+      this.rules.push({ name: c.name, kind, prod: c, test: tc, checksum, bySql: pointerBySql(c, tc) });
     }
     const types = new Map(p.columns.map((c) => [c.name, c.dataType]));
     this.keyCols = keyColumns(p.primaryKey, (n) => types.get(n) ?? '');
     // Key ranges come from production; on the test side they must follow production's collation.
     this.testKeyCols = keyColumnsFor(this.keyCols, p.columns, t.columns);
+    // (Not when the key collations differ: joining on the key would mix them.)
+    const bySql = this.testKeyCols === this.keyCols ? this.rules.filter((r) => r.bySql) : [];
+    this.pointers = bySql.length ? new PointerAgreement(db, p, t, this.keyCols, bySql, this.files) : null;
+    this.pointerRules = bySql;
     this.tol = opts.tolerance ?? 1e-6;
     this.maxDiffs = opts.maxDifferences ?? 20;
     this.result = {
@@ -185,6 +220,7 @@ class TableComparer {
       columnsOnlyInTest: t.columns.filter((c) => !p.columns.some((x) => x.name === c.name)).map((c) => c.name),
       chunks: 0,
       chunksByChecksum: 0,
+      chunksByPointerJoin: 0,
       ms: 0,
     };
   }
@@ -205,7 +241,11 @@ class TableComparer {
     // Chunks whose rows may be fetched stay small enough to hold both sides in memory.
     const sizer = new ChunkSizer({
       maxBytes: 16 * 1024 * 1024,
-      maxRows: this.rules.every((r) => r.checksum) ? 200_000 : 20_000,
+      maxRows: this.rules.every((r) => r.checksum)
+        ? 200_000
+        : this.rules.every((r) => r.checksum || this.pointerRules.includes(r))
+          ? 50_000
+          : 20_000,
       avgRowBytes: p.rowEstimate > 0 && p.sizeBytes ? p.sizeBytes / p.rowEstimate : undefined,
       ...this.opts.chunk,
     });
@@ -263,15 +303,18 @@ class TableComparer {
   /** Compare one key range; returns the production rows in it. */
   private async chunk(lower: Key | null, upper: Key | null): Promise<number> {
     const rowRules = this.rules.filter((r) => !r.checksum);
-    // Both sides' checksums at once, on two sessions; with columns the checksum cannot cover, the joined
-    // read of those columns runs alongside (it is used when the checksums agree, the usual case).
-    const [sumP, sumT, joined] = await Promise.all([
+    const otherRules = rowRules.filter((r) => !this.pointerRules.includes(r));
+    // Both sides' checksums at once, on separate sessions; alongside, the joined reads of what the checksum
+    // cannot cover (used when the checksums agree, the usual case): pointer columns through
+    // comparePointerSql.ts, other columns as they are.
+    const [sumP, sumT, joined, pointerRows] = await Promise.all([
       this.checksum(this.p, lower, upper, 'prod'),
       this.checksum(this.t, lower, upper, 'test'),
       // (Not when the key collations differ: joining on the key would mix them.)
-      rowRules.length && this.testKeyCols === this.keyCols
-        ? this.joinedRead(lower, upper, rowRules)
+      otherRules.length && this.testKeyCols === this.keyCols
+        ? this.joinedRead(lower, upper, otherRules)
         : Promise.resolve(null),
+      this.pointers ? this.pointers.read(lower, upper) : Promise.resolve(null),
     ]);
     if (sumP.n === sumT.n && sumP.h === sumT.h) {
       this.result.chunksByChecksum += rowRules.length === 0 ? 1 : 0;
@@ -279,10 +322,21 @@ class TableComparer {
         this.result.matched += sumP.n;
         return sumP.n;
       }
-      // Equal checksums over the keys mean the same key set: the joined read serves both sides.
+      if (pointerRows) {
+        // Equal checksums over the keys mean the same key set: the join holds every row once.
+        if (pointerRows.length !== sumP.n || !(await this.pointers!.agree(pointerRows))) {
+          await this.fetchAndCompare(lower, upper, rowRules);
+          return sumP.n;
+        }
+        this.result.chunksByPointerJoin++;
+        if (otherRules.length === 0) {
+          this.result.matched += sumP.n;
+          return sumP.n;
+        }
+      }
       if (joined && joined.length === sumP.n) {
-        for (const row of joined) await this.compareRow(row, rowRules, (i) => row['__t' + i]);
-      } else await this.fetchAndCompare(lower, upper, rowRules);
+        for (const row of joined) await this.compareRow(row, otherRules, (i) => row['__t' + i]);
+      } else await this.fetchAndCompare(lower, upper, otherRules);
       return sumP.n;
     }
     await this.fetchAndCompare(lower, upper, this.rules);
@@ -313,53 +367,20 @@ class TableComparer {
   }
 
   /** Columns not covered by the checksum, read from both sides in one query joined on the key. */
-  private async joinedRead(lower: Key | null, upper: Key | null, rules: ColumnRule[]): Promise<Row[]> {
+  private joinedRead(lower: Key | null, upper: Key | null, rules: ColumnRule[]): Promise<Row[]> {
     const range = keyRange(this.keyCols, lower, upper, 's');
-    const { p, t } = this;
-    const byName = new Map(p.columns.map((c) => [c.name, c]));
-    const keys = p.primaryKey.map((k, i) => `${readExpr(byName.get(k)!, 's')} AS ${q('__r' + i)}`);
-    const joins: string[] = [];
-    const sel = rules.map((r, i) => {
-      const test = `${readExpr(r.test, 'x')} AS ${q('__t' + i)}`;
-      const base = `${readExpr(r.prod, 's')} AS ${q('__c' + i)}`;
-      if (r.prod.storage.form !== 'pointer014') return `${base}, ${test}`;
-      const e = `e${i}`;
-      joins.push(
-        `LEFT JOIN ${qt(p.schema, '~external_' + r.prod.storage.store)} AS ${e} ON ${e}.${q('hash')} = s.${q(r.name)}`,
-      );
-      return `${base}, ${test}, ${e}.${q('hash')} AS ${q(`__e${i}_hash`)}, ${e}.${q('filepath')} AS ${q(`__e${i}_filepath`)}, ${e}.${q('contents_hash')} AS ${q(`__e${i}_contents_hash`)}, ${e}.${q('size')} AS ${q(`__e${i}_size`)}`;
-    });
-    return this.db.query(
-      `SELECT ${[...keys, ...sel].join(', ')} FROM ${qt(p.schema, p.name)} AS s JOIN ${qt(t.schema, t.name)} AS x ON ${keyJoin(this.keyCols, 's', 'x')} ${joins.join(' ')} WHERE ${range.sql}`,
-      range.params,
-    );
+    const { sql, params } = joinedReadSql(this.p, this.t, this.keyCols, rules, range);
+    return this.db.query(sql, params);
   }
 
-  private async fetchSide(
-    table: Table,
-    side: 'prod' | 'test',
-    lower: Key | null,
-    upper: Key | null,
-    rules: ColumnRule[],
-  ): Promise<Row[]> {
+  private fetchSide(table: Table, side: 'prod' | 'test', lower: Key | null, upper: Key | null, rules: ColumnRule[]) {
     const range = keyRange(side === 'prod' ? this.keyCols : this.testKeyCols, lower, upper, 's');
-    const byName = new Map(table.columns.map((c) => [c.name, c]));
-    const keys = table.primaryKey.map((k, i) => `${readExpr(byName.get(k)!, 's')} AS ${q('__r' + i)}`);
-    const joins: string[] = [];
-    const sel = rules.map((r, i) => {
-      const c = side === 'prod' ? r.prod : r.test;
-      const base = `${readExpr(c, 's')} AS ${q('__c' + i)}`;
-      if (c.storage.form !== 'pointer014') return base;
-      const e = `e${i}`;
-      joins.push(
-        `LEFT JOIN ${qt(table.schema, '~external_' + c.storage.store)} AS ${e} ON ${e}.${q('hash')} = s.${q(c.name)}`,
-      );
-      return `${base}, ${e}.${q('hash')} AS ${q(`__e${i}_hash`)}, ${e}.${q('filepath')} AS ${q(`__e${i}_filepath`)}, ${e}.${q('contents_hash')} AS ${q(`__e${i}_contents_hash`)}, ${e}.${q('size')} AS ${q(`__e${i}_size`)}`;
-    });
-    return this.db.query(
-      `SELECT ${[...keys, ...sel].join(', ')} FROM ${qt(table.schema, table.name)} AS s ${joins.join(' ')} WHERE ${range.sql}`,
-      range.params,
+    const { sql, params } = sideReadSql(
+      table,
+      rules.map((r) => (side === 'prod' ? r.prod : r.test)),
+      range,
     );
+    return this.db.query(sql, params);
   }
 
   private async fetchAndCompare(lower: Key | null, upper: Key | null, rules: ColumnRule[]): Promise<void> {
@@ -463,29 +484,7 @@ class TableComparer {
   private compareValue(rule: ColumnRule, pr: Row, i: number, b: unknown): string | null | Promise<string | null> {
     const a = pr['__c' + i];
     if (rule.kind === 'pointer') return comparePointerCell(rule.prod.storage, pr, i, b, this.files);
-    if (a === null || b === null) return a === b ? null : 'NULL on one side';
-    switch (rule.kind) {
-      case 'int':
-        return BigInt(String(a)) === BigInt(String(b)) ? null : 'integer differs';
-      case 'float':
-        return floatsEqual(Number(a), Number(b), this.tol) ? null : `differs by more than ${this.tol}`;
-      case 'decimal':
-        return normalizeDecimal(String(a)) === normalizeDecimal(String(b)) ? null : 'decimal differs';
-      case 'temporal':
-        return normalizeTemporal(String(a)) === normalizeTemporal(String(b)) ? null : 'time differs';
-      case 'bytes':
-        return toBuffer(a).equals(toBuffer(b)) ? null : 'bytes differ';
-      case 'json':
-        return compareJsonText(asText(a), asText(b));
-      case 'json2x':
-        return compareJson2x(
-          rule.test.storage.form === 'json2x' ? rule.test.storage.codec : null,
-          asText(a),
-          asText(b),
-        );
-      default:
-        return asText(a) === asText(b) ? null : 'text differs';
-    }
+    return compareCells(rule.kind, rule.test, a, b, this.tol);
   }
 }
 

@@ -21,6 +21,8 @@ export interface CompareOptions {
   chunk?: ChunkSizerOptions;
   /** Only these key ranges of these production tables (`schema.table`): the delta check of a cut-over. */
   ranges?: Map<string, { lower: Key | null; upper: Key | null }[]>;
+  /** Tables compared at once (default 1, at most 6), each with its own queries on the pool. */
+  jobs?: number;
   signal?: AbortSignal;
   onProgress?: (e: { table: string; rows: number; total: number; etaMs: number | null }) => void;
 }
@@ -50,6 +52,8 @@ export interface TableComparison {
   chunks: number;
   /** Chunks whose checksums matched, so no row was fetched. */
   chunksByChecksum: number;
+  /** Chunks whose in-store pointers were settled by the server-side join (comparePointerSql.ts), no row fetched by key. */
+  chunksByPointerJoin: number;
   ms: number;
 }
 

@@ -71,6 +71,29 @@ export function readExpr(c: Column, alias: string): string {
   return /^(float|real)$/i.test(c.dataType) ? `(${ref} + 0e0)` : ref;
 }
 
+/** Two non-pointer cells of a column of this kind (the test side's column decides 2.x JSON codecs): null when equal. */
+export function compareCells(kind: ValueKind, test: Column, a: unknown, b: unknown, tol: number): string | null {
+  if (a === null || b === null) return a === b ? null : 'NULL on one side';
+  switch (kind) {
+    case 'int':
+      return BigInt(String(a)) === BigInt(String(b)) ? null : 'integer differs';
+    case 'float':
+      return floatsEqual(Number(a), Number(b), tol) ? null : `differs by more than ${tol}`;
+    case 'decimal':
+      return normalizeDecimal(String(a)) === normalizeDecimal(String(b)) ? null : 'decimal differs';
+    case 'temporal':
+      return normalizeTemporal(String(a)) === normalizeTemporal(String(b)) ? null : 'time differs';
+    case 'bytes':
+      return toBuffer(a).equals(toBuffer(b)) ? null : 'bytes differ';
+    case 'json':
+      return compareJsonText(asText(a), asText(b));
+    case 'json2x':
+      return compareJson2x(test.storage.form === 'json2x' ? test.storage.codec : null, asText(a), asText(b));
+    default:
+      return asText(a) === asText(b) ? null : 'text differs';
+  }
+}
+
 export function floatsEqual(a: number, b: number, tol: number): boolean {
   if (a === b) return true;
   // NaN never equals; an infinity equals only itself (the relative test would call it equal to anything).

@@ -39,6 +39,9 @@ import { introspect } from './introspect';
 import type { SchemaPair } from './parallel';
 import { dependencyOrder } from './plan';
 import { CancelledError, TableCopier } from './copyTable';
+import { jobsOf } from './inPool';
+
+export { MAX_JOBS, jobsOf } from './inPool';
 import { unrepresentableValues } from './charsets';
 
 export type { SchemaPair };
@@ -72,6 +75,8 @@ export interface CopyOptions {
   destStores?: StoreMap;
   relocate?: boolean;
   dryRun?: boolean;
+  /** Tables copied at once on separate sessions (default 1, at most MAX_JOBS); a table waits for the tables it references. */
+  jobs?: number;
   /** Checkpoint file; null/undefined = none. Dry runs never write it. */
   statePath?: string | null;
   chunk?: ChunkSizerOptions;
@@ -285,6 +290,13 @@ export async function runCopy(db: Db, plan: CopyPlan, opts: CopyOptions): Promis
       );
   }
 
+  // A failure in one table stops the others (their checkpoints keep what they committed); so does a cancel.
+  const stop = new AbortController();
+  const onAbort = () => stop.abort();
+  if (opts.signal?.aborted) stop.abort();
+  else opts.signal?.addEventListener('abort', onAbort, { once: true });
+  const tableOpts: CopyOptions = { ...opts, signal: stop.signal };
+  const results = new Map<PlannedTable, TableCopyResult>();
   for (const t of plan.tables) {
     const result: TableCopyResult = {
       source: tableKey(t.source),
@@ -298,18 +310,19 @@ export async function runCopy(db: Db, plan: CopyPlan, opts: CopyOptions): Promis
       chunks: 0,
       ms: 0,
       fileOps: 0,
-      status: 'done',
+      status: 'skipped',
     };
+    results.set(t, result);
     report.tables.push(result);
-    if (report.cancelled || report.failed) {
-      result.status = 'skipped';
-      continue;
-    }
+  }
+
+  const runOne = async (t: PlannedTable, result: TableCopyResult): Promise<boolean> => {
+    result.status = 'done';
     const key = tableStateKey(t.source.schema, t.source.name);
     const cp = checkpointOf(t) ?? newCheckpoint(result.source, result.target, selection);
     if (resuming && cp.status === 'done') {
       result.finishedEarlier = true;
-      continue;
+      return true;
     }
     cp.status = 'running';
     cp.startedAt = new Date().toISOString();
@@ -321,21 +334,22 @@ export async function runCopy(db: Db, plan: CopyPlan, opts: CopyOptions): Promis
     const started = Date.now();
     try {
       await db.withConnection(async (c) => {
-        await new TableCopier(db, c, t, cp, result, opts, save).run();
+        await new TableCopier(db, c, t, cp, result, tableOpts, save).run();
       });
       cp.status = 'done';
     } catch (e) {
-      if (isCancel(e, opts.signal)) {
+      if (isCancel(e, stop.signal)) {
         cp.status = 'cancelled';
         result.status = 'cancelled';
         result.interrupted = !(e instanceof CancelledError);
-        report.cancelled = true;
+        if (opts.signal?.aborted) report.cancelled = true;
       } else {
         cp.status = 'failed';
         cp.error = (e as Error).message;
         result.status = 'failed';
         result.error = (e as Error).message;
         report.failed = true;
+        stop.abort();
       }
     }
     result.ms = Date.now() - started;
@@ -346,7 +360,39 @@ export async function runCopy(db: Db, plan: CopyPlan, opts: CopyOptions): Promis
     cp.finishedAt = new Date().toISOString();
     save();
     report.fileOps += result.fileOps;
+    return cp.status === 'done';
+  };
+
+  // Up to `jobs` tables at once, each on its own session; a table starts once the tables it references are copied.
+  // (A dry run's script stays one table after another.)
+  const jobs = opts.dryRun ? 1 : jobsOf(opts.jobs);
+  const inPlan = new Set(plan.tables.map((t) => tableKey(t.source)));
+  const parentsOf = (t: PlannedTable) =>
+    t.source.foreignKeys
+      .map((fk) => `${fk.refSchema}.${fk.refTable}`)
+      .filter((k) => k !== tableKey(t.source) && inPlan.has(k));
+  const copied = new Set<string>();
+  const pending = [...plan.tables];
+  const running = new Set<Promise<void>>();
+  try {
+    for (;;) {
+      while (!stop.signal.aborted && running.size < jobs) {
+        const next = pending.findIndex((t) => parentsOf(t).every((k) => copied.has(k)));
+        if (next < 0) break;
+        const [t] = pending.splice(next, 1);
+        const job: Promise<void> = runOne(t, results.get(t)!).then((ok) => {
+          if (ok) copied.add(tableKey(t.source));
+          running.delete(job);
+        });
+        running.add(job);
+      }
+      if (!running.size) break;
+      await Promise.race(running);
+    }
+  } finally {
+    opts.signal?.removeEventListener('abort', onAbort);
   }
+  if (opts.signal?.aborted) report.cancelled = true;
   return report;
 }
 

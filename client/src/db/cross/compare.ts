@@ -66,6 +66,7 @@ class TableCompare {
       columnsOnlyInTest: [],
       chunks: 0,
       chunksByChecksum: 0,
+      chunksByPointerJoin: 0,
       ms: 0,
     };
   }
