@@ -19,6 +19,7 @@ import { fileStore, filePath, path014, type StoreSpec } from './stores';
 import { runS3Bench } from './stores/s3Bench';
 import { uuidHex } from './hash';
 import { copiedPipeline, dropSchemas, measureFreeze } from './benchFreeze';
+import { uint8BlobSql } from './benchBlobs';
 import { runCrossBench } from './benchCross';
 import { runPgBench } from './benchPg';
 
@@ -212,21 +213,25 @@ export async function setUp(db: Db, n: { src: string; base: string; gen: string;
   await db.execute(
     `INSERT INTO ${qt(n.src, 'trial')} (subject_id, session_idx, trial_idx, start_time, duration, outcome, note, trace)
      SELECT a.i, b.i, c.i, a.i * 3600 + c.i * 2.5, 1.25 + c.i / 7, ELT(1 + (c.i % 3), 'hit', 'miss', 'abort'), CONCAT('trial ', c.i),
-            CONCAT(X'6d596d0041', UNHEX(MD5(CONCAT(a.i, '/', b.i, '/', c.i))), UNHEX(MD5(c.i)))
+            ${uint8BlobSql("CONCAT(UNHEX(MD5(CONCAT(a.i, '/', b.i, '/', c.i))), UNHEX(MD5(c.i)))")}
        FROM ${nums} a JOIN ${nums} b JOIN ${nums} c WHERE a.i < ? AND b.i < ? AND c.i < ?`,
     [n.side, n.side, n.side],
   );
   // Rows whose id is a multiple of 3 share one of SHARED_BLOBS objects; every other row has its own.
-  // The stored objects (their bytes are their name, so the 0.14.6 hash is MD5(name)), in n.gen.objects.
+  // The stored objects (each a serialized blob of its name, and the 0.14.6 hash is the MD5 of those bytes), in
+  // n.gen.objects.
   const objectOf = `IF(r % 3 = 0, CONCAT('shared', r % ${SHARED_BLOBS}), CONCAT('own', r))`;
   const ids = `(SELECT (a.i * ? + b.i) * ? + c.i AS r FROM ${nums} a JOIN ${nums} b JOIN ${nums} c WHERE a.i < ? AND b.i < ? AND c.i < ?) AS x`;
   const sides = [n.side, n.side, n.side, n.side, n.side];
   await db.execute(`CREATE TABLE ${qt(n.gen, 'objects')} (name varchar(32) NOT NULL PRIMARY KEY) ENGINE=InnoDB`);
   await db.execute(`INSERT INTO ${qt(n.gen, 'objects')} SELECT DISTINCT ${objectOf} FROM ${ids}`, sides);
   await db.execute(
-    `INSERT INTO ${qt(n.src, '~external_raw')} (hash, size) SELECT UNHEX(MD5(name)), LENGTH(name) FROM ${qt(n.gen, 'objects')}`,
+    `INSERT INTO ${qt(n.src, '~external_raw')} (hash, size) SELECT UNHEX(MD5(${uint8BlobSql('name')})), LENGTH(${uint8BlobSql('name')}) FROM ${qt(n.gen, 'objects')}`,
   );
-  await db.execute(`INSERT INTO ${qt(n.src, 'recording')} SELECT r, 30000, UNHEX(MD5(${objectOf})) FROM ${ids}`, sides);
+  await db.execute(
+    `INSERT INTO ${qt(n.src, 'recording')} SELECT r, 30000, UNHEX(MD5(${uint8BlobSql(objectOf)})) FROM ${ids}`,
+    sides,
+  );
   for (const t of ['trial', 'recording']) await db.execute(`CREATE TABLE ${qt(n.base, t)} LIKE ${qt(n.src, t)}`);
   await db.execute(`ANALYZE TABLE ${qt(n.src, 'trial')}, ${qt(n.src, 'recording')}`).catch(() => undefined);
 }
@@ -235,14 +240,16 @@ export async function setUp(db: Db, n: { src: string; base: string; gen: string;
 async function writeObjects(db: Db, schema: string, gen: string, store: StoreSpec): Promise<number> {
   let n = 0;
   const dirs = new Set<string>();
-  for await (const r of db.stream(`SELECT name, UNHEX(MD5(name)) AS hash FROM ${qt(gen, 'objects')}`)) {
+  for await (const r of db.stream(
+    `SELECT ${uint8BlobSql('name')} AS contents, UNHEX(MD5(${uint8BlobSql('name')})) AS hash FROM ${qt(gen, 'objects')}`,
+  )) {
     const file = filePath(store, path014(store, schema, uuidHex(r.hash as Buffer)));
     const dir = path.dirname(file);
     if (!dirs.has(dir)) {
       fs.mkdirSync(dir, { recursive: true });
       dirs.add(dir);
     }
-    fs.writeFileSync(file, String(r.name));
+    fs.writeFileSync(file, r.contents as Buffer);
     n++;
   }
   return n;

@@ -9,6 +9,7 @@ import { createParallel } from './parallel';
 import { swapSchemas } from './swap';
 import type { StoreMap } from './stores';
 import { describeFreeze } from './cutover/freeze';
+import { uint8BlobSql } from './benchBlobs';
 
 export interface FreezeMeasure {
   bigRows: number;
@@ -38,7 +39,7 @@ async function frozenTime(db: Db, p: BenchPipeline, details: string[]): Promise<
     confirm: async () => {
       await db.execute(
         `INSERT INTO ${trial} (subject_id, session_idx, trial_idx, start_time, duration, outcome, note, trace) ` +
-          `SELECT ?, 0, seq, 0, 1, 'hit', 'late', X'6d596d00' FROM (SELECT 0 AS seq ${Array.from({ length: 99 }, (_, i) => `UNION ALL SELECT ${i + 1}`).join(' ')}) AS x`,
+          `SELECT ?, 0, seq, 0, 1, 'hit', 'late', ${uint8BlobSql("''")} FROM (SELECT 0 AS seq ${Array.from({ length: 99 }, (_, i) => `UNION ALL SELECT ${i + 1}`).join(' ')}) AS x`,
         [p.side + 1],
       );
       return true;
