@@ -65,9 +65,10 @@ export class IncrementalAnalyzer {
     const collected = new Map<number, SyntaxNodes>();
     const root = tree.rootNode;
     let all_: SyntaxNodes[] | null = null;
-    // Many statements to collect in a clean tree: one search of the whole tree instead of one per statement.
+    // Most statements to collect in a clean tree: one search of the whole tree instead of one per statement (a
+    // search allocates every node it returns, so not for a few).
     const collect = (wanted: number[]) => {
-      if (wanted.length > 16 && !root.hasError) all_ ??= collectAll(root, starts, ends);
+      if (wanted.length > stmts.length / 2 && !root.hasError) all_ ??= collectAll(root, starts, ends);
       for (const i of wanted) if (!collected.has(i)) collected.set(i, all_?.[i] ?? collectIn(stmts[i]));
     };
     const keys = stmts.map((_, i) => {
