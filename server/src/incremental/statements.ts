@@ -174,7 +174,10 @@ export function describe(stmt: Node, text: string, syntax: SyntaxNodes, key: str
       ? text
       : [...syntax.imports.map((i) => i.text), ...syntax.classes.filter(inFunction).map((c) => c.text)].join('\n');
   }
-  const words = wordsOf(text);
+  let words: Set<string> | undefined;
+  let codeWords: Set<string> | undefined;
+  let globalWords: Set<string> | undefined;
+  let skeletonWords: Set<string> | undefined;
   return {
     key,
     text,
@@ -185,12 +188,25 @@ export function describe(stmt: Node, text: string, syntax: SyntaxNodes, key: str
     skeleton,
     global,
     assigned,
-    words,
     provides,
-    // The same text gives the same (never modified) set: module-level code is its own `global`.
-    codeWords: code === text ? words : wordsOf(code),
-    globalWords: global === text ? words : wordsOf(global),
-    skeletonWords: wordsOf(skeleton),
+    // Word sets only when an edit asks for them (never in a file's first analysis); the same text gives the same
+    // (never modified) set: module-level code is its own `global`.
+    get words() {
+      words ??= wordsOf(text);
+      return words;
+    },
+    get codeWords() {
+      codeWords ??= code === text ? this.words : wordsOf(code);
+      return codeWords;
+    },
+    get globalWords() {
+      globalWords ??= global === text ? this.words : wordsOf(global);
+      return globalWords;
+    },
+    get skeletonWords() {
+      skeletonWords ??= wordsOf(skeleton);
+      return skeletonWords;
+    },
   };
 }
 
