@@ -61,7 +61,13 @@ const settingsCache = new Map<string, Promise<ResolvedSettings>>();
 const docsFile = path.join(__dirname, '..', 'docs', 'rules.md');
 let metas: Map<string, RuleMeta>;
 
-const docsHref = (code: string) => `${pathToFileURL(docsFile).href}#${ruleAnchor(code)}`;
+// Every diagnostic of every reply carries its rule's link: built once per rule (pathToFileURL is not cheap).
+const docsHrefs = new Map<string, string>();
+const docsHref = (code: string) => {
+  let href = docsHrefs.get(code);
+  if (href === undefined) docsHrefs.set(code, (href = `${pathToFileURL(docsFile).href}#${ruleAnchor(code)}`));
+  return href;
+};
 const uriToPath = (uri: string) => (uri.startsWith('file:') ? fileURLToPath(uri) : uri);
 
 connection.onInitialize(async (params: InitializeParams) => {

@@ -13,7 +13,7 @@ import type { SyntaxNodes } from '../python/syntax';
 import type { EngineOptions } from '../rules/context';
 import type { Finding } from '../rules/meta';
 import { affectedNames, globalKey, type Cached, relocate, shifted } from './facts';
-import { collectIn, describe, emptySyntax, type StatementInfo } from './statements';
+import { collectAll, collectIn, describe, emptySyntax, type StatementInfo } from './statements';
 
 interface State {
   text: string;
@@ -63,21 +63,26 @@ export class IncrementalAnalyzer {
     const starts = stmts.map((s) => s.startIndex);
     const ends = stmts.map((s) => s.endIndex);
     const collected = new Map<number, SyntaxNodes>();
-    const infos = stmts.map((s, i) => {
+    const root = tree.rootNode;
+    let all_: SyntaxNodes[] | null = null;
+    // Most statements to collect in a clean tree: one search of the whole tree instead of one per statement (a
+    // search allocates every node it returns, so not for a few).
+    const collect = (wanted: number[]) => {
+      if (wanted.length > stmts.length / 2 && !root.hasError) all_ ??= collectAll(root, starts, ends);
+      for (const i of wanted) if (!collected.has(i)) collected.set(i, all_?.[i] ?? collectIn(stmts[i]));
+    };
+    const keys = stmts.map((_, i) => {
       // Keyed by its whole lines: a rule may read the indentation before it or what follows on its last line.
       // (Two statements may share a line: where it starts and ends in it tell them apart.)
       const lineStart = text.lastIndexOf('\n', starts[i] - 1) + 1;
       const lineEnd = text.indexOf('\n', ends[i]);
       const lines = text.slice(lineStart, lineEnd < 0 ? text.length : lineEnd);
-      const key = `${starts[i] - lineStart}:${ends[i] - starts[i]}:${lines}`;
-      let info = this.infos.get(key);
-      if (!info) {
-        const syn = collectIn(s);
-        collected.set(i, syn);
-        info = describe(s, text.slice(starts[i], ends[i]), syn, key);
-      }
-      return info;
+      return `${starts[i] - lineStart}:${ends[i] - starts[i]}:${lines}`;
     });
+    collect(keys.flatMap((k, i) => (this.infos.has(k) ? [] : [i])));
+    const infos = stmts.map(
+      (s, i) => this.infos.get(keys[i]) ?? describe(s, text.slice(starts[i], ends[i]), collected.get(i)!, keys[i]),
+    );
     const previous = this.infos;
     this.infos = new Map(infos.map((i) => [i.key, i]));
 
@@ -102,7 +107,7 @@ export class IncrementalAnalyzer {
     }
 
     const syntax = emptySyntax();
-    const root = tree.rootNode;
+    collect(dirty.flatMap((d, i) => (d ? [i] : [])));
     if (broken) syntax.errorRanges.push([root.startIndex, root.endIndex]);
     const relocated = new Map<number, Node[]>(); // assignments found again in clean statements
     for (let i = 0; i < stmts.length; i++) {

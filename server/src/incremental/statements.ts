@@ -79,6 +79,28 @@ export function collectIn(stmt: Node): SyntaxNodes {
   return out;
 }
 
+/**
+ * `collectIn` of every statement, from one search of the whole tree (each search crosses into WASM and allocates).
+ * Only for a tree without errors: there every node lies inside exactly one top-level statement and has a width.
+ */
+export function collectAll(root: Node, starts: number[], ends: number[]): SyntaxNodes[] {
+  const out = starts.map(() => emptySyntax());
+  const buckets = new Map<number, Bucket>();
+  let p = 0;
+  for (const node of root.descendantsOfType(WANTED)) {
+    if (!node) continue;
+    const start = node.startIndex;
+    while (p < ends.length && start >= ends[p]) p++;
+    if (p === ends.length) break;
+    if (start < starts[p]) continue;
+    const id = node.typeId;
+    let bucket = buckets.get(id);
+    if (bucket === undefined) buckets.set(id, (bucket = COLLECT[node.type]));
+    if (bucket) out[p][bucket].push(node);
+  }
+  return out;
+}
+
 export interface StatementInfo {
   /** Its lines, whole: what its cache entry is found by. */
   key: string;
@@ -130,10 +152,17 @@ export function describe(stmt: Node, text: string, syntax: SyntaxNodes, key: str
   let skeleton = '';
   let global = stmt.type === 'comment' ? '' : text;
   // Plain strings blanked (f-strings kept: their placeholders name constants).
-  let code = text;
-  for (const s of stmt.descendantsOfType('string'))
-    if (s && !s.text.includes('{'))
-      code = code.slice(0, s.startIndex - base) + ' '.repeat(s.endIndex - s.startIndex) + code.slice(s.endIndex - base);
+  let code = '';
+  let at = 0;
+  for (const s of stmt.descendantsOfType('string')) {
+    if (!s) continue;
+    const start = s.startIndex - base;
+    const end = s.endIndex - base;
+    if (start < at || text.slice(start, end).includes('{')) continue; // inside a string already blanked
+    code += text.slice(at, start) + ' '.repeat(end - start);
+    at = end;
+  }
+  code += text.slice(at);
   let provides = assigned.length
     ? syntax.assignments.filter((a) => !inFunction(a)).map((a) => a.childForFieldName('left')?.text ?? '')
     : [];
@@ -145,6 +174,10 @@ export function describe(stmt: Node, text: string, syntax: SyntaxNodes, key: str
       ? text
       : [...syntax.imports.map((i) => i.text), ...syntax.classes.filter(inFunction).map((c) => c.text)].join('\n');
   }
+  let words: Set<string> | undefined;
+  let codeWords: Set<string> | undefined;
+  let globalWords: Set<string> | undefined;
+  let skeletonWords: Set<string> | undefined;
   return {
     key,
     text,
@@ -155,11 +188,25 @@ export function describe(stmt: Node, text: string, syntax: SyntaxNodes, key: str
     skeleton,
     global,
     assigned,
-    words: wordsOf(text),
     provides,
-    codeWords: wordsOf(code),
-    globalWords: wordsOf(global),
-    skeletonWords: wordsOf(skeleton),
+    // Word sets only when an edit asks for them (never in a file's first analysis); the same text gives the same
+    // (never modified) set: module-level code is its own `global`.
+    get words() {
+      words ??= wordsOf(text);
+      return words;
+    },
+    get codeWords() {
+      codeWords ??= code === text ? this.words : wordsOf(code);
+      return codeWords;
+    },
+    get globalWords() {
+      globalWords ??= global === text ? this.words : wordsOf(global);
+      return globalWords;
+    },
+    get skeletonWords() {
+      skeletonWords ??= wordsOf(skeleton);
+      return skeletonWords;
+    },
   };
 }
 

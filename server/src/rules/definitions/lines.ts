@@ -28,6 +28,23 @@ export interface AttributeLine {
   dynamicType: boolean;
 }
 
+/** What `\s` matches, without a regular expression per character (definitions are read on every analysis). */
+function isSpace(c: number): boolean {
+  if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
+  if (c < 160) return false;
+  return (
+    c === 160 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
+}
+
 const INDEX_LINE = /^(unique\s+)?index\s*\(.*\)\s*(#.*)?$/i;
 
 export function readDefinition(text: string): DefinitionLine[] {
@@ -40,8 +57,8 @@ export function readDefinition(text: string): DefinitionLine[] {
     if (lineEnd < 0) lineEnd = text.length;
     let start = lineStart;
     let end = lineEnd;
-    while (start < end && /\s/.test(text[start])) start++;
-    while (end > start && /\s/.test(text[end - 1])) end--;
+    while (start < end && isSpace(text.charCodeAt(start))) start++;
+    while (end > start && isSpace(text.charCodeAt(end - 1))) end--;
     const line = text.slice(start, end);
     const span = { start, end };
     if (line !== '') {
@@ -107,8 +124,8 @@ function skipPlaceholder(text: string, open: number, end: number): number {
 }
 
 function trimmed(text: string, start: number, end: number): Span & { text: string } {
-  while (start < end && /\s/.test(text[start])) start++;
-  while (end > start && /\s/.test(text[end - 1])) end--;
+  while (start < end && isSpace(text.charCodeAt(start))) start++;
+  while (end > start && isSpace(text.charCodeAt(end - 1))) end--;
   return { start, end, text: text.slice(start, end) };
 }
 
@@ -125,7 +142,7 @@ function readAttribute(text: string, start: number, end: number, inKey: boolean)
     dflt = trimmed(text, nameEnd + 1, colon);
   }
   let typeStart = colon + 1;
-  while (typeStart < end && /\s/.test(text[typeStart])) typeStart++;
+  while (typeStart < end && isSpace(text.charCodeAt(typeStart))) typeStart++;
   let typeEnd: number;
   if (text[typeStart] === '<') {
     const close = text.indexOf('>', typeStart);
