@@ -97,49 +97,51 @@ test('incremental analysis equals a full analysis after random edits of every Py
   let compared = 0;
   let partial = 0;
   let treesDiffered = 0;
-  // INCREMENTAL_SEED=n runs other random edit sequences (the default is the one CI runs).
-  let seed = Number(process.env.INCREMENTAL_SEED ?? 1);
-  for (const file of files) {
-    const original = fs.readFileSync(file, 'utf8');
-    const r = rng(seed++);
-    const options: EngineOptions = r() < 0.5 ? DEFAULT_OPTIONS : { ...DEFAULT_OPTIONS, phase: 2, schemaSuffix: '' };
-    const uri = `file://${file}`;
-    const analyzer = new IncrementalAnalyzer(engine, file);
-    let entry = store.open(uri, 'python', 1, original, true);
-    let text = original;
-    for (let step = 0; step < 30; step++) {
-      if (step > 0) {
-        // Mostly small edits, now and then back to the original (a clean file again).
-        const e: Edit = r() < 0.1 ? { start: 0, end: text.length, text: original } : randomEdit(text, r);
-        const doc = entry.doc;
-        entry = store.change(uri, step + 1, [
-          { range: { start: doc.positionAt(e.start), end: doc.positionAt(e.end) }, text: e.text },
-        ])!;
-        text = apply(text, e);
-        assert.equal(entry.doc.getText(), text);
+  // INCREMENTAL_SEED=n runs other random edit sequences. CI runs seed 1 and seed 4242, whose sequence on
+  // tables/unsafe.before.py once left errors in two statements and a reused finding beside them.
+  const seeds = process.env.INCREMENTAL_SEED ? [Number(process.env.INCREMENTAL_SEED)] : [1, 4242];
+  for (let seed = seeds[0], k = 0; k < seeds.length; seed = seeds[++k])
+    for (const file of files) {
+      const original = fs.readFileSync(file, 'utf8');
+      const r = rng(seed++);
+      const options: EngineOptions = r() < 0.5 ? DEFAULT_OPTIONS : { ...DEFAULT_OPTIONS, phase: 2, schemaSuffix: '' };
+      const uri = `file://${file}`;
+      const analyzer = new IncrementalAnalyzer(engine, file);
+      let entry = store.open(uri, 'python', 1, original, true);
+      let text = original;
+      for (let step = 0; step < 30; step++) {
+        if (step > 0) {
+          // Mostly small edits, now and then back to the original (a clean file again).
+          const e: Edit = r() < 0.1 ? { start: 0, end: text.length, text: original } : randomEdit(text, r);
+          const doc = entry.doc;
+          entry = store.change(uri, step + 1, [
+            { range: { start: doc.positionAt(e.start), end: doc.positionAt(e.end) }, text: e.text },
+          ])!;
+          text = apply(text, e);
+          assert.equal(entry.doc.getText(), text);
+        }
+        const got = analyzer.analyze(text, entry.tree!, options);
+        // A fresh parse, analysed from scratch. Where tree-sitter's incremental re-parse recovered from a syntax error
+        // differently than a fresh parse does, the full analysis reads the document's tree, as the server would.
+        const fresh = engine.python.parse(text);
+        const sameTree = fresh.rootNode.toString() === entry.tree!.rootNode.toString();
+        if (!sameTree) treesDiffered++;
+        const want = full.analyzePython(file, text, options, sameTree ? fresh : entry.tree!);
+        fresh.delete();
+        if (!isDeepStrictEqual(got, want)) {
+          const lines = (fs: unknown[]) => new Set(fs.map((f) => JSON.stringify(f)));
+          const [g, w] = [lines(got), lines(want)];
+          assert.fail(
+            `${path.relative(repoRoot, file)} after ${step} edits (seed ${seed - 1}) differs from a full analysis\n` +
+              `only incremental:\n${[...g].filter((x) => !w.has(x)).join('\n')}\nonly full:\n${[...w].filter((x) => !g.has(x)).join('\n')}\n` +
+              `text:\n${text}`,
+          );
+        }
+        compared++;
+        if (!analyzer.stats.full && analyzer.stats.checked < analyzer.stats.statements) partial++;
       }
-      const got = analyzer.analyze(text, entry.tree!, options);
-      // A fresh parse, analysed from scratch. Where tree-sitter's incremental re-parse recovered from a syntax error
-      // differently than a fresh parse does, the full analysis reads the document's tree, as the server would.
-      const fresh = engine.python.parse(text);
-      const sameTree = fresh.rootNode.toString() === entry.tree!.rootNode.toString();
-      if (!sameTree) treesDiffered++;
-      const want = full.analyzePython(file, text, options, sameTree ? fresh : entry.tree!);
-      fresh.delete();
-      if (!isDeepStrictEqual(got, want)) {
-        const lines = (fs: unknown[]) => new Set(fs.map((f) => JSON.stringify(f)));
-        const [g, w] = [lines(got), lines(want)];
-        assert.fail(
-          `${path.relative(repoRoot, file)} after ${step} edits (seed ${seed - 1}) differs from a full analysis\n` +
-            `only incremental:\n${[...g].filter((x) => !w.has(x)).join('\n')}\nonly full:\n${[...w].filter((x) => !g.has(x)).join('\n')}\n` +
-            `text:\n${text}`,
-        );
-      }
-      compared++;
-      if (!analyzer.stats.full && analyzer.stats.checked < analyzer.stats.statements) partial++;
+      store.close(uri);
     }
-    store.close(uri);
-  }
   // The comparison means something only if many analyses were incremental.
   assert.ok(partial > compared / 8, `only ${partial} of ${compared} analyses were incremental`);
   assert.ok(treesDiffered < compared / 20, `the re-parsed tree differed from a fresh parse ${treesDiffered} times`);

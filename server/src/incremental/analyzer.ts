@@ -47,7 +47,10 @@ export class IncrementalAnalyzer {
 
   /** The findings of `text` (whose tree is `tree`, kept alive by the caller): those of a full analysis. */
   analyze(text: string, tree: Tree, options: EngineOptions): Finding[] {
-    return this.run(text, tree, options, false) ?? this.run(text, tree, options, true)!;
+    // With errors in several statements, how tree-sitter recovers one depends on the others, and reusing findings
+    // of a statement beside them was seen to differ from a full analysis: check everything then.
+    const forceAll = tree.rootNode.hasError && brokenStatements(tree) > 1;
+    return this.run(text, tree, options, forceAll) ?? this.run(text, tree, options, true)!;
   }
 
   /** Null when the run finds it must check everything (only when `all` is false). */
@@ -284,4 +287,10 @@ function statementAt(starts: number[], ends: number[], offset: number): number {
     } else hi = mid - 1;
   }
   return at >= 0 && offset <= ends[at] ? at : -1;
+}
+
+function brokenStatements(tree: Tree): number {
+  let n = 0;
+  for (const s of tree.rootNode.namedChildren) if (s?.hasError || s?.type === 'ERROR') n++;
+  return n;
 }
