@@ -17,7 +17,7 @@
 // hide real differences.
 import { inStoreView } from './adaptedStore';
 import type { Db, Row } from './connection';
-import type { Column, Table } from './model';
+import type { Table } from './model';
 import { tableKey } from './model';
 import { introspect } from './introspect';
 import { dependencyOrder } from './plan';
@@ -50,21 +50,9 @@ import {
 import { comparePointerCell, fileCheckOf, type FileCheck } from './comparePointers';
 import { PointerAgreement, pointerBySql } from './comparePointerSql';
 
-import type { CompareOptions, CompareReport, Difference, TableComparison } from './compareTypes';
+import type { ColumnRule, CompareOptions, CompareReport, Difference, TableComparison } from './compareTypes';
 
 export type { CompareOptions, CompareReport, Difference, TableComparison };
-
-/** How one column is read and compared. */
-interface ColumnRule {
-  name: string;
-  /** Same stored form on both sides: covered by the chunk checksum. */
-  checksum: boolean;
-  /** A blob/attach pointer against 2.x JSON: settled per chunk by comparePointerSql.ts when it agrees. */
-  bySql?: boolean;
-  kind: ValueKind;
-  prod: Column;
-  test: Column;
-}
 
 const MAX_PENDING = 100_000;
 
@@ -263,13 +251,19 @@ class TableComparer {
       return found;
     };
     let last: Key | null = null;
-    let next = boundaryAfter(null, sizer.next());
+    // The next chunk's reads start while node checks the current one (pointer files): server and client overlap.
+    const ahead = (lower: Key | null, bound: Promise<Key | null>) => {
+      const f = bound.then((upper) => ({ upper, reads: this.chunkReads(lower, upper) }));
+      f.catch(() => undefined);
+      return f;
+    };
+    let next = ahead(null, boundaryAfter(null, sizer.next()));
     for (;;) {
       if (this.opts.signal?.aborted) throw new Error('compare cancelled');
-      const upper = await next;
+      const { upper, reads } = await next;
       const began = Date.now();
-      if (upper) next = boundaryAfter(upper, sizer.next());
-      const rows = await this.chunk(last, upper);
+      if (upper) next = ahead(upper, boundaryAfter(upper, sizer.next()));
+      const rows = await this.chunk(last, upper, reads);
       done += rows;
       this.result.chunks++;
       sizer.observe(Math.max(rows, 1), Date.now() - began);
@@ -300,14 +294,11 @@ class TableComparer {
     return this.result;
   }
 
-  /** Compare one key range; returns the production rows in it. */
-  private async chunk(lower: Key | null, upper: Key | null): Promise<number> {
-    const rowRules = this.rules.filter((r) => !r.checksum);
-    const otherRules = rowRules.filter((r) => !this.pointerRules.includes(r));
-    // Both sides' checksums at once, on separate sessions; alongside, the joined reads of what the checksum
-    // cannot cover (used when the checksums agree, the usual case): pointer columns through
-    // comparePointerSql.ts, other columns as they are.
-    const [sumP, sumT, joined, pointerRows] = await Promise.all([
+  // Both sides' checksums at once, on separate sessions; alongside, the joined reads of what the checksum
+  // cannot cover (used when the checksums agree, the usual case): pointers (comparePointerSql.ts), other columns.
+  private chunkReads(lower: Key | null, upper: Key | null) {
+    const otherRules = this.rules.filter((r) => !r.checksum && !this.pointerRules.includes(r));
+    const reads = Promise.all([
       this.checksum(this.p, lower, upper, 'prod'),
       this.checksum(this.t, lower, upper, 'test'),
       // (Not when the key collations differ: joining on the key would mix them.)
@@ -316,6 +307,15 @@ class TableComparer {
         : Promise.resolve(null),
       this.pointers ? this.pointers.read(lower, upper) : Promise.resolve(null),
     ]);
+    reads.catch(() => undefined); // awaited by chunk(); never an unhandled rejection if the walk stops first
+    return reads;
+  }
+
+  /** Compare one key range; returns the production rows in it. */
+  private async chunk(lower: Key | null, upper: Key | null, reads = this.chunkReads(lower, upper)): Promise<number> {
+    const rowRules = this.rules.filter((r) => !r.checksum);
+    const otherRules = rowRules.filter((r) => !this.pointerRules.includes(r));
+    const [sumP, sumT, joined, pointerRows] = await reads;
     if (sumP.n === sumT.n && sumP.h === sumT.h) {
       this.result.chunksByChecksum += rowRules.length === 0 ? 1 : 0;
       if (rowRules.length === 0) {

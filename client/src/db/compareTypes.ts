@@ -1,7 +1,8 @@
 // What compare takes and what it reports (compare.ts runs it; the CLI, the UI and swap read the report).
 import type { ChunkSizerOptions } from './chunks';
 import type { SchemaPair } from './copy';
-import type { Tier } from './model';
+import type { Column, Tier } from './model';
+import type { ValueKind } from './compareValues';
 import type { Key } from './state';
 import type { StoreMap } from './stores';
 
@@ -61,4 +62,16 @@ export interface CompareReport {
   tables: TableComparison[];
   equal: boolean;
   notes: string[];
+}
+
+/** How one column is read and compared. */
+export interface ColumnRule {
+  name: string;
+  /** Same stored form on both sides: covered by the chunk checksum. */
+  checksum: boolean;
+  /** A blob/attach pointer against 2.x JSON: settled per chunk by comparePointerSql.ts when it agrees. */
+  bySql?: boolean;
+  kind: ValueKind;
+  prod: Column;
+  test: Column;
 }

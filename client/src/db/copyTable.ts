@@ -347,10 +347,11 @@ export class TableCopier {
     };
     for (const [i, p] of this.pointers.entries()) {
       const rows: unknown[][] = [];
+      // DISTINCT over the pointer alone, then the join: DISTINCT over the joined row measured 4-5× slower.
       const objects = await this.read(
-        `SELECT DISTINCT s.${q(p.name)} AS ${q('__q')}, ${EXTERNAL_FIELDS.map((f) => `e.${q(f)} AS ${q('__e0_' + f)}`).join(', ')} ` +
-          `FROM ${this.src} AS s LEFT JOIN ${qt(t.source.schema, '~external_' + p.store)} AS e ON e.${q('hash')} = s.${q(p.name)} ` +
-          `WHERE ${range.sql} AND s.${q(p.name)} IS NOT NULL`,
+        `SELECT d.${q('__q')}, ${EXTERNAL_FIELDS.map((f) => `e.${q(f)} AS ${q('__e0_' + f)}`).join(', ')} ` +
+          `FROM (SELECT DISTINCT s.${q(p.name)} AS ${q('__q')} FROM ${this.src} AS s WHERE ${range.sql} AND s.${q(p.name)} IS NOT NULL) AS d ` +
+          `LEFT JOIN ${qt(t.source.schema, '~external_' + p.store)} AS e ON e.${q('hash')} = d.${q('__q')}`,
         range.params,
       );
       // Objects of a chunk convert with a bounded number in flight (each may be GET + PUT on an S3 store).

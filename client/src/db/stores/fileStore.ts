@@ -32,17 +32,16 @@ const missing = (e: unknown) =>
 export class FileObjectStore implements ObjectStore {
   constructor(readonly spec: StoreSpec) {}
 
-  // fs.stat with a callback: measured at less than half the cost of fs/promises' stat (no FileHandle
-  // machinery), which matters when copy and compare look at every distinct object of a table.
+  // A synchronous stat: copy and compare look at every distinct object of a table, and the thread-pool round
+  // trip of fs.stat (about 20 µs) cost ten times the system call itself (a cached directory entry: ~2 µs).
   stat(rel: string): Promise<ObjectStat | null> {
     const full = filePath(this.spec, rel);
-    return new Promise((resolve, reject) =>
-      fs.stat(full, (e, st) => {
-        if (!e) resolve({ size: st.size, isDir: st.isDirectory() });
-        else if (missing(e)) resolve(null);
-        else reject(e);
-      }),
-    );
+    try {
+      const st = fs.statSync(full, { throwIfNoEntry: false });
+      return Promise.resolve(st ? { size: st.size, isDir: st.isDirectory() } : null);
+    } catch (e) {
+      return missing(e) ? Promise.resolve(null) : Promise.reject(e);
+    }
   }
 
   async open(rel: string): Promise<ByteSource> {
