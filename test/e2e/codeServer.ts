@@ -1,5 +1,5 @@
 // Runs the packaged extension in a real VS Code: code-server (from .e2e/, installed by setup.sh) driven
-// by Playwright in Debian's Chromium (../shared/notes/real-vscode-offline.md). Helpers act as a person
+// by Playwright in Debian's Chromium (the project's notes on running a real VS Code offline). Helpers act as a person
 // would (command palette, quick input, tree rows, context menus, dialogs) and poll instead of sleeping.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';

@@ -3,11 +3,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import path from 'node:path';
 import { allRuleMetas } from '../../server/src/rules/registry';
 import { noRuleReasons } from '../../server/src/rules/coverage';
 import { analyzeDefinition } from '../../server/src/rules/definitions';
-import { sharedDir, specFile } from '../helpers/paths';
+import { specFile } from '../helpers/paths';
 
 /** The catalogue as it ships with the fixtures' spec (a copy kept in the repository). */
 function catalogue(): { ids: string[]; spellings: string[] } {
@@ -120,10 +119,4 @@ test('every 0.14.6 type spelling of §2.1 is judged by a rule, or is a 2.x core 
       'bytes',
     ].sort(),
   );
-});
-
-test('the repository keeps the spec the coverage test reads, identical to ../shared when present', () => {
-  const shared = path.join(sharedDir, 'spec', 'api-changes.md');
-  if (!fs.existsSync(shared)) return;
-  assert.equal(fs.readFileSync(specFile, 'utf8'), fs.readFileSync(shared, 'utf8'));
 });
