@@ -4,6 +4,7 @@
 // the comment (`:<blob@raw>:…`) — foreign-key columns carry no comment on PostgreSQL, so theirs is the
 // referenced column's, followed across schemas — primary key and foreign keys.
 import type { PgColumn } from '../../schema/pgDdl';
+import { splitLabel } from '../../../../../common/src/djtypes';
 import type { PgDb } from './postgres';
 
 export interface PgColumnInfo extends PgColumn {
@@ -45,8 +46,7 @@ interface ColumnRow {
 
 /** `:label:rest` → label, or null. */
 export function labelOfComment(comment: string | null): string | null {
-  const m = /^:([^:]+):/.exec(comment ?? '');
-  return m ? m[1] : null;
+  return splitLabel(comment ?? '').label;
 }
 
 /** Tables of `schemas` (plain tables only, hidden `~` tables included) keyed by `schema.table`. */
