@@ -44,10 +44,7 @@ export interface MethodCall {
 }
 
 /** The method name of `x.name(...)`, cheaply (node field access is costly in the WASM binding), or null. */
-export function methodName(call: Node): string | null {
-  const fn = call.firstNamedChild;
-  return fn?.type === 'attribute' ? (fn.lastNamedChild?.text ?? null) : null;
-}
+export { methodName } from '../../python/syntax';
 
 export function methodCall(call: Node): MethodCall | null {
   const fn = call.childForFieldName('function');
