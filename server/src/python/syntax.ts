@@ -69,35 +69,6 @@ export function collectSyntax(tree: Tree): SyntaxNodes {
 }
 
 let missingQuery: { language: Language; query: Query } | null = null;
-let methodQuery: { language: Language; query: Query } | null = null;
-
-/**
- * The method name of every `receiver.method(...)` call of a tree, by the call's node id: one query inside WASM
- * instead of walking to each call's function and attribute from JavaScript. The name is read from `text` (the
- * tree's source); null for a name with a non-ASCII character (`methodName` tells it).
- */
-export function methodCallNames(tree: Tree, text: string): Map<number, string | null> {
-  if (methodQuery?.language !== tree.language) {
-    methodQuery?.query.delete();
-    methodQuery = {
-      language: tree.language,
-      query: new Query(tree.language, '(call function: (attribute attribute: (identifier) @method)) @call'),
-    };
-  }
-  const names = new Map<number, string | null>();
-  for (const { captures } of methodQuery.query.matches(tree.rootNode)) {
-    const call = captures.find((c) => c.name === 'call')?.node;
-    const method = captures.find((c) => c.name === 'method')?.node;
-    if (!call || !method) continue;
-    const start = method.startIndex;
-    let end = start;
-    while (end < text.length && IDENTIFIER_CHAR.test(text[end])) end++;
-    names.set(call.id, end < text.length && text.charCodeAt(end) >= 0x80 ? null : text.slice(start, end));
-  }
-  return names;
-}
-
-const IDENTIFIER_CHAR = /[A-Za-z0-9_]/;
 
 /**
  * MISSING nodes (inserted by error recovery) are invisible to type searches. A query finds them inside WASM (a
@@ -136,12 +107,6 @@ export function innermost(sorted: Node[], start: number, end: number, starts?: n
   }
   for (let i = last; i >= 0; i--) if (e[i] >= end) return sorted[i];
   return null;
-}
-
-/** The method name of a `receiver.method(...)` call, or null. */
-export function methodName(call: Node): string | null {
-  const fn = call.firstNamedChild;
-  return fn?.type === 'attribute' ? (fn.lastNamedChild?.text ?? null) : null;
 }
 
 /** Strip redundant parentheses. */

@@ -4,7 +4,7 @@ import type { UnsignedPolicy } from '../../../common/src/djtypes';
 import { OVERRIDABLE } from '../index/classBody';
 import type { FileIndex } from '../index/fileIndex';
 import { overrideFor } from '../index/overrides';
-import { isWithin, methodCallNames, methodName } from '../python/syntax';
+import { isWithin } from '../python/syntax';
 import { unresolvedReason } from './receivers';
 import type { Finding, RuleMeta, Severity, TextEdit } from './meta';
 import type { DependencyWarning } from './dependencies/importRule';
@@ -63,7 +63,6 @@ export interface ReportOptions {
 
 export class RuleContext {
   readonly findings: Finding[] = [];
-  private methods: Map<number, string | null> | null = null;
 
   constructor(
     readonly path: string,
@@ -167,13 +166,6 @@ export class RuleContext {
   /**
    * Code that already supports both versions (`try: new  except (ImportError, AttributeError): old`) is not flagged.
    */
-  /** `methodName(call)`, for a call of this file's tree, from one query over the tree. */
-  methodOf(call: Node): string | null {
-    this.methods ??= methodCallNames(this.index.tree, this.text);
-    const name = this.methods.get(call.id);
-    return name === undefined ? null : (name ?? methodName(call));
-  }
-
   isGuarded(node: Node): boolean {
     return this.index.isGuarded(node);
   }

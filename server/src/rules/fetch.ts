@@ -15,7 +15,7 @@ import {
   HEAD_TAIL,
   NEW_NAME_SHADOW,
 } from './fetch/meta';
-import { OUTPUT_METHODS, methodCall } from './fetch/calls';
+import { OUTPUT_METHODS, methodCall, methodName } from './fetch/calls';
 import { checkFetch } from './fetch/fetchCall';
 import { checkHeadTail } from './fetch/headTail';
 import { checkDownloadPath } from './fetch/downloadPath';
@@ -56,7 +56,7 @@ export const fetchRules: Rule[] = [
     ],
     check(ctx) {
       for (const call of ctx.index.syntax.calls) {
-        if (!OUTPUT_METHODS.has(ctx.methodOf(call) ?? '')) continue;
+        if (!OUTPUT_METHODS.has(methodName(call) ?? '')) continue;
         const mc = methodCall(call);
         if (!mc) continue;
         const name = mc.method.text;

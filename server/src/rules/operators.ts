@@ -6,7 +6,7 @@ import { unparen } from '../python/syntax';
 import type { Rule, RuleContext } from './context';
 import { provenNonDataJoint, tableLike } from './receivers';
 import { editArguments } from './edits';
-import { methodCall, receiverKind, type MethodCall } from './fetch';
+import { methodCall, methodName, receiverKind, type MethodCall } from './fetch';
 import type { RuleMeta, TextEdit } from './meta';
 
 const m = (meta: RuleMeta) => meta;
@@ -418,7 +418,7 @@ export const operatorRules: Rule[] = [
       for (const bin of ctx.index.syntax.binaryOperators) checkBinary(ctx, bin, mayHaveU);
       checkAugmented(ctx);
       for (const call of ctx.index.syntax.calls) {
-        if (!CALL_METHODS.has(ctx.methodOf(call) ?? '')) continue;
+        if (!CALL_METHODS.has(methodName(call) ?? '')) continue;
         const mc = methodCall(call);
         if (!mc) continue;
         const name = mc.method.text;

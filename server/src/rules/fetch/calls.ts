@@ -44,7 +44,10 @@ export interface MethodCall {
 }
 
 /** The method name of `x.name(...)`, cheaply (node field access is costly in the WASM binding), or null. */
-export { methodName } from '../../python/syntax';
+export function methodName(call: Node): string | null {
+  const fn = call.firstNamedChild;
+  return fn?.type === 'attribute' ? (fn.lastNamedChild?.text ?? null) : null;
+}
 
 export function methodCall(call: Node): MethodCall | null {
   const fn = call.childForFieldName('function');
