@@ -11,7 +11,8 @@ import { FileIndex } from './index/fileIndex';
 import { confineToCells, readNotebook, writeNotebook } from './notebook';
 import type { EngineOptions } from './rules/context';
 import type { FileOp, Finding } from './rules/meta';
-import type { ModuleExports } from './index/workspace';
+import type { ModuleExports, WorkspaceRead } from './index/workspace';
+import { importOrder } from './analysisOrder';
 import { indexInstalled, type InstalledIndex } from './index/installedIndex';
 import { environmentSitePackages, importedTopLevel } from './index/sitePackages';
 import { analyzeOtherFile } from './rules/otherFiles';
@@ -79,6 +80,10 @@ export class Project {
   dependencies: DependencyAssessments = { warnings: {}, assessed: [] };
   readonly encodings = new Map<string, SourceEncoding>();
   private readonly indexed = new Map<string, FileIndex>();
+  /** Findings computed while indexing (`indexAndAnalyze`), with the workspace reads they rest on. */
+  private early = new Map<string, { findings: Finding[]; reads: WorkspaceRead[] }>();
+  /** The options those findings were computed with (a worker learns the final ones later). */
+  private earlyOptions = '';
   /** The site-packages folders to index when the Python files were not read here (see `indexInstalledLater`). */
   sitePackageDirs: { dirs: string[]; roots: string[] } | null = null;
   treeBudget = TREE_BUDGET_CHARS;
@@ -205,6 +210,55 @@ export class Project {
   }
 
   /**
+   * Pass 1 with most of pass 2 in it, each Python file parsed once: files are indexed in import order (a file
+   * after those it imports) and a Python file is analysed right after its indexing, recording what it read from
+   * the workspace index. `analyzeFile` later keeps those findings only if the complete index still answers every
+   * read the same way (the findings are then the ones a later analysis would give) and analyses the file again
+   * otherwise. Returns the exports, as `indexAll`.
+   */
+  indexAndAnalyze(): ModuleExports[] {
+    const all: ModuleExports[] = [];
+    const ws = this.engine.workspace;
+    const python: string[] = [];
+    for (const [p, text] of this.texts) {
+      const kind = fileKind(p);
+      if (kind === 'config') {
+        const exported = configFileExports(p, text);
+        all.push(exported);
+        ws.set(exported);
+      } else if (kind === 'python' || kind === 'notebook') python.push(p);
+    }
+    this.earlyOptions = JSON.stringify(this.options);
+    for (const p of importOrder(python, (f) => this.texts.get(f))) {
+      const text = this.texts.get(p)!;
+      // A notebook is analysed from its joined cells, parsed again then (as in `analyzeAll`).
+      const source = fileKind(p) === 'python' ? text : safeNotebookText(text);
+      if (source === null) continue;
+      const tree = this.engine.python.parse(source);
+      const index = new FileIndex(p, tree);
+      const exported = index.exports();
+      all.push(exported);
+      ws.set(exported);
+      if (source !== text) {
+        tree.delete();
+        continue;
+      }
+      this.indexed.set(p, index);
+      const { result, reads } = ws.record(() => this.analyze(p, text));
+      this.early.set(p, { findings: result, reads });
+    }
+    return all;
+  }
+
+  /** Drop the early findings the complete workspace index (or the final options) would not give again. */
+  private confirmEarly(): void {
+    const ws = this.engine.workspace;
+    if (JSON.stringify(this.options) !== this.earlyOptions) this.early.clear();
+    this.earlyOptions = '';
+    for (const [p, e] of this.early) if (!ws.stillReads(e.reads)) this.early.delete(p);
+  }
+
+  /**
    * Pass 2: findings of every file. Frees the trees kept by pass 1. With `each`, results are handed over one by
    * one and not collected, and each file's text is let go once analysed (memory stays bounded).
    */
@@ -226,7 +280,10 @@ export class Project {
     if (skipped) return { path: f, kind: fileKind(f), findings: [], skipped };
     const text = this.texts.get(f);
     if (text === undefined) return null;
-    const findings = this.analyze(f, text);
+    if (this.earlyOptions) this.confirmEarly();
+    const early = this.early.get(f);
+    this.early.delete(f);
+    const findings = early ? early.findings : this.analyze(f, text);
     if (release) this.texts.delete(f);
     return { path: f, kind: fileKind(f), text, findings };
   }
@@ -334,6 +391,7 @@ export class Project {
   dispose(): void {
     for (const idx of this.indexed.values()) idx.tree.delete();
     this.indexed.clear();
+    this.early.clear();
   }
 }
 

@@ -26,7 +26,7 @@ export async function analyzePaths(
   const many = jobs > 1 && listed.length >= PARALLEL_THRESHOLD;
   const project = await Project.open(paths, overrides, { index: false, readAll: !many, files: listed });
   const one = each && ((r: FileResult) => each(r, project));
-  if (!many) project.indexAll();
+  if (!many) project.indexAndAnalyze();
   const files = many ? await analyzeInParallel(project, jobs, one) : project.analyzeAll(one);
   return { project, files };
 }

@@ -51,12 +51,20 @@ export interface ExportedClass {
   overrides: string[];
 }
 
+/** One read of the workspace index by an analysis (module objects compared by identity). */
+export type WorkspaceRead =
+  | { kind: 'resolve'; from: string; spec: string; hits: ModuleExports[] }
+  | { kind: 'configured'; key: string; from: string; hit: ModuleExports | undefined }
+  | { kind: 'files' };
+
 export class WorkspaceIndex {
   private byPath = new Map<string, ModuleExports>();
   private byDotted = new Map<string, Set<string>>();
   private keysOf = new Map<string, string[]>();
   /** Counts every change (an analysis cached against this index knows when another file changed). */
   changes = 0;
+  /** While set, every read an analysis makes is recorded here (see `record` and `stillReads`). */
+  private reads: WorkspaceRead[] | null = null;
 
   constructor(readonly roots: string[] = []) {}
 
@@ -89,11 +97,68 @@ export class WorkspaceIndex {
   }
 
   files(): IterableIterator<ModuleExports> {
+    // Which files there are is not a read `stillReads` can check again: an analysis that asked is redone.
+    this.reads?.push({ kind: 'files' });
     return this.byPath.values();
+  }
+
+  /**
+   * The file that sets a `dj.config` key: `from` itself when it does, else the first workspace (not installed)
+   * file that does.
+   */
+  configuredIn(key: string, from: string): ModuleExports | undefined {
+    let hit = this.byPath.get(from);
+    if (!hit?.configKeys?.has(key)) {
+      hit = undefined;
+      for (const f of this.byPath.values())
+        if (!f.installed && f.configKeys?.has(key)) {
+          hit = f;
+          break;
+        }
+    }
+    this.reads?.push({ kind: 'configured', key, from, hit });
+    return hit;
+  }
+
+  /**
+   * Run `fn` recording what it reads from this index. `stillReads` then tells whether the index, changed since,
+   * would still give every one of those reads the same answer, and so `fn` the same result.
+   */
+  record<T>(fn: () => T): { result: T; reads: WorkspaceRead[] } {
+    const outer = this.reads;
+    const reads: WorkspaceRead[] = [];
+    this.reads = reads;
+    try {
+      return { result: fn(), reads };
+    } finally {
+      this.reads = outer;
+      outer?.push(...reads);
+    }
+  }
+
+  stillReads(reads: WorkspaceRead[]): boolean {
+    const outer = this.reads;
+    this.reads = null;
+    try {
+      return reads.every((r) => {
+        if (r.kind === 'files') return false;
+        if (r.kind === 'configured') return this.configuredIn(r.key, r.from) === r.hit;
+        const now = this.resolve(r.from, r.spec);
+        return now.length === r.hits.length && now.every((m, i) => m === r.hits[i]);
+      });
+    } finally {
+      this.reads = outer;
+    }
   }
 
   /** Files a module spec may name, seen from `fromFile`: '.pipeline', '..pkg.mod', 'pkg.pipeline', 'pipeline'. */
   resolve(fromFile: string, spec: string): ModuleExports[] {
+    const hits = this.resolved(fromFile, spec);
+    this.reads?.push({ kind: 'resolve', from: fromFile, spec, hits: [...hits] });
+    return hits;
+  }
+
+  private resolved(fromFile: string, spec: string): ModuleExports[] {
     const rel = /^(\.+)(.*)$/.exec(spec);
     if (rel) {
       let dir = path.dirname(fromFile);

@@ -34,10 +34,11 @@ export async function analyzeInParallel(
 ): Promise<FileResult[]> {
   const files = project.files.filter((f) => !project.skipped.has(f));
   const n = Math.max(1, Math.min(threads, Math.ceil(files.length / 16)));
-  const shares: string[][] = Array.from({ length: n }, () => []);
-  files.forEach((f, i) => {
-    shares[i % n].push(f);
-  });
+  // Consecutive files (often one package's modules, which import each other) share a thread: a file analysed
+  // while its thread indexes (Project.indexAndAnalyze) is analysed again if it imports a file of another share.
+  const shares: string[][] = Array.from({ length: n }, (_, i) =>
+    files.slice(Math.floor((i * files.length) / n), Math.floor(((i + 1) * files.length) / n)),
+  );
   const given = (share: string[]) =>
     new Map(share.flatMap((f) => (project.texts.has(f) ? [[f, project.texts.get(f)!] as const] : [])));
   const budget = Math.floor(project.treeBudget / n);
@@ -98,7 +99,7 @@ export async function analyzeInParallel(
     const own = await Project.subset(shares[0], project.settings, project.pin, project.options, given(shares[0]));
     own.treeBudget = budget;
     const imported = own.importedTopLevel();
-    const exported = own.indexAll();
+    const exported = own.indexAndAnalyze();
     const ownPaths = new Set(exported.map((e) => e.path));
     for (const r of await Promise.race([Promise.all(answers), failed]))
       if (r.kind === 'indexed') {

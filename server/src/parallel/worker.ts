@@ -1,5 +1,5 @@
-// An analysis worker: reads and indexes its share of the files (keeping trees within a budget), receives every
-// file's exports, then analyses its share and sends the results back a few files at a time.
+// An analysis worker: reads, indexes and analyses its share of the files (Project.indexAndAnalyze), receives
+// every file's exports, then confirms or redoes those analyses and sends the results back a few files at a time.
 import { parentPort } from 'node:worker_threads';
 import { Project } from '../project';
 import type { FileResult } from '../project';
@@ -18,7 +18,7 @@ parentPort?.on('message', async (m: ToWorker) => {
       project = await Project.subset(m.files, m.settings, m.pin, m.options, m.given);
       project.treeBudget = m.treeBudget;
       const imported = [...project.importedTopLevel()];
-      send({ kind: 'indexed', exports: project.indexAll(), imported });
+      send({ kind: 'indexed', exports: project.indexAndAnalyze(), imported });
     } else if (m.kind === 'analyze') {
       if (!project) throw new Error('analyze before index');
       Object.assign(project.options, m.options);

@@ -109,6 +109,17 @@ export function definitionText(node: Node, resolve?: ResolveConstant): Definitio
   return out;
 }
 
+/** Each definition's text, computed once per analysis for the two rules that read it. */
+const definitionTexts = new WeakMap<RuleContext, Map<number, DefinitionText | null>>();
+
+function definitionTextIn(ctx: RuleContext, node: Node): DefinitionText | null {
+  let texts = definitionTexts.get(ctx);
+  if (!texts) definitionTexts.set(ctx, (texts = new Map()));
+  let d = texts.get(node.id);
+  if (d === undefined) texts.set(node.id, (d = definitionText(node, (n) => ctx.index.constantValue(n))));
+  return d;
+}
+
 /** The string of `"…".format(...)`, or null. */
 function formatTemplate(n: Node): Node | null {
   if (n.type !== 'call') return null;
@@ -139,14 +150,13 @@ function toFile(d: DefinitionText, v: number, end: boolean): { offset: number; s
 export const definitionRule: Rule = {
   metas: [...definitionRules, DEFINITION_PLACEHOLDER],
   check(ctx: RuleContext) {
-    const resolve: ResolveConstant = (n) => ctx.index.constantValue(n);
     for (const table of [...ctx.index.allTables, ...ctx.index.templates]) {
       if (!table.definition) continue;
       // Findings land in the definition or the constants it is built from: skip it when none of those is wanted.
       const literal = table.definition.type === 'string' && !table.definition.text.includes('{');
       if (literal && !ctx.inScope(table.definition.startIndex)) continue;
       if (ctx.isGuarded(table.definition)) continue;
-      const d = definitionText(table.definition, resolve);
+      const d = definitionTextIn(ctx, table.definition);
       if (!d) continue;
       const at = table.definition.startIndex;
       if (!ctx.inScope(at) && !d.segments.some((s) => ctx.inScope(s.fileStart) || ctx.inScope(s.fileEnd))) continue;
@@ -213,7 +223,7 @@ export const filepathInsertRule: Rule = {
     const byTable = new Map<string, string[]>();
     for (const t of ctx.index.allTables) {
       if (!t.definition) continue;
-      const d = definitionText(t.definition, (n) => ctx.index.constantValue(n));
+      const d = definitionTextIn(ctx, t.definition);
       const attrs = d ? [...d.text.matchAll(FILEPATH_ATTR)].map((m) => m[1]) : [];
       if (attrs.length) byTable.set(t.name, attrs);
     }

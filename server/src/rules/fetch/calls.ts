@@ -110,10 +110,7 @@ export function readAttrs(ctx: RuleContext, positional: Node[]): FetchAttr[] {
 
 /** Where `dj.config["fetch_format"]` is set ('this file', or a path relative to this file), or null. */
 export function fetchFormatConfigured(ctx: RuleContext): string | null {
-  const files = ctx.index.workspace ? [...ctx.index.workspace.files()] : [];
-  const hit =
-    files.find((f) => f.path === ctx.path && f.configKeys?.has('fetch_format')) ??
-    files.find((f) => !f.installed && f.configKeys?.has('fetch_format'));
+  const hit = ctx.index.workspace?.configuredIn('fetch_format', ctx.path);
   if (!hit) return null;
   return hit.path === ctx.path ? 'this file' : path.relative(path.dirname(ctx.path), hit.path);
 }

@@ -1,0 +1,101 @@
+// `dj-migrate check` on one thread analyses each Python file right after indexing it (Project.indexAndAnalyze)
+// and keeps those findings only when the complete workspace index gives every read the same answer. A file
+// analysed before a file it depends on was indexed (an import cycle; a `dj.config` setting in a file it does not
+// import) is analysed again: the findings equal the two-pass analysis (index every file, then analyse).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Project, type FileResult } from '../../server/src/project';
+import { writeCorpus } from '../../server/src/bench/corpus';
+
+const FILES: Record<string, string> = {
+  // a.py and b.py import each other: whichever comes first is analysed before the other is indexed.
+  'a.py': [
+    'import datajoint as dj',
+    'from b import Session',
+    'schema = dj.schema("lab")',
+    '',
+    '@schema',
+    'class Subject(dj.Manual):',
+    '    definition = """',
+    '    subject_id : int',
+    '    """',
+    '',
+    'def rows():',
+    '    return (Session & "x > 1").fetch("KEY")',
+    '',
+  ].join('\n'),
+  'b.py': [
+    'import datajoint as dj',
+    'from a import Subject',
+    'schema = dj.schema("lab")',
+    '',
+    '@schema',
+    'class Session(dj.Manual):',
+    '    definition = """',
+    '    -> Subject',
+    '    session : int',
+    '    """',
+    '',
+    'def rows():',
+    '    return (Subject & "x > 1").fetch("KEY")',
+    '',
+  ].join('\n'),
+  // c.py reads a setting that z_conf.py, which it does not import (and which comes after it), makes.
+  'c.py': ['import datajoint as dj', 'from a import Subject', '', 'df = Subject.fetch()', ''].join('\n'),
+  'z_conf.py': ['import datajoint as dj', 'dj.config["fetch_format"] = "frame"', ''].join('\n'),
+};
+
+function summary(results: FileResult[]) {
+  return results.map((r) => ({
+    path: path.basename(r.path),
+    skipped: r.skipped,
+    findings: r.findings.map((f) => `${f.code}@${f.start}-${f.end}:${f.severity}:${f.message}:${f.fix?.title ?? ''}`),
+  }));
+}
+
+async function bothWays(dir: string) {
+  const twoPass = await Project.open([dir], { schemaSuffix: '' });
+  const onePass = await Project.open([dir], { schemaSuffix: '' }, { index: false });
+  onePass.indexAndAnalyze();
+  return { twoPass: summary(twoPass.analyzeAll()), onePass: summary(onePass.analyzeAll()) };
+}
+
+test('findings read from files indexed later (import cycle, a config setting elsewhere) equal the two-pass analysis', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'djm-onepass-'));
+  try {
+    for (const [name, text] of Object.entries(FILES)) fs.writeFileSync(path.join(dir, name), text);
+    const { twoPass, onePass } = await bothWays(dir);
+    assert.deepEqual(onePass, twoPass);
+    const of = (name: string) => onePass.find((r) => r.path === name)!.findings;
+    // What the findings owe to the other files: the table imported in a cycle, the setting made elsewhere.
+    assert.ok(
+      of('a.py').some((f) => f.startsWith('DJ020@')),
+      `a.py: fetch("KEY") on the table from b.py\n${of('a.py').join('\n')}`,
+    );
+    assert.ok(
+      of('b.py').some((f) => f.startsWith('DJ020@')),
+      `b.py: fetch("KEY") on the table from a.py\n${of('b.py').join('\n')}`,
+    );
+    assert.ok(
+      of('c.py').some((f) => f.startsWith('DJ031@') && f.includes('z_conf.py')),
+      `c.py: fetch() with fetch_format set in z_conf.py\n${of('c.py').join('\n')}`,
+    );
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a generated pipeline (each module importing the previous one) gets the two-pass findings in one pass', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'djm-onepass-'));
+  try {
+    writeCorpus(dir, 40);
+    const { twoPass, onePass } = await bothWays(dir);
+    assert.deepEqual(onePass, twoPass);
+    assert.ok(onePass.reduce((n, r) => n + r.findings.length, 0) > 40 * 10);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
