@@ -47,10 +47,7 @@ export class IncrementalAnalyzer {
 
   /** The findings of `text` (whose tree is `tree`, kept alive by the caller): those of a full analysis. */
   analyze(text: string, tree: Tree, options: EngineOptions): Finding[] {
-    // With errors in several statements, how tree-sitter recovers one depends on the others, and reusing findings
-    // of a statement beside them was seen to differ from a full analysis: check everything then.
-    const forceAll = tree.rootNode.hasError && brokenStatements(tree) > 1;
-    return this.run(text, tree, options, forceAll) ?? this.run(text, tree, options, true)!;
+    return this.run(text, tree, options, false) ?? this.run(text, tree, options, true)!;
   }
 
   /** Null when the run finds it must check everything (only when `all` is false). */
@@ -106,7 +103,12 @@ export class IncrementalAnalyzer {
       if (affected.size)
         for (let i = 0; i < infos.length; i++) dirty[i] ||= [...affected].some((n) => infos[i].words.has(n));
       const removed = [...previous.values()].filter((i) => !this.infos.has(i.key));
+      // How tree-sitter recovers from an error depends on more than the statement's text: never reused.
+      const erroneous = infos.map((info, i) => info.errorRanges.length > 0 || stmts[i].hasError);
+      const changed = [...removed, ...infos.filter((info, i) => erroneous[i] || !st!.results.has(info.key))];
+      readersOfChangedNames(infos, dirty, changed, st!.results);
       feeders(infos, dirty, removed);
+      for (let i = 0; i < stmts.length; i++) dirty[i] ||= erroneous[i];
     }
 
     const syntax = emptySyntax();
@@ -114,8 +116,6 @@ export class IncrementalAnalyzer {
     if (broken) syntax.errorRanges.push([root.startIndex, root.endIndex]);
     const relocated = new Map<number, Node[]>(); // assignments found again in clean statements
     for (let i = 0; i < stmts.length; i++) {
-      // How tree-sitter recovers from an error depends on more than the statement's text: never reused.
-      if (!dirty[i] && (infos[i].errorRanges.length || stmts[i].hasError)) dirty[i] = true;
       if (!dirty[i]) {
         const nodes = relocate(root, starts[i], infos[i].facts);
         if (nodes) {
@@ -147,6 +147,7 @@ export class IncrementalAnalyzer {
         own = {
           findings: [],
           volatile: false,
+          reads: [],
           configKeys: mentionsConfig
             ? configKeysWritten({ syntax: syn, qualified: (n) => index.qualified(n) })
             : new Set(),
@@ -177,12 +178,12 @@ export class IncrementalAnalyzer {
       });
       return every;
     };
-    const { findings, dataJoint } = this.engine.ruleFindings(
-      index,
-      text,
-      options,
-      all ? undefined : { inScope, allAssignments },
-    );
+    const reads = new Set<string>();
+    const { findings, dataJoint } = this.engine.ruleFindings(index, text, options, {
+      inScope: all ? () => true : inScope,
+      allAssignments: all ? () => index.syntax.assignments : allAssignments,
+      readsEveryUse: (name) => reads.add(name),
+    });
     const selfImport = [...index.wsModules.values()].some((ms) => ms.some((m) => m.path === this.path));
     if (!dataJoint || selfImport) {
       // Not cached: a file that is not DataJoint code gets only import warnings; a file importing itself reads its own
@@ -219,7 +220,8 @@ export class IncrementalAnalyzer {
         const volatile = list.some(
           (f) => f.end > ends[i] || !!f.fix?.edits.some((e) => e.start < starts[i] || e.end > ends[i]),
         );
-        results.set(key, { ...own, findings: list.map((f) => shifted(f, -starts[i])), volatile });
+        const readsHere = [...reads].filter((n) => infos[i].words.has(n));
+        results.set(key, { ...own, findings: list.map((f) => shifted(f, -starts[i])), volatile, reads: readsHere });
         if (!all) out.push(...list);
       } else {
         const cached = st!.results.get(key)!;
@@ -268,6 +270,23 @@ function feeders(infos: StatementInfo[], dirty: boolean[], removed: StatementInf
   while (stack.length) visit(infos[stack.pop()!].codeWords);
 }
 
+/**
+ * A check that read every use of a name (e.g. "assigned once, used once") is repeated when a statement mentioning
+ * that name was added, removed, or may parse differently (a syntax error).
+ */
+function readersOfChangedNames(
+  infos: StatementInfo[],
+  dirty: boolean[],
+  changed: StatementInfo[],
+  results: Map<string, Cached>,
+): void {
+  const readers: number[] = [];
+  for (let i = 0; i < infos.length; i++) if (!dirty[i] && results.get(infos[i].key)?.reads.length) readers.push(i);
+  if (!readers.length) return;
+  for (const i of readers)
+    if (results.get(infos[i].key)!.reads.some((n) => changed.some((c) => c.words.has(n)))) dirty[i] = true;
+}
+
 function cachedHas(cached: Cached, f: Finding, base: number): boolean {
   return cached.findings.some(
     (c) => c.code === f.code && c.start + base === f.start && c.end + base === f.end && c.message === f.message,
@@ -287,10 +306,4 @@ function statementAt(starts: number[], ends: number[], offset: number): number {
     } else hi = mid - 1;
   }
   return at >= 0 && offset <= ends[at] ? at : -1;
-}
-
-function brokenStatements(tree: Tree): number {
-  let n = 0;
-  for (const s of tree.rootNode.namedChildren) if (s?.hasError || s?.type === 'ERROR') n++;
-  return n;
 }

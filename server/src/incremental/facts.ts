@@ -9,6 +9,8 @@ export interface Cached {
   findings: Finding[];
   /** A finding reaches outside the statement (e.g. an import it adds): the statement is checked on every edit. */
   volatile: boolean;
+  /** Names every use of which a check read (see RuleContext.readsEveryUse). */
+  reads: string[];
   configKeys: Set<string>;
   features: Set<ReleaseFeature>;
 }
