@@ -26,6 +26,13 @@ interface State {
   wsChanges: number;
 }
 
+interface Statements {
+  text: string;
+  starts: number[];
+  ends: number[];
+  keys: string[];
+}
+
 export interface IncrementalStats {
   statements: number;
   checked: number;
@@ -35,6 +42,8 @@ export interface IncrementalStats {
 export class IncrementalAnalyzer {
   private infos = new Map<string, StatementInfo>();
   private state: State | null = null;
+  /** The statements of the last text analysed, to take the keys of those an edit left alone. */
+  private last: Statements | null = null;
   /** How the last analysis went (for the benchmark and tests). */
   stats: IncrementalStats = { statements: 0, checked: 0, full: true };
 
@@ -71,14 +80,8 @@ export class IncrementalAnalyzer {
       if (wanted.length > stmts.length / 2 && !root.hasError) all_ ??= collectAll(root, starts, ends);
       for (const i of wanted) if (!collected.has(i)) collected.set(i, all_?.[i] ?? collectIn(stmts[i]));
     };
-    const keys = stmts.map((_, i) => {
-      // Keyed by its whole lines: a rule may read the indentation before it or what follows on its last line.
-      // (Two statements may share a line: where it starts and ends in it tell them apart.)
-      const lineStart = text.lastIndexOf('\n', starts[i] - 1) + 1;
-      const lineEnd = text.indexOf('\n', ends[i]);
-      const lines = text.slice(lineStart, lineEnd < 0 ? text.length : lineEnd);
-      return `${starts[i] - lineStart}:${ends[i] - starts[i]}:${lines}`;
-    });
+    const keys = statementKeys(text, starts, ends, this.last);
+    this.last = { text, starts, ends, keys };
     collect(keys.flatMap((k, i) => (this.infos.has(k) ? [] : [i])));
     const infos = stmts.map(
       (s, i) => this.infos.get(keys[i]) ?? describe(s, text.slice(starts[i], ends[i]), collected.get(i)!, keys[i]),
@@ -226,7 +229,10 @@ export class IncrementalAnalyzer {
       } else {
         const cached = st!.results.get(key)!;
         results.set(key, cached);
-        for (const f of cached.findings) out.push(shifted(f, starts[i]));
+        // The same objects while the statement stays where it was (most of a file, for most edits).
+        if (cached.placed?.base !== starts[i])
+          cached.placed = { base: starts[i], findings: cached.findings.map((f) => shifted(f, starts[i])) };
+        for (const f of cached.placed.findings) out.push(f);
       }
     }
     out.push(...unanalysedRegions(this.path, text, syntax.errorRanges));
@@ -291,6 +297,62 @@ function cachedHas(cached: Cached, f: Finding, base: number): boolean {
   return cached.findings.some(
     (c) => c.code === f.code && c.start + base === f.start && c.end + base === f.end && c.message === f.message,
   );
+}
+
+/**
+ * Each statement's key: its whole lines (a rule may read the indentation before it or what follows on its last line),
+ * and where it starts and ends in them (two statements may share a line). A statement whose lines lie in the text
+ * an edit left alone before or after it takes its key from the last analysis (no copy of its text, and a string
+ * whose hash is known).
+ */
+function statementKeys(text: string, starts: number[], ends: number[], last: Statements | null): string[] {
+  let prefix = 0;
+  let suffix = 0;
+  let delta = 0;
+  if (last) {
+    const old = last.text;
+    const max = Math.min(old.length, text.length);
+    // Whole chunks compared first (a string comparison is a memory compare; a character loop is not).
+    const CHUNK = 2048;
+    while (prefix + CHUNK <= max && old.slice(prefix, prefix + CHUNK) === text.slice(prefix, prefix + CHUNK))
+      prefix += CHUNK;
+    while (prefix < max && old.charCodeAt(prefix) === text.charCodeAt(prefix)) prefix++;
+    const o = old.length;
+    const n = text.length;
+    while (suffix + CHUNK <= max - prefix && old.slice(o - suffix - CHUNK, o - suffix) === text.slice(n - suffix - CHUNK, n - suffix))
+      suffix += CHUNK;
+    while (suffix < max - prefix && old.charCodeAt(o - 1 - suffix) === text.charCodeAt(n - 1 - suffix)) suffix++;
+    delta = n - o;
+  }
+  const tail = text.length - suffix; // the unchanged end of the text starts here
+  return starts.map((start, i) => {
+    const end = ends[i];
+    const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+    const next = text.indexOf('\n', end);
+    const lineEnd = next < 0 ? text.length : next;
+    if (last) {
+      // Its lines and the line break before them unchanged (the one after them, or the text's end, too).
+      const before = lineEnd < prefix;
+      const after = lineStart - 1 >= tail;
+      if (before || after) {
+        const at = indexOfStart(last.starts, before ? start : start - delta);
+        if (at >= 0 && last.ends[at] - last.starts[at] === end - start) return last.keys[at];
+      }
+    }
+    return `${start - lineStart}:${end - start}:${text.slice(lineStart, lineEnd)}`;
+  });
+}
+
+function indexOfStart(starts: number[], start: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (starts[mid] === start) return mid;
+    if (starts[mid] < start) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
 }
 
 /** The statement whose range holds an offset (ranges sorted and disjoint), or -1. */
