@@ -319,7 +319,10 @@ function statementKeys(text: string, starts: number[], ends: number[], last: Sta
     while (prefix < max && old.charCodeAt(prefix) === text.charCodeAt(prefix)) prefix++;
     const o = old.length;
     const n = text.length;
-    while (suffix + CHUNK <= max - prefix && old.slice(o - suffix - CHUNK, o - suffix) === text.slice(n - suffix - CHUNK, n - suffix))
+    while (
+      suffix + CHUNK <= max - prefix &&
+      old.slice(o - suffix - CHUNK, o - suffix) === text.slice(n - suffix - CHUNK, n - suffix)
+    )
       suffix += CHUNK;
     while (suffix < max - prefix && old.charCodeAt(o - 1 - suffix) === text.charCodeAt(n - 1 - suffix)) suffix++;
     delta = n - o;
