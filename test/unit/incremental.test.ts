@@ -211,7 +211,10 @@ test('a positional insert of a variable is checked again when another statement 
 });
 
 test('syntax errors in several statements: the findings of a full analysis, without checking everything', async () => {
-  const broken = SUBJECT.replace('class Subject', '# class Subject').replace('def other', 'de other');
+  const broken = SUBJECT.replace('Subject.insert1(row)', 'Subject.insert1(row))').replace(
+    'def other():',
+    'def other(:',
+  );
   const again = broken.replace('    pass', '    pass  # still broken');
   const last = (await compareEdits([SUBJECT, broken, again]))[2].stats;
   assert.ok(!last.full && last.checked < last.statements, JSON.stringify(last));
