@@ -223,7 +223,9 @@ export class IncrementalAnalyzer {
         const volatile = list.some(
           (f) => f.end > ends[i] || !!f.fix?.edits.some((e) => e.start < starts[i] || e.end > ends[i]),
         );
-        const readsHere = [...reads].filter((n) => infos[i].words.has(n));
+        const readsHere = reads.size
+          ? [...reads].filter((n) => infos[i].text.includes(n) && infos[i].words.has(n))
+          : [];
         results.set(key, { ...own, findings: list.map((f) => shifted(f, -starts[i])), volatile, reads: readsHere });
         if (!all) out.push(...list);
       } else {
