@@ -70,10 +70,22 @@ export class CodeEngine {
     index: FileIndex,
     text: string,
     options: EngineOptions,
-    partial?: { inScope: (offset: number) => boolean; allAssignments: () => Node[] },
+    partial?: {
+      inScope: (offset: number) => boolean;
+      allAssignments: () => Node[];
+      readsEveryUse?: (name: string) => void;
+    },
   ): { findings: Finding[]; dataJoint: boolean } {
     index.link(this.workspace);
-    const ctx = new RuleContext(index.path, text, index, options, partial?.inScope, partial?.allAssignments);
+    const ctx = new RuleContext(
+      index.path,
+      text,
+      index,
+      options,
+      partial?.inScope,
+      partial?.allAssignments,
+      partial?.readsEveryUse,
+    );
     if (!index.usesDataJoint && !importsDataJointModule(index)) {
       // A file that only imports an installed DataJoint package still gets that package's warning (DJ019).
       if (options.dependencies) dependencyImportRule.check(ctx);

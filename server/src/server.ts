@@ -2,6 +2,7 @@
 import path from 'node:path';
 import fs from 'node:fs';
 import { pathToFileURL, fileURLToPath } from 'node:url';
+import { isDeepStrictEqual } from 'node:util';
 import {
   CodeAction,
   CodeActionKind,
@@ -25,6 +26,7 @@ import { indexInstalled, type InstalledIndex } from './index/installedIndex';
 import { environmentSitePackages, importedTopLevel, SITE_PACKAGES_NOTIFICATION } from './index/sitePackages';
 import type { ModuleExports } from './index/workspace';
 import { DocumentStore } from './lsp/documents';
+import { warmUp } from './lsp/warmup';
 import { minimalEdit, toDiagnostic, toLspEdits } from './lsp/convert';
 import { quickFixActions } from './lsp/quickFixes';
 import { workspaceChanges } from './lsp/workspaceEdit';
@@ -73,6 +75,11 @@ const uriToPath = (uri: string) => (uri.startsWith('file:') ? fileURLToPath(uri)
 connection.onInitialize(async (params: InitializeParams) => {
   engine = await CodeEngine.create();
   store = new DocumentStore(engine.python);
+  try {
+    warmUp(engine);
+  } catch (e) {
+    connection.console.warn(`DataJoint Migrate: warm-up failed: ${(e as Error).message}`);
+  }
   metas = new Map(allRuleMetas().map((m) => [m.code, m]));
   connection.console.info(
     `DataJoint Migrate: tree-sitter-python ABI ${engine.python.abiVersion} (runtime accepts ${engine.python.runtimeAbi.min}-${engine.python.runtimeAbi.max}); ${metas.size} rules`,
@@ -250,6 +257,7 @@ connection.onDidCloseTextDocument(({ textDocument }) => {
   store.close(textDocument.uri);
   analysisCache.delete(textDocument.uri);
   analyzers.delete(textDocument.uri);
+  reported.delete(textDocument.uri);
 });
 notebooks.listen(connection);
 
@@ -337,13 +345,31 @@ connection.languages.diagnostics.on(async (params) => {
     );
     return null;
   });
-  const items: Diagnostic[] = a
-    ? a.findings
-        .filter((f) => shownInPhase(f, a.settings.options.phase))
-        .map((f) => toDiagnostic(a.doc, f, docsHref, (o) => a.toDoc(o) ?? 0))
-    : [];
-  return { kind: DocumentDiagnosticReportKind.Full, items };
+  const uri = params.textDocument.uri;
+  const shown = a ? a.findings.filter((f) => shownInPhase(f, a.settings.options.phase)) : [];
+  // The client already shows these diagnostics: say so instead of sending them all again.
+  const last = reported.get(uri);
+  if (last && params.previousResultId === last.resultId && a && sameReport(last, a.doc.version, shown))
+    return { kind: DocumentDiagnosticReportKind.Unchanged, resultId: last.resultId };
+  const items: Diagnostic[] = a ? shown.map((f) => toDiagnostic(a.doc, f, docsHref, (o) => a.toDoc(o) ?? 0)) : [];
+  const resultId = String(++resultIds);
+  if (a) reported.set(uri, { resultId, version: a.doc.version, findings: shown });
+  else reported.delete(uri);
+  return { kind: DocumentDiagnosticReportKind.Full, resultId, items };
 });
+
+/** The last diagnostics sent for each document: what a `previousResultId` refers to. */
+const reported = new Map<string, { resultId: string; version: number; findings: Finding[] }>();
+let resultIds = 0;
+
+/** Diagnostics carry the document version (for their quick fixes): the same findings of the same version. */
+function sameReport(last: { version: number; findings: Finding[] }, version: number, findings: Finding[]): boolean {
+  return (
+    last.version === version &&
+    last.findings.length === findings.length &&
+    last.findings.every((f, i) => f === findings[i] || isDeepStrictEqual(f, findings[i]))
+  );
+}
 
 connection.onCodeAction(async (params) => {
   const uri = params.textDocument.uri;

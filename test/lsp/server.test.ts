@@ -347,3 +347,44 @@ test('an unresolved receiver of a changed API is a hint in the editor naming the
   assert.match(diags[0].message, /\[unverified: receiver not resolved: `self_ephys\.Unit`\]$/);
   assert.equal((diags[0].data as { edits?: unknown }).edits, undefined);
 });
+
+test('pull diagnostics: a result id, "unchanged" while the findings and version stay, a full report after an edit', async () => {
+  const uri = open('result_ids.py', SOURCE);
+  type Report = { kind: string; resultId?: string; items?: Diag[] };
+  const pull = (previousResultId?: string) =>
+    conn.sendRequest('textDocument/diagnostic', { textDocument: { uri }, previousResultId }) as Promise<Report>;
+  const first = await pull();
+  assert.equal(first.kind, 'full');
+  assert.ok(first.resultId && first.items?.length);
+  const again = await pull(first.resultId);
+  assert.deepEqual(again, { kind: 'unchanged', resultId: first.resultId });
+  // no previous id, or another one: everything again
+  assert.equal((await pull()).kind, 'full');
+  const stale = await pull('not-an-id');
+  assert.equal(stale.kind, 'full');
+  assert.deepEqual(stale.items, first.items);
+  // an empty change still moves the version the quick fixes are checked against
+  conn.sendNotification('textDocument/didChange', {
+    textDocument: { uri, version: 2 },
+    contentChanges: [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: '' }],
+  });
+  const moved = await pull(stale.resultId);
+  assert.equal(moved.kind, 'full');
+  assert.notEqual(moved.resultId, stale.resultId);
+  assert.deepEqual(
+    moved.items?.map((d) => (d.data as { version: number }).version),
+    first.items?.map(() => 2),
+  );
+  // a real edit: the findings move with the text
+  conn.sendNotification('textDocument/didChange', {
+    textDocument: { uri, version: 3 },
+    contentChanges: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '\n' }],
+  });
+  const edited = await pull(moved.resultId);
+  assert.equal(edited.kind, 'full');
+  assert.deepEqual(
+    edited.items?.map((d) => d.range.start.line),
+    first.items?.map((d) => d.range.start.line + 1),
+  );
+  conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
+});

@@ -8,9 +8,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { CodeEngine } from '../../server/src/engine';
-import { IncrementalAnalyzer } from '../../server/src/incremental/analyzer';
+import { IncrementalAnalyzer, type IncrementalStats } from '../../server/src/incremental/analyzer';
+import { linesWith } from '../../server/src/incremental/facts';
 import { DocumentStore } from '../../server/src/lsp/documents';
 import { DEFAULT_OPTIONS, type EngineOptions } from '../../server/src/rules/context';
+import type { Finding } from '../../server/src/rules/meta';
 import { repoRoot } from '../helpers/paths';
 
 function rng(seed: number): () => number {
@@ -145,4 +147,88 @@ test('incremental analysis equals a full analysis after random edits of every Py
   // The comparison means something only if many analyses were incremental.
   assert.ok(partial > compared / 8, `only ${partial} of ${compared} analyses were incremental`);
   assert.ok(treesDiffered < compared / 20, `the re-parsed tree differed from a fresh parse ${treesDiffered} times`);
+});
+
+/** Analyses `texts` in turn through one incremental analyzer (re-parsed as the server does), each against a full analysis. */
+async function compareEdits(
+  texts: string[],
+  file = '/work/edited.py',
+): Promise<Array<{ findings: Finding[]; stats: IncrementalStats }>> {
+  const engine = await CodeEngine.create();
+  const full = engine.isolated();
+  const store = new DocumentStore(engine.python);
+  const analyzer = new IncrementalAnalyzer(engine, file);
+  const uri = 'file:///work/edited.py';
+  let entry = store.open(uri, 'python', 1, texts[0], true);
+  const out: Array<{ findings: Finding[]; stats: IncrementalStats }> = [];
+  for (let i = 0; i < texts.length; i++) {
+    if (i > 0) {
+      const doc = entry.doc;
+      entry = store.change(uri, i + 1, [
+        { range: { start: doc.positionAt(0), end: doc.positionAt(doc.getText().length) }, text: texts[i] },
+      ])!;
+    }
+    const got = analyzer.analyze(texts[i], entry.tree!, DEFAULT_OPTIONS);
+    assert.deepEqual(got, full.analyzePython(file, texts[i], DEFAULT_OPTIONS, entry.tree!), `text ${i}:\n${texts[i]}`);
+    out.push({ findings: got, stats: analyzer.stats });
+  }
+  store.close(uri);
+  return out;
+}
+
+const SUBJECT = `import datajoint as dj
+
+schema = dj.Schema("lab")
+
+
+@schema
+class Subject(dj.Manual):
+    definition = """
+    subject_id : int
+    ---
+    species : varchar(32)
+    sex : enum('M', 'F')
+    """
+
+
+def load():
+    row = (8, "owl", "F")
+    Subject.insert1(row)
+
+
+def other():
+    pass
+`;
+
+test('a positional insert of a variable is checked again when another statement starts or stops using the name', async () => {
+  const used = SUBJECT.replace('    pass', '    print(row)');
+  const [before, after, back] = (await compareEdits([SUBJECT, used, SUBJECT])).map((r) => r.findings);
+  const dj069 = (fs: Finding[]) => fs.filter((f) => f.code === 'DJ069').length;
+  // rewriting `row` is safe only while `load` is its one user
+  assert.equal(dj069(before), 1);
+  assert.equal(dj069(after), 0);
+  assert.equal(dj069(back), 1);
+});
+
+test('syntax errors in several statements: the findings of a full analysis, without checking everything', async () => {
+  const broken = SUBJECT.replace('Subject.insert1(row)', 'Subject.insert1(row))').replace(
+    'def other():',
+    'def other(:',
+  );
+  const again = broken.replace('    pass', '    pass  # still broken');
+  const last = (await compareEdits([SUBJECT, broken, again]))[2].stats;
+  assert.ok(!last.full && last.checked < last.statements, JSON.stringify(last));
+});
+
+test('a statement with a MISSING node: its error region is the whole analysis’s', async () => {
+  const text = 'import hashlib\nfrom datajoint.hash import key_hash\n\nh = key_hash(key)\n';
+  await compareEdits([text, text.replace('import hashlib', "or't hashlib")]);
+});
+
+test('the lines holding `global` or a dj-migrate comment are those a multi-line regex finds', () => {
+  const text =
+    'x = 1\nglobal a, b  # global\nglobals()\n_global = 2\n# dj-migrate: ignore\nnot-dj-migrated\r\nglobal\n';
+  const want = text.match(/^.*\b(?:global|dj-migrate)\b.*$/gm) ?? [];
+  assert.deepEqual(linesWith(text, ['global', 'dj-migrate']), want);
+  assert.equal(want.length, 3);
 });

@@ -26,6 +26,13 @@ interface State {
   wsChanges: number;
 }
 
+interface Statements {
+  text: string;
+  starts: number[];
+  ends: number[];
+  keys: string[];
+}
+
 export interface IncrementalStats {
   statements: number;
   checked: number;
@@ -35,6 +42,8 @@ export interface IncrementalStats {
 export class IncrementalAnalyzer {
   private infos = new Map<string, StatementInfo>();
   private state: State | null = null;
+  /** The statements of the last text analysed, to take the keys of those an edit left alone. */
+  private last: Statements | null = null;
   /** How the last analysis went (for the benchmark and tests). */
   stats: IncrementalStats = { statements: 0, checked: 0, full: true };
 
@@ -47,10 +56,7 @@ export class IncrementalAnalyzer {
 
   /** The findings of `text` (whose tree is `tree`, kept alive by the caller): those of a full analysis. */
   analyze(text: string, tree: Tree, options: EngineOptions): Finding[] {
-    // With errors in several statements, how tree-sitter recovers one depends on the others, and reusing findings
-    // of a statement beside them was seen to differ from a full analysis: check everything then.
-    const forceAll = tree.rootNode.hasError && brokenStatements(tree) > 1;
-    return this.run(text, tree, options, forceAll) ?? this.run(text, tree, options, true)!;
+    return this.run(text, tree, options, false) ?? this.run(text, tree, options, true)!;
   }
 
   /** Null when the run finds it must check everything (only when `all` is false). */
@@ -74,14 +80,8 @@ export class IncrementalAnalyzer {
       if (wanted.length > stmts.length / 2 && !root.hasError) all_ ??= collectAll(root, starts, ends);
       for (const i of wanted) if (!collected.has(i)) collected.set(i, all_?.[i] ?? collectIn(stmts[i]));
     };
-    const keys = stmts.map((_, i) => {
-      // Keyed by its whole lines: a rule may read the indentation before it or what follows on its last line.
-      // (Two statements may share a line: where it starts and ends in it tell them apart.)
-      const lineStart = text.lastIndexOf('\n', starts[i] - 1) + 1;
-      const lineEnd = text.indexOf('\n', ends[i]);
-      const lines = text.slice(lineStart, lineEnd < 0 ? text.length : lineEnd);
-      return `${starts[i] - lineStart}:${ends[i] - starts[i]}:${lines}`;
-    });
+    const keys = statementKeys(text, starts, ends, this.last);
+    this.last = { text, starts, ends, keys };
     collect(keys.flatMap((k, i) => (this.infos.has(k) ? [] : [i])));
     const infos = stmts.map(
       (s, i) => this.infos.get(keys[i]) ?? describe(s, text.slice(starts[i], ends[i]), collected.get(i)!, keys[i]),
@@ -106,7 +106,12 @@ export class IncrementalAnalyzer {
       if (affected.size)
         for (let i = 0; i < infos.length; i++) dirty[i] ||= [...affected].some((n) => infos[i].words.has(n));
       const removed = [...previous.values()].filter((i) => !this.infos.has(i.key));
+      // How tree-sitter recovers from an error depends on more than the statement's text: never reused.
+      const erroneous = infos.map((info, i) => info.errorRanges.length > 0 || stmts[i].hasError);
+      const changed = [...removed, ...infos.filter((info, i) => erroneous[i] || !st!.results.has(info.key))];
+      readersOfChangedNames(infos, dirty, changed, st!.results);
       feeders(infos, dirty, removed);
+      for (let i = 0; i < stmts.length; i++) dirty[i] ||= erroneous[i];
     }
 
     const syntax = emptySyntax();
@@ -114,8 +119,6 @@ export class IncrementalAnalyzer {
     if (broken) syntax.errorRanges.push([root.startIndex, root.endIndex]);
     const relocated = new Map<number, Node[]>(); // assignments found again in clean statements
     for (let i = 0; i < stmts.length; i++) {
-      // How tree-sitter recovers from an error depends on more than the statement's text: never reused.
-      if (!dirty[i] && (infos[i].errorRanges.length || stmts[i].hasError)) dirty[i] = true;
       if (!dirty[i]) {
         const nodes = relocate(root, starts[i], infos[i].facts);
         if (nodes) {
@@ -147,6 +150,7 @@ export class IncrementalAnalyzer {
         own = {
           findings: [],
           volatile: false,
+          reads: [],
           configKeys: mentionsConfig
             ? configKeysWritten({ syntax: syn, qualified: (n) => index.qualified(n) })
             : new Set(),
@@ -177,12 +181,12 @@ export class IncrementalAnalyzer {
       });
       return every;
     };
-    const { findings, dataJoint } = this.engine.ruleFindings(
-      index,
-      text,
-      options,
-      all ? undefined : { inScope, allAssignments },
-    );
+    const reads = new Set<string>();
+    const { findings, dataJoint } = this.engine.ruleFindings(index, text, options, {
+      inScope: all ? () => true : inScope,
+      allAssignments: all ? () => index.syntax.assignments : allAssignments,
+      readsEveryUse: (name) => reads.add(name),
+    });
     const selfImport = [...index.wsModules.values()].some((ms) => ms.some((m) => m.path === this.path));
     if (!dataJoint || selfImport) {
       // Not cached: a file that is not DataJoint code gets only import warnings; a file importing itself reads its own
@@ -219,12 +223,18 @@ export class IncrementalAnalyzer {
         const volatile = list.some(
           (f) => f.end > ends[i] || !!f.fix?.edits.some((e) => e.start < starts[i] || e.end > ends[i]),
         );
-        results.set(key, { ...own, findings: list.map((f) => shifted(f, -starts[i])), volatile });
+        const readsHere = reads.size
+          ? [...reads].filter((n) => infos[i].text.includes(n) && infos[i].words.has(n))
+          : [];
+        results.set(key, { ...own, findings: list.map((f) => shifted(f, -starts[i])), volatile, reads: readsHere });
         if (!all) out.push(...list);
       } else {
         const cached = st!.results.get(key)!;
         results.set(key, cached);
-        for (const f of cached.findings) out.push(shifted(f, starts[i]));
+        // The same objects while the statement stays where it was (most of a file, for most edits).
+        if (cached.placed?.base !== starts[i])
+          cached.placed = { base: starts[i], findings: cached.findings.map((f) => shifted(f, starts[i])) };
+        for (const f of cached.placed.findings) out.push(f);
       }
     }
     out.push(...unanalysedRegions(this.path, text, syntax.errorRanges));
@@ -268,10 +278,86 @@ function feeders(infos: StatementInfo[], dirty: boolean[], removed: StatementInf
   while (stack.length) visit(infos[stack.pop()!].codeWords);
 }
 
+/**
+ * A check that read every use of a name (e.g. "assigned once, used once") is repeated when a statement mentioning
+ * that name was added, removed, or may parse differently (a syntax error).
+ */
+function readersOfChangedNames(
+  infos: StatementInfo[],
+  dirty: boolean[],
+  changed: StatementInfo[],
+  results: Map<string, Cached>,
+): void {
+  const readers: number[] = [];
+  for (let i = 0; i < infos.length; i++) if (!dirty[i] && results.get(infos[i].key)?.reads.length) readers.push(i);
+  if (!readers.length) return;
+  for (const i of readers)
+    if (results.get(infos[i].key)!.reads.some((n) => changed.some((c) => c.words.has(n)))) dirty[i] = true;
+}
+
 function cachedHas(cached: Cached, f: Finding, base: number): boolean {
   return cached.findings.some(
     (c) => c.code === f.code && c.start + base === f.start && c.end + base === f.end && c.message === f.message,
   );
+}
+
+/**
+ * Each statement's key: its whole lines (a rule may read the indentation before it or what follows on its last line),
+ * and where it starts and ends in them (two statements may share a line). A statement whose lines lie in the text
+ * an edit left alone before or after it takes its key from the last analysis (no copy of its text, and a string
+ * whose hash is known).
+ */
+function statementKeys(text: string, starts: number[], ends: number[], last: Statements | null): string[] {
+  let prefix = 0;
+  let suffix = 0;
+  let delta = 0;
+  if (last) {
+    const old = last.text;
+    const max = Math.min(old.length, text.length);
+    // Whole chunks compared first (a string comparison is a memory compare; a character loop is not).
+    const CHUNK = 2048;
+    while (prefix + CHUNK <= max && old.slice(prefix, prefix + CHUNK) === text.slice(prefix, prefix + CHUNK))
+      prefix += CHUNK;
+    while (prefix < max && old.charCodeAt(prefix) === text.charCodeAt(prefix)) prefix++;
+    const o = old.length;
+    const n = text.length;
+    while (
+      suffix + CHUNK <= max - prefix &&
+      old.slice(o - suffix - CHUNK, o - suffix) === text.slice(n - suffix - CHUNK, n - suffix)
+    )
+      suffix += CHUNK;
+    while (suffix < max - prefix && old.charCodeAt(o - 1 - suffix) === text.charCodeAt(n - 1 - suffix)) suffix++;
+    delta = n - o;
+  }
+  const tail = text.length - suffix; // the unchanged end of the text starts here
+  return starts.map((start, i) => {
+    const end = ends[i];
+    const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+    const next = text.indexOf('\n', end);
+    const lineEnd = next < 0 ? text.length : next;
+    if (last) {
+      // Its lines and the line break before them unchanged (the one after them, or the text's end, too).
+      const before = lineEnd < prefix;
+      const after = lineStart - 1 >= tail;
+      if (before || after) {
+        const at = indexOfStart(last.starts, before ? start : start - delta);
+        if (at >= 0 && last.ends[at] - last.starts[at] === end - start) return last.keys[at];
+      }
+    }
+    return `${start - lineStart}:${end - start}:${text.slice(lineStart, lineEnd)}`;
+  });
+}
+
+function indexOfStart(starts: number[], start: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (starts[mid] === start) return mid;
+    if (starts[mid] < start) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
 }
 
 /** The statement whose range holds an offset (ranges sorted and disjoint), or -1. */
@@ -287,10 +373,4 @@ function statementAt(starts: number[], ends: number[], offset: number): number {
     } else hi = mid - 1;
   }
   return at >= 0 && offset <= ends[at] ? at : -1;
-}
-
-function brokenStatements(tree: Tree): number {
-  let n = 0;
-  for (const s of tree.rootNode.namedChildren) if (s?.hasError || s?.type === 'ERROR') n++;
-  return n;
 }

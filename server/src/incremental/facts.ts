@@ -9,13 +9,35 @@ export interface Cached {
   findings: Finding[];
   /** A finding reaches outside the statement (e.g. an import it adds): the statement is checked on every edit. */
   volatile: boolean;
+  /** Names every use of which a check read (see RuleContext.readsEveryUse). */
+  reads: string[];
+  /** The findings placed at the statement's start when it was last reused there. */
+  placed?: { base: number; findings: Finding[] };
   configKeys: Set<string>;
   features: Set<ReleaseFeature>;
 }
 
 // Whole-text tests some rules make (configApi, operators, the module-parameter scan of the file index).
 const SWITCHES = ['config', 'DJ_', '@=', '^=', 'U('];
-const LINES = /^.*\b(?:global|dj-migrate)\b.*$/gm;
+
+const WORD = /\w/;
+
+/** The lines holding one of `words` as a whole word, in order, each once (a regex with `^.*` is slow on a long text). */
+export function linesWith(text: string, words: string[]): string[] {
+  const starts = new Set<number>();
+  for (const word of words)
+    for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + word.length)) {
+      if (at > 0 && WORD.test(text[at - 1])) continue;
+      if (at + word.length < text.length && WORD.test(text[at + word.length])) continue;
+      starts.add(text.lastIndexOf('\n', at - 1) + 1);
+    }
+  return [...starts]
+    .sort((a, b) => a - b)
+    .map((s) => {
+      const e = text.indexOf('\n', s);
+      return text.slice(s, e < 0 ? text.length : e);
+    });
+}
 
 /**
  * What any statement's findings may depend on: options, whole-text switches, lines with `global` or a
@@ -31,8 +53,9 @@ export function globalKey(text: string, infos: StatementInfo[], options: string)
     .join('\n');
   return [
     options,
-    SWITCHES.map((s) => (text.includes(s) ? 1 : 0)).join('') + Number(/\bdef activate\b|ModuleType/.test(text)),
-    (text.match(LINES) ?? []).join('\n'),
+    SWITCHES.map((s) => (text.includes(s) ? 1 : 0)).join('') +
+      Number(text.includes('ModuleType') || (text.includes('def activate') && /\bdef activate\b/.test(text))),
+    linesWith(text, ['global', 'dj-migrate']).join('\n'),
     once,
     ...infos.flatMap((i) => (i.global ? [i.global] : [])), // a comment added or removed changes nothing here
   ].join('\0');

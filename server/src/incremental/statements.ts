@@ -1,7 +1,7 @@
 // What the incremental analysis keeps of one top-level statement, by its text: where its index nodes sit (to find
 // them again in the next tree without walking the statement), its syntax-error ranges, and the facts other
 // statements may read from it (a class's skeleton, the names it mentions, imports, `global`, assigned names).
-import type { Node } from 'web-tree-sitter';
+import { Query, type Language, type Node } from 'web-tree-sitter';
 import type { SyntaxNodes } from '../python/syntax';
 
 type Bucket = keyof Omit<SyntaxNodes, 'errorRanges'>;
@@ -48,6 +48,8 @@ export function emptySyntax(): SyntaxNodes {
   };
 }
 
+let missingQuery: { language: Language; query: Query } | null = null;
+
 /** Every index node inside one statement, in document order (the statement itself included). */
 export function collectIn(stmt: Node): SyntaxNodes {
   const out = emptySyntax();
@@ -56,25 +58,15 @@ export function collectIn(stmt: Node): SyntaxNodes {
     if (node.type === 'ERROR') out.errorRanges.push([node.startIndex, node.endIndex]);
     else out[COLLECT[node.type]].push(node);
   }
+  // MISSING nodes found as the whole file's collection finds them (python/syntax.ts forEachMissing).
   if (stmt.hasError) {
-    const cursor = stmt.walk();
-    try {
-      let descend = true;
-      for (;;) {
-        if (descend) {
-          if (cursor.nodeIsMissing) out.errorRanges.push([Math.max(0, cursor.startIndex - 1), cursor.endIndex + 1]);
-          if (cursor.gotoFirstChild()) continue;
-        }
-        if (cursor.gotoNextSibling()) {
-          descend = true;
-          continue;
-        }
-        if (!cursor.gotoParent()) break;
-        descend = false;
-      }
-    } finally {
-      cursor.delete();
+    const language = stmt.tree.language;
+    if (missingQuery?.language !== language) {
+      missingQuery?.query.delete();
+      missingQuery = { language, query: new Query(language, '(MISSING) @missing') };
     }
+    for (const { node } of missingQuery.query.captures(stmt))
+      out.errorRanges.push([Math.max(0, node.startIndex - 1), node.endIndex + 1]);
   }
   return out;
 }

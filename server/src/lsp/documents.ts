@@ -38,7 +38,14 @@ export class DocumentStore {
     let doc = entry.doc;
     let tree = entry.tree;
     let full = false;
+    let edited = false;
     for (const change of changes) {
+      const empty = 'range' in change && change.text === '' && samePosition(change.range.start, change.range.end);
+      if (empty) {
+        doc = TextDocument.update(doc, [change], version); // nothing to parse again: only the version moves
+        continue;
+      }
+      edited = true;
       if ('range' in change && tree) {
         const startIndex = doc.offsetAt(change.range.start);
         const oldEndIndex = doc.offsetAt(change.range.end);
@@ -53,7 +60,7 @@ export class DocumentStore {
         full = true;
       }
     }
-    if (tree) {
+    if (tree && edited) {
       const next = this.python.parse(doc.getText(), full ? null : tree);
       tree.delete();
       tree = next;
@@ -76,4 +83,8 @@ export class DocumentStore {
 
 function toPoint(p: { line: number; character: number }): { row: number; column: number } {
   return { row: p.line, column: p.character };
+}
+
+function samePosition(a: { line: number; character: number }, b: { line: number; character: number }): boolean {
+  return a.line === b.line && a.character === b.character;
 }

@@ -76,6 +76,8 @@ export class RuleContext {
     readonly inScope: (offset: number) => boolean = () => true,
     /** Every assignment of the file, in document order (the incremental index holds only those it needs). */
     readonly allAssignments: () => Node[] = () => index.syntax.assignments,
+    /** Told when a check reads every use of a name in the file (the incremental analysis re-checks it when one changes). */
+    readonly readsEveryUse: (name: string) => void = () => {},
   ) {}
 
   report(meta: RuleMeta, at: Node | { start: number; end: number }, opts: ReportOptions = {}): void {

@@ -200,7 +200,8 @@ export const schemaNameRules: Rule[] = [
       const suffix = ctx.options.schemaSuffix;
       if (!suffix) return;
       const finalize = ctx.options.finalize;
-      for (const id of identifiersNamed(ctx, [
+      // Reported at an argument of the call (or the name tested in `x in dj.list_schemas()`): its statement.
+      const names = [
         'Schema',
         'schema',
         'VirtualModule',
@@ -208,7 +209,8 @@ export const schemaNameRules: Rule[] = [
         'virtual_schema',
         'activate',
         'list_schemas',
-      ])) {
+      ];
+      for (const id of identifiersNamed(ctx, names, { inScope: true })) {
         const p = id.parent;
         const call = callOf(p?.type === 'attribute' && p.childForFieldName('attribute')?.id === id.id ? p : id);
         if (!call || ctx.isGuarded(call)) continue;

@@ -73,6 +73,7 @@ export function checkPositionalInserts(ctx: RuleContext, call: Node, mc: { recei
  * when the variable is assigned once in the file and used nowhere else (so rewriting it affects nothing else).
  */
 function rowsVariable(ctx: RuleContext, id: Node): Node | null {
+  ctx.readsEveryUse(id.text);
   const uses = identifiersNamed(ctx, [id.text]);
   if (uses.length !== 2) return null;
   const target = uses.find((u) => u.id !== id.id)!;

@@ -29,11 +29,15 @@ export function membersNamed(ctx: RuleContext, names: string[]): Node[] {
   return out;
 }
 
-/** Identifiers spelled `name` in code (not in strings or comments), found from the text. */
-export function identifiersNamed(ctx: RuleContext, names: string[]): Node[] {
+/**
+ * Identifiers spelled `name` in code (not in strings or comments), found from the text; `inScope`: only those the
+ * incremental analysis re-checks (for a check whose findings stay in the identifier's statement).
+ */
+export function identifiersNamed(ctx: RuleContext, names: string[], opts: { inScope?: boolean } = {}): Node[] {
   const re = new RegExp(`\\b(?:${names.join('|')})\\b`, 'g');
   const out: Node[] = [];
   for (const m of ctx.text.matchAll(re)) {
+    if (opts.inScope && !ctx.inScope(m.index!)) continue;
     const id = ctx.index.tree.rootNode.descendantForIndex(m.index!, m.index! + m[0].length);
     if (id?.type === 'identifier') out.push(id);
   }
