@@ -62,6 +62,12 @@ export async function runDbBench(args: string[] = []): Promise<number> {
     await setUp(db, { src, base, gen, side });
     const stores = { raw: fileStore('raw', storeDir) };
     const objects = await writeObjects(db, src, gen, stores.raw);
+    if (args.includes('--freeze-only')) {
+      // Only the cut-over freeze (section 5), for iterating on it without the whole benchmark.
+      await copiedPipeline(db, src, stores);
+      await freezeLines(db, { src, side, stores, line });
+      return 0;
+    }
     await createParallel(db, { schemas: [src], suffix: '_v2', unsigned: 'widen' });
 
     // 1. Plain table: the tool's copy vs INSERT … SELECT of the same rows (baseline first).
@@ -142,23 +148,7 @@ export async function runDbBench(args: string[] = []): Promise<number> {
     await runS3Bench(db, s3, src, line);
 
     // 5. The cut-over freeze: the same 100-row delta at the full size and at a tenth of it.
-    const freeze = await measureFreeze(
-      db,
-      { schema: src, side, stores, drop: async () => undefined },
-      async (smallSide) => {
-        const small = `${src}_s`;
-        const names = [small, `${small}_v2`, `${small}_old`, `${small}_base`, `${small}_gen`];
-        await setUp(db, { src: small, base: `${small}_base`, gen: `${small}_gen`, side: smallSide });
-        await writeObjects(db, small, `${small}_gen`, stores.raw);
-        await copiedPipeline(db, small, stores);
-        return { schema: small, side: smallSide, stores, drop: () => dropSchemas(db, names) };
-      },
-    );
-    line(
-      'swap freeze, 100-row delta',
-      `${freeze.bigMs.toFixed(0)} ms at ${freeze.bigRows.toLocaleString('en')} rows, ${freeze.smallMs.toFixed(0)} ms at ${freeze.smallRows.toLocaleString('en')}  ratio ${(freeze.bigMs / freeze.smallMs).toFixed(2)} (aim ≤ 1.5)`,
-    );
-    for (const d of freeze.details) console.log(`  ${d}`);
+    await freezeLines(db, { src, side, stores, line });
     const rssMb = process.resourceUsage().maxRSS / 1024;
     line('peak RSS', `${rssMb.toFixed(0)} MB (aim < 300 MB)`);
 
@@ -168,6 +158,30 @@ export async function runDbBench(args: string[] = []): Promise<number> {
     fs.rmSync(storeDir, { recursive: true, force: true });
     await db.close();
   }
+}
+
+async function freezeLines(
+  db: Db,
+  o: { src: string; side: number; stores: { raw: StoreSpec }; line: (label: string, value: string) => void },
+): Promise<void> {
+  // 5. The cut-over freeze: the same 100-row delta at the full size and at a tenth of it.
+  const freeze = await measureFreeze(
+    db,
+    { schema: o.src, side: o.side, stores: o.stores, drop: async () => undefined },
+    async (smallSide) => {
+      const small = `${o.src}_s`;
+      const names = [small, `${small}_v2`, `${small}_old`, `${small}_base`, `${small}_gen`];
+      await setUp(db, { src: small, base: `${small}_base`, gen: `${small}_gen`, side: smallSide });
+      await writeObjects(db, small, `${small}_gen`, o.stores.raw);
+      await copiedPipeline(db, small, o.stores);
+      return { schema: small, side: smallSide, stores: o.stores, drop: () => dropSchemas(db, names) };
+    },
+  );
+  o.line(
+    'swap freeze, 100-row delta',
+    `${freeze.bigMs.toFixed(0)} ms at ${freeze.bigRows.toLocaleString('en')} rows, ${freeze.smallMs.toFixed(0)} ms at ${freeze.smallRows.toLocaleString('en')}  ratio ${(freeze.bigMs / freeze.smallMs).toFixed(2)} (aim ≤ 1.5)`,
+  );
+  for (const d of freeze.details) console.log(`  ${d}`);
 }
 
 /** The generated 0.14.6 tables (`trial`, `recording` with `~external_raw`) and empty baseline copies. */

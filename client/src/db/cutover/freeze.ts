@@ -25,8 +25,11 @@ import {
   snapshotIndicators,
   type TableVerdict,
 } from './changeIndicators';
-import { resumTable, sumTable, type TableSums } from './chunkSums';
+import { resumTable, resumTables, sumTable, type TableSums } from './chunkSums';
 import { applyDelta, type DeltaCounts, type KeySpan } from './deltaSync';
+import { rowChangesSince } from './binlogRows';
+import { keySetSpan } from '../chunks';
+import type { Key } from '../state';
 
 export interface FreezeParts {
   /** Change indicators and the checksums of the chunks of tables that moved. */
@@ -49,6 +52,12 @@ export interface FreezeReport {
   moved: string[];
   /** Tables re-read in full because a change could not be told cheaply, and why. */
   forced: { table: string; why: string }[];
+  /** Moved tables re-checked key by key from the ROW binary log, with the number of keys. */
+  byKey?: { table: string; keys: number }[];
+  /** Moved tables the row events could not be used for (re-checked chunk by chunk instead), and why. */
+  byChunks?: { table: string; why: string }[];
+  /** The tool that read the row events. */
+  rowReader?: string;
   chunks: { total: number; reread: number; changed: number };
   /** The slowest table to re-check (its pre-freeze checksum time): what one more written table can add. */
   slowest?: { table: string; ms: number };
@@ -139,7 +148,10 @@ export async function preFreezePass(db: Db, ctx: CutoverContext, estimates: { re
   // in either state, so the freeze re-checks them whatever their checksum says then.
   const dirty = new Map<string, Set<number>>();
   const after = await snapshotIndicators(db, watched, 'fallback');
-  const duringPass = classify([...sums.keys()], baseline, after, await binlogFor(db, baseline, after));
+  const duringPass = withCascades(
+    classify([...sums.keys()], baseline, after, await binlogFor(db, baseline, after)),
+    watched,
+  );
   for (const v of duringPass.filter((x) => x.state !== 'quiet')) {
     const t = watched.find((x) => tableKey(x) === v.table)!;
     const before = sums.get(v.table)!;
@@ -176,6 +188,13 @@ export async function preFreezePass(db: Db, ctx: CutoverContext, estimates: { re
   return { watched, baseline, sums, dirty, catchUp, compare: cmp, report, compareMsPerChunk };
 }
 
+/** Key-set spans of at most 500 keys each (statement size stays small). */
+function keySpans(keys: Key[]): KeySpan[] {
+  const out: KeySpan[] = [];
+  for (let i = 0; i < keys.length; i += 500) out.push(keySetSpan(keys.slice(i, i + 500)));
+  return out;
+}
+
 function slowestOf(sums: Map<string, TableSums>): { slowest?: { table: string; ms: number } } {
   let slowest: { table: string; ms: number } | undefined;
   for (const s of sums.values()) if (!slowest || s.ms > slowest.ms) slowest = { table: s.table, ms: s.ms };
@@ -202,6 +221,34 @@ function abandoned(watched: Table[], catchUp: CopyReport): PreFreeze {
     },
     compareMsPerChunk: new Map(),
   };
+}
+
+/**
+ * InnoDB runs foreign-key cascades below the binary log: a parent's change is logged, its children's are not.
+ * Where the binary log decided, a watched child (transitively) of a moved table whose key cascades counts as
+ * moved too.
+ */
+export function withCascades(verdicts: TableVerdict[], watched: Table[]): TableVerdict[] {
+  const moved = new Set(verdicts.filter((v) => v.state !== 'quiet').map((v) => v.table));
+  const cascades = (rule: string) => !['RESTRICT', 'NO ACTION'].includes(String(rule).toUpperCase());
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const t of watched)
+      if (
+        !moved.has(tableKey(t)) &&
+        t.foreignKeys.some(
+          (fk) => moved.has(`${fk.refSchema}.${fk.refTable}`) && (cascades(fk.onUpdate) || cascades(fk.onDelete)),
+        )
+      ) {
+        moved.add(tableKey(t));
+        grew = true;
+      }
+  }
+  return verdicts.map((v) =>
+    v.state === 'quiet' && v.by.startsWith('binary log') && moved.has(v.table)
+      ? { table: v.table, state: 'moved', by: 'foreign-key cascade' }
+      : v,
+  );
 }
 
 async function binlogFor(db: Db, a: IndicatorSnapshot, b: IndicatorSnapshot) {
@@ -238,22 +285,60 @@ export async function freezePass(
   const actual: FreezeParts = { detectMs: 0, deltaCopyMs: 0, deltaCompareMs: 0, renameMs: 0 };
   r.actual = actual;
   let t = Date.now();
-  const frozenAt = await snapshotIndicators(db, pre.watched, 'fallback');
-  const verdicts = classify([...pre.sums.keys()], pre.baseline, frozenAt, await binlogFor(db, pre.baseline, frozenAt));
+  const frozenAt = await quietSecond(db, pre, await snapshotIndicators(db, pre.watched, 'fallback'));
+  const verdicts = withCascades(
+    classify([...pre.sums.keys()], pre.baseline, frozenAt, await binlogFor(db, pre.baseline, frozenAt)),
+    pre.watched,
+  );
   r.moved = verdicts.filter((v) => v.state === 'moved').map((v) => v.table);
   r.forced = verdicts
     .filter((v): v is Extract<TableVerdict, { state: 'unknown' }> => v.state === 'unknown')
     .map((v) => ({ table: v.table, why: v.why }));
   const spans = new Map<string, KeySpan[]>();
   const sums = new Map<string, TableSums>();
-  for (const v of verdicts.filter((x) => x.state !== 'quiet')) {
-    check(ctx.signal);
-    const table = pre.watched.find((x) => tableKey(x) === v.table)!;
-    const before = pre.sums.get(v.table)!;
-    const again = await resumTable(db, table, before);
-    sums.set(v.table, again.sums);
+  const active = verdicts.filter((x) => x.state !== 'quiet');
+  // ROW binary log: the keys written since the pre-freeze position, so no moved table is re-read in full.
+  const byLog = active.filter((v) => v.state === 'moved' && v.by === 'binary log');
+  const rows =
+    byLog.length && pre.baseline.binlog && frozenAt.binlog
+      ? await rowChangesSince(db, pre.baseline.binlog, frozenAt.binlog, pre.watched)
+      : null;
+  if (rows) {
+    r.byKey = [];
+    r.byChunks = [];
+    if (rows.tool) r.rowReader = rows.tool;
+  }
+  const resum: typeof active = [];
+  for (const v of active) {
     const marked = pre.dirty.get(v.table) ?? new Set<number>();
-    const changed = new Set(again.changed);
+    const before = pre.sums.get(v.table)!;
+    const why = rows && (rows.failed ?? rows.unsure.get(v.table));
+    // a cascade child whose parent changed no referenced key: nothing reached it
+    if (v.state === 'moved' && v.by === 'foreign-key cascade' && rows && !why) continue;
+    if (!rows || why || !byLog.includes(v)) {
+      if (rows && why) r.byChunks!.push({ table: v.table, why });
+      resum.push(v);
+      continue;
+    }
+    const keys = rows.keys.get(v.table) ?? [];
+    r.byKey!.push({ table: v.table, keys: keys.length });
+    const redo = before.chunks.filter((_, i) => marked.has(i)).map((c) => ({ lower: c.lower, upper: c.upper }));
+    r.chunks.changed += redo.length;
+    const own = [...redo, ...keySpans(keys)];
+    if (own.length) spans.set(prodKeyOf(ctx, v.table), own);
+  }
+  // Cascaded children (not in the log) and tables the log cannot speak for: chunk checksums, two sessions.
+  const again = await resumTables(
+    db,
+    resum.map((v) => ({ table: pre.watched.find((x) => tableKey(x) === v.table)!, before: pre.sums.get(v.table)! })),
+  );
+  for (const v of resum) {
+    check(ctx.signal);
+    const before = pre.sums.get(v.table)!;
+    const re = again.get(v.table)!;
+    sums.set(v.table, re.sums);
+    const marked = pre.dirty.get(v.table) ?? new Set<number>();
+    const changed = new Set(re.changed);
     const redo = before.chunks.filter((_, i) => marked.has(i) || changed.has(i));
     r.chunks.reread += before.chunks.length;
     r.chunks.changed += redo.length;
@@ -293,6 +378,26 @@ export async function freezePass(
   }
   actual.deltaCompareMs = Date.now() - t;
   return { refusals, compare: cmp, frozenAt, sums };
+}
+
+/**
+ * UPDATE_TIME has one-second resolution: a table last written in the very second the freeze began could have
+ * been written before or after its re-check, and the last check could only tell by re-summing all of it (the
+ * whole table, while production waits). Instead the freeze starts at the next second: re-read from then on,
+ * any write with UPDATE_TIME at or after it was made after the freeze began. Waits at most a second, and only
+ * when UPDATE_TIME is what decides (a ROW binary log names the writes exactly).
+ */
+async function quietSecond(db: Db, pre: PreFreeze, frozenAt: IndicatorSnapshot): Promise<IndicatorSnapshot> {
+  if (frozenAt.binlog?.format === 'ROW') return frozenAt;
+  const latest = Math.max(-1, ...[...frozenAt.updateTime.values()].map((u) => u ?? -1));
+  if (latest < frozenAt.at) return frozenAt;
+  for (;;) {
+    const [{ now }] = await db.query<{ now: string | number }>('SELECT UNIX_TIMESTAMP(NOW(3)) AS now');
+    const wait = (latest + 1 - Number(now)) * 1000;
+    if (wait <= 0) break;
+    await new Promise((r) => setTimeout(r, Math.min(1000, Math.ceil(wait) + 5)));
+  }
+  return snapshotIndicators(db, pre.watched, 'fallback');
 }
 
 /**
