@@ -256,7 +256,8 @@ async function binlogFor(db: Db, a: IndicatorSnapshot, b: IndicatorSnapshot) {
 }
 
 function describeDetection(s: IndicatorSnapshot): string {
-  if (s.binlog?.format === 'ROW') return 'the binary log (ROW format names every table written), else UPDATE_TIME';
+  if (s.binlog?.format === 'ROW')
+    return 'the ROW binary log (its row events name the tables and keys written), else UPDATE_TIME';
   if (s.binlog) return `UPDATE_TIME (the binary log is in ${s.binlog.format} format and names no tables)`;
   return 'UPDATE_TIME (the server writes no binary log)';
 }
@@ -437,6 +438,11 @@ export function describeFreeze(r: FreezeReport): string[] {
       `frozen for ${s(r.actualMs)} (${parts(r.actual)}); re-read ${r.moved.length + r.forced.length} table(s)${r.moved.length ? ` whose indicator moved (${r.moved.join(', ')})` : ''}, ${r.chunks.changed} of ${r.chunks.reread} chunk(s) changed${r.delta ? `; delta: ${r.delta.inserted} inserted, ${r.delta.updated} updated, ${r.delta.deleted} deleted, ${r.delta.rewritten} rewritten` : ''}`,
     );
   lines.push(`changes detected by ${r.detection}`);
+  if (r.byKey?.length)
+    lines.push(
+      `re-checked key by key from the binary log's row events (${r.rowReader ?? 'binlog reader'}): ${r.byKey.map((k) => `${k.table} (${k.keys} key(s))`).join(', ')}`,
+    );
+  for (const f of r.byChunks ?? []) lines.push(`chunk re-check of ${f.table} (row events not used: ${f.why})`);
   for (const f of r.forced) lines.push(`full re-check of ${f.table}: ${f.why}`);
   if (r.prefreezeDelta)
     lines.push(
