@@ -195,19 +195,14 @@ function rowEvent(
   unsure: Map<string, string>,
 ): void {
   // Cascades first: they concern the watched children whatever the parent is.
-  for (const child of tables.values())
-    for (const fk of child.foreignKeys) {
-      if (`${fk.refSchema}.${fk.refTable}` !== ev.table) continue;
-      const rule = ev.op === 'delete' ? fk.onDelete : ev.op === 'update' ? fk.onUpdate : 'NO ACTION';
-      if (NO_ACTION.has(String(rule).toUpperCase())) continue;
-      if (ev.op === 'update' && !refChanged(ev, fk.refColumns, tables.get(ev.table))) continue;
-      cascade(
-        tableKey(child),
-        `rows changed by an ON ${ev.op.toUpperCase()} ${rule} from ${ev.table} (cascades are not in the binary log)`,
-        tables,
-        unsure,
-      );
-    }
+  const parent = tables.get(ev.table);
+  const changedCols =
+    ev.op === 'update' && parent
+      ? parent.columns
+          .filter((c, i) => ev.after.has(i + 1) && ev.after.get(i + 1) !== ev.before.get(i + 1))
+          .map((c) => c.name)
+      : null;
+  if (ev.op !== 'insert') cascade(ev.table, ev.op, changedCols, tables, unsure, ev.table);
   const t = tables.get(ev.table);
   if (!t || unsure.has(ev.table)) return;
   const found = keys.get(ev.table) ?? new Map<string, Key>();
@@ -223,23 +218,34 @@ function rowEvent(
   }
 }
 
-/** Whether an update changed any of the referenced columns (printed values differ). */
-function refChanged(ev: RowEvent, refColumns: string[], parent: Table | undefined): boolean {
-  if (!parent) return true;
-  return refColumns.some((name) => {
-    const n = parent.columns.findIndex((c) => c.name === name) + 1;
-    const after = ev.after.get(n);
-    return n === 0 || (after !== undefined && after !== ev.before.get(n));
-  });
-}
-
-function cascade(table: string, why: string, tables: Map<string, Table>, unsure: Map<string, string>): void {
-  if (unsure.has(table)) return;
-  unsure.set(table, why);
+/**
+ * Children of `table` that an update of `changed` columns (null: any, or a delete) reaches through cascading
+ * keys, transitively: a cascade changes the child's key columns, which reach its own children only when their
+ * keys reference those columns. Without `table`'s definition (not watched), every cascading child counts.
+ */
+function cascade(
+  table: string,
+  op: 'update' | 'delete',
+  changed: string[] | null,
+  tables: Map<string, Table>,
+  unsure: Map<string, string>,
+  origin: string,
+): void {
   for (const child of tables.values())
-    for (const fk of child.foreignKeys)
-      if (`${fk.refSchema}.${fk.refTable}` === table && !NO_ACTION.has(String(fk.onUpdate).toUpperCase()))
-        cascade(tableKey(child), `rows changed by cascades through ${table} (not in the binary log)`, tables, unsure);
+    for (const fk of child.foreignKeys) {
+      if (`${fk.refSchema}.${fk.refTable}` !== table) continue;
+      const rule = String(op === 'delete' ? fk.onDelete : fk.onUpdate).toUpperCase();
+      if (NO_ACTION.has(rule)) continue;
+      if (changed && !fk.refColumns.some((c) => changed.includes(c))) continue;
+      const name = tableKey(child);
+      if (unsure.has(name)) continue;
+      unsure.set(
+        name,
+        `rows changed by ON ${op.toUpperCase()} ${rule} from ${origin}${table === origin ? '' : ` through ${table}`} (cascades are not in the binary log)`,
+      );
+      // a deleted child cascades as a delete; an updated one changes exactly the key's columns
+      cascade(name, rule === 'CASCADE' && op === 'delete' ? 'delete' : 'update', fk.columns, tables, unsure, origin);
+    }
 }
 
 /** The keys (all readings of ambiguous spellings) of one image; a reason when it cannot be read. */
