@@ -199,7 +199,7 @@ function rowEvent(
   const changedCols =
     ev.op === 'update' && parent
       ? parent.columns
-          .filter((c, i) => ev.after.has(i + 1) && ev.after.get(i + 1) !== ev.before.get(i + 1))
+          .filter((_c, i) => ev.after.has(i + 1) && ev.after.get(i + 1) !== ev.before.get(i + 1))
           .map((c) => c.name)
       : null;
   if (ev.op !== 'insert') cascade(ev.table, ev.op, changedCols, tables, unsure, ev.table);
