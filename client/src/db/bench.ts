@@ -2,7 +2,8 @@
 // server does with no tool in the way (plain INSERT … SELECT; a plain streaming read of both tables), and the
 // cut-over freeze at two sizes with the same 100-row delta (benchFreeze.ts). Baseline and tool alternate which
 // runs first (caches warm for whichever runs second). Prints numbers against the aims; asserts nothing. Server from DJ_HOST/DJ_USER/DJ_PASS (default 127.0.0.1, root, no
-// password); rows from `--rows N` (`npm run bench:db -- --rows 100000`), else DJM_BENCH_ROWS, else 1,000,000.
+// password); rows from `--rows N` (`npm run bench:db -- --rows 100000`), else DJM_BENCH_ROWS, else 1,000,000;
+// `--freeze-only` runs only the cut-over freeze lines.
 // Everything it creates is dropped at the end.
 // Then db copy into another MariaDB (benchCross.ts) and into PostgreSQL against a plain streaming SELECT →
 // COPY (benchPg.ts); last, S3 relocation against a plain GET+PUT loop (stores/s3Bench.ts).
