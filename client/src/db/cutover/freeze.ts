@@ -323,7 +323,10 @@ export async function freezePass(
     const before = pre.sums.get(v.table)!;
     const why = rows && (rows.failed ?? rows.unsure.get(v.table));
     // a cascade child whose parent changed no referenced key: nothing reached it
-    if (v.state === 'moved' && v.by === 'foreign-key cascade' && rows && !why) continue;
+    if (v.state === 'moved' && v.by === 'foreign-key cascade' && rows && !why) {
+      r.moved = r.moved.filter((m) => m !== v.table);
+      continue;
+    }
     if (!rows || why || !byLog.includes(v)) {
       if (rows && why) r.byChunks!.push({ table: v.table, why });
       resum.push(v);
