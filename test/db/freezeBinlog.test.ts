@@ -26,6 +26,16 @@ async function tables(schema: string): Promise<void> {
   await db.execute(`INSERT INTO ${qt(schema, 'b')} (id, v) VALUES (1, 'b1'), (2, 'b2')`);
 }
 
+function unswapCtx(): CutoverContext {
+  return {
+    direction: 'unswap',
+    pairs: [{ source: record, target: live }],
+    live: [live],
+    stores: {},
+    progress: () => undefined,
+  };
+}
+
 describe('cut-over freeze with a binary log', () => {
   before(async () => {
     server = await startBinlogServer('ROW');
@@ -75,10 +85,64 @@ describe('cut-over freeze with a binary log', () => {
     const out = await freezePass(db, ctx, pre);
     assert.deepEqual(pre.report.moved, [`${live}.a`]);
     assert.deepEqual(pre.report.forced, []);
-    assert.deepEqual(pre.report.chunks, { total: 4, reread: 3, changed: 1 });
+    // the row events name both keys of the key change: no chunk is re-read
+    assert.deepEqual(pre.report.byKey, [{ table: `${live}.a`, keys: 2 }]);
+    assert.deepEqual(pre.report.byChunks, []);
+    assert.deepEqual(pre.report.chunks, { total: 4, reread: 0, changed: 0 });
     assert.equal(out.compare?.equal, false);
     const t = out.compare!.tables[0];
     assert.deepEqual([t.onlyInProduction, t.onlyInTest, t.chunks], [1, 1, 1]);
+    await db.execute(`UPDATE ${qt(live, 'a')} SET id = 25000 WHERE id = 30000`);
+  });
+
+  it('ROW format: an insert, an update, a delete and a key change after the pre-freeze pass are caught key by key', async () => {
+    const db = server.db;
+    const ctx = unswapCtx();
+    const pre = await preFreezePass(db, ctx, { renameMs: 0 });
+    assert.equal(pre.compare.equal, true, JSON.stringify(pre.compare));
+    await db.execute(`INSERT INTO ${qt(live, 'a')} (id, v) VALUES (26000, 'new')`);
+    await db.execute(`UPDATE ${qt(live, 'a')} SET v = 'changed' WHERE id = 5`);
+    await db.execute(`DELETE FROM ${qt(live, 'a')} WHERE id = 15000`);
+    await db.execute(`UPDATE ${qt(live, 'a')} SET id = 27000 WHERE id = 20000`);
+    const out = await freezePass(db, ctx, pre);
+    assert.deepEqual(pre.report.byKey, [{ table: `${live}.a`, keys: 5 }]);
+    assert.deepEqual(pre.report.byChunks, []);
+    assert.match(pre.report.rowReader ?? '', /binlog/);
+    assert.equal(pre.report.chunks.reread, 0);
+    const t = out.compare!.tables[0];
+    // record → live: the insert and the new key only in live, the deleted and the old key only in record
+    assert.deepEqual([t.differing, t.onlyInProduction, t.onlyInTest], [1, 2, 2]);
+    assert.deepEqual(
+      t.differences.map((d) => d.key),
+      [{ id: 5 }],
+    );
+    await db.execute(`DELETE FROM ${qt(live, 'a')} WHERE id IN (26000, 27000)`);
+    await db.execute(`INSERT INTO ${qt(live, 'a')} (id, v) VALUES (15000, 'a15000'), (20000, 'a20000')`);
+    await db.execute(`UPDATE ${qt(live, 'a')} SET v = 'a5' WHERE id = 5`);
+  });
+
+  it('ROW format: a statement event (DDL) in the range falls back to chunk checksums, by name', async () => {
+    const db = server.db;
+    const ctx = unswapCtx();
+    const pre = await preFreezePass(db, ctx, { renameMs: 0 });
+    assert.equal(pre.compare.equal, true, JSON.stringify(pre.compare));
+    await db.execute(`UPDATE ${qt(live, 'a')} SET v = 'late' WHERE id = 12345`);
+    await db.execute(`CREATE TABLE ${qt(record, 'junk')} (id int PRIMARY KEY)`);
+    const out = await freezePass(db, ctx, pre);
+    await db.execute(`DROP TABLE ${qt(record, 'junk')}`);
+    assert.deepEqual(pre.report.byKey, []);
+    assert.deepEqual(
+      pre.report.byChunks?.map((x) => x.table),
+      [`${live}.a`],
+    );
+    assert.match(pre.report.byChunks![0].why, /statement .*CREATE TABLE/i);
+    assert.deepEqual(pre.report.chunks, { total: 4, reread: 3, changed: 1 });
+    const t = out.compare!.tables[0];
+    assert.deepEqual(
+      t.differences.map((d) => d.key),
+      [{ id: 12345 }],
+    );
+    await db.execute(`UPDATE ${qt(live, 'a')} SET v = 'a12345' WHERE id = 12345`);
   });
 
   it('MIXED format: the log names no tables, so UPDATE_TIME decides', async () => {

@@ -46,11 +46,16 @@ export function uniquePrefix(): string {
 }
 
 /** A throw-away session on the test server with foreign-key checks off (for loading and dropping). */
-async function rawSession(multipleStatements = false): Promise<mysql.Connection> {
-  return mysql.createConnection({ ...testServer, multipleStatements, charset: 'utf8mb4_general_ci' });
+async function rawSession(multipleStatements = false, server = testServer): Promise<mysql.Connection> {
+  return mysql.createConnection({ ...server, multipleStatements, charset: 'utf8mb4_general_ci' });
 }
 
-export async function loadFixture(which: FixtureName, opts: { prefix?: string } = {}): Promise<LoadedFixture> {
+/** `server`: another server than the test server (e.g. one writing a binary log, binlogServer.ts). */
+export async function loadFixture(
+  which: FixtureName,
+  opts: { prefix?: string; server?: ConnectionOptions } = {},
+): Promise<LoadedFixture> {
+  const server = opts.server ?? testServer;
   const prefix = opts.prefix ?? uniquePrefix();
   const from = DUMP_PREFIX[which];
   const dump = fs
@@ -62,21 +67,21 @@ export async function loadFixture(which: FixtureName, opts: { prefix?: string } 
   const storesDir = await fsp.mkdtemp(path.join(os.tmpdir(), `djm-${prefix}stores-`));
   let db: Db | undefined;
   const cleanup = async (): Promise<void> => {
-    await dropPrefixed(prefix);
+    await dropPrefixed(prefix, server);
     await db?.close().catch(() => undefined);
     await fsp.rm(storesDir, { recursive: true, force: true });
   };
   try {
     await copyStores(path.join(fixturesDir, which, 'stores'), storesDir, from, prefix);
     const storesFile = writeStoreConfig(which, storesDir);
-    const conn = await rawSession(true);
+    const conn = await rawSession(true, server);
     try {
       await conn.query('SET SESSION FOREIGN_KEY_CHECKS = 0');
       await conn.query(dump);
     } finally {
       await conn.end();
     }
-    db = await openDb(testServer);
+    db = await openDb(server);
     return { db, prefix, schemas, storesDir, storesConfig: loadStores(storesFile), storesFile, cleanup };
   } catch (e) {
     await cleanup();
@@ -85,10 +90,10 @@ export async function loadFixture(which: FixtureName, opts: { prefix?: string } 
 }
 
 /** Drop every database whose name starts with `prefix` (fixtures, parallel schemas, scratch copies). */
-export async function dropPrefixed(prefix: string): Promise<void> {
+export async function dropPrefixed(prefix: string, server = testServer): Promise<void> {
   if (!/^t[0-9a-f]+_$/.test(prefix))
     throw new Error(`refusing to drop schemas for prefix ${prefix}: not a test prefix`);
-  const conn = await rawSession();
+  const conn = await rawSession(false, server);
   try {
     await conn.query('SET SESSION FOREIGN_KEY_CHECKS = 0');
     const [rows] = await conn.query(

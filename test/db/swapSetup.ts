@@ -5,6 +5,7 @@ import { loadFixture, type LoadedFixture } from './harness';
 import { createParallel } from '../../client/src/db/parallel';
 import { copy } from '../../client/src/db/copy';
 import type { SwapOptions } from '../../client/src/db/swap';
+import type { ConnectionOptions } from '../../client/src/db/connection';
 
 export interface CopiedPipeline {
   fx: LoadedFixture;
@@ -14,8 +15,8 @@ export interface CopiedPipeline {
   old: string[];
 }
 
-export async function copiedPipeline(): Promise<CopiedPipeline> {
-  const fx = await loadFixture('dj014');
+export async function copiedPipeline(server?: ConnectionOptions): Promise<CopiedPipeline> {
+  const fx = await loadFixture('dj014', { server });
   const v2 = fx.schemas.map((s) => s + '_v2');
   const old = fx.schemas.map((s) => s + '_old');
   await createParallel(fx.db, { schemas: fx.schemas, suffix: '_v2', unsigned: 'widen' });

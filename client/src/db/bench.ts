@@ -2,7 +2,8 @@
 // server does with no tool in the way (plain INSERT … SELECT; a plain streaming read of both tables), and the
 // cut-over freeze at two sizes with the same 100-row delta (benchFreeze.ts). Baseline and tool alternate which
 // runs first (caches warm for whichever runs second). Prints numbers against the aims; asserts nothing. Server from DJ_HOST/DJ_USER/DJ_PASS (default 127.0.0.1, root, no
-// password); rows from `--rows N` (`npm run bench:db -- --rows 100000`), else DJM_BENCH_ROWS, else 1,000,000.
+// password); rows from `--rows N` (`npm run bench:db -- --rows 100000`), else DJM_BENCH_ROWS, else 1,000,000;
+// `--freeze-only` runs only the cut-over freeze lines.
 // Everything it creates is dropped at the end.
 // Then db copy into another MariaDB (benchCross.ts) and into PostgreSQL against a plain streaming SELECT →
 // COPY (benchPg.ts); last, S3 relocation against a plain GET+PUT loop (stores/s3Bench.ts).
@@ -18,7 +19,8 @@ import { createParallel } from './parallel';
 import { fileStore, filePath, path014, type StoreSpec } from './stores';
 import { runS3Bench } from './stores/s3Bench';
 import { uuidHex } from './hash';
-import { copiedPipeline, dropSchemas, measureFreeze } from './benchFreeze';
+import { copiedPipeline, dropSchemas, type FreezeMeasure, measureFreeze } from './benchFreeze';
+import { startSecondServer } from './cross/throwawayServer';
 import { uint8BlobSql } from './benchBlobs';
 import { runCrossBench } from './benchCross';
 import { runPgBench } from './benchPg';
@@ -62,6 +64,12 @@ export async function runDbBench(args: string[] = []): Promise<number> {
     await setUp(db, { src, base, gen, side });
     const stores = { raw: fileStore('raw', storeDir) };
     const objects = await writeObjects(db, src, gen, stores.raw);
+    if (args.includes('--freeze-only')) {
+      // Only the cut-over freeze (section 5), for iterating on it without the whole benchmark.
+      await copiedPipeline(db, src, stores);
+      await freezeLines(db, { src, side, stores, line });
+      return 0;
+    }
     await createParallel(db, { schemas: [src], suffix: '_v2', unsigned: 'widen' });
 
     // 1. Plain table: the tool's copy vs INSERT … SELECT of the same rows (baseline first).
@@ -141,24 +149,7 @@ export async function runDbBench(args: string[] = []): Promise<number> {
     await db.execute(`CREATE DATABASE ${q(s3)} CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci`);
     await runS3Bench(db, s3, src, line);
 
-    // 5. The cut-over freeze: the same 100-row delta at the full size and at a tenth of it.
-    const freeze = await measureFreeze(
-      db,
-      { schema: src, side, stores, drop: async () => undefined },
-      async (smallSide) => {
-        const small = `${src}_s`;
-        const names = [small, `${small}_v2`, `${small}_old`, `${small}_base`, `${small}_gen`];
-        await setUp(db, { src: small, base: `${small}_base`, gen: `${small}_gen`, side: smallSide });
-        await writeObjects(db, small, `${small}_gen`, stores.raw);
-        await copiedPipeline(db, small, stores);
-        return { schema: small, side: smallSide, stores, drop: () => dropSchemas(db, names) };
-      },
-    );
-    line(
-      'swap freeze, 100-row delta',
-      `${freeze.bigMs.toFixed(0)} ms at ${freeze.bigRows.toLocaleString('en')} rows, ${freeze.smallMs.toFixed(0)} ms at ${freeze.smallRows.toLocaleString('en')}  ratio ${(freeze.bigMs / freeze.smallMs).toFixed(2)} (aim ≤ 1.5)`,
-    );
-    for (const d of freeze.details) console.log(`  ${d}`);
+    await freezeLines(db, { src, side, stores, line });
     const rssMb = process.resourceUsage().maxRSS / 1024;
     line('peak RSS', `${rssMb.toFixed(0)} MB (aim < 300 MB)`);
 
@@ -168,6 +159,62 @@ export async function runDbBench(args: string[] = []): Promise<number> {
     fs.rmSync(storeDir, { recursive: true, force: true });
     await db.close();
   }
+}
+
+/**
+ * 5. The cut-over freeze: the same 100-row delta at the full size and at a tenth of it, on a server that writes
+ * a ROW binary log (as MySQL 8 does by default: a throw-away MariaDB started with --log-bin) and on the main
+ * server, which writes none (UPDATE_TIME decides, and a moved table is re-summed chunk by chunk). The
+ * throw-away server gets the same schema names, so the stored objects written for the main server serve it too.
+ */
+async function freezeLines(
+  db: Db,
+  o: { src: string; side: number; stores: { raw: StoreSpec }; line: (label: string, value: string) => void },
+): Promise<void> {
+  const plain = await freezeOn(db, o, true);
+  const server = await startSecondServer(
+    [
+      '--log-bin',
+      '--binlog-format=ROW',
+      '--innodb-buffer-pool-size=256M',
+      '--sync-binlog=0',
+      '--innodb-flush-log-at-trx-commit=2',
+    ],
+    'djm-bench-binlog-',
+  );
+  let logged: FreezeMeasure;
+  try {
+    await setUp(server.db, { src: o.src, base: `${o.src}_base`, gen: `${o.src}_gen`, side: o.side });
+    await copiedPipeline(server.db, o.src, o.stores);
+    logged = await freezeOn(server.db, o, false);
+  } finally {
+    await server.stop();
+  }
+  const value = (f: FreezeMeasure, how: string) =>
+    `${f.bigMs.toFixed(0)} ms at ${f.bigRows.toLocaleString('en')} rows, ${f.smallMs.toFixed(0)} ms at ${f.smallRows.toLocaleString('en')}  ratio ${(f.bigMs / f.smallMs).toFixed(2)} (aim ≤ 1.5; ${how})`;
+  o.line('swap freeze, 100-row delta', value(logged, 'ROW binary log'));
+  for (const d of logged.details) console.log(`  ${d}`);
+  o.line('swap freeze without a binary log, 100-row delta', value(plain, 'UPDATE_TIME, chunk checksums'));
+  for (const d of plain.details) console.log(`  ${d}`);
+}
+
+async function freezeOn(
+  db: Db,
+  o: { src: string; side: number; stores: { raw: StoreSpec } },
+  writeFiles: boolean,
+): Promise<FreezeMeasure> {
+  return measureFreeze(
+    db,
+    { schema: o.src, side: o.side, stores: o.stores, drop: async () => undefined },
+    async (smallSide) => {
+      const small = `${o.src}_s`;
+      const names = [small, `${small}_v2`, `${small}_old`, `${small}_base`, `${small}_gen`];
+      await setUp(db, { src: small, base: `${small}_base`, gen: `${small}_gen`, side: smallSide });
+      if (writeFiles) await writeObjects(db, small, `${small}_gen`, o.stores.raw);
+      await copiedPipeline(db, small, o.stores);
+      return { schema: small, side: smallSide, stores: o.stores, drop: () => dropSchemas(db, names) };
+    },
+  );
 }
 
 /** The generated 0.14.6 tables (`trial`, `recording` with `~external_raw`) and empty baseline copies. */

@@ -149,9 +149,40 @@ export function and(...preds: (Predicate | null | undefined)[]): Predicate {
   return { sql: present.map((p) => p.sql).join(' AND '), params: present.flatMap((p) => p.params) };
 }
 
-/** The half-open key range (lower, upper]; null bounds are open. */
+/** The half-open key range (lower, upper]; null bounds are open. A `keySetSpan` matches exactly its keys. */
 export function keyRange(cols: readonly KeyColumn[], lower: Key | null, upper: Key | null, alias?: string): Predicate {
+  const set = lower && lower === upper ? keySets.get(lower) : undefined;
+  if (set) return keyIn(cols, set, alias);
   return and(lower ? keyAfter(cols, lower, alias) : null, upper ? keyAtMost(cols, upper, alias) : null);
+}
+
+// Key sets (the keys a binary log names) travel where key ranges do, as a span whose two bounds are one tag:
+// `(k, k]` is empty as a range, so the tag cannot be mistaken for one, and an empty tag key fails loudly
+// (wrong number of key values) anywhere a bound is used as a key.
+const keySets = new WeakMap<Key, readonly Key[]>();
+
+/** A span (for `keyRange` and everything built on it) that matches exactly these keys. */
+export function keySetSpan(keys: readonly Key[]): { lower: Key; upper: Key } {
+  if (!keys.length) throw new Error('a key set needs at least one key');
+  const tag: Key = [];
+  keySets.set(tag, keys);
+  return { lower: tag, upper: tag };
+}
+
+/** The keys of a `keySetSpan`, else null. */
+export function keySetOf(span: { lower: Key | null; upper: Key | null }): readonly Key[] | null {
+  return span.lower && span.lower === span.upper ? (keySets.get(span.lower) ?? null) : null;
+}
+
+/** `((a = ? AND b = ?) OR …)`: point lookups on the primary key on both MySQL 8 and MariaDB. */
+function keyIn(cols: readonly KeyColumn[], keys: readonly Key[], alias?: string): Predicate {
+  const params: unknown[] = [];
+  const parts = keys.map((k) => {
+    if (k.length !== cols.length) throw new Error(`key has ${k.length} values for ${cols.length} key columns`);
+    params.push(...k);
+    return `(${cols.map((c) => `${keyExpr(c, alias)} = ?`).join(' AND ')})`;
+  });
+  return { sql: `(${parts.join(' OR ')})`, params };
 }
 
 /** Equality of the key columns of two aliases: `s.a = t.a AND s.b = t.b` (NOT NULL keys, so `=` is exact). */

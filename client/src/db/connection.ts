@@ -54,6 +54,8 @@ export interface Db extends Queryable {
   kill(threadId: number, what?: 'query' | 'connection'): Promise<void>;
   close(): Promise<void>;
   log?: (sql: string, params?: readonly unknown[]) => void;
+  /** The settings it was opened with, for a server tool run beside it (mariadb-binlog); never logged. */
+  remote?: () => ConnectionOptions;
 }
 
 export type ConnectionFlags = Record<string, string | boolean | string[] | undefined>;
@@ -167,6 +169,7 @@ export async function openDb(
     versionString,
     log: onSql,
     describe: () => `${opts.user}@${opts.host}:${opts.port}`,
+    remote: () => ({ ...opts }),
     query: (sql, params) => onPool((s) => s.query(sql, params)),
     execute: (sql, params) => onPool((s) => s.execute(sql, params)),
     stream: (sql, params) => ({

@@ -79,18 +79,36 @@ export async function sumTable(db: Db, t: Table, rows = CHUNK_ROWS): Promise<Tab
 
 /** The same chunks summed again (two at a time); returns the new sums and the indexes of the chunks that changed. */
 export async function resumTable(db: Db, t: Table, before: TableSums): Promise<{ sums: TableSums; changed: number[] }> {
+  return (await resumTables(db, [{ table: t, before }])).get(before.table)!;
+}
+
+/**
+ * Several tables' chunks summed again on two sessions shared by all of them (one table's last chunks overlap
+ * the next table's first), keyed by `schema.table`.
+ */
+export async function resumTables(
+  db: Db,
+  work: { table: Table; before: TableSums }[],
+): Promise<Map<string, { sums: TableSums; changed: number[] }>> {
   const started = Date.now();
-  const cols = keyColsOf(t);
-  const chunks: ChunkSum[] = new Array(before.chunks.length);
+  const jobs = work.flatMap((w, n) => w.before.chunks.map((_, i) => ({ n, i })));
+  const cols = work.map((w) => keyColsOf(w.table));
+  const fresh = work.map((w) => new Array<ChunkSum>(w.before.chunks.length));
   let next = 0;
   const worker = async () => {
-    for (let i = next++; i < before.chunks.length; i = next++) {
-      const c = before.chunks[i];
-      chunks[i] = await sumRange(db, t, cols, c.lower, c.upper);
+    for (let j = next++; j < jobs.length; j = next++) {
+      const { n, i } = jobs[j];
+      const c = work[n].before.chunks[i];
+      fresh[n][i] = await sumRange(db, work[n].table, cols[n], c.lower, c.upper);
     }
   };
   await Promise.all([worker(), worker()]);
-  const changed: number[] = [];
-  for (const [i, c] of chunks.entries()) if (c.n !== before.chunks[i].n || c.h !== before.chunks[i].h) changed.push(i);
-  return { sums: { table: before.table, chunks, ms: Date.now() - started }, changed };
+  const out = new Map<string, { sums: TableSums; changed: number[] }>();
+  for (const [n, w] of work.entries()) {
+    const changed: number[] = [];
+    for (const [i, c] of fresh[n].entries())
+      if (c.n !== w.before.chunks[i].n || c.h !== w.before.chunks[i].h) changed.push(i);
+    out.set(w.before.table, { sums: { table: w.before.table, chunks: fresh[n], ms: Date.now() - started }, changed });
+  }
+  return out;
 }

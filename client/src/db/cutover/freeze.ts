@@ -25,8 +25,11 @@ import {
   snapshotIndicators,
   type TableVerdict,
 } from './changeIndicators';
-import { resumTable, sumTable, type TableSums } from './chunkSums';
+import { resumTable, resumTables, sumTable, type TableSums } from './chunkSums';
 import { applyDelta, type DeltaCounts, type KeySpan } from './deltaSync';
+import { rowChangesSince } from './binlogRows';
+import { keySetSpan } from '../chunks';
+import type { Key } from '../state';
 
 export interface FreezeParts {
   /** Change indicators and the checksums of the chunks of tables that moved. */
@@ -49,6 +52,12 @@ export interface FreezeReport {
   moved: string[];
   /** Tables re-read in full because a change could not be told cheaply, and why. */
   forced: { table: string; why: string }[];
+  /** Moved tables re-checked key by key from the ROW binary log, with the number of keys. */
+  byKey?: { table: string; keys: number }[];
+  /** Moved tables the row events could not be used for (re-checked chunk by chunk instead), and why. */
+  byChunks?: { table: string; why: string }[];
+  /** The tool that read the row events. */
+  rowReader?: string;
   chunks: { total: number; reread: number; changed: number };
   /** The slowest table to re-check (its pre-freeze checksum time): what one more written table can add. */
   slowest?: { table: string; ms: number };
@@ -139,7 +148,10 @@ export async function preFreezePass(db: Db, ctx: CutoverContext, estimates: { re
   // in either state, so the freeze re-checks them whatever their checksum says then.
   const dirty = new Map<string, Set<number>>();
   const after = await snapshotIndicators(db, watched, 'fallback');
-  const duringPass = classify([...sums.keys()], baseline, after, await binlogFor(db, baseline, after));
+  const duringPass = withCascades(
+    classify([...sums.keys()], baseline, after, await binlogFor(db, baseline, after)),
+    watched,
+  );
   for (const v of duringPass.filter((x) => x.state !== 'quiet')) {
     const t = watched.find((x) => tableKey(x) === v.table)!;
     const before = sums.get(v.table)!;
@@ -148,7 +160,15 @@ export async function preFreezePass(db: Db, ctx: CutoverContext, estimates: { re
   }
   const compareMsPerChunk = new Map(cmp.tables.map((t) => [t.production, t.chunks ? t.ms / t.chunks : t.ms] as const));
   const expectedTables = duringPass.filter((v) => v.state !== 'quiet').map((v) => v.table);
-  const detectMs = expectedTables.reduce((a, k) => a + (sums.get(k)?.ms ?? 0), 0) + 20;
+  // With a ROW binary log, a trial read of the row events written during this pass: when the reader works, the
+  // freeze re-checks written tables key by key, and one more written table costs little, not a re-sum.
+  let rowsMs: number | null = null;
+  if (baseline.binlog?.format === 'ROW' && after.binlog) {
+    const t0 = Date.now();
+    const trial = await rowChangesSince(db, baseline.binlog, after.binlog, watched);
+    if (!trial.failed) rowsMs = Date.now() - t0;
+  }
+  const detectMs = rowsMs !== null ? rowsMs + 20 : expectedTables.reduce((a, k) => a + (sums.get(k)?.ms ?? 0), 0) + 20;
   const perChunk = (k: string) => compareMsPerChunk.get(prodKeyOf(ctx, k)) ?? 0;
   const deltaCompareMs = expectedTables.reduce((a, k) => a + perChunk(k) * Math.max(1, dirty.get(k)?.size ?? 0), 0);
   const copyPerChunk = (k: string) => {
@@ -171,9 +191,16 @@ export async function preFreezePass(db: Db, ctx: CutoverContext, estimates: { re
       .map((v) => ({ table: v.table, why: (v as { why: string }).why })),
     chunks: { total: [...sums.values()].reduce((a, s) => a + s.chunks.length, 0), reread: 0, changed: 0 },
     ...(prefreezeDelta ? { prefreezeDelta } : {}),
-    ...slowestOf(sums),
+    ...(rowsMs === null ? slowestOf(sums) : {}),
   };
   return { watched, baseline, sums, dirty, catchUp, compare: cmp, report, compareMsPerChunk };
+}
+
+/** Key-set spans of at most 500 keys each (statement size stays small). */
+function keySpans(keys: Key[]): KeySpan[] {
+  const out: KeySpan[] = [];
+  for (let i = 0; i < keys.length; i += 500) out.push(keySetSpan(keys.slice(i, i + 500)));
+  return out;
 }
 
 function slowestOf(sums: Map<string, TableSums>): { slowest?: { table: string; ms: number } } {
@@ -204,12 +231,41 @@ function abandoned(watched: Table[], catchUp: CopyReport): PreFreeze {
   };
 }
 
+/**
+ * InnoDB runs foreign-key cascades below the binary log: a parent's change is logged, its children's are not.
+ * Where the binary log decided, a watched child (transitively) of a moved table whose key cascades counts as
+ * moved too.
+ */
+export function withCascades(verdicts: TableVerdict[], watched: Table[]): TableVerdict[] {
+  const moved = new Set(verdicts.filter((v) => v.state !== 'quiet').map((v) => v.table));
+  const cascades = (rule: string) => !['RESTRICT', 'NO ACTION'].includes(String(rule).toUpperCase());
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const t of watched)
+      if (
+        !moved.has(tableKey(t)) &&
+        t.foreignKeys.some(
+          (fk) => moved.has(`${fk.refSchema}.${fk.refTable}`) && (cascades(fk.onUpdate) || cascades(fk.onDelete)),
+        )
+      ) {
+        moved.add(tableKey(t));
+        grew = true;
+      }
+  }
+  return verdicts.map((v) =>
+    v.state === 'quiet' && v.by.startsWith('binary log') && moved.has(v.table)
+      ? { table: v.table, state: 'moved', by: 'foreign-key cascade' }
+      : v,
+  );
+}
+
 async function binlogFor(db: Db, a: IndicatorSnapshot, b: IndicatorSnapshot) {
   return a.binlog && b.binlog ? binlogTablesSince(db, a.binlog, b.binlog) : null;
 }
 
 function describeDetection(s: IndicatorSnapshot): string {
-  if (s.binlog?.format === 'ROW') return 'the binary log (ROW format names every table written), else UPDATE_TIME';
+  if (s.binlog?.format === 'ROW')
+    return 'the ROW binary log (its row events name the tables and keys written), else UPDATE_TIME';
   if (s.binlog) return `UPDATE_TIME (the binary log is in ${s.binlog.format} format and names no tables)`;
   return 'UPDATE_TIME (the server writes no binary log)';
 }
@@ -238,22 +294,63 @@ export async function freezePass(
   const actual: FreezeParts = { detectMs: 0, deltaCopyMs: 0, deltaCompareMs: 0, renameMs: 0 };
   r.actual = actual;
   let t = Date.now();
-  const frozenAt = await snapshotIndicators(db, pre.watched, 'fallback');
-  const verdicts = classify([...pre.sums.keys()], pre.baseline, frozenAt, await binlogFor(db, pre.baseline, frozenAt));
+  const frozenAt = await quietSecond(db, pre, await snapshotIndicators(db, pre.watched, 'fallback'));
+  const verdicts = withCascades(
+    classify([...pre.sums.keys()], pre.baseline, frozenAt, await binlogFor(db, pre.baseline, frozenAt)),
+    pre.watched,
+  );
   r.moved = verdicts.filter((v) => v.state === 'moved').map((v) => v.table);
   r.forced = verdicts
     .filter((v): v is Extract<TableVerdict, { state: 'unknown' }> => v.state === 'unknown')
     .map((v) => ({ table: v.table, why: v.why }));
   const spans = new Map<string, KeySpan[]>();
   const sums = new Map<string, TableSums>();
-  for (const v of verdicts.filter((x) => x.state !== 'quiet')) {
-    check(ctx.signal);
-    const table = pre.watched.find((x) => tableKey(x) === v.table)!;
-    const before = pre.sums.get(v.table)!;
-    const again = await resumTable(db, table, before);
-    sums.set(v.table, again.sums);
+  const active = verdicts.filter((x) => x.state !== 'quiet');
+  // ROW binary log: the keys written since the pre-freeze position, so no moved table is re-read in full.
+  const byLog = active.filter((v) => v.state === 'moved' && v.by === 'binary log');
+  const rows =
+    byLog.length && pre.baseline.binlog && frozenAt.binlog
+      ? await rowChangesSince(db, pre.baseline.binlog, frozenAt.binlog, pre.watched)
+      : null;
+  if (rows) {
+    r.byKey = [];
+    r.byChunks = [];
+    if (rows.tool) r.rowReader = rows.tool;
+  }
+  const resum: typeof active = [];
+  for (const v of active) {
     const marked = pre.dirty.get(v.table) ?? new Set<number>();
-    const changed = new Set(again.changed);
+    const before = pre.sums.get(v.table)!;
+    const why = rows && (rows.failed ?? rows.unsure.get(v.table));
+    // a cascade child whose parent changed no referenced key: nothing reached it
+    if (v.state === 'moved' && v.by === 'foreign-key cascade' && rows && !why) {
+      r.moved = r.moved.filter((m) => m !== v.table);
+      continue;
+    }
+    if (!rows || why || !byLog.includes(v)) {
+      if (rows && why) r.byChunks!.push({ table: v.table, why });
+      resum.push(v);
+      continue;
+    }
+    const keys = rows.keys.get(v.table) ?? [];
+    r.byKey!.push({ table: v.table, keys: keys.length });
+    const redo = before.chunks.filter((_, i) => marked.has(i)).map((c) => ({ lower: c.lower, upper: c.upper }));
+    r.chunks.changed += redo.length;
+    const own = [...redo, ...keySpans(keys)];
+    if (own.length) spans.set(prodKeyOf(ctx, v.table), own);
+  }
+  // Cascaded children (not in the log) and tables the log cannot speak for: chunk checksums, two sessions.
+  const again = await resumTables(
+    db,
+    resum.map((v) => ({ table: pre.watched.find((x) => tableKey(x) === v.table)!, before: pre.sums.get(v.table)! })),
+  );
+  for (const v of resum) {
+    check(ctx.signal);
+    const before = pre.sums.get(v.table)!;
+    const re = again.get(v.table)!;
+    sums.set(v.table, re.sums);
+    const marked = pre.dirty.get(v.table) ?? new Set<number>();
+    const changed = new Set(re.changed);
     const redo = before.chunks.filter((_, i) => marked.has(i) || changed.has(i));
     r.chunks.reread += before.chunks.length;
     r.chunks.changed += redo.length;
@@ -296,6 +393,26 @@ export async function freezePass(
 }
 
 /**
+ * UPDATE_TIME has one-second resolution: a table last written in the very second the freeze began could have
+ * been written before or after its re-check, and the last check could only tell by re-summing all of it (the
+ * whole table, while production waits). Instead the freeze starts at the next second: re-read from then on,
+ * any write with UPDATE_TIME at or after it was made after the freeze began. Waits at most a second, and only
+ * when UPDATE_TIME is what decides (a ROW binary log names the writes exactly).
+ */
+async function quietSecond(db: Db, pre: PreFreeze, frozenAt: IndicatorSnapshot): Promise<IndicatorSnapshot> {
+  if (frozenAt.binlog?.format === 'ROW') return frozenAt;
+  const latest = Math.max(-1, ...[...frozenAt.updateTime.values()].map((u) => u ?? -1));
+  if (latest < frozenAt.at) return frozenAt;
+  for (;;) {
+    const [{ now }] = await db.query<{ now: string | number }>('SELECT UNIX_TIMESTAMP(NOW(3)) AS now');
+    const wait = (latest + 1 - Number(now)) * 1000;
+    if (wait <= 0) break;
+    await new Promise((r) => setTimeout(r, Math.min(1000, Math.ceil(wait) + 5)));
+  }
+  return snapshotIndicators(db, pre.watched, 'fallback');
+}
+
+/**
  * The last check before the rename: no watched table written since the freeze began. A table written in the
  * very second the freeze began (UPDATE_TIME has one-second resolution) is re-summed and must not have changed
  * since its re-check; so is one whose change cannot be told cheaply. Returns the tables that changed.
@@ -332,6 +449,11 @@ export function describeFreeze(r: FreezeReport): string[] {
       `frozen for ${s(r.actualMs)} (${parts(r.actual)}); re-read ${r.moved.length + r.forced.length} table(s)${r.moved.length ? ` whose indicator moved (${r.moved.join(', ')})` : ''}, ${r.chunks.changed} of ${r.chunks.reread} chunk(s) changed${r.delta ? `; delta: ${r.delta.inserted} inserted, ${r.delta.updated} updated, ${r.delta.deleted} deleted, ${r.delta.rewritten} rewritten` : ''}`,
     );
   lines.push(`changes detected by ${r.detection}`);
+  if (r.byKey?.length)
+    lines.push(
+      `re-checked key by key from the binary log's row events (${r.rowReader ?? 'binlog reader'}): ${r.byKey.map((k) => `${k.table} (${k.keys} key(s))`).join(', ')}`,
+    );
+  for (const f of r.byChunks ?? []) lines.push(`chunk re-check of ${f.table} (row events not used: ${f.why})`);
   for (const f of r.forced) lines.push(`full re-check of ${f.table}: ${f.why}`);
   if (r.prefreezeDelta)
     lines.push(
