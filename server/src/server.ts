@@ -2,7 +2,6 @@
 import path from 'node:path';
 import fs from 'node:fs';
 import { pathToFileURL, fileURLToPath } from 'node:url';
-import { isDeepStrictEqual } from 'node:util';
 import {
   CodeAction,
   CodeActionKind,
@@ -29,6 +28,7 @@ import { DocumentStore } from './lsp/documents';
 import { warmUp } from './lsp/warmup';
 import { minimalEdit, toDiagnostic, toLspEdits } from './lsp/convert';
 import { quickFixActions } from './lsp/quickFixes';
+import { DiagnosticReports, sameReport } from './lsp/reports';
 import { workspaceChanges } from './lsp/workspaceEdit';
 import { resolveSettings, type EditorSettings, type ResolvedSettings } from './lsp/settings';
 import { confineToCells, readNotebook } from './notebook';
@@ -257,7 +257,7 @@ connection.onDidCloseTextDocument(({ textDocument }) => {
   store.close(textDocument.uri);
   analysisCache.delete(textDocument.uri);
   analyzers.delete(textDocument.uri);
-  reported.delete(textDocument.uri);
+  reports.delete(textDocument.uri);
 });
 notebooks.listen(connection);
 
@@ -348,28 +348,26 @@ connection.languages.diagnostics.on(async (params) => {
   const uri = params.textDocument.uri;
   const shown = a ? a.findings.filter((f) => shownInPhase(f, a.settings.options.phase)) : [];
   // The client already shows these diagnostics: say so instead of sending them all again.
-  const last = reported.get(uri);
-  if (last && params.previousResultId === last.resultId && a && sameReport(last, a.doc.version, shown))
+  if (!a) {
+    reports.delete(uri);
+    return { kind: DocumentDiagnosticReportKind.Full, resultId: `none-${++emptyReports}`, items: [] };
+  }
+  const last = reports.latest(uri);
+  const same = last && sameReport(last, a.doc.version, shown);
+  if (same && params.previousResultId === last.resultId)
     return { kind: DocumentDiagnosticReportKind.Unchanged, resultId: last.resultId };
-  const items: Diagnostic[] = a ? shown.map((f) => toDiagnostic(a.doc, f, docsHref, (o) => a.toDoc(o) ?? 0)) : [];
-  const resultId = String(++resultIds);
-  if (a) reported.set(uri, { resultId, version: a.doc.version, findings: shown });
-  else reported.delete(uri);
-  return { kind: DocumentDiagnosticReportKind.Full, resultId, items };
+  // the same findings again keep their report (and the quick-fix references in the client's diagnostics)
+  const report = same ? last : reports.add(uri, a.doc.version, shown, a.toDoc);
+  const toDoc = (o: number) => a.toDoc(o) ?? 0;
+  const items: Diagnostic[] = shown.map((f, id) =>
+    toDiagnostic(a.doc, f, docsHref, toDoc, f.fix ? { report: report.resultId, id } : undefined),
+  );
+  return { kind: DocumentDiagnosticReportKind.Full, resultId: report.resultId, items };
 });
 
-/** The last diagnostics sent for each document: what a `previousResultId` refers to. */
-const reported = new Map<string, { resultId: string; version: number; findings: Finding[] }>();
-let resultIds = 0;
-
-/** Diagnostics carry the document version (for their quick fixes): the same findings of the same version. */
-function sameReport(last: { version: number; findings: Finding[] }, version: number, findings: Finding[]): boolean {
-  return (
-    last.version === version &&
-    last.findings.length === findings.length &&
-    last.findings.every((f, i) => f === findings[i] || isDeepStrictEqual(f, findings[i]))
-  );
-}
+/** The last diagnostics sent for each document: what a `previousResultId` and a quick fix refer to. */
+const reports = new DiagnosticReports();
+let emptyReports = 0;
 
 connection.onCodeAction(async (params) => {
   const uri = params.textDocument.uri;
@@ -380,7 +378,9 @@ connection.onCodeAction(async (params) => {
   const only = params.context.only;
   const wants = (kind: string) => !only || only.some((k) => kind === k || kind.startsWith(k + '.'));
   if (wants(CodeActionKind.QuickFix)) {
-    actions.push(...quickFixActions(uri, doc, params.context.diagnostics));
+    actions.push(
+      ...quickFixActions(uri, doc, params.context.diagnostics, (data) => reports.fix(uri, doc.version, data)),
+    );
   }
   // fix-all works on whole Python files (notebook cells get their quick fixes one by one)
   if (

@@ -345,7 +345,7 @@ test('an unresolved receiver of a changed API is a hint in the editor naming the
     [['DJ021', 4, 6]],
   );
   assert.match(diags[0].message, /\[unverified: receiver not resolved: `self_ephys\.Unit`\]$/);
-  assert.equal((diags[0].data as { edits?: unknown }).edits, undefined);
+  assert.equal(diags[0].data, undefined, 'a finding without a fix carries no data');
 });
 
 test('pull diagnostics: a result id, "unchanged" while the findings and version stay, a full report after an edit', async () => {
@@ -371,9 +371,17 @@ test('pull diagnostics: a result id, "unchanged" while the findings and version 
   const moved = await pull(stale.resultId);
   assert.equal(moved.kind, 'full');
   assert.notEqual(moved.resultId, stale.resultId);
+  // fixable diagnostics name the report they were sent in (the quick fix checks it is of the current version)
+  const refs = (r: Report) =>
+    r.items?.filter((d) => d.data !== undefined).map((d) => (d.data as { report: string }).report);
+  assert.ok(refs(first)?.length);
   assert.deepEqual(
-    moved.items?.map((d) => (d.data as { version: number }).version),
-    first.items?.map(() => 2),
+    refs(first),
+    refs(first)?.map(() => first.resultId),
+  );
+  assert.deepEqual(
+    refs(moved),
+    refs(first)?.map(() => moved.resultId),
   );
   // a real edit: the findings move with the text
   conn.sendNotification('textDocument/didChange', {
@@ -386,5 +394,45 @@ test('pull diagnostics: a result id, "unchanged" while the findings and version 
     edited.items?.map((d) => d.range.start.line),
     first.items?.map((d) => d.range.start.line + 1),
   );
+  conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
+});
+
+test('a quick fix after several edits is computed on the server for the current version; an older diagnostic gets none', async () => {
+  const uri = open('edited.py', SOURCE);
+  let text = SOURCE;
+  let version = 1;
+  const first = await diagnostics(uri);
+  const oldDj001 = first.find((d) => d.code === 'DJ001')!;
+  assert.ok(oldDj001.data !== undefined, 'a fixable diagnostic names its finding');
+  assert.ok(JSON.stringify(oldDj001.data).length < 40, `only a short reference: ${JSON.stringify(oldDj001.data)}`);
+  for (const insert of ['# one\n', '', 'x = 1\n', '# two\n']) {
+    version++;
+    conn.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version },
+      contentChanges: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: insert }],
+    });
+    text = insert + text;
+    await diagnostics(uri);
+  }
+  const current = await diagnostics(uri);
+  const dj001 = current.find((d) => d.code === 'DJ001')!;
+  assert.equal(dj001.range.start.line, 5);
+  type Action = { title: string; edit?: { changes: Record<string, Array<{ newText: string }>> } };
+  const quickFix = async (d: Diag) =>
+    (
+      (await conn.sendRequest('textDocument/codeAction', {
+        textDocument: { uri },
+        range: d.range,
+        context: { diagnostics: [d] },
+      })) as Action[]
+    ).find((a) => a.title.startsWith('DataJoint (DJ001)'));
+  const fix = await quickFix(dj001);
+  assert.ok(fix?.edit, 'the quick fix of the current diagnostic');
+  const fixed = TextDocument.applyEdits(
+    TextDocument.create(uri, 'python', version, text),
+    fix.edit.changes[uri] as never,
+  );
+  assert.match(fixed, /^# two\nx = 1\n# one\nimport datajoint as dj\n\nschema = dj\.Schema\("lab"\)/);
+  assert.equal(await quickFix(oldDj001), undefined, 'the diagnostic of version 1 no longer applies');
   conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
 });

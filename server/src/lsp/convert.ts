@@ -3,6 +3,7 @@ import { DiagnosticSeverity, type Diagnostic, type TextEdit as LspTextEdit } fro
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { diffLines } from 'diff';
 import { shownMessage, type Finding, type Severity, type TextEdit } from '../rules/meta';
+import type { DiagnosticRef } from './reports';
 
 export const SOURCE = 'DataJoint';
 
@@ -13,36 +14,25 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   hint: DiagnosticSeverity.Hint,
 };
 
-/** What a diagnostic carries so its quick fix needs no re-analysis (ruff's model). */
-export interface DiagnosticData {
-  version: number;
-  safety: Finding['safety'];
-  phase: 1 | 2;
-  fixTitle?: string;
-  edits?: TextEdit[];
-}
-
+/** A finding as a diagnostic; `ref` (fixable findings only) names it for the quick fix, see reports.ts. */
 export function toDiagnostic(
   doc: TextDocument,
   f: Finding,
   docsHref: (code: string) => string,
   offsetMap?: (o: number) => number,
+  ref?: DiagnosticRef,
 ): Diagnostic {
   const map = offsetMap ?? ((o: number) => o);
-  const data: DiagnosticData = { version: doc.version, safety: f.safety, phase: f.phase };
-  if (f.fix) {
-    data.fixTitle = f.fix.title;
-    data.edits = f.fix.edits.map((e) => ({ start: map(e.start), end: map(e.end), text: e.text }));
-  }
-  return {
+  const d: Diagnostic = {
     range: { start: doc.positionAt(map(f.start)), end: doc.positionAt(map(f.end)) },
     severity: SEVERITY[f.severity],
     code: f.code,
     codeDescription: { href: docsHref(f.code) },
     source: SOURCE,
     message: shownMessage(f),
-    data,
   };
+  if (ref && f.fix) d.data = ref;
+  return d;
 }
 
 export function toLspEdits(doc: TextDocument, edits: TextEdit[]): LspTextEdit[] {

@@ -220,22 +220,31 @@ const FILEPATH_ATTR = /^\s*([a-z][a-z0-9_]*)\s*(?:=[^:#\n]*)?:\s*<?filepath@/gim
 export const filepathInsertRule: Rule = {
   metas: [FILEPATH_INSERT],
   check(ctx: RuleContext) {
+    // Reported at the insert call: only the calls re-checked, and only their tables' definitions read.
     const byTable = new Map<string, string[]>();
-    for (const t of ctx.index.allTables) {
-      if (!t.definition) continue;
-      const d = definitionTextIn(ctx, t.definition);
-      const attrs = d ? [...d.text.matchAll(FILEPATH_ATTR)].map((m) => m[1]) : [];
-      if (attrs.length) byTable.set(t.name, attrs);
-    }
-    if (!byTable.size) return;
+    const filepathAttrs = (name: string): string[] => {
+      let attrs = byTable.get(name);
+      if (!attrs) {
+        attrs = [];
+        for (const t of ctx.index.allTables) {
+          if (t.name !== name || !t.definition) continue;
+          const d = definitionTextIn(ctx, t.definition);
+          const found = d ? [...d.text.matchAll(FILEPATH_ATTR)].map((m) => m[1]) : [];
+          if (found.length) attrs = found;
+        }
+        byTable.set(name, attrs);
+      }
+      return attrs;
+    };
     for (const call of ctx.index.syntax.calls) {
+      if (!ctx.inScope(call.startIndex)) continue;
       const fn = call.childForFieldName('function');
       const method = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
       if (method !== 'insert' && method !== 'insert1') continue;
       const recv = fn!.childForFieldName('object')!;
       const table = recv.text === 'self' ? ctx.index.enclosingTable(call) : ctx.index.tableOf(recv);
-      const attrs = table ? byTable.get(table.name) : undefined;
-      if (!attrs) continue;
+      const attrs = table ? filepathAttrs(table.name) : [];
+      if (!attrs.length) continue;
       ctx.report(FILEPATH_INSERT, call, {
         message: `${table!.name}.${method}: ${attrs.map((a) => `\`${a}\``).join(', ')} must now be given relative to the store location (2.x does not upload from \`stage\`), and fetch returns an ObjectRef`,
       });

@@ -8,13 +8,16 @@ import { CONFIG_CALL, CONFIG_CUSTOM, CONFIG_MAPPING, CONFIG_SAVE, CONFIG_UPDATE 
 import { KEPT_KEYS, checkSubscript, isConfig, isCustom, literalValue, reportKey } from './keys';
 import { checkStores } from './stores';
 
-/** Every `dj.config` (or `config` imported from datajoint) in code, found from the text. */
+/**
+ * Every `dj.config` (or `config` imported from datajoint) in code, found from the text; only those the incremental
+ * analysis re-checks (a use's findings stay in its statement).
+ */
 export function configUses(ctx: RuleContext): Node[] {
   const out: Node[] = [];
   const aliases = [...ctx.index.imports.djNames]
     .filter(([, q]) => q === 'datajoint.config' || q === 'datajoint.settings.config')
     .map(([local]) => local);
-  for (const id of identifiersNamed(ctx, [...new Set(['config', ...aliases])])) {
+  for (const id of identifiersNamed(ctx, [...new Set(['config', ...aliases])], { inScope: true })) {
     const p = id.parent;
     const expr = p?.type === 'attribute' && p.childForFieldName('attribute')?.id === id.id ? p : id;
     if (isConfig(ctx, expr)) out.push(expr);
