@@ -29,6 +29,8 @@ const FILES_IN_FLIGHT = 16;
 
 export class PointerAgreement {
   private readonly passed = new Set<string>();
+  /** Files are not looked at, or only stat'ed on local stores: every check is synchronous. */
+  private readonly localFiles: boolean;
 
   constructor(
     private readonly db: Db,
@@ -37,10 +39,18 @@ export class PointerAgreement {
     private readonly keyCols: readonly KeyColumn[],
     private readonly columns: { prod: Column; test: Column }[],
     private readonly files: FileCheck,
-  ) {}
+  ) {
+    this.localFiles =
+      files.mode === 'none' ||
+      (files.mode === 'exists' && Object.values(files.stores ?? {}).every((s) => s.protocol === 'file'));
+  }
 
-  /** The chunk's rows: per column `d<i>` (digest), `g<i>` (1 = dangling), `j<i>` (test JSON text). */
-  read(lower: Key | null, upper: Key | null): Promise<Row[]> {
+  /**
+   * The chunk's distinct combinations, per column `d<i>` (digest), `g<i>` (1 = dangling), `j<i>` (test JSON
+   * text), and `n`, the rows holding each: rows sharing an object travel once. Grouped on MD5 of the JSON,
+   * not the text: GROUP BY compares only max_sort_length bytes of a TEXT value (MariaDB, MySQL 8).
+   */
+  async read(lower: Key | null, upper: Key | null): Promise<{ rows: Row[]; n: number }> {
     const { p, t } = this;
     const range = keyRange(this.keyCols, lower, upper, 's');
     const joins: string[] = [];
@@ -51,13 +61,15 @@ export class PointerAgreement {
       joins.push(`LEFT JOIN ${qt(p.schema, '~external_' + st.store)} AS ${e} ON ${e}.${q('hash')} = ${ptr}`);
       return (
         `IF(${e}.${q('filepath')} IS NOT NULL AND ${e}.${q('contents_hash')} IS NOT NULL, ${e}.${q('contents_hash')}, ${ptr}) AS ${q('d' + i)}, ` +
-        `(${ptr} IS NOT NULL AND ${e}.${q('hash')} IS NULL) AS ${q('g' + i)}, x.${q(test.name)} AS ${q('j' + i)}`
+        `(${ptr} IS NOT NULL AND ${e}.${q('hash')} IS NULL) AS ${q('g' + i)}, MIN(x.${q(test.name)}) AS ${q('j' + i)}`
       );
     });
-    return this.db.query(
-      `SELECT ${sel.join(', ')} FROM ${qt(p.schema, p.name)} AS s JOIN ${qt(t.schema, t.name)} AS x ON ${keyJoin(this.keyCols, 's', 'x')} ${joins.join(' ')} WHERE ${range.sql}`,
+    const groups = this.columns.map(({ test }, i) => `${q('d' + i)}, ${q('g' + i)}, MD5(x.${q(test.name)})`);
+    const rows = await this.db.query(
+      `SELECT ${sel.join(', ')}, COUNT(*) AS ${q('n')} FROM ${qt(p.schema, p.name)} AS s JOIN ${qt(t.schema, t.name)} AS x ON ${keyJoin(this.keyCols, 's', 'x')} ${joins.join(' ')} WHERE ${range.sql} GROUP BY ${groups.join(', ')}`,
       range.params,
     );
+    return { rows, n: rows.reduce((sum, r) => sum + Number(r.n), 0) };
   }
 
   /** True when every row's pointers agree with the test side's JSON (and files, when checked). */
@@ -72,25 +84,42 @@ export class PointerAgreement {
         if (!this.passed.has(id) && !pending.has(id)) pending.set(id, { i, digest, dangling, json });
       }
     }
+    // The row compare.ts's row-level path would see: the digest stands for both the pointer and the hash.
+    const check = (c: { i: number; digest: Buffer | null; dangling: boolean; json: unknown }) =>
+      comparePointerCell(
+        this.columns[c.i].prod.storage,
+        {
+          __c0: c.digest,
+          __e0_hash: c.dangling ? null : c.digest,
+          __e0_filepath: null,
+          __e0_contents_hash: null,
+          __e0_size: null,
+        },
+        0,
+        c.json,
+        this.files,
+      );
+    if (this.localFiles) {
+      // One synchronous stat per pair (comparePointers.ts): no promise, no pool.
+      for (const [id, c] of pending) {
+        let reason = check(c);
+        if (reason instanceof Promise) reason = await reason;
+        if (reason) return false;
+        this.remember(id);
+      }
+      return true;
+    }
     let agree = true;
     await inPool([...pending], FILES_IN_FLIGHT, async ([id, c]) => {
       if (!agree) return;
-      // The row compare.ts's row-level path would see: the digest stands for both the pointer and the hash.
-      const row: Row = {
-        __c0: c.digest,
-        __e0_hash: c.dangling ? null : c.digest,
-        __e0_filepath: null,
-        __e0_contents_hash: null,
-        __e0_size: null,
-      };
-      let reason = comparePointerCell(this.columns[c.i].prod.storage, row, 0, c.json, this.files);
-      if (reason instanceof Promise) reason = await reason;
-      if (reason) agree = false;
-      else {
-        if (this.passed.size >= REMEMBERED) this.passed.clear();
-        this.passed.add(id);
-      }
+      if (await check(c)) agree = false;
+      else this.remember(id);
     });
     return agree;
+  }
+
+  private remember(id: string): void {
+    if (this.passed.size >= REMEMBERED) this.passed.clear();
+    this.passed.add(id);
   }
 }
