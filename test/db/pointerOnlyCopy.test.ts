@@ -140,3 +140,50 @@ test('compare with whole-table chunks still finds a wrong hash, path and size an
     await s.cleanup();
   }
 });
+
+test('in a pointer-only copy, a blob carried over from 0.11 still takes its path and hash from its ~external row', async () => {
+  const s = await copyScenario();
+  try {
+    const [, ephys] = s.source.schemas;
+    const [, ephys2] = s.target.schemas;
+    const [obj] = await s.db.query<{ hash: Buffer }>(
+      `SELECT e.hash FROM ${qt(ephys, '~external_raw')} AS e JOIN ${qt(ephys, 'recording')} AS r ON r.\`signal\` = e.hash LIMIT 1`,
+    );
+    const legacy = `${ephys}/legacy/${'B'.repeat(20)}`;
+    const contentsHash = randomBytes(16);
+    await s.db.execute(`UPDATE ${qt(ephys, '~external_raw')} SET filepath = ?, contents_hash = ? WHERE hash = ?`, [
+      legacy,
+      contentsHash,
+      obj.hash,
+    ]);
+    const report = await copy(s.db, { pairs: s.pairs, stores: s.source.storesConfig });
+    const recording = report.tables.find((t) => t.source.endsWith('.recording'))!;
+    assert.equal(recording.status, 'done', recording.error);
+    const [ext] = await s.db.query<{ size: string; timestamp: string }>(
+      `SELECT size, timestamp FROM ${qt(ephys, '~external_raw')} WHERE hash = ?`,
+      [obj.hash],
+    );
+    const expected = await convertPointer(
+      'blob',
+      {
+        hash: obj.hash,
+        size: ext.size,
+        attachment_name: null,
+        filepath: legacy,
+        contents_hash: contentsHash,
+        timestamp: ext.timestamp,
+      },
+      { sourceSchema: ephys, targetSchema: ephys2, store: s.source.storesConfig.raw, relocate: false, dryRun: false },
+    );
+    const got = await s.db.query<{ j: string }>(
+      `SELECT t.\`signal\` AS j FROM ${qt(ephys2, 'recording')} AS t JOIN ${qt(ephys, 'recording')} AS r USING (subject_id, session_date, session_idx, recording_id) WHERE r.\`signal\` = ?`,
+      [obj.hash],
+    );
+    assert.ok(got.length >= 1);
+    for (const g of got) assert.equal(String(g.j), JSON.stringify(expected.json));
+    // The legacy file is not there: the copy reports it, like any missing shared file.
+    assert.ok((recording.missingFileExamples ?? []).some((m) => m.includes('legacy')));
+  } finally {
+    await s.cleanup();
+  }
+});

@@ -15,11 +15,11 @@ import {
   orderBy,
   keyAfter,
   keyAtMost,
-  valueBytes,
 } from './chunks';
 import type { Key, TableCheckpoint } from './state';
 import { type ColumnPlan, type PointerContext, convertPointerCell } from './convert';
 import { type ExternalRow, fetchExternalRows } from './pointers';
+import { EXTERNAL_FIELDS, batches, externalFields, externalRow } from './copyObjectRows';
 import { PointerOnlyColumn, pointerOnlyStore } from './pointerOnlyCopy';
 import type { CopyOptions, PlannedTable, TableCopyResult } from './copy';
 import { MissingFiles, missingSharedFile } from './sharedFiles';
@@ -491,43 +491,3 @@ type ConvertedCell = Awaited<ReturnType<typeof convertPointerCell>> & { missing:
 
 /** Store objects converted at once per table (S3 requests in flight; the SDK retries each with backoff). */
 const OBJECTS_IN_FLIGHT = 8;
-
-const EXTERNAL_FIELDS = ['hash', 'size', 'attachment_name', 'filepath', 'contents_hash', 'timestamp'] as const;
-
-function externalRow(r: Row, i: number): ExternalRow | null {
-  const f = (name: string) => r[`__e${i}_${name}`];
-  if (f('hash') === null || f('hash') === undefined) return null;
-  return {
-    hash: f('hash') as Buffer,
-    size: f('size') as string | number,
-    attachment_name: asText(f('attachment_name')),
-    filepath: asText(f('filepath')),
-    contents_hash: (f('contents_hash') as Buffer | null) ?? null,
-    timestamp: String(f('timestamp')),
-  };
-}
-
-function externalFields(r: ExternalRow | null): Row {
-  return Object.fromEntries(EXTERNAL_FIELDS.map((f) => [`__e0_${f}`, r ? r[f] : null]));
-}
-
-function asText(v: unknown): string | null {
-  if (v === null || v === undefined) return null;
-  return Buffer.isBuffer(v) ? v.toString('utf8') : String(v);
-}
-
-function* batches(rows: unknown[][], maxBytes: number): Generator<unknown[][]> {
-  let batch: unknown[][] = [];
-  let bytes = 0;
-  for (const r of rows) {
-    const b = r.reduce<number>((s, v) => s + valueBytes(v), 0);
-    if (batch.length && (bytes + b > maxBytes || batch.length >= 1000)) {
-      yield batch;
-      batch = [];
-      bytes = 0;
-    }
-    batch.push(r);
-    bytes += b;
-  }
-  if (batch.length) yield batch;
-}
