@@ -1,10 +1,12 @@
 // Compare's fast path for in-store pointer columns (blob@S and attach@S against their 2.x JSON): the server
 // joins production to test on the key and to `~external_<store>`, and works out which digest each 2.x `hash`
 // must spell (the `contents_hash` of a 0.11 carry-over, else the pointer itself) and which pointers dangle.
-// The client gets three cells per row and no key, checks each distinct (digest, JSON) pair once (base32
-// spelling, store, and the file when stores are configured; passed pairs are remembered across chunks, so
-// a shared object is checked once per table), and says only whether the whole chunk agrees. A chunk
-// that does not agree is compared row by row (compare.ts), which reports each difference with its key.
+// The server groups the chunk's rows by (digest, dangling, JSON), so the client gets each distinct
+// combination once with its row count and no key; it checks each (base32 spelling, store, and the file when
+// stores are configured: one synchronous stat on a local store; passed pairs are remembered across chunks,
+// so a shared object is checked once per table), and says only whether the whole chunk agrees, while the
+// next chunk's reads run on the server (compare.ts). A chunk that does not agree is compared row by row
+// (compare.ts), which reports each difference with its key.
 //
 // The base32 spelling is left to the client: written in SQL (26 SUBSTR/ASCII terms per row) it measured
 // 3–4× the cost of the whole row checksum on MariaDB 10.11, while here it runs once per distinct object.
