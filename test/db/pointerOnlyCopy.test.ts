@@ -1,7 +1,6 @@
 // The pointer-only copy spells each blob's 2.x JSON on the server (pointerOnlyCopy.ts): its bytes must equal
 // what pointers.ts builds with JSON.stringify, for any hash and for schema and store names that need JSON
-// escaping. And compare, which now receives each chunk's distinct (object, JSON) pairs and stats files
-// synchronously, must still find a wrong hash, a wrong path, a wrong size and a missing file, by key.
+// escaping. And compare, which now checks each distinct (object, JSON) pair with one synchronous stat, must still find a wrong hash, a wrong path, a wrong size and a missing file, by key.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -93,7 +92,7 @@ test('compare with whole-table chunks still finds a wrong hash, path and size an
     const opts = { pairs: s.pairs, stores: s.source.storesConfig, tables: ['recording'] };
     const clean = (await compare(s.db, opts)).tables[0];
     assert.equal(clean.differing, 0);
-    assert.equal(clean.chunksByPointerJoin, clean.chunks, 'settled by the grouped join');
+    assert.equal(clean.chunksByPointerJoin, clean.chunks, 'settled by the server-side join');
 
     const keyCols = 'subject_id, session_date, session_idx, recording_id';
     const rows = await s.db.query<Record<string, unknown>>(
