@@ -1,6 +1,7 @@
 // The pointer-only copy spells each blob's 2.x JSON on the server (pointerOnlyCopy.ts): its bytes must equal
 // what pointers.ts builds with JSON.stringify, for any hash and for schema and store names that need JSON
-// escaping. And compare, which now checks each distinct (object, JSON) pair with one synchronous stat, must still find a wrong hash, a wrong path, a wrong size and a missing file, by key.
+// escaping. And compare, which now checks each distinct (object, JSON) pair with one synchronous stat, must
+// still find a wrong hash, a wrong path, a wrong size and a missing file, by key.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
