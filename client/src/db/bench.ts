@@ -284,7 +284,7 @@ export async function setUp(db: Db, n: { src: string; base: string; gen: string;
 }
 
 /** The stored objects of `~external_raw`, as 0.14.6 laid them out (`<schema>/<h[0:2]>/<h[2:4]>/<hex>`). */
-async function writeObjects(db: Db, schema: string, gen: string, store: StoreSpec): Promise<number> {
+export async function writeObjects(db: Db, schema: string, gen: string, store: StoreSpec): Promise<number> {
   let n = 0;
   const dirs = new Set<string>();
   for await (const r of db.stream(

@@ -324,7 +324,7 @@ class TableComparer {
       }
       if (pointerRows) {
         // Equal checksums over the keys mean the same key set: the join holds every row once.
-        if (pointerRows.length !== sumP.n || !(await this.pointers!.agree(pointerRows))) {
+        if (pointerRows.n !== sumP.n || !(await this.pointers!.agree(pointerRows.rows))) {
           await this.fetchAndCompare(lower, upper, rowRules);
           return sumP.n;
         }

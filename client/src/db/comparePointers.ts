@@ -1,10 +1,12 @@
 // A 0.14.6 in-store pointer (with its `~external_*` row, read in the same query) against the 2.x JSON the test
 // side holds: hash, path and store by what the rows record, then the stored file itself when stores are configured.
+import fs from 'node:fs';
 import type { Row } from './connection';
 import type { Column } from './model';
 import { asText } from './compareValues';
 import { base32Hash } from './hash';
 import { statObject, md5OfObject, type StoreMap } from './stores';
+import { filePath } from './stores/fileStore';
 
 /** Which files compare looks at, and where. */
 export interface FileCheck {
@@ -54,12 +56,35 @@ export function comparePointerCell(
   }
   if (json.store !== st.store) return `store differs: ${st.store} vs ${String(json.store)}`;
   if (files.mode === 'none') return null;
+  const sync = st.kind === 'filepath' ? undefined : checkFileNow(files, json);
+  if (sync !== undefined) return sync;
   return checkFile(
     files,
     json,
     st.kind === 'filepath' ? Number(pr[`__e${i}_size`]) : null,
     st.kind === 'filepath' ? contentsHash : null,
   );
+}
+
+/**
+ * checkFile without a promise where it needs only a stat of a local file (fileCheck=exists on a file store,
+ * the usual compare): one synchronous stat, no event-loop round trip. undefined when checkFile must run.
+ */
+function checkFileNow(files: FileCheck, json: Record<string, unknown>): string | null | undefined {
+  const store = files.stores?.[String(json.store)];
+  if (files.mode !== 'exists' || !store || store.protocol !== 'file') return undefined;
+  const rel = String(json.path);
+  let st: fs.Stats | undefined;
+  try {
+    st = fs.statSync(filePath(store, rel), { throwIfNoEntry: false });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOTDIR') throw e;
+  }
+  if (!st) return `file missing: ${store.name}:${rel}`;
+  const size = typeof json.size === 'number' ? json.size : null;
+  if (size !== null && !st.isDirectory() && st.size !== size)
+    return `file ${store.name}:${rel} has ${st.size} bytes, expected ${size}`;
+  return null;
 }
 
 export async function checkFile(
