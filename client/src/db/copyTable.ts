@@ -22,6 +22,7 @@ import { type ColumnPlan, type PointerContext, convertPointerCell } from './conv
 import type { ExternalRow } from './pointers';
 import type { CopyOptions, PlannedTable, TableCopyResult } from './copy';
 import { MissingFiles, missingSharedFile } from './sharedFiles';
+import { ConvertedCache } from './convertedCache';
 
 const MAX_REPORTED_CONFLICTS = 20;
 /** Bytes one chunk's transaction may write (undo and redo stay small); the time target usually binds first. */
@@ -425,7 +426,7 @@ export class TableCopier {
   }
 
   /** Converted cells by column and object: pipelines share objects (one blob, many rows), and each converts once. */
-  private readonly converted = new Map<string, ConvertedCell>();
+  private readonly converted = new ConvertedCache();
   private readonly missing = new MissingFiles();
 
   /** A shared file the copied rows point at is missing: counted (once per file) in the table's result. */
@@ -442,14 +443,12 @@ export class TableCopier {
     ext: ExternalRow | null,
     ctx: PointerContext,
   ): Promise<ConvertedCell> {
-    const id = `${i}:${pointer.toString('hex')}`;
-    const done = this.converted.get(`${id}:real`) ?? this.converted.get(`${id}:${ctx.dryRun ? 'dry' : 'real'}`);
+    const done = this.converted.get(i, pointer, ctx.dryRun);
     // A repeat of an object already converted: same JSON, and its file work is already done.
     if (done) return { ...done, fileOps: [] };
     const cell = { ...(await convertPointerCell(p, pointer, ext, ctx)), missing: null as string | null };
     cell.missing = await missingSharedFile(p, cell.value, ctx);
-    if (this.converted.size >= 100_000) this.converted.clear();
-    this.converted.set(`${id}:${ctx.dryRun ? 'dry' : 'real'}`, cell);
+    this.converted.set(i, pointer, ctx.dryRun, cell);
     return cell;
   }
 }
