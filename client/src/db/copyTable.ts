@@ -27,6 +27,8 @@ import { ConvertedCache } from './convertedCache';
 const MAX_REPORTED_CONFLICTS = 20;
 /** Bytes one chunk's transaction may write (undo and redo stay small); the time target usually binds first. */
 const CHUNK_TRANSACTION_BYTES = 256 * 1024 * 1024;
+/** Rows of a chunk with pointer columns: its distinct objects are in memory at once (a few hundred bytes each). */
+const POINTER_CHUNK_ROWS = 50_000;
 
 /** Cancelled between statements (a statement killed on the server surfaces as its own error). */
 export class CancelledError extends Error {
@@ -69,7 +71,13 @@ export class TableCopier {
     this.maxBytes = Math.floor(maxPacket / 2);
     const avgRowBytes =
       t.source.rowEstimate > 0 && t.source.sizeBytes ? t.source.sizeBytes / t.source.rowEstimate : undefined;
-    this.sizer = new ChunkSizer({ maxBytes: CHUNK_TRANSACTION_BYTES, avgRowBytes, ...this.opts.chunk });
+    this.sizer = new ChunkSizer({
+      maxBytes: CHUNK_TRANSACTION_BYTES,
+      avgRowBytes,
+      // The client holds each distinct object of a pointer chunk (its ~external row and JSON) at once.
+      ...(this.pointers.length ? { maxRows: POINTER_CHUNK_ROWS } : {}),
+      ...this.opts.chunk,
+    });
     const count = async (p: Predicate) =>
       Number(
         (await this.read<{ n: string }>(`SELECT COUNT(*) AS n FROM ${this.src} AS s WHERE ${p.sql}`, p.params))[0].n,
