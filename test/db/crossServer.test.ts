@@ -225,14 +225,23 @@ describe('db copy/compare/verify --target mysql:// (a second server)', () => {
       const pairs = fx.schemas.map((s) => ({ source: s, target: s }));
       const tables = ['_neuron', 'recording', 'session'].map((t) => `${ephys}.${t}`);
       const planned: string[] = [];
+      const fileOps: string[] = [];
       const dry = await crossCopy(fx.db, side, {
         pairs,
         tables,
         stores: fx.storesConfig,
         dryRun: true,
         onStatement: (sql) => planned.push(sql),
+        onFileOp: (op) => fileOps.push(op),
       });
       assert.equal(dry.failed, false);
+      // Each chunk's file operations are reported once, and counted (the attachments' rewrites).
+      assert.ok(fileOps.length > 0);
+      assert.equal(new Set(fileOps).size, fileOps.length, fileOps.join('\n'));
+      assert.equal(
+        dry.tables.reduce((n, t) => n + t.fileOps, 0),
+        fileOps.length,
+      );
       assert.ok(
         planned.some((x) => x.startsWith(`INSERT INTO ${qt(ephys, 'session')}`) && /row\(s\)/.test(x)),
         planned.join('\n'),

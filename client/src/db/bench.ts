@@ -51,8 +51,10 @@ export async function runDbBench(args: string[] = []): Promise<number> {
   const gen = `${src}_gen`;
   const s3 = `${src}_s3`;
   const storeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'djm-bench-store-'));
-  const line = (label: string, value: string) =>
+  const line = (label: string, value: string) => {
     console.log(`${label.padEnd(52)} ${value.padEnd(46)} rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB`);
+    if (process.env.DJM_BENCH_MEMORY === '1') console.log(`  ${memoryDetail()}`);
+  };
   try {
     console.log(`db benchmark on ${db.versionString} (${db.describe()}), ${total.toLocaleString('en')} rows per table`);
     console.log(
@@ -64,6 +66,7 @@ export async function runDbBench(args: string[] = []): Promise<number> {
     await setUp(db, { src, base, gen, side });
     const stores = { raw: fileStore('raw', storeDir) };
     const objects = await writeObjects(db, src, gen, stores.raw);
+    if (process.env.DJM_BENCH_MEMORY === '1') console.log(`after setting up: ${memoryDetail()}`);
     if (args.includes('--freeze-only')) {
       // Only the cut-over freeze (section 5), for iterating on it without the whole benchmark.
       await copiedPipeline(db, src, stores);
@@ -312,6 +315,13 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; s: number }> 
   const t0 = process.hrtime.bigint();
   const value = await fn();
   return { value, s: Number(process.hrtime.bigint() - t0) / 1e9 };
+}
+
+/** DJM_BENCH_MEMORY=1: where the memory is, after each line (peak so far, V8 heap, buffers outside it). */
+function memoryDetail(): string {
+  const m = process.memoryUsage();
+  const mb = (n: number) => `${(n / 2 ** 20).toFixed(0)} MB`;
+  return `memory: peak ${mb(process.resourceUsage().maxRSS * 1024)}, heap used ${mb(m.heapUsed)} of ${mb(m.heapTotal)}, external ${mb(m.external)} (array buffers ${mb(m.arrayBuffers)})`;
 }
 
 function fmt(n: number): string {

@@ -226,13 +226,14 @@ class TableComparer {
     const { p } = this;
     const src = qt(p.schema, p.name);
     this.result.rowsProduction = Number((await this.db.query<{ n: string }>(`SELECT COUNT(*) AS n FROM ${src}`))[0].n);
-    // Chunks whose rows may be fetched stay small enough to hold both sides in memory.
+    // Chunks whose rows may be fetched stay small enough to hold both sides in memory. A pointer join holds
+    // a few hundred bytes per row (digest, JSON text) for two chunks at once (the next is read ahead).
     const sizer = new ChunkSizer({
       maxBytes: 16 * 1024 * 1024,
       maxRows: this.rules.every((r) => r.checksum)
         ? 200_000
         : this.rules.every((r) => r.checksum || this.pointerRules.includes(r))
-          ? 50_000
+          ? 25_000
           : 20_000,
       avgRowBytes: p.rowEstimate > 0 && p.sizeBytes ? p.sizeBytes / p.rowEstimate : undefined,
       ...this.opts.chunk,

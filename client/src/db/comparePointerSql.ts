@@ -23,8 +23,11 @@ export function pointerBySql(prod: Column, test: Column): boolean {
   return prod.storage.form === 'pointer014' && prod.storage.kind !== 'filepath' && test.storage.form === 'json2x';
 }
 
-/** Pairs remembered as checked (bounded; forgetting only means checking again). */
-const REMEMBERED = 200_000;
+/**
+ * Pairs remembered as checked (bounded, least recently seen forgotten first; forgetting only means checking
+ * again). Each holds its JSON text, a few hundred bytes: 50,000 keep the objects rows share.
+ */
+const REMEMBERED = 50_000;
 /** File checks in flight at once (each a stat, or a GET/HEAD on S3). */
 const FILES_IN_FLIGHT = 16;
 
@@ -82,7 +85,8 @@ export class PointerAgreement {
         const json = r['j' + i];
         const dangling = Number(r['g' + i]) === 1;
         const id = `${i}|${digest ? digest.toString('latin1') : '-'}|${dangling ? 1 : 0}|${json === null ? '-' : String(json)}`;
-        if (!this.passed.has(id) && !pending.has(id)) pending.set(id, { i, digest, dangling, json });
+        if (this.passed.delete(id)) this.passed.add(id);
+        else if (!pending.has(id)) pending.set(id, { i, digest, dangling, json });
       }
     }
     // The row compare.ts's row-level path would see: the digest stands for both the pointer and the hash.
@@ -120,7 +124,7 @@ export class PointerAgreement {
   }
 
   private remember(id: string): void {
-    if (this.passed.size >= REMEMBERED) this.passed.clear();
+    if (this.passed.size >= REMEMBERED) this.passed.delete(this.passed.values().next().value as string);
     this.passed.add(id);
   }
 }

@@ -23,10 +23,13 @@ import { EXTERNAL_FIELDS, batches, externalFields, externalRow } from './copyObj
 import { PointerOnlyColumn, pointerOnlyStore } from './pointerOnlyCopy';
 import type { CopyOptions, PlannedTable, TableCopyResult } from './copy';
 import { MissingFiles, missingSharedFile } from './sharedFiles';
+import { ConvertedCache } from './convertedCache';
 
 const MAX_REPORTED_CONFLICTS = 20;
 /** Bytes one chunk's transaction may write (undo and redo stay small); the time target usually binds first. */
 const CHUNK_TRANSACTION_BYTES = 256 * 1024 * 1024;
+/** Rows of a chunk with pointer columns: its distinct objects are in memory at once (a few hundred bytes each). */
+const POINTER_CHUNK_ROWS = 50_000;
 
 /** Cancelled between statements (a statement killed on the server surfaces as its own error). */
 export class CancelledError extends Error {
@@ -69,7 +72,13 @@ export class TableCopier {
     this.maxBytes = Math.floor(maxPacket / 2);
     const avgRowBytes =
       t.source.rowEstimate > 0 && t.source.sizeBytes ? t.source.sizeBytes / t.source.rowEstimate : undefined;
-    this.sizer = new ChunkSizer({ maxBytes: CHUNK_TRANSACTION_BYTES, avgRowBytes, ...this.opts.chunk });
+    this.sizer = new ChunkSizer({
+      maxBytes: CHUNK_TRANSACTION_BYTES,
+      avgRowBytes,
+      // The client holds each distinct object of a pointer chunk (its ~external row and JSON) at once.
+      ...(this.pointers.length ? { maxRows: POINTER_CHUNK_ROWS } : {}),
+      ...this.opts.chunk,
+    });
     const count = async (p: Predicate) =>
       Number(
         (await this.read<{ n: string }>(`SELECT COUNT(*) AS n FROM ${this.src} AS s WHERE ${p.sql}`, p.params))[0].n,
@@ -457,7 +466,7 @@ export class TableCopier {
   }
 
   /** Converted cells by column and object: pipelines share objects (one blob, many rows), and each converts once. */
-  private readonly converted = new Map<string, ConvertedCell>();
+  private readonly converted = new ConvertedCache();
   private readonly missing = new MissingFiles();
 
   /** A shared file the copied rows point at is missing: counted (once per file) in the table's result. */
@@ -474,14 +483,12 @@ export class TableCopier {
     ext: ExternalRow | null,
     ctx: PointerContext,
   ): Promise<ConvertedCell> {
-    const id = `${i}:${pointer.toString('hex')}`;
-    const done = this.converted.get(`${id}:real`) ?? this.converted.get(`${id}:${ctx.dryRun ? 'dry' : 'real'}`);
+    const done = this.converted.get(i, pointer, ctx.dryRun);
     // A repeat of an object already converted: same JSON, and its file work is already done.
     if (done) return { ...done, fileOps: [] };
     const cell = { ...(await convertPointerCell(p, pointer, ext, ctx)), missing: null as string | null };
     cell.missing = await missingSharedFile(p, cell.value, ctx);
-    if (this.converted.size >= 100_000) this.converted.clear();
-    this.converted.set(`${id}:${ctx.dryRun ? 'dry' : 'real'}`, cell);
+    this.converted.set(i, pointer, ctx.dryRun, cell);
     return cell;
   }
 }

@@ -8,6 +8,8 @@ import { decodeProblem } from './verifyValues';
 import type { TableVerdict, VerifyOptions } from './verify';
 
 const HASH_CODECS = new Set(['blob', 'attach', 'hash']);
+/** Objects whose verdict is remembered per column (a few hundred bytes each). */
+const CHECKED_OBJECTS = 50_000;
 /** At most this many examples per column in a reason; the count says how many there were. */
 const EXAMPLES = 3;
 
@@ -43,7 +45,9 @@ export async function checkPointerValues(
     if (p.examples.length < EXAMPLES) p.examples.push(example);
     problems.set(kind, p);
   };
-  const checked = new Map<string, string | null>(); // store:path:hash → problem kind (null = fine)
+  // store:path:hash → problem kind (null = fine); bounded, least recently seen forgotten first (a shared object
+  // stays; forgetting one only means checking its file again).
+  const checked = new Map<string, string | null>();
   const total = col.total;
   let rows = 0;
   const started = Date.now();
@@ -81,7 +85,11 @@ export async function checkPointerValues(
     }
     const hash = typeof meta.hash === 'string' ? meta.hash : null;
     const id = `${storeName}\u0000${meta.path}\u0000${hash}\u0000${meta.size}`;
-    if (!checked.has(id)) {
+    const seen = checked.get(id);
+    if (seen !== undefined) {
+      checked.delete(id);
+      checked.set(id, seen);
+    } else {
       const rel = meta.path as string;
       let found = await fileProblem(store, rel, hash, codec === 'filepath' ? (meta.size as number | null) : null);
       // The file is there and intact: its contents must also decode (a blob) or name the file (an attachment).
@@ -89,6 +97,7 @@ export async function checkPointerValues(
         const why = decodeProblem(codec, await readObject(store, rel, 'verifying a stored value'));
         if (why) found = `stored <${codec}> does not decode: ${why}`;
       }
+      if (checked.size >= CHECKED_OBJECTS) checked.delete(checked.keys().next().value as string);
       checked.set(id, found);
     }
     const found = checked.get(id);

@@ -16,8 +16,12 @@ import { type SourceChunk, SourceRows } from './sourceRows';
 import type { CanonKey, CanonRow, TargetSide } from './side';
 
 const MAX_REPORTED_CONFLICTS = 20;
-/** Bytes of source rows one chunk holds in memory (and writes in one transaction). */
-const CHUNK_BYTES = 32 * 1024 * 1024;
+/**
+ * Bytes of source rows one chunk holds in memory (and writes in one transaction). Two chunks live at once
+ * (the next is read while this one is written), and the heap grows past what is live until the collector
+ * runs: 16 MB keeps a copy of any table within a few hundred MB.
+ */
+const CHUNK_BYTES = 16 * 1024 * 1024;
 
 export class CrossTableCopier {
   private readonly reader: SourceRows;
@@ -80,7 +84,7 @@ export class CrossTableCopier {
       this.progress();
     }
     if (firstWhole) this.result.total = this.processed;
-    this.result.fileOps += this.reader.fileOps.length;
+    this.result.fileOps += this.reader.fileOpCount;
     if (this.reader.missing.count) {
       this.result.missingFiles = this.reader.missing.count;
       this.result.missingFileExamples = this.reader.missing.examples;
@@ -106,9 +110,9 @@ export class CrossTableCopier {
     const { t, side, opts } = this;
     const present = empty ? new Map<string, CanonRow>() : await this.existing(chunk, last, upper);
     const isNew = chunk.rows.map((r) => !present.has(keyText(this.keyOf(r))));
-    const before = this.reader.fileOps.length;
+    this.reader.takeFileOps();
     await this.reader.convert(chunk, (i) => isNew[i], !!opts.dryRun, opts.signal);
-    for (const op of this.reader.fileOps.slice(before)) opts.onFileOp?.(op);
+    for (const op of this.reader.takeFileOps()) opts.onFileOp?.(op);
     const toWrite: CanonRow[] = [];
     chunk.rows.forEach((row, i) => {
       if (isNew[i]) {
