@@ -73,7 +73,10 @@ if broken code-server || broken playwright-core; then
   NPM_CLI="$(dirname "$(readlink -f "$(command -v npm)")")/npm-cli.js"
   [ -f "$NPM_CLI" ] || NPM_CLI="$(npm root -g)/npm/bin/npm-cli.js"
   echo "e2e setup: installing code-server@$CODE_SERVER_VERSION playwright-core@$PLAYWRIGHT_VERSION (compiles native modules, several minutes)"
-  "$E2E/node24/node_modules/.bin/node" "$NPM_CLI" install --no-audit --no-fund \
+  # Run from `npm run test:e2e`, the outer npm (under the system node) exports its settings as npm_config_*, which
+  # the inner npm takes as its own: its user agent would still say the system node, and code-server's postinstall
+  # reads the node version from npm_config_user_agent.
+  env -u npm_config_user_agent "$E2E/node24/node_modules/.bin/node" "$NPM_CLI" install --no-audit --no-fund \
     "code-server@$CODE_SERVER_VERSION" "playwright-core@$PLAYWRIGHT_VERSION" ||
     { echo "e2e setup failed: npm install code-server/playwright-core" >&2; exit 1; }
 fi
