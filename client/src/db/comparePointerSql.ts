@@ -16,6 +16,7 @@ import { q, qt } from './sql';
 import { type KeyColumn, keyJoin, keyRange } from './chunks';
 import type { Key } from './state';
 import { comparePointerCell, type FileCheck } from './comparePointers';
+import { LruMap } from './lruMap';
 import { inPool } from './inPool';
 
 /** A pointer column this path can settle: a 0.14.6 blob/attach pointer against 2.x JSON. */
@@ -32,7 +33,7 @@ const REMEMBERED = 50_000;
 const FILES_IN_FLIGHT = 16;
 
 export class PointerAgreement {
-  private readonly passed = new Set<string>();
+  private readonly passed = new LruMap<string, true>(REMEMBERED);
   /** Files are not looked at, or only stat'ed on local stores: every check is synchronous. */
   private readonly localFiles: boolean;
 
@@ -85,8 +86,8 @@ export class PointerAgreement {
         const json = r['j' + i];
         const dangling = Number(r['g' + i]) === 1;
         const id = `${i}|${digest ? digest.toString('latin1') : '-'}|${dangling ? 1 : 0}|${json === null ? '-' : String(json)}`;
-        if (this.passed.delete(id)) this.passed.add(id);
-        else if (!pending.has(id)) pending.set(id, { i, digest, dangling, json });
+        // get() also makes a remembered pair the most recently seen
+        if (!this.passed.get(id) && !pending.has(id)) pending.set(id, { i, digest, dangling, json });
       }
     }
     // The row compare.ts's row-level path would see: the digest stands for both the pointer and the hash.
@@ -124,7 +125,6 @@ export class PointerAgreement {
   }
 
   private remember(id: string): void {
-    if (this.passed.size >= REMEMBERED) this.passed.delete(this.passed.values().next().value as string);
-    this.passed.add(id);
+    this.passed.set(id, true);
   }
 }

@@ -3,6 +3,7 @@
 // the column and the 16 raw pointer bytes, holding only what a repeat needs (its JSON and the missing shared
 // file), never the file operations, which a repeat does not redo.
 import type { PointerJson } from './pointers';
+import { LruMap } from './lruMap';
 
 /** What a repeat of an already converted object needs. */
 export interface CachedCell {
@@ -15,26 +16,24 @@ export interface CachedCell {
 const CACHED_CELLS = 20_000;
 
 export class ConvertedCache {
-  private readonly cells = new Map<string, CachedCell & { real: boolean }>();
+  private readonly cells: LruMap<string, CachedCell & { real: boolean }>;
 
-  constructor(private readonly capacity = CACHED_CELLS) {}
+  constructor(capacity = CACHED_CELLS) {
+    this.cells = new LruMap(capacity);
+  }
 
   /** The cell of `pointer` in column `column`: a real conversion serves a dry run too, never the reverse. */
   get(column: number, pointer: Buffer, dryRun: boolean): CachedCell | undefined {
     const key = cacheKey(column, pointer);
-    const hit = this.cells.get(key);
+    const hit = this.cells.peek(key);
     if (!hit || (!hit.real && !dryRun)) return undefined;
-    this.cells.delete(key);
-    this.cells.set(key, hit);
-    return hit;
+    return this.cells.get(key);
   }
 
   set(column: number, pointer: Buffer, dryRun: boolean, cell: CachedCell): void {
     const key = cacheKey(column, pointer);
-    const had = this.cells.get(key);
+    const had = this.cells.peek(key);
     if (had?.real && dryRun) return;
-    this.cells.delete(key);
-    if (this.cells.size >= this.capacity) this.cells.delete(this.cells.keys().next().value as string);
     this.cells.set(key, { json: cell.json, value: cell.value, missing: cell.missing, real: !dryRun });
   }
 

@@ -4,6 +4,7 @@
 import { isBase32Hash, base32Hash } from './hash';
 import { describeObject, md5OfObject, readObject, statObject, StoreIoUnavailable, type StoreMap } from './stores';
 import { StoreAccessError } from './stores/objectStore';
+import { LruMap } from './lruMap';
 import { decodeProblem } from './verifyValues';
 import type { TableVerdict, VerifyOptions } from './verify';
 
@@ -47,7 +48,7 @@ export async function checkPointerValues(
   };
   // store:path:hash → problem kind (null = fine); bounded, least recently seen forgotten first (a shared object
   // stays; forgetting one only means checking its file again).
-  const checked = new Map<string, string | null>();
+  const checked = new LruMap<string, string | null>(CHECKED_OBJECTS);
   const total = col.total;
   let rows = 0;
   const started = Date.now();
@@ -85,22 +86,17 @@ export async function checkPointerValues(
     }
     const hash = typeof meta.hash === 'string' ? meta.hash : null;
     const id = `${storeName}\u0000${meta.path}\u0000${hash}\u0000${meta.size}`;
-    const seen = checked.get(id);
-    if (seen !== undefined) {
-      checked.delete(id);
-      checked.set(id, seen);
-    } else {
+    let found = checked.get(id);
+    if (found === undefined) {
       const rel = meta.path as string;
-      let found = await fileProblem(store, rel, hash, codec === 'filepath' ? (meta.size as number | null) : null);
+      found = await fileProblem(store, rel, hash, codec === 'filepath' ? (meta.size as number | null) : null);
       // The file is there and intact: its contents must also decode (a blob) or name the file (an attachment).
       if (!found && (codec === 'blob' || codec === 'attach')) {
         const why = decodeProblem(codec, await readObject(store, rel, 'verifying a stored value'));
         if (why) found = `stored <${codec}> does not decode: ${why}`;
       }
-      if (checked.size >= CHECKED_OBJECTS) checked.delete(checked.keys().next().value as string);
       checked.set(id, found);
     }
-    const found = checked.get(id);
     if (found) problem(found, `${key} (${describeObject(store, meta.path as string)})`);
     if (rows % 100 === 0)
       opts.onProgress?.({
