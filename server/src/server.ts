@@ -30,10 +30,11 @@ import { minimalEdit, toDiagnostic, toLspEdits } from './lsp/convert';
 import { quickFixActions } from './lsp/quickFixes';
 import { DiagnosticReports, sameReport } from './lsp/reports';
 import { workspaceChanges } from './lsp/workspaceEdit';
-import { resolveSettings, type EditorSettings, type ResolvedSettings } from './lsp/settings';
+import { resolveSettings, sitePackagesOption, type EditorSettings, type ResolvedSettings } from './lsp/settings';
+import { ruleDocHref } from './lsp/ruleLinks';
 import { confineToCells, readNotebook } from './notebook';
 import { buildReport, renderMarkdown } from './report/migrationReport';
-import { renderRule, ruleAnchor } from './report/ruleDocs';
+import { renderRule } from './report/ruleDocs';
 import { shownInPhase } from './rules/context';
 import type { Finding, RuleMeta } from './rules/meta';
 import { analyzeOtherFile } from './rules/otherFiles';
@@ -60,16 +61,8 @@ let roots: string[] = [];
 let pin: DataJointPin = { line: 'unknown' };
 let hasConfiguration = false;
 const settingsCache = new Map<string, Promise<ResolvedSettings>>();
-const docsFile = path.join(__dirname, '..', 'docs', 'rules.md');
 let metas: Map<string, RuleMeta>;
 
-// Every diagnostic of every reply carries its rule's link: built once per rule (pathToFileURL is not cheap).
-const docsHrefs = new Map<string, string>();
-const docsHref = (code: string) => {
-  let href = docsHrefs.get(code);
-  if (href === undefined) docsHrefs.set(code, (href = `${pathToFileURL(docsFile).href}#${ruleAnchor(code)}`));
-  return href;
-};
 const uriToPath = (uri: string) => (uri.startsWith('file:') ? fileURLToPath(uri) : uri);
 
 connection.onInitialize(async (params: InitializeParams) => {
@@ -103,9 +96,7 @@ connection.onInitialize(async (params: InitializeParams) => {
   };
 });
 
-connection.onInitialized(() => {
-  void indexWorkspace();
-});
+connection.onInitialized(() => void indexWorkspace());
 
 /** Site-packages of the interpreter selected in VS Code's Python extension, sent by the client (read-only). */
 let clientSitePackages: string[] | undefined;
@@ -113,11 +104,6 @@ connection.onNotification(SITE_PACKAGES_NOTIFICATION, (params: unknown) => {
   clientSitePackages = sitePackagesOption(params);
   void indexWorkspace();
 });
-
-function sitePackagesOption(o: unknown): string[] | undefined {
-  const v = (o as { sitePackages?: unknown } | null)?.sitePackages;
-  return Array.isArray(v) && v.every((x) => typeof x === 'string') ? v : undefined;
-}
 
 /** Index the installed DataJoint code of the project's environment; never analysed, never edited. */
 function indexEnvironment(imported: Set<string>, files: string[]): number {
@@ -360,7 +346,7 @@ connection.languages.diagnostics.on(async (params) => {
   const report = same ? last : reports.add(uri, a.doc.version, shown, a.toDoc);
   const toDoc = (o: number) => a.toDoc(o) ?? 0;
   const items: Diagnostic[] = shown.map((f, id) =>
-    toDiagnostic(a.doc, f, docsHref, toDoc, f.fix ? { report: report.resultId, id } : undefined),
+    toDiagnostic(a.doc, f, ruleDocHref, toDoc, f.fix ? { report: report.resultId, id } : undefined),
   );
   return { kind: DocumentDiagnosticReportKind.Full, resultId: report.resultId, items };
 });

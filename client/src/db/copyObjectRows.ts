@@ -6,8 +6,9 @@ import type { ExternalRow } from './pointers';
 
 export const EXTERNAL_FIELDS = ['hash', 'size', 'attachment_name', 'filepath', 'contents_hash', 'timestamp'] as const;
 
-export function externalRow(r: Row, i: number): ExternalRow | null {
-  const f = (name: string) => r[`__e${i}_${name}`];
+/** The `~external` row selected as `<prefix><i>_<field>` (null when the pointer dangles). */
+export function externalRow(r: Row, i: number, prefix = '__e'): ExternalRow | null {
+  const f = (name: string) => r[`${prefix}${i}_${name}`];
   if (f('hash') === null || f('hash') === undefined) return null;
   return {
     hash: f('hash') as Buffer,

@@ -55,3 +55,9 @@ export function resolveSettings(
     warnings,
   };
 }
+
+/** The site-packages folders the client sent (its Python interpreter's), if well formed. */
+export function sitePackagesOption(o: unknown): string[] | undefined {
+  const v = (o as { sitePackages?: unknown } | null)?.sitePackages;
+  return Array.isArray(v) && v.every((x) => typeof x === 'string') ? v : undefined;
+}

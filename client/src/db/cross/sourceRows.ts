@@ -7,6 +7,7 @@ import { q, qt } from '../sql';
 import { and, keyAfter, keyOf, keyRange, keySelect, orderBy, valueBytes } from '../chunks';
 import type { Key } from '../state';
 import { type ColumnPlan, type PointerContext, convertPointerCell } from '../convert';
+import { externalRow } from '../copyObjectRows';
 import type { ExternalRow } from '../pointers';
 import { MissingFiles, missingSharedFile } from '../sharedFiles';
 import type { StoreMap } from '../stores';
@@ -91,7 +92,10 @@ export class SourceRows {
         t.columns[i].kind === 'pointer' ? (r[`c${i}`] as Buffer | null) : canonFromMysql(c.kind, r[`c${i}`]),
       );
       chunk.pointers.push(
-        this.pointerCols.map((_, j) => ({ pointer: row[this.pointerCols[j].index] as Buffer, ext: externalRow(r, j) })),
+        this.pointerCols.map((_, j) => ({
+          pointer: row[this.pointerCols[j].index] as Buffer,
+          ext: externalRow(r, j, 'e'),
+        })),
       );
       chunk.bytes += HEAP_BYTES_PER_ROW;
       for (const v of row) chunk.bytes += valueBytes(v) + HEAP_BYTES_PER_VALUE;
@@ -208,22 +212,4 @@ export class SourceRows {
     this.fileOpsSince = [];
     return ops;
   }
-}
-
-function externalRow(r: Row, j: number): ExternalRow | null {
-  const f = (name: string) => r[`e${j}_${name}`];
-  if (f('hash') === null || f('hash') === undefined) return null;
-  return {
-    hash: f('hash') as Buffer,
-    size: f('size') as string | number,
-    attachment_name: asText(f('attachment_name')),
-    filepath: asText(f('filepath')),
-    contents_hash: (f('contents_hash') as Buffer | null) ?? null,
-    timestamp: String(f('timestamp')),
-  };
-}
-
-function asText(v: unknown): string | null {
-  if (v === null || v === undefined) return null;
-  return Buffer.isBuffer(v) ? v.toString('utf8') : String(v);
 }
