@@ -222,6 +222,15 @@ test('a later copy of an import commented out is checked incrementally; the firs
   assert.ok(runs[3].stats.full, JSON.stringify(runs[3].stats));
 });
 
+test('a function body edited: another definition of the same name is not checked again', async () => {
+  const twice = `${SUBJECT}\n\ndef load():\n    return Subject.fetch()\n`;
+  const edited = twice.replace('    return Subject.fetch()', '    return Subject.fetch("KEY")');
+  const runs = await compareEdits([twice, edited]);
+  // the first `def load` reads nothing that the second binds: only the edited statement is checked
+  assert.equal(runs[1].stats.checked, 1, JSON.stringify(runs[1].stats));
+  assert.notDeepEqual(runs[0].findings, runs[1].findings);
+});
+
 test('syntax errors in several statements: the findings of a full analysis, without checking everything', async () => {
   const broken = SUBJECT.replace('Subject.insert1(row)', 'Subject.insert1(row))').replace(
     'def other():',
