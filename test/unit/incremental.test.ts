@@ -210,6 +210,27 @@ test('a positional insert of a variable is checked again when another statement 
   assert.equal(dj069(back), 1);
 });
 
+test('a later copy of an import commented out is checked incrementally; the first one is not', async () => {
+  const twice = `${SUBJECT}\nimport numpy as np\n\nONES = np.ones(3)\n\n\ndef stats():\n    return np.ones(3)\n\n\nimport numpy as np\n`;
+  const at = twice.lastIndexOf('import numpy');
+  const laterOut = `${twice.slice(0, at)}# ${twice.slice(at)}`;
+  const first = twice.indexOf('import numpy');
+  const firstOut = `${twice.slice(0, first)}# ${twice.slice(first)}`;
+  const runs = await compareEdits([twice, laterOut, twice, firstOut]);
+  assert.ok(!runs[1].stats.full && runs[1].stats.checked < runs[1].stats.statements, JSON.stringify(runs[1].stats));
+  // the name is now bound only after its first module-level use: every statement is checked again
+  assert.ok(runs[3].stats.full, JSON.stringify(runs[3].stats));
+});
+
+test('a function body edited: another definition of the same name is not checked again', async () => {
+  const twice = `${SUBJECT}\n\ndef load():\n    return Subject.fetch()\n`;
+  const edited = twice.replace('    return Subject.fetch()', '    return Subject.fetch("KEY")');
+  const runs = await compareEdits([twice, edited]);
+  // the first `def load` reads nothing that the second binds: only the edited statement is checked
+  assert.equal(runs[1].stats.checked, 1, JSON.stringify(runs[1].stats));
+  assert.notDeepEqual(runs[0].findings, runs[1].findings);
+});
+
 test('syntax errors in several statements: the findings of a full analysis, without checking everything', async () => {
   const broken = SUBJECT.replace('Subject.insert1(row)', 'Subject.insert1(row))').replace(
     'def other():',

@@ -152,9 +152,14 @@ export async function editLatency(serverPath: string, log: (s: string) => void):
     log(
       `edit → diagnostics (language server over IPC, ${lines.length}-line file, 100 edits): p50 ${percentile(times, 50).toFixed(1)} ms, p95 ${percentile(times, 95).toFixed(1)} ms   aim p95 ≤ 50 ms`,
     );
+    // A clean exit (the server's own `exit` handler): a server run with --cpu-prof writes its profile.
+    await conn.sendRequest('shutdown');
+    const exited = new Promise<void>((res) => child.once('exit', () => res()));
+    conn.sendNotification('exit');
+    await Promise.race([exited, new Promise((res) => setTimeout(res, 5000).unref())]);
   } finally {
     conn.dispose();
-    child.kill();
+    if (child.exitCode === null) child.kill();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }

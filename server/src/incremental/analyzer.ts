@@ -12,7 +12,7 @@ import type { ModuleExports } from '../index/workspace';
 import type { SyntaxNodes } from '../python/syntax';
 import type { EngineOptions } from '../rules/context';
 import type { Finding } from '../rules/meta';
-import { affectedNames, globalKey, type Cached, relocate, shifted } from './facts';
+import { affectedNames, globalKey, intersects, type Cached, relocate, shifted } from './facts';
 import { collectAll, collectIn, describe, emptySyntax, type StatementInfo } from './statements';
 
 interface State {
@@ -103,8 +103,7 @@ export class IncrementalAnalyzer {
       const affected = affectedNames(st!.skeletons, skeletons, infos);
       if (affected === 'all') return null;
       sameSkeletons = affected.size === 0;
-      if (affected.size)
-        for (let i = 0; i < infos.length; i++) dirty[i] ||= [...affected].some((n) => infos[i].words.has(n));
+      if (affected.size) for (let i = 0; i < infos.length; i++) dirty[i] ||= intersects(affected, infos[i].words);
       const removed = [...previous.values()].filter((i) => !this.infos.has(i.key));
       // How tree-sitter recovers from an error depends on more than the statement's text: never reused.
       const erroneous = infos.map((info, i) => info.errorRanges.length > 0 || stmts[i].hasError);
@@ -256,7 +255,11 @@ export class IncrementalAnalyzer {
 function feeders(infos: StatementInfo[], dirty: boolean[], removed: StatementInfo[]): void {
   const providers = new Map<string, number[]>();
   infos.forEach((info, i) => {
-    for (const n of info.provides) providers.set(n, [...(providers.get(n) ?? []), i]);
+    for (const n of info.provides) {
+      const list = providers.get(n);
+      if (list) list.push(i);
+      else providers.set(n, [i]);
+    }
   });
   const seen = new Set<string>();
   const stack: number[] = [];

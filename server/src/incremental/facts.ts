@@ -57,7 +57,9 @@ export function globalKey(text: string, infos: StatementInfo[], options: string)
       Number(text.includes('ModuleType') || (text.includes('def activate') && /\bdef activate\b/.test(text))),
     linesWith(text, ['global', 'dj-migrate']).join('\n'),
     once,
-    ...infos.flatMap((i) => (i.global ? [i.global] : [])), // a comment added or removed changes nothing here
+    // In order, each text once: a comment added or removed changes nothing here, nor does a later copy of a statement
+    // (a second `import numpy as np`) added or removed, the name it binds being bound before it already.
+    ...new Set(infos.flatMap((i) => (i.global ? [i.global] : []))),
   ].join('\0');
 }
 
@@ -74,21 +76,34 @@ export function affectedNames(
   for (const [n, s] of after) if (before.get(n) !== s) affected.add(n);
   for (const n of before.keys()) if (!after.has(n)) affected.add(n);
   if (!affected.size) return affected;
-  const defs = infos.filter((i) => i.defines !== null);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const d of defs) {
-      if (affected.has(d.defines!)) continue;
-      for (const n of affected)
-        if (d.skeletonWords.has(n)) {
-          affected.add(d.defines!);
-          grew = true;
-          break;
-        }
+  // Definitions by the names their skeletons mention, then a walk from the changed names (one pass over the words,
+  // instead of every definition against every affected name until nothing grows).
+  const mentioning = new Map<string, StatementInfo[]>();
+  for (const d of infos) {
+    if (d.defines === null) continue;
+    for (const w of d.skeletonWords) {
+      const list = mentioning.get(w);
+      if (list) list.push(d);
+      else mentioning.set(w, [d]);
     }
   }
-  for (const info of infos) for (const n of affected) if (info.globalWords.has(n)) return 'all';
+  const stack = [...affected];
+  while (stack.length) {
+    for (const d of mentioning.get(stack.pop()!) ?? []) {
+      if (affected.has(d.defines!)) continue;
+      affected.add(d.defines!);
+      stack.push(d.defines!);
+    }
+  }
+  for (const info of infos) if (intersects(affected, info.globalWords)) return 'all';
   return affected;
+}
+
+/** Whether two sets share an element (the smaller one walked). */
+export function intersects(a: Set<string>, b: Set<string>): boolean {
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+  for (const x of small) if (large.has(x)) return true;
+  return false;
 }
 
 const BUCKET: Record<string, 'classes' | 'assignments' | 'imports' | 'functions'> = {

@@ -113,7 +113,10 @@ export interface StatementInfo {
   words: Set<string>;
   /** Names it binds at module level (a definition's name, or assigned names), found by other statements. */
   provides: string[];
-  /** Words of its skeleton (module-level code: of its text) outside plain strings: the names that feed its definitions. */
+  /**
+   * Words of its skeleton (module-level code: of its text) outside plain strings, a definition's own name left out:
+   * the names that feed its definitions.
+   */
   codeWords: Set<string>;
   /** Words of `global` and of `skeleton`: the names what others read of this statement mentions. */
   globalWords: Set<string>;
@@ -160,8 +163,14 @@ export function describe(stmt: Node, text: string, syntax: SyntaxNodes, key: str
     : [];
   if (isDef) {
     skeleton = skeletonOf(text, base, syntax.functions);
+    // The name a definition binds is not a name it reads: other definitions of that name do not feed it.
+    const name = def!.childForFieldName('name');
+    if (name) {
+      const [s, e] = [name.startIndex - base, name.endIndex - base];
+      code = code.slice(0, s) + ' '.repeat(e - s) + code.slice(e);
+    }
     code = skeletonOf(code, base, syntax.functions);
-    provides = [def!.childForFieldName('name')?.text ?? ''];
+    provides = [name?.text ?? ''];
     global = /\bglobal\b/.test(text)
       ? text
       : [...syntax.imports.map((i) => i.text), ...syntax.classes.filter(inFunction).map((c) => c.text)].join('\n');
