@@ -232,6 +232,40 @@ test('in-store pointers are settled by the server-side join, and a planted point
     );
     assert.match(String(found[0][3]), /content hash differs/);
     assert.match(String(found[1][3]), /store differs/);
+
+    // The same join settles the other columns row by row (the bytes the checksum covers) and the files: a
+    // changed non-pointer column, a deleted file and a file of the wrong size are each found by key.
+    const all = await s.db.query<Record<string, unknown>>(
+      `SELECT ${keyCols}, \`signal\` AS sig FROM ${qt(ephys2, 'recording')} ORDER BY ${keyCols}`,
+    );
+    const untouched = all.filter((r) => !rows.some((x) => where(x) === where(r)));
+    assert.ok(untouched.length >= 3, 'three more rows to plant in');
+    const [rate, gone, resized] = untouched;
+    const fileOf = (r: Record<string, unknown>) => {
+      const json = JSON.parse(String(r.sig)) as { path: string; store: string };
+      return path.join(s.source.storesConfig[json.store].location, json.path);
+    };
+    await s.db.execute(`UPDATE ${qt(ephys2, 'recording')} SET sampling_rate = sampling_rate + 1 WHERE ${where(rate)}`);
+    fs.rmSync(fileOf(gone));
+    fs.appendFileSync(fileOf(resized), Buffer.from([0]));
+    // Rows pointing at the same object as a planted file differ too.
+    const sharing = (r: Record<string, unknown>) => all.filter((x) => x.sig === r.sig).map(where);
+    const expected = new Set([...rows.map(where), where(rate), ...sharing(gone), ...sharing(resized)]);
+    const again = (await compare(s.db, opts)).tables[0];
+    assert.equal(again.differing, expected.size);
+    const reasonAt = (r: Record<string, unknown>, column: string) =>
+      again.differences.find(
+        (d) =>
+          d.column === column &&
+          d.key.subject_id === Number(r.subject_id) &&
+          d.key.recording_id === Number(r.recording_id) &&
+          d.key.session_idx === Number(r.session_idx) &&
+          d.key.session_date === String(r.session_date),
+      )?.reason;
+    assert.match(String(reasonAt(rate, 'sampling_rate')), /differs/);
+    assert.match(String(reasonAt(gone, 'signal')), /file missing/);
+    assert.match(String(reasonAt(resized, 'signal')), /bytes, expected/);
+    assert.equal(reasonAt(rate, 'signal'), undefined, 'the row whose rate changed has its pointer right');
   } finally {
     await s.cleanup();
   }

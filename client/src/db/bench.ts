@@ -3,7 +3,7 @@
 // cut-over freeze at two sizes with the same 100-row delta (benchFreeze.ts). Baseline and tool alternate which
 // runs first (caches warm for whichever runs second). Prints numbers against the aims; asserts nothing. Server from DJ_HOST/DJ_USER/DJ_PASS (default 127.0.0.1, root, no
 // password); rows from `--rows N` (`npm run bench:db -- --rows 100000`), else DJM_BENCH_ROWS, else 1,000,000;
-// `--freeze-only` runs only the cut-over freeze lines.
+// `--freeze-only` runs only the cut-over freeze lines; `--compare-only` only the compare lines (after untimed copies).
 // Everything it creates is dropped at the end.
 // Then db copy into another MariaDB (benchCross.ts) and into PostgreSQL against a plain streaming SELECT →
 // COPY (benchPg.ts); last, S3 relocation against a plain GET+PUT loop (stores/s3Bench.ts).
@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { openDb, splitHostPort, type Db } from './connection';
 import { q, qt } from './sql';
 import { copy } from './copy';
-import { compare } from './compare';
+import { compareLines } from './benchCompare';
 import { createParallel } from './parallel';
 import { fileStore, filePath, path014, type StoreSpec } from './stores';
 import { runS3Bench } from './stores/s3Bench';
@@ -74,6 +74,17 @@ export async function runDbBench(args: string[] = []): Promise<number> {
       return 0;
     }
     await createParallel(db, { schemas: [src], suffix: '_v2', unsigned: 'widen' });
+    if (args.includes('--compare-only')) {
+      // Only the compare lines (section 3), for iterating on compare without the whole benchmark.
+      for (const table of ['trial', 'recording'])
+        assertCopied(
+          (await copy(db, { pairs: [{ source: src, target: dst }], tables: [table], stores })).tables,
+          total,
+        );
+      await compareLines(db, { src, dst, total, stores, line });
+      line('peak RSS', `${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB (aim < 300 MB)`);
+      return 0;
+    }
 
     // 1. Plain table: the tool's copy vs INSERT … SELECT of the same rows (baseline first).
     const plainBase = await timed(() =>
@@ -106,37 +117,8 @@ export async function runDbBench(args: string[] = []): Promise<number> {
       `${fmt(rPtrCopy)} rows/s  ratio ${(rPtrCopy / rPtrBase).toFixed(2)} (aim ≥ 0.5; ${objects.toLocaleString('en')} objects)`,
     );
 
-    // 3. Compare (stores configured: every pointer's file is checked) vs a plain streaming read of both tables;
-    // trial: read first, recording: compare first.
-    const pairs = [{ source: src, target: dst }];
-    const compareMs: number[] = [];
-    for (const table of ['trial', 'recording']) {
-      const readBoth = () =>
-        timed(async () => {
-          let n = 0;
-          for (const t of [qt(src, table), qt(dst, table)]) for await (const _ of db.stream(`SELECT * FROM ${t}`)) n++;
-          return n;
-        });
-      const compareIt = () => timed(() => compare(db, { pairs, tables: [table], stores }));
-      const read = table === 'trial' ? await readBoth() : undefined;
-      const cmp = await compareIt();
-      const readAfter = read ?? (await readBoth());
-      if (!cmp.value.equal) throw new Error(`benchmark copy of ${table} is not equal to its source`);
-      const rRead = total / readAfter.s;
-      const rCmp = total / cmp.s;
-      line(`streaming read of both ${table} tables (baseline)`, `${fmt(rRead)} rows/s`);
-      compareMs.push(cmp.s);
-      const how = table === 'trial' ? 'chunk checksums' : 'pointers by server-side join, files checked';
-      line(`db compare, ${table} (${how})`, `${fmt(rCmp)} rows/s  ratio ${(rCmp / rRead).toFixed(2)} (aim ≥ 0.5)`);
-    }
-    // Both tables at once (--jobs 2) against the two compares one after the other above.
-    const both = await timed(() => compare(db, { pairs, tables: ['trial', 'recording'], stores, jobs: 2 }));
-    if (!both.value.equal) throw new Error('benchmark copy is not equal to its source (--jobs 2)');
-    const sequential = compareMs[0] + compareMs[1];
-    line(
-      'db compare --jobs 2, trial + recording',
-      `${both.s.toFixed(1)} s vs ${sequential.toFixed(1)} s one at a time  speed-up ${(sequential / both.s).toFixed(2)}`,
-    );
+    // 3. Compare (benchCompare.ts).
+    await compareLines(db, { src, dst, total, stores, line });
     // 3b. Into another server: db copy --target vs mariadb-dump | mariadb (benchCross.ts).
     await runCrossBench(
       db,
@@ -305,13 +287,13 @@ export async function writeObjects(db: Db, schema: string, gen: string, store: S
   return n;
 }
 
-function assertCopied(tables: { status: string; rowsInserted: number; error?: string }[], total: number): void {
+export function assertCopied(tables: { status: string; rowsInserted: number; error?: string }[], total: number): void {
   const t = tables[0];
   if (t?.status !== 'done' || t.rowsInserted !== total)
     throw new Error(`benchmark copy did not complete: ${JSON.stringify(t)}`);
 }
 
-async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; s: number }> {
+export async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; s: number }> {
   const t0 = process.hrtime.bigint();
   const value = await fn();
   return { value, s: Number(process.hrtime.bigint() - t0) / 1e9 };
@@ -324,6 +306,6 @@ function memoryDetail(): string {
   return `memory: peak ${mb(process.resourceUsage().maxRSS * 1024)}, heap used ${mb(m.heapUsed)} of ${mb(m.heapTotal)}, external ${mb(m.external)} (array buffers ${mb(m.arrayBuffers)})`;
 }
 
-function fmt(n: number): string {
+export function fmt(n: number): string {
   return Math.round(n).toLocaleString('en');
 }

@@ -7,7 +7,8 @@
 //   slice of MD5 over the row, with lengths and a NULL bitmap so `('a#','b')` ≠ `('a','#b')` and NULL ≠ '');
 //   equal checksums mean equal rows and nothing is fetched;
 // - blob/attach pointers vs their 2.x JSON: a server-side join settles the chunk when every distinct object
-//   agrees (comparePointerSql.ts);
+//   agrees (comparePointerSql.ts); that join also compares the checksummed columns row by row (the bytes the
+//   checksum would hash), so such a chunk is one scan of each side plus two index counts, not three scans;
 // - where that or the checksums disagree, and for other columns stored differently (widened floats, json
 //   text, file paths), the chunk's rows are fetched from both sides and compared by meaning: integers
 //   across widths, floats within a tolerance, decimals exactly, bytes by bytes, pointers by content hash
@@ -21,7 +22,7 @@ import type { Table } from './model';
 import { tableKey } from './model';
 import { introspect } from './introspect';
 import { dependencyOrder } from './plan';
-import { q, qt, DbInputError } from './sql';
+import { qt, DbInputError } from './sql';
 import { jobsOf } from './inPool';
 import { joinedReadSql, sideReadSql } from './compareReads';
 import {
@@ -41,7 +42,6 @@ import {
   type ValueKind,
   valueKind,
   sameStoredForm,
-  checksumExpr,
   canonicalKeyPart,
   keyValueOut,
   printable,
@@ -49,6 +49,7 @@ import {
 } from './compareValues';
 import { comparePointerCell, fileCheckOf, type FileCheck } from './comparePointers';
 import { PointerAgreement, pointerBySql } from './comparePointerSql';
+import { chunkSums, rowText } from './compareSums';
 
 import type { ColumnRule, CompareOptions, CompareReport, Difference, TableComparison } from './compareTypes';
 
@@ -189,7 +190,12 @@ class TableComparer {
     this.testKeyCols = keyColumnsFor(this.keyCols, p.columns, t.columns);
     // (Not when the key collations differ: joining on the key would mix them.)
     const bySql = this.testKeyCols === this.keyCols ? this.rules.filter((r) => r.bySql) : [];
-    this.pointers = bySql.length ? new PointerAgreement(db, p, t, this.keyCols, bySql, this.files) : null;
+    this.pointers = bySql.length
+      ? new PointerAgreement(db, p, t, this.keyCols, bySql, this.files, {
+          prod: rowText(p, this.rules, 'prod', 's'),
+          test: rowText(t, this.rules, 'test', 'x'),
+        })
+      : null;
     this.pointerRules = bySql;
     this.tol = opts.tolerance ?? 1e-6;
     this.maxDiffs = opts.maxDifferences ?? 20;
@@ -297,11 +303,14 @@ class TableComparer {
 
   // Both sides' checksums at once, on separate sessions; alongside, the joined reads of what the checksum
   // cannot cover (used when the checksums agree, the usual case): pointers (comparePointerSql.ts), other columns.
+  // With the pointer join, the checksummed columns are compared row by row in that join instead (one scan of
+  // each side rather than three), and the two checksums become two row counts.
   private chunkReads(lower: Key | null, upper: Key | null) {
     const otherRules = this.rules.filter((r) => !r.checksum && !this.pointerRules.includes(r));
+    const ranges = [keyRange(this.keyCols, lower, upper, 's'), keyRange(this.testKeyCols, lower, upper, 's')];
+    const sums = chunkSums(this.db, [this.p, this.t], this.rules, ranges, this.pointers !== null);
     const reads = Promise.all([
-      this.checksum(this.p, lower, upper, 'prod'),
-      this.checksum(this.t, lower, upper, 'test'),
+      sums,
       // (Not when the key collations differ: joining on the key would mix them.)
       otherRules.length && this.testKeyCols === this.keyCols
         ? this.joinedRead(lower, upper, otherRules)
@@ -316,8 +325,14 @@ class TableComparer {
   private async chunk(lower: Key | null, upper: Key | null, reads = this.chunkReads(lower, upper)): Promise<number> {
     const rowRules = this.rules.filter((r) => !r.checksum);
     const otherRules = rowRules.filter((r) => !this.pointerRules.includes(r));
-    const [sumP, sumT, joined, pointerRows] = await reads;
-    if (sumP.n === sumT.n && sumP.h === sumT.h) {
+    const [[sumP, sumT], joined, pointerRows] = await reads;
+    // Same counts, and (pointer join) every production row joined a test row whose checksummed columns and key
+    // are the same bytes (a key is unique on each side, so the join pairs the two key sets one to one), or
+    // (otherwise) the same checksums.
+    const same = pointerRows
+      ? sumP.n === sumT.n && pointerRows.n === sumP.n && pointerRows.alike
+      : sumP.n === sumT.n && sumP.h === sumT.h;
+    if (same) {
       this.result.chunksByChecksum += rowRules.length === 0 ? 1 : 0;
       if (rowRules.length === 0) {
         this.result.matched += sumP.n;
@@ -342,29 +357,6 @@ class TableComparer {
     }
     await this.fetchAndCompare(lower, upper, this.rules);
     return sumP.n;
-  }
-
-  private async checksum(
-    table: Table,
-    lower: Key | null,
-    upper: Key | null,
-    side: 'prod' | 'test',
-  ): Promise<{ n: number; h: string }> {
-    const range = keyRange(side === 'prod' ? this.keyCols : this.testKeyCols, lower, upper, 's');
-    const cols = this.rules.filter((r) => r.checksum).map((r) => (side === 'prod' ? r.prod : r.test));
-    const keyNames = table.primaryKey;
-    const parts = [
-      ...keyNames.map((k) => table.columns.find((c) => c.name === k)!),
-      ...cols.filter((c) => !keyNames.includes(c.name)),
-    ];
-    const row = parts.map((c) => checksumExpr(c, 's')).join(', ');
-    const nulls = parts.length ? `CONCAT(${parts.map((c) => `ISNULL(s.${q(c.name)})`).join(', ')})` : "''";
-    const r = await this.db.query<{ n: string; h: string | null }>(
-      `SELECT COUNT(*) AS n, CAST(BIT_XOR(CAST(CONV(LEFT(MD5(CONCAT_WS('#', ${row}, ${nulls})), 16), 16, 10) AS UNSIGNED)) AS CHAR) AS h ` +
-        `FROM ${qt(table.schema, table.name)} AS s WHERE ${range.sql}`,
-      range.params,
-    );
-    return { n: Number(r[0].n), h: String(r[0].h ?? '0') };
   }
 
   /** Columns not covered by the checksum, read from both sides in one query joined on the key. */

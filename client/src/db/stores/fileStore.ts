@@ -15,9 +15,16 @@ import {
 } from './objectStore';
 
 /** The local path of an object in a file store. Refuses paths that would leave the store root. */
+/** Resolved store roots of absolute locations (a relative one follows the working directory: resolved each time). */
+const roots = new Map<string, string>();
+
 export function filePath(store: StoreSpec, rel: string): string {
   const full = path.resolve(store.location, rel);
-  const root = path.resolve(store.location);
+  let root = roots.get(store.location);
+  if (root === undefined) {
+    root = path.resolve(store.location);
+    if (path.isAbsolute(store.location) && roots.size < 1000) roots.set(store.location, root);
+  }
   if (full !== root && !full.startsWith(root + path.sep)) {
     throw new StoreConfigError(
       `store ${JSON.stringify(store.name)}: path ${JSON.stringify(rel)} leaves the store root`,

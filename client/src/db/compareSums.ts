@@ -1,0 +1,81 @@
+// The per-chunk sums of compare (compare.ts): a checksum of the columns both sides store alike (COUNT + BIT_XOR of
+// a 64-bit slice of MD5 over each row's text), the row text itself (the pointer join compares it row by row,
+// comparePointerSql.ts), and the two sides' row counts of a key range.
+import type { Db } from './connection';
+import type { Table } from './model';
+import { q, qt } from './sql';
+import type { Predicate } from './chunks';
+import { checksumExpr } from './compareValues';
+import type { ColumnRule } from './compareTypes';
+
+/**
+ * The text a row's checksum is the MD5 of: the key and the checksummed columns (`rules` with `checksum`), with
+ * lengths before strings and a NULL bitmap, so `('a#','b')` ≠ `('a','#b')` and NULL ≠ ''.
+ */
+export function rowText(table: Table, rules: readonly ColumnRule[], side: 'prod' | 'test', alias: string): string {
+  const cols = rules.filter((r) => r.checksum).map((r) => (side === 'prod' ? r.prod : r.test));
+  const keyNames = table.primaryKey;
+  const parts = [
+    ...keyNames.map((k) => table.columns.find((c) => c.name === k)!),
+    ...cols.filter((c) => !keyNames.includes(c.name)),
+  ];
+  const row = parts.map((c) => checksumExpr(c, alias)).join(', ');
+  const nulls = parts.length ? `CONCAT(${parts.map((c) => `ISNULL(${alias}.${q(c.name)})`).join(', ')})` : "''";
+  return `CONCAT_WS('#', ${row}, ${nulls})`;
+}
+
+/**
+ * Both sides' counts and checksums of a chunk (`ranges`: production's and test's key range on alias `s`), at once
+ * on separate sessions; with `countsOnly`, the counts alone (h '') in one statement.
+ */
+export async function chunkSums(
+  db: Db,
+  [p, t]: readonly [Table, Table],
+  rules: readonly ColumnRule[],
+  [prodRange, testRange]: readonly Predicate[],
+  countsOnly: boolean,
+): Promise<{ n: number; h: string }[]> {
+  if (countsOnly) {
+    const c = await rowCounts(db, p, t, prodRange, testRange);
+    return [
+      { n: c.prod, h: '' },
+      { n: c.test, h: '' },
+    ];
+  }
+  return Promise.all([rangeChecksum(db, p, rules, 'prod', prodRange), rangeChecksum(db, t, rules, 'test', testRange)]);
+}
+
+/** One side's checksum of a key range (`range` on alias `s`). */
+async function rangeChecksum(
+  db: Db,
+  table: Table,
+  rules: readonly ColumnRule[],
+  side: 'prod' | 'test',
+  range: Predicate,
+): Promise<{ n: number; h: string }> {
+  const r = await db.query<{ n: string; h: string | null }>(
+    `SELECT COUNT(*) AS n, CAST(BIT_XOR(CAST(CONV(LEFT(MD5(${rowText(table, rules, side, 's')}), 16), 16, 10) AS UNSIGNED)) AS CHAR) AS h ` +
+      `FROM ${qt(table.schema, table.name)} AS s WHERE ${range.sql}`,
+    range.params,
+  );
+  return { n: Number(r[0].n), h: String(r[0].h ?? '0') };
+}
+
+/**
+ * Both sides' row counts of a key range (an index range count, no row read). With the pointer join, whose rows
+ * carry the row-text comparison, they stand in for the two checksums (compare.ts's chunk()).
+ */
+async function rowCounts(
+  db: Db,
+  p: Table,
+  t: Table,
+  prodRange: Predicate,
+  testRange: Predicate,
+): Promise<{ prod: number; test: number }> {
+  const r = await db.query<{ p: string; t: string }>(
+    `SELECT (SELECT COUNT(*) FROM ${qt(p.schema, p.name)} AS s WHERE ${prodRange.sql}) AS p, ` +
+      `(SELECT COUNT(*) FROM ${qt(t.schema, t.name)} AS s WHERE ${testRange.sql}) AS t`,
+    [...prodRange.params, ...testRange.params],
+  );
+  return { prod: Number(r[0].p), test: Number(r[0].t) };
+}
