@@ -212,16 +212,16 @@ export class FileIndex {
   scopeOf(node: Node): Node | null {
     this.functionStarts ??= this.syntax.functions.map((f) => f.startIndex);
     this.functionEnds ??= this.syntax.functions.map((f) => f.endIndex);
-    return innermost(this.syntax.functions, node.startIndex, node.endIndex, this.functionStarts, this.functionEnds);
+    return innermost(this.syntax.functions, node.startIndex, node, this.functionStarts, this.functionEnds);
   }
 
   /** The innermost class holding a node. */
   classOf(node: Node): Node | null {
     this.classStarts ??= this.syntax.classes.map((c) => c.startIndex);
     this.classEnds ??= this.syntax.classes.map((c) => c.endIndex);
-    if (node.type === 'class_definition' && node.startIndex === 0) return null; // nothing encloses the file's first class
     const start = node.type === 'class_definition' ? node.startIndex - 1 : node.startIndex;
-    return innermost(this.syntax.classes, Math.max(0, start), node.endIndex, this.classStarts, this.classEnds);
+    if (start < 0) return null; // nothing encloses the file's first class
+    return innermost(this.syntax.classes, start, node, this.classStarts, this.classEnds);
   }
 
   /** Inside `try: … except (ImportError, AttributeError, …):` — code that already supports both versions. */
