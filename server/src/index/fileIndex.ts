@@ -1,7 +1,7 @@
 // The DataJoint semantic index of one file: how datajoint is bound, schema objects, table classes
 // (local, imported from the workspace, virtual modules' attributes) and which expressions are queries.
 import type { Node, Tree } from 'web-tree-sitter';
-import { collectSyntax, innermost, stringValue, unparen, type SyntaxNodes } from '../python/syntax';
+import { collectSyntax, innermost, stringValue, unparen, unparenTyped, type SyntaxNodes } from '../python/syntax';
 import { looksLikeDefinition, readClassBody } from './classBody';
 import { declaredIn, exportedClasses, moduleClasses, TIERS, tierThroughBases } from './classRefs';
 import { declaresTables, linkImports } from './link';
@@ -168,12 +168,12 @@ export class FileIndex {
 
   private qualifiedUncached(node: Node): string | null {
     if (!this.imports.djModules.size && !this.imports.djNames.size) return null;
-    const n = unparen(node);
-    if (n.type === 'identifier') {
-      if (this.imports.djModules.has(n.text)) return 'datajoint';
-      return this.imports.djNames.get(n.text) ?? null;
+    const { node: n, type } = unparenTyped(node);
+    if (type === 'identifier') {
+      const name = n.text;
+      return this.imports.djModules.has(name) ? 'datajoint' : (this.imports.djNames.get(name) ?? null);
     }
-    if (n.type === 'attribute') {
+    if (type === 'attribute') {
       const obj = n.childForFieldName('object');
       const attr = n.childForFieldName('attribute');
       if (!obj || !attr) return null;
@@ -186,9 +186,9 @@ export class FileIndex {
   kindOf(node: Node): ValueKind {
     const cached = this.kindCache.get(node.id);
     if (cached !== undefined) return cached;
-    const n = unparen(node);
+    const { node: n, type } = unparenTyped(node);
     let k: ValueKind;
-    switch (n.type) {
+    switch (type) {
       case 'identifier':
         k = this.kindOfName(n);
         break;
@@ -244,13 +244,13 @@ export class FileIndex {
   }
 
   tableOf(node: Node): TableClass | null {
-    const n = unparen(node);
-    if (n.type === 'identifier') return this.tables.get(n.text) ?? null;
-    if (n.type === 'attribute') {
+    const { node: n, type } = unparenTyped(node);
+    if (type === 'identifier') return this.tables.get(n.text) ?? null;
+    if (type === 'attribute') {
       const owner = this.tableOf(n.childForFieldName('object')!);
       return owner?.parts.get(n.childForFieldName('attribute')!.text) ?? null;
     }
-    if (n.type === 'call') return this.tableOf(n.childForFieldName('function')!);
+    if (type === 'call') return this.tableOf(n.childForFieldName('function')!);
     return null;
   }
 

@@ -127,9 +127,18 @@ export function innermost(
 
 /** Strip redundant parentheses. */
 export function unparen(node: Node): Node {
+  return unparenTyped(node).node;
+}
+
+/** `unparen` and the type of what it gives (each `.type` crosses into WASM: callers that switch on it ask once). */
+export function unparenTyped(node: Node): { node: Node; type: string } {
   let n = node;
-  while (n.type === 'parenthesized_expression' && n.namedChildCount === 1) n = n.namedChild(0)!;
-  return n;
+  let type = n.type;
+  while (type === 'parenthesized_expression' && n.namedChildCount === 1) {
+    n = n.namedChild(0)!;
+    type = n.type;
+  }
+  return { node: n, type };
 }
 
 /** The text of a plain (non-f, non-bytes) string literal, or null. */

@@ -128,11 +128,13 @@ export class RuleContext {
   /** The user class whose own DataJoint method the call at `node` reaches (a rewrite would bypass it), if any. */
   private overrideAt(node: Node): { owner: string; method: string } | null {
     let call: Node | null = node;
-    for (let i = 0; call && call.type !== 'call' && i < 3; i++) {
-      if (!['keyword_argument', 'argument_list', 'attribute', 'identifier'].includes(call.type)) return null;
+    let type = node.type; // call's (each `.type` crosses into WASM)
+    for (let i = 0; call && type !== 'call' && i < 3; i++) {
+      if (!['keyword_argument', 'argument_list', 'attribute', 'identifier'].includes(type)) return null;
       call = call.parent;
+      type = call?.type ?? '';
     }
-    const fn = call?.type === 'call' ? call.childForFieldName('function') : null;
+    const fn = call && type === 'call' ? call.childForFieldName('function') : null;
     const name = fn?.type === 'attribute' ? fn.childForFieldName('attribute') : null;
     if (!name || !OVERRIDABLE.has(name.text) || (node !== call && node.startIndex < name.startIndex)) return null;
     return overrideFor(this.index, fn!.childForFieldName('object')!, name.text);
