@@ -8,6 +8,7 @@ import { isWithin } from '../python/syntax';
 import { unresolvedReason } from './receivers';
 import type { Finding, RuleMeta, Severity, TextEdit } from './meta';
 import type { DependencyWarning } from './dependencies/importRule';
+import type { MethodCall } from './fetch/calls';
 
 export interface EngineOptions {
   phase: 1 | 2;
@@ -63,6 +64,12 @@ export interface ReportOptions {
 
 export class RuleContext {
   readonly findings: Finding[] = [];
+  /**
+   * Calls' method names and shapes by node id, answered once per analysis (fetch/calls.ts `methodNameIn`). Held here,
+   * not in a WeakMap keyed by the context: V8 clears WeakMap entries only in full collections, so they piled up.
+   */
+  readonly callNames = new Map<number, string | null>();
+  readonly callShapes = new Map<number, MethodCall | null>();
 
   constructor(
     readonly path: string,

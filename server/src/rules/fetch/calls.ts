@@ -50,25 +50,18 @@ export function methodName(call: Node): string | null {
 }
 
 /**
- * `methodName` and `methodCall` answered once per call node and analysis: the fetch and operator families look at the
- * same calls, and each node access crosses into WASM (the results are never modified).
+ * `methodName` and `methodCall` answered once per call node and analysis: the fetch, operator and filepath-insert
+ * families look at the same calls, and each node access crosses into WASM (the results are never modified).
  */
-const namesSeen = new WeakMap<RuleContext, Map<number, string | null>>();
-const callsSeen = new WeakMap<RuleContext, Map<number, MethodCall | null>>();
-
 export function methodNameIn(ctx: RuleContext, call: Node): string | null {
-  let seen = namesSeen.get(ctx);
-  if (!seen) namesSeen.set(ctx, (seen = new Map()));
-  let name = seen.get(call.id);
-  if (name === undefined) seen.set(call.id, (name = methodName(call)));
+  let name = ctx.callNames.get(call.id);
+  if (name === undefined) ctx.callNames.set(call.id, (name = methodName(call)));
   return name;
 }
 
 export function methodCallIn(ctx: RuleContext, call: Node): MethodCall | null {
-  let seen = callsSeen.get(ctx);
-  if (!seen) callsSeen.set(ctx, (seen = new Map()));
-  let mc = seen.get(call.id);
-  if (mc === undefined) seen.set(call.id, (mc = methodCall(call)));
+  let mc = ctx.callShapes.get(call.id);
+  if (mc === undefined) ctx.callShapes.set(call.id, (mc = methodCall(call)));
   return mc;
 }
 
