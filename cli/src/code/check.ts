@@ -7,7 +7,13 @@ import { Project } from '../../../server/src/project';
 import { formatLocation, locator } from '../../../server/src/report/locations';
 import { shownMessage, type Severity } from '../../../server/src/rules/meta';
 import { shownInPhase } from '../../../server/src/rules/context';
-import { analyzeInParallel, defaultWorkers, PARALLEL_THRESHOLD } from '../../../server/src/parallel/pool';
+import {
+  analyzeInParallel,
+  defaultWorkers,
+  PARALLEL_THRESHOLD,
+  startWorkers,
+  threadsFor,
+} from '../../../server/src/parallel/pool';
 import type { FileResult, ProjectOverrides } from '../../../server/src/project';
 import { listFiles } from '../../../server/src/files';
 
@@ -24,10 +30,18 @@ export async function analyzePaths(
   const listed = listFiles(paths);
   // Several threads: the workers read the Python files; this thread reads only the dependency pins.
   const many = jobs > 1 && listed.length >= PARALLEL_THRESHOLD;
-  const project = await Project.open(paths, overrides, { index: false, readAll: !many, files: listed });
+  // The workers load the parser while this thread opens the project (their start-up was the last to finish).
+  const started = many ? startWorkers(threadsFor(jobs, listed.length) - 1) : [];
+  let project: Project;
+  try {
+    project = await Project.open(paths, overrides, { index: false, readAll: !many, files: listed });
+  } catch (e) {
+    await Promise.all(started.map((w) => w.terminate()));
+    throw e;
+  }
   const one = each && ((r: FileResult) => each(r, project));
   if (!many) project.indexAndAnalyze();
-  const files = many ? await analyzeInParallel(project, jobs, one) : project.analyzeAll(one);
+  const files = many ? await analyzeInParallel(project, jobs, one, started) : project.analyzeAll(one);
   return { project, files };
 }
 

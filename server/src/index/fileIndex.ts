@@ -1,7 +1,7 @@
 // The DataJoint semantic index of one file: how datajoint is bound, schema objects, table classes
 // (local, imported from the workspace, virtual modules' attributes) and which expressions are queries.
 import type { Node, Tree } from 'web-tree-sitter';
-import { collectSyntax, innermost, stringValue, unparen, type SyntaxNodes } from '../python/syntax';
+import { collectSyntax, innermost, stringValue, unparen, unparenTyped, type SyntaxNodes } from '../python/syntax';
 import { looksLikeDefinition, readClassBody } from './classBody';
 import { declaredIn, exportedClasses, moduleClasses, TIERS, tierThroughBases } from './classRefs';
 import { declaresTables, linkImports } from './link';
@@ -168,12 +168,12 @@ export class FileIndex {
 
   private qualifiedUncached(node: Node): string | null {
     if (!this.imports.djModules.size && !this.imports.djNames.size) return null;
-    const n = unparen(node);
-    if (n.type === 'identifier') {
-      if (this.imports.djModules.has(n.text)) return 'datajoint';
-      return this.imports.djNames.get(n.text) ?? null;
+    const { node: n, type } = unparenTyped(node);
+    if (type === 'identifier') {
+      const name = n.text;
+      return this.imports.djModules.has(name) ? 'datajoint' : (this.imports.djNames.get(name) ?? null);
     }
-    if (n.type === 'attribute') {
+    if (type === 'attribute') {
       const obj = n.childForFieldName('object');
       const attr = n.childForFieldName('attribute');
       if (!obj || !attr) return null;
@@ -186,9 +186,9 @@ export class FileIndex {
   kindOf(node: Node): ValueKind {
     const cached = this.kindCache.get(node.id);
     if (cached !== undefined) return cached;
-    const n = unparen(node);
+    const { node: n, type } = unparenTyped(node);
     let k: ValueKind;
-    switch (n.type) {
+    switch (type) {
       case 'identifier':
         k = this.kindOfName(n);
         break;
@@ -212,16 +212,16 @@ export class FileIndex {
   scopeOf(node: Node): Node | null {
     this.functionStarts ??= this.syntax.functions.map((f) => f.startIndex);
     this.functionEnds ??= this.syntax.functions.map((f) => f.endIndex);
-    return innermost(this.syntax.functions, node.startIndex, node.endIndex, this.functionStarts, this.functionEnds);
+    return innermost(this.syntax.functions, node.startIndex, node, this.functionStarts, this.functionEnds);
   }
 
   /** The innermost class holding a node. */
   classOf(node: Node): Node | null {
     this.classStarts ??= this.syntax.classes.map((c) => c.startIndex);
     this.classEnds ??= this.syntax.classes.map((c) => c.endIndex);
-    if (node.type === 'class_definition' && node.startIndex === 0) return null; // nothing encloses the file's first class
     const start = node.type === 'class_definition' ? node.startIndex - 1 : node.startIndex;
-    return innermost(this.syntax.classes, Math.max(0, start), node.endIndex, this.classStarts, this.classEnds);
+    if (start < 0) return null; // nothing encloses the file's first class
+    return innermost(this.syntax.classes, start, node, this.classStarts, this.classEnds);
   }
 
   /** Inside `try: … except (ImportError, AttributeError, …):` — code that already supports both versions. */
@@ -244,13 +244,13 @@ export class FileIndex {
   }
 
   tableOf(node: Node): TableClass | null {
-    const n = unparen(node);
-    if (n.type === 'identifier') return this.tables.get(n.text) ?? null;
-    if (n.type === 'attribute') {
+    const { node: n, type } = unparenTyped(node);
+    if (type === 'identifier') return this.tables.get(n.text) ?? null;
+    if (type === 'attribute') {
       const owner = this.tableOf(n.childForFieldName('object')!);
       return owner?.parts.get(n.childForFieldName('attribute')!.text) ?? null;
     }
-    if (n.type === 'call') return this.tableOf(n.childForFieldName('function')!);
+    if (type === 'call') return this.tableOf(n.childForFieldName('function')!);
     return null;
   }
 

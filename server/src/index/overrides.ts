@@ -1,7 +1,7 @@
 // Which class of a table's hierarchy (user mixins included, also across files) defines its own `fetch`,
 // `insert`, `delete`, `populate`, … — a rewrite of a call to that method would bypass the override.
 import type { Node } from 'web-tree-sitter';
-import { unparen } from '../python/syntax';
+import { unparenTyped } from '../python/syntax';
 import { readClassBody } from './classBody';
 import { baseRefs, overridingClass } from './classRefs';
 import type { FileIndex } from './fileIndex';
@@ -33,20 +33,21 @@ type Target = { node: Node } | { path: string; name: string };
 
 function classOfReceiver(index: FileIndex, receiver: Node, depth: number): Target | null {
   if (depth > 6) return null;
-  const n = unparen(receiver);
-  if (n.type === 'identifier' && (n.text === 'self' || n.text === 'cls')) {
+  const { node: n, type } = unparenTyped(receiver);
+  const name = type === 'identifier' ? n.text : null;
+  if (name === 'self' || name === 'cls') {
     const t = index.enclosingTable(n);
     return t?.node ? { node: t.node } : null;
   }
-  if (n.type === 'binary_operator') {
+  if (type === 'binary_operator') {
     const op = n.childForFieldName('operator')?.type;
     return op === '&' || op === '-' ? classOfReceiver(index, n.childForFieldName('left')!, depth + 1) : null;
   }
-  if (n.type === 'call') {
+  if (type === 'call') {
     const fn = n.childForFieldName('function')!;
     return index.kindOf(fn) === 'table' ? classOfReceiver(index, fn, depth + 1) : null;
   }
-  if (n.type === 'identifier' && !index.tables.has(n.text)) {
+  if (name !== null && !index.tables.has(name)) {
     const values = index.assignedValues(n);
     return values.length === 1 ? classOfReceiver(index, values[0], depth + 1) : null;
   }

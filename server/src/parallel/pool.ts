@@ -21,19 +21,40 @@ function workerScript(): string {
   return path.join(__dirname, __dirname.endsWith('parallel') ? 'worker.js' : path.join('parallel', 'worker.js'));
 }
 
+/** Workers started early (before the project is opened), so their start-up overlaps the main thread's reading. */
+export function startWorkers(count: number): Worker[] {
+  // A worker's default young generation is small; the index allocates many short-lived nodes and would spend
+  // much of its time in garbage collection (measured: ~40% slower than the main thread without this).
+  return Array.from({ length: Math.max(0, count) }, () => {
+    const w = new Worker(workerScript(), { resourceLimits: { maxYoungGenerationSizeMb: 32 } });
+    // Kept until analyzeInParallel listens (an 'error' event without a listener would end the process).
+    w.once('error', (e) => startErrors.set(w, e));
+    return w;
+  });
+}
+
+const startErrors = new WeakMap<Worker, Error>();
+
+/** The threads a parallel run of `files` files uses (this one included). */
+export function threadsFor(threads: number, files: number): number {
+  return Math.max(1, Math.min(threads, Math.ceil(files / 16)));
+}
+
 /**
  * The same results as `project.analyzeAll()`, computed by `threads` threads: this one and `threads - 1` workers,
  * each reading, indexing and analysing its share of the files (each file is read once). `project` must be opened
  * with index: false and readAll: false. With `each`, results are handed over in `project.files` order as they
- * arrive and not collected.
+ * arrive and not collected. `started`: workers from `startWorkers` (more are started, or the extra ones ended, as
+ * the share count needs).
  */
 export async function analyzeInParallel(
   project: Project,
   threads: number,
   each?: (r: FileResult) => void,
+  started: Worker[] = [],
 ): Promise<FileResult[]> {
   const files = project.files.filter((f) => !project.skipped.has(f));
-  const n = Math.max(1, Math.min(threads, Math.ceil(files.length / 16)));
+  const n = threadsFor(threads, files.length);
   // Consecutive files (often one package's modules, which import each other) share a thread: a file analysed
   // while its thread indexes (Project.indexAndAnalyze) is analysed again if it imports a file of another share.
   const shares: string[][] = Array.from({ length: n }, (_, i) =>
@@ -42,13 +63,12 @@ export async function analyzeInParallel(
   const given = (share: string[]) =>
     new Map(share.flatMap((f) => (project.texts.has(f) ? [[f, project.texts.get(f)!] as const] : [])));
   const budget = Math.floor(project.treeBudget / n);
-  // A worker's default young generation is small; the index allocates many short-lived nodes and would spend
-  // much of its time in garbage collection (measured: ~40% slower than the main thread without this).
-  const pool = shares
-    .slice(1)
-    .map(() => new Worker(workerScript(), { resourceLimits: { maxYoungGenerationSizeMb: 32 } }));
+  const pool = [...started.slice(0, n - 1), ...startWorkers(n - 1 - started.length)];
+  for (const w of started.slice(n - 1)) void w.terminate();
   const failed = new Promise<never>((_, reject) => {
     for (const w of pool) {
+      const early = startErrors.get(w);
+      if (early) reject(early);
       w.on('error', reject);
       w.on('message', (r: FromWorker) => {
         if (r.kind === 'error') reject(new Error(r.message));

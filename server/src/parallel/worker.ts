@@ -2,10 +2,13 @@
 // every file's exports, then confirms or redoes those analyses and sends the results back a few files at a time.
 import { parentPort } from 'node:worker_threads';
 import { Project } from '../project';
+import { loadPython } from '../python/parser';
 import type { FileResult } from '../project';
 import type { FromWorker, ToWorker } from './protocol';
 
 const BATCH = 8;
+// Load the parser now: the main thread is still opening the project when a worker starts.
+void loadPython().catch(() => undefined);
 let project: Project | null = null;
 
 function send(m: FromWorker): void {

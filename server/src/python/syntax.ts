@@ -90,9 +90,17 @@ export function forEachMissing(tree: Tree, found: (start: number, end: number) =
 
 /**
  * The innermost of `sorted` (nodes in start order, properly nested or disjoint) that contains [start, end),
- * found without walking parents (every `.parent` crosses into WASM and allocates).
+ * found without walking parents (every `.parent` crosses into WASM and allocates). `end` may be a node of the same
+ * tree, whose `endIndex` (a WASM call too) is then read only when the starts cannot tell: a node that starts
+ * strictly inside a candidate, at least one character before its end, lies within it.
  */
-export function innermost(sorted: Node[], start: number, end: number, starts?: number[], ends?: number[]): Node | null {
+export function innermost(
+  sorted: Node[],
+  start: number,
+  end: number | Node,
+  starts?: number[],
+  ends?: number[],
+): Node | null {
   const s = starts ?? sorted.map((n) => n.startIndex);
   const e = ends ?? sorted.map((n) => n.endIndex);
   let lo = 0;
@@ -105,15 +113,32 @@ export function innermost(sorted: Node[], start: number, end: number, starts?: n
       lo = mid + 1;
     } else hi = mid - 1;
   }
-  for (let i = last; i >= 0; i--) if (e[i] >= end) return sorted[i];
+  let until = typeof end === 'number' ? end : -1;
+  for (let i = last; i >= 0; i--) {
+    if (until < 0) {
+      if (e[i] < start) continue;
+      if (s[i] < start && e[i] > start + 1) return sorted[i];
+      until = (end as Node).endIndex;
+    }
+    if (e[i] >= until) return sorted[i];
+  }
   return null;
 }
 
 /** Strip redundant parentheses. */
 export function unparen(node: Node): Node {
+  return unparenTyped(node).node;
+}
+
+/** `unparen` and the type of what it gives (each `.type` crosses into WASM: callers that switch on it ask once). */
+export function unparenTyped(node: Node): { node: Node; type: string } {
   let n = node;
-  while (n.type === 'parenthesized_expression' && n.namedChildCount === 1) n = n.namedChild(0)!;
-  return n;
+  let type = n.type;
+  while (type === 'parenthesized_expression' && n.namedChildCount === 1) {
+    n = n.namedChild(0)!;
+    type = n.type;
+  }
+  return { node: n, type };
 }
 
 /** The text of a plain (non-f, non-bytes) string literal, or null. */

@@ -8,6 +8,7 @@ import { isWithin } from '../python/syntax';
 import { unresolvedReason } from './receivers';
 import type { Finding, RuleMeta, Severity, TextEdit } from './meta';
 import type { DependencyWarning } from './dependencies/importRule';
+import type { MethodCall } from './fetch/calls';
 
 export interface EngineOptions {
   phase: 1 | 2;
@@ -63,6 +64,12 @@ export interface ReportOptions {
 
 export class RuleContext {
   readonly findings: Finding[] = [];
+  /**
+   * Calls' method names and shapes by node id, answered once per analysis (fetch/calls.ts `methodNameIn`). Held here,
+   * not in a WeakMap keyed by the context: V8 clears WeakMap entries only in full collections, so they piled up.
+   */
+  readonly callNames = new Map<number, string | null>();
+  readonly callShapes = new Map<number, MethodCall | null>();
 
   constructor(
     readonly path: string,
@@ -128,11 +135,13 @@ export class RuleContext {
   /** The user class whose own DataJoint method the call at `node` reaches (a rewrite would bypass it), if any. */
   private overrideAt(node: Node): { owner: string; method: string } | null {
     let call: Node | null = node;
-    for (let i = 0; call && call.type !== 'call' && i < 3; i++) {
-      if (!['keyword_argument', 'argument_list', 'attribute', 'identifier'].includes(call.type)) return null;
+    let type = node.type; // call's (each `.type` crosses into WASM)
+    for (let i = 0; call && type !== 'call' && i < 3; i++) {
+      if (!['keyword_argument', 'argument_list', 'attribute', 'identifier'].includes(type)) return null;
       call = call.parent;
+      type = call?.type ?? '';
     }
-    const fn = call?.type === 'call' ? call.childForFieldName('function') : null;
+    const fn = call && type === 'call' ? call.childForFieldName('function') : null;
     const name = fn?.type === 'attribute' ? fn.childForFieldName('attribute') : null;
     if (!name || !OVERRIDABLE.has(name.text) || (node !== call && node.startIndex < name.startIndex)) return null;
     return overrideFor(this.index, fn!.childForFieldName('object')!, name.text);

@@ -3,6 +3,7 @@
 // Interpolations and non-literal operands are opaque: no edit may touch them.
 import type { Node } from 'web-tree-sitter';
 import { unparen } from '../python/syntax';
+import { methodNameIn } from './fetch/calls';
 import type { Rule, RuleContext } from './context';
 import { analyzeDefinition, definitionRules } from './definitions';
 import { DEFINITION_PLACEHOLDER, placeholdersInTypes } from './definitions/placeholders';
@@ -238,6 +239,9 @@ export const filepathInsertRule: Rule = {
     };
     for (const call of ctx.index.syntax.calls) {
       if (!ctx.inScope(call.startIndex)) continue;
+      // The method's name first, answered once per call for every family (fetch, operators) that asks.
+      const name = methodNameIn(ctx, call);
+      if (name !== 'insert' && name !== 'insert1') continue;
       const fn = call.childForFieldName('function');
       const method = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
       if (method !== 'insert' && method !== 'insert1') continue;

@@ -15,7 +15,7 @@ import {
   HEAD_TAIL,
   NEW_NAME_SHADOW,
 } from './fetch/meta';
-import { OUTPUT_METHODS, methodCall, methodName } from './fetch/calls';
+import { OUTPUT_METHODS, methodCallIn, methodNameIn } from './fetch/calls';
 import { checkFetch } from './fetch/fetchCall';
 import { checkHeadTail } from './fetch/headTail';
 import { checkDownloadPath } from './fetch/downloadPath';
@@ -36,7 +36,15 @@ export {
   FETCH_ALL_CONFIGURED,
   noRuleBecause,
 } from './fetch/meta';
-export { NEW_TABLE_METHODS, type MethodCall, methodName, methodCall, receiverKind } from './fetch/calls';
+export {
+  NEW_TABLE_METHODS,
+  type MethodCall,
+  methodName,
+  methodCall,
+  methodNameIn,
+  methodCallIn,
+  receiverKind,
+} from './fetch/calls';
 
 export const fetchRules: Rule[] = [
   {
@@ -56,8 +64,8 @@ export const fetchRules: Rule[] = [
     ],
     check(ctx) {
       for (const call of ctx.index.syntax.calls) {
-        if (!OUTPUT_METHODS.has(methodName(call) ?? '')) continue;
-        const mc = methodCall(call);
+        if (!OUTPUT_METHODS.has(methodNameIn(ctx, call) ?? '')) continue;
+        const mc = methodCallIn(ctx, call);
         if (!mc) continue;
         const name = mc.method.text;
         if (name === 'fetch') checkFetch(ctx, mc);

@@ -305,8 +305,10 @@ function checkImports(ctx: RuleContext): void {
 function checkAttributes(ctx: RuleContext): void {
   const aliases = [...ctx.index.imports.djModules].map((a) => a + '.');
   for (const node of ctx.index.syntax.attributes) {
-    const text = node.text;
-    if (!aliases.some((a) => text.startsWith(a))) continue; // node.text is a JS-side slice: filter before child lookups
+    // What the node's text starts with, read in the file's text: an attribute is longer than `alias.`, and
+    // `node.text` would ask WASM for its end first.
+    const start = node.startIndex;
+    if (!aliases.some((a) => ctx.text.startsWith(a, start))) continue;
     const obj = node.childForFieldName('object');
     const attr = node.childForFieldName('attribute');
     if (!obj || !attr || ctx.index.qualified(obj) !== 'datajoint') continue;
@@ -366,6 +368,8 @@ function checkAttributes(ctx: RuleContext): void {
 }
 
 function checkConnections(ctx: RuleContext): void {
+  // A call's text is part of the file's: a file without either word has no such call.
+  if (!/conn|Connection/.test(ctx.text)) return;
   for (const call of ctx.index.syntax.calls) {
     if (!/conn|Connection/.test(call.text)) continue;
     const q = ctx.index.qualified(call.childForFieldName('function')!);
@@ -380,6 +384,7 @@ function checkConnections(ctx: RuleContext): void {
 
 function checkHeadingFields(ctx: RuleContext): void {
   const FIELDS = new Set(['is_external', 'is_attachment', 'is_filepath', 'adapter']);
+  if (!/\.(is_external|is_attachment|is_filepath|adapter)/.test(ctx.text)) return;
   for (const node of ctx.index.syntax.attributes) {
     if (!/\.(is_external|is_attachment|is_filepath|adapter)$/.test(node.text)) continue;
     const attr = node.childForFieldName('attribute')?.text ?? '';

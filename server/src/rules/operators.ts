@@ -6,7 +6,7 @@ import { unparen } from '../python/syntax';
 import type { Rule, RuleContext } from './context';
 import { provenNonDataJoint, tableLike } from './receivers';
 import { editArguments } from './edits';
-import { methodCall, methodName, receiverKind, type MethodCall } from './fetch';
+import { methodCallIn, methodNameIn, receiverKind, type MethodCall } from './fetch';
 import type { RuleMeta, TextEdit } from './meta';
 
 const m = (meta: RuleMeta) => meta;
@@ -376,7 +376,7 @@ function joinIn(ctx: RuleContext, receiver: Node, depth = 0): Node | null {
     return null;
   }
   if (n.type === 'call') {
-    const mc = methodCall(n);
+    const mc = methodCallIn(ctx, n);
     if (!mc) return null;
     if (mc.method.text === 'join' && isDj(ctx, mc.receiver)) return n;
     if (mc.method.text === 'proj' || mc.method.text === 'restrict') return joinIn(ctx, mc.receiver, depth);
@@ -418,8 +418,8 @@ export const operatorRules: Rule[] = [
       for (const bin of ctx.index.syntax.binaryOperators) checkBinary(ctx, bin, mayHaveU);
       checkAugmented(ctx);
       for (const call of ctx.index.syntax.calls) {
-        if (!CALL_METHODS.has(methodName(call) ?? '')) continue;
-        const mc = methodCall(call);
+        if (!CALL_METHODS.has(methodNameIn(ctx, call) ?? '')) continue;
+        const mc = methodCallIn(ctx, call);
         if (!mc) continue;
         const name = mc.method.text;
         if (name === 'aggr' || name === 'aggregate') checkAggr(ctx, mc);

@@ -17,7 +17,7 @@
 // workspace files or unknown packages that the index did not resolve, results of local functions, loop
 // variables. (Operators `@` and `^` are the exception: see `tableLike`.)
 import type { Node } from 'web-tree-sitter';
-import { unparen } from '../python/syntax';
+import { unparen, unparenTyped } from '../python/syntax';
 import type { RuleContext } from './context';
 
 /** Top-level modules that never hold DataJoint tables: the standard library and common scientific packages. */
@@ -69,21 +69,21 @@ export function unresolvedReason(receiver: Node): string {
 /** Whether a value is proven not to be a DataJoint table, query or module (see the file comment). */
 export function provenNonDataJoint(ctx: RuleContext, node: Node, depth = 0): boolean {
   if (depth > 12) return false;
-  const n = unparen(node);
+  const { node: n, type } = unparenTyped(node);
   const k = ctx.index.kindOf(n);
   if (k === 'table' || k === 'query' || k === 'U' || k === 'vmodule' || k === 'wsmodule' || k === 'djmodule')
     return false;
-  if (LITERALS.has(n.type)) return true;
+  if (LITERALS.has(type)) return true;
   const next = (x: Node | null | undefined) => !!x && provenNonDataJoint(ctx, x, depth + 1);
-  switch (n.type) {
+  switch (type) {
     case 'identifier':
       return provenName(ctx, n, depth);
     case 'attribute':
     case 'subscript': {
       // Attributes of an instance of a local class (`self._ephys`) may hold anything: never proof.
-      const obj = n.childForFieldName(n.type === 'attribute' ? 'object' : 'value');
+      const obj = n.childForFieldName(type === 'attribute' ? 'object' : 'value');
       if (!obj) return false;
-      if (n.type === 'attribute' && instanceOfLocalClass(ctx, obj))
+      if (type === 'attribute' && instanceOfLocalClass(ctx, obj))
         return classConstant(ctx, n, n.childForFieldName('attribute')?.text ?? '', depth);
       return !instanceOfLocalClass(ctx, obj) && next(obj);
     }
@@ -159,9 +159,12 @@ function classConstant(ctx: RuleContext, attr: Node, name: string, depth: number
 }
 
 function instanceOfLocalClass(ctx: RuleContext, node: Node): boolean {
-  const n = unparen(node);
-  if (n.type === 'identifier') return n.text === 'self' || n.text === 'cls';
-  const fn = n.type === 'call' ? n.childForFieldName('function') : null;
+  const { node: n, type } = unparenTyped(node);
+  if (type === 'identifier') {
+    const name = n.text;
+    return name === 'self' || name === 'cls';
+  }
+  const fn = type === 'call' ? n.childForFieldName('function') : null;
   return fn?.type === 'identifier' && plainClass(ctx, fn.text);
 }
 
@@ -190,11 +193,11 @@ function parameterNamed(fn: Node, name: string): Node | null {
  * call of one (`Session()`), or a restriction/join of one.
  */
 export function tableLike(ctx: RuleContext, node: Node): boolean {
-  const n = unparen(node);
+  const { node: n, type } = unparenTyped(node);
   if (provenNonDataJoint(ctx, n)) return false;
-  if (n.type === 'identifier') return /^[A-Z][a-z]/.test(n.text);
-  if (n.type === 'attribute') return /^[A-Z][a-z]/.test(n.childForFieldName('attribute')?.text ?? '');
-  if (n.type === 'call') return tableLike(ctx, n.childForFieldName('function')!);
-  if (n.type === 'binary_operator') return tableLike(ctx, n.childForFieldName('left')!);
+  if (type === 'identifier') return /^[A-Z][a-z]/.test(n.text);
+  if (type === 'attribute') return /^[A-Z][a-z]/.test(n.childForFieldName('attribute')?.text ?? '');
+  if (type === 'call') return tableLike(ctx, n.childForFieldName('function')!);
+  if (type === 'binary_operator') return tableLike(ctx, n.childForFieldName('left')!);
   return false;
 }

@@ -49,6 +49,22 @@ export function methodName(call: Node): string | null {
   return fn?.type === 'attribute' ? (fn.lastNamedChild?.text ?? null) : null;
 }
 
+/**
+ * `methodName` and `methodCall` answered once per call node and analysis: the fetch, operator and filepath-insert
+ * families look at the same calls, and each node access crosses into WASM (the results are never modified).
+ */
+export function methodNameIn(ctx: RuleContext, call: Node): string | null {
+  let name = ctx.callNames.get(call.id);
+  if (name === undefined) ctx.callNames.set(call.id, (name = methodName(call)));
+  return name;
+}
+
+export function methodCallIn(ctx: RuleContext, call: Node): MethodCall | null {
+  let mc = ctx.callShapes.get(call.id);
+  if (mc === undefined) ctx.callShapes.set(call.id, (mc = methodCall(call)));
+  return mc;
+}
+
 export function methodCall(call: Node): MethodCall | null {
   const fn = call.childForFieldName('function');
   const list = call.childForFieldName('arguments');

@@ -1,0 +1,145 @@
+// The shortcuts `check` takes to ask WASM less must answer as the plain node accesses do: the innermost scope found
+// from starts alone, a call's method name from its first and last named children, and an attribute's leading text
+// read in the file's text. Checked on every node of the fixture pipelines, a generated module, odd spellings and
+// broken variants (zero-width MISSING nodes included).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Node, Tree } from 'web-tree-sitter';
+import { loadPython } from '../../server/src/python/parser';
+import { collectSyntax, innermost } from '../../server/src/python/syntax';
+import { methodName } from '../../server/src/rules/fetch/calls';
+import { pipelineFile } from '../../server/src/bench/corpus';
+import { fixturesDir } from '../helpers/paths';
+
+const ODD = [
+  'x = (a .  # comment\n   b)(1)\n',
+  'y = a.\\\n    b(2)\n',
+  'z = (lambda: 1)(3), lambda: 2\n',
+  'def f(a=lambda: 0):\n    class C:\n        def g(self): return (lambda q: q)(self)\n    return C\n',
+  'class A:\n  pass\nclass B(A): pass\n',
+  'def h(): pass\ndef k(): return h()\n',
+  'dj.Manual; datajoint.key; dj .x; (dj).y; djx.z\n',
+].join('');
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
+}
+
+function sources(): string[] {
+  const base = [
+    ...['dj014/pipeline014.py', 'dj2/pipeline2.py'].map((f) => fs.readFileSync(path.join(fixturesDir, f), 'utf8')),
+    pipelineFile(7),
+    ODD,
+  ];
+  const r = rng(5);
+  const broken: string[] = [];
+  for (let i = 0; i < 24; i++) {
+    let text = base[i % base.length];
+    for (let k = 0; k < 1 + (i % 3); k++) {
+      const targets = [...text.matchAll(/[)\]}:"]/g)].map((m) => m.index!);
+      const at = targets[Math.floor(r() * targets.length)];
+      text = text.slice(0, at) + text.slice(at + 1);
+    }
+    broken.push(text);
+  }
+  return [...base, ...broken];
+}
+
+function everyNode(tree: Tree): Node[] {
+  const out: Node[] = [];
+  const cursor = tree.walk();
+  let descend = true;
+  for (;;) {
+    if (descend) {
+      out.push(cursor.currentNode);
+      if (cursor.gotoFirstChild()) continue;
+    }
+    if (cursor.gotoNextSibling()) {
+      descend = true;
+      continue;
+    }
+    if (!cursor.gotoParent()) break;
+    descend = false;
+  }
+  cursor.delete();
+  return out;
+}
+
+test('innermost with a lazily asked end finds what it finds with the end given', async () => {
+  const py = await loadPython();
+  let asked = 0;
+  let nodes = 0;
+  let zeroWidth = 0;
+  for (const text of sources()) {
+    const tree = py.parse(text);
+    try {
+      const syntax = collectSyntax(tree);
+      for (const sorted of [syntax.functions, syntax.classes]) {
+        const starts = sorted.map((n) => n.startIndex);
+        const ends = sorted.map((n) => n.endIndex);
+        for (const node of everyNode(tree)) {
+          nodes++;
+          const end = node.endIndex;
+          if (end === node.startIndex) zeroWidth++;
+          // As FileIndex.scopeOf asks, and as classOf asks for a class (one character before it).
+          for (const start of [node.startIndex, Math.max(0, node.startIndex - 1)]) {
+            const eager = innermost(sorted, start, end, starts, ends);
+            const counted = new Proxy(node, {
+              get: (t, k) => {
+                if (k === 'endIndex') asked++;
+                return Reflect.get(t, k);
+              },
+            });
+            const lazy = innermost(sorted, start, counted, starts, ends);
+            assert.equal(lazy?.id ?? null, eager?.id ?? null, `${JSON.stringify(node.text)} at ${start}`);
+          }
+        }
+      }
+    } finally {
+      tree.delete();
+    }
+  }
+  assert.ok(zeroWidth > 0, 'no zero-width node: the broken variants exercise too little');
+  assert.ok(asked < nodes, `the end was asked for ${asked} of ${nodes} nodes: the shortcut never applied`);
+});
+
+test("a call's method name from its named children is the attribute field's name", async () => {
+  const py = await loadPython();
+  let attributeCalls = 0;
+  for (const text of sources()) {
+    const tree = py.parse(text);
+    try {
+      for (const call of collectSyntax(tree).calls) {
+        const fn = call.childForFieldName('function');
+        const byField = fn?.type === 'attribute' ? (fn.childForFieldName('attribute')?.text ?? null) : null;
+        if (byField !== null) attributeCalls++;
+        assert.equal(methodName(call), byField, call.text);
+      }
+    } finally {
+      tree.delete();
+    }
+  }
+  assert.ok(attributeCalls > 50);
+});
+
+test("an attribute's leading text read in the file is its own text's", async () => {
+  const py = await loadPython();
+  let hits = 0;
+  for (const text of sources()) {
+    const tree = py.parse(text);
+    try {
+      for (const node of collectSyntax(tree).attributes)
+        for (const prefix of ['dj.', 'datajoint.', 'x.']) {
+          const own = node.text.startsWith(prefix);
+          if (own) hits++;
+          assert.equal(text.startsWith(prefix, node.startIndex), own, `${node.text} / ${prefix}`);
+        }
+    } finally {
+      tree.delete();
+    }
+  }
+  assert.ok(hits > 10);
+});
