@@ -86,14 +86,15 @@ export class TableCopier {
     // A first copy of a whole table counts nothing up front (that would read the table once more): progress
     // uses the table statistics, and the total becomes exact when the walk ends.
     const firstWhole = !this.cp.lastKey && !t.filter && (await this.canWalkWithoutProbes(null));
-    // A first copy of a plain table is one INSERT … SELECT per chunk: fewer, larger chunks (still bounded by
-    // the transaction size and killed at once on cancel) bring it closer to the one-statement baseline.
-    if (firstWhole && !this.pointers.length)
+    // A first copy is one INSERT … SELECT per chunk (after its objects, with pointers): fewer, larger chunks
+    // (bounded by the transaction size, killed at once on cancel) bring it closer to the one-statement baseline.
+    if (firstWhole)
       this.sizer = new ChunkSizer({
         maxBytes: CHUNK_TRANSACTION_BYTES,
         avgRowBytes,
         targetMs: 1500,
         initialRows: 10_000,
+        ...(this.pointers.length ? { maxRows: POINTER_CHUNK_ROWS } : {}),
         ...this.opts.chunk,
       });
     this.result.total = firstWhole ? Math.max(0, t.source.rowEstimate) : await count(and(t.filter));
