@@ -90,11 +90,12 @@ export class PointerOnlyJson {
     return `${sourceSchema}/${this.folded(hex)}`;
   }
 
-  private folded(hex: string): string {
+  /** `<folds>/<hex>` with `sep` between the parts. */
+  folded(hex: string, sep = '/'): string {
     let out = '';
     let at = 0;
     for (const f of this.folds) {
-      out += `${hex.slice(at, at + f)}/`;
+      out += hex.slice(at, at + f) + sep;
       at += f;
     }
     return out + hex;
@@ -316,10 +317,8 @@ export class SharedFileStats {
       while (this.queue.length) {
         const slice = this.queue.splice(0, 256);
         for (const hex of slice) {
-          const rel = this.template.relative(this.sourceSchema, hex);
-          const below = rel.slice(this.sourceSchema.length + 1);
-          if (!exists(this.base + path.sep + below.split('/').join(path.sep)))
-            this.onMissing(filePath(this.store, rel));
+          if (!exists(this.base + path.sep + this.template.folded(hex, path.sep)))
+            this.onMissing(filePath(this.store, this.template.relative(this.sourceSchema, hex)));
         }
         await yieldToLoop();
       }
