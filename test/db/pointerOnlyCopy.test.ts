@@ -9,7 +9,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { openDb } from '../../client/src/db/connection';
 import { convertPointer } from '../../client/src/db/pointers';
-import { PointerOnlyJson } from '../../client/src/db/pointerOnlyCopy';
+import { PointerOnlyColumn } from '../../client/src/db/pointerOnlyCopy';
 import { fileStore } from '../../client/src/db/stores';
 import { q, qt } from '../../client/src/db/sql';
 import { copy } from '../../client/src/db/copy';
@@ -31,11 +31,13 @@ test('the JSON the server spells for a pointer-only blob equals JSON.stringify o
   try {
     await db.execute(`CREATE DATABASE ${q(schema)}`);
     await db.withConnection(async (c) => {
+      // Plain blobs as a ~external table has them; the copy's fill statement reads it as both the chunk (its
+      // pointers) and the ~external table, spells the JSON into its MEMORY table, and the JSON is read back
+      // converted to utf8mb4 as the copy's INSERT … SELECT does.
       const table = qt(schema, '~djm_json');
-      // The same column type the copy's object table has; the CONCAT result is stored there, then read back.
       await c.execute(
-        `CREATE TEMPORARY TABLE ${table} (${q('h')} binary(16) NOT NULL, ${q('size')} bigint unsigned NOT NULL, ` +
-          `${q('json')} LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NULL, PRIMARY KEY (${q('h')}))`,
+        `CREATE TEMPORARY TABLE ${table} (${q('hash')} binary(16) NOT NULL, ${q('size')} bigint unsigned NOT NULL, ` +
+          `${q('attachment_name')} varchar(255) NULL, ${q('filepath')} varchar(1000) NULL, PRIMARY KEY (${q('hash')}))`,
       );
       const hashes = [
         Buffer.alloc(16, 0),
@@ -48,7 +50,7 @@ test('the JSON the server spells for a pointer-only blob equals JSON.stringify o
       for (let i = 0; i < hashes.length; i += 100) {
         const batch = hashes.slice(i, i + 100);
         await c.execute(
-          `INSERT INTO ${table} (${q('h')}, ${q('size')}) VALUES ${batch.map(() => '(?, ?)').join(', ')}`,
+          `INSERT INTO ${table} (${q('hash')}, ${q('size')}) VALUES ${batch.map(() => '(?, ?)').join(', ')}`,
           batch.flatMap((h, j) => [h, sizes[i + j]]),
         );
       }
@@ -56,11 +58,16 @@ test('the JSON the server spells for a pointer-only blob equals JSON.stringify o
       for (const [sourceSchema, targetSchema, storeName] of NAMES) {
         for (const folds of FOLDINGS) {
           const store = { ...fileStore(storeName, '/nowhere'), subfolding014: folds };
-          const spelled = new PointerOnlyJson(store, sourceSchema, targetSchema).sql(q('h'), q('size'));
-          await c.execute(`UPDATE ${table} SET ${q('json')} = ${spelled.sql}`, spelled.params);
+          const ctx = { sourceSchema, targetSchema, stores: { [storeName]: store }, relocate: false, dryRun: false };
+          const column = new PointerOnlyColumn(store, ctx, qt(schema, '~djm_mem'), hashes.length, () => undefined);
+          await column.create(c);
+          const fill = column.fillSql(`s.${q('hash')}`, `${table} AS s`, 'TRUE', table);
+          await c.execute(fill.sql, fill.params);
           const rows = await c.query<{ h: Buffer; size: string; json: string | Buffer }>(
-            `SELECT ${q('h')}, ${q('size')}, ${q('json')} FROM ${table}`,
+            `SELECT t.${q('hash')} AS h, t.${q('size')} AS size, CONVERT(m.${q('json')} USING utf8mb4) AS json ` +
+              `FROM ${table} AS t JOIN ${column.table} AS m ON m.${q('h')} = t.${q('hash')}`,
           );
+          await column.drop(c);
           assert.equal(rows.length, hashes.length);
           for (const r of rows) {
             const { json } = await convertPointer(

@@ -3,7 +3,8 @@
 // cut-over freeze at two sizes with the same 100-row delta (benchFreeze.ts). Baseline and tool alternate which
 // runs first (caches warm for whichever runs second). Prints numbers against the aims; asserts nothing. Server from DJ_HOST/DJ_USER/DJ_PASS (default 127.0.0.1, root, no
 // password); rows from `--rows N` (`npm run bench:db -- --rows 100000`), else DJM_BENCH_ROWS, else 1,000,000;
-// `--freeze-only` runs only the cut-over freeze lines; `--compare-only` only the compare lines (after untimed copies).
+// `--freeze-only` runs only the cut-over freeze lines; `--compare-only` only the compare lines (after untimed copies);
+// `--copy-only` only the two copy sections (1 and 2).
 // Everything it creates is dropped at the end.
 // Then db copy into another MariaDB (benchCross.ts) and into PostgreSQL against a plain streaming SELECT →
 // COPY (benchPg.ts); last, S3 relocation against a plain GET+PUT loop (stores/s3Bench.ts).
@@ -116,6 +117,7 @@ export async function runDbBench(args: string[] = []): Promise<number> {
       'db copy, blob@raw pointers converted to JSON',
       `${fmt(rPtrCopy)} rows/s  ratio ${(rPtrCopy / rPtrBase).toFixed(2)} (aim ≥ 0.5; ${objects.toLocaleString('en')} objects)`,
     );
+    if (args.includes('--copy-only')) return 0;
 
     // 3. Compare (benchCompare.ts).
     await compareLines(db, { src, dst, total, stores, line });

@@ -20,7 +20,7 @@ import type { Key, TableCheckpoint } from './state';
 import { type ColumnPlan, type PointerContext, convertPointerCell } from './convert';
 import { type ExternalRow, fetchExternalRows } from './pointers';
 import { EXTERNAL_FIELDS, batches, externalFields, externalRow } from './copyObjectRows';
-import { PointerOnlyColumn, pointerOnlyStore } from './pointerOnlyCopy';
+import { type ChunkObjects, PointerOnlyColumn, convertedObjects, pointerOnlyStore } from './pointerOnlyCopy';
 import type { CopyOptions, PlannedTable, TableCopyResult } from './copy';
 import { MissingFiles, missingSharedFile } from './sharedFiles';
 import { ConvertedCache } from './convertedCache';
@@ -86,14 +86,15 @@ export class TableCopier {
     // A first copy of a whole table counts nothing up front (that would read the table once more): progress
     // uses the table statistics, and the total becomes exact when the walk ends.
     const firstWhole = !this.cp.lastKey && !t.filter && (await this.canWalkWithoutProbes(null));
-    // A first copy of a plain table is one INSERT … SELECT per chunk: fewer, larger chunks (still bounded by
-    // the transaction size and killed at once on cancel) bring it closer to the one-statement baseline.
-    if (firstWhole && !this.pointers.length)
+    // A first copy is one INSERT … SELECT per chunk (after its objects, with pointers): fewer, larger chunks
+    // (bounded by the transaction size, killed at once on cancel) bring it closer to the one-statement baseline.
+    if (firstWhole)
       this.sizer = new ChunkSizer({
         maxBytes: CHUNK_TRANSACTION_BYTES,
         avgRowBytes,
         targetMs: 1500,
         initialRows: 10_000,
+        ...(this.pointers.length ? { maxRows: POINTER_CHUNK_ROWS } : {}),
         ...this.opts.chunk,
       });
     this.result.total = firstWhole ? Math.max(0, t.source.rowEstimate) : await count(and(t.filter));
@@ -132,6 +133,7 @@ export class TableCopier {
         const drop = `DROP TEMPORARY TABLE IF EXISTS ${table}`;
         await (this.opts.dryRun ? this.write(drop, []) : this.c.execute(drop)).catch(() => undefined);
       }
+      for (const col of this.fastColumns.values()) await col.drop(this.c).catch(() => undefined);
     }
   }
 
@@ -314,14 +316,10 @@ export class TableCopier {
         ? ` AND NOT EXISTS (SELECT 1 FROM ${this.tgt} AS t WHERE ${keyJoin(t.keyCols, 't', 's')})`
         : '';
 
-    const select = t.columns.map((col) =>
-      col.kind === 'verbatim' ? `s.${q(col.name)}` : `${this.objAlias(col)}.${q('json')}`,
-    );
+    const select = t.columns.map((col) => (col.kind === 'verbatim' ? `s.${q(col.name)}` : this.jsonOf(col)));
     // A pointer whose object is missing from its object table (the source changed after it was read) is
     // not copied in this chunk rather than copied as NULL; a re-run picks it up.
-    const complete = this.pointers.map(
-      (p) => `(s.${q(p.name)} IS NULL OR ${this.objAlias(p)}.${q('json')} IS NOT NULL)`,
-    );
+    const complete = this.pointers.map((p, i) => `(s.${q(p.name)} IS NULL OR ${this.chunkObjects[i].present})`);
     await this.transaction(async () => {
       const r = await this.write(
         `INSERT INTO ${this.tgt} (${qList(t.columns.map((x) => x.name))}) SELECT ${select.join(', ')} FROM ${this.src} AS s ${this.objectJoins()} ` +
@@ -333,14 +331,16 @@ export class TableCopier {
     return { rows: expected, upper, final: upper === null };
   }
 
-  private objAlias(p: ColumnPlan): string {
-    return `j${this.pointers.indexOf(p as Extract<ColumnPlan, { kind: 'pointer' }>)}`;
+  /** The 2.x JSON of pointer column `p` in this chunk's statements, from its object table(s). */
+  private jsonOf(p: ColumnPlan): string {
+    return this.chunkObjects[this.pointers.indexOf(p as Extract<ColumnPlan, { kind: 'pointer' }>)].json;
   }
 
+  /** Per pointer column, where this chunk's JSON is (pointerOnlyCopy.ts: ChunkObjects). */
+  private chunkObjects: ChunkObjects[] = [];
+
   private objectJoins(): string {
-    return this.pointers
-      .map((p, i) => `LEFT JOIN ${this.objects[i]} AS j${i} ON j${i}.${q('h')} = s.${q(p.name)}`)
-      .join(' ');
+    return this.chunkObjects.flatMap((o) => o.joins).join(' ');
   }
 
   /**
@@ -358,35 +358,32 @@ export class TableCopier {
       relocate: !!this.opts.relocate,
       dryRun: !!this.opts.dryRun || allPresent,
     };
+    this.chunkObjects = [];
     for (const [i, p] of this.pointers.entries()) {
       const rows: unknown[][] = [];
       const fast = this.pointerOnly(i, p, ctx);
-      // DISTINCT over the pointer alone, then the join: DISTINCT over the joined row measured 4-5× slower.
-      const distinct = `(SELECT DISTINCT s.${q(p.name)} AS ${q('__q')} FROM ${this.src} AS s WHERE ${range.sql} AND s.${q(p.name)} IS NOT NULL)`;
       const external = qt(t.source.schema, '~external_' + p.store);
-      // Scratch space private to this session, filled outside the chunk's transaction.
-      await this.write(`TRUNCATE TABLE ${this.objects[i]}`, []);
+      const j = convertedObjects(i, this.objects[i], p.name);
       let objects: Row[];
       if (fast) {
-        // The server spells the JSON; the client reads back only the pointers, for the file checks.
-        const fill = fast.fillSql(this.objects[i], distinct, external);
-        await this.write(fill.sql, [...fill.params, ...range.params]);
-        const others = fast.take(
-          await this.read(
-            `SELECT ${q('h')} AS ${q('__q')}, ${q('json')} IS NULL AS ${q('__o')} FROM ${this.objects[i]}`,
-            [],
-          ),
-        );
-        // The rest (0.11 carry-overs, attachments, dangling pointers) as before: converted, or refused.
-        if (others.length) await this.write(`DELETE FROM ${this.objects[i]} WHERE ${q('json')} IS NULL`, []);
-        const ext = await fetchExternalRows(this.c, t.source.schema, p.store, others);
-        objects = others.map((h) => ({ __q: h, ...externalFields(ext.get(h.toString('hex')) ?? null) }));
-      } else
+        const chunk = { c: this.c, read: this.read.bind(this), write: this.write.bind(this) };
+        const filled = await fast.fill(chunk, { i, column: p.name, from: this.src, range, external, converted: j });
+        this.chunkObjects.push(filled.objects);
+        if (filled.others.length) await this.write(`TRUNCATE TABLE ${this.objects[i]}`, []);
+        const ext = await fetchExternalRows(this.c, t.source.schema, p.store, filled.others);
+        objects = filled.others.map((h) => ({ __q: h, ...externalFields(ext.get(h.toString('hex')) ?? null) }));
+      } else {
+        this.chunkObjects.push(j);
+        // Scratch space private to this session, filled outside the chunk's transaction.
+        await this.write(`TRUNCATE TABLE ${this.objects[i]}`, []);
+        // DISTINCT over the pointer alone, then the join: DISTINCT over the joined row measured 4-5× slower.
+        const distinct = `(SELECT DISTINCT s.${q(p.name)} AS ${q('__q')} FROM ${this.src} AS s WHERE ${range.sql} AND s.${q(p.name)} IS NOT NULL)`;
         objects = await this.read(
           `SELECT d.${q('__q')}, ${EXTERNAL_FIELDS.map((f) => `e.${q(f)} AS ${q('__e0_' + f)}`).join(', ')} ` +
             `FROM ${distinct} AS d LEFT JOIN ${external} AS e ON e.${q('hash')} = d.${q('__q')}`,
           range.params,
         );
+      }
       // Objects of a chunk convert with a bounded number in flight (each may be GET + PUT on an S3 store).
       await inPool(objects, OBJECTS_IN_FLIGHT, async (o) => {
         this.checkAbort();
@@ -418,8 +415,11 @@ export class TableCopier {
     const store = pointerOnlyStore(p, ctx);
     if (!store) return null;
     let col = this.fastColumns.get(i);
-    if (!col) this.fastColumns.set(i, (col = new PointerOnlyColumn(store, ctx, (m) => this.noteMissing(m))));
-    return col;
+    const table = qt(this.t.target.schema, `~djm_copy_fast_${i}`);
+    const maxRows = Math.max(POINTER_CHUNK_ROWS, this.opts.chunk?.maxRows ?? 0);
+    if (!col)
+      this.fastColumns.set(i, (col = new PointerOnlyColumn(store, ctx, table, maxRows, (m) => this.noteMissing(m))));
+    return col.usable ? col : null;
   }
 
   /**
@@ -436,7 +436,7 @@ export class TableCopier {
       if (col.kind === 'verbatim') return `NOT (s.${q(col.name)} <=> t.${q(col.name)})`;
       const field = col.pointerKind === 'filepath' ? '$.path' : '$.hash';
       const id = (expr: string) => `JSON_UNQUOTE(JSON_EXTRACT(${expr}, '${field}'))`;
-      return `NOT (${id(`t.${q(col.name)}`)} <=> ${id(`${this.objAlias(col)}.${q('json')}`)})`;
+      return `NOT (${id(`t.${q(col.name)}`)} <=> ${id(this.jsonOf(col))})`;
     });
     const present = expected - inserted;
     let conflicts: Row[] = [];
