@@ -36,6 +36,7 @@ async function frozenTime(db: Db, p: BenchPipeline, details: string[]): Promise<
   const trial = qt(p.schema, 'trial');
   // DJM_BENCH_TRACE=1: the statements of the freeze that took longest, by text.
   const trace = process.env.DJM_BENCH_TRACE === '1' ? traceStatements(db) : null;
+  const before = details.length;
   const r = await swapSchemas(trace?.db ?? db, {
     schemas: [p.schema],
     suffix: '_v2',
@@ -55,6 +56,7 @@ async function frozenTime(db: Db, p: BenchPipeline, details: string[]): Promise<
     trace.on = false;
     details.push(...trace.take().map((l) => `${(p.side ** 3).toLocaleString('en')} rows: ${l}`));
   }
+  if (trace) console.error(details.slice(before).join('\n'));
   if (r.status !== 'swapped' || !r.freeze?.actualMs)
     throw new Error(`benchmark swap refused: ${r.refusals.join('; ')}`);
   details.push(...describeFreeze(r.freeze).map((l) => `${(p.side ** 3).toLocaleString('en')} rows: ${l}`));
