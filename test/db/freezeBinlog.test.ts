@@ -121,6 +121,28 @@ describe('cut-over freeze with a binary log', () => {
     await db.execute(`UPDATE ${qt(live, 'a')} SET v = 'a5' WHERE id = 5`);
   });
 
+  it('ROW format: the freeze reads the log from the end of the pre-freeze pass; keys written during the pass still count', async () => {
+    const db = server.db;
+    let during: Promise<unknown> | undefined;
+    const ctx: CutoverContext = {
+      ...unswapCtx(),
+      progress: (step) => {
+        // after the checksums, while the compare runs: a write the pass itself must account for
+        if (step === 'compare' && !during) during = db.execute(`UPDATE ${qt(live, 'a')} SET v = 'during' WHERE id = 7`);
+      },
+    };
+    const pre = await preFreezePass(db, ctx, { renameMs: 0 });
+    await during;
+    assert.deepEqual(pre.passRows?.keys.get(`${live}.a`), [['7']], 'written before the end of the pass');
+    await db.execute(`UPDATE ${qt(live, 'a')} SET v = 'after' WHERE id = 9`);
+    const out = await freezePass(db, ctx, pre);
+    assert.deepEqual(pre.report.byKey, [{ table: `${live}.a`, keys: 2 }]);
+    // (the chunk marked during the pass overlaps the keys: a difference may be listed twice)
+    const keys = new Set(out.compare!.tables[0].differences.map((d) => d.key.id));
+    assert.deepEqual([...keys].sort(), [7, 9]);
+    await db.execute(`UPDATE ${qt(live, 'a')} SET v = CONCAT('a', id) WHERE id IN (7, 9)`);
+  });
+
   it('ROW format: a statement event (DDL) in the range falls back to chunk checksums, by name', async () => {
     const db = server.db;
     const ctx = unswapCtx();

@@ -3,8 +3,9 @@
 // cut-over freeze at two sizes with the same 100-row delta (benchFreeze.ts). Baseline and tool alternate which
 // runs first (caches warm for whichever runs second). Prints numbers against the aims; asserts nothing. Server from DJ_HOST/DJ_USER/DJ_PASS (default 127.0.0.1, root, no
 // password); rows from `--rows N` (`npm run bench:db -- --rows 100000`), else DJM_BENCH_ROWS, else 1,000,000;
-// `--freeze-only` runs only the cut-over freeze lines; `--compare-only` only the compare lines (after untimed copies);
-// `--copy-only` only the two copy sections (1 and 2).
+// `--freeze-only` runs only the cut-over freeze lines (`--binlog-only`: only the ROW binary-log one; `--repeat N`:
+// each freeze pair measured N times, alternating which size goes first); `--compare-only` only the compare lines
+// (after untimed copies); `--copy-only` only the two copy sections (1 and 2).
 // Everything it creates is dropped at the end.
 // Then db copy into another MariaDB (benchCross.ts) and into PostgreSQL against a plain streaming SELECT →
 // COPY (benchPg.ts); last, S3 relocation against a plain GET+PUT loop (stores/s3Bench.ts).
@@ -70,8 +71,10 @@ export async function runDbBench(args: string[] = []): Promise<number> {
     if (process.env.DJM_BENCH_MEMORY === '1') console.log(`after setting up: ${memoryDetail()}`);
     if (args.includes('--freeze-only')) {
       // Only the cut-over freeze (section 5), for iterating on it without the whole benchmark.
-      await copiedPipeline(db, src, stores);
-      await freezeLines(db, { src, side, stores, line });
+      const repeat = Number(args.includes('--repeat') ? args[args.indexOf('--repeat') + 1] : 1);
+      const binlogOnly = args.includes('--binlog-only');
+      if (!binlogOnly) await copiedPipeline(db, src, stores);
+      await freezeLines(db, { src, side, stores, line, repeat, binlogOnly });
       return 0;
     }
     await createParallel(db, { schemas: [src], suffix: '_v2', unsigned: 'widen' });
@@ -156,9 +159,16 @@ export async function runDbBench(args: string[] = []): Promise<number> {
  */
 async function freezeLines(
   db: Db,
-  o: { src: string; side: number; stores: { raw: StoreSpec }; line: (label: string, value: string) => void },
+  o: {
+    src: string;
+    side: number;
+    stores: { raw: StoreSpec };
+    line: (label: string, value: string) => void;
+    repeat?: number;
+    binlogOnly?: boolean;
+  },
 ): Promise<void> {
-  const plain = await freezeOn(db, o, true);
+  const plain = o.binlogOnly ? null : await freezeOn(db, o, true);
   const server = await startSecondServer(
     [
       '--log-bin',
@@ -173,7 +183,7 @@ async function freezeLines(
   try {
     await setUp(server.db, { src: o.src, base: `${o.src}_base`, gen: `${o.src}_gen`, side: o.side });
     await copiedPipeline(server.db, o.src, o.stores);
-    logged = await freezeOn(server.db, o, false);
+    logged = await freezeOn(server.db, o, o.binlogOnly === true);
   } finally {
     await server.stop();
   }
@@ -181,13 +191,14 @@ async function freezeLines(
     `${f.bigMs.toFixed(0)} ms at ${f.bigRows.toLocaleString('en')} rows, ${f.smallMs.toFixed(0)} ms at ${f.smallRows.toLocaleString('en')}  ratio ${(f.bigMs / f.smallMs).toFixed(2)} (aim ≤ 1.5; ${how})`;
   o.line('swap freeze, 100-row delta', value(logged, 'ROW binary log'));
   for (const d of logged.details) console.log(`  ${d}`);
+  if (!plain) return;
   o.line('swap freeze without a binary log, 100-row delta', value(plain, 'UPDATE_TIME, chunk checksums'));
   for (const d of plain.details) console.log(`  ${d}`);
 }
 
 async function freezeOn(
   db: Db,
-  o: { src: string; side: number; stores: { raw: StoreSpec } },
+  o: { src: string; side: number; stores: { raw: StoreSpec }; repeat?: number },
   writeFiles: boolean,
 ): Promise<FreezeMeasure> {
   return measureFreeze(
@@ -201,6 +212,7 @@ async function freezeOn(
       await copiedPipeline(db, small, o.stores);
       return { schema: small, side: smallSide, stores: o.stores, drop: () => dropSchemas(db, names) };
     },
+    o.repeat,
   );
 }
 

@@ -284,29 +284,19 @@ export class TableCopier {
     );
     const upper = boundary.length ? keyOf(boundary[0], t.keyCols.length) : null;
     const range = and(keyRange(t.keyCols, last, upper, 's'), t.filter);
-    const expected = upper
-      ? n
-      : Number(
-          (
-            await this.read<{ n: string }>(
-              `SELECT COUNT(*) AS n FROM ${this.src} AS s WHERE ${range.sql}`,
-              range.params,
-            )
-          )[0].n,
-        );
+    const count = async (sql: string, p: Predicate) =>
+      Number((await this.read<{ n: string }>(`SELECT COUNT(*) AS n FROM ${sql} WHERE ${p.sql}`, p.params))[0].n);
+    const expected = upper ? n : await count(`${this.src} AS s`, range);
     if (expected === 0) return null;
-    // Target rows already in the key range (none on a first copy: a cheap probe of an empty range).
+    // Target rows already in the key range (none on a first copy: a cheap probe of an empty range). With a
+    // filter, only the selected rows count, looked up by key: the range of a few selected keys (a swap's delta)
+    // can span the whole table, and its other rows say nothing about the selected ones.
     const tRange = keyRange(keyColumnsFor(t.keyCols, t.source.columns, t.target.columns), last, upper, 't');
     const present = this.fast
       ? 0
-      : Number(
-          (
-            await this.read<{ n: string }>(
-              `SELECT COUNT(*) AS n FROM ${this.tgt} AS t WHERE ${tRange.sql}`,
-              tRange.params,
-            )
-          )[0].n,
-        );
+      : t.filter
+        ? await count(`${this.src} AS s JOIN ${this.tgt} AS t ON ${keyJoin(t.keyCols, 't', 's')}`, range)
+        : await count(`${this.tgt} AS t`, tRange);
     if (this.pointers.length) await this.fillObjects(range, present >= expected);
     // Into an empty range the plain INSERT … SELECT is enough: a row written there meanwhile by someone
     // else makes it fail on the duplicate key (an error, never a silent skip). Dry runs always print

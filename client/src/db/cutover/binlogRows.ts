@@ -188,6 +188,29 @@ export function parseRowLog(text: string, tables: Table[]): RowChanges {
   return { keys: out, unsure };
 }
 
+/** A key as one string (binary values as hex), for telling keys apart. */
+function keyId(key: Key): string {
+  return JSON.stringify(key.map((v) => (Buffer.isBuffer(v) ? v.toString('hex') : v)));
+}
+
+/**
+ * The row changes of two consecutive ranges of the log (`a` up to the position `b` starts from) as those of
+ * the whole range: keys united, a table unsure in either is unsure, a failed read fails the whole.
+ */
+export function mergeRowChanges(a: RowChanges, b: RowChanges): RowChanges {
+  const failed = a.failed ?? b.failed;
+  if (failed) return { keys: new Map(), unsure: new Map(), failed };
+  const unsure = new Map([...b.unsure, ...a.unsure]);
+  const keys = new Map<string, Key[]>();
+  for (const [t, list] of [...a.keys, ...b.keys]) {
+    if (unsure.has(t)) continue;
+    const have = keys.get(t) ?? [];
+    const seen = new Set(have.map(keyId));
+    keys.set(t, [...have, ...list.filter((k) => !seen.has(keyId(k)))]);
+  }
+  return { keys, unsure, tool: b.tool ?? a.tool };
+}
+
 function rowEvent(
   ev: RowEvent,
   tables: Map<string, Table>,
@@ -214,7 +237,7 @@ function rowEvent(
       unsure.set(ev.table, k);
       return;
     }
-    for (const key of k) found.set(JSON.stringify(key.map((v) => (Buffer.isBuffer(v) ? v.toString('hex') : v))), key);
+    for (const key of k) found.set(keyId(key), key);
   }
 }
 

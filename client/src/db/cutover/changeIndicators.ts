@@ -158,6 +158,17 @@ export function tableMapName(type: string, info: string): string | null {
   return m ? m[1] : null;
 }
 
+/** What two consecutive ranges of the log (`a` up to the position `b` starts from) say together. */
+export function mergeBinlogTables(a: BinlogTables, b: BinlogTables): BinlogTables {
+  const complete = a.complete && b.complete;
+  return {
+    complete,
+    tables: new Set([...a.tables, ...b.tables]),
+    anything: a.anything || b.anything,
+    ...(complete ? {} : { why: a.why ?? b.why }),
+  };
+}
+
 export type TableVerdict =
   | { table: string; state: 'quiet'; by: string }
   | { table: string; state: 'moved'; by: string }

@@ -19,15 +19,17 @@ import { copy, type CopyReport, type SchemaPair } from '../copy';
 import { compare, type CompareReport } from '../compare';
 import type { StoreMap } from '../stores';
 import {
+  type BinlogTables,
   binlogTablesSince,
   classify,
+  mergeBinlogTables,
   type IndicatorSnapshot,
   snapshotIndicators,
   type TableVerdict,
 } from './changeIndicators';
 import { resumTable, resumTables, sumTable, type TableSums } from './chunkSums';
 import { applyDelta, type DeltaCounts, type KeySpan } from './deltaSync';
-import { rowChangesSince } from './binlogRows';
+import { mergeRowChanges, type RowChanges, rowChangesSince } from './binlogRows';
 import { keySetSpan } from '../chunks';
 import type { Key } from '../state';
 
@@ -82,6 +84,11 @@ export interface CutoverContext {
 export interface PreFreeze {
   watched: Table[];
   baseline: IndicatorSnapshot;
+  /** The end of the pass, and what the binary log said about the pass (baseline → after), if it was read: the
+   * freeze reads the log from `after` only, however long the pass took and however much it logged. */
+  after?: IndicatorSnapshot;
+  passTables?: BinlogTables | null;
+  passRows?: RowChanges;
   sums: Map<string, TableSums>;
   /** Chunks to re-check whatever their checksum says (they changed while the compare ran). */
   dirty: Map<string, Set<number>>;
@@ -148,10 +155,8 @@ export async function preFreezePass(db: Db, ctx: CutoverContext, estimates: { re
   // in either state, so the freeze re-checks them whatever their checksum says then.
   const dirty = new Map<string, Set<number>>();
   const after = await snapshotIndicators(db, watched, 'fallback');
-  const duringPass = withCascades(
-    classify([...sums.keys()], baseline, after, await binlogFor(db, baseline, after)),
-    watched,
-  );
+  const passTables = await binlogFor(db, baseline, after);
+  const duringPass = withCascades(classify([...sums.keys()], baseline, after, passTables), watched);
   for (const v of duringPass.filter((x) => x.state !== 'quiet')) {
     const t = watched.find((x) => tableKey(x) === v.table)!;
     const before = sums.get(v.table)!;
@@ -163,10 +168,11 @@ export async function preFreezePass(db: Db, ctx: CutoverContext, estimates: { re
   // With a ROW binary log, a trial read of the row events written during this pass: when the reader works, the
   // freeze re-checks written tables key by key, and one more written table costs little, not a re-sum.
   let rowsMs: number | null = null;
+  let passRows: RowChanges | undefined;
   if (baseline.binlog?.format === 'ROW' && after.binlog) {
     const t0 = Date.now();
-    const trial = await rowChangesSince(db, baseline.binlog, after.binlog, watched);
-    if (!trial.failed) rowsMs = Date.now() - t0;
+    passRows = await rowChangesSince(db, baseline.binlog, after.binlog, watched);
+    if (!passRows.failed) rowsMs = Date.now() - t0;
   }
   const detectMs = rowsMs !== null ? rowsMs + 20 : expectedTables.reduce((a, k) => a + (sums.get(k)?.ms ?? 0), 0) + 20;
   const perChunk = (k: string) => compareMsPerChunk.get(prodKeyOf(ctx, k)) ?? 0;
@@ -193,7 +199,19 @@ export async function preFreezePass(db: Db, ctx: CutoverContext, estimates: { re
     ...(prefreezeDelta ? { prefreezeDelta } : {}),
     ...(rowsMs === null ? slowestOf(sums) : {}),
   };
-  return { watched, baseline, sums, dirty, catchUp, compare: cmp, report, compareMsPerChunk };
+  return {
+    watched,
+    baseline,
+    after,
+    passTables,
+    passRows,
+    sums,
+    dirty,
+    catchUp,
+    compare: cmp,
+    report,
+    compareMsPerChunk,
+  };
 }
 
 /** Key-set spans of at most 500 keys each (statement size stays small). */
@@ -263,6 +281,20 @@ async function binlogFor(db: Db, a: IndicatorSnapshot, b: IndicatorSnapshot) {
   return a.binlog && b.binlog ? binlogTablesSince(db, a.binlog, b.binlog) : null;
 }
 
+/** The tables written since the baseline: the pass's part as read then, the rest read from the pass's end. */
+async function tablesSinceBaseline(db: Db, pre: PreFreeze, frozenAt: IndicatorSnapshot) {
+  if (!pre.passTables || !pre.after?.binlog || !frozenAt.binlog) return binlogFor(db, pre.baseline, frozenAt);
+  return mergeBinlogTables(pre.passTables, await binlogTablesSince(db, pre.after.binlog, frozenAt.binlog));
+}
+
+/** The keys written since the baseline, the same way: the pass's as read then, the rest from the pass's end. */
+async function rowsSinceBaseline(db: Db, pre: PreFreeze, frozenAt: IndicatorSnapshot): Promise<RowChanges | null> {
+  if (!pre.baseline.binlog || !frozenAt.binlog) return null;
+  if (!pre.passRows || pre.passRows.failed || !pre.after?.binlog)
+    return rowChangesSince(db, pre.baseline.binlog, frozenAt.binlog, pre.watched);
+  return mergeRowChanges(pre.passRows, await rowChangesSince(db, pre.after.binlog, frozenAt.binlog, pre.watched));
+}
+
 function describeDetection(s: IndicatorSnapshot): string {
   if (s.binlog?.format === 'ROW')
     return 'the ROW binary log (its row events name the tables and keys written), else UPDATE_TIME';
@@ -296,7 +328,7 @@ export async function freezePass(
   let t = Date.now();
   const frozenAt = await quietSecond(db, pre, await snapshotIndicators(db, pre.watched, 'fallback'));
   const verdicts = withCascades(
-    classify([...pre.sums.keys()], pre.baseline, frozenAt, await binlogFor(db, pre.baseline, frozenAt)),
+    classify([...pre.sums.keys()], pre.baseline, frozenAt, await tablesSinceBaseline(db, pre, frozenAt)),
     pre.watched,
   );
   r.moved = verdicts.filter((v) => v.state === 'moved').map((v) => v.table);
@@ -308,10 +340,7 @@ export async function freezePass(
   const active = verdicts.filter((x) => x.state !== 'quiet');
   // ROW binary log: the keys written since the pre-freeze position, so no moved table is re-read in full.
   const byLog = active.filter((v) => v.state === 'moved' && v.by === 'binary log');
-  const rows =
-    byLog.length && pre.baseline.binlog && frozenAt.binlog
-      ? await rowChangesSince(db, pre.baseline.binlog, frozenAt.binlog, pre.watched)
-      : null;
+  const rows = byLog.length ? await rowsSinceBaseline(db, pre, frozenAt) : null;
   if (rows) {
     r.byKey = [];
     r.byChunks = [];
