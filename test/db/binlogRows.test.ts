@@ -38,6 +38,12 @@ const child = table(
 const log = (events: string) =>
   `# at 4\n#261206 21:08:35 server id 1  end_log_pos 1079 CRC32 0x4d822a4b \tWrite_rows: table id 18 flags: STMT_END_F\n${events}\n# Number of rows: 1\nCOMMIT/*!*/;\n`;
 
+/** One UPDATE row event of db.p in mysqlbinlog's verbose form: the before and after values of @1, @2, @3. */
+const updateOfP = (before: string[], after: string[]) =>
+  ['### UPDATE `db`.`p`', '### WHERE', ...before.map((v, i) => `###   @${i + 1}=${v}`), '### SET']
+    .concat(after.map((v, i) => `###   @${i + 1}=${v}`))
+    .join('\n');
+
 test('inserts, updates (both keys), deletes; unsigned and escaped values read as the key values', () => {
   const r = parseRowLog(
     log(
@@ -80,44 +86,14 @@ test('inserts, updates (both keys), deletes; unsigned and escaped values read as
 });
 
 test('a key change cascades to the children, which the log does not show: they fall back by name', () => {
-  const r = parseRowLog(
-    log(
-      [
-        '### UPDATE `db`.`p`',
-        '### WHERE',
-        '###   @1=2',
-        "###   @2='b'",
-        '###   @3=1',
-        '### SET',
-        '###   @1=3',
-        "###   @2='b'",
-        '###   @3=1',
-      ].join('\n'),
-    ),
-    [parent, child],
-  );
+  const r = parseRowLog(log(updateOfP(['2', "'b'", '1'], ['3', "'b'", '1'])), [parent, child]);
   assert.deepEqual(r.keys.get('db.p'), [
     ['2', 'b'],
     ['3', 'b'],
   ]);
   assert.match(r.unsure.get('db.c') ?? '', /ON UPDATE CASCADE from db\.p/);
   // a change of a non-key column does not reach the child
-  const plain = parseRowLog(
-    log(
-      [
-        '### UPDATE `db`.`p`',
-        '### WHERE',
-        '###   @1=2',
-        "###   @2='b'",
-        '###   @3=1',
-        '### SET',
-        '###   @1=2',
-        "###   @2='b'",
-        '###   @3=5',
-      ].join('\n'),
-    ),
-    [parent, child],
-  );
+  const plain = parseRowLog(log(updateOfP(['2', "'b'", '1'], ['2', "'b'", '5'])), [parent, child]);
   assert.equal(plain.unsure.has('db.c'), false);
 });
 

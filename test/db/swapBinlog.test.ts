@@ -8,7 +8,7 @@ import type { LoadedFixture } from './harness';
 import { compare } from '../../client/src/db/compare';
 import { summariseCompare, swapSchemas } from '../../client/src/db/swap';
 import { qt } from '../../client/src/db/sql';
-import { copiedPipeline, swapOptions } from './swapSetup';
+import { copiedPipeline, plantWritesAfterPass, swapOptions } from './swapSetup';
 import { startBinlogServer, type BinlogServer } from './binlogServer';
 
 let server: BinlogServer;
@@ -31,26 +31,7 @@ describe('db swap with a ROW binary log: the freeze re-checks the keys the row e
       fx.db,
       swapOptions(fx, {
         confirm: async () => {
-          await fx.db.execute(
-            `INSERT INTO ${qt(lab, 'user')} (username, full_name, active) VALUES ('planted', 'P', 1)`,
-          );
-          await fx.db.execute(
-            `UPDATE ${qt(lab, 'subject')} SET notes = 'changed after the pass' WHERE subject_id = 101`,
-          );
-          await fx.db.execute(
-            `DELETE FROM ${qt(ephys, 'session__note')} WHERE subject_id = 100 AND session_date = '2024-06-02' AND note_idx = 0`,
-          );
-          await fx.db.execute(`UPDATE ${qt(lab, 'user')} SET username = 'alicia' WHERE username = 'alice'`);
-          await fx.db.execute(
-            `UPDATE ${qt(ephys, 'session__note')} SET note_idx = 7 WHERE subject_id = 100 AND session_date = '2024-06-01' AND note_idx = 1`,
-          );
-          const [other] = await fx.db.query<{ lfp: Buffer }>(
-            `SELECT lfp FROM ${qt(ephys, 'recording')} WHERE subject_id = 100 AND session_date = '2024-06-02'`,
-          );
-          await fx.db.execute(
-            `UPDATE ${qt(ephys, 'recording')} SET lfp = ? WHERE subject_id = 100 AND session_date = '2024-06-01'`,
-            [other.lfp],
-          );
+          await plantWritesAfterPass(fx.db, lab, ephys);
           return true;
         },
       }),

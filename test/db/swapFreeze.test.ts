@@ -7,7 +7,7 @@ import type { LoadedFixture } from './harness';
 import { compare } from '../../client/src/db/compare';
 import { summariseCompare, swapSchemas, unswapSchemas, type SwapOptions } from '../../client/src/db/swap';
 import { qt } from '../../client/src/db/sql';
-import { copiedPipeline, swapOptions } from './swapSetup';
+import { copiedPipeline, plantWritesAfterPass, swapOptions } from './swapSetup';
 import { classify, type IndicatorSnapshot, tableMapName } from '../../client/src/db/cutover/changeIndicators';
 
 let fx: LoadedFixture;
@@ -54,28 +54,7 @@ describe('db swap / unswap: verify before the freeze, re-check only the delta du
       options({
         confirm: async () => {
           // The pre-freeze pass is done (compare, verify): writes that land now must be caught during the freeze.
-          await fx.db.execute(
-            `INSERT INTO ${qt(lab, 'user')} (username, full_name, active) VALUES ('planted', 'P', 1)`,
-          );
-          await fx.db.execute(
-            `UPDATE ${qt(lab, 'subject')} SET notes = 'changed after the pass' WHERE subject_id = 101`,
-          );
-          await fx.db.execute(
-            `DELETE FROM ${qt(ephys, 'session__note')} WHERE subject_id = 100 AND session_date = '2024-06-02' AND note_idx = 0`,
-          );
-          // a key change that cascades to ephys.session.experimenter, and one of a part table's own key
-          await fx.db.execute(`UPDATE ${qt(lab, 'user')} SET username = 'alicia' WHERE username = 'alice'`);
-          await fx.db.execute(
-            `UPDATE ${qt(ephys, 'session__note')} SET note_idx = 7 WHERE subject_id = 100 AND session_date = '2024-06-01' AND note_idx = 1`,
-          );
-          // an in-store pointer of a row other rows reference now names another stored object
-          const [other] = await fx.db.query<{ lfp: Buffer }>(
-            `SELECT lfp FROM ${qt(ephys, 'recording')} WHERE subject_id = 100 AND session_date = '2024-06-02'`,
-          );
-          await fx.db.execute(
-            `UPDATE ${qt(ephys, 'recording')} SET lfp = ? WHERE subject_id = 100 AND session_date = '2024-06-01'`,
-            [other.lfp],
-          );
+          await plantWritesAfterPass(fx.db, lab, ephys);
           planted.push('done');
           return true;
         },

@@ -12,6 +12,7 @@ import { collectSyntax, innermost } from '../../server/src/python/syntax';
 import { methodName } from '../../server/src/rules/fetch/calls';
 import { pipelineFile } from '../../server/src/bench/corpus';
 import { fixturesDir } from '../helpers/paths';
+import { walkEveryNode } from '../helpers/treeWalk';
 
 const ODD = [
   'x = (a .  # comment\n   b)(1)\n',
@@ -50,96 +51,77 @@ function sources(): string[] {
 
 function everyNode(tree: Tree): Node[] {
   const out: Node[] = [];
-  const cursor = tree.walk();
-  let descend = true;
-  for (;;) {
-    if (descend) {
-      out.push(cursor.currentNode);
-      if (cursor.gotoFirstChild()) continue;
-    }
-    if (cursor.gotoNextSibling()) {
-      descend = true;
-      continue;
-    }
-    if (!cursor.gotoParent()) break;
-    descend = false;
-  }
-  cursor.delete();
+  walkEveryNode(tree, (cursor) => out.push(cursor.currentNode));
   return out;
 }
 
-test('innermost with a lazily asked end finds what it finds with the end given', async () => {
+/** Each source parsed, handed over with its tree, and the tree freed afterwards. */
+async function forEachSourceTree(visit: (text: string, tree: Tree) => void): Promise<void> {
   const py = await loadPython();
-  let asked = 0;
-  let nodes = 0;
-  let zeroWidth = 0;
   for (const text of sources()) {
     const tree = py.parse(text);
     try {
-      const syntax = collectSyntax(tree);
-      for (const sorted of [syntax.functions, syntax.classes]) {
-        const starts = sorted.map((n) => n.startIndex);
-        const ends = sorted.map((n) => n.endIndex);
-        for (const node of everyNode(tree)) {
-          nodes++;
-          const end = node.endIndex;
-          if (end === node.startIndex) zeroWidth++;
-          // As FileIndex.scopeOf asks, and as classOf asks for a class (one character before it).
-          for (const start of [node.startIndex, Math.max(0, node.startIndex - 1)]) {
-            const eager = innermost(sorted, start, end, starts, ends);
-            const counted = new Proxy(node, {
-              get: (t, k) => {
-                if (k === 'endIndex') asked++;
-                return Reflect.get(t, k);
-              },
-            });
-            const lazy = innermost(sorted, start, counted, starts, ends);
-            assert.equal(lazy?.id ?? null, eager?.id ?? null, `${JSON.stringify(node.text)} at ${start}`);
-          }
-        }
-      }
+      visit(text, tree);
     } finally {
       tree.delete();
     }
   }
+}
+
+test('innermost with a lazily asked end finds what it finds with the end given', async () => {
+  let asked = 0;
+  let nodes = 0;
+  let zeroWidth = 0;
+  await forEachSourceTree((_text, tree) => {
+    const syntax = collectSyntax(tree);
+    for (const sorted of [syntax.functions, syntax.classes]) {
+      const starts = sorted.map((n) => n.startIndex);
+      const ends = sorted.map((n) => n.endIndex);
+      for (const node of everyNode(tree)) {
+        nodes++;
+        const end = node.endIndex;
+        if (end === node.startIndex) zeroWidth++;
+        // As FileIndex.scopeOf asks, and as classOf asks for a class (one character before it).
+        for (const start of [node.startIndex, Math.max(0, node.startIndex - 1)]) {
+          const eager = innermost(sorted, start, end, starts, ends);
+          const counted = new Proxy(node, {
+            get: (t, k) => {
+              if (k === 'endIndex') asked++;
+              return Reflect.get(t, k);
+            },
+          });
+          const lazy = innermost(sorted, start, counted, starts, ends);
+          assert.equal(lazy?.id ?? null, eager?.id ?? null, `${JSON.stringify(node.text)} at ${start}`);
+        }
+      }
+    }
+  });
   assert.ok(zeroWidth > 0, 'no zero-width node: the broken variants exercise too little');
   assert.ok(asked < nodes, `the end was asked for ${asked} of ${nodes} nodes: the shortcut never applied`);
 });
 
 test("a call's method name from its named children is the attribute field's name", async () => {
-  const py = await loadPython();
   let attributeCalls = 0;
-  for (const text of sources()) {
-    const tree = py.parse(text);
-    try {
-      for (const call of collectSyntax(tree).calls) {
-        const fn = call.childForFieldName('function');
-        const byField = fn?.type === 'attribute' ? (fn.childForFieldName('attribute')?.text ?? null) : null;
-        if (byField !== null) attributeCalls++;
-        assert.equal(methodName(call), byField, call.text);
-      }
-    } finally {
-      tree.delete();
+  await forEachSourceTree((_text, tree) => {
+    for (const call of collectSyntax(tree).calls) {
+      const fn = call.childForFieldName('function');
+      const byField = fn?.type === 'attribute' ? (fn.childForFieldName('attribute')?.text ?? null) : null;
+      if (byField !== null) attributeCalls++;
+      assert.equal(methodName(call), byField, call.text);
     }
-  }
+  });
   assert.ok(attributeCalls > 50);
 });
 
 test("an attribute's leading text read in the file is its own text's", async () => {
-  const py = await loadPython();
   let hits = 0;
-  for (const text of sources()) {
-    const tree = py.parse(text);
-    try {
-      for (const node of collectSyntax(tree).attributes)
-        for (const prefix of ['dj.', 'datajoint.', 'x.']) {
-          const own = node.text.startsWith(prefix);
-          if (own) hits++;
-          assert.equal(text.startsWith(prefix, node.startIndex), own, `${node.text} / ${prefix}`);
-        }
-    } finally {
-      tree.delete();
-    }
-  }
+  await forEachSourceTree((text, tree) => {
+    for (const node of collectSyntax(tree).attributes)
+      for (const prefix of ['dj.', 'datajoint.', 'x.']) {
+        const own = node.text.startsWith(prefix);
+        if (own) hits++;
+        assert.equal(text.startsWith(prefix, node.startIndex), own, `${node.text} / ${prefix}`);
+      }
+  });
   assert.ok(hits > 10);
 });

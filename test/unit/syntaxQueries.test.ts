@@ -9,25 +9,14 @@ import { loadPython } from '../../server/src/python/parser';
 import { collectSyntax, forEachMissing } from '../../server/src/python/syntax';
 import { CodeEngine } from '../../server/src/engine';
 import { fixturesDir } from '../helpers/paths';
+import { walkEveryNode } from '../helpers/treeWalk';
 
 /** The reference: every node visited from JavaScript. */
 function walkMissing(tree: Tree): Array<[number, number]> {
   const out: Array<[number, number]> = [];
-  const cursor = tree.walk();
-  let descend = true;
-  for (;;) {
-    if (descend) {
-      if (cursor.nodeIsMissing) out.push([cursor.startIndex, cursor.endIndex]);
-      if (cursor.gotoFirstChild()) continue;
-    }
-    if (cursor.gotoNextSibling()) {
-      descend = true;
-      continue;
-    }
-    if (!cursor.gotoParent()) break;
-    descend = false;
-  }
-  cursor.delete();
+  walkEveryNode(tree, (cursor) => {
+    if (cursor.nodeIsMissing) out.push([cursor.startIndex, cursor.endIndex]);
+  });
   return out;
 }
 

@@ -29,24 +29,18 @@ export function traceStatements(db: Db): StatementTrace {
     s.n++;
     seen.set(key, s);
   };
+  const timed = async <T>(sql: string, run: () => Promise<T>): Promise<T> => {
+    const t = performance.now();
+    try {
+      return await run();
+    } finally {
+      note(sql, performance.now() - t);
+    }
+  };
   const wrap = <Q extends Queryable>(q: Q): Q => ({
     ...q,
-    query: async (sql: string, params?: readonly unknown[]) => {
-      const t = performance.now();
-      try {
-        return await q.query(sql, params);
-      } finally {
-        note(sql, performance.now() - t);
-      }
-    },
-    execute: async (sql: string, params?: readonly unknown[]) => {
-      const t = performance.now();
-      try {
-        return await q.execute(sql, params);
-      } finally {
-        note(sql, performance.now() - t);
-      }
-    },
+    query: <T>(sql: string, params?: readonly unknown[]) => timed(sql, () => q.query<T>(sql, params)),
+    execute: (sql: string, params?: readonly unknown[]) => timed(sql, () => q.execute(sql, params)),
     stream: (sql: string, params?: readonly unknown[]) => ({
       [Symbol.asyncIterator]: async function* () {
         const t = performance.now();
