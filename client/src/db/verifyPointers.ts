@@ -3,6 +3,7 @@
 // recorded size and hash, and a stored blob or attachment decodable. Each distinct file is looked at once.
 import { createHash } from 'node:crypto';
 import { isBase32Hash, base32Hash } from './hash';
+import { inPool } from './inPool';
 import { describeObject, md5OfObject, readObject, statObject, StoreIoUnavailable, type StoreMap } from './stores';
 import { StoreAccessError } from './stores/objectStore';
 import { LruMap } from './lruMap';
@@ -117,15 +118,11 @@ export async function checkPointerValues(
   const flush = async () => {
     const jobs = [...work.entries()];
     work.clear();
-    let next = 0;
-    const worker = async () => {
-      for (let j = next++; j < jobs.length; j = next++) {
-        const f = await jobs[j][1]();
-        known.set(jobs[j][0], f);
-        checked.set(jobs[j][0], f);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(OBJECTS_AT_ONCE, jobs.length) }, worker));
+    await inPool(jobs, OBJECTS_AT_ONCE, async ([id, check]) => {
+      const f = await check();
+      known.set(id, f);
+      checked.set(id, f);
+    });
     for (const r of batch) {
       rows++;
       if (r.id === null) problem(r.problem!, r.key);
