@@ -52,16 +52,17 @@ async function frozenTime(db: Db, p: BenchPipeline, details: string[]): Promise<
       return true;
     },
   });
+  const rows = `${(p.side ** 3).toLocaleString('en')} rows`;
   if (trace) {
     trace.on = false;
-    details.push(...trace.take().map((l) => `${(p.side ** 3).toLocaleString('en')} rows: ${l}`));
+    details.push(...trace.take().map((l) => `${rows}: ${l}`));
+    console.error(details.slice(before).join('\n'));
   }
-  if (trace) console.error(details.slice(before).join('\n'));
   if (r.status !== 'swapped' || !r.freeze?.actualMs)
     throw new Error(`benchmark swap refused: ${r.refusals.join('; ')}`);
-  details.push(...describeFreeze(r.freeze).map((l) => `${(p.side ** 3).toLocaleString('en')} rows: ${l}`));
+  details.push(...describeFreeze(r.freeze).map((l) => `${rows}: ${l}`));
   details.push(
-    `${(p.side ** 3).toLocaleString('en')} rows: load average ${os
+    `${rows}: load average ${os
       .loadavg()
       .map((l) => l.toFixed(2))
       .join(' ')}`,
