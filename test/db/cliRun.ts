@@ -14,6 +14,7 @@ export interface CliResult {
 
 /** A working directory without project settings, so the documented defaults apply. */
 const scratchCwd = fs.mkdtempSync(path.join(os.tmpdir(), 'djm-cli-'));
+process.on('exit', () => fs.rmSync(scratchCwd, { recursive: true, force: true }));
 
 export async function runCli(
   args: string[],
