@@ -31,7 +31,6 @@ import { quickFixActions } from './lsp/quickFixes';
 import { DiagnosticReports, sameReport } from './lsp/reports';
 import { workspaceChanges } from './lsp/workspaceEdit';
 import { resolveSettings, sitePackagesOption, type EditorSettings, type ResolvedSettings } from './lsp/settings';
-import { ruleDocHref } from './lsp/ruleLinks';
 import { confineToCells, readNotebook } from './notebook';
 import { buildReport, renderMarkdown } from './report/migrationReport';
 import { renderRule } from './report/ruleDocs';
@@ -346,7 +345,7 @@ connection.languages.diagnostics.on(async (params) => {
   const report = same ? last : reports.add(uri, a.doc.version, shown, a.toDoc);
   const toDoc = (o: number) => a.toDoc(o) ?? 0;
   const items: Diagnostic[] = shown.map((f, id) =>
-    toDiagnostic(a.doc, f, ruleDocHref, toDoc, f.fix ? { report: report.resultId, id } : undefined),
+    toDiagnostic(a.doc, f, toDoc, f.fix ? { report: report.resultId, id } : undefined),
   );
   return { kind: DocumentDiagnosticReportKind.Full, resultId: report.resultId, items };
 });

@@ -116,7 +116,9 @@ test('diagnostics, quick fix, fix-all resolve, hover and the workspace migration
   const diags = await diagnostics(uri);
   const codes = diags.map((d) => d.code);
   assert.ok(codes.includes('DJ001'), `dj.schema flagged: ${codes}`);
-  assert.ok(diags.every((d) => d.source === 'DataJoint' && d.codeDescription?.href.includes('rules.md#dj')));
+  assert.ok(diags.every((d) => d.source === 'DataJoint'));
+  // the rule links are added by the client's middleware (test/ui/ruleLinks.test.ts), not sent with every reply
+  assert.ok(diags.every((d) => d.codeDescription === undefined));
   const dj001 = diags.find((d) => d.code === 'DJ001')!;
   assert.equal(dj001.severity, 1);
   assert.deepEqual(dj001.range.start, { line: 2, character: 9 });
