@@ -109,7 +109,7 @@ export class IncrementalAnalyzer {
       const erroneous = infos.map((info, i) => info.errorRanges.length > 0 || stmts[i].hasError);
       const changed = [...removed, ...infos.filter((info, i) => erroneous[i] || !st!.results.has(info.key))];
       readersOfChangedNames(infos, dirty, changed, st!.results);
-      feeders(infos, dirty, removed);
+      feeders(infos, stmts, dirty, removed);
       for (let i = 0; i < stmts.length; i++) dirty[i] ||= erroneous[i];
     }
 
@@ -252,7 +252,7 @@ export class IncrementalAnalyzer {
  * schema object), to a fixed point, are checked too: their findings may come from the checked one. So are those
  * that fed a statement no longer there.
  */
-function feeders(infos: StatementInfo[], dirty: boolean[], removed: StatementInfo[]): void {
+function feeders(infos: StatementInfo[], stmts: Node[], dirty: boolean[], removed: StatementInfo[]): void {
   const providers = new Map<string, number[]>();
   infos.forEach((info, i) => {
     for (const n of info.provides) {
@@ -275,10 +275,13 @@ function feeders(infos: StatementInfo[], dirty: boolean[], removed: StatementInf
     }
   };
   infos.forEach((info, i) => {
-    if (dirty[i]) visit(info.codeWords);
+    if (dirty[i]) visit(info.codeWords(stmts[i]));
   });
-  for (const info of removed) visit(info.codeWords);
-  while (stack.length) visit(infos[stack.pop()!].codeWords);
+  for (const info of removed) visit(info.codeWords(null));
+  while (stack.length) {
+    const i = stack.pop()!;
+    visit(infos[i].codeWords(stmts[i]));
+  }
 }
 
 /**
