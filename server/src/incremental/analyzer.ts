@@ -12,7 +12,7 @@ import type { ModuleExports } from '../index/workspace';
 import type { SyntaxNodes } from '../python/syntax';
 import type { EngineOptions } from '../rules/context';
 import type { Finding } from '../rules/meta';
-import { affectedNames, globalKey, intersects, type Cached, relocate, shifted } from './facts';
+import { affectedNames, type GlobalParts, globalKey, intersects, type Cached, relocate, shifted } from './facts';
 import { collectAll, collectIn, describe, emptySyntax, type StatementInfo } from './statements';
 
 interface State {
@@ -44,6 +44,8 @@ export class IncrementalAnalyzer {
   private state: State | null = null;
   /** The statements of the last text analysed, to take the keys of those an edit left alone. */
   private last: Statements | null = null;
+  /** The statements' parts of the last global key (see globalKey). */
+  private globalParts: GlobalParts | null = null;
   /** How the last analysis went (for the benchmark and tests). */
   stats: IncrementalStats = { statements: 0, checked: 0, full: true };
 
@@ -89,7 +91,9 @@ export class IncrementalAnalyzer {
     const previous = this.infos;
     this.infos = new Map(infos.map((i) => [i.key, i]));
 
-    const global = globalKey(text, infos, optionsKey);
+    const keyed = globalKey(text, infos, optionsKey, this.globalParts);
+    this.globalParts = keyed.parts;
+    const global = keyed.key;
     const skeletons = new Map<string, string>();
     for (const info of infos)
       if (info.defines !== null) skeletons.set(info.defines, `${skeletons.get(info.defines) ?? ''}\0${info.skeleton}`);
