@@ -24,6 +24,7 @@ import { registerStatusBar } from './ui/statusBar';
 import { walkthroughContext } from './ui/walkthrough';
 import { HistoryStore } from './ui/workflow';
 import { onTrustGranted, trustMiddleware } from './ui/trust';
+import { ruleLinkMiddleware } from './ui/ruleLinks';
 
 let client: LanguageClient | undefined;
 
@@ -64,7 +65,7 @@ async function startLanguageClient(context: vscode.ExtensionContext): Promise<La
     synchronize: { configurationSection: 'datajoint' },
     diagnosticPullOptions: { onChange: true, onSave: true },
     // Restricted Mode: diagnostics and hovers as usual; fixes and rewriting commands ask for trust.
-    middleware: trustMiddleware,
+    middleware: { ...trustMiddleware, ...ruleLinkMiddleware(context.asAbsolutePath(path.join('docs', 'rules.md'))) },
   };
   const c = new LanguageClient('datajoint', 'DataJoint Language Server', serverOptions, clientOptions);
   await c.start();

@@ -178,15 +178,16 @@ function countMissing(tree: Tree): number {
 /** The order findings are reported in: de-duplicated, by offset then code (stable otherwise). */
 export function sortFindings(findings: Finding[]): Finding[] {
   // Codes are ASCII ('DJ020'): a plain comparison orders them as localeCompare did, without ICU's cost.
-  return dedupe(findings).sort((a, b) => a.start - b.start || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
-}
-
-function dedupe(findings: Finding[]): Finding[] {
-  const seen = new Set<string>();
-  return findings.filter((f) => {
-    const k = `${f.code}:${f.start}:${f.end}`;
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
+  const sorted = [...findings].sort((a, b) => a.start - b.start || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+  // The first of each code and range kept: the sort is stable, and findings of one code and range sit in one run of
+  // equal offset and code (no key string per finding).
+  const out: Finding[] = [];
+  let run = 0; // where the run of the current offset and code starts in `out`
+  next: for (const f of sorted) {
+    const head = out[run];
+    if (!head || head.start !== f.start || head.code !== f.code) run = out.length;
+    else for (let i = run; i < out.length; i++) if (out[i].end === f.end) continue next;
+    out.push(f);
+  }
+  return out;
 }

@@ -28,10 +28,9 @@ import { DocumentStore } from './lsp/documents';
 import { warmUp } from './lsp/warmup';
 import { minimalEdit, toDiagnostic, toLspEdits } from './lsp/convert';
 import { quickFixActions } from './lsp/quickFixes';
-import { DiagnosticReports, sameReport } from './lsp/reports';
+import { DiagnosticReports, diagnosticRef, sameReport } from './lsp/reports';
 import { workspaceChanges } from './lsp/workspaceEdit';
 import { resolveSettings, sitePackagesOption, type EditorSettings, type ResolvedSettings } from './lsp/settings';
-import { ruleDocHref } from './lsp/ruleLinks';
 import { confineToCells, readNotebook } from './notebook';
 import { buildReport, renderMarkdown } from './report/migrationReport';
 import { renderRule } from './report/ruleDocs';
@@ -346,7 +345,7 @@ connection.languages.diagnostics.on(async (params) => {
   const report = same ? last : reports.add(uri, a.doc.version, shown, a.toDoc);
   const toDoc = (o: number) => a.toDoc(o) ?? 0;
   const items: Diagnostic[] = shown.map((f, id) =>
-    toDiagnostic(a.doc, f, ruleDocHref, toDoc, f.fix ? { report: report.resultId, id } : undefined),
+    toDiagnostic(a.doc, f, toDoc, f.fix ? diagnosticRef(report.resultId, id) : undefined),
   );
   return { kind: DocumentDiagnosticReportKind.Full, resultId: report.resultId, items };
 });

@@ -116,7 +116,9 @@ test('diagnostics, quick fix, fix-all resolve, hover and the workspace migration
   const diags = await diagnostics(uri);
   const codes = diags.map((d) => d.code);
   assert.ok(codes.includes('DJ001'), `dj.schema flagged: ${codes}`);
-  assert.ok(diags.every((d) => d.source === 'DataJoint' && d.codeDescription?.href.includes('rules.md#dj')));
+  assert.ok(diags.every((d) => d.source === 'DataJoint'));
+  // the rule links are added by the client's middleware (test/ui/ruleLinks.test.ts), not sent with every reply
+  assert.ok(diags.every((d) => d.codeDescription === undefined));
   const dj001 = diags.find((d) => d.code === 'DJ001')!;
   assert.equal(dj001.severity, 1);
   assert.deepEqual(dj001.range.start, { line: 2, character: 9 });
@@ -372,8 +374,7 @@ test('pull diagnostics: a result id, "unchanged" while the findings and version 
   assert.equal(moved.kind, 'full');
   assert.notEqual(moved.resultId, stale.resultId);
   // fixable diagnostics name the report they were sent in (the quick fix checks it is of the current version)
-  const refs = (r: Report) =>
-    r.items?.filter((d) => d.data !== undefined).map((d) => (d.data as { report: string }).report);
+  const refs = (r: Report) => r.items?.filter((d) => d.data !== undefined).map((d) => String(d.data).split(':')[0]);
   assert.ok(refs(first)?.length);
   assert.deepEqual(
     refs(first),
@@ -404,7 +405,7 @@ test('a quick fix after several edits is computed on the server for the current 
   const first = await diagnostics(uri);
   const oldDj001 = first.find((d) => d.code === 'DJ001')!;
   assert.ok(oldDj001.data !== undefined, 'a fixable diagnostic names its finding');
-  assert.ok(JSON.stringify(oldDj001.data).length < 40, `only a short reference: ${JSON.stringify(oldDj001.data)}`);
+  assert.ok(JSON.stringify(oldDj001.data).length < 16, `only a short reference: ${JSON.stringify(oldDj001.data)}`);
   for (const insert of ['# one\n', '', 'x = 1\n', '# two\n']) {
     version++;
     conn.sendNotification('textDocument/didChange', {

@@ -9,7 +9,8 @@ import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { CodeEngine } from '../../server/src/engine';
 import { IncrementalAnalyzer, type IncrementalStats } from '../../server/src/incremental/analyzer';
-import { linesWith } from '../../server/src/incremental/facts';
+import { globalKey, linesWith } from '../../server/src/incremental/facts';
+import type { StatementInfo } from '../../server/src/incremental/statements';
 import { DocumentStore } from '../../server/src/lsp/documents';
 import { DEFAULT_OPTIONS, type EngineOptions } from '../../server/src/rules/context';
 import type { Finding } from '../../server/src/rules/meta';
@@ -252,4 +253,25 @@ test('the lines holding `global` or a dj-migrate comment are those a multi-line 
   const want = text.match(/^.*\b(?:global|dj-migrate)\b.*$/gm) ?? [];
   assert.deepEqual(linesWith(text, ['global', 'dj-migrate']), want);
   assert.equal(want.length, 3);
+});
+
+test('the global key reuses its statement parts only while the statements assign and hold the same', () => {
+  const info = (assigned: Array<[string, string]>, global: string) =>
+    ({ assigned, global }) as unknown as StatementInfo;
+  const text = 'x = 1\n';
+  const before = [info([['x', 'x = 1']], 'x = 1'), info([], ''), info([['y', 'y = f()']], '')];
+  const first = globalKey(text, before, '{}');
+  const cases = [
+    before,
+    [before[0], info([], ''), info([['y', 'y = f()']], '')], // other objects, the same facts
+    [before[0], before[1], info([['y', 'y = g()']], '')], // an assignment changed
+    [before[0], before[1], before[2], info([['x', 'x = 2']], '')], // x assigned twice now
+    [info([], 'import numpy'), ...before], // module-level code added
+    [before[2], before[0]], // reordered
+  ];
+  for (const infos of cases)
+    assert.equal(globalKey(text, infos, '{}', first.parts).key, globalKey(text, infos, '{}').key);
+  assert.notEqual(globalKey(text, cases[2], '{}', first.parts).key, first.key);
+  assert.notEqual(globalKey(text, cases[3], '{}', first.parts).key, first.key);
+  assert.equal(globalKey(text, cases[1], '{}', first.parts).key, first.key);
 });

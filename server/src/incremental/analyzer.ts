@@ -12,7 +12,7 @@ import type { ModuleExports } from '../index/workspace';
 import type { SyntaxNodes } from '../python/syntax';
 import type { EngineOptions } from '../rules/context';
 import type { Finding } from '../rules/meta';
-import { affectedNames, globalKey, intersects, type Cached, relocate, shifted } from './facts';
+import { affectedNames, type GlobalParts, globalKey, intersects, type Cached, relocate, shifted } from './facts';
 import { collectAll, collectIn, describe, emptySyntax, type StatementInfo } from './statements';
 
 interface State {
@@ -44,6 +44,8 @@ export class IncrementalAnalyzer {
   private state: State | null = null;
   /** The statements of the last text analysed, to take the keys of those an edit left alone. */
   private last: Statements | null = null;
+  /** The statements' parts of the last global key (see globalKey). */
+  private globalParts: GlobalParts | null = null;
   /** How the last analysis went (for the benchmark and tests). */
   stats: IncrementalStats = { statements: 0, checked: 0, full: true };
 
@@ -89,7 +91,9 @@ export class IncrementalAnalyzer {
     const previous = this.infos;
     this.infos = new Map(infos.map((i) => [i.key, i]));
 
-    const global = globalKey(text, infos, optionsKey);
+    const keyed = globalKey(text, infos, optionsKey, this.globalParts);
+    this.globalParts = keyed.parts;
+    const global = keyed.key;
     const skeletons = new Map<string, string>();
     for (const info of infos)
       if (info.defines !== null) skeletons.set(info.defines, `${skeletons.get(info.defines) ?? ''}\0${info.skeleton}`);
@@ -109,7 +113,7 @@ export class IncrementalAnalyzer {
       const erroneous = infos.map((info, i) => info.errorRanges.length > 0 || stmts[i].hasError);
       const changed = [...removed, ...infos.filter((info, i) => erroneous[i] || !st!.results.has(info.key))];
       readersOfChangedNames(infos, dirty, changed, st!.results);
-      feeders(infos, dirty, removed);
+      feeders(infos, stmts, dirty, removed);
       for (let i = 0; i < stmts.length; i++) dirty[i] ||= erroneous[i];
     }
 
@@ -252,7 +256,7 @@ export class IncrementalAnalyzer {
  * schema object), to a fixed point, are checked too: their findings may come from the checked one. So are those
  * that fed a statement no longer there.
  */
-function feeders(infos: StatementInfo[], dirty: boolean[], removed: StatementInfo[]): void {
+function feeders(infos: StatementInfo[], stmts: Node[], dirty: boolean[], removed: StatementInfo[]): void {
   const providers = new Map<string, number[]>();
   infos.forEach((info, i) => {
     for (const n of info.provides) {
@@ -275,10 +279,13 @@ function feeders(infos: StatementInfo[], dirty: boolean[], removed: StatementInf
     }
   };
   infos.forEach((info, i) => {
-    if (dirty[i]) visit(info.codeWords);
+    if (dirty[i]) visit(info.codeWords(stmts[i]));
   });
-  for (const info of removed) visit(info.codeWords);
-  while (stack.length) visit(infos[stack.pop()!].codeWords);
+  for (const info of removed) visit(info.codeWords(null));
+  while (stack.length) {
+    const i = stack.pop()!;
+    visit(infos[i].codeWords(stmts[i]));
+  }
 }
 
 /**

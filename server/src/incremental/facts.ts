@@ -39,28 +39,62 @@ export function linesWith(text: string, words: string[]): string[] {
     });
 }
 
+/** The statements' parts of the last global key, kept with what they were made of. */
+export interface GlobalParts {
+  assigned: Array<Array<[string, string]>>;
+  once: string;
+  globals: string[];
+  unique: string;
+}
+
 /**
  * What any statement's findings may depend on: options, whole-text switches, lines with `global` or a
  * `dj-migrate` comment, module-level code, imports anywhere, and which names are assigned once (with that
- * assignment) or more often.
+ * assignment) or more often. The statements' parts are taken from `last` while the statements give the same
+ * assignments and global texts, in the same order (most edits: they are the same objects).
  */
-export function globalKey(text: string, infos: StatementInfo[], options: string): string {
-  const assigned = new Map<string, string | null>();
-  for (const info of infos) for (const [name, a] of info.assigned) assigned.set(name, assigned.has(name) ? null : a);
-  const once = [...assigned]
-    .map(([n, a]) => (a === null ? `${n}*` : `${n}=${a}`))
-    .sort()
-    .join('\n');
-  return [
+export function globalKey(
+  text: string,
+  infos: StatementInfo[],
+  options: string,
+  last: GlobalParts | null = null,
+): { key: string; parts: GlobalParts } {
+  const assigned = infos.flatMap((i) => (i.assigned.length ? [i.assigned] : []));
+  const globals = infos.flatMap((i) => (i.global ? [i.global] : []));
+  const sameAssigned = !!last && sameList(last.assigned, assigned, samePairs);
+  const once = sameAssigned ? last!.once : onceAssigned(assigned);
+  const sameGlobals = !!last && sameList(last.globals, globals, (a, b) => a === b);
+  // In order, each text once: a comment added or removed changes nothing here, nor does a later copy of a statement
+  // (a second `import numpy as np`) added or removed, the name it binds being bound before it already.
+  const unique = sameGlobals ? last!.unique : [...new Set(globals)].join('\0');
+  const key = [
     options,
     SWITCHES.map((s) => (text.includes(s) ? 1 : 0)).join('') +
       Number(text.includes('ModuleType') || (text.includes('def activate') && /\bdef activate\b/.test(text))),
     linesWith(text, ['global', 'dj-migrate']).join('\n'),
     once,
-    // In order, each text once: a comment added or removed changes nothing here, nor does a later copy of a statement
-    // (a second `import numpy as np`) added or removed, the name it binds being bound before it already.
-    ...new Set(infos.flatMap((i) => (i.global ? [i.global] : []))),
+    unique,
   ].join('\0');
+  return { key, parts: { assigned, once, globals, unique } };
+}
+
+function onceAssigned(lists: Array<Array<[string, string]>>): string {
+  const assigned = new Map<string, string | null>();
+  for (const list of lists) for (const [name, a] of list) assigned.set(name, assigned.has(name) ? null : a);
+  return [...assigned]
+    .map(([n, a]) => (a === null ? `${n}*` : `${n}=${a}`))
+    .sort()
+    .join('\n');
+}
+
+function sameList<T>(a: T[], b: T[], same: (x: T, y: T) => boolean): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && !same(a[i], b[i])) return false;
+  return true;
+}
+
+function samePairs(a: Array<[string, string]>, b: Array<[string, string]>): boolean {
+  return sameList(a, b, (x, y) => x[0] === y[0] && x[1] === y[1]);
 }
 
 /**

@@ -115,9 +115,10 @@ export interface StatementInfo {
   provides: string[];
   /**
    * Words of its skeleton (module-level code: of its text) outside plain strings, a definition's own name left out:
-   * the names that feed its definitions.
+   * the names that feed its definitions. Found (once) in `stmt`, this statement's node in a live tree; with no node,
+   * and not found before, its strings are not blanked (more words, never fewer).
    */
-  codeWords: Set<string>;
+  codeWords(stmt: Node | null): Set<string>;
   /** Words of `global` and of `skeleton`: the names what others read of this statement mentions. */
   globalWords: Set<string>;
   skeletonWords: Set<string>;
@@ -146,30 +147,16 @@ export function describe(stmt: Node, text: string, syntax: SyntaxNodes, key: str
   }
   let skeleton = '';
   let global = stmt.type === 'comment' ? '' : text;
-  // Plain strings blanked (f-strings kept: their placeholders name constants).
-  let code = '';
-  let at = 0;
-  for (const s of stmt.descendantsOfType('string')) {
-    if (!s) continue;
-    const start = s.startIndex - base;
-    const end = s.endIndex - base;
-    if (start < at || text.slice(start, end).includes('{')) continue; // inside a string already blanked
-    code += text.slice(at, start) + ' '.repeat(end - start);
-    at = end;
-  }
-  code += text.slice(at);
   let provides = assigned.length
     ? syntax.assignments.filter((a) => !inFunction(a)).map((a) => a.childForFieldName('left')?.text ?? '')
     : [];
+  let cuts: Array<[number, number]> = [];
+  let nameRange: [number, number] | null = null;
   if (isDef) {
-    skeleton = skeletonOf(text, base, syntax.functions);
-    // The name a definition binds is not a name it reads: other definitions of that name do not feed it.
+    cuts = bodyCuts(base, syntax.functions);
+    skeleton = cutOut(text, cuts);
     const name = def!.childForFieldName('name');
-    if (name) {
-      const [s, e] = [name.startIndex - base, name.endIndex - base];
-      code = code.slice(0, s) + ' '.repeat(e - s) + code.slice(e);
-    }
-    code = skeletonOf(code, base, syntax.functions);
+    if (name) nameRange = [name.startIndex - base, name.endIndex - base];
     provides = [name?.text ?? ''];
     global = /\bglobal\b/.test(text)
       ? text
@@ -196,9 +183,19 @@ export function describe(stmt: Node, text: string, syntax: SyntaxNodes, key: str
       words ??= wordsOf(text);
       return words;
     },
-    get codeWords() {
-      codeWords ??= code === text ? this.words : wordsOf(code);
-      return codeWords;
+    codeWords(node: Node | null) {
+      if (codeWords) return codeWords;
+      // Plain strings blanked (f-strings kept: their placeholders name constants); without the node, kept. The name a
+      // definition binds is not a name it reads: other definitions of that name do not feed it.
+      let code = node ? blankPlainStrings(node, text) : text;
+      if (nameRange) {
+        const [s, e] = nameRange;
+        code = code.slice(0, s) + ' '.repeat(e - s) + code.slice(e);
+      }
+      if (isDef) code = cutOut(code, cuts);
+      const found = code === text ? this.words : wordsOf(code);
+      if (node) codeWords = found;
+      return found;
     },
     get globalWords() {
       globalWords ??= global === text ? this.words : wordsOf(global);
@@ -211,17 +208,22 @@ export function describe(stmt: Node, text: string, syntax: SyntaxNodes, key: str
   };
 }
 
-/** The text of a definition without the bodies of its functions and methods (a `definition` method is kept whole). */
-function skeletonOf(text: string, base: number, functions: Node[]): string {
+/** A definition's function and method bodies (a `definition` method kept), relative to its start. */
+function bodyCuts(base: number, functions: Node[]): Array<[number, number]> {
   const cuts: Array<[number, number]> = [];
   for (const f of functions) {
     if (f.type !== 'function_definition' || f.childForFieldName('name')?.text === 'definition') continue;
     const body = f.childForFieldName('body');
     if (!body) continue;
     const last = cuts[cuts.length - 1];
-    if (last && body.startIndex < last[1]) continue; // nested in a body already cut
+    if (last && body.startIndex - base < last[1]) continue; // nested in a body already cut
     cuts.push([body.startIndex - base, body.endIndex - base]);
   }
+  return cuts;
+}
+
+/** The text without the cut ranges (each left as `…`). */
+function cutOut(text: string, cuts: Array<[number, number]>): string {
   let out = '';
   let at = 0;
   for (const [s, e] of cuts) {
@@ -229,4 +231,20 @@ function skeletonOf(text: string, base: number, functions: Node[]): string {
     at = e;
   }
   return out + text.slice(at);
+}
+
+/** The statement's text (of `stmt`) with its plain strings blanked: f-strings, holding a `{`, kept. */
+function blankPlainStrings(stmt: Node, text: string): string {
+  const base = stmt.startIndex;
+  let code = '';
+  let at = 0;
+  for (const s of stmt.descendantsOfType('string')) {
+    if (!s) continue;
+    const start = s.startIndex - base;
+    const end = s.endIndex - base;
+    if (start < at || text.slice(start, end).includes('{')) continue; // inside a string already blanked
+    code += text.slice(at, start) + ' '.repeat(end - start);
+    at = end;
+  }
+  return code + text.slice(at);
 }

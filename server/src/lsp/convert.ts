@@ -4,8 +4,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { diffLines } from 'diff';
 import { shownMessage, type Finding, type Severity, type TextEdit } from '../rules/meta';
 import type { DiagnosticRef } from './reports';
-
-export const SOURCE = 'DataJoint';
+import { SOURCE } from './ruleLinks';
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -14,11 +13,13 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   hint: DiagnosticSeverity.Hint,
 };
 
-/** A finding as a diagnostic; `ref` (fixable findings only) names it for the quick fix, see reports.ts. */
+/**
+ * A finding as a diagnostic; `ref` (fixable findings only) names it for the quick fix, see reports.ts. Its rule's
+ * link is added by the client (ruleLinks.ts).
+ */
 export function toDiagnostic(
   doc: TextDocument,
   f: Finding,
-  docsHref: (code: string) => string,
   offsetMap?: (o: number) => number,
   ref?: DiagnosticRef,
 ): Diagnostic {
@@ -27,7 +28,6 @@ export function toDiagnostic(
     range: { start: doc.positionAt(map(f.start)), end: doc.positionAt(map(f.end)) },
     severity: SEVERITY[f.severity],
     code: f.code,
-    codeDescription: { href: docsHref(f.code) },
     source: SOURCE,
     message: shownMessage(f),
   };

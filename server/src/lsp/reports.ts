@@ -5,10 +5,14 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Finding } from '../rules/meta';
 import type { TextEdit } from '../rules/meta';
 
-/** What a fixable diagnostic carries: the report it was sent in and its finding's index there. */
-export interface DiagnosticRef {
-  report: string;
-  id: number;
+/**
+ * What a fixable diagnostic carries: the report it was sent in and its finding's index there, as `report:index`
+ * (one short string: most diagnostics of a large file carry one).
+ */
+export type DiagnosticRef = string;
+
+export function diagnosticRef(report: string, id: number): DiagnosticRef {
+  return `${report}:${id}`;
 }
 
 export interface Report {
@@ -51,10 +55,11 @@ export class DiagnosticReports {
 
   /** The fix a diagnostic refers to, or undefined when its report is not of `version` (a stale diagnostic). */
   fix(uri: string, version: number, data: unknown): ReportedFix | undefined {
-    if (!isRef(data)) return undefined;
-    const report = this.byUri.get(uri)?.find((r) => r.resultId === data.report);
+    const ref = parseRef(data);
+    if (!ref) return undefined;
+    const report = this.byUri.get(uri)?.find((r) => r.resultId === ref.report);
     if (!report || report.version !== version) return undefined;
-    const f = report.findings[data.id];
+    const f = report.findings[ref.id];
     if (!f?.fix) return undefined;
     const edits: TextEdit[] = [];
     for (const e of f.fix.edits) {
@@ -67,9 +72,9 @@ export class DiagnosticReports {
   }
 }
 
-function isRef(data: unknown): data is DiagnosticRef {
-  const d = data as Partial<DiagnosticRef> | undefined;
-  return typeof d?.report === 'string' && typeof d.id === 'number';
+function parseRef(data: unknown): { report: string; id: number } | null {
+  const m = typeof data === 'string' ? /^(.+):(\d+)$/.exec(data) : null;
+  return m ? { report: m[1], id: Number(m[2]) } : null;
 }
 
 /** The same findings of the same version as `last`: the client's diagnostics are still right. */

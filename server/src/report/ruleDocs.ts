@@ -1,16 +1,13 @@
 // Rule documentation as markdown: for hovers, and for docs/rules.md (generated, checked by a test).
 import type { RuleMeta } from '../rules/meta';
 import { renderFloorTable } from '../rules/pins/floors';
+import { ruleAnchor } from '../lsp/ruleLinks';
 
 const SAFETY: Record<RuleMeta['safety'], string> = {
   safe: 'safe fix (applied by fix-all and on save)',
   unsafe: 'unsafe fix (offered individually: behaviour may change)',
   manual: 'manual (explanation only)',
 };
-
-export function ruleAnchor(code: string): string {
-  return code.toLowerCase();
-}
 
 export function renderRule(meta: RuleMeta, headingLevel = 3): string {
   const h = '#'.repeat(headingLevel);
