@@ -9,7 +9,9 @@ import path from 'node:path';
 import type { Node, Tree } from 'web-tree-sitter';
 import { loadPython } from '../../server/src/python/parser';
 import { collectSyntax, innermost } from '../../server/src/python/syntax';
-import { methodName } from '../../server/src/rules/fetch/calls';
+import { methodName, methodNameIn, OUTPUT_METHODS } from '../../server/src/rules/fetch/calls';
+import { FileIndex } from '../../server/src/index/fileIndex';
+import { RuleContext, DEFAULT_OPTIONS } from '../../server/src/rules/context';
 import { pipelineFile } from '../../server/src/bench/corpus';
 import { fixturesDir } from '../helpers/paths';
 import { walkEveryNode } from '../helpers/treeWalk';
@@ -111,6 +113,31 @@ test("a call's method name from its named children is the attribute field's name
     }
   });
   assert.ok(attributeCalls > 50);
+});
+
+test("a call's method name among a family's names is found only where the text holds one, as the full lookup finds it", async () => {
+  // Families asked in turn on one context (as the rules do), including names that begin others ('fetch', 'fetch1').
+  const families = [
+    OUTPUT_METHODS,
+    new Set(['aggr', 'aggregate', 'join', 'fetch', 'keys']),
+    new Set(['insert', 'insert1']),
+  ];
+  let found = 0;
+  let skipped = 0;
+  await forEachSourceTree((text, tree) => {
+    const index = new FileIndex('/x/a.py', tree);
+    const ctx = new RuleContext('/x/a.py', text, index, DEFAULT_OPTIONS);
+    for (const among of families)
+      for (const call of index.syntax.calls) {
+        const name = methodName(call);
+        const expected = name !== null && among.has(name) ? name : null;
+        if (expected) found++;
+        assert.equal(methodNameIn(ctx, call, among), expected, `${call.text} among ${[...among]}`);
+      }
+    skipped += index.syntax.calls.filter((c) => !ctx.callNames.has(c.id)).length;
+  });
+  assert.ok(found > 20, `only ${found} calls with a family's method name: the check exercises too little`);
+  assert.ok(skipped > 50, 'every call was looked up in full: the text filter never applied');
 });
 
 test("an attribute's leading text read in the file is its own text's", async () => {
