@@ -11,6 +11,7 @@ import { loadPython } from '../../server/src/python/parser';
 import { collectSyntax, innermost } from '../../server/src/python/syntax';
 import { methodName, methodNameIn, OUTPUT_METHODS } from '../../server/src/rules/fetch/calls';
 import { FileIndex } from '../../server/src/index/fileIndex';
+import { holdersOf } from '../../server/src/index/configWrites';
 import { RuleContext, DEFAULT_OPTIONS } from '../../server/src/rules/context';
 import { pipelineFile } from '../../server/src/bench/corpus';
 import { fixturesDir } from '../helpers/paths';
@@ -138,6 +139,22 @@ test("a call's method name among a family's names is found only where the text h
   });
   assert.ok(found > 20, `only ${found} calls with a family's method name: the check exercises too little`);
   assert.ok(skipped > 50, 'every call was looked up in full: the text filter never applied');
+});
+
+test("the nodes around a word's occurrences are the nodes whose text holds it", async () => {
+  let holders = 0;
+  await forEachSourceTree((text, tree) => {
+    for (const word of ['config', 'fetch', 'dj', '(']) {
+      const holds = holdersOf(tree.rootNode, tree.rootNode.text, word);
+      for (const node of everyNode(tree)) {
+        const own = node.text.includes(word);
+        if (own) holders++;
+        assert.equal(holds(node), own, `${JSON.stringify(node.text)} / ${word}`);
+      }
+    }
+    assert.equal(tree.rootNode.text, text);
+  });
+  assert.ok(holders > 1000);
 });
 
 test("an attribute's leading text read in the file is its own text's", async () => {
