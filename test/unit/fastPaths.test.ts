@@ -9,7 +9,10 @@ import path from 'node:path';
 import type { Node, Tree } from 'web-tree-sitter';
 import { loadPython } from '../../server/src/python/parser';
 import { collectSyntax, innermost } from '../../server/src/python/syntax';
-import { methodName } from '../../server/src/rules/fetch/calls';
+import { methodName, methodNameIn, OUTPUT_METHODS } from '../../server/src/rules/fetch/calls';
+import { FileIndex } from '../../server/src/index/fileIndex';
+import { holdersOf } from '../../server/src/index/configWrites';
+import { RuleContext, DEFAULT_OPTIONS } from '../../server/src/rules/context';
 import { pipelineFile } from '../../server/src/bench/corpus';
 import { fixturesDir } from '../helpers/paths';
 import { walkEveryNode } from '../helpers/treeWalk';
@@ -111,6 +114,47 @@ test("a call's method name from its named children is the attribute field's name
     }
   });
   assert.ok(attributeCalls > 50);
+});
+
+test("a call's method name among a family's names is found only where the text holds one, as the full lookup finds it", async () => {
+  // Families asked in turn on one context (as the rules do), including names that begin others ('fetch', 'fetch1').
+  const families = [
+    OUTPUT_METHODS,
+    new Set(['aggr', 'aggregate', 'join', 'fetch', 'keys']),
+    new Set(['insert', 'insert1']),
+  ];
+  let found = 0;
+  let skipped = 0;
+  await forEachSourceTree((text, tree) => {
+    const index = new FileIndex('/x/a.py', tree);
+    const ctx = new RuleContext('/x/a.py', text, index, DEFAULT_OPTIONS);
+    for (const among of families)
+      for (const call of index.syntax.calls) {
+        const name = methodName(call);
+        const expected = name !== null && among.has(name) ? name : null;
+        if (expected) found++;
+        assert.equal(methodNameIn(ctx, call, among), expected, `${call.text} among ${[...among]}`);
+      }
+    skipped += index.syntax.calls.filter((c) => !ctx.callNames.has(c.id)).length;
+  });
+  assert.ok(found > 20, `only ${found} calls with a family's method name: the check exercises too little`);
+  assert.ok(skipped > 50, 'every call was looked up in full: the text filter never applied');
+});
+
+test("the nodes around a word's occurrences are the nodes whose text holds it", async () => {
+  let holders = 0;
+  await forEachSourceTree((text, tree) => {
+    for (const word of ['config', 'fetch', 'dj', '(']) {
+      const holds = holdersOf(tree.rootNode, tree.rootNode.text, word);
+      for (const node of everyNode(tree)) {
+        const own = node.text.includes(word);
+        if (own) holders++;
+        assert.equal(holds(node), own, `${JSON.stringify(node.text)} / ${word}`);
+      }
+    }
+    assert.equal(tree.rootNode.text, text);
+  });
+  assert.ok(holders > 1000);
 });
 
 test("an attribute's leading text read in the file is its own text's", async () => {

@@ -3,7 +3,7 @@
 // another module), and which class of a table's hierarchy overrides a DataJoint method.
 import type { Node } from 'web-tree-sitter';
 import { unparen } from '../python/syntax';
-import { readClassBody } from './classBody';
+import type { ClassBody } from './classBody';
 import type { Imports } from './imports';
 import type { BaseRef, ExportedClass, ModuleExports, Tier, WorkspaceIndex } from './workspace';
 
@@ -20,6 +20,7 @@ export const TIERS: Record<string, Tier> = {
 interface Namer {
   imports: Imports;
   qualified(node: Node): string | null;
+  classBody(cls: Node): ClassBody;
 }
 
 /** Module-level classes of a file, by name (a later class of the same name wins, as in Python). */
@@ -66,7 +67,7 @@ function baseRef(file: Namer, base: Node, local: Map<string, Node>): BaseRef | n
 export function exportedClasses(file: Namer, local: Map<string, Node>): Map<string, ExportedClass> {
   const out = new Map<string, ExportedClass>();
   for (const [name, cls] of local)
-    out.set(name, { bases: baseRefs(file, cls, local), overrides: readClassBody(cls).overrides });
+    out.set(name, { bases: baseRefs(file, cls, local), overrides: file.classBody(cls).overrides });
   return out;
 }
 

@@ -12,12 +12,18 @@ interface ConfigSource {
 // Name resolution only (no variable tracking): this runs for every file the workspace indexes.
 const CONFIG = new Set(['datajoint.config', 'datajoint.settings.config']);
 
-export function configKeysWritten(index: ConfigSource): Set<string> {
+/**
+ * `mentions`: whether a node's text holds 'config' (a cheap filter before any child lookup); by default its text is
+ * read (one WASM call for its end), `holdersOf` answers for a whole file with fewer.
+ */
+export function configKeysWritten(
+  index: ConfigSource,
+  mentions: (n: Node) => boolean = (n) => n.text.includes('config'),
+): Set<string> {
   const keys = new Set<string>();
   const isConfig = (n: Node | null) => !!n && CONFIG.has(index.qualified(n) ?? '');
-  // node.text is a slice of the source held in JS (no WASM call): a cheap filter before any child lookup.
   for (const a of index.syntax.assignments) {
-    if (!a.text.includes('config')) continue;
+    if (!mentions(a)) continue;
     const left = a.childForFieldName('left');
     if (left?.type === 'subscript' && isConfig(left.childForFieldName('value'))) {
       const k = left.childForFieldName('subscript');
@@ -28,7 +34,7 @@ export function configKeysWritten(index: ConfigSource): Set<string> {
     }
   }
   for (const call of index.syntax.calls) {
-    if (!call.text.includes('config')) continue;
+    if (!mentions(call)) continue;
     const fn = call.childForFieldName('function');
     if (!fn) continue;
     const direct = isConfig(fn);
@@ -50,4 +56,16 @@ export function configKeysWritten(index: ConfigSource): Set<string> {
   }
   keys.delete('');
   return keys;
+}
+
+/**
+ * Whether a node of the tree under `root` (whose text is `text`) holds `word` in its text. The nodes that do are
+ * those around an occurrence: the smallest node spanning it and that node's ancestors (siblings never overlap).
+ * Found from the few occurrences, not by reading every node's end.
+ */
+export function holdersOf(root: Node, text: string, word: string): (n: Node) => boolean {
+  const ids = new Set<number>();
+  for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + 1))
+    for (let n = root.descendantForIndex(at, at + word.length); n && !ids.has(n.id); n = n.parent) ids.add(n.id);
+  return (n) => ids.has(n.id);
 }

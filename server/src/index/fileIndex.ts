@@ -2,11 +2,12 @@
 // (local, imported from the workspace, virtual modules' attributes) and which expressions are queries.
 import type { Node, Tree } from 'web-tree-sitter';
 import { collectSyntax, innermost, stringValue, unparen, unparenTyped, type SyntaxNodes } from '../python/syntax';
-import { looksLikeDefinition, readClassBody } from './classBody';
+import { findSchemasAndModules, readAssignmentParts, type AssignmentParts } from './assignmentParts';
+import { looksLikeDefinition, readClassBody, type ClassBody } from './classBody';
 import { declaredIn, exportedClasses, moduleClasses, TIERS, tierThroughBases } from './classRefs';
 import { declaresTables, linkImports } from './link';
 import type { TableClass } from './tableClass';
-import { configKeysWritten } from './configWrites';
+import { configKeysWritten, holdersOf } from './configWrites';
 import { constantValue, functionString, stringConstants } from './constants';
 import { readImports, type Imports } from './imports';
 import { releaseFeaturesOf } from './releaseFeatures';
@@ -42,6 +43,7 @@ export class FileIndex {
   /** The workspace this file was linked against (null until `link`). */
   workspace: WorkspaceIndex | null = null;
   private readonly classInfo = new Map<number, TableClass>(); // class_definition id -> table
+  private readonly bodies = new Map<number, ClassBody>(); // class_definition id -> what its body declares
   private readonly varCache = new Map<string, ValueKind | null>();
   private readonly inProgress = new Set<string>();
   private readonly provisional = new Map<string, ValueKind | null>();
@@ -49,6 +51,7 @@ export class FileIndex {
   private readonly qualifiedCache = new Map<number, string | null>();
   private readonly firstParam = new Map<number, string | null>();
   private assignmentsByKey: Map<string, Node[]> | null = null;
+  private parts: AssignmentParts[] | null = null;
   private functionStarts: number[] | null = null;
   private functionEnds: number[] | null = null;
   private classStarts: number[] | null = null;
@@ -65,7 +68,7 @@ export class FileIndex {
     readonly syntax: SyntaxNodes = collectSyntax(tree),
   ) {
     this.imports = readImports(this.syntax.imports);
-    this.findSchemasAndModules();
+    findSchemasAndModules(this);
     this.findTables();
   }
 
@@ -110,7 +113,7 @@ export class FileIndex {
       schemaVars: new Set(this.schemaVars),
       modules: new Set(this.wsModules.keys()),
       configKeys:
-        known?.configKeys ?? (this.tree.rootNode.text.includes('config') ? configKeysWritten(this) : new Set()),
+        known?.configKeys ?? configKeysWritten(this, holdersOf(this.tree.rootNode, this.tree.rootNode.text, 'config')),
       features: known?.features ?? releaseFeaturesOf(this),
       classes: exportedClasses(this, this.classesByName()),
       reexports: new Map(
@@ -135,6 +138,13 @@ export class FileIndex {
     return constantValue(this.constants(), this.imports, this.workspace, this.path, expr, (n) =>
       functionString(this, n),
     );
+  }
+
+  /** What a class body declares (`readClassBody`), read once per class: tables, exports and override checks all ask. */
+  classBody(cls: Node): ClassBody {
+    let body = this.bodies.get(cls.id);
+    if (!body) this.bodies.set(cls.id, (body = readClassBody(cls)));
+    return body;
   }
 
   /** Module-level classes by name. */
@@ -378,38 +388,26 @@ export class FileIndex {
     return this.assignments().get(`${this.scopeOf(name)?.id ?? 0}:${name.text}`) ?? [];
   }
 
+  assignmentParts(): AssignmentParts[] {
+    this.parts ??= readAssignmentParts(this.syntax.assignments);
+    return this.parts;
+  }
+
   /** Right-hand sides of `name = …` by scope and name; class-body assignments are attributes, not variables. */
   private assignments(): Map<string, Node[]> {
     if (this.assignmentsByKey) return this.assignmentsByKey;
     const map = new Map<string, Node[]>();
-    for (const a of this.syntax.assignments) {
-      const left = a.childForFieldName('left');
-      if (left?.type !== 'identifier') continue;
+    for (const { node: a, name, right } of this.assignmentParts()) {
+      if (name === null) continue;
       const scope = this.scopeOf(a);
       const cls = this.classOf(a);
       if (cls && (!scope || cls.startIndex > scope.startIndex)) continue;
-      const key = `${scope?.id ?? 0}:${left.text}`;
+      const key = `${scope?.id ?? 0}:${name}`;
       let list = map.get(key);
       if (!list) map.set(key, (list = []));
-      const right = a.childForFieldName('right');
       if (right) list.push(right);
     }
     return (this.assignmentsByKey = map);
-  }
-
-  private findSchemasAndModules(): void {
-    for (const a of this.syntax.assignments) {
-      if (this.scopeOf(a) || this.classOf(a)) continue;
-      const left = a.childForFieldName('left');
-      const right = a.childForFieldName('right');
-      if (!left || !right || left.type !== 'identifier' || right.type !== 'call') continue;
-      const q = this.qualified(right.childForFieldName('function')!);
-      if (!q) continue;
-      const member = q.slice(q.lastIndexOf('.') + 1);
-      if (member === 'Schema' || member === 'schema') this.schemaVars.add(left.text);
-      if (member === 'VirtualModule' || member === 'create_virtual_module' || member === 'virtual_schema')
-        this.vmodules.add(left.text);
-    }
   }
 
   private findTables(): void {
@@ -424,7 +422,7 @@ export class FileIndex {
         const masterNode = this.classOf(cls);
         const master = masterNode ? (this.classInfo.get(masterNode.id) ?? null) : null;
         if (masterNode && !master) continue;
-        const body = readClassBody(cls);
+        const body = this.classBody(cls);
         const t: TableClass = {
           name,
           node: cls,
@@ -453,7 +451,7 @@ export class FileIndex {
     const known = new Set(kept.map((t) => t.node!.id));
     for (const cls of this.syntax.classes) {
       if (this.classInfo.has(cls.id) || known.has(cls.id)) continue;
-      const body = readClassBody(cls);
+      const body = this.classBody(cls);
       if (!body.definition || !looksLikeDefinition(body.definition.text)) continue;
       this.templates.push({
         name: cls.childForFieldName('name')?.text ?? '',

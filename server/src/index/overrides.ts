@@ -2,7 +2,6 @@
 // `insert`, `delete`, `populate`, … — a rewrite of a call to that method would bypass the override.
 import type { Node } from 'web-tree-sitter';
 import { unparenTyped } from '../python/syntax';
-import { readClassBody } from './classBody';
 import { baseRefs, overridingClass } from './classRefs';
 import type { FileIndex } from './fileIndex';
 
@@ -70,7 +69,7 @@ function inLocalClass(index: FileIndex, cls: Node, method: string, depth: number
 
 function inLocalClassUncached(index: FileIndex, cls: Node, method: string, depth: number): string | null {
   if (depth > 12) return null;
-  if (readClassBody(cls).overrides.includes(method)) return cls.childForFieldName('name')?.text ?? null;
+  if (index.classBody(cls).overrides.includes(method)) return cls.childForFieldName('name')?.text ?? null;
   const local = index.classesByName();
   for (const ref of baseRefs(index, cls, local)) {
     if (ref.kind === 'dj') continue;

@@ -70,6 +70,9 @@ export class RuleContext {
    */
   readonly callNames = new Map<number, string | null>();
   readonly callShapes = new Map<number, MethodCall | null>();
+  /** Where the method names a call family asks about occur in the text, and calls' ends (fetch/calls.ts). */
+  readonly nameSpots = new Map<ReadonlySet<string>, number[]>();
+  readonly callEnds = new Map<number, number>();
 
   constructor(
     readonly path: string,

@@ -216,6 +216,7 @@ export const FILEPATH_INSERT: RuleMeta = {
   },
 };
 
+const INSERTS = new Set(['insert', 'insert1']);
 const FILEPATH_ATTR = /^\s*([a-z][a-z0-9_]*)\s*(?:=[^:#\n]*)?:\s*<?filepath@/gim;
 
 export const filepathInsertRule: Rule = {
@@ -240,8 +241,7 @@ export const filepathInsertRule: Rule = {
     for (const call of ctx.index.syntax.calls) {
       if (!ctx.inScope(call.startIndex)) continue;
       // The method's name first, answered once per call for every family (fetch, operators) that asks.
-      const name = methodNameIn(ctx, call);
-      if (name !== 'insert' && name !== 'insert1') continue;
+      if (!methodNameIn(ctx, call, INSERTS)) continue;
       const fn = call.childForFieldName('function');
       const method = fn?.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
       if (method !== 'insert' && method !== 'insert1') continue;

@@ -64,7 +64,7 @@ export const fetchRules: Rule[] = [
     ],
     check(ctx) {
       for (const call of ctx.index.syntax.calls) {
-        if (!OUTPUT_METHODS.has(methodNameIn(ctx, call) ?? '')) continue;
+        if (!methodNameIn(ctx, call, OUTPUT_METHODS)) continue;
         const mc = methodCallIn(ctx, call);
         if (!mc) continue;
         const name = mc.method.text;

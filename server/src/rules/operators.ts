@@ -418,7 +418,7 @@ export const operatorRules: Rule[] = [
       for (const bin of ctx.index.syntax.binaryOperators) checkBinary(ctx, bin, mayHaveU);
       checkAugmented(ctx);
       for (const call of ctx.index.syntax.calls) {
-        if (!CALL_METHODS.has(methodNameIn(ctx, call) ?? '')) continue;
+        if (!methodNameIn(ctx, call, CALL_METHODS)) continue;
         const mc = methodCallIn(ctx, call);
         if (!mc) continue;
         const name = mc.method.text;

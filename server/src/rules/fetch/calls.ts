@@ -50,13 +50,51 @@ export function methodName(call: Node): string | null {
 }
 
 /**
- * `methodName` and `methodCall` answered once per call node and analysis: the fetch, operator and filepath-insert
- * families look at the same calls, and each node access crosses into WASM (the results are never modified).
+ * The call's method name if it is one of `among`, else null. `methodName` is answered once per call node and
+ * analysis (the fetch, operator and filepath-insert families look at the same calls; each node access crosses into
+ * WASM), and only for calls whose text holds one of `among` (`mayCallOneOf`): most calls of a file need no node
+ * access then, or only their end.
  */
-export function methodNameIn(ctx: RuleContext, call: Node): string | null {
+export function methodNameIn(ctx: RuleContext, call: Node, among: ReadonlySet<string>): string | null {
   let name = ctx.callNames.get(call.id);
-  if (name === undefined) ctx.callNames.set(call.id, (name = methodName(call)));
-  return name;
+  if (name === undefined) {
+    if (!mayCallOneOf(ctx, call, among)) return null;
+    ctx.callNames.set(call.id, (name = methodName(call)));
+  }
+  return name !== null && among.has(name) ? name : null;
+}
+
+const spellings = new Map<ReadonlySet<string>, RegExp>();
+
+/**
+ * False when no name of `among` occurs in the call's text, so its method name (an identifier inside it) is none of
+ * them. The file's occurrences are found once per name set; the call's end is read only when one follows its start.
+ */
+function mayCallOneOf(ctx: RuleContext, call: Node, among: ReadonlySet<string>): boolean {
+  let at = ctx.nameSpots.get(among);
+  if (!at) {
+    let re = spellings.get(among);
+    if (!re) {
+      re = new RegExp([...among].map((n) => n.replace(/[^\w]/g, '\\$&')).join('|'), 'g');
+      spellings.set(among, re);
+    }
+    // Matches do not overlap: one starting inside an identifier-only name would cover the character before the
+    // method's identifier, which no identifier character is ('.', a space, a line continuation).
+    at = [...ctx.text.matchAll(re)].map((m) => m.index!);
+    ctx.nameSpots.set(among, at);
+  }
+  const start = call.startIndex;
+  let lo = 0;
+  let hi = at.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (at[mid] < start) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo === at.length) return false;
+  let end = ctx.callEnds.get(call.id);
+  if (end === undefined) ctx.callEnds.set(call.id, (end = call.endIndex));
+  return at[lo] < end;
 }
 
 export function methodCallIn(ctx: RuleContext, call: Node): MethodCall | null {

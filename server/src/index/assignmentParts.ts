@@ -1,0 +1,43 @@
+// An assignment's plain-name target and its value, read from the tree once per file: the variable kinds, the
+// string constants and the schema variables of a FileIndex all go over every assignment (each field read crosses
+// into WASM).
+import type { Node } from 'web-tree-sitter';
+
+export interface AssignmentParts {
+  node: Node;
+  /** The target's text when it is a plain name (`x = …`, `x: T = …`), else null. */
+  name: string | null;
+  /** The value, read only for a plain-name target (null otherwise). */
+  right: Node | null;
+}
+
+export function readAssignmentParts(assignments: Node[]): AssignmentParts[] {
+  return assignments.map((node) => {
+    const left = node.childForFieldName('left');
+    return left?.type === 'identifier'
+      ? { node, name: left.text, right: node.childForFieldName('right') }
+      : { node, name: null, right: null };
+  });
+}
+
+interface Scoped {
+  assignmentParts(): AssignmentParts[];
+  scopeOf(node: Node): Node | null;
+  classOf(node: Node): Node | null;
+  qualified(node: Node): string | null;
+  schemaVars: Set<string>;
+  vmodules: Set<string>;
+}
+
+/** Module-level `name = dj.Schema(…)` and `name = dj.VirtualModule(…)` (and their aliases): schema and module variables. */
+export function findSchemasAndModules(file: Scoped): void {
+  for (const { node: a, name, right } of file.assignmentParts()) {
+    if (name === null || !right || file.scopeOf(a) || file.classOf(a) || right.type !== 'call') continue;
+    const q = file.qualified(right.childForFieldName('function')!);
+    if (!q) continue;
+    const member = q.slice(q.lastIndexOf('.') + 1);
+    if (member === 'Schema' || member === 'schema') file.schemaVars.add(name);
+    if (member === 'VirtualModule' || member === 'create_virtual_module' || member === 'virtual_schema')
+      file.vmodules.add(name);
+  }
+}
