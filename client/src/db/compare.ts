@@ -308,14 +308,21 @@ class TableComparer {
   private chunkReads(lower: Key | null, upper: Key | null) {
     const otherRules = this.rules.filter((r) => !r.checksum && !this.pointerRules.includes(r));
     const ranges = [keyRange(this.keyCols, lower, upper, 's'), keyRange(this.testKeyCols, lower, upper, 's')];
-    const sums = chunkSums(this.db, [this.p, this.t], this.rules, ranges, this.pointers !== null);
+    const pointerRows = this.pointers ? this.pointers.read(lower, upper) : Promise.resolve(null);
+    // The pointer reads hold every row of the range on each side: their lengths are the two counts.
+    const sums = this.pointers
+      ? pointerRows.then((r) => [
+          { n: r!.prod.length, h: '' },
+          { n: r!.test.length, h: '' },
+        ])
+      : chunkSums(this.db, [this.p, this.t], this.rules, ranges);
     const reads = Promise.all([
       sums,
       // (Not when the key collations differ: joining on the key would mix them.)
       otherRules.length && this.testKeyCols === this.keyCols
         ? this.joinedRead(lower, upper, otherRules)
         : Promise.resolve(null),
-      this.pointers ? this.pointers.read(lower, upper) : Promise.resolve(null),
+      pointerRows,
     ]);
     reads.catch(() => undefined); // awaited by chunk(); never an unhandled rejection if the walk stops first
     return reads;
@@ -326,12 +333,9 @@ class TableComparer {
     const rowRules = this.rules.filter((r) => !r.checksum);
     const otherRules = rowRules.filter((r) => !this.pointerRules.includes(r));
     const [[sumP, sumT], joined, pointerRows] = await reads;
-    // Same counts, and (pointer join) every production row joined a test row whose checksummed columns and key
-    // are the same bytes (a key is unique on each side, so the join pairs the two key sets one to one), or
-    // (otherwise) the same checksums.
-    const same = pointerRows
-      ? sumP.n === sumT.n && pointerRows.n === sumP.n && pointerRows.alike
-      : sumP.n === sumT.n && sumP.h === sumT.h;
+    // Same counts, and (pointer reads) each production row's key and checksummed columns are the same bytes as
+    // the test row's at the same position in key order (comparePointerSql.ts), or (otherwise) the same checksums.
+    const same = pointerRows ? sumP.n === sumT.n && pointerRows.alike : sumP.n === sumT.n && sumP.h === sumT.h;
     if (same) {
       this.result.chunksByChecksum += rowRules.length === 0 ? 1 : 0;
       if (rowRules.length === 0) {
@@ -339,8 +343,7 @@ class TableComparer {
         return sumP.n;
       }
       if (pointerRows) {
-        // Equal checksums over the keys mean the same key set: the join holds every row once.
-        if (pointerRows.n !== sumP.n || !(await this.pointers!.agree(pointerRows.rows))) {
+        if (!(await this.pointers!.agree(pointerRows))) {
           await this.fetchAndCompare(lower, upper, rowRules);
           return sumP.n;
         }
