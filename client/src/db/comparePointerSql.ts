@@ -20,6 +20,7 @@ import type { Key } from './state';
 import { comparePointerCell, type FileCheck } from './comparePointers';
 import { RecentMap } from './recentMap';
 import { QuickPointerCheck } from './pointerJsonFast';
+import { DIRECTORY, sizesOf } from './statWorker';
 import { inPool } from './inPool';
 import { asText } from './compareValues';
 
@@ -35,6 +36,8 @@ export function pointerBySql(prod: Column, test: Column): boolean {
 const REMEMBERED = 50_000;
 /** File checks in flight at once (each a stat, or a GET/HEAD on S3). */
 const FILES_IN_FLIGHT = 16;
+/** Files per message to the stat worker. */
+const STAT_BATCH = 2048;
 
 export class PointerAgreement {
   private readonly passed: RecentMap<string, string>[];
@@ -55,9 +58,7 @@ export class PointerAgreement {
     /** Per row, the production and test sides' checksum strings (compare.ts): equal bytes mean equal rows. */
     private readonly rowText: { prod: string; test: string },
   ) {
-    this.passed = columns.map(
-      () => new RecentMap<string, string>(Math.max(1000, Math.floor(REMEMBERED / columns.length))),
-    );
+    this.passed = columns.map(() => this.remembered());
     this.quick = columns.map(({ prod }) => {
       const st = prod.storage as Extract<Column['storage'], { form: 'pointer014' }>;
       return QuickPointerCheck.of(st.store, files.mode, files.stores?.[st.store]);
@@ -72,7 +73,8 @@ export class PointerAgreement {
   /**
    * The chunk's rows of both sides, each in key order, on two sessions at once: production's per column `t<i>`
    * (digest in hex + dangling flag) and test's `j<i>` (JSON text), both with `k`, the row's checksum text
-   * (keys, the checksummed columns, NULL bitmap) as bytes. `alike` when the two lists are as long and the k of
+   * (keys, the checksummed columns, NULL bitmap) in hex: text, so the same bytes are the same string (and no
+   * Buffer, which the driver cuts from its packet and which keeps that whole packet in memory). `alike` when the two lists are as long and the k of
    * each position are the same bytes: then the same keys pair up position by position (a key is unique on each
    * side, and both sides sort by the same key columns in the same collation), and agree() compares each
    * position's pointer with its JSON. Any other case is left to the row-by-row path (compare.ts), which pairs
@@ -100,8 +102,8 @@ export class PointerAgreement {
       return `CONCAT(HEX(${digest}), IF(${e}.${q('hash')} IS NULL, '1', '0')) AS ${q('t' + i)}`;
     });
     const testSel = this.columns.map(({ test }, i) => `x.${q(test.name)} AS ${q('j' + i)}`);
-    prodSel.push(`CAST(${this.rowText.prod} AS BINARY) AS ${q('k')}`);
-    testSel.push(`CAST(${this.rowText.test} AS BINARY) AS ${q('k')}`);
+    prodSel.push(`HEX(${this.rowText.prod}) AS ${q('k')}`);
+    testSel.push(`HEX(${this.rowText.test}) AS ${q('k')}`);
     const [prod, test] = await Promise.all([
       this.db.query(
         `SELECT ${prodSel.join(', ')} FROM ${qt(p.schema, p.name)} AS s ${joins.join(' ')} WHERE ${prodRange.sql} ${orderBy(this.keyCols, 's')}`,
@@ -113,35 +115,73 @@ export class PointerAgreement {
       ),
     ]);
     let alike = prod.length === test.length;
-    for (let r = 0; alike && r < prod.length; r++) alike = sameBytes(prod[r].k, test[r].k);
+    for (let r = 0; alike && r < prod.length; r++) alike = prod[r].k === test[r].k;
     return { prod, test, alike };
   }
 
   /** True when every row's pointers agree with the test side's JSON (and files, when checked). */
   async agree({ prod, test }: ChunkPointers): Promise<boolean> {
     if (!this.localFiles) return this.agreeInPool(prod, test);
-    // Every check is synchronous here: each pair is checked as it comes and remembered at once (no pending list).
+    // Pairs spelled as the copy spells them are remembered as passed at once and their files sent to the stat
+    // worker a batch at a time (statWorker.ts) while the next rows are looked at; if a file does not confirm,
+    // the chunk does not agree and everything remembered is forgotten (a later chunk checks again). Others
+    // take the full check here, synchronously.
     const n = this.columns.length;
-    for (let r = 0; r < prod.length; r++) {
+    const batches: Promise<boolean>[] = [];
+    let files: string[] = [];
+    let want: Batched[] = [];
+    const send = () => {
+      if (!files.length) return;
+      const [f, w] = [files, want];
+      [files, want] = [[], []];
+      batches.push(sizesOf(f).then((sizes) => this.settle(w, sizes)));
+    };
+    let failed = false;
+    rows: for (let r = 0; r < prod.length; r++) {
       for (let i = 0; i < n; i++) {
         const tag = prod[r][this.tagNames[i]] as string | null;
         const json = test[r][this.jsonNames[i]];
         if (json === null || tag === null) {
-          if (await this.check({ i, tag, json, text: null })) return false;
+          if ((failed = (await this.check({ i, tag, json, text: null })) !== null)) break rows;
           continue;
         }
         const text = typeof json === 'string' ? json : asText(json);
         const passed = this.passed[i];
-        // get() also keeps a remembered pair among the recent ones
         if (passed.get(text) === tag) continue;
         const quick = this.quick[i];
-        // Not dangling ('0' after the digest) and spelled as the copy spells it: confirmed without JSON.parse.
-        const confirmed = quick !== null && tag.length === 33 && tag.charCodeAt(32) === 48 && quick.confirms(text, tag);
-        if (!confirmed && (await this.check({ i, tag, json, text }))) return false;
+        // Not dangling ('0' after the digest) and spelled as the copy spells it.
+        const spelled =
+          quick !== null && tag.length === 33 && tag.charCodeAt(32) === 48 ? quick.spelled(text, tag) : null;
+        if (spelled?.file) {
+          files.push(spelled.file);
+          want.push({ i, tag, json, text, size: spelled.size });
+          if (files.length >= STAT_BATCH) send();
+        } else if (!spelled && (failed = (await this.check({ i, tag, json, text })) !== null)) break rows;
         passed.set(text, tag);
       }
     }
+    send();
+    const settled = await Promise.all(batches);
+    const agree = !failed && settled.every(Boolean);
+    if (!agree && settled.length) this.forget();
+    return agree;
+  }
+
+  /** Whether the worker's sizes confirm the batch; a file that does not is looked at by the full check. */
+  private async settle(want: Batched[], sizes: Float64Array): Promise<boolean> {
+    for (let k = 0; k < want.length; k++) {
+      if (sizes[k] === want[k].size || sizes[k] === DIRECTORY) continue;
+      if (await this.check(want[k])) return false;
+    }
     return true;
+  }
+
+  private forget(): void {
+    for (let i = 0; i < this.passed.length; i++) this.passed[i] = this.remembered();
+  }
+
+  private remembered(): RecentMap<string, string> {
+    return new RecentMap<string, string>(Math.max(1000, Math.floor(REMEMBERED / this.columns.length)));
   }
 
   /** S3 or md5 checks: the chunk's distinct pairs, a few at a time. */
@@ -201,10 +241,9 @@ export interface ChunkPointers {
   alike: boolean;
 }
 
-/** Byte strings (or text, as the driver may return them) with the same bytes. */
-function sameBytes(a: unknown, b: unknown): boolean {
-  if (typeof a === 'string' || typeof b === 'string') return a === b;
-  return Buffer.isBuffer(a) && Buffer.isBuffer(b) && a.equals(b);
+/** A pair whose file the stat worker looks at, and the size it must have. */
+interface Batched extends Pending {
+  size: number;
 }
 
 /** A (digest, JSON) pair of a chunk not yet known to agree. */

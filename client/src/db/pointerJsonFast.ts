@@ -72,29 +72,42 @@ export class QuickPointerCheck {
    * must spell) in this store, and its file is there with the recorded size. False: not confirmed.
    */
   confirms(text: string, hex: string): boolean {
-    if (!text.startsWith(HEAD) || ESCAPED.test(text)) return false;
-    const hash = base32OfHex(hex);
-    if (hash === null || !text.startsWith(hash, HEAD.length)) return false;
-    const pathAt = HEAD.length + hash.length;
-    if (!text.startsWith(PATH, pathAt)) return false;
-    const pathStart = pathAt + PATH.length;
-    const pathEnd = text.indexOf('"', pathStart);
-    if (pathEnd < 0 || !text.startsWith(SCHEMA, pathEnd)) return false;
-    const schemaEnd = text.indexOf('"', pathEnd + SCHEMA.length);
-    if (schemaEnd < 0 || !text.startsWith(this.storeTail, schemaEnd)) return false;
-    const sizeStart = schemaEnd + this.storeTail.length;
-    if (text.charCodeAt(text.length - 1) !== 125 /* } */) return false;
-    const digits = text.slice(sizeStart, -1);
-    if (!SIZE.test(digits)) return false;
-    if (this.root === null) return true;
-    const rel = text.slice(pathStart, pathEnd);
-    if (!PLAIN_PATH.test(rel)) return false;
+    const s = this.spelled(text, hex);
+    if (s === null) return false;
+    if (s.file === null) return true;
     let st: fs.Stats | undefined;
     try {
-      st = fs.statSync(`${this.root}/${rel}`, { throwIfNoEntry: false });
+      st = fs.statSync(s.file, { throwIfNoEntry: false });
     } catch {
       return false;
     }
-    return st !== undefined && (st.isDirectory() || st.size === Number(digits));
+    return st !== undefined && (st.isDirectory() || st.size === s.size);
+  }
+
+  /**
+   * When `text` is the copy's spelling of a pointer to the object whose digest is `hex` in this store: the file
+   * whose size must be `size` (a directory passes, as in checkFile), or file null when files are not looked at.
+   * null: not confirmed.
+   */
+  spelled(text: string, hex: string): { file: string | null; size: number } | null {
+    if (!text.startsWith(HEAD) || ESCAPED.test(text)) return null;
+    const hash = base32OfHex(hex);
+    if (hash === null || !text.startsWith(hash, HEAD.length)) return null;
+    const pathAt = HEAD.length + hash.length;
+    if (!text.startsWith(PATH, pathAt)) return null;
+    const pathStart = pathAt + PATH.length;
+    const pathEnd = text.indexOf('"', pathStart);
+    if (pathEnd < 0 || !text.startsWith(SCHEMA, pathEnd)) return null;
+    const schemaEnd = text.indexOf('"', pathEnd + SCHEMA.length);
+    if (schemaEnd < 0 || !text.startsWith(this.storeTail, schemaEnd)) return null;
+    const sizeStart = schemaEnd + this.storeTail.length;
+    if (text.charCodeAt(text.length - 1) !== 125 /* } */) return null;
+    const digits = text.slice(sizeStart, -1);
+    if (!SIZE.test(digits)) return null;
+    const size = Number(digits);
+    if (this.root === null) return { file: null, size };
+    const rel = text.slice(pathStart, pathEnd);
+    if (!PLAIN_PATH.test(rel)) return null;
+    return { file: `${this.root}/${rel}`, size };
   }
 }
