@@ -6,9 +6,10 @@
 // - columns both sides store the same way are checksummed on the server (COUNT + BIT_XOR of a 64-bit
 //   slice of MD5 over the row, with lengths and a NULL bitmap so `('a#','b')` ≠ `('a','#b')` and NULL ≠ '');
 //   equal checksums mean equal rows and nothing is fetched;
-// - blob/attach pointers vs their 2.x JSON: a server-side join settles the chunk when every distinct object
-//   agrees (comparePointerSql.ts); that join also compares the checksummed columns row by row (the bytes the
-//   checksum would hash), so such a chunk is one scan of each side plus two index counts, not three scans;
+// - blob/attach pointers vs their 2.x JSON: two key-ordered reads (production with its `~external_*` rows,
+//   test) matched by position settle the chunk when every distinct object agrees (comparePointerSql.ts); they
+//   also carry the checksummed columns' row text (the bytes the checksum would hash), compared row by row, so
+//   such a chunk is one scan of each side and nothing else;
 // - where that or the checksums disagree, and for other columns stored differently (widened floats, json
 //   text, file paths), the chunk's rows are fetched from both sides and compared by meaning: integers
 //   across widths, floats within a tolerance, decimals exactly, bytes by bytes, pointers by content hash
@@ -232,8 +233,8 @@ class TableComparer {
     const { p } = this;
     const src = qt(p.schema, p.name);
     this.result.rowsProduction = Number((await this.db.query<{ n: string }>(`SELECT COUNT(*) AS n FROM ${src}`))[0].n);
-    // Chunks whose rows may be fetched stay small enough to hold both sides in memory. A pointer join holds
-    // a few hundred bytes per row (digest, JSON text) for two chunks at once (the next is read ahead).
+    // Chunks whose rows may be fetched stay small enough to hold both sides in memory. The pointer reads hold
+    // a few hundred bytes per row (digest, JSON text, row texts) for two chunks at once (the next is read ahead).
     const sizer = new ChunkSizer({
       maxBytes: 16 * 1024 * 1024,
       maxRows: this.rules.every((r) => r.checksum)
@@ -303,8 +304,8 @@ class TableComparer {
 
   // Both sides' checksums at once, on separate sessions; alongside, the joined reads of what the checksum
   // cannot cover (used when the checksums agree, the usual case): pointers (comparePointerSql.ts), other columns.
-  // With the pointer join, the checksummed columns are compared row by row in that join instead (one scan of
-  // each side rather than three), and the two checksums become two row counts.
+  // With the pointer reads, the checksummed columns are compared row by row in them instead (one scan of each
+  // side rather than three), and their lengths are the two row counts.
   private chunkReads(lower: Key | null, upper: Key | null) {
     const otherRules = this.rules.filter((r) => !r.checksum && !this.pointerRules.includes(r));
     const ranges = [keyRange(this.keyCols, lower, upper, 's'), keyRange(this.testKeyCols, lower, upper, 's')];

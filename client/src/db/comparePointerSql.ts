@@ -1,13 +1,14 @@
-// Compare's fast path for in-store pointer columns (blob@S and attach@S against their 2.x JSON): the server
-// joins production to test on the key and to `~external_<store>`, and works out which digest each 2.x `hash`
-// must spell (the `contents_hash` of a 0.11 carry-over, else the pointer itself) and which pointers dangle.
-// The client gets per row and pointer column the digest in hex with a dangling flag, and the JSON text, plus one
-// flag for the row's other columns (compare.ts), and no key; it checks each distinct (digest, JSON) pair once
-// (base32 spelling, store, and the file when stores are configured: one synchronous stat on a local store;
-// passed pairs are remembered across chunks by their JSON text, so a shared object is checked once per
-// table), and says only whether the whole chunk agrees, while the
-// next chunk's reads run on the server (compare.ts). A chunk that does not agree is compared row by row
-// (compare.ts), which reports each difference with its key.
+// Compare's fast path for in-store pointer columns (blob@S and attach@S against their 2.x JSON). Per chunk two
+// key-ordered range reads run at once: production joined to `~external_<store>`, which works out which digest
+// each 2.x `hash` must spell (the `contents_hash` of a 0.11 carry-over, else the pointer itself) and which
+// pointers dangle, and test's JSON; both with the row's checksum text, so node matches the two sides position
+// by position (read()). The client checks each distinct (digest, JSON) pair once (base32 spelling, store, and
+// the file when stores are configured); passed pairs are remembered across chunks by their JSON text, so a
+// shared object is checked once per table. A pair spelled as the copy spells it is read by position
+// (pointerJsonFast.ts) and its file stat'ed on a worker thread (statWorker.ts); any other is parsed and checked
+// in full (comparePointers.ts). It says only whether the whole chunk agrees, while the next chunk's reads run
+// on the server (compare.ts). A chunk that does not agree is compared row by row (compare.ts), which reports
+// each difference with its key.
 //
 // The base32 spelling is left to the client: written in SQL (26 SUBSTR/ASCII terms per row) it measured
 // 3–4× the cost of the whole row checksum on MariaDB 10.11, while here it runs once per distinct object.
