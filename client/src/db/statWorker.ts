@@ -49,7 +49,11 @@ const waiting = new Map<number, (sizes: Float64Array | null) => void>();
 function started(): Worker | null {
   if (worker || broken) return worker;
   try {
-    const w = new Worker(CODE, { eval: true });
+    // A small heap: it holds one batch of paths at a time (the default young generation alone grew to tens of MB).
+    const w = new Worker(CODE, {
+      eval: true,
+      resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 32 },
+    });
     w.on('message', ({ id, sizes }: { id: number; sizes: Float64Array }) => {
       const done = waiting.get(id);
       waiting.delete(id);
