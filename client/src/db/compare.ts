@@ -6,9 +6,10 @@
 // - columns both sides store the same way are checksummed on the server (COUNT + BIT_XOR of a 64-bit
 //   slice of MD5 over the row, with lengths and a NULL bitmap so `('a#','b')` ≠ `('a','#b')` and NULL ≠ '');
 //   equal checksums mean equal rows and nothing is fetched;
-// - blob/attach pointers vs their 2.x JSON: a server-side join settles the chunk when every distinct object
-//   agrees (comparePointerSql.ts); that join also compares the checksummed columns row by row (the bytes the
-//   checksum would hash), so such a chunk is one scan of each side plus two index counts, not three scans;
+// - blob/attach pointers vs their 2.x JSON: two key-ordered reads (production with its `~external_*` rows,
+//   test) matched by position settle the chunk when every distinct object agrees (comparePointerSql.ts); they
+//   also carry the checksummed columns' row text (the bytes the checksum would hash), compared row by row, so
+//   such a chunk is one scan of each side and nothing else;
 // - where that or the checksums disagree, and for other columns stored differently (widened floats, json
 //   text, file paths), the chunk's rows are fetched from both sides and compared by meaning: integers
 //   across widths, floats within a tolerance, decimals exactly, bytes by bytes, pointers by content hash
@@ -232,14 +233,15 @@ class TableComparer {
     const { p } = this;
     const src = qt(p.schema, p.name);
     this.result.rowsProduction = Number((await this.db.query<{ n: string }>(`SELECT COUNT(*) AS n FROM ${src}`))[0].n);
-    // Chunks whose rows may be fetched stay small enough to hold both sides in memory. A pointer join holds
-    // a few hundred bytes per row (digest, JSON text) for two chunks at once (the next is read ahead).
+    // Chunks whose rows may be fetched stay small enough to hold both sides in memory. The pointer reads hold
+    // a few hundred bytes per row and side (digest, JSON text, row texts) for two chunks at once (the next is read
+    // ahead): 12,500 rows kept the 300k-row bench's peak RSS under its 300 MB aim, where 25,000 reached it.
     const sizer = new ChunkSizer({
       maxBytes: 16 * 1024 * 1024,
       maxRows: this.rules.every((r) => r.checksum)
         ? 200_000
         : this.rules.every((r) => r.checksum || this.pointerRules.includes(r))
-          ? 25_000
+          ? 12_500
           : 20_000,
       avgRowBytes: p.rowEstimate > 0 && p.sizeBytes ? p.sizeBytes / p.rowEstimate : undefined,
       ...this.opts.chunk,
@@ -303,19 +305,26 @@ class TableComparer {
 
   // Both sides' checksums at once, on separate sessions; alongside, the joined reads of what the checksum
   // cannot cover (used when the checksums agree, the usual case): pointers (comparePointerSql.ts), other columns.
-  // With the pointer join, the checksummed columns are compared row by row in that join instead (one scan of
-  // each side rather than three), and the two checksums become two row counts.
+  // With the pointer reads, the checksummed columns are compared row by row in them instead (one scan of each
+  // side rather than three), and their lengths are the two row counts.
   private chunkReads(lower: Key | null, upper: Key | null) {
     const otherRules = this.rules.filter((r) => !r.checksum && !this.pointerRules.includes(r));
     const ranges = [keyRange(this.keyCols, lower, upper, 's'), keyRange(this.testKeyCols, lower, upper, 's')];
-    const sums = chunkSums(this.db, [this.p, this.t], this.rules, ranges, this.pointers !== null);
+    const pointerRows = this.pointers ? this.pointers.read(lower, upper) : Promise.resolve(null);
+    // The pointer reads hold every row of the range on each side: their lengths are the two counts.
+    const sums = this.pointers
+      ? pointerRows.then((r) => [
+          { n: r!.prod.length, h: '' },
+          { n: r!.test.length, h: '' },
+        ])
+      : chunkSums(this.db, [this.p, this.t], this.rules, ranges);
     const reads = Promise.all([
       sums,
       // (Not when the key collations differ: joining on the key would mix them.)
       otherRules.length && this.testKeyCols === this.keyCols
         ? this.joinedRead(lower, upper, otherRules)
         : Promise.resolve(null),
-      this.pointers ? this.pointers.read(lower, upper) : Promise.resolve(null),
+      pointerRows,
     ]);
     reads.catch(() => undefined); // awaited by chunk(); never an unhandled rejection if the walk stops first
     return reads;
@@ -326,12 +335,9 @@ class TableComparer {
     const rowRules = this.rules.filter((r) => !r.checksum);
     const otherRules = rowRules.filter((r) => !this.pointerRules.includes(r));
     const [[sumP, sumT], joined, pointerRows] = await reads;
-    // Same counts, and (pointer join) every production row joined a test row whose checksummed columns and key
-    // are the same bytes (a key is unique on each side, so the join pairs the two key sets one to one), or
-    // (otherwise) the same checksums.
-    const same = pointerRows
-      ? sumP.n === sumT.n && pointerRows.n === sumP.n && pointerRows.alike
-      : sumP.n === sumT.n && sumP.h === sumT.h;
+    // Same counts, and (pointer reads) each production row's key and checksummed columns are the same bytes as
+    // the test row's at the same position in key order (comparePointerSql.ts), or (otherwise) the same checksums.
+    const same = pointerRows ? sumP.n === sumT.n && pointerRows.alike : sumP.n === sumT.n && sumP.h === sumT.h;
     if (same) {
       this.result.chunksByChecksum += rowRules.length === 0 ? 1 : 0;
       if (rowRules.length === 0) {
@@ -339,8 +345,7 @@ class TableComparer {
         return sumP.n;
       }
       if (pointerRows) {
-        // Equal checksums over the keys mean the same key set: the join holds every row once.
-        if (pointerRows.n !== sumP.n || !(await this.pointers!.agree(pointerRows.rows))) {
+        if (!(await this.pointers!.agree(pointerRows))) {
           await this.fetchAndCompare(lower, upper, rowRules);
           return sumP.n;
         }

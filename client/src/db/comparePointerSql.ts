@@ -1,13 +1,14 @@
-// Compare's fast path for in-store pointer columns (blob@S and attach@S against their 2.x JSON): the server
-// joins production to test on the key and to `~external_<store>`, and works out which digest each 2.x `hash`
-// must spell (the `contents_hash` of a 0.11 carry-over, else the pointer itself) and which pointers dangle.
-// The client gets per row and pointer column the digest in hex with a dangling flag, and the JSON text, plus one
-// flag for the row's other columns (compare.ts), and no key; it checks each distinct (digest, JSON) pair once
-// (base32 spelling, store, and the file when stores are configured: one synchronous stat on a local store;
-// passed pairs are remembered across chunks by their JSON text, so a shared object is checked once per
-// table), and says only whether the whole chunk agrees, while the
-// next chunk's reads run on the server (compare.ts). A chunk that does not agree is compared row by row
-// (compare.ts), which reports each difference with its key.
+// Compare's fast path for in-store pointer columns (blob@S and attach@S against their 2.x JSON). Per chunk two
+// key-ordered range reads run at once: production joined to `~external_<store>`, which works out which digest
+// each 2.x `hash` must spell (the `contents_hash` of a 0.11 carry-over, else the pointer itself) and which
+// pointers dangle, and test's JSON; both with the row's checksum text, so node matches the two sides position
+// by position (read()). The client checks each distinct (digest, JSON) pair once (base32 spelling, store, and
+// the file when stores are configured); passed pairs are remembered across chunks by their JSON text, so a
+// shared object is checked once per table. A pair spelled as the copy spells it is read by position
+// (pointerJsonFast.ts) and its file stat'ed on a worker thread (statWorker.ts); any other is parsed and checked
+// in full (comparePointers.ts). It says only whether the whole chunk agrees, while the next chunk's reads run
+// on the server (compare.ts). A chunk that does not agree is compared row by row (compare.ts), which reports
+// each difference with its key.
 //
 // The base32 spelling is left to the client: written in SQL (26 SUBSTR/ASCII terms per row) it measured
 // 3–4× the cost of the whole row checksum on MariaDB 10.11, while here it runs once per distinct object.
@@ -15,10 +16,12 @@
 import type { Db, Row } from './connection';
 import type { Column, Table } from './model';
 import { q, qt } from './sql';
-import { type KeyColumn, keyJoin, keyRange } from './chunks';
+import { type KeyColumn, keyRange, orderBy } from './chunks';
 import type { Key } from './state';
 import { comparePointerCell, type FileCheck } from './comparePointers';
-import { LruMap } from './lruMap';
+import { RecentMap } from './recentMap';
+import { QuickPointerCheck } from './pointerJsonFast';
+import { DIRECTORY, sizesOf } from './statWorker';
 import { inPool } from './inPool';
 import { asText } from './compareValues';
 
@@ -34,9 +37,15 @@ export function pointerBySql(prod: Column, test: Column): boolean {
 const REMEMBERED = 50_000;
 /** File checks in flight at once (each a stat, or a GET/HEAD on S3). */
 const FILES_IN_FLIGHT = 16;
+/** Files per message to the stat worker. */
+const STAT_BATCH = 2048;
 
 export class PointerAgreement {
-  private readonly passed: LruMap<string, string>[];
+  private readonly passed: RecentMap<string, string>[];
+  /** Per column, the check of pairs spelled as the copy spells them (pointerJsonFast.ts), or null. */
+  private readonly quick: (QuickPointerCheck | null)[];
+  private readonly tagNames: string[];
+  private readonly jsonNames: string[];
   /** Files are not looked at, or only stat'ed on local stores: every check is synchronous. */
   private readonly localFiles: boolean;
 
@@ -48,104 +57,194 @@ export class PointerAgreement {
     private readonly columns: { prod: Column; test: Column }[],
     private readonly files: FileCheck,
     /** Per row, the production and test sides' checksum strings (compare.ts): equal bytes mean equal rows. */
-    private readonly rowText: { prod: string; test: string } | null = null,
+    private readonly rowText: { prod: string; test: string },
   ) {
-    this.passed = columns.map(
-      () => new LruMap<string, string>(Math.max(1000, Math.floor(REMEMBERED / columns.length))),
-    );
+    this.passed = columns.map(() => this.remembered());
+    this.quick = columns.map(({ prod }) => {
+      const st = prod.storage as Extract<Column['storage'], { form: 'pointer014' }>;
+      return QuickPointerCheck.of(st.store, files.mode, files.stores?.[st.store]);
+    });
+    this.tagNames = columns.map((_, i) => 't' + i);
+    this.jsonNames = columns.map((_, i) => 'j' + i);
     this.localFiles =
       files.mode === 'none' ||
       (files.mode === 'exists' && Object.values(files.stores ?? {}).every((s) => s.protocol === 'file'));
   }
 
   /**
-   * The chunk's rows, per column `d<i>` (digest), `g<i>` (1 = dangling), `j<i>` (test JSON text), and their
-   * number. Not grouped on the server: a GROUP BY carrying the JSON text (TEXT) needs an on-disk internal
-   * temporary table on MariaDB (its MEMORY engine holds no TEXT); with it the 1M-row benchmark's compare
-   * ran many times longer (a loaded machine, not a clean measurement).
+   * The chunk's rows of both sides, each in key order, on two sessions at once: production's per column `t<i>`
+   * (digest in hex + dangling flag) and test's `j<i>` (JSON text), both with `k`, the row's checksum text
+   * (keys, the checksummed columns, NULL bitmap) in hex: text, so the same bytes are the same string (and no
+   * Buffer, which the driver cuts from its packet and which keeps that whole packet in memory). `alike` when the two lists are as long and the k of
+   * each position are the same bytes: then the same keys pair up position by position (a key is unique on each
+   * side, and both sides sort by the same key columns in the same collation), and agree() compares each
+   * position's pointer with its JSON. Any other case is left to the row-by-row path (compare.ts), which pairs
+   * rows by key and reports each difference.
+   *
+   * Read apart rather than joined: the server joining test and `~external_*` to production on the key cost
+   * several times the two range scans (MariaDB 10.11, 300,000 rows: ~2.3 s server CPU against ~0.9 s), the
+   * key lookups into test and the byte comparison of the two row texts being the most of it; matching by
+   * position in node costs a comparison of two byte strings per row.
+   * Not grouped on the server: a GROUP BY carrying the JSON text (TEXT) needs an on-disk internal temporary
+   * table on MariaDB (its MEMORY engine holds no TEXT); with it the 1M-row benchmark's compare ran many times
+   * longer (a loaded machine, not a clean measurement).
    */
-  async read(lower: Key | null, upper: Key | null): Promise<{ rows: Row[]; n: number; alike: boolean }> {
+  async read(lower: Key | null, upper: Key | null): Promise<ChunkPointers> {
     const { p, t } = this;
-    const range = keyRange(this.keyCols, lower, upper, 's');
+    const prodRange = keyRange(this.keyCols, lower, upper, 's');
+    const testRange = keyRange(this.keyCols, lower, upper, 'x');
     const joins: string[] = [];
-    const sel = this.columns.map(({ prod, test }, i) => {
+    const prodSel = this.columns.map(({ prod }, i) => {
       const st = prod.storage as Extract<Column['storage'], { form: 'pointer014' }>;
       const e = `e${i}`;
       const ptr = `s.${q(prod.name)}`;
       joins.push(`LEFT JOIN ${qt(p.schema, '~external_' + st.store)} AS ${e} ON ${e}.${q('hash')} = ${ptr}`);
       const digest = `IF(${e}.${q('filepath')} IS NOT NULL AND ${e}.${q('contents_hash')} IS NOT NULL, ${e}.${q('contents_hash')}, ${ptr})`;
-      return `CONCAT(HEX(${digest}), IF(${e}.${q('hash')} IS NULL, '1', '0')) AS ${q('t' + i)}, x.${q(test.name)} AS ${q('j' + i)}`;
+      return `CONCAT(HEX(${digest}), IF(${e}.${q('hash')} IS NULL, '1', '0')) AS ${q('t' + i)}`;
     });
-    // The columns the chunk checksums cover, compared row by row in the same join: 1 when the two sides'
-    // checksum strings (keys, NULL bitmap) are the same bytes.
-    if (this.rowText)
-      sel.push(`CAST(${this.rowText.prod} AS BINARY) = CAST(${this.rowText.test} AS BINARY) AS ${q('k')}`);
-    const rows = await this.db.query(
-      `SELECT ${sel.join(', ')} FROM ${qt(p.schema, p.name)} AS s JOIN ${qt(t.schema, t.name)} AS x ON ${keyJoin(this.keyCols, 's', 'x')} ${joins.join(' ')} WHERE ${range.sql}`,
-      range.params,
-    );
-    let alike = true;
-    if (this.rowText) for (const r of rows) if (Number(r.k) !== 1) alike = false;
-    return { rows, n: rows.length, alike };
+    const testSel = this.columns.map(({ test }, i) => `x.${q(test.name)} AS ${q('j' + i)}`);
+    prodSel.push(`HEX(${this.rowText.prod}) AS ${q('k')}`);
+    testSel.push(`HEX(${this.rowText.test}) AS ${q('k')}`);
+    const [prod, test] = await Promise.all([
+      this.db.query(
+        `SELECT ${prodSel.join(', ')} FROM ${qt(p.schema, p.name)} AS s ${joins.join(' ')} WHERE ${prodRange.sql} ${orderBy(this.keyCols, 's')}`,
+        prodRange.params,
+      ),
+      this.db.query(
+        `SELECT ${testSel.join(', ')} FROM ${qt(t.schema, t.name)} AS x WHERE ${testRange.sql} ${orderBy(this.keyCols, 'x')}`,
+        testRange.params,
+      ),
+    ]);
+    let alike = prod.length === test.length;
+    for (let r = 0; alike && r < prod.length; r++) alike = prod[r].k === test[r].k;
+    return { prod, test, alike };
   }
 
   /** True when every row's pointers agree with the test side's JSON (and files, when checked). */
-  async agree(rows: Row[]): Promise<boolean> {
+  async agree({ prod, test }: ChunkPointers): Promise<boolean> {
+    if (!this.localFiles) return this.agreeInPool(prod, test);
+    // Pairs spelled as the copy spells them are remembered as passed at once and their files sent to the stat
+    // worker a batch at a time (statWorker.ts) while the next rows are looked at; if a file does not confirm,
+    // the chunk does not agree and everything remembered is forgotten (a later chunk checks again). Others
+    // take the full check here, synchronously.
+    const n = this.columns.length;
+    const batches: Promise<boolean>[] = [];
+    let files: string[] = [];
+    let want: Batched[] = [];
+    const send = () => {
+      if (!files.length) return;
+      const [f, w] = [files, want];
+      [files, want] = [[], []];
+      batches.push(sizesOf(f).then((sizes) => this.settle(w, sizes)));
+    };
+    let failed = false;
+    rows: for (let r = 0; r < prod.length; r++) {
+      for (let i = 0; i < n; i++) {
+        const tag = prod[r][this.tagNames[i]] as string | null;
+        const json = test[r][this.jsonNames[i]];
+        if (json === null || tag === null) {
+          if ((failed = (await this.check({ i, tag, json, text: null })) !== null)) break rows;
+          continue;
+        }
+        const text = typeof json === 'string' ? json : asText(json);
+        const passed = this.passed[i];
+        if (passed.get(text) === tag) continue;
+        const quick = this.quick[i];
+        // Not dangling ('0' after the digest) and spelled as the copy spells it.
+        const spelled =
+          quick !== null && tag.length === 33 && tag.charCodeAt(32) === 48 ? quick.spelled(text, tag) : null;
+        if (spelled?.file) {
+          files.push(spelled.file);
+          want.push({ i, tag, json, text, size: spelled.size });
+          if (files.length >= STAT_BATCH) send();
+        } else if (!spelled && (failed = (await this.check({ i, tag, json, text })) !== null)) break rows;
+        passed.set(text, tag);
+      }
+    }
+    send();
+    const settled = await Promise.all(batches);
+    const agree = !failed && settled.every(Boolean);
+    if (!agree && settled.length) this.forget();
+    return agree;
+  }
+
+  /** Whether the worker's sizes confirm the batch; a file that does not is looked at by the full check. */
+  private async settle(want: Batched[], sizes: Float64Array): Promise<boolean> {
+    for (let k = 0; k < want.length; k++) {
+      if (sizes[k] === want[k].size || sizes[k] === DIRECTORY) continue;
+      if (await this.check(want[k])) return false;
+    }
+    return true;
+  }
+
+  private forget(): void {
+    for (let i = 0; i < this.passed.length; i++) this.passed[i] = this.remembered();
+  }
+
+  private remembered(): RecentMap<string, string> {
+    return new RecentMap<string, string>(Math.max(1000, Math.floor(REMEMBERED / this.columns.length)));
+  }
+
+  /** S3 or md5 checks: the chunk's distinct pairs, a few at a time. */
+  private async agreeInPool(prod: Row[], test: Row[]): Promise<boolean> {
     // Keyed by the JSON text (already one string per row: no key to build), the digest and dangling flag as the
     // value; a pair is settled only when both match what was checked.
     const pending: Pending[] = [];
     const seen = this.columns.map(() => new Map<string, string>());
-    for (const r of rows) {
+    for (let r = 0; r < prod.length; r++) {
       for (let i = 0; i < this.columns.length; i++) {
-        const tag = r['t' + i] as string | null;
-        const json = r['j' + i];
+        const tag = prod[r][this.tagNames[i]] as string | null;
+        const json = test[r][this.jsonNames[i]];
         if (json === null || tag === null) {
           pending.push({ i, tag, json, text: null });
           continue;
         }
         const text = typeof json === 'string' ? json : asText(json);
-        // get() also makes a remembered pair the most recently seen
         if (this.passed[i].get(text) === tag || seen[i].get(text) === tag) continue;
         seen[i].set(text, tag);
         pending.push({ i, tag, json, text });
       }
     }
-    // The row compare.ts's row-level path would see: the digest stands for both the pointer and the hash.
-    const cells = (c: Pending) => {
-      const digest = c.tag === null ? null : Buffer.from(c.tag.slice(0, 32), 'hex');
-      const dangling = c.tag !== null && c.tag.charCodeAt(32) === 49; // '1'
-      return {
-        __c0: digest,
-        __e0_hash: dangling ? null : digest,
-        __e0_filepath: null,
-        __e0_contents_hash: null,
-        __e0_size: null,
-      };
-    };
-    const check = (c: Pending) => comparePointerCell(this.columns[c.i].prod.storage, cells(c), 0, c.json, this.files);
-    if (this.localFiles) {
-      // One synchronous stat per pair (comparePointers.ts): no promise, no pool. (On the thread pool, a few at a
-      // time, the stats cost ~40% more CPU: the compare's whole node CPU measured 3.6–4.0 s against 2.6–2.7 s.)
-      for (const c of pending) {
-        let reason = check(c);
-        if (reason instanceof Promise) reason = await reason;
-        if (reason) return false;
-        this.remember(c);
-      }
-      return true;
-    }
     let agree = true;
     await inPool(pending, FILES_IN_FLIGHT, async (c) => {
       if (!agree) return;
-      if (await check(c)) agree = false;
+      if (await this.check(c)) agree = false;
       else this.remember(c);
     });
     return agree;
   }
 
+  /** The full check of one pair (comparePointers.ts), as compare.ts's row-level path would see it. */
+  private check(c: Pending): string | null | Promise<string | null> {
+    // The digest stands for both the pointer and the hash.
+    const digest = c.tag === null ? null : Buffer.from(c.tag.slice(0, 32), 'hex');
+    const dangling = c.tag !== null && c.tag.charCodeAt(32) === 49; // '1'
+    const cells = {
+      __c0: digest,
+      __e0_hash: dangling ? null : digest,
+      __e0_filepath: null,
+      __e0_contents_hash: null,
+      __e0_size: null,
+    };
+    return comparePointerCell(this.columns[c.i].prod.storage, cells, 0, c.json, this.files);
+  }
+
   private remember(c: Pending): void {
     if (c.text !== null && c.tag !== null) this.passed[c.i].set(c.text, c.tag);
   }
+}
+
+/** A chunk's pointer reads (read()): production's and test's rows in key order. */
+export interface ChunkPointers {
+  prod: Row[];
+  test: Row[];
+  /** Same number of rows, and the same keys and checksummed columns position by position. */
+  alike: boolean;
+}
+
+/** A pair whose file the stat worker looks at, and the size it must have. */
+interface Batched extends Pending {
+  size: number;
 }
 
 /** A (digest, JSON) pair of a chunk not yet known to agree. */

@@ -1,6 +1,6 @@
 // The per-chunk sums of compare (compare.ts): a checksum of the columns both sides store alike (COUNT + BIT_XOR of
-// a 64-bit slice of MD5 over each row's text), the row text itself (the pointer join compares it row by row,
-// comparePointerSql.ts), and the two sides' row counts of a key range.
+// a 64-bit slice of MD5 over each row's text), and the row text itself (the pointer reads compare it row by row,
+// comparePointerSql.ts).
 import type { Db } from './connection';
 import type { Table } from './model';
 import { q, qt } from './sql';
@@ -24,24 +24,13 @@ export function rowText(table: Table, rules: readonly ColumnRule[], side: 'prod'
   return `CONCAT_WS('#', ${row}, ${nulls})`;
 }
 
-/**
- * Both sides' counts and checksums of a chunk (`ranges`: production's and test's key range on alias `s`), at once
- * on separate sessions; with `countsOnly`, the counts alone (h '') in one statement.
- */
+/** Both sides' counts and checksums of a chunk (`ranges`: production's and test's key range on alias `s`), at once on separate sessions. */
 export async function chunkSums(
   db: Db,
   [p, t]: readonly [Table, Table],
   rules: readonly ColumnRule[],
   [prodRange, testRange]: readonly Predicate[],
-  countsOnly: boolean,
 ): Promise<{ n: number; h: string }[]> {
-  if (countsOnly) {
-    const c = await rowCounts(db, p, t, prodRange, testRange);
-    return [
-      { n: c.prod, h: '' },
-      { n: c.test, h: '' },
-    ];
-  }
   return Promise.all([rangeChecksum(db, p, rules, 'prod', prodRange), rangeChecksum(db, t, rules, 'test', testRange)]);
 }
 
@@ -59,23 +48,4 @@ async function rangeChecksum(
     range.params,
   );
   return { n: Number(r[0].n), h: String(r[0].h ?? '0') };
-}
-
-/**
- * Both sides' row counts of a key range (an index range count, no row read). With the pointer join, whose rows
- * carry the row-text comparison, they stand in for the two checksums (compare.ts's chunk()).
- */
-async function rowCounts(
-  db: Db,
-  p: Table,
-  t: Table,
-  prodRange: Predicate,
-  testRange: Predicate,
-): Promise<{ prod: number; test: number }> {
-  const r = await db.query<{ p: string; t: string }>(
-    `SELECT (SELECT COUNT(*) FROM ${qt(p.schema, p.name)} AS s WHERE ${prodRange.sql}) AS p, ` +
-      `(SELECT COUNT(*) FROM ${qt(t.schema, t.name)} AS s WHERE ${testRange.sql}) AS t`,
-    [...prodRange.params, ...testRange.params],
-  );
-  return { prod: Number(r[0].p), test: Number(r[0].t) };
 }

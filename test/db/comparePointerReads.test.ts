@@ -1,0 +1,122 @@
+// Compare's pointer path (comparePointerSql.ts) on a table shaped like the benchmark's: production and test are
+// read apart in key order and matched by position, pairs spelled as the copy spells them are confirmed quickly
+// with their files stat'ed on a worker thread, and passed pairs are remembered across chunks. Every planted
+// difference must still be found by key: a wrong hash, a wrong store, a missing file and a file of the wrong
+// size (on objects rows in several chunks share: what a chunk remembered before its files failed is forgotten),
+// and a row missing from test or extra in test in the middle of a chunk.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createHash } from 'node:crypto';
+import { openDb } from '../../client/src/db/connection';
+import { copy } from '../../client/src/db/copy';
+import { compare } from '../../client/src/db/compare';
+import { createParallel } from '../../client/src/db/parallel';
+import { fileStore, filePath, path014 } from '../../client/src/db/stores';
+import { q, qt } from '../../client/src/db/sql';
+import { dropPrefixed, testServer, uniquePrefix } from './harness';
+
+const ROWS = 40;
+/** Row r points at object r % 4 when r is even (shared across chunks), else at its own. */
+const objectOf = (r: number) => (r % 2 === 0 ? `shared${r % 4}` : `own${r}`);
+
+test('the pointer reads find each planted difference by key, also on objects shared across chunks', async () => {
+  const prefix = uniquePrefix();
+  const db = await openDb(testServer);
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'djm-cmpreads-'));
+  try {
+    const src = `${prefix}lab`;
+    const dst = `${src}_v2`;
+    const store = fileStore('raw', root);
+    await db.execute(`CREATE DATABASE ${q(src)}`);
+    await db.execute(`CREATE TABLE ${qt(src, '~external_raw')} (
+      \`hash\` binary(16) NOT NULL COMMENT ":uuid:hash of contents",
+      \`size\` bigint unsigned NOT NULL COMMENT "size of object in bytes",
+      \`attachment_name\` varchar(255) DEFAULT NULL COMMENT "the filename of an attachment",
+      \`filepath\` varchar(1000) DEFAULT NULL COMMENT "relative filepath or attachment filename",
+      \`contents_hash\` binary(16) DEFAULT NULL COMMENT ":uuid:used for the filepath datatype",
+      \`timestamp\` timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP COMMENT "automatic timestamp",
+      PRIMARY KEY (\`hash\`)) ENGINE=InnoDB`);
+    await db.execute(`CREATE TABLE ${qt(src, 'recording')} (
+      \`rec_id\` int unsigned NOT NULL,
+      \`rate\` double NOT NULL,
+      \`signal\` binary(16) NOT NULL COMMENT ":blob@raw:raw trace",
+      PRIMARY KEY (\`rec_id\`),
+      FOREIGN KEY (\`signal\`) REFERENCES ${qt(src, '~external_raw')} (\`hash\`)) ENGINE=InnoDB`);
+    const digests = new Map<string, Buffer>();
+    for (let r = 0; r < ROWS; r++) {
+      const name = objectOf(r);
+      if (!digests.has(name)) {
+        // a serialized 0.14.6 blob (mYm, uint8 vector) of the name's bytes; the 0.14.6 hash is its MD5
+        const body = Buffer.from(name);
+        const blob = Buffer.concat([
+          Buffer.from('6d596d00410100000000000000', 'hex'),
+          Buffer.from([body.length]),
+          Buffer.from('000000000000000900000000000000', 'hex'),
+          body,
+        ]);
+        const digest = createHash('md5').update(blob).digest();
+        digests.set(name, digest);
+        await db.execute(`INSERT INTO ${qt(src, '~external_raw')} (hash, size) VALUES (?, ?)`, [digest, blob.length]);
+        const file = filePath(store, path014(store, src, digest.toString('hex')));
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        fs.writeFileSync(file, blob);
+      }
+      await db.execute(`INSERT INTO ${qt(src, 'recording')} VALUES (?, ?, ?)`, [r, r / 4, digests.get(name)]);
+    }
+    await createParallel(db, { schemas: [src], suffix: '_v2', unsigned: 'widen' });
+    const copied = await copy(db, {
+      pairs: [{ source: src, target: dst }],
+      tables: ['recording'],
+      stores: { raw: store },
+    });
+    assert.equal(copied.tables[0].status, 'done');
+    const opts = {
+      pairs: [{ source: src, target: dst }],
+      tables: ['recording'],
+      stores: { raw: store },
+      chunk: { initialRows: 6, maxRows: 6 },
+    };
+    const clean = (await compare(db, opts)).tables[0];
+    assert.equal(clean.matched, ROWS);
+    assert.equal(clean.differing, 0);
+    assert.equal(clean.chunksByPointerJoin, clean.chunks, 'every chunk settled by the pointer reads');
+    assert.ok(clean.chunks >= 6);
+
+    const fileOf = (name: string) => filePath(store, path014(store, src, digests.get(name)!.toString('hex')));
+    const at = (r: number) => `rec_id = ${r}`;
+    // shared0 (rows 0, 4, 8, …) loses its file, shared2 (rows 2, 6, 10, …) grows by a byte
+    fs.rmSync(fileOf('shared0'));
+    fs.appendFileSync(fileOf('shared2'), Buffer.from([0]));
+    await db.execute(
+      `UPDATE ${qt(dst, 'recording')} SET \`signal\` = JSON_SET(\`signal\`, '$.hash', ?) WHERE ${at(13)}`,
+      ['a'.repeat(26)],
+    );
+    await db.execute(
+      `UPDATE ${qt(dst, 'recording')} SET \`signal\` = JSON_SET(\`signal\`, '$.store', 'other') WHERE ${at(21)}`,
+    );
+    await db.execute(`DELETE FROM ${qt(dst, 'recording')} WHERE ${at(27)}`);
+    await db.execute(
+      `INSERT INTO ${qt(dst, 'recording')} SELECT 1000 + rec_id, rate, \`signal\` FROM ${qt(dst, 'recording')} WHERE ${at(29)}`,
+    );
+    const report = (await compare(db, { ...opts, maxDifferences: 100 })).tables[0];
+    const reasons = new Map(report.differences.map((d) => [Number(d.key.rec_id), d.reason]));
+    for (let r = 0; r < ROWS; r += 4) assert.match(String(reasons.get(r)), /file missing/, `row ${r}`);
+    for (let r = 2; r < ROWS; r += 4) assert.match(String(reasons.get(r)), /bytes, expected/, `row ${r}`);
+    assert.match(String(reasons.get(13)), /content hash differs/);
+    assert.match(String(reasons.get(21)), /store differs/);
+    assert.equal(report.differing, ROWS / 2 + 2);
+    assert.deepEqual(report.missingKeys, [{ rec_id: 27 }]);
+    assert.deepEqual(
+      report.extraKeys.map((k) => Number(k.rec_id)),
+      [1029],
+    );
+    assert.equal(report.matched, ROWS - (ROWS / 2 + 2) - 1);
+  } finally {
+    await db.close();
+    await dropPrefixed(prefix);
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});
