@@ -18,7 +18,7 @@ import { q, qt } from './sql';
 import { type KeyColumn, keyJoin, keyRange } from './chunks';
 import type { Key } from './state';
 import { comparePointerCell, type FileCheck } from './comparePointers';
-import { LruMap } from './lruMap';
+import { ENTRY_BYTES, LruMap } from './lruMap';
 import { inPool } from './inPool';
 import { asText } from './compareValues';
 
@@ -29,9 +29,12 @@ export function pointerBySql(prod: Column, test: Column): boolean {
 
 /**
  * Pairs remembered as checked (bounded, least recently seen forgotten first; forgetting only means checking
- * again). Each holds its JSON text, a few hundred bytes: 50,000 keep the objects rows share.
+ * again). Each holds its JSON text, a few hundred bytes, so the bound is in bytes: 4 MB keep ~14,000 pairs,
+ * the objects rows share among them. (50,000 pairs by count were ~15 MB live through a whole table, and the
+ * heap grew to several times that between full collections.)
  */
 const REMEMBERED = 50_000;
+const REMEMBERED_BYTES = 4 * 2 ** 20;
 /** File checks in flight at once (each a stat, or a GET/HEAD on S3). */
 const FILES_IN_FLIGHT = 16;
 
@@ -51,7 +54,11 @@ export class PointerAgreement {
     private readonly rowText: { prod: string; test: string } | null = null,
   ) {
     this.passed = columns.map(
-      () => new LruMap<string, string>(Math.max(1000, Math.floor(REMEMBERED / columns.length))),
+      () =>
+        new LruMap<string, string>(Math.max(1000, Math.floor(REMEMBERED / columns.length)), {
+          maxBytes: REMEMBERED_BYTES / columns.length,
+          bytesOf: (text, tag) => text.length + tag.length + ENTRY_BYTES,
+        }),
     );
     this.localFiles =
       files.mode === 'none' ||
