@@ -235,13 +235,14 @@ class TableComparer {
     this.result.rowsProduction = Number((await this.db.query<{ n: string }>(`SELECT COUNT(*) AS n FROM ${src}`))[0].n);
     // Chunks whose rows may be fetched stay small enough to hold both sides in memory. The pointer reads hold
     // a few hundred bytes per row and side (digest, JSON text, row texts) for two chunks at once (the next is read
-    // ahead): 12,500 rows kept the 300k-row bench's peak RSS under its 300 MB aim, where 25,000 reached it.
+    // ahead): 10,000 rows. (At 25,000 the 300,000-row benches' compare peaked 40–70 MB higher in RSS, with the
+    // same node and server CPU within the noise of a loaded machine.)
     const sizer = new ChunkSizer({
       maxBytes: 16 * 1024 * 1024,
       maxRows: this.rules.every((r) => r.checksum)
         ? 200_000
         : this.rules.every((r) => r.checksum || this.pointerRules.includes(r))
-          ? 12_500
+          ? 10_000
           : 20_000,
       avgRowBytes: p.rowEstimate > 0 && p.sizeBytes ? p.sizeBytes / p.rowEstimate : undefined,
       ...this.opts.chunk,

@@ -31,10 +31,12 @@ export function pointerBySql(prod: Column, test: Column): boolean {
 }
 
 /**
- * Pairs remembered as checked (bounded, least recently seen forgotten first; forgetting only means checking
- * again). Each holds its JSON text, a few hundred bytes: 50,000 keep the objects rows share.
+ * Pairs remembered as checked (bounded, roughly the least recently seen forgotten first; forgetting only means
+ * checking again). Each holds its JSON text and tag, about 300 bytes with the map's own: 14,000 are ~4 MB, and
+ * still keep the objects rows share. (50,000 were ~15 MB live through a whole table, and the heap grew to
+ * several times that between full collections.)
  */
-const REMEMBERED = 50_000;
+const REMEMBERED = 14_000;
 /** File checks in flight at once (each a stat, or a GET/HEAD on S3). */
 const FILES_IN_FLIGHT = 16;
 /** Files per message to the stat worker. */

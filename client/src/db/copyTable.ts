@@ -399,10 +399,14 @@ export class TableCopier {
     }
   }
 
-  /** Pointer-only blob columns on a file store take their JSON from a template (pointerOnlyCopy.ts). */
+  /**
+   * Pointer-only blob columns on a file store take their JSON from a template (pointerOnlyCopy.ts), also in a
+   * chunk whose rows are all in the target already (a re-run, a swap's catch-up copy): the JSON is still needed
+   * for the conflict check, and spelled by the server it never holds the chunk's objects in this process.
+   */
   private readonly fastColumns = new Map<number, PointerOnlyColumn>();
   private pointerOnly(i: number, p: Extract<ColumnPlan, { kind: 'pointer' }>, ctx: PointerContext) {
-    const store = pointerOnlyStore(p, ctx);
+    const store = pointerOnlyStore(p, { ...ctx, dryRun: !!this.opts.dryRun });
     if (!store) return null;
     let col = this.fastColumns.get(i);
     const table = qt(this.t.target.schema, `~djm_copy_fast_${i}`);

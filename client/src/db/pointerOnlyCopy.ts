@@ -26,6 +26,7 @@ import type { Predicate } from './chunks';
 import { q } from './sql';
 import type { StoreSpec } from './stores';
 import { filePath } from './stores/fileStore';
+import { ENTRY_BYTES, LruMap } from './lruMap';
 
 type PointerPlan = Extract<ColumnPlan, { kind: 'pointer' }>;
 
@@ -282,7 +283,11 @@ export class PointerOnlyColumn {
  */
 export class SharedFileStats {
   private readonly queue: string[] = [];
-  private readonly seen = new Set<string>();
+  /** Objects looked at, the most recently seen kept (a shared object is seen again and again). */
+  private readonly seen = new LruMap<string, true>(200_000, {
+    maxBytes: 4 * 2 ** 20,
+    bytesOf: (hex) => hex.length + ENTRY_BYTES,
+  });
   private running: Promise<void> | null = null;
   private failure: unknown = null;
   private readonly base: string;
@@ -299,9 +304,8 @@ export class SharedFileStats {
 
   /** Queue one object (by its hex) for a look; repeats across chunks are looked at once. */
   add(hex: string): void {
-    if (this.seen.has(hex)) return;
-    if (this.seen.size >= 200_000) this.seen.clear();
-    this.seen.add(hex);
+    if (this.seen.get(hex)) return;
+    this.seen.set(hex, true);
     this.queue.push(hex);
     this.running ??= this.drain();
   }

@@ -6,13 +6,15 @@ import { isBase32Hash, base32Hash } from './hash';
 import { inPool } from './inPool';
 import { describeObject, md5OfObject, readObject, statObject, StoreIoUnavailable, type StoreMap } from './stores';
 import { StoreAccessError } from './stores/objectStore';
-import { LruMap } from './lruMap';
+import { ENTRY_BYTES, LruMap } from './lruMap';
 import { decodeProblem } from './verifyValues';
 import type { TableVerdict, VerifyOptions } from './verify';
 
 const HASH_CODECS = new Set(['blob', 'attach', 'hash']);
-/** Objects whose verdict is remembered per column (a few hundred bytes each). */
+/** Objects whose verdict is remembered per column: at most this many, in at most this many bytes (ids are
+ * store, path, hash and size as text, ~100–200 bytes each). */
 const CHECKED_OBJECTS = 50_000;
+const CHECKED_BYTES = 4 * 2 ** 20;
 /** At most this many examples per column in a reason; the count says how many there were. */
 const EXAMPLES = 3;
 
@@ -67,7 +69,10 @@ export async function checkPointerValues(
   };
   // store:path:hash → problem kind (null = fine); bounded, least recently seen forgotten first (a shared object
   // stays; forgetting one only means checking its file again).
-  const checked = new LruMap<string, string | null>(CHECKED_OBJECTS);
+  const checked = new LruMap<string, string | null>(CHECKED_OBJECTS, {
+    maxBytes: CHECKED_BYTES,
+    bytesOf: (id, f) => id.length + (f?.length ?? 0) + ENTRY_BYTES,
+  });
   const big = new Mutex();
   const total = col.total;
   let rows = 0;
