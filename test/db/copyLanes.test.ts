@@ -18,6 +18,7 @@ import { uuidHex } from '../../client/src/db/hash';
 import { qt } from '../../client/src/db/sql';
 import { testServer, uniquePrefix } from './harness';
 import { walkInLanes } from '../../client/src/db/copyLanes';
+import { onlyPointerChecks } from '../../client/src/db/copyChecks';
 
 const SIDE = 8; // 512 rows, in chunks of 40: 13 chunks
 
@@ -180,4 +181,25 @@ test('lanes report chunks in key order, and a failed chunk keeps the checkpoint 
     /chunk 3 failed/,
   );
   assert.deepEqual(kept, [10, 20], 'nothing past the failed chunk is reported');
+});
+
+test('the chunk INSERT skips only checks that validate pointer JSON: a user CHECK on the target still refuses a row', async () => {
+  const s = await scenario();
+  try {
+    const target = { schema: `${s.src}_v2`, name: 'recording' };
+    const session = { read: <T>(sql: string, params: unknown[]) => s.db.query<T>(sql, params) };
+    assert.equal(await onlyPointerChecks(session, target, ['signal']), true, 'json_valid(`signal`) only');
+    assert.equal(await onlyPointerChecks(session, target, ['other']), false, 'json_valid of a verbatim column');
+    await s.db.execute(
+      `ALTER TABLE ${qt(target.schema, target.name)} ADD CONSTRAINT slow CHECK (sampling_rate < 1000)`,
+    );
+    assert.equal(await onlyPointerChecks(session, target, ['signal']), false);
+    const report = await copy(s.db, s.opts());
+    const t = report.tables[0];
+    assert.equal(t.status, 'failed');
+    assert.match(t.error ?? '', /slow/);
+    assert.equal(t.rowsInserted, 0);
+  } finally {
+    await s.cleanup();
+  }
 });

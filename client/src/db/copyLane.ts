@@ -2,7 +2,7 @@
 // transaction, and the session-temporary tables that carry pointer JSON. A first copy of a table with
 // pointer-only columns runs two of these at once (copyLanes.ts); everything else runs one.
 import type { Db, DbConnection, Row } from './connection';
-import { formatSql } from './sql';
+import { formatSql, q } from './sql';
 import type { ChunkObjects, PointerOnlyColumn } from './pointerOnlyCopy';
 import type { CopyOptions } from './copy';
 
@@ -89,6 +89,17 @@ export class CopyLane {
   /** The 2.x JSON of the `i`th pointer column in this lane's chunk statements. */
   jsonOf(i: number): string {
     return this.chunkObjects[i].json;
+  }
+
+  /** The session's object tables (pointer JSON the client converted), one per pointer column. */
+  async createTables(objects: readonly string[]): Promise<void> {
+    for (const table of objects) {
+      await this.write(
+        `CREATE TEMPORARY TABLE IF NOT EXISTS ${table} (${q('h')} binary(16) NOT NULL, ` +
+          `${q('json')} LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NULL, PRIMARY KEY (${q('h')})) ENGINE=InnoDB`,
+        [],
+      );
+    }
   }
 
   /** The session's scratch tables dropped, even after a cancel (write() would refuse to run then). */

@@ -26,6 +26,7 @@ import { MissingFiles, missingSharedFile } from './sharedFiles';
 import { ConvertedCache } from './convertedCache';
 import { CancelledError, CopyLane } from './copyLane';
 import { walkInLanes } from './copyLanes';
+import { onlyPointerChecks } from './copyChecks';
 import { jobsOf } from './inPool';
 
 export { CancelledError };
@@ -107,9 +108,18 @@ export class TableCopier {
     if (this.cp.lastKey)
       this.processed = this.resumedAt = await count(and(t.filter, keyAtMost(t.keyCols, this.cp.lastKey, 's')));
     try {
-      await this.createTables(this.lane);
+      await this.lane.createTables(this.objects);
       const last = this.cp.lastKey;
       this.fast = firstWhole || (await this.canWalkWithoutProbes(last));
+      this.unchecked =
+        this.db.flavor === 'mariadb' &&
+        !this.opts.dryRun &&
+        this.pointers.length > 0 &&
+        (await onlyPointerChecks(
+          this.lane,
+          t.target,
+          this.pointers.map((p) => p.name),
+        ));
       const done = (rows: number, upper: Key | null, ms: number) => {
         this.sizer.observe(rows, ms);
         this.cp.lastKey = upper;
@@ -123,7 +133,7 @@ export class TableCopier {
         await this.db.withConnection(async (c2) => {
           const second = new CopyLane(this.db, c2, this.opts);
           try {
-            await this.createTables(second);
+            await second.createTables(this.objects);
             await walkInLanes([this.lane, second], last, {
               bound: (lane, lower) => this.bound(lane, lower),
               copy: async (lane, lower, b) => (await this.copyRange(lane, lower, b)).rows,
@@ -166,16 +176,8 @@ export class TableCopier {
     return this.pointers.every((p, i) => this.pointerOnly(this.lane, i, p, ctx) !== null);
   }
 
-  /** The session's object tables (pointer JSON the client converted). */
-  private async createTables(lane: CopyLane): Promise<void> {
-    for (const table of this.objects) {
-      await lane.write(
-        `CREATE TEMPORARY TABLE IF NOT EXISTS ${table} (${q('h')} binary(16) NOT NULL, ` +
-          `${q('json')} LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NULL, PRIMARY KEY (${q('h')})) ENGINE=InnoDB`,
-        [],
-      );
-    }
-  }
+  /** The chunk INSERT skips the target's CHECKs: they only validate pointer JSON (copyChecks.ts). */
+  private unchecked = false;
 
   private maxBytes = 8 * 1024 * 1024;
   /** The target holds nothing past the walk: chunks need no boundary probe, no target count and no guard. */
@@ -313,7 +315,7 @@ export class TableCopier {
     const complete = this.pointers.map((p, i) => `(s.${q(p.name)} IS NULL OR ${lane.chunkObjects[i].present})`);
     await lane.transaction(async () => {
       const r = await lane.write(
-        `INSERT INTO ${this.tgt} (${qList(t.columns.map((x) => x.name))}) SELECT ${select.join(', ')} FROM ${this.src} AS s ${lane.objectJoins()} ` +
+        `${this.unchecked ? 'SET STATEMENT check_constraint_checks = 0 FOR ' : ''}INSERT INTO ${this.tgt} (${qList(t.columns.map((x) => x.name))}) SELECT ${select.join(', ')} FROM ${this.src} AS s ${lane.objectJoins()} ` +
           `WHERE ${[range.sql, ...complete].join(' AND ')}${guard}`,
         range.params,
       );
