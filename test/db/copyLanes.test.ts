@@ -77,8 +77,8 @@ test('two sessions copy what one session copies, byte for byte, and count a miss
       `SELECT \`signal\` AS hash FROM ${qt(s.src, 'recording')} WHERE rec_id = 7`,
     );
     fs.rmSync(filePath(s.store, path014(s.store, s.src, uuidHex(gone.hash))));
-    // --jobs 2 with one table: one session.
-    const one = await copy(s.counted, s.opts({ jobs: 2 }));
+    // --jobs 3: one session per table.
+    const one = await copy(s.counted, s.opts({ jobs: 3 }));
     assert.equal(s.sessions(), 1);
     assert.equal(one.tables[0].status, 'done', JSON.stringify(one.tables[0]));
     const expected = await s.rows();
@@ -135,7 +135,7 @@ test('a two-session copy cancelled mid-walk leaves every row up to its checkpoin
     assert.equal(t.conflictCount, 0);
     const resumedRows = await s.rows();
     await s.truncate();
-    await copy(s.db, s.opts({ jobs: 2 }));
+    await copy(s.db, s.opts({ jobs: 3 }));
     assert.deepEqual(resumedRows, await s.rows(), 'the same rows as one uninterrupted session');
     fs.rmSync(path.dirname(statePath), { recursive: true, force: true });
   } finally {

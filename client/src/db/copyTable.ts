@@ -167,11 +167,11 @@ export class TableCopier {
   }
 
   /**
-   * A first copy of a table whose pointer columns are all pointer-only, one table at a time: two sessions
-   * (copyLanes.ts). Tables copied with --jobs already keep the server's cores busy.
+   * A first copy of a table whose pointer columns are all pointer-only: two sessions (copyLanes.ts), unless
+   * more than two tables are copied at once (they keep the server busy, and the pool holds eight sessions).
    */
   private inLanes(): boolean {
-    if (!this.fast || !this.pointers.length || this.opts.dryRun || jobsOf(this.opts.jobs) > 1) return false;
+    if (!this.fast || !this.pointers.length || this.opts.dryRun || jobsOf(this.opts.jobs) > 2) return false;
     const ctx = this.pointerContext(false);
     return this.pointers.every((p, i) => this.pointerOnly(this.lane, i, p, ctx) !== null);
   }
