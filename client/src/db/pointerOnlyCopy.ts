@@ -4,7 +4,7 @@
 // chunk's distinct objects' JSON once (base32 by MID from a binary alphabet, constant parts JSON-escaped here
 // and passed as parameters) into a session MEMORY table keyed by a hash index, which the chunk's INSERT … SELECT
 // joins;
-// the client reads back only the pointers, and looks at the shared files with a synchronous stat that yields to
+// the client reads back only the pointers, and looks at the shared files with a synchronous access() that yields to
 // the event loop between slices, so the server runs the chunk's statements meanwhile. Objects the template does
 // not cover (0.11 carry-overs with `filepath`, attachments in a blob column, dangling pointers, sizes past 2^53)
 // go through pointers.ts as before, which converts or refuses them with its usual message.
@@ -286,7 +286,7 @@ export class PointerOnlyColumn {
 }
 
 /**
- * The shared files of one table, looked at once each with a synchronous stat in slices (the event loop
+ * The shared files of one table, looked at once each with a synchronous access() in slices (the event loop
  * runs the copy's statements between slices). Missing ones are reported through `onMissing` with the same
  * description as sharedFiles.ts gives.
  */
