@@ -144,42 +144,36 @@ test('a two-session copy cancelled mid-walk leaves every row up to its checkpoin
 });
 
 test('lanes report chunks in key order, and a failed chunk keeps the checkpoint before it', async () => {
-  // Chunk k covers keys (k-1)*10, k*10]; chunk 2 is slow, so chunks 3.. finish first on the other lane.
-  const reported: number[] = [];
+  // Chunk k covers keys ((k-1)*10, k*10]. One chunk waits until chunk 5 has been copied on the other lane, so
+  // chunks finish out of key order (no timers: the order is the same on a loaded machine).
+  const walk = (slow: number, fail: boolean, order: number[], reported: number[]) => {
+    let fifthCopied: () => void = () => undefined;
+    const fifth = new Promise<void>((r) => (fifthCopied = r));
+    return walkInLanes<string, { k: number }>(['a', 'b'], null, {
+      bound: async (_lane, last) => {
+        const k = last ? Number(last[0]) / 10 + 1 : 1;
+        return k > 6 ? null : { k, upper: k === 6 ? null : [k * 10] };
+      },
+      copy: async (_lane, _last, b) => {
+        if (b.k === slow) await fifth;
+        await new Promise((r) => setImmediate(r));
+        if (b.k === slow && fail) throw new Error(`chunk ${slow} failed`);
+        order.push(b.k);
+        if (b.k === 5) fifthCopied();
+        return 10;
+      },
+      done: (_rows, upper) => reported.push(upper ? Number(upper[0]) : -1),
+      check: () => undefined,
+    });
+  };
   const order: number[] = [];
-  await walkInLanes<string, { k: number }>(['a', 'b'], null, {
-    bound: async (_lane, last) => {
-      const k = last ? Number(last[0]) / 10 + 1 : 1;
-      return k > 6 ? null : { k, upper: k === 6 ? null : [k * 10] };
-    },
-    copy: async (_lane, _last, b) => {
-      await new Promise((r) => setTimeout(r, b.k === 2 ? 60 : 5));
-      order.push(b.k);
-      return 10;
-    },
-    done: (_rows, upper) => reported.push(upper ? Number(upper[0]) : -1),
-    check: () => undefined,
-  });
-  assert.notDeepEqual(order, [1, 2, 3, 4, 5, 6], 'chunks finished out of order');
+  const reported: number[] = [];
+  await walk(2, false, order, reported);
+  assert.deepEqual(order.slice(0, 4), [1, 3, 4, 5], 'chunk 2 finished after chunks 3 to 5');
   assert.deepEqual(reported, [10, 20, 30, 40, 50, -1]);
 
   const kept: number[] = [];
-  await assert.rejects(
-    walkInLanes<string, { k: number }>(['a', 'b'], null, {
-      bound: async (_lane, last) => {
-        const k = last ? Number(last[0]) / 10 + 1 : 1;
-        return { k, upper: [k * 10] };
-      },
-      copy: async (_lane, _last, b) => {
-        await new Promise((r) => setTimeout(r, b.k === 3 ? 30 : 5));
-        if (b.k === 3) throw new Error('chunk 3 failed');
-        return 10;
-      },
-      done: (_rows, upper) => kept.push(Number(upper![0])),
-      check: () => undefined,
-    }),
-    /chunk 3 failed/,
-  );
+  await assert.rejects(walk(3, true, [], kept), /chunk 3 failed/);
   assert.deepEqual(kept, [10, 20], 'nothing past the failed chunk is reported');
 });
 
