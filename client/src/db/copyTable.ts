@@ -2,7 +2,7 @@
 // the session tables that carry pointer JSON, conflict accounting, cancellation by KILL QUERY.
 import { inPool } from './inPool';
 import type { Db, DbConnection, Row } from './connection';
-import { q, qt, qList, formatSql } from './sql';
+import { q, qt, qList } from './sql';
 import {
   ChunkSizer,
   type Predicate,
@@ -20,21 +20,22 @@ import type { Key, TableCheckpoint } from './state';
 import { type ColumnPlan, type PointerContext, convertPointerCell } from './convert';
 import { type ExternalRow, fetchExternalRows } from './pointers';
 import { EXTERNAL_FIELDS, batches, externalFields, externalRow } from './copyObjectRows';
-import { type ChunkObjects, PointerOnlyColumn, convertedObjects, pointerOnlyStore } from './pointerOnlyCopy';
+import { PointerOnlyColumn, type SharedFileStats, convertedObjects, pointerOnlyStore } from './pointerOnlyCopy';
 import type { CopyOptions, PlannedTable, TableCopyResult } from './copy';
 import { MissingFiles, missingSharedFile } from './sharedFiles';
 import { ConvertedCache } from './convertedCache';
+import { CancelledError, CopyLane } from './copyLane';
+import { walkInLanes } from './copyLanes';
+import { onlyPointerChecks } from './copyChecks';
+import { jobsOf } from './inPool';
+
+export { CancelledError };
 
 const MAX_REPORTED_CONFLICTS = 20;
 /** Bytes one chunk's transaction may write (undo and redo stay small); the time target usually binds first. */
 const CHUNK_TRANSACTION_BYTES = 256 * 1024 * 1024;
 /** Rows of a chunk with pointer columns: its distinct objects are in memory at once (a few hundred bytes each). */
 const POINTER_CHUNK_ROWS = 50_000;
-
-/** Cancelled between statements (a statement killed on the server surfaces as its own error). */
-export class CancelledError extends Error {
-  override name = 'CancelledError';
-}
 
 /** Copies one table on one dedicated session. */
 export class TableCopier {
@@ -48,10 +49,12 @@ export class TableCopier {
   private sizer = new ChunkSizer();
   private processed = 0;
   private readonly pointers: Extract<ColumnPlan, { kind: 'pointer' }>[];
+  /** The table's own session (every statement of a copy on one lane, but a first copy's chunks: copyLanes.ts). */
+  private readonly lane: CopyLane;
 
   constructor(
     private readonly db: Db,
-    private readonly c: DbConnection,
+    c: DbConnection,
     private readonly t: PlannedTable,
     private readonly cp: TableCheckpoint,
     private readonly result: TableCopyResult,
@@ -62,10 +65,12 @@ export class TableCopier {
     this.tgt = qt(t.target.schema, t.target.name);
     this.pointers = t.columns.filter((x): x is Extract<ColumnPlan, { kind: 'pointer' }> => x.kind === 'pointer');
     this.objects = this.pointers.map((_, i) => qt(t.target.schema, `~djm_copy_objects_${i}`));
+    this.lane = new CopyLane(db, c, opts);
   }
 
   async run(): Promise<void> {
-    const { c, t } = this;
+    const { t } = this;
+    const c = this.lane.c;
     const maxPacket = Number((await c.query<{ v: string }>('SELECT @@max_allowed_packet AS v'))[0].v);
     // Half a packet bounds what the client sends (the object tables); the chunk's rows never leave the server,
     // so the chunk itself is bounded by time and by a transaction size, not by the packet.
@@ -81,7 +86,8 @@ export class TableCopier {
     });
     const count = async (p: Predicate) =>
       Number(
-        (await this.read<{ n: string }>(`SELECT COUNT(*) AS n FROM ${this.src} AS s WHERE ${p.sql}`, p.params))[0].n,
+        (await this.lane.read<{ n: string }>(`SELECT COUNT(*) AS n FROM ${this.src} AS s WHERE ${p.sql}`, p.params))[0]
+          .n,
       );
     // A first copy of a whole table counts nothing up front (that would read the table once more): progress
     // uses the table statistics, and the total becomes exact when the walk ends.
@@ -101,41 +107,77 @@ export class TableCopier {
     // Resuming: the rows up to the checkpoint are done, so progress and ETA start from there.
     if (this.cp.lastKey)
       this.processed = this.resumedAt = await count(and(t.filter, keyAtMost(t.keyCols, this.cp.lastKey, 's')));
-    for (const table of this.objects) {
-      await this.write(
-        `CREATE TEMPORARY TABLE IF NOT EXISTS ${table} (${q('h')} binary(16) NOT NULL, ` +
-          `${q('json')} LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NULL, PRIMARY KEY (${q('h')})) ENGINE=InnoDB`,
-        [],
-      );
-    }
     try {
-      let last = this.cp.lastKey;
+      await this.lane.createTables(this.objects);
+      const last = this.cp.lastKey;
       this.fast = firstWhole || (await this.canWalkWithoutProbes(last));
-      for (;;) {
-        this.checkAbort();
-        const began = Date.now();
-        const outcome = await this.chunk(last);
-        if (!outcome) break;
-        this.sizer.observe(outcome.rows, Date.now() - began);
-        last = outcome.upper;
-        this.cp.lastKey = last;
+      this.unchecked =
+        this.db.flavor === 'mariadb' &&
+        !this.opts.dryRun &&
+        this.pointers.length > 0 &&
+        (await onlyPointerChecks(
+          this.lane,
+          t.target,
+          this.pointers.map((p) => p.name),
+        ));
+      const done = (rows: number, upper: Key | null, ms: number) => {
+        this.sizer.observe(rows, ms);
+        this.cp.lastKey = upper;
         this.result.chunks++;
-        this.processed += outcome.rows;
+        this.processed += rows;
         this.save();
         this.progress();
-        if (outcome.final) break;
-      }
+      };
+      if (this.inLanes()) {
+        // A second session for the walk (its own scratch tables), released when the walk ends.
+        await this.db.withConnection(async (c2) => {
+          const second = new CopyLane(this.db, c2, this.opts);
+          try {
+            await second.createTables(this.objects);
+            await walkInLanes([this.lane, second], last, {
+              bound: (lane, lower) => this.bound(lane, lower),
+              copy: async (lane, lower, b) => (await this.copyRange(lane, lower, b)).rows,
+              done,
+              check: () => this.lane.checkAbort(),
+            });
+          } finally {
+            await second.dropTables(this.objects);
+          }
+        });
+      } else await this.walk(last, done);
       if (firstWhole) this.result.total = this.processed;
-      for (const col of this.fastColumns.values()) await col.files.done();
+      for (const files of this.fileStats.values()) await files.done();
     } finally {
-      // Not through write(): after a cancel that would refuse to run, and the pooled session would keep the tables.
-      for (const table of this.objects) {
-        const drop = `DROP TEMPORARY TABLE IF EXISTS ${table}`;
-        await (this.opts.dryRun ? this.write(drop, []) : this.c.execute(drop)).catch(() => undefined);
-      }
-      for (const col of this.fastColumns.values()) await col.drop(this.c).catch(() => undefined);
+      await this.lane.dropTables(this.objects);
     }
   }
+
+  /** One session walks the chunks in key order. */
+  private async walk(start: Key | null, done: (rows: number, upper: Key | null, ms: number) => void): Promise<void> {
+    let last = start;
+    for (;;) {
+      this.lane.checkAbort();
+      const began = Date.now();
+      const outcome = await this.chunk(last);
+      if (!outcome) break;
+      last = outcome.upper;
+      done(outcome.rows, outcome.upper, Date.now() - began);
+      if (outcome.final) break;
+    }
+  }
+
+  /**
+   * A first copy of a table whose pointer columns are all pointer-only: two sessions (copyLanes.ts), unless
+   * more than two tables are copied at once (they keep the server busy, and the pool holds eight sessions).
+   */
+  private inLanes(): boolean {
+    if (!this.fast || !this.pointers.length || this.opts.dryRun || jobsOf(this.opts.jobs) > 2) return false;
+    const ctx = this.pointerContext(false);
+    return this.pointers.every((p, i) => this.pointerOnly(this.lane, i, p, ctx) !== null);
+  }
+
+  /** The chunk INSERT skips the target's CHECKs: they only validate pointer JSON (copyChecks.ts). */
+  private unchecked = false;
 
   private maxBytes = 8 * 1024 * 1024;
   /** The target holds nothing past the walk: chunks need no boundary probe, no target count and no guard. */
@@ -146,7 +188,8 @@ export class TableCopier {
    * sides, and the binary log (if any) takes an `INSERT … SELECT … LIMIT` without a warning (ROW or MIXED).
    */
   private async canWalkWithoutProbes(last: Key | null): Promise<boolean> {
-    const { t, c } = this;
+    const { t } = this;
+    const c = this.lane.c;
     if (this.opts.dryRun) return false;
     const tCols = keyColumnsFor(t.keyCols, t.source.columns, t.target.columns);
     if (tCols !== t.keyCols) return false;
@@ -155,7 +198,7 @@ export class TableCopier {
     );
     if (Number(fmt.on) === 1 && String(fmt.f).toUpperCase() === 'STATEMENT') return false;
     const past = and(last ? keyAfter(tCols, last, 't') : null);
-    return !(await this.read(`SELECT 1 FROM ${this.tgt} AS t WHERE ${past.sql} LIMIT 1`, past.params)).length;
+    return !(await this.lane.read(`SELECT 1 FROM ${this.tgt} AS t WHERE ${past.sql} LIMIT 1`, past.params)).length;
   }
 
   /**
@@ -170,20 +213,21 @@ export class TableCopier {
     const past = and(last ? keyAfter(t.keyCols, last, 't') : null);
     let inserted = 0;
     let upper: Key | null = null;
-    await this.transaction(async () => {
-      const r = await this.write(
+    const lane = this.lane;
+    await lane.transaction(async () => {
+      const r = await lane.write(
         `INSERT INTO ${this.tgt} (${qList(t.columns.map((x) => x.name))}) SELECT ${t.columns.map((x) => `s.${q(x.name)}`).join(', ')} ` +
           `FROM ${this.src} AS s WHERE ${scope.sql} ${orderBy(t.keyCols, 's')} LIMIT ${n}`,
         scope.params,
       );
       inserted = r.affectedRows;
       if (!inserted) return;
-      const [top] = await this.read(
+      const [top] = await lane.read(
         `SELECT ${keySelect(t.keyCols, 't')} FROM ${this.tgt} AS t WHERE ${past.sql} ${orderBy(t.keyCols, 't', 'DESC')} LIMIT 1`,
         past.params,
       );
       upper = keyOf(top, t.keyCols.length);
-      await this.account(inserted, inserted, { sql: 'FALSE', params: [] });
+      await this.account(lane, inserted, inserted, { sql: 'FALSE', params: [] });
     });
     if (!inserted) return null;
     return { rows: inserted, upper, final: inserted < n };
@@ -209,85 +253,44 @@ export class TableCopier {
     });
   }
 
-  private checkAbort(): void {
-    if (this.opts.signal?.aborted) throw new CancelledError('copy cancelled');
-  }
-
-  /** Runs a long statement so that an abort kills it from another session. */
-  private async killable<T>(fn: () => Promise<T>): Promise<T> {
-    const signal = this.opts.signal;
-    if (!signal) return fn();
-    this.checkAbort();
-    const pending: Promise<void>[] = [];
-    const onAbort = () => {
-      pending.push(this.db.kill(this.c.threadId, 'query').catch(() => undefined));
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    try {
-      return await fn();
-    } finally {
-      signal.removeEventListener('abort', onAbort);
-      // Wait for the KILL to land so it cannot hit the next statement (ROLLBACK).
-      await Promise.all(pending);
-    }
-  }
-
-  private async read<T = Row>(sql: string, params: unknown[]): Promise<T[]> {
-    return this.killable(() => this.c.query<T>(sql, params));
-  }
-
-  /** A statement that changes data: executed, or in a dry run printed. */
-  private async write(sql: string, params: unknown[]): Promise<{ affectedRows: number }> {
-    if (this.opts.dryRun) {
-      this.opts.onStatement?.(formatSql(sql, params) + ';');
-      return { affectedRows: 0 };
-    }
-    const r = await this.killable(() => this.c.execute(sql, params));
-    if (r.warningStatus > 0) {
-      const warnings = await this.c.query<{ Level: string; Code: number; Message: string }>('SHOW WARNINGS');
-      throw new Error(
-        `a statement produced warnings, chunk rolled back: ${warnings.map((w) => `${w.Level} ${w.Code}: ${w.Message}`).join('; ')}`,
-      );
-    }
-    return r;
-  }
-
-  /** One chunk inside a transaction; rolled back on any error or cancel. */
-  private async transaction<T>(fn: () => Promise<T>): Promise<T> {
-    // Read committed: the INSERT … SELECT reads the source without share-locking production rows.
-    await this.write('SET TRANSACTION ISOLATION LEVEL READ COMMITTED', []);
-    await this.write('START TRANSACTION', []);
-    try {
-      const r = await fn();
-      this.checkAbort();
-      await this.write('COMMIT', []);
-      return r;
-    } catch (e) {
-      if (!this.opts.dryRun) await this.c.execute('ROLLBACK').catch(() => undefined);
-      throw e;
-    }
-  }
-
   /**
    * One chunk: the next `n` source keys after `last` (a boundary query on the primary key), copied with one
    * `INSERT … SELECT`. Pointer columns take their JSON from the session's object tables, joined on the
    * pointer: the client only ever handles the distinct stored objects of the chunk, never the rows.
    */
   private async chunk(last: Key | null): Promise<{ rows: number; upper: Key | null; final: boolean } | null> {
-    const { t } = this;
     if (this.fast && !this.pointers.length) return this.fastChunk(last);
+    const b = await this.bound(this.lane, last);
+    return b && this.copyRange(this.lane, last, b);
+  }
+
+  /** The next chunk after `last`: its upper key (null: the rest of the table) and rows; null when none is left. */
+  private async bound(lane: CopyLane, last: Key | null): Promise<{ upper: Key | null; expected: number } | null> {
+    const { t } = this;
     const n = this.sizer.next();
     const scope = and(last ? keyAfter(t.keyCols, last, 's') : null, t.filter);
-    const boundary = await this.read(
+    const boundary = await lane.read(
       `SELECT ${keySelect(t.keyCols, 's')} FROM ${this.src} AS s WHERE ${scope.sql} ${orderBy(t.keyCols, 's')} LIMIT 1 OFFSET ${n - 1}`,
       scope.params,
     );
     const upper = boundary.length ? keyOf(boundary[0], t.keyCols.length) : null;
     const range = and(keyRange(t.keyCols, last, upper, 's'), t.filter);
-    const count = async (sql: string, p: Predicate) =>
-      Number((await this.read<{ n: string }>(`SELECT COUNT(*) AS n FROM ${sql} WHERE ${p.sql}`, p.params))[0].n);
-    const expected = upper ? n : await count(`${this.src} AS s`, range);
-    if (expected === 0) return null;
+    const expected = upper ? n : await this.count(lane, `${this.src} AS s`, range);
+    return expected === 0 ? null : { upper, expected };
+  }
+
+  private async count(lane: CopyLane, sql: string, p: Predicate): Promise<number> {
+    return Number((await lane.read<{ n: string }>(`SELECT COUNT(*) AS n FROM ${sql} WHERE ${p.sql}`, p.params))[0].n);
+  }
+
+  /** The chunk (`last`, b.upper] copied on `lane`. */
+  private async copyRange(
+    lane: CopyLane,
+    last: Key | null,
+    { upper, expected }: { upper: Key | null; expected: number },
+  ): Promise<{ rows: number; upper: Key | null; final: boolean }> {
+    const { t } = this;
+    const range = and(keyRange(t.keyCols, last, upper, 's'), t.filter);
     // Target rows already in the key range (none on a first copy: a cheap probe of an empty range). With a
     // filter, only the selected rows count, looked up by key: the range of a few selected keys (a swap's delta)
     // can span the whole table, and its other rows say nothing about the selected ones.
@@ -295,9 +298,9 @@ export class TableCopier {
     const present = this.fast
       ? 0
       : t.filter
-        ? await count(`${this.src} AS s JOIN ${this.tgt} AS t ON ${keyJoin(t.keyCols, 't', 's')}`, range)
-        : await count(`${this.tgt} AS t`, tRange);
-    if (this.pointers.length) await this.fillObjects(range, present >= expected);
+        ? await this.count(lane, `${this.src} AS s JOIN ${this.tgt} AS t ON ${keyJoin(t.keyCols, 't', 's')}`, range)
+        : await this.count(lane, `${this.tgt} AS t`, tRange);
+    if (this.pointers.length) await this.fillObjects(lane, range, present >= expected);
     // Into an empty range the plain INSERT … SELECT is enough: a row written there meanwhile by someone
     // else makes it fail on the duplicate key (an error, never a silent skip). Dry runs always print
     // the guarded form, so their script is right whatever the target holds when it is run.
@@ -306,31 +309,24 @@ export class TableCopier {
         ? ` AND NOT EXISTS (SELECT 1 FROM ${this.tgt} AS t WHERE ${keyJoin(t.keyCols, 't', 's')})`
         : '';
 
-    const select = t.columns.map((col) => (col.kind === 'verbatim' ? `s.${q(col.name)}` : this.jsonOf(col)));
+    const select = t.columns.map((col) => (col.kind === 'verbatim' ? `s.${q(col.name)}` : this.jsonOf(lane, col)));
     // A pointer whose object is missing from its object table (the source changed after it was read) is
     // not copied in this chunk rather than copied as NULL; a re-run picks it up.
-    const complete = this.pointers.map((p, i) => `(s.${q(p.name)} IS NULL OR ${this.chunkObjects[i].present})`);
-    await this.transaction(async () => {
-      const r = await this.write(
-        `INSERT INTO ${this.tgt} (${qList(t.columns.map((x) => x.name))}) SELECT ${select.join(', ')} FROM ${this.src} AS s ${this.objectJoins()} ` +
+    const complete = this.pointers.map((p, i) => `(s.${q(p.name)} IS NULL OR ${lane.chunkObjects[i].present})`);
+    await lane.transaction(async () => {
+      const r = await lane.write(
+        `${this.unchecked ? 'SET STATEMENT check_constraint_checks = 0 FOR ' : ''}INSERT INTO ${this.tgt} (${qList(t.columns.map((x) => x.name))}) SELECT ${select.join(', ')} FROM ${this.src} AS s ${lane.objectJoins()} ` +
           `WHERE ${[range.sql, ...complete].join(' AND ')}${guard}`,
         range.params,
       );
-      await this.account(expected, this.opts.dryRun ? expected : r.affectedRows, range);
+      await this.account(lane, expected, this.opts.dryRun ? expected : r.affectedRows, range);
     });
     return { rows: expected, upper, final: upper === null };
   }
 
-  /** The 2.x JSON of pointer column `p` in this chunk's statements, from its object table(s). */
-  private jsonOf(p: ColumnPlan): string {
-    return this.chunkObjects[this.pointers.indexOf(p as Extract<ColumnPlan, { kind: 'pointer' }>)].json;
-  }
-
-  /** Per pointer column, where this chunk's JSON is (pointerOnlyCopy.ts: ChunkObjects). */
-  private chunkObjects: ChunkObjects[] = [];
-
-  private objectJoins(): string {
-    return this.chunkObjects.flatMap((o) => o.joins).join(' ');
+  /** The 2.x JSON of pointer column `p` in `lane`'s chunk statements, from its object table(s). */
+  private jsonOf(lane: CopyLane, p: ColumnPlan): string {
+    return lane.jsonOf(this.pointers.indexOf(p as Extract<ColumnPlan, { kind: 'pointer' }>));
   }
 
   /**
@@ -338,37 +334,30 @@ export class TableCopier {
    * session's object tables. When every row of the chunk is already in the target, the conversion only
    * computes the JSON (for the conflict check) and touches no file.
    */
-  private async fillObjects(range: Predicate, allPresent: boolean): Promise<void> {
+  private async fillObjects(lane: CopyLane, range: Predicate, allPresent: boolean): Promise<void> {
     const { t } = this;
-    const ctx: PointerContext = {
-      sourceSchema: t.source.schema,
-      targetSchema: t.target.schema,
-      stores: this.opts.stores ?? {},
-      destStores: this.opts.destStores,
-      relocate: !!this.opts.relocate,
-      dryRun: !!this.opts.dryRun || allPresent,
-    };
-    this.chunkObjects = [];
+    const ctx = this.pointerContext(allPresent);
+    lane.chunkObjects = [];
     for (const [i, p] of this.pointers.entries()) {
       const rows: unknown[][] = [];
-      const fast = this.pointerOnly(i, p, ctx);
+      const fast = this.pointerOnly(lane, i, p, ctx);
       const external = qt(t.source.schema, '~external_' + p.store);
       const j = convertedObjects(i, this.objects[i], p.name);
       let objects: Row[];
       if (fast) {
-        const chunk = { c: this.c, read: this.read.bind(this), write: this.write.bind(this) };
+        const chunk = { c: lane.c, read: lane.read.bind(lane), write: lane.write.bind(lane) };
         const filled = await fast.fill(chunk, { i, column: p.name, from: this.src, range, external, converted: j });
-        this.chunkObjects.push(filled.objects);
-        if (filled.others.length) await this.write(`TRUNCATE TABLE ${this.objects[i]}`, []);
-        const ext = await fetchExternalRows(this.c, t.source.schema, p.store, filled.others);
+        lane.chunkObjects.push(filled.objects);
+        if (filled.others.length) await lane.write(`TRUNCATE TABLE ${this.objects[i]}`, []);
+        const ext = await fetchExternalRows(lane.c, t.source.schema, p.store, filled.others);
         objects = filled.others.map((h) => ({ __q: h, ...externalFields(ext.get(h.toString('hex')) ?? null) }));
       } else {
-        this.chunkObjects.push(j);
+        lane.chunkObjects.push(j);
         // Scratch space private to this session, filled outside the chunk's transaction.
-        await this.write(`TRUNCATE TABLE ${this.objects[i]}`, []);
+        await lane.write(`TRUNCATE TABLE ${this.objects[i]}`, []);
         // DISTINCT over the pointer alone, then the join: DISTINCT over the joined row measured 4-5× slower.
         const distinct = `(SELECT DISTINCT s.${q(p.name)} AS ${q('__q')} FROM ${this.src} AS s WHERE ${range.sql} AND s.${q(p.name)} IS NOT NULL)`;
-        objects = await this.read(
+        objects = await lane.read(
           `SELECT d.${q('__q')}, ${EXTERNAL_FIELDS.map((f) => `e.${q(f)} AS ${q('__e0_' + f)}`).join(', ')} ` +
             `FROM ${distinct} AS d LEFT JOIN ${external} AS e ON e.${q('hash')} = d.${q('__q')}`,
           range.params,
@@ -376,7 +365,7 @@ export class TableCopier {
       }
       // Objects of a chunk convert with a bounded number in flight (each may be GET + PUT on an S3 store).
       await inPool(objects, OBJECTS_IN_FLIGHT, async (o) => {
-        this.checkAbort();
+        lane.checkAbort();
         const pointer = o.__q as Buffer;
         const cell = await this.convertCached(i, p, pointer, externalRow(o, 0), ctx);
         if (cell.missing) this.noteMissing(cell.missing);
@@ -391,7 +380,7 @@ export class TableCopier {
         rows.push([pointer, cell.json]);
       });
       for (const batch of batches(rows, this.maxBytes)) {
-        await this.write(
+        await lane.write(
           `INSERT INTO ${this.objects[i]} (${q('h')}, ${q('json')}) VALUES ${batch.map(() => '(?, ?)').join(', ')}`,
           batch.flat(),
         );
@@ -399,20 +388,37 @@ export class TableCopier {
     }
   }
 
+  private pointerContext(allPresent: boolean): PointerContext {
+    const { t } = this;
+    return {
+      sourceSchema: t.source.schema,
+      targetSchema: t.target.schema,
+      stores: this.opts.stores ?? {},
+      destStores: this.opts.destStores,
+      relocate: !!this.opts.relocate,
+      dryRun: !!this.opts.dryRun || allPresent,
+    };
+  }
+
+  /** Per pointer-only column, its shared files (looked at once per table, whichever lane read them). */
+  private readonly fileStats = new Map<number, SharedFileStats>();
+
   /**
    * Pointer-only blob columns on a file store take their JSON from a template (pointerOnlyCopy.ts), also in a
    * chunk whose rows are all in the target already (a re-run, a swap's catch-up copy): the JSON is still needed
    * for the conflict check, and spelled by the server it never holds the chunk's objects in this process.
    */
-  private readonly fastColumns = new Map<number, PointerOnlyColumn>();
-  private pointerOnly(i: number, p: Extract<ColumnPlan, { kind: 'pointer' }>, ctx: PointerContext) {
+  private pointerOnly(lane: CopyLane, i: number, p: Extract<ColumnPlan, { kind: 'pointer' }>, ctx: PointerContext) {
     const store = pointerOnlyStore(p, { ...ctx, dryRun: !!this.opts.dryRun });
     if (!store) return null;
-    let col = this.fastColumns.get(i);
+    let col = lane.fastColumns.get(i);
     const table = qt(this.t.target.schema, `~djm_copy_fast_${i}`);
     const maxRows = Math.max(POINTER_CHUNK_ROWS, this.opts.chunk?.maxRows ?? 0);
-    if (!col)
-      this.fastColumns.set(i, (col = new PointerOnlyColumn(store, ctx, table, maxRows, (m) => this.noteMissing(m))));
+    if (!col) {
+      col = new PointerOnlyColumn(store, ctx, table, maxRows, (m) => this.noteMissing(m), this.fileStats.get(i));
+      this.fileStats.set(i, col.files);
+      lane.fastColumns.set(i, col);
+    }
     return col.usable ? col : null;
   }
 
@@ -420,7 +426,7 @@ export class TableCopier {
    * Rows of the range already in the target: count them, and report those whose content differs
    * (verbatim columns by value, pointer columns by the identity of the object: hash, or path for files).
    */
-  private async account(expected: number, inserted: number, range: Predicate): Promise<void> {
+  private async account(lane: CopyLane, expected: number, inserted: number, range: Predicate): Promise<void> {
     this.result.rowsInserted += inserted;
     this.cp.rowsCopied += inserted;
     if (inserted >= expected) return;
@@ -430,14 +436,14 @@ export class TableCopier {
       if (col.kind === 'verbatim') return `NOT (s.${q(col.name)} <=> t.${q(col.name)})`;
       const field = col.pointerKind === 'filepath' ? '$.path' : '$.hash';
       const id = (expr: string) => `JSON_UNQUOTE(JSON_EXTRACT(${expr}, '${field}'))`;
-      return `NOT (${id(`t.${q(col.name)}`)} <=> ${id(this.jsonOf(col))})`;
+      return `NOT (${id(`t.${q(col.name)}`)} <=> ${id(this.jsonOf(lane, col))})`;
     });
     const present = expected - inserted;
     let conflicts: Row[] = [];
     if (differs.length) {
-      conflicts = await this.read(
+      conflicts = await lane.read(
         `SELECT ${t.source.primaryKey.map((k, i) => `s.${q(k)} AS ${q('__r' + i)}`).join(', ')}, ${differs.map((d, i) => `${d} AS ${q('__d' + i)}`).join(', ')} ` +
-          `FROM ${this.src} AS s JOIN ${this.tgt} AS t ON ${keyJoin(t.keyCols, 's', 't')} ${this.objectJoins()} ` +
+          `FROM ${this.src} AS s JOIN ${this.tgt} AS t ON ${keyJoin(t.keyCols, 's', 't')} ${lane.objectJoins()} ` +
           `WHERE ${range.sql} AND (${differs.join(' OR ')}) ${orderBy(t.keyCols, 's')}`,
         range.params,
       );
