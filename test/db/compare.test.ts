@@ -184,7 +184,7 @@ test("string keys under different collations: test-side key ranges follow produc
   }
 });
 
-test('in-store pointers are settled by the server-side join, and a planted pointer difference is still found by key', async () => {
+test('in-store pointers are settled by the two range reads, and a planted pointer difference is still found by key', async () => {
   const s = await copyScenario();
   try {
     await copy(s.db, { pairs: s.pairs, stores: s.source.storesConfig });

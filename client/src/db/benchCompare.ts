@@ -35,7 +35,7 @@ export async function compareLines(
     const rCmp = total / cmp.s;
     line(`streaming read of both ${table} tables (baseline)`, `${fmt(rRead)} rows/s`);
     compareMs.push(cmp.s);
-    const how = table === 'trial' ? 'chunk checksums' : 'pointers by server-side join, files checked';
+    const how = table === 'trial' ? 'chunk checksums' : 'pointers by two key-ordered reads, files checked';
     line(`db compare, ${table} (${how})`, `${fmt(rCmp)} rows/s  ratio ${(rCmp / rRead).toFixed(2)} (aim ≥ 0.5)`);
   }
   // Both tables at once (--jobs 2) against the two compares one after the other above.

@@ -53,7 +53,7 @@ export interface TableComparison {
   chunks: number;
   /** Chunks whose checksums matched, so no row was fetched. */
   chunksByChecksum: number;
-  /** Chunks whose in-store pointers were settled by the server-side join (comparePointerSql.ts), no row fetched by key. */
+  /** Chunks whose in-store pointers were settled by the two range reads (comparePointerSql.ts), no row fetched by key. */
   chunksByPointerJoin: number;
   ms: number;
 }
