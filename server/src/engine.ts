@@ -5,6 +5,7 @@ import { FileIndex } from './index/fileIndex';
 import { WorkspaceIndex } from './index/workspace';
 import { loadPython, type PythonParser } from './python/parser';
 import { forEachMissing } from './python/syntax';
+import { lowerBound } from './lowerBound';
 import { RuleContext, DEFAULT_OPTIONS, type EngineOptions } from './rules/context';
 import type { Finding } from './rules/meta';
 import { dependencyImportRule } from './rules/dependencies/importRule';
@@ -138,16 +139,7 @@ export function unanalysedRegions(path: string, text: string, ranges: Array<[num
   const lines: Array<[number, number, number]> = []; // [first line, last line, start offset] (0-based lines)
   const breaks: number[] = [];
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) breaks.push(i);
-  const lineOf = (o: number) => {
-    let lo = 0;
-    let hi = breaks.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (breaks[mid] < o) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
+  const lineOf = (o: number) => lowerBound(breaks, o);
   // Notebook cells are joined for analysis: their line numbers mean nothing to a reader, the location does.
   const numbered = !path.endsWith('.ipynb');
   for (const [start, end] of [...ranges].sort((a, b) => a[0] - b[0])) {

@@ -16,6 +16,7 @@ import { compare } from '../../client/src/db/compare';
 import { createParallel } from '../../client/src/db/parallel';
 import { fileStore, filePath, path014 } from '../../client/src/db/stores';
 import { q, qt } from '../../client/src/db/sql';
+import { externalTableDdl } from '../../client/src/db/bench';
 import { dropPrefixed, testServer, uniquePrefix } from './harness';
 
 const ROWS = 40;
@@ -31,14 +32,7 @@ test('the pointer reads find each planted difference by key, also on objects sha
     const dst = `${src}_v2`;
     const store = fileStore('raw', root);
     await db.execute(`CREATE DATABASE ${q(src)}`);
-    await db.execute(`CREATE TABLE ${qt(src, '~external_raw')} (
-      \`hash\` binary(16) NOT NULL COMMENT ":uuid:hash of contents",
-      \`size\` bigint unsigned NOT NULL COMMENT "size of object in bytes",
-      \`attachment_name\` varchar(255) DEFAULT NULL COMMENT "the filename of an attachment",
-      \`filepath\` varchar(1000) DEFAULT NULL COMMENT "relative filepath or attachment filename",
-      \`contents_hash\` binary(16) DEFAULT NULL COMMENT ":uuid:used for the filepath datatype",
-      \`timestamp\` timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP COMMENT "automatic timestamp",
-      PRIMARY KEY (\`hash\`)) ENGINE=InnoDB`);
+    await db.execute(externalTableDdl(src, 'raw'));
     await db.execute(`CREATE TABLE ${qt(src, 'recording')} (
       \`rec_id\` int unsigned NOT NULL,
       \`rate\` double NOT NULL,

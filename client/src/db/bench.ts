@@ -216,6 +216,19 @@ async function freezeOn(
   );
 }
 
+/** `~external_<store>` as 0.14.6 declares it (storage-formats.md). */
+export function externalTableDdl(schema: string, store: string): string {
+  return `CREATE TABLE ${qt(schema, `~external_${store}`)} (
+    \`hash\` binary(16) NOT NULL COMMENT ":uuid:hash of contents (blob), of filename + contents (attach), or relative filepath (filepath)",
+    \`size\` bigint unsigned NOT NULL COMMENT "size of object in bytes",
+    \`attachment_name\` varchar(255) DEFAULT NULL COMMENT "the filename of an attachment",
+    \`filepath\` varchar(1000) DEFAULT NULL COMMENT "relative filepath or attachment filename",
+    \`contents_hash\` binary(16) DEFAULT NULL COMMENT ":uuid:used for the filepath datatype",
+    \`timestamp\` timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP COMMENT "automatic timestamp",
+    PRIMARY KEY (\`hash\`)
+  ) ENGINE=InnoDB, COMMENT "external storage tracking"`;
+}
+
 /** The generated 0.14.6 tables (`trial`, `recording` with `~external_raw`) and empty baseline copies. */
 export async function setUp(db: Db, n: { src: string; base: string; gen: string; side: number }): Promise<void> {
   for (const s of [n.src, n.base, n.gen])
@@ -239,15 +252,7 @@ export async function setUp(db: Db, n: { src: string; base: string; gen: string;
     \`trace\` longblob NOT NULL,
     PRIMARY KEY (\`subject_id\`, \`session_idx\`, \`trial_idx\`)
   ) ENGINE=InnoDB, COMMENT "one trial"`);
-  await db.execute(`CREATE TABLE ${qt(n.src, '~external_raw')} (
-    \`hash\` binary(16) NOT NULL COMMENT ":uuid:hash of contents (blob), of filename + contents (attach), or relative filepath (filepath)",
-    \`size\` bigint unsigned NOT NULL COMMENT "size of object in bytes",
-    \`attachment_name\` varchar(255) DEFAULT NULL COMMENT "the filename of an attachment",
-    \`filepath\` varchar(1000) DEFAULT NULL COMMENT "relative filepath or attachment filename",
-    \`contents_hash\` binary(16) DEFAULT NULL COMMENT ":uuid:used for the filepath datatype",
-    \`timestamp\` timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP COMMENT "automatic timestamp",
-    PRIMARY KEY (\`hash\`)
-  ) ENGINE=InnoDB, COMMENT "external storage tracking"`);
+  await db.execute(externalTableDdl(n.src, 'raw'));
   await db.execute(`CREATE TABLE ${qt(n.src, 'recording')} (
     \`rec_id\` int unsigned NOT NULL,
     \`sampling_rate\` double NOT NULL,

@@ -4,6 +4,7 @@ import type { Node } from 'web-tree-sitter';
 import { stringValue, unparen } from '../../python/syntax';
 import type { RuleContext } from '../context';
 import type { TextEdit } from '../meta';
+import { lowerBound } from '../../lowerBound';
 
 export const FETCH_KEYWORDS = new Set(['offset', 'limit', 'order_by', 'format', 'as_dict', 'squeeze', 'download_path']);
 /** Keywords the 2.x output methods take as they were. */
@@ -83,14 +84,7 @@ function mayCallOneOf(ctx: RuleContext, call: Node, among: ReadonlySet<string>):
     at = [...ctx.text.matchAll(re)].map((m) => m.index!);
     ctx.nameSpots.set(among, at);
   }
-  const start = call.startIndex;
-  let lo = 0;
-  let hi = at.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (at[mid] < start) lo = mid + 1;
-    else hi = mid;
-  }
+  const lo = lowerBound(at, call.startIndex);
   if (lo === at.length) return false;
   let end = ctx.callEnds.get(call.id);
   if (end === undefined) ctx.callEnds.set(call.id, (end = call.endIndex));
