@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { base32OfHex, QuickPointerCheck } from '../../client/src/db/pointerJsonFast';
+import { base32OfHex, QuickPointerCheck, sizeConfirms } from '../../client/src/db/pointerJsonFast';
+import { sizesNow } from '../../client/src/db/statWorker';
 import { base32Hash } from '../../client/src/db/hash';
 import { fileStore } from '../../client/src/db/stores';
 import { RecentMap } from '../../client/src/db/recentMap';
@@ -22,6 +23,12 @@ test('base32OfHex spells what base32Hash spells, for either case of hex, and ref
   assert.equal(base32OfHex(`${'0'.repeat(31)}g`), null);
 });
 
+/** What compare does with a pair (comparePointerSql.ts agree/settle): the spelling, then the file's size. */
+function confirms(quick: QuickPointerCheck, text: string, hex: string): boolean {
+  const s = quick.spelled(text, hex);
+  return s !== null && (s.file === null || sizeConfirms(sizesNow([s.file])[0], s.size));
+}
+
 test('a quick confirmation only where the full check would pass', () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'djm-quickptr-'));
   try {
@@ -35,35 +42,35 @@ test('a quick confirmation only where the full check would pass', () => {
       JSON.stringify({ hash: base32Hash(digest), path: rel, schema: 'lab_v2', store: 'raw', size: 37, ...o });
     const quick = QuickPointerCheck.of('raw', 'exists', store)!;
     assert.ok(quick);
-    assert.equal(quick.confirms(spell({}), hex.toUpperCase()), true);
+    assert.equal(confirms(quick, spell({}), hex.toUpperCase()), true);
     // wrong hash, wrong store, another digest
-    assert.equal(quick.confirms(spell({ hash: 'a'.repeat(26) }), hex), false);
-    assert.equal(quick.confirms(spell({ store: 'other' }), hex), false);
-    assert.equal(quick.confirms(spell({}), randomBytes(16).toString('hex')), false);
+    assert.equal(confirms(quick, spell({ hash: 'a'.repeat(26) }), hex), false);
+    assert.equal(confirms(quick, spell({ store: 'other' }), hex), false);
+    assert.equal(confirms(quick, spell({}), randomBytes(16).toString('hex')), false);
     // wrong size, missing file, a path that leaves the root or is not plain
-    assert.equal(quick.confirms(spell({ size: 36 }), hex), false);
-    assert.equal(quick.confirms(spell({ size: 1e20 }), hex), false);
-    assert.equal(quick.confirms(spell({ path: `${rel}x` }), hex), false);
-    assert.equal(quick.confirms(spell({ path: `../${path.basename(root)}/${rel}` }), hex), false);
-    assert.equal(quick.confirms(spell({ path: `lab/./${rel.slice(4)}` }), hex), false);
+    assert.equal(confirms(quick, spell({ size: 36 }), hex), false);
+    assert.equal(confirms(quick, spell({ size: 1e20 }), hex), false);
+    assert.equal(confirms(quick, spell({ path: `${rel}x` }), hex), false);
+    assert.equal(confirms(quick, spell({ path: `../${path.basename(root)}/${rel}` }), hex), false);
+    assert.equal(confirms(quick, spell({ path: `lab/./${rel.slice(4)}` }), hex), false);
     // spellings JSON.parse reads differently or refuses, and other key orders: not confirmed (the full check decides)
     const text = spell({});
-    assert.equal(quick.confirms(text.replace('"schema":"lab_v2"', '"schema":"lab\nv2"'), hex), false);
-    assert.equal(quick.confirms(text.replace('"schema":"lab_v2"', '"schema":"lab\\u005fv2"'), hex), false);
-    assert.equal(quick.confirms(text.replace('}', ',"size":1}'), hex), false);
-    assert.equal(quick.confirms(text.replace('"size":37', '"size":037'), hex), false);
-    assert.equal(quick.confirms(text.replace('"size":37', '"size":37.0'), hex), false);
-    assert.equal(quick.confirms(text.replace('{"hash"', '{ "hash"'), hex), false);
-    assert.equal(quick.confirms(JSON.stringify({ ...JSON.parse(text), extra: 1 }), hex), false);
+    assert.equal(confirms(quick, text.replace('"schema":"lab_v2"', '"schema":"lab\nv2"'), hex), false);
+    assert.equal(confirms(quick, text.replace('"schema":"lab_v2"', '"schema":"lab\\u005fv2"'), hex), false);
+    assert.equal(confirms(quick, text.replace('}', ',"size":1}'), hex), false);
+    assert.equal(confirms(quick, text.replace('"size":37', '"size":037'), hex), false);
+    assert.equal(confirms(quick, text.replace('"size":37', '"size":37.0'), hex), false);
+    assert.equal(confirms(quick, text.replace('{"hash"', '{ "hash"'), hex), false);
+    assert.equal(confirms(quick, JSON.stringify({ ...JSON.parse(text), extra: 1 }), hex), false);
     // without file checks the rows alone are confirmed; md5 checks and S3 are never quick
-    assert.equal(QuickPointerCheck.of('raw', 'none', undefined)!.confirms(spell({ size: 36 }), hex), true);
+    assert.equal(confirms(QuickPointerCheck.of('raw', 'none', undefined)!, spell({ size: 36 }), hex), true);
     assert.equal(QuickPointerCheck.of('raw', 'hash', store), null);
     assert.equal(QuickPointerCheck.of('raw', 'exists', undefined), null);
     assert.equal(QuickPointerCheck.of('raw', 'exists', { ...store, protocol: 's3' }), null);
     // a store name JSON must escape is matched as JSON.stringify spells it
     const odd = QuickPointerCheck.of('st"ore', 'exists', store)!;
-    assert.equal(odd.confirms(spell({ store: 'st"ore' }), hex), false, 'escaped text takes the full parse');
-    assert.equal(odd.confirms(spell({}), hex), false);
+    assert.equal(confirms(odd, spell({ store: 'st"ore' }), hex), false, 'escaped text takes the full parse');
+    assert.equal(confirms(odd, spell({}), hex), false);
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }

@@ -20,8 +20,8 @@ import { type KeyColumn, keyRange, orderBy } from './chunks';
 import type { Key } from './state';
 import { comparePointerCell, type FileCheck } from './comparePointers';
 import { RecentMap } from './recentMap';
-import { QuickPointerCheck } from './pointerJsonFast';
-import { DIRECTORY, sizesOf } from './statWorker';
+import { QuickPointerCheck, sizeConfirms } from './pointerJsonFast';
+import { sizesOf } from './statWorker';
 import { inPool } from './inPool';
 import { asText } from './compareValues';
 
@@ -173,7 +173,7 @@ export class PointerAgreement {
   /** Whether the worker's sizes confirm the batch; a file that does not is looked at by the full check. */
   private async settle(want: Batched[], sizes: Float64Array): Promise<boolean> {
     for (let k = 0; k < want.length; k++) {
-      if (sizes[k] === want[k].size || sizes[k] === DIRECTORY) continue;
+      if (sizeConfirms(sizes[k], want[k].size)) continue;
       if (await this.check(want[k])) return false;
     }
     return true;

@@ -1,13 +1,13 @@
 // Compare's quick look at a 2.x pointer JSON as `db copy` spells it (pointerOnlyCopy.ts: key order hash, path,
 // schema, store, size; no spaces, no escapes): the text is read by position instead of JSON.parse, and the file
-// is stat'ed at its path joined to the store root by hand (the path has no `.`/`..`/empty parts, so this is
+// is looked at (statWorker.ts, sizeConfirms) at its path joined to the store root by hand (the path has no `.`/`..`/empty parts, so this is
 // what filePath's path.resolve gives). It only ever confirms: any other spelling, a digest or store that does
 // not match, a missing file or another size answers "not confirmed", and the caller runs the full check
 // (comparePointers.ts), which finds and words the difference. Per distinct object on the benchmark this
 // measured about half the node CPU of JSON.parse + filePath + the full check.
-import fs from 'node:fs';
 import path from 'node:path';
 import type { StoreSpec } from './stores';
+import { DIRECTORY } from './statWorker';
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567';
 const HEAD = '{"hash":"';
@@ -68,23 +68,6 @@ export class QuickPointerCheck {
   }
 
   /**
-   * True when `text` is the copy's spelling of a pointer to the object whose digest is `hex` (the hash the JSON
-   * must spell) in this store, and its file is there with the recorded size. False: not confirmed.
-   */
-  confirms(text: string, hex: string): boolean {
-    const s = this.spelled(text, hex);
-    if (s === null) return false;
-    if (s.file === null) return true;
-    let st: fs.Stats | undefined;
-    try {
-      st = fs.statSync(s.file, { throwIfNoEntry: false });
-    } catch {
-      return false;
-    }
-    return st !== undefined && (st.isDirectory() || st.size === s.size);
-  }
-
-  /**
    * When `text` is the copy's spelling of a pointer to the object whose digest is `hex` in this store: the file
    * whose size must be `size` (a directory passes, as in checkFile), or file null when files are not looked at.
    * null: not confirmed.
@@ -110,4 +93,9 @@ export class QuickPointerCheck {
     if (!PLAIN_PATH.test(rel)) return null;
     return { file: `${this.root}/${rel}`, size };
   }
+}
+
+/** Whether a file's size as the stat worker gives it (statWorker.ts) confirms a spelled pointer's (a directory passes, as in checkFile). */
+export function sizeConfirms(actual: number, expected: number): boolean {
+  return actual === expected || actual === DIRECTORY;
 }
