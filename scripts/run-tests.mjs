@@ -2,9 +2,10 @@
 // given a directory it would also run helper modules). Extra arguments narrow the set: run-tests.mjs unit lsp
 // Without arguments it runs unit, lsp, cli, ui, db and rule tests and never the suites that need tools installed
 // first (e2e: `npm run test:e2e`; electron: `npm run test:electron`); naming them runs them. --list prints the
-// selection instead of running it.
+// selection instead of running it. Temporary files go to a folder of the run (TMPDIR), removed at the end.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 const OWN_SCRIPT = ['e2e', 'electron'];
@@ -33,6 +34,16 @@ if (!selected.length) {
 } else if (listOnly) {
   console.log(selected.map(rel).join('\n'));
 } else {
-  const r = spawnSync(process.execPath, ['--test', '--test-concurrency=1', ...selected], { stdio: 'inherit' });
-  process.exitCode = r.status ?? 1;
+  // Every temporary file and folder the tests make (os.tmpdir() follows TMPDIR) lands in one folder of this run,
+  // removed afterwards, so a test that fails before its own clean-up leaves nothing behind.
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'djm-tests-'));
+  try {
+    const r = spawnSync(process.execPath, ['--test', '--test-concurrency=1', ...selected], {
+      stdio: 'inherit',
+      env: { ...process.env, TMPDIR: tmp },
+    });
+    process.exitCode = r.status ?? 1;
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
 }

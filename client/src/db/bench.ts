@@ -187,12 +187,17 @@ async function freezeLines(
   } finally {
     await server.stop();
   }
-  const value = (f: FreezeMeasure, how: string) =>
-    `${f.bigMs.toFixed(0)} ms at ${f.bigRows.toLocaleString('en')} rows, ${f.smallMs.toFixed(0)} ms at ${f.smallRows.toLocaleString('en')}  ratio ${(f.bigMs / f.smallMs).toFixed(2)} (aim ≤ 1.5; ${how})`;
-  o.line('swap freeze, 100-row delta', value(logged, 'ROW binary log'));
+  const value = (f: FreezeMeasure, note: string) =>
+    `${f.bigMs.toFixed(0)} ms at ${f.bigRows.toLocaleString('en')} rows, ${f.smallMs.toFixed(0)} ms at ${f.smallRows.toLocaleString('en')}  ratio ${(f.bigMs / f.smallMs).toFixed(2)} (${note})`;
+  o.line('swap freeze, 100-row delta', value(logged, 'aim ≤ 1.5; ROW binary log'));
   for (const d of logged.details) console.log(`  ${d}`);
   if (!plain) return;
-  o.line('swap freeze without a binary log, 100-row delta', value(plain, 'UPDATE_TIME, chunk checksums'));
+  // Without a change log nothing tells which rows of a written table changed, so the fallback the issue asks for
+  // re-reads such a table whole (its chunk checksums, two sessions): its freeze grows with the table, by design.
+  o.line(
+    'swap freeze without a binary log, 100-row delta',
+    value(plain, 'no aim: a moved table is re-read whole; UPDATE_TIME, chunk checksums'),
+  );
   for (const d of plain.details) console.log(`  ${d}`);
 }
 
