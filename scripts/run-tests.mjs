@@ -37,6 +37,8 @@ if (!selected.length) {
   // Every temporary file and folder the tests make (os.tmpdir() follows TMPDIR) lands in one folder of this run,
   // removed afterwards, so a test that fails before its own clean-up leaves nothing behind.
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'djm-tests-'));
+  // Like /tmp itself: a throwaway mariadbd runs as the mysql user, with its data directory and temporary files here.
+  fs.chmodSync(tmp, 0o1777);
   try {
     const r = spawnSync(process.execPath, ['--test', '--test-concurrency=1', ...selected], {
       stdio: 'inherit',
