@@ -130,12 +130,13 @@ export async function analyzeInParallel(
     });
     const imported = own.importedTopLevel();
     timeline.mark(`indexed+analysed ${own.files.length}`);
-    const ownPaths = new Set(exported.map((e) => e.path));
     const indexed = await Promise.race([Promise.all(answers), failed]);
     timeline.mark('workers indexed');
+    // Each thread's exports, this one's first: a worker is sent only the others' (a thread has its own already).
+    const byThread = [exported];
     for (const r of indexed)
       if (r.kind === 'indexed') {
-        exported.push(...r.exports);
+        byThread.push(r.exports);
         for (const m of r.imported) imported.add(m);
       }
     // The installed packages the code imports: known only now that every file has been read.
@@ -143,22 +144,26 @@ export async function analyzeInParallel(
       project.indexInstalled(project.sitePackageDirs.dirs, project.sitePackageDirs.roots, imported);
       project.sitePackageDirs = null;
     }
-    const exports = [...project.installed.exports, ...exported];
+    const othersOf = (thread: number) => [
+      ...project.installed.exports,
+      ...byThread.flatMap((e, i) => (i === thread ? [] : e)),
+    ];
     timeline.mark('installed indexed');
     const marks: Mark[][] = [];
-    const done = pool.map((w) => {
+    const done = pool.map((w, i) => {
       const finished = next(w, 'done').then((r) => r.kind === 'done' && marks.push(r.marks));
       w.on('message', (r: FromWorker) => {
         if (r.kind !== 'results') return;
         for (const x of r.results) pending.set(x.path, x);
         flush();
       });
-      w.postMessage({ kind: 'analyze', exports, options: project.options } satisfies ToWorker);
+      w.postMessage({ kind: 'analyze', exports: othersOf(i + 1), options: project.options } satisfies ToWorker);
       return finished;
     });
     timeline.mark('analyze posted');
     Object.assign(own.options, project.options);
-    for (const e of exports) if (!ownPaths.has(e.path)) own.engine.workspace.set(e);
+    const ownPaths = new Set(exported.map((e) => e.path));
+    for (const e of othersOf(0)) if (!ownPaths.has(e.path)) own.engine.workspace.set(e);
     timeline.mark('exports set');
     // Analyse this thread's files a few at a time, letting the workers' results in between.
     for (let i = 0; i < own.files.length; i++) {

@@ -19,7 +19,10 @@ export type ToWorker =
       options: EngineOptions;
       treeBudget: number;
     }
-  /** The options again: the installed packages' warnings are known only once every worker has indexed. */
+  /**
+   * The other threads' exports and the installed packages', and the options again: the installed packages'
+   * warnings are known only once every worker has indexed.
+   */
   | { kind: 'analyze'; exports: ModuleExports[]; options: EngineOptions };
 
 export type FromWorker =

@@ -36,7 +36,7 @@ export class Timeline {
   }
 }
 
-/** The threads' marks as text: wall time since `start`, and per phase the wall, CPU and run-queue wait time. */
+/** The threads' marks as text: wall time since the first mark, and per phase the wall, CPU, run-queue and blocked time. */
 export function formatTimelines(main: Timeline, lines: Array<{ thread: string; marks: Mark[] }>): string {
   const out: string[] = [];
   const start = main.marks[0]?.at ?? 0;
@@ -54,8 +54,10 @@ export function formatTimelines(main: Timeline, lines: Array<{ thread: string; m
       const wall = prev ? m.at - prev.at : 0;
       const cpu = prev ? m.cpu - prev.cpu : 0;
       const waited = prev ? m.waited - prev.waited : 0;
+      // Neither running nor waiting for a core: waiting for another thread (or the disk).
+      const blocked = Math.max(0, wall - cpu - waited);
       out.push(
-        `${thread.padEnd(8)} ${(m.at - start).toFixed(0).padStart(6)} ms  ${m.label.padEnd(28)} +${wall.toFixed(0).padStart(5)} wall ${cpu.toFixed(0).padStart(5)} cpu ${waited.toFixed(0).padStart(5)} runq`,
+        `${thread.padEnd(8)} ${(m.at - start).toFixed(0).padStart(6)} ms  ${m.label.padEnd(28)} +${wall.toFixed(0).padStart(5)} wall ${cpu.toFixed(0).padStart(5)} cpu ${waited.toFixed(0).padStart(5)} runq ${blocked.toFixed(0).padStart(5)} blocked`,
       );
       prev = m;
     }
