@@ -87,6 +87,8 @@ export class Project {
   /** The site-packages folders to index when the Python files were not read here (see `indexInstalledLater`). */
   sitePackageDirs: { dirs: string[]; roots: string[] } | null = null;
   treeBudget = TREE_BUDGET_CHARS;
+  /** Files `analyzeFile` analysed (again): their early findings were missing or no longer held. */
+  redone = 0;
 
   private constructor(
     readonly engine: CodeEngine,
@@ -150,11 +152,19 @@ export class Project {
     options: EngineOptions,
     given: Map<string, string> = new Map(),
   ): Promise<Project> {
-    const project = new Project(await CodeEngine.create(), files, settings, pin, options);
-    // Files the caller already read (dependency pins) come with their text: every file is read once.
-    project.adopt(readFiles(files.filter((f) => !given.has(f))));
-    for (const [p, t] of given) project.texts.set(p, t);
+    const project = new Project(await CodeEngine.create(), [], settings, pin, options);
+    project.addFiles(files, given);
     return project;
+  }
+
+  /**
+   * Read more files into a project made by `subset` (a chunk a parallel run's thread claimed). Files the caller
+   * already read (dependency pins) come with their text in `given`: every file is read once.
+   */
+  addFiles(files: string[], given: ReadonlyMap<string, string> = new Map()): void {
+    this.files.push(...files);
+    this.adopt(readFiles(files.filter((f) => !given.has(f))));
+    for (const f of files) if (given.has(f)) this.texts.set(f, given.get(f)!);
   }
 
   /** Index the DataJoint code installed in these site-packages folders (read-only) into the workspace index. */
@@ -214,13 +224,15 @@ export class Project {
    * after those it imports) and a Python file is analysed right after its indexing, recording what it read from
    * the workspace index. `analyzeFile` later keeps those findings only if the complete index still answers every
    * read the same way (the findings are then the ones a later analysis would give) and analyses the file again
-   * otherwise. Returns the exports, as `indexAll`.
+   * otherwise. Returns the exports, as `indexAll`. `only`: just these of the read files (a chunk `addFiles` read).
    */
-  indexAndAnalyze(): ModuleExports[] {
+  indexAndAnalyze(only?: readonly string[]): ModuleExports[] {
     const all: ModuleExports[] = [];
     const ws = this.engine.workspace;
     const python: string[] = [];
-    for (const [p, text] of this.texts) {
+    for (const p of only ?? this.texts.keys()) {
+      const text = this.texts.get(p);
+      if (text === undefined) continue;
       const kind = fileKind(p);
       if (kind === 'config') {
         const exported = configFileExports(p, text);
@@ -283,6 +295,7 @@ export class Project {
     if (this.earlyOptions) this.confirmEarly();
     const early = this.early.get(f);
     this.early.delete(f);
+    if (!early) this.redone++;
     const findings = early ? early.findings : this.analyze(f, text);
     if (release) this.texts.delete(f);
     return { path: f, kind: fileKind(f), text, findings };

@@ -1,4 +1,4 @@
-// The parallel check: this thread and a worker each read their share of the files once (the main thread reads
+// The parallel check: this thread and a worker each read the chunks of files they claim once (the main thread reads
 // only the dependency pins, and hands them to the thread that analyses them); results stream in file order.
 // Every output line, the exit code and the installed packages' warnings equal the one-thread run.
 import { test } from 'node:test';

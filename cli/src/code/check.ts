@@ -16,6 +16,7 @@ import {
 } from '../../../server/src/parallel/pool';
 import type { FileResult, ProjectOverrides } from '../../../server/src/project';
 import { listFiles } from '../../../server/src/files';
+import { Timeline } from '../../../server/src/parallel/timeline';
 
 /**
  * Findings of every file under `paths`, on `jobs` threads when there are enough files to pay for them. With
@@ -27,7 +28,10 @@ export async function analyzePaths(
   jobs: number,
   each?: (r: FileResult, project: Project) => void,
 ) {
+  const timeline = new Timeline('main');
+  timeline.mark('start');
   const listed = listFiles(paths);
+  timeline.mark('listed');
   // Several threads: the workers read the Python files; this thread reads only the dependency pins.
   const many = jobs > 1 && listed.length >= PARALLEL_THRESHOLD;
   // The workers load the parser while this thread opens the project (their start-up was the last to finish).
@@ -35,13 +39,14 @@ export async function analyzePaths(
   let project: Project;
   try {
     project = await Project.open(paths, overrides, { index: false, readAll: !many, files: listed });
+    timeline.mark('opened');
   } catch (e) {
     await Promise.all(started.map((w) => w.terminate()));
     throw e;
   }
   const one = each && ((r: FileResult) => each(r, project));
   if (!many) project.indexAndAnalyze();
-  const files = many ? await analyzeInParallel(project, jobs, one, started) : project.analyzeAll(one);
+  const files = many ? await analyzeInParallel(project, jobs, one, started, timeline) : project.analyzeAll(one);
   return { project, files };
 }
 

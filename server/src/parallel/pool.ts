@@ -1,12 +1,15 @@
-// Analyse a project on several cores: this thread and workers read and index their shares, exchange exports,
-// then analyse.
+// Analyse a project on several cores: this thread and workers claim chunks of files to read, index and analyse
+// until none is left, exchange exports, then confirm (or redo) those analyses.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { fileKind } from '../fileKind';
 import { Project, type FileResult } from '../project';
+import type { ModuleExports } from '../index/workspace';
+import { chunkOut, claimChunks } from './chunks';
 import type { FromWorker, ToWorker } from './protocol';
+import { formatTimelines, type Mark, Timeline, timelineOn } from './timeline';
 
 /** Below this many files one thread is faster than starting workers. */
 export const PARALLEL_THRESHOLD = 48;
@@ -35,21 +38,6 @@ export function startWorkers(count: number): Worker[] {
 
 const startErrors = new WeakMap<Worker, Error>();
 
-/**
- * This thread's part of a share: it also opens the project, receives the workers' results and hands them over,
- * so with equal shares the workers sat idle waiting for it at the end (~0.6 s of a 1,000-file check profile).
- */
-export const MAIN_SHARE = 0.85;
-
-/** Consecutive runs of `files`, the first (this thread's) MAIN_SHARE of an equal share, the rest equal. */
-export function shareOut<T>(files: readonly T[], n: number): T[][] {
-  if (n <= 1) return [files.slice()];
-  const first = Math.round((files.length * MAIN_SHARE) / n);
-  const rest = files.length - first;
-  const ends = [first, ...Array.from({ length: n - 1 }, (_, i) => first + Math.floor(((i + 1) * rest) / (n - 1)))];
-  return ends.map((end, i) => files.slice(i ? ends[i - 1] : 0, end));
-}
-
 /** The threads a parallel run of `files` files uses (this one included). */
 export function threadsFor(threads: number, files: number): number {
   return Math.max(1, Math.min(threads, Math.ceil(files / 16)));
@@ -57,7 +45,7 @@ export function threadsFor(threads: number, files: number): number {
 
 /**
  * The same results as `project.analyzeAll()`, computed by `threads` threads: this one and `threads - 1` workers,
- * each reading, indexing and analysing its share of the files (each file is read once). `project` must be opened
+ * each reading, indexing and analysing the chunks of files it claims (each file is read once). `project` must be opened
  * with index: false and readAll: false. With `each`, results are handed over in `project.files` order as they
  * arrive and not collected. `started`: workers from `startWorkers` (more are started, or the extra ones ended, as
  * the share count needs).
@@ -67,14 +55,16 @@ export async function analyzeInParallel(
   threads: number,
   each?: (r: FileResult) => void,
   started: Worker[] = [],
+  timeline = new Timeline('main'),
 ): Promise<FileResult[]> {
   const files = project.files.filter((f) => !project.skipped.has(f));
   const n = threadsFor(threads, files.length);
-  // Consecutive files (often one package's modules, which import each other) share a thread: a file analysed
-  // while its thread indexes (Project.indexAndAnalyze) is analysed again if it imports a file of another share.
-  const shares = shareOut(files, n);
-  const given = (share: string[]) =>
-    new Map(share.flatMap((f) => (project.texts.has(f) ? [[f, project.texts.get(f)!] as const] : [])));
+  // Consecutive files (often one package's modules, which import each other) share a chunk: a file analysed while
+  // its thread indexes (Project.indexAndAnalyze) is analysed again if it imports a file another thread claimed.
+  const chunks = chunkOut(files, n);
+  const claimed = new Int32Array(new SharedArrayBuffer(4));
+  // The texts this thread read (dependency pins), so no file is read twice.
+  const given = new Map(files.flatMap((f) => (project.texts.has(f) ? [[f, project.texts.get(f)!] as const] : [])));
   const budget = Math.floor(project.treeBudget / n);
   const pool = [...started.slice(0, n - 1), ...startWorkers(n - 1 - started.length)];
   for (const w of started.slice(n - 1)) void w.terminate();
@@ -115,12 +105,13 @@ export async function analyzeInParallel(
     }
   };
   try {
-    const answers = pool.map((w, i) => {
+    const answers = pool.map((w) => {
       const answer = next(w, 'indexed');
       w.postMessage({
         kind: 'index',
-        files: shares[i + 1],
-        given: given(shares[i + 1]),
+        chunks,
+        claimed,
+        given,
         settings: project.settings,
         pin: project.pin,
         options: project.options,
@@ -128,15 +119,24 @@ export async function analyzeInParallel(
       } satisfies ToWorker);
       return answer;
     });
-    // This thread's share, while the workers index theirs.
-    const own = await Project.subset(shares[0], project.settings, project.pin, project.options, given(shares[0]));
+    timeline.mark('index posted');
+    // This thread claims chunks too, while the workers claim theirs.
+    const own = await Project.subset([], project.settings, project.pin, project.options);
     own.treeBudget = budget;
+    const exported: ModuleExports[] = [];
+    claimChunks(claimed, chunks, (chunk) => {
+      own.addFiles(chunk, given);
+      exported.push(...own.indexAndAnalyze(chunk));
+    });
     const imported = own.importedTopLevel();
-    const exported = own.indexAndAnalyze();
-    const ownPaths = new Set(exported.map((e) => e.path));
-    for (const r of await Promise.race([Promise.all(answers), failed]))
+    timeline.mark(`indexed+analysed ${own.files.length}`);
+    const indexed = await Promise.race([Promise.all(answers), failed]);
+    timeline.mark('workers indexed');
+    // Each thread's exports, this one's first: a worker is sent only the others' (a thread has its own already).
+    const byThread = [exported];
+    for (const r of indexed)
       if (r.kind === 'indexed') {
-        exported.push(...r.exports);
+        byThread.push(r.exports);
         for (const m of r.imported) imported.add(m);
       }
     // The installed packages the code imports: known only now that every file has been read.
@@ -144,20 +144,28 @@ export async function analyzeInParallel(
       project.indexInstalled(project.sitePackageDirs.dirs, project.sitePackageDirs.roots, imported);
       project.sitePackageDirs = null;
     }
-    const exports = [...project.installed.exports, ...exported];
-    const done = pool.map((w) => {
-      const finished = next(w, 'done');
+    const othersOf = (thread: number) => [
+      ...project.installed.exports,
+      ...byThread.flatMap((e, i) => (i === thread ? [] : e)),
+    ];
+    timeline.mark('installed indexed');
+    const marks: Mark[][] = [];
+    const done = pool.map((w, i) => {
+      const finished = next(w, 'done').then((r) => r.kind === 'done' && marks.push(r.marks));
       w.on('message', (r: FromWorker) => {
         if (r.kind !== 'results') return;
         for (const x of r.results) pending.set(x.path, x);
         flush();
       });
-      w.postMessage({ kind: 'analyze', exports, options: project.options } satisfies ToWorker);
+      w.postMessage({ kind: 'analyze', exports: othersOf(i + 1), options: project.options } satisfies ToWorker);
       return finished;
     });
+    timeline.mark('analyze posted');
     Object.assign(own.options, project.options);
-    for (const e of exports) if (!ownPaths.has(e.path)) own.engine.workspace.set(e);
-    // Analyse this thread's share a few files at a time, letting the workers' results in between.
+    const ownPaths = new Set(exported.map((e) => e.path));
+    for (const e of othersOf(0)) if (!ownPaths.has(e.path)) own.engine.workspace.set(e);
+    timeline.mark('exports set');
+    // Analyse this thread's files a few at a time, letting the workers' results in between.
     for (let i = 0; i < own.files.length; i++) {
       const r = own.analyzeFile(own.files[i], true);
       if (r) pending.set(r.path, r);
@@ -166,13 +174,23 @@ export async function analyzeInParallel(
         await new Promise((resolve) => setImmediate(resolve));
       }
     }
+    timeline.mark(`analysed (${own.redone} redone)`);
     own.dispose();
     flush();
     await Promise.race([Promise.all(done), failed]);
+    timeline.mark('workers done');
     // Files no thread could analyse (none are expected) are reported, never dropped.
     for (const f of project.files.slice(at))
       if (!pending.has(f) && !project.skipped.has(f)) project.skipped.set(f, 'not analysed');
     flush();
+    timeline.mark('emitted');
+    if (timelineOn) {
+      const threads = [
+        { thread: 'main', marks: timeline.marks },
+        ...marks.map((m, i) => ({ thread: `w${i + 1}`, marks: m })),
+      ];
+      process.stderr.write(`${formatTimelines(timeline, threads)}\n`);
+    }
     return results;
   } finally {
     await Promise.all(pool.map((w) => w.terminate()));

@@ -1,14 +1,23 @@
-// An analysis worker: reads, indexes and analyses its share of the files (Project.indexAndAnalyze), receives
+// An analysis worker: reads, indexes and analyses the chunks of files it claims (Project.indexAndAnalyze), receives
 // every file's exports, then confirms or redoes those analyses and sends the results back a few files at a time.
 import { parentPort } from 'node:worker_threads';
 import { Project } from '../project';
+import type { ModuleExports } from '../index/workspace';
+import { claimChunks } from './chunks';
 import { loadPython } from '../python/parser';
 import type { FileResult } from '../project';
 import type { FromWorker, ToWorker } from './protocol';
+import { Timeline } from './timeline';
+
+const timeline = new Timeline('worker');
+timeline.mark('script loaded');
 
 const BATCH = 8;
 // Load the parser now: the main thread is still opening the project when a worker starts.
-void loadPython().catch(() => undefined);
+void loadPython().then(
+  () => timeline.mark('parser loaded'),
+  () => undefined,
+);
 let project: Project | null = null;
 
 function send(m: FromWorker): void {
@@ -18,14 +27,25 @@ function send(m: FromWorker): void {
 parentPort?.on('message', async (m: ToWorker) => {
   try {
     if (m.kind === 'index') {
-      project = await Project.subset(m.files, m.settings, m.pin, m.options, m.given);
-      project.treeBudget = m.treeBudget;
-      const imported = [...project.importedTopLevel()];
-      send({ kind: 'indexed', exports: project.indexAndAnalyze(), imported });
+      timeline.mark('index received');
+      const own = await Project.subset([], m.settings, m.pin, m.options);
+      project = own;
+      own.treeBudget = m.treeBudget;
+      const exports: ModuleExports[] = [];
+      claimChunks(m.claimed, m.chunks, (chunk) => {
+        own.addFiles(chunk, m.given);
+        exports.push(...own.indexAndAnalyze(chunk));
+      });
+      const imported = [...own.importedTopLevel()];
+      timeline.mark(`indexed+analysed ${own.files.length}`);
+      send({ kind: 'indexed', exports, imported });
+      timeline.mark('indexed posted');
     } else if (m.kind === 'analyze') {
       if (!project) throw new Error('analyze before index');
+      timeline.mark('analyze received');
       Object.assign(project.options, m.options);
       for (const e of m.exports) if (!project.texts.has(e.path)) project.engine.workspace.set(e);
+      timeline.mark('exports set');
       let batch: FileResult[] = [];
       project.analyzeAll((r) => {
         batch.push(r);
@@ -35,7 +55,8 @@ parentPort?.on('message', async (m: ToWorker) => {
         }
       });
       if (batch.length) send({ kind: 'results', results: batch });
-      send({ kind: 'done' });
+      timeline.mark(`analysed (${project.redone} redone)`);
+      send({ kind: 'done', marks: timeline.marks });
       project = null;
     }
   } catch (e) {
