@@ -99,7 +99,8 @@ function eraOf(text: string): WrittenFor {
   if (era === undefined) {
     const t = parseType014(text);
     if (t.kind === 'native2x') era = '2.x';
-    else if (['blob', 'attach', 'blob@', 'attach@', 'filepath@'].includes(t.kind) || t.base === 'boolean') era = '0.14.6';
+    else if (['blob', 'attach', 'blob@', 'attach@', 'filepath@'].includes(t.kind) || t.base === 'boolean')
+      era = '0.14.6';
     else era = hasCoreEquivalent(t) ? '0.14.6' : 'unknown';
     if (eras.size >= 4096) eras.clear();
     eras.set(text, era);
