@@ -23,7 +23,7 @@ export function readAssignmentParts(assignments: Node[]): AssignmentParts[] {
 interface Scoped {
   assignmentParts(): AssignmentParts[];
   scopeOf(node: Node): Node | null;
-  classOf(node: Node): Node | null;
+  classOf(node: Node, type?: string): Node | null;
   qualified(node: Node): string | null;
   schemaVars: Set<string>;
   vmodules: Set<string>;
@@ -32,7 +32,7 @@ interface Scoped {
 /** Module-level `name = dj.Schema(…)` and `name = dj.VirtualModule(…)` (and their aliases): schema and module variables. */
 export function findSchemasAndModules(file: Scoped): void {
   for (const { node: a, name, right } of file.assignmentParts()) {
-    if (name === null || !right || file.scopeOf(a) || file.classOf(a) || right.type !== 'call') continue;
+    if (name === null || !right || file.scopeOf(a) || file.classOf(a, 'assignment') || right.type !== 'call') continue;
     const q = file.qualified(right.childForFieldName('function')!);
     if (!q) continue;
     const member = q.slice(q.lastIndexOf('.') + 1);

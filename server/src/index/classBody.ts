@@ -34,23 +34,30 @@ export interface ClassBody {
   contents: Node | null;
   /** OVERRIDABLE methods this class body defines. */
   overrides: string[];
+  /** The names the body binds directly, in order: each method's name and each plain-name assignment's target. */
+  members: Node[];
 }
 
 export function readClassBody(cls: Node): ClassBody {
-  const out: ClassBody = { definition: null, contents: null, overrides: [] };
+  const out: ClassBody = { definition: null, contents: null, overrides: [], members: [] };
   for (const stmt of cls.childForFieldName('body')?.namedChildren ?? []) {
     if (!stmt) continue;
-    if (stmt.type === 'expression_statement') {
+    const type = stmt.type;
+    if (type === 'expression_statement') {
       const a = stmt.namedChild(0);
       if (a?.type !== 'assignment') continue;
-      const l = a.childForFieldName('left')?.text;
+      const left = a.childForFieldName('left');
+      const l = left?.text;
       if (l === 'definition') out.definition = a.childForFieldName('right');
       if (l === 'contents') out.contents = a.childForFieldName('right');
+      if (left?.type === 'identifier') out.members.push(left);
       continue;
     }
-    const fn = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
+    const fn = type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
     if (fn?.type !== 'function_definition') continue;
-    const name = fn.childForFieldName('name')?.text ?? '';
+    const nameNode = fn.childForFieldName('name');
+    if (nameNode) out.members.push(nameNode);
+    const name = nameNode?.text ?? '';
     if (name === 'definition') out.definition = returnedValue(fn);
     else if (OVERRIDABLE.has(name)) out.overrides.push(name);
   }

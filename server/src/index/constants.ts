@@ -10,7 +10,7 @@ import type { WorkspaceIndex } from './workspace';
 interface Scoped {
   assignmentParts(): AssignmentParts[];
   scopeOf(node: Node): Node | null;
-  classOf(node: Node): Node | null;
+  classOf(node: Node, type?: string): Node | null;
 }
 
 const STRINGISH = new Set(['string', 'concatenated_string', 'binary_operator']);
@@ -20,7 +20,7 @@ export function stringConstants(file: Scoped): Map<string, Node> {
   const seen = new Map<string, Node | null>();
   for (const { node: a, name, right } of file.assignmentParts()) {
     if (name === null) continue;
-    if (file.scopeOf(a) || file.classOf(a)) {
+    if (file.scopeOf(a) || file.classOf(a, 'assignment')) {
       // `global NAME` assignments in functions make the module-level value unknowable
       if (seen.has(name) && declaresGlobal(file.scopeOf(a), name)) seen.set(name, null);
       continue;

@@ -226,10 +226,10 @@ export class FileIndex {
   }
 
   /** The innermost class holding a node. */
-  classOf(node: Node): Node | null {
+  classOf(node: Node, type: string = node.type): Node | null {
     this.classStarts ??= this.syntax.classes.map((c) => c.startIndex);
     this.classEnds ??= this.syntax.classes.map((c) => c.endIndex);
-    const start = node.type === 'class_definition' ? node.startIndex - 1 : node.startIndex;
+    const start = type === 'class_definition' ? node.startIndex - 1 : node.startIndex;
     if (start < 0) return null; // nothing encloses the file's first class
     return innermost(this.syntax.classes, start, node, this.classStarts, this.classEnds);
   }
@@ -400,7 +400,7 @@ export class FileIndex {
     for (const { node: a, name, right } of this.assignmentParts()) {
       if (name === null) continue;
       const scope = this.scopeOf(a);
-      const cls = this.classOf(a);
+      const cls = this.classOf(a, 'assignment');
       if (cls && (!scope || cls.startIndex > scope.startIndex)) continue;
       const key = `${scope?.id ?? 0}:${name}`;
       let list = map.get(key);
@@ -419,7 +419,7 @@ export class FileIndex {
         const tier = this.tableTier(cls);
         if (tier === undefined) continue;
         const name = cls.childForFieldName('name')?.text ?? '';
-        const masterNode = this.classOf(cls);
+        const masterNode = this.classOf(cls, 'class_definition');
         const master = masterNode ? (this.classInfo.get(masterNode.id) ?? null) : null;
         if (masterNode && !master) continue;
         const body = this.classBody(cls);

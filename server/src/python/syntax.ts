@@ -149,9 +149,10 @@ export function stringValue(node: Node): string | null {
   let value = '';
   for (const c of node.namedChildren) {
     if (!c) continue;
-    if (c.type === 'string_content') value += c.text;
-    else if (c.type === 'interpolation') return null;
-    else if (c.type === 'escape_sequence') value += c.text;
+    const type = c.type;
+    if (type === 'string_content') value += c.text;
+    else if (type === 'interpolation') return null;
+    else if (type === 'escape_sequence') value += c.text;
   }
   return value;
 }

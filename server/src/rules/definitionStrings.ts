@@ -2,7 +2,7 @@
 // concatenation), hand its content to the definition analyser, and map offsets back into the file.
 // Interpolations and non-literal operands are opaque: no edit may touch them.
 import type { Node } from 'web-tree-sitter';
-import { unparen } from '../python/syntax';
+import { unparen, unparenTyped } from '../python/syntax';
 import { methodNameIn } from './fetch/calls';
 import type { Rule, RuleContext } from './context';
 import { analyzeDefinition, definitionRules } from './definitions';
@@ -72,34 +72,32 @@ export function definitionText(node: Node, resolve?: ResolveConstant): Definitio
     depth--;
     return ok;
   };
-  const visit = (n: Node): boolean => {
-    n = unparen(n);
-    if (n.type === 'string') {
+  const visit = (node: Node): boolean => {
+    // Each `.type` crosses into WASM: every node's type is asked once.
+    const { node: n, type } = unparenTyped(node);
+    if (type === 'string') {
       const prefix = n.child(0)?.text ?? '';
       if (/[bB]/.test(prefix)) return false;
       sawString = true;
       for (const c of n.namedChildren) {
-        if (!c || c.type === 'string_start' || c.type === 'string_end') continue;
-        if (c.type === 'interpolation' && c.namedChildCount === 1 && constant(c.namedChild(0)!)) continue;
+        if (!c) continue;
+        const t = c.type;
+        if (t === 'string_start' || t === 'string_end') continue;
+        if (t === 'interpolation' && c.namedChildCount === 1 && constant(c.namedChild(0)!)) continue;
         const raw = /[rR]/.test(prefix);
-        if (c.type === 'string_content' && !raw && c.namedChildCount) {
+        if (t === 'string_content' && !raw && c.namedChildCount) {
           pushContent(c);
           continue;
         }
-        const isEscape = c.type === 'escape_sequence' && !raw;
-        push(
-          isEscape ? decodeEscape(c.text) : c.text,
-          c.startIndex,
-          c.endIndex,
-          c.type === 'interpolation' || isEscape,
-        );
+        const isEscape = t === 'escape_sequence' && !raw;
+        push(isEscape ? decodeEscape(c.text) : c.text, c.startIndex, c.endIndex, t === 'interpolation' || isEscape);
       }
       return true;
     }
-    if (n.type === 'concatenated_string') return n.namedChildren.every((c) => !c || visit(c));
+    if (type === 'concatenated_string') return n.namedChildren.every((c) => !c || visit(c));
     const template = formatTemplate(n);
     if (template) return visit(template); // `"""…{dtype}…""".format(...)`: the braces stay placeholders
-    if (n.type === 'binary_operator' && n.childForFieldName('operator')?.type === '+') {
+    if (type === 'binary_operator' && n.childForFieldName('operator')?.type === '+') {
       return visit(n.childForFieldName('left')!) && visit(n.childForFieldName('right')!);
     }
     if (constant(n)) return true;

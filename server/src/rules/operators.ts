@@ -7,6 +7,7 @@ import type { Rule, RuleContext } from './context';
 import { provenNonDataJoint, tableLike } from './receivers';
 import { editArguments } from './edits';
 import { methodCallIn, methodNameIn, receiverKind, type MethodCall } from './fetch';
+import { lowerBound } from '../lowerBound';
 import type { RuleMeta, TextEdit } from './meta';
 
 const m = (meta: RuleMeta) => meta;
@@ -415,7 +416,13 @@ export const operatorRules: Rule[] = [
     check(ctx) {
       // Every dj.U value is spelled `U(` somewhere in the file (a call, or the call a variable was assigned from).
       const mayHaveU = ctx.text.includes('U(');
-      for (const bin of ctx.index.syntax.binaryOperators) checkBinary(ctx, bin, mayHaveU);
+      // Only `@`, `^` (and `*`, `-` with a dj.U about) are looked at: an operation whose text holds none of these
+      // characters is none of them, found without reading its operator node (each node read crosses into WASM).
+      const spots = [...ctx.text.matchAll(mayHaveU ? /[@^*-]/g : /[@^]/g)].map((m) => m.index);
+      for (const bin of ctx.index.syntax.binaryOperators) {
+        const at = lowerBound(spots, bin.startIndex);
+        if (at < spots.length && spots[at] < bin.endIndex) checkBinary(ctx, bin, mayHaveU);
+      }
       checkAugmented(ctx);
       for (const call of ctx.index.syntax.calls) {
         if (!methodNameIn(ctx, call, CALL_METHODS)) continue;

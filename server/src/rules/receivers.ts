@@ -122,7 +122,7 @@ function provenName(ctx: RuleContext, n: Node, depth: number): boolean {
     // `global name` in a function that assigns it (DataJoint Elements' `_linking_module = None` + activate()).
     if (new RegExp(`\\bglobal\\b[^\\n]*\\b${name}\\b`).test(ctx.text)) return false;
     const top = ctx.index.syntax.assignments.filter(
-      (a) => a.childForFieldName('left')?.text === name && !ctx.index.scopeOf(a) && !ctx.index.classOf(a),
+      (a) => a.childForFieldName('left')?.text === name && !ctx.index.scopeOf(a) && !ctx.index.classOf(a, 'assignment'),
     );
     if (top.length)
       return top.every((a) => {
@@ -150,7 +150,7 @@ function classConstant(ctx: RuleContext, attr: Node, name: string, depth: number
     if (
       left?.type === 'identifier' &&
       left.text === name &&
-      ctx.index.classOf(a)?.id === cls.id &&
+      ctx.index.classOf(a, 'assignment')?.id === cls.id &&
       !ctx.index.scopeOf(a)
     )
       bound = a.childForFieldName('right');

@@ -83,12 +83,29 @@ function writtenFor(attrs: AttributeLine[]): WrittenFor {
   let new2x = false;
   for (const a of attrs) {
     if (a.dynamicType) continue;
-    const t = parseType014(a.type.text);
-    if (t.kind === 'native2x') new2x = true;
-    else if (['blob', 'attach', 'blob@', 'attach@', 'filepath@'].includes(t.kind) || t.base === 'boolean') old = true;
-    else if (hasCoreEquivalent(t)) old = true;
+    const era = eraOf(a.type.text);
+    if (era === '2.x') new2x = true;
+    else if (era === '0.14.6') old = true;
   }
   return new2x ? (old ? 'unknown' : '2.x') : old ? '0.14.6' : 'unknown';
+}
+
+// A pipeline repeats a handful of type spellings in every definition: each is parsed once per process.
+const eras = new Map<string, WrittenFor>();
+
+/** What one type spelling says of the definition's version (`unknown`: nothing). */
+function eraOf(text: string): WrittenFor {
+  let era = eras.get(text);
+  if (era === undefined) {
+    const t = parseType014(text);
+    if (t.kind === 'native2x') era = '2.x';
+    else if (['blob', 'attach', 'blob@', 'attach@', 'filepath@'].includes(t.kind) || t.base === 'boolean')
+      era = '0.14.6';
+    else era = hasCoreEquivalent(t) ? '0.14.6' : 'unknown';
+    if (eras.size >= 4096) eras.clear();
+    eras.set(text, era);
+  }
+  return era;
 }
 
 /** A MySQL spelling a 2.x author would have written as a core type (unsigned and 24-bit ones may be kept native). */

@@ -24,20 +24,45 @@ interface Verdict {
 
 const quote = (s: string) => `\`${s}\``;
 
+// Verdicts by spelling and everything `judge` reads: a pipeline repeats a handful of spellings in every definition.
+const verdicts = new Map<string, Omit<DefFinding, 'start' | 'end'> | null>();
+
 export function typeFindings(attr: AttributeLine, ctx: TypeContext): DefFinding[] {
   if (attr.dynamicType || attr.type.text === '') return [];
-  const written = attr.type.text;
+  const { opts } = ctx;
+  const key = `${attr.type.text}\0${ctx.writtenFor}\0${opts.unsigned}\0${opts.phase}\0${opts.defaultStore ?? '\0'}\0${opts.filepathDefaultStore ?? '\0'}`;
+  let found = verdicts.get(key);
+  if (found === undefined) {
+    found = typeFinding(attr.type.text, ctx);
+    if (verdicts.size >= 4096) verdicts.clear();
+    verdicts.set(key, found);
+  }
+  if (!found) return [];
+  // Fields in the order a finding is built everywhere else (reports list them as they come).
+  const f: DefFinding = {
+    code: found.code,
+    message: found.message,
+    start: attr.type.start,
+    end: attr.type.end,
+    severity: found.severity,
+    safety: found.safety,
+    phase: found.phase,
+  };
+  if (found.replacement !== undefined) f.replacement = found.replacement;
+  if (found.fixTitle !== undefined) f.fixTitle = found.fixTitle;
+  return [f];
+}
+
+function typeFinding(written: string, ctx: TypeContext): Omit<DefFinding, 'start' | 'end'> | null {
   const t = parseType014(written);
   const target = toType2x(t, ctx.opts.unsigned);
   const verdict = judge(written, t, target, ctx);
-  if (!verdict) return [];
+  if (!verdict) return null;
   // A native type in a definition written for 2.x was chosen deliberately: nothing to migrate.
-  if (ctx.writtenFor === '2.x' && (verdict.meta === R.NATIVE_KEPT || verdict.meta === R.BIGINT_UNSIGNED)) return [];
-  const finding: DefFinding = {
+  if (ctx.writtenFor === '2.x' && (verdict.meta === R.NATIVE_KEPT || verdict.meta === R.BIGINT_UNSIGNED)) return null;
+  const finding: Omit<DefFinding, 'start' | 'end'> = {
     code: verdict.meta.code,
     message: verdict.message,
-    start: attr.type.start,
-    end: attr.type.end,
     severity: verdict.severity ?? verdict.meta.severity,
     safety: verdict.safety ?? verdict.meta.safety,
     phase: verdict.meta.phase,
@@ -48,7 +73,7 @@ export function typeFindings(attr: AttributeLine, ctx: TypeContext): DefFinding[
   } else {
     finding.safety = 'manual';
   }
-  return [finding];
+  return finding;
 }
 
 function renamed(meta: RuleMeta, written: string, target: Type2x, extra: Partial<Verdict> = {}): Verdict {
