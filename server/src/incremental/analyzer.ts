@@ -12,6 +12,7 @@ import type { ModuleExports } from '../index/workspace';
 import type { SyntaxNodes } from '../python/syntax';
 import type { EngineOptions } from '../rules/context';
 import type { Finding } from '../rules/meta';
+import { classFacts, KnownClasses } from './classFacts';
 import { affectedNames, type GlobalParts, globalKey, intersects, type Cached, relocate, shifted } from './facts';
 import { collectAll, collectIn, describe, emptySyntax, type StatementInfo } from './statements';
 
@@ -121,6 +122,7 @@ export class IncrementalAnalyzer {
     collect(dirty.flatMap((d, i) => (d ? [i] : [])));
     if (broken) syntax.errorRanges.push([root.startIndex, root.endIndex]);
     const relocated = new Map<number, Node[]>(); // assignments found again in clean statements
+    const known = new KnownClasses(root);
     for (let i = 0; i < stmts.length; i++) {
       if (!dirty[i]) {
         const nodes = relocate(root, starts[i], infos[i].facts);
@@ -132,6 +134,7 @@ export class IncrementalAnalyzer {
           for (const n of nodes.functions) syntax.functions.push(n);
           for (const [s, e] of infos[i].errorRanges)
             syntax.errorRanges.push([Math.max(0, s + starts[i]), e + starts[i]]);
+          known.add(st!.results.get(infos[i].key)!.classes, starts[i]);
           continue;
         }
         dirty[i] = true;
@@ -141,7 +144,7 @@ export class IncrementalAnalyzer {
       for (const k of Object.keys(syn) as Array<keyof SyntaxNodes>) (syntax[k] as unknown[]).push(...syn[k]);
     }
 
-    const index = new FileIndex(this.path, tree, syntax);
+    const index = new FileIndex(this.path, tree, syntax, known.size ? known.lookup : undefined);
     const perStatement = new Map<number, { configKeys: Set<string>; features: Set<ReleaseFeature> }>();
     const configKeys = new Set<string>();
     const features = new Set<ReleaseFeature>();
@@ -229,7 +232,14 @@ export class IncrementalAnalyzer {
         const readsHere = reads.size
           ? [...reads].filter((n) => infos[i].text.includes(n) && infos[i].words.has(n))
           : [];
-        results.set(key, { ...own, findings: list.map((f) => shifted(f, -starts[i])), volatile, reads: readsHere });
+        const classes = classFacts(index, collected.get(i)!.classes, starts[i]);
+        results.set(key, {
+          ...own,
+          findings: list.map((f) => shifted(f, -starts[i])),
+          volatile,
+          reads: readsHere,
+          classes,
+        });
         if (!all) out.push(...list);
       } else {
         const cached = st!.results.get(key)!;

@@ -2,6 +2,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { ReleaseFeature } from '../index/releaseFeatures';
 import type { Finding } from '../rules/meta';
+import type { ClassFact } from './classFacts';
 import type { StatementInfo } from './statements';
 
 /** What one statement's check gave, relative to its start. */
@@ -15,6 +16,8 @@ export interface Cached {
   placed?: { base: number; findings: Finding[] };
   configKeys: Set<string>;
   features: Set<ReleaseFeature>;
+  /** What the file index found its classes to be (see classFacts.ts). */
+  classes?: ClassFact[];
 }
 
 // Whole-text tests some rules make (configApi, operators, the module-parameter scan of the file index).
