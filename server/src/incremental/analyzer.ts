@@ -38,6 +38,8 @@ export interface IncrementalStats {
   statements: number;
   checked: number;
   full: boolean;
+  /** Classes whose file-index facts were taken from the last analysis. */
+  knownClasses?: number;
 }
 
 export class IncrementalAnalyzer {
@@ -256,7 +258,12 @@ export class IncrementalAnalyzer {
       unplaced || broken
         ? null
         : { text, options: optionsKey, findings: sorted, exportKeys, global, skeletons, results, wsChanges };
-    this.stats = { statements: stmts.length, checked: dirty.filter(Boolean).length, full: all };
+    this.stats = {
+      statements: stmts.length,
+      checked: dirty.filter(Boolean).length,
+      full: all,
+      knownClasses: known.size,
+    };
     return [...sorted];
   }
 }
