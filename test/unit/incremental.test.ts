@@ -341,6 +341,7 @@ class Plain:
 def use():
     Child.insert1((1, 2))
     Early.fetch(as_dict=True)
+    Plain.fetch(as_dict=True)
     Child.Part.fetch("KEY")
     Trace.populate(reserve_jobs=True)
     Later.insert1((2.0,))
