@@ -11,6 +11,8 @@ import { CodeEngine } from '../../server/src/engine';
 import { IncrementalAnalyzer, type IncrementalStats } from '../../server/src/incremental/analyzer';
 import { globalKey, linesWith } from '../../server/src/incremental/facts';
 import type { StatementInfo } from '../../server/src/incremental/statements';
+import { FileIndex } from '../../server/src/index/fileIndex';
+import type { ModuleExports } from '../../server/src/index/workspace';
 import { DocumentStore } from '../../server/src/lsp/documents';
 import { DEFAULT_OPTIONS, type EngineOptions } from '../../server/src/rules/context';
 import type { Finding } from '../../server/src/rules/meta';
@@ -371,4 +373,38 @@ test('classes of unchanged statements keep what the file index found of them, an
     runs.some((r) => !r.stats.full && (r.stats.knownClasses ?? 0) > 0),
     JSON.stringify(runs.map((r) => r.stats)),
   );
+});
+
+test('the exports an incremental analysis records are a full index’s of the same text', async () => {
+  const engine = await CodeEngine.create();
+  const store = new DocumentStore(engine.python);
+  const file = '/work/exported.py';
+  let recorded: ModuleExports | null = null;
+  const analyzer = new IncrementalAnalyzer(engine, file, (e) => {
+    recorded = e;
+  });
+  const texts = [
+    CLASSES,
+    CLASSES.replace('child_id : int unsigned', 'child_id : smallint'),
+    `# moved\n${CLASSES.replace('part : longblob', 'part : blob')}`,
+    CLASSES.replace('class Later(dj.Lookup)', 'class Later(Base)'),
+    CLASSES.replace('class Plain:', 'class Plain(Child):'),
+    `${CLASSES}\n\nclass Plain(Base):\n    pass\n`,
+    CLASSES.replace('Child.insert1((1, 2))', 'Child.insert1((1, 3))'),
+  ];
+  let entry = store.open('file:///work/exported.py', 'python', 1, texts[0], true);
+  for (let i = 0; i < texts.length; i++) {
+    if (i > 0) {
+      const doc = entry.doc;
+      entry = store.change('file:///work/exported.py', i + 1, [
+        { range: { start: doc.positionAt(0), end: doc.positionAt(doc.getText().length) }, text: texts[i] },
+      ])!;
+    }
+    analyzer.analyze(texts[i], entry.tree!, DEFAULT_OPTIONS);
+    const got = recorded as ModuleExports | null;
+    assert.ok(got, `text ${i}: no exports recorded`);
+    const want = new FileIndex(file, entry.tree!).exports({ configKeys: got.configKeys, features: got.features });
+    assert.deepEqual(got, want, `text ${i}`);
+  }
+  store.close('file:///work/exported.py');
 });

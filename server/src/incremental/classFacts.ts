@@ -5,7 +5,8 @@
 import type { Node } from 'web-tree-sitter';
 import type { ClassBody } from '../index/classBody';
 import type { FileIndex, KnownClass } from '../index/fileIndex';
-import type { Tier } from '../index/workspace';
+import { exportedClass } from '../index/classRefs';
+import type { ExportedClass, ExportedTable, Tier } from '../index/workspace';
 
 /** A node by its type and range relative to its class's start. */
 interface Span {
@@ -24,14 +25,20 @@ export interface ClassFact {
   definition: Span | null;
   contents: Span | null;
   overrides: string[];
+  className: string;
+  exported?: ExportedTable;
+  exportedClass?: ExportedClass;
 }
 
 /** The facts of a checked statement's classes (`classes`, in the index's tree), relative to `base`. */
 export function classFacts(index: FileIndex, classes: Node[], base: number): ClassFact[] {
+  if (!classes.length) return [];
+  const local = index.classesByName();
   return classes.map((c) => {
     const table = index.tableOfClass(c);
     const body = index.classBody(c);
     const at = c.startIndex;
+    const name = c.childForFieldName('name')?.text ?? '';
     const span = (n: Node | null): Span | null =>
       n ? { type: n.type, start: n.startIndex - at, end: n.endIndex - at } : null;
     return {
@@ -43,6 +50,10 @@ export function classFacts(index: FileIndex, classes: Node[], base: number): Cla
       definition: span(body.definition),
       contents: span(body.contents),
       overrides: body.overrides,
+      className: name,
+      exported: table && !table.imported ? index.exportedTable(table) : undefined,
+      exportedClass:
+        local.get(c.childForFieldName('name')?.text ?? '') === c ? exportedClass(index, c, local) : undefined,
     };
   });
 }
@@ -69,6 +80,9 @@ export class KnownClasses {
       pass: fact.pass,
       tier: fact.tier,
       name: fact.name,
+      className: fact.className,
+      exported: fact.exported,
+      exportedClass: fact.exportedClass,
       body: () => {
         const definition = this.find(cls.startIndex, fact.definition);
         const contents = this.find(cls.startIndex, fact.contents);

@@ -97,18 +97,9 @@ export class FileIndex {
   /** What this file exports for other files (`known`: config keys and features the incremental analysis gathered). */
   exports(known?: Pick<ModuleExports, 'configKeys' | 'features'>): ModuleExports {
     const tables = new Map<string, ExportedTable>();
-    const text = (n: Node | null) => (n ? stringValue(unparen(n)) : null);
     for (const [name, t] of this.tables) {
-      if (t.imported) {
-        tables.set(name, { tier: t.tier, parts: [...t.parts.keys()] });
-        continue;
-      }
-      tables.set(name, {
-        tier: t.tier,
-        parts: [...t.parts.keys()],
-        definition: text(t.definition),
-        partDefinitions: new Map([...t.parts].map(([p, pt]) => [p, text(pt.definition)])),
-      });
+      if (t.imported) tables.set(name, { tier: t.tier, parts: [...t.parts.keys()] });
+      else tables.set(name, (t.node && this.known?.(t.node)?.exported) || this.exportedTable(t));
     }
     return {
       path: this.path,
@@ -119,7 +110,7 @@ export class FileIndex {
       configKeys:
         known?.configKeys ?? configKeysWritten(this, holdersOf(this.tree.rootNode, this.tree.rootNode.text, 'config')),
       features: known?.features ?? releaseFeaturesOf(this),
-      classes: exportedClasses(this, this.classesByName()),
+      classes: exportedClasses(this, this.classesByName(), (cls) => this.known?.(cls)?.exportedClass),
       reexports: new Map(
         this.imports.other.flatMap((i) => (i.name === null ? [] : [[i.local, { module: i.module, name: i.name }]])),
       ),
@@ -129,6 +120,17 @@ export class FileIndex {
           return t === null ? [] : [[k, t] as [string, string]];
         }),
       ),
+    };
+  }
+
+  /** What this file exports of a table declared here. */
+  exportedTable(t: TableClass): ExportedTable {
+    const text = (n: Node | null) => (n ? stringValue(unparen(n)) : null);
+    return {
+      tier: t.tier,
+      parts: [...t.parts.keys()],
+      definition: text(t.definition),
+      partDefinitions: new Map([...t.parts].map(([p, pt]) => [p, text(pt.definition)])),
     };
   }
 
@@ -153,10 +155,14 @@ export class FileIndex {
 
   /** Module-level classes by name. */
   classesByName(): Map<string, Node> {
-    this.localClasses ??= moduleClasses(this.syntax.classes, (c) => {
-      const parent = c.parent?.type === 'decorated_definition' ? c.parent.parent : c.parent;
-      return parent?.type === 'module';
-    });
+    this.localClasses ??= moduleClasses(
+      this.syntax.classes,
+      (c) => {
+        const parent = c.parent?.type === 'decorated_definition' ? c.parent.parent : c.parent;
+        return parent?.type === 'module';
+      },
+      (c) => this.known?.(c)?.className,
+    );
     return this.localClasses;
   }
 

@@ -2,7 +2,7 @@
 // or imported from another workspace or installed file (its parts reach it through `master`).
 import type { Node } from 'web-tree-sitter';
 import type { ClassBody } from './classBody';
-import type { ModuleExports, Tier } from './workspace';
+import type { ExportedClass, ExportedTable, ModuleExports, Tier } from './workspace';
 
 /** Where an imported table is declared: the exporting file and the table's name there. */
 export interface TableOrigin {
@@ -62,4 +62,8 @@ export interface KnownClass {
   name: string;
   /** Its body's nodes in this tree, or null if one is not where it was. */
   body: () => ClassBody | null;
+  /** The class's name (every class), and what the file exports of it (a table declared here; a module-level class). */
+  className: string;
+  exported?: ExportedTable;
+  exportedClass?: ExportedClass;
 }
