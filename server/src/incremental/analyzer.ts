@@ -13,7 +13,16 @@ import type { SyntaxNodes } from '../python/syntax';
 import type { EngineOptions } from '../rules/context';
 import type { Finding } from '../rules/meta';
 import { classFacts, KnownClasses } from './classFacts';
-import { affectedNames, type GlobalParts, globalKey, intersects, type Cached, relocate, shifted } from './facts';
+import {
+  affectedNames,
+  type GlobalParts,
+  globalKey,
+  intersects,
+  type Cached,
+  Mentions,
+  relocate,
+  shifted,
+} from './facts';
 import { collectAll, collectIn, describe, emptySyntax, type StatementInfo } from './statements';
 
 interface State {
@@ -49,6 +58,7 @@ export class IncrementalAnalyzer {
   private last: Statements | null = null;
   /** The statements' parts of the last global key (see globalKey). */
   private globalParts: GlobalParts | null = null;
+  private readonly mentions = new Mentions();
   /** How the last analysis went (for the benchmark and tests). */
   stats: IncrementalStats = { statements: 0, checked: 0, full: true };
 
@@ -107,7 +117,7 @@ export class IncrementalAnalyzer {
     const dirty = infos.map((info) => all || !st!.results.get(info.key) || st!.results.get(info.key)!.volatile);
     let sameSkeletons = false;
     if (!all) {
-      const affected = affectedNames(st!.skeletons, skeletons, infos);
+      const affected = affectedNames(st!.skeletons, skeletons, infos, this.mentions);
       if (affected === 'all') return null;
       sameSkeletons = affected.size === 0;
       if (affected.size) for (let i = 0; i < infos.length; i++) dirty[i] ||= intersects(affected, infos[i].words);
