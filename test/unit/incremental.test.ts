@@ -11,6 +11,8 @@ import { CodeEngine } from '../../server/src/engine';
 import { IncrementalAnalyzer, type IncrementalStats } from '../../server/src/incremental/analyzer';
 import { globalKey, linesWith } from '../../server/src/incremental/facts';
 import type { StatementInfo } from '../../server/src/incremental/statements';
+import { FileIndex } from '../../server/src/index/fileIndex';
+import type { ModuleExports } from '../../server/src/index/workspace';
 import { DocumentStore } from '../../server/src/lsp/documents';
 import { DEFAULT_OPTIONS, type EngineOptions } from '../../server/src/rules/context';
 import type { Finding } from '../../server/src/rules/meta';
@@ -274,4 +276,135 @@ test('the global key reuses its statement parts only while the statements assign
   assert.notEqual(globalKey(text, cases[2], '{}', first.parts).key, first.key);
   assert.notEqual(globalKey(text, cases[3], '{}', first.parts).key, first.key);
   assert.equal(globalKey(text, cases[1], '{}', first.parts).key, first.key);
+});
+
+const CLASSES = `import datajoint as dj
+
+schema = dj.Schema("lab")
+
+
+@schema
+class Base(dj.Manual):
+    definition = """
+    base_id : int
+    """
+
+
+@schema
+class Child(Base):
+    definition = """
+    -> Base
+    child_id : int unsigned
+    """
+
+    class Part(dj.Part):
+        definition = """
+        -> master
+        part : longblob
+        """
+
+
+class Early(Later):
+    definition = """
+    x : int
+    """
+
+
+@schema
+class Later(dj.Lookup):
+    definition = """
+    y : double
+    """
+    contents = [(1.0,)]
+
+
+@schema
+class Trace(dj.Computed):
+    definition = """
+    -> Child
+    trace_id : int
+    """
+
+    def make(self, key):
+        pass
+
+
+@schema
+class Sub(Trace):
+    definition = """
+    sub_id : int
+    """
+
+
+class Plain:
+    definition = "not a table"
+
+
+def use():
+    Child.insert1((1, 2))
+    Early.fetch(as_dict=True)
+    Plain.fetch(as_dict=True)
+    Child.Part.fetch("KEY")
+    Trace.populate(reserve_jobs=True)
+    Later.insert1((2.0,))
+    Base.insert1((3,))
+    (Child.Part & {"child_id": 1}).delete(force=True)
+`;
+
+test('classes of unchanged statements keep what the file index found of them, and only while nothing they read changed', async () => {
+  const texts = [
+    CLASSES,
+    `# a comment moving every class\n${CLASSES}`, // every class found again at a new place
+    CLASSES.replace('class Base(dj.Manual)', 'class Base(dj.Imported)'), // Child's tier comes from Base
+    CLASSES.replace('class Base(dj.Manual)', 'class Base(object)').replace('@schema\nclass Base', 'class Base'),
+    CLASSES.replace('class Later(dj.Lookup)', 'class Later(object)'), // Early was a table of the second search
+    CLASSES.replace('class Base(', 'class Base2('), // Child's base is no table any more
+    CLASSES.replace('child_id : int unsigned', 'child_id : smallint'), // Part's body, in the same statement
+    CLASSES.replace('"not a table"', '"""\n    z : int\n    """'), // Plain holds a definition now (a template)
+    CLASSES.replace('    contents = [(1.0,)]\n', ''), // Later's contents gone
+    CLASSES.replace('part : longblob', 'part : blob'),
+    CLASSES,
+    CLASSES.replace('Child.insert1((1, 2))', 'Child.insert1((1, 3))'), // a reader of every class checked alone
+    CLASSES.replace('sub_id : int', 'sub_id : smallint'), // its tier is its clean base's
+    `# a comment moving every class\n${CLASSES.replace('Child.insert1((1, 2))', 'Child.insert1((1, 4))')}`,
+  ];
+  const runs = await compareEdits(texts);
+  assert.ok(
+    runs.some((r) => !r.stats.full && (r.stats.knownClasses ?? 0) > 0),
+    JSON.stringify(runs.map((r) => r.stats)),
+  );
+});
+
+test('the exports an incremental analysis records are a full index’s of the same text', async () => {
+  const engine = await CodeEngine.create();
+  const store = new DocumentStore(engine.python);
+  const file = '/work/exported.py';
+  let recorded: ModuleExports | null = null;
+  const analyzer = new IncrementalAnalyzer(engine, file, (e) => {
+    recorded = e;
+  });
+  const texts = [
+    CLASSES,
+    CLASSES.replace('child_id : int unsigned', 'child_id : smallint'),
+    `# moved\n${CLASSES.replace('part : longblob', 'part : blob')}`,
+    CLASSES.replace('class Later(dj.Lookup)', 'class Later(Base)'),
+    CLASSES.replace('class Plain:', 'class Plain(Child):'),
+    `${CLASSES}\n\nclass Plain(Base):\n    pass\n`,
+    CLASSES.replace('Child.insert1((1, 2))', 'Child.insert1((1, 3))'),
+  ];
+  let entry = store.open('file:///work/exported.py', 'python', 1, texts[0], true);
+  for (let i = 0; i < texts.length; i++) {
+    if (i > 0) {
+      const doc = entry.doc;
+      entry = store.change('file:///work/exported.py', i + 1, [
+        { range: { start: doc.positionAt(0), end: doc.positionAt(doc.getText().length) }, text: texts[i] },
+      ])!;
+    }
+    analyzer.analyze(texts[i], entry.tree!, DEFAULT_OPTIONS);
+    const got = recorded as ModuleExports | null;
+    assert.ok(got, `text ${i}: no exports recorded`);
+    const want = new FileIndex(file, entry.tree!).exports({ configKeys: got.configKeys, features: got.features });
+    assert.deepEqual(got, want, `text ${i}`);
+  }
+  store.close('file:///work/exported.py');
 });

@@ -12,7 +12,17 @@ import type { ModuleExports } from '../index/workspace';
 import type { SyntaxNodes } from '../python/syntax';
 import type { EngineOptions } from '../rules/context';
 import type { Finding } from '../rules/meta';
-import { affectedNames, type GlobalParts, globalKey, intersects, type Cached, relocate, shifted } from './facts';
+import { classFacts, KnownClasses } from './classFacts';
+import {
+  affectedNames,
+  type GlobalParts,
+  globalKey,
+  intersects,
+  type Cached,
+  Mentions,
+  relocate,
+  shifted,
+} from './facts';
 import { collectAll, collectIn, describe, emptySyntax, type StatementInfo } from './statements';
 
 interface State {
@@ -37,6 +47,8 @@ export interface IncrementalStats {
   statements: number;
   checked: number;
   full: boolean;
+  /** Classes whose file-index facts were taken from the last analysis. */
+  knownClasses?: number;
 }
 
 export class IncrementalAnalyzer {
@@ -46,6 +58,7 @@ export class IncrementalAnalyzer {
   private last: Statements | null = null;
   /** The statements' parts of the last global key (see globalKey). */
   private globalParts: GlobalParts | null = null;
+  private readonly mentions = new Mentions();
   /** How the last analysis went (for the benchmark and tests). */
   stats: IncrementalStats = { statements: 0, checked: 0, full: true };
 
@@ -104,7 +117,7 @@ export class IncrementalAnalyzer {
     const dirty = infos.map((info) => all || !st!.results.get(info.key) || st!.results.get(info.key)!.volatile);
     let sameSkeletons = false;
     if (!all) {
-      const affected = affectedNames(st!.skeletons, skeletons, infos);
+      const affected = affectedNames(st!.skeletons, skeletons, infos, this.mentions);
       if (affected === 'all') return null;
       sameSkeletons = affected.size === 0;
       if (affected.size) for (let i = 0; i < infos.length; i++) dirty[i] ||= intersects(affected, infos[i].words);
@@ -121,6 +134,7 @@ export class IncrementalAnalyzer {
     collect(dirty.flatMap((d, i) => (d ? [i] : [])));
     if (broken) syntax.errorRanges.push([root.startIndex, root.endIndex]);
     const relocated = new Map<number, Node[]>(); // assignments found again in clean statements
+    const known = new KnownClasses(root);
     for (let i = 0; i < stmts.length; i++) {
       if (!dirty[i]) {
         const nodes = relocate(root, starts[i], infos[i].facts);
@@ -132,6 +146,7 @@ export class IncrementalAnalyzer {
           for (const n of nodes.functions) syntax.functions.push(n);
           for (const [s, e] of infos[i].errorRanges)
             syntax.errorRanges.push([Math.max(0, s + starts[i]), e + starts[i]]);
+          known.add(st!.results.get(infos[i].key)!.classes, starts[i]);
           continue;
         }
         dirty[i] = true;
@@ -141,7 +156,7 @@ export class IncrementalAnalyzer {
       for (const k of Object.keys(syn) as Array<keyof SyntaxNodes>) (syntax[k] as unknown[]).push(...syn[k]);
     }
 
-    const index = new FileIndex(this.path, tree, syntax);
+    const index = new FileIndex(this.path, tree, syntax, known.size ? known.lookup : undefined);
     const perStatement = new Map<number, { configKeys: Set<string>; features: Set<ReleaseFeature> }>();
     const configKeys = new Set<string>();
     const features = new Set<ReleaseFeature>();
@@ -229,7 +244,14 @@ export class IncrementalAnalyzer {
         const readsHere = reads.size
           ? [...reads].filter((n) => infos[i].text.includes(n) && infos[i].words.has(n))
           : [];
-        results.set(key, { ...own, findings: list.map((f) => shifted(f, -starts[i])), volatile, reads: readsHere });
+        const classes = classFacts(index, collected.get(i)!.classes, starts[i]);
+        results.set(key, {
+          ...own,
+          findings: list.map((f) => shifted(f, -starts[i])),
+          volatile,
+          reads: readsHere,
+          classes,
+        });
         if (!all) out.push(...list);
       } else {
         const cached = st!.results.get(key)!;
@@ -246,7 +268,12 @@ export class IncrementalAnalyzer {
       unplaced || broken
         ? null
         : { text, options: optionsKey, findings: sorted, exportKeys, global, skeletons, results, wsChanges };
-    this.stats = { statements: stmts.length, checked: dirty.filter(Boolean).length, full: all };
+    this.stats = {
+      statements: stmts.length,
+      checked: dirty.filter(Boolean).length,
+      full: all,
+      knownClasses: known.size,
+    };
     return [...sorted];
   }
 }

@@ -2,6 +2,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { ReleaseFeature } from '../index/releaseFeatures';
 import type { Finding } from '../rules/meta';
+import type { ClassFact } from './classFacts';
 import type { StatementInfo } from './statements';
 
 /** What one statement's check gave, relative to its start. */
@@ -15,6 +16,8 @@ export interface Cached {
   placed?: { base: number; findings: Finding[] };
   configKeys: Set<string>;
   features: Set<ReleaseFeature>;
+  /** What the file index found its classes to be (see classFacts.ts). */
+  classes?: ClassFact[];
 }
 
 // Whole-text tests some rules make (configApi, operators, the module-parameter scan of the file index).
@@ -105,22 +108,15 @@ export function affectedNames(
   before: Map<string, string>,
   after: Map<string, string>,
   infos: StatementInfo[],
+  mentions: Mentions = new Mentions(),
 ): Set<string> | 'all' {
   const affected = new Set<string>();
   for (const [n, s] of after) if (before.get(n) !== s) affected.add(n);
   for (const n of before.keys()) if (!after.has(n)) affected.add(n);
   if (!affected.size) return affected;
-  // Definitions by the names their skeletons mention, then a walk from the changed names (one pass over the words,
-  // instead of every definition against every affected name until nothing grows).
-  const mentioning = new Map<string, StatementInfo[]>();
-  for (const d of infos) {
-    if (d.defines === null) continue;
-    for (const w of d.skeletonWords) {
-      const list = mentioning.get(w);
-      if (list) list.push(d);
-      else mentioning.set(w, [d]);
-    }
-  }
+  // A walk from the changed names through the definitions mentioning them (one pass over the words, instead of
+  // every definition against every affected name until nothing grows).
+  const mentioning = mentions.update(infos);
   const stack = [...affected];
   while (stack.length) {
     for (const d of mentioning.get(stack.pop()!) ?? []) {
@@ -131,6 +127,31 @@ export function affectedNames(
   }
   for (const info of infos) if (intersects(affected, info.globalWords)) return 'all';
   return affected;
+}
+
+/**
+ * Definitions by the words of their skeletons, kept across analyses: an edit replaces a few statements' infos, and
+ * only theirs are taken out and put in.
+ */
+export class Mentions {
+  private readonly byWord = new Map<string, Set<StatementInfo>>();
+  private held = new Set<StatementInfo>();
+
+  update(infos: StatementInfo[]): Map<string, Set<StatementInfo>> {
+    const now = new Set<StatementInfo>();
+    for (const d of infos) if (d.defines !== null) now.add(d);
+    for (const d of this.held) if (!now.has(d)) for (const w of d.skeletonWords) this.byWord.get(w)?.delete(d);
+    for (const d of now) {
+      if (this.held.has(d)) continue;
+      for (const w of d.skeletonWords) {
+        const set = this.byWord.get(w);
+        if (set) set.add(d);
+        else this.byWord.set(w, new Set([d]));
+      }
+    }
+    this.held = now;
+    return this.byWord;
+  }
 }
 
 /** Whether two sets share an element (the smaller one walked). */

@@ -24,9 +24,14 @@ interface Namer {
 }
 
 /** Module-level classes of a file, by name (a later class of the same name wins, as in Python). */
-export function moduleClasses(classes: Node[], isModuleLevel: (cls: Node) => boolean): Map<string, Node> {
+export function moduleClasses(
+  classes: Node[],
+  isModuleLevel: (cls: Node) => boolean,
+  knownName: (cls: Node) => string | undefined = () => undefined,
+): Map<string, Node> {
   const out = new Map<string, Node>();
-  for (const cls of classes) if (isModuleLevel(cls)) out.set(cls.childForFieldName('name')?.text ?? '', cls);
+  for (const cls of classes)
+    if (isModuleLevel(cls)) out.set(knownName(cls) ?? cls.childForFieldName('name')?.text ?? '', cls);
   return out;
 }
 
@@ -64,11 +69,18 @@ function baseRef(file: Namer, base: Node, local: Map<string, Node>): BaseRef | n
 }
 
 /** The exported description of every module-level class. */
-export function exportedClasses(file: Namer, local: Map<string, Node>): Map<string, ExportedClass> {
+export function exportedClasses(
+  file: Namer,
+  local: Map<string, Node>,
+  known: (cls: Node) => ExportedClass | undefined = () => undefined,
+): Map<string, ExportedClass> {
   const out = new Map<string, ExportedClass>();
-  for (const [name, cls] of local)
-    out.set(name, { bases: baseRefs(file, cls, local), overrides: file.classBody(cls).overrides });
+  for (const [name, cls] of local) out.set(name, known(cls) ?? exportedClass(file, cls, local));
   return out;
+}
+
+export function exportedClass(file: Namer, cls: Node, local: Map<string, Node>): ExportedClass {
+  return { bases: baseRefs(file, cls, local), overrides: file.classBody(cls).overrides };
 }
 
 /** Where a name a module exports is declared, following re-exports (`from .summary import Summary` in `__init__.py`). */

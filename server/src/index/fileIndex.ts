@@ -4,15 +4,16 @@ import type { Node, Tree } from 'web-tree-sitter';
 import { collectSyntax, innermost, stringValue, unparen, unparenTyped, type SyntaxNodes } from '../python/syntax';
 import { findSchemasAndModules, readAssignmentParts, type AssignmentParts } from './assignmentParts';
 import { looksLikeDefinition, readClassBody, type ClassBody } from './classBody';
-import { declaredIn, exportedClasses, moduleClasses, TIERS, tierThroughBases } from './classRefs';
+import { declaredIn, exportedClasses, moduleClasses, tierThroughBases } from './classRefs';
 import { declaresTables, linkImports } from './link';
-import type { TableClass } from './tableClass';
+import type { KnownClass, TableClass } from './tableClass';
+import { tableTier } from './tableTier';
 import { configKeysWritten, holdersOf } from './configWrites';
 import { constantValue, functionString, stringConstants } from './constants';
 import { readImports, type Imports } from './imports';
 import { releaseFeaturesOf } from './releaseFeatures';
 import { moduleParameters } from './moduleParams';
-import type { ExportedTable, ModuleExports, Tier, WorkspaceIndex } from './workspace';
+import type { ExportedTable, ModuleExports, WorkspaceIndex } from './workspace';
 
 /** What an expression is, as far as the rules are concerned. */
 export type ValueKind =
@@ -26,7 +27,7 @@ export type ValueKind =
   | 'djmodule' // the datajoint package
   | 'unknown';
 
-export type { TableClass, TableOrigin } from './tableClass';
+export type { KnownClass, TableClass, TableOrigin } from './tableClass';
 
 /** Methods of a query expression that return another query expression. */
 export const QUERY_METHODS = new Set(['proj', 'aggr', 'join', 'restrict', 'extend', 'restrict_in_place']);
@@ -61,15 +62,18 @@ export class FileIndex {
   private constantsCache: Map<string, Node> | null = null;
   private tableModuleCache: boolean | null = null;
   private moduleParams: Array<{ name: string; start: number; end: number }> | null = null;
+  /** class_definition id -> the pass of the constructor's table search that found it a table. */
+  readonly foundIn = new Map<number, number>();
 
   constructor(
     readonly path: string,
     readonly tree: Tree,
     readonly syntax: SyntaxNodes = collectSyntax(tree),
+    private readonly known?: (cls: Node) => KnownClass | undefined,
   ) {
     this.imports = readImports(this.syntax.imports);
     findSchemasAndModules(this);
-    this.findTables();
+    this.findTables(true);
   }
 
   /** True when anything in the file is DataJoint: a datajoint import or a workspace table import. */
@@ -93,18 +97,9 @@ export class FileIndex {
   /** What this file exports for other files (`known`: config keys and features the incremental analysis gathered). */
   exports(known?: Pick<ModuleExports, 'configKeys' | 'features'>): ModuleExports {
     const tables = new Map<string, ExportedTable>();
-    const text = (n: Node | null) => (n ? stringValue(unparen(n)) : null);
     for (const [name, t] of this.tables) {
-      if (t.imported) {
-        tables.set(name, { tier: t.tier, parts: [...t.parts.keys()] });
-        continue;
-      }
-      tables.set(name, {
-        tier: t.tier,
-        parts: [...t.parts.keys()],
-        definition: text(t.definition),
-        partDefinitions: new Map([...t.parts].map(([p, pt]) => [p, text(pt.definition)])),
-      });
+      if (t.imported) tables.set(name, { tier: t.tier, parts: [...t.parts.keys()] });
+      else tables.set(name, (t.node && this.known?.(t.node)?.exported) || this.exportedTable(t));
     }
     return {
       path: this.path,
@@ -115,7 +110,7 @@ export class FileIndex {
       configKeys:
         known?.configKeys ?? configKeysWritten(this, holdersOf(this.tree.rootNode, this.tree.rootNode.text, 'config')),
       features: known?.features ?? releaseFeaturesOf(this),
-      classes: exportedClasses(this, this.classesByName()),
+      classes: exportedClasses(this, this.classesByName(), (cls) => this.known?.(cls)?.exportedClass),
       reexports: new Map(
         this.imports.other.flatMap((i) => (i.name === null ? [] : [[i.local, { module: i.module, name: i.name }]])),
       ),
@@ -125,6 +120,17 @@ export class FileIndex {
           return t === null ? [] : [[k, t] as [string, string]];
         }),
       ),
+    };
+  }
+
+  /** What this file exports of a table declared here. */
+  exportedTable(t: TableClass): ExportedTable {
+    const text = (n: Node | null) => (n ? stringValue(unparen(n)) : null);
+    return {
+      tier: t.tier,
+      parts: [...t.parts.keys()],
+      definition: text(t.definition),
+      partDefinitions: new Map([...t.parts].map(([p, pt]) => [p, text(pt.definition)])),
     };
   }
 
@@ -143,16 +149,20 @@ export class FileIndex {
   /** What a class body declares (`readClassBody`), read once per class: tables, exports and override checks all ask. */
   classBody(cls: Node): ClassBody {
     let body = this.bodies.get(cls.id);
-    if (!body) this.bodies.set(cls.id, (body = readClassBody(cls)));
+    if (!body) this.bodies.set(cls.id, (body = this.known?.(cls)?.body() ?? readClassBody(cls)));
     return body;
   }
 
   /** Module-level classes by name. */
   classesByName(): Map<string, Node> {
-    this.localClasses ??= moduleClasses(this.syntax.classes, (c) => {
-      const parent = c.parent?.type === 'decorated_definition' ? c.parent.parent : c.parent;
-      return parent?.type === 'module';
-    });
+    this.localClasses ??= moduleClasses(
+      this.syntax.classes,
+      (c) => {
+        const parent = c.parent?.type === 'decorated_definition' ? c.parent.parent : c.parent;
+        return parent?.type === 'module';
+      },
+      (c) => this.known?.(c)?.className,
+    );
     return this.localClasses;
   }
 
@@ -262,6 +272,11 @@ export class FileIndex {
     }
     if (type === 'call') return this.tableOf(n.childForFieldName('function')!);
     return null;
+  }
+
+  /** The table a class_definition declares, if it is one. */
+  tableOfClass(cls: Node): TableClass | null {
+    return this.classInfo.get(cls.id) ?? null;
   }
 
   /** The table class whose body holds this node, if any. */
@@ -410,15 +425,19 @@ export class FileIndex {
     return (this.assignmentsByKey = map);
   }
 
-  private findTables(): void {
+  private findTables(first = false): void {
     // Repeat until stable: a class may subclass a table declared later in the file or imported.
-    for (let changed = true; changed; ) {
+    for (let changed = true, pass = 0; changed; pass++) {
       changed = false;
       for (const cls of this.syntax.classes) {
         if (this.classInfo.has(cls.id)) continue;
-        const tier = this.tableTier(cls);
+        // What the last analysis found in the first pass (or never) holds again; a later pass is searched again.
+        const hint = first ? this.known?.(cls) : undefined;
+        const reused = hint && hint.pass <= 0 ? hint : undefined;
+        if (reused && (reused.pass < 0 || pass > 0)) continue;
+        const tier = reused ? reused.tier : tableTier(this, cls);
         if (tier === undefined) continue;
-        const name = cls.childForFieldName('name')?.text ?? '';
+        const name = reused ? reused.name : (cls.childForFieldName('name')?.text ?? '');
         const masterNode = this.classOf(cls, 'class_definition');
         const master = masterNode ? (this.classInfo.get(masterNode.id) ?? null) : null;
         if (masterNode && !master) continue;
@@ -434,6 +453,7 @@ export class FileIndex {
           imported: false,
         };
         this.classInfo.set(cls.id, t);
+        if (first) this.foundIn.set(cls.id, pass);
         this.allTables.push(t);
         if (master) master.parts.set(name, t);
         else if (!this.scopeOf(cls)) this.tables.set(name, t);
@@ -464,34 +484,5 @@ export class FileIndex {
         imported: false,
       });
     }
-  }
-
-  /** The tier of a class if it is a DataJoint table (undefined if not; null if a table of unknown tier). */
-  private tableTier(cls: Node): Tier | null | undefined {
-    let isTable = false;
-    let tier: Tier | null = null;
-    for (const base of cls.childForFieldName('superclasses')?.namedChildren ?? []) {
-      if (!base || base.type === 'keyword_argument') continue;
-      const q = this.qualified(base);
-      const member = q?.slice(q.lastIndexOf('.') + 1);
-      if (q && member && TIERS[member]) {
-        isTable = true;
-        tier = TIERS[member];
-        continue;
-      }
-      const parent = this.kindOf(base) === 'table' ? this.tableOf(base) : null;
-      if (parent) {
-        isTable = true;
-        tier ??= parent.tier;
-      } else if (this.kindOf(base) === 'table') isTable = true;
-    }
-    const decorated = cls.parent?.type === 'decorated_definition' ? cls.parent : null;
-    for (const d of decorated?.namedChildren ?? []) {
-      if (d?.type !== 'decorator') continue;
-      const expr = d.namedChild(0);
-      if (expr && (this.kindOf(expr) === 'schema' || (expr.type === 'identifier' && this.schemaVars.has(expr.text))))
-        isTable = true;
-    }
-    return isTable ? tier : undefined;
   }
 }

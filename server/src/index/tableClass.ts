@@ -1,7 +1,8 @@
 // A DataJoint table class as the index knows it: declared in this file (with its definition and contents),
 // or imported from another workspace or installed file (its parts reach it through `master`).
 import type { Node } from 'web-tree-sitter';
-import type { ModuleExports, Tier } from './workspace';
+import type { ClassBody } from './classBody';
+import type { ExportedClass, ExportedTable, ModuleExports, Tier } from './workspace';
 
 /** Where an imported table is declared: the exporting file and the table's name there. */
 export interface TableOrigin {
@@ -48,4 +49,21 @@ export function importedTable(name: string, tier: Tier | null, parts: string[], 
       imported: true,
     });
   return t;
+}
+
+/**
+ * What the incremental analysis knows of a class from the last analysis of an unchanged statement whose context did
+ * not change (see incremental/classFacts.ts): what the first table search found, and its body's nodes, found again.
+ */
+export interface KnownClass {
+  /** The pass of the constructor's table search that found it a table (-1: none did). */
+  pass: number;
+  tier: Tier | null;
+  name: string;
+  /** Its body's nodes in this tree, or null if one is not where it was. */
+  body: () => ClassBody | null;
+  /** The class's name (every class), and what the file exports of it (a table declared here; a module-level class). */
+  className: string;
+  exported?: ExportedTable;
+  exportedClass?: ExportedClass;
 }
