@@ -328,6 +328,11 @@ class Trace(dj.Computed):
     def make(self, key):
         pass
 
+    def keys(self):
+        return []
+
+    to_dicts = None
+
 
 @schema
 class Sub(Trace):

@@ -25,6 +25,7 @@ export interface ClassFact {
   definition: Span | null;
   contents: Span | null;
   overrides: string[];
+  members: Span[];
   className: string;
   exported?: ExportedTable;
   exportedClass?: ExportedClass;
@@ -50,6 +51,7 @@ export function classFacts(index: FileIndex, classes: Node[], base: number): Cla
       definition: span(body.definition),
       contents: span(body.contents),
       overrides: body.overrides,
+      members: body.members.map((m) => span(m)!),
       className: name,
       exported: table && !table.imported ? index.exportedTable(table) : undefined,
       exportedClass:
@@ -87,7 +89,13 @@ export class KnownClasses {
         const definition = this.find(cls.startIndex, fact.definition);
         const contents = this.find(cls.startIndex, fact.contents);
         if (definition === undefined || contents === undefined) return null;
-        const body: ClassBody = { definition, contents, overrides: [...fact.overrides] };
+        const members: Node[] = [];
+        for (const m of fact.members) {
+          const n = this.find(cls.startIndex, m);
+          if (!n) return null;
+          members.push(n);
+        }
+        const body: ClassBody = { definition, contents, overrides: [...fact.overrides], members };
         return body;
       },
     };
