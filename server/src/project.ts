@@ -5,7 +5,7 @@ import { loadProjectSettings, mergeSettings, type ProjectSettings } from '../../
 import { CodeEngine } from './engine';
 import { fileKind, type FileKind } from './fileKind';
 import { applyEdits, selectFixes } from './fix/apply';
-import { listFiles, readText } from './files';
+import { listFiles } from './files';
 import { fixAllowed, fixPython, type FixOptions } from './fix/fixLoop';
 import { FileIndex } from './index/fileIndex';
 import { confineToCells, readNotebook, writeNotebook } from './notebook';
@@ -19,6 +19,7 @@ import { analyzeOtherFile } from './rules/otherFiles';
 import { assessDependencies, projectModuleNames, type DependencyAssessments } from './rules/dependencies/warnings';
 import { analyzePins, configFileExports, detectDataJointPin, isPackagingScript, type DataJointPin } from './rules/pins';
 import type { SourceEncoding } from './python/encoding';
+import { readFiles, safeNotebookText } from './readFiles';
 
 export interface FileResult {
   path: string;
@@ -442,55 +443,6 @@ function mayHoldPins(file: string): boolean {
 function holdsPins(file: string, text: string): boolean {
   const kind = fileKind(file);
   return kind === 'pins' || (kind === 'python' && isPackagingScript(file, text));
-}
-
-/**
- * Read every file once. A file that cannot be read, is not valid in its encoding, or (for notebooks) is empty
- * or not a notebook is skipped with a reason that names what is wrong; the other files go on.
- */
-export function readFiles(files: string[]) {
-  const texts = new Map<string, string>();
-  const skipped = new Map<string, string>();
-  const encodings = new Map<string, SourceEncoding>();
-  for (const f of files) {
-    try {
-      const r = readText(f);
-      if ('skipped' in r) {
-        skipped.set(f, r.skipped);
-        continue;
-      }
-      if (fileKind(f) === 'notebook') {
-        const problem = notebookProblem(r.text);
-        if (problem) {
-          skipped.set(f, problem);
-          continue;
-        }
-      }
-      texts.set(f, r.text);
-      encodings.set(f, r.encoding);
-    } catch (e) {
-      skipped.set(f, (e as Error).message);
-    }
-  }
-  return { texts, skipped, encodings };
-}
-
-function notebookProblem(json: string): string | null {
-  if (!json.trim()) return 'empty notebook file (no JSON); not analysed or fixed';
-  try {
-    readNotebook(json);
-    return null;
-  } catch (e) {
-    return `not a readable notebook (${(e as Error).message}); not analysed or fixed`;
-  }
-}
-
-function safeNotebookText(json: string): string | null {
-  try {
-    return readNotebook(json).text;
-  } catch {
-    return null;
-  }
 }
 
 function unreadable(file: string, e: unknown): Finding {
