@@ -27,6 +27,7 @@ import { uint8BlobSql } from './benchBlobs';
 import { runCrossBench } from './benchCross';
 import { runPgBench } from './benchPg';
 import { benchPhase, memoryDetail, memoryLevel, phaseSummary } from './benchMemory';
+import { boundHeapGrowth } from './heapGrowth';
 
 /** Objects rows share (one row in three points at one of these); every other row has its own stored object. */
 const SHARED_BLOBS = 1000;
@@ -38,6 +39,8 @@ export async function runDbBench(args: string[] = []): Promise<number> {
     console.error('bench db: --rows expects a whole number of at least 1000');
     return 2;
   }
+  // As `dj-migrate db …` runs (heapGrowth.ts).
+  boundHeapGrowth();
   const side = Math.ceil(Math.cbrt(rows));
   const total = side * side * side;
   const { host, port } = splitHostPort(process.env.DJ_HOST ?? '127.0.0.1');
@@ -59,7 +62,9 @@ export async function runDbBench(args: string[] = []): Promise<number> {
     if (memoryLevel >= 1) console.log(`  ${memoryDetail()}`);
   };
   try {
-    console.log(`db benchmark on ${db.versionString} (${db.describe()}), ${total.toLocaleString('en')} rows per table (schemas ${src}*)`);
+    console.log(
+      `db benchmark on ${db.versionString} (${db.describe()}), ${total.toLocaleString('en')} rows per table (schemas ${src}*)`,
+    );
     console.log(
       `load average at start: ${os
         .loadavg()
@@ -200,6 +205,7 @@ async function freezeLines(
   let logged: FreezeMeasure;
   try {
     await setUp(server.db, { src: o.src, base: `${o.src}_base`, gen: `${o.src}_gen`, side: o.side });
+    benchPhase('freeze: binlog server copiedPipeline');
     await copiedPipeline(server.db, o.src, o.stores);
     benchPhase('freeze: binlog server');
     logged = await freezeOn(server.db, o, o.binlogOnly === true);
@@ -226,6 +232,7 @@ async function freezeOn(
     async (smallSide) => {
       const small = `${o.src}_s`;
       const names = [small, `${small}_v2`, `${small}_old`, `${small}_base`, `${small}_gen`];
+      benchPhase('freeze: small pipeline set up');
       await setUp(db, { src: small, base: `${small}_base`, gen: `${small}_gen`, side: smallSide });
       if (writeFiles) await writeObjects(db, small, `${small}_gen`, o.stores.raw);
       await copiedPipeline(db, small, o.stores);
