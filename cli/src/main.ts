@@ -5,6 +5,7 @@ import { dbCommands } from './db/index';
 import { codeCommands } from './code/index';
 import { codeUsage, dbUsage, wantsHelp } from './usage';
 import { packageVersion } from './version';
+import { boundHeapGrowth } from '../../client/src/db/heapGrowth';
 
 const USAGE = `dj-migrate — migrate a DataJoint 0.14.6 pipeline to DataJoint 2.x
 
@@ -45,6 +46,7 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
         return 2;
       }
       if (wantsHelp(dbArgs)) return help(['db', sub], io);
+      boundHeapGrowth();
       return await handler.run(dbArgs, io);
     }
     const handler = codeCommands[cmd];

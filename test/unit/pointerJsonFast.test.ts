@@ -7,20 +7,29 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { base32OfHex, QuickPointerCheck, sizeConfirms } from '../../client/src/db/pointerJsonFast';
+import { spellsBase32OfHex, QuickPointerCheck, sizeConfirms } from '../../client/src/db/pointerJsonFast';
 import { sizesNow } from '../../client/src/db/statWorker';
 import { base32Hash } from '../../client/src/db/hash';
 import { fileStore } from '../../client/src/db/stores';
-import { RecentMap } from '../../client/src/db/recentMap';
+import { RecentMap, SeenBefore } from '../../client/src/db/recentMap';
 
-test('base32OfHex spells what base32Hash spells, for either case of hex, and refuses what is not hex', () => {
+test('spellsBase32OfHex matches what base32Hash spells, for either case of hex, and nothing else', () => {
   for (let i = 0; i < 500; i++) {
     const b = randomBytes(16);
-    assert.equal(base32OfHex(b.toString('hex')), base32Hash(b));
-    assert.equal(base32OfHex(`${b.toString('hex').toUpperCase()}0`), base32Hash(b));
+    const spelled = `{"x":"${base32Hash(b)}"`;
+    assert.equal(spellsBase32OfHex(spelled, 6, b.toString('hex')), true);
+    assert.equal(spellsBase32OfHex(spelled, 6, `${b.toString('hex').toUpperCase()}0`), true);
+    // any other letter at any place, or the text one place off
+    const k = 6 + (i % 26);
+    const other = spelled.slice(0, k) + (spelled[k] === 'a' ? 'b' : 'a') + spelled.slice(k + 1);
+    assert.equal(spellsBase32OfHex(other, 6, b.toString('hex')), false);
+    assert.equal(spellsBase32OfHex(spelled, 5, b.toString('hex')), false);
   }
-  assert.equal(base32OfHex('0'.repeat(31)), null);
-  assert.equal(base32OfHex(`${'0'.repeat(31)}g`), null);
+  const zeros = `{"x":"${base32Hash(Buffer.alloc(16))}"`;
+  assert.equal(spellsBase32OfHex(zeros, 6, '0'.repeat(32)), true);
+  assert.equal(spellsBase32OfHex(zeros, 6, '0'.repeat(31)), false);
+  assert.equal(spellsBase32OfHex(zeros, 6, `${'0'.repeat(31)}g`), false);
+  assert.equal(spellsBase32OfHex(zeros.slice(0, 20), 6, '0'.repeat(32)), false);
 });
 
 /** What compare does with a pair (comparePointerSql.ts agree/settle): the spelling, then the file's size. */
@@ -86,4 +95,16 @@ test('RecentMap keeps the recent half and finds entries of the older generation'
   assert.ok(m.size <= 10);
   assert.equal(m.get(10), 20);
   assert.equal(m.get(0), undefined);
+});
+
+test("SeenBefore says yes from a key's second sighting on and keeps at most one key per slot", () => {
+  const seen = new SeenBefore(4);
+  const keys = Array.from({ length: 64 }, (_, i) => randomBytes(16).toString('hex') + String(i % 2));
+  assert.equal(seen.check(keys[0]), false);
+  assert.equal(seen.check(keys[0]), true);
+  assert.equal(seen.check(keys[0]), true);
+  // 16 slots: of 64 other keys, some take keys[0]'s slot; after them it is seen as new again
+  for (const k of keys.slice(1)) seen.check(k);
+  const again = keys.slice(1).filter((k) => seen.check(k)).length;
+  assert.ok(again <= 16, `at most one key per slot remembered (${again})`);
 });

@@ -26,6 +26,8 @@ import { startSecondServer } from './cross/throwawayServer';
 import { uint8BlobSql } from './benchBlobs';
 import { runCrossBench } from './benchCross';
 import { runPgBench } from './benchPg';
+import { benchPhase, memoryDetail, memoryLevel, phaseSummary } from './benchMemory';
+import { boundHeapGrowth } from './heapGrowth';
 
 /** Objects rows share (one row in three points at one of these); every other row has its own stored object. */
 const SHARED_BLOBS = 1000;
@@ -37,6 +39,8 @@ export async function runDbBench(args: string[] = []): Promise<number> {
     console.error('bench db: --rows expects a whole number of at least 1000');
     return 2;
   }
+  // As `dj-migrate db …` runs (heapGrowth.ts).
+  boundHeapGrowth();
   const side = Math.ceil(Math.cbrt(rows));
   const total = side * side * side;
   const { host, port } = splitHostPort(process.env.DJ_HOST ?? '127.0.0.1');
@@ -55,24 +59,29 @@ export async function runDbBench(args: string[] = []): Promise<number> {
   const storeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'djm-bench-store-'));
   const line = (label: string, value: string) => {
     console.log(`${label.padEnd(52)} ${value.padEnd(46)} rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB`);
-    if (process.env.DJM_BENCH_MEMORY === '1') console.log(`  ${memoryDetail()}`);
+    if (memoryLevel >= 1) console.log(`  ${memoryDetail()}`);
   };
   try {
-    console.log(`db benchmark on ${db.versionString} (${db.describe()}), ${total.toLocaleString('en')} rows per table`);
+    console.log(
+      `db benchmark on ${db.versionString} (${db.describe()}), ${total.toLocaleString('en')} rows per table (schemas ${src}*)`,
+    );
     console.log(
       `load average at start: ${os
         .loadavg()
         .map((l) => l.toFixed(2))
         .join(' ')} (${os.cpus().length} cores)`,
     );
+    benchPhase('setUp');
     await setUp(db, { src, base, gen, side });
     const stores = { raw: fileStore('raw', storeDir) };
+    benchPhase('writeObjects');
     const objects = await writeObjects(db, src, gen, stores.raw);
-    if (process.env.DJM_BENCH_MEMORY === '1') console.log(`after setting up: ${memoryDetail()}`);
+    if (memoryLevel >= 1) console.log(`after setting up: ${memoryDetail()}`);
     if (args.includes('--freeze-only')) {
       // Only the cut-over freeze (section 5), for iterating on it without the whole benchmark.
       const repeat = Number(args.includes('--repeat') ? args[args.indexOf('--repeat') + 1] : 1);
       const binlogOnly = args.includes('--binlog-only');
+      benchPhase('freeze: copiedPipeline');
       if (!binlogOnly) await copiedPipeline(db, src, stores);
       await freezeLines(db, { src, side, stores, line, repeat, binlogOnly });
       return 0;
@@ -80,6 +89,7 @@ export async function runDbBench(args: string[] = []): Promise<number> {
     await createParallel(db, { schemas: [src], suffix: '_v2', unsigned: 'widen' });
     if (args.includes('--compare-only')) {
       // Only the compare lines (section 3), for iterating on compare without the whole benchmark.
+      benchPhase('compare-only: untimed copies');
       for (const table of ['trial', 'recording'])
         assertCopied(
           (await copy(db, { pairs: [{ source: src, target: dst }], tables: [table], stores })).tables,
@@ -91,9 +101,11 @@ export async function runDbBench(args: string[] = []): Promise<number> {
     }
 
     // 1. Plain table: the tool's copy vs INSERT … SELECT of the same rows (baseline first).
+    benchPhase('plain INSERT … SELECT');
     const plainBase = await timed(() =>
       db.execute(`INSERT INTO ${qt(base, 'trial')} SELECT * FROM ${qt(src, 'trial')}`),
     );
+    benchPhase('plain copy');
     const plainCopy = await timed(() => copy(db, { pairs: [{ source: src, target: dst }], tables: ['trial'] }));
     assertCopied(plainCopy.value.tables, total);
     const rPlainBase = total / plainBase.s;
@@ -106,9 +118,11 @@ export async function runDbBench(args: string[] = []): Promise<number> {
 
     // 2. A table with an in-store pointer column (blob@raw → 2.x JSON, pointer-only), most rows with their own
     // stored object (tool first).
+    benchPhase('pointer copy');
     const ptrCopy = await timed(() =>
       copy(db, { pairs: [{ source: src, target: dst }], tables: ['recording'], stores }),
     );
+    benchPhase('pointer INSERT … SELECT');
     const ptrBase = await timed(() =>
       db.execute(`INSERT INTO ${qt(base, 'recording')} SELECT * FROM ${qt(src, 'recording')}`),
     );
@@ -120,11 +134,15 @@ export async function runDbBench(args: string[] = []): Promise<number> {
       'db copy, blob@raw pointers converted to JSON',
       `${fmt(rPtrCopy)} rows/s  ratio ${(rPtrCopy / rPtrBase).toFixed(2)} (aim ≥ 0.5; ${objects.toLocaleString('en')} objects)`,
     );
-    if (args.includes('--copy-only')) return 0;
+    if (args.includes('--copy-only')) {
+      line('peak RSS', `${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB (aim < 300 MB)`);
+      return 0;
+    }
 
     // 3. Compare (benchCompare.ts).
     await compareLines(db, { src, dst, total, stores, line });
     // 3b. Into another server: db copy --target vs mariadb-dump | mariadb (benchCross.ts).
+    benchPhase('cross-server copy');
     await runCrossBench(
       db,
       { host, port: Number(port ?? 3306), user: process.env.DJ_USER ?? 'root', password: process.env.DJ_PASS ?? '' },
@@ -134,8 +152,10 @@ export async function runDbBench(args: string[] = []): Promise<number> {
       fmt,
     );
     // PostgreSQL: db copy --target postgresql://… of trial vs a plain streaming SELECT → COPY FROM STDIN.
+    benchPhase('PostgreSQL copy');
     await runPgBench(db, src, total, line);
     // 4. S3 (before the freeze: the swap moves the 0.14.6 tables away): blobs relocated into the 2.x layout (server-side copies) vs a plain GET+PUT loop.
+    benchPhase('S3 relocate');
     await db.execute(`CREATE DATABASE ${q(s3)} CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci`);
     await runS3Bench(db, s3, src, line);
 
@@ -145,6 +165,7 @@ export async function runDbBench(args: string[] = []): Promise<number> {
 
     return 0;
   } finally {
+    phaseSummary();
     await dropSchemas(db, [dst, `${src}_old`, base, gen, src, s3]);
     fs.rmSync(storeDir, { recursive: true, force: true });
     await db.close();
@@ -168,7 +189,9 @@ async function freezeLines(
     binlogOnly?: boolean;
   },
 ): Promise<void> {
+  benchPhase('freeze: main server');
   const plain = o.binlogOnly ? null : await freezeOn(db, o, true);
+  benchPhase('freeze: binlog server set up + copy');
   const server = await startSecondServer(
     [
       '--log-bin',
@@ -182,7 +205,9 @@ async function freezeLines(
   let logged: FreezeMeasure;
   try {
     await setUp(server.db, { src: o.src, base: `${o.src}_base`, gen: `${o.src}_gen`, side: o.side });
+    benchPhase('freeze: binlog server copiedPipeline');
     await copiedPipeline(server.db, o.src, o.stores);
+    benchPhase('freeze: binlog server');
     logged = await freezeOn(server.db, o, o.binlogOnly === true);
   } finally {
     await server.stop();
@@ -212,6 +237,7 @@ async function freezeOn(
     async (smallSide) => {
       const small = `${o.src}_s`;
       const names = [small, `${small}_v2`, `${small}_old`, `${small}_base`, `${small}_gen`];
+      benchPhase('freeze: small pipeline set up');
       await setUp(db, { src: small, base: `${small}_base`, gen: `${small}_gen`, side: smallSide });
       if (writeFiles) await writeObjects(db, small, `${small}_gen`, o.stores.raw);
       await copiedPipeline(db, small, o.stores);
@@ -321,13 +347,6 @@ export async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; s: num
   const t0 = process.hrtime.bigint();
   const value = await fn();
   return { value, s: Number(process.hrtime.bigint() - t0) / 1e9 };
-}
-
-/** DJM_BENCH_MEMORY=1: where the memory is, after each line (peak so far, V8 heap, buffers outside it). */
-function memoryDetail(): string {
-  const m = process.memoryUsage();
-  const mb = (n: number) => `${(n / 2 ** 20).toFixed(0)} MB`;
-  return `memory: peak ${mb(process.resourceUsage().maxRSS * 1024)}, heap used ${mb(m.heapUsed)} of ${mb(m.heapTotal)}, external ${mb(m.external)} (array buffers ${mb(m.arrayBuffers)})`;
 }
 
 export function fmt(n: number): string {

@@ -4,6 +4,7 @@ import { qt } from './sql';
 import { compare } from './compare';
 import type { StoreSpec } from './stores';
 import { fmt, timed } from './bench';
+import { benchPhase } from './benchMemory';
 
 /** Compare (stores configured: every pointer's file is checked) vs a plain streaming read of both tables; trial: read first, recording: compare first. */
 export async function compareLines(
@@ -22,11 +23,15 @@ export async function compareLines(
   for (const table of ['trial', 'recording']) {
     const readBoth = () =>
       timed(async () => {
+        benchPhase(`streaming read of both ${table}`);
         let n = 0;
         for (const t of [qt(src, table), qt(dst, table)]) for await (const _ of db.stream(`SELECT * FROM ${t}`)) n++;
         return n;
       });
-    const compareIt = () => timed(() => compare(db, { pairs, tables: [table], stores }));
+    const compareIt = () => {
+      benchPhase(`compare ${table}`);
+      return timed(() => compare(db, { pairs, tables: [table], stores }));
+    };
     const read = table === 'trial' ? await readBoth() : undefined;
     const cmp = await compareIt();
     const readAfter = read ?? (await readBoth());
@@ -39,6 +44,7 @@ export async function compareLines(
     line(`db compare, ${table} (${how})`, `${fmt(rCmp)} rows/s  ratio ${(rCmp / rRead).toFixed(2)} (aim ≥ 0.5)`);
   }
   // Both tables at once (--jobs 2) against the two compares one after the other above.
+  benchPhase('compare --jobs 2');
   const both = await timed(() => compare(db, { pairs, tables: ['trial', 'recording'], stores, jobs: 2 }));
   if (!both.value.equal) throw new Error('benchmark copy is not equal to its source (--jobs 2)');
   const sequential = compareMs[0] + compareMs[1];

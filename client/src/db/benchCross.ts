@@ -9,6 +9,7 @@ import { createParallel } from './parallel';
 import { crossCopy } from './cross/copy';
 import { MysqlSide } from './cross/mysqlSide';
 import { startSecondServer } from './cross/throwawayServer';
+import { benchPhase } from './benchMemory';
 
 export interface SourceServer {
   host: string;
@@ -32,6 +33,7 @@ export async function runCrossBench(
     await createParallel(db, { schemas: [src], suffix: '', unsigned: 'widen', allowSameNames: true }, second.db);
     const side = new MysqlSide(second.db, second.url);
     // Tool first, then the baseline (the source's pages are warm for both after the earlier lines).
+    benchPhase('cross-server copy (tool)');
     const t0 = Date.now();
     const report = await crossCopy(db, side, { pairs: [{ source: src, target: src }], tables: ['trial'] });
     const toolS = (Date.now() - t0) / 1000;
@@ -40,6 +42,7 @@ export async function runCrossBench(
       throw new Error(
         `cross-server copy copied ${copied} of ${total} rows: ${report.tables.map((t) => t.error).join('; ')}`,
       );
+    benchPhase('cross-server dump baseline');
     const t1 = Date.now();
     await dumpInto(server, src, 'trial', second.port, base);
     const baseS = (Date.now() - t1) / 1000;

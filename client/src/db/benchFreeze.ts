@@ -13,6 +13,7 @@ import type { StoreMap } from './stores';
 import { describeFreeze } from './cutover/freeze';
 import { uint8BlobSql } from './benchBlobs';
 import { traceStatements } from './benchTrace';
+import { benchPhase } from './benchMemory';
 
 export interface FreezeMeasure {
   bigRows: number;
@@ -42,6 +43,7 @@ async function frozenTime(db: Db, p: BenchPipeline, details: string[]): Promise<
     suffix: '_v2',
     oldSuffix: '_old',
     stores: p.stores,
+    onProgress: (e) => benchPhase(`freeze ${p.side ** 3} rows: ${e.step}`),
     confirm: async () => {
       await db.execute(
         `INSERT INTO ${trial} (subject_id, session_idx, trial_idx, start_time, duration, outcome, note, trace) ` +

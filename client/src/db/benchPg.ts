@@ -13,6 +13,7 @@ import { crossCopy } from './cross/copy';
 import { PgSide } from './cross/pgSide';
 import { createParallelPg } from './schema/pgParallel';
 import { q, qt } from './sql';
+import { benchPhase } from './benchMemory';
 
 type Line = (label: string, value: string) => void;
 
@@ -39,6 +40,7 @@ export async function runPgBench(db: Db, src: string, total: number, line: Line)
       ).map((r) => r.c),
     );
     const select = trial.columns.map((c) => (floats.has(c.name) ? `(${q(c.name)} + 0e0) AS ${q(c.name)}` : q(c.name)));
+    benchPhase('PostgreSQL baseline SELECT → COPY');
     const base = await timed(async () => {
       const rows = db.stream(`SELECT ${select.join(', ')} FROM ${qt(src, 'trial')}`);
       async function* lines() {
@@ -62,6 +64,7 @@ export async function runPgBench(db: Db, src: string, total: number, line: Line)
     });
     if (base.value !== total) throw new Error(`benchmark baseline COPY wrote ${base.value} of ${total} rows`);
     const side = new PgSide(pg, pg.describe());
+    benchPhase('PostgreSQL copy (tool)');
     const ours = await timed(() => crossCopy(db, side, { pairs: [{ source: src, target: src }], tables: ['trial'] }));
     const t = ours.value.tables[0];
     if (t?.status !== 'done' || t.rowsInserted !== total)

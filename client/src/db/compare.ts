@@ -235,14 +235,16 @@ class TableComparer {
     this.result.rowsProduction = Number((await this.db.query<{ n: string }>(`SELECT COUNT(*) AS n FROM ${src}`))[0].n);
     // Chunks whose rows may be fetched stay small enough to hold both sides in memory. The pointer reads hold
     // a few hundred bytes per row and side (digest, JSON text, row texts) for two chunks at once (the next is read
-    // ahead): 10,000 rows. (At 25,000 the 300,000-row benches' compare peaked 40–70 MB higher in RSS, with the
-    // same node and server CPU within the noise of a loaded machine.)
+    // ahead): 5,000 rows, a few MB, which mostly die in V8's young generation; at 10,000 they outlived it, and the
+    // old generation grew to several times what was live before a full collection (300,000-row recording:
+    // largest heap 100 MB against 46 MB, RSS 204 against 140 MB, node CPU the same within a loaded machine's noise;
+    // at 25,000 the peak was 40–70 MB higher still).
     const sizer = new ChunkSizer({
       maxBytes: 16 * 1024 * 1024,
       maxRows: this.rules.every((r) => r.checksum)
         ? 200_000
         : this.rules.every((r) => r.checksum || this.pointerRules.includes(r))
-          ? 10_000
+          ? 5_000
           : 20_000,
       avgRowBytes: p.rowEstimate > 0 && p.sizeBytes ? p.sizeBytes / p.rowEstimate : undefined,
       ...this.opts.chunk,

@@ -19,7 +19,7 @@ import { q, qt } from './sql';
 import { type KeyColumn, keyRange, orderBy } from './chunks';
 import type { Key } from './state';
 import { comparePointerCell, type FileCheck } from './comparePointers';
-import { RecentMap } from './recentMap';
+import { RecentMap, SeenBefore } from './recentMap';
 import { QuickPointerCheck, sizeConfirms } from './pointerJsonFast';
 import { sizesOf } from './statWorker';
 import { inPool } from './inPool';
@@ -44,6 +44,8 @@ const STAT_BATCH = 2048;
 
 export class PointerAgreement {
   private readonly passed: RecentMap<string, string>[];
+  /** Per column, the digests seen before: a pair is remembered as passed from its second sighting on. */
+  private readonly seen: SeenBefore[];
   /** Per column, the check of pairs spelled as the copy spells them (pointerJsonFast.ts), or null. */
   private readonly quick: (QuickPointerCheck | null)[];
   private readonly tagNames: string[];
@@ -62,6 +64,7 @@ export class PointerAgreement {
     private readonly rowText: { prod: string; test: string },
   ) {
     this.passed = columns.map(() => this.remembered());
+    this.seen = columns.map(() => new SeenBefore());
     this.quick = columns.map(({ prod }) => {
       const st = prod.storage as Extract<Column['storage'], { form: 'pointer014' }>;
       return QuickPointerCheck.of(st.store, files.mode, files.stores?.[st.store]);
@@ -160,7 +163,7 @@ export class PointerAgreement {
           want.push({ i, tag, json, text, size: spelled.size });
           if (files.length >= STAT_BATCH) send();
         } else if (!spelled && (failed = (await this.check({ i, tag, json, text })) !== null)) break rows;
-        passed.set(text, tag);
+        if (this.seen[i].check(tag)) passed.set(text, tag);
       }
     }
     send();
@@ -232,7 +235,7 @@ export class PointerAgreement {
   }
 
   private remember(c: Pending): void {
-    if (c.text !== null && c.tag !== null) this.passed[c.i].set(c.text, c.tag);
+    if (c.text !== null && c.tag !== null && this.seen[c.i].check(c.tag)) this.passed[c.i].set(c.text, c.tag);
   }
 }
 

@@ -15,28 +15,29 @@ const PATH = '","path":"';
 const SCHEMA = '","schema":"';
 /** A relative path whose parts are all plain names: no `.`, `..` or empty part, no backslash, not absolute. */
 const PLAIN_PATH = /^(?!\.\.?(?:\/|$))(?:[^/\\]+\/(?!\.\.?(?:\/|$)))*[^/\\]+$/;
-const SIZE = /^(?:0|[1-9][0-9]{0,14})$/;
 /** What JSON strings must escape (control characters), or an escape: such text takes the full parse. */
 const ESCAPED = /[\u0000-\u001f\\]/;
 
-/** base32Hash of the 16 bytes written as 32 hex digits (upper or lower case); null when not 32 hex digits. */
-export function base32OfHex(hex: string): string | null {
-  if (hex.length < 32) return null;
-  let out = '';
+/**
+ * Whether `text` spells at `at` the base32Hash of the 16 bytes written as the 32 hex digits of `hex` (upper or
+ * lower case), compared letter by letter: no string is built per row.
+ */
+export function spellsBase32OfHex(text: string, at: number, hex: string): boolean {
+  if (hex.length < 32 || text.length < at + 26) return false;
   let buffer = 0;
   let bits = 0;
+  let k = at;
   for (let i = 0; i < 32; i++) {
     const d = hexDigit(hex.charCodeAt(i));
-    if (d < 0) return null;
+    if (d < 0) return false;
     buffer = ((buffer << 4) | d) & 0xfff;
     bits += 4;
     if (bits >= 5) {
-      out += ALPHABET[(buffer >>> (bits - 5)) & 31];
+      if (text.charCodeAt(k++) !== ALPHABET.charCodeAt((buffer >>> (bits - 5)) & 31)) return false;
       bits -= 5;
     }
   }
-  // 128 bits: 25 letters of 5 bits and 3 bits left, shifted left by 2 as the unpadded encoding does.
-  return out + ALPHABET[(buffer << (5 - bits)) & 31];
+  return text.charCodeAt(k) === ALPHABET.charCodeAt((buffer << (5 - bits)) & 31);
 }
 
 function hexDigit(c: number): number {
@@ -74,9 +75,8 @@ export class QuickPointerCheck {
    */
   spelled(text: string, hex: string): { file: string | null; size: number } | null {
     if (!text.startsWith(HEAD) || ESCAPED.test(text)) return null;
-    const hash = base32OfHex(hex);
-    if (hash === null || !text.startsWith(hash, HEAD.length)) return null;
-    const pathAt = HEAD.length + hash.length;
+    if (!spellsBase32OfHex(text, HEAD.length, hex)) return null;
+    const pathAt = HEAD.length + 26;
     if (!text.startsWith(PATH, pathAt)) return null;
     const pathStart = pathAt + PATH.length;
     const pathEnd = text.indexOf('"', pathStart);
@@ -85,14 +85,26 @@ export class QuickPointerCheck {
     if (schemaEnd < 0 || !text.startsWith(this.storeTail, schemaEnd)) return null;
     const sizeStart = schemaEnd + this.storeTail.length;
     if (text.charCodeAt(text.length - 1) !== 125 /* } */) return null;
-    const digits = text.slice(sizeStart, -1);
-    if (!SIZE.test(digits)) return null;
-    const size = Number(digits);
+    const size = digitsAt(text, sizeStart, text.length - 1);
+    if (size < 0) return null;
     if (this.root === null) return { file: null, size };
     const rel = text.slice(pathStart, pathEnd);
     if (!PLAIN_PATH.test(rel)) return null;
     return { file: `${this.root}/${rel}`, size };
   }
+}
+
+/** The number written in `text` from `start` to `end` (0, or 1–15 digits without a leading 0), else -1. */
+function digitsAt(text: string, start: number, end: number): number {
+  const n = end - start;
+  if (n < 1 || n > 15 || (n > 1 && text.charCodeAt(start) === 48)) return -1;
+  let v = 0;
+  for (let i = start; i < end; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v;
 }
 
 /** Whether a file's size as the stat worker gives it (statWorker.ts) confirms a spelled pointer's (a directory passes, as in checkFile). */

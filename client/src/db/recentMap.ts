@@ -33,3 +33,31 @@ export class RecentMap<K, V> {
     return this.newer.size + this.older.size;
   }
 }
+
+/**
+ * Whether a key was seen before, approximately, in a fixed table of 32-bit fingerprints (no strings kept, nothing
+ * for the garbage collector): each key's fingerprint has one slot, a later key with the same slot takes it over.
+ * Used to remember in a RecentMap only what repeats: entries kept for keys that never come back are garbage that
+ * outlives the young generation, and let V8's old generation grow to several times what is live. A wrong answer
+ * only means remembering one entry too many or too few.
+ */
+export class SeenBefore {
+  private readonly slots: Int32Array;
+  private readonly mask: number;
+
+  constructor(bits = 16) {
+    this.slots = new Int32Array(1 << bits);
+    this.mask = (1 << bits) - 1;
+  }
+
+  /** True when `key`'s fingerprint is in its slot (seen before); else it is put there. */
+  check(key: string): boolean {
+    let h = 0x811c9dc5;
+    for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+    h |= 1; // never 0, the empty slot
+    const slot = (h >>> 7) & this.mask;
+    if (this.slots[slot] === h) return true;
+    this.slots[slot] = h;
+    return false;
+  }
+}
