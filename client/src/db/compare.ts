@@ -39,17 +39,11 @@ import {
   orderBy,
 } from './chunks';
 import type { Key } from './state';
-import {
-  type ValueKind,
-  valueKind,
-  sameStoredForm,
-  canonicalKeyPart,
-  keyValueOut,
-  printable,
-  compareCells,
-} from './compareValues';
+import { canonicalKeyPart, keyValueOut, printable, compareCells } from './compareValues';
 import { comparePointerCell, fileCheckOf, type FileCheck } from './comparePointers';
-import { PointerAgreement, pointerBySql } from './comparePointerSql';
+import { PointerAgreement } from './comparePointerSql';
+import { columnRules } from './compareRules';
+import { PointerChunks } from './pointerChunks';
 import { chunkSums, rowText } from './compareSums';
 
 import type { ColumnRule, CompareOptions, CompareReport, Difference, TableComparison } from './compareTypes';
@@ -150,6 +144,7 @@ class TableComparer {
   private readonly maxDiffs: number;
   private readonly files: FileCheck;
   private readonly pointers: PointerAgreement | null;
+  private readonly pointerChunks: PointerChunks | null;
   private readonly pointerRules: ColumnRule[];
   /** Rows seen on one side only, kept until the other side's chunk could still hold them. */
   private readonly pendingProd = new Map<string, Fetched>();
@@ -162,29 +157,7 @@ class TableComparer {
     private readonly opts: CompareOptions,
   ) {
     this.files = fileCheckOf(opts);
-    const testCols = new Map(t.columns.map((c) => [c.name, c]));
-    this.rules = [];
-    for (const c of p.columns) {
-      const tc = testCols.get(c.name);
-      if (!tc) continue;
-      const kp = valueKind(c);
-      const kt = valueKind(tc);
-      if (kp === 'pointer' && kt === 'pointer') {
-        // Two 0.14.6 schemas: the 16-byte pointers themselves must be equal.
-        this.rules.push({ name: c.name, kind: 'bytes', prod: c, test: tc, checksum: true });
-        continue;
-      }
-      const kind: ValueKind =
-        kp === 'pointer' || kt === 'pointer'
-          ? 'pointer'
-          : kp === kt
-            ? kp
-            : kp === 'json2x' || kt === 'json2x'
-              ? 'json2x'
-              : kp;
-      const checksum = kp === kt && sameStoredForm(c, tc, kp);
-      this.rules.push({ name: c.name, kind, prod: c, test: tc, checksum, bySql: pointerBySql(c, tc) });
-    }
+    this.rules = columnRules(p, t);
     const types = new Map(p.columns.map((c) => [c.name, c.dataType]));
     this.keyCols = keyColumns(p.primaryKey, (n) => types.get(n) ?? '');
     // Key ranges come from production; on the test side they must follow production's collation.
@@ -198,6 +171,8 @@ class TableComparer {
         })
       : null;
     this.pointerRules = bySql;
+    const byRow = (lower: Key | null, upper: Key | null) => this.fetchAndCompare(lower, upper, this.rowRules());
+    this.pointerChunks = this.pointers ? new PointerChunks(this.pointers, (n) => this.agreed(n), byRow) : null;
     this.tol = opts.tolerance ?? 1e-6;
     this.maxDiffs = opts.maxDifferences ?? 20;
     this.result = {
@@ -211,7 +186,7 @@ class TableComparer {
       differences: [],
       missingKeys: [],
       extraKeys: [],
-      columnsOnlyInProduction: p.columns.filter((c) => !testCols.has(c.name)).map((c) => c.name),
+      columnsOnlyInProduction: p.columns.filter((c) => !t.columns.some((x) => x.name === c.name)).map((c) => c.name),
       columnsOnlyInTest: t.columns.filter((c) => !p.columns.some((x) => x.name === c.name)).map((c) => c.name),
       chunks: 0,
       chunksByChecksum: 0,
@@ -294,6 +269,7 @@ class TableComparer {
 
   /** Rows left without a partner once every chunk is done. */
   private async finish(started: number): Promise<TableComparison> {
+    await this.pointerChunks?.settle();
     for (const [k, r] of this.pendingProd) {
       const other = this.pendingTest.get(k);
       if (other) {
@@ -333,9 +309,19 @@ class TableComparer {
     return reads;
   }
 
+  private rowRules(): ColumnRule[] {
+    return this.rules.filter((r) => !r.checksum);
+  }
+
+  /** A chunk whose pointers agree and whose other columns are all in its row texts. */
+  private agreed(rows: number): void {
+    this.result.chunksByPointerJoin++;
+    this.result.matched += rows;
+  }
+
   /** Compare one key range; returns the production rows in it. */
   private async chunk(lower: Key | null, upper: Key | null, reads = this.chunkReads(lower, upper)): Promise<number> {
-    const rowRules = this.rules.filter((r) => !r.checksum);
+    const rowRules = this.rowRules();
     const otherRules = rowRules.filter((r) => !this.pointerRules.includes(r));
     const [[sumP, sumT], joined, pointerRows] = await reads;
     // Same counts, and (pointer reads) each production row's key and checksummed columns are the same bytes as
@@ -347,16 +333,16 @@ class TableComparer {
         this.result.matched += sumP.n;
         return sumP.n;
       }
+      if (pointerRows && otherRules.length === 0) {
+        await this.pointerChunks!.take(lower, upper, sumP.n, pointerRows);
+        return sumP.n;
+      }
       if (pointerRows) {
         if (!(await this.pointers!.agree(pointerRows))) {
           await this.fetchAndCompare(lower, upper, rowRules);
           return sumP.n;
         }
         this.result.chunksByPointerJoin++;
-        if (otherRules.length === 0) {
-          this.result.matched += sumP.n;
-          return sumP.n;
-        }
       }
       if (joined && joined.length === sumP.n) {
         for (const row of joined) await this.compareRow(row, otherRules, (i) => row['__t' + i]);

@@ -126,8 +126,19 @@ export class PointerAgreement {
   }
 
   /** True when every row's pointers agree with the test side's JSON (and files, when checked). */
-  async agree({ prod, test }: ChunkPointers): Promise<boolean> {
-    if (!this.localFiles) return this.agreeInPool(prod, test);
+  async agree(chunk: ChunkPointers): Promise<boolean> {
+    const { now, files } = await this.agreeSoon(chunk);
+    return (await files) && now;
+  }
+
+  /**
+   * agree() without waiting for the stat worker: `now` is node's verdict on the chunk, `files` settles when every
+   * file sent to the worker is confirmed (everything remembered is forgotten when one is not). Pairs are
+   * remembered before their files settle, so a chunk checked before an earlier chunk's `files` settled may have
+   * skipped a pair of it: when the earlier one fails, the later one must be checked again too (compare.ts).
+   */
+  async agreeSoon({ prod, test }: ChunkPointers): Promise<{ now: boolean; files: Promise<boolean> }> {
+    if (!this.localFiles) return { now: await this.agreeInPool(prod, test), files: Promise.resolve(true) };
     // Pairs spelled as the copy spells them are remembered as passed at once and their files sent to the stat
     // worker a batch at a time (statWorker.ts) while the next rows are looked at; if a file does not confirm,
     // the chunk does not agree and everything remembered is forgotten (a later chunk checks again). Others
@@ -167,10 +178,13 @@ export class PointerAgreement {
       }
     }
     send();
-    const settled = await Promise.all(batches);
-    const agree = !failed && settled.every(Boolean);
-    if (!agree && settled.length) this.forget();
-    return agree;
+    const settled = Promise.all(batches).then((all) => {
+      const confirmed = all.every(Boolean);
+      if ((failed || !confirmed) && all.length) this.forget();
+      return confirmed;
+    });
+    settled.catch(() => undefined); // awaited by the caller; never an unhandled rejection if the walk stops first
+    return { now: !failed, files: settled };
   }
 
   /** Whether the worker's sizes confirm the batch; a file that does not is looked at by the full check. */
