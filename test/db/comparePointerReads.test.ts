@@ -119,6 +119,18 @@ test('the pointer reads find each planted difference by key, also on objects sha
       Array.from({ length: ROWS / 4 }, (_, k) => 4 * k),
     );
     assert.equal(again.differing, ROWS / 4 + 2);
+
+    // A production pointer whose ~external row is gone (dangling) differs from the copy that still points at it.
+    await db.execute(
+      `SET STATEMENT foreign_key_checks = 0 FOR DELETE FROM ${qt(src, '~external_raw')} WHERE hash = ?`,
+      [digests.get('own31')],
+    );
+    const dangling = (await compare(db, { ...opts, maxDifferences: 100 })).tables[0];
+    assert.ok(
+      dangling.differences.some((d) => Number(d.key.rec_id) === 31),
+      JSON.stringify(dangling.differences),
+    );
+    assert.equal(dangling.differing, ROWS / 4 + 3);
   } finally {
     await db.close();
     await dropPrefixed(prefix);
