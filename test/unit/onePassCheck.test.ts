@@ -7,8 +7,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Project, type FileResult } from '../../server/src/project';
+import { Project } from '../../server/src/project';
 import { writeCorpus } from '../../server/src/bench/corpus';
+import { resultSummary } from '../helpers/results';
 
 const FILES: Record<string, string> = {
   // a.py and b.py import each other: whichever comes first is analysed before the other is indexed.
@@ -48,19 +49,11 @@ const FILES: Record<string, string> = {
   'z_conf.py': ['import datajoint as dj', 'dj.config["fetch_format"] = "frame"', ''].join('\n'),
 };
 
-function summary(results: FileResult[]) {
-  return results.map((r) => ({
-    path: path.basename(r.path),
-    skipped: r.skipped,
-    findings: r.findings.map((f) => `${f.code}@${f.start}-${f.end}:${f.severity}:${f.message}:${f.fix?.title ?? ''}`),
-  }));
-}
-
 async function bothWays(dir: string) {
   const twoPass = await Project.open([dir], { schemaSuffix: '' });
   const onePass = await Project.open([dir], { schemaSuffix: '' }, { index: false });
   onePass.indexAndAnalyze();
-  return { twoPass: summary(twoPass.analyzeAll()), onePass: summary(onePass.analyzeAll()) };
+  return { twoPass: resultSummary(twoPass.analyzeAll()), onePass: resultSummary(onePass.analyzeAll()) };
 }
 
 test('findings read from files indexed later (import cycle, a config setting elsewhere) equal the two-pass analysis', async () => {

@@ -10,6 +10,7 @@ import { chunkOut, claimChunks, MIN_CHUNK } from '../../server/src/parallel/chun
 import { analyzeInParallel } from '../../server/src/parallel/pool';
 import { Project, type FileResult } from '../../server/src/project';
 import { writeCorpus } from '../../server/src/bench/corpus';
+import { resultSummary } from '../helpers/results';
 
 test('chunks cover every file once, in order, each at least MIN_CHUNK long (the last may be shorter), none longer than the one before', () => {
   for (const files of [0, 1, 7, 16, 48, 49, 1000, 1001]) {
@@ -85,14 +86,6 @@ const FILES: Record<string, string> = {
   'z_conf.py': ['import datajoint as dj', 'dj.config["fetch_format"] = "frame"', ''].join('\n'),
 };
 
-function summary(results: FileResult[]) {
-  return results.map((r) => ({
-    path: path.basename(r.path),
-    skipped: r.skipped,
-    findings: r.findings.map((f) => `${f.code}@${f.start}-${f.end}:${f.severity}:${f.message}:${f.fix?.title ?? ''}`),
-  }));
-}
-
 test('a parallel check of modules importing each other across chunks equals the one-thread check', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'djm-chunks-'));
   try {
@@ -104,7 +97,7 @@ test('a parallel check of modules importing each other across chunks equals the 
     fs.writeFileSync(path.join(dir, 'broken.ipynb'), '{not json');
     const one = await Project.open([dir], { schemaSuffix: '' }, { index: false });
     one.indexAndAnalyze();
-    const expected = summary(one.analyzeAll());
+    const expected = resultSummary(one.analyzeAll());
     const of = (name: string) => expected.find((r) => r.path === name)!;
     assert.ok(
       of('a.py').findings.some((f) => f.startsWith('DJ020@')),
@@ -123,7 +116,7 @@ test('a parallel check of modules importing each other across chunks equals the 
       const project = await Project.open([dir], { schemaSuffix: '' }, { index: false, readAll: false });
       const streamed: FileResult[] = [];
       await analyzeInParallel(project, threads, (r) => streamed.push(r));
-      assert.deepEqual(summary(streamed), expected, `${threads} threads`);
+      assert.deepEqual(resultSummary(streamed), expected, `${threads} threads`);
     }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
