@@ -61,6 +61,7 @@ export async function runDbBench(args: string[] = []): Promise<number> {
     console.log(`${label.padEnd(52)} ${value.padEnd(46)} rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB`);
     if (memoryLevel >= 1) console.log(`  ${memoryDetail()}`);
   };
+  const peakLine = () => line('peak RSS', `${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB (aim < 300 MB)`);
   try {
     console.log(
       `db benchmark on ${db.versionString} (${db.describe()}), ${total.toLocaleString('en')} rows per table (schemas ${src}*)`,
@@ -96,7 +97,7 @@ export async function runDbBench(args: string[] = []): Promise<number> {
           total,
         );
       await compareLines(db, { src, dst, total, stores, line });
-      line('peak RSS', `${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB (aim < 300 MB)`);
+      peakLine();
       return 0;
     }
 
@@ -135,7 +136,7 @@ export async function runDbBench(args: string[] = []): Promise<number> {
       `${fmt(rPtrCopy)} rows/s  ratio ${(rPtrCopy / rPtrBase).toFixed(2)} (aim ≥ 0.5; ${objects.toLocaleString('en')} objects)`,
     );
     if (args.includes('--copy-only')) {
-      line('peak RSS', `${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB (aim < 300 MB)`);
+      peakLine();
       return 0;
     }
 
@@ -160,8 +161,7 @@ export async function runDbBench(args: string[] = []): Promise<number> {
     await runS3Bench(db, s3, src, line);
 
     await freezeLines(db, { src, side, stores, line });
-    const rssMb = process.resourceUsage().maxRSS / 1024;
-    line('peak RSS', `${rssMb.toFixed(0)} MB (aim < 300 MB)`);
+    peakLine();
 
     return 0;
   } finally {
