@@ -25,8 +25,12 @@ const objectOf = (r: number) => (r % 2 === 0 ? `shared${r % 4}` : `own${r}`);
 
 test('the pointer reads find each planted difference by key, also on objects shared across chunks', async () => {
   const prefix = uniquePrefix();
-  const db = await openDb(testServer);
+  const sql: string[] = [];
+  const db = await openDb(testServer, (s) => sql.push(s));
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'djm-cmpreads-'));
+  // Whether a compare joined `~external_raw` in its chunk reads, or read the table once (externalIndex.ts).
+  const joins = () => sql.filter((s) => /LEFT JOIN .*~external_raw/.test(s)).length;
+  const loads = () => sql.filter((s) => /FROM `[^`]+`\.`~external_raw` ORDER BY `hash`/.test(s)).length;
   try {
     const src = `${prefix}lab`;
     const dst = `${src}_v2`;
@@ -73,7 +77,10 @@ test('the pointer reads find each planted difference by key, also on objects sha
       stores: { raw: store },
       chunk: { initialRows: 6, maxRows: 6 },
     };
+    sql.length = 0;
     const clean = (await compare(db, opts)).tables[0];
+    assert.equal(joins(), 0, 'no chunk joined ~external_raw');
+    assert.equal(loads(), 1, '~external_raw read once');
     assert.equal(clean.matched, ROWS);
     assert.equal(clean.differing, 0);
     assert.equal(clean.chunksByPointerJoin, clean.chunks, 'every chunk settled by the pointer reads');
@@ -125,12 +132,31 @@ test('the pointer reads find each planted difference by key, also on objects sha
       `SET STATEMENT foreign_key_checks = 0 FOR DELETE FROM ${qt(src, '~external_raw')} WHERE hash = ?`,
       [digests.get('own31')],
     );
+    sql.length = 0;
     const dangling = (await compare(db, { ...opts, maxDifferences: 100 })).tables[0];
+    assert.equal(loads(), 1);
+    assert.ok(joins() > 0, 'the chunk holding the dangling pointer is compared row by row, with the join');
     assert.ok(
       dangling.differences.some((d) => Number(d.key.rec_id) === 31),
       JSON.stringify(dangling.differences),
     );
     assert.equal(dangling.differing, ROWS / 4 + 3);
+
+    // The same compare of one key range (a cut-over's delta) joins instead of reading the whole ~external table.
+    sql.length = 0;
+    const ranged = (
+      await compare(db, {
+        ...opts,
+        maxDifferences: 100,
+        ranges: new Map([[`${src}.recording`, [{ lower: [29], upper: [33] }]]]),
+      })
+    ).tables[0];
+    assert.equal(loads(), 0);
+    assert.ok(joins() > 0);
+    assert.deepEqual(
+      ranged.differences.map((d) => Number(d.key.rec_id)).sort((a, b) => a - b),
+      [31, 32], // the dangling pointer and a row of shared0, whose file is still missing
+    );
   } finally {
     await db.close();
     await dropPrefixed(prefix);

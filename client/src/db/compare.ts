@@ -208,6 +208,7 @@ class TableComparer {
     const { p } = this;
     const src = qt(p.schema, p.name);
     this.result.rowsProduction = Number((await this.db.query<{ n: string }>(`SELECT COUNT(*) AS n FROM ${src}`))[0].n);
+    this.pointers?.useIndexes(this.result.rowsProduction);
     // Chunks whose rows may be fetched stay small enough to hold both sides in memory. The pointer reads hold
     // a few hundred bytes per row and side (digest, JSON text, row texts) for two chunks at once (the next is read
     // ahead): 5,000 rows, a few MB, which mostly die in V8's young generation; at 10,000 they outlived it, and the

@@ -24,6 +24,9 @@ import { QuickPointerCheck, sizeConfirms } from './pointerJsonFast';
 import { sizesOf } from './statWorker';
 import { inPool } from './inPool';
 import { asText } from './compareValues';
+import { ExternalIndex, MAX_OBJECTS } from './externalIndex';
+
+type Pointer014 = Extract<Column['storage'], { form: 'pointer014' }>;
 
 /** A pointer column this path can settle: a 0.14.6 blob/attach pointer against 2.x JSON. */
 export function pointerBySql(prod: Column, test: Column): boolean {
@@ -52,6 +55,8 @@ export class PointerAgreement {
   private readonly jsonNames: string[];
   /** Files are not looked at, or only stat'ed on local stores: every check is synchronous. */
   private readonly localFiles: boolean;
+  /** Per store, its `~external` table held in node (externalIndex.ts), when useIndexes() was called; else joined. */
+  private indexes: Promise<Map<string, ExternalIndex | null>> | null = null;
 
   constructor(
     private readonly db: Db,
@@ -66,7 +71,7 @@ export class PointerAgreement {
     this.passed = columns.map(() => this.remembered());
     this.seen = columns.map(() => new SeenBefore());
     this.quick = columns.map(({ prod }) => {
-      const st = prod.storage as Extract<Column['storage'], { form: 'pointer014' }>;
+      const st = prod.storage as Pointer014;
       return QuickPointerCheck.of(st.store, files.mode, files.stores?.[st.store]);
     });
     this.tagNames = columns.map((_, i) => 't' + i);
@@ -74,6 +79,23 @@ export class PointerAgreement {
     this.localFiles =
       files.mode === 'none' ||
       (files.mode === 'exists' && Object.values(files.stores ?? {}).every((s) => s.protocol === 'file'));
+  }
+
+  /**
+   * Reads each store's `~external` table once (externalIndex.ts) instead of joining it in every chunk: for the
+   * compare of a whole table of `rows` rows, not for a few key ranges (a cut-over's delta), where the joins are
+   * few, nor when a store's table has more than twice as many rows as this table (reading it would cost more
+   * than the joins).
+   */
+  useIndexes(rows: number): void {
+    const stores = new Set(this.columns.map(({ prod }) => (prod.storage as Pointer014).store));
+    const loaded = Promise.all(
+      [...stores].map(
+        async (s) => [s, await ExternalIndex.load(this.db, this.p.schema, s, Math.min(MAX_OBJECTS, 2 * rows))] as const,
+      ),
+    ).then((all) => new Map(all));
+    loaded.catch(() => undefined); // awaited by read()
+    this.indexes = loaded;
   }
 
   /**
@@ -98,11 +120,17 @@ export class PointerAgreement {
     const { p, t } = this;
     const prodRange = keyRange(this.keyCols, lower, upper, 's');
     const testRange = keyRange(this.keyCols, lower, upper, 'x');
+    const indexes = this.indexes ? await this.indexes : null;
     const joins: string[] = [];
+    const indexed: (ExternalIndex | null)[] = [];
     const prodSel = this.columns.map(({ prod }, i) => {
-      const st = prod.storage as Extract<Column['storage'], { form: 'pointer014' }>;
+      const st = prod.storage as Pointer014;
       const e = `e${i}`;
       const ptr = `s.${q(prod.name)}`;
+      const index = indexes?.get(st.store) ?? null;
+      indexed.push(index);
+      // Spelled as the join spells a pointer with a row and no carry-over; index.tagOf corrects the others.
+      if (index) return `CONCAT(HEX(${ptr}), '0') AS ${q('t' + i)}`;
       joins.push(`LEFT JOIN ${qt(p.schema, '~external_' + st.store)} AS ${e} ON ${e}.${q('hash')} = ${ptr}`);
       const digest = `IF(${e}.${q('filepath')} IS NOT NULL AND ${e}.${q('contents_hash')} IS NOT NULL, ${e}.${q('contents_hash')}, ${ptr})`;
       return `CONCAT(HEX(${digest}), IF(${e}.${q('hash')} IS NULL, '1', '0')) AS ${q('t' + i)}`;
@@ -120,6 +148,14 @@ export class PointerAgreement {
         testRange.params,
       ),
     ]);
+    indexed.forEach((index, i) => {
+      if (!index) return;
+      const name = this.tagNames[i];
+      for (const row of prod) {
+        const tag = row[name] as string | null;
+        if (tag !== null) row[name] = index.tagOf(tag);
+      }
+    });
     let alike = prod.length === test.length;
     for (let r = 0; alike && r < prod.length; r++) alike = prod[r].k === test[r].k;
     return { prod, test, alike };

@@ -50,9 +50,11 @@ function started(): Worker | null {
   if (worker || broken) return worker;
   try {
     // A small heap: it holds one batch of paths at a time (the default young generation alone grew to tens of MB).
+    // Not smaller than 8 MB of young generation: at 2 MB each file's Stats (with its four Dates) filled it
+    // within a few batches, ~730 collections for 667,666 files, ~0.7 s of the worker's CPU.
     const w = new Worker(CODE, {
       eval: true,
-      resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 32 },
+      resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 32 },
     });
     w.on('message', ({ id, sizes }: { id: number; sizes: Float64Array }) => {
       const done = waiting.get(id);
