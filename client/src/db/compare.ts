@@ -41,7 +41,7 @@ import {
 import type { Key } from './state';
 import { canonicalKeyPart, keyValueOut, printable, compareCells } from './compareValues';
 import { comparePointerCell, fileCheckOf, type FileCheck } from './comparePointers';
-import { PointerAgreement } from './comparePointerSql';
+import { type ChunkPointers, PointerAgreement } from './comparePointerSql';
 import { columnRules } from './compareRules';
 import { PointerChunks } from './pointerChunks';
 import { chunkSums, rowText } from './compareSums';
@@ -245,12 +245,21 @@ class TableComparer {
       f.catch(() => undefined);
       return f;
     };
-    let next = ahead(null, boundaryAfter(null, sizer.next()));
+    // With pointer reads, production's read of a chunk ends it (comparePointerSql.ts readFrom): no boundary probe.
+    const led = (lower: Key | null) => {
+      const { upper, chunk } = this.pointers!.readFrom(lower, sizer.next());
+      const f = upper.then((u) => ({ upper: u, reads: this.chunkReads(lower, u, chunk) }));
+      f.catch(() => undefined);
+      return f;
+    };
+    const following = (after: Key | null) =>
+      this.pointers ? led(after) : ahead(after, boundaryAfter(after, sizer.next()));
+    let next = following(null);
     for (;;) {
       if (this.opts.signal?.aborted) throw new Error('compare cancelled');
       const { upper, reads } = await next;
       const began = Date.now();
-      if (upper) next = ahead(upper, boundaryAfter(upper, sizer.next()));
+      if (upper) next = following(upper);
       const rows = await this.chunk(last, upper, reads);
       done += rows;
       this.result.chunks++;
@@ -287,10 +296,10 @@ class TableComparer {
   // cannot cover (used when the checksums agree, the usual case): pointers (comparePointerSql.ts), other columns.
   // With the pointer reads, the checksummed columns are compared row by row in them instead (one scan of each
   // side rather than three), and their lengths are the two row counts.
-  private chunkReads(lower: Key | null, upper: Key | null) {
+  private chunkReads(lower: Key | null, upper: Key | null, pointerReads?: Promise<ChunkPointers>) {
     const otherRules = this.rules.filter((r) => !r.checksum && !this.pointerRules.includes(r));
     const ranges = [keyRange(this.keyCols, lower, upper, 's'), keyRange(this.testKeyCols, lower, upper, 's')];
-    const pointerRows = this.pointers ? this.pointers.read(lower, upper) : Promise.resolve(null);
+    const pointerRows = this.pointers ? (pointerReads ?? this.pointers.read(lower, upper)) : Promise.resolve(null);
     // The pointer reads hold every row of the range on each side: their lengths are the two counts.
     const sums = this.pointers
       ? pointerRows.then((r) => [
