@@ -57,6 +57,8 @@ export class PointerAgreement {
   private readonly localFiles: boolean;
   /** Per store, its `~external` table held in node (externalIndex.ts), when useIndexes() was called; else joined. */
   private indexes: Promise<Map<string, ExternalIndex | null>> | null = null;
+  /** Per column, the index its production tags were read for (then spelled as found, see tagAt), or null. */
+  private tagIndexes: (ExternalIndex | null)[] = [];
 
   constructor(
     private readonly db: Db,
@@ -164,14 +166,7 @@ export class PointerAgreement {
       `SELECT ${prodSel.join(', ')} FROM ${qt(p.schema, p.name)} AS s ${joins.join(' ')} WHERE ${range.sql} ${orderBy(this.keyCols, 's')}${limit}`,
       range.params,
     );
-    indexed.forEach((index, i) => {
-      if (!index) return;
-      const name = this.tagNames[i];
-      for (const row of prod) {
-        const tag = row[name] as string | null;
-        if (tag !== null) row[name] = index.tagOf(tag);
-      }
-    });
+    this.tagIndexes = indexed;
     return prod;
   }
 
@@ -185,6 +180,13 @@ export class PointerAgreement {
       `SELECT ${testSel.join(', ')} FROM ${qt(t.schema, t.name)} AS x WHERE ${range.sql} ${orderBy(this.keyCols, 'x')}`,
       range.params,
     );
+  }
+
+  /** Production's tag of column `i` in `row`, as the join spells it (corrected by the store's index, if read). */
+  private tagAt(row: Row, i: number): string | null {
+    const read = row[this.tagNames[i]] as string | null;
+    const index = this.tagIndexes[i];
+    return read === null || !index ? read : index.tagOf(read);
   }
 
   /** The two sides, `alike` when they pair up position by position. */
@@ -225,7 +227,7 @@ export class PointerAgreement {
     let failed = false;
     rows: for (let r = 0; r < prod.length; r++) {
       for (let i = 0; i < n; i++) {
-        const tag = prod[r][this.tagNames[i]] as string | null;
+        const tag = this.tagAt(prod[r], i);
         const json = test[r][this.jsonNames[i]];
         if (json === null || tag === null) {
           if ((failed = (await this.check({ i, tag, json, text: null })) !== null)) break rows;
@@ -283,7 +285,7 @@ export class PointerAgreement {
     const seen = this.columns.map(() => new Map<string, string>());
     for (let r = 0; r < prod.length; r++) {
       for (let i = 0; i < this.columns.length; i++) {
-        const tag = prod[r][this.tagNames[i]] as string | null;
+        const tag = this.tagAt(prod[r], i);
         const json = test[r][this.jsonNames[i]];
         if (json === null || tag === null) {
           pending.push({ i, tag, json, text: null });
