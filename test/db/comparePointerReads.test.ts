@@ -115,6 +115,15 @@ test('the pointer reads find each planted difference by key, also on objects sha
       [1029],
     );
     assert.equal(report.matched, ROWS - (ROWS / 2 + 2) - 1);
+    // Chunks that end exactly at production's last row (40 = 8 × 5): the row only in test after it is still seen.
+    const exact = (await compare(db, { ...opts, chunk: { initialRows: 5, maxRows: 5 }, maxDifferences: 100 }))
+      .tables[0];
+    assert.deepEqual(
+      exact.extraKeys.map((k) => Number(k.rec_id)),
+      [1029],
+    );
+    assert.deepEqual(exact.missingKeys, [{ rec_id: 27 }]);
+    assert.equal(exact.differing, report.differing);
 
     // Only shared0 broken: a chunk whose own files all confirm but which skipped shared0 (remembered by the
     // chunk before it, whose stats were still running) is compared again when that earlier chunk fails.
