@@ -8,7 +8,7 @@
 // is taken for dangling, its chunk does not agree and the row-by-row path (with the join) settles it; a row
 // deleted later is still seen, as a join at that moment would have seen it (compare reads no snapshot across
 // chunks either). Hashes are kept as four 32-bit words in an open-addressing table (no strings: 16 bytes a slot,
-// at most half full); over MAX_OBJECTS rows it is given up and the join used.
+// at most three quarters full); over MAX_OBJECTS rows it is given up and the join used.
 import type { Db } from './connection';
 import { q, qt } from './sql';
 
@@ -48,7 +48,7 @@ export class ExternalIndex {
       [schema, `~external_${store}`],
     );
     if (!est || Number(est.n ?? 0) > max) return null;
-    const index = new ExternalIndex(Math.ceil(Number(est.n ?? 0) * 2.2));
+    const index = new ExternalIndex(Math.ceil(Number(est.n ?? 0) * 1.4));
     // In key-ordered batches rather than one stream: a streamed row costs a promise (the driver's stream, read
     // as an async iterator), about as much again as parsing it.
     let after: Buffer | null = null;
@@ -141,7 +141,7 @@ export class ExternalIndex {
       this.zero = true;
       return;
     }
-    if ((this.count + 1) * 2 > this.mask + 1) this.grow();
+    if ((this.count + 1) * 4 > (this.mask + 1) * 3) this.grow();
     const w = this.words;
     for (let s = this.slotOf(a, b); ; s = (s + 1) & this.mask) {
       const o = s * 4;
