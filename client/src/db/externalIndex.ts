@@ -14,6 +14,11 @@ import { q, qt } from './sql';
 
 /** Above this many `~external` rows (a 64 MB table at most) the join is used instead. */
 export const MAX_OBJECTS = 2_000_000;
+/**
+ * Above this many rows with a filepath and a contents hash (0.11 carry-overs, or a store that also holds
+ * `filepath@` rows: each kept as two strings, ~150 bytes) the join is used instead.
+ */
+const MAX_CARRIED = 100_000;
 /** `~external` rows per read while loading. */
 const LOAD_BATCH = 20_000;
 
@@ -38,8 +43,8 @@ export class ExternalIndex {
   }
 
   /**
-   * The table of `schema`.`~external_<store>`, or null when it has more than `max` rows or does not exist (the
-   * caller joins instead).
+   * The table of `schema`.`~external_<store>`, or null when it has more than `max` rows (or MAX_CARRIED carried
+   * ones) or does not exist (the caller joins instead).
    */
   static async load(db: Db, schema: string, store: string, max = MAX_OBJECTS): Promise<ExternalIndex | null> {
     const table = qt(schema, `~external_${store}`);
@@ -62,7 +67,7 @@ export class ExternalIndex {
         index.addWords(h.readInt32BE(0), h.readInt32BE(4), h.readInt32BE(8), h.readInt32BE(12));
         if (c !== null) index.carried.set(h.toString('hex').toUpperCase(), String(c));
       }
-      if (index.count > max) return null;
+      if (index.count > max || index.carried.size > MAX_CARRIED) return null;
       if (rows.length < LOAD_BATCH) break;
       after = rows[rows.length - 1].h;
     }
