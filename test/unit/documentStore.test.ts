@@ -1,5 +1,5 @@
-// The document store's incremental re-parse tells tree-sitter an edit reaches further than it does (to the second
-// top-level statement after it): the tree must still be exactly a fresh parse's, for edits anywhere (in a
+// The document store's incremental re-parse tells tree-sitter an edit reaches further than it does (to a later
+// top-level statement): the tree must still be exactly a fresh parse's, for edits anywhere (in a
 // statement, between statements, at the end), several changes in one notification, and deletions.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
