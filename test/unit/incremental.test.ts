@@ -9,7 +9,7 @@ import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { CodeEngine } from '../../server/src/engine';
 import { IncrementalAnalyzer, type IncrementalStats } from '../../server/src/incremental/analyzer';
-import { globalKey, linesWith } from '../../server/src/incremental/facts';
+import { globalKey, linesWith, mentionsWord } from '../../server/src/incremental/facts';
 import type { StatementInfo } from '../../server/src/incremental/statements';
 import { FileIndex } from '../../server/src/index/fileIndex';
 import type { ModuleExports } from '../../server/src/index/workspace';
@@ -255,6 +255,24 @@ test('the lines holding `global` or a dj-migrate comment are those a multi-line 
   const want = text.match(/^.*\b(?:global|dj-migrate)\b.*$/gm) ?? [];
   assert.deepEqual(linesWith(text, ['global', 'dj-migrate']), want);
   assert.equal(want.length, 3);
+});
+
+test('a statement mentions a name as a word: its word set read only when a few names are held in its text', () => {
+  const text = 'class TableX(dj.Manual):\n    definition = "-> Table1"';
+  let made = 0;
+  const words = () => {
+    made++;
+    return new Set(text.match(/[A-Za-z_]\w*/g));
+  };
+  assert.equal(mentionsWord(text, words, new Set(['Session', 'Subject'])), false);
+  assert.equal(made, 0, 'no word set for a text holding none of the names');
+  assert.equal(mentionsWord(text, words, new Set(['Table'])), false, 'a name held only inside a word');
+  assert.equal(mentionsWord(text, words, new Set(['Session', 'Table1'])), true);
+  assert.equal(made, 2);
+  const many = new Set(Array.from({ length: 20 }, (_, i) => `Name${i}`));
+  assert.equal(mentionsWord(text, words, many), false);
+  assert.equal(mentionsWord(text, words, new Set([...many, 'TableX'])), true);
+  assert.equal(made, 4, 'many names: the word set read');
 });
 
 test('the global key reuses its statement parts only while the statements assign and hold the same', () => {

@@ -17,7 +17,7 @@ import {
   affectedNames,
   type GlobalParts,
   globalKey,
-  intersects,
+  mentionsWord,
   type Cached,
   Mentions,
   relocate,
@@ -120,7 +120,11 @@ export class IncrementalAnalyzer {
       const affected = affectedNames(st!.skeletons, skeletons, infos, this.mentions);
       if (affected === 'all') return null;
       sameSkeletons = affected.size === 0;
-      if (affected.size) for (let i = 0; i < infos.length; i++) dirty[i] ||= intersects(affected, infos[i].words);
+      if (affected.size)
+        for (let i = 0; i < infos.length; i++) {
+          const info = infos[i];
+          dirty[i] ||= mentionsWord(info.text, () => info.words, affected);
+        }
       const removed = [...previous.values()].filter((i) => !this.infos.has(i.key));
       // How tree-sitter recovers from an error depends on more than the statement's text: never reused.
       const erroneous = infos.map((info, i) => info.errorRanges.length > 0 || stmts[i].hasError);

@@ -125,7 +125,7 @@ export function affectedNames(
       stack.push(d.defines!);
     }
   }
-  for (const info of infos) if (intersects(affected, info.globalWords)) return 'all';
+  for (const info of infos) if (mentionsWord(info.global, () => info.globalWords, affected)) return 'all';
   return affected;
 }
 
@@ -152,6 +152,23 @@ export class Mentions {
     this.held = now;
     return this.byWord;
   }
+}
+
+/** Names looked for in a text before its word set is read (made once per statement, by a regular expression). */
+const FEW_NAMES = 8;
+
+/**
+ * Whether `text`, whose words are `words()`, has one of `names` as a word. For a few names a text holding none of
+ * them is answered without its words: the first edit after a file is opened would otherwise make the word set of
+ * every statement of the file.
+ */
+export function mentionsWord(text: string, words: () => Set<string>, names: Set<string>): boolean {
+  if (names.size <= FEW_NAMES) {
+    let held = false;
+    for (const n of names) if ((held = text.includes(n))) break;
+    if (!held) return false;
+  }
+  return intersects(names, words());
 }
 
 /** Whether two sets share an element (the smaller one walked). */

@@ -1,6 +1,6 @@
 // Open Python documents with their syntax trees, re-parsed incrementally on every change:
-// each content change is applied to the old tree with tree.edit() before parsing again, and the
-// superseded tree is deleted at once (leaked trees exhaust WASM memory).
+// each content change is applied to the old tree with tree.edit() before parsing again (told as reaching a little
+// further than it does, see reparsedUpTo), and the superseded tree is deleted at once (leaked trees exhaust WASM memory).
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import { Edit, type Tree } from 'web-tree-sitter';
@@ -48,10 +48,12 @@ export class DocumentStore {
       edited = true;
       if ('range' in change && tree) {
         const startIndex = doc.offsetAt(change.range.start);
-        const oldEndIndex = doc.offsetAt(change.range.end);
-        const newEndIndex = startIndex + change.text.length;
+        const editEnd = doc.offsetAt(change.range.end);
+        // Told as reaching to where a later top-level statement starts (see reparsedUpTo).
+        const oldEndIndex = Math.max(editEnd, reparsedUpTo(tree, startIndex, doc.getText().length));
+        const newEndIndex = oldEndIndex + change.text.length - (editEnd - startIndex);
         const startPosition = toPoint(change.range.start);
-        const oldEndPosition = toPoint(change.range.end);
+        const oldEndPosition = toPoint(doc.positionAt(oldEndIndex));
         doc = TextDocument.update(doc, [change], version);
         const newEndPosition = toPoint(doc.positionAt(newEndIndex));
         tree.edit(new Edit({ startIndex, oldEndIndex, newEndIndex, startPosition, oldEndPosition, newEndPosition }));
@@ -79,6 +81,22 @@ export class DocumentStore {
   dispose(): void {
     for (const uri of [...this.docs.keys()]) this.close(uri);
   }
+}
+
+/**
+ * Where an edit at `start` is told to tree-sitter to end: the start of the next top-level statement when the edit is
+ * inside one, else (between statements) of the second one after it; the text's end when there is none. Text between
+ * the edit and there is unchanged, so the tree is the same; but told only the edit, tree-sitter often finds the
+ * indentation scanner's state at the next statement different from the old tree's and then re-lexes most of the rest
+ * of the file instead of reusing it (commenting a docstring, a method header or a blank line of a 5,000-line file:
+ * 15-20 ms instead of 4 ms).
+ */
+function reparsedUpTo(tree: Tree, start: number, length: number): number {
+  const at = tree.rootNode.firstChildForIndex(start);
+  const inside = !!at && at.startIndex <= start;
+  const next = inside ? at.nextSibling : at;
+  const end = inside ? next?.startIndex : next?.nextSibling?.startIndex;
+  return Math.min(length, end ?? length);
 }
 
 function toPoint(p: { line: number; character: number }): { row: number; column: number } {
