@@ -2,7 +2,7 @@
 // web-tree-sitter is aliased to its CommonJS build: its ESM build calls createRequire(import.meta.url),
 // which esbuild empties in CJS output and the bundle then crashes at start-up.
 import * as esbuild from 'esbuild';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
@@ -24,6 +24,18 @@ const copyWasm = {
   },
 };
 
+// Node objects of web-tree-sitter without an indexed field (scripts/webTreeSitterPatch.cjs says why).
+const { patchWebTreeSitter } = require('./scripts/webTreeSitterPatch.cjs');
+const patchTreeSitter = {
+  name: 'patch-web-tree-sitter',
+  setup(build) {
+    build.onLoad({ filter: /web-tree-sitter[\\/]web-tree-sitter\.cjs$/ }, (args) => ({
+      contents: patchWebTreeSitter(readFileSync(args.path, 'utf8')),
+      loader: 'js',
+    }));
+  },
+};
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -33,12 +45,13 @@ const common = {
   minify: production,
   logLevel: 'warning',
   external: ['vscode'],
+  plugins: [patchTreeSitter],
   alias: { 'web-tree-sitter': './node_modules/web-tree-sitter/web-tree-sitter.cjs' },
 };
 
 const entries = [
   { entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js' },
-  { entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js', plugins: [copyWasm] },
+  { entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js', plugins: [patchTreeSitter, copyWasm] },
   { entryPoints: ['cli/src/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   { entryPoints: ['server/src/parallel/worker.ts'], outfile: 'dist/projectWorker.js' },
   // s3rver (a dev dependency, for the S3 part of bench:db) is loaded from node_modules at run time, not bundled.

@@ -4,7 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import os from 'node:os';
-import type { Tree } from 'web-tree-sitter';
+import type { Node, Tree } from 'web-tree-sitter';
+import { largeFile } from '../../server/src/bench/corpus';
 import { loadPython } from '../../server/src/python/parser';
 
 function lines(count: number, tag: string): string[] {
@@ -47,5 +48,31 @@ test('node positions, types and texts read through the fast transfer survive WAS
   } finally {
     big.delete();
     early.delete();
+  }
+});
+
+test('childForFieldName answers as the library does (field ids from a map, not a search of the names)', async () => {
+  const py = await loadPython();
+  const tree = py.parse(
+    `${largeFile(60)}\nprint(type(match))\nwith open(p) as f, g() as h:\n    x: int = lambda a, *b: a[1:2] if a else b\n`,
+  );
+  try {
+    const fields = tree.language.fields;
+    const names = [...fields.filter((f): f is string => f !== null), 'no_such_field', ''];
+    let found = 0;
+    const walk = (n: Node) => {
+      for (const name of names) {
+        const id = fields.indexOf(name);
+        const expected = id === -1 ? null : n.childForFieldId(id);
+        const got = n.childForFieldName(name);
+        assert.equal(got?.id ?? null, expected?.id ?? null, `${n.type} ${name}`);
+        if (got) found++;
+      }
+      for (const c of n.namedChildren) if (c) walk(c);
+    };
+    walk(tree.rootNode);
+    assert.ok(found > 1000, `fields found (${found})`);
+  } finally {
+    tree.delete();
   }
 });

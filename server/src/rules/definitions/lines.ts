@@ -96,29 +96,38 @@ function isForeignKey(line: string): boolean {
  * Index of the first character in `stops` at or after `from` (before `end`) that is outside quotes and
  * placeholders, or -1.
  */
-function scanTo(text: string, from: number, end: number, stops: string): number {
-  let quote: string | null = null;
+function scanTo(text: string, from: number, end: number, stops: '=:' | ':' | '#'): number {
+  // Character codes, not one-character strings looked up in `stops`: this runs over every attribute line.
+  const a = stops.charCodeAt(0);
+  const b = stops.charCodeAt(stops.length - 1);
+  let quote = 0;
   for (let i = from; i < end; i++) {
-    const ch = text[i];
+    const ch = text.charCodeAt(i);
     if (quote) {
-      if (ch === quote) quote = null;
-    } else if (ch === '{') {
+      if (ch === quote) quote = 0;
+    } else if (ch === OPEN_BRACE) {
       i = skipPlaceholder(text, i, end) - 1;
-    } else if (ch === '"' || ch === "'") {
+    } else if (ch === DOUBLE_QUOTE || ch === SINGLE_QUOTE) {
       quote = ch;
-    } else if (stops.includes(ch)) {
+    } else if (ch === a || ch === b) {
       return i;
     }
   }
   return -1;
 }
 
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const DOUBLE_QUOTE = 0x22;
+const SINGLE_QUOTE = 0x27;
+
 /** The offset just after the placeholder that opens at `open` (balanced braces), or `end`. */
 function skipPlaceholder(text: string, open: number, end: number): number {
   let depth = 0;
   for (let i = open; i < end; i++) {
-    if (text[i] === '{') depth++;
-    else if (text[i] === '}' && --depth === 0) return i + 1;
+    const ch = text.charCodeAt(i);
+    if (ch === OPEN_BRACE) depth++;
+    else if (ch === CLOSE_BRACE && --depth === 0) return i + 1;
   }
   return end;
 }
