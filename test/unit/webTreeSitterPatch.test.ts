@@ -10,12 +10,12 @@ import path from 'node:path';
 import * as original from 'web-tree-sitter';
 import type { Node, Tree } from 'web-tree-sitter';
 import { largeFile } from '../../server/src/bench/corpus';
+import { repoRoot } from '../helpers/paths';
 
 type Library = typeof original;
 
-const root = path.join(__dirname, '..', '..', '..');
 const libraryFile = require.resolve('web-tree-sitter');
-const { patchWebTreeSitter } = require(path.join(root, 'scripts', 'webTreeSitterPatch.cjs')) as {
+const { patchWebTreeSitter } = require(path.join(repoRoot, 'scripts', 'webTreeSitterPatch.cjs')) as {
   patchWebTreeSitter: (source: string) => string;
 };
 
