@@ -55,10 +55,10 @@ export class PointerAgreement {
   private readonly jsonNames: string[];
   /** Files are not looked at, or only stat'ed on local stores: every check is synchronous. */
   private readonly localFiles: boolean;
-  /** Per store, its `~external` table held in node (externalIndex.ts), when useIndexes() was called; else joined. */
-  private indexes: Promise<Map<string, ExternalIndex | null>> | null = null;
-  /** Per column, the index its production tags were read for (then spelled as found, see tagAt), or null. */
-  private tagIndexes: (ExternalIndex | null)[] = [];
+  /** Settles once useIndexes() has read the stores' `~external` tables (externalIndex.ts); null: always joined. */
+  private indexesRead: Promise<void> | null = null;
+  /** Per column, its store's index once read (production's tags then come without the join, see tagAt), or null. */
+  private indexes: (ExternalIndex | null)[] = [];
 
   constructor(
     private readonly db: Db,
@@ -91,13 +91,16 @@ export class PointerAgreement {
    */
   useIndexes(rows: number): void {
     const stores = new Set(this.columns.map(({ prod }) => (prod.storage as Pointer014).store));
-    const loaded = Promise.all(
+    const read = Promise.all(
       [...stores].map(
         async (s) => [s, await ExternalIndex.load(this.db, this.p.schema, s, Math.min(MAX_OBJECTS, 2 * rows))] as const,
       ),
-    ).then((all) => new Map(all));
-    loaded.catch(() => undefined); // awaited by read()
-    this.indexes = loaded;
+    ).then((all) => {
+      const byStore = new Map(all);
+      this.indexes = this.columns.map(({ prod }) => byStore.get((prod.storage as Pointer014).store) ?? null);
+    });
+    read.catch(() => undefined); // awaited by prodRows()
+    this.indexesRead = read;
   }
 
   /**
@@ -145,29 +148,24 @@ export class PointerAgreement {
   /** Production's side of read(): `t<i>` per pointer column, `k`, and (with a limit) the key. */
   private async prodRows(range: Predicate, limit: string): Promise<Row[]> {
     const { p } = this;
-    const indexes = this.indexes ? await this.indexes : null;
+    await this.indexesRead;
     const joins: string[] = [];
-    const indexed: (ExternalIndex | null)[] = [];
     const prodSel = this.columns.map(({ prod }, i) => {
       const st = prod.storage as Pointer014;
       const e = `e${i}`;
       const ptr = `s.${q(prod.name)}`;
-      const index = indexes?.get(st.store) ?? null;
-      indexed.push(index);
       // Spelled as the join spells a pointer with a row and no carry-over; index.tagOf corrects the others.
-      if (index) return `CONCAT(HEX(${ptr}), '0') AS ${q('t' + i)}`;
+      if (this.indexes[i]) return `CONCAT(HEX(${ptr}), '0') AS ${q('t' + i)}`;
       joins.push(`LEFT JOIN ${qt(p.schema, '~external_' + st.store)} AS ${e} ON ${e}.${q('hash')} = ${ptr}`);
       const digest = `IF(${e}.${q('filepath')} IS NOT NULL AND ${e}.${q('contents_hash')} IS NOT NULL, ${e}.${q('contents_hash')}, ${ptr})`;
       return `CONCAT(HEX(${digest}), IF(${e}.${q('hash')} IS NULL, '1', '0')) AS ${q('t' + i)}`;
     });
     prodSel.push(`HEX(${this.rowText.prod}) AS ${q('k')}`);
     if (limit) prodSel.push(keySelect(this.keyCols, 's'));
-    const prod = await this.db.query(
+    return this.db.query(
       `SELECT ${prodSel.join(', ')} FROM ${qt(p.schema, p.name)} AS s ${joins.join(' ')} WHERE ${range.sql} ${orderBy(this.keyCols, 's')}${limit}`,
       range.params,
     );
-    this.tagIndexes = indexed;
-    return prod;
   }
 
   /** The test side of read(): `j<i>` per pointer column and `k`. */
@@ -185,7 +183,7 @@ export class PointerAgreement {
   /** Production's tag of column `i` in `row`, as the join spells it (corrected by the store's index, if read). */
   private tagAt(row: Row, i: number): string | null {
     const read = row[this.tagNames[i]] as string | null;
-    const index = this.tagIndexes[i];
+    const index = this.indexes[i];
     return read === null || !index ? read : index.tagOf(read);
   }
 

@@ -11,6 +11,7 @@
 // at most three quarters full); over MAX_OBJECTS rows it is given up and the join used.
 import type { Db } from './connection';
 import { q, qt } from './sql';
+import { hexDigit } from './hash';
 
 /** Above this many `~external` rows (a 64 MB table at most) the join is used instead. */
 export const MAX_OBJECTS = 2_000_000;
@@ -21,11 +22,6 @@ export const MAX_OBJECTS = 2_000_000;
 const MAX_CARRIED = 100_000;
 /** `~external` rows per read while loading. */
 const LOAD_BATCH = 20_000;
-
-/** Hex digit values by character code; 16 marks a character that is not a hex digit. */
-const HEX = new Uint8Array(256).fill(16);
-for (let i = 0; i < 10; i++) HEX[48 + i] = i;
-for (let i = 0; i < 6; i++) HEX[65 + i] = HEX[97 + i] = 10 + i;
 
 /** What a pointer's `~external` row says: the digest its 2.x hash must spell, or that it dangles. */
 export class ExternalIndex {
@@ -107,18 +103,16 @@ export class ExternalIndex {
 
   /** Parses 32 hex digits at the start of `s` into this.key; false when they are not hex. */
   private parse(s: string): boolean {
-    let bad = 0;
     for (let w = 0; w < 4; w++) {
       let v = 0;
       for (let i = w * 8, end = i + 8; i < end; i++) {
-        const ch = s.charCodeAt(i);
-        const x = ch < 256 ? HEX[ch] : 16;
-        v = (v << 4) | (x & 15);
-        bad |= x;
+        const d = hexDigit(s.charCodeAt(i));
+        if (d < 0) return false;
+        v = (v << 4) | d;
       }
       this.key[w] = v;
     }
-    return (bad & 16) === 0;
+    return true;
   }
 
   /** Whether this.key is held. */

@@ -65,3 +65,10 @@ export function uuidHex(hash16: Buffer | Uint8Array): string {
   if (hash16.length !== 16) throw new Error(`expected a 16-byte hash, got ${hash16.length} bytes`);
   return Buffer.from(hash16).toString('hex');
 }
+
+/** The value of one hex digit's character code (upper or lower case), or -1 for any other character. */
+export function hexDigit(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  const l = c | 32;
+  return l >= 97 && l <= 102 ? l - 87 : -1;
+}

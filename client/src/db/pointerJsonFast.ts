@@ -8,6 +8,7 @@
 import path from 'node:path';
 import type { StoreSpec } from './stores';
 import { DIRECTORY } from './statWorker';
+import { hexDigit } from './hash';
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567';
 const HEAD = '{"hash":"';
@@ -38,12 +39,6 @@ export function spellsBase32OfHex(text: string, at: number, hex: string): boolea
     }
   }
   return text.charCodeAt(k) === ALPHABET.charCodeAt((buffer << (5 - bits)) & 31);
-}
-
-function hexDigit(c: number): number {
-  if (c >= 48 && c <= 57) return c - 48;
-  const l = c | 32;
-  return l >= 97 && l <= 102 ? l - 87 : -1;
 }
 
 /** The checks of one store's pointers: the rows alone (fileCheck=none), or also the file on a file store (exists). */
