@@ -6,6 +6,7 @@ import type { Finding, RuleMeta } from '../meta';
 import { readDefinition, type AttributeLine } from './lines';
 import { COMPUTED_NATIVE_PK, DIVIDER, definitionRules as metas } from './metas';
 import { typeFindings, type WrittenFor } from './types';
+import { SpellingMemo } from './spellingMemo';
 
 export interface DefinitionOptions {
   unsigned: UnsignedPolicy;
@@ -90,22 +91,17 @@ function writtenFor(attrs: AttributeLine[]): WrittenFor {
   return new2x ? (old ? 'unknown' : '2.x') : old ? '0.14.6' : 'unknown';
 }
 
-// A pipeline repeats a handful of type spellings in every definition: each is parsed once per process.
-const eras = new Map<string, WrittenFor>();
+// Each spelling is parsed once per process (spellingMemo.ts).
+const eras = new SpellingMemo<WrittenFor>();
 
 /** What one type spelling says of the definition's version (`unknown`: nothing). */
 function eraOf(text: string): WrittenFor {
-  let era = eras.get(text);
-  if (era === undefined) {
+  return eras.get(text, () => {
     const t = parseType014(text);
-    if (t.kind === 'native2x') era = '2.x';
-    else if (['blob', 'attach', 'blob@', 'attach@', 'filepath@'].includes(t.kind) || t.base === 'boolean')
-      era = '0.14.6';
-    else era = hasCoreEquivalent(t) ? '0.14.6' : 'unknown';
-    if (eras.size >= 4096) eras.clear();
-    eras.set(text, era);
-  }
-  return era;
+    if (t.kind === 'native2x') return '2.x';
+    if (['blob', 'attach', 'blob@', 'attach@', 'filepath@'].includes(t.kind) || t.base === 'boolean') return '0.14.6';
+    return hasCoreEquivalent(t) ? '0.14.6' : 'unknown';
+  });
 }
 
 /** A MySQL spelling a 2.x author would have written as a core type (unsigned and 24-bit ones may be kept native). */

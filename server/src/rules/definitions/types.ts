@@ -5,6 +5,7 @@ import type { RuleMeta, Safety, Severity } from '../meta';
 import type { AttributeLine } from './lines';
 import * as R from './metas';
 import type { DefFinding, DefinitionOptions } from './index';
+import { SpellingMemo } from './spellingMemo';
 
 export type WrittenFor = '0.14.6' | '2.x' | 'unknown';
 
@@ -24,19 +25,14 @@ interface Verdict {
 
 const quote = (s: string) => `\`${s}\``;
 
-// Verdicts by spelling and everything `judge` reads: a pipeline repeats a handful of spellings in every definition.
-const verdicts = new Map<string, Omit<DefFinding, 'start' | 'end'> | null>();
+// Verdicts by spelling and everything `judge` reads (spellingMemo.ts).
+const verdicts = new SpellingMemo<Omit<DefFinding, 'start' | 'end'> | null>();
 
 export function typeFindings(attr: AttributeLine, ctx: TypeContext): DefFinding[] {
   if (attr.dynamicType || attr.type.text === '') return [];
   const { opts } = ctx;
   const key = `${attr.type.text}\0${ctx.writtenFor}\0${opts.unsigned}\0${opts.phase}\0${opts.defaultStore ?? '\0'}\0${opts.filepathDefaultStore ?? '\0'}`;
-  let found = verdicts.get(key);
-  if (found === undefined) {
-    found = typeFinding(attr.type.text, ctx);
-    if (verdicts.size >= 4096) verdicts.clear();
-    verdicts.set(key, found);
-  }
+  const found = verdicts.get(key, () => typeFinding(attr.type.text, ctx));
   if (!found) return [];
   // Fields in the order a finding is built everywhere else (reports list them as they come).
   const f: DefFinding = {
