@@ -51,7 +51,7 @@ const common = {
 
 const entries = [
   { entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js' },
-  { entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js', plugins: [patchTreeSitter, copyWasm] },
+  { entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js', plugins: [...common.plugins, copyWasm] },
   { entryPoints: ['cli/src/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   { entryPoints: ['server/src/parallel/worker.ts'], outfile: 'dist/projectWorker.js' },
   // s3rver (a dev dependency, for the S3 part of bench:db) is loaded from node_modules at run time, not bundled.
