@@ -10,44 +10,10 @@ import path from 'node:path';
 import { Project } from '../../server/src/project';
 import { writeCorpus } from '../../server/src/bench/corpus';
 import { resultSummary } from '../helpers/results';
+import { crossFileModules } from '../helpers/crossFileModules';
 
-const FILES: Record<string, string> = {
-  // a.py and b.py import each other: whichever comes first is analysed before the other is indexed.
-  'a.py': [
-    'import datajoint as dj',
-    'from b import Session',
-    'schema = dj.schema("lab")',
-    '',
-    '@schema',
-    'class Subject(dj.Manual):',
-    '    definition = """',
-    '    subject_id : int',
-    '    """',
-    '',
-    'def rows():',
-    '    return (Session & "x > 1").fetch("KEY")',
-    '',
-  ].join('\n'),
-  'b.py': [
-    'import datajoint as dj',
-    'from a import Subject',
-    'schema = dj.schema("lab")',
-    '',
-    '@schema',
-    'class Session(dj.Manual):',
-    '    definition = """',
-    '    -> Subject',
-    '    session : int',
-    '    """',
-    '',
-    'def rows():',
-    '    return (Subject & "x > 1").fetch("KEY")',
-    '',
-  ].join('\n'),
-  // c.py reads a setting that z_conf.py, which it does not import (and which comes after it), makes.
-  'c.py': ['import datajoint as dj', 'from a import Subject', '', 'df = Subject.fetch()', ''].join('\n'),
-  'z_conf.py': ['import datajoint as dj', 'dj.config["fetch_format"] = "frame"', ''].join('\n'),
-};
+// a.py and b.py import each other: whichever comes first is analysed before the other is indexed.
+const FILES = crossFileModules('b');
 
 async function bothWays(dir: string) {
   const twoPass = await Project.open([dir], { schemaSuffix: '' });

@@ -11,6 +11,7 @@ import { analyzeInParallel } from '../../server/src/parallel/pool';
 import { Project, type FileResult } from '../../server/src/project';
 import { writeCorpus } from '../../server/src/bench/corpus';
 import { resultSummary } from '../helpers/results';
+import { crossFileModules } from '../helpers/crossFileModules';
 
 test('chunks cover every file once, in order, each at least MIN_CHUNK long (the last may be shorter), none longer than the one before', () => {
   for (const files of [0, 1, 7, 16, 48, 49, 1000, 1001]) {
@@ -54,37 +55,8 @@ test('threads sharing one claim counter take every chunk exactly once', () => {
   assert.ok(Atomics.load(claimed, 0) >= chunks.length);
 });
 
-const cls = (name: string, parent: string) => [
-  '@schema',
-  `class ${name}(dj.Manual):`,
-  '    definition = """',
-  parent,
-  '    id : int',
-  '    """',
-  '',
-];
-const FILES: Record<string, string> = {
-  'a.py': [
-    'import datajoint as dj',
-    'from zb import Session',
-    'schema = dj.schema("lab")',
-    ...cls('Subject', '    # subject'),
-    'def rows():',
-    '    return (Session & "x > 1").fetch("KEY")',
-    '',
-  ].join('\n'),
-  'zb.py': [
-    'import datajoint as dj',
-    'from a import Subject',
-    'schema = dj.schema("lab")',
-    ...cls('Session', '    -> Subject'),
-    'def rows():',
-    '    return (Subject & "x > 1").fetch("KEY")',
-    '',
-  ].join('\n'),
-  'c.py': ['import datajoint as dj', 'from a import Subject', '', 'df = Subject.fetch()', ''].join('\n'),
-  'z_conf.py': ['import datajoint as dj', 'dj.config["fetch_format"] = "frame"', ''].join('\n'),
-};
+// zb.py sorts last: a.py and zb.py land in the first and last chunks.
+const FILES = crossFileModules('zb');
 
 test('a parallel check of modules importing each other across chunks equals the one-thread check', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'djm-chunks-'));
