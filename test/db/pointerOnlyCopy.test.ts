@@ -14,6 +14,7 @@ import { fileStore } from '../../client/src/db/stores';
 import { q, qt } from '../../client/src/db/sql';
 import { copy } from '../../client/src/db/copy';
 import { compare } from '../../client/src/db/compare';
+import { ExternalIndex } from '../../client/src/db/externalIndex';
 import { testServer, uniquePrefix } from './harness';
 import { copyScenario } from './copyScenario';
 
@@ -190,6 +191,15 @@ test('in a pointer-only copy, a blob carried over from 0.11 still takes its path
     for (const g of got) assert.equal(String(g.j), JSON.stringify(expected.json));
     // The legacy file is not there: the copy reports it, like any missing shared file.
     assert.ok((recording.missingFileExamples ?? []).some((m) => m.includes('legacy')));
+    // Compare's in-memory ~external (externalIndex.ts) gives the carry-over the digest the join gives: its contents hash.
+    const index = await ExternalIndex.load(s.db, ephys, 'raw');
+    assert.ok(index);
+    const hex = (b: Buffer) => b.toString('hex').toUpperCase();
+    assert.equal(index.tagOf(`${hex(obj.hash)}0`), `${hex(contentsHash)}0`);
+    // Files not looked at (the legacy file is missing): the rows' record of the carry-over agrees with the copy.
+    const compared = (await compare(s.db, { pairs: s.pairs, tables: ['recording'], fileCheck: 'none' })).tables[0];
+    assert.equal(compared.differing, 0, JSON.stringify(compared.differences));
+    assert.equal(compared.matched, compared.rowsProduction);
   } finally {
     await s.cleanup();
   }

@@ -60,8 +60,8 @@ export class ExternalIndex {
       );
       for (const { h, c } of rows) {
         if (!Buffer.isBuffer(h) || h.length !== 16) return null;
-        index.addWords(h.readInt32BE(0), h.readInt32BE(4), h.readInt32BE(8), h.readInt32BE(12));
-        if (c !== null) index.carried.set(h.toString('hex').toUpperCase(), String(c));
+        if (c !== null) index.carry(h.toString('hex'), String(c));
+        else index.addWords(h.readInt32BE(0), h.readInt32BE(4), h.readInt32BE(8), h.readInt32BE(12));
       }
       if (index.count > max || index.carried.size > MAX_CARRIED) return null;
       if (rows.length < LOAD_BATCH) break;
@@ -74,7 +74,7 @@ export class ExternalIndex {
     return this.count;
   }
 
-  /** Adds a hash given as 32 hex digits (tests and callers holding text). */
+  /** Adds a hash given as 32 hex digits. */
   add(hex: string): void {
     if (!this.parse(hex)) throw new Error(`not a 16-byte hash: ${hex}`);
     const k = this.key;
