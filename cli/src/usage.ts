@@ -155,7 +155,9 @@ ${PAIRS}
   --tables T,..          only these tables            --tiers ..   only these tiers
   --tolerance 1e-6       relative tolerance for floats
   --stores F             store settings file
-  --file-check exists|hash|none  how store files are checked (default exists with --stores, else none)
+  --file-check present|exists|hash|none  how store files are checked: there; there with the recorded size
+                         (a stat per object); also the right md5 (every byte read); not at all
+                         (default present with --stores, else none)
   --max-differences N    differences listed per table (default 20)
   --target URL           the parallels are on another server: mysql://user@host:port or
                          postgresql://user@host:port/db (names kept unless --suffix is given)

@@ -195,6 +195,8 @@ test('in-store pointers are settled by the two range reads, and a planted pointe
       stores: s.source.storesConfig,
       tables: ['recording'],
       chunk: { initialRows: 1, maxRows: 1 },
+      // sizes too: the planted file of another size is `exists`'s finding
+      fileCheck: 'exists' as const,
     };
     const clean = (await compare(s.db, opts)).tables[0];
     assert.equal(clean.differing, 0);

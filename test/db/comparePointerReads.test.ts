@@ -76,6 +76,8 @@ test('the pointer reads find each planted difference by key, also on objects sha
       tables: ['recording'],
       stores: { raw: store },
       chunk: { initialRows: 6, maxRows: 6 },
+      // sizes too: the planted file of another size is `exists`'s finding
+      fileCheck: 'exists' as const,
     };
     sql.length = 0;
     const clean = (await compare(db, opts)).tables[0];

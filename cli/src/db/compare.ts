@@ -1,5 +1,5 @@
 // dj-migrate db compare --schemas a,b,c [--suffix _v2 | --pair a:x ...] [--tables T,..] [--tiers ..]
-//   [--tolerance 1e-6] [--stores F] [--file-check exists|hash|none] [--max-differences N] [--jobs N] [--json]
+//   [--tolerance 1e-6] [--stores F] [--file-check present|exists|hash|none] [--max-differences N] [--jobs N] [--json]
 //   [--target URL [--target-tls] [--target-ca FILE]]
 // Compares production (the named schemas) with test (their parallels) by meaning (client/src/db/compare.ts).
 // Exit 0 when equal, 1 on any difference, 2 on errors.
@@ -8,6 +8,7 @@ import { DB_OPTIONS, list, parse, str, UsageError } from '../args';
 import { compare, type CompareReport } from '../../../client/src/db/compare';
 import { resolvePairs } from '../../../client/src/db/parallel';
 import type { Tier } from '../../../client/src/db/model';
+import { FILE_CHECK_MODES, type FileCheckMode } from '../../../client/src/db/comparePointers';
 import { jobsFrom, pairsFrom, suffixFrom, withDb, onInterrupt } from './target';
 import { storesFromFlags } from './storeSettings';
 import { TARGET_OPTIONS, targetFrom } from './targetFlags';
@@ -40,8 +41,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (tolerance < 0) throw new UsageError('--tolerance must not be negative');
   const maxDifferences = number(str(flags, 'max-differences'), '--max-differences', 20);
   const fileCheck = str(flags, 'file-check');
-  if (fileCheck !== undefined && !['exists', 'hash', 'none'].includes(fileCheck))
-    throw new UsageError('--file-check: expected exists, hash or none');
+  if (fileCheck !== undefined && !(FILE_CHECK_MODES as readonly string[]).includes(fileCheck))
+    throw new UsageError(`--file-check: expected ${FILE_CHECK_MODES.join(', ')}`);
   const { stores, file } = storesFromFlags(flags, io.cwd);
   const jobs = jobsFrom(flags);
   const interrupt = onInterrupt();
@@ -60,7 +61,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         jobs,
         // Across servers in-store values are compared as the JSON the copy writes, which needs the settings.
         stores: file || side ? stores : undefined,
-        fileCheck: fileCheck as 'exists' | 'hash' | 'none' | undefined,
+        fileCheck: fileCheck as FileCheckMode | undefined,
         signal: interrupt.signal,
         onProgress: (e) => {
           if (flags.json || Date.now() - lastShown < 1000) return;

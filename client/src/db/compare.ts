@@ -280,6 +280,7 @@ class TableComparer {
   /** Rows left without a partner once every chunk is done. */
   private async finish(started: number): Promise<TableComparison> {
     await this.pointerChunks?.settle();
+    if (this.pointers) this.result.filesListed = this.pointers.filesListed;
     for (const [k, r] of this.pendingProd) {
       const other = this.pendingTest.get(k);
       if (other) {

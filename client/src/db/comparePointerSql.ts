@@ -21,7 +21,7 @@ import type { Key } from './state';
 import { comparePointerCell, type FileCheck } from './comparePointers';
 import { RecentMap, SeenBefore } from './recentMap';
 import { QuickPointerCheck, sizeConfirms } from './pointerJsonFast';
-import { sizesOf } from './statWorker';
+import { digestsUnder, sizesOf } from './statWorker';
 import { inPool } from './inPool';
 import { asText } from './compareValues';
 import { ExternalIndex, MAX_OBJECTS } from './externalIndex';
@@ -44,6 +44,15 @@ const REMEMBERED = 14_000;
 const FILES_IN_FLIGHT = 16;
 /** Files per message to the stat worker. */
 const STAT_BATCH = 2048;
+/**
+ * With fileCheck=present, a store's folder is listed (statWorker.ts listDigests) rather than a file stat'ed per
+ * object when its `~external` table has at least this many rows and at most LIST_RATIO times the table's: a
+ * listing costs per file in the folder, a stat per object checked (~4× a listed name on the benchmark's VM).
+ */
+const LIST_AT_LEAST = 4096;
+const LIST_RATIO = 4;
+/** Chunks that may wait for a listing: 1,000 of 5,000 rows cover ~5,000,000 rows, ~4 bytes a row held. */
+const LISTING_AHEAD = 1000;
 
 export class PointerAgreement {
   private readonly passed: RecentMap<string, string>[];
@@ -52,6 +61,10 @@ export class PointerAgreement {
   /** Per column, the check of pairs spelled as the copy spells them (pointerJsonFast.ts), or null. */
   private readonly quick: (QuickPointerCheck | null)[];
   private readonly tagNames: string[];
+  /** Per column, production's `size` from the join (when joined). */
+  private readonly sizeNames: string[];
+  /** Per column, whether it holds blobs (whose JSON size is their `~external` size; an attachment's is not). */
+  private readonly blobs: boolean[];
   private readonly jsonNames: string[];
   /** Files are not looked at, or only stat'ed on local stores: every check is synchronous. */
   private readonly localFiles: boolean;
@@ -59,6 +72,13 @@ export class PointerAgreement {
   private indexesRead: Promise<void> | null = null;
   /** Per column, its store's index once read (production's tags then come without the join, see tagAt), or null. */
   private indexes: (ExternalIndex | null)[] = [];
+  /**
+   * Per column, when its store's folder is being listed (fileCheck=present): settles once the index knows which
+   * objects have a file (ExternalIndex.markPresent); `done` from then on. null: files are stat'ed one by one.
+   */
+  private listings: ({ marked: Promise<boolean>; done: boolean } | null)[] = [];
+  /** Pairs whose file a listing vouched for (CompareReport's filesListed). */
+  filesListed = 0;
 
   constructor(
     private readonly db: Db,
@@ -77,10 +97,13 @@ export class PointerAgreement {
       return QuickPointerCheck.of(st.store, files.mode, files.stores?.[st.store]);
     });
     this.tagNames = columns.map((_, i) => 't' + i);
+    this.sizeNames = columns.map((_, i) => 'z' + i);
+    this.blobs = columns.map(({ prod }) => (prod.storage as Pointer014).kind === 'blob');
     this.jsonNames = columns.map((_, i) => 'j' + i);
     this.localFiles =
       files.mode === 'none' ||
-      (files.mode === 'exists' && Object.values(files.stores ?? {}).every((s) => s.protocol === 'file'));
+      ((files.mode === 'exists' || files.mode === 'present') &&
+        Object.values(files.stores ?? {}).every((s) => s.protocol === 'file'));
   }
 
   /**
@@ -98,9 +121,37 @@ export class PointerAgreement {
     ).then((all) => {
       const byStore = new Map(all);
       this.indexes = this.columns.map(({ prod }) => byStore.get((prod.storage as Pointer014).store) ?? null);
+      this.listings = this.listStores(rows);
     });
     read.catch(() => undefined); // awaited by prodRows()
     this.indexesRead = read;
+  }
+
+  /**
+   * fileCheck=present on a whole table that points at much of its stores: each store's folder of this schema is
+   * listed once on the stat worker (`<root>/<schema>`, where 0.14.6 keeps the schema's blobs), and its index
+   * notes which objects have a file. A listing that fails leaves the files to be stat'ed one by one.
+   */
+  private listStores(rows: number): ({ marked: Promise<boolean>; done: boolean } | null)[] {
+    const byStore = new Map<string, { marked: Promise<boolean>; done: boolean } | null>();
+    return this.columns.map(({ prod }, i) => {
+      const store = (prod.storage as Pointer014).store;
+      const index = this.indexes[i];
+      const root = this.quick[i]?.root;
+      if (this.files.mode !== 'present' || !index || !root) return null;
+      if (index.size < LIST_AT_LEAST || index.size > LIST_RATIO * rows) return null;
+      if (!byStore.has(store)) {
+        const spec = this.files.stores![store];
+        const listing = { marked: Promise.resolve(false), done: false };
+        listing.marked = digestsUnder(`${root}/${this.p.schema}`, spec.subfolding014).then((digests) => {
+          if (digests) index.markPresent(digests);
+          listing.done = true;
+          return digests !== null;
+        });
+        byStore.set(store, listing);
+      }
+      return byStore.get(store)!;
+    });
   }
 
   /**
@@ -158,7 +209,7 @@ export class PointerAgreement {
       if (this.indexes[i]) return `CONCAT(HEX(${ptr}), '0') AS ${q('t' + i)}`;
       joins.push(`LEFT JOIN ${qt(p.schema, '~external_' + st.store)} AS ${e} ON ${e}.${q('hash')} = ${ptr}`);
       const digest = `IF(${e}.${q('filepath')} IS NOT NULL AND ${e}.${q('contents_hash')} IS NOT NULL, ${e}.${q('contents_hash')}, ${ptr})`;
-      return `CONCAT(HEX(${digest}), IF(${e}.${q('hash')} IS NULL, '1', '0')) AS ${q('t' + i)}`;
+      return `CONCAT(HEX(${digest}), IF(${e}.${q('hash')} IS NULL, '1', '0')) AS ${q('t' + i)}, ${e}.${q('size')} AS ${q(this.sizeNames[i])}`;
     });
     prodSel.push(`HEX(${this.rowText.prod}) AS ${q('k')}`);
     if (limit) prodSel.push(keySelect(this.keyCols, 's'));
@@ -178,6 +229,14 @@ export class PointerAgreement {
       `SELECT ${testSel.join(', ')} FROM ${qt(t.schema, t.name)} AS x WHERE ${range.sql} ${orderBy(this.keyCols, 'x')}`,
       range.params,
     );
+  }
+
+  /** The `size` the `~external` row of column `i`'s pointer in `row` records (-1: not known), right after tagAt. */
+  private recordedSize(row: Row, i: number): number {
+    const index = this.indexes[i];
+    if (index) return index.sizeAt(index.lastAt);
+    const z = row[this.sizeNames[i]];
+    return z === null || z === undefined ? -1 : Number(z);
   }
 
   /** Production's tag of column `i` in `row`, as the join spells it (corrected by the store's index, if read). */
@@ -216,6 +275,9 @@ export class PointerAgreement {
     const batches: Promise<boolean>[] = [];
     let files: string[] = [];
     let want: Batched[] = [];
+    // Pairs whose file a listing of the store's folder answers for (fileCheck=present): their digests, per column,
+    // looked up once the listing is in (at once when it already is).
+    let listed: number[][] | null = null;
     const send = () => {
       if (!files.length) return;
       const [f, w] = [files, want];
@@ -228,7 +290,7 @@ export class PointerAgreement {
         const tag = this.tagAt(prod[r], i);
         const json = test[r][this.jsonNames[i]];
         if (json === null || tag === null) {
-          if ((failed = (await this.check({ i, tag, json, text: null })) !== null)) break rows;
+          if ((failed = (await this.check({ i, tag, json, text: null, recorded: -1 })) !== null)) break rows;
           continue;
         }
         const text = typeof json === 'string' ? json : asText(json);
@@ -238,17 +300,33 @@ export class PointerAgreement {
         if (again && passed.get(text) === tag) continue;
         const quick = this.quick[i];
         // Not dangling ('0' after the digest) and spelled as the copy spells it.
-        const spelled =
-          quick !== null && tag.length === 33 && tag.charCodeAt(32) === 48 ? quick.spelled(text, tag) : null;
-        if (spelled?.file) {
+        const listing = this.listings[i];
+        // A listed store's own digest (not a carry-over's contents hash, which tagAt put in its place).
+        const listedIn = listing && tag === prod[r][this.tagNames[i]] ? this.p.schema : null;
+        const recorded = this.recordedSize(prod[r], i);
+        const spelledAs =
+          quick !== null && tag.length === 33 && tag.charCodeAt(32) === 48 ? quick.spelled(text, tag, listedIn) : null;
+        // A blob's JSON records its `~external` row's size: any other size is the full check's to word.
+        const spelled = spelledAs && this.blobs[i] && recorded >= 0 && spelledAs.size !== recorded ? null : spelledAs;
+        if (spelled?.listed) {
+          // Where the index holds the digest (found by tagAt): 4 bytes kept per pair until the listing is in.
+          const index = this.indexes[i]!;
+          const at = index.lastAt;
+          if (listing!.done && index.presentAt(at)) this.filesListed++;
+          else {
+            listed ??= this.columns.map(() => []);
+            listed[i].push(at);
+          }
+        } else if (spelled?.file) {
           files.push(spelled.file);
-          want.push({ i, tag, json, text, size: spelled.size });
+          want.push({ i, tag, json, text, recorded, size: spelled.size });
           if (files.length >= STAT_BATCH) send();
-        } else if (!spelled && (failed = (await this.check({ i, tag, json, text })) !== null)) break rows;
+        } else if (!spelled && (failed = (await this.check({ i, tag, json, text, recorded })) !== null)) break rows;
         if (again) passed.set(text, tag);
       }
     }
     send();
+    if (listed) batches.push(this.afterListing(listed));
     const settled = Promise.all(batches).then((all) => {
       const confirmed = all.every(Boolean);
       if ((failed || !confirmed) && all.length) this.forget();
@@ -258,10 +336,35 @@ export class PointerAgreement {
     return { now: !failed, files: settled };
   }
 
+  /**
+   * Whether every digest of `listed` (per column) has a file by its store's listing; a listing that failed, or a
+   * file it did not see (written since, or missing), makes the chunk not agree: the row-by-row path (compare.ts)
+   * then looks at each file itself and reports what is missing.
+   */
+  private async afterListing(listed: number[][]): Promise<boolean> {
+    for (let i = 0; i < listed.length; i++) {
+      if (!listed[i].length) continue;
+      if (!(await this.listings[i]!.marked)) return false;
+      const index = this.indexes[i]!;
+      for (const at of listed[i]) if (!index.presentAt(at)) return false;
+    }
+    for (const l of listed) this.filesListed += l.length;
+    return true;
+  }
+
+  /**
+   * How many chunks may wait unsettled (pointerChunks.ts): while a store's folder is being listed, a chunk keeps
+   * only its digests' places (4 bytes each), and node goes on through the table meanwhile; else one, whose
+   * stats run while node checks the next.
+   */
+  unsettledLimit(): number {
+    return this.listings.some((l) => l && !l.done) ? LISTING_AHEAD : 1;
+  }
+
   /** Whether the worker's sizes confirm the batch; a file that does not is looked at by the full check. */
   private async settle(want: Batched[], sizes: Float64Array): Promise<boolean> {
     for (let k = 0; k < want.length; k++) {
-      if (sizeConfirms(sizes[k], want[k].size)) continue;
+      if (sizeConfirms(sizes[k], want[k].size, this.files.mode !== 'present')) continue;
       if (await this.check(want[k])) return false;
     }
     return true;
@@ -286,13 +389,13 @@ export class PointerAgreement {
         const tag = this.tagAt(prod[r], i);
         const json = test[r][this.jsonNames[i]];
         if (json === null || tag === null) {
-          pending.push({ i, tag, json, text: null });
+          pending.push({ i, tag, json, text: null, recorded: -1 });
           continue;
         }
         const text = typeof json === 'string' ? json : asText(json);
         if (this.passed[i].get(text) === tag || seen[i].get(text) === tag) continue;
         seen[i].set(text, tag);
-        pending.push({ i, tag, json, text });
+        pending.push({ i, tag, json, text, recorded: this.recordedSize(prod[r], i) });
       }
     }
     let agree = true;
@@ -314,7 +417,7 @@ export class PointerAgreement {
       __e0_hash: dangling ? null : digest,
       __e0_filepath: null,
       __e0_contents_hash: null,
-      __e0_size: null,
+      __e0_size: c.recorded >= 0 ? c.recorded : null,
     };
     return comparePointerCell(this.columns[c.i].prod.storage, cells, 0, c.json, this.files);
   }
@@ -345,4 +448,6 @@ interface Pending {
   json: unknown;
   /** The JSON text (the remembered pair is text → tag), null for a NULL. */
   text: string | null;
+  /** The `size` its `~external` row records, -1 when not known. */
+  recorded: number;
 }

@@ -8,20 +8,27 @@ import { base32Hash } from './hash';
 import { statObject, md5OfObject, type StoreMap } from './stores';
 import { filePath } from './stores/fileStore';
 
+/**
+ * How compare looks at the file a test-side JSON points at: `present` (there), `exists` (there, and of the size
+ * the JSON records: one stat per object), `hash` (also of the right md5: every byte read), `none` (not at all).
+ */
+export type FileCheckMode = 'present' | 'exists' | 'hash' | 'none';
+export const FILE_CHECK_MODES: readonly FileCheckMode[] = ['present', 'exists', 'hash', 'none'];
+
 /** Which files compare looks at, and where. */
 export interface FileCheck {
-  mode: 'exists' | 'hash' | 'none';
+  mode: FileCheckMode;
   stores?: StoreMap;
 }
 
 /**
- * The file the test-side JSON points at: present, of the recorded size, and (fileCheck=hash) of the right md5.
+ * The file the test-side JSON points at, checked as `fileCheck` says; with stores and no mode, `present`.
  * Without store settings (none, or an empty map as `unswap` without --stores passes) files are not looked
  * at: the rows' own record (hash, path, store) is still compared, and a missing setting is no difference.
  */
-export function fileCheckOf(opts: { stores?: StoreMap; fileCheck?: 'exists' | 'hash' | 'none' }): FileCheck {
+export function fileCheckOf(opts: { stores?: StoreMap; fileCheck?: FileCheckMode }): FileCheck {
   const stores = opts.stores && Object.keys(opts.stores).length ? opts.stores : undefined;
-  return { mode: opts.fileCheck ?? (stores ? 'exists' : 'none'), stores };
+  return { mode: opts.fileCheck ?? (stores ? 'present' : 'none'), stores };
 }
 
 /** Column `i` of a production row read with its `__e<i>_*` fields, against the test side's cell. */
@@ -55,6 +62,11 @@ export function comparePointerCell(
     if (json.hash !== expected) return `content hash differs: expected ${expected}, test has ${String(json.hash)}`;
   }
   if (json.store !== st.store) return `store differs: ${st.store} vs ${String(json.store)}`;
+  // A blob's 2.x size is its `~external` row's (the same bytes, pointed at or relocated); an attachment's is not
+  // (2.x stores the attachment's name with its bytes).
+  const recorded = pr[`__e${i}_size`];
+  if (st.kind === 'blob' && recorded !== null && recorded !== undefined && json.size !== Number(recorded))
+    return `size differs: ~external_${st.store} records ${String(recorded)} bytes, test has ${String(json.size)}`;
   if (files.mode === 'none') return null;
   const sync = st.kind === 'filepath' ? undefined : checkFileNow(files, json);
   if (sync !== undefined) return sync;
@@ -67,12 +79,12 @@ export function comparePointerCell(
 }
 
 /**
- * checkFile without a promise where it needs only a stat of a local file (fileCheck=exists on a file store,
- * the usual compare): one synchronous stat, no event-loop round trip. undefined when checkFile must run.
+ * checkFile without a promise where it needs only a stat of a local file (fileCheck=present or exists on a file
+ * store, the usual compare): one synchronous stat, no event-loop round trip. undefined when checkFile must run.
  */
 function checkFileNow(files: FileCheck, json: Record<string, unknown>): string | null | undefined {
   const store = files.stores?.[String(json.store)];
-  if (files.mode !== 'exists' || !store || store.protocol !== 'file') return undefined;
+  if ((files.mode !== 'exists' && files.mode !== 'present') || !store || store.protocol !== 'file') return undefined;
   const rel = String(json.path);
   let st: fs.Stats | undefined;
   try {
@@ -81,6 +93,7 @@ function checkFileNow(files: FileCheck, json: Record<string, unknown>): string |
     if ((e as NodeJS.ErrnoException).code !== 'ENOTDIR') throw e;
   }
   if (!st) return `file missing: ${store.name}:${rel}`;
+  if (files.mode === 'present') return null;
   const size = typeof json.size === 'number' ? json.size : null;
   if (size !== null && !st.isDirectory() && st.size !== size)
     return `file ${store.name}:${rel} has ${st.size} bytes, expected ${size}`;
@@ -99,6 +112,7 @@ export async function checkFile(
   const rel = String(json.path);
   const st = await statObject(store, rel, 'comparing files');
   if (!st) return `file missing: ${store.name}:${rel}`;
+  if (mode === 'present') return null;
   const size = expectedSize ?? (typeof json.size === 'number' ? json.size : null);
   if (size !== null && !st.isDir && st.size !== size)
     return `file ${store.name}:${rel} has ${st.size} bytes, expected ${size}`;

@@ -5,6 +5,7 @@ import type { Column, Tier } from './model';
 import type { ValueKind } from './compareValues';
 import type { Key } from './state';
 import type { StoreMap } from './stores';
+import type { FileCheckMode } from './comparePointers';
 
 export interface CompareOptions {
   /** production schema → test schema */
@@ -15,8 +16,11 @@ export interface CompareOptions {
   tolerance?: number;
   /** Store settings for checking the files test-side JSON points at. Without them files are not checked. */
   stores?: StoreMap;
-  /** `exists` (default with stores): the file is there with the recorded size; `hash`: also its md5. */
-  fileCheck?: 'exists' | 'hash' | 'none';
+  /**
+   * `present` (default with stores): the file is there; `exists`: also of the recorded size (one stat per
+   * object); `hash`: also of the right md5 (every byte read); `none`: files are not looked at.
+   */
+  fileCheck?: FileCheckMode;
   /** Differences listed per table (all are counted). Default 20. */
   maxDifferences?: number;
   chunk?: ChunkSizerOptions;
@@ -55,6 +59,11 @@ export interface TableComparison {
   chunksByChecksum: number;
   /** Chunks whose in-store pointers were settled by the two range reads (comparePointerSql.ts), no row fetched by key. */
   chunksByPointerJoin: number;
+  /**
+   * Distinct objects whose file a listing of the store's folder vouched for (fileCheck=present on a whole table
+   * that points at much of its store); the others were looked at one by one.
+   */
+  filesListed?: number;
   ms: number;
 }
 

@@ -7,6 +7,7 @@
 // measured about half the node CPU of JSON.parse + filePath + the full check.
 import path from 'node:path';
 import type { StoreSpec } from './stores';
+import type { FileCheckMode } from './comparePointers';
 import { DIRECTORY } from './statWorker';
 import { hexDigit } from './hash';
 
@@ -49,26 +50,51 @@ export class QuickPointerCheck {
   private constructor(
     store: string,
     /** The store's root, null when files are not looked at. */
-    private readonly root: string | null,
+    readonly root: string | null,
+    /** 0.14.6's subfolding of this store (for canonicalAt). */
+    private readonly folding: readonly number[] = [],
   ) {
     this.storeTail = `","store":${JSON.stringify(store)},"size":`;
   }
 
   /** null when this store's checks cannot be done quickly (fileCheck=hash, S3, a relative or odd root). */
-  static of(store: string, mode: 'exists' | 'hash' | 'none', spec: StoreSpec | undefined): QuickPointerCheck | null {
+  static of(store: string, mode: FileCheckMode, spec: StoreSpec | undefined): QuickPointerCheck | null {
     if (mode === 'none') return new QuickPointerCheck(store, null);
-    if (mode !== 'exists' || !spec || spec.protocol !== 'file' || path.sep !== '/') return null;
+    if ((mode !== 'exists' && mode !== 'present') || !spec || spec.protocol !== 'file' || path.sep !== '/') return null;
     const root = spec.location;
     if (!path.isAbsolute(root) || root === '/' || path.resolve(root) !== root) return null;
-    return new QuickPointerCheck(store, root);
+    return new QuickPointerCheck(store, root, spec.subfolding014);
+  }
+
+  /**
+   * Whether the pointer JSON `text`, which spelled() confirmed, has as its path the one 0.14.6 gives the blob
+   * whose digest is `hex` in schema `db`: `<db>/<h[0:2]>/<h[2:4]>/<h>` for subfolding [2, 2] (hex in lower case),
+   * so the file is the one a listing of `<root>/<db>` names after the digest (statWorker.ts listDigests).
+   */
+  canonicalAt(text: string, hex: string, db: string): boolean {
+    let k = HEAD.length + 26 + PATH.length;
+    if (!text.startsWith(db, k) || text.charCodeAt(k + db.length) !== 47 /* / */) return false;
+    k += db.length + 1;
+    let h = 0;
+    for (const width of this.folding) {
+      for (let end = h + width; h < end; h++) if (!sameHexDigit(text.charCodeAt(k++), hex.charCodeAt(h))) return false;
+      if (text.charCodeAt(k++) !== 47) return false;
+    }
+    for (let i = 0; i < 32; i++) if (!sameHexDigit(text.charCodeAt(k++), hex.charCodeAt(i))) return false;
+    return text.startsWith(SCHEMA, k);
   }
 
   /**
    * When `text` is the copy's spelling of a pointer to the object whose digest is `hex` in this store: the file
-   * whose size must be `size` (a directory passes, as in checkFile), or file null when files are not looked at.
-   * null: not confirmed.
+   * whose size must be `size` (a directory passes, as in checkFile), or file null when files are not looked at,
+   * or `listed` (file null) when `listedIn` names the schema whose folder is listed and the path is the one
+   * 0.14.6 gives the digest there (canonicalAt): the listing answers for the file. null: not confirmed.
    */
-  spelled(text: string, hex: string): { file: string | null; size: number } | null {
+  spelled(
+    text: string,
+    hex: string,
+    listedIn: string | null = null,
+  ): { file: string | null; size: number; listed: boolean } | null {
     if (!text.startsWith(HEAD) || ESCAPED.test(text)) return null;
     if (!spellsBase32OfHex(text, HEAD.length, hex)) return null;
     const pathAt = HEAD.length + 26;
@@ -82,11 +108,17 @@ export class QuickPointerCheck {
     if (text.charCodeAt(text.length - 1) !== 125 /* } */) return null;
     const size = digitsAt(text, sizeStart, text.length - 1);
     if (size < 0) return null;
-    if (this.root === null) return { file: null, size };
+    if (this.root === null) return { file: null, size, listed: false };
+    if (listedIn !== null && this.canonicalAt(text, hex, listedIn)) return { file: null, size, listed: true };
     const rel = text.slice(pathStart, pathEnd);
     if (!PLAIN_PATH.test(rel)) return null;
-    return { file: `${this.root}/${rel}`, size };
+    return { file: `${this.root}/${rel}`, size, listed: false };
   }
+}
+
+/** Whether `lower` is the lower-case spelling of the hex digit `any` (either case). */
+function sameHexDigit(lower: number, any: number): boolean {
+  return lower === any || (any >= 65 && any <= 70 && lower === any + 32);
 }
 
 /** The number written in `text` from `start` to `end` (0, or 1–15 digits without a leading 0), else -1. */
@@ -102,7 +134,10 @@ function digitsAt(text: string, start: number, end: number): number {
   return v;
 }
 
-/** Whether a file's size as the stat worker gives it (statWorker.ts) confirms a spelled pointer's (a directory passes, as in checkFile). */
-export function sizeConfirms(actual: number, expected: number): boolean {
-  return actual === expected || actual === DIRECTORY;
+/**
+ * Whether a file's size as the stat worker gives it (statWorker.ts) confirms a spelled pointer's (a directory
+ * passes, as in checkFile); with `sized` false (fileCheck=present) any file does.
+ */
+export function sizeConfirms(actual: number, expected: number, sized = true): boolean {
+  return actual === expected || actual === DIRECTORY || (!sized && actual >= 0);
 }

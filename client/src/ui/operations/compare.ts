@@ -27,7 +27,7 @@ export const compareData: Operation = {
       tables: target.tables,
       tiers: target.tiers,
       stores: ctx.stores,
-      fileCheck: Object.keys(ctx.stores).length ? ('exists' as const) : ('none' as const),
+      fileCheck: Object.keys(ctx.stores).length ? ('present' as const) : ('none' as const),
       signal: hooks.signal,
       onProgress: (e: { table: string; rows: number; total: number }) =>
         hooks.progress(`${e.table}: ${e.rows}/${e.total} rows`),

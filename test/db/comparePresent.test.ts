@@ -1,0 +1,140 @@
+// fileCheck=present (compare's default with stores) on a table that points at most of its store: the store's
+// folder is listed once on the stat worker instead of a stat per object (comparePointerSql.ts listStores), and
+// the objects it vouches for are counted (filesListed). A missing file and a dangling link are still found by key;
+// a file of another size is `exists`'s finding, not `present`'s.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createHash } from 'node:crypto';
+import { openDb } from '../../client/src/db/connection';
+import { copy } from '../../client/src/db/copy';
+import { compare } from '../../client/src/db/compare';
+import { createParallel } from '../../client/src/db/parallel';
+import { fileStore, filePath, path014 } from '../../client/src/db/stores';
+import { q, qt } from '../../client/src/db/sql';
+import { externalTableDdl } from '../../client/src/db/bench';
+import { dropPrefixed, testServer, uniquePrefix } from './harness';
+
+/** More objects than compare lists a store for (LIST_AT_LEAST, 4,096), one per row. */
+const ROWS = 4200;
+
+/** A serialized 0.14.6 blob (mYm, uint8 vector) of `body`; its 0.14.6 hash is its MD5. */
+function blobOf(body: Buffer): Buffer {
+  return Buffer.concat([
+    Buffer.from('6d596d00410100000000000000', 'hex'),
+    Buffer.from([body.length]),
+    Buffer.from('000000000000000900000000000000', 'hex'),
+    body,
+  ]);
+}
+
+test('present lists the store once, and still finds a missing file and a dangling link by key', async () => {
+  const prefix = uniquePrefix();
+  const db = await openDb(testServer);
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'djm-cmppresent-'));
+  try {
+    const src = `${prefix}lab`;
+    const dst = `${src}_v2`;
+    const store = fileStore('raw', root);
+    await db.execute(`CREATE DATABASE ${q(src)}`);
+    await db.execute(externalTableDdl(src, 'raw'));
+    await db.execute(`CREATE TABLE ${qt(src, 'recording')} (
+      \`rec_id\` int unsigned NOT NULL,
+      \`signal\` binary(16) NOT NULL COMMENT ":blob@raw:raw trace",
+      PRIMARY KEY (\`rec_id\`),
+      FOREIGN KEY (\`signal\`) REFERENCES ${qt(src, '~external_raw')} (\`hash\`)) ENGINE=InnoDB`);
+    const digests: Buffer[] = [];
+    for (let at = 0; at < ROWS; at += 500) {
+      const ext: unknown[] = [];
+      const rows: unknown[] = [];
+      for (let r = at; r < Math.min(ROWS, at + 500); r++) {
+        const blob = blobOf(Buffer.from(`object ${r}`));
+        const digest = createHash('md5').update(blob).digest();
+        digests.push(digest);
+        ext.push(digest, blob.length);
+        rows.push(r, digest);
+        const file = filePath(store, path014(store, src, digest.toString('hex')));
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        fs.writeFileSync(file, blob);
+      }
+      const n = rows.length / 2;
+      await db.execute(
+        `INSERT INTO ${qt(src, '~external_raw')} (hash, size) VALUES ${Array(n).fill('(?, ?)').join(', ')}`,
+        ext,
+      );
+      await db.execute(`INSERT INTO ${qt(src, 'recording')} VALUES ${Array(n).fill('(?, ?)').join(', ')}`, rows);
+    }
+    await createParallel(db, { schemas: [src], suffix: '_v2', unsigned: 'widen' });
+    const copied = await copy(db, {
+      pairs: [{ source: src, target: dst }],
+      tables: ['recording'],
+      stores: { raw: store },
+    });
+    assert.equal(copied.tables[0].status, 'done');
+    const opts = {
+      pairs: [{ source: src, target: dst }],
+      tables: ['recording'],
+      stores: { raw: store },
+      chunk: { initialRows: 500, maxRows: 500 },
+      maxDifferences: 100,
+    };
+
+    const clean = (await compare(db, opts)).tables[0];
+    assert.equal(clean.matched, ROWS);
+    assert.equal(clean.differing, 0);
+    assert.equal(clean.chunksByPointerJoin, clean.chunks);
+    assert.equal(clean.filesListed, ROWS, 'every object vouched for by the listing');
+
+    const fileOf = (r: number) => filePath(store, path014(store, src, digests[r].toString('hex')));
+    fs.rmSync(fileOf(7));
+    fs.appendFileSync(fileOf(100), Buffer.from([0]));
+    fs.rmSync(fileOf(3000));
+    fs.symlinkSync(path.join(root, 'nowhere'), fileOf(3000));
+    const reasons = (r: { differences: { key: Record<string, unknown>; reason: string }[] }) =>
+      new Map(r.differences.map((d) => [Number(d.key.rec_id), d.reason]));
+
+    const present = (await compare(db, opts)).tables[0];
+    assert.equal(present.differing, 2, JSON.stringify(present.differences));
+    assert.match(String(reasons(present).get(7)), /file missing/);
+    assert.match(String(reasons(present).get(3000)), /file missing/);
+    assert.equal(present.matched, ROWS - 2, 'the longer file is present');
+    assert.ok((present.filesListed ?? 0) > ROWS / 2, 'chunks without a broken file were settled by the listing');
+
+    const exists = (await compare(db, { ...opts, fileCheck: 'exists' as const })).tables[0];
+    assert.equal(exists.differing, 3);
+    assert.match(String(reasons(exists).get(100)), /bytes, expected/);
+    assert.equal(exists.filesListed, 0, 'exists stats every file');
+
+    // A compare of a few key ranges (a cut-over's delta) joins ~external and stats its files: no listing. A JSON
+    // whose size is not its ~external row's is found there as in a whole-table compare.
+    await db.execute(
+      `UPDATE ${qt(dst, 'recording')} SET \`signal\` = JSON_SET(\`signal\`, '$.size', JSON_EXTRACT(\`signal\`, '$.size') + 1) WHERE rec_id IN (2995, 4100)`,
+    );
+    const ranged = (
+      await compare(db, { ...opts, ranges: new Map([[`${src}.recording`, [{ lower: [2990], upper: [3010] }]]]) })
+    ).tables[0];
+    assert.deepEqual(
+      ranged.differences.map((d) => [Number(d.key.rec_id), d.reason.replace(/[:\d].*/, '')]),
+      [
+        [2995, 'size differs'],
+        [3000, 'file missing'],
+      ],
+    );
+    assert.equal(ranged.filesListed, 0);
+    const whole = (await compare(db, opts)).tables[0];
+    assert.match(String(reasons(whole).get(4100)), /^size differs: ~external_raw records \d+ bytes, test has \d+$/);
+    assert.equal(whole.differing, 4);
+
+    // Without the schema's folder at all, every file is missing (the listing fails; the stats say so by key).
+    fs.renameSync(path.join(root, src), path.join(root, `${src}.moved`));
+    const gone = (await compare(db, opts)).tables[0];
+    assert.equal(gone.differing, ROWS);
+    assert.equal(gone.filesListed, 0);
+  } finally {
+    await db.close();
+    await dropPrefixed(prefix);
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});
