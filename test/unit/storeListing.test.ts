@@ -113,6 +113,21 @@ test("the index keeps each row's size, also past 32 bits and through growths", (
   assert.equal(sizeOf(big), 2 ** 40 + 3);
   assert.equal(sizeOf(unknown), -1);
   assert.equal(sizeOf(randomBytes(16).toString('hex')), -1, 'a hash without a row');
+  // seenBefore: no on a hash's first sighting, yes from then on; never for a hash without a row
+  const seen = (h: string) => {
+    index.tagOf(`${h}0`);
+    return index.seenBefore(index.lastAt);
+  };
+  for (const [h] of held.slice(0, 50)) assert.equal(seen(h), false);
+  for (const [h] of held.slice(0, 50)) assert.equal(seen(h.toUpperCase()), true);
+  assert.equal(seen(held[60][0]), false);
+  const stranger = randomBytes(16).toString('hex');
+  assert.equal(seen(stranger), false);
+  assert.equal(seen(stranger), false);
+  index.add('0'.repeat(32), 5);
+  assert.equal(seen('0'.repeat(32)), false);
+  assert.equal(seen('0'.repeat(32)), true);
+  assert.equal(sizeOf('0'.repeat(32)), 5);
 });
 
 test('canonicalAt: the path 0.14.6 gives the digest in the listed schema, and only that', () => {

@@ -295,8 +295,10 @@ export class PointerAgreement {
         }
         const text = typeof json === 'string' ? json : asText(json);
         const passed = this.passed[i];
-        // Only a digest seen before can have a remembered pair (looking up the JSON text costs its hash).
-        const again = this.seen[i].check(tag);
+        // Only a digest seen before can have a remembered pair (looking up the JSON text costs its hash). With an
+        // index, the row's slot remembers (tagAt just found it); else a fingerprint of the tag.
+        const index = this.indexes[i];
+        const again = index ? index.seenBefore(index.lastAt) : this.seen[i].check(tag);
         if (again && passed.get(text) === tag) continue;
         const quick = this.quick[i];
         // Not dangling ('0' after the digest) and spelled as the copy spells it.
@@ -310,9 +312,8 @@ export class PointerAgreement {
         const spelled = spelledAs && this.blobs[i] && recorded >= 0 && spelledAs.size !== recorded ? null : spelledAs;
         if (spelled?.listed) {
           // Where the index holds the digest (found by tagAt): 4 bytes kept per pair until the listing is in.
-          const index = this.indexes[i]!;
-          const at = index.lastAt;
-          if (listing!.done && index.presentAt(at)) this.filesListed++;
+          const at = index!.lastAt;
+          if (listing!.done && index!.presentAt(at)) this.filesListed++;
           else {
             listed ??= this.columns.map(() => []);
             listed[i].push(at);

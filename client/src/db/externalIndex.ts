@@ -7,8 +7,10 @@
 // The table is read once, when the compare of a whole table starts: a pointer whose `~external` row appears later
 // is taken for dangling, its chunk does not agree and the row-by-row path (with the join) settles it; a row
 // deleted later is still seen, as a join at that moment would have seen it (compare reads no snapshot across
-// chunks either). Hashes are kept as four 32-bit words in an open-addressing table (no strings: 16 bytes a slot,
-// at most three quarters full); over MAX_OBJECTS rows it is given up and the join used.
+// chunks either). Each row is one slot of an open-addressing table (no strings; at most three quarters full): its
+// hash as four 32-bit words, its `size`, and two flags (a listing found its file; compare saw it before), side by
+// side so that a lookup touches one place in memory (with the size and flags in arrays of their own, each row's
+// lookup missed the cache three times). Over MAX_OBJECTS rows it is given up and the join used.
 import type { Db } from './connection';
 import { q, qt } from './sql';
 import { hexDigit } from './hash';
@@ -20,9 +22,16 @@ export const MAX_OBJECTS = 2_000_000;
  * `filepath@` rows: each kept as two strings, ~150 bytes) the join is used instead.
  */
 const MAX_CARRIED = 100_000;
-/** A slot's size not given, or too large for 32 bits (kept apart). */
-const UNKNOWN = 0xffffffff;
-const OVERFLOW = 0xfffffffe;
+/** Int32 words per slot: hash (4), size, flags. */
+const STRIDE = 6;
+const SIZE = 4;
+const FLAGS = 5;
+/** Flags: a listing found the file (markPresent); compare saw the hash before (seenBefore). */
+const PRESENT = 1;
+const SEEN = 2;
+/** A size not given, or too large for 31 bits (kept apart, in bigSizes). */
+const UNKNOWN = -1;
+const BIG = -2;
 /** find()'s answers besides a slot. */
 const ABSENT = -1;
 const ZERO = -2;
@@ -32,23 +41,22 @@ const LOAD_BATCH = 20_000;
 /** What a pointer's `~external` row says: the digest its 2.x hash must spell, or that it dangles. */
 export class ExternalIndex {
   private words: Int32Array;
-  /** Per slot, the row's `size` (UNKNOWN when not given; OVERFLOW: in `bigSizes`). */
-  private sizes: Uint32Array;
   private readonly bigSizes = new Map<number, number>();
-  private zeroSize = UNKNOWN;
   private mask: number;
   private count = 0;
   /** Hex hash → hex contents hash, for the carry-overs (rare). */
   private readonly carried = new Map<string, string>();
   private readonly key = new Int32Array(4);
-  /** Per slot, 1 when a listing of the store's folder found the object's file (markPresent); null until then. */
-  private present: Uint8Array | null = null;
-  private zeroPresent = false;
+  /** Whether markPresent has run since the table last grew (before, or after a growth, no file is known). */
+  private listed = false;
+  /** The all-zero hash (the empty slot's spelling) is kept apart: held, size, flags. */
+  private zero = false;
+  private zeroSize = UNKNOWN;
+  private zeroFlags = 0;
 
   constructor(capacity = 1 << 16) {
     const slots = 1 << Math.ceil(Math.log2(Math.max(16, capacity)));
-    this.words = new Int32Array(slots * 4);
-    this.sizes = new Uint32Array(slots).fill(UNKNOWN);
+    this.words = new Int32Array(slots * STRIDE);
     this.mask = slots - 1;
   }
 
@@ -105,6 +113,7 @@ export class ExternalIndex {
   /**
    * The pointer tag the join would have given (comparePointerSql.ts): `hex` + '0' as read becomes the carry-over's
    * contents hash + '0', or `hex` + '1' when no row has the hash. The same string when it stands (no allocation).
+   * Where it found the hash is left in lastAt.
    */
   tagOf(read: string): string {
     this.lastAt = ABSENT;
@@ -118,21 +127,24 @@ export class ExternalIndex {
     return read;
   }
 
+  /** Where tagOf's last call found its hash (for sizeAt, presentAt, seenBefore), or -1. */
+  lastAt = ABSENT;
+
   /**
    * Notes which held hashes have a file: `digests` holds 16 bytes per object found (statWorker.ts listDigests).
    * Digests the table does not hold are passed over (files without a row: orphans, or written since).
    */
   markPresent(digests: Uint8Array): void {
-    const present = (this.present ??= new Uint8Array(this.mask + 1));
+    this.listed = true;
     const k = this.key;
     for (let o = 0; o + 16 <= digests.length; o += 16) {
       for (let w = 0; w < 4; w++) {
         const b = o + w * 4;
         k[w] = (digests[b] << 24) | (digests[b + 1] << 16) | (digests[b + 2] << 8) | digests[b + 3];
       }
-      const s = this.find();
-      if (s === ZERO) this.zeroPresent = true;
-      else if (s >= 0) present[s] = 1;
+      const at = this.find();
+      if (at === ZERO) this.zeroFlags |= PRESENT;
+      else if (at >= 0) this.words[at * STRIDE + FLAGS] |= PRESENT;
     }
   }
 
@@ -141,20 +153,33 @@ export class ExternalIndex {
     return this.parse(hex) && this.presentAt(this.find());
   }
 
-  /** Where tagOf's last call found its hash (for presentAt), or -1: saves parsing and finding it again. */
-  lastAt = ABSENT;
+  /** Whether markPresent saw the file of the hash held at `at` (lastAt). */
+  presentAt(at: number): boolean {
+    return this.listed && (this.flagsAt(at) & PRESENT) !== 0;
+  }
+
+  /** Whether the hash held at `at` (lastAt) was seen by an earlier call; it is seen from now on. */
+  seenBefore(at: number): boolean {
+    if (at === ZERO) {
+      const seen = (this.zeroFlags & SEEN) !== 0;
+      this.zeroFlags |= SEEN;
+      return seen;
+    }
+    if (at < 0) return false;
+    const f = at * STRIDE + FLAGS;
+    const seen = (this.words[f] & SEEN) !== 0;
+    this.words[f] |= SEEN;
+    return seen;
+  }
 
   /** The `size` of the row held at `at` (lastAt), or -1 when not known. */
   sizeAt(at: number): number {
-    const s = at === ZERO ? this.zeroSize : at >= 0 ? this.sizes[at] : UNKNOWN;
-    if (s === UNKNOWN) return -1;
-    return s === OVERFLOW ? (this.bigSizes.get(at) ?? -1) : s;
+    const s = at === ZERO ? this.zeroSize : at >= 0 ? this.words[at * STRIDE + SIZE] : UNKNOWN;
+    return s === BIG ? (this.bigSizes.get(at) ?? -1) : s;
   }
 
-  /** Whether markPresent saw the file of the hash held at `at` (lastAt). */
-  presentAt(at: number): boolean {
-    if (this.present === null) return false;
-    return at === ZERO ? this.zeroPresent : at >= 0 && this.present[at] === 1;
+  private flagsAt(at: number): number {
+    return at === ZERO ? this.zeroFlags : at >= 0 ? this.words[at * STRIDE + FLAGS] : 0;
   }
 
   /** Parses 32 hex digits at the start of `s` into this.key; false when they are not hex. */
@@ -181,45 +206,35 @@ export class ExternalIndex {
     if ((a | b | c | d) === 0) return this.zero ? ZERO : ABSENT;
     const w = this.words;
     for (let s = this.slotOf(a, b); ; s = (s + 1) & this.mask) {
-      const o = s * 4;
+      const o = s * STRIDE;
       if (w[o] === a && w[o + 1] === b && w[o + 2] === c && w[o + 3] === d) return s;
       if ((w[o] | w[o + 1] | w[o + 2] | w[o + 3]) === 0) return ABSENT;
     }
   }
 
-  /** The all-zero hash (the empty slot's spelling) is remembered apart. */
-  private zero = false;
-
   private addWords(a: number, b: number, c: number, d: number, size: number): void {
+    const stored = Number.isSafeInteger(size) && size >= 0 ? (size < 2 ** 31 ? size : BIG) : UNKNOWN;
     if ((a | b | c | d) === 0) {
       if (!this.zero) this.count++;
       this.zero = true;
-      this.zeroSize = size >= 0 && size < OVERFLOW ? size : UNKNOWN;
+      this.zeroSize = stored === BIG ? UNKNOWN : stored;
       return;
     }
     if ((this.count + 1) * 4 > (this.mask + 1) * 3) this.grow();
     const w = this.words;
     for (let s = this.slotOf(a, b); ; s = (s + 1) & this.mask) {
-      const o = s * 4;
+      const o = s * STRIDE;
       if ((w[o] | w[o + 1] | w[o + 2] | w[o + 3]) === 0) {
         w[o] = a;
         w[o + 1] = b;
         w[o + 2] = c;
         w[o + 3] = d;
+        w[o + SIZE] = stored;
+        if (stored === BIG) this.bigSizes.set(s, size);
         this.count++;
-        this.setSize(s, size);
         return;
       }
       if (w[o] === a && w[o + 1] === b && w[o + 2] === c && w[o + 3] === d) return;
-    }
-  }
-
-  private setSize(slot: number, size: number): void {
-    if (!(size >= 0) || !Number.isSafeInteger(size)) this.sizes[slot] = UNKNOWN;
-    else if (size < OVERFLOW) this.sizes[slot] = size;
-    else {
-      this.sizes[slot] = OVERFLOW;
-      this.bigSizes.set(slot, size);
     }
   }
 
@@ -229,23 +244,21 @@ export class ExternalIndex {
   }
 
   private grow(): void {
-    // Presence is noted once the table is complete; a later growth forgets it (isPresent then says no, and the
-    // caller looks at the file itself).
-    this.present = null;
-    this.zeroPresent = false;
+    // Files are noted once the table is complete; a growth forgets them (presentAt then says no, and the caller
+    // looks at the file itself), and what was seen.
+    this.listed = false;
+    this.zeroFlags = 0;
     const old = this.words;
-    const oldSizes = this.sizes;
     const oldBig = new Map(this.bigSizes);
     this.bigSizes.clear();
     this.words = new Int32Array(old.length * 2);
-    this.sizes = new Uint32Array(oldSizes.length * 2).fill(UNKNOWN);
-    this.mask = this.words.length / 4 - 1;
+    this.mask = this.words.length / STRIDE - 1;
     const zero = this.zero;
     this.count = 0;
-    for (let o = 0; o < old.length; o += 4) {
+    for (let o = 0; o < old.length; o += STRIDE) {
       if ((old[o] | old[o + 1] | old[o + 2] | old[o + 3]) === 0) continue;
-      const s = oldSizes[o / 4];
-      const size = s === UNKNOWN ? -1 : s === OVERFLOW ? (oldBig.get(o / 4) ?? -1) : s;
+      const s = old[o + SIZE];
+      const size = s === BIG ? (oldBig.get(o / STRIDE) ?? -1) : s;
       this.addWords(old[o], old[o + 1], old[o + 2], old[o + 3], size);
     }
     if (zero) this.count++;

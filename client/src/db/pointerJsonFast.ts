@@ -76,11 +76,12 @@ export class QuickPointerCheck {
     if (!text.startsWith(db, k) || text.charCodeAt(k + db.length) !== 47 /* / */) return false;
     k += db.length + 1;
     let h = 0;
+    // `| 32` spells a hex digit of either case in lower case (digits keep theirs); `hex` is known to be hex.
     for (const width of this.folding) {
-      for (let end = h + width; h < end; h++) if (!sameHexDigit(text.charCodeAt(k++), hex.charCodeAt(h))) return false;
+      for (let end = h + width; h < end; h++) if (text.charCodeAt(k++) !== (hex.charCodeAt(h) | 32)) return false;
       if (text.charCodeAt(k++) !== 47) return false;
     }
-    for (let i = 0; i < 32; i++) if (!sameHexDigit(text.charCodeAt(k++), hex.charCodeAt(i))) return false;
+    for (let i = 0; i < 32; i++) if (text.charCodeAt(k++) !== (hex.charCodeAt(i) | 32)) return false;
     return text.startsWith(SCHEMA, k);
   }
 
@@ -114,11 +115,6 @@ export class QuickPointerCheck {
     if (!PLAIN_PATH.test(rel)) return null;
     return { file: `${this.root}/${rel}`, size, listed: false };
   }
-}
-
-/** Whether `lower` is the lower-case spelling of the hex digit `any` (either case). */
-function sameHexDigit(lower: number, any: number): boolean {
-  return lower === any || (any >= 65 && any <= 70 && lower === any + 32);
 }
 
 /** The number written in `text` from `start` to `end` (0, or 1–15 digits without a leading 0), else -1. */
