@@ -44,7 +44,7 @@ import { comparePointerCell, fileCheckOf, type FileCheck } from './comparePointe
 import { type ChunkPointers, PointerAgreement } from './comparePointerSql';
 import { columnRules } from './compareRules';
 import { PointerChunks } from './pointerChunks';
-import { chunkSums, rowText } from './compareSums';
+import { chunkSums, rowText, rowTextIsAscii } from './compareSums';
 
 import type { ColumnRule, CompareOptions, CompareReport, Difference, TableComparison } from './compareTypes';
 
@@ -168,6 +168,7 @@ class TableComparer {
       ? new PointerAgreement(db, p, t, this.keyCols, bySql, this.files, {
           prod: rowText(p, this.rules, 'prod', 's'),
           test: rowText(t, this.rules, 'test', 'x'),
+          ascii: rowTextIsAscii(p, this.rules, 'prod') && rowTextIsAscii(t, this.rules, 'test'),
         })
       : null;
     this.pointerRules = bySql;

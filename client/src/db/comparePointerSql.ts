@@ -87,8 +87,11 @@ export class PointerAgreement {
     private readonly keyCols: readonly KeyColumn[],
     private readonly columns: { prod: Column; test: Column }[],
     private readonly files: FileCheck,
-    /** Per row, the production and test sides' checksum strings (compare.ts): equal bytes mean equal rows. */
-    private readonly rowText: { prod: string; test: string },
+    /**
+     * Per row, the production and test sides' checksum strings (compare.ts): equal bytes mean equal rows. `ascii`:
+     * both are plain ASCII (numbers, dates) and are read as they are, else as hex.
+     */
+    private readonly rowText: { prod: string; test: string; ascii: boolean },
   ) {
     this.passed = columns.map(() => this.remembered());
     this.seen = columns.map(() => new SeenBefore());
@@ -157,7 +160,7 @@ export class PointerAgreement {
   /**
    * The chunk's rows of both sides, each in key order, on two sessions at once: production's per column `t<i>`
    * (digest in hex + dangling flag) and test's `j<i>` (JSON text), both with `k`, the row's checksum text
-   * (keys, the checksummed columns, NULL bitmap) in hex: text, so the same bytes are the same string (and no
+   * (keys, the checksummed columns, NULL bitmap) in hex unless it is ASCII (asRead): text, so the same bytes are the same string (and no
    * Buffer, which the driver cuts from its packet and which keeps that whole packet in memory). `alike` when the two lists are as long and the k of
    * each position are the same bytes: then the same keys pair up position by position (a key is unique on each
    * side, and both sides sort by the same key columns in the same collation), and agree() compares each
@@ -211,7 +214,7 @@ export class PointerAgreement {
       const digest = `IF(${e}.${q('filepath')} IS NOT NULL AND ${e}.${q('contents_hash')} IS NOT NULL, ${e}.${q('contents_hash')}, ${ptr})`;
       return `CONCAT(HEX(${digest}), IF(${e}.${q('hash')} IS NULL, '1', '0')) AS ${q('t' + i)}, ${e}.${q('size')} AS ${q(this.sizeNames[i])}`;
     });
-    prodSel.push(`HEX(${this.rowText.prod}) AS ${q('k')}`);
+    prodSel.push(`${this.asRead(this.rowText.prod)} AS ${q('k')}`);
     if (limit) prodSel.push(keySelect(this.keyCols, 's'));
     return this.db.query(
       `SELECT ${prodSel.join(', ')} FROM ${qt(p.schema, p.name)} AS s ${joins.join(' ')} WHERE ${range.sql} ${orderBy(this.keyCols, 's')}${limit}`,
@@ -219,12 +222,17 @@ export class PointerAgreement {
     );
   }
 
+  /** A row text as read: itself when ASCII (half the bytes, no HEX on the server), else in hex. */
+  private asRead(text: string): string {
+    return this.rowText.ascii ? text : `HEX(${text})`;
+  }
+
   /** The test side of read(): `j<i>` per pointer column and `k`. */
   private testRows(lower: Key | null, upper: Key | null): Promise<Row[]> {
     const { t } = this;
     const range = keyRange(this.keyCols, lower, upper, 'x');
     const testSel = this.columns.map(({ test }, i) => `x.${q(test.name)} AS ${q('j' + i)}`);
-    testSel.push(`HEX(${this.rowText.test}) AS ${q('k')}`);
+    testSel.push(`${this.asRead(this.rowText.test)} AS ${q('k')}`);
     return this.db.query(
       `SELECT ${testSel.join(', ')} FROM ${qt(t.schema, t.name)} AS x WHERE ${range.sql} ${orderBy(this.keyCols, 'x')}`,
       range.params,

@@ -2,10 +2,10 @@
 // a 64-bit slice of MD5 over each row's text), and the row text itself (the pointer reads compare it row by row,
 // comparePointerSql.ts).
 import type { Db } from './connection';
-import type { Table } from './model';
+import type { Column, Table } from './model';
 import { q, qt } from './sql';
 import type { Predicate } from './chunks';
-import { checksumExpr } from './compareValues';
+import { checksumExpr, valueKind } from './compareValues';
 import type { ColumnRule } from './compareTypes';
 
 /**
@@ -13,15 +13,30 @@ import type { ColumnRule } from './compareTypes';
  * lengths before strings and a NULL bitmap, so `('a#','b')` ≠ `('a','#b')` and NULL ≠ ''.
  */
 export function rowText(table: Table, rules: readonly ColumnRule[], side: 'prod' | 'test', alias: string): string {
-  const cols = rules.filter((r) => r.checksum).map((r) => (side === 'prod' ? r.prod : r.test));
-  const keyNames = table.primaryKey;
-  const parts = [
-    ...keyNames.map((k) => table.columns.find((c) => c.name === k)!),
-    ...cols.filter((c) => !keyNames.includes(c.name)),
-  ];
+  const parts = rowTextParts(table, rules, side);
   const row = parts.map((c) => checksumExpr(c, alias)).join(', ');
   const nulls = parts.length ? `CONCAT(${parts.map((c) => `ISNULL(${alias}.${q(c.name)})`).join(', ')})` : "''";
   return `CONCAT_WS('#', ${row}, ${nulls})`;
+}
+
+/**
+ * Whether rowText is plain ASCII text (every part a number or a date/time): then it can be read as it is, where
+ * other row texts (with bytes) are read as hex.
+ */
+export function rowTextIsAscii(table: Table, rules: readonly ColumnRule[], side: 'prod' | 'test'): boolean {
+  return rowTextParts(table, rules, side).every((c) => ASCII_KINDS.has(valueKind(c)));
+}
+
+const ASCII_KINDS = new Set(['int', 'decimal', 'temporal', 'float']);
+
+/** The key's columns, then the checksummed columns not in the key. */
+function rowTextParts(table: Table, rules: readonly ColumnRule[], side: 'prod' | 'test'): Column[] {
+  const cols = rules.filter((r) => r.checksum).map((r) => (side === 'prod' ? r.prod : r.test));
+  const keyNames = table.primaryKey;
+  return [
+    ...keyNames.map((k) => table.columns.find((c) => c.name === k)!),
+    ...cols.filter((c) => !keyNames.includes(c.name)),
+  ];
 }
 
 /** Both sides' counts and checksums of a chunk (`ranges`: production's and test's key range on alias `s`), at once on separate sessions. */
