@@ -5,9 +5,10 @@
 // by position (read()). The client checks each distinct (digest, JSON) pair once (base32 spelling, store, and
 // the file when stores are configured); passed pairs are remembered across chunks by their JSON text, so a
 // shared object is checked once per table. A pair spelled as the copy spells it is read by position
-// (pointerJsonFast.ts) and its file stat'ed on a worker thread (statWorker.ts); any other is parsed and checked
-// in full (comparePointers.ts). It says only whether the whole chunk agrees, while the next chunk's reads run
-// on the server (compare.ts). A chunk that does not agree is compared row by row (compare.ts), which reports
+// (pointerJsonFast.ts) and its file stat'ed on a worker thread (statWorker.ts), or, with fileCheck=present on a
+// table that points at much of its store, found in a listing of the store's folder made once on that thread;
+// any other is parsed and checked in full (comparePointers.ts). It says only whether the whole chunk agrees,
+// while the next chunk's reads run on the server (compare.ts). A chunk that does not agree is compared row by row (compare.ts), which reports
 // each difference with its key.
 //
 // The base32 spelling is left to the client: written in SQL (26 SUBSTR/ASCII terms per row) it measured
@@ -148,6 +149,8 @@ export class PointerAgreement {
         const listing = { marked: Promise.resolve(false), done: false };
         listing.marked = digestsUnder(`${root}/${this.p.schema}`, spec.subfolding014).then((digests) => {
           if (digests) index.markPresent(digests);
+          // Chunks that waited for a failed listing are compared row by row; later ones stat their files.
+          else this.listings = this.listings.map((l) => (l === listing ? null : l));
           listing.done = true;
           return digests !== null;
         });
