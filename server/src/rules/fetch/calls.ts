@@ -4,7 +4,7 @@ import type { Node } from 'web-tree-sitter';
 import { stringValue, unparen } from '../../python/syntax';
 import type { RuleContext } from '../context';
 import type { TextEdit } from '../meta';
-import { lowerBound } from '../../lowerBound';
+import { lowerBound, matchStarts } from '../../lowerBound';
 
 export const FETCH_KEYWORDS = new Set(['offset', 'limit', 'order_by', 'format', 'as_dict', 'squeeze', 'download_path']);
 /** Keywords the 2.x output methods take as they were. */
@@ -81,7 +81,7 @@ function mayCallOneOf(ctx: RuleContext, call: Node, among: ReadonlySet<string>):
     }
     // Matches do not overlap: one starting inside an identifier-only name would cover the character before the
     // method's identifier, which no identifier character is ('.', a space, a line continuation).
-    at = [...ctx.text.matchAll(re)].map((m) => m.index!);
+    at = matchStarts(ctx.text, re);
     ctx.nameSpots.set(among, at);
   }
   const lo = lowerBound(at, call.startIndex);
