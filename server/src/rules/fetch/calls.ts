@@ -5,6 +5,7 @@ import { stringValue, unparen } from '../../python/syntax';
 import type { RuleContext } from '../context';
 import type { TextEdit } from '../meta';
 import { lowerBound, matchStarts } from '../../lowerBound';
+import { mapPacked } from '../../mapPacked';
 
 export const FETCH_KEYWORDS = new Set(['offset', 'limit', 'order_by', 'format', 'as_dict', 'squeeze', 'download_path']);
 /** Keywords the 2.x output methods take as they were. */
@@ -149,7 +150,7 @@ interface FetchAttr {
 }
 
 export function readAttrs(ctx: RuleContext, positional: Node[]): FetchAttr[] {
-  return positional.map((node) => {
+  return mapPacked(positional, (node) => {
     const s = stringValue(unparen(node));
     const djKey = ctx.index.qualified(node) === 'datajoint.key';
     return { node, key: s === 'KEY' || djKey, literal: s !== null || djKey };

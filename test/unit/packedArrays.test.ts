@@ -1,7 +1,8 @@
-// matchStarts: the match offsets lowerBound searches, one packed array whatever the number of matches.
+// matchStarts and mapPacked: arrays of one (packed) elements kind whatever V8 tier builds them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { lowerBound, matchStarts } from '../../server/src/lowerBound';
+import { mapPacked } from '../../server/src/mapPacked';
 
 test('matchStarts gives every match start in order, as matchAll does', () => {
   const text = 'a @ b ^ c @@ d';
@@ -20,4 +21,16 @@ test('lowerBound over matchStarts finds the first match at or after an offset', 
   assert.equal(lowerBound(spots, 3), 1);
   assert.equal(lowerBound(spots, 13), 1);
   assert.equal(lowerBound(spots, 14), 2);
+});
+
+test('mapPacked maps as Array.prototype.map does, empty arrays included', () => {
+  const xs = [{ v: 3 }, { v: 1 }, { v: 2 }];
+  assert.deepEqual(
+    mapPacked(xs, (x) => x.v * 2),
+    xs.map((x) => x.v * 2),
+  );
+  assert.deepEqual(
+    mapPacked([] as number[], (x) => x + 1),
+    [],
+  );
 });
