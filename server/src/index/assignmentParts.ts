@@ -2,6 +2,7 @@
 // string constants and the schema variables of a FileIndex all go over every assignment (each field read crosses
 // into WASM).
 import type { Node } from 'web-tree-sitter';
+import { mapPacked } from '../mapPacked';
 
 export interface AssignmentParts {
   node: Node;
@@ -12,7 +13,7 @@ export interface AssignmentParts {
 }
 
 export function readAssignmentParts(assignments: Node[]): AssignmentParts[] {
-  return assignments.map((node) => {
+  return mapPacked(assignments, (node) => {
     const left = node.childForFieldName('left');
     return left?.type === 'identifier'
       ? { node, name: left.text, right: node.childForFieldName('right') }

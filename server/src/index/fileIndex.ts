@@ -14,6 +14,7 @@ import { readImports, type Imports } from './imports';
 import { releaseFeaturesOf } from './releaseFeatures';
 import { moduleParameters } from './moduleParams';
 import type { ExportedTable, ModuleExports, WorkspaceIndex } from './workspace';
+import { mapPacked } from '../mapPacked';
 
 /** What an expression is, as far as the rules are concerned. */
 export type ValueKind =
@@ -230,15 +231,15 @@ export class FileIndex {
 
   /** The innermost function or lambda holding a node (null at module level). */
   scopeOf(node: Node): Node | null {
-    this.functionStarts ??= this.syntax.functions.map((f) => f.startIndex);
-    this.functionEnds ??= this.syntax.functions.map((f) => f.endIndex);
+    this.functionStarts ??= mapPacked(this.syntax.functions, (f) => f.startIndex);
+    this.functionEnds ??= mapPacked(this.syntax.functions, (f) => f.endIndex);
     return innermost(this.syntax.functions, node.startIndex, node, this.functionStarts, this.functionEnds);
   }
 
   /** The innermost class holding a node. */
   classOf(node: Node, type: string = node.type): Node | null {
-    this.classStarts ??= this.syntax.classes.map((c) => c.startIndex);
-    this.classEnds ??= this.syntax.classes.map((c) => c.endIndex);
+    this.classStarts ??= mapPacked(this.syntax.classes, (c) => c.startIndex);
+    this.classEnds ??= mapPacked(this.syntax.classes, (c) => c.endIndex);
     const start = type === 'class_definition' ? node.startIndex - 1 : node.startIndex;
     if (start < 0) return null; // nothing encloses the file's first class
     return innermost(this.syntax.classes, start, node, this.classStarts, this.classEnds);

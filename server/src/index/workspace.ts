@@ -2,6 +2,7 @@
 // resolves to a table class declared in another.
 import path from 'node:path';
 import type { ReleaseFeature } from './releaseFeatures';
+import { mapPacked } from '../mapPacked';
 
 export type Tier = 'manual' | 'lookup' | 'imported' | 'computed' | 'part';
 
@@ -172,13 +173,11 @@ export class WorkspaceIndex {
     const hits = this.byDotted.get(spec);
     if (!hits) return [];
     // Prefer workspace files over installed ones, then the candidate nearest to the importing file.
-    return [...hits]
-      .map((p) => this.byPath.get(p)!)
-      .sort(
-        (a, b) =>
-          Number(!!a.installed) - Number(!!b.installed) ||
-          commonPrefix(b.path, fromFile) - commonPrefix(a.path, fromFile),
-      );
+    return mapPacked([...hits], (p) => this.byPath.get(p)!).sort(
+      (a, b) =>
+        Number(!!a.installed) - Number(!!b.installed) ||
+        commonPrefix(b.path, fromFile) - commonPrefix(a.path, fromFile),
+    );
   }
 }
 

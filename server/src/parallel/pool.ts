@@ -127,6 +127,7 @@ export async function analyzeInParallel(
     claimChunks(claimed, chunks, (chunk) => {
       own.addFiles(chunk, given);
       exported.push(...own.indexAndAnalyze(chunk));
+      timeline.mark(`chunk ${chunk.length}`);
     });
     const imported = own.importedTopLevel();
     timeline.mark(`indexed+analysed ${own.files.length}`);

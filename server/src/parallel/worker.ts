@@ -35,6 +35,7 @@ parentPort?.on('message', async (m: ToWorker) => {
       claimChunks(m.claimed, m.chunks, (chunk) => {
         own.addFiles(chunk, m.given);
         exports.push(...own.indexAndAnalyze(chunk));
+        timeline.mark(`chunk ${chunk.length}`);
       });
       const imported = [...own.importedTopLevel()];
       timeline.mark(`indexed+analysed ${own.files.length}`);

@@ -1,6 +1,7 @@
 // One search inside WASM per file collects the node kinds the index and the rules look at, plus the
 // ranges tree-sitter could not parse (no fix is ever offered inside them).
 import { Query, type Language, type Node, type Tree } from 'web-tree-sitter';
+import { mapPacked } from '../mapPacked';
 
 export interface SyntaxNodes {
   calls: Node[];
@@ -101,8 +102,8 @@ export function innermost(
   starts?: number[],
   ends?: number[],
 ): Node | null {
-  const s = starts ?? sorted.map((n) => n.startIndex);
-  const e = ends ?? sorted.map((n) => n.endIndex);
+  const s = starts ?? mapPacked(sorted, (n) => n.startIndex);
+  const e = ends ?? mapPacked(sorted, (n) => n.endIndex);
   let lo = 0;
   let hi = s.length - 1;
   let last = -1;

@@ -8,6 +8,7 @@ import type { Rule, RuleContext } from './context';
 import { analyzeDefinition, definitionRules } from './definitions';
 import { DEFINITION_PLACEHOLDER, placeholdersInTypes } from './definitions/placeholders';
 import type { RuleMeta, TextEdit } from './meta';
+import { mapPacked } from '../mapPacked';
 
 interface Segment {
   vStart: number;
@@ -229,7 +230,7 @@ export const filepathInsertRule: Rule = {
         for (const t of ctx.index.allTables) {
           if (t.name !== name || !t.definition) continue;
           const d = definitionTextIn(ctx, t.definition);
-          const found = d ? [...d.text.matchAll(FILEPATH_ATTR)].map((m) => m[1]) : [];
+          const found = d ? mapPacked([...d.text.matchAll(FILEPATH_ATTR)], (m) => m[1]) : [];
           if (found.length) attrs = found;
         }
         byTable.set(name, attrs);

@@ -4,6 +4,7 @@ import type { Rule, RuleContext } from './context';
 import { ensureImport, keywordArgs, positionalArgs } from './edits';
 import { inlineKeyHash, keyHashImportFix } from './keyHash';
 import type { RuleMeta } from './meta';
+import { mapPacked } from '../mapPacked';
 
 const m = (meta: RuleMeta) => meta;
 
@@ -303,7 +304,7 @@ function checkImports(ctx: RuleContext): void {
 }
 
 function checkAttributes(ctx: RuleContext): void {
-  const aliases = [...ctx.index.imports.djModules].map((a) => a + '.');
+  const aliases = mapPacked([...ctx.index.imports.djModules], (a) => a + '.');
   for (const node of ctx.index.syntax.attributes) {
     // What the node's text starts with, read in the file's text: an attribute is longer than `alias.`, and
     // `node.text` would ask WASM for its end first.

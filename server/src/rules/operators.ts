@@ -7,7 +7,7 @@ import type { Rule, RuleContext } from './context';
 import { provenNonDataJoint, tableLike } from './receivers';
 import { editArguments } from './edits';
 import { methodCallIn, methodNameIn, receiverKind, type MethodCall } from './fetch';
-import { lowerBound } from '../lowerBound';
+import { lowerBound, matchStarts } from '../lowerBound';
 import type { RuleMeta, TextEdit } from './meta';
 
 const m = (meta: RuleMeta) => meta;
@@ -418,7 +418,7 @@ export const operatorRules: Rule[] = [
       const mayHaveU = ctx.text.includes('U(');
       // Only `@`, `^` (and `*`, `-` with a dj.U about) are looked at: an operation whose text holds none of these
       // characters is none of them, found without reading its operator node (each node read crosses into WASM).
-      const spots = [...ctx.text.matchAll(mayHaveU ? /[@^*-]/g : /[@^]/g)].map((m) => m.index);
+      const spots = matchStarts(ctx.text, mayHaveU ? /[@^*-]/g : /[@^]/g);
       for (const bin of ctx.index.syntax.binaryOperators) {
         const at = lowerBound(spots, bin.startIndex);
         if (at < spots.length && spots[at] < bin.endIndex) checkBinary(ctx, bin, mayHaveU);

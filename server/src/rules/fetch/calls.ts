@@ -4,7 +4,8 @@ import type { Node } from 'web-tree-sitter';
 import { stringValue, unparen } from '../../python/syntax';
 import type { RuleContext } from '../context';
 import type { TextEdit } from '../meta';
-import { lowerBound } from '../../lowerBound';
+import { lowerBound, matchStarts } from '../../lowerBound';
+import { mapPacked } from '../../mapPacked';
 
 export const FETCH_KEYWORDS = new Set(['offset', 'limit', 'order_by', 'format', 'as_dict', 'squeeze', 'download_path']);
 /** Keywords the 2.x output methods take as they were. */
@@ -81,7 +82,7 @@ function mayCallOneOf(ctx: RuleContext, call: Node, among: ReadonlySet<string>):
     }
     // Matches do not overlap: one starting inside an identifier-only name would cover the character before the
     // method's identifier, which no identifier character is ('.', a space, a line continuation).
-    at = [...ctx.text.matchAll(re)].map((m) => m.index!);
+    at = matchStarts(ctx.text, re);
     ctx.nameSpots.set(among, at);
   }
   const lo = lowerBound(at, call.startIndex);
@@ -149,7 +150,7 @@ interface FetchAttr {
 }
 
 export function readAttrs(ctx: RuleContext, positional: Node[]): FetchAttr[] {
-  return positional.map((node) => {
+  return mapPacked(positional, (node) => {
     const s = stringValue(unparen(node));
     const djKey = ctx.index.qualified(node) === 'datajoint.key';
     return { node, key: s === 'KEY' || djKey, literal: s !== null || djKey };

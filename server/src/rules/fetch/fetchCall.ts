@@ -26,6 +26,7 @@ import {
   reorderUnpacking,
   strArg,
 } from './calls';
+import { mapPacked } from '../../mapPacked';
 
 export function checkFetch(ctx: RuleContext, mc: MethodCall): void {
   const { call, method, keywords } = mc;
@@ -63,7 +64,7 @@ export function checkFetch(ctx: RuleContext, mc: MethodCall): void {
   const note = uncertain ? ' (if this is a DataJoint query)' : '';
   const carried = (extra: string[] = []) =>
     [...keywords.entries()].filter(([k]) => CARRIED.has(k) || extra.includes(k)).map(([, n]) => n);
-  const dropped = (names: string[]) => names.map((n) => keywords.get(n)).filter((n): n is Node => !!n);
+  const dropped = (names: string[]) => mapPacked(names, (n) => keywords.get(n)).filter((n): n is Node => !!n);
 
   // Simple renames: `fetch(...)` → `<target>(...)` dropping the keywords the target does not take.
   const rename = (meta: RuleMeta, target: string, drop: Node[], message: string) => {
