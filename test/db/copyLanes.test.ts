@@ -197,3 +197,39 @@ test('the chunk INSERT skips only checks that validate pointer JSON: a user CHEC
     await s.cleanup();
   }
 });
+
+test('a cancel between a chunk INSERT and its COMMIT counts none of its rows, on one session as on two', async () => {
+  const s = await scenario();
+  try {
+    for (const jobs of [3, 2]) {
+      await s.truncate();
+      // The copy is cancelled the moment its third chunk INSERT returns, before that chunk commits.
+      const controller = new AbortController();
+      let inserts = 0;
+      const cancelling: Db = {
+        ...s.db,
+        withConnection: (fn) =>
+          s.db.withConnection((c) =>
+            fn({
+              ...c,
+              threadId: c.threadId,
+              execute: async (sql, params) => {
+                const r = await c.execute(sql, params);
+                if (/^(SET STATEMENT .* FOR )?INSERT INTO/.test(sql) && ++inserts === 3) controller.abort();
+                return r;
+              },
+            }),
+          ),
+      };
+      const first = await copy(cancelling, s.opts({ jobs, signal: controller.signal }));
+      assert.equal(first.cancelled, true, `jobs ${jobs}`);
+      const [{ n: held }] = await s.db.query<{ n: string }>(
+        `SELECT COUNT(*) AS n FROM ${qt(`${s.src}_v2`, 'recording')}`,
+      );
+      assert.equal(Number(held), first.tables[0].rowsInserted, `jobs ${jobs}: only committed rows are counted`);
+      assert.ok(first.tables[0].rowsInserted < 3 * 40, `jobs ${jobs}: the third chunk is not counted`);
+    }
+  } finally {
+    await s.cleanup();
+  }
+});

@@ -4,7 +4,35 @@
 import type { Db, DbConnection, Row } from './connection';
 import { formatSql, q } from './sql';
 import type { ChunkObjects, PointerOnlyColumn } from './pointerOnlyCopy';
-import type { CopyOptions } from './copy';
+import type { CopyOptions, RowConflict, TableCopyResult } from './copy';
+import type { TableCheckpoint } from './state';
+
+/** Conflicting rows a table's result lists (all are counted). */
+const MAX_REPORTED_CONFLICTS = 20;
+
+/**
+ * What a chunk's INSERT did (rows inserted, rows already present, the conflicting ones), read inside its
+ * transaction and counted (recordTally) only once the transaction committed: a chunk rolled back (a cancel
+ * between its INSERT and its COMMIT) counts nothing.
+ */
+export interface ChunkTally {
+  inserted: number;
+  present: number;
+  conflicts: RowConflict[];
+}
+
+/** A committed chunk's tally, added to the table's result and checkpoint. */
+export function recordTally(result: TableCopyResult, cp: TableCheckpoint, tally: ChunkTally): void {
+  const { inserted, present, conflicts } = tally;
+  result.rowsInserted += inserted;
+  cp.rowsCopied += inserted;
+  result.rowsAlreadyPresent += present - conflicts.length;
+  cp.rowsAlreadyPresent += present - conflicts.length;
+  result.conflictCount += conflicts.length;
+  cp.rowsConflicting += conflicts.length;
+  const room = Math.max(0, MAX_REPORTED_CONFLICTS - result.conflicts.length);
+  result.conflicts.push(...conflicts.slice(0, room));
+}
 
 /** Cancelled between statements (a statement killed on the server surfaces as its own error). */
 export class CancelledError extends Error {

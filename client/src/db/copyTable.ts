@@ -24,14 +24,13 @@ import { PointerOnlyColumn, type SharedFileStats, convertedObjects, pointerOnlyS
 import type { CopyOptions, PlannedTable, TableCopyResult } from './copy';
 import { MissingFiles, missingSharedFile } from './sharedFiles';
 import { ConvertedCache } from './convertedCache';
-import { CancelledError, CopyLane } from './copyLane';
+import { CancelledError, type ChunkTally, CopyLane, recordTally } from './copyLane';
 import { walkInLanes } from './copyLanes';
 import { onlyPointerChecks } from './copyChecks';
 import { jobsOf } from './inPool';
 
 export { CancelledError };
 
-const MAX_REPORTED_CONFLICTS = 20;
 /** Bytes one chunk's transaction may write (undo and redo stay small); the time target usually binds first. */
 const CHUNK_TRANSACTION_BYTES = 256 * 1024 * 1024;
 /** Rows of a chunk with pointer columns: its distinct objects are in memory at once (a few hundred bytes each). */
@@ -213,6 +212,7 @@ export class TableCopier {
     const past = and(last ? keyAfter(t.keyCols, last, 't') : null);
     let inserted = 0;
     let upper: Key | null = null;
+    let tally: ChunkTally | null = null;
     const lane = this.lane;
     await lane.transaction(async () => {
       const r = await lane.write(
@@ -227,8 +227,9 @@ export class TableCopier {
         past.params,
       );
       upper = keyOf(top, t.keyCols.length);
-      await this.account(lane, inserted, inserted, { sql: 'FALSE', params: [] });
+      tally = await this.tally(lane, inserted, inserted, { sql: 'FALSE', params: [] });
     });
+    if (tally) this.record(tally);
     if (!inserted) return null;
     return { rows: inserted, upper, final: inserted < n };
   }
@@ -313,14 +314,15 @@ export class TableCopier {
     // A pointer whose object is missing from its object table (the source changed after it was read) is
     // not copied in this chunk rather than copied as NULL; a re-run picks it up.
     const complete = this.pointers.map((p, i) => `(s.${q(p.name)} IS NULL OR ${lane.chunkObjects[i].present})`);
-    await lane.transaction(async () => {
+    const tally = await lane.transaction(async () => {
       const r = await lane.write(
         `${this.unchecked ? 'SET STATEMENT check_constraint_checks = 0 FOR ' : ''}INSERT INTO ${this.tgt} (${qList(t.columns.map((x) => x.name))}) SELECT ${select.join(', ')} FROM ${this.src} AS s ${lane.objectJoins()} ` +
           `WHERE ${[range.sql, ...complete].join(' AND ')}${guard}`,
         range.params,
       );
-      await this.account(lane, expected, this.opts.dryRun ? expected : r.affectedRows, range);
+      return this.tally(lane, expected, this.opts.dryRun ? expected : r.affectedRows, range);
     });
+    this.record(tally);
     return { rows: expected, upper, final: upper === null };
   }
 
@@ -426,10 +428,9 @@ export class TableCopier {
    * Rows of the range already in the target: count them, and report those whose content differs
    * (verbatim columns by value, pointer columns by the identity of the object: hash, or path for files).
    */
-  private async account(lane: CopyLane, expected: number, inserted: number, range: Predicate): Promise<void> {
-    this.result.rowsInserted += inserted;
-    this.cp.rowsCopied += inserted;
-    if (inserted >= expected) return;
+  /** What a chunk's INSERT did, read inside its transaction (copyLane.ts ChunkTally). */
+  private async tally(lane: CopyLane, expected: number, inserted: number, range: Predicate): Promise<ChunkTally> {
+    if (inserted >= expected) return { inserted, present: 0, conflicts: [] };
     const { t } = this;
     const compared = t.columns.filter((x) => !t.source.primaryKey.includes(x.name));
     const differs = compared.map((col) => {
@@ -438,7 +439,6 @@ export class TableCopier {
       const id = (expr: string) => `JSON_UNQUOTE(JSON_EXTRACT(${expr}, '${field}'))`;
       return `NOT (${id(`t.${q(col.name)}`)} <=> ${id(this.jsonOf(lane, col))})`;
     });
-    const present = expected - inserted;
     let conflicts: Row[] = [];
     if (differs.length) {
       conflicts = await lane.read(
@@ -448,17 +448,15 @@ export class TableCopier {
         range.params,
       );
     }
-    this.result.rowsAlreadyPresent += present - conflicts.length;
-    this.cp.rowsAlreadyPresent += present - conflicts.length;
-    this.result.conflictCount += conflicts.length;
-    this.cp.rowsConflicting += conflicts.length;
-    for (const r of conflicts) {
-      if (this.result.conflicts.length >= MAX_REPORTED_CONFLICTS) break;
-      this.result.conflicts.push({
-        key: this.rawKey(r),
-        columns: compared.filter((_, i) => Number(r['__d' + i]) === 1).map((x) => x.name),
-      });
-    }
+    const described = conflicts.map((r) => ({
+      key: this.rawKey(r),
+      columns: compared.filter((_, i) => Number(r['__d' + i]) === 1).map((x) => x.name),
+    }));
+    return { inserted, present: expected - inserted, conflicts: described };
+  }
+
+  private record(tally: ChunkTally): void {
+    recordTally(this.result, this.cp, tally);
   }
 
   private rawKey(r: Row): Record<string, unknown> {
