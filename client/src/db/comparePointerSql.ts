@@ -147,7 +147,7 @@ export class PointerAgreement {
       if (!byStore.has(store)) {
         const spec = this.files.stores![store];
         const listing = { marked: Promise.resolve(false), done: false };
-        listing.marked = digestsUnder(`${root}/${this.p.schema}`, spec.subfolding014).then((digests) => {
+        listing.marked = digestsUnder(`${root}/${this.p.schema}`, spec.subfolding014, index.size).then((digests) => {
           if (digests) index.markPresent(digests);
           // Chunks that waited for a failed listing are compared row by row; later ones stat their files.
           else this.listings = this.listings.map((l) => (l === listing ? null : l));

@@ -32,11 +32,16 @@ function statAll(fs: typeof import('node:fs'), paths: readonly string[]): Float6
  * The 16-byte digests of the objects 0.14.6 stored under `dir` with subfolding `folding` (`dir/ab/cd/<32 hex>`
  * for [2, 2]): every file or directory (as checkFile, a directory passes) at the folding's depth named by 32 hex
  * digits that begin with its folders' names, in listing order, 16 bytes each; a symbolic link counts when what
- * it points at does. Other names are passed over. null when `dir` cannot be listed. Runs in the worker too:
- * self-contained.
+ * it points at does. Other names are passed over. null when `dir` cannot be listed. `expected`: about how many
+ * there are (the buffer is sized for them, and grows only past them). Runs in the worker too: self-contained.
  */
-function listDigests(fs: typeof import('node:fs'), dir: string, folding: readonly number[]): Uint8Array | null {
-  let out = new Uint8Array(1 << 16);
+function listDigests(
+  fs: typeof import('node:fs'),
+  dir: string,
+  folding: readonly number[],
+  expected: number,
+): Uint8Array | null {
+  let out = new Uint8Array(Math.max(1024, Math.ceil(expected * 1.02) + 64) * 16);
   let n = 0;
   const hexValue = (c: number) => (c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : -1);
   const listed = (d: string, types: boolean): string[] | import('node:fs').Dirent[] | null => {
@@ -84,7 +89,8 @@ function listDigests(fs: typeof import('node:fs'), dir: string, folding: readonl
     }
     return true;
   };
-  return walk(dir, 0, '') ? out.slice(0, n) : null;
+  // A view of the first n bytes: the buffer itself is handed over (no copy).
+  return walk(dir, 0, '') ? out.subarray(0, n) : null;
 }
 
 const CODE = `
@@ -92,12 +98,12 @@ const { parentPort } = require('node:worker_threads');
 const fs = require('node:fs');
 const statAll = ${statAll.toString()};
 const listDigests = ${listDigests.toString()};
-parentPort.on('message', ({ id, paths, dir, folding }) => {
+parentPort.on('message', ({ id, paths, dir, folding, expected }) => {
   if (paths) {
     const sizes = statAll(fs, paths);
     parentPort.postMessage({ id, sizes }, [sizes.buffer]);
   } else {
-    const digests = listDigests(fs, dir, folding);
+    const digests = listDigests(fs, dir, folding, expected);
     parentPort.postMessage({ id, digests }, digests ? [digests.buffer] : []);
   }
 });
@@ -109,8 +115,8 @@ export function sizesNow(paths: readonly string[]): Float64Array {
 }
 
 /** listDigests in this thread. */
-export function digestsNow(dir: string, folding: readonly number[]): Uint8Array | null {
-  return listDigests(fs, dir, folding);
+export function digestsNow(dir: string, folding: readonly number[], expected = 0): Uint8Array | null {
+  return listDigests(fs, dir, folding, expected);
 }
 
 type Answer = { sizes?: Float64Array; digests?: Uint8Array | null };
@@ -174,10 +180,10 @@ export function sizesOf(paths: string[]): Promise<Float64Array> {
 }
 
 /** listDigests on the worker thread (or here, when it cannot run). */
-export function digestsUnder(dir: string, folding: readonly number[]): Promise<Uint8Array | null> {
+export function digestsUnder(dir: string, folding: readonly number[], expected = 0): Promise<Uint8Array | null> {
   return ask(
-    { dir, folding: [...folding] },
+    { dir, folding: [...folding], expected },
     (a) => a.digests ?? null,
-    () => digestsNow(dir, folding),
+    () => digestsNow(dir, folding, expected),
   );
 }
