@@ -9,15 +9,13 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createHash } from 'node:crypto';
 import { openDb } from '../../client/src/db/connection';
-import { copy } from '../../client/src/db/copy';
 import { compare } from '../../client/src/db/compare';
-import { createParallel } from '../../client/src/db/parallel';
 import { fileStore, filePath, path014 } from '../../client/src/db/stores';
 import { q, qt } from '../../client/src/db/sql';
 import { externalTableDdl } from '../../client/src/db/bench';
 import { dropPrefixed, testServer, uniquePrefix } from './harness';
+import { copiedToV2, storeBlob, uint8Blob } from '../helpers/storedBlobs';
 
 const ROWS = 40;
 /** Row r points at object r % 4 when r is even (shared across chunks), else at its own. */
@@ -47,30 +45,14 @@ test('the pointer reads find each planted difference by key, also on objects sha
     for (let r = 0; r < ROWS; r++) {
       const name = objectOf(r);
       if (!digests.has(name)) {
-        // a serialized 0.14.6 blob (mYm, uint8 vector) of the name's bytes; the 0.14.6 hash is its MD5
-        const body = Buffer.from(name);
-        const blob = Buffer.concat([
-          Buffer.from('6d596d00410100000000000000', 'hex'),
-          Buffer.from([body.length]),
-          Buffer.from('000000000000000900000000000000', 'hex'),
-          body,
-        ]);
-        const digest = createHash('md5').update(blob).digest();
+        const blob = uint8Blob(Buffer.from(name));
+        const digest = storeBlob(store, src, blob);
         digests.set(name, digest);
         await db.execute(`INSERT INTO ${qt(src, '~external_raw')} (hash, size) VALUES (?, ?)`, [digest, blob.length]);
-        const file = filePath(store, path014(store, src, digest.toString('hex')));
-        fs.mkdirSync(path.dirname(file), { recursive: true });
-        fs.writeFileSync(file, blob);
       }
       await db.execute(`INSERT INTO ${qt(src, 'recording')} VALUES (?, ?, ?)`, [r, r / 4, digests.get(name)]);
     }
-    await createParallel(db, { schemas: [src], suffix: '_v2', unsigned: 'widen' });
-    const copied = await copy(db, {
-      pairs: [{ source: src, target: dst }],
-      tables: ['recording'],
-      stores: { raw: store },
-    });
-    assert.equal(copied.tables[0].status, 'done');
+    await copiedToV2(db, src, 'recording', store);
     const opts = {
       pairs: [{ source: src, target: dst }],
       tables: ['recording'],

@@ -7,28 +7,16 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createHash } from 'node:crypto';
 import { openDb } from '../../client/src/db/connection';
-import { copy } from '../../client/src/db/copy';
 import { compare } from '../../client/src/db/compare';
-import { createParallel } from '../../client/src/db/parallel';
 import { fileStore, filePath, path014 } from '../../client/src/db/stores';
 import { q, qt } from '../../client/src/db/sql';
 import { externalTableDdl } from '../../client/src/db/bench';
 import { dropPrefixed, testServer, uniquePrefix } from './harness';
+import { copiedToV2, storeBlob, uint8Blob } from '../helpers/storedBlobs';
 
 /** More objects than compare lists a store for (LIST_AT_LEAST, 4,096), one per row. */
 const ROWS = 4200;
-
-/** A serialized 0.14.6 blob (mYm, uint8 vector) of `body`; its 0.14.6 hash is its MD5. */
-function blobOf(body: Buffer): Buffer {
-  return Buffer.concat([
-    Buffer.from('6d596d00410100000000000000', 'hex'),
-    Buffer.from([body.length]),
-    Buffer.from('000000000000000900000000000000', 'hex'),
-    body,
-  ]);
-}
 
 test('present lists the store once, and still finds a missing file and a dangling link by key', async () => {
   const prefix = uniquePrefix();
@@ -50,14 +38,11 @@ test('present lists the store once, and still finds a missing file and a danglin
       const ext: unknown[] = [];
       const rows: unknown[] = [];
       for (let r = at; r < Math.min(ROWS, at + 500); r++) {
-        const blob = blobOf(Buffer.from(`object ${r}`));
-        const digest = createHash('md5').update(blob).digest();
+        const blob = uint8Blob(Buffer.from(`object ${r}`));
+        const digest = storeBlob(store, src, blob);
         digests.push(digest);
         ext.push(digest, blob.length);
         rows.push(r, digest);
-        const file = filePath(store, path014(store, src, digest.toString('hex')));
-        fs.mkdirSync(path.dirname(file), { recursive: true });
-        fs.writeFileSync(file, blob);
       }
       const n = rows.length / 2;
       await db.execute(
@@ -66,13 +51,7 @@ test('present lists the store once, and still finds a missing file and a danglin
       );
       await db.execute(`INSERT INTO ${qt(src, 'recording')} VALUES ${Array(n).fill('(?, ?)').join(', ')}`, rows);
     }
-    await createParallel(db, { schemas: [src], suffix: '_v2', unsigned: 'widen' });
-    const copied = await copy(db, {
-      pairs: [{ source: src, target: dst }],
-      tables: ['recording'],
-      stores: { raw: store },
-    });
-    assert.equal(copied.tables[0].status, 'done');
+    await copiedToV2(db, src, 'recording', store);
     const opts = {
       pairs: [{ source: src, target: dst }],
       tables: ['recording'],

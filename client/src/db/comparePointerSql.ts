@@ -242,8 +242,10 @@ export class PointerAgreement {
     );
   }
 
-  /** The `size` the `~external` row of column `i`'s pointer in `row` records (-1: not known), right after tagAt. */
+  /** The `size` the `~external` row of blob column `i`'s pointer in `row` records (-1: not known or not a blob), right after tagAt. */
   private recordedSize(row: Row, i: number): number {
+    // Only a blob's JSON size must be its row's (comparePointers.ts): the others need no lookup.
+    if (!this.blobs[i]) return -1;
     const index = this.indexes[i];
     if (index) return index.sizeAt(index.lastAt);
     const z = row[this.sizeNames[i]];
@@ -320,7 +322,7 @@ export class PointerAgreement {
         const spelledAs =
           quick !== null && tag.length === 33 && tag.charCodeAt(32) === 48 ? quick.spelled(text, tag, listedIn) : null;
         // A blob's JSON records its `~external` row's size: any other size is the full check's to word.
-        const spelled = spelledAs && this.blobs[i] && recorded >= 0 && spelledAs.size !== recorded ? null : spelledAs;
+        const spelled = spelledAs && recorded >= 0 && spelledAs.size !== recorded ? null : spelledAs;
         if (spelled?.listed) {
           // Where the index holds the digest (found by tagAt): 4 bytes kept per pair until the listing is in.
           const at = index!.lastAt;

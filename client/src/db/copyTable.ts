@@ -229,7 +229,7 @@ export class TableCopier {
       upper = keyOf(top, t.keyCols.length);
       tally = await this.tally(lane, inserted, inserted, { sql: 'FALSE', params: [] });
     });
-    if (tally) this.record(tally);
+    if (tally) recordTally(this.result, this.cp, tally);
     if (!inserted) return null;
     return { rows: inserted, upper, final: inserted < n };
   }
@@ -322,7 +322,7 @@ export class TableCopier {
       );
       return this.tally(lane, expected, this.opts.dryRun ? expected : r.affectedRows, range);
     });
-    this.record(tally);
+    recordTally(this.result, this.cp, tally);
     return { rows: expected, upper, final: upper === null };
   }
 
@@ -453,10 +453,6 @@ export class TableCopier {
       columns: compared.filter((_, i) => Number(r['__d' + i]) === 1).map((x) => x.name),
     }));
     return { inserted, present: expected - inserted, conflicts: described };
-  }
-
-  private record(tally: ChunkTally): void {
-    recordTally(this.result, this.cp, tally);
   }
 
   private rawKey(r: Row): Record<string, unknown> {

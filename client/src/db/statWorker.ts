@@ -44,9 +44,10 @@ function listDigests(
   let out = new Uint8Array(Math.max(1024, Math.ceil(expected * 1.02) + 64) * 16);
   let n = 0;
   const hexValue = (c: number) => (c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : -1);
-  const listed = (d: string, types: boolean): string[] | import('node:fs').Dirent[] | null => {
+  // With their types (no dearer than names alone, measured): a file needs no stat unless it is a link.
+  const listed = (d: string): import('node:fs').Dirent[] | null => {
     try {
-      return types ? fs.readdirSync(d, { withFileTypes: true }) : fs.readdirSync(d);
+      return fs.readdirSync(d, { withFileTypes: true });
     } catch {
       return null;
     }
@@ -62,14 +63,13 @@ function listDigests(
     }
   };
   const walk = (d: string, depth: number, prefix: string): boolean => {
+    const entries = listed(d);
+    if (entries === null) return depth > 0; // a folder that vanished or is a file: nothing of ours in it
     if (depth < folding.length) {
-      const entries = listed(d, false) as string[] | null;
-      if (entries === null) return depth > 0; // a folder that vanished or is a file: nothing of ours in it
-      for (const e of entries) if (e.length === folding[depth]) walk(`${d}/${e}`, depth + 1, prefix + e);
+      for (const { name } of entries)
+        if (name.length === folding[depth]) walk(`${d}/${name}`, depth + 1, prefix + name);
       return true;
     }
-    const entries = listed(d, true) as import('node:fs').Dirent[] | null;
-    if (entries === null) return depth > 0;
     for (const entry of entries) {
       const e = entry.name;
       if (e.length !== 32 || !e.startsWith(prefix) || !there(entry, d)) continue;

@@ -1,0 +1,40 @@
+// 0.14.6 blobs in a file store, as the compare tests build them: the serialized bytes, the file where 0.14.6 keeps
+// them, and the `_v2` copy of the table that points at them.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createHash } from 'node:crypto';
+import type { Db } from '../../client/src/db/connection';
+import { copy } from '../../client/src/db/copy';
+import { createParallel } from '../../client/src/db/parallel';
+import { filePath, path014, type StoreSpec } from '../../client/src/db/stores';
+
+/** A serialized 0.14.6 blob (mYm, a uint8 vector) of `body` (under 256 bytes), as benchBlobs.ts spells it in SQL. */
+export function uint8Blob(body: Buffer): Buffer {
+  return Buffer.concat([
+    Buffer.from('6d596d00410100000000000000', 'hex'),
+    Buffer.from([body.length]),
+    Buffer.from('000000000000000900000000000000', 'hex'),
+    body,
+  ]);
+}
+
+/** Writes `blob` where 0.14.6 keeps it for schema `schema` in `store`; its 0.14.6 hash (the blob's MD5). */
+export function storeBlob(store: StoreSpec, schema: string, blob: Buffer): Buffer {
+  const digest = createHash('md5').update(blob).digest();
+  const file = filePath(store, path014(store, schema, digest.toString('hex')));
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, blob);
+  return digest;
+}
+
+/** `<src>_v2` created and `table` copied into it (pointers converted for `store`), the copy asserted done. */
+export async function copiedToV2(db: Db, src: string, table: string, store: StoreSpec): Promise<void> {
+  await createParallel(db, { schemas: [src], suffix: '_v2', unsigned: 'widen' });
+  const copied = await copy(db, {
+    pairs: [{ source: src, target: `${src}_v2` }],
+    tables: [table],
+    stores: { [store.name]: store },
+  });
+  assert.equal(copied.tables[0].status, 'done');
+}
