@@ -44,13 +44,15 @@ import { comparePointerCell, fileCheckOf, type FileCheck } from './comparePointe
 import { type ChunkPointers, PointerAgreement } from './comparePointerSql';
 import { columnRules } from './compareRules';
 import { PointerChunks } from './pointerChunks';
+import { ReadAhead } from './readAhead';
 import { chunkSums, rowText, rowTextIsAscii } from './compareSums';
-
 import type { ColumnRule, CompareOptions, CompareReport, Difference, TableComparison } from './compareTypes';
 
 export type { CompareOptions, CompareReport, Difference, TableComparison };
 
 const MAX_PENDING = 100_000;
+/** Pointer-read chunks read ahead of the one being checked (readAhead.ts). */
+const POINTER_READS_AHEAD = Number(process.env.DJM_AHEAD ?? 2); // TEMP env
 
 export async function compare(db: Db, opts: CompareOptions): Promise<CompareReport> {
   const prodNames = opts.pairs.map((p) => p.source);
@@ -255,25 +257,28 @@ class TableComparer {
     };
     const following = (after: Key | null) =>
       this.pointers ? led(after) : ahead(after, boundaryAfter(after, sizer.next()));
-    let next = following(null);
-    for (;;) {
-      if (this.opts.signal?.aborted) throw new Error('compare cancelled');
-      const { upper, reads } = await next;
-      const began = Date.now();
-      if (upper) next = following(upper);
-      const rows = await this.chunk(last, upper, reads);
-      done += rows;
-      this.result.chunks++;
-      sizer.observe(Math.max(rows, 1), Date.now() - began);
-      const rate = done / Math.max(1, Date.now() - started);
-      this.opts.onProgress?.({
-        table: this.result.production,
-        rows: done,
-        total: this.result.rowsProduction,
-        etaMs: rate > 0 ? Math.round((this.result.rowsProduction - done) / rate) : null,
-      });
-      if (!upper) break;
-      last = upper;
+    const reading = new ReadAhead(following, this.pointers ? POINTER_READS_AHEAD : 1);
+    try {
+      for (;;) {
+        if (this.opts.signal?.aborted) throw new Error('compare cancelled');
+        const { upper, reads } = await reading.next();
+        const began = Date.now();
+        const rows = await this.chunk(last, upper, reads);
+        done += rows;
+        this.result.chunks++;
+        sizer.observe(Math.max(rows, 1), Date.now() - began);
+        const rate = done / Math.max(1, Date.now() - started);
+        this.opts.onProgress?.({
+          table: this.result.production,
+          rows: done,
+          total: this.result.rowsProduction,
+          etaMs: rate > 0 ? Math.round((this.result.rowsProduction - done) / rate) : null,
+        });
+        if (!upper) break;
+        last = upper;
+      }
+    } finally {
+      reading.stop(); // a cancelled or failed walk starts no more reads
     }
     return this.finish(started);
   }

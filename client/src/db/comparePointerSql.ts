@@ -77,7 +77,7 @@ export class PointerAgreement {
    * Per column, when its store's folder is being listed (fileCheck=present): settles once the index knows which
    * objects have a file (ExternalIndex.markPresent); `done` from then on. null: files are stat'ed one by one.
    */
-  private listings: ({ marked: Promise<boolean>; done: boolean } | null)[] = [];
+  private listings: (Listing | null)[] = [];
   /** Pairs whose file a listing vouched for (CompareReport's filesListed). */
   filesListed = 0;
 
@@ -117,47 +117,60 @@ export class PointerAgreement {
    * than the joins).
    */
   useIndexes(rows: number): void {
-    const stores = new Set(this.columns.map(({ prod }) => (prod.storage as Pointer014).store));
+    const stores = [...new Set(this.columns.map(({ prod }) => (prod.storage as Pointer014).store))];
+    const max = Math.min(MAX_OBJECTS, 2 * rows);
     const read = Promise.all(
-      [...stores].map(
-        async (s) => [s, await ExternalIndex.load(this.db, this.p.schema, s, Math.min(MAX_OBJECTS, 2 * rows))] as const,
-      ),
+      stores.map(async (s) => {
+        const estimated = await ExternalIndex.estimate(this.db, this.p.schema, s);
+        // The listing starts from the server's estimate, so that it runs while the index loads; else (an estimate
+        // can be stale: MySQL 8 caches it for a day) from the index's count.
+        const loading = ExternalIndex.load(this.db, this.p.schema, s, max, estimated);
+        const early = estimated !== null && estimated <= max ? this.listStore(s, estimated, rows, loading) : null;
+        const index = await loading;
+        const listing = early ?? (index ? this.listStore(s, index.size, rows, loading) : null);
+        return [s, { index, listing }] as const;
+      }),
     ).then((all) => {
       const byStore = new Map(all);
-      this.indexes = this.columns.map(({ prod }) => byStore.get((prod.storage as Pointer014).store) ?? null);
-      this.listings = this.listStores(rows);
+      this.indexes = this.columns.map(({ prod }) => byStore.get((prod.storage as Pointer014).store)?.index ?? null);
+      this.listings = this.columns.map(({ prod }, i) => {
+        const listing = this.indexes[i] ? byStore.get((prod.storage as Pointer014).store)?.listing : null;
+        // (One that already failed is left out: its chunks stat their files.)
+        return listing && !(listing.done && !listing.ok) ? listing : null;
+      });
     });
     read.catch(() => undefined); // awaited by prodRows()
     this.indexesRead = read;
   }
 
   /**
-   * fileCheck=present on a whole table that points at much of its stores: each store's folder of this schema is
-   * listed once on the stat worker (`<root>/<schema>`, where 0.14.6 keeps the schema's blobs), and its index
-   * notes which objects have a file. A listing that fails leaves the files to be stat'ed one by one.
+   * fileCheck=present on a whole table that points at much of its store (`objects`: its `~external` rows, or their
+   * estimate): the store's folder of this schema is listed once on the stat worker (`<root>/<schema>`, where 0.14.6
+   * keeps the schema's blobs), and its index notes which objects have a file. null: files are stat'ed one by one,
+   * as they are after a listing that fails.
    */
-  private listStores(rows: number): ({ marked: Promise<boolean>; done: boolean } | null)[] {
-    const byStore = new Map<string, { marked: Promise<boolean>; done: boolean } | null>();
-    return this.columns.map(({ prod }, i) => {
-      const store = (prod.storage as Pointer014).store;
-      const index = this.indexes[i];
-      const root = this.quick[i]?.root;
-      if (this.files.mode !== 'present' || !index || !root) return null;
-      if (index.size < LIST_AT_LEAST || index.size > LIST_RATIO * rows) return null;
-      if (!byStore.has(store)) {
-        const spec = this.files.stores![store];
-        const listing = { marked: Promise.resolve(false), done: false };
-        listing.marked = digestsUnder(`${root}/${this.p.schema}`, spec.subfolding014, index.size).then((digests) => {
-          if (digests) index.markPresent(digests);
-          // Chunks that waited for a failed listing are compared row by row; later ones stat their files.
-          else this.listings = this.listings.map((l) => (l === listing ? null : l));
-          listing.done = true;
-          return digests !== null;
-        });
-        byStore.set(store, listing);
-      }
-      return byStore.get(store)!;
+  private listStore(
+    store: string,
+    objects: number,
+    rows: number,
+    loaded: Promise<ExternalIndex | null>,
+  ): Listing | null {
+    const root = this.quick[this.columns.findIndex(({ prod }) => (prod.storage as Pointer014).store === store)]?.root;
+    if (this.files.mode !== 'present' || !root) return null;
+    if (objects < LIST_AT_LEAST || objects > LIST_RATIO * rows) return null;
+    const spec = this.files.stores![store];
+    const listing: Listing = { marked: Promise.resolve(false), done: false, ok: false };
+    const digests = digestsUnder(`${root}/${this.p.schema}`, spec.subfolding014, objects);
+    listing.marked = Promise.all([digests, loaded]).then(([found, index]) => {
+      if (found && index) index.markPresent(found);
+      // Chunks that waited for a failed listing are compared row by row; later ones stat their files.
+      else this.listings = this.listings.map((l) => (l === listing ? null : l));
+      listing.ok = found !== null && index !== null;
+      listing.done = true;
+      return listing.ok;
     });
+    listing.marked.catch(() => undefined);
+    return listing;
   }
 
   /**
@@ -447,6 +460,13 @@ export interface ChunkPointers {
   test: Row[];
   /** Same number of rows, and the same keys and checksummed columns position by position. */
   alike: boolean;
+}
+
+/** A store's folder being listed: `marked` settles once its index knows which objects have a file (`ok`). */
+interface Listing {
+  marked: Promise<boolean>;
+  done: boolean;
+  ok: boolean;
 }
 
 /** A pair whose file the stat worker looks at, and the size it must have. */

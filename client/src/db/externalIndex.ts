@@ -64,14 +64,17 @@ export class ExternalIndex {
    * The table of `schema`.`~external_<store>`, or null when it has more than `max` rows (or MAX_CARRIED carried
    * ones) or does not exist (the caller joins instead).
    */
-  static async load(db: Db, schema: string, store: string, max = MAX_OBJECTS): Promise<ExternalIndex | null> {
+  static async load(
+    db: Db,
+    schema: string,
+    store: string,
+    max = MAX_OBJECTS,
+    estimated?: number | null,
+  ): Promise<ExternalIndex | null> {
     const table = qt(schema, `~external_${store}`);
-    const [est] = await db.query<{ n: string | null }>(
-      'SELECT TABLE_ROWS AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?',
-      [schema, `~external_${store}`],
-    );
-    if (!est || Number(est.n ?? 0) > max) return null;
-    const index = new ExternalIndex(Math.ceil(Number(est.n ?? 0) * 1.4));
+    const est = estimated === undefined ? await ExternalIndex.estimate(db, schema, store) : estimated;
+    if (est === null || est > max) return null;
+    const index = new ExternalIndex(Math.ceil(est * 1.4));
     // In key-ordered batches rather than one stream: a streamed row costs a promise (the driver's stream, read
     // as an async iterator), about as much again as parsing it.
     let after: Buffer | null = null;
@@ -91,6 +94,15 @@ export class ExternalIndex {
       after = rows[rows.length - 1].h;
     }
     return index;
+  }
+
+  /** The server's estimate of the rows of `schema`.`~external_<store>` (information_schema), null when it does not exist. */
+  static async estimate(db: Db, schema: string, store: string): Promise<number | null> {
+    const [est] = await db.query<{ n: string | null }>(
+      'SELECT TABLE_ROWS AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?',
+      [schema, `~external_${store}`],
+    );
+    return est ? Number(est.n ?? 0) : null;
   }
 
   get size(): number {
