@@ -11,6 +11,7 @@ import { loadPython } from '../../server/src/python/parser';
 import { collectSyntax, innermost } from '../../server/src/python/syntax';
 import { methodName, methodNameIn, OUTPUT_METHODS } from '../../server/src/rules/fetch/calls';
 import { FileIndex } from '../../server/src/index/fileIndex';
+import { readAssignmentParts } from '../../server/src/index/assignmentParts';
 import { holdersOf } from '../../server/src/index/configWrites';
 import { RuleContext, DEFAULT_OPTIONS } from '../../server/src/rules/context';
 import { pipelineFile } from '../../server/src/bench/corpus';
@@ -168,4 +169,31 @@ test("an attribute's leading text read in the file is its own text's", async () 
       }
   });
   assert.ok(hits > 10);
+});
+
+test("a plain-name assignment target read in an error-free file's text is the tree's", async () => {
+  const targets = [
+    'a \\\n  = 1\nb: int = 2\nc.d = 3\ne[0] = 4\nf, g = 5, 6\nh = i = 7\né_x = 8\nmatch = type = 9\n',
+    '(j) = 10\nk: int\nl  :  str="x"\nm=n==1\n*o, p = q\nclass R:\n    s = 1\n    def t(self):\n        u = self.s\n',
+  ].join('');
+  const py = await loadPython();
+  let named = 0;
+  let clean = 0;
+  for (const text of [...sources(), targets]) {
+    const tree = py.parse(text);
+    try {
+      const index = new FileIndex('/x/a.py', tree);
+      const byTree = readAssignmentParts(index.syntax.assignments);
+      const shown = (parts: typeof byTree) => parts.map((p) => [p.node.id, p.name, p.right?.id ?? null]);
+      // FileIndex reads the text only when the tree has no error, and then finds what the tree finds.
+      assert.deepEqual(shown(index.assignmentParts()), shown(byTree));
+      if (tree.rootNode.hasError) continue;
+      clean++;
+      assert.deepEqual(shown(readAssignmentParts(index.syntax.assignments, text)), shown(byTree));
+      named += byTree.filter((p) => p.name !== null).length;
+    } finally {
+      tree.delete();
+    }
+  }
+  assert.ok(clean >= 4 && named > 100, `${clean} error-free sources, ${named} named targets: too little checked`);
 });

@@ -12,12 +12,26 @@ export interface AssignmentParts {
   right: Node | null;
 }
 
-export function readAssignmentParts(assignments: Node[]): AssignmentParts[] {
+/**
+ * A plain-name target, read from the text: in a tree without errors the target starts where the assignment does,
+ * and a name followed by `=` or `:` (spaces and line continuations between) is the whole target. Tree-sitter's
+ * identifiers are maximal runs of these characters, so the name is the identifier's text.
+ */
+const NAME_TARGET = /[_\p{XID_Start}][_\p{XID_Continue}]*(?=(?:[ \t\f]|\\\r?\n|\\\r)*[=:])/uy;
+
+/** `text`: the tree's text, when the tree has no error (the targets are then read from it, without node accesses). */
+export function readAssignmentParts(assignments: Node[], text?: string): AssignmentParts[] {
+  if (text === undefined)
+    return mapPacked(assignments, (node) => {
+      const left = node.childForFieldName('left');
+      return left?.type === 'identifier'
+        ? { node, name: left.text, right: node.childForFieldName('right') }
+        : { node, name: null, right: null };
+    });
   return mapPacked(assignments, (node) => {
-    const left = node.childForFieldName('left');
-    return left?.type === 'identifier'
-      ? { node, name: left.text, right: node.childForFieldName('right') }
-      : { node, name: null, right: null };
+    NAME_TARGET.lastIndex = node.startIndex;
+    const m = NAME_TARGET.exec(text);
+    return m ? { node, name: m[0], right: node.childForFieldName('right') } : { node, name: null, right: null };
   });
 }
 

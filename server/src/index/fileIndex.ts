@@ -405,7 +405,10 @@ export class FileIndex {
   }
 
   assignmentParts(): AssignmentParts[] {
-    this.parts ??= readAssignmentParts(this.syntax.assignments);
+    if (!this.parts) {
+      const root = this.tree.rootNode;
+      this.parts = readAssignmentParts(this.syntax.assignments, root.hasError ? undefined : root.text);
+    }
     return this.parts;
   }
 

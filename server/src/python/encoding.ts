@@ -1,6 +1,7 @@
 // Source bytes ↔ text, as Python reads them (PEP 263): a UTF-8 byte order mark, or a coding cookie
 // (`# -*- coding: latin-1 -*-`) on line 1 or 2, else UTF-8. Writing uses the same encoding, so bytes outside
 // edited ranges stay identical. A file that is not valid in its declared encoding is refused (never rewritten).
+import { isUtf8 } from 'node:buffer';
 
 export interface SourceEncoding {
   /** Canonical name: 'utf-8', 'latin-1', 'ascii' or a single-byte WHATWG label such as 'windows-1252'. */
@@ -67,12 +68,15 @@ export function decodeSource(buf: Uint8Array, python = true): Decoded {
   const { encoding } = declared;
   const body = buf.subarray(encoding.bom ? 3 : 0);
   if (encoding.name === 'utf-8') {
-    const bad = firstInvalidUtf8(body);
-    if (bad >= 0)
+    // Node's validator and decoder first (native code); the offset of the first bad byte is looked for only then.
+    if (!isUtf8(body)) {
+      const bad = firstInvalidUtf8(body);
       return {
         skipped: `not valid UTF-8 (byte 0x${body[bad].toString(16).padStart(2, '0')} at offset ${bad + (encoding.bom ? 3 : 0)}); declare its encoding (# -*- coding: ... -*-) or convert it; not rewritten`,
       };
-    return { text: new TextDecoder('utf-8', { ignoreBOM: true }).decode(body), encoding };
+    }
+    // Valid UTF-8: Buffer's decoder gives what TextDecoder with ignoreBOM gives (a further U+FEFF is kept).
+    return { text: Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'), encoding };
   }
   if (encoding.name === 'latin-1') return { text: Buffer.from(body).toString('latin1'), encoding };
   if (encoding.name === 'ascii') {
