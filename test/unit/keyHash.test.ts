@@ -25,3 +25,13 @@ test('an imported key_hash called with one argument gets the DJ005 fix', async (
     [['DJ005', 'safe', true]],
   );
 });
+
+test('key_hash imported from datajoint.jobs (a 0.14.6 re-export 2.x dropped): manual when used as a value', async () => {
+  const engine = await CodeEngine.create();
+  const text = 'from datajoint.jobs import key_hash\n\nf = key_hash\n';
+  const findings = engine.analyzePython('/x/a.py', text, options);
+  assert.deepEqual(
+    findings.map((f) => [f.code, !!f.fix]),
+    [['DJ010', false]],
+  );
+});
