@@ -6,6 +6,7 @@ import { WorkspaceIndex } from './index/workspace';
 import { loadPython, type PythonParser } from './python/parser';
 import { forEachMissing } from './python/syntax';
 import { lowerBound } from './lowerBound';
+import { callsDataJointOnlyApi } from './dataJointCalls';
 import { RuleContext, DEFAULT_OPTIONS, type EngineOptions } from './rules/context';
 import type { Finding } from './rules/meta';
 import { dependencyImportRule } from './rules/dependencies/importRule';
@@ -87,7 +88,7 @@ export class CodeEngine {
       partial?.allAssignments,
       partial?.readsEveryUse,
     );
-    if (!index.usesDataJoint && !importsDataJointModule(index)) {
+    if (!index.usesDataJoint && !importsDataJointModule(index) && !callsDataJointOnlyApi(text)) {
       // A file that only imports an installed DataJoint package still gets that package's warning (DJ019).
       if (options.dependencies) dependencyImportRule.check(ctx);
       return { findings: ctx.findings, dataJoint: false };

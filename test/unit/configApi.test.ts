@@ -192,3 +192,13 @@ test('update() with comments inside is explained, not rewritten (the comments wo
   assert.equal(findings.length, 1);
   assert.equal(findings[0].safety, 'manual');
 });
+
+test('override() keywords are checked like dj.config(...) ones, so fixing the call keeps the finding', async () => {
+  const { findings } = await analyze(`with dj.config(enable_python_native_blobs=True):
+    pass
+with dj.config.override(enable_python_native_blobs=True, safemode=False, display__limit=3):
+    pass
+`);
+  assert.deepEqual(codes(findings), ['DJ082', 'DJ085', 'DJ085']);
+  assert.ok(findings.slice(1).every((f) => /always on/.test(f.message) && !f.fix));
+});

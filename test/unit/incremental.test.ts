@@ -431,3 +431,18 @@ test('the exports an incremental analysis records are a full index’s of the sa
   }
   store.close('file:///work/exported.py');
 });
+
+test('an imported key_hash is checked again when another statement starts using the name as a value', async () => {
+  const base = 'from datajoint.hash import key_hash\n\n\ndef digest(key):\n    return key_hash(key)\n';
+  const used = `${base}\n\nHASHER = key_hash\n`;
+  const [before, after] = (await compareEdits([base, used])).map((r) => r.findings);
+  // the inline fix is right only while every use is a one-argument call
+  assert.deepEqual(
+    before.map((f) => [f.code, !!f.fix]),
+    [['DJ005', true]],
+  );
+  assert.deepEqual(
+    after.map((f) => [f.code, !!f.fix]),
+    [['DJ009', false]],
+  );
+});

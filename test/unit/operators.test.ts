@@ -247,3 +247,14 @@ test('each fetch/operator fix on its own (as a quick fix applies it) parses and 
   }
   assert.ok(checked > 40, `only ${checked} fixes checked`);
 });
+
+test('keys of a join read as dicts: before and after the fix of fetch("KEY", "a", as_dict=True)', async () => {
+  const { text, findings } = await analyze(
+    'a = (Session * Trial).fetch("KEY", "rig", as_dict=True)\nb = (Session * Trial).proj("rig").to_dicts()\nc = (Session * Trial).to_dicts()\nd = Session.proj("rig").to_dicts()\n',
+  );
+  const pk = findings.filter((f) => f.code === 'DJ048').map((f) => text.slice(f.start, f.end));
+  assert.deepEqual(pk, [
+    '(Session * Trial).fetch("KEY", "rig", as_dict=True)',
+    '(Session * Trial).proj("rig").to_dicts()',
+  ]);
+});

@@ -85,3 +85,23 @@ other.activate("not a schema")
   ).text;
   assert.equal(final, text);
 });
+
+test("an Element's activate: every positional schema name, and an Element module's activate without keywords", async () => {
+  const engine = await enginePromise;
+  const text = `import datajoint as dj
+from element_lab import lab
+from element_calcium_imaging import imaging
+from venv_tools import env
+
+db_prefix = dj.config["database.prefix"]
+lab.activate(db_prefix + "lab")
+imaging.activate(db_prefix + "imaging", db_prefix + "scan", linking_module=__name__)
+env.activate("base")
+`;
+  const findings = engine.analyzePython('/ws/pipeline.py', text, DEFAULT_OPTIONS).filter((f) => f.code === 'DJ130');
+  assert.deepEqual(
+    findings.map((f) => text.slice(f.start, f.end)),
+    ['db_prefix + "lab"', 'db_prefix + "imaging"', 'db_prefix + "scan"'],
+  );
+  assert.ok(findings.every((f) => f.safety === 'unsafe'));
+});

@@ -132,3 +132,15 @@ test('a file that imports a DataJoint module of the workspace is analysed even w
   engine.indexPython('/w/util.py', 'def fetch_all():\n    return []\n');
   assert.deepEqual(engine.analyzePython('/w/other.py', 'import util\n\n\ndef f(q):\n    return q.fetch()\n'), []);
 });
+
+test('a file without any DataJoint import is analysed when it calls fetch/populate with DataJoint-only arguments', async () => {
+  const engine = await CodeEngine.create();
+  const helper =
+    'import pandas as pd\n\n\ndef metrics(ephys, key):\n    keys = ephys.Unit.fetch("KEY")\n    df = (ephys.Unit & key).fetch(format="frame")\n    return keys, df, ephys.Unit.fetch("depth")\n';
+  assert.deepEqual(
+    engine.analyzePython('/w/plots/qc.py', helper).map((f) => `${f.code}:${f.unverified ?? false}`),
+    ['DJ020:true', 'DJ027:true', 'DJ023:true'],
+  );
+  // Plain method names alone do not make a file DataJoint code.
+  assert.deepEqual(engine.analyzePython('/w/plots/other.py', 'def f(q, k):\n    return q.fetch("a"), q.fetch()\n'), []);
+});

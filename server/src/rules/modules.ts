@@ -243,7 +243,7 @@ const REMOVED_NAMES: Record<string, RuleMeta> = {
 };
 const REMOVED_MODULES = new Set(['fetch', 'hash', 'external', 'admin', 'attribute_adapter', 's3', 'plugin']);
 const REMOVED_SYMBOLS: Record<string, string[]> = {
-  jobs: ['JobTable'],
+  jobs: ['JobTable', 'key_hash'],
   table: ['Log'],
   utils: ['get_master', 'ClassProperty', 'parse_sql'],
   errors: [
@@ -260,7 +260,7 @@ function checkImports(ctx: RuleContext): void {
   for (const imp of ctx.index.imports.dj) {
     if (ctx.isGuarded(imp.statement)) continue;
     const sub = imp.module.split('.')[1];
-    if (imp.name === 'key_hash' && (imp.module === 'datajoint' || imp.module === 'datajoint.hash')) {
+    if (imp.name === 'key_hash' && ['datajoint', 'datajoint.hash', 'datajoint.jobs'].includes(imp.module)) {
       const edits = keyHashImportFix(ctx, imp);
       if (edits) {
         ctx.report(KEY_HASH, imp.node, {

@@ -398,7 +398,11 @@ function checkJoinKeys(ctx: RuleContext, mc: MethodCall): void {
     (name === 'fetch' &&
       (mc.positional.some((a) => /^["']KEY["']$/.test(a.text) || ctx.index.qualified(a) === 'datajoint.key') ||
         /^["']frame["']$/.test(mc.keywords.get('format')?.childForFieldName('value')?.text ?? ''))) ||
-    (name === 'to_arrays' && mc.keywords.get('include_key')?.childForFieldName('value')?.type === 'true');
+    (name === 'to_arrays' && mc.keywords.get('include_key')?.childForFieldName('value')?.type === 'true') ||
+    // `fetch("KEY", "a", as_dict=True)` is fixed into `proj("a").to_dicts()`, whose rows hold the key too.
+    (name === 'to_dicts' &&
+      unparen(mc.receiver).type === 'call' &&
+      /\.\s*proj$/.test(unparen(mc.receiver).childForFieldName('function')?.text ?? ''));
   if (!usesKey) return;
   const join = joinIn(ctx, mc.receiver);
   if (!join || ctx.isGuarded(mc.call)) return;
@@ -408,7 +412,7 @@ function checkJoinKeys(ctx: RuleContext, mc: MethodCall): void {
 }
 
 /** Methods whose calls this family looks at (aggregation, joins, and the key-returning fetches of DJ048). */
-const CALL_METHODS = new Set(['aggr', 'aggregate', 'join', 'fetch', 'keys', 'to_pandas', 'to_arrays']);
+const CALL_METHODS = new Set(['aggr', 'aggregate', 'join', 'fetch', 'keys', 'to_pandas', 'to_arrays', 'to_dicts']);
 
 export const operatorRules: Rule[] = [
   {

@@ -66,14 +66,23 @@ function schemaNameArguments(ctx: RuleContext, call: Node): NameArgument[] {
   const kind = ctx.index.kindOf(mc.receiver);
   if (
     (kind !== 'unknown' && kind !== 'wsmodule') ||
-    !['create_schema', 'create_tables', 'linking_module'].some((k) => kws.has(k))
+    !(['create_schema', 'create_tables', 'linking_module'].some((k) => kws.has(k)) || isElementModule(ctx, mc.receiver))
   )
     return [];
+  // Every positional argument of an Element's activate is a schema name (`imaging.activate(im, scan, ...)`): a
+  // suffix on the first alone would pair the 2.x schema with the 0.14.6 one of its upstream module.
   const names = [
-    pos[0],
+    ...pos,
     ...[...kws].filter(([k]) => k.endsWith('schema_name')).map(([, a]) => a.childForFieldName('value')),
   ];
   return names.filter((n): n is Node => !!n).map((arg) => ({ arg, uncertain: true }));
+}
+
+/** `lab` of `from element_lab import lab` (or `import element_lab.lab as lab`): a DataJoint Element module. */
+function isElementModule(ctx: RuleContext, receiver: Node): boolean {
+  const n = unparen(receiver);
+  if (n.type !== 'identifier') return false;
+  return ctx.index.imports.other.some((i) => i.local === n.text && /^element_\w+/.test(i.module));
 }
 
 /** `name in dj.list_schemas()`: the name tested, so existence checks follow the suffixed schema. */

@@ -89,6 +89,10 @@ function checkConfigMethod(ctx: RuleContext, call: Node, method: string, receive
     });
   } else if (method === 'update') {
     checkUpdate(ctx, call, receiver);
+  } else if (method === 'override') {
+    // `dj.config(k=v)` is fixed into `override(k=v)`: its keys stay as wrong (and as reported) as before.
+    for (const [name, arg] of keywordArgs(call))
+      reportKey(ctx, name.replace(/__/g, '.'), arg, literalValue(arg.childForFieldName('value')));
   } else if (method === 'keys' || method === 'items' || method === 'values') {
     ctx.report({ ...CONFIG_MAPPING, safety: 'manual' }, call, {
       message: `\`dj.config.${method}()\` fails in DataJoint 2.2+: use \`dj.config.model_dump()\` (nested groups, not flat dotted keys)`,
