@@ -446,3 +446,26 @@ test('an imported key_hash is checked again when another statement starts using 
     [['DJ009', false]],
   );
 });
+
+test('one of two statements of the same text removed: the other is checked again', async () => {
+  // `pair` used twice: no rewrite of its literal; once the first insert is gone, the second may take it (DJ069).
+  const twice = `${SUBJECT}\n\npair = (9, "emu", "M")\nSubject.insert1(pair)\nSubject.insert1(pair)\n`;
+  const once = twice.replace('Subject.insert1(pair)\n', '');
+  const runs = await compareEdits([twice, once, twice]);
+  const dj069 = (fs: Finding[], text: string) =>
+    fs.filter((f) => f.code === 'DJ069' && text.slice(f.start, f.end).includes('pair')).length;
+  assert.equal(dj069(runs[0].findings, twice), 0);
+  assert.equal(dj069(runs[1].findings, once), 1);
+  assert.equal(dj069(runs[2].findings, twice), 0);
+  assert.ok(!runs[1].stats.full && !runs[2].stats.full, 'both edits analysed incrementally');
+});
+
+test('a key_hash import is checked again when a use of the name stops and starts being a plain call', async () => {
+  const base = 'from datajoint.hash import key_hash\n\n\ndef digest(key):\n    return key_hash(key)\n';
+  const broken = base.replace('key_hash(key)', 'key_hash)(key)');
+  const runs = await compareEdits([base, broken, base]);
+  const dj005 = (fs: Finding[]) => fs.filter((f) => f.code === 'DJ005').map((f) => !!f.fix);
+  assert.deepEqual(dj005(runs[0].findings), [true]);
+  assert.deepEqual(dj005(runs[1].findings), [false]);
+  assert.deepEqual(dj005(runs[2].findings), [true], 'the inline fix is back once every use is a plain call');
+});

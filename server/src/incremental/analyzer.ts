@@ -114,7 +114,14 @@ export class IncrementalAnalyzer {
     const broken = tree.rootNode.type !== 'module';
     if (broken && !forceAll) return null;
     const all = forceAll || !st || st.global !== global || st.wsChanges !== ws.changes;
-    const dirty = infos.map((info) => all || !st!.results.get(info.key) || st!.results.get(info.key)!.volatile);
+    // Statements of the same text share a key but not their findings (what comes before them differs), and one
+    // copy removed is no key removed: such statements are always checked and never cached.
+    const copies = new Map<string, number>();
+    for (const k of keys) copies.set(k, (copies.get(k) ?? 0) + 1);
+    const shared = keys.map((k) => copies.get(k)! > 1);
+    const dirty = infos.map(
+      (info, i) => all || shared[i] || !st!.results.get(info.key) || st!.results.get(info.key)!.volatile,
+    );
     let sameSkeletons = false;
     if (!all) {
       const affected = affectedNames(st!.skeletons, skeletons, infos, this.mentions);
@@ -249,13 +256,14 @@ export class IncrementalAnalyzer {
           ? [...reads].filter((n) => infos[i].text.includes(n) && infos[i].words.has(n))
           : [];
         const classes = classFacts(index, collected.get(i)!.classes, starts[i]);
-        results.set(key, {
-          ...own,
-          findings: list.map((f) => shifted(f, -starts[i])),
-          volatile,
-          reads: readsHere,
-          classes,
-        });
+        if (!shared[i])
+          results.set(key, {
+            ...own,
+            findings: list.map((f) => shifted(f, -starts[i])),
+            volatile,
+            reads: readsHere,
+            classes,
+          });
         if (!all) out.push(...list);
       } else {
         const cached = st!.results.get(key)!;

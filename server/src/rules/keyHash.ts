@@ -20,6 +20,7 @@ export function inlineKeyHash(ctx: RuleContext, call: Node): TextEdit | null {
  * file does not import it yet). Null when the name is used other than as `key_hash(one_argument)` or rebound.
  */
 export function keyHashImportFix(ctx: RuleContext, imp: ImportedName): TextEdit[] | null {
+  ctx.readsEveryUse(imp.local);
   const edits: TextEdit[] = [];
   for (const id of ctx.index.tree.rootNode.descendantsOfType('identifier')) {
     if (!id || id.text !== imp.local || within(id, imp.statement)) continue;
