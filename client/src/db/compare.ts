@@ -52,7 +52,7 @@ export type { CompareOptions, CompareReport, Difference, TableComparison };
 
 const MAX_PENDING = 100_000;
 /** Pointer-read chunks read ahead of the one being checked (readAhead.ts). */
-const POINTER_READS_AHEAD = Number(process.env.DJM_AHEAD ?? 2); // TEMP env
+const POINTER_READS_AHEAD = 2;
 
 export async function compare(db: Db, opts: CompareOptions): Promise<CompareReport> {
   const prodNames = opts.pairs.map((p) => p.source);
@@ -210,14 +210,14 @@ class TableComparer {
     }
     const { p } = this;
     const src = qt(p.schema, p.name);
-    this.result.rowsProduction = Number((await this.db.query<{ n: string }>(`SELECT COUNT(*) AS n FROM ${src}`))[0].n);
-    this.pointers?.useIndexes(this.result.rowsProduction);
-    // Chunks whose rows may be fetched stay small enough to hold both sides in memory. The pointer reads hold
-    // a few hundred bytes per row and side (digest, JSON text, row texts) for two chunks at once (the next is read
-    // ahead): 5,000 rows, a few MB, which mostly die in V8's young generation; at 10,000 they outlived it, and the
-    // old generation grew to several times what was live before a full collection (300,000-row recording:
-    // largest heap 100 MB against 46 MB, RSS 204 against 140 MB, node CPU the same within a loaded machine's noise;
-    // at 25,000 the peak was 40–70 MB higher still).
+    // Counted while the pointer columns' stores are read (comparePointerSql.ts useIndexes).
+    const counted = this.db.query<{ n: string }>(`SELECT COUNT(*) AS n FROM ${src}`).then((r) => Number(r[0].n));
+    this.pointers?.useIndexes(counted, p.rowEstimate);
+    this.result.rowsProduction = await counted;
+    // Chunks whose rows may be fetched stay small enough to hold both sides in memory. Pointer reads hold a few
+    // hundred bytes per row and side for the chunk checked and those read ahead: 5,000 rows, a few MB each, which
+    // mostly die in V8's young generation; at 10,000 they outlived it, and the old generation grew to several times
+    // what was live (300,000-row recording: heap 100 MB against 46 MB, RSS 204 against 140 MB; 25,000: +40–70 MB).
     const sizer = new ChunkSizer({
       maxBytes: 16 * 1024 * 1024,
       maxRows: this.rules.every((r) => r.checksum)

@@ -112,22 +112,29 @@ export class PointerAgreement {
 
   /**
    * Reads each store's `~external` table once (externalIndex.ts) instead of joining it in every chunk: for the
-   * compare of a whole table of `rows` rows, not for a few key ranges (a cut-over's delta), where the joins are
+   * compare of a whole table (its rows `counted`), not for a few key ranges (a cut-over's delta), where the joins are
    * few, nor when a store's table has more than twice as many rows as this table (reading it would cost more
    * than the joins).
    */
-  useIndexes(rows: number): void {
+  useIndexes(counted: Promise<number>, estimate: number): void {
     const stores = [...new Set(this.columns.map(({ prod }) => (prod.storage as Pointer014).store))];
-    const max = Math.min(MAX_OBJECTS, 2 * rows);
     const read = Promise.all(
       stores.map(async (s) => {
         const estimated = await ExternalIndex.estimate(this.db, this.p.schema, s);
+        // Loaded while the table's rows are counted when the estimates already say it will be used (the server's
+        // `estimate` of them), else once they are counted.
+        const early = estimated !== null && estimate > 0 && estimated <= Math.min(MAX_OBJECTS, 2 * estimate);
+        const first = early ? null : await counted;
+        const cap = first === null ? MAX_OBJECTS : Math.min(MAX_OBJECTS, 2 * first);
+        const loading = ExternalIndex.load(this.db, this.p.schema, s, cap, estimated);
+        const rows = first ?? (await counted);
+        const max = Math.min(MAX_OBJECTS, 2 * rows);
         // The listing starts from the server's estimate, so that it runs while the index loads; else (an estimate
         // can be stale: MySQL 8 caches it for a day) from the index's count.
-        const loading = ExternalIndex.load(this.db, this.p.schema, s, max, estimated);
-        const early = estimated !== null && estimated <= max ? this.listStore(s, estimated, rows, loading) : null;
-        const index = await loading;
-        const listing = early ?? (index ? this.listStore(s, index.size, rows, loading) : null);
+        const listed = estimated !== null && estimated <= max ? this.listStore(s, estimated, rows, loading) : null;
+        const loaded = await loading;
+        const index = loaded && loaded.size <= max ? loaded : null;
+        const listing = listed ?? (index ? this.listStore(s, index.size, rows, loading) : null);
         return [s, { index, listing }] as const;
       }),
     ).then((all) => {
