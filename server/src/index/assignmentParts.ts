@@ -19,9 +19,12 @@ export interface AssignmentParts {
  */
 const NAME_TARGET = /[_\p{XID_Start}][_\p{XID_Continue}]*(?=(?:[ \t\f]|\\\r?\n|\\\r)*[=:])/uy;
 
-/** `text`: the tree's text, when the tree has no error (the targets are then read from it, without node accesses). */
-export function readAssignmentParts(assignments: Node[], text?: string): AssignmentParts[] {
-  if (text === undefined)
+/**
+ * `source`: the root node's text and where it starts, when the tree has no error (the targets are then read from
+ * it, without node accesses).
+ */
+export function readAssignmentParts(assignments: Node[], source?: { text: string; base: number }): AssignmentParts[] {
+  if (source === undefined)
     return mapPacked(assignments, (node) => {
       const left = node.childForFieldName('left');
       return left?.type === 'identifier'
@@ -29,8 +32,8 @@ export function readAssignmentParts(assignments: Node[], text?: string): Assignm
         : { node, name: null, right: null };
     });
   return mapPacked(assignments, (node) => {
-    NAME_TARGET.lastIndex = node.startIndex;
-    const m = NAME_TARGET.exec(text);
+    NAME_TARGET.lastIndex = node.startIndex - source.base;
+    const m = NAME_TARGET.exec(source.text);
     return m ? { node, name: m[0], right: node.childForFieldName('right') } : { node, name: null, right: null };
   });
 }

@@ -407,7 +407,11 @@ export class FileIndex {
   assignmentParts(): AssignmentParts[] {
     if (!this.parts) {
       const root = this.tree.rootNode;
-      this.parts = readAssignmentParts(this.syntax.assignments, root.hasError ? undefined : root.text);
+      // The root starts at the first token (after leading blank lines and comments), and so does its text.
+      this.parts = readAssignmentParts(
+        this.syntax.assignments,
+        root.hasError ? undefined : { text: root.text, base: root.startIndex },
+      );
     }
     return this.parts;
   }
