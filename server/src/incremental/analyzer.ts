@@ -15,6 +15,8 @@ import type { Finding } from '../rules/meta';
 import { classFacts, KnownClasses } from './classFacts';
 import {
   affectedNames,
+  type Definitions,
+  definitionsOf,
   type GlobalParts,
   globalKey,
   mentionsWord,
@@ -31,7 +33,7 @@ interface State {
   findings: Finding[];
   exportKeys: string;
   global: string;
-  skeletons: Map<string, string>;
+  definitions: Definitions;
   results: Map<string, Cached>;
   wsChanges: number;
 }
@@ -107,9 +109,7 @@ export class IncrementalAnalyzer {
     const keyed = globalKey(text, infos, optionsKey, this.globalParts);
     this.globalParts = keyed.parts;
     const global = keyed.key;
-    const skeletons = new Map<string, string>();
-    for (const info of infos)
-      if (info.defines !== null) skeletons.set(info.defines, `${skeletons.get(info.defines) ?? ''}\0${info.skeleton}`);
+    const definitions = definitionsOf(infos);
     // A file tree-sitter could not parse as a module at all: its root is the error region.
     const broken = tree.rootNode.type !== 'module';
     if (broken && !forceAll) return null;
@@ -124,13 +124,20 @@ export class IncrementalAnalyzer {
     );
     let sameSkeletons = false;
     if (!all) {
-      const affected = affectedNames(st!.skeletons, skeletons, infos, this.mentions);
+      const affected = affectedNames(st!.definitions, definitions, infos, this.mentions);
       if (affected === 'all') return null;
-      sameSkeletons = affected.size === 0;
-      if (affected.size)
+      const { names } = affected;
+      sameSkeletons = names.size === 0;
+      // A definition naming one of them only in its `->` lines reads only keyed facts: if those changed, it was
+      // reached itself (affectedNames), and it names itself.
+      if (names.size)
         for (let i = 0; i < infos.length; i++) {
           const info = infos[i];
-          dirty[i] ||= mentionsWord(info.text, () => info.words, affected);
+          dirty[i] ||= mentionsWord(
+            info.text,
+            () => (info.defines === null ? info.words : info.wordsOutsideKeys),
+            names,
+          );
         }
       const removed = [...previous.values()].filter((i) => !this.infos.has(i.key));
       // How tree-sitter recovers from an error depends on more than the statement's text: never reused.
@@ -279,7 +286,7 @@ export class IncrementalAnalyzer {
     this.state =
       unplaced || broken
         ? null
-        : { text, options: optionsKey, findings: sorted, exportKeys, global, skeletons, results, wsChanges };
+        : { text, options: optionsKey, findings: sorted, exportKeys, global, definitions, results, wsChanges };
     this.stats = {
       statements: stmts.length,
       checked: dirty.filter(Boolean).length,

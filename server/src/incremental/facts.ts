@@ -100,57 +100,111 @@ function samePairs(a: Array<[string, string]>, b: Array<[string, string]>): bool
   return sameList(a, b, (x, y) => x[0] === y[0] && x[1] === y[1]);
 }
 
-/**
- * Names whose skeleton changed, and every name whose skeleton mentions one of those (to a fixed point); 'all'
- * when module-level code or imports mention one (every statement may read it).
- */
-export function affectedNames(
-  before: Map<string, string>,
-  after: Map<string, string>,
-  infos: StatementInfo[],
-  mentions: Mentions = new Mentions(),
-): Set<string> | 'all' {
-  const affected = new Set<string>();
-  for (const [n, s] of after) if (before.get(n) !== s) affected.add(n);
-  for (const n of before.keys()) if (!after.has(n)) affected.add(n);
-  if (!affected.size) return affected;
-  // A walk from the changed names through the definitions mentioning them (one pass over the words, instead of
-  // every definition against every affected name until nothing grows).
-  const mentioning = mentions.update(infos);
-  const stack = [...affected];
-  while (stack.length) {
-    for (const d of mentioning.get(stack.pop()!) ?? []) {
-      if (affected.has(d.defines!)) continue;
-      affected.add(d.defines!);
-      stack.push(d.defines!);
+/** What other statements may read of the file's definitions, by name (several definitions of a name: joined). */
+export interface Definitions {
+  skeletons: Map<string, string>;
+  /** What a `->` line naming them reads (StatementInfo.keyed). */
+  keyed: Map<string, string>;
+}
+
+export function definitionsOf(infos: StatementInfo[]): Definitions {
+  const skeletons = new Map<string, string>();
+  const keyed = new Map<string, string>();
+  for (const info of infos)
+    if (info.defines !== null) {
+      skeletons.set(info.defines, `${skeletons.get(info.defines) ?? ''}\0${info.skeleton}`);
+      keyed.set(info.defines, `${keyed.get(info.defines) ?? ''}\0${info.keyed}`);
     }
-  }
-  for (const info of infos) if (mentionsWord(info.global, () => info.globalWords, affected)) return 'all';
-  return affected;
+  return { skeletons, keyed };
+}
+
+/** Names whose facts may have changed (`names`), and those of them whose keyed facts may have (`keyed`). */
+export interface Affected {
+  names: Set<string>;
+  keyed: Set<string>;
 }
 
 /**
- * Definitions by the words of their skeletons, kept across analyses: an edit replaces a few statements' infos, and
- * only theirs are taken out and put in.
+ * Names whose skeleton changed, and every name whose skeleton mentions one of those outside `->` lines, or mentions
+ * one whose keyed facts changed anywhere (to a fixed point: such a name's own facts, keyed ones included, may have
+ * changed); 'all' when module-level code or imports mention one (every statement may read it). A secondary
+ * attribute changed in a parent is no change to its children, nor to what mentions only them.
+ */
+export function affectedNames(
+  before: Definitions,
+  after: Definitions,
+  infos: StatementInfo[],
+  mentions: Mentions = new Mentions(),
+): Affected | 'all' {
+  const names = new Set<string>();
+  const keyed = new Set<string>();
+  for (const [n, s] of after.skeletons)
+    if (before.skeletons.get(n) !== s) {
+      names.add(n);
+      if (before.keyed.get(n) !== after.keyed.get(n)) keyed.add(n);
+    }
+  for (const n of before.skeletons.keys())
+    if (!after.skeletons.has(n)) {
+      names.add(n);
+      keyed.add(n);
+    }
+  if (!names.size) return { names, keyed };
+  // A walk from the changed names through the definitions mentioning them (one pass over the words, instead of
+  // every definition against every affected name until nothing grows). A name is walked again once its keyed facts
+  // are found changed (at most twice).
+  const { byWord, byWordOutsideKeys } = mentions.update(infos);
+  const stack: Array<[string, boolean]> = [...names].map((n) => [n, keyed.has(n)]);
+  const reach = (d: StatementInfo, from: string) => {
+    const name = d.defines!;
+    if (name === from || keyed.has(name)) return; // a definition names itself
+    names.add(name);
+    keyed.add(name);
+    stack.push([name, true]);
+  };
+  while (stack.length) {
+    const [n, isKeyed] = stack.pop()!;
+    for (const d of byWordOutsideKeys.get(n) ?? []) reach(d, n);
+    if (isKeyed) for (const d of byWord.get(n) ?? []) reach(d, n);
+  }
+  for (const info of infos) if (mentionsWord(info.global, () => info.globalWords, names)) return 'all';
+  return { names, keyed };
+}
+
+/**
+ * Definitions by the words of their skeletons (all of them, and those outside `->` lines), kept across analyses:
+ * an edit replaces a few statements' infos, and only theirs are taken out and put in.
  */
 export class Mentions {
   private readonly byWord = new Map<string, Set<StatementInfo>>();
+  private readonly byWordOutsideKeys = new Map<string, Set<StatementInfo>>();
   private held = new Set<StatementInfo>();
 
-  update(infos: StatementInfo[]): Map<string, Set<StatementInfo>> {
+  update(infos: StatementInfo[]): {
+    byWord: Map<string, Set<StatementInfo>>;
+    byWordOutsideKeys: Map<string, Set<StatementInfo>>;
+  } {
     const now = new Set<StatementInfo>();
     for (const d of infos) if (d.defines !== null) now.add(d);
-    for (const d of this.held) if (!now.has(d)) for (const w of d.skeletonWords) this.byWord.get(w)?.delete(d);
+    for (const d of this.held)
+      if (!now.has(d)) {
+        for (const w of d.skeletonWords) this.byWord.get(w)?.delete(d);
+        for (const w of d.skeletonWordsOutsideKeys) this.byWordOutsideKeys.get(w)?.delete(d);
+      }
     for (const d of now) {
       if (this.held.has(d)) continue;
-      for (const w of d.skeletonWords) {
-        const set = this.byWord.get(w);
-        if (set) set.add(d);
-        else this.byWord.set(w, new Set([d]));
-      }
+      index(this.byWord, d.skeletonWords, d);
+      index(this.byWordOutsideKeys, d.skeletonWordsOutsideKeys, d);
     }
     this.held = now;
-    return this.byWord;
+    return { byWord: this.byWord, byWordOutsideKeys: this.byWordOutsideKeys };
+  }
+}
+
+function index(byWord: Map<string, Set<StatementInfo>>, words: Set<string>, d: StatementInfo): void {
+  for (const w of words) {
+    const set = byWord.get(w);
+    if (set) set.add(d);
+    else byWord.set(w, new Set([d]));
   }
 }
 

@@ -2,7 +2,9 @@
 // them again in the next tree without walking the statement), its syntax-error ranges, and the facts other
 // statements may read from it (a class's skeleton, the names it mentions, imports, `global`, assigned names).
 import { Query, type Language, type Node } from 'web-tree-sitter';
+import { looksLikeDefinition } from '../index/classBody';
 import type { SyntaxNodes } from '../python/syntax';
+import { keyedLines } from '../rules/tables/heading';
 
 type Bucket = keyof Omit<SyntaxNodes, 'errorRanges'>;
 
@@ -106,6 +108,11 @@ export interface StatementInfo {
   defines: string | null;
   /** What others may read of that definition: the text without method bodies (a `definition` method kept). */
   skeleton: string;
+  /**
+   * What a table naming this definition's tables in a `->` line may read: the skeleton with its plain `definition`
+   * strings reduced to their keyed lines (rules/tables/heading.ts keyedLines).
+   */
+  keyed: string;
   /** Facts any statement may read: the whole text of module-level code, else imports, `global`, nested classes. */
   global: string;
   /** Identifier-assigned names with the text of the assignment. */
@@ -122,6 +129,9 @@ export interface StatementInfo {
   /** Words of `global` and of `skeleton`: the names what others read of this statement mentions. */
   globalWords: Set<string>;
   skeletonWords: Set<string>;
+  /** Words of the text, and of the skeleton, outside the `->` lines of its plain `definition` strings. */
+  wordsOutsideKeys: Set<string>;
+  skeletonWordsOutsideKeys: Set<string>;
 }
 
 const wordsOf = (text: string) => new Set(text.match(/[A-Za-z_]\w*/g) ?? []);
@@ -152,9 +162,16 @@ export function describe(stmt: Node, text: string, syntax: SyntaxNodes, key: str
     : [];
   let cuts: Array<[number, number]> = [];
   let nameRange: [number, number] | null = null;
+  let keyed = '';
+  let definitions: PlainDefinition[] = [];
   if (isDef) {
     cuts = bodyCuts(base, syntax.functions);
     skeleton = cutOut(text, cuts);
+    definitions = plainDefinitions(
+      base,
+      syntax.assignments.filter((a) => !inFunction(a)),
+    );
+    keyed = definitions.length ? keyedSkeleton(text, cuts, definitions) : skeleton;
     const name = def!.childForFieldName('name');
     if (name) nameRange = [name.startIndex - base, name.endIndex - base];
     provides = [name?.text ?? ''];
@@ -166,6 +183,13 @@ export function describe(stmt: Node, text: string, syntax: SyntaxNodes, key: str
   let codeWords: Set<string> | undefined;
   let globalWords: Set<string> | undefined;
   let skeletonWords: Set<string> | undefined;
+  let outsideKeys: string | undefined;
+  let wordsOutsideKeys: Set<string> | undefined;
+  let skeletonWordsOutsideKeys: Set<string> | undefined;
+  const textOutsideKeys = () => {
+    outsideKeys ??= definitions.length ? blanked(text, definitions) : text;
+    return outsideKeys;
+  };
   return {
     key,
     text,
@@ -174,6 +198,7 @@ export function describe(stmt: Node, text: string, syntax: SyntaxNodes, key: str
     errorRanges: syntax.errorRanges.map(([s, e]) => [s - base, e - base]),
     defines: isDef ? (def!.childForFieldName('name')?.text ?? '') : null,
     skeleton,
+    keyed,
     global,
     assigned,
     provides,
@@ -205,7 +230,77 @@ export function describe(stmt: Node, text: string, syntax: SyntaxNodes, key: str
       skeletonWords ??= wordsOf(skeleton);
       return skeletonWords;
     },
+    get wordsOutsideKeys() {
+      wordsOutsideKeys ??= definitions.length ? wordsOf(textOutsideKeys()) : this.words;
+      return wordsOutsideKeys;
+    },
+    get skeletonWordsOutsideKeys() {
+      skeletonWordsOutsideKeys ??= definitions.length ? wordsOf(cutOut(textOutsideKeys(), cuts)) : this.skeletonWords;
+      return skeletonWordsOutsideKeys;
+    },
   };
+}
+
+/** A class-level `definition = "..."` whose string is its value as written (no prefix, escape or interpolation). */
+interface PlainDefinition {
+  /** The string's range, relative to the statement's start. */
+  start: number;
+  end: number;
+  /** What `->` readers see of it (keyedLines), and whether it reads as a definition (a template's test). */
+  keyed: string;
+  /** Ranges of its `->` lines, relative to the statement's start. */
+  keyLines: Array<[number, number]>;
+}
+
+function plainDefinitions(base: number, assignments: Node[]): PlainDefinition[] {
+  const out: PlainDefinition[] = [];
+  for (const a of assignments) {
+    const left = a.childForFieldName('left');
+    if (left?.type !== 'identifier' || left.text !== 'definition') continue;
+    const right = a.childForFieldName('right');
+    if (right?.type !== 'string') continue;
+    const source = right.text;
+    const quote = source.startsWith('"""') || source.startsWith("'''") ? 3 : 1;
+    if (!(source[0] === '"' || source[0] === "'") || source.includes('\\') || source.length < 2 * quote) continue;
+    const value = source.slice(quote, source.length - quote);
+    const start = right.startIndex - base;
+    const keyLines: Array<[number, number]> = [];
+    let at = start + quote;
+    for (const line of value.split('\n')) {
+      if (line.trimStart().startsWith('->')) keyLines.push([at, at + line.length]);
+      at += line.length + 1;
+    }
+    const flag = looksLikeDefinition(source) ? 'D' : 'N';
+    out.push({ start, end: right.endIndex - base, keyed: `${flag}${keyedLines(value)}`, keyLines });
+  }
+  return out;
+}
+
+/** The skeleton (bodies cut) with each plain definition's string replaced by what `->` readers see of it. */
+function keyedSkeleton(text: string, cuts: Array<[number, number]>, definitions: PlainDefinition[]): string {
+  const parts: Array<[number, number, string]> = [
+    ...cuts.map(([s, e]): [number, number, string] => [s, e, '…']),
+    ...definitions.map((d): [number, number, string] => [d.start, d.end, `\0${d.keyed}\0`]),
+  ].sort((a, b) => a[0] - b[0]);
+  let out = '';
+  let at = 0;
+  for (const [s, e, by] of parts) {
+    out += text.slice(at, s) + by;
+    at = e;
+  }
+  return out + text.slice(at);
+}
+
+/** The text with the definitions' `->` lines blanked (lengths kept). */
+function blanked(text: string, definitions: PlainDefinition[]): string {
+  let out = '';
+  let at = 0;
+  for (const d of definitions)
+    for (const [s, e] of d.keyLines) {
+      out += text.slice(at, s) + ' '.repeat(e - s);
+      at = e;
+    }
+  return out + text.slice(at);
 }
 
 /** A definition's function and method bodies (a `definition` method kept), relative to its start. */

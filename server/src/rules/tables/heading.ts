@@ -45,6 +45,25 @@ export function parseDefinition(text: string): ParsedDefinition {
   return out;
 }
 
+/**
+ * What a table naming this definition in a `->` line can read of it (see headingOfSource): the definition's lines
+ * without comments, blank lines and secondary attributes. A child inherits only the primary key, and a secondary
+ * attribute never makes a heading unresolvable, so two definitions with the same result give every child the same
+ * heading. The text of a definition as the string's value holds it (escapes resolved).
+ */
+export function keyedLines(text: string): string {
+  const out: string[] = [];
+  let secondary = false;
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) continue;
+    if (/^(-{3,}|_{3,})/.test(line)) secondary = true;
+    else if (secondary && !line.startsWith('->') && !INDEX_LINE.test(line) && ATTR_LINE.test(line)) continue;
+    out.push(line);
+  }
+  return out.join('\n');
+}
+
 /** `new='old', other="x"` → {new: old, other: x}; null when the projection is anything else. */
 function parseRenames(args: string | undefined): Map<string, string> | null {
   const map = new Map<string, string>();
