@@ -107,3 +107,13 @@ test('what a `->` line reads of a definition: its lines without comments, blanks
   // a second divider is a divider too: what follows it is secondary
   assert.equal(keyedLines('a : int\n---\nb : int\n___\nc : int'), 'a : int\n---\n___');
 });
+
+test('statements of the same text are cached apart: an edit elsewhere checks none of them, a copy removed checks the rest', async () => {
+  const copies = `${PIPELINE}\n\nimport numpy as np\n\n\ndef first():\n    return np.ones(3)\n\n\nimport numpy as np\n\n\ndef second():\n    return np.zeros(3)\n`;
+  const edited = copies.replace('np.zeros(3)', 'np.zeros(4)');
+  const removed = edited.replace('\n\nimport numpy as np\n\n\ndef second', '\n\n\ndef second');
+  const runs = await compareEdits([copies, edited, removed]);
+  assert.equal(runs[1].stats.checked, 1, JSON.stringify(runs[1].stats));
+  // the import left is the first copy again, and the only one: checked again
+  assert.ok(!runs[2].stats.full && runs[2].stats.checked >= 1, JSON.stringify(runs[2].stats));
+});

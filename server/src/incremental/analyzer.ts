@@ -97,8 +97,9 @@ export class IncrementalAnalyzer {
       if (wanted.length > stmts.length / 2 && !root.hasError) all_ ??= collectAll(root, starts, ends);
       for (const i of wanted) if (!collected.has(i)) collected.set(i, all_?.[i] ?? collectIn(stmts[i]));
     };
-    const keys = statementKeys(text, starts, ends, this.last);
-    this.last = { text, starts, ends, keys };
+    const lineKeys = statementKeys(text, starts, ends, this.last);
+    this.last = { text, starts, ends, keys: lineKeys };
+    const keys = copyKeys(lineKeys);
     collect(keys.flatMap((k, i) => (this.infos.has(k) ? [] : [i])));
     const infos = stmts.map(
       (s, i) => this.infos.get(keys[i]) ?? describe(s, text.slice(starts[i], ends[i]), collected.get(i)!, keys[i]),
@@ -114,14 +115,7 @@ export class IncrementalAnalyzer {
     const broken = tree.rootNode.type !== 'module';
     if (broken && !forceAll) return null;
     const all = forceAll || !st || st.global !== global || st.wsChanges !== ws.changes;
-    // Statements of the same text share a key but not their findings (what comes before them differs), and one
-    // copy removed is no key removed: such statements are always checked and never cached.
-    const copies = new Map<string, number>();
-    for (const k of keys) copies.set(k, (copies.get(k) ?? 0) + 1);
-    const shared = keys.map((k) => copies.get(k)! > 1);
-    const dirty = infos.map(
-      (info, i) => all || shared[i] || !st!.results.get(info.key) || st!.results.get(info.key)!.volatile,
-    );
+    const dirty = infos.map((info) => all || !st!.results.get(info.key) || st!.results.get(info.key)!.volatile);
     let sameSkeletons = false;
     if (!all) {
       const affected = affectedNames(st!.definitions, definitions, infos, this.mentions);
@@ -263,14 +257,13 @@ export class IncrementalAnalyzer {
           ? [...reads].filter((n) => infos[i].text.includes(n) && infos[i].words.has(n))
           : [];
         const classes = classFacts(index, collected.get(i)!.classes, starts[i]);
-        if (!shared[i])
-          results.set(key, {
-            ...own,
-            findings: list.map((f) => shifted(f, -starts[i])),
-            volatile,
-            reads: readsHere,
-            classes,
-          });
+        results.set(key, {
+          ...own,
+          findings: list.map((f) => shifted(f, -starts[i])),
+          volatile,
+          reads: readsHere,
+          classes,
+        });
         if (!all) out.push(...list);
       } else {
         const cached = st!.results.get(key)!;
@@ -401,6 +394,24 @@ function statementKeys(text: string, starts: number[], ends: number[], last: Sta
       }
     }
     return `${start - lineStart}:${end - start}:${text.slice(lineStart, lineEnd)}`;
+  });
+}
+
+/**
+ * Statements of the same text get keys of their own: which copy, of how many (their findings may differ: what comes
+ * before them does). A copy added or removed changes the keys of them all, so each is checked again.
+ */
+function copyKeys(keys: string[]): string[] {
+  const copies = new Map<string, number>();
+  for (const k of keys) copies.set(k, (copies.get(k) ?? 0) + 1);
+  if (copies.size === keys.length) return keys;
+  const seen = new Map<string, number>();
+  return keys.map((k) => {
+    const n = copies.get(k)!;
+    if (n === 1) return k;
+    const at = (seen.get(k) ?? 0) + 1;
+    seen.set(k, at);
+    return `${k}\0${at}/${n}`;
   });
 }
 
