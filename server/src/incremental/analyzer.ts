@@ -91,11 +91,12 @@ export class IncrementalAnalyzer {
     const collected = new Map<number, SyntaxNodes>();
     const root = tree.rootNode;
     let all_: SyntaxNodes[] | null = null;
-    // Most statements to collect in a clean tree: one search of the whole tree instead of one per statement (a
-    // search allocates every node it returns, so not for a few).
+    // Most statements to collect: one search of the whole tree instead of one per statement (a search allocates
+    // every node it returns, so not for a few); a statement with a syntax error is searched on its own.
     const collect = (wanted: number[]) => {
-      if (wanted.length > stmts.length / 2 && !root.hasError) all_ ??= collectAll(root, starts, ends);
-      for (const i of wanted) if (!collected.has(i)) collected.set(i, all_?.[i] ?? collectIn(stmts[i]));
+      if (wanted.length > stmts.length / 2) all_ ??= collectAll(root, starts, ends);
+      for (const i of wanted)
+        if (!collected.has(i)) collected.set(i, all_ && !stmts[i].hasError ? all_[i] : collectIn(stmts[i]));
     };
     const lineKeys = statementKeys(text, starts, ends, this.last);
     this.last = { text, starts, ends, keys: lineKeys };

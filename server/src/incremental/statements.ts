@@ -74,8 +74,9 @@ export function collectIn(stmt: Node): SyntaxNodes {
 }
 
 /**
- * `collectIn` of every statement, from one search of the whole tree (each search crosses into WASM and allocates).
- * Only for a tree without errors: there every node lies inside exactly one top-level statement and has a width.
+ * `collectIn` of every statement without a syntax error, from one search of the whole tree (each search crosses into
+ * WASM and allocates); the lists of statements with one are left to `collectIn` (their error ranges and MISSING nodes).
+ * A node of a statement with an error lies inside it, except a zero-width one (MISSING): those are skipped.
  */
 export function collectAll(root: Node, starts: number[], ends: number[]): SyntaxNodes[] {
   const out = starts.map(() => emptySyntax());
@@ -86,7 +87,7 @@ export function collectAll(root: Node, starts: number[], ends: number[]): Syntax
     const start = node.startIndex;
     while (p < ends.length && start >= ends[p]) p++;
     if (p === ends.length) break;
-    if (start < starts[p]) continue;
+    if (start < starts[p] || start === node.endIndex) continue;
     const id = node.typeId;
     let bucket = buckets.get(id);
     if (bucket === undefined) buckets.set(id, (bucket = COLLECT[node.type]));
