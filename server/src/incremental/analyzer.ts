@@ -21,7 +21,6 @@ import {
   globalKey,
   mentionsWord,
   type Cached,
-  Mentions,
   relocate,
   shifted,
 } from './facts';
@@ -60,7 +59,6 @@ export class IncrementalAnalyzer {
   private last: Statements | null = null;
   /** The statements' parts of the last global key (see globalKey). */
   private globalParts: GlobalParts | null = null;
-  private readonly mentions = new Mentions();
   /** How the last analysis went (for the benchmark and tests). */
   stats: IncrementalStats = { statements: 0, checked: 0, full: true };
 
@@ -119,7 +117,7 @@ export class IncrementalAnalyzer {
     const dirty = infos.map((info) => all || !st!.results.get(info.key) || st!.results.get(info.key)!.volatile);
     let sameSkeletons = false;
     if (!all) {
-      const affected = affectedNames(st!.definitions, definitions, infos, this.mentions);
+      const affected = affectedNames(st!.definitions, definitions, infos);
       if (affected === 'all') return null;
       const { names } = affected;
       sameSkeletons = names.size === 0;

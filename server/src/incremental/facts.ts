@@ -130,12 +130,7 @@ export interface Affected {
  * changed); 'all' when module-level code or imports mention one (every statement may read it). A secondary
  * attribute changed in a parent is no change to its children, nor to what mentions only them.
  */
-export function affectedNames(
-  before: Definitions,
-  after: Definitions,
-  infos: StatementInfo[],
-  mentions: Mentions = new Mentions(),
-): Affected | 'all' {
+export function affectedNames(before: Definitions, after: Definitions, infos: StatementInfo[]): Affected | 'all' {
   const names = new Set<string>();
   const keyed = new Set<string>();
   for (const [n, s] of after.skeletons)
@@ -149,63 +144,24 @@ export function affectedNames(
       keyed.add(n);
     }
   if (!names.size) return { names, keyed };
-  // A walk from the changed names through the definitions mentioning them (one pass over the words, instead of
-  // every definition against every affected name until nothing grows). A name is walked again once its keyed facts
-  // are found changed (at most twice).
-  const { byWord, byWordOutsideKeys } = mentions.update(infos);
+  // A walk from the changed names through the definitions mentioning them. Each name is looked for in the skeletons'
+  // text first: a word set is made only for a skeleton holding it (no index of every skeleton's words to build on
+  // the first edit of a large file). A name is walked again once its keyed facts are found changed (at most twice).
+  const definitions = infos.filter((i) => i.defines !== null);
   const stack: Array<[string, boolean]> = [...names].map((n) => [n, keyed.has(n)]);
-  const reach = (d: StatementInfo, from: string) => {
-    const name = d.defines!;
-    if (name === from || keyed.has(name)) return; // a definition names itself
-    names.add(name);
-    keyed.add(name);
-    stack.push([name, true]);
-  };
   while (stack.length) {
     const [n, isKeyed] = stack.pop()!;
-    for (const d of byWordOutsideKeys.get(n) ?? []) reach(d, n);
-    if (isKeyed) for (const d of byWord.get(n) ?? []) reach(d, n);
+    for (const d of definitions) {
+      const name = d.defines!;
+      if (name === n || keyed.has(name) || !d.skeleton.includes(n)) continue; // a definition names itself
+      if (!(isKeyed ? d.skeletonWords : d.skeletonWordsOutsideKeys).has(n)) continue;
+      names.add(name);
+      keyed.add(name);
+      stack.push([name, true]);
+    }
   }
   for (const info of infos) if (mentionsWord(info.global, () => info.globalWords, names)) return 'all';
   return { names, keyed };
-}
-
-/**
- * Definitions by the words of their skeletons (all of them, and those outside `->` lines), kept across analyses:
- * an edit replaces a few statements' infos, and only theirs are taken out and put in.
- */
-export class Mentions {
-  private readonly byWord = new Map<string, Set<StatementInfo>>();
-  private readonly byWordOutsideKeys = new Map<string, Set<StatementInfo>>();
-  private held = new Set<StatementInfo>();
-
-  update(infos: StatementInfo[]): {
-    byWord: Map<string, Set<StatementInfo>>;
-    byWordOutsideKeys: Map<string, Set<StatementInfo>>;
-  } {
-    const now = new Set<StatementInfo>();
-    for (const d of infos) if (d.defines !== null) now.add(d);
-    for (const d of this.held)
-      if (!now.has(d)) {
-        for (const w of d.skeletonWords) this.byWord.get(w)?.delete(d);
-        for (const w of d.skeletonWordsOutsideKeys) this.byWordOutsideKeys.get(w)?.delete(d);
-      }
-    for (const d of now) {
-      if (this.held.has(d)) continue;
-      index(this.byWord, d.skeletonWords, d);
-      index(this.byWordOutsideKeys, d.skeletonWordsOutsideKeys, d);
-    }
-    this.held = now;
-    return { byWord: this.byWord, byWordOutsideKeys: this.byWordOutsideKeys };
-  }
-}
-
-function index(byWord: Map<string, Set<StatementInfo>>, words: Set<string>, d: StatementInfo): void {
-  for (const w of words) {
-    const set = byWord.get(w);
-    if (set) set.add(d);
-    else byWord.set(w, new Set([d]));
-  }
 }
 
 /** Names looked for in a text before its word set is read (made once per statement, by a regular expression). */
