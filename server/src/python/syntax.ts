@@ -2,6 +2,7 @@
 // ranges tree-sitter could not parse (no fix is ever offered inside them).
 import { Query, type Language, type Node, type Tree } from 'web-tree-sitter';
 import { mapPacked } from '../mapPacked';
+import { descendantsOfTypes } from './typeWalk';
 
 export interface SyntaxNodes {
   calls: Node[];
@@ -53,7 +54,7 @@ export function collectSyntax(tree: Tree): SyntaxNodes {
   // One search inside WASM returns only the nodes we want, in document order; bucketing by numeric type id
   // avoids a JS-side cursor walk over every node (each step crosses into WASM).
   const buckets = new Map<number, keyof Omit<SyntaxNodes, 'errorRanges'> | 'ERROR'>();
-  for (const node of tree.rootNode.descendantsOfType(WANTED)) {
+  for (const node of descendantsOfTypes(tree, WANTED)) {
     if (!node) continue;
     const id = node.typeId;
     let bucket = buckets.get(id);
