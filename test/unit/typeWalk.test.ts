@@ -97,8 +97,15 @@ test('the JavaScript type search gives the nodes descendantsOfType gives', async
     const tree: Tree = parser.parse(text)!;
     for (const types of [collected, every]) {
       const theirs = tree.rootNode.descendantsOfType(types).map(key);
-      const mine: string[] = search(tree, types).map(key);
+      const kinds: number[] = [];
+      const found = search(tree, types, kinds);
+      const mine: string[] = found.map(key);
       assert.deepEqual(mine, theirs, text.slice(0, 80));
+      assert.deepEqual(
+        kinds,
+        found.map((n) => types.indexOf(n.type)),
+        'each node type given as its index',
+      );
       nodes += mine.length;
     }
     tree.delete();

@@ -23,8 +23,11 @@ export type NodeFactory = (
   alias: number,
 ) => Node;
 
-/** Every node of `tree` whose type is one of `types`, in document order (as `tree.rootNode.descendantsOfType`). */
-export type TreeTypeSearch = (tree: Tree, types: readonly string[]) => Node[];
+/**
+ * Every node of `tree` whose type is one of `types`, in document order (as `tree.rootNode.descendantsOfType`). With
+ * `kinds`, each node's type is given there too, as its index in `types` (asking a node its type crosses into WASM).
+ */
+export type TreeTypeSearch = (tree: Tree, types: readonly string[], kinds?: number[]) => Node[];
 
 const ERROR_SYMBOL = 65535;
 
@@ -41,11 +44,11 @@ let U16: Uint16Array = new Uint16Array(0);
 let U32: Uint32Array = new Uint32Array(0);
 
 interface Search {
-  publicSymbols: number; // address of TSLanguage.public_symbol_map
   aliasSequences: number; // address of TSLanguage.alias_sequences
   maxAlias: number;
-  wanted: Uint8Array; // by public symbol; the last slot stands for ERROR
-  found: number[]; // id, start byte, row, start column byte, alias: five per node
+  /** By internal symbol (its public symbol's answer): 0, or 1 + the index of its type in the search's types. */
+  wanted: Uint16Array; // the last slot stands for ERROR
+  found: number[]; // id, start byte, row, start column byte, alias, wanted: six per node
 }
 
 /**
@@ -55,53 +58,57 @@ interface Search {
  * padding. Zero-width nodes at the very start of the file are skipped with their children, as the library does.
  */
 function visit(s: Search, p: number, bytes: number, row: number, col: number): void {
-  const count = U32[(p + CHILD_COUNT) >> 2];
-  const production = U16[(p + PRODUCTION_ID) >> 1];
+  // Module-level views copied to locals: each read is then a plain typed-array load.
+  const u8 = U8;
+  const u16 = U16;
+  const u32 = U32;
+  const wanted = s.wanted;
+  const found = s.found;
+  const count = u32[(p + CHILD_COUNT) >> 2];
+  const production = u16[(p + PRODUCTION_ID) >> 1];
   const aliases = production ? s.aliasSequences + 2 * production * s.maxAlias : 0;
   const base = p - 8 * count;
   let structural = 0;
   for (let i = 0; i < count; i++) {
     const slot = base + 8 * i;
-    const word = U32[slot >> 2];
+    const word = u32[slot >> 2];
     let visible: number;
     let extra: number;
     let symbol: number;
     let sizeBytes: number;
-    let sizeRows: number;
+    let sizeRows = 0;
     let sizeCols: number;
     let children = 0;
     if (word & 1) {
       // SubtreeInlineData: flags byte (is_inline, visible, named, extra, …), symbol, parse state, padding and size.
-      const flags = U8[slot];
-      visible = (flags >> 1) & 1;
-      extra = (flags >> 3) & 1;
-      symbol = U8[slot + 1];
-      sizeBytes = U8[slot + 7];
-      sizeRows = 0;
+      const flags = u8[slot];
+      visible = flags & 2;
+      extra = flags & 8;
+      symbol = u8[slot + 1];
+      sizeBytes = u8[slot + 7];
       sizeCols = sizeBytes;
     } else {
-      const flags = U8[word + FLAGS];
+      const flags = u8[word + FLAGS];
       visible = flags & 1;
-      extra = (flags >> 2) & 1;
-      symbol = U16[(word + SYMBOL) >> 1];
-      sizeBytes = U32[(word + SIZE) >> 2];
-      sizeRows = U32[(word + SIZE + 4) >> 2];
-      sizeCols = U32[(word + SIZE + 8) >> 2];
-      children = U32[(word + CHILD_COUNT) >> 2];
+      extra = flags & 4;
+      symbol = u16[(word + SYMBOL) >> 1];
+      sizeBytes = u32[(word + SIZE) >> 2];
+      sizeRows = u32[(word + SIZE + 4) >> 2];
+      sizeCols = u32[(word + SIZE + 8) >> 2];
+      children = u32[(word + CHILD_COUNT) >> 2];
     }
     let alias = 0;
     if (!extra) {
-      if (aliases) alias = U16[(aliases + 2 * structural) >> 1];
+      if (aliases) alias = u16[(aliases + 2 * structural) >> 1];
       structural++;
     }
     const endRow = row + sizeRows;
     const endCol = sizeRows > 0 ? sizeCols : col + sizeCols;
     if (endRow !== 0 || endCol !== 0) {
+      // `wanted` is indexed by internal symbol (the public symbol's answer), ERROR in its last slot.
       if (visible || alias) {
-        const sym = alias || symbol;
-        const wanted =
-          sym === ERROR_SYMBOL ? s.wanted[s.wanted.length - 1] : s.wanted[U16[(s.publicSymbols + 2 * sym) >> 1]];
-        if (wanted) s.found.push(slot, bytes, row, col, alias);
+        const kind = wanted[alias || (symbol === ERROR_SYMBOL ? wanted.length - 1 : symbol)];
+        if (kind) found.push(slot, bytes, row, col, alias, kind);
       }
       if (children) visit(s, word, bytes, row, col);
     }
@@ -110,21 +117,21 @@ function visit(s: Search, p: number, bytes: number, row: number, col: number): v
     col = endCol;
     if (i + 1 < count) {
       const next = slot + 8;
-      const w = U32[next >> 2];
+      const w = u32[next >> 2];
       if (w & 1) {
-        bytes += U8[next + 6];
-        const rows = U8[next + 5] & 15;
+        bytes += u8[next + 6];
+        const rows = u8[next + 5] & 15;
         if (rows) {
           row += rows;
-          col = U8[next + 4];
-        } else col += U8[next + 4];
+          col = u8[next + 4];
+        } else col += u8[next + 4];
       } else {
-        bytes += U32[(w + PADDING) >> 2];
-        const rows = U32[(w + PADDING + 4) >> 2];
+        bytes += u32[(w + PADDING) >> 2];
+        const rows = u32[(w + PADDING + 4) >> 2];
         if (rows) {
           row += rows;
-          col = U32[(w + PADDING + 8) >> 2];
-        } else col += U32[(w + PADDING + 8) >> 2];
+          col = u32[(w + PADDING + 8) >> 2];
+        } else col += u32[(w + PADDING + 8) >> 2];
       }
     }
   }
@@ -144,15 +151,15 @@ export function treeTypeSearch(language: Language, heap: WasmHeap, make: NodeFac
   const maxAlias = heap.HEAPU16[(address + 36) >> 1];
   const publicSymbols = u32[(address + 76) >> 2];
   const aliasSequences = u32[(address + 84) >> 2];
-  const wantedOf = new Map<readonly string[], Uint8Array>();
-  return (tree, types) => {
+  const wantedOf = new Map<readonly string[], Uint16Array>();
+  return (tree, types, kinds) => {
     let wanted = wantedOf.get(types);
     if (!wanted) {
-      wanted = new Uint8Array(language.types.length + 1);
-      language.types.forEach((t, i) => {
-        if (types.includes(t)) wanted![i] = 1;
-      });
-      if (types.includes('ERROR')) wanted[language.types.length] = 1;
+      const symbols = language.types.length;
+      const byPublic = language.types.map((t) => (t === undefined ? -1 : types.indexOf(t)));
+      wanted = new Uint16Array(symbols + 1);
+      for (let i = 0; i < symbols; i++) wanted[i] = byPublic[heap.HEAPU16![(publicSymbols + 2 * i) >> 1]] + 1;
+      wanted[symbols] = types.indexOf('ERROR') + 1;
       wantedOf.set(types, wanted);
     }
     U8 = heap.HEAPU8!;
@@ -161,8 +168,8 @@ export function treeTypeSearch(language: Language, heap: WasmHeap, make: NodeFac
     // TSTree starts with its root Subtree; the root node's id is that slot's address.
     const root = (tree as unknown as { 0: number })[0];
     const word = U32[root >> 2];
-    if (word & 1) return tree.rootNode.descendantsOfType(types as string[]).filter((n): n is Node => !!n);
-    const s: Search = { publicSymbols, aliasSequences, maxAlias, wanted, found: [] };
+    if (word & 1) return librarySearch(tree, types, kinds);
+    const s: Search = { aliasSequences, maxAlias, wanted, found: [] };
     const bytes = U32[(word + PADDING) >> 2];
     const row = U32[(word + PADDING + 4) >> 2];
     const col = U32[(word + PADDING + 8) >> 2];
@@ -171,20 +178,23 @@ export function treeTypeSearch(language: Language, heap: WasmHeap, make: NodeFac
     if (row + sizeRows === 0 && col + U32[(word + SIZE + 8) >> 2] === 0) return [];
     // The root is a candidate too, as in the library (an ERROR when nothing parsed; never aliased).
     const symbol = U16[(word + SYMBOL) >> 1];
-    if (symbol === ERROR_SYMBOL ? wanted[wanted.length - 1] : wanted[U16[(publicSymbols + 2 * symbol) >> 1]])
-      s.found.push(root, bytes, row, col, 0);
+    const kind = wanted[symbol === ERROR_SYMBOL ? wanted.length - 1 : symbol];
+    if (kind) s.found.push(root, bytes, row, col, 0, kind);
     visit(s, word, bytes, row, col);
     const f = s.found;
-    const out = new Array<Node>(f.length / 5);
-    for (let i = 0, j = 0; i < f.length; i += 5, j++)
+    const out = new Array<Node>(f.length / 6);
+    if (kinds) kinds.length = out.length;
+    for (let i = 0, j = 0; i < f.length; i += 6, j++) {
       out[j] = make(tree, f[i], f[i + 1] >> 1, f[i + 2], f[i + 3] >> 1, f[i + 4]);
+      if (kinds) kinds[j] = f[i + 5] - 1;
+    }
     return out;
   };
 }
 
 /**
  * Whether `search` gives exactly the nodes `descendantsOfType` gives on `tree`, for every type of the language (id,
- * type, start, position and alias of each node, in order).
+ * type, start, position and alias of each node, in order), and each node's type in `kinds`.
  */
 export function verifyTypeSearch(search: TreeTypeSearch, tree: Tree): boolean {
   const types = tree.language.types.filter((t): t is string => !!t);
@@ -193,9 +203,14 @@ export function verifyTypeSearch(search: TreeTypeSearch, tree: Tree): boolean {
     n
       ? `${n.id} ${n.type} ${n.startIndex} ${n.startPosition.row}:${n.startPosition.column} ${n.endIndex} ${n.text.length}`
       : '-';
-  const theirs = tree.rootNode.descendantsOfType(types).map(key);
-  const mine = search(tree, types).map(key);
-  return theirs.length > 100 && theirs.length === mine.length && theirs.every((k, i) => k === mine[i]);
+  const theirs = tree.rootNode.descendantsOfType(types);
+  const kinds: number[] = [];
+  const mine = search(tree, types, kinds);
+  return (
+    theirs.length > 100 &&
+    theirs.length === mine.length &&
+    theirs.every((n, i) => key(n) === key(mine[i]) && kinds[i] === types.indexOf(n!.type))
+  );
 }
 
 let registered: { language: Language; search: TreeTypeSearch } | null = null;
@@ -210,11 +225,30 @@ export function typeSearchInUse(): { language: Language; search: TreeTypeSearch 
   return registered;
 }
 
-/** Every node of `tree` of one of `types`, in document order: the walk above when verified, else the library's. */
-export function descendantsOfTypes(tree: Tree, types: readonly string[]): Array<Node | null> {
+/**
+ * Every node of `tree` of one of `types`, in document order: the walk above when verified, else the library's. With
+ * `kinds`, each node's type as its index in `types`.
+ */
+export function descendantsOfTypes(tree: Tree, types: readonly string[], kinds?: number[]): Node[] {
   return registered?.language === tree.language
-    ? registered.search(tree, types)
-    : tree.rootNode.descendantsOfType(types as string[]);
+    ? registered.search(tree, types, kinds)
+    : librarySearch(tree, types, kinds);
+}
+
+function librarySearch(tree: Tree, types: readonly string[], kinds?: number[]): Node[] {
+  const nodes = tree.rootNode.descendantsOfType(types as string[]).filter((n): n is Node => !!n);
+  if (kinds) {
+    // One `.type` per type id (each crosses into WASM).
+    const byId = new Map<number, number>();
+    kinds.length = nodes.length;
+    nodes.forEach((n, i) => {
+      const id = n.typeId;
+      let k = byId.get(id);
+      if (k === undefined) byId.set(id, (k = types.indexOf(n.type)));
+      kinds[i] = k;
+    });
+  }
+  return nodes;
 }
 
 /**
