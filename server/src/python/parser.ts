@@ -75,7 +75,8 @@ export function loadPython(): Promise<PythonParser> {
  * factory (scripts/webTreeSitterPatch.cjs) and the walk gives the library's own answer on a sample.
  */
 function enableTypeWalk(parser: Parser, language: Language, heap: WasmHeap): void {
-  const make = (Node as unknown as { _fromWalk?: NodeFactory })._fromWalk;
+  // Typed arrays read WASM memory (little-endian) in the host's byte order.
+  const make = os.endianness() === 'LE' ? (Node as unknown as { _fromWalk?: NodeFactory })._fromWalk : undefined;
   const search = make ? treeTypeSearch(language, heap, make) : null;
   const sample = search && parser.parse(TYPE_SEARCH_SAMPLE);
   if (!search || !sample) return;
