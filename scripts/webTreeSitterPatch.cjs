@@ -8,8 +8,11 @@
 // outside the library reads it (it is @internal). Each edit must match exactly once: a different library text (an
 // upgrade) fails the build instead of shipping a half-patched library; look at the library again then.
 // test/unit/webTreeSitterPatch.test.ts loads the patched text and compares its nodes with the library's own.
+//
+// The patch also gives Node a static factory, `Node._fromWalk`, making a node as unmarshalNode does from the words it
+// reads: server/src/python/typeWalk.ts reads trees in WASM memory and hands out nodes through it.
 
-/** [what, replacement] pairs: the Node class's field, its constructor's store, marshalNode's read. */
+/** [what, replacement] pairs: the Node class's field, its constructor's store, marshalNode's read, the factory. */
 const EDITS = [
   [
     '    __name(this, "Node");\n  }\n  /** @internal */\n  // @ts-expect-error: never read\n  [0] = 0;',
@@ -20,6 +23,10 @@ const EDITS = [
     '    assertInternal(internal);\n    this._other = other;\n    this.id = id;',
   ],
   ['  C.setValue(address, node[0], "i32");', '  C.setValue(address, node._other, "i32");'],
+  [
+    '__name(unmarshalNode, "unmarshalNode");\n',
+    '__name(unmarshalNode, "unmarshalNode");\nNode._fromWalk = (tree, id, startIndex, row, column, other) =>\n  new Node(INTERNAL, { id, tree, startIndex, startPosition: { row, column }, other });\n',
+  ],
 ];
 
 /** web-tree-sitter.cjs's text with Node's handle word in a named field; throws unless every edit matches once. */

@@ -4,6 +4,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Parser, Language, Node, type Tree } from 'web-tree-sitter';
+import {
+  type NodeFactory,
+  TYPE_SEARCH_SAMPLE,
+  treeTypeSearch,
+  useTypeSearch,
+  verifyTypeSearch,
+  type WasmHeap,
+} from './typeWalk';
 
 export interface PythonParser {
   /** Parse text; pass the previous (already edited) tree for an incremental parse. The caller owns the result. */
@@ -46,6 +54,7 @@ export function loadPython(): Promise<PythonParser> {
     const selfTest = parser.parse('import datajoint as dj\n');
     if (!selfTest || selfTest.rootNode.hasError) throw new Error('tree-sitter-python self-test failed');
     selfTest.delete();
+    enableTypeWalk(parser, language, wasmModule);
     return {
       parse(text: string, oldTree?: Tree | null): Tree {
         const tree = parser.parse(text, oldTree ?? null);
@@ -61,8 +70,25 @@ export function loadPython(): Promise<PythonParser> {
   return loading;
 }
 
+/**
+ * Whole-tree type searches read the tree from JavaScript (typeWalk.ts) when the bundled library has the node
+ * factory (scripts/webTreeSitterPatch.cjs) and the walk gives the library's own answer on a sample.
+ */
+function enableTypeWalk(parser: Parser, language: Language, heap: WasmHeap): void {
+  // Typed arrays read WASM memory (little-endian) in the host's byte order.
+  const make = os.endianness() === 'LE' ? (Node as unknown as { _fromWalk?: NodeFactory })._fromWalk : undefined;
+  const search = make ? treeTypeSearch(language, heap, make) : null;
+  const sample = search && parser.parse(TYPE_SEARCH_SAMPLE);
+  if (!search || !sample) return;
+  try {
+    useTypeSearch(language, verifyTypeSearch(search, sample) ? search : null);
+  } finally {
+    sample.delete();
+  }
+}
+
 /** What `fastNodeTransfer` needs of the Emscripten module (the options object `Parser.init` was given). */
-interface WasmMemory {
+interface WasmMemory extends WasmHeap {
   HEAP32?: Int32Array;
   setValue?: (ptr: number, value: number, type?: string) => void;
   getValue?: (ptr: number, type?: string) => number;

@@ -2,6 +2,7 @@
 // ranges tree-sitter could not parse (no fix is ever offered inside them).
 import { Query, type Language, type Node, type Tree } from 'web-tree-sitter';
 import { mapPacked } from '../mapPacked';
+import { descendantsOfTypes } from './typeWalk';
 
 export interface SyntaxNodes {
   calls: Node[];
@@ -35,6 +36,7 @@ const COLLECT: Record<string, keyof Omit<SyntaxNodes, 'errorRanges'>> = {
 };
 
 const WANTED = [...Object.keys(COLLECT), 'ERROR'];
+const BUCKETS = WANTED.map((t) => (t === 'ERROR' ? 'ERROR' : COLLECT[t]));
 
 export function collectSyntax(tree: Tree): SyntaxNodes {
   const out: SyntaxNodes = {
@@ -50,20 +52,13 @@ export function collectSyntax(tree: Tree): SyntaxNodes {
     functions: [],
     tries: [],
   };
-  // One search inside WASM returns only the nodes we want, in document order; bucketing by numeric type id
-  // avoids a JS-side cursor walk over every node (each step crosses into WASM).
-  const buckets = new Map<number, keyof Omit<SyntaxNodes, 'errorRanges'> | 'ERROR'>();
-  for (const node of tree.rootNode.descendantsOfType(WANTED)) {
-    if (!node) continue;
-    const id = node.typeId;
-    let bucket = buckets.get(id);
-    if (bucket === undefined) {
-      const type = node.type;
-      bucket = type === 'ERROR' ? 'ERROR' : COLLECT[type];
-      buckets.set(id, bucket);
-    }
-    if (bucket === 'ERROR') out.errorRanges.push([node.startIndex, node.endIndex]);
-    else if (bucket) out[bucket].push(node);
+  // One search returns only the nodes we want, in document order, with each one's type (typeWalk.ts).
+  const kinds: number[] = [];
+  const nodes = descendantsOfTypes(tree, WANTED, kinds);
+  for (let i = 0; i < nodes.length; i++) {
+    const bucket = BUCKETS[kinds[i]];
+    if (bucket === 'ERROR') out.errorRanges.push([nodes[i].startIndex, nodes[i].endIndex]);
+    else if (bucket) out[bucket].push(nodes[i]);
   }
   forEachMissing(tree, (start, end) => out.errorRanges.push([Math.max(0, start - 1), end + 1]));
   return out;
