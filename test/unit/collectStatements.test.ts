@@ -40,7 +40,7 @@ test('collectAll equals collectIn for every statement without a syntax error, wi
       try {
         const stmts = tree.rootNode.namedChildren.filter((n): n is Node => !!n);
         const all = collectAll(
-          tree.rootNode,
+          tree,
           stmts.map((s) => s.startIndex),
           stmts.map((s) => s.endIndex),
         );

@@ -92,7 +92,7 @@ export class IncrementalAnalyzer {
     // Most statements to collect: one search of the whole tree instead of one per statement (a search allocates
     // every node it returns, so not for a few); a statement with a syntax error is searched on its own.
     const collect = (wanted: number[]) => {
-      if (wanted.length > stmts.length / 2) all_ ??= collectAll(root, starts, ends);
+      if (wanted.length > stmts.length / 2) all_ ??= collectAll(tree, starts, ends);
       for (const i of wanted)
         if (!collected.has(i)) collected.set(i, all_ && !stmts[i].hasError ? all_[i] : collectIn(stmts[i]));
     };

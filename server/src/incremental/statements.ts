@@ -1,9 +1,10 @@
 // What the incremental analysis keeps of one top-level statement, by its text: where its index nodes sit (to find
 // them again in the next tree without walking the statement), its syntax-error ranges, and the facts other
 // statements may read from it (a class's skeleton, the names it mentions, imports, `global`, assigned names).
-import { Query, type Language, type Node } from 'web-tree-sitter';
+import { Query, type Language, type Node, type Tree } from 'web-tree-sitter';
 import { looksLikeDefinition } from '../index/classBody';
 import type { SyntaxNodes } from '../python/syntax';
+import { descendantsOfTypes } from '../python/typeWalk';
 import { keyedLines } from '../rules/tables/heading';
 
 type Bucket = keyof Omit<SyntaxNodes, 'errorRanges'>;
@@ -78,12 +79,11 @@ export function collectIn(stmt: Node): SyntaxNodes {
  * WASM and allocates); the lists of statements with one are left to `collectIn` (their error ranges and MISSING nodes).
  * A node of a statement with an error lies inside it, except a zero-width one (MISSING): those are skipped.
  */
-export function collectAll(root: Node, starts: number[], ends: number[]): SyntaxNodes[] {
+export function collectAll(tree: Tree, starts: number[], ends: number[]): SyntaxNodes[] {
   const out = starts.map(() => emptySyntax());
   const buckets = new Map<number, Bucket>();
   let p = 0;
-  for (const node of root.descendantsOfType(WANTED)) {
-    if (!node) continue;
+  for (const node of descendantsOfTypes(tree, WANTED)) {
     const start = node.startIndex;
     while (p < ends.length && start >= ends[p]) p++;
     if (p === ends.length) break;
