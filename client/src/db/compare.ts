@@ -45,7 +45,8 @@ import { type ChunkPointers, PointerAgreement } from './comparePointerSql';
 import { columnRules } from './compareRules';
 import { PointerChunks } from './pointerChunks';
 import { ReadAhead } from './readAhead';
-import { chunkSums, rowText, rowTextIsAscii } from './compareSums';
+import { chunkSums } from './compareSums';
+import { rowTexts } from './pointerRowTexts';
 import type { ColumnRule, CompareOptions, CompareReport, Difference, TableComparison } from './compareTypes';
 
 export type { CompareOptions, CompareReport, Difference, TableComparison };
@@ -167,11 +168,7 @@ class TableComparer {
     // (Not when the key collations differ: joining on the key would mix them.)
     const bySql = this.testKeyCols === this.keyCols ? this.rules.filter((r) => r.bySql) : [];
     this.pointers = bySql.length
-      ? new PointerAgreement(db, p, t, this.keyCols, bySql, this.files, {
-          prod: rowText(p, this.rules, 'prod', 's'),
-          test: rowText(t, this.rules, 'test', 'x'),
-          ascii: rowTextIsAscii(p, this.rules, 'prod') && rowTextIsAscii(t, this.rules, 'test'),
-        })
+      ? new PointerAgreement(db, p, t, this.keyCols, bySql, this.files, rowTexts(p, t, this.rules))
       : null;
     this.pointerRules = bySql;
     const byRow = (lower: Key | null, upper: Key | null) => this.fetchAndCompare(lower, upper, this.rowRules());

@@ -26,6 +26,7 @@ import { digestsUnder, sizesOf } from './statWorker';
 import { inPool } from './inPool';
 import { asText } from './compareValues';
 import { ExternalIndex, MAX_OBJECTS } from './externalIndex';
+import { type RowTexts, rowReader, rowTextSelect, sameRowTexts } from './pointerRowTexts';
 
 type Pointer014 = Extract<Column['storage'], { form: 'pointer014' }>;
 
@@ -88,11 +89,8 @@ export class PointerAgreement {
     private readonly keyCols: readonly KeyColumn[],
     private readonly columns: { prod: Column; test: Column }[],
     private readonly files: FileCheck,
-    /**
-     * Per row, the production and test sides' checksum strings (compare.ts): equal bytes mean equal rows. `ascii`:
-     * both are plain ASCII (numbers, dates) and are read as they are, else as hex.
-     */
-    private readonly rowText: { prod: string; test: string; ascii: boolean },
+    /** Per row, the production and test sides' checksum strings or their parts (pointerRowTexts.ts): equal, equal rows. */
+    private readonly rowText: RowTexts,
   ) {
     this.passed = columns.map(() => this.remembered());
     this.seen = columns.map(() => new SeenBefore());
@@ -182,10 +180,9 @@ export class PointerAgreement {
 
   /**
    * The chunk's rows of both sides, each in key order, on two sessions at once: production's per column `t<i>`
-   * (digest in hex + dangling flag) and test's `j<i>` (JSON text), both with `k`, the row's checksum text
-   * (keys, the checksummed columns, NULL bitmap) in hex unless it is ASCII (asRead): text, so the same bytes are the same string (and no
-   * Buffer, which the driver cuts from its packet and which keeps that whole packet in memory). `alike` when the two lists are as long and the k of
-   * each position are the same bytes: then the same keys pair up position by position (a key is unique on each
+   * (digest in hex + dangling flag) and test's `j<i>` (JSON text), both with the row's checksum text (keys, the
+   * checksummed columns), or its parts (pointerRowTexts.ts). `alike` when the two lists are as long and the texts of
+   * each position are the same: then the same keys pair up position by position (a key is unique on each
    * side, and both sides sort by the same key columns in the same collation), and agree() compares each
    * position's pointer with its JSON. Any other case is left to the row-by-row path (compare.ts), which pairs
    * rows by key and reports each difference.
@@ -237,17 +234,12 @@ export class PointerAgreement {
       const digest = `IF(${e}.${q('filepath')} IS NOT NULL AND ${e}.${q('contents_hash')} IS NOT NULL, ${e}.${q('contents_hash')}, ${ptr})`;
       return `CONCAT(HEX(${digest}), IF(${e}.${q('hash')} IS NULL, '1', '0')) AS ${q('t' + i)}, ${e}.${q('size')} AS ${q(this.sizeNames[i])}`;
     });
-    prodSel.push(`${this.asRead(this.rowText.prod)} AS ${q('k')}`);
+    prodSel.push(rowTextSelect(this.rowText, 'prod'));
     if (limit) prodSel.push(keySelect(this.keyCols, 's'));
-    return this.db.query(
+    return rowReader(this.db, this.rowText)(
       `SELECT ${prodSel.join(', ')} FROM ${qt(p.schema, p.name)} AS s ${joins.join(' ')} WHERE ${range.sql} ${orderBy(this.keyCols, 's')}${limit}`,
       range.params,
     );
-  }
-
-  /** A row text as read: itself when ASCII (half the bytes, no HEX on the server), else in hex. */
-  private asRead(text: string): string {
-    return this.rowText.ascii ? text : `HEX(${text})`;
   }
 
   /** The test side of read(): `j<i>` per pointer column and `k`. */
@@ -255,8 +247,8 @@ export class PointerAgreement {
     const { t } = this;
     const range = keyRange(this.keyCols, lower, upper, 'x');
     const testSel = this.columns.map(({ test }, i) => `x.${q(test.name)} AS ${q('j' + i)}`);
-    testSel.push(`${this.asRead(this.rowText.test)} AS ${q('k')}`);
-    return this.db.query(
+    testSel.push(rowTextSelect(this.rowText, 'test'));
+    return rowReader(this.db, this.rowText)(
       `SELECT ${testSel.join(', ')} FROM ${qt(t.schema, t.name)} AS x WHERE ${range.sql} ${orderBy(this.keyCols, 'x')}`,
       range.params,
     );
@@ -281,9 +273,7 @@ export class PointerAgreement {
 
   /** The two sides, `alike` when they pair up position by position. */
   private paired(prod: Row[], test: Row[]): ChunkPointers {
-    let alike = prod.length === test.length;
-    for (let r = 0; alike && r < prod.length; r++) alike = prod[r].k === test[r].k;
-    return { prod, test, alike };
+    return { prod, test, alike: sameRowTexts(this.rowText, prod, test) };
   }
 
   /** True when every row's pointers agree with the test side's JSON (and files, when checked). */
