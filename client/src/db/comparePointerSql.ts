@@ -58,6 +58,11 @@ const LISTING_AHEAD = 1000;
 
 export class PointerAgreement {
   private readonly passed: RecentMap<string, string>[];
+  /**
+   * Per column with a store index, the pairs remembered as passed by the digest's slot in the index (which decides
+   * the tag): slot → JSON text. A number key, where the JSON text as a key costs its hash (~150 characters a row).
+   */
+  private readonly passedAt: RecentMap<number, string>[];
   /** Per column, the digests seen before: a pair is remembered as passed from its second sighting on. */
   private readonly seen: SeenBefore[];
   /** Per column, the check of pairs spelled as the copy spells them (pointerJsonFast.ts), or null. */
@@ -93,6 +98,7 @@ export class PointerAgreement {
     private readonly rowText: RowTexts,
   ) {
     this.passed = columns.map(() => this.remembered());
+    this.passedAt = columns.map(() => this.remembered());
     this.seen = columns.map(() => new SeenBefore());
     this.quick = columns.map(({ prod }) => {
       const st = prod.storage as Pointer014;
@@ -317,12 +323,13 @@ export class PointerAgreement {
           continue;
         }
         const text = typeof json === 'string' ? json : asText(json);
-        const passed = this.passed[i];
         // Only a digest seen before can have a remembered pair (looking up the JSON text costs its hash). With an
-        // index, the row's slot remembers (tagAt just found it); else a fingerprint of the tag.
+        // index, the row's slot remembers (tagAt just found it), and the pair is remembered by the slot; else a
+        // fingerprint of the tag, and by the JSON text.
         const index = this.indexes[i];
-        const again = index ? index.seenBefore(index.lastAt) : this.seen[i].check(tag);
-        if (again && passed.get(text) === tag) continue;
+        const slot = index ? index.lastAt : -1;
+        const again = index ? index.seenBefore(slot) : this.seen[i].check(tag);
+        if (again && (index ? this.passedAt[i].get(slot) === text : this.passed[i].get(text) === tag)) continue;
         const quick = this.quick[i];
         // Not dangling ('0' after the digest) and spelled as the copy spells it.
         const listing = this.listings[i];
@@ -335,18 +342,18 @@ export class PointerAgreement {
         const spelled = spelledAs && recorded >= 0 && spelledAs.size !== recorded ? null : spelledAs;
         if (spelled?.listed) {
           // Where the index holds the digest (found by tagAt): 4 bytes kept per pair until the listing is in.
-          const at = index!.lastAt;
-          if (listing!.done && index!.presentAt(at)) this.filesListed++;
+          if (listing!.done && index!.presentAt(slot)) this.filesListed++;
           else {
             listed ??= this.columns.map(() => []);
-            listed[i].push(at);
+            listed[i].push(slot);
           }
         } else if (spelled?.file) {
           files.push(spelled.file);
           want.push({ i, tag, json, text, recorded, size: spelled.size });
           if (files.length >= STAT_BATCH) send();
         } else if (!spelled && (failed = (await this.check({ i, tag, json, text, recorded })) !== null)) break rows;
-        if (again) passed.set(text, tag);
+        if (again && index) this.passedAt[i].set(slot, text);
+        else if (again) this.passed[i].set(text, tag);
       }
     }
     send();
@@ -395,11 +402,14 @@ export class PointerAgreement {
   }
 
   private forget(): void {
-    for (let i = 0; i < this.passed.length; i++) this.passed[i] = this.remembered();
+    for (let i = 0; i < this.passed.length; i++) {
+      this.passed[i] = this.remembered();
+      this.passedAt[i] = this.remembered();
+    }
   }
 
-  private remembered(): RecentMap<string, string> {
-    return new RecentMap<string, string>(Math.max(1000, Math.floor(REMEMBERED / this.columns.length)));
+  private remembered<K>(): RecentMap<K, string> {
+    return new RecentMap<K, string>(Math.max(1000, Math.floor(REMEMBERED / this.columns.length)));
   }
 
   /** S3 or md5 checks: the chunk's distinct pairs, a few at a time. */
