@@ -54,3 +54,55 @@ test('what is not a 32-digit hex tag is left as it is', () => {
     assert.equal(index.tagOf(odd), odd);
   assert.throws(() => index.add('xyz'), /not a 16-byte hash/);
 });
+
+test('load reads the table in key-ordered batches, asking for the next while indexing the last', async () => {
+  // A `~external` table of 45,000 rows (three batches of at most 20,000), served in hash order as the server would.
+  const rows = Array.from({ length: 45_000 }, (_, i) => ({
+    h: createHash('md5').update(`obj${i}`).digest(),
+    z: String(i + 1),
+    c: i === 7 ? hex('contents7') : null,
+  })).sort((a, b) => Buffer.compare(a.h, b.h));
+  const asked: (Buffer | null)[] = [];
+  // How many batches had been asked for each time row 100 (in the first batch) was read: first by the indexing of
+  // the first batch (the fake server reads no hash for it), then by the fake server for the later batches.
+  const seen: number[] = [];
+  const watched = rows[100];
+  const h100 = watched.h;
+  Object.defineProperty(watched, 'h', {
+    get: () => {
+      seen.push(asked.length);
+      return h100;
+    },
+  });
+  let inFlight = 0;
+  let mostInFlight = 0;
+  const db = {
+    query: async (sql: string, params: unknown[] = []) => {
+      if (/information_schema/.test(sql)) return [{ n: String(rows.length) }];
+      const after = (params[0] as Buffer | undefined) ?? null;
+      asked.push(after);
+      inFlight++;
+      mostInFlight = Math.max(mostInFlight, inFlight);
+      await new Promise((r) => setTimeout(r, 5));
+      inFlight--;
+      const limit = Number(/LIMIT (\d+)/.exec(sql)![1]);
+      return rows.filter((r) => !after || Buffer.compare(r.h, after) > 0).slice(0, limit);
+    },
+  } as unknown as Parameters<typeof ExternalIndex.load>[0];
+  const index = await ExternalIndex.load(db, 'lab', 'raw');
+  assert.ok(index);
+  assert.equal(index.size, rows.length);
+  assert.equal(asked.length, 3);
+  assert.equal(asked[0], null);
+  assert.ok(asked[1]!.equals(rows[19_999].h) && asked[2]!.equals(rows[39_999].h), 'each batch after the last hash');
+  assert.equal(mostInFlight, 1, 'one batch asked for at a time');
+  assert.equal(seen[0], 2, 'the second batch was asked for before the first was indexed');
+  for (const [i, r] of rows.entries()) {
+    const tag = `${r.h.toString('hex').toUpperCase()}0`;
+    const carried = createHash('md5').update('obj7').digest().equals(r.h);
+    assert.equal(index.tagOf(tag), carried ? `${hex('contents7')}0` : tag, `row ${i}`);
+    assert.equal(index.sizeAt(index.lastAt), Number(r.z));
+  }
+  // More rows than allowed: given up (the caller joins instead).
+  assert.equal(await ExternalIndex.load(db, 'lab', 'raw', 30_000, 25_000), null);
+});

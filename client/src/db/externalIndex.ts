@@ -76,13 +76,21 @@ export class ExternalIndex {
     if (est === null || est > max) return null;
     const index = new ExternalIndex(Math.ceil(est * 1.4));
     // In key-ordered batches rather than one stream: a streamed row costs a promise (the driver's stream, read
-    // as an async iterator), about as much again as parsing it.
-    let after: Buffer | null = null;
-    for (;;) {
-      const rows: { h: Buffer; z: string | number; c: string | null }[] = await db.query(
+    // as an async iterator), about as much again as parsing it. The next batch is asked for as soon as one comes
+    // in, so the server reads it while node indexes this one (one after the other, each waited for the other).
+    const batch = (after: Buffer | null) => {
+      const read = db.query<{ h: Buffer; z: string | number; c: string | null }>(
         `SELECT ${q('hash')} AS h, ${q('size')} AS z, IF(${q('filepath')} IS NOT NULL AND ${q('contents_hash')} IS NOT NULL, HEX(${q('contents_hash')}), NULL) AS c FROM ${table}${after ? ` WHERE ${q('hash')} > ?` : ''} ORDER BY ${q('hash')} LIMIT ${LOAD_BATCH}`,
         after ? [after] : [],
       );
+      read.catch(() => undefined); // awaited below; never unhandled when the load gives up first
+      return read;
+    };
+    let reading = batch(null);
+    for (;;) {
+      const rows = await reading;
+      const more = rows.length === LOAD_BATCH;
+      if (more) reading = batch(rows[rows.length - 1].h);
       for (const { h, z, c } of rows) {
         if (!Buffer.isBuffer(h) || h.length !== 16) return null;
         const size = Number(z);
@@ -90,8 +98,7 @@ export class ExternalIndex {
         else index.addWords(h.readInt32BE(0), h.readInt32BE(4), h.readInt32BE(8), h.readInt32BE(12), size);
       }
       if (index.count > max || index.carried.size > MAX_CARRIED) return null;
-      if (rows.length < LOAD_BATCH) break;
-      after = rows[rows.length - 1].h;
+      if (!more) break;
     }
     return index;
   }
