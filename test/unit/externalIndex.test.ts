@@ -39,6 +39,47 @@ test('hashes sharing their first words, and the all-zero hash, are told apart', 
   assert.equal(index.size, 21);
 });
 
+test('hashes in order fill the table in order; hashes not uniform in their leading bits are still found', () => {
+  // MD5 digests in order (as load reads them, into a table sized for them), with sizes, then a listing of most of
+  // them in order.
+  const md5s = Array.from({ length: 20_000 }, (_, i) => createHash('md5').update(`o${i}`).digest()).sort(
+    Buffer.compare,
+  );
+  const index = new ExternalIndex(Math.ceil(md5s.length * 1.4));
+  md5s.forEach((h, i) => index.add(h.toString('hex'), i));
+  index.add('0'.repeat(32), 5);
+  index.markPresent(Buffer.concat(md5s.filter((_, i) => i % 10 !== 3)));
+  assert.equal(index.size, md5s.length + 1);
+  const mixed = (x: ExternalIndex) => (x as unknown as { mixed: boolean }).mixed;
+  assert.equal(mixed(index), false, 'MD5 digests keep the leading-bits slots');
+  // In order into a table far too small (a stale estimate): the first hashes crowd its first slots as it grows.
+  const grown = new ExternalIndex(16);
+  md5s.forEach((h, i) => grown.add(h.toString('hex'), i));
+  md5s.forEach((h, i) => {
+    assert.equal(grown.tagOf(`${h.toString('hex')}0`), `${h.toString('hex')}0`);
+    assert.equal(grown.sizeAt(grown.lastAt), i);
+  });
+  md5s.forEach((h, i) => {
+    const tag = `${h.toString('hex')}0`;
+    assert.equal(index.tagOf(tag), tag);
+    assert.equal(index.sizeAt(index.lastAt), i);
+    assert.equal(index.presentAt(index.lastAt), i % 10 !== 3, `present ${i}`);
+  });
+  // 5,000 hashes sharing their first 96 bits (one leading-bits slot for all: probes run long, the slots are mixed).
+  const shared = new ExternalIndex(16);
+  const same = (i: number) => `ABCDEF0123456789ABCDEF01${i.toString(16).toUpperCase().padStart(8, '0')}`;
+  for (let i = 0; i < 10_000; i += 2) shared.add(same(i), i);
+  shared.add('0'.repeat(32), 7);
+  assert.equal(shared.size, 5001);
+  assert.equal(mixed(shared), true);
+  for (let i = 0; i < 10_000; i++) {
+    assert.equal(shared.tagOf(`${same(i)}0`), `${same(i)}${i % 2 === 0 ? 0 : 1}`);
+    if (i % 2 === 0) assert.equal(shared.sizeAt(shared.lastAt), i);
+  }
+  assert.equal(shared.tagOf(`${'0'.repeat(32)}0`), `${'0'.repeat(32)}0`);
+  assert.equal(shared.sizeAt(shared.lastAt), 7);
+});
+
 test('a 0.11 carry-over is tagged with its contents hash', () => {
   const index = new ExternalIndex();
   const pointer = hex('path/to/file');
