@@ -116,22 +116,23 @@ export class PointerAgreement {
 
   /**
    * Reads each store's `~external` table once (externalIndex.ts) instead of joining it in every chunk: for the
-   * compare of a whole table (its rows `counted`), not for a few key ranges (a cut-over's delta), where the joins are
-   * few, nor when a store's table has more than twice as many rows as this table (reading it would cost more
-   * than the joins).
+   * compare of a whole table (its rows counted by `count`, when the estimates do not settle it), not for a few key
+   * ranges (a cut-over's delta), where the joins are few, nor when a store's table has more than twice as many rows as
+   * this table (reading it would cost more than the joins).
    */
-  useIndexes(counted: Promise<number>, estimate: number): void {
+  useIndexes(count: () => Promise<number>, estimate: number): void {
     const stores = [...new Set(this.columns.map(({ prod }) => (prod.storage as Pointer014).store))];
     const read = Promise.all(
       stores.map(async (s) => {
         const estimated = await ExternalIndex.estimate(this.db, this.p.schema, s);
-        // Loaded while the table's rows are counted when the estimates already say it will be used (the server's
-        // `estimate` of them), else once they are counted.
+        // Loaded at once when the estimates already say it will be used (the server's `estimate` of the table's
+        // rows), and then judged by them: no COUNT(*) (~0.15 s of server CPU per 1,000,000 rows), where a wrong
+        // estimate costs only speed (the joins, or an index larger than needed). Else once the rows are counted.
         const early = estimated !== null && estimate > 0 && estimated <= Math.min(MAX_OBJECTS, 2 * estimate);
-        const first = early ? null : await counted;
+        const first = early ? null : await count();
         const cap = first === null ? MAX_OBJECTS : Math.min(MAX_OBJECTS, 2 * first);
         const loading = ExternalIndex.load(this.db, this.p.schema, s, cap, estimated);
-        const rows = first ?? (await counted);
+        const rows = first ?? estimate;
         const max = Math.min(MAX_OBJECTS, 2 * rows);
         // The listing starts from the server's estimate, so that it runs while the index loads; else (an estimate
         // can be stale: MySQL 8 caches it for a day) from the index's count.
