@@ -98,3 +98,51 @@ test('pointer reads by value: floating-point, NULL and integer differences keep 
     fs.rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('a chunk of thousands of pointer rows, checked in turns of the event loop, still finds a difference past the turns', async () => {
+  const prefix = uniquePrefix();
+  const db = await openDb(testServer);
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'djm-cmpturns-'));
+  try {
+    const src = `${prefix}lab`;
+    const dst = `${src}_v2`;
+    const store = fileStore('raw', root);
+    await db.execute(`CREATE DATABASE ${q(src)}`);
+    await db.execute(externalTableDdl(src, 'raw'));
+    await db.execute(`CREATE TABLE ${qt(src, 'recording')} (
+      \`rec_id\` int unsigned NOT NULL,
+      \`signal\` binary(16) NOT NULL COMMENT ":blob@raw:raw trace",
+      PRIMARY KEY (\`rec_id\`),
+      FOREIGN KEY (\`signal\`) REFERENCES ${qt(src, '~external_raw')} (\`hash\`)) ENGINE=InnoDB`);
+    const digests: Buffer[] = [];
+    for (let k = 0; k < 3; k++) {
+      const blob = uint8Blob(Buffer.from(`shared${k}`));
+      digests.push(storeBlob(store, src, blob));
+      await db.execute(`INSERT INTO ${qt(src, '~external_raw')} (hash, size) VALUES (?, ?)`, [digests[k], blob.length]);
+    }
+    const rows = 3000;
+    await db.execute(
+      `INSERT INTO ${qt(src, 'recording')} SELECT seq, ELT(1 + seq % 3, ?, ?, ?) FROM ${qt(src, `seq_0_to_${rows - 1}`)}`,
+      digests,
+    );
+    await copiedToV2(db, src, 'recording', store);
+    const opts = { pairs: [{ source: src, target: dst }], tables: ['recording'], stores: { raw: store } };
+    const clean = (await compare(db, opts)).tables[0];
+    assert.equal(clean.matched, rows);
+    assert.equal(clean.chunksByPointerJoin, clean.chunks);
+    // Row 2,900 (after the checks' turns at rows 1,023 and 2,047 of the one chunk) points at another object.
+    await db.execute(
+      `UPDATE ${qt(dst, 'recording')} SET \`signal\` = (SELECT \`signal\` FROM (SELECT \`signal\` FROM ${qt(dst, 'recording')} WHERE rec_id = 1) AS o) WHERE rec_id = 2900`,
+    );
+    const report = (await compare(db, opts)).tables[0];
+    assert.deepEqual(
+      report.differences.map((d) => [Number(d.key.rec_id), d.column]),
+      [[2900, 'signal']],
+    );
+    assert.equal(report.matched, rows - 1);
+  } finally {
+    await db.close();
+    await dropPrefixed(prefix);
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});
