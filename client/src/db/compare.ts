@@ -45,7 +45,8 @@ import { type ChunkPointers, PointerAgreement } from './comparePointerSql';
 import { columnRules } from './compareRules';
 import { PointerChunks } from './pointerChunks';
 import { ReadAhead } from './readAhead';
-import { chunkSums, rowText, rowTextIsAscii } from './compareSums';
+import { chunkSums } from './compareSums';
+import { rowTexts } from './pointerRowTexts';
 import type { ColumnRule, CompareOptions, CompareReport, Difference, TableComparison } from './compareTypes';
 
 export type { CompareOptions, CompareReport, Difference, TableComparison };
@@ -167,11 +168,7 @@ class TableComparer {
     // (Not when the key collations differ: joining on the key would mix them.)
     const bySql = this.testKeyCols === this.keyCols ? this.rules.filter((r) => r.bySql) : [];
     this.pointers = bySql.length
-      ? new PointerAgreement(db, p, t, this.keyCols, bySql, this.files, {
-          prod: rowText(p, this.rules, 'prod', 's'),
-          test: rowText(t, this.rules, 'test', 'x'),
-          ascii: rowTextIsAscii(p, this.rules, 'prod') && rowTextIsAscii(t, this.rules, 'test'),
-        })
+      ? new PointerAgreement(db, p, t, this.keyCols, bySql, this.files, rowTexts(p, t, this.rules))
       : null;
     this.pointerRules = bySql;
     const byRow = (lower: Key | null, upper: Key | null) => this.fetchAndCompare(lower, upper, this.rowRules());
@@ -210,10 +207,12 @@ class TableComparer {
     }
     const { p } = this;
     const src = qt(p.schema, p.name);
-    // Counted while the pointer columns' stores are read (comparePointerSql.ts useIndexes).
-    const counted = this.db.query<{ n: string }>(`SELECT COUNT(*) AS n FROM ${src}`).then((r) => Number(r[0].n));
-    this.pointers?.useIndexes(counted, p.rowEstimate);
-    this.result.rowsProduction = await counted;
+    // Counted if useIndexes needs it; pointer reads hold every production row: the walk counts them (estimate meanwhile).
+    let counting: Promise<number> | undefined;
+    const count = () =>
+      (counting ??= this.db.query<{ n: string }>(`SELECT COUNT(*) AS n FROM ${src}`).then((r) => Number(r[0].n)));
+    this.pointers?.useIndexes(count, p.rowEstimate);
+    this.result.rowsProduction = this.pointers ? p.rowEstimate : await count();
     // Chunks whose rows may be fetched stay small enough to hold both sides in memory. Pointer reads hold a few
     // hundred bytes per row and side for the chunk checked and those read ahead: 5,000 rows, a few MB each, which
     // mostly die in V8's young generation; at 10,000 they outlived it, and the old generation grew to several times
@@ -271,8 +270,8 @@ class TableComparer {
         this.opts.onProgress?.({
           table: this.result.production,
           rows: done,
-          total: this.result.rowsProduction,
-          etaMs: rate > 0 ? Math.round((this.result.rowsProduction - done) / rate) : null,
+          total: Math.max(done, this.result.rowsProduction),
+          etaMs: rate > 0 ? Math.round(Math.max(0, this.result.rowsProduction - done) / rate) : null,
         });
         if (!upper) break;
         last = upper;
@@ -280,6 +279,7 @@ class TableComparer {
     } finally {
       reading.stop(); // a cancelled or failed walk starts no more reads
     }
+    if (this.pointers) this.result.rowsProduction = done;
     return this.finish(started);
   }
 

@@ -27,6 +27,24 @@ export function rowTextIsAscii(table: Table, rules: readonly ColumnRule[], side:
   return rowTextParts(table, rules, side).every((c) => ASCII_KINDS.has(valueKind(c)));
 }
 
+/**
+ * rowText's parts one by one (each a number or a date/time: rowTextIsAscii), for a read over the binary protocol that
+ * compares them value by value (pointerRowTexts.ts): floating-point numbers as they are (8 bytes the server need not
+ * print), the others as the text the row text holds (printing an integer costs the server little, while the driver
+ * spells a BIGINT sent as bytes through a 64-bit division in JavaScript). A NULL is its own value: no NULL bitmap.
+ * null when no part is floating-point (nothing to gain).
+ */
+export function rowValues(
+  table: Table,
+  rules: readonly ColumnRule[],
+  side: 'prod' | 'test',
+  alias: string,
+): string[] | null {
+  const parts = rowTextParts(table, rules, side);
+  if (!parts.some((c) => valueKind(c) === 'float')) return null;
+  return parts.map((c) => (valueKind(c) === 'float' ? checksumExpr(c, alias) : `CAST(${alias}.${q(c.name)} AS CHAR)`));
+}
+
 const ASCII_KINDS = new Set(['int', 'decimal', 'temporal', 'float']);
 
 /** The key's columns, then the checksummed columns not in the key. */

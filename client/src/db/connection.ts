@@ -31,6 +31,12 @@ export interface ExecResult {
 /** What can run statements: the pool (any session) or one dedicated session. */
 export interface Queryable {
   query<T = Row>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  /**
+   * query() over the binary protocol (the statement, its values already in its text, prepared and run): numbers
+   * and dates reach the client as bytes, which spares the server printing each as text (a DOUBLE ~0.1 µs). The
+   * values come as query() gives them, except FLOAT (its exact value, where query() has the server's 6 digits).
+   */
+  queryBinary?<T = Row>(sql: string, params?: readonly unknown[]): Promise<T[]>;
   execute(sql: string, params?: readonly unknown[]): Promise<ExecResult>;
   /** Rows one at a time with bounded memory; breaking out of the loop stops the query on the server. */
   stream(sql: string, params?: readonly unknown[]): AsyncIterable<Row>;
@@ -113,6 +119,8 @@ export async function openDb(
     multipleStatements: false,
     // JSON is compared and copied as text; parsing it here would lose key order and number spelling.
     jsonStrings: true,
+    // queryBinary's statements differ in their values: the least recently used are closed on the server.
+    maxPreparedStatements: 16,
   });
   const initialised = new WeakSet<PoolConnection>();
   const acquire = (): Promise<PoolConnection> =>
@@ -171,6 +179,7 @@ export async function openDb(
     describe: () => `${opts.user}@${opts.host}:${opts.port}`,
     remote: () => ({ ...opts }),
     query: (sql, params) => onPool((s) => s.query(sql, params)),
+    queryBinary: (sql, params) => onPool((s) => s.queryBinary!(sql, params)),
     execute: (sql, params) => onPool((s) => s.execute(sql, params)),
     stream: (sql, params) => ({
       [Symbol.asyncIterator]: () => {
@@ -244,6 +253,14 @@ function makeQueryable(
     query: async <T>(sql: string, params?: readonly unknown[]) => {
       const result = await raw(sql, params);
       return (Array.isArray(result) ? result : []) as T[];
+    },
+    queryBinary: <T>(sql: string, params?: readonly unknown[]) => {
+      // The values written into the text as query() writes them (the same statement), none bound.
+      const text = params?.length ? conn.format(sql, params as unknown[]) : sql;
+      onSql?.(text);
+      return new Promise<T[]>((resolve, reject) =>
+        conn.execute(text, [], (e, result) => (e ? reject(e) : resolve((Array.isArray(result) ? result : []) as T[]))),
+      );
     },
     execute: async (sql, params) => {
       const r = (await raw(sql, params)) as ResultSetHeader;
