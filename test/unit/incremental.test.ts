@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { CodeEngine } from '../../server/src/engine';
-import { IncrementalAnalyzer, type IncrementalStats } from '../../server/src/incremental/analyzer';
+import { IncrementalAnalyzer } from '../../server/src/incremental/analyzer';
 import { globalKey, linesWith, mentionsWord } from '../../server/src/incremental/facts';
 import type { StatementInfo } from '../../server/src/incremental/statements';
 import { FileIndex } from '../../server/src/index/fileIndex';
