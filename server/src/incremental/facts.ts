@@ -100,22 +100,23 @@ function samePairs(a: Array<[string, string]>, b: Array<[string, string]>): bool
   return sameList(a, b, (x, y) => x[0] === y[0] && x[1] === y[1]);
 }
 
-/** What other statements may read of the file's definitions, by name (several definitions of a name: joined). */
-export interface Definitions {
-  skeletons: Map<string, string>;
-  /** What a `->` line naming them reads (StatementInfo.keyed). */
-  keyed: Map<string, string>;
-}
+/** The statements defining each name, in order (what other statements may read of them: skeleton, keyed). */
+export type Definitions = Map<string, StatementInfo[]>;
 
 export function definitionsOf(infos: StatementInfo[]): Definitions {
-  const skeletons = new Map<string, string>();
-  const keyed = new Map<string, string>();
+  const out: Definitions = new Map();
   for (const info of infos)
     if (info.defines !== null) {
-      skeletons.set(info.defines, `${skeletons.get(info.defines) ?? ''}\0${info.skeleton}`);
-      keyed.set(info.defines, `${keyed.get(info.defines) ?? ''}\0${info.keyed}`);
+      const list = out.get(info.defines);
+      if (list) list.push(info);
+      else out.set(info.defines, [info]);
     }
-  return { skeletons, keyed };
+  return out;
+}
+
+/** Whether two lists of definitions read the same in `part` (a statement left alone is the same object). */
+function sameIn(a: StatementInfo[] | undefined, b: StatementInfo[], part: 'skeleton' | 'keyed'): boolean {
+  return !!a && a.length === b.length && a.every((x, i) => x === b[i] || x[part] === b[i][part]);
 }
 
 /** Names whose facts may have changed (`names`), and those of them whose keyed facts may have (`keyed`). */
@@ -133,13 +134,13 @@ export interface Affected {
 export function affectedNames(before: Definitions, after: Definitions, infos: StatementInfo[]): Affected | 'all' {
   const names = new Set<string>();
   const keyed = new Set<string>();
-  for (const [n, s] of after.skeletons)
-    if (before.skeletons.get(n) !== s) {
+  for (const [n, defs] of after)
+    if (!sameIn(before.get(n), defs, 'skeleton')) {
       names.add(n);
-      if (before.keyed.get(n) !== after.keyed.get(n)) keyed.add(n);
+      if (!sameIn(before.get(n), defs, 'keyed')) keyed.add(n);
     }
-  for (const n of before.skeletons.keys())
-    if (!after.skeletons.has(n)) {
+  for (const n of before.keys())
+    if (!after.has(n)) {
       names.add(n);
       keyed.add(n);
     }

@@ -3,7 +3,7 @@
 // statements may read from it (a class's skeleton, the names it mentions, imports, `global`, assigned names).
 import { Query, type Language, type Node, type Tree } from 'web-tree-sitter';
 import { looksLikeDefinition } from '../index/classBody';
-import type { SyntaxNodes } from '../python/syntax';
+import { stringValue, type SyntaxNodes } from '../python/syntax';
 import { descendantsOfTypes } from '../python/typeWalk';
 import { keyedLines } from '../rules/tables/heading';
 
@@ -242,7 +242,7 @@ export function describe(stmt: Node, text: string, syntax: SyntaxNodes, key: str
   };
 }
 
-/** A class-level `definition = "..."` whose string is its value as written (no prefix, escape or interpolation). */
+/** A class-level `definition = "..."` whose string is its value as written (python/syntax.ts stringValue, no backslash). */
 interface PlainDefinition {
   /** The string's range, relative to the statement's start. */
   start: number;
@@ -259,49 +259,39 @@ function plainDefinitions(base: number, assignments: Node[]): PlainDefinition[] 
     const left = a.childForFieldName('left');
     if (left?.type !== 'identifier' || left.text !== 'definition') continue;
     const right = a.childForFieldName('right');
-    if (right?.type !== 'string') continue;
-    const source = right.text;
-    const quote = source.startsWith('"""') || source.startsWith("'''") ? 3 : 1;
-    if (!(source[0] === '"' || source[0] === "'") || source.includes('\\') || source.length < 2 * quote) continue;
-    const value = source.slice(quote, source.length - quote);
-    const start = right.startIndex - base;
+    const value = right ? stringValue(right) : null;
+    // A backslash may join lines or spell one: the value's lines would not be the source's.
+    if (value === null || value.includes('\\')) continue;
+    const start = right!.startIndex - base;
     const keyLines: Array<[number, number]> = [];
-    let at = start + quote;
+    let at = start + (right!.child(0)?.text.length ?? 0); // after the opening quotes (and prefix)
     for (const line of value.split('\n')) {
       if (line.trimStart().startsWith('->')) keyLines.push([at, at + line.length]);
       at += line.length + 1;
     }
-    const flag = looksLikeDefinition(source) ? 'D' : 'N';
-    out.push({ start, end: right.endIndex - base, keyed: `${flag}${keyedLines(value)}`, keyLines });
+    const flag = looksLikeDefinition(right!.text) ? 'D' : 'N';
+    out.push({ start, end: right!.endIndex - base, keyed: `${flag}${keyedLines(value)}`, keyLines });
   }
   return out;
 }
 
 /** The skeleton (bodies cut) with each plain definition's string replaced by what `->` readers see of it. */
 function keyedSkeleton(text: string, cuts: Array<[number, number]>, definitions: PlainDefinition[]): string {
-  const parts: Array<[number, number, string]> = [
-    ...cuts.map(([s, e]): [number, number, string] => [s, e, '…']),
-    ...definitions.map((d): [number, number, string] => [d.start, d.end, `\0${d.keyed}\0`]),
-  ].sort((a, b) => a[0] - b[0]);
-  let out = '';
-  let at = 0;
-  for (const [s, e, by] of parts) {
-    out += text.slice(at, s) + by;
-    at = e;
-  }
-  return out + text.slice(at);
+  return spliced(
+    text,
+    [
+      ...cuts.map(([s, e]): Splice => [s, e, '…']),
+      ...definitions.map((d): Splice => [d.start, d.end, `\0${d.keyed}\0`]),
+    ].sort((a, b) => a[0] - b[0]),
+  );
 }
 
 /** The text with the definitions' `->` lines blanked (lengths kept). */
 function blanked(text: string, definitions: PlainDefinition[]): string {
-  let out = '';
-  let at = 0;
-  for (const d of definitions)
-    for (const [s, e] of d.keyLines) {
-      out += text.slice(at, s) + ' '.repeat(e - s);
-      at = e;
-    }
-  return out + text.slice(at);
+  return spliced(
+    text,
+    definitions.flatMap((d) => d.keyLines.map(([s, e]): Splice => [s, e, ' '.repeat(e - s)])),
+  );
 }
 
 /** A definition's function and method bodies (a `definition` method kept), relative to its start. */
@@ -320,10 +310,21 @@ function bodyCuts(base: number, functions: Node[]): Array<[number, number]> {
 
 /** The text without the cut ranges (each left as `…`). */
 function cutOut(text: string, cuts: Array<[number, number]>): string {
+  return spliced(
+    text,
+    cuts.map(([s, e]): Splice => [s, e, '…']),
+  );
+}
+
+/** A range of a text and what replaces it. */
+type Splice = [start: number, end: number, by: string];
+
+/** The text with each range (sorted, disjoint) replaced. */
+function spliced(text: string, parts: Splice[]): string {
   let out = '';
   let at = 0;
-  for (const [s, e] of cuts) {
-    out += `${text.slice(at, s)}…`;
+  for (const [s, e, by] of parts) {
+    out += text.slice(at, s) + by;
     at = e;
   }
   return out + text.slice(at);

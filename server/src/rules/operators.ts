@@ -390,6 +390,12 @@ function joinIn(ctx: RuleContext, receiver: Node, depth = 0): Node | null {
   return null;
 }
 
+/** `….proj(…)`, parenthesised or not. */
+function isProjCall(ctx: RuleContext, node: Node): boolean {
+  const n = unparen(node);
+  return n.type === 'call' && methodCallIn(ctx, n)?.method.text === 'proj';
+}
+
 function checkJoinKeys(ctx: RuleContext, mc: MethodCall): void {
   const name = mc.method.text;
   const usesKey =
@@ -400,9 +406,7 @@ function checkJoinKeys(ctx: RuleContext, mc: MethodCall): void {
         /^["']frame["']$/.test(mc.keywords.get('format')?.childForFieldName('value')?.text ?? ''))) ||
     (name === 'to_arrays' && mc.keywords.get('include_key')?.childForFieldName('value')?.type === 'true') ||
     // `fetch("KEY", "a", as_dict=True)` is fixed into `proj("a").to_dicts()`, whose rows hold the key too.
-    (name === 'to_dicts' &&
-      unparen(mc.receiver).type === 'call' &&
-      /\.\s*proj$/.test(unparen(mc.receiver).childForFieldName('function')?.text ?? ''));
+    (name === 'to_dicts' && isProjCall(ctx, mc.receiver));
   if (!usesKey) return;
   const join = joinIn(ctx, mc.receiver);
   if (!join || ctx.isGuarded(mc.call)) return;

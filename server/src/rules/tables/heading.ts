@@ -21,26 +21,31 @@ const FK_LINE = /^->\s*(?:\[[^\]]*\]\s*)?([A-Za-z_][\w.]*?)(?:\.proj\(([^)]*)\))
 const ATTR_LINE = /^([a-z_]\w*)\s*(?:=|:)/;
 const INDEX_LINE = /^(unique\s+)?index\s*\(/i;
 
+/** What one trimmed line of a definition is, as parseDefinition reads it. */
+type LineKind = 'skip' | 'divider' | 'fk' | 'index' | 'attr' | 'unknown';
+
+function lineKind(line: string): LineKind {
+  if (!line || line.startsWith('#')) return 'skip';
+  if (/^(-{3,}|_{3,})/.test(line)) return 'divider';
+  if (line.startsWith('->')) return 'fk';
+  if (INDEX_LINE.test(line)) return 'index';
+  return ATTR_LINE.test(line) ? 'attr' : 'unknown';
+}
+
 /** A tolerant parser of a 0.14.6 definition string; unrecognised lines become 'unknown' items. */
 export function parseDefinition(text: string): ParsedDefinition {
   const out: ParsedDefinition = { primary: [], secondary: [] };
   let section = out.primary;
   for (const raw of text.split('\n')) {
     const line = raw.trim();
-    if (!line || line.startsWith('#')) continue;
-    if (/^(-{3,}|_{3,})/.test(line)) {
-      section = out.secondary;
-      continue;
-    }
-    if (line.startsWith('->')) {
+    const kind = lineKind(line);
+    if (kind === 'divider') section = out.secondary;
+    else if (kind === 'fk') {
       const fk = FK_LINE.exec(line.replace(/\s*#.*$/, ''));
       const renames = fk ? parseRenames(fk[2]) : null;
       section.push(fk && renames ? { kind: 'fk', ref: fk[1], renames } : { kind: 'unknown', line });
-      continue;
-    }
-    if (INDEX_LINE.test(line)) continue;
-    const attr = ATTR_LINE.exec(line);
-    section.push(attr ? { kind: 'attr', name: attr[1] } : { kind: 'unknown', line });
+    } else if (kind === 'attr') section.push({ kind: 'attr', name: ATTR_LINE.exec(line)![1] });
+    else if (kind === 'unknown') section.push({ kind: 'unknown', line });
   }
   return out;
 }
@@ -56,9 +61,9 @@ export function keyedLines(text: string): string {
   let secondary = false;
   for (const raw of text.split('\n')) {
     const line = raw.trim();
-    if (!line || line.startsWith('#')) continue;
-    if (/^(-{3,}|_{3,})/.test(line)) secondary = true;
-    else if (secondary && !line.startsWith('->') && !INDEX_LINE.test(line) && ATTR_LINE.test(line)) continue;
+    const kind = lineKind(line);
+    if (kind === 'divider') secondary = true;
+    if (kind === 'skip' || (secondary && kind === 'attr')) continue;
     out.push(line);
   }
   return out.join('\n');
