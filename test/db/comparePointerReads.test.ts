@@ -12,10 +12,9 @@ import path from 'node:path';
 import { openDb } from '../../client/src/db/connection';
 import { compare } from '../../client/src/db/compare';
 import { fileStore, filePath, path014 } from '../../client/src/db/stores';
-import { q, qt } from '../../client/src/db/sql';
-import { externalTableDdl } from '../../client/src/db/bench';
+import { qt } from '../../client/src/db/sql';
 import { dropPrefixed, testServer, uniquePrefix } from './harness';
-import { copiedToV2, storeBlob, uint8Blob } from '../helpers/storedBlobs';
+import { copiedToV2, createRecording, storeBlob, uint8Blob } from '../helpers/storedBlobs';
 
 const ROWS = 40;
 /** Row r points at object r % 4 when r is even (shared across chunks), else at its own. */
@@ -33,14 +32,7 @@ test('the pointer reads find each planted difference by key, also on objects sha
     const src = `${prefix}lab`;
     const dst = `${src}_v2`;
     const store = fileStore('raw', root);
-    await db.execute(`CREATE DATABASE ${q(src)}`);
-    await db.execute(externalTableDdl(src, 'raw'));
-    await db.execute(`CREATE TABLE ${qt(src, 'recording')} (
-      \`rec_id\` int unsigned NOT NULL,
-      \`rate\` double NOT NULL,
-      \`signal\` binary(16) NOT NULL COMMENT ":blob@raw:raw trace",
-      PRIMARY KEY (\`rec_id\`),
-      FOREIGN KEY (\`signal\`) REFERENCES ${qt(src, '~external_raw')} (\`hash\`)) ENGINE=InnoDB`);
+    await createRecording(db, src, ['`rate` double NOT NULL']);
     const digests = new Map<string, Buffer>();
     for (let r = 0; r < ROWS; r++) {
       const name = objectOf(r);

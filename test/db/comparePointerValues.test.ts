@@ -11,10 +11,9 @@ import path from 'node:path';
 import { openDb } from '../../client/src/db/connection';
 import { compare } from '../../client/src/db/compare';
 import { fileStore } from '../../client/src/db/stores';
-import { q, qt } from '../../client/src/db/sql';
-import { externalTableDdl } from '../../client/src/db/bench';
+import { qt } from '../../client/src/db/sql';
 import { dropPrefixed, testServer, uniquePrefix } from './harness';
-import { copiedToV2, storeBlob, uint8Blob } from '../helpers/storedBlobs';
+import { copiedToV2, createRecording, storeBlob, uint8Blob } from '../helpers/storedBlobs';
 
 const ROWS = 24;
 
@@ -27,16 +26,7 @@ test('pointer reads by value: floating-point, NULL and integer differences keep 
     const src = `${prefix}lab`;
     const dst = `${src}_v2`;
     const store = fileStore('raw', root);
-    await db.execute(`CREATE DATABASE ${q(src)}`);
-    await db.execute(externalTableDdl(src, 'raw'));
-    await db.execute(`CREATE TABLE ${qt(src, 'recording')} (
-      \`rec_id\` int unsigned NOT NULL,
-      \`gain\` float NULL,
-      \`rate\` double NOT NULL,
-      \`n\` bigint NOT NULL,
-      \`signal\` binary(16) NOT NULL COMMENT ":blob@raw:raw trace",
-      PRIMARY KEY (\`rec_id\`),
-      FOREIGN KEY (\`signal\`) REFERENCES ${qt(src, '~external_raw')} (\`hash\`)) ENGINE=InnoDB`);
+    await createRecording(db, src, ['`gain` float NULL', '`rate` double NOT NULL', '`n` bigint NOT NULL']);
     for (let r = 0; r < ROWS; r++) {
       const blob = uint8Blob(Buffer.from(`own${r}`));
       const digest = storeBlob(store, src, blob);
@@ -107,13 +97,7 @@ test('a chunk of thousands of pointer rows, checked in turns of the event loop, 
     const src = `${prefix}lab`;
     const dst = `${src}_v2`;
     const store = fileStore('raw', root);
-    await db.execute(`CREATE DATABASE ${q(src)}`);
-    await db.execute(externalTableDdl(src, 'raw'));
-    await db.execute(`CREATE TABLE ${qt(src, 'recording')} (
-      \`rec_id\` int unsigned NOT NULL,
-      \`signal\` binary(16) NOT NULL COMMENT ":blob@raw:raw trace",
-      PRIMARY KEY (\`rec_id\`),
-      FOREIGN KEY (\`signal\`) REFERENCES ${qt(src, '~external_raw')} (\`hash\`)) ENGINE=InnoDB`);
+    await createRecording(db, src);
     const digests: Buffer[] = [];
     for (let k = 0; k < 3; k++) {
       const blob = uint8Blob(Buffer.from(`shared${k}`));

@@ -10,11 +10,10 @@ import path from 'node:path';
 import { openDb } from '../../client/src/db/connection';
 import { compare } from '../../client/src/db/compare';
 import { fileStore, filePath, path014 } from '../../client/src/db/stores';
-import { q, qt } from '../../client/src/db/sql';
-import { externalTableDdl } from '../../client/src/db/bench';
+import { qt } from '../../client/src/db/sql';
 import { ExternalIndex } from '../../client/src/db/externalIndex';
 import { dropPrefixed, testServer, uniquePrefix } from './harness';
-import { copiedToV2, storeBlob, uint8Blob } from '../helpers/storedBlobs';
+import { copiedToV2, createRecording, storeBlob, uint8Blob } from '../helpers/storedBlobs';
 
 /** More objects than compare lists a store for (LIST_AT_LEAST, 4,096), one per row. */
 const ROWS = 4200;
@@ -27,13 +26,7 @@ test('present lists the store once, and still finds a missing file and a danglin
     const src = `${prefix}lab`;
     const dst = `${src}_v2`;
     const store = fileStore('raw', root);
-    await db.execute(`CREATE DATABASE ${q(src)}`);
-    await db.execute(externalTableDdl(src, 'raw'));
-    await db.execute(`CREATE TABLE ${qt(src, 'recording')} (
-      \`rec_id\` int unsigned NOT NULL,
-      \`signal\` binary(16) NOT NULL COMMENT ":blob@raw:raw trace",
-      PRIMARY KEY (\`rec_id\`),
-      FOREIGN KEY (\`signal\`) REFERENCES ${qt(src, '~external_raw')} (\`hash\`)) ENGINE=InnoDB`);
+    await createRecording(db, src);
     const digests: Buffer[] = [];
     for (let at = 0; at < ROWS; at += 500) {
       const ext: unknown[] = [];

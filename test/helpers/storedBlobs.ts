@@ -6,7 +6,9 @@ import path from 'node:path';
 import { createHash } from 'node:crypto';
 import type { Db } from '../../client/src/db/connection';
 import { copy } from '../../client/src/db/copy';
+import { externalTableDdl } from '../../client/src/db/bench';
 import { createParallel } from '../../client/src/db/parallel';
+import { q, qt } from '../../client/src/db/sql';
 import { filePath, path014, type StoreSpec } from '../../client/src/db/stores';
 
 /** A serialized 0.14.6 blob (mYm, a uint8 vector) of `body` (under 256 bytes), as benchBlobs.ts spells it in SQL. */
@@ -37,4 +39,19 @@ export async function copiedToV2(db: Db, src: string, table: string, store: Stor
     stores: { [store.name]: store },
   });
   assert.equal(copied.tables[0].status, 'done');
+}
+
+/**
+ * Schema `src` with `~external_raw` and a 0.14.6 table `recording`: `rec_id` (the key), `columns` (SQL column
+ * definitions), and `signal`, a blob@raw pointer into `~external_raw`.
+ */
+export async function createRecording(db: Db, src: string, columns: string[] = []): Promise<void> {
+  await db.execute(`CREATE DATABASE ${q(src)}`);
+  await db.execute(externalTableDdl(src, 'raw'));
+  await db.execute(`CREATE TABLE ${qt(src, 'recording')} (
+      \`rec_id\` int unsigned NOT NULL,
+      ${columns.map((c) => `${c},`).join('\n      ')}
+      \`signal\` binary(16) NOT NULL COMMENT ":blob@raw:raw trace",
+      PRIMARY KEY (\`rec_id\`),
+      FOREIGN KEY (\`signal\`) REFERENCES ${qt(src, '~external_raw')} (\`hash\`)) ENGINE=InnoDB`);
 }
