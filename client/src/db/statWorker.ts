@@ -1,7 +1,9 @@
 // Sizes of local files, and the objects a store folder holds, from a worker thread: compare looks at every
 // distinct object of a table, which on the main thread was about a third of its CPU; from the worker one batch
-// is looked at while the main thread parses the next rows. One worker per process, started on first use and not
-// keeping the process alive while idle. If the worker cannot run, the work is done here, synchronously.
+// is looked at while the main thread parses the next rows. One worker per process, started on first use, not
+// keeping the process alive while idle, and ended after IDLE_MS without work (its heap, ~20–40 MB of resident
+// memory after a store's listing, is given back; a later request starts it again, ~30 ms). If the worker cannot
+// run, the work is done here, synchronously.
 //
 // A stat costs ~5–7 µs on the benchmark's VM (mostly the kernel's path walk), one directory listing ~1.7 µs per
 // name: for a table that points at most of a store, listing the store's folders once (digestsUnder) is ~4× cheaper
@@ -121,7 +123,11 @@ export function digestsNow(dir: string, folding: readonly number[], expected = 0
 
 type Answer = { sizes?: Float64Array; digests?: Uint8Array | null };
 
+/** How long the worker may wait idle before it is ended. */
+const IDLE_MS = 2000;
+
 let worker: Worker | null = null;
+let idle: NodeJS.Timeout | null = null;
 let broken = false;
 let nextId = 0;
 const waiting = new Map<number, (answer: Answer | null) => void>();
@@ -140,10 +146,16 @@ function started(): Worker | null {
     w.on('message', ({ id, ...answer }: { id: number } & Answer) => {
       const done = waiting.get(id);
       waiting.delete(id);
-      if (waiting.size === 0) w.unref();
+      if (waiting.size === 0) {
+        w.unref();
+        if (idle) clearTimeout(idle);
+        idle = setTimeout(() => end(w), IDLE_MS);
+        idle.unref();
+      }
       done?.(answer);
     });
     const fail = () => {
+      if (ended.has(w)) return;
       broken = true;
       worker = null;
       for (const done of waiting.values()) done(null);
@@ -159,15 +171,33 @@ function started(): Worker | null {
   return worker;
 }
 
+/** Workers ended for being idle (their 'exit' is no failure). */
+const ended = new WeakSet<Worker>();
+
+function end(w: Worker): void {
+  if (worker !== w || waiting.size) return;
+  ended.add(w);
+  worker = null;
+  idle = null;
+  void w.terminate();
+}
+
 function ask<T>(message: object, read: (a: Answer) => T, here: () => T): Promise<T> {
   const w = started();
   if (!w) return Promise.resolve(here());
+  if (idle) clearTimeout(idle);
+  idle = null;
   const id = nextId++;
   return new Promise<T>((resolve) => {
     waiting.set(id, (answer) => resolve(answer ? read(answer) : here()));
     w.ref();
     w.postMessage({ id, ...message });
   });
+}
+
+/** Whether the worker thread is running now (tests: it ends after IDLE_MS idle). */
+export function workerRunning(): boolean {
+  return worker !== null;
 }
 
 /** The sizes of `paths`, stat'ed on the worker thread (or here, when it cannot run). */
