@@ -51,28 +51,37 @@ export async function runCodeBench(
     // warm-up both paths once
     for (const p of paths.slice(0, 20)) py.parse(fs.readFileSync(p, 'utf8')).delete();
 
-    let t = process.hrtime.bigint();
+    const t = process.hrtime.bigint();
     for (const p of paths) py.parse(fs.readFileSync(p, 'utf8')).delete();
     const parseMs = Number(process.hrtime.bigint() - t) / 1e6;
 
-    // The CLI's own path (cli/src/code/check.ts): one thread, then every core. Results are streamed, as the CLI does.
-    const findings = { single: 0, parallel: 0 };
-    // CPU time of every thread of this process: on a loaded machine it tells what the wall clock cannot.
-    let cpu = process.cpuUsage();
-    t = process.hrtime.bigint();
-    await analyzePaths([dir], { schemaSuffix: '' }, 1, (r) => {
-      findings.single += r.findings.length;
-    });
-    const singleMs = Number(process.hrtime.bigint() - t) / 1e6;
-    const singleCpu = cpuSeconds(process.cpuUsage(cpu));
+    // The CLI's own path (cli/src/code/check.ts), one thread and every core. The analysis is warmed up first (else the
+    // first timed run pays this isolate's JIT and the second does not), then each is timed twice, in the order 1, N,
+    // N, 1, and its faster run kept. Results are streamed, as the CLI does.
+    await analyzePaths(paths.slice(0, 100), { schemaSuffix: '' }, 1);
     const workers = defaultWorkers();
-    cpu = process.cpuUsage();
-    t = process.hrtime.bigint();
-    await analyzePaths([dir], { schemaSuffix: '' }, workers, (r) => {
-      findings.parallel += r.findings.length;
-    });
-    const parallelMs = Number(process.hrtime.bigint() - t) / 1e6;
-    const parallelCpu = cpuSeconds(process.cpuUsage(cpu));
+    const findings = { single: 0, parallel: 0 };
+    const timedRun = async (jobs: number) => {
+      let n = 0;
+      // CPU time of every thread of this process: on a loaded machine it tells what the wall clock cannot.
+      const cpu = process.cpuUsage();
+      const t = process.hrtime.bigint();
+      await analyzePaths([dir], { schemaSuffix: '' }, jobs, (r) => {
+        n += r.findings.length;
+      });
+      const ms = Number(process.hrtime.bigint() - t) / 1e6;
+      if (jobs === 1) findings.single = n;
+      else findings.parallel = n;
+      return { ms, cpu: cpuSeconds(process.cpuUsage(cpu)) };
+    };
+    const runs = {
+      single: [] as Array<{ ms: number; cpu: number }>,
+      parallel: [] as Array<{ ms: number; cpu: number }>,
+    };
+    for (const jobs of [1, workers, workers, 1]) (jobs === 1 ? runs.single : runs.parallel).push(await timedRun(jobs));
+    const best = (rs: Array<{ ms: number; cpu: number }>) => rs.reduce((a, b) => (b.ms < a.ms ? b : a));
+    const { ms: singleMs, cpu: singleCpu } = best(runs.single);
+    const { ms: parallelMs, cpu: parallelCpu } = best(runs.parallel);
     if (findings.single !== findings.parallel)
       throw new Error(`parallel check found ${findings.parallel} findings, single-threaded ${findings.single}`);
 
@@ -88,7 +97,7 @@ export async function runCodeBench(
       `  dj-migrate check (${workers} workers)          : ${rate(parallelMs)} files/s (${parallelMs.toFixed(0)} ms), ${(parseMs / parallelMs).toFixed(2)} of parse-only   aim ≥ 300 files/s and ≥ 0.5`,
     );
     log(
-      `  ${workers} workers vs 1 thread                 : ${(singleMs / parallelMs).toFixed(2)}× faster   aim ≥ 1.6× (on a quiet machine); CPU time ${singleCpu.toFixed(1)} s vs ${parallelCpu.toFixed(1)} s (load average ${os.loadavg()[0].toFixed(1)})`,
+      `  ${workers} workers vs 1 thread                 : ${(singleMs / parallelMs).toFixed(2)}× faster   aim ≥ 1.6× (on a quiet machine); CPU time ${singleCpu.toFixed(1)} s vs ${parallelCpu.toFixed(1)} s (load average ${os.loadavg()[0].toFixed(1)}; best of 2 each, after a warm-up: ${runs.single.map((r) => r.ms.toFixed(0)).join('/')} ms vs ${runs.parallel.map((r) => r.ms.toFixed(0)).join('/')} ms)`,
     );
     const cli = opts.cliPath ?? path.join(__dirname, 'cli.js');
     if (fs.existsSync(cli)) {
