@@ -5,28 +5,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { openDb } from '../../client/src/db/connection';
 import { compare } from '../../client/src/db/compare';
-import { fileStore, filePath, path014 } from '../../client/src/db/stores';
+import { filePath, path014 } from '../../client/src/db/stores';
 import { qt } from '../../client/src/db/sql';
 import { ExternalIndex } from '../../client/src/db/externalIndex';
-import { dropPrefixed, testServer, uniquePrefix } from './harness';
-import { copiedToV2, createRecording, storeBlob, uint8Blob } from '../helpers/storedBlobs';
+import { copiedToV2, withRecording, storeBlob, uint8Blob } from '../helpers/storedBlobs';
 
 /** More objects than compare lists a store for (LIST_AT_LEAST, 4,096), one per row. */
 const ROWS = 4200;
 
 test('present lists the store once, and still finds a missing file and a dangling link by key', async () => {
-  const prefix = uniquePrefix();
-  const db = await openDb(testServer);
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'djm-cmppresent-'));
-  try {
-    const src = `${prefix}lab`;
-    const dst = `${src}_v2`;
-    const store = fileStore('raw', root);
-    await createRecording(db, src);
+  await withRecording({}, async ({ db, src, dst, store, root }) => {
     const digests: Buffer[] = [];
     for (let at = 0; at < ROWS; at += 500) {
       const ext: unknown[] = [];
@@ -114,9 +104,5 @@ test('present lists the store once, and still finds a missing file and a danglin
     const gone = (await compare(db, opts)).tables[0];
     assert.equal(gone.differing, ROWS);
     assert.equal(gone.filesListed, 0);
-  } finally {
-    await db.close();
-    await dropPrefixed(prefix);
-    fs.rmSync(root, { recursive: true, force: true });
-  }
+  });
 });

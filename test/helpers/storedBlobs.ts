@@ -2,14 +2,16 @@
 // them, and the `_v2` copy of the table that points at them.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
-import type { Db } from '../../client/src/db/connection';
+import { type Db, openDb } from '../../client/src/db/connection';
 import { copy } from '../../client/src/db/copy';
 import { externalTableDdl } from '../../client/src/db/bench';
 import { createParallel } from '../../client/src/db/parallel';
 import { q, qt } from '../../client/src/db/sql';
-import { filePath, path014, type StoreSpec } from '../../client/src/db/stores';
+import { fileStore, filePath, path014, type StoreSpec } from '../../client/src/db/stores';
+import { dropPrefixed, testServer, uniquePrefix } from '../db/harness';
 
 /** A serialized 0.14.6 blob (mYm, a uint8 vector) of `body` (under 256 bytes), as benchBlobs.ts spells it in SQL. */
 export function uint8Blob(body: Buffer): Buffer {
@@ -54,4 +56,36 @@ export async function createRecording(db: Db, src: string, columns: string[] = [
       \`signal\` binary(16) NOT NULL COMMENT ":blob@raw:raw trace",
       PRIMARY KEY (\`rec_id\`),
       FOREIGN KEY (\`signal\`) REFERENCES ${qt(src, '~external_raw')} (\`hash\`)) ENGINE=InnoDB`);
+}
+
+/** What withRecording hands a test: its connection, the schema pair and the file store `raw` (in folder `root`). */
+export interface RecordingLab {
+  db: Db;
+  src: string;
+  dst: string;
+  store: StoreSpec;
+  root: string;
+}
+
+/**
+ * Runs `body` on a fresh createRecording schema (with `columns`) and an empty file store `raw`, on a connection that
+ * logs its statements to `log`; afterwards the connection is closed, the schemas dropped and the store removed,
+ * whatever happened.
+ */
+export async function withRecording(
+  o: { columns?: string[]; log?: (sql: string) => void },
+  body: (lab: RecordingLab) => Promise<void>,
+): Promise<void> {
+  const prefix = uniquePrefix();
+  const db = await openDb(testServer, o.log);
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'djm-recording-'));
+  try {
+    const src = `${prefix}lab`;
+    await createRecording(db, src, o.columns);
+    await body({ db, src, dst: `${src}_v2`, store: fileStore('raw', root), root });
+  } finally {
+    await db.close();
+    await dropPrefixed(prefix);
+    fs.rmSync(root, { recursive: true, force: true });
+  }
 }
