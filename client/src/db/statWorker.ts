@@ -148,14 +148,14 @@ function started(): Worker | null {
       waiting.delete(id);
       if (waiting.size === 0) {
         w.unref();
-        if (idle) clearTimeout(idle);
+        cancelIdle();
         idle = setTimeout(() => end(w), IDLE_MS);
         idle.unref();
       }
       done?.(answer);
     });
     const fail = () => {
-      if (ended.has(w)) return;
+      if (worker !== w) return; // ended for being idle (end), not failed
       broken = true;
       worker = null;
       for (const done of waiting.values()) done(null);
@@ -171,12 +171,14 @@ function started(): Worker | null {
   return worker;
 }
 
-/** Workers ended for being idle (their 'exit' is no failure). */
-const ended = new WeakSet<Worker>();
+function cancelIdle(): void {
+  if (idle) clearTimeout(idle);
+  idle = null;
+}
 
+/** Ends an idle worker; its 'exit' is then no failure (fail sees it is no longer `worker`). */
 function end(w: Worker): void {
   if (worker !== w || waiting.size) return;
-  ended.add(w);
   worker = null;
   idle = null;
   void w.terminate();
@@ -185,8 +187,7 @@ function end(w: Worker): void {
 function ask<T>(message: object, read: (a: Answer) => T, here: () => T): Promise<T> {
   const w = started();
   if (!w) return Promise.resolve(here());
-  if (idle) clearTimeout(idle);
-  idle = null;
+  cancelIdle();
   const id = nextId++;
   return new Promise<T>((resolve) => {
     waiting.set(id, (answer) => resolve(answer ? read(answer) : here()));
