@@ -3,28 +3,9 @@
 // statements may read from it (a class's skeleton, the names it mentions, imports, `global`, assigned names).
 import { Query, type Language, type Node, type Tree } from 'web-tree-sitter';
 import { looksLikeDefinition } from '../index/classBody';
-import { stringValue, type SyntaxNodes } from '../python/syntax';
+import { SYNTAX_BUCKET, SYNTAX_BUCKETS, SYNTAX_TYPES, stringValue, type SyntaxNodes } from '../python/syntax';
 import { descendantsOfTypes } from '../python/typeWalk';
 import { keyedLines } from '../rules/tables/heading';
-
-type Bucket = keyof Omit<SyntaxNodes, 'errorRanges'>;
-
-// The same kinds collectSyntax gathers for a whole file, gathered here for one statement.
-const COLLECT: Record<string, Bucket> = {
-  call: 'calls',
-  binary_operator: 'binaryOperators',
-  class_definition: 'classes',
-  assignment: 'assignments',
-  import_statement: 'imports',
-  import_from_statement: 'imports',
-  with_statement: 'withStatements',
-  attribute: 'attributes',
-  keyword_argument: 'keywordArguments',
-  function_definition: 'functions',
-  lambda: 'functions',
-  try_statement: 'tries',
-};
-const WANTED = [...Object.keys(COLLECT), 'ERROR'];
 
 /** Kinds the file index reads across the whole file; a clean statement contributes only these, found again by range. */
 export const RELOCATED = new Set([
@@ -56,10 +37,10 @@ let missingQuery: { language: Language; query: Query } | null = null;
 /** Every index node inside one statement, in document order (the statement itself included). */
 export function collectIn(stmt: Node): SyntaxNodes {
   const out = emptySyntax();
-  for (const node of stmt.descendantsOfType(WANTED)) {
+  for (const node of stmt.descendantsOfType(SYNTAX_TYPES)) {
     if (!node) continue;
     if (node.type === 'ERROR') out.errorRanges.push([node.startIndex, node.endIndex]);
-    else out[COLLECT[node.type]].push(node);
+    else out[SYNTAX_BUCKET[node.type]].push(node);
   }
   // MISSING nodes found as the whole file's collection finds them (python/syntax.ts forEachMissing).
   if (stmt.hasError) {
@@ -81,17 +62,17 @@ export function collectIn(stmt: Node): SyntaxNodes {
  */
 export function collectAll(tree: Tree, starts: number[], ends: number[]): SyntaxNodes[] {
   const out = starts.map(() => emptySyntax());
-  const buckets = new Map<number, Bucket>();
+  const kinds: number[] = [];
+  const nodes = descendantsOfTypes(tree, SYNTAX_TYPES, kinds);
   let p = 0;
-  for (const node of descendantsOfTypes(tree, WANTED)) {
+  for (let i = 0; i < nodes.length; i++) {
+    const node = nodes[i];
     const start = node.startIndex;
     while (p < ends.length && start >= ends[p]) p++;
     if (p === ends.length) break;
     if (start < starts[p] || start === node.endIndex) continue;
-    const id = node.typeId;
-    let bucket = buckets.get(id);
-    if (bucket === undefined) buckets.set(id, (bucket = COLLECT[node.type]));
-    if (bucket) out[p][bucket].push(node);
+    const bucket = SYNTAX_BUCKETS[kinds[i]];
+    if (bucket !== 'ERROR') out[p][bucket].push(node);
   }
   return out;
 }

@@ -20,7 +20,11 @@ export interface SyntaxNodes {
   tries: Node[];
 }
 
-const COLLECT: Record<string, keyof Omit<SyntaxNodes, 'errorRanges'>> = {
+/** The node lists of SyntaxNodes (all but errorRanges). */
+export type SyntaxBucket = keyof Omit<SyntaxNodes, 'errorRanges'>;
+
+/** The list each collected node type goes to. */
+export const SYNTAX_BUCKET: Record<string, SyntaxBucket> = {
   call: 'calls',
   binary_operator: 'binaryOperators',
   class_definition: 'classes',
@@ -35,8 +39,11 @@ const COLLECT: Record<string, keyof Omit<SyntaxNodes, 'errorRanges'>> = {
   try_statement: 'tries',
 };
 
-const WANTED = [...Object.keys(COLLECT), 'ERROR'];
-const BUCKETS = WANTED.map((t) => (t === 'ERROR' ? 'ERROR' : COLLECT[t]));
+/** The node types collected (ERROR's for their ranges), and by position the list each goes to. */
+export const SYNTAX_TYPES = [...Object.keys(SYNTAX_BUCKET), 'ERROR'];
+export const SYNTAX_BUCKETS: ReadonlyArray<SyntaxBucket | 'ERROR'> = SYNTAX_TYPES.map((t) =>
+  t === 'ERROR' ? 'ERROR' : SYNTAX_BUCKET[t],
+);
 
 export function collectSyntax(tree: Tree): SyntaxNodes {
   const out: SyntaxNodes = {
@@ -54,9 +61,9 @@ export function collectSyntax(tree: Tree): SyntaxNodes {
   };
   // One search returns only the nodes we want, in document order, with each one's type (typeWalk.ts).
   const kinds: number[] = [];
-  const nodes = descendantsOfTypes(tree, WANTED, kinds);
+  const nodes = descendantsOfTypes(tree, SYNTAX_TYPES, kinds);
   for (let i = 0; i < nodes.length; i++) {
-    const bucket = BUCKETS[kinds[i]];
+    const bucket = SYNTAX_BUCKETS[kinds[i]];
     if (bucket === 'ERROR') out.errorRanges.push([nodes[i].startIndex, nodes[i].endIndex]);
     else if (bucket) out[bucket].push(nodes[i]);
   }
