@@ -7,7 +7,7 @@ import { loadPython, type PythonParser } from './python/parser';
 import { forEachMissing } from './python/syntax';
 import { lowerBound } from './lowerBound';
 import { callsDataJointOnlyApi } from './dataJointCalls';
-import { RuleContext, DEFAULT_OPTIONS, type EngineOptions } from './rules/context';
+import { RuleContext, DEFAULT_OPTIONS, type EngineOptions, type ScannedRange } from './rules/context';
 import type { Finding } from './rules/meta';
 import { dependencyImportRule } from './rules/dependencies/importRule';
 import { pythonRules } from './rules/registry';
@@ -76,6 +76,7 @@ export class CodeEngine {
       inScope: (offset: number) => boolean;
       allAssignments: () => Node[];
       readsEveryUse?: (name: string) => void;
+      scanned?: readonly ScannedRange[];
     },
   ): { findings: Finding[]; dataJoint: boolean } {
     index.link(this.workspace);
@@ -87,6 +88,7 @@ export class CodeEngine {
       partial?.inScope,
       partial?.allAssignments,
       partial?.readsEveryUse,
+      partial?.scanned,
     );
     if (!index.usesDataJoint && !importsDataJointModule(index) && !callsDataJointOnlyApi(text)) {
       // A file that only imports an installed DataJoint package still gets that package's warning (DJ019).

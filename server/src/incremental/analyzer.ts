@@ -10,7 +10,7 @@ import { configKeysWritten } from '../index/configWrites';
 import { releaseFeaturesOf, type ReleaseFeature } from '../index/releaseFeatures';
 import type { ModuleExports } from '../index/workspace';
 import type { SyntaxNodes } from '../python/syntax';
-import type { EngineOptions } from '../rules/context';
+import type { EngineOptions, ScannedRange } from '../rules/context';
 import type { Finding } from '../rules/meta';
 import { classFacts, KnownClasses } from './classFacts';
 import {
@@ -215,6 +215,7 @@ export class IncrementalAnalyzer {
       inScope: all ? () => true : inScope,
       allAssignments: all ? () => index.syntax.assignments : allAssignments,
       readsEveryUse: (name) => reads.add(name),
+      scanned: all ? undefined : scannedRanges(starts, ends, dirty, text.length),
     });
     const selfImport = [...index.wsModules.values()].some((ms) => ms.some((m) => m.path === this.path));
     if (!dataJoint || selfImport) {
@@ -341,6 +342,19 @@ function readersOfChangedNames(
   if (!readers.length) return;
   for (const i of readers)
     if (results.get(infos[i].key)!.reads.some((n) => changed.some((c) => c.words.has(n)))) dirty[i] = true;
+}
+
+/** The runs of re-checked statements, each read up to the end of the statement after it (see ScannedRange). */
+function scannedRanges(starts: number[], ends: number[], dirty: boolean[], length: number): ScannedRange[] {
+  const ranges: ScannedRange[] = [];
+  for (let i = 0; i < dirty.length; i++) {
+    if (!dirty[i]) continue;
+    let j = i;
+    while (j + 1 < dirty.length && dirty[j + 1]) j++;
+    ranges.push({ from: starts[i], to: ends[j], readTo: j + 1 < ends.length ? ends[j + 1] : length });
+    i = j;
+  }
+  return ranges;
 }
 
 function cachedHas(cached: Cached, f: Finding, base: number): boolean {

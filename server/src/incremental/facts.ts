@@ -1,6 +1,7 @@
 // The facts an incremental analysis keys its cache on, and moving cached results to a statement's new place.
 import type { Node } from 'web-tree-sitter';
 import type { ReleaseFeature } from '../index/releaseFeatures';
+import { mayTakeModules } from '../index/moduleParams';
 import type { Finding } from '../rules/meta';
 import type { ClassFact } from './classFacts';
 import type { StatementInfo } from './statements';
@@ -72,8 +73,7 @@ export function globalKey(
   const unique = sameGlobals ? last!.unique : [...new Set(globals)].join('\0');
   const key = [
     options,
-    SWITCHES.map((s) => (text.includes(s) ? 1 : 0)).join('') +
-      Number(text.includes('ModuleType') || (text.includes('def activate') && /\bdef activate\b/.test(text))),
+    SWITCHES.map((s) => (text.includes(s) ? 1 : 0)).join('') + Number(mayTakeModules(text)),
     linesWith(text, ['global', 'dj-migrate']).join('\n'),
     once,
     unique,

@@ -12,7 +12,7 @@ import { configKeysWritten, holdersOf } from './configWrites';
 import { constantValue, functionString, stringConstants } from './constants';
 import { readImports, type Imports } from './imports';
 import { releaseFeaturesOf } from './releaseFeatures';
-import { moduleParameters } from './moduleParams';
+import { mayTakeModules, moduleParameters } from './moduleParams';
 import type { ExportedTable, ModuleExports, WorkspaceIndex } from './workspace';
 import { mapPacked } from '../mapPacked';
 
@@ -317,7 +317,7 @@ export class FileIndex {
 
   /** A module handed in the way DataJoint Elements do (`linking_module`, `ephys: types.ModuleType`). */
   private isModuleParameter(n: Node): boolean {
-    this.moduleParams ??= /\bdef activate\b|ModuleType/.test(this.tree.rootNode.text)
+    this.moduleParams ??= mayTakeModules(this.tree.rootNode.text)
       ? moduleParameters(this.syntax.functions, this.tree.rootNode.endIndex)
       : [];
     return this.moduleParams.some((p) => p.name === n.text && p.start <= n.startIndex && n.endIndex <= p.end);

@@ -4,6 +4,11 @@
 // module's ("DataJoint-likely" receivers): `linking_module.Session.fetch()` is a query.
 import type { Node } from 'web-tree-sitter';
 
+/** Whether a text may hand modules in (`def activate`, `types.ModuleType`); a text search, no regex over the file. */
+export function mayTakeModules(text: string): boolean {
+  return text.includes('ModuleType') || (text.includes('def activate') && /\bdef activate\b/.test(text));
+}
+
 /** A name bound to such a module, and the text range where the binding holds. */
 export interface ModuleParameter {
   name: string;

@@ -5,6 +5,7 @@ import { OVERRIDABLE } from '../index/classBody';
 import type { FileIndex } from '../index/fileIndex';
 import { overrideFor } from '../index/overrides';
 import { isWithin } from '../python/syntax';
+import { matchStarts } from '../lowerBound';
 import { unresolvedReason } from './receivers';
 import type { Finding, RuleMeta, Severity, TextEdit } from './meta';
 import type { DependencyWarning } from './dependencies/importRule';
@@ -41,6 +42,16 @@ export function shownInPhase(f: Finding, phase: 1 | 2): boolean {
   return f.phase <= phase || f.severity === 'info' || f.severity === 'hint';
 }
 
+/**
+ * A stretch of the text an incremental analysis re-checks: matches starting in [from, to) are searched for in the text
+ * up to `readTo` (the end of the statement after it), so one running past `to` is found whole.
+ */
+export interface ScannedRange {
+  from: number;
+  to: number;
+  readTo: number;
+}
+
 export interface Rule {
   metas: RuleMeta[];
   check(ctx: RuleContext): void;
@@ -70,9 +81,10 @@ export class RuleContext {
    */
   readonly callNames = new Map<number, string | null>();
   readonly callShapes = new Map<number, MethodCall | null>();
-  /** Where the method names a call family asks about occur in the text, and calls' ends (fetch/calls.ts). */
-  readonly nameSpots = new Map<ReadonlySet<string>, number[]>();
+  /** Calls' ends (fetch/calls.ts). */
   readonly callEnds = new Map<number, number>();
+  /** Where a pattern's matches start, found once per analysis: in the re-checked text, and (only if asked) all of it. */
+  private readonly spots = new Map<RegExp, { scanned?: number[]; whole?: number[] }>();
 
   constructor(
     readonly path: string,
@@ -88,7 +100,55 @@ export class RuleContext {
     readonly allAssignments: () => Node[] = () => index.syntax.assignments,
     /** Told when a check reads every use of a name in the file (the incremental analysis re-checks it when one changes). */
     readonly readsEveryUse: (name: string) => void = () => {},
+    /**
+     * The text holding every offset in scope, in order (null: the whole text). Searching only these for the candidates
+     * of in-scope nodes keeps an edit's regex scans to the statements it re-checks.
+     */
+    readonly scanned: readonly ScannedRange[] | null = null,
   ) {}
+
+  /** The matches of `re` (a global RegExp) that start in the re-checked text, indexed into the whole text, in order. */
+  matchesInScope(re: RegExp): RegExpMatchArray[] {
+    if (!this.scanned) return [...this.text.matchAll(re)];
+    const out: RegExpMatchArray[] = [];
+    for (const { from, to, readTo } of this.scanned)
+      for (const m of this.text.slice(from, readTo).matchAll(re)) {
+        if (m.index! + from >= to) break;
+        m.index = m.index! + from;
+        out.push(m);
+      }
+    return out;
+  }
+
+  /**
+   * Where the matches of `re` (a global RegExp, kept for reuse) start, ascending, for a look inside a node starting at
+   * `at`: those of the re-checked text when the node lies in it (a node starting in a top-level statement ends in it),
+   * else the whole text's.
+   */
+  spotsFor(re: RegExp, at: number): number[] {
+    let known = this.spots.get(re);
+    if (!known) this.spots.set(re, (known = {}));
+    if (!this.scanned || !this.scans(at)) return (known.whole ??= matchStarts(this.text, re));
+    if (!known.scanned) {
+      known.scanned = []; // pushed, not mapped: see matchStarts
+      for (const m of this.matchesInScope(re)) known.scanned.push(m.index!);
+    }
+    return known.scanned;
+  }
+
+  /** Whether an offset lies in a re-checked range. */
+  private scans(at: number): boolean {
+    const ranges = this.scanned!;
+    let lo = 0;
+    let hi = ranges.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (ranges[mid].to <= at) lo = mid + 1;
+      else if (ranges[mid].from > at) hi = mid - 1;
+      else return true;
+    }
+    return false;
+  }
 
   report(meta: RuleMeta, at: Node | { start: number; end: number }, opts: ReportOptions = {}): void {
     const start = 'startIndex' in at ? at.startIndex : at.start;

@@ -5,6 +5,7 @@ import { ensureImport, keywordArgs, positionalArgs } from './edits';
 import { inlineKeyHash, keyHashImportFix } from './keyHash';
 import type { RuleMeta } from './meta';
 import { mapPacked } from '../mapPacked';
+import { lowerBound } from '../lowerBound';
 
 const m = (meta: RuleMeta) => meta;
 
@@ -368,11 +369,19 @@ function checkAttributes(ctx: RuleContext): void {
   }
 }
 
+const CONNECTION_WORDS = /conn|Connection/g;
+const HEADING_FIELD_USES = /\.(is_external|is_attachment|is_filepath|adapter)/g;
+
+/** Whether a match of `re` (global) starts inside the node: found from the text, without reading the node's. */
+function spelledIn(ctx: RuleContext, re: RegExp, node: Node): boolean {
+  const spots = ctx.spotsFor(re, node.startIndex);
+  const at = lowerBound(spots, node.startIndex);
+  return at < spots.length && spots[at] < node.endIndex;
+}
+
 function checkConnections(ctx: RuleContext): void {
-  // A call's text is part of the file's: a file without either word has no such call.
-  if (!/conn|Connection/.test(ctx.text)) return;
   for (const call of ctx.index.syntax.calls) {
-    if (!/conn|Connection/.test(call.text)) continue;
+    if (!spelledIn(ctx, CONNECTION_WORDS, call)) continue;
     const q = ctx.index.qualified(call.childForFieldName('function')!);
     if (q !== 'datajoint.conn' && q !== 'datajoint.Connection' && q !== 'datajoint.connection.Connection') continue;
     if (keywordArgs(call).has('init_fun')) ctx.report(CONN_INIT, call);
@@ -385,9 +394,12 @@ function checkConnections(ctx: RuleContext): void {
 
 function checkHeadingFields(ctx: RuleContext): void {
   const FIELDS = new Set(['is_external', 'is_attachment', 'is_filepath', 'adapter']);
-  if (!/\.(is_external|is_attachment|is_filepath|adapter)/.test(ctx.text)) return;
   for (const node of ctx.index.syntax.attributes) {
-    if (!/\.(is_external|is_attachment|is_filepath|adapter)$/.test(node.text)) continue;
+    if (
+      !spelledIn(ctx, HEADING_FIELD_USES, node) ||
+      !/\.(is_external|is_attachment|is_filepath|adapter)$/.test(node.text)
+    )
+      continue;
     const attr = node.childForFieldName('attribute')?.text ?? '';
     if (!FIELDS.has(attr)) continue;
     if (/\.heading\b/.test(node.childForFieldName('object')?.text ?? '') && ctx.index.usesDataJoint)

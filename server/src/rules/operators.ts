@@ -7,7 +7,7 @@ import type { Rule, RuleContext } from './context';
 import { provenNonDataJoint, tableLike } from './receivers';
 import { editArguments } from './edits';
 import { methodCallIn, methodNameIn, receiverKind, type MethodCall } from './fetch';
-import { lowerBound, matchStarts } from '../lowerBound';
+import { lowerBound } from '../lowerBound';
 import type { RuleMeta, TextEdit } from './meta';
 
 const m = (meta: RuleMeta) => meta;
@@ -415,6 +415,9 @@ function checkJoinKeys(ctx: RuleContext, mc: MethodCall): void {
   });
 }
 
+const OPERATORS = /[@^]/g;
+const OPERATORS_WITH_U = /[@^*-]/g;
+
 /** Methods whose calls this family looks at (aggregation, joins, and the key-returning fetches of DJ048). */
 const CALL_METHODS = new Set(['aggr', 'aggregate', 'join', 'fetch', 'keys', 'to_pandas', 'to_arrays', 'to_dicts']);
 
@@ -426,8 +429,9 @@ export const operatorRules: Rule[] = [
       const mayHaveU = ctx.text.includes('U(');
       // Only `@`, `^` (and `*`, `-` with a dj.U about) are looked at: an operation whose text holds none of these
       // characters is none of them, found without reading its operator node (each node read crosses into WASM).
-      const spots = matchStarts(ctx.text, mayHaveU ? /[@^*-]/g : /[@^]/g);
+      const operators = mayHaveU ? OPERATORS_WITH_U : OPERATORS;
       for (const bin of ctx.index.syntax.binaryOperators) {
+        const spots = ctx.spotsFor(operators, bin.startIndex);
         const at = lowerBound(spots, bin.startIndex);
         if (at < spots.length && spots[at] < bin.endIndex) checkBinary(ctx, bin, mayHaveU);
       }

@@ -23,7 +23,8 @@ function envName(node: Node | null | undefined): string | null {
 /** The removed variables, found as string literals in `os.environ[...]`, `os.environ.get(...)`, `os.getenv(...)`. */
 export function checkEnv(ctx: RuleContext): void {
   const re = new RegExp(`["'](${Object.keys(ENV).join('|')})["']`, 'g');
-  for (const m of ctx.text.matchAll(re)) {
+  // A finding is reported at the string's subscript or call, in the string's statement.
+  for (const m of ctx.matchesInScope(re)) {
     let str: Node | null = ctx.index.tree.rootNode.descendantForIndex(m.index!, m.index! + m[0].length);
     while (str && str.type !== 'string') str = str.parent;
     const name = str && envName(str);

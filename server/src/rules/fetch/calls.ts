@@ -4,7 +4,7 @@ import type { Node } from 'web-tree-sitter';
 import { stringValue, unparen } from '../../python/syntax';
 import type { RuleContext } from '../context';
 import type { TextEdit } from '../meta';
-import { lowerBound, matchStarts } from '../../lowerBound';
+import { lowerBound } from '../../lowerBound';
 import { mapPacked } from '../../mapPacked';
 
 export const FETCH_KEYWORDS = new Set(['offset', 'limit', 'order_by', 'format', 'as_dict', 'squeeze', 'download_path']);
@@ -70,21 +70,18 @@ const spellings = new Map<ReadonlySet<string>, RegExp>();
 
 /**
  * False when no name of `among` occurs in the call's text, so its method name (an identifier inside it) is none of
- * them. The file's occurrences are found once per name set; the call's end is read only when one follows its start.
+ * them. The occurrences are found once per name set (RuleContext.spotsFor); the call's end is read only when one
+ * follows its start.
  */
 function mayCallOneOf(ctx: RuleContext, call: Node, among: ReadonlySet<string>): boolean {
-  let at = ctx.nameSpots.get(among);
-  if (!at) {
-    let re = spellings.get(among);
-    if (!re) {
-      re = new RegExp([...among].map((n) => n.replace(/[^\w]/g, '\\$&')).join('|'), 'g');
-      spellings.set(among, re);
-    }
-    // Matches do not overlap: one starting inside an identifier-only name would cover the character before the
-    // method's identifier, which no identifier character is ('.', a space, a line continuation).
-    at = matchStarts(ctx.text, re);
-    ctx.nameSpots.set(among, at);
+  let re = spellings.get(among);
+  if (!re) {
+    re = new RegExp([...among].map((n) => n.replace(/[^\w]/g, '\\$&')).join('|'), 'g');
+    spellings.set(among, re);
   }
+  // Matches do not overlap: one starting inside an identifier-only name would cover the character before the
+  // method's identifier, which no identifier character is ('.', a space, a line continuation).
+  const at = ctx.spotsFor(re, call.startIndex);
   const lo = lowerBound(at, call.startIndex);
   if (lo === at.length) return false;
   let end = ctx.callEnds.get(call.id);

@@ -18,7 +18,7 @@ import type { TextEdit } from '../meta';
 export function membersNamed(ctx: RuleContext, names: string[]): Node[] {
   const re = new RegExp(`\\.\\s*(${names.join('|')})\\b`, 'g');
   const out: Node[] = [];
-  for (const m of ctx.text.matchAll(re)) {
+  for (const m of ctx.matchesInScope(re)) {
     if (!ctx.inScope(m.index!)) continue;
     const start = m.index! + m[0].length - m[1].length;
     const id = ctx.index.tree.rootNode.descendantForIndex(start, start + m[1].length);
@@ -36,7 +36,7 @@ export function membersNamed(ctx: RuleContext, names: string[]): Node[] {
 export function identifiersNamed(ctx: RuleContext, names: string[], opts: { inScope?: boolean } = {}): Node[] {
   const re = new RegExp(`\\b(?:${names.join('|')})\\b`, 'g');
   const out: Node[] = [];
-  for (const m of ctx.text.matchAll(re)) {
+  for (const m of opts.inScope ? ctx.matchesInScope(re) : ctx.text.matchAll(re)) {
     if (opts.inScope && !ctx.inScope(m.index!)) continue;
     const id = ctx.index.tree.rootNode.descendantForIndex(m.index!, m.index! + m[0].length);
     if (id?.type === 'identifier') out.push(id);
