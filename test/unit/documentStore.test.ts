@@ -1,6 +1,7 @@
 // The document store's incremental re-parse tells tree-sitter an edit reaches further than it does (to a later
 // top-level statement): the tree must still be exactly a fresh parse's, for edits anywhere (in a
-// statement, between statements, at the end), several changes in one notification, and deletions.
+// statement, between statements, at the end), several changes in one notification, and deletions; its nodes'
+// texts are the new text's.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CodeEngine } from '../../server/src/engine';
@@ -78,6 +79,10 @@ test('the re-parsed tree equals a fresh parse after edits anywhere in a document
     const fresh = engine.python.parse(text);
     assert.equal(entry.tree!.rootNode.toString(), fresh.rootNode.toString(), `after edit ${version - 1}`);
     assert.deepEqual(nodes(entry.tree!), nodes(fresh), `node ranges after edit ${version - 1}`);
+    // Node texts are read from the new text, whatever the size of the parse's reads (python/parser.ts).
+    const root = entry.tree!.rootNode;
+    assert.equal(root.text, text);
+    for (const n of root.namedChildren) assert.equal(n!.text, text.slice(n!.startIndex, n!.endIndex));
     fresh.delete();
   }
   store.dispose();
