@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { CodeEngine } from '../../server/src/engine';
 import { largeFile } from '../../server/src/bench/corpus';
 import { DocumentStore } from '../../server/src/lsp/documents';
-import type { Tree } from 'web-tree-sitter';
+import { Parser, type Point, type Tree } from 'web-tree-sitter';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 
 /** Every node's type and range, in document order. */
 function nodes(tree: Tree): string[] {
@@ -86,4 +87,43 @@ test('the re-parsed tree equals a fresh parse after edits anywhere in a document
     fresh.delete();
   }
   store.dispose();
+});
+
+test('an opened document is parsed again once, so its first edit reads little of the text', async () => {
+  const engine = await CodeEngine.create();
+  const text = largeFile(2000);
+  const line = text.split('\n').findIndex((l) => l.startsWith('    def make'));
+  const edit = { range: { start: { line, character: 0 }, end: { line, character: 0 } }, text: '# ' };
+  // Reads of the text by tree-sitter during incremental parses (each a call of the parse's read function).
+  let reads = 0;
+  const parse = Parser.prototype.parse;
+  Parser.prototype.parse = function (this: Parser, input, oldTree, options) {
+    const counted = typeof input === 'function' ? (at: number, p: Point) => (reads++, input(at, p)) : input;
+    return parse.call(this, counted, oldTree, options);
+  };
+  try {
+    // As opened by the store: its first edit.
+    const store = new DocumentStore(engine.python);
+    store.open('file:///work/a.py', 'python', 1, text, true);
+    reads = 0;
+    const entry = store.change('file:///work/a.py', 2, [edit])!;
+    const settledReads = reads;
+    // The same edit of a tree straight from a whole parse.
+    const plain = new DocumentStore(engine.python);
+    const opened = plain.open('file:///work/b.py', 'python', 1, '', true);
+    opened.tree!.delete();
+    opened.tree = engine.python.parse(text);
+    opened.doc = TextDocument.create('file:///work/b.py', 'python', 1, text);
+    reads = 0;
+    plain.change('file:///work/b.py', 2, [edit]);
+    const plainReads = reads;
+    assert.ok(settledReads > 0 && settledReads <= plainReads * 0.7, `${settledReads} reads, ${plainReads} without`);
+    const fresh = engine.python.parse(entry.doc.getText());
+    assert.equal(entry.tree!.rootNode.toString(), fresh.rootNode.toString());
+    fresh.delete();
+    store.dispose();
+    plain.dispose();
+  } finally {
+    Parser.prototype.parse = parse;
+  }
 });
