@@ -1,12 +1,15 @@
-// DJ014 (`init_fun` of `dj.conn`/`dj.Connection`) and DJ015 (heading attribute fields) find their calls and
-// attributes from the text's spellings: the same findings in a whole analysis and after edits elsewhere or in them.
+// Rules that find their candidates from the text's spellings (RuleContext.matchesInScope/spotsFor): DJ014 (`init_fun`
+// of `dj.conn`/`dj.Connection`), DJ015 (heading attribute fields) and DJ087 (environment variables). The same findings
+// in a whole analysis and after edits beside them and in them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CodeEngine } from '../../server/src/engine';
 import { DEFAULT_OPTIONS } from '../../server/src/rules/context';
 import { compareEdits } from '../helpers/compareEdits';
 
-const SOURCE = `import datajoint as dj
+const SOURCE = `import os
+
+import datajoint as dj
 from datajoint.connection import Connection
 
 schema = dj.Schema("lab")
@@ -49,15 +52,19 @@ def storage():
     adapter = Session.heading.attributes["raw"].adapter
     flag = settings.is_external
     return external, adapter, flag, "Session.heading.attributes.is_filepath"
+
+
+def environment():
+    return os.environ.get("DJ_SUPPORT_ADAPTED_TYPES"), "DJ_AWS_ACCESS_KEY_ID"
 `;
 
 function codesAt(findings: Array<{ code: string; start: number }>, text: string): string[] {
   return findings
-    .filter((f) => f.code === 'DJ014' || f.code === 'DJ015')
+    .filter((f) => f.code === 'DJ014' || f.code === 'DJ015' || f.code === 'DJ087')
     .map((f) => `${f.code} ${text.slice(f.start, text.indexOf('\n', f.start))}`);
 }
 
-test('DJ014 and DJ015 in a whole analysis', async () => {
+test('DJ014, DJ015 and DJ087 in a whole analysis', async () => {
   const engine = await CodeEngine.create();
   const found = codesAt(engine.analyzePython('/work/conn.py', SOURCE, DEFAULT_OPTIONS), SOURCE);
   assert.deepEqual(found, [
@@ -65,10 +72,11 @@ test('DJ014 and DJ015 in a whole analysis', async () => {
     'DJ014 Connection("host", "user", "pw", None, True)',
     'DJ015 Session.heading.attributes["raw"].is_external',
     'DJ015 Session.heading.attributes["raw"].adapter',
+    'DJ087 os.environ.get("DJ_SUPPORT_ADAPTED_TYPES"), "DJ_AWS_ACCESS_KEY_ID"',
   ]);
 });
 
-test('DJ014 and DJ015 after edits beside them and in them equal a whole analysis', async () => {
+test('DJ014, DJ015 and DJ087 after edits beside them and in them equal a whole analysis', async () => {
   const edited = (from: string, to: string, text = SOURCE) => {
     assert.ok(text.includes(from), from);
     return text.replace(from, to);
@@ -81,6 +89,7 @@ test('DJ014 and DJ015 after edits beside them and in them equal a whole analysis
     edited('.adapter', '.store'),
     edited('flag = settings.is_external', 'flag = Session.heading.attributes["raw"].is_attachment'),
     edited('return connect("conn")', 'return dj.Connection("h", "u", "p", init_fun=None)'),
+    edited('"DJ_AWS_ACCESS_KEY_ID"', 'os.getenv("DJ_AWS_ACCESS_KEY_ID")'),
     SOURCE,
   ];
   const runs = await compareEdits(texts);
