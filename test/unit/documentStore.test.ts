@@ -89,7 +89,7 @@ test('the re-parsed tree equals a fresh parse after edits anywhere in a document
   store.dispose();
 });
 
-test('an opened document is parsed again once, so its first edit reads little of the text', async () => {
+test('an opened (or wholly replaced) document is parsed again once, so its first edit reads little of the text', async () => {
   const engine = await CodeEngine.create();
   const text = largeFile(2000);
   const line = text.split('\n').findIndex((l) => l.startsWith('    def make'));
@@ -118,6 +118,11 @@ test('an opened document is parsed again once, so its first edit reads little of
     plain.change('file:///work/b.py', 2, [edit]);
     const plainReads = reads;
     assert.ok(settledReads > 0 && settledReads <= plainReads * 0.7, `${settledReads} reads, ${plainReads} without`);
+    // A change that replaces the whole text (no range) is parsed afresh, and settled the same way.
+    store.change('file:///work/a.py', 3, [{ text }]);
+    reads = 0;
+    store.change('file:///work/a.py', 4, [edit]);
+    assert.equal(reads, settledReads, 'the first edit after a whole-text change');
     const fresh = engine.python.parse(entry.doc.getText());
     assert.equal(entry.tree!.rootNode.toString(), fresh.rootNode.toString());
     fresh.delete();
