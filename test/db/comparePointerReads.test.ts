@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import { compare } from '../../client/src/db/compare';
 import { filePath, path014 } from '../../client/src/db/stores';
 import { qt } from '../../client/src/db/sql';
-import { copiedToV2, withRecording, storeBlob, uint8Blob } from '../helpers/storedBlobs';
+import { copiedToV2, recordingCompare, withRecording, storeBlob, uint8Blob } from '../helpers/storedBlobs';
 
 const ROWS = 40;
 /** Row r points at object r % 4 when r is even (shared across chunks), else at its own. */
@@ -36,14 +36,11 @@ test('the pointer reads find each planted difference by key, also on objects sha
         await db.execute(`INSERT INTO ${qt(src, 'recording')} VALUES (?, ?, ?)`, [r, r / 4, digests.get(name)]);
       }
       await copiedToV2(db, src, 'recording', store);
-      const opts = {
-        pairs: [{ source: src, target: dst }],
-        tables: ['recording'],
-        stores: { raw: store },
-        chunk: { initialRows: 6, maxRows: 6 },
+      const opts = recordingCompare(
+        { src, dst, store },
         // sizes too: the planted file of another size is `exists`'s finding
-        fileCheck: 'exists' as const,
-      };
+        { chunk: { initialRows: 6, maxRows: 6 }, fileCheck: 'exists' },
+      );
       sql.length = 0;
       const clean = (await compare(db, opts)).tables[0];
       assert.equal(joins(), 0, 'no chunk joined ~external_raw');

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compare } from '../../client/src/db/compare';
 import { qt } from '../../client/src/db/sql';
-import { copiedToV2, withRecording, storeBlob, uint8Blob } from '../helpers/storedBlobs';
+import { copiedToV2, recordingCompare, withRecording, storeBlob, uint8Blob } from '../helpers/storedBlobs';
 
 const ROWS = 24;
 
@@ -29,14 +29,10 @@ test('pointer reads by value: floating-point, NULL and integer differences keep 
         ]);
       }
       await copiedToV2(db, src, 'recording', store);
-      const opts = {
-        pairs: [{ source: src, target: dst }],
-        tables: ['recording'],
-        stores: { raw: store },
-        chunk: { initialRows: 4, maxRows: 4 },
-        tolerance: 0,
-        maxDifferences: 100,
-      };
+      const opts = recordingCompare(
+        { src, dst, store },
+        { chunk: { initialRows: 4, maxRows: 4 }, tolerance: 0, maxDifferences: 100 },
+      );
       sql.length = 0;
       const clean = (await compare(db, opts)).tables[0];
       assert.equal(clean.matched, ROWS);
@@ -89,7 +85,7 @@ test('a chunk of thousands of pointer rows, checked in turns of the event loop, 
       digests,
     );
     await copiedToV2(db, src, 'recording', store);
-    const opts = { pairs: [{ source: src, target: dst }], tables: ['recording'], stores: { raw: store } };
+    const opts = recordingCompare({ src, dst, store });
     const clean = (await compare(db, opts)).tables[0];
     assert.equal(clean.matched, rows);
     assert.equal(clean.chunksByPointerJoin, clean.chunks);

@@ -10,7 +10,7 @@ import { compare } from '../../client/src/db/compare';
 import { filePath, path014 } from '../../client/src/db/stores';
 import { qt } from '../../client/src/db/sql';
 import { ExternalIndex } from '../../client/src/db/externalIndex';
-import { copiedToV2, withRecording, storeBlob, uint8Blob } from '../helpers/storedBlobs';
+import { copiedToV2, recordingCompare, withRecording, storeBlob, uint8Blob } from '../helpers/storedBlobs';
 
 /** More objects than compare lists a store for (LIST_AT_LEAST, 4,096), one per row. */
 const ROWS = 4200;
@@ -36,13 +36,10 @@ test('present lists the store once, and still finds a missing file and a danglin
       await db.execute(`INSERT INTO ${qt(src, 'recording')} VALUES ${Array(n).fill('(?, ?)').join(', ')}`, rows);
     }
     await copiedToV2(db, src, 'recording', store);
-    const opts = {
-      pairs: [{ source: src, target: dst }],
-      tables: ['recording'],
-      stores: { raw: store },
-      chunk: { initialRows: 500, maxRows: 500 },
-      maxDifferences: 100,
-    };
+    const opts = recordingCompare(
+      { src, dst, store },
+      { chunk: { initialRows: 500, maxRows: 500 }, maxDifferences: 100 },
+    );
 
     const clean = (await compare(db, opts)).tables[0];
     assert.equal(clean.matched, ROWS);

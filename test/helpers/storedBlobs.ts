@@ -9,6 +9,7 @@ import { type Db, openDb } from '../../client/src/db/connection';
 import { copy } from '../../client/src/db/copy';
 import { externalTableDdl } from '../../client/src/db/bench';
 import { createParallel } from '../../client/src/db/parallel';
+import type { CompareOptions } from '../../client/src/db/compareTypes';
 import { q, qt } from '../../client/src/db/sql';
 import { fileStore, filePath, path014, type StoreSpec } from '../../client/src/db/stores';
 import { dropPrefixed, testServer, uniquePrefix } from '../db/harness';
@@ -65,6 +66,14 @@ export interface RecordingLab {
   dst: string;
   store: StoreSpec;
   root: string;
+}
+
+/** compare's options for a RecordingLab's `recording` table and its store, with `extra` (chunk sizes, checks). */
+export function recordingCompare(
+  lab: Pick<RecordingLab, 'src' | 'dst' | 'store'>,
+  extra: Omit<CompareOptions, 'pairs' | 'tables' | 'stores'> = {},
+): CompareOptions {
+  return { pairs: [{ source: lab.src, target: lab.dst }], tables: ['recording'], stores: { raw: lab.store }, ...extra };
 }
 
 /**

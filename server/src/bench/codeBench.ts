@@ -60,34 +60,29 @@ export async function runCodeBench(
     // N, 1, and its faster run kept. Results are streamed, as the CLI does.
     await analyzePaths(paths.slice(0, 100), { schemaSuffix: '' }, 1);
     const workers = defaultWorkers();
-    const findings = { single: 0, parallel: 0 };
     const timedRun = async (jobs: number) => {
-      let n = 0;
+      let findings = 0;
       // CPU time of every thread of this process: on a loaded machine it tells what the wall clock cannot.
       const cpu = process.cpuUsage();
       const t = process.hrtime.bigint();
       await analyzePaths([dir], { schemaSuffix: '' }, jobs, (r) => {
-        n += r.findings.length;
+        findings += r.findings.length;
       });
       const ms = Number(process.hrtime.bigint() - t) / 1e6;
-      if (jobs === 1) findings.single = n;
-      else findings.parallel = n;
-      return { ms, cpu: cpuSeconds(process.cpuUsage(cpu)) };
+      return { ms, cpu: cpuSeconds(process.cpuUsage(cpu)), findings };
     };
-    const runs = {
-      single: [] as Array<{ ms: number; cpu: number }>,
-      parallel: [] as Array<{ ms: number; cpu: number }>,
-    };
+    type Run = Awaited<ReturnType<typeof timedRun>>;
+    const runs = { single: [] as Run[], parallel: [] as Run[] };
     for (const jobs of [1, workers, workers, 1]) (jobs === 1 ? runs.single : runs.parallel).push(await timedRun(jobs));
-    const best = (rs: Array<{ ms: number; cpu: number }>) => rs.reduce((a, b) => (b.ms < a.ms ? b : a));
-    const { ms: singleMs, cpu: singleCpu } = best(runs.single);
+    const best = (rs: Run[]) => rs.reduce((a, b) => (b.ms < a.ms ? b : a));
+    const { ms: singleMs, cpu: singleCpu, findings } = best(runs.single);
     const { ms: parallelMs, cpu: parallelCpu } = best(runs.parallel);
-    if (findings.single !== findings.parallel)
-      throw new Error(`parallel check found ${findings.parallel} findings, single-threaded ${findings.single}`);
+    for (const r of [...runs.single, ...runs.parallel])
+      if (r.findings !== findings) throw new Error(`a check run found ${r.findings} findings, another ${findings}`);
 
     const rate = (ms: number) => (files / (ms / 1000)).toFixed(0);
     log(
-      `code bench: ${files} generated DataJoint files (${Math.round(paths.reduce((a, p) => a + fs.statSync(p).size, 0) / 1024)} KB), ${findings.single} findings, ${os.cpus().length} cores`,
+      `code bench: ${files} generated DataJoint files (${Math.round(paths.reduce((a, p) => a + fs.statSync(p).size, 0) / 1024)} KB), ${findings} findings, ${os.cpus().length} cores`,
     );
     log(`  parse-only pass (read + parse, 1 thread): ${rate(parseMs)} files/s (${parseMs.toFixed(0)} ms)`);
     log(
