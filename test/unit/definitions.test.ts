@@ -279,13 +279,25 @@ test('`int8` is judged by the version the rest of the definition is written for'
     analyzeDefinition(old, WIDEN_ALL).map((f) => [f.code, f.replacement, f.safety]),
     [
       ['DJ111', 'int64', 'unsafe'],
-      ['DJ106', '<blob>', 'safe'],
+      ['DJ106', '<blob>', 'unsafe'],
     ],
   );
   assert.equal(
     mapDefinitionTypes(old, WIDEN_ALL, 'safe'),
-    'n : int8\n---\nx : <blob>\n',
-    'a guess about int8 is never applied by fix-all',
+    old,
+    'a guess about int8 is never applied by fix-all, nor a fix that would make the definition read as 2.x without it',
+  );
+  assert.equal(mapDefinitionTypes(old, WIDEN_ALL, 'all'), 'n : int64\n---\nx : <blob>\n');
+  const heldBack = analyzeDefinition(old, WIDEN_ALL).find((f) => f.code === 'DJ106');
+  assert.match(heldBack?.message ?? '', /Unsafe here: applied without the `int8` → `int64` fix/);
+  // Fixes that leave the definition 0.14.6 stay safe beside the guess (here `___` → `---`).
+  assert.deepEqual(
+    analyzeDefinition('n : int8\n___\nx : longblob\n', WIDEN_ALL).map((f) => [f.code, f.safety]),
+    [
+      ['DJ111', 'unsafe'],
+      ['DJ114', 'safe'],
+      ['DJ106', 'unsafe'],
+    ],
   );
   const v2 = 'n : int8\n---\nx : <blob>\ny : int32\n';
   assert.deepEqual(analyzeDefinition(v2, WIDEN_ALL), []);

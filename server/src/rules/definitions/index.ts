@@ -4,7 +4,7 @@ import { parseType014, type Type014 } from '../../../../common/src/djtypes';
 import type { UnsignedPolicy } from '../../../../common/src/djtypes';
 import type { Finding, RuleMeta } from '../meta';
 import { readDefinition, type AttributeLine } from './lines';
-import { COMPUTED_NATIVE_PK, DIVIDER, definitionRules as metas } from './metas';
+import { COMPUTED_NATIVE_PK, DIVIDER, INT8, definitionRules as metas } from './metas';
 import { typeFindings, type WrittenFor } from './types';
 import { SpellingMemo } from './spellingMemo';
 
@@ -51,7 +51,23 @@ export function analyzeDefinition(text: string, opts: DefinitionOptions): DefFin
         findings.push(nativePk(line.attr, opts.tier));
     }
   }
+  if (ctx.writtenFor === '0.14.6') holdBackWithInt8Guess(findings);
   return findings.sort((a, b) => a.start - b.start);
+}
+
+/**
+ * In a definition judged 0.14.6 that still has an `int8` (BIGINT there; the `int64` guess is unsafe), a safe fix
+ * writing a 2.x-only spelling is held back to the unsafe set: applied alone (fix-all, a quick fix), it would make the
+ * definition read as 2.x, and the `int8` would then be taken for 2.x's TINYINT with no finding left.
+ */
+function holdBackWithInt8Guess(findings: DefFinding[]): void {
+  const guess = findings.find((f) => f.code === INT8.code && f.replacement !== undefined);
+  if (!guess) return;
+  for (const f of findings)
+    if (f !== guess && f.safety === 'safe' && f.replacement !== undefined && eraOf(f.replacement) === '2.x') {
+      f.safety = 'unsafe';
+      f.message += ` Unsafe here: applied without the \`int8\` → \`int64\` fix, it would make this definition read as 2.x, where \`int8\` is TINYINT.`;
+    }
 }
 
 function nativePk(attr: AttributeLine, tier: 'imported' | 'computed'): DefFinding {
@@ -77,7 +93,8 @@ function nativePk(attr: AttributeLine, tier: 'imported' | 'computed'): DefFindin
  * spellings 2.x would rewrite (signed MySQL integer/float names, blobs, attach, `x@store`, `boolean`) and no
  * 2.x-only spelling; 2.x when it uses a 2.x-only spelling (`int32`, `<blob>`, …); unknown otherwise.
  * Only `int8` depends on it (BIGINT in 0.14.6, TINYINT in 2.x). Fixes never turn a 0.14.6 verdict into
- * 2.x while an `int8` is left, because the `int8` fix is applied in the same round as the others.
+ * 2.x while an `int8` is left: the `int8` fix is applied in the same round as the others, and the safe fixes that
+ * would turn it are held back with it (holdBackWithInt8Guess).
  */
 function writtenFor(attrs: AttributeLine[]): WrittenFor {
   let old = false;

@@ -108,7 +108,7 @@ function judge(written: string, t: Type014, target: Type2x, ctx: TypeContext): V
           meta: R.INT8,
           severity: 'hint',
           safety: 'manual',
-          message: `${meaning}. If this definition was written for 0.14.6, write ${quote('int64')}; if for 2.x, nothing to do.`,
+          message: `${meaning}. If this definition was written for 0.14.6, write ${quote('int64')}; if for 2.x, nothing to do (\`dj-migrate fix\` writes \`int8\` for \`tinyint\`, and the rest of this definition does not tell which it is).`,
         };
       }
       if (t.unsigned && t.base === 'bigint') {
