@@ -22,3 +22,15 @@ class Runner:
     def run(self):
         dj.config["safemode"] = False
         dj.config["loglevel"] = "INFO"
+
+
+def configure_stores():
+    # 0.14.6 had no `stores` key until one was set; 2.x always has one (empty)
+    if not dj.config.get("stores"):
+        dj.config["stores"] = {"raw": {"protocol": "file", "location": "/data"}}
+    elif dj.config.get("stores"):
+        pass
+    has_stores = bool(dj.config.get("stores"))
+    if dj.config.get("database.host") is None:
+        pass
+    return has_stores or not dj.config.get("stores")

@@ -19,3 +19,15 @@ def setup(host, settings):
 class Runner:
     def run(self):
         dj.config.update(safemode=False, loglevel="INFO")
+
+
+def configure_stores():
+    # 0.14.6 had no `stores` key until one was set; 2.x always has one (empty)
+    if not "stores" in dj.config:
+        dj.config["stores"] = {"raw": {"protocol": "file", "location": "/data"}}
+    elif "stores" in dj.config:
+        pass
+    has_stores = "stores" in dj.config
+    if not "database.host" in dj.config:
+        pass
+    return has_stores or "stores" not in dj.config

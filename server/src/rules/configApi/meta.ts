@@ -105,7 +105,7 @@ export const CONFIG_MAPPING = m({
   catalogue: ['cfg-mapping'],
   docs: {
     summary:
-      'From 2.2, `k in dj.config`, iteration, `keys()`, `items()`, `values()` and `dict(dj.config)` raise AttributeError (on 2.0–2.1 they give wrong results). `k in dj.config` becomes `dj.config.get(k) is not None` (unsafe: a key set to None now reads as absent); the others need `dj.config.model_dump()`, which is nested rather than flat.',
+      'From 2.2, `k in dj.config`, iteration, `keys()`, `items()`, `values()` and `dict(dj.config)` raise AttributeError (on 2.0–2.1 they give wrong results). `k in dj.config` becomes `dj.config.get(k) is not None` (unsafe: a key set to None now reads as absent), and `not k in dj.config` becomes `dj.config.get(k) is None`. `stores` is the exception: 0.14.6 had no such key until a store was set, while 2.x always has one (an empty dict), so `"stores" in dj.config` becomes a test of whether it is empty (`if dj.config.get("stores"):`); the others need `dj.config.model_dump()`, which is nested rather than flat.',
     before: 'if "database.host" in dj.config:',
     after: 'if dj.config.get("database.host") is not None:',
   },

@@ -162,6 +162,9 @@ function checkUpdate(ctx: RuleContext, call: Node, receiver: Node): void {
   });
 }
 
+/** Keys 0.14.6 left out until set, which 2.x always has with an empty default. */
+const DEFAULT_EMPTY_KEYS = new Set(['stores']);
+
 /** `"k" in dj.config` / `not in`. */
 function checkComparison(ctx: RuleContext, c: Node, expr: Node): void {
   const ops = c.children.filter((x) => x && !x.isNamed).map((x) => x!.type);
@@ -177,13 +180,30 @@ function checkComparison(ctx: RuleContext, c: Node, expr: Node): void {
     });
     return;
   }
-  const test = op === 'in' ? 'is not None' : 'is None';
-  const edits = c.descendantsOfType('comment').length
-    ? undefined
-    : [ctx.replace(c, `${expr.text}.get(${operands[0].text}) ${test}`)];
+  // `not "k" in cfg` is rewritten whole, so the result reads `cfg.get(k) is None` rather than `not … is not None`.
+  const negated = c.parent?.type === 'not_operator' ? c.parent : null;
+  const absent = (op === 'not in') !== !!negated;
+  const target = negated ?? c;
+  const get = `${expr.text}.get(${operands[0].text})`;
+  // 0.14.6 had no `stores` key until one was set; 2.x always has it (an empty dict by default), so `is not None` would
+  // always hold. Whether a store is configured is the question such code asks.
+  const emptyByDefault = key !== null && DEFAULT_EMPTY_KEYS.has(key);
+  const inCondition = ['if_statement', 'elif_clause', 'while_statement'].includes(target.parent?.type ?? '');
+  const test = emptyByDefault
+    ? absent
+      ? `not ${get}`
+      : inCondition
+        ? get
+        : `bool(${get})`
+    : `${get} ${absent ? 'is None' : 'is not None'}`;
+  const edits = target.descendantsOfType('comment').length ? undefined : [ctx.replace(target, test)];
   ctx.report(CONFIG_MAPPING, c, {
     edits,
-    fixTitle: `Use \`${expr.text}.get(...) ${test}\` (a key set to None reads as absent)`,
-    message: `\`${op}\` on dj.config fails in DataJoint 2.2+: test \`dj.config.get(key)\` instead`,
+    fixTitle: emptyByDefault
+      ? `Use \`${test}\` (2.x always has \`${key}\`, an empty dict until a store is set)`
+      : `Use \`${test}\` (a key set to None reads as absent)`,
+    message:
+      `\`${op}\` on dj.config fails in DataJoint 2.2+: test \`dj.config.get(key)\` instead` +
+      (emptyByDefault ? ` (2.x always has \`${key}\`: an empty dict until a store is set, so test whether it is empty)` : ''),
   });
 }
