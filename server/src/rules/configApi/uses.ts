@@ -152,7 +152,7 @@ function checkUpdate(ctx: RuleContext, call: Node, receiver: Node): void {
   }
   const indent = /^[ \t]*/.exec(ctx.text.slice(ctx.text.lastIndexOf('\n', stmt.startIndex - 1) + 1))![0];
   const text = pairs
-    ? pairs.map(([k, v]) => `${target}[${JSON.stringify(k)}] = ${v.text}`).join(`\n${indent}`)
+    ? pairs.map(([k, v]) => `${target}[${JSON.stringify(k)}] = ${assignable(v)}`).join(`\n${indent}`)
     : `for _key, _value in ${args[0].text}.items():\n${indent}    ${target}[_key] = _value`;
   // Every key literal and one that 2.x keeps: the condition of the rewrite is proven, so it is safe.
   const proven = pairs?.every(([k]) => KEPT_KEYS.has(k));
@@ -160,6 +160,12 @@ function checkUpdate(ctx: RuleContext, call: Node, receiver: Node): void {
     edits: [ctx.replace(call, text)],
     fixTitle: proven ? 'Assign the keys one by one' : 'Assign the keys one by one (each must exist in 2.x)',
   });
+}
+
+/** A value that spans lines inside the call's brackets, bracketed so it still parses as an assignment's right side. */
+function assignable(v: Node): string {
+  const bracketed = ['parenthesized_expression', 'dictionary', 'list', 'tuple', 'set', 'string'].includes(v.type);
+  return v.text.includes('\n') && !bracketed ? `(${v.text})` : v.text;
 }
 
 /** Keys 0.14.6 left out until set, which 2.x always has with an empty default. */
