@@ -5,7 +5,7 @@ const CODE_FLAGS = `  --phase 1|2                 which migration phase's findin
   --unsigned widen|native|uint  how unsigned integer columns are declared in 2.x (default widen)
   --suffix _v2                parallel-schema suffix used by the schema-name rule ('' switches it off)
   --finalize                  after a swap: rewrite <name>_v2 schema names back to <name>
-  --migration-enabled         full severity even while DataJoint is still pinned to 0.14.x
+  --migration-enabled         full severity even while DataJoint is still pinned to 0.x
   --store NAME                store to write where 0.14.6 relied on the default store
   --python PATH               index the DataJoint packages installed for this interpreter (read-only)
   --site-packages DIR         index the DataJoint packages installed in DIR (repeatable; read-only)`;

@@ -247,3 +247,19 @@ test('config migration: dj_local_conf.json → datajoint.json + .secrets/, store
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('check names the pin that makes findings informational, whichever 0.x release it admits', async () => {
+  for (const spec of ['datajoint==0.14.6', 'datajoint<=0.12.9', 'datajoint~=0.12']) {
+    const dir = scratch();
+    fs.writeFileSync(path.join(dir, 'requirements.txt'), `${spec}\nnumpy\n`);
+    fs.writeFileSync(path.join(dir, 'pipeline.py'), 'import datajoint as dj\nschema = dj.Schema("lab")\n');
+    const r = await runCli(['check', '.'], dir);
+    assert.equal(r.code, 0, r.err);
+    const specifier = spec.slice('datajoint'.length);
+    assert.ok(
+      r.out.includes(`DataJoint is pinned to 0.x (\`${specifier}\` in ${path.join(dir, 'requirements.txt')})`),
+      r.out,
+    );
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

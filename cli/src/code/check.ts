@@ -110,7 +110,7 @@ export async function runCheck(argv: string[], io: CliIO): Promise<number> {
     );
     if (project.options.mode === 'informational')
       io.out(
-        `DataJoint is pinned to 0.14.x (${project.pin.file}): findings are informational. Update the pin on the migration branch or set migration-enabled.`,
+        `DataJoint is pinned to 0.x (${project.pin.spec ? `\`${project.pin.spec}\` in ` : ''}${project.pin.file}): findings are informational. Update the pin on the migration branch or set migration-enabled.`,
       );
   }
   return failing > 0 ? 1 : 0;
