@@ -2,7 +2,7 @@
 // analysed text is the offset in the cell (findings and fixes map back byte for byte):
 //   %time / %timeit / %prun <statement>  → `0;` + spaces, then the statement, which is analysed;
 //   %%time / %%timeit / %%prun / %%capture → the first line becomes a comment, the Python body is analysed;
-//   every other magic line (%pip, %cd, %matplotlib ...) and shell line (!pip ...) → a comment;
+//   every other magic line (%pip, %cd, %matplotlib ...), shell line (!pip ...) and help line (obj?, ??obj) → a comment;
 //   any other cell magic (%%bash, %%sh, %%writefile, %%html ...) → the whole cell becomes comments.
 
 /** [replacement, original] pairs, in order: a whole line for comments, the line's prefix for stubbed magics. */
@@ -11,13 +11,15 @@ export type Magics = Array<[string, string]>;
 /** Options that take a value, per line magic whose argument is a Python statement. */
 const PYTHON_LINE_MAGICS: Record<string, string> = { time: '', timeit: 'nrp', prun: 'slTD' };
 const PYTHON_CELL_MAGICS = new Set(['time', 'timeit', 'prun', 'capture']);
+// A magic or shell line, or IPython help on a name (`dj.Diagram?`, `??schema.spawn_missing_classes`).
+const MAGIC_LINE = /^([ \t]*)([%!].*|\?{1,2}[A-Za-z_][\w.]*[ \t]*|[A-Za-z_][\w.]*\?{1,2}[ \t]*)$/gm;
 const COMPOUND = /^(?:for|while|if|with|try|def|class|async|elif|else|except|finally|match)\b|^@/;
 
 export function pythonOfCell(source: string): { python: string; magics: Magics } {
   const magics: Magics = [];
   const cellMagic = /^%%(\w+)/.exec(source.replace(/^\s*\n/, ''))?.[1];
   const wholeCell = cellMagic !== undefined && !PYTHON_CELL_MAGICS.has(cellMagic);
-  const python = source.replace(wholeCell ? /^([ \t]*)(\S.*)$/gm : /^([ \t]*)([%!].*)$/gm, (line, ws: string, rest) => {
+  const python = source.replace(wholeCell ? /^([ \t]*)(\S.*)$/gm : MAGIC_LINE, (line, ws: string, rest) => {
     const stub = wholeCell ? null : statementAfterMagic(rest);
     if (stub !== null) {
       magics.push([ws + stub, ws + rest.slice(0, stub.length)]);

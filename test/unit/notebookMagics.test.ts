@@ -66,3 +66,24 @@ test('shell lines and %%bash cells give no finding', async () => {
   const nb = readNotebook(json);
   assert.deepEqual(engine.analyzePython('/x/a.ipynb', nb.text, options), []);
 });
+
+test('IPython help lines (`obj?`, `??obj`) are no syntax error; the cell around them is analysed and fixed', async () => {
+  const engine = await CodeEngine.create();
+  const cell = 'dj.Diagram?\n??schema.spawn_missing_classes\nd = dj.ERD(schema)\n  dj.ERD??\n';
+  const json = JSON.stringify({
+    cells: [
+      { cell_type: 'code', source: `import datajoint as dj\n` },
+      { cell_type: 'code', source: cell },
+    ],
+  });
+  const nb = readNotebook(json);
+  const codes = engine.analyzePython('/x/a.ipynb', nb.text, options).map((f) => f.code);
+  assert.ok(!codes.includes('DJ000'), codes.join(' '));
+  assert.ok(codes.includes('DJ003'), codes.join(' '));
+  const fixed = JSON.parse(await fixNotebook(engine, json)) as { cells: Array<{ source: string | string[] }> };
+  const source = fixed.cells[1].source;
+  assert.equal(
+    Array.isArray(source) ? source.join('') : source,
+    'dj.Diagram?\n??schema.spawn_missing_classes\nd = dj.Diagram(schema)\n  dj.ERD??\n',
+  );
+});
