@@ -1,8 +1,12 @@
 // Schema names (DJ130-131): the suffix for the parallel-schema workflow and its removal at cut-over.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { CodeEngine } from '../../server/src/engine';
 import { fixPython } from '../../server/src/fix/fixLoop';
+import { Project } from '../../server/src/project';
 import { DEFAULT_OPTIONS, type EngineOptions } from '../../server/src/rules/context';
 import { SCHEMA_FINALIZE, SCHEMA_SUFFIX } from '../../server/src/rules/schemaNames';
 
@@ -57,25 +61,37 @@ test('the messages show the resulting name; the docs tie finalize to the databas
   assert.match(SCHEMA_SUFFIX.docs.summary, /safe because the project setting asked for it/);
 });
 
-test("an Element module's activate(...) gets a hint with an unsafe fix for every schema-name argument", async () => {
+test("an Element module's activate(...) gets dj.Schema's safe fix on every schema-name argument", async () => {
   const engine = await enginePromise;
   const text = `import datajoint as dj
 from element_array_ephys import ephys
+from lab_tools import tools
 
 db_prefix = dj.config["database.prefix"]
 ephys.activate(db_prefix + "ephys", probe_schema_name=db_prefix + "probe", linking_module=__name__)
+tools.activate("lab_tools", create_schema=True)
 other.activate("not a schema")
+vm = dj.VirtualModule("ephys", db_prefix + "ephys")
 `;
   const findings = engine.analyzePython('/ws/element.py', text, DEFAULT_OPTIONS).filter((f) => f.code === 'DJ130');
   assert.deepEqual(
     findings.map((f) => `${text.slice(f.start, f.end)}:${f.severity}:${f.safety}`),
-    ['db_prefix + "ephys":hint:unsafe', 'db_prefix + "probe":hint:unsafe'],
+    [
+      'db_prefix + "ephys":info:safe',
+      'db_prefix + "probe":info:safe',
+      // Not an Element's module and not resolved: only the keyword says it may create a schema.
+      '"lab_tools":hint:unsafe',
+      'db_prefix + "ephys":info:safe',
+    ],
   );
-  const fixed = fixPython(engine, '/ws/element.py', text, DEFAULT_OPTIONS, { unsafe: true }).text;
+  // Fix-all suffixes the Element's schemas with the virtual module's: one schema is never split between x and x_v2.
+  const fixed = fixPython(engine, '/ws/element.py', text, DEFAULT_OPTIONS, { unsafe: false }).text;
   assert.match(
     fixed,
     /ephys\.activate\(db_prefix \+ "ephys_v2", probe_schema_name=db_prefix \+ "probe_v2", linking_module=__name__\)/,
   );
+  assert.match(fixed, /dj\.VirtualModule\("ephys", db_prefix \+ "ephys_v2"\)/);
+  assert.match(fixed, /tools\.activate\("lab_tools", create_schema=True\)/);
   const final = fixPython(
     engine,
     '/ws/element.py',
@@ -103,5 +119,29 @@ env.activate("base")
     findings.map((f) => text.slice(f.start, f.end)),
     ['db_prefix + "lab"', 'db_prefix + "imaging"', 'db_prefix + "scan"'],
   );
-  assert.ok(findings.every((f) => f.safety === 'unsafe'));
+  assert.ok(findings.every((f) => f.safety === 'safe'));
+});
+
+test("a workspace module's own activate(name) wrapper gets a hint with an unsafe fix, keywords or not", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'djm-activate-'));
+  try {
+    fs.mkdirSync(path.join(dir, 'lab'));
+    fs.writeFileSync(path.join(dir, 'lab', '__init__.py'), '');
+    fs.writeFileSync(
+      path.join(dir, 'lab', 'analysis.py'),
+      'import datajoint as dj\n\nschema = dj.Schema()\n\n\ndef activate(schema_name, *, create_schema=True):\n    schema.activate(schema_name, create_schema=create_schema)\n',
+    );
+    const pipeline = 'from . import analysis\n\nanalysis.activate("lab_analysis")\nprint("lab_analysis")\n';
+    fs.writeFileSync(path.join(dir, 'lab', 'pipeline.py'), pipeline);
+    const project = await Project.open([dir], {});
+    const file = path.join(dir, 'lab', 'pipeline.py');
+    const found = (project.analyzeFile(file)?.findings ?? []).filter((f) => f.code === 'DJ130');
+    project.dispose();
+    assert.deepEqual(
+      found.map((f) => `${pipeline.slice(f.start, f.end)}:${f.severity}:${f.safety}`),
+      ['"lab_analysis":hint:unsafe'],
+    );
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

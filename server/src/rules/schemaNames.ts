@@ -19,7 +19,7 @@ export const SCHEMA_SUFFIX = m({
   catalogue: [],
   docs: {
     summary:
-      'In the parallel-schema workflow the 0.14.6 pipeline keeps running on `lab` while the 2.x code and the copied data live in `lab_v2`. The suffix comes from the project setting `schema-suffix` (`datajoint.migration.schemaSuffix`, default `_v2`; empty disables this rule). It is applied to `dj.Schema(...)`, `schema.activate(...)`, `dj.VirtualModule(...)` and `dj.virtual_schema(...)` names and to `name in dj.list_schemas()` checks, written as literals, f-strings, `prefix + "name"`, `"...".format(...)` and `"..." % ...`, and to a variable assigned once to such a value. A DataJoint Element\'s `module.activate(name, other_schema_name=..., create_schema=...)` gets a hint with an unsafe fix, since the module is not in the workspace. A name that already ends with the suffix is left alone (never `_v2_v2`). The fix is safe because the project setting asked for it; the database commands use the same setting. A schema that is not copied to a parallel schema (another team\'s, read through a virtual module) must keep its name: do not apply this fix there (fix it individually elsewhere rather than with fix-all).',
+      'In the parallel-schema workflow the 0.14.6 pipeline keeps running on `lab` while the 2.x code and the copied data live in `lab_v2`. The suffix comes from the project setting `schema-suffix` (`datajoint.migration.schemaSuffix`, default `_v2`; empty disables this rule). It is applied to `dj.Schema(...)`, `schema.activate(...)`, `dj.VirtualModule(...)` and `dj.virtual_schema(...)` names and to `name in dj.list_schemas()` checks, written as literals, f-strings, `prefix + "name"`, `"...".format(...)` and `"..." % ...`, and to a variable assigned once to such a value. A DataJoint Element\'s `module.activate(name, other_schema_name=..., create_schema=...)` (a module imported from an `element_*` package) gets the same safe fix, on every schema-name argument at once; an `activate` of another module outside the workspace, called with `create_schema=`, `create_tables=` or `linking_module=`, gets a hint with an unsafe fix. A name that already ends with the suffix is left alone (never `_v2_v2`). The fix is safe because the project setting asked for it; the database commands use the same setting. A schema that is not copied to a parallel schema (another team\'s, read through a virtual module) must keep its name: do not apply this fix there (fix it individually elsewhere rather than with fix-all).',
     before: 'schema = dj.Schema(f"{prefix}_lab")',
     after: 'schema = dj.Schema(f"{prefix}_lab_v2")',
   },
@@ -62,11 +62,13 @@ function schemaNameArguments(ctx: RuleContext, call: Node): NameArgument[] {
   const mc = methodCall(call);
   if (mc?.method !== 'activate') return [];
   if (isSchemaValue(ctx, mc.receiver)) return sure(kw ?? pos[0]);
-  // DataJoint Elements: `ephys.activate(prefix + "ephys", probe_schema_name=prefix + "probe", create_schema=True, linking_module=...)`.
+  // DataJoint Elements: `ephys.activate(prefix + "ephys", probe_schema_name=prefix + "probe", create_schema=True, linking_module=...)`,
+  // and a workspace module's own `activate(name)` wrapper (a workflow's `analysis.activate("lab_analysis")`).
   const kind = ctx.index.kindOf(mc.receiver);
+  const element = isElementModule(ctx, mc.receiver);
   if (
     (kind !== 'unknown' && kind !== 'wsmodule') ||
-    !(['create_schema', 'create_tables', 'linking_module'].some((k) => kws.has(k)) || isElementModule(ctx, mc.receiver))
+    !(['create_schema', 'create_tables', 'linking_module'].some((k) => kws.has(k)) || element || kind === 'wsmodule')
   )
     return [];
   // Every positional argument of an Element's activate is a schema name (`imaging.activate(im, scan, ...)`): a
@@ -75,7 +77,9 @@ function schemaNameArguments(ctx: RuleContext, call: Node): NameArgument[] {
     ...pos,
     ...[...kws].filter(([k]) => k.endsWith('schema_name')).map(([, a]) => a.childForFieldName('value')),
   ];
-  return names.filter((n): n is Node => !!n).map((arg) => ({ arg, uncertain: true }));
+  // A module of an `element_*` package is an Element's: its names are as sure as `dj.VirtualModule`'s, and a fix-all
+  // that suffixed those but not these would split one schema between `x` and `x_v2`.
+  return names.filter((n): n is Node => !!n).map((arg) => ({ arg, uncertain: !element }));
 }
 
 /** `lab` of `from element_lab import lab` (or `import element_lab.lab as lab`): a DataJoint Element module. */
@@ -234,7 +238,7 @@ export const schemaNameRules: Rule[] = [
           if (!found) continue;
           const shown = `\`${edited(found.expr, found.edits)}\`${found.via}`;
           const probably = uncertain
-            ? " — if this `activate` is a DataJoint Element's, whose schema names these are"
+            ? ' — if this `activate` takes schema names (a DataJoint Element\'s, or a wrapper of `schema.activate`)'
             : '';
           if (finalize) {
             ctx.report(SCHEMA_FINALIZE, arg, {
