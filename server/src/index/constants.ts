@@ -1,7 +1,7 @@
 // Module-level string constants (`HEADER = """..."""`, `COMMON = BASE + "..."`): definitions may be assembled
 // from them (`definition = HEADER + """..."""`, `f"""{COMMON}..."""`), so their text is part of the definition.
 import type { Node } from 'web-tree-sitter';
-import { unparen } from '../python/syntax';
+import { formatTemplate, unparen } from '../python/syntax';
 import { declaredIn } from './classRefs';
 import type { AssignmentParts } from './assignmentParts';
 import type { Imports } from './imports';
@@ -73,7 +73,10 @@ export function constantValue(
   return null;
 }
 
-/** The string a name is assigned once in its function (`base = """…"""; return base + …`), or null. */
+/**
+ * The string a name is assigned once in its function (`base = """…"""; return base + …`, or
+ * `definition = """…""".format(...); return definition`), or null.
+ */
 export function functionString(
   file: { scopeOf(node: Node): Node | null; assignedValues(name: Node): Node[] },
   name: Node,
@@ -82,6 +85,6 @@ export function functionString(
   if (!fn) return null;
   const values = file.assignedValues(name);
   const v = values.length === 1 ? unparen(values[0]) : null;
-  if (!v || !STRINGISH.has(v.type) || /^[a-zA-Z]*[bB]/.test(v.text)) return null;
+  if (!v || !(STRINGISH.has(v.type) || formatTemplate(v)) || /^[a-zA-Z]*[bB]/.test(v.text)) return null;
   return new RegExp(`\\b${name.text}\\s*\\+=`).test(fn.text) ? null : v;
 }

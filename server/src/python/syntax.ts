@@ -144,6 +144,15 @@ export function unparenTyped(node: Node): { node: Node; type: string } {
   return { node: n, type };
 }
 
+/** The string of `"…".format(...)`, or null. */
+export function formatTemplate(n: Node): Node | null {
+  if (n.type !== 'call') return null;
+  const fn = n.childForFieldName('function');
+  if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'format') return null;
+  const obj = unparen(fn.childForFieldName('object')!);
+  return obj.type === 'string' || obj.type === 'concatenated_string' ? obj : null;
+}
+
 /** The text of a plain (non-f, non-bytes) string literal, or null. */
 export function stringValue(node: Node): string | null {
   if (node.type !== 'string') return null;

@@ -2,7 +2,7 @@
 // concatenation), hand its content to the definition analyser, and map offsets back into the file.
 // Interpolations and non-literal operands are opaque: no edit may touch them.
 import type { Node } from 'web-tree-sitter';
-import { unparen, unparenTyped } from '../python/syntax';
+import { formatTemplate, unparenTyped } from '../python/syntax';
 import { methodNameIn } from './fetch/calls';
 import type { Rule, RuleContext } from './context';
 import { analyzeDefinition, definitionRules } from './definitions';
@@ -118,15 +118,6 @@ function definitionTextIn(ctx: RuleContext, node: Node): DefinitionText | null {
   let d = texts.get(node.id);
   if (d === undefined) texts.set(node.id, (d = definitionText(node, (n) => ctx.index.constantValue(n))));
   return d;
-}
-
-/** The string of `"…".format(...)`, or null. */
-function formatTemplate(n: Node): Node | null {
-  if (n.type !== 'call') return null;
-  const fn = n.childForFieldName('function');
-  if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'format') return null;
-  const obj = unparen(fn.childForFieldName('object')!);
-  return obj.type === 'string' || obj.type === 'concatenated_string' ? obj : null;
 }
 
 const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"' };
