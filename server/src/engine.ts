@@ -11,6 +11,7 @@ import { RuleContext, DEFAULT_OPTIONS, type EngineOptions, type ScannedRange } f
 import type { Finding } from './rules/meta';
 import { dependencyImportRule } from './rules/dependencies/importRule';
 import { pythonRules } from './rules/registry';
+import { definitionRule } from './rules/definitionStrings';
 export { fileKind, type FileKind } from './fileKind';
 
 export class CodeEngine {
@@ -90,12 +91,17 @@ export class CodeEngine {
       partial?.readsEveryUse,
       partial?.scanned,
     );
-    if (!index.usesDataJoint && !importsDataJointModule(index) && !callsDataJointOnlyApi(text)) {
+    const dataJoint = index.usesDataJoint || importsDataJointModule(index) || callsDataJointOnlyApi(text);
+    const mixins = index.mixinEvidence(dataJoint);
+    let rules = pythonRules;
+    if (!dataJoint && mixins !== 'inherited') {
       // A file that only imports an installed DataJoint package still gets that package's warning (DJ019).
       if (options.dependencies) dependencyImportRule.check(ctx);
-      return { findings: ctx.findings, dataJoint: false };
+      if (!mixins) return { findings: ctx.findings, dataJoint: false };
+      // Mixins known by their definitions' shape alone: those are checked, nothing else in the file.
+      rules = [definitionRule];
     }
-    for (const rule of pythonRules) {
+    for (const rule of rules) {
       try {
         rule.check(ctx);
       } catch (e) {

@@ -146,3 +146,44 @@ test('Elements-style module parameters resolve; an ordinary parameter stays unre
   }
   assert.equal(byLine('module_list.Session')?.severity, 'hint');
 });
+
+const mixinModule =
+  'class MethodMixin:\n    definition = """\n    method_fn  : varchar(64)\n    ---\n' +
+  '    method_config : longblob   # config\n    score : float\n    """\n';
+
+test('a mixin alone in a file without datajoint: its definition is reported, its fixes wait for --unsafe', async () => {
+  const engine = await CodeEngine.create();
+  const findings = engine.analyzePython('/p/mixins.py', mixinModule, options);
+  assert.deepEqual(
+    findings.map((f) => [f.code, mixinModule.slice(f.start, f.end), f.safety]),
+    [
+      ['DJ106', 'longblob', 'unsafe'],
+      ['DJ103', 'float', 'unsafe'],
+    ],
+  );
+  assert.match(findings[0].message, /`MethodMixin` reads as a DataJoint table definition, but no DataJoint table/);
+});
+
+test('a mixin in a file without datajoint: a table of another file inheriting from it makes its fixes safe', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'djm-mixin-'));
+  try {
+    fs.writeFileSync(path.join(dir, 'mixins.py'), mixinModule);
+    fs.writeFileSync(
+      path.join(dir, 'main.py'),
+      'import datajoint as dj\nfrom . import mixins\n\n\nclass Method(mixins.MethodMixin, dj.Lookup):\n    pass\n',
+    );
+    const project = await Project.open([dir], { schemaSuffix: '' });
+    const mixins = project.analyzeAll().find((r) => r.path.endsWith('mixins.py'))!;
+    assert.deepEqual(
+      mixins.findings.map((f) => [f.code, f.safety]),
+      [
+        ['DJ106', 'safe'],
+        ['DJ103', 'safe'],
+      ],
+    );
+    assert.doesNotMatch(mixins.findings[0].message, /no DataJoint table/);
+    project.dispose();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -104,7 +104,7 @@ export function declaredIn(
 }
 
 /** A class of a module found through a base reference. */
-function lookup(
+export function lookup(
   ws: WorkspaceIndex,
   from: string,
   ref: BaseRef,

@@ -4,6 +4,7 @@ import type { Node, Tree } from 'web-tree-sitter';
 import { collectSyntax, innermost, stringValue, unparen, unparenTyped, type SyntaxNodes } from '../python/syntax';
 import { findSchemasAndModules, readAssignmentParts, type AssignmentParts } from './assignmentParts';
 import { looksLikeDefinition, readClassBody, type ClassBody } from './classBody';
+import { inheritedByTable, isTableDefinition } from './mixins';
 import { declaredIn, exportedClasses, moduleClasses, tierThroughBases } from './classRefs';
 import { declaresTables, linkImports } from './link';
 import type { KnownClass, TableClass } from './tableClass';
@@ -152,6 +153,25 @@ export class FileIndex {
     let body = this.bodies.get(cls.id);
     if (!body) this.bodies.set(cls.id, (body = this.known?.(cls)?.body() ?? readClassBody(cls)));
     return body;
+  }
+
+  /**
+   * What makes the mixins of a file that does not import datajoint DataJoint's: 'inherited' when the file is DataJoint
+   * code otherwise (`dataJoint`) or a DataJoint table of the workspace inherits from one of them (all are then taken
+   * as in a file that imports datajoint); 'shape' when some definitions read as table definitions line by line (only
+   * those are kept, still `shapeOnly`); else null.
+   */
+  mixinEvidence(dataJoint: boolean): 'inherited' | 'shape' | null {
+    const ws = this.workspace;
+    const mixins = this.templates.filter((t) => t.shapeOnly);
+    if (!mixins.length) return null;
+    if (dataJoint || (ws && mixins.some((t) => inheritedByTable(ws, this.path, t.name)))) {
+      for (const t of mixins) delete t.shapeOnly;
+      return 'inherited';
+    }
+    const kept = this.templates.filter((t) => !t.shapeOnly || isTableDefinition(t.definition!));
+    this.templates.splice(0, this.templates.length, ...kept);
+    return kept.length ? 'shape' : null;
   }
 
   /** Module-level classes by name. */
@@ -471,17 +491,23 @@ export class FileIndex {
     this.findTemplates();
   }
 
-  /** Classes that hold a `definition` without being tables here: template bases and mixins (in a DataJoint file). */
+  /**
+   * Classes that hold a `definition` without being tables here: template bases and mixins. In a file that is not
+   * DataJoint code, only module-level classes, `shapeOnly` until `mixinEvidence` says otherwise.
+   */
   private findTemplates(): void {
-    if (!this.usesDataJoint) return;
-    const kept = this.templates.filter((t) => !this.classInfo.has(t.node!.id));
+    const dataJoint = this.usesDataJoint;
+    const kept = this.templates.filter((t) => !this.classInfo.has(t.node!.id) && (dataJoint || t.shapeOnly));
+    for (const t of kept) if (dataJoint) delete t.shapeOnly;
     this.templates.splice(0, this.templates.length, ...kept);
     const known = new Set(kept.map((t) => t.node!.id));
+    const moduleLevel = dataJoint ? null : new Set(this.classesByName().values());
     for (const cls of this.syntax.classes) {
-      if (this.classInfo.has(cls.id) || known.has(cls.id)) continue;
+      if (this.classInfo.has(cls.id) || known.has(cls.id) || (moduleLevel && !moduleLevel.has(cls))) continue;
       const body = this.classBody(cls);
       if (!body.definition || !looksLikeDefinition(body.definition.text)) continue;
       this.templates.push({
+        ...(dataJoint ? {} : { shapeOnly: true }),
         name: cls.childForFieldName('name')?.text ?? '',
         node: cls,
         tier: null,

@@ -21,6 +21,11 @@ export interface TableClass {
   /** The value of `contents = ...` in the class body (Lookup). */
   contents: Node | null;
   imported: boolean;
+  /**
+   * A mixin of a file that does not import datajoint, found by its definition's shape alone: no DataJoint table of
+   * the workspace is known to inherit from it (see index/mixins.ts).
+   */
+  shapeOnly?: boolean;
   /** For a table imported from another workspace file (its parts reach it through `master`). */
   origin?: TableOrigin;
 }

@@ -167,10 +167,14 @@ export const definitionRule: Rule = {
         if (f.replacement !== undefined && a && b && a.seg === b.seg && !a.seg.opaque)
           edits = [{ start: a.offset, end: b.offset, text: f.replacement }];
         const imported = a?.seg.importedConstant;
-        ctx.report({ ...meta, safety: imported ? 'manual' : f.safety, severity: f.severity, phase: f.phase }, range, {
+        // A mixin known by its shape alone may not be DataJoint's: its fixes wait for `--unsafe` (a review).
+        const safety = imported ? 'manual' : table.shapeOnly && f.safety === 'safe' ? 'unsafe' : f.safety;
+        ctx.report({ ...meta, safety, severity: f.severity, phase: f.phase }, range, {
           message: imported
             ? `${f.message} (in \`${imported}\`, imported from another file: fix it where it is declared)`
-            : f.message,
+            : table.shapeOnly
+              ? `${f.message} (\`${table.name}\` reads as a DataJoint table definition, but no DataJoint table in the files checked inherits from it${safety === 'unsafe' ? ': check the whole project, or review it and fix with --unsafe' : ''})`
+              : f.message,
           edits,
           fixTitle: f.fixTitle,
         });
