@@ -198,3 +198,48 @@ test('phase 1: an in-store type is left as deferred (phase 2), counted with the 
     fs.rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('report lists the strings that still name a schema the fix suffixed, in any file of the project (DJ132)', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'djcli-names-'));
+  try {
+    fs.mkdirSync(path.join(dir, 'lab'));
+    fs.writeFileSync(path.join(dir, 'lab', '__init__.py'), '');
+    fs.writeFileSync(
+      path.join(dir, 'lab', 'usage.py'),
+      'import datajoint as dj\n\nschema = dj.Schema("lab_usage")\nold = dj.Schema("lab_old_v2")\n',
+    );
+    const checks = [
+      'from .usage import schema',
+      '',
+      '',
+      'def is_usage(table):',
+      '    return table.database == "lab_usage"',
+      '',
+      '',
+      'FULL = "`lab_usage`.`session`"',
+      'OTHER = "lab_usage_notes"',
+      'OLD = "lab_old"',
+      '',
+    ].join('\n');
+    fs.writeFileSync(path.join(dir, 'lab', 'checks.py'), checks);
+    const items = async (args: string[]) => {
+      const r = await runCli(['report', '--format', 'json', ...args, '.'], dir);
+      assert.equal(r.code, 0, r.err);
+      const report = JSON.parse(r.out) as {
+        remaining: Array<{ path: string; line: number; code: string; message: string }>;
+      };
+      return report.remaining.filter((x) => x.code === 'DJ132');
+    };
+    const found = await items([]);
+    assert.deepEqual(
+      found.map((x) => `${x.path}:${x.line}`),
+      [path.join('lab', 'checks.py:5'), path.join('lab', 'checks.py:8')],
+    );
+    assert.match(found[0].message, /the schema `lab_usage`, which the migrated code declares as `lab_usage_v2`/);
+    assert.match(found[1].message, /full table name quotes the schema `lab_usage`/);
+    // Nothing renamed, nothing to list: no suffix, or a schema name that was suffixed before (`lab_old_v2`).
+    assert.deepEqual(await items(['--suffix', '']), []);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

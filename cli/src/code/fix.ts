@@ -8,6 +8,7 @@ import { CODE_OPTIONS, overridesFrom } from './options';
 import { Project, type FixedFile } from '../../../server/src/project';
 import { allRuleMetas } from '../../../server/src/rules/registry';
 import { buildReport } from '../../../server/src/report/migrationReport';
+import { addSchemaNameStrings } from '../../../server/src/report/schemaNameStrings';
 import { applyFileOps } from '../../../server/src/fix/fileOps';
 import { encodeSource, UTF8 } from '../../../server/src/python/encoding';
 
@@ -30,6 +31,8 @@ export async function fixProject(
     }
   }
   project.dispose();
+  // Strings naming a schema the fixes suffixed: known only once every file is fixed (DJ132).
+  await addSchemaNameStrings(fixed, project.options.finalize ? '' : project.options.schemaSuffix);
   return { project, fixed };
 }
 

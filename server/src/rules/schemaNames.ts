@@ -40,7 +40,34 @@ export const SCHEMA_FINALIZE = m({
   },
 });
 
+export const SCHEMA_NAME_STRING = m({
+  code: 'DJ132',
+  name: 'schema-name-string',
+  title: 'This string names a schema that the migrated code declares with the parallel-schema suffix',
+  safety: 'manual',
+  severity: 'info',
+  phase: 1,
+  catalogue: [],
+  docs: {
+    summary:
+      'Found by `dj-migrate fix` and `report` over the whole project, after the suffix rule (DJ130): a string equal to a schema name the code now declares as `<name>_v2` (`self.database == "lab"`, a check of the name\'s parts), or a full table name that quotes it (`` "`lab`.`session`" ``), still names the 0.14.6 schema. Until the cut-over, such code compares or queries against the wrong schema. Decide per string: use the suffixed name (and remove the suffix again at the cut-over), or derive it from the table (`Table.database`). Not offered in the editor, where only one file is seen.',
+    before: 'schema = dj.Schema("lab")\n...\nif table.database == "lab":',
+    after:
+      'schema = dj.Schema("lab_v2")\n...\nif table.database == "lab":  # DJ132: compare with "lab_v2" until the cut-over',
+  },
+});
+
 export const noRuleBecause: Record<string, string> = {};
+
+/** The functions and methods whose arguments name schemas. */
+export const SCHEMA_CALLS = [
+  'Schema',
+  'schema',
+  'VirtualModule',
+  'create_virtual_module',
+  'virtual_schema',
+  'activate',
+];
 
 interface NameArgument {
   arg: Node;
@@ -208,22 +235,14 @@ function nameEdits(
 
 export const schemaNameRules: Rule[] = [
   {
-    metas: [SCHEMA_SUFFIX, SCHEMA_FINALIZE],
+    // SCHEMA_NAME_STRING is reported over the whole project after fixing (report/schemaNameStrings.ts).
+    metas: [SCHEMA_SUFFIX, SCHEMA_FINALIZE, SCHEMA_NAME_STRING],
     check(ctx) {
       const suffix = ctx.options.schemaSuffix;
       if (!suffix) return;
       const finalize = ctx.options.finalize;
       // Reported at an argument of the call (or the name tested in `x in dj.list_schemas()`): its statement.
-      const names = [
-        'Schema',
-        'schema',
-        'VirtualModule',
-        'create_virtual_module',
-        'virtual_schema',
-        'activate',
-        'list_schemas',
-      ];
-      for (const id of identifiersNamed(ctx, names, { inScope: true })) {
+      for (const id of identifiersNamed(ctx, [...SCHEMA_CALLS, 'list_schemas'], { inScope: true })) {
         const p = id.parent;
         const call = callOf(p?.type === 'attribute' && p.childForFieldName('attribute')?.id === id.id ? p : id);
         if (!call || ctx.isGuarded(call)) continue;
@@ -238,7 +257,7 @@ export const schemaNameRules: Rule[] = [
           if (!found) continue;
           const shown = `\`${edited(found.expr, found.edits)}\`${found.via}`;
           const probably = uncertain
-            ? ' — if this `activate` takes schema names (a DataJoint Element\'s, or a wrapper of `schema.activate`)'
+            ? " — if this `activate` takes schema names (a DataJoint Element's, or a wrapper of `schema.activate`)"
             : '';
           if (finalize) {
             ctx.report(SCHEMA_FINALIZE, arg, {
