@@ -265,7 +265,11 @@ export class FileIndex {
     return innermost(this.syntax.classes, start, node, this.classStarts, this.classEnds);
   }
 
-  /** Inside `try: … except (ImportError, AttributeError, …):` — code that already supports both versions. */
+  /**
+   * Inside `try: … except (ImportError, AttributeError, …): <the other version's code>` — code that already supports
+   * both versions. A handler that only passes, reports or re-raises swallows errors instead (`except AttributeError:
+   * print(...)` around a whole function body): the code in its `try` is checked like any other.
+   */
   isGuarded(node: Node): boolean {
     this.guardedTries ??= this.syntax.tries.filter((t) =>
       t.namedChildren.some(
@@ -273,7 +277,8 @@ export class FileIndex {
           c?.type === 'except_clause' &&
           /\b(ImportError|AttributeError|ModuleNotFoundError|TypeError)\b/.test(
             c.namedChildren.find((x) => x && x.type !== 'block')?.text ?? '',
-          ),
+          ) &&
+          !onlySwallows(c),
       ),
     );
     return this.guardedTries.some((t) => t.startIndex <= node.startIndex && node.endIndex <= t.endIndex);
@@ -519,4 +524,20 @@ export class FileIndex {
       });
     }
   }
+}
+
+const REPORTING_CALL = /^(?:print|(?:\w+\.)*(?:log|logger|logging|warnings?)\b[\w.]*|(?:\w+\.)*(?:debug|info|warning|warn|error|exception))\s*\(/;
+
+/** An except clause whose block only passes, reports (print, logging, warnings) or leaves (return, raise, continue). */
+function onlySwallows(clause: Node): boolean {
+  const block = clause.namedChildren.find((x) => x?.type === 'block');
+  if (!block) return false;
+  return block.namedChildren.every((st) => {
+    if (!st || st.type === 'comment') return true;
+    if (['pass_statement', 'continue_statement', 'break_statement', 'raise_statement'].includes(st.type)) return true;
+    if (st.type === 'return_statement') return (st.namedChild(0)?.text ?? 'None') === 'None';
+    if (st.type !== 'expression_statement') return false;
+    const e = st.namedChild(0);
+    return !!e && (e.type === 'string' || e.type === 'ellipsis' || (e.type === 'call' && REPORTING_CALL.test(e.text)));
+  });
 }
