@@ -77,7 +77,7 @@ export const KEY_HASH = m({
   catalogue: ['mod-key-hash'],
   docs: {
     summary:
-      'The replacement computes the identical MD5 digest: the values, sorted by key, converted with str(), concatenated. A name imported with `from datajoint.hash import key_hash` (or `from datajoint import key_hash`) gets the same fix at each call, and the import goes; if the name is used other than as `key_hash(one_argument)`, DJ009/DJ005 stay manual.',
+      'The replacement computes the identical MD5 digest: the values, sorted by key, converted with str(), concatenated. `dj.hash.key_hash(key)` and `dj.jobs.key_hash(key)` (the same function reached through its 0.14.6 submodules) get the same fix. A name imported with `from datajoint.hash import key_hash` (or `from datajoint import key_hash`) gets the same fix at each call, and the import goes; if the name is used other than as `key_hash(one_argument)`, DJ009/DJ005 stay manual.',
     before: 'h = dj.key_hash(key)',
     after: 'h = hashlib.md5("".join(str(v) for _, v in sorted(key.items())).encode()).hexdigest()',
   },
@@ -149,7 +149,7 @@ export const REMOVED_SYMBOL = m({
   catalogue: ['mod-removed-symbols'],
   docs: {
     summary:
-      '`datajoint.jobs.JobTable` → `datajoint.jobs.Job`; `datajoint.utils.get_master` → `datajoint.dependencies.extract_master`; `datajoint.schemas.Schema` → `dj.Schema` (renamed `_Schema` in 2.2); `datajoint.table.Log`, `utils.ClassProperty`, `utils.parse_sql`, the `errors` feature switches: no replacement.',
+      '`datajoint.jobs.JobTable` → `datajoint.jobs.Job`; `datajoint.utils.get_master` → `datajoint.dependencies.extract_master`; `datajoint.schemas.Schema` → `dj.Schema` (renamed `_Schema` in 2.2); `datajoint.table.Log`, `utils.ClassProperty`, `utils.parse_sql`, the `errors` feature switches: no replacement. Reported in both forms, `from datajoint.utils import get_master` and `dj.utils.get_master(...)`.',
     before: 'from datajoint.jobs import JobTable',
     after: 'from datajoint.jobs import Job',
   },
@@ -316,6 +316,7 @@ function checkAttributes(ctx: RuleContext): void {
     if (!obj || !attr || ctx.index.qualified(obj) !== 'datajoint') continue;
     if (ctx.isGuarded(node)) continue;
     const name = attr.text;
+    if (checkSubmoduleMember(ctx, node, name)) continue;
     const rename = RENAMES[name];
     if (rename) {
       ctx.report(rename.meta, node, {
@@ -327,17 +328,8 @@ function checkAttributes(ctx: RuleContext): void {
     if (name === 'key') {
       if (isFetchArgument(node)) continue; // DJ020 rewrites fetch(dj.key)
       ctx.report(DJ_KEY, node);
-    } else if (name === 'key_hash') {
-      const call =
-        node.parent?.type === 'call' && node.parent.childForFieldName('function')?.id === node.id ? node.parent : null;
-      const edit = call ? inlineKeyHash(ctx, call) : null;
-      if (edit)
-        ctx.report(KEY_HASH, node, {
-          edits: [edit, ...ensureImport(ctx, 'hashlib')],
-          fixTitle: 'Inline the identical MD5 digest with hashlib',
-        });
-      else ctx.report(KEY_HASH, node);
-    } else if (name === 'kill') ctx.report(KILL, node);
+    } else if (name === 'key_hash') reportKeyHash(ctx, node);
+    else if (name === 'kill') ctx.report(KILL, node);
     else if (name === 'set_password') ctx.report(SET_PASSWORD, node);
     else if (name === 'AttributeAdapter') ctx.report(ATTRIBUTE_ADAPTER, node);
     else if (
@@ -368,6 +360,60 @@ function checkAttributes(ctx: RuleContext): void {
     }
   }
 }
+
+/** `dj.key_hash`, `dj.hash.key_hash` or `dj.jobs.key_hash` (the same 0.14.6 function): inlined when called with one argument. */
+function reportKeyHash(ctx: RuleContext, node: Node, message?: string): void {
+  const call =
+    node.parent?.type === 'call' && node.parent.childForFieldName('function')?.id === node.id ? node.parent : null;
+  const edit = call ? inlineKeyHash(ctx, call) : null;
+  if (edit)
+    ctx.report(KEY_HASH, node, {
+      message,
+      edits: [edit, ...ensureImport(ctx, 'hashlib')],
+      fixTitle: 'Inline the identical MD5 digest with hashlib',
+    });
+  else ctx.report(KEY_HASH, node, { message });
+}
+
+/**
+ * A member reached through a 0.14.6 submodule, `dj.hash.key_hash(k)` or `dj.utils.get_master(t)` (`node` is `dj.hash`):
+ * reported like the `from datajoint.<sub> import <name>` form. True when reported.
+ */
+function checkSubmoduleMember(ctx: RuleContext, node: Node, sub: string): boolean {
+  const outer =
+    node.parent?.type === 'attribute' && node.parent.childForFieldName('object')?.id === node.id ? node.parent : null;
+  const member = outer?.childForFieldName('attribute')?.text;
+  const path = `${node.text}.${member}`;
+  if (outer && member === 'key_hash' && (sub === 'hash' || sub === 'jobs')) {
+    reportKeyHash(
+      ctx,
+      outer,
+      `\`${path}\` fails in DataJoint 2.x (\`key_hash\` and the \`datajoint.hash\` module were removed); inline the same digest with hashlib`,
+    );
+    return true;
+  }
+  if (outer && member && REMOVED_SYMBOLS[sub]?.includes(member)) {
+    const instead = SYMBOL_REPLACEMENTS[`${sub}.${member}`];
+    ctx.report(REMOVED_SYMBOL, outer, {
+      message: `\`${path}\` was removed in DataJoint 2.x (AttributeError)${instead ? `; ${instead}` : ': there is no replacement'}`,
+    });
+    return true;
+  }
+  if (sub === 'hash') {
+    ctx.report(REMOVED_MODULE, node, {
+      message: `\`${node.text}\` does not exist in DataJoint 2.x (the \`datajoint.hash\` module was removed)`,
+    });
+    return true;
+  }
+  return false;
+}
+
+/** What 2.x offers instead of a removed submodule member (api-changes.md `mod-removed-symbols`); nothing for the others. */
+const SYMBOL_REPLACEMENTS: Record<string, string> = {
+  'jobs.JobTable': 'the per-table job table is `datajoint.jobs.Job` (`T.jobs`)',
+  'utils.get_master': 'its 2.x counterpart is `datajoint.dependencies.extract_master`',
+  'schemas.Schema': 'use `dj.Schema`',
+};
 
 const CONNECTION_WORDS = /conn|Connection/g;
 const HEADING_FIELD_USES = /\.(is_external|is_attachment|is_filepath|adapter)/g;
