@@ -2,7 +2,8 @@
 // rules/pins/floors.ts). Python files are read through their syntax tree; DataJoint config files as JSON.
 // Detection is by name only (no variable tracking): it runs for every file the workspace indexes.
 import type { Node } from 'web-tree-sitter';
-import { stringValue, unparen } from '../python/syntax';
+import { pairWrite, subscriptWrite } from '../python/dictKeys';
+import { unparen } from '../python/syntax';
 
 export type ReleaseFeature = 'reserve_jobs' | 'reserve_jobs_uuid_key' | 'lineage' | 'store_prefix';
 
@@ -51,16 +52,13 @@ export function releaseFeaturesOf(index: FeatureSource): Set<ReleaseFeature> {
   const keyed = ['reserve_jobs', ...STORE_PREFIX_KEYS].filter((k) => source.includes(k));
   if (keyed.length) {
     for (const pair of root.descendantsOfType('pair')) {
-      const key = pair?.childForFieldName('key');
-      const k = key ? stringValue(unparen(key)) : null;
-      if (!k || !keyed.includes(k) || off(pair?.childForFieldName('value') ?? null)) continue;
-      found.add(k === 'reserve_jobs' ? 'reserve_jobs' : 'store_prefix');
+      const w = pair && pairWrite(pair);
+      if (!w || !keyed.includes(w.key) || off(w.value)) continue;
+      found.add(w.key === 'reserve_jobs' ? 'reserve_jobs' : 'store_prefix');
     }
     for (const sub of root.descendantsOfType('subscript')) {
-      const key = sub?.childForFieldName('subscript');
-      const k = key ? stringValue(unparen(key)) : null;
-      const assigned = sub?.parent?.type === 'assignment' && sub.parent.childForFieldName('left')?.id === sub.id;
-      if (k && STORE_PREFIX_KEYS.includes(k) && assigned) found.add('store_prefix');
+      const w = sub && subscriptWrite(sub);
+      if (w && STORE_PREFIX_KEYS.includes(w.key)) found.add('store_prefix');
     }
   }
   return found;

@@ -1,6 +1,8 @@
 // DJ060-070: table and schema methods (api-changes.md §1D, §1E): `_update`, delete/drop keywords,
 // `spawn_missing_classes`, removed attributes, positional inserts and Lookup `contents`.
+import type { Node } from 'web-tree-sitter';
 import type { Rule } from './context';
+import { checkDeleteSplats } from './tables/deleteSplats';
 import {
   DELETE_FORCE_MASTERS,
   DELETE_FORCE_PARTS,
@@ -68,6 +70,7 @@ export const tableRules: Rule[] = [
       LOOKUP_CONTENTS,
     ],
     check(ctx) {
+      const deletes: { call: Node; receiver: Node }[] = [];
       for (const attr of membersNamed(ctx, [
         '_update',
         'delete',
@@ -85,6 +88,7 @@ export const tableRules: Rule[] = [
             break;
           case 'delete':
             checkDelete(ctx, call, mc);
+            deletes.push({ call, receiver: mc.receiver });
             break;
           case 'drop':
             if (isTableOrQuery(ctx, mc.receiver) && isPart(ctx, mc.receiver)) checkPartForce(ctx, call, mc);
@@ -99,6 +103,7 @@ export const tableRules: Rule[] = [
             break;
         }
       }
+      checkDeleteSplats(ctx, deletes);
       checkRemovedAttributes(ctx);
       checkLookupContents(ctx);
     },

@@ -29,7 +29,7 @@ export const DELETE_SAFEMODE = m({
   catalogue: ['del-safemode'],
   docs: {
     summary:
-      'TypeError in 2.x. `prompt` has the same meaning (None = use `dj.config["safemode"]`). `transaction=` is unchanged.',
+      'TypeError in 2.x. `prompt` has the same meaning (None = use `dj.config["safemode"]`). `transaction=` is unchanged. A `"safemode"` key of a dict passed as `**kwargs` (`kwargs["safemode"] = False`, `opts = {"safemode": False}`, `dict(safemode=False)`, in the scope of the `delete(**kwargs)` call) is renamed the same way; it stays manual when the table class defines its own `delete()` or the key is also read there, and unverified when the receiver is not resolved. DJ062/DJ063 read `force_parts`/`force_masters` keys the same way.',
     before: '(Session & key).delete(safemode=False)',
     after: '(Session & key).delete(prompt=False)',
   },
