@@ -124,3 +124,12 @@ test('workspace/installed: without the environment the installed names stay unre
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 });
+
+test("workspace/module_schema: a project module's schema is resolved (errors, no guess); a module whose `schema` is no dj.Schema is not flagged", async () => {
+  const left = await leftIn('module_schema', 'run.py');
+  assert.deepEqual(
+    left.map((l) => `${l.code}:${l.line}`),
+    ['DJ075:4', 'DJ067:6'],
+  );
+  for (const l of left) assert.doesNotMatch(l.message, /not in the project's index/);
+});

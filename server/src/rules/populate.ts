@@ -5,15 +5,8 @@ import type { Rule, RuleContext } from './context';
 import { provenNonDataJoint } from './receivers';
 import { keywordArgs, positionalArgs } from './edits';
 import type { RuleMeta, Severity, TextEdit } from './meta';
-import {
-  callOf,
-  isSchemaValue,
-  isTableOrQuery,
-  membersNamed,
-  ownMember,
-  removeArguments,
-  resolveTable,
-} from './tables';
+import { guessedSchemaNote, schemaReceiver } from './tables/moduleSchema';
+import { callOf, isTableOrQuery, membersNamed, ownMember, removeArguments, resolveTable } from './tables';
 
 const m = (meta: RuleMeta) => meta;
 
@@ -88,7 +81,7 @@ export const SCHEMA_JOBS = m({
   catalogue: ['schema-jobs', 'jobs-errors', 'jobs-ignore'],
   docs: {
     summary:
-      "2.x keeps one job table per auto-populated table (`~~<table>`), reached as `T.jobs`; `schema.jobs` is a `list[Job]`, so `schema.jobs & ...` is a TypeError and `schema.jobs.delete()` an AttributeError. The new job table's key is the target's primary key (no `table_name`, `key_hash` or `key` blob). The old `~jobs` table is ignored.",
+      "2.x keeps one job table per auto-populated table (`~~<table>`), reached as `T.jobs`; `schema.jobs` is a `list[Job]`, so `schema.jobs & ...` is a TypeError and `schema.jobs.delete()` an AttributeError. The new job table's key is the target's primary key (no `table_name`, `key_hash` or `key` blob). The old `~jobs` table is ignored. A schema reached as a module attribute (`experiment.schema`) is resolved through the index of the project; when the module is imported from outside it, the attribute name alone marks it, and the finding is a hint (unverified).",
     before: '(schema.jobs & {"table_name": Spikes.table_name} & \'status="error"\').delete()',
     after: 'Spikes.jobs.errors.delete()',
     guideCorrection:
@@ -332,11 +325,21 @@ function perTableEquivalent(jobs: Node): string | null {
 
 function checkJobs(ctx: RuleContext): void {
   for (const node of membersNamed(ctx, ['jobs'])) {
-    if (!isSchemaValue(ctx, node.childForFieldName('object')!) || ctx.isGuarded(node)) continue;
+    const obj = node.childForFieldName('object')!;
+    const how = schemaReceiver(ctx, obj);
+    if (!how || ctx.isGuarded(node)) continue;
     // `(schema.jobs & ...)` in parentheses: judge the use from outside the parentheses.
     let use: Node = node;
     while (use.parent?.type === 'parenthesized_expression') use = use.parent;
-    ctx.report(SCHEMA_JOBS, node, jobsUse(use));
+    const found = jobsUse(use);
+    if (how === 'schema') ctx.report(SCHEMA_JOBS, node, found);
+    else
+      ctx.report(SCHEMA_JOBS, node, {
+        ...found,
+        message: found.message + guessedSchemaNote(obj),
+        uncertain: true,
+        receiver: obj,
+      });
   }
 }
 

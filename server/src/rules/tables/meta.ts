@@ -89,7 +89,7 @@ export const SCHEMA_DROP_FORCE = m({
   catalogue: ['schema-drop-force'],
   docs: {
     summary:
-      'TypeError in 2.x. A positional `schema.drop(True)` is worse: 2.x reads it as `prompt=True`, the opposite. `force=False` is the default (`prompt=None`: ask when safemode is on).',
+      'TypeError in 2.x. A positional `schema.drop(True)` is worse: 2.x reads it as `prompt=True`, the opposite. `force=False` is the default (`prompt=None`: ask when safemode is on). A schema reached as a module attribute (`experiment.schema`) is resolved through the index of the project; when the module is imported from outside it, the attribute name alone marks it, and the finding is a hint (unverified).',
     before: 'schema.drop(force=True)',
     after: 'schema.drop(prompt=False)',
   },
@@ -120,7 +120,7 @@ export const SCHEMA_REMOVED = m({
   catalogue: ['schema-removed', 'store-gc'],
   docs: {
     summary:
-      '`schema.log`, `schema.size_on_disk`, `schema.code`, `schema.save()` and `schema.external[...]` raise AttributeError. There is no `~log` any more. External-store clean-up moved to `datajoint.gc`: functions `scan()`/`collect()` in 2.0.0–2.3.0, `dj.gc.GarbageCollector(*schemas, store=...).collect(dry_run=False)` from 2.3.1.',
+      '`schema.log`, `schema.size_on_disk`, `schema.code`, `schema.save()` and `schema.external[...]` raise AttributeError. There is no `~log` any more. External-store clean-up moved to `datajoint.gc`: functions `scan()`/`collect()` in 2.0.0–2.3.0, `dj.gc.GarbageCollector(*schemas, store=...).collect(dry_run=False)` from 2.3.1. A schema reached as a module attribute (`experiment.schema`) is resolved through the index of the project; when the module is imported from outside it, the attribute name alone marks it, and the finding is a hint (unverified).',
     before: 'schema.external["raw"].delete(delete_external_files=True)',
     after: 'dj.gc.GarbageCollector(schema, store="raw").collect(dry_run=False)  # 2.3.1+',
   },

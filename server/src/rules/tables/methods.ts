@@ -27,6 +27,7 @@ import {
   resolveTable,
 } from './nodes';
 import { asManual } from './inserts';
+import { guessedSchemaNote, schemaReceiver } from './moduleSchema';
 
 // ---------------------------------------------------------------------------------------------
 // Methods
@@ -207,11 +208,13 @@ export function checkPartForce(ctx: RuleContext, call: Node, mc: { receiver: Nod
 export function checkSchemaDrop(ctx: RuleContext, call: Node, mc: { receiver: Node; attr: Node }): void {
   const kw = keywordArgs(call);
   const args = positionalArgs(call);
-  const schema = isSchemaValue(ctx, mc.receiver);
+  const how = schemaReceiver(ctx, mc.receiver);
+  const schema = how === 'schema';
   const force = kw.get('force') ?? (schema && args.length === 1 ? args[0] : undefined);
   if (!force || ctx.isGuarded(call)) return;
-  // Part tables are handled with delete; Table.drop() had no `force`; `x.drop(force=True)` on an unknown x is not DataJoint enough.
-  if (!schema) return;
+  // Part tables are handled with delete; Table.drop() had no `force`; `x.drop(force=True)` on an unknown x is not DataJoint
+  // enough, on an unresolved module's `m.schema` a hint.
+  if (!how) return;
   const v = boolLiteral(argumentValue(force));
   const positional = force.type !== 'keyword_argument';
   const edit =
@@ -220,12 +223,15 @@ export function checkSchemaDrop(ctx: RuleContext, call: Node, mc: { receiver: No
       : v === false
         ? removeArguments([force])[0]
         : ctx.replace(force, `prompt=False if ${argumentValue(force).text} else None`);
+  const message = positional
+    ? `\`schema.drop(${force.text})\`: 2.x reads a positional argument as \`prompt\`, the opposite of \`force\``
+    : SCHEMA_DROP_FORCE.title;
   ctx.report(SCHEMA_DROP_FORCE, force, {
     edits: [edit],
     fixTitle: v === false ? 'Remove `force=False` (the default)' : 'Use `prompt=False`',
-    message: positional
-      ? `\`schema.drop(${force.text})\`: 2.x reads a positional argument as \`prompt\`, the opposite of \`force\``
-      : undefined,
+    message: schema ? message : message + guessedSchemaNote(mc.receiver),
+    uncertain: !schema,
+    receiver: mc.receiver,
   });
 }
 
@@ -263,8 +269,14 @@ export function checkRemovedAttributes(ctx: RuleContext): void {
   for (const node of membersNamed(ctx, [...new Set([...Object.keys(SCHEMA_GONE), ...Object.keys(TABLE_GONE)])])) {
     const attr = node.childForFieldName('attribute')!.text;
     const obj = node.childForFieldName('object')!;
-    if (SCHEMA_GONE[attr] && isSchemaValue(ctx, obj)) {
-      if (!ctx.isGuarded(node)) ctx.report(SCHEMA_REMOVED, node, { message: SCHEMA_GONE[attr] });
+    const how = SCHEMA_GONE[attr] ? schemaReceiver(ctx, obj) : null;
+    if (how) {
+      if (!ctx.isGuarded(node))
+        ctx.report(SCHEMA_REMOVED, node, {
+          message: how === 'schema' ? SCHEMA_GONE[attr] : SCHEMA_GONE[attr] + guessedSchemaNote(obj),
+          uncertain: how === 'guess',
+          receiver: obj,
+        });
     } else if (TABLE_GONE[attr] && isTableOrQuery(ctx, obj) && !ownMember(ctx, obj, attr)) {
       if (!ctx.isGuarded(node)) ctx.report(TABLE_REMOVED, node, { message: TABLE_GONE[attr] });
     }

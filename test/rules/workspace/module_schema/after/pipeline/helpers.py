@@ -1,0 +1,5 @@
+schema = "lab_sql_dumps"
+
+
+def drop(force=False):
+    return force
