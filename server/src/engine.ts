@@ -67,7 +67,9 @@ export class CodeEngine {
   /**
    * What the rules report for an indexed file, in rule order, before syntax-error regions, de-duplication and
    * sorting (`dataJoint` false: only the dependency warnings of a file that is not DataJoint code, final as they are).
-   * `partial`: the incremental analysis's index of some statements, and which findings it needs.
+   * `partial`: the incremental analysis's index of some statements, and which findings it needs. `byItself` false: the
+   * file is checked only for its mixins, on evidence from other files or from every definition's shape, which
+   * statement caches do not track (the incremental analysis checks such a file whole).
    */
   ruleFindings(
     index: FileIndex,
@@ -79,7 +81,7 @@ export class CodeEngine {
       readsEveryUse?: (name: string) => void;
       scanned?: readonly ScannedRange[];
     },
-  ): { findings: Finding[]; dataJoint: boolean } {
+  ): { findings: Finding[]; dataJoint: boolean; byItself: boolean } {
     index.link(this.workspace);
     const ctx = new RuleContext(
       index.path,
@@ -97,7 +99,7 @@ export class CodeEngine {
     if (!dataJoint && mixins !== 'inherited') {
       // A file that only imports an installed DataJoint package still gets that package's warning (DJ019).
       if (options.dependencies) dependencyImportRule.check(ctx);
-      if (!mixins) return { findings: ctx.findings, dataJoint: false };
+      if (!mixins) return { findings: ctx.findings, dataJoint: false, byItself: true };
       // Mixins known by their definitions' shape alone: those are checked, nothing else in the file.
       rules = [definitionRule];
     }
@@ -117,7 +119,7 @@ export class CodeEngine {
         });
       }
     }
-    return { findings: ctx.findings, dataJoint: true };
+    return { findings: ctx.findings, dataJoint: true, byItself: dataJoint };
   }
 
   /** Number of syntax-error regions in a text (fixes must never add one). */

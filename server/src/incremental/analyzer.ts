@@ -211,16 +211,16 @@ export class IncrementalAnalyzer {
       return every;
     };
     const reads = new Set<string>();
-    const { findings, dataJoint } = this.engine.ruleFindings(index, text, options, {
+    const { findings, dataJoint, byItself } = this.engine.ruleFindings(index, text, options, {
       inScope: all ? () => true : inScope,
       allAssignments: all ? () => index.syntax.assignments : allAssignments,
       readsEveryUse: (name) => reads.add(name),
       scanned: all ? undefined : scannedRanges(starts, ends, dirty, text.length),
     });
     const selfImport = [...index.wsModules.values()].some((ms) => ms.some((m) => m.path === this.path));
-    if (!dataJoint || selfImport) {
-      // Not cached: a file that is not DataJoint code gets only import warnings; a file importing itself reads its own
-      // exports through the workspace.
+    if (!dataJoint || selfImport || !byItself) {
+      // Not cached: a file that is not DataJoint code gets only import warnings (or only its mixins checked, on evidence
+      // from elsewhere); a file importing itself reads its own exports through the workspace.
       if (!all) return null;
       this.state = null;
       this.stats = { statements: stmts.length, checked: stmts.length, full: true };

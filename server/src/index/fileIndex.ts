@@ -159,19 +159,32 @@ export class FileIndex {
    * What makes the mixins of a file that does not import datajoint DataJoint's: 'inherited' when the file is DataJoint
    * code otherwise (`dataJoint`) or a DataJoint table of the workspace inherits from one of them (all are then taken
    * as in a file that imports datajoint); 'shape' when some definitions read as table definitions line by line (only
-   * those are kept, still `shapeOnly`); else null.
+   * those are checked, as `shapeOnly`); else null. Decided anew for each analysis (the workspace changes), into
+   * `checkedTemplates` and `isShapeOnly`, never by changing the templates themselves (kept between edits).
    */
   mixinEvidence(dataJoint: boolean): 'inherited' | 'shape' | null {
     const ws = this.workspace;
     const mixins = this.templates.filter((t) => t.shapeOnly);
+    this.mixinsInherited = mixins.length > 0;
+    this.shapeChecked = null;
     if (!mixins.length) return null;
-    if (dataJoint || (ws && mixins.some((t) => inheritedByTable(ws, this.path, t.name)))) {
-      for (const t of mixins) delete t.shapeOnly;
-      return 'inherited';
-    }
-    const kept = this.templates.filter((t) => !t.shapeOnly || isTableDefinition(t.definition!));
-    this.templates.splice(0, this.templates.length, ...kept);
-    return kept.length ? 'shape' : null;
+    if (dataJoint || (ws && mixins.some((t) => inheritedByTable(ws, this.path, t.name)))) return 'inherited';
+    this.mixinsInherited = false;
+    this.shapeChecked = this.templates.filter((t) => !t.shapeOnly || isTableDefinition(t.definition!));
+    return this.shapeChecked.some((t) => t.shapeOnly) ? 'shape' : null;
+  }
+
+  private mixinsInherited = false;
+  private shapeChecked: TableClass[] | null = null;
+
+  /** The templates the rules check in this analysis (a shape-only mixin only if its definition passes the strict test). */
+  get checkedTemplates(): TableClass[] {
+    return this.shapeChecked ?? this.templates;
+  }
+
+  /** A mixin known by its definition's shape alone in this analysis (no DataJoint table is known to inherit from it). */
+  isShapeOnly(t: TableClass): boolean {
+    return !!t.shapeOnly && !this.mixinsInherited;
   }
 
   /** Module-level classes by name. */

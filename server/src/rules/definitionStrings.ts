@@ -141,7 +141,7 @@ function toFile(d: DefinitionText, v: number, end: boolean): { offset: number; s
 export const definitionRule: Rule = {
   metas: [...definitionRules, DEFINITION_PLACEHOLDER],
   check(ctx: RuleContext) {
-    for (const table of [...ctx.index.allTables, ...ctx.index.templates]) {
+    for (const table of [...ctx.index.allTables, ...ctx.index.checkedTemplates]) {
       if (!table.definition) continue;
       // Findings land in the definition or the constants it is built from: skip it when none of those is wanted.
       const literal = table.definition.type === 'string' && !table.definition.text.includes('{');
@@ -168,11 +168,12 @@ export const definitionRule: Rule = {
           edits = [{ start: a.offset, end: b.offset, text: f.replacement }];
         const imported = a?.seg.importedConstant;
         // A mixin known by its shape alone may not be DataJoint's: its fixes wait for `--unsafe` (a review).
-        const safety = imported ? 'manual' : table.shapeOnly && f.safety === 'safe' ? 'unsafe' : f.safety;
+        const shapeOnly = ctx.index.isShapeOnly(table);
+        const safety = imported ? 'manual' : shapeOnly && f.safety === 'safe' ? 'unsafe' : f.safety;
         ctx.report({ ...meta, safety, severity: f.severity, phase: f.phase }, range, {
           message: imported
             ? `${f.message} (in \`${imported}\`, imported from another file: fix it where it is declared)`
-            : table.shapeOnly
+            : shapeOnly
               ? `${f.message} (\`${table.name}\` reads as a DataJoint table definition, but no DataJoint table in the files checked inherits from it${safety === 'unsafe' ? ': check the whole project, or review it and fix with --unsafe' : ''})`
               : f.message,
           edits,
