@@ -539,7 +539,8 @@ export class FileIndex {
   }
 }
 
-const REPORTING_CALL = /^(?:print|(?:\w+\.)*(?:log|logger|logging|warnings?)\b[\w.]*|(?:\w+\.)*(?:debug|info|warning|warn|error|exception))\s*\(/;
+const REPORTING_CALL =
+  /^(?:print|(?:\w+\.)*(?:log|logger|logging|warnings?)\b[\w.]*|(?:\w+\.)*(?:debug|info|warning|warn|error|exception))\s*\(/;
 
 /** An except clause whose block only passes, reports (print, logging, warnings) or leaves (return, raise, continue). */
 function onlySwallows(clause: Node): boolean {

@@ -210,6 +210,8 @@ function checkComparison(ctx: RuleContext, c: Node, expr: Node): void {
       : `Use \`${test}\` (a key set to None reads as absent)`,
     message:
       `\`${op}\` on dj.config fails in DataJoint 2.2+: test \`dj.config.get(key)\` instead` +
-      (emptyByDefault ? ` (2.x always has \`${key}\`: an empty dict until a store is set, so test whether it is empty)` : ''),
+      (emptyByDefault
+        ? ` (2.x always has \`${key}\`: an empty dict until a store is set, so test whether it is empty)`
+        : ''),
   });
 }
