@@ -9,6 +9,9 @@ import {
   type DefinitionOptions,
   type DefFinding,
 } from '../../server/src/rules/definitions/index';
+import { CodeEngine } from '../../server/src/engine';
+import { fixPython } from '../../server/src/fix/fixLoop';
+import { DEFAULT_OPTIONS } from '../../server/src/rules/context';
 import { fixturesDir, repoRoot } from '../helpers/paths';
 
 type Tier = NonNullable<DefinitionOptions['tier']>;
@@ -309,6 +312,16 @@ test('`int8` is judged by the version the rest of the definition is written for'
   }
 });
 
+test('in phase 1 a store spelling says nothing of the version: it stays until phase 2 beside 2.x spellings', () => {
+  const kept = 'n : int8\n---\nsig : blob@raw\n';
+  const PHASE1: DefinitionOptions = { ...WIDEN_ALL, phase: 1 };
+  const phase1 = analyzeDefinition(kept, PHASE1).find((f) => f.code === 'DJ111');
+  assert.deepEqual([phase1?.severity, phase1?.replacement], ['hint', undefined]);
+  const phase2 = analyzeDefinition(kept, { ...WIDEN_ALL, phase: 2 }).find((f) => f.code === 'DJ111');
+  assert.deepEqual([phase2?.safety, phase2?.replacement], ['unsafe', 'int64']);
+  assert.equal(mapDefinitionTypes('n : tinyint\n---\nsig : blob@raw\n', PHASE1, 'all'), kept);
+});
+
 test('the uint policy never writes a type that fails in 2.x', () => {
   const text = 'a : int unsigned\n---\nb : uint32\nc : bigint unsigned\n';
   const findings = analyzeDefinition(text, { unsigned: 'uint', phase: 1 });
@@ -474,4 +487,22 @@ test('every finding code has rule metadata and the docs examples behave as docum
     for (const f of findings) assert.ok(byCode.has(f.code), f.code);
     assert.equal(mapDefinitionTypes(r.docs.before, opts), r.docs.after, `${r.code}: 'before' fixes into 'after'`);
   }
+});
+
+test('an int8 the fixes wrote for tinyint is not left for a person; an int8 that was there before is', async () => {
+  const engine = await CodeEngine.create();
+  const table = (type: string) =>
+    `import datajoint as dj\n\nschema = dj.Schema("lab")\n\n\n@schema\nclass Litter(dj.Manual):\n    definition = """\n    litter : varchar(16)\n    ---\n    pups : ${type}\n    """\n`;
+  const options = { ...DEFAULT_OPTIONS, schemaSuffix: '' };
+  const written = fixPython(engine, '/ws/litter.py', table('tinyint'), options, { unsafe: false });
+  assert.match(written.text, /pups : int8/);
+  assert.deepEqual(
+    written.remaining.map((f) => f.code),
+    [],
+  );
+  const before = fixPython(engine, '/ws/litter.py', table('int8'), options, { unsafe: false });
+  assert.deepEqual(
+    before.remaining.map((f) => f.code),
+    ['DJ111'],
+  );
 });

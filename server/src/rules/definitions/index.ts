@@ -30,7 +30,7 @@ export const definitionRules: RuleMeta[] = metas;
 export function analyzeDefinition(text: string, opts: DefinitionOptions): DefFinding[] {
   const lines = readDefinition(text);
   const attrs = lines.flatMap((l) => (l.kind === 'attribute' ? [l.attr] : []));
-  const ctx = { opts, writtenFor: writtenFor(attrs) };
+  const ctx = { opts, writtenFor: writtenFor(attrs, opts.phase) };
   const findings: DefFinding[] = [];
   for (const line of lines) {
     if (line.kind === 'divider' && line.marker === '___') {
@@ -64,7 +64,7 @@ function holdBackWithInt8Guess(findings: DefFinding[]): void {
   const guess = findings.find((f) => f.code === INT8.code && f.replacement !== undefined);
   if (!guess) return;
   for (const f of findings)
-    if (f !== guess && f.safety === 'safe' && f.replacement !== undefined && eraOf(f.replacement) === '2.x') {
+    if (f !== guess && f.safety === 'safe' && f.replacement !== undefined && eraOf(f.replacement, 2) === '2.x') {
       f.safety = 'unsafe';
       f.message += ` Unsafe here: applied without the \`int8\` → \`int64\` fix, it would make this definition read as 2.x, where \`int8\` is TINYINT.`;
     }
@@ -96,12 +96,12 @@ function nativePk(attr: AttributeLine, tier: 'imported' | 'computed'): DefFindin
  * 2.x while an `int8` is left: the `int8` fix is applied in the same round as the others, and the safe fixes that
  * would turn it are held back with it (holdBackWithInt8Guess).
  */
-function writtenFor(attrs: AttributeLine[]): WrittenFor {
+function writtenFor(attrs: AttributeLine[], phase: 1 | 2): WrittenFor {
   let old = false;
   let new2x = false;
   for (const a of attrs) {
     if (a.dynamicType) continue;
-    const era = eraOf(a.type.text);
+    const era = eraOf(a.type.text, phase);
     if (era === '2.x') new2x = true;
     else if (era === '0.14.6') old = true;
   }
@@ -111,12 +111,17 @@ function writtenFor(attrs: AttributeLine[]): WrittenFor {
 // Each spelling is parsed once per process (spellingMemo.ts).
 const eras = new SpellingMemo<WrittenFor>();
 
-/** What one type spelling says of the definition's version (`unknown`: nothing). */
-function eraOf(text: string): WrittenFor {
-  return eras.get(text, () => {
+/**
+ * What one type spelling says of the definition's version (`unknown`: nothing). In phase 1 the store spellings
+ * (`blob@raw`, `attach@s`, `filepath@s`) say nothing: they are left for phase 2, so a definition migrated in phase 1
+ * keeps them beside its 2.x spellings (an `int8` fixed from `tinyint` there is 2.x's TINYINT).
+ */
+function eraOf(text: string, phase: 1 | 2): WrittenFor {
+  return eras.get(`${phase}${text}`, () => {
     const t = parseType014(text);
     if (t.kind === 'native2x') return '2.x';
-    if (['blob', 'attach', 'blob@', 'attach@', 'filepath@'].includes(t.kind) || t.base === 'boolean') return '0.14.6';
+    if (['blob@', 'attach@', 'filepath@'].includes(t.kind)) return phase === 2 ? '0.14.6' : 'unknown';
+    if (['blob', 'attach'].includes(t.kind) || t.base === 'boolean') return '0.14.6';
     return hasCoreEquivalent(t) ? '0.14.6' : 'unknown';
   });
 }
