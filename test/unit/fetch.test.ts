@@ -367,3 +367,32 @@ test('editArguments: removes and appends arguments without touching other bytes,
   assert.equal(run('f(\n    a,  # why a\n)', ['a']), null);
   assert.equal(run('f(x for x in y)', []), null);
 });
+
+test('fetch(*names, ...) is left for a person with the names kept, never rewritten to fetch every column', async () => {
+  const engine = await CodeEngine.create();
+  const text = `import datajoint as dj
+schema = dj.Schema("lab")
+
+
+@schema
+class Session(dj.Manual):
+    definition = """
+    session : int32
+    ---
+    raw : <blob>
+    note : varchar(20)
+    """
+
+
+fields = [f for f in Session.heading.names if f != "raw"]
+rows = (Session & "session=1").fetch(*fields, as_dict=True)
+arrays = Session.fetch(*fields)
+`;
+  const found = engine
+    .analyzePython('/ws/starred.py', text, { ...DEFAULT_OPTIONS, schemaSuffix: '' })
+    .map((f) => `${f.code} ${f.safety} ${f.fix ? 'fix' : 'no fix'} ${f.message}`);
+  assert.deepEqual(found, [
+    'DJ025 manual no fix `fetch(*fields, as_dict=True)` is deprecated: `proj(*fields).to_dicts()` also returns the primary key; rewrite by hand',
+    'DJ023 manual no fix `fetch(*fields)` is deprecated: `to_arrays(*fields)` returns differently typed arrays (stacked blobs, `<U` strings, None instead of NaN); rewrite by hand',
+  ]);
+});

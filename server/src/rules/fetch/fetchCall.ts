@@ -126,6 +126,23 @@ export function checkFetch(ctx: RuleContext, mc: MethodCall): void {
     });
     return;
   }
+  // `fetch(*names, ...)`: attributes whose names are known only at run time; the rewrites without attributes would
+  // bring back every column (a blob the code leaves out on purpose).
+  const starred = call.childForFieldName('arguments')?.namedChildren.find((a) => a?.type === 'list_splat');
+  if (!attrs.length && starred) {
+    const names = starred.text.slice(1);
+    ctx.report({ ...(asDict === 'True' ? FETCH_ATTRS_DICT : FETCH_ATTRS), safety: 'manual' }, call, {
+      message:
+        (asDict === 'True'
+          ? `\`fetch(*${names}, as_dict=True)\` is deprecated: \`proj(*${names}).to_dicts()\` also returns the primary key; rewrite by hand`
+          : `\`fetch(*${names})\` is deprecated: \`to_arrays(*${names})\` returns differently typed arrays (stacked blobs, \`<U\` strings, None instead of NaN); rewrite by hand`) +
+        note,
+      uncertain,
+      unverified,
+      receiver: mc.receiver,
+    });
+    return;
+  }
   if (!attrs.length) {
     if (asDict === 'True')
       return rename(
