@@ -147,3 +147,35 @@ errs = (schema.jobs & {"table_name": Spikes.table_name}).fetch()
   assert.match(findings[0].message, /here: `Spikes\.jobs\.errors\.delete\(\)`/);
   assert.match(findings[1].message, /here: `Spikes\.jobs\.to_dicts\(\)`/);
 });
+
+test('populate(**arguments) whose dict holds order or limit is left for a person; other receivers are not', async () => {
+  const engine = await CodeEngine.create();
+  const text = `import datajoint as dj
+import requests
+
+schema = dj.Schema("lab")
+
+
+@schema
+class Stats(dj.Computed):
+    definition = """
+    -> Session
+    """
+
+    def make(self, key):
+        pass
+
+
+arguments = {"display_progress": False, "reserve_jobs": True, "order": "random"}
+arguments["limit"] = 10
+Stats().populate(**arguments)
+Stats.populate(**dict(order="random"))
+web = requests.Session()
+web.populate(**{"order": "random"})
+`;
+  const found = engine
+    .analyzePython('/ws/splat.py', text, { ...DEFAULT_OPTIONS, schemaSuffix: '' })
+    .filter((f) => f.code === 'DJ072' || f.code === 'DJ073')
+    .map((f) => `${f.code} ${f.safety} ${text.slice(f.start, f.end)} ${f.fix ? 'fix' : 'no fix'}`);
+  assert.deepEqual(found, ['DJ072 manual "order" no fix', 'DJ073 manual "limit" no fix', 'DJ072 manual order no fix']);
+});

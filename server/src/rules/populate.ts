@@ -5,6 +5,7 @@ import type { Rule, RuleContext } from './context';
 import { provenNonDataJoint } from './receivers';
 import { keywordArgs, positionalArgs } from './edits';
 import type { RuleMeta, Severity, TextEdit } from './meta';
+import { dictWrites } from './tables/deleteSplats';
 import { guessedSchemaNote, schemaReceiver } from './tables/moduleSchema';
 import { callOf, isTableOrQuery, membersNamed, ownMember, removeArguments, resolveTable } from './tables';
 
@@ -95,7 +96,39 @@ export const noRuleBecause: Record<string, string> = {
   'pop-native-pk': 'a definition rule (DJ100-129): a Computed/Imported definition with a non-FK primary-key attribute',
 };
 
+/**
+ * `populate(**arguments)` whose dict holds `order` or `limit` (`{"reserve_jobs": True, "order": "random"}`): the same
+ * TypeError as the keywords. Left for a person (the dict may be shared, and `order` has no replacement).
+ */
+function checkPopulateSplats(ctx: RuleContext, call: Node, receiver: Node): void {
+  const splats = (call.childForFieldName('arguments')?.namedChildren ?? []).filter(
+    (a): a is Node => a?.type === 'dictionary_splat',
+  );
+  if (!splats.length || ctx.isGuarded(call)) return;
+  const writes = splats.flatMap((splat) => dictWrites(ctx, call, splat).map((w) => ({ w, splat })));
+  const removed = writes.filter(({ w }) => w.key === 'order' || w.key === 'limit');
+  if (!removed.length) return;
+  const known = isTableOrQuery(ctx, receiver);
+  if (!known && (ctx.index.kindOf(receiver) !== 'unknown' || provenNonDataJoint(ctx, receiver))) return;
+  // On an unresolved receiver the dict must also hold a key only `populate` takes.
+  const keys = new Map(writes.map(({ w }) => [w.key, w.keyNode]));
+  const unverified = !known && !unmistakablyPopulate(keys);
+  for (const { w, splat } of removed) {
+    const meta = { ...(w.key === 'order' ? POPULATE_ORDER : POPULATE_LIMIT), safety: 'manual' as const };
+    ctx.report(meta, w.keyNode, {
+      uncertain: !known,
+      unverified,
+      receiver,
+      message:
+        w.key === 'order'
+          ? `\`${w.keyNode.text}\` is passed to \`populate()\` in \`${splat.text}\`: removed in DataJoint 2.x (TypeError); remove the key, there is no ordering option (use \`priority=\` with \`reserve_jobs=True\`)`
+          : `\`${w.keyNode.text}\` is passed to \`populate()\` in \`${splat.text}\`: removed in DataJoint 2.x (TypeError); \`max_calls\` caps \`make\` calls instead of keys fetched`,
+    });
+  }
+}
+
 function checkPopulate(ctx: RuleContext, call: Node, receiver: Node): void {
+  checkPopulateSplats(ctx, call, receiver);
   const kw = keywordArgs(call);
   const keys = kw.get('keys');
   const order = kw.get('order');
@@ -141,7 +174,7 @@ function checkPopulate(ctx: RuleContext, call: Node, receiver: Node): void {
 
 /** On an unresolved receiver, a populate call counts only with another DataJoint-specific keyword. */
 function unmistakablyPopulate(kw: Map<string, Node>): boolean {
-  const order = kw.get('order')?.childForFieldName('value')?.text.replace(/['"]/g, '');
+  const order = (kw.get('order')?.childForFieldName('value')?.text ?? '').replace(/['"]/g, '');
   if (order && ['original', 'reverse', 'random'].includes(order)) return true;
   return [
     'reserve_jobs',

@@ -37,3 +37,9 @@ def distributed(todo):
     Spikes.populate(
         display_progress=True,  # show it
     )
+
+
+# order/limit through a dict: left for a person (no rewrite; the dict may be shared)
+arguments = {"display_progress": False, "reserve_jobs": True, "order": "random"}
+arguments["limit"] = 10
+Spikes().populate(**arguments)

@@ -39,3 +39,9 @@ def distributed(todo):
         display_progress=True,  # show it
         keys=None,
     )
+
+
+# order/limit through a dict: left for a person (no rewrite; the dict may be shared)
+arguments = {"display_progress": False, "reserve_jobs": True, "order": "random"}
+arguments["limit"] = 10
+Spikes().populate(**arguments)

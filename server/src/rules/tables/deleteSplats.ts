@@ -70,7 +70,7 @@ function superTarget(ctx: RuleContext, call: Node): Target {
  * The keys the dict of `**name` holds when the call runs, as far as its own scope shows: `name = {...}` or
  * `name = dict(...)` (which starts it afresh), `name["k"] = v` and `name.update(...)` before the call.
  */
-function dictWrites(ctx: RuleContext, call: Node, splat: Node): KeyWrite[] {
+export function dictWrites(ctx: RuleContext, call: Node, splat: Node): KeyWrite[] {
   const value = splat.namedChildren.find((c) => c?.type !== 'comment');
   if (!value) return [];
   const v = unparen(value);
