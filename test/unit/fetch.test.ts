@@ -366,6 +366,11 @@ test('editArguments: removes and appends arguments without touching other bytes,
   assert.equal(run('f(\n    a,  # why a\n    b=2,\n)', ['b']), null, 'the comment would go');
   assert.equal(run('f(\n    a,  # why a\n)', ['a']), null);
   assert.equal(run('f(x for x in y)', []), null);
+  // An argument a line: what is added gets its own line at the same indentation.
+  assert.equal(run('f(\n    a,\n    b=2,\n)', [], ['z=1']), 'f(\n    a,\n    b=2,\n    z=1,\n)');
+  assert.equal(run('f(\n    a,\n    b=2\n)', [], ['z=1', 'y=0']), 'f(\n    a,\n    b=2,\n    z=1,\n    y=0\n)');
+  assert.equal(run('f(a,\n  b=2)', [], ['z=1']), 'f(a,\n  b=2, z=1)', 'the last argument shares the closing line');
+  assert.equal(run('f(\n    a,\n    b=2,  # why\n)', [], ['z=1']), 'f(\n    a,\n    b=2, z=1,  # why\n)');
 });
 
 test('fetch(*names, ...) is left for a person with the names kept, never rewritten to fetch every column', async () => {

@@ -80,9 +80,21 @@ export function editArguments(call: Node, remove: Node[], add: string[] = [], af
   if (added) {
     const anchor = after && !gone.has(after.id) ? after : kept[kept.length - 1];
     const at = anchor.endIndex;
+    // One argument a line (the last one on its own line, nothing after it on that line but a comma): a line of its own.
+    const text = call.tree.rootNode.text;
+    const lineStart = text.lastIndexOf('\n', anchor.startIndex - 1) + 1;
+    const indent = text.slice(lineStart, anchor.startIndex);
+    const lineEnd = text.indexOf('\n', at);
+    const ownLine =
+      anchor.id === kept[kept.length - 1].id &&
+      /^[ \t]+$/.test(indent) &&
+      lineEnd >= 0 &&
+      /^,?[ \t]*$/.test(text.slice(at, lineEnd)) &&
+      lineEnd < list.endIndex;
+    const insert = ownLine ? `,\n${indent}${add.join(`,\n${indent}`)}` : `, ${added}`;
     const same = edits.find((e) => e.start === at);
-    if (same) same.text = `, ${added}${same.text}`;
-    else edits.push({ start: at, end: at, text: `, ${added}` });
+    if (same) same.text = `${insert}${same.text}`;
+    else edits.push({ start: at, end: at, text: insert });
   }
   return edits.sort((a, b) => a.start - b.start);
 }

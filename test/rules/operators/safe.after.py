@@ -38,7 +38,8 @@ def queries(key, restriction, keep):
     n = Session.aggr(Trial, n="count(*)", exclude_nonmatching=True)
     m = Session.aggr(
         Trial,
-        n="count(*)", exclude_nonmatching=True,
+        n="count(*)",
+        exclude_nonmatching=True,
     )
     keep_true = Session.aggr(Trial, n="count(*)", exclude_nonmatching=False)
     keep_false = Session.aggr(Trial, n="count(*)", exclude_nonmatching=True)
