@@ -52,7 +52,7 @@ export class FileIndex {
   private readonly provisional = new Map<string, ValueKind | null>();
   private readonly kindCache = new Map<number, ValueKind>();
   private readonly qualifiedCache = new Map<number, string | null>();
-  private readonly firstParam = new Map<number, string | null>();
+  private readonly params = new Map<number, string[]>();
   private assignmentsByKey: Map<string, Node[]> | null = null;
   private parts: AssignmentParts[] | null = null;
   private functionStarts: number[] | null = null;
@@ -325,6 +325,30 @@ export class FileIndex {
     return cls ? (this.classInfo.get(cls.id) ?? null) : null;
   }
 
+  /** The function a function is nested in, if any. */
+  private enclosingFunction(fn: Node): Node | null {
+    if (fn.startIndex === 0) return null;
+    this.scopeOf(fn); // the sorted starts and ends
+    return innermost(this.syntax.functions, fn.startIndex - 1, fn.endIndex, this.functionStarts!, this.functionEnds!);
+  }
+
+  /** A function's parameter names, in order (`*args` / `**kw` by their names). */
+  private paramsOf(fn: Node): string[] {
+    let names = this.params.get(fn.id);
+    if (!names) {
+      names = (fn.childForFieldName('parameters')?.namedChildren ?? []).flatMap((p) => {
+        if (!p || p.type === 'comment') return [];
+        const id =
+          p.type === 'identifier'
+            ? p
+            : (p.childForFieldName('name') ?? p.namedChildren.find((c) => c?.type === 'identifier'));
+        return id?.type === 'identifier' ? [id.text] : [];
+      });
+      this.params.set(fn.id, names);
+    }
+    return names;
+  }
+
   private kindOfName(n: Node): ValueKind {
     const q = this.qualified(n);
     if (q === 'datajoint') return 'djmodule';
@@ -332,12 +356,13 @@ export class FileIndex {
     const name = n.text;
     const scope = this.scopeOf(n);
     if ((name === 'self' || name === 'cls') && scope?.type === 'function_definition' && this.enclosingTable(n)) {
-      let first = this.firstParam.get(scope.id);
-      if (first === undefined) {
-        first = scope.childForFieldName('parameters')?.namedChildren[0]?.text ?? null;
-        this.firstParam.set(scope.id, first);
+      // A function nested in a method reads the method's `self` / `cls` (unless it takes a parameter of that name).
+      for (let fn: Node | null = scope; fn; fn = this.enclosingFunction(fn)) {
+        const params = this.paramsOf(fn);
+        if (params[0] === name && this.classOf(fn)?.id === this.classOf(n)?.id && !this.enclosingFunction(fn))
+          return name === 'self' ? 'query' : 'table';
+        if (params.includes(name)) break;
       }
-      if (first === name) return name === 'self' ? 'query' : 'table';
     }
     if (this.isModuleParameter(n)) return 'vmodule';
     const local = this.variableKind(scope, name);
