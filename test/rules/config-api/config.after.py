@@ -10,8 +10,8 @@ def setup(host, settings):
         pass
     dj.config["database.host"] = host
     dj.config["safemode"] = False
-    for _key, _value in settings.items():
-        config[_key] = _value
+    for _key2, _value in dict(settings).items():
+        config[_key2] = _value
     if dj.config.get("database.user") is not None:
         pass
     if config.get("loglevel") is None:
@@ -34,3 +34,13 @@ def configure_stores():
     if dj.config.get("database.host") is None:
         pass
     return has_stores or not dj.config.get("stores")
+
+
+def apply(settings, pairs):
+    _key = "kept"  # the loop's names never overwrite the file's own
+    for _key2, _value in settings.items():
+        dj.config[_key2] = _value
+    for _key2, _value in dict(zip(["safemode"], [False])).items():
+        dj.config[_key2] = _value
+    dj.config.update(*pairs)  # unknown shape: left for a person
+    return _key

@@ -31,3 +31,11 @@ def configure_stores():
     if not "database.host" in dj.config:
         pass
     return has_stores or "stores" not in dj.config
+
+
+def apply(settings, pairs):
+    _key = "kept"  # the loop's names never overwrite the file's own
+    dj.config.update(**settings)
+    dj.config.update(zip(["safemode"], [False]))
+    dj.config.update(*pairs)  # unknown shape: left for a person
+    return _key

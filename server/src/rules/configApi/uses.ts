@@ -141,7 +141,7 @@ function checkUpdate(ctx: RuleContext, call: Node, receiver: Node): void {
     removed ||
     comments ||
     pairs?.length === 0 ||
-    (pairs === null && !(args.length === 1 && kw.size === 0))
+    (pairs === null && !(args.length === 1 && kw.size === 0 && args[0].type !== 'list_splat'))
   ) {
     ctx.report({ ...CONFIG_UPDATE, safety: 'manual' }, call, {
       message:
@@ -153,13 +153,32 @@ function checkUpdate(ctx: RuleContext, call: Node, receiver: Node): void {
   const indent = /^[ \t]*/.exec(ctx.text.slice(ctx.text.lastIndexOf('\n', stmt.startIndex - 1) + 1))![0];
   const text = pairs
     ? pairs.map(([k, v]) => `${target}[${JSON.stringify(k)}] = ${assignable(v)}`).join(`\n${indent}`)
-    : `for _key, _value in ${args[0].text}.items():\n${indent}    ${target}[_key] = _value`;
+    : updateLoop(ctx.text, target, args[0], indent);
   // Every key literal and one that 2.x keeps: the condition of the rewrite is proven, so it is safe.
   const proven = pairs?.every(([k]) => KEPT_KEYS.has(k));
   ctx.report(proven ? { ...CONFIG_UPDATE, safety: 'safe' } : CONFIG_UPDATE, call, {
     edits: [ctx.replace(call, text)],
     fixTitle: proven ? 'Assign the keys one by one' : 'Assign the keys one by one (each must exist in 2.x)',
   });
+}
+
+/**
+ * `update(x)` as a loop: `x` may be a mapping or, as 0.14.6's MutableMapping took, an iterable of pairs (`dict(x)`
+ * reads both); `update(**x)` is a mapping. The loop's names are ones the file does not use (`_key` may be taken).
+ */
+function updateLoop(text: string, target: string, arg: Node, indent: string): string {
+  const splat = arg.type === 'dictionary_splat' ? arg.namedChildren.find((c) => c && c.type !== 'comment') : null;
+  const items = splat ? `${splat.text}.items()` : `dict(${arg.text}).items()`;
+  const key = unusedName(text, '_key');
+  const value = unusedName(text, '_value');
+  return `for ${key}, ${value} in ${items}:\n${indent}    ${target}[${key}] = ${value}`;
+}
+
+function unusedName(text: string, base: string): string {
+  for (let i = 1; ; i++) {
+    const name = i === 1 ? base : `${base}${i}`;
+    if (!new RegExp(`\\b${name}\\b`).test(text)) return name;
+  }
 }
 
 /** A value that spans lines inside the call's brackets, bracketed so it still parses as an assignment's right side. */
