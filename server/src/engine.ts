@@ -138,8 +138,11 @@ export class CodeEngine {
 function importsDataJointModule(index: FileIndex): boolean {
   for (const mods of index.wsModules.values())
     if (mods.some((m) => m.tables.size || m.schemaVars.size || m.vmodules.size)) return true;
-  return false;
+  // A DataJoint Element (`from element_deeplabcut import train`), installed or not; element_interface is its utilities.
+  return index.imports.other.some((i) => ELEMENT_MODULE.test(i.module));
 }
+
+const ELEMENT_MODULE = /^element_(?!interface\b)\w+/;
 
 /**
  * One information per region tree-sitter could not parse (nested and overlapping ranges merged by line): nothing

@@ -401,3 +401,12 @@ arrays = Session.fetch(*fields)
     'DJ023 manual no fix `fetch(*fields)` is deprecated: `to_arrays(*fields)` returns differently typed arrays (stacked blobs, `<U` strings, None instead of NaN); rewrite by hand',
   ]);
 });
+
+test('a file that imports a DataJoint Element is DataJoint code without naming datajoint; element_interface is not', async () => {
+  const engine = await CodeEngine.create();
+  const codes = (text: string) =>
+    engine.analyzePython('/ws/dlc.py', text, { ...DEFAULT_OPTIONS, schemaSuffix: '' }).map((f) => f.code);
+  const body = 'n = len(train.TrainingParamSet.fetch())\nm = train.TrainingParamSet.fetch("paramset_idx")\n';
+  assert.deepEqual(codes(`from element_deeplabcut import train\n\n${body}`), ['DJ021', 'DJ023']);
+  assert.deepEqual(codes(`from element_interface.utils import find_full_path as train\n\n${body}`), []);
+});
