@@ -62,7 +62,8 @@ export const DJ_KEY = m({
   phase: 1,
   catalogue: ['mod-key'],
   docs: {
-    summary: '`q.fetch(dj.key)` is rewritten by DJ020 (`q.keys()`); any other use of `dj.key` needs a person.',
+    summary:
+      '`q.fetch(dj.key)` is rewritten by DJ020 (`q.keys()`), and `q.fetch1(dj.key, ...)` here to `q.fetch1("KEY", ...)`, the string 2.x takes there (safe); any other use of `dj.key` needs a person.',
     before: 'keys = q.fetch(dj.key)',
     after: 'keys = q.keys()',
   },
@@ -327,7 +328,13 @@ function checkAttributes(ctx: RuleContext): void {
     }
     if (name === 'key') {
       if (isFetchArgument(node)) continue; // DJ020 rewrites fetch(dj.key)
-      ctx.report(DJ_KEY, node);
+      if (isFetchArgument(node, 'fetch1'))
+        ctx.report({ ...DJ_KEY, safety: 'safe' }, node, {
+          message: '`dj.key` was removed in DataJoint 2.x; inside `fetch1` the string "KEY" asks for the primary key',
+          edits: [ctx.replace(node, '"KEY"')],
+          fixTitle: 'Replace with "KEY"',
+        });
+      else ctx.report(DJ_KEY, node);
     } else if (name === 'key_hash') reportKeyHash(ctx, node);
     else if (name === 'kill') ctx.report(KILL, node);
     else if (name === 'set_password') ctx.report(SET_PASSWORD, node);
@@ -453,13 +460,13 @@ function checkHeadingFields(ctx: RuleContext): void {
   }
 }
 
-function isFetchArgument(node: Node): boolean {
+function isFetchArgument(node: Node, method = 'fetch'): boolean {
   const call = node.parent?.parent;
   const fn = call?.type === 'call' ? call.childForFieldName('function') : null;
   return (
     node.parent?.type === 'argument_list' &&
     fn?.type === 'attribute' &&
-    fn.childForFieldName('attribute')?.text === 'fetch'
+    fn.childForFieldName('attribute')?.text === method
   );
 }
 
