@@ -2,7 +2,7 @@
 // dependency pins. No `vscode` here: the language server and the CLI both call this.
 import type { Node, Tree } from 'web-tree-sitter';
 import { FileIndex } from './index/fileIndex';
-import { WorkspaceIndex } from './index/workspace';
+import { type ModuleExports, WorkspaceIndex } from './index/workspace';
 import { loadPython, type PythonParser } from './python/parser';
 import { forEachMissing } from './python/syntax';
 import { lowerBound } from './lowerBound';
@@ -136,8 +136,9 @@ export class CodeEngine {
 
 /** `from pipeline import ephys` where that workspace module declares schemas or tables: DataJoint code too. */
 function importsDataJointModule(index: FileIndex): boolean {
-  for (const mods of index.wsModules.values())
-    if (mods.some((m) => m.tables.size || m.schemaVars.size || m.vmodules.size)) return true;
+  const dataJoint = (m: ModuleExports) => m.tables.size || m.schemaVars.size || m.vmodules.size;
+  for (const mods of index.wsModules.values()) if (mods.some(dataJoint)) return true;
+  if (index.starModules.some((m) => dataJoint(m) || m.djModules?.length)) return true;
   // A DataJoint Element (`from element_deeplabcut import train`), installed or not; element_interface is its utilities.
   return index.imports.other.some((i) => ELEMENT_MODULE.test(i.module));
 }

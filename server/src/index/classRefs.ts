@@ -98,9 +98,15 @@ export function declaredIn(
     module.constants?.has(name)
   )
     return [{ module, name }];
+  if (depth > 4) return [];
   const r = module.reexports?.get(name);
-  if (!r || depth > 4) return [];
-  return ws.resolve(module.path, r.module).flatMap((m) => declaredIn(ws, m, r.name, depth + 1));
+  if (r) return ws.resolve(module.path, r.module).flatMap((m) => declaredIn(ws, m, r.name, depth + 1));
+  // `from .shared import *`: the shared module's names are this one's too.
+  for (const star of module.stars ?? []) {
+    const hits = ws.resolve(module.path, star).flatMap((m) => declaredIn(ws, m, name, depth + 1));
+    if (hits.length) return hits;
+  }
+  return [];
 }
 
 /** A class of a module found through a base reference. */

@@ -43,6 +43,8 @@ export class FileIndex {
   readonly schemaVars = new Set<string>();
   readonly vmodules = new Set<string>();
   readonly wsModules = new Map<string, ModuleExports[]>();
+  /** Workspace modules this file star-imports (`from pipeline.shared import *`), directly or through others. */
+  readonly starModules: ModuleExports[] = [];
   /** The workspace this file was linked against (null until `link`). */
   workspace: WorkspaceIndex | null = null;
   private readonly classInfo = new Map<number, TableClass>(); // class_definition id -> table
@@ -116,6 +118,8 @@ export class FileIndex {
       reexports: new Map(
         this.imports.other.flatMap((i) => (i.name === null ? [] : [[i.local, { module: i.module, name: i.name }]])),
       ),
+      stars: [...this.imports.stars],
+      djModules: [...this.imports.djModules],
       constants: new Map(
         [...this.constants()].flatMap(([k, v]) => {
           const t = stringValue(v);
@@ -205,6 +209,7 @@ export class FileIndex {
     this.workspace = ws;
     if (linkImports(this, ws)) {
       this.tableModuleCache = null;
+      this.qualifiedCache.clear();
       this.varCache.clear();
       this.kindCache.clear();
       this.findTables(); // subclasses of imported tables

@@ -19,6 +19,8 @@ export interface Imports {
   other: ImportedName[];
   /** Every import of datajoint or a datajoint submodule, for the import rules. */
   dj: ImportedName[];
+  /** Modules other than datajoint imported with `from module import *`, as written. */
+  stars: string[];
 }
 
 function dotted(node: Node): string {
@@ -26,7 +28,7 @@ function dotted(node: Node): string {
 }
 
 export function readImports(importNodes: Node[]): Imports {
-  const res: Imports = { djModules: new Set(), djNames: new Map(), other: [], dj: [] };
+  const res: Imports = { djModules: new Set(), djNames: new Map(), other: [], dj: [], stars: [] };
   for (const stmt of importNodes) {
     if (stmt.type === 'import_statement') {
       for (const child of stmt.namedChildren) {
@@ -60,8 +62,9 @@ export function readImports(importNodes: Node[]): Imports {
           res.djNames.set(entry.local, `${mod}.${name}`);
         } else res.other.push(entry);
       }
-      if (isDj && stmt.namedChildren.some((c) => c?.type === 'wildcard_import')) {
-        for (const n of STAR_EXPORTS) if (!res.djNames.has(n)) res.djNames.set(n, `datajoint.${n}`);
+      if (stmt.namedChildren.some((c) => c?.type === 'wildcard_import')) {
+        if (!isDj) res.stars.push(mod);
+        else for (const n of STAR_EXPORTS) if (!res.djNames.has(n)) res.djNames.set(n, `datajoint.${n}`);
       }
     }
   }

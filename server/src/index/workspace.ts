@@ -31,6 +31,10 @@ export interface ModuleExports {
   classes?: Map<string, ExportedClass>;
   /** Names imported from other modules (`from .summary import Summary`), which the module re-exports. */
   reexports?: Map<string, { module: string; name: string }>;
+  /** Modules it imports with `from module import *` (as written), whose names it re-exports too. */
+  stars?: string[];
+  /** Local names bound to the datajoint package (`import datajoint as dj`), which a star import passes on. */
+  djModules?: string[];
   /** Module-level string constants (`HEADER = """..."""`), for definitions assembled from them. */
   constants?: Map<string, string>;
   /**
