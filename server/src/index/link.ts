@@ -18,21 +18,7 @@ export function linkImports(index: FileIndex, ws: WorkspaceIndex): boolean {
       continue;
     }
     const hits = ws.resolve(index.path, imp.module).flatMap((m) => declaredIn(ws, m, imp.name!));
-    for (const { module: m, name } of hits) {
-      const t = m.tables.get(name);
-      const viaBases = t || !m.classes?.has(name) ? undefined : tierThroughBases(ws, m, name);
-      if ((t || viaBases !== undefined) && !index.tables.has(imp.local)) {
-        const tier = t ? t.tier : (viaBases ?? null);
-        index.tables.set(imp.local, importedTable(imp.local, tier, t?.parts ?? [], { module: m, name }));
-        changed = true;
-      } else if (m.vmodules.has(name)) {
-        index.vmodules.add(imp.local);
-        changed = true;
-      } else if (m.schemaVars.has(name)) {
-        index.schemaVars.add(imp.local);
-        changed = true;
-      }
-    }
+    if (bindName(index, ws, imp.local, hits)) changed = true;
     if (!hits.some((h) => h.module.tables.has(h.name) || h.module.classes?.has(h.name))) {
       const sub = ws.resolve(
         index.path,
@@ -91,13 +77,14 @@ function linkStars(index: FileIndex, ws: WorkspaceIndex): boolean {
   return after !== before || index.imports.djModules.size !== djBefore;
 }
 
-/** Binds `local` to what it names in another module: a table, a virtual module or a schema object. */
+/** Binds `local` to what it names in another module (a table, a virtual module or a schema object); true if it did. */
 function bindName(
   index: FileIndex,
   ws: WorkspaceIndex,
   local: string,
   hits: { module: ModuleExports; name: string }[],
-) {
+): boolean {
+  let bound = false;
   for (const { module: m, name } of hits) {
     const t = m.tables.get(name);
     const viaBases = t || !m.classes?.has(name) ? undefined : tierThroughBases(ws, m, name);
@@ -106,5 +93,8 @@ function bindName(
       index.tables.set(local, importedTable(local, tier, t?.parts ?? [], { module: m, name }));
     } else if (m.vmodules.has(name)) index.vmodules.add(local);
     else if (m.schemaVars.has(name)) index.schemaVars.add(local);
+    else continue;
+    bound = true;
   }
+  return bound;
 }
