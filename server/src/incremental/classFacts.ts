@@ -6,6 +6,7 @@ import type { Node } from 'web-tree-sitter';
 import type { ClassBody } from '../index/classBody';
 import type { FileIndex, KnownClass } from '../index/fileIndex';
 import { exportedClass } from '../index/classRefs';
+import { exportedTable } from '../index/fileExports';
 import type { ExportedClass, ExportedTable, Tier } from '../index/workspace';
 
 /** A node by its type and range relative to its class's start. */
@@ -53,7 +54,7 @@ export function classFacts(index: FileIndex, classes: Node[], base: number): Cla
       overrides: body.overrides,
       members: body.members.map((m) => span(m)!),
       className: name,
-      exported: table && !table.imported ? index.exportedTable(table) : undefined,
+      exported: table && !table.imported ? exportedTable(table) : undefined,
       exportedClass:
         local.get(c.childForFieldName('name')?.text ?? '') === c ? exportedClass(index, c, local) : undefined,
     };

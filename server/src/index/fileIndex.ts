@@ -1,20 +1,20 @@
 // The DataJoint semantic index of one file: how datajoint is bound, schema objects, table classes
 // (local, imported from the workspace, virtual modules' attributes) and which expressions are queries.
 import type { Node, Tree } from 'web-tree-sitter';
-import { collectSyntax, innermost, stringValue, unparen, unparenTyped, type SyntaxNodes } from '../python/syntax';
+import { collectSyntax, innermost, parameterNames, unparen, unparenTyped, type SyntaxNodes } from '../python/syntax';
 import { findSchemasAndModules, readAssignmentParts, type AssignmentParts } from './assignmentParts';
 import { looksLikeDefinition, readClassBody, type ClassBody } from './classBody';
-import { inheritedByTable, isTableDefinition } from './mixins';
-import { declaredIn, exportedClasses, moduleClasses, tierThroughBases } from './classRefs';
+import { fileExports } from './fileExports';
+import { judgeMixins, type MixinEvidence, type MixinVerdict } from './mixins';
+import { isVersionShim } from './versionShims';
+import { declaredIn, moduleClasses, tierThroughBases } from './classRefs';
 import { declaresTables, linkImports } from './link';
 import type { KnownClass, TableClass } from './tableClass';
 import { tableTier } from './tableTier';
-import { configKeysWritten, holdersOf } from './configWrites';
 import { constantValue, functionString, stringConstants } from './constants';
 import { readImports, type Imports } from './imports';
-import { releaseFeaturesOf } from './releaseFeatures';
 import { mayTakeModules, moduleParameters } from './moduleParams';
-import type { ExportedTable, ModuleExports, WorkspaceIndex } from './workspace';
+import type { ModuleExports, WorkspaceIndex } from './workspace';
 import { mapPacked } from '../mapPacked';
 
 /** What an expression is, as far as the rules are concerned. */
@@ -54,7 +54,6 @@ export class FileIndex {
   private readonly provisional = new Map<string, ValueKind | null>();
   private readonly kindCache = new Map<number, ValueKind>();
   private readonly qualifiedCache = new Map<number, string | null>();
-  private readonly params = new Map<number, string[]>();
   private assignmentsByKey: Map<string, Node[]> | null = null;
   private parts: AssignmentParts[] | null = null;
   private functionStarts: number[] | null = null;
@@ -100,47 +99,11 @@ export class FileIndex {
 
   /** What this file exports for other files (`known`: config keys and features the incremental analysis gathered). */
   exports(known?: Pick<ModuleExports, 'configKeys' | 'features'>): ModuleExports {
-    const tables = new Map<string, ExportedTable>();
-    for (const [name, t] of this.tables) {
-      if (t.imported) tables.set(name, { tier: t.tier, parts: [...t.parts.keys()] });
-      else tables.set(name, (t.node && this.known?.(t.node)?.exported) || this.exportedTable(t));
-    }
-    return {
-      path: this.path,
-      tables,
-      vmodules: new Set(this.vmodules),
-      schemaVars: new Set(this.schemaVars),
-      modules: new Set(this.wsModules.keys()),
-      configKeys:
-        known?.configKeys ?? configKeysWritten(this, holdersOf(this.tree.rootNode, this.tree.rootNode.text, 'config')),
-      features: known?.features ?? releaseFeaturesOf(this),
-      classes: exportedClasses(this, this.classesByName(), (cls) => this.known?.(cls)?.exportedClass),
-      reexports: new Map(
-        this.imports.other.flatMap((i) => (i.name === null ? [] : [[i.local, { module: i.module, name: i.name }]])),
-      ),
-      stars: [...this.imports.stars],
-      djModules: [...this.imports.djModules],
-      constants: new Map(
-        [...this.constants()].flatMap(([k, v]) => {
-          const t = stringValue(v);
-          return t === null ? [] : [[k, t] as [string, string]];
-        }),
-      ),
-    };
+    return fileExports(this, known, this.known);
   }
 
-  /** What this file exports of a table declared here. */
-  exportedTable(t: TableClass): ExportedTable {
-    const text = (n: Node | null) => (n ? stringValue(unparen(n)) : null);
-    return {
-      tier: t.tier,
-      parts: [...t.parts.keys()],
-      definition: text(t.definition),
-      partDefinitions: new Map([...t.parts].map(([p, pt]) => [p, text(pt.definition)])),
-    };
-  }
-
-  private constants(): Map<string, Node> {
+  /** Module-level string constants by name. */
+  constants(): Map<string, Node> {
     this.constantsCache ??= stringConstants(this);
     return this.constantsCache;
   }
@@ -160,35 +123,24 @@ export class FileIndex {
   }
 
   /**
-   * What makes the mixins of a file that does not import datajoint DataJoint's: 'inherited' when the file is DataJoint
-   * code otherwise (`dataJoint`) or a DataJoint table of the workspace inherits from one of them (all are then taken
-   * as in a file that imports datajoint); 'shape' when some definitions read as table definitions line by line (only
-   * those are checked, as `shapeOnly`); else null. Decided anew for each analysis (the workspace changes), into
-   * `checkedTemplates` and `isShapeOnly`, never by changing the templates themselves (kept between edits).
+   * What makes the mixins of a file that does not import datajoint DataJoint's (index/mixins.ts), decided anew for
+   * each analysis (the workspace changes) without changing the templates, which are kept between edits.
    */
-  mixinEvidence(dataJoint: boolean): 'inherited' | 'shape' | null {
-    const ws = this.workspace;
-    const mixins = this.templates.filter((t) => t.shapeOnly);
-    this.mixinsInherited = mixins.length > 0;
-    this.shapeChecked = null;
-    if (!mixins.length) return null;
-    if (dataJoint || (ws && mixins.some((t) => inheritedByTable(ws, this.path, t.name)))) return 'inherited';
-    this.mixinsInherited = false;
-    this.shapeChecked = this.templates.filter((t) => !t.shapeOnly || isTableDefinition(t.definition!));
-    return this.shapeChecked.some((t) => t.shapeOnly) ? 'shape' : null;
+  mixinEvidence(dataJoint: boolean): MixinEvidence {
+    this.mixins = judgeMixins(this.templates, dataJoint, this.workspace ?? null, this.path);
+    return this.mixins.evidence;
   }
 
-  private mixinsInherited = false;
-  private shapeChecked: TableClass[] | null = null;
+  private mixins: MixinVerdict | null = null;
 
   /** The templates the rules check in this analysis (a shape-only mixin only if its definition passes the strict test). */
   get checkedTemplates(): TableClass[] {
-    return this.shapeChecked ?? this.templates;
+    return this.mixins?.checked ?? this.templates;
   }
 
   /** A mixin known by its definition's shape alone in this analysis (no DataJoint table is known to inherit from it). */
   isShapeOnly(t: TableClass): boolean {
-    return !!t.shapeOnly && !this.mixinsInherited;
+    return !!t.shapeOnly && this.mixins?.evidence !== 'inherited';
   }
 
   /** Module-level classes by name. */
@@ -289,16 +241,7 @@ export class FileIndex {
    * print(...)` around a whole function body): the code in its `try` is checked like any other.
    */
   isGuarded(node: Node): boolean {
-    this.guardedTries ??= this.syntax.tries.filter((t) =>
-      t.namedChildren.some(
-        (c) =>
-          c?.type === 'except_clause' &&
-          /\b(ImportError|AttributeError|ModuleNotFoundError|TypeError)\b/.test(
-            c.namedChildren.find((x) => x && x.type !== 'block')?.text ?? '',
-          ) &&
-          !onlySwallows(c),
-      ),
-    );
+    this.guardedTries ??= this.syntax.tries.filter(isVersionShim);
     return this.guardedTries.some((t) => t.startIndex <= node.startIndex && node.endIndex <= t.endIndex);
   }
 
@@ -337,23 +280,6 @@ export class FileIndex {
     return innermost(this.syntax.functions, fn.startIndex - 1, fn.endIndex, this.functionStarts!, this.functionEnds!);
   }
 
-  /** A function's parameter names, in order (`*args` / `**kw` by their names). */
-  private paramsOf(fn: Node): string[] {
-    let names = this.params.get(fn.id);
-    if (!names) {
-      names = (fn.childForFieldName('parameters')?.namedChildren ?? []).flatMap((p) => {
-        if (!p || p.type === 'comment') return [];
-        const id =
-          p.type === 'identifier'
-            ? p
-            : (p.childForFieldName('name') ?? p.namedChildren.find((c) => c?.type === 'identifier'));
-        return id?.type === 'identifier' ? [id.text] : [];
-      });
-      this.params.set(fn.id, names);
-    }
-    return names;
-  }
-
   private kindOfName(n: Node): ValueKind {
     const q = this.qualified(n);
     if (q === 'datajoint') return 'djmodule';
@@ -363,7 +289,7 @@ export class FileIndex {
     if ((name === 'self' || name === 'cls') && scope?.type === 'function_definition' && this.enclosingTable(n)) {
       // A function nested in a method reads the method's `self` / `cls` (unless it takes a parameter of that name).
       for (let fn: Node | null = scope; fn; fn = this.enclosingFunction(fn)) {
-        const params = this.paramsOf(fn);
+        const params = parameterNames(fn);
         if (params[0] === name && this.classOf(fn)?.id === this.classOf(n)?.id && !this.enclosingFunction(fn))
           return name === 'self' ? 'query' : 'table';
         if (params.includes(name)) break;
@@ -567,21 +493,4 @@ export class FileIndex {
       });
     }
   }
-}
-
-const REPORTING_CALL =
-  /^(?:print|(?:\w+\.)*(?:log|logger|logging|warnings?)\b[\w.]*|(?:\w+\.)*(?:debug|info|warning|warn|error|exception))\s*\(/;
-
-/** An except clause whose block only passes, reports (print, logging, warnings) or leaves (return, raise, continue). */
-function onlySwallows(clause: Node): boolean {
-  const block = clause.namedChildren.find((x) => x?.type === 'block');
-  if (!block) return false;
-  return block.namedChildren.every((st) => {
-    if (!st || st.type === 'comment') return true;
-    if (['pass_statement', 'continue_statement', 'break_statement', 'raise_statement'].includes(st.type)) return true;
-    if (st.type === 'return_statement') return (st.namedChild(0)?.text ?? 'None') === 'None';
-    if (st.type !== 'expression_statement') return false;
-    const e = st.namedChild(0);
-    return !!e && (e.type === 'string' || e.type === 'ellipsis' || (e.type === 'call' && REPORTING_CALL.test(e.text)));
-  });
 }

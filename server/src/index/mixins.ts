@@ -6,6 +6,7 @@ import type { Node } from 'web-tree-sitter';
 import { readDefinition } from '../rules/definitions/lines';
 import { stringValue, unparen } from '../python/syntax';
 import { lookup, tierThroughBases } from './classRefs';
+import type { TableClass } from './tableClass';
 import type { WorkspaceIndex } from './workspace';
 
 const ATTRIBUTE_NAME = /^[a-z_][a-z0-9_]*$/;
@@ -43,4 +44,31 @@ export function inheritedByTable(ws: WorkspaceIndex, path: string, name: string)
     }
   }
   return false;
+}
+
+/**
+ * 'inherited': the file is DataJoint code otherwise, or a DataJoint table of the workspace inherits from one of its
+ * mixins (all are then taken as in a file that imports datajoint); 'shape': some definitions read as table
+ * definitions line by line (only those are checked, as shape-only); null: nothing to check.
+ */
+export type MixinEvidence = 'inherited' | 'shape' | null;
+
+export interface MixinVerdict {
+  evidence: MixinEvidence;
+  /** The templates to check: without the shape-only mixins failing the strict test, when that is the evidence. */
+  checked: TableClass[];
+}
+
+export function judgeMixins(
+  templates: TableClass[],
+  dataJoint: boolean,
+  ws: WorkspaceIndex | null,
+  path: string,
+): MixinVerdict {
+  const mixins = templates.filter((t) => t.shapeOnly);
+  if (!mixins.length) return { evidence: null, checked: templates };
+  if (dataJoint || (ws && mixins.some((t) => inheritedByTable(ws, path, t.name))))
+    return { evidence: 'inherited', checked: templates };
+  const checked = templates.filter((t) => !t.shapeOnly || isTableDefinition(t.definition!));
+  return { evidence: checked.some((t) => t.shapeOnly) ? 'shape' : null, checked };
 }

@@ -3,6 +3,7 @@
 // that `activate` sets through `global`. Their capitalised attributes are taken to be tables, like a virtual
 // module's ("DataJoint-likely" receivers): `linking_module.Session.fetch()` is a query.
 import type { Node } from 'web-tree-sitter';
+import { parameterName } from '../python/syntax';
 
 /** Whether a text may hand modules in (`def activate`, `types.ModuleType`); a text search, no regex over the file. */
 export function mayTakeModules(text: string): boolean {
@@ -26,12 +27,8 @@ export function moduleParameters(functions: Node[], fileEnd: number): ModulePara
     const activate = fn.childForFieldName('name')?.text === 'activate';
     const names = new Set<string>();
     for (const p of fn.childForFieldName('parameters')?.namedChildren ?? []) {
-      if (!p) continue;
-      const name =
-        p.type === 'identifier'
-          ? p
-          : (p.childForFieldName('name') ?? p.namedChildren.find((c) => c?.type === 'identifier'));
-      if (name?.type !== 'identifier') continue;
+      const name = p && parameterName(p);
+      if (!name) continue;
       const type = p.childForFieldName('type')?.text ?? '';
       if (MODULE_TYPE.test(type) || (activate && ACTIVATE_PARAM.test(name.text))) names.add(name.text);
     }

@@ -1,6 +1,6 @@
 // Keys written into a dict, by the forms a settings dict is built with: a `{"k": v}` pair, an assigned `d["k"] = v`
 // and a `dict(k=v)` keyword. Read by the release floors (`"reserve_jobs"` populate settings, store prefixes) and for
-// the removed keywords of `delete` and `populate` passed as `**kwargs` (rules/tables/deleteSplats.ts, rules/populate.ts).
+// the removed keywords of `delete` and `populate` passed as `**kwargs` (rules/splatDicts.ts).
 import type { Node } from 'web-tree-sitter';
 import { stringValue, unparen } from './syntax';
 

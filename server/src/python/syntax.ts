@@ -172,3 +172,20 @@ export function stringValue(node: Node): string | null {
 export function isWithin(start: number, end: number, ranges: Array<[number, number]>): boolean {
   return ranges.some(([s, e]) => start < e && end > s);
 }
+
+/** The name of a function parameter (`x`, `x: T`, `x=1`, `*args`, `**kw`), or null (`*`, `/`). */
+export function parameterName(p: Node): Node | null {
+  const id =
+    p.type === 'identifier'
+      ? p
+      : (p.childForFieldName('name') ?? p.namedChildren.find((c) => c?.type === 'identifier'));
+  return id?.type === 'identifier' ? id : null;
+}
+
+/** A function's parameter names, in order (`*args` / `**kw` by their names). */
+export function parameterNames(fn: Node): string[] {
+  return (fn.childForFieldName('parameters')?.namedChildren ?? []).flatMap((p) => {
+    const name = p && parameterName(p);
+    return name ? [name.text] : [];
+  });
+}

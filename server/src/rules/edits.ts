@@ -81,16 +81,17 @@ export function editArguments(call: Node, remove: Node[], add: string[] = [], af
     const anchor = after && !gone.has(after.id) ? after : kept[kept.length - 1];
     const at = anchor.endIndex;
     // One argument a line (the last one on its own line, nothing after it on that line but a comma): a line of its own.
-    const text = call.tree.rootNode.text;
-    const lineStart = text.lastIndexOf('\n', anchor.startIndex - 1) + 1;
-    const indent = text.slice(lineStart, anchor.startIndex);
-    const lineEnd = text.indexOf('\n', at);
+    // Read within the argument list (offsets from its start): its first line holds the `(`, never only indentation.
+    const text = list.text;
+    const from = anchor.startIndex - list.startIndex;
+    const to = at - list.startIndex;
+    const indent = text.slice(text.lastIndexOf('\n', from - 1) + 1, from);
+    const lineEnd = text.indexOf('\n', to);
     const ownLine =
       anchor.id === kept[kept.length - 1].id &&
       /^[ \t]+$/.test(indent) &&
       lineEnd >= 0 &&
-      /^,?[ \t]*$/.test(text.slice(at, lineEnd)) &&
-      lineEnd < list.endIndex;
+      /^,?[ \t]*$/.test(text.slice(to, lineEnd));
     const insert = ownLine ? `,\n${indent}${add.join(`,\n${indent}`)}` : `, ${added}`;
     const same = edits.find((e) => e.start === at);
     if (same) same.text = `${insert}${same.text}`;

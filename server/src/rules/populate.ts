@@ -5,7 +5,7 @@ import type { Rule, RuleContext } from './context';
 import { provenNonDataJoint } from './receivers';
 import { keywordArgs, positionalArgs } from './edits';
 import type { RuleMeta, Severity, TextEdit } from './meta';
-import { dictWrites } from './tables/deleteSplats';
+import { dictWrites } from './splatDicts';
 import { guessedSchemaNote, schemaReceiver } from './tables/moduleSchema';
 import { callOf, isTableOrQuery, membersNamed, ownMember, removeArguments, resolveTable } from './tables';
 

@@ -17,7 +17,7 @@
 // workspace files or unknown packages that the index did not resolve, results of local functions, loop
 // variables. (Operators `@` and `^` are the exception: see `tableLike`.)
 import type { Node } from 'web-tree-sitter';
-import { unparen, unparenTyped } from '../python/syntax';
+import { parameterName, unparen, unparenTyped } from '../python/syntax';
 import type { RuleContext } from './context';
 
 /** Top-level modules that never hold DataJoint tables: the standard library and common scientific packages. */
@@ -180,9 +180,7 @@ function plainClass(ctx: RuleContext, name: string): boolean {
 
 function parameterNamed(fn: Node, name: string): Node | null {
   for (const p of fn.childForFieldName('parameters')?.namedChildren ?? []) {
-    if (!p) continue;
-    const id = p.type === 'identifier' ? p : (p.childForFieldName('name') ?? p.namedChildren[0]);
-    if (id?.text === name) return p;
+    if (p && parameterName(p)?.text === name) return p;
   }
   return null;
 }
